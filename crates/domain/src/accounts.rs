@@ -1,0 +1,227 @@
+//! Users, roles, passwords and session secrets.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::DomainError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    ProvinceStaff,
+    CommuneOfficer,
+    Partner,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::ProvinceStaff,
+        Role::CommuneOfficer,
+        Role::Partner,
+        Role::Viewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::ProvinceStaff => "province_staff",
+            Role::CommuneOfficer => "commune_officer",
+            Role::Partner => "partner",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim())
+            .ok_or_else(|| {
+                DomainError::new(
+                    field,
+                    "vai trò phải là admin, province_staff, commune_officer, partner hoặc viewer",
+                )
+            })
+    }
+
+    /// Whether the role may add and change villages and sites in its scope.
+    pub fn manages_org_units(self) -> bool {
+        matches!(
+            self,
+            Role::Admin | Role::ProvinceStaff | Role::CommuneOfficer
+        )
+    }
+
+    /// Admins see everything; every other role sees only its scope.
+    pub fn is_unscoped(self) -> bool {
+        self == Role::Admin
+    }
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// A few of the most used passwords that reach ten characters; a real
+/// deployment refuses them whatever the length rule says.
+const COMMON_PASSWORDS: &[&str] = &[
+    "1234567890",
+    "12345678910",
+    "123456789a",
+    "0123456789",
+    "1111111111",
+    "0987654321",
+    "qwertyuiop",
+    "password123",
+    "password1234",
+    "1q2w3e4r5t",
+    "abcd123456",
+    "matkhau123",
+    "matkhau1234",
+    "admin12345",
+    "administrator",
+    "iloveyou123",
+    "qwerty1234",
+    "123456789abc",
+    "aaaaaaaaaa",
+    "abc1234567",
+];
+
+/// A new password that meets the policy. Never logged, never stored.
+pub struct NewPassword(String);
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+impl NewPassword {
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        let n = s.chars().count();
+        if n < MIN_PASSWORD_CHARS {
+            return Err(DomainError::new(
+                "password",
+                format!("mật khẩu cần ít nhất {MIN_PASSWORD_CHARS} ký tự"),
+            ));
+        }
+        if n > MAX_PASSWORD_CHARS {
+            return Err(DomainError::new(
+                "password",
+                format!("mật khẩu dài quá {MAX_PASSWORD_CHARS} ký tự"),
+            ));
+        }
+        let lower = s.to_lowercase();
+        if COMMON_PASSWORDS.contains(&lower.as_str()) {
+            return Err(DomainError::new(
+                "password",
+                "mật khẩu quá phổ biến, hãy chọn mật khẩu khác",
+            ));
+        }
+        Ok(Self(s.to_string()))
+    }
+
+    /// Argon2id PHC string (parameters in docs/security.md).
+    pub fn hash(&self) -> Result<String, DomainError> {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()
+            .hash_password(self.0.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|_| DomainError::new("password", "không tạo được mã băm mật khẩu"))
+    }
+}
+
+/// Argon2id, 19 MiB, 2 passes, 1 lane: OWASP's first recommended setting.
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Checks a password against a stored PHC string; false on any malformed hash.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    if password.len() > MAX_PASSWORD_CHARS * 4 {
+        return false;
+    }
+    PasswordHash::new(phc)
+        .map(|h| hasher().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// A hash that verifies nothing, checked when the username is unknown so that
+/// the answer takes as long as for a known one.
+pub fn dummy_hash() -> &'static str {
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2qsBDuZhl1Wq4fTz7X8DrB6gS6Kn2ZmdQX0l2uH7YFw"
+}
+
+/// A 256-bit random secret, hex encoded (session ids, CSRF tokens).
+pub fn new_secret() -> String {
+    let mut b = [0u8; 32];
+    OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// What the database keeps of a secret: its SHA-256.
+pub fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// A username: 3 to 64 characters of lower-case ASCII letters, digits, `.`, `_`, `-`.
+pub fn parse_username(s: &str) -> Result<String, DomainError> {
+    let s = s.trim().to_lowercase();
+    let ok = (3..=64).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(s)
+    } else {
+        Err(DomainError::new(
+            "username",
+            "tên đăng nhập gồm 3-64 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_policy() {
+        assert!(NewPassword::parse("short").is_err());
+        assert!(NewPassword::parse("1234567890").is_err());
+        assert!(NewPassword::parse("Password123").is_err());
+        assert!(NewPassword::parse(&"x".repeat(257)).is_err());
+        assert!(NewPassword::parse(&"đ".repeat(128)).is_ok());
+        let p = NewPassword::parse("ngựa-vằn-ăn-cỏ").unwrap();
+        assert_eq!(format!("{p:?}"), "NewPassword(***)");
+        let h = p.hash().unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("ngựa-vằn-ăn-cỏ", &h));
+        assert!(!verify_password("ngua-van-an-co", &h));
+        assert!(!verify_password("x", "not a hash"));
+        assert!(!verify_password("x", dummy_hash()));
+    }
+
+    #[test]
+    fn secrets_are_random_and_hashed() {
+        let a = new_secret();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, new_secret());
+        assert_eq!(secret_hash(&a).len(), 64);
+        assert_ne!(secret_hash(&a), a);
+    }
+
+    #[test]
+    fn usernames_and_roles_parse() {
+        assert_eq!(parse_username(" CanBo.NB ").unwrap(), "canbo.nb");
+        assert!(parse_username("ab").is_err());
+        assert!(parse_username("cán bộ").is_err());
+        assert_eq!(Role::parse("role", "viewer").unwrap(), Role::Viewer);
+        assert_eq!(Role::parse("role", "root").unwrap_err().field, "role");
+    }
+}

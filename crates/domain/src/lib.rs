@@ -1,0 +1,12 @@
+//! Rules of binhyen: types that parse rather than validate, state changes,
+//! Vietnamese text folding and dates. No IO, no async, no SQL.
+
+pub mod accounts;
+pub mod audit;
+pub mod error;
+pub mod org_units;
+pub mod page;
+pub mod text;
+pub mod time;
+
+pub use error::DomainError;

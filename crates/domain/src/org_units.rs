@@ -1,0 +1,943 @@
+//! The administrative hierarchy: provinces, (legacy) districts, communes,
+//! villages and sites, each valid over a date interval, linked to their
+//! successors across reorganisations (1 July 2025, village merges).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::text::{fold, normalize};
+use crate::DomainError;
+
+/// Internal identity of an org unit. Codes are reused across time (`00004`
+/// is Phường Trúc Bạch before July 2025 and Phường Ba Đình after), ids never.
+pub type OrgUnitId = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Province,
+    District,
+    Commune,
+    Village,
+    Site,
+}
+
+impl Level {
+    pub const ALL: [Level; 5] = [
+        Level::Province,
+        Level::District,
+        Level::Commune,
+        Level::Village,
+        Level::Site,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Province => "province",
+            Level::District => "district",
+            Level::Commune => "commune",
+            Level::Village => "village",
+            Level::Site => "site",
+        }
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        Level::ALL
+            .into_iter()
+            .find(|l| l.as_str() == s.trim())
+            .ok_or_else(|| {
+                DomainError::new(
+                    field,
+                    "cấp không hợp lệ: province, district, commune, village hoặc site",
+                )
+            })
+    }
+
+    /// Levels that users create; the others come from the national data.
+    pub fn is_user_managed(self) -> bool {
+        matches!(self, Level::Village | Level::Site)
+    }
+}
+
+/// The kind of a unit within its level. Codes are stored; labels come from
+/// the message catalogue (`kind.<code>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    // provinces and legacy districts
+    Tinh,
+    ThanhPho,
+    Quan,
+    Huyen,
+    ThiXa,
+    // communes
+    Phuong,
+    Xa,
+    ThiTran,
+    DacKhu,
+    // villages and residential groups
+    Thon,
+    Xom,
+    Lang,
+    Ban,
+    Ap,
+    Buon,
+    Phum,
+    Soc,
+    Khom,
+    ToDanPho,
+    KhuPho,
+    KhuDanCu,
+    // sites
+    Agency,
+    Enterprise,
+    School,
+    Religious,
+    Market,
+    IndustrialCluster,
+    Other,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 28] = [
+        Kind::Tinh,
+        Kind::ThanhPho,
+        Kind::Quan,
+        Kind::Huyen,
+        Kind::ThiXa,
+        Kind::Phuong,
+        Kind::Xa,
+        Kind::ThiTran,
+        Kind::DacKhu,
+        Kind::Thon,
+        Kind::Xom,
+        Kind::Lang,
+        Kind::Ban,
+        Kind::Ap,
+        Kind::Buon,
+        Kind::Phum,
+        Kind::Soc,
+        Kind::Khom,
+        Kind::ToDanPho,
+        Kind::KhuPho,
+        Kind::KhuDanCu,
+        Kind::Agency,
+        Kind::Enterprise,
+        Kind::School,
+        Kind::Religious,
+        Kind::Market,
+        Kind::IndustrialCluster,
+        Kind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Tinh => "tinh",
+            Kind::ThanhPho => "thanh_pho",
+            Kind::Quan => "quan",
+            Kind::Huyen => "huyen",
+            Kind::ThiXa => "thi_xa",
+            Kind::Phuong => "phuong",
+            Kind::Xa => "xa",
+            Kind::ThiTran => "thi_tran",
+            Kind::DacKhu => "dac_khu",
+            Kind::Thon => "thon",
+            Kind::Xom => "xom",
+            Kind::Lang => "lang",
+            Kind::Ban => "ban",
+            Kind::Ap => "ap",
+            Kind::Buon => "buon",
+            Kind::Phum => "phum",
+            Kind::Soc => "soc",
+            Kind::Khom => "khom",
+            Kind::ToDanPho => "to_dan_pho",
+            Kind::KhuPho => "khu_pho",
+            Kind::KhuDanCu => "khu_dan_cu",
+            Kind::Agency => "agency",
+            Kind::Enterprise => "enterprise",
+            Kind::School => "school",
+            Kind::Religious => "religious",
+            Kind::Market => "market",
+            Kind::IndustrialCluster => "industrial_cluster",
+            Kind::Other => "other",
+        }
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| DomainError::new(field, "loại đơn vị không hợp lệ"))
+    }
+
+    /// The Vietnamese word that starts a unit's full name, where there is one.
+    pub fn name_prefix(self) -> Option<&'static str> {
+        Some(match self {
+            Kind::Tinh => "Tỉnh",
+            Kind::ThanhPho => "Thành phố",
+            Kind::Quan => "Quận",
+            Kind::Huyen => "Huyện",
+            Kind::ThiXa => "Thị xã",
+            Kind::Phuong => "Phường",
+            Kind::Xa => "Xã",
+            Kind::ThiTran => "Thị trấn",
+            Kind::DacKhu => "Đặc khu",
+            Kind::Thon => "Thôn",
+            Kind::Xom => "Xóm",
+            Kind::Lang => "Làng",
+            Kind::Ban => "Bản",
+            Kind::Ap => "Ấp",
+            Kind::Buon => "Buôn",
+            Kind::Phum => "Phum",
+            Kind::Soc => "Sóc",
+            Kind::Khom => "Khóm",
+            Kind::ToDanPho => "Tổ dân phố",
+            Kind::KhuPho => "Khu phố",
+            Kind::KhuDanCu => "Khu dân cư",
+            _ => return None,
+        })
+    }
+
+    /// Reads the type column of the national data (`Thị trấn`, `Huyện` …).
+    pub fn from_national_type(s: &str) -> Option<Self> {
+        let s = normalize(s);
+        [
+            Kind::ThanhPho,
+            Kind::Quan,
+            Kind::Huyen,
+            Kind::ThiXa,
+            Kind::Phuong,
+            Kind::Xa,
+            Kind::ThiTran,
+            Kind::DacKhu,
+            Kind::Tinh,
+        ]
+        .into_iter()
+        .find(|k| k.name_prefix() == Some(s.as_str()))
+    }
+
+    /// Which level a kind belongs to. `thanh_pho` is both a province
+    /// (centrally run city) and a legacy district (provincial city).
+    pub fn fits(self, level: Level) -> bool {
+        use Kind::*;
+        match level {
+            Level::Province => matches!(self, Tinh | ThanhPho),
+            Level::District => matches!(self, Quan | Huyen | ThiXa | ThanhPho),
+            Level::Commune => matches!(self, Phuong | Xa | ThiTran | DacKhu),
+            Level::Village => matches!(
+                self,
+                Thon | Xom
+                    | Lang
+                    | Ban
+                    | Ap
+                    | Buon
+                    | Phum
+                    | Soc
+                    | Khom
+                    | ToDanPho
+                    | KhuPho
+                    | KhuDanCu
+            ),
+            Level::Site => matches!(
+                self,
+                Agency | Enterprise | School | Religious | Market | IndustrialCluster | Other
+            ),
+        }
+    }
+
+    pub fn for_level(level: Level) -> impl Iterator<Item = Kind> {
+        Kind::ALL.into_iter().filter(move |k| k.fits(level))
+    }
+}
+
+/// The name without its type word: `Tỉnh Nam Định` → `Nam Định`. Numbered
+/// units keep their word (`Phường 1` stays `Phường 1`), since `1` alone
+/// names nothing.
+pub fn short_name(full: &str, kind: Kind) -> String {
+    let full = normalize(full);
+    let Some(prefix) = kind.name_prefix() else {
+        return full;
+    };
+    match full.strip_prefix(prefix).map(str::trim_start) {
+        Some(rest) if !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()) => {
+            rest.to_string()
+        }
+        _ => full,
+    }
+}
+
+/// Dates over which a unit exists; `None` is open. Both ends are inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validity {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl Validity {
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= d) && self.to.is_none_or(|t| d <= t)
+    }
+}
+
+/// An org unit as every layer sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgUnit {
+    pub id: OrgUnitId,
+    pub level: Level,
+    pub kind: Kind,
+    pub code: Option<String>,
+    pub name: String,
+    pub short_name: String,
+    pub parent_id: Option<OrgUnitId>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub address: Option<String>,
+}
+
+impl OrgUnit {
+    pub fn validity(&self) -> Validity {
+        Validity {
+            from: self.valid_from,
+            to: self.valid_to,
+        }
+    }
+}
+
+/// How a unit passed into its successor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Succession {
+    /// The whole unit went into the successor (usually with others).
+    Whole,
+    /// The unit was divided; this successor took a part.
+    Split,
+}
+
+impl Succession {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Succession::Whole => "whole",
+            Succession::Split => "split",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "whole" => Some(Succession::Whole),
+            "split" => Some(Succession::Split),
+            _ => None,
+        }
+    }
+}
+
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_ADDRESS_CHARS: usize = 300;
+
+/// A name as entered: NFC, non-empty, bounded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitName(String);
+
+impl UnitName {
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        let s = normalize(s);
+        if s.is_empty() {
+            return Err(DomainError::new(field, "tên không được để trống"));
+        }
+        if s.chars().count() > MAX_NAME_CHARS {
+            return Err(DomainError::new(
+                field,
+                format!("tên dài quá {MAX_NAME_CHARS} ký tự"),
+            ));
+        }
+        if s.chars().any(char::is_control) {
+            return Err(DomainError::new(field, "tên chứa ký tự điều khiển"));
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn folded(&self) -> String {
+        fold(&self.0)
+    }
+}
+
+/// Coordinates inside Vietnam's territory, islands included.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coordinates {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+impl Coordinates {
+    pub fn parse(lat: Option<f64>, lon: Option<f64>) -> Result<Option<Self>, DomainError> {
+        match (lat, lon) {
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(DomainError::new("lon", "cần nhập cả kinh độ")),
+            (None, Some(_)) => Err(DomainError::new("lat", "cần nhập cả vĩ độ")),
+            (Some(lat), Some(lon)) => {
+                if !(6.0..=24.0).contains(&lat) {
+                    return Err(DomainError::new("lat", "vĩ độ phải trong khoảng 6 đến 24"));
+                }
+                if !(101.0..=118.0).contains(&lon) {
+                    return Err(DomainError::new(
+                        "lon",
+                        "kinh độ phải trong khoảng 101 đến 118",
+                    ));
+                }
+                Ok(Some(Self { lat, lon }))
+            }
+        }
+    }
+}
+
+fn parse_address(s: Option<&str>) -> Result<Option<String>, DomainError> {
+    let Some(s) = s.map(normalize).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if s.chars().count() > MAX_ADDRESS_CHARS {
+        return Err(DomainError::new(
+            "address",
+            format!("địa chỉ dài quá {MAX_ADDRESS_CHARS} ký tự"),
+        ));
+    }
+    Ok(Some(s))
+}
+
+/// A village or site to create, checked against its parent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewUnit {
+    pub level: Level,
+    pub kind: Kind,
+    pub name: UnitName,
+    pub parent_id: OrgUnitId,
+    pub valid_from: Option<NaiveDate>,
+    pub coordinates: Option<Coordinates>,
+    pub address: Option<String>,
+}
+
+/// Raw input for creating a village or site (form or JSON).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewUnitInput {
+    pub level: Option<String>,
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub parent_id: Option<OrgUnitId>,
+    pub valid_from: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub address: Option<String>,
+}
+
+impl NewUnit {
+    /// Parses the input; `parent` is the unit named by `parent_id`, looked up
+    /// by the caller (`None` when it does not exist or is out of scope).
+    pub fn parse(input: &NewUnitInput, parent: Option<&OrgUnit>) -> Result<Self, DomainError> {
+        let level = Level::parse("level", input.level.as_deref().unwrap_or(""))?;
+        if !level.is_user_managed() {
+            return Err(DomainError::new(
+                "level",
+                "chỉ được thêm thôn/tổ dân phố (village) hoặc cơ sở (site)",
+            ));
+        }
+        let kind = Kind::parse("kind", input.kind.as_deref().unwrap_or(""))?;
+        if !kind.fits(level) {
+            return Err(DomainError::new(
+                "kind",
+                "loại không phù hợp với cấp đơn vị",
+            ));
+        }
+        let name = UnitName::parse("name", input.name.as_deref().unwrap_or(""))?;
+        let parent = parent
+            .ok_or_else(|| DomainError::new("parent_id", "không tìm thấy đơn vị cấp trên"))?;
+        check_parent(level, parent.level)?;
+        let valid_from = input
+            .valid_from
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| crate::time::parse_date("valid_from", s))
+            .transpose()?;
+        check_within_parent(valid_from, parent)?;
+        Ok(Self {
+            level,
+            kind,
+            name,
+            parent_id: parent.id,
+            valid_from,
+            coordinates: Coordinates::parse(input.lat, input.lon)?,
+            address: parse_address(input.address.as_deref())?,
+        })
+    }
+}
+
+/// A village sits under a commune; a site under a commune or a village.
+pub fn check_parent(child: Level, parent: Level) -> Result<(), DomainError> {
+    let ok = match child {
+        Level::Village => parent == Level::Commune,
+        Level::Site => matches!(parent, Level::Commune | Level::Village),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::new(
+            "parent_id",
+            "thôn/tổ dân phố phải thuộc xã/phường; cơ sở phải thuộc xã/phường hoặc thôn",
+        ))
+    }
+}
+
+/// A child cannot begin before its parent or after the parent ended.
+fn check_within_parent(from: Option<NaiveDate>, parent: &OrgUnit) -> Result<(), DomainError> {
+    let probe = from.or(parent.valid_to).or(parent.valid_from);
+    if let Some(d) = probe {
+        if !parent.validity().contains(d) {
+            return Err(DomainError::new(
+                "valid_from",
+                "ngày bắt đầu nằm ngoài thời gian tồn tại của đơn vị cấp trên",
+            ));
+        }
+    }
+    if from.is_none() && parent.valid_to.is_some() {
+        // An open start under a closed parent is fine (history before it is
+        // unknown); an open end would outlive the parent, so it is closed
+        // with the parent by the store.
+    }
+    Ok(())
+}
+
+/// Changes to a village or site; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct UnitPatchInput {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitPatch {
+    pub name: UnitName,
+    pub kind: Kind,
+    pub coordinates: Option<Coordinates>,
+    pub address: Option<String>,
+}
+
+impl UnitPatch {
+    /// The unit after the change. Coordinates are replaced only when both
+    /// are given; an empty address clears it.
+    pub fn parse(input: &UnitPatchInput, unit: &OrgUnit) -> Result<Self, DomainError> {
+        if !unit.level.is_user_managed() {
+            return Err(DomainError::new(
+                "id",
+                "đơn vị hành chính quốc gia không sửa được ở đây; dùng import-units",
+            ));
+        }
+        let name = match input.name.as_deref() {
+            Some(s) => UnitName::parse("name", s)?,
+            None => UnitName::parse("name", &unit.name)?,
+        };
+        let kind = match input.kind.as_deref() {
+            Some(s) => Kind::parse("kind", s)?,
+            None => unit.kind,
+        };
+        if !kind.fits(unit.level) {
+            return Err(DomainError::new(
+                "kind",
+                "loại không phù hợp với cấp đơn vị",
+            ));
+        }
+        let coordinates = match (input.lat, input.lon) {
+            (None, None) => match (unit.lat, unit.lon) {
+                (Some(lat), Some(lon)) => Some(Coordinates { lat, lon }),
+                _ => None,
+            },
+            (lat, lon) => Coordinates::parse(lat, lon)?,
+        };
+        let address = match input.address.as_deref() {
+            Some(s) => parse_address(Some(s))?,
+            None => unit.address.clone(),
+        };
+        Ok(Self {
+            name,
+            kind,
+            coordinates,
+            address,
+        })
+    }
+}
+
+/// A new village in a merge or a split.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct VillageInput {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+}
+
+/// Raw input of `POST /org-units/merge`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MergeInput {
+    pub sources: Option<Vec<OrgUnitId>>,
+    pub date: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<String>,
+}
+
+/// Raw input of `POST /org-units/split`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SplitInput {
+    pub source: Option<OrgUnitId>,
+    pub date: Option<String>,
+    pub parts: Option<Vec<VillageInput>>,
+    /// Index in `parts` of the part that takes the unit's records by
+    /// default; the first part when absent.
+    pub default_part: Option<usize>,
+}
+
+/// A village to be created by a merge or split, under `parent_id`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewVillage {
+    pub name: UnitName,
+    pub kind: Kind,
+}
+
+/// Several villages of one commune become one new village on `date`:
+/// the sources end the day before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merge {
+    pub sources: Vec<OrgUnitId>,
+    pub parent_id: OrgUnitId,
+    pub date: NaiveDate,
+    pub into: NewVillage,
+}
+
+/// One village becomes several on `date`; `default_part` takes its records
+/// when no finer location is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    pub source: OrgUnitId,
+    pub parent_id: OrgUnitId,
+    pub date: NaiveDate,
+    pub parts: Vec<NewVillage>,
+    pub default_part: usize,
+}
+
+fn parse_village(field: &'static str, v: &VillageInput) -> Result<NewVillage, DomainError> {
+    let name = UnitName::parse(field, v.name.as_deref().unwrap_or(""))?;
+    let kind = match v.kind.as_deref() {
+        None | Some("") => Kind::Thon,
+        Some(s) => Kind::parse("kind", s)?,
+    };
+    if !kind.fits(Level::Village) {
+        return Err(DomainError::new(
+            "kind",
+            "loại thôn/tổ dân phố không hợp lệ",
+        ));
+    }
+    Ok(NewVillage { name, kind })
+}
+
+/// A village that can end on `date - 1`: open on that day and begun before.
+fn check_can_end(v: &OrgUnit, date: NaiveDate, field: &'static str) -> Result<(), DomainError> {
+    if v.level != Level::Village {
+        return Err(DomainError::new(
+            field,
+            "chỉ gộp hoặc chia được thôn/tổ dân phố",
+        ));
+    }
+    if v.valid_to.is_some() {
+        return Err(DomainError::new(
+            field,
+            format!("{} đã kết thúc, không gộp/chia được nữa", v.name),
+        ));
+    }
+    if v.valid_from.is_some_and(|f| f >= date) {
+        return Err(DomainError::new(
+            "date",
+            format!("ngày hiệu lực phải sau ngày bắt đầu của {}", v.name),
+        ));
+    }
+    Ok(())
+}
+
+impl Merge {
+    /// `sources` are the units named by the input ids, looked up by the
+    /// caller within the actor's scope; a missing one makes the ids differ.
+    pub fn parse(input: &MergeInput, sources: &[OrgUnit]) -> Result<Self, DomainError> {
+        let ids = input.sources.clone().unwrap_or_default();
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        if unique.len() < 2 || unique.len() != ids.len() {
+            return Err(DomainError::new(
+                "sources",
+                "cần ít nhất hai thôn khác nhau để gộp",
+            ));
+        }
+        let mut found: Vec<OrgUnitId> = sources.iter().map(|u| u.id).collect();
+        found.sort_unstable();
+        if found != unique {
+            return Err(DomainError::new("sources", "không tìm thấy thôn cần gộp"));
+        }
+        let date = crate::time::parse_date("date", input.date.as_deref().unwrap_or(""))?;
+        for s in sources {
+            check_can_end(s, date, "sources")?;
+        }
+        let parent_id = common_parent(sources)?;
+        let into = parse_village(
+            "name",
+            &VillageInput {
+                name: input.name.clone(),
+                kind: input.kind.clone(),
+            },
+        )?;
+        Ok(Self {
+            sources: ids,
+            parent_id,
+            date,
+            into,
+        })
+    }
+}
+
+fn common_parent(units: &[OrgUnit]) -> Result<OrgUnitId, DomainError> {
+    let parents: Vec<Option<OrgUnitId>> = units.iter().map(|u| u.parent_id).collect();
+    match parents.first() {
+        Some(Some(p)) if parents.iter().all(|q| *q == Some(*p)) => Ok(*p),
+        _ => Err(DomainError::new(
+            "sources",
+            "các thôn cần gộp phải cùng một xã/phường",
+        )),
+    }
+}
+
+impl Split {
+    pub fn parse(input: &SplitInput, source: Option<&OrgUnit>) -> Result<Self, DomainError> {
+        let source =
+            source.ok_or_else(|| DomainError::new("source", "không tìm thấy thôn cần chia"))?;
+        let date = crate::time::parse_date("date", input.date.as_deref().unwrap_or(""))?;
+        check_can_end(source, date, "source")?;
+        let raw = input.parts.clone().unwrap_or_default();
+        if raw.len() < 2 {
+            return Err(DomainError::new(
+                "parts",
+                "cần ít nhất hai thôn mới khi chia",
+            ));
+        }
+        if raw.len() > 50 {
+            return Err(DomainError::new("parts", "chia tối đa 50 thôn mới"));
+        }
+        let parts = raw
+            .iter()
+            .map(|p| parse_village("parts", p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let default_part = input.default_part.unwrap_or(0);
+        if default_part >= parts.len() {
+            return Err(DomainError::new(
+                "default_part",
+                "phần mặc định không tồn tại",
+            ));
+        }
+        let parent_id = source
+            .parent_id
+            .ok_or_else(|| DomainError::new("source", "thôn không có xã/phường"))?;
+        Ok(Self {
+            source: source.id,
+            parent_id,
+            date,
+            parts,
+            default_part,
+        })
+    }
+}
+
+/// The day before `date`: the last day of units that end when it begins.
+pub fn day_before(date: NaiveDate) -> NaiveDate {
+    date.pred_opt().unwrap_or(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn village(id: OrgUnitId, parent: OrgUnitId) -> OrgUnit {
+        OrgUnit {
+            id,
+            level: Level::Village,
+            kind: Kind::Thon,
+            code: None,
+            name: format!("Thôn {id}"),
+            short_name: format!("{id}"),
+            parent_id: Some(parent),
+            valid_from: None,
+            valid_to: None,
+            lat: None,
+            lon: None,
+            address: None,
+        }
+    }
+
+    #[test]
+    fn short_names_drop_the_type_word_but_keep_numbers() {
+        assert_eq!(short_name("Tỉnh Nam Định", Kind::Tinh), "Nam Định");
+        assert_eq!(short_name("Thành phố Hà Nội", Kind::ThanhPho), "Hà Nội");
+        assert_eq!(short_name("Phường 1", Kind::Phuong), "Phường 1");
+        assert_eq!(short_name("Thị trấn Vị Xuyên", Kind::ThiTran), "Vị Xuyên");
+        assert_eq!(
+            short_name("Trường THCS Lê Lợi", Kind::School),
+            "Trường THCS Lê Lợi"
+        );
+    }
+
+    #[test]
+    fn national_types_map_to_kinds() {
+        assert_eq!(Kind::from_national_type("Thị trấn"), Some(Kind::ThiTran));
+        assert_eq!(Kind::from_national_type("Đặc khu"), Some(Kind::DacKhu));
+        assert_eq!(Kind::from_national_type("Thành phố"), Some(Kind::ThanhPho));
+        assert_eq!(Kind::from_national_type("Ấp"), None);
+    }
+
+    #[test]
+    fn new_unit_checks_level_kind_parent_and_coordinates() {
+        let commune = OrgUnit {
+            level: Level::Commune,
+            kind: Kind::Phuong,
+            ..village(1, 0)
+        };
+        let ok = NewUnitInput {
+            level: Some("village".into()),
+            kind: Some("to_dan_pho".into()),
+            name: Some(" Tổ dân phố  số 3 ".into()),
+            parent_id: Some(1),
+            ..Default::default()
+        };
+        let u = NewUnit::parse(&ok, Some(&commune)).unwrap();
+        assert_eq!(u.name.as_str(), "Tổ dân phố số 3");
+
+        let bad_kind = NewUnitInput {
+            kind: Some("school".into()),
+            ..ok.clone()
+        };
+        assert_eq!(
+            NewUnit::parse(&bad_kind, Some(&commune)).unwrap_err().field,
+            "kind"
+        );
+        let bad_level = NewUnitInput {
+            level: Some("commune".into()),
+            ..ok.clone()
+        };
+        assert_eq!(
+            NewUnit::parse(&bad_level, Some(&commune))
+                .unwrap_err()
+                .field,
+            "level"
+        );
+        assert_eq!(NewUnit::parse(&ok, None).unwrap_err().field, "parent_id");
+        let v = village(2, 1);
+        assert_eq!(
+            NewUnit::parse(&ok, Some(&v)).unwrap_err().field,
+            "parent_id"
+        );
+        let half = NewUnitInput {
+            lat: Some(20.4),
+            ..ok.clone()
+        };
+        assert_eq!(
+            NewUnit::parse(&half, Some(&commune)).unwrap_err().field,
+            "lon"
+        );
+        let far = NewUnitInput {
+            lat: Some(48.0),
+            lon: Some(2.3),
+            ..ok
+        };
+        assert_eq!(
+            NewUnit::parse(&far, Some(&commune)).unwrap_err().field,
+            "lat"
+        );
+    }
+
+    #[test]
+    fn merge_needs_two_open_villages_of_one_commune() {
+        let a = village(10, 1);
+        let b = village(11, 1);
+        let input = MergeInput {
+            sources: Some(vec![10, 11]),
+            date: Some("2026-01-01".into()),
+            name: Some("Thôn Đoàn Kết".into()),
+            kind: None,
+        };
+        let m = Merge::parse(&input, &[a.clone(), b.clone()]).unwrap();
+        assert_eq!((m.parent_id, m.into.kind), (1, Kind::Thon));
+
+        let one = MergeInput {
+            sources: Some(vec![10, 10]),
+            ..input.clone()
+        };
+        assert_eq!(
+            Merge::parse(&one, std::slice::from_ref(&a))
+                .unwrap_err()
+                .field,
+            "sources"
+        );
+        let other = village(11, 2);
+        assert_eq!(
+            Merge::parse(&input, &[a.clone(), other]).unwrap_err().field,
+            "sources"
+        );
+        let closed = OrgUnit {
+            valid_to: NaiveDate::from_ymd_opt(2025, 1, 1),
+            ..b.clone()
+        };
+        assert_eq!(
+            Merge::parse(&input, &[a.clone(), closed])
+                .unwrap_err()
+                .field,
+            "sources"
+        );
+        let late = OrgUnit {
+            valid_from: NaiveDate::from_ymd_opt(2026, 1, 1),
+            ..b
+        };
+        assert_eq!(Merge::parse(&input, &[a, late]).unwrap_err().field, "date");
+    }
+
+    #[test]
+    fn split_needs_two_parts_and_a_valid_default() {
+        let a = village(10, 1);
+        let part = |n: &str| VillageInput {
+            name: Some(n.into()),
+            kind: None,
+        };
+        let input = SplitInput {
+            source: Some(10),
+            date: Some("2026-03-01".into()),
+            parts: Some(vec![part("Thôn Đông"), part("Thôn Tây")]),
+            default_part: Some(1),
+        };
+        assert_eq!(Split::parse(&input, Some(&a)).unwrap().default_part, 1);
+        let bad = SplitInput {
+            default_part: Some(2),
+            ..input.clone()
+        };
+        assert_eq!(
+            Split::parse(&bad, Some(&a)).unwrap_err().field,
+            "default_part"
+        );
+        let few = SplitInput {
+            parts: Some(vec![part("X")]),
+            ..input.clone()
+        };
+        assert_eq!(Split::parse(&few, Some(&a)).unwrap_err().field, "parts");
+        let bad_date = SplitInput {
+            date: Some("2026-13-01".into()),
+            ..input
+        };
+        assert_eq!(Split::parse(&bad_date, Some(&a)).unwrap_err().field, "date");
+    }
+}

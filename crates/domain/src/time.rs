@@ -1,0 +1,61 @@
+//! Civil dates are dates in Vietnam (UTC+7, no daylight saving).
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
+
+use crate::DomainError;
+
+/// The day the two-tier administration began (Nghị quyết 202/2025/QH15).
+pub const REFORM_DAY: NaiveDate = match NaiveDate::from_ymd_opt(2025, 7, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+pub fn vietnam() -> FixedOffset {
+    // 7 hours is always a valid offset; the UTC fallback is never taken.
+    FixedOffset::east_opt(7 * 3600).unwrap_or(Utc.fix())
+}
+
+/// Today's civil date in Vietnam.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&vietnam()).date_naive()
+}
+
+/// A timestamp as Vietnamese users read it: `dd/mm/yyyy HH:MM` in UTC+7.
+pub fn show_timestamp(t: DateTime<Utc>) -> String {
+    t.with_timezone(&vietnam())
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+/// A date as Vietnamese users read it: `dd/mm/yyyy`.
+pub fn show_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// Parses `YYYY-MM-DD` (the API form) strictly.
+pub fn parse_date(field: &'static str, s: &str) -> Result<NaiveDate, DomainError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| DomainError::new(field, "ngày không hợp lệ, cần dạng YYYY-MM-DD"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_iso_dates_only() {
+        assert!(parse_date("as_of", "2025-07-01").is_ok());
+        assert!(parse_date("as_of", "2025-02-30").is_err());
+        assert!(parse_date("as_of", "01/07/2025").is_err());
+        assert_eq!(parse_date("as_of", "x").unwrap_err().field, "as_of");
+    }
+
+    #[test]
+    fn shows_vietnamese_formats() {
+        let t = DateTime::parse_from_rfc3339("2025-06-30T17:05:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(show_timestamp(t), "01/07/2025 00:05");
+        assert_eq!(show_date(REFORM_DAY), "01/07/2025");
+    }
+}

@@ -1,0 +1,275 @@
+//! Users, their scopes and their sessions.
+
+use chrono::{DateTime, Duration, Utc};
+use domain::accounts::Role;
+use domain::org_units::OrgUnitId;
+use serde::Serialize;
+
+use crate::audit::{self, Author, Change};
+use crate::error::{Result, StoreError};
+use crate::Db;
+
+/// Which units a query may see: all (admins, the system) or those the
+/// user's scope units reach through the hierarchy and the successions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    User(i64),
+}
+
+impl Scope {
+    /// The user id that scoped queries bind; `None` means unscoped.
+    pub fn user_id(self) -> Option<i64> {
+        match self {
+            Scope::All => None,
+            Scope::User(id) => Some(id),
+        }
+    }
+}
+
+/// A user as the rest of the system sees it (never the password hash).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub must_change_password: bool,
+}
+
+impl User {
+    pub fn scope(&self) -> Scope {
+        if self.role.is_unscoped() {
+            Scope::All
+        } else {
+            Scope::User(self.id)
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    disabled: bool,
+    must_change_password: bool,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> Result<Self> {
+        Ok(User {
+            role: Role::parse("role", &r.role)?,
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            disabled: r.disabled,
+            must_change_password: r.must_change_password,
+        })
+    }
+}
+
+/// A user to create; the password is already hashed.
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub scopes: Vec<OrgUnitId>,
+}
+
+#[derive(Serialize)]
+struct UserAudit<'a> {
+    username: &'a str,
+    display_name: &'a str,
+    role: &'a str,
+    scopes: &'a [OrgUnitId],
+}
+
+/// Creates a user with its scope. A taken username is a conflict.
+pub async fn create_user(db: &Db, author: Author, u: &NewUser) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let taken: Option<i64> = fetch!(
+        tx,
+        fetch_optional,
+        scalar i64,
+        "SELECT id FROM users WHERE username = $1",
+        &u.username
+    )?;
+    if taken.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "tên đăng nhập {} đã có",
+            u.username
+        )));
+    }
+    let now = Utc::now();
+    let id: i64 = fetch!(
+        tx,
+        fetch_one,
+        scalar i64,
+        "INSERT INTO users (username, display_name, password_hash, role, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        &u.username,
+        &u.display_name,
+        &u.password_hash,
+        u.role.as_str(),
+        now
+    )?;
+    for unit in &u.scopes {
+        execute!(
+            tx,
+            "INSERT INTO user_scopes (user_id, org_unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            id,
+            *unit
+        )?;
+    }
+    audit::record(
+        &mut tx,
+        Change::<(), _> {
+            author,
+            action: "create",
+            entity: "user",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(&UserAudit {
+                username: &u.username,
+                display_name: &u.display_name,
+                role: u.role.as_str(),
+                scopes: &u.scopes,
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+const USER_COLS: &str = "id, username, display_name, role, disabled, must_change_password";
+
+pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<(User, String)>> {
+    #[derive(sqlx::FromRow)]
+    struct LoginRow {
+        #[sqlx(flatten)]
+        user: UserRow,
+        password_hash: String,
+    }
+    let sql = format!("SELECT {USER_COLS}, password_hash FROM users WHERE username = $1");
+    let row: Option<LoginRow> = fetch!(db, fetch_optional, LoginRow, &sql, username)?;
+    row.map(|r| Ok((User::try_from(r.user)?, r.password_hash)))
+        .transpose()
+}
+
+pub async fn list_users(db: &Db) -> Result<Vec<User>> {
+    let sql = format!("SELECT {USER_COLS} FROM users ORDER BY username");
+    let rows: Vec<UserRow> = fetch!(db, fetch_all, UserRow, &sql)?;
+    rows.into_iter().map(User::try_from).collect()
+}
+
+/// The units a user is scoped to, with their names.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ScopeUnit {
+    pub id: OrgUnitId,
+    pub name: String,
+    pub level: String,
+}
+
+pub async fn scope_units(db: &Db, user_id: i64) -> Result<Vec<ScopeUnit>> {
+    Ok(fetch!(
+        db,
+        fetch_all,
+        ScopeUnit,
+        "SELECT u.id, u.name, u.level FROM user_scopes s JOIN org_units u ON u.id = s.org_unit_id
+         WHERE s.user_id = $1 ORDER BY u.sort_key",
+        user_id
+    )?)
+}
+
+/// How long sessions live: since the last request, and at most in all.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLimits {
+    pub idle: Duration,
+    pub absolute: Duration,
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        Self {
+            idle: Duration::minutes(30),
+            absolute: Duration::hours(12),
+        }
+    }
+}
+
+pub async fn create_session(
+    db: &Db,
+    user_id: i64,
+    id_hash: &str,
+    limits: SessionLimits,
+) -> Result<()> {
+    let now = Utc::now();
+    execute!(
+        db,
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
+         VALUES ($1, $2, $3, $3, $4)",
+        id_hash,
+        user_id,
+        now,
+        now + limits.absolute
+    )?;
+    Ok(())
+}
+
+/// The user of a live session. Refreshes the idle clock at most once a
+/// minute, so that reads do not turn into a write per request.
+pub async fn session_user(db: &Db, id_hash: &str, limits: SessionLimits) -> Result<Option<User>> {
+    #[derive(sqlx::FromRow)]
+    struct SessionRow {
+        #[sqlx(flatten)]
+        user: UserRow,
+        last_seen_at: DateTime<Utc>,
+    }
+    let now = Utc::now();
+    let sql = format!(
+        "SELECT u.{}, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT u.disabled",
+        USER_COLS.replace(", ", ", u.")
+    );
+    let row: Option<SessionRow> = fetch!(
+        db,
+        fetch_optional,
+        SessionRow,
+        &sql,
+        id_hash,
+        now,
+        now - limits.idle
+    )?;
+    let Some(r) = row else { return Ok(None) };
+    if now - r.last_seen_at > Duration::minutes(1) {
+        execute!(
+            db,
+            "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2",
+            now,
+            id_hash
+        )?;
+    }
+    User::try_from(r.user).map(Some)
+}
+
+pub async fn delete_session(db: &Db, id_hash: &str) -> Result<()> {
+    execute!(db, "DELETE FROM sessions WHERE id_hash = $1", id_hash)?;
+    Ok(())
+}
+
+/// Drops sessions past their limits (run now and then by the server).
+pub async fn purge_sessions(db: &Db, limits: SessionLimits) -> Result<u64> {
+    let now = Utc::now();
+    Ok(execute!(
+        db,
+        "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+        now,
+        now - limits.idle
+    )?)
+}

@@ -1,0 +1,153 @@
+//! The audit log: every write records who, when, what, before and after,
+//! in the same transaction as the write, chained by hash.
+
+use chrono::{SecondsFormat, Utc};
+use domain::audit::{chain_hash, AuditFields, GENESIS_HASH};
+use serde::Serialize;
+
+use crate::error::{Result, StoreError};
+use crate::{Db, Tx};
+
+/// Who made a change: a user, or the system itself (reference data loads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Author {
+    User(i64),
+    System,
+}
+
+impl Author {
+    fn user_id(self) -> Option<i64> {
+        match self {
+            Author::User(id) => Some(id),
+            Author::System => None,
+        }
+    }
+}
+
+/// One change to record.
+pub struct Change<'a, B: Serialize, A: Serialize> {
+    pub author: Author,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub before: Option<&'a B>,
+    pub after: Option<&'a A>,
+}
+
+fn to_json<T: Serialize>(v: Option<&T>) -> Result<Option<String>> {
+    v.map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError::Data(format!("audit: {e}")))
+}
+
+/// Appends a record to the chain inside `tx`. Touching the head row first
+/// takes its lock, so concurrent writers on PostgreSQL queue into one chain.
+pub async fn record<B: Serialize, A: Serialize>(tx: &mut Tx, c: Change<'_, B, A>) -> Result<()> {
+    let prev: String = fetch!(
+        tx,
+        fetch_one,
+        scalar String,
+        "UPDATE audit_head SET last_hash = last_hash WHERE id = 1 RETURNING last_hash"
+    )?;
+    let at = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
+    let before = to_json(c.before)?;
+    let after = to_json(c.after)?;
+    let fields = AuditFields {
+        at: &at,
+        user_id: c.author.user_id(),
+        action: c.action,
+        entity: c.entity,
+        entity_id: &c.entity_id,
+        before_json: before.as_deref(),
+        after_json: after.as_deref(),
+    };
+    let hash = chain_hash(&prev, &fields);
+    execute!(
+        tx,
+        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &at,
+        fields.user_id,
+        c.action,
+        c.entity,
+        &c.entity_id,
+        &before,
+        &after,
+        &prev,
+        &hash
+    )?;
+    execute!(
+        tx,
+        "UPDATE audit_head SET last_hash = $1 WHERE id = 1",
+        &hash
+    )?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    at: String,
+    user_id: Option<i64>,
+    action: String,
+    entity: String,
+    entity_id: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+/// A record as shown on history pages.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Entry {
+    pub id: i64,
+    pub at: String,
+    pub username: Option<String>,
+    pub action: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+/// The history of one entity, newest first.
+pub async fn history(db: &Db, entity: &str, entity_id: &str) -> Result<Vec<Entry>> {
+    Ok(fetch!(
+        db,
+        fetch_all,
+        Entry,
+        "SELECT a.id, a.at, u.username, a.action, a.before_json, a.after_json
+         FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+         WHERE a.entity = $1 AND a.entity_id = $2 ORDER BY a.id DESC LIMIT 200",
+        entity,
+        entity_id
+    )?)
+}
+
+/// Walks the whole chain; returns the number of records, or the id of the
+/// first record whose hash does not follow.
+pub async fn verify(db: &Db) -> Result<std::result::Result<u64, i64>> {
+    let rows: Vec<Row> = fetch!(
+        db,
+        fetch_all,
+        Row,
+        "SELECT id, at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash
+         FROM audit_log ORDER BY id"
+    )?;
+    let mut prev = GENESIS_HASH.to_string();
+    for r in &rows {
+        let f = AuditFields {
+            at: &r.at,
+            user_id: r.user_id,
+            action: &r.action,
+            entity: &r.entity,
+            entity_id: &r.entity_id,
+            before_json: r.before_json.as_deref(),
+            after_json: r.after_json.as_deref(),
+        };
+        if r.prev_hash != prev || chain_hash(&prev, &f) != r.hash {
+            return Ok(Err(r.id));
+        }
+        prev = r.hash.clone();
+    }
+    Ok(Ok(rows.len() as u64))
+}

@@ -1,0 +1,241 @@
+//! The database handle. SQL is written once with `$1` placeholders, which
+//! both SQLite and PostgreSQL accept; the macros below run it on whichever
+//! backend the handle holds.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+use crate::error::{Result, StoreError};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A connection pool on one of the two databases.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A write transaction. Dropping it without [`Tx::commit`] rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// What a query runs on: a pool (reads) or a transaction's connection.
+pub enum Backend<S, P> {
+    Sqlite(S),
+    Postgres(P),
+}
+
+impl Db {
+    pub fn backend(&self) -> Backend<&SqlitePool, &PgPool> {
+        match self {
+            Db::Sqlite(p) => Backend::Sqlite(p),
+            Db::Postgres(p) => Backend::Postgres(p),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Db::Postgres(_))
+    }
+
+    /// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
+    pub async fn connect(url: &str) -> Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?.application_name("binhyen");
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .min_connections(1)
+                .acquire_timeout(Duration::from_secs(5))
+                .idle_timeout(Duration::from_secs(300))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            Self::open_sqlite(Path::new(path)).await
+        } else {
+            Err(StoreError::Data(format!(
+                "địa chỉ cơ sở dữ liệu không hợp lệ (cần sqlite://… hoặc postgres://…): {}",
+                redact_url(url)
+            )))
+        }
+    }
+
+    /// Opens (creating if needed) the SQLite file at `path`.
+    ///
+    /// WAL lets readers run beside the one writer; `synchronous = FULL`
+    /// syncs the WAL at every commit, so an acknowledged write survives a
+    /// power cut, not only a killed process (docs/operations.md).
+    pub async fn open_sqlite(path: &Path) -> Result<Self> {
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-16000");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await?;
+        Ok(Db::Sqlite(pool))
+    }
+
+    /// Runs the embedded migrations of this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// A write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers wait for each other instead of
+    /// failing when one upgrades a read lock.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Answers whether the database can be reached (`/healthz`).
+    pub async fn ping(&self) -> Result<()> {
+        let one: i64 = fetch!(self, fetch_one, scalar i64, "SELECT 1")?;
+        if one == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Data("ping".into()))
+        }
+    }
+
+    /// Connections in use and idle (`/metrics`).
+    pub fn pool_stats(&self) -> (u32, usize) {
+        match self {
+            Db::Sqlite(p) => (p.size(), p.num_idle()),
+            Db::Postgres(p) => (p.size(), p.num_idle()),
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// A consistent copy of a live SQLite database (`VACUUM INTO`), taken
+    /// while the server keeps running. PostgreSQL is backed up with pg_dump.
+    pub async fn backup_sqlite(&self, target: &Path) -> Result<()> {
+        let Db::Sqlite(pool) = self else {
+            return Err(StoreError::Data(
+                "PostgreSQL: dùng pg_dump --format=custom (xem docs/operations.md)".into(),
+            ));
+        };
+        if target.exists() {
+            return Err(StoreError::Data(format!(
+                "tệp đích đã tồn tại: {}",
+                target.display()
+            )));
+        }
+        let target = target.to_string_lossy().to_string();
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check` on SQLite; PostgreSQL checks itself.
+    pub async fn integrity_check(&self) -> Result<()> {
+        if let Db::Sqlite(pool) = self {
+            let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_all(pool)
+                .await?;
+            if rows != ["ok"] {
+                return Err(StoreError::Data(format!(
+                    "kiểm tra toàn vẹn thất bại: {}",
+                    rows.join("; ")
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Tx {
+    pub fn backend(&mut self) -> Backend<&mut SqliteConnection, &mut PgConnection> {
+        match self {
+            Tx::Sqlite(t) => Backend::Sqlite(&mut **t),
+            Tx::Postgres(t) => Backend::Postgres(&mut **t),
+        }
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// The SQLite file for a data folder.
+pub fn sqlite_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("binhyen.db")
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let (head, tail) = url.split_at(at);
+            let creds = head.get(s + 3..).unwrap_or("");
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", head.get(..s + 3).unwrap_or(""), user, tail)
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migration_folders_stay_in_step() {
+        let names = |dir: &str| {
+            let mut v: Vec<String> =
+                std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                    .collect();
+            v.sort();
+            v
+        };
+        let sqlite = names("migrations/sqlite");
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, names("migrations/postgres"));
+    }
+
+    #[test]
+    fn urls_lose_their_password() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/binhyen"),
+            "postgres://app:***@db:5432/binhyen"
+        );
+        assert_eq!(redact_url("sqlite:///x.db"), "sqlite:///x.db");
+    }
+}

@@ -1,0 +1,18 @@
+//! binhyen storage: one [`Db`] over SQLite or PostgreSQL with one SQL text
+//! per query, migrations embedded in the binary, one module per capability.
+//! Nothing outside this crate writes SQL.
+
+#[macro_use]
+mod macros;
+mod db;
+pub(crate) use macros::{fetch_all_dyn, placeholders, Arg};
+pub mod accounts;
+pub mod audit;
+pub mod error;
+pub mod org_units;
+
+pub use db::{redact_url, sqlite_path, Backend, Db, Tx};
+
+#[cfg(feature = "testing")]
+pub mod testing;
+pub use error::StoreError;

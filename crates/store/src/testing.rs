@@ -1,0 +1,113 @@
+//! Fresh databases for tests: a SQLite file in a temporary folder, and —
+//! when `BINHYEN_TEST_DATABASE_URL` names a PostgreSQL server — a database
+//! of its own on that server, dropped afterwards.
+
+use rand::Rng;
+
+use crate::{Db, StoreError};
+
+/// A migrated database that cleans up after itself.
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    pub label: &'static str,
+    _dir: Option<tempfile::TempDir>,
+    admin_url: Option<String>,
+    name: Option<String>,
+}
+
+pub const PG_ENV: &str = "BINHYEN_TEST_DATABASE_URL";
+pub const REQUIRE_PG_ENV: &str = "BINHYEN_REQUIRE_POSTGRES";
+
+impl TestDb {
+    pub async fn sqlite() -> Result<Self, StoreError> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Data(e.to_string()))?;
+        let path = dir.path().join("test.db");
+        let url = format!("sqlite://{}", path.display());
+        let db = Db::connect(&url).await?;
+        db.migrate().await?;
+        Ok(Self {
+            db,
+            url,
+            label: "sqlite",
+            _dir: Some(dir),
+            admin_url: None,
+            name: None,
+        })
+    }
+
+    /// `None` (with one line on stderr) when no PostgreSQL is configured,
+    /// unless `BINHYEN_REQUIRE_POSTGRES=1`, which makes that a failure.
+    pub async fn postgres() -> Result<Option<Self>, StoreError> {
+        let Ok(admin_url) = std::env::var(PG_ENV) else {
+            if std::env::var(REQUIRE_PG_ENV).as_deref() == Ok("1") {
+                return Err(StoreError::Data(format!(
+                    "{REQUIRE_PG_ENV}=1 but {PG_ENV} is not set"
+                )));
+            }
+            eprintln!("skipped on PostgreSQL: {PG_ENV} is not set");
+            return Ok(None);
+        };
+        let name = format!("binhyen_t{:016x}", rand::thread_rng().gen::<u64>());
+        let admin = Db::connect(&admin_url).await?;
+        execute!(&admin, &format!("CREATE DATABASE {name}"))?;
+        admin.close().await;
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&admin_url);
+        let url = format!("{base}/{name}");
+        let db = Db::connect(&url).await?;
+        db.migrate().await?;
+        Ok(Some(Self {
+            db,
+            url,
+            label: "postgres",
+            _dir: None,
+            admin_url: Some(admin_url),
+            name: Some(name),
+        }))
+    }
+
+    /// Both backends that are available, SQLite first.
+    pub async fn all() -> Result<Vec<Self>, StoreError> {
+        let mut v = vec![Self::sqlite().await?];
+        v.extend(Self::postgres().await?);
+        Ok(v)
+    }
+
+    /// Closes the pool; the PostgreSQL database is dropped with `self`.
+    pub async fn cleanup(self) {
+        self.db.close().await;
+    }
+}
+
+impl Drop for TestDb {
+    /// Drops the PostgreSQL database even when the test panicked. Runs on a
+    /// thread of its own because the test's runtime may be shutting down.
+    fn drop(&mut self) {
+        let (Some(admin_url), Some(name)) = (self.admin_url.take(), self.name.take()) else {
+            return;
+        };
+        let db = self.db.clone();
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                drop(db);
+                if let Ok(admin) = Db::connect(&admin_url).await {
+                    let _ = execute!(
+                        &admin,
+                        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                    );
+                    admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
