@@ -1,1 +1,393 @@
-fn main() {}
+//! The `binhyen` binary: one command per task, all on the same database,
+//! chosen by `--data-dir` (embedded SQLite) or `--database-url`.
+
+mod config;
+mod demo;
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use config::{FileConfig, Global, LogFormat, ServeArgs, Settings};
+use domain::accounts::{parse_username, NewPassword, Role};
+use store::audit::Author;
+use store::org_units::reference::{self, ReferenceData};
+use store::Db;
+
+#[derive(Parser)]
+#[command(
+    name = "binhyen",
+    version,
+    about = "Phong trào Toàn dân bảo vệ an ninh Tổ quốc — quản lý phong trào"
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve(ServeArgs),
+    /// Run the server with demo accounts and data (embedded SQLite by default).
+    Demo(ServeArgs),
+    /// Apply database migrations and stop.
+    Migrate,
+    /// Copy the SQLite database consistently while it is in use.
+    Backup { file: PathBuf },
+    /// Replace the SQLite database with a backup (stop the server first).
+    Restore { file: PathBuf },
+    /// Load the national administrative units again (from the binary, or a folder of newer files).
+    ImportUnits {
+        /// Folder with units-2025.csv, units-legacy.csv, ward-conversion-2025.csv, province-conversion-2025.csv.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, province_staff, commune_officer, partner or viewer.
+        #[arg(long)]
+        role: String,
+        /// Org unit id of the scope (repeat for several).
+        #[arg(long)]
+        scope: Vec<i64>,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from standard input (required: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let serve_args = match &cli.command {
+        Command::Serve(a) | Command::Demo(a) => a.clone(),
+        _ => ServeArgs::default(),
+    };
+    let settings = match FileConfig::read(cli.global.config.as_deref())
+        .and_then(|f| Settings::resolve(&cli.global, &serve_args, f))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("binhyen: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(settings.log_format);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("binhyen: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli.command, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("binhyen: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BINHYEN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => b.json().init(),
+        LogFormat::Text => b.init(),
+    }
+}
+
+/// Opens the database, creating the data folder, and migrates it. A data
+/// folder that cannot be written is refused here, before anything starts.
+async fn open(settings: &Settings) -> Result<Db, String> {
+    if let Some(dir) = &settings.data_dir {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("không tạo được thư mục dữ liệu {}: {e}", dir.display()))?;
+        check_writable(dir)?;
+    }
+    let url = store::redact_url(&settings.database_url);
+    let db = Db::connect(&settings.database_url)
+        .await
+        .map_err(|e| format!("không mở được cơ sở dữ liệu {url}: {e}"))?;
+    db.migrate()
+        .await
+        .map_err(|e| format!("không cập nhật được cấu trúc cơ sở dữ liệu {url}: {e}"))?;
+    Ok(db)
+}
+
+fn check_writable(dir: &Path) -> Result<(), String> {
+    let probe = dir.join(".binhyen-write-test");
+    std::fs::write(&probe, b"ok")
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|e| {
+            format!(
+                "thư mục dữ liệu {} không ghi được (chỉ đọc hoặc đầy?): {e}",
+                dir.display()
+            )
+        })
+}
+
+async fn load_units(db: &Db, data: &ReferenceData, force: bool) -> Result<(), String> {
+    let r = reference::load(db, data, force)
+        .await
+        .map_err(|e| format!("không nạp được danh mục đơn vị hành chính: {e}"))?;
+    if r.unchanged {
+        tracing::info!("administrative units already loaded");
+    } else {
+        tracing::info!(
+            units = r.units,
+            links = r.links,
+            ms = r.millis as u64,
+            "administrative units loaded"
+        );
+    }
+    Ok(())
+}
+
+async fn run(command: Command, settings: Settings) -> Result<(), String> {
+    match command {
+        Command::Serve(_) => {
+            let db = open(&settings).await?;
+            load_units(&db, &ReferenceData::embedded(), false).await?;
+            serve(db, &settings).await
+        }
+        Command::Demo(_) => {
+            let db = open(&settings).await?;
+            load_units(&db, &ReferenceData::embedded(), false).await?;
+            let logins = demo::seed(&db).await?;
+            println!("\nbinhyen demo: http://{}", settings.listen);
+            if let Some(dir) = &settings.data_dir {
+                println!("dữ liệu / data: {}", dir.display());
+            }
+            println!(
+                "Tài khoản demo (mật khẩu chung / shared password: {}):",
+                demo::PASSWORD
+            );
+            for (username, role, scope) in logins {
+                println!("  {username:<16} {role:<16} {scope}");
+            }
+            println!();
+            serve(db, &settings).await
+        }
+        Command::Migrate => {
+            open(&settings).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Backup { file } => backup(&settings, &file).await,
+        Command::Restore { file } => restore(&settings, &file).await,
+        Command::ImportUnits { dir } => {
+            let db = open(&settings).await?;
+            let data = match dir {
+                Some(d) => ReferenceData::from_dir(&d).map_err(|e| e.to_string())?,
+                None => ReferenceData::embedded(),
+            };
+            load_units(&db, &data, true).await?;
+            println!("administrative units loaded");
+            Ok(())
+        }
+        Command::User(u) => user(&settings, u).await,
+    }
+}
+
+async fn serve(db: Db, settings: &Settings) -> Result<(), String> {
+    let state = web::AppState::new(db.clone(), settings.web.clone())?;
+    let app = web::router(state);
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .map_err(|e| format!("không mở được cổng {}: {e}", settings.listen))?;
+    tracing::info!(address = %settings.listen, database = %store::redact_url(&settings.database_url), "listening");
+    let purge = tokio::spawn(purge_sessions(db.clone(), settings.web.sessions));
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("máy chủ dừng do lỗi: {e}"))?;
+    purge.abort();
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ends expired sessions every ten minutes.
+async fn purge_sessions(db: Db, limits: store::accounts::SessionLimits) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = store::accounts::purge_sessions(&db, limits).await {
+            tracing::warn!(error = %e, "session purge failed");
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM; axum then finishes in-flight requests.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+async fn backup(settings: &Settings, file: &Path) -> Result<(), String> {
+    if settings.data_dir.is_none() && !settings.database_url.starts_with("sqlite://") {
+        println!(
+            "PostgreSQL: back up with pg_dump, e.g.\n  pg_dump --format=custom --file=binhyen.dump \"$BINHYEN_DATABASE_URL\"\n\
+             and restore with pg_restore --clean --if-exists --dbname=… binhyen.dump (docs/operations.md)."
+        );
+        return Ok(());
+    }
+    let db = open(settings).await?;
+    db.backup_sqlite(file)
+        .await
+        .map_err(|e| format!("sao lưu thất bại: {e}"))?;
+    let copy = Db::open_sqlite(file).await.map_err(|e| e.to_string())?;
+    copy.integrity_check().await.map_err(|e| e.to_string())?;
+    copy.close().await;
+    println!("backup written to {}", file.display());
+    Ok(())
+}
+
+/// Checks the backup, keeps the current database aside, and puts the
+/// backup in its place. The server must be stopped.
+async fn restore(settings: &Settings, file: &Path) -> Result<(), String> {
+    let Some(dir) = &settings.data_dir else {
+        return Err(
+            "restore chỉ dành cho SQLite; PostgreSQL dùng pg_restore (docs/operations.md)".into(),
+        );
+    };
+    if !file.is_file() {
+        return Err(format!("không thấy tệp sao lưu {}", file.display()));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let target = store::sqlite_path(dir);
+    let staged = dir.join("binhyen.db.restoring");
+    let _ = std::fs::remove_file(&staged);
+    std::fs::copy(file, &staged).map_err(|e| format!("không chép được {}: {e}", file.display()))?;
+    {
+        let db = Db::open_sqlite(&staged).await.map_err(|e| e.to_string())?;
+        db.integrity_check()
+            .await
+            .map_err(|e| format!("tệp sao lưu hỏng: {e}"))?;
+        db.migrate()
+            .await
+            .map_err(|e| format!("tệp sao lưu không phải cơ sở dữ liệu binhyen: {e}"))?;
+        db.close().await;
+    }
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", staged.display()));
+    }
+    if target.exists() {
+        let aside = dir.join(format!(
+            "binhyen.db.before-restore-{}",
+            chrono::Utc::now().format("%Y%m%d%H%M%S")
+        ));
+        std::fs::rename(&target, &aside).map_err(|e| e.to_string())?;
+        for ext in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", target.display()));
+        }
+        println!("previous database kept as {}", aside.display());
+    }
+    std::fs::rename(&staged, &target).map_err(|e| e.to_string())?;
+    println!("restored {} into {}", file.display(), target.display());
+    Ok(())
+}
+
+async fn user(settings: &Settings, cmd: UserCommand) -> Result<(), String> {
+    let db = open(settings).await?;
+    match cmd {
+        UserCommand::Add {
+            username,
+            role,
+            scope,
+            display_name,
+            password_stdin: _,
+        } => {
+            let username = parse_username(&username).map_err(|e| e.to_string())?;
+            let role = Role::parse("role", &role).map_err(|e| e.to_string())?;
+            if role != Role::Admin && scope.is_empty() {
+                return Err("cần ít nhất một --scope cho vai trò này".into());
+            }
+            for id in &scope {
+                store::org_units::get(&db, store::accounts::Scope::All, *id)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("không có đơn vị {id}"))?;
+            }
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| e.to_string())?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let hash = NewPassword::parse(password)
+                .and_then(|p| p.hash())
+                .map_err(|e| e.to_string())?;
+            let id = store::accounts::create_user(
+                &db,
+                Author::System,
+                &store::accounts::NewUser {
+                    display_name: display_name.unwrap_or_else(|| username.clone()),
+                    username,
+                    password_hash: hash,
+                    role,
+                    scopes: scope,
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            println!("user {id} created");
+        }
+        UserCommand::List => {
+            for u in store::accounts::list_users(&db)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                println!(
+                    "{:>5}  {:<20} {:<16} {}{}",
+                    u.id,
+                    u.username,
+                    u.role.as_str(),
+                    u.display_name,
+                    if u.disabled { " (disabled)" } else { "" }
+                );
+            }
+        }
+    }
+    Ok(())
+}

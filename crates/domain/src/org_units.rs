@@ -491,21 +491,21 @@ pub fn check_parent(child: Level, parent: Level) -> Result<(), DomainError> {
     }
 }
 
-/// A child cannot begin before its parent or after the parent ended.
+/// Units are added under units that still exist, and begin within them.
 fn check_within_parent(from: Option<NaiveDate>, parent: &OrgUnit) -> Result<(), DomainError> {
-    let probe = from.or(parent.valid_to).or(parent.valid_from);
-    if let Some(d) = probe {
-        if !parent.validity().contains(d) {
+    if parent.valid_to.is_some() {
+        return Err(DomainError::new(
+            "parent_id",
+            "đơn vị cấp trên đã kết thúc; hãy thêm vào đơn vị đang hiệu lực",
+        ));
+    }
+    if let (Some(f), Some(pf)) = (from, parent.valid_from) {
+        if f < pf {
             return Err(DomainError::new(
                 "valid_from",
-                "ngày bắt đầu nằm ngoài thời gian tồn tại của đơn vị cấp trên",
+                "ngày bắt đầu sớm hơn ngày bắt đầu của đơn vị cấp trên",
             ));
         }
-    }
-    if from.is_none() && parent.valid_to.is_some() {
-        // An open start under a closed parent is fine (history before it is
-        // unknown); an open end would outlive the parent, so it is closed
-        // with the parent by the store.
     }
     Ok(())
 }

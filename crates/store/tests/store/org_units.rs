@@ -226,7 +226,7 @@ async fn add(db: &Db, level: &str, kind: &str, name: &str, parent: &OrgUnit) -> 
         kind: Some(kind.into()),
         name: Some(name.into()),
         parent_id: Some(parent.id),
-        valid_from: Some("2024-01-01".into()).filter(|_| parent.valid_to.is_some()),
+        valid_from: Some("2026-01-01".into()),
         lat: Some(20.43),
         lon: Some(106.17),
         address: Some("Số 1 đường Trần Hưng Đạo".into()),

@@ -1,0 +1,91 @@
+//! Who is asking. Every protected route runs behind `require_login`, which
+//! resolves the session into an [`Actor`] or refuses: a JSON 401 on the API,
+//! a redirect to the login page elsewhere.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::accounts::secret_hash;
+use store::accounts::{self, Scope, User};
+
+use crate::error::{ApiError, PageError};
+use crate::i18n::Lang;
+use crate::security::{cookie, csrf_token, SESSION_COOKIE};
+use crate::AppState;
+
+/// The logged-in user of a request, with the scope every query must take.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: User,
+    /// The CSRF token that this session's forms carry.
+    pub csrf: String,
+}
+
+impl Actor {
+    pub fn scope(&self) -> Scope {
+        self.user.scope()
+    }
+
+    pub fn author(&self) -> store::audit::Author {
+        store::audit::Author::User(self.user.id)
+    }
+}
+
+pub async fn require_login(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let secret = cookie(req.headers(), SESSION_COOKIE);
+    let user = match &secret {
+        None => None,
+        Some(s) => {
+            match accounts::session_user(&state.db, &secret_hash(s), state.config.sessions).await {
+                Ok(u) => u,
+                Err(e) => {
+                    let lang = Lang::default();
+                    return if api {
+                        ApiError::from(e).into_response()
+                    } else {
+                        PageError::from_store(lang, e).into_response()
+                    };
+                }
+            }
+        }
+    };
+    let (Some(user), Some(secret)) = (user, secret) else {
+        if api {
+            return ApiError::unauthorized().into_response();
+        }
+        let next_path = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let target = format!("/login?next={}", encode(&next_path));
+        return Redirect::to(&target).into_response();
+    };
+    req.extensions_mut().insert(Actor {
+        user,
+        csrf: csrf_token(&secret),
+    });
+    next.run(req).await
+}
+
+fn encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Actor>()
+            .cloned()
+            .ok_or_else(ApiError::unauthorized)
+    }
+}

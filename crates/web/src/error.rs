@@ -1,0 +1,148 @@
+//! Errors as users see them: a JSON problem on the API, a Vietnamese page
+//! in the browser. Internals go to the log, never to the answer.
+
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use domain::DomainError;
+use serde_json::json;
+use store::StoreError;
+
+use crate::i18n::{self, Lang};
+
+/// An API failure: `{"error": {"code", "message", "field"}}` with a status.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<&'static str>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field: Some(field),
+            ..Self::new(StatusCode::BAD_REQUEST, "invalid", message)
+        }
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "không tìm thấy")
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "không có quyền thực hiện thao tác này",
+        )
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "cần đăng nhập")
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        Self::invalid(e.field, e.message)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(d) => d.into(),
+            StoreError::NotFound => Self::not_found(),
+            StoreError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
+            e if e.is_unavailable() => {
+                tracing::error!(error = %e, "database unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "cơ sở dữ liệu tạm thời không truy cập được, vui lòng thử lại",
+                )
+            }
+            e => {
+                tracing::error!(error = %e, "internal error");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "lỗi hệ thống",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body =
+            json!({"error": {"code": self.code, "message": self.message, "field": self.field}});
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// A failure on an HTML page, rendered in the user's language.
+#[derive(Debug)]
+pub struct PageError {
+    pub status: StatusCode,
+    pub lang: Lang,
+    /// Catalogue key of the explanation.
+    pub key: &'static str,
+}
+
+impl PageError {
+    pub fn new(status: StatusCode, lang: Lang, key: &'static str) -> Self {
+        Self { status, lang, key }
+    }
+
+    pub fn from_store(lang: Lang, e: StoreError) -> Self {
+        let api = ApiError::from(e);
+        let key = match api.status {
+            StatusCode::NOT_FOUND => "error.not_found",
+            StatusCode::SERVICE_UNAVAILABLE => "error.unavailable",
+            StatusCode::BAD_REQUEST => "error.bad_request",
+            StatusCode::CONFLICT => "error.conflict",
+            _ => "error.internal",
+        };
+        Self::new(api.status, lang, key)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let t = |k| i18n::text(self.lang, k);
+        let html = format!(
+            "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title}</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>\
+             <body><main class=\"narrow\"><h1>{title}</h1><p>{msg}</p>\
+             <p><a href=\"/\">{home}</a></p></main></body></html>",
+            lang = self.lang.code(),
+            title = t("error.title"),
+            msg = t(self.key),
+            home = t("nav.home"),
+        );
+        (self.status, axum::response::Html(html)).into_response()
+    }
+}
+
+/// Unknown paths: a JSON 404 under `/api/`, a page elsewhere.
+pub async fn not_found(uri: Uri, lang: Lang) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::not_found().into_response()
+    } else {
+        PageError::new(StatusCode::NOT_FOUND, lang, "error.not_found").into_response()
+    }
+}

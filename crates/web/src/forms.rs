@@ -1,0 +1,131 @@
+//! Reading request input: query strings and forms as string maps (so that a
+//! bad value is reported with its field name), JSON bodies with our error.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// All values of a form or query string, repeated keys kept in order.
+#[derive(Debug, Default, Clone)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub fn parse(raw: &[u8]) -> Self {
+        Self(
+            form_urlencoded::parse(raw)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    pub fn from_query(q: Option<&str>) -> Self {
+        Self::parse(q.unwrap_or("").as_bytes())
+    }
+
+    /// The first non-empty value of `key`, trimmed.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .find(|v| !v.is_empty())
+    }
+
+    /// The first value of `key` exactly as sent (passwords).
+    pub fn raw(&self, key: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn string(&self, key: &str) -> Option<String> {
+        self.get(key).map(str::to_string)
+    }
+
+    /// A whole number, or a 400 naming the field.
+    pub fn i64(&self, key: &'static str) -> Result<Option<i64>, ApiError> {
+        self.get(key)
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| ApiError::invalid(key, "cần một số nguyên"))
+            })
+            .transpose()
+    }
+
+    /// A decimal number (`,` accepted as the decimal mark), or a 400.
+    pub fn f64(&self, key: &'static str) -> Result<Option<f64>, ApiError> {
+        self.get(key)
+            .map(|v| {
+                v.replace(',', ".")
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .ok_or_else(|| ApiError::invalid(key, "cần một số thập phân"))
+            })
+            .transpose()
+    }
+
+    pub fn query_string(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.0 {
+            if k != "page" && !v.trim().is_empty() {
+                s.append_pair(k, v);
+            }
+        }
+        s.finish()
+    }
+}
+
+/// Parses a JSON body into `T`, answering malformed input with a 400.
+pub fn json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        let msg = e.to_string();
+        // serde names the field in "unknown field `x`" / "invalid type … at line"
+        ApiError::invalid("body", format!("JSON không hợp lệ: {msg}"))
+    })
+}
+
+/// The path id, or a 400 naming `id`.
+pub fn path_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or_else(|| ApiError::invalid("id", "mã đơn vị phải là số nguyên dương"))
+}
+
+/// A map view for templates that re-show what the user typed.
+pub fn echo(fields: &Fields) -> HashMap<String, String> {
+    fields
+        .0
+        .iter()
+        .filter(|(k, _)| k != "csrf")
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_keep_repeats_and_name_bad_values() {
+        let f = Fields::parse(b"sources=1&sources=2&lat=20%2C5&n=x&empty=+");
+        assert_eq!(f.all("sources").collect::<Vec<_>>(), ["1", "2"]);
+        assert_eq!(f.f64("lat").unwrap(), Some(20.5));
+        assert_eq!(f.i64("n").unwrap_err().field, Some("n"));
+        assert_eq!(f.get("empty"), None);
+        assert_eq!(path_id("0").unwrap_err().field, Some("id"));
+        assert_eq!(path_id("12").unwrap(), 12);
+    }
+}

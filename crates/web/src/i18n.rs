@@ -1,0 +1,233 @@
+//! The message catalogue: every text of the UI, Vietnamese first, English
+//! second. Templates call `t("key")`; a missing key shows as the key itself
+//! (and the catalogue test fails).
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::LazyLock;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// The language comes from the `lang` cookie; Vietnamese by default.
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(crate::security::cookie(&parts.headers, "lang")
+            .and_then(|v| Lang::parse(&v))
+            .unwrap_or_default())
+    }
+}
+
+pub fn text(lang: Lang, key: &str) -> &str {
+    match CATALOGUE.get(key) {
+        Some((vi, en)) => match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        },
+        None => key,
+    }
+}
+
+#[cfg(test)]
+pub fn has(key: &str) -> bool {
+    CATALOGUE.contains_key(key)
+}
+
+static CATALOGUE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
+    LazyLock::new(|| {
+        MESSAGES
+            .iter()
+            .map(|(k, vi, en)| (*k, (*vi, *en)))
+            .collect()
+    });
+
+const MESSAGES: &[(&str, &str, &str)] = &[
+    ("app.name", "Bình Yên", "Binh Yen"),
+    ("app.tagline", "Phong trào Toàn dân bảo vệ an ninh Tổ quốc", "All-people movement for national security"),
+    ("nav.home", "Trang chủ", "Home"),
+    ("nav.org_units", "Địa bàn", "Areas"),
+    ("nav.skip", "Bỏ qua điều hướng", "Skip navigation"),
+    ("nav.menu", "Danh mục", "Menu"),
+    ("nav.language", "English", "Tiếng Việt"),
+    ("nav.logout", "Đăng xuất", "Log out"),
+    ("nav.back", "Quay lại", "Go back"),
+    ("login.title", "Đăng nhập", "Log in"),
+    ("login.username", "Tên đăng nhập", "Username"),
+    ("login.password", "Mật khẩu", "Password"),
+    ("login.submit", "Đăng nhập", "Log in"),
+    ("login.failed", "Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."),
+    ("role.admin", "Quản trị hệ thống", "Administrator"),
+    ("role.province_staff", "Cán bộ cấp tỉnh", "Province staff"),
+    ("role.commune_officer", "Công an xã/phường", "Commune officer"),
+    ("role.partner", "Cán bộ đơn vị phối hợp", "Partner officer"),
+    ("role.viewer", "Lãnh đạo (chỉ xem)", "Leader (read only)"),
+    ("level.province", "Tỉnh/thành phố", "Province"),
+    ("level.district", "Quận/huyện (trước 01/7/2025)", "District (before 1 Jul 2025)"),
+    ("level.commune", "Xã/phường/đặc khu", "Commune"),
+    ("level.village", "Thôn/tổ dân phố", "Village / residential group"),
+    ("level.site", "Cơ sở", "Site"),
+    ("level.any", "Mọi cấp", "All levels"),
+    ("kind.tinh", "Tỉnh", "Province"),
+    ("kind.thanh_pho", "Thành phố", "City"),
+    ("kind.quan", "Quận", "Urban district"),
+    ("kind.huyen", "Huyện", "Rural district"),
+    ("kind.thi_xa", "Thị xã", "Town"),
+    ("kind.phuong", "Phường", "Ward"),
+    ("kind.xa", "Xã", "Commune"),
+    ("kind.thi_tran", "Thị trấn", "Township"),
+    ("kind.dac_khu", "Đặc khu", "Special zone"),
+    ("kind.thon", "Thôn", "Hamlet (thôn)"),
+    ("kind.xom", "Xóm", "Hamlet (xóm)"),
+    ("kind.lang", "Làng", "Village (làng)"),
+    ("kind.ban", "Bản", "Village (bản)"),
+    ("kind.ap", "Ấp", "Hamlet (ấp)"),
+    ("kind.buon", "Buôn", "Village (buôn)"),
+    ("kind.phum", "Phum", "Village (phum)"),
+    ("kind.soc", "Sóc", "Village (sóc)"),
+    ("kind.khom", "Khóm", "Neighbourhood (khóm)"),
+    ("kind.to_dan_pho", "Tổ dân phố", "Residential group"),
+    ("kind.khu_pho", "Khu phố", "Quarter (khu phố)"),
+    ("kind.khu_dan_cu", "Khu dân cư", "Residential area"),
+    ("kind.agency", "Cơ quan", "Agency"),
+    ("kind.enterprise", "Doanh nghiệp", "Enterprise"),
+    ("kind.school", "Trường học", "School"),
+    ("kind.religious", "Cơ sở tôn giáo", "Religious establishment"),
+    ("kind.market", "Chợ", "Market"),
+    ("kind.industrial_cluster", "Cụm công nghiệp", "Industrial cluster"),
+    ("kind.other", "Khác", "Other"),
+    ("succession.whole", "toàn bộ", "whole"),
+    ("succession.split", "một phần", "part"),
+    ("units.title", "Địa bàn", "Areas"),
+    ("units.search", "Tìm theo tên (gõ không dấu cũng được)", "Search by name (diacritics optional)"),
+    ("units.search_button", "Tìm", "Search"),
+    ("units.as_of", "Tại ngày", "As of"),
+    ("units.any_date", "Mọi thời điểm", "Any date"),
+    ("units.level", "Cấp", "Level"),
+    ("units.show", "Xem", "Show"),
+    ("units.name", "Tên", "Name"),
+    ("units.code", "Mã", "Code"),
+    ("units.parent", "Thuộc", "Within"),
+    ("units.validity", "Hiệu lực", "Valid"),
+    ("units.from", "từ", "from"),
+    ("units.to", "đến", "to"),
+    ("units.open", "nay", "now"),
+    ("units.ended", "đã kết thúc", "ended"),
+    ("units.current", "đang hiệu lực", "current"),
+    ("units.results", "kết quả", "results"),
+    ("units.none", "Không có đơn vị nào.", "No units."),
+    ("units.provinces_today", "Tỉnh, thành phố", "Provinces"),
+    ("units.children", "Đơn vị trực thuộc", "Units within"),
+    ("units.predecessors", "Hình thành từ", "Formed from"),
+    ("units.successors", "Đã chuyển thành", "Became"),
+    ("units.default", "mặc định", "default"),
+    ("units.details", "Thông tin", "Details"),
+    ("units.kind", "Loại", "Kind"),
+    ("units.address", "Địa chỉ", "Address"),
+    ("units.coordinates", "Tọa độ", "Coordinates"),
+    ("units.lat", "Vĩ độ", "Latitude"),
+    ("units.lon", "Kinh độ", "Longitude"),
+    ("units.subtree", "Số đơn vị trong địa bàn (theo cây lúc đó)", "Units within (tree as it was)"),
+    ("units.reach", "Số đơn vị bao quát (gồm đơn vị cũ đã sáp nhập)", "Units covered (incl. merged legacy units)"),
+    ("units.add_village", "Thêm thôn/tổ dân phố", "Add a village / residential group"),
+    ("units.add_site", "Thêm cơ sở", "Add a site"),
+    ("units.add", "Thêm", "Add"),
+    ("units.edit", "Sửa thông tin", "Edit"),
+    ("units.save", "Lưu", "Save"),
+    ("units.cancel", "Hủy", "Cancel"),
+    ("units.valid_from", "Ngày bắt đầu (không bắt buộc)", "Start date (optional)"),
+    ("units.merge", "Gộp thôn/tổ dân phố", "Merge villages"),
+    ("units.merge_help", "Chọn các thôn/tổ dân phố sẽ gộp thành một thôn mới từ ngày hiệu lực. Các thôn cũ kết thúc vào ngày trước đó và giữ nguyên lịch sử; các cơ sở của chúng chuyển sang thôn mới.", "Choose the villages that become one new village from the effective date. The old ones end the day before and keep their history; their sites move to the new village."),
+    ("units.merge_sources", "Các thôn sẽ gộp", "Villages to merge"),
+    ("units.split", "Chia thôn/tổ dân phố", "Split this village"),
+    ("units.split_help", "Mỗi dòng là tên một thôn mới. Thôn hiện tại kết thúc vào ngày trước ngày hiệu lực; thôn mặc định nhận các cơ sở và số liệu cũ.", "One new village per line. This village ends the day before the effective date; the default part takes its sites and records."),
+    ("units.split_parts", "Tên các thôn mới (mỗi dòng một tên)", "New villages (one name per line)"),
+    ("units.default_part", "Thôn mặc định (số thứ tự dòng)", "Default part (line number)"),
+    ("units.new_name", "Tên thôn mới", "Name of the new village"),
+    ("units.effective", "Ngày hiệu lực", "Effective date"),
+    ("units.history", "Lịch sử thay đổi", "Change history"),
+    ("units.when", "Thời điểm", "When"),
+    ("units.who", "Người thực hiện", "Who"),
+    ("units.action", "Thao tác", "Action"),
+    ("units.system", "hệ thống", "system"),
+    ("units.prev", "Trang trước", "Previous"),
+    ("units.next", "Trang sau", "Next"),
+    ("units.page", "Trang", "Page"),
+    ("units.legacy_note", "Đơn vị hành chính trước ngày 01/7/2025", "Administrative unit before 1 July 2025"),
+    ("units.today", "Hôm nay", "Today"),
+    ("units.before_reform", "Trước sắp xếp (30/6/2025)", "Before the reform (30/6/2025)"),
+    ("action.create", "tạo mới", "created"),
+    ("action.update", "sửa", "edited"),
+    ("action.merge", "gộp", "merged"),
+    ("action.split", "chia", "split"),
+    ("action.import", "nạp dữ liệu", "imported"),
+    ("error.title", "Không thực hiện được", "Something went wrong"),
+    ("error.not_found", "Không tìm thấy trang hoặc đơn vị này.", "This page or unit was not found."),
+    ("error.bad_request", "Dữ liệu nhập chưa hợp lệ.", "The input is not valid."),
+    ("error.forbidden", "Bạn không có quyền thực hiện thao tác này.", "You may not do this."),
+    ("error.conflict", "Dữ liệu vừa bị thay đổi bởi thao tác khác; hãy tải lại trang.", "The data changed meanwhile; reload the page."),
+    ("error.unavailable", "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút.", "The database is unavailable. Try again in a few minutes."),
+    ("error.internal", "Lỗi hệ thống. Sự cố đã được ghi lại.", "Internal error. It has been logged."),
+    ("error.csrf", "Phiên làm việc không khớp; hãy tải lại trang và thử lại.", "The form expired; reload the page and try again."),
+    ("error.field", "Trường", "Field"),
+    ("footer.data", "Dữ liệu đơn vị hành chính: Tổng cục Thống kê, qua gói vietnamadminunits (MIT).", "Administrative units: General Statistics Office, via vietnamadminunits (MIT)."),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_both_languages_filled() {
+        let mut seen = std::collections::HashSet::new();
+        for (k, vi, en) in MESSAGES {
+            assert!(seen.insert(*k), "duplicate key {k}");
+            assert!(!vi.is_empty() && !en.is_empty(), "{k}");
+        }
+    }
+
+    #[test]
+    fn every_key_used_in_templates_exists() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut files = vec![dir.clone()];
+        let mut checked = 0;
+        while let Some(p) = files.pop() {
+            if p.is_dir() {
+                files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for part in text.split("t(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                assert!(has(key), "{}: missing key {key}", p.display());
+                checked += 1;
+            }
+        }
+        assert!(checked > 20);
+    }
+}

@@ -1,0 +1,119 @@
+//! Prometheus metrics: requests by route and status, their latency, and the
+//! database pool. Kept in memory per process; each server is scraped alone.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::AppState;
+
+const BUCKETS: [f64; 11] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
+
+#[derive(Default)]
+struct Series {
+    count: u64,
+    sum: f64,
+    buckets: [u64; BUCKETS.len()],
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    series: Mutex<BTreeMap<(String, String, u16), Series>>,
+}
+
+impl Metrics {
+    fn observe(&self, method: &str, route: &str, status: u16, secs: f64) {
+        let Ok(mut map) = self.series.lock() else {
+            return;
+        };
+        let s = map
+            .entry((method.to_string(), route.to_string(), status))
+            .or_default();
+        s.count += 1;
+        s.sum += secs;
+        for (i, b) in BUCKETS.iter().enumerate() {
+            if secs <= *b {
+                if let Some(c) = s.buckets.get_mut(i) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+
+    /// The text exposition format.
+    pub fn render(&self, pool: (u32, usize)) -> String {
+        let mut out = String::new();
+        out.push_str("# HELP binhyen_http_requests_total HTTP requests by route and status.\n");
+        out.push_str("# TYPE binhyen_http_requests_total counter\n");
+        let Ok(map) = self.series.lock() else {
+            return out;
+        };
+        for ((m, r, st), s) in map.iter() {
+            let _ = writeln!(
+                out,
+                "binhyen_http_requests_total{{method=\"{m}\",route=\"{r}\",status=\"{st}\"}} {}",
+                s.count
+            );
+        }
+        out.push_str("# HELP binhyen_http_request_duration_seconds Time to answer, by route.\n");
+        out.push_str("# TYPE binhyen_http_request_duration_seconds histogram\n");
+        for ((m, r, st), s) in map.iter() {
+            let labels = format!("method=\"{m}\",route=\"{r}\",status=\"{st}\"");
+            for (b, c) in BUCKETS.iter().zip(s.buckets.iter()) {
+                let _ = writeln!(
+                    out,
+                    "binhyen_http_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {c}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "binhyen_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                s.count
+            );
+            let _ = writeln!(
+                out,
+                "binhyen_http_request_duration_seconds_sum{{{labels}}} {}",
+                s.sum
+            );
+            let _ = writeln!(
+                out,
+                "binhyen_http_request_duration_seconds_count{{{labels}}} {}",
+                s.count
+            );
+        }
+        let (size, idle) = pool;
+        out.push_str("# HELP binhyen_db_pool_connections Database connections open.\n");
+        out.push_str("# TYPE binhyen_db_pool_connections gauge\n");
+        let _ = writeln!(out, "binhyen_db_pool_connections {size}");
+        out.push_str("# HELP binhyen_db_pool_idle Database connections idle.\n");
+        out.push_str("# TYPE binhyen_db_pool_idle gauge\n");
+        let _ = writeln!(out, "binhyen_db_pool_idle {idle}");
+        out
+    }
+}
+
+/// Counts and times every request under its route pattern (not its raw
+/// path, which would hold ids and explode the label set).
+pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().as_str().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let res = next.run(req).await;
+    let secs = started.elapsed().as_secs_f64();
+    state
+        .metrics
+        .observe(&method, &route, res.status().as_u16(), secs);
+    tracing::debug!(%method, %route, status = res.status().as_u16(), ms = secs * 1000.0, "request");
+    res
+}

@@ -1,0 +1,323 @@
+//! The OpenAPI 3.1 description of `/api/v1`, served at
+//! `/api/v1/openapi.json`. A test checks that it names exactly the API
+//! routes the router registers, so it stays true.
+
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::actor::Actor;
+use crate::AppState;
+
+/// Served behind login, with the other protected routes.
+pub fn protected_routes() -> Router<AppState> {
+    Router::new().route("/api/v1/openapi.json", get(serve))
+}
+
+async fn serve(_actor: Actor) -> Response {
+    Json(document()).into_response()
+}
+
+fn nullable(t: &str) -> Value {
+    json!({"type": [t, "null"]})
+}
+
+fn problem(desc: &str) -> Value {
+    json!({"description": desc, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+}
+
+fn ok(desc: &str, schema: &str) -> Value {
+    json!({"description": desc, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
+}
+
+fn body(schema: &str) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
+}
+
+fn id_param() -> Value {
+    json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}})
+}
+
+fn write_errors(mut responses: Value) -> Value {
+    if let Some(m) = responses.as_object_mut() {
+        m.insert(
+            "400".into(),
+            problem("Bad input; `field` names it. Nothing changed."),
+        );
+        m.insert("401".into(), problem("Not logged in."));
+        m.insert(
+            "403".into(),
+            problem("The role may not write here, or the CSRF token is missing."),
+        );
+        m.insert("404".into(), problem("Unknown or out-of-scope unit."));
+        m.insert(
+            "409".into(),
+            problem("A concurrent change ended a unit first."),
+        );
+        m.insert("503".into(), problem("Database unavailable."));
+    }
+    responses
+}
+
+pub fn document() -> Value {
+    let level =
+        json!({"type": "string", "enum": ["province", "district", "commune", "village", "site"]});
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "binhyen API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Phong trào Toàn dân bảo vệ an ninh Tổ quốc: administrative hierarchy across the 2025 reorganisation. Log in with POST /api/v1/auth/login; state-changing requests authenticated by the session cookie must send the returned CSRF token in X-CSRF-Token."
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"session": []}],
+        "paths": {
+            "/api/v1/auth/login": {"post": {
+                "summary": "Log in; sets the session cookie",
+                "security": [],
+                "requestBody": body("LoginInput"),
+                "responses": {
+                    "200": ok("Logged in", "LoginResult"),
+                    "400": problem("Malformed body."),
+                    "401": problem("Wrong username or password (never says which)."),
+                    "503": problem("Database unavailable.")
+                }
+            }},
+            "/api/v1/auth/logout": {"post": {
+                "summary": "End this session",
+                "responses": {"204": {"description": "Logged out"}, "401": problem("Not logged in."), "403": problem("CSRF token missing.")}
+            }},
+            "/api/v1/openapi.json": {"get": {
+                "summary": "This document",
+                "responses": {"200": {"description": "OpenAPI document", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": problem("Not logged in.")}
+            }},
+            "/api/v1/org-units": {
+                "get": {
+                    "summary": "List and search units in the caller's scope",
+                    "parameters": [
+                        {"name": "level", "in": "query", "schema": level},
+                        {"name": "parent", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "as_of", "in": "query", "description": "Units valid on this date. Default: today; with `q`, every date.", "schema": {"type": "string", "format": "date"}},
+                        {"name": "q", "in": "query", "description": "Name, matched without case or diacritics; exact and prefix matches first.", "schema": {"type": "string", "maxLength": 100}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1}},
+                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}}
+                    ],
+                    "responses": {
+                        "200": ok("A page of units", "UnitList"),
+                        "400": problem("A malformed filter; `field` names it."),
+                        "401": problem("Not logged in."),
+                        "503": problem("Database unavailable.")
+                    }
+                },
+                "post": {
+                    "summary": "Add a village or a site",
+                    "requestBody": body("NewUnit"),
+                    "responses": write_errors(json!({"201": ok("Created", "OrgUnit")}))
+                }
+            },
+            "/api/v1/org-units/{id}": {
+                "get": {
+                    "summary": "A unit with its ancestors, predecessors and successors",
+                    "parameters": [id_param()],
+                    "responses": {
+                        "200": ok("The unit", "OrgUnitDetail"),
+                        "400": problem("The id is not a positive integer."),
+                        "401": problem("Not logged in."),
+                        "404": problem("Unknown or out-of-scope unit."),
+                        "503": problem("Database unavailable.")
+                    }
+                },
+                "patch": {
+                    "summary": "Change a village or site (name, kind, coordinates, address)",
+                    "parameters": [id_param()],
+                    "requestBody": body("UnitPatch"),
+                    "responses": write_errors(json!({"200": ok("Changed", "OrgUnit")}))
+                }
+            },
+            "/api/v1/org-units/merge": {"post": {
+                "summary": "Merge villages of one commune into a new village on a date",
+                "requestBody": body("MergeInput"),
+                "responses": write_errors(json!({"201": ok("Merged", "Reorganisation")}))
+            }},
+            "/api/v1/org-units/split": {"post": {
+                "summary": "Split a village into several on a date",
+                "requestBody": body("SplitInput"),
+                "responses": write_errors(json!({"201": ok("Split", "Reorganisation")}))
+            }}
+        },
+        "components": {
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "binhyen_session"}
+            },
+            "schemas": {
+                "Problem": {
+                    "type": "object", "required": ["error"],
+                    "properties": {"error": {"type": "object", "required": ["code", "message", "field"], "properties": {
+                        "code": {"type": "string"}, "message": {"type": "string"}, "field": nullable("string")
+                    }}}
+                },
+                "OrgUnit": {
+                    "type": "object",
+                    "required": ["id", "code", "name", "short_name", "level", "kind", "parent_id", "parent_name", "valid_from", "valid_to", "lat", "lon", "address"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "code": nullable("string"),
+                        "name": {"type": "string"},
+                        "short_name": {"type": "string"},
+                        "level": level,
+                        "kind": {"type": "string"},
+                        "parent_id": nullable("integer"),
+                        "parent_name": nullable("string"),
+                        "valid_from": {"type": ["string", "null"], "format": "date"},
+                        "valid_to": {"type": ["string", "null"], "format": "date"},
+                        "lat": nullable("number"),
+                        "lon": nullable("number"),
+                        "address": nullable("string")
+                    }
+                },
+                "UnitList": {
+                    "type": "object", "required": ["items", "total"],
+                    "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/OrgUnit"}}, "total": {"type": "integer"}}
+                },
+                "Link": {
+                    "type": "object", "required": ["id", "code", "name", "level", "date", "kind", "is_default"],
+                    "properties": {
+                        "id": {"type": "integer"}, "code": nullable("string"), "name": {"type": "string"},
+                        "level": level, "parent_name": nullable("string"),
+                        "date": {"type": "string", "format": "date"},
+                        "kind": {"type": "string", "enum": ["whole", "split"]},
+                        "is_default": {"type": "boolean"}
+                    }
+                },
+                "Crumb": {"type": "object", "required": ["id", "name", "level"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "level": level}},
+                "OrgUnitDetail": {
+                    "allOf": [{"$ref": "#/components/schemas/OrgUnit"}, {
+                        "type": "object", "required": ["ancestors", "predecessors", "successors"],
+                        "properties": {
+                            "ancestors": {"type": "array", "items": {"$ref": "#/components/schemas/Crumb"}},
+                            "predecessors": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
+                            "successors": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}}
+                        }
+                    }]
+                },
+                "NewUnit": {
+                    "type": "object", "required": ["level", "kind", "name", "parent_id"],
+                    "properties": {
+                        "level": {"type": "string", "enum": ["village", "site"]},
+                        "kind": {"type": "string", "description": "village: thon, xom, lang, ban, ap, buon, phum, soc, khom, to_dan_pho, khu_pho, khu_dan_cu; site: agency, enterprise, school, religious, market, industrial_cluster, other"},
+                        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                        "parent_id": {"type": "integer"},
+                        "valid_from": {"type": ["string", "null"], "format": "date"},
+                        "lat": nullable("number"), "lon": nullable("number"),
+                        "address": {"type": ["string", "null"], "maxLength": 300}
+                    }
+                },
+                "UnitPatch": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                        "kind": {"type": "string"},
+                        "lat": nullable("number"), "lon": nullable("number"),
+                        "address": {"type": ["string", "null"], "maxLength": 300}
+                    }
+                },
+                "MergeInput": {
+                    "type": "object", "required": ["sources", "date", "name"],
+                    "properties": {
+                        "sources": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 100},
+                        "date": {"type": "string", "format": "date"},
+                        "name": {"type": "string"},
+                        "kind": {"type": "string"}
+                    }
+                },
+                "SplitInput": {
+                    "type": "object", "required": ["source", "date", "parts"],
+                    "properties": {
+                        "source": {"type": "integer"},
+                        "date": {"type": "string", "format": "date"},
+                        "parts": {"type": "array", "minItems": 2, "maxItems": 50, "items": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "kind": {"type": "string"}}}},
+                        "default_part": {"type": "integer", "minimum": 0}
+                    }
+                },
+                "Reorganisation": {
+                    "type": "object", "required": ["date", "ended", "created", "moved_sites"],
+                    "properties": {
+                        "date": {"type": "string", "format": "date"},
+                        "ended": {"type": "array", "items": {"type": "integer"}},
+                        "created": {"type": "array", "items": {"$ref": "#/components/schemas/OrgUnit"}},
+                        "moved_sites": {"type": "array", "items": {"type": "integer"}}
+                    }
+                },
+                "LoginInput": {
+                    "type": "object", "required": ["username", "password"],
+                    "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "totp": {"type": ["string", "null"]}}
+                },
+                "LoginResult": {
+                    "type": "object", "required": ["user", "csrf_token"],
+                    "properties": {
+                        "csrf_token": {"type": "string"},
+                        "user": {"type": "object", "required": ["id", "username", "display_name", "role"], "properties": {
+                            "id": {"type": "integer"}, "username": {"type": "string"}, "display_name": {"type": "string"},
+                            "role": {"type": "string", "enum": ["admin", "province_staff", "commune_officer", "partner", "viewer"]},
+                            "disabled": {"type": "boolean"}, "must_change_password": {"type": "boolean"}
+                        }}
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// `(method, path)` of every `/api/` route registered in this crate's
+    /// source, read from the `.route("…", get(…).post(…))` calls.
+    fn registered() -> BTreeSet<(String, String)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut out = BTreeSet::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            for part in text.split(".route(\"").skip(1) {
+                let (path, rest) = part.split_once('"').unwrap();
+                if !path.starts_with("/api/") {
+                    continue;
+                }
+                let call = rest.split("))").next().unwrap();
+                for m in ["get", "post", "patch", "put", "delete"] {
+                    if call.contains(&format!("{m}(")) {
+                        out.insert((m.to_string(), path.to_string()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn document_names_exactly_the_registered_api_routes() {
+        let doc = document();
+        let mut documented = BTreeSet::new();
+        for (path, ops) in doc["paths"].as_object().unwrap() {
+            for m in ops.as_object().unwrap().keys() {
+                documented.insert((m.clone(), path.clone()));
+            }
+        }
+        let reg = registered();
+        assert!(reg.len() >= 8, "{reg:?}");
+        assert_eq!(documented, reg);
+    }
+
+    #[test]
+    fn every_reference_resolves() {
+        let text = document().to_string();
+        let doc = document();
+        for part in text.split("#/components/schemas/").skip(1) {
+            let name = part.split('"').next().unwrap();
+            assert!(doc["components"]["schemas"].get(name).is_some(), "{name}");
+        }
+    }
+}

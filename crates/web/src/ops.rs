@@ -1,0 +1,92 @@
+//! Operations: health, metrics, static assets, the language switch.
+
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::forms::Fields;
+use crate::i18n::Lang;
+use crate::AppState;
+
+pub fn public_routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/static/{file}", get(static_file))
+        .route("/lang", get(switch_lang))
+}
+
+/// `/metrics` is public unless the configuration restricts it to users.
+pub fn metrics_route(public: bool) -> (Router<AppState>, Router<AppState>) {
+    let r = Router::new().route("/metrics", get(metrics));
+    if public {
+        (r, Router::new())
+    } else {
+        (Router::new(), r)
+    }
+}
+
+pub fn protected_routes() -> Router<AppState> {
+    Router::new().route("/", get(|| async { Redirect::to("/org-units") }))
+}
+
+/// 200 when the database answers, 503 (with the reason) when it does not.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => Json(json!({"status": "ok", "database": "ok"})).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: database unavailable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable", "database": "unreachable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    let body = state.metrics.render(state.db.pool_stats());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
+
+const CSS: &str = include_str!("../static/app.css");
+const JS: &str = include_str!("../static/app.js");
+
+async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    let (body, mime) = match file.as_str() {
+        "app.css" => (CSS, "text/css; charset=utf-8"),
+        "app.js" => (JS, "text/javascript; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let mut res = body.into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    res
+}
+
+/// `/lang?to=en&back=/org-units`: remembers the language in a cookie and
+/// returns to a local page (never to another site).
+async fn switch_lang(RawQuery(q): RawQuery) -> Response {
+    let f = Fields::from_query(q.as_deref());
+    let lang = f.get("to").and_then(Lang::parse).unwrap_or_default();
+    let back = f
+        .get("back")
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .unwrap_or("/");
+    let cookie = format!(
+        "lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        lang.code()
+    );
+    let mut res = Redirect::to(back).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}

@@ -1,0 +1,633 @@
+//! The administrative hierarchy over HTTP: browse, search, unit pages with
+//! predecessors and successors, and the writes for villages and sites.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::org_units::{
+    Kind, Level, Merge, MergeInput, NewUnit, NewUnitInput, OrgUnit, Split, SplitInput, UnitPatch,
+    UnitPatchInput, VillageInput,
+};
+use domain::page::Page;
+use domain::time::{parse_date, today};
+use minijinja::context;
+use serde::Serialize;
+use serde_json::json;
+use store::accounts::Scope;
+use store::org_units::{self as units, ListQuery, UnitView};
+
+use crate::actor::Actor;
+use crate::error::{ApiError, PageError};
+use crate::forms::{self, Fields};
+use crate::i18n::Lang;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/org-units", get(list_api).post(create_api))
+        .route("/api/v1/org-units/merge", post(merge_api))
+        .route("/api/v1/org-units/split", post(split_api))
+        .route("/api/v1/org-units/{id}", get(show_api).patch(patch_api))
+        .route("/org-units", get(list_page).post(create_form))
+        .route("/org-units/merge", post(merge_form))
+        .route("/org-units/split", post(split_form))
+        .route("/org-units/{id}", get(show_page))
+        .route("/org-units/{id}/edit", get(edit_page).post(edit_form))
+}
+
+pub const MAX_QUERY_CHARS: usize = 100;
+
+/// The list filters from a query string. Without `as_of`, lists show
+/// today's units, and searches every date (so `nam dinh` also finds the
+/// legacy province).
+fn parse_list(f: &Fields) -> Result<ListQuery, ApiError> {
+    let level = f
+        .get("level")
+        .map(|l| Level::parse("level", l))
+        .transpose()?;
+    let q = f.string("q");
+    if q.as_ref()
+        .is_some_and(|q| q.chars().count() > MAX_QUERY_CHARS)
+    {
+        return Err(ApiError::invalid(
+            "q",
+            format!("từ khóa dài quá {MAX_QUERY_CHARS} ký tự"),
+        ));
+    }
+    let as_of = match f.get("as_of") {
+        Some(d) => Some(parse_date("as_of", d)?),
+        None if q.is_some() => None,
+        None => Some(today()),
+    };
+    Ok(ListQuery {
+        level,
+        parent: f.i64("parent")?,
+        as_of,
+        q,
+        page: Page::parse(f.get("page"), f.get("per_page"))?,
+    })
+}
+
+async fn list_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let query = parse_list(&Fields::from_query(q.as_deref()))?;
+    let (items, total) = units::list(&state.db, actor.scope(), &query).await?;
+    Ok(Json(json!({"items": items, "total": total})).into_response())
+}
+
+/// A unit with its links, as the API and the page show it.
+#[derive(Serialize)]
+struct UnitDetail {
+    #[serde(flatten)]
+    unit: UnitView,
+    ancestors: Vec<units::Crumb>,
+    predecessors: Vec<units::Link>,
+    successors: Vec<units::Link>,
+}
+
+async fn detail(state: &AppState, scope: Scope, id: i64) -> Result<UnitDetail, ApiError> {
+    let unit = units::get(&state.db, scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(UnitDetail {
+        ancestors: units::ancestors(&state.db, id).await?,
+        predecessors: units::predecessors(&state.db, id).await?,
+        successors: units::successors(&state.db, id).await?,
+        unit,
+    })
+}
+
+async fn show_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = forms::path_id(&id)?;
+    Ok(Json(detail(&state, actor.scope(), id).await?).into_response())
+}
+
+fn require_manager(actor: &Actor) -> Result<(), ApiError> {
+    if actor.user.role.manages_org_units() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// The parent named by `parent_id`, if the actor's scope reaches it.
+async fn scoped_parent(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<i64>,
+) -> Result<Option<OrgUnit>, ApiError> {
+    Ok(match id {
+        Some(id) => units::get(&state.db, actor.scope(), id)
+            .await?
+            .map(|v| v.unit),
+        None => None,
+    })
+}
+
+async fn create(
+    state: &AppState,
+    actor: &Actor,
+    input: &NewUnitInput,
+) -> Result<UnitView, ApiError> {
+    require_manager(actor)?;
+    let parent = scoped_parent(state, actor, input.parent_id).await?;
+    let new = NewUnit::parse(input, parent.as_ref())?;
+    Ok(units::create(&state.db, actor.author(), &new).await?)
+}
+
+async fn create_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input: NewUnitInput = forms::json(&body)?;
+    let created = create(&state, &actor, &input).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+async fn patch(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    input: &UnitPatchInput,
+) -> Result<UnitView, ApiError> {
+    require_manager(actor)?;
+    let unit = units::get(&state.db, actor.scope(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let p = UnitPatch::parse(input, &unit.unit)?;
+    Ok(units::update(&state.db, actor.author(), &unit.unit, &p).await?)
+}
+
+async fn patch_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = forms::path_id(&id)?;
+    let input: UnitPatchInput = forms::json(&body)?;
+    Ok(Json(patch(&state, &actor, id, &input).await?).into_response())
+}
+
+async fn merge(
+    state: &AppState,
+    actor: &Actor,
+    input: &MergeInput,
+) -> Result<units::Reorganisation, ApiError> {
+    require_manager(actor)?;
+    let ids = input.sources.clone().unwrap_or_default();
+    if ids.len() > 100 {
+        return Err(ApiError::invalid("sources", "gộp tối đa 100 thôn một lần"));
+    }
+    let sources = units::get_many(&state.db, actor.scope(), &ids).await?;
+    let m = Merge::parse(input, &sources)?;
+    Ok(units::merge(&state.db, actor.author(), &m).await?)
+}
+
+async fn merge_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input: MergeInput = forms::json(&body)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(merge(&state, &actor, &input).await?),
+    )
+        .into_response())
+}
+
+async fn split(
+    state: &AppState,
+    actor: &Actor,
+    input: &SplitInput,
+) -> Result<units::Reorganisation, ApiError> {
+    require_manager(actor)?;
+    let source = scoped_parent(state, actor, input.source).await?;
+    let s = Split::parse(input, source.as_ref())?;
+    Ok(units::split(&state.db, actor.author(), &s).await?)
+}
+
+async fn split_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input: SplitInput = forms::json(&body)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(split(&state, &actor, &input).await?),
+    )
+        .into_response())
+}
+
+// ---- pages ---------------------------------------------------------------
+
+/// What every page's layout needs.
+fn base(actor: &Actor, lang: Lang, path: &str) -> minijinja::Value {
+    context! {
+        lang => lang.code(),
+        user => actor.user,
+        csrf => actor.csrf,
+        path,
+        section => "org_units",
+        today => today().to_string(),
+    }
+}
+
+fn page_error(lang: Lang, e: ApiError) -> Response {
+    let key = match e.status {
+        StatusCode::NOT_FOUND => "error.not_found",
+        StatusCode::FORBIDDEN => "error.forbidden",
+        StatusCode::SERVICE_UNAVAILABLE => "error.unavailable",
+        StatusCode::CONFLICT => "error.conflict",
+        StatusCode::BAD_REQUEST => "error.bad_request",
+        _ => "error.internal",
+    };
+    PageError::new(e.status, lang, key).into_response()
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let f = Fields::from_query(raw.as_deref());
+    let path = format!("/org-units?{}", raw.as_deref().unwrap_or(""));
+    let blank = ["q", "level", "parent", "as_of"]
+        .iter()
+        .all(|k| f.get(k).is_none());
+    let parsed = parse_list(&f).map(|mut q| {
+        if blank && actor.scope() == Scope::All {
+            q.level = Some(Level::Province);
+        }
+        q
+    });
+    let (items, total, error, query) = match parsed {
+        Err(e) => (Vec::new(), 0, Some(e), ListQuery::default()),
+        Ok(q) if blank && actor.scope() != Scope::All => match scope_views(&state, &actor).await {
+            Ok(items) => {
+                let n = items.len() as i64;
+                (items, n, None, q)
+            }
+            Err(e) => return page_error(lang, e),
+        },
+        Ok(q) => match units::list(&state.db, actor.scope(), &q).await {
+            Ok((items, total)) => (items, total, None, q),
+            Err(e) => return page_error(lang, e.into()),
+        },
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let per = i64::from(query.page.per_page.max(1));
+    let ctx = context! {
+        ..base(&actor, lang, &path),
+        ..context! {
+            items => items.iter().map(flat).collect::<Vec<_>>(),
+            total,
+            q => f.get("q").unwrap_or(""),
+            level => query.level.map(Level::as_str).unwrap_or(""),
+            levels => Level::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+            as_of => query.as_of.map(|d| d.to_string()).unwrap_or_default(),
+            error => error.map(|e| context! { field => e.field, message => e.message }),
+            page => query.page.page,
+            pages => (total + per - 1) / per,
+            page_link => format!("/org-units?{}", f.query_string()),
+        }
+    };
+    let mut res = state.templates.render("org_units/list.html", lang, ctx);
+    *res.status_mut() = status;
+    res
+}
+
+/// A scoped user's home list: the units of their scope.
+async fn scope_views(state: &AppState, actor: &Actor) -> Result<Vec<UnitView>, ApiError> {
+    let mut out = Vec::new();
+    for s in store::accounts::scope_units(&state.db, actor.user.id).await? {
+        if let Some(v) = units::get(&state.db, actor.scope(), s.id).await? {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+/// A unit as templates read it (one flat map).
+fn flat(v: &UnitView) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or_default()
+}
+
+async fn show_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    match show(&state, &actor, lang, &id, raw.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn show(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    id: &str,
+    raw: Option<&str>,
+) -> Result<Response, ApiError> {
+    let id = forms::path_id(id).map_err(|_| ApiError::not_found())?;
+    let f = Fields::from_query(raw);
+    let d = detail(state, actor.scope(), id).await?;
+    let u = &d.unit.unit;
+    // Children as of the chosen day; for an ended unit, its last day.
+    let as_of = match f.get("as_of") {
+        Some(s) => parse_date("as_of", s)?,
+        None => u.valid_to.unwrap_or_else(today),
+    };
+    let children = units::list(
+        &state.db,
+        actor.scope(),
+        &ListQuery {
+            parent: Some(id),
+            as_of: Some(as_of),
+            page: Page {
+                page: 1,
+                per_page: domain::page::MAX_PER_PAGE,
+            },
+            ..Default::default()
+        },
+    )
+    .await?
+    .0;
+    let manager = actor.user.role.manages_org_units() && u.valid_to.is_none();
+    let open_villages: Vec<&UnitView> = children
+        .iter()
+        .filter(|c| c.unit.level == Level::Village && c.unit.valid_to.is_none())
+        .collect();
+    let history = store::audit::history(&state.db, "org_unit", &id.to_string()).await?;
+    let kinds = |l: Level| Kind::for_level(l).map(Kind::as_str).collect::<Vec<_>>();
+    let ctx = context! {
+        ..base(actor, lang, &format!("/org-units/{id}")),
+        ..context! {
+            unit => flat(&d.unit),
+            crumbs => d.ancestors,
+            predecessors => d.predecessors,
+            successors => d.successors,
+            children => children.iter().map(flat).collect::<Vec<_>>(),
+            as_of => as_of.to_string(),
+            subtree => units::count_subtree(&state.db, id).await?,
+            reach => units::count_reach(&state.db, id).await?,
+            can_edit => manager && u.level.is_user_managed(),
+            can_add_village => manager && u.level == Level::Commune,
+            can_add_site => manager && matches!(u.level, Level::Commune | Level::Village),
+            can_merge => manager && u.level == Level::Commune && open_villages.len() >= 2,
+            can_split => manager && u.level == Level::Village,
+            open_villages => open_villages.iter().map(|v| flat(v)).collect::<Vec<_>>(),
+            village_kinds => kinds(Level::Village),
+            site_kinds => kinds(Level::Site),
+            show_valid_from => true,
+            history,
+        }
+    };
+    Ok(state.templates.render("org_units/show.html", lang, ctx))
+}
+
+/// A refused form: the reason, the field, and a way back.
+fn form_refused(state: &AppState, actor: &Actor, lang: Lang, e: ApiError, back: &str) -> Response {
+    if e.status != StatusCode::BAD_REQUEST {
+        return page_error(lang, e);
+    }
+    let ctx = context! {
+        ..base(actor, lang, back),
+        ..context! { error => context! { field => e.field, message => e.message }, back }
+    };
+    let mut res = state
+        .templates
+        .render("org_units/form_error.html", lang, ctx);
+    *res.status_mut() = StatusCode::BAD_REQUEST;
+    res
+}
+
+fn unit_input(f: &Fields) -> Result<NewUnitInput, ApiError> {
+    Ok(NewUnitInput {
+        level: f.string("level"),
+        kind: f.string("kind"),
+        name: f.string("name"),
+        parent_id: f.i64("parent_id")?,
+        valid_from: f.string("valid_from"),
+        lat: f.f64("lat")?,
+        lon: f.f64("lon")?,
+        address: f.string("address"),
+    })
+}
+
+fn back_to(id: Option<i64>) -> String {
+    id.map(|i| format!("/org-units/{i}"))
+        .unwrap_or_else(|| "/org-units".into())
+}
+
+async fn create_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let back = back_to(f.i64("parent_id").ok().flatten());
+    let result = match unit_input(&f) {
+        Ok(input) => create(&state, &actor, &input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(u) => Redirect::to(&format!("/org-units/{}", u.unit.id)).into_response(),
+        Err(e) => form_refused(&state, &actor, lang, e, &back),
+    }
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = forms::path_id(&id) else {
+        return page_error(lang, ApiError::not_found());
+    };
+    match units::get(&state.db, actor.scope(), id).await {
+        Ok(Some(v)) if v.unit.level.is_user_managed() && actor.user.role.manages_org_units() => {
+            render_edit(&state, &actor, lang, &v, None, None)
+        }
+        Ok(Some(_)) => page_error(lang, ApiError::forbidden()),
+        Ok(None) => page_error(lang, ApiError::not_found()),
+        Err(e) => page_error(lang, e.into()),
+    }
+}
+
+fn render_edit(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    v: &UnitView,
+    typed: Option<&Fields>,
+    error: Option<ApiError>,
+) -> Response {
+    let form = match typed {
+        Some(f) => serde_json::to_value(forms::echo(f)).unwrap_or_default(),
+        None => flat(v),
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let ctx = context! {
+        ..base(actor, lang, &format!("/org-units/{}/edit", v.unit.id)),
+        ..context! {
+            unit => flat(v),
+            form,
+            kinds => Kind::for_level(v.unit.level).map(Kind::as_str).collect::<Vec<_>>(),
+            error => error.map(|e| context! { field => e.field, message => e.message }),
+        }
+    };
+    let mut res = state.templates.render("org_units/edit.html", lang, ctx);
+    *res.status_mut() = status;
+    res
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Ok(id) = forms::path_id(&id) else {
+        return page_error(lang, ApiError::not_found());
+    };
+    let f = Fields::parse(&body);
+    let input = (|| {
+        Ok::<_, ApiError>(UnitPatchInput {
+            name: Some(f.string("name").unwrap_or_default()),
+            kind: f.string("kind"),
+            lat: f.f64("lat")?,
+            lon: f.f64("lon")?,
+            // An emptied box clears the address.
+            address: Some(f.string("address").unwrap_or_default()),
+        })
+    })();
+    let result = match input {
+        Ok(input) => patch(&state, &actor, id, &input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!("/org-units/{id}")).into_response(),
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+            match units::get(&state.db, actor.scope(), id).await {
+                Ok(Some(v)) => render_edit(&state, &actor, lang, &v, Some(&f), Some(e)),
+                _ => page_error(lang, ApiError::not_found()),
+            }
+        }
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn merge_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let back = back_to(f.i64("back").ok().flatten());
+    let sources: Result<Vec<i64>, ApiError> = f
+        .all("sources")
+        .map(|s| {
+            s.trim()
+                .parse::<i64>()
+                .map_err(|_| ApiError::invalid("sources", "mã thôn không hợp lệ"))
+        })
+        .collect();
+    let result = match sources {
+        Ok(sources) => {
+            let input = MergeInput {
+                sources: Some(sources),
+                date: f.string("date"),
+                name: f.string("name"),
+                kind: f.string("kind"),
+            };
+            merge(&state, &actor, &input).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(r) => match r.created.first() {
+            Some(v) => Redirect::to(&format!("/org-units/{}", v.unit.id)).into_response(),
+            None => Redirect::to(&back).into_response(),
+        },
+        Err(e) => form_refused(&state, &actor, lang, e, &back),
+    }
+}
+
+async fn split_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let source = f.i64("source").ok().flatten();
+    let back = back_to(source);
+    let kind = f.string("kind");
+    let parts: Vec<VillageInput> = f
+        .get("parts")
+        .unwrap_or("")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|name| VillageInput {
+            name: Some(name.to_string()),
+            kind: kind.clone(),
+        })
+        .collect();
+    // The form counts lines from 1; the API from 0.
+    let default_part = match f.i64("default_part") {
+        Ok(Some(n)) if n >= 1 => Ok(usize::try_from(n - 1).ok()),
+        Ok(None) => Ok(None),
+        _ => Err(ApiError::invalid(
+            "default_part",
+            "số thứ tự dòng không hợp lệ",
+        )),
+    };
+    let result = match default_part {
+        Ok(default_part) => {
+            let input = SplitInput {
+                source,
+                date: f.string("date"),
+                parts: Some(parts),
+                default_part,
+            };
+            split(&state, &actor, &input).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Redirect::to(&back).into_response(),
+        Err(e) => form_refused(&state, &actor, lang, e, &back),
+    }
+}

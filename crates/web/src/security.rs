@@ -1,0 +1,173 @@
+//! Security headers on every answer and the CSRF check on every
+//! state-changing request that a browser cookie authenticates.
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::{ApiError, PageError};
+use crate::i18n::Lang;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "binhyen_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const CSRF_FIELD: &str = "csrf";
+/// Forms and JSON bodies larger than this are refused.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; \
+                   object-src 'none'; frame-ancestors 'none'";
+
+/// The value of cookie `name`, if the request has it.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The CSRF token of a session: derived from its secret, so it needs no
+/// storage and changes with every login.
+pub fn csrf_token(session_secret: &str) -> String {
+    domain::accounts::secret_hash(&format!("csrf:{session_secret}"))
+}
+
+fn is_state_changing(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Whether the request came over TLS (directly or per a trusted proxy).
+pub fn is_https(state: &AppState, headers: &HeaderMap) -> bool {
+    state.config.cookie_secure
+        || (state.config.trust_proxy
+            && headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.eq_ignore_ascii_case("https")))
+}
+
+pub async fn headers_and_csrf(State(_): State<AppState>, req: Request, next: Next) -> Response {
+    let is_static = req.uri().path().starts_with("/static/");
+    let req = match check_csrf(req).await {
+        Ok(r) => r,
+        Err(resp) => return *resp,
+    };
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !is_static {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// A request with the session cookie that changes state must carry the
+/// session's CSRF token, in the `X-CSRF-Token` header or the `csrf` form
+/// field. Bearer-token clients send no cookie and are not affected.
+async fn check_csrf(req: Request) -> Result<Request, Box<Response>> {
+    if !is_state_changing(req.method()) {
+        return Ok(req);
+    }
+    let Some(secret) = cookie(req.headers(), SESSION_COOKIE) else {
+        return Ok(req);
+    };
+    let expected = csrf_token(&secret);
+    let api = req.uri().path().starts_with("/api/");
+    let lang = cookie(req.headers(), "lang")
+        .and_then(|l| Lang::parse(&l))
+        .unwrap_or_default();
+    let refuse = move || -> Box<Response> {
+        Box::new(if api {
+            ApiError::new(StatusCode::FORBIDDEN, "csrf", "thiếu hoặc sai mã CSRF").into_response()
+        } else {
+            PageError::new(StatusCode::FORBIDDEN, lang, "error.csrf").into_response()
+        })
+    };
+    if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return if constant_eq(h, &expected) {
+            Ok(req)
+        } else {
+            Err(refuse())
+        };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(refuse());
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        return Err(Box::new(StatusCode::PAYLOAD_TOO_LARGE.into_response()));
+    };
+    let ok =
+        form_urlencoded::parse(&bytes).any(|(k, v)| k == CSRF_FIELD && constant_eq(&v, &expected));
+    if ok {
+        Ok(Request::from_parts(parts, Body::from(bytes)))
+    } else {
+        Err(refuse())
+    }
+}
+
+/// Compares without an early exit, so timing tells nothing of the token.
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The `Set-Cookie` value of a session cookie (empty value and `Max-Age=0`
+/// to end it).
+pub fn session_cookie(value: &str, secure: bool, max_age_secs: i64) -> String {
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cookies_and_compares_tokens() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; binhyen_session=abc; lang=en"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, "lang").as_deref(), Some("en"));
+        assert_eq!(cookie(&h, "b"), None);
+        assert!(constant_eq("abc", "abc"));
+        assert!(!constant_eq("abc", "abd"));
+        assert!(!constant_eq("abc", "ab"));
+        assert_ne!(csrf_token("x"), csrf_token("y"));
+        assert!(session_cookie("v", true, 60).contains("; Secure"));
+        assert!(session_cookie("v", false, 60).contains("HttpOnly; SameSite=Strict"));
+    }
+}

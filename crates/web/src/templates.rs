@@ -1,0 +1,118 @@
+//! Templates, embedded in the binary and compiled once at start.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::value::Value;
+use minijinja::{Environment, State};
+
+use crate::i18n::{self, Lang};
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../templates/", $name)))),*]
+    };
+}
+
+const TEMPLATES: &[(&str, &str)] = embed!(
+    "layout.html",
+    "accounts/login.html",
+    "org_units/list.html",
+    "org_units/table.html",
+    "org_units/validity.html",
+    "org_units/show.html",
+    "org_units/unit_fields.html",
+    "org_units/edit.html",
+    "org_units/form_error.html",
+);
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+/// `t("key")`: the catalogue text in the page's language (`lang`).
+fn translate(state: &State, key: &str) -> String {
+    let lang = state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Lang::parse))
+        .unwrap_or_default();
+    i18n::text(lang, key).to_string()
+}
+
+/// `YYYY-MM-DD…` → `dd/mm/yyyy`; anything else unchanged.
+fn vndate(v: Value) -> String {
+    let s = v.to_string();
+    match chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(""), "%Y-%m-%d") {
+        Ok(d) => domain::time::show_date(d),
+        Err(_) => s,
+    }
+}
+
+/// An RFC 3339 timestamp → `dd/mm/yyyy HH:MM` in Vietnam time.
+fn vntime(v: Value) -> String {
+    let s = v.to_string();
+    match chrono::DateTime::parse_from_rfc3339(&s) {
+        Ok(t) => domain::time::show_timestamp(t.with_timezone(&chrono::Utc)),
+        Err(_) => s,
+    }
+}
+
+impl Templates {
+    pub fn load() -> Result<Self, String> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+        for (name, src) in TEMPLATES {
+            env.add_template(name, src)
+                .map_err(|e| format!("{name}: {e}"))?;
+        }
+        env.add_function("t", translate);
+        env.add_filter("vndate", vndate);
+        env.add_filter("vntime", vntime);
+        Ok(Self { env })
+    }
+
+    /// Renders a page; a template error is logged and shown as a 500 page.
+    pub fn render(&self, name: &str, lang: Lang, ctx: Value) -> Response {
+        let result = self.env.get_template(name).and_then(|t| t.render(ctx));
+        match result {
+            Ok(html) => Html(html).into_response(),
+            Err(e) => {
+                tracing::error!(template = name, error = %e, "template failed");
+                crate::error::PageError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    lang,
+                    "error.internal",
+                )
+                .into_response()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_file_is_embedded_and_compiles() {
+        let t = Templates::load().unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut stack = vec![dir.clone()];
+        while let Some(p) = stack.pop() {
+            if p.is_dir() {
+                stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+            } else {
+                let name = p
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                assert!(t.env.get_template(&name).is_ok(), "{name} is not embedded");
+            }
+        }
+        assert_eq!(vndate(Value::from("2025-07-01")), "01/07/2025");
+        assert_eq!(
+            vntime(Value::from("2025-06-30T17:05:00Z")),
+            "01/07/2025 00:05"
+        );
+    }
+}
