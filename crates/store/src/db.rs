@@ -113,7 +113,8 @@ impl Db {
 
     /// Answers whether the database can be reached (`/healthz`).
     pub async fn ping(&self) -> Result<()> {
-        let one: i64 = fetch!(self, fetch_one, scalar i64, "SELECT 1")?;
+        // BIGINT: PostgreSQL types a bare 1 as INT4, which does not decode as i64.
+        let one: i64 = fetch!(self, fetch_one, scalar i64, "SELECT CAST(1 AS BIGINT)")?;
         if one == 1 {
             Ok(())
         } else {

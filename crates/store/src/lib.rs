@@ -14,5 +14,7 @@ pub mod org_units;
 pub use db::{redact_url, sqlite_path, Backend, Db, Tx};
 
 #[cfg(feature = "testing")]
+pub mod bench_support;
+#[cfg(feature = "testing")]
 pub mod testing;
 pub use error::StoreError;

@@ -126,7 +126,8 @@ impl IntoResponse for PageError {
         let html = format!(
             "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{title}</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>\
+             <title>{title}</title><link rel=\"stylesheet\" href=\"/static/app.css\">\
+             <link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\"></head>\
              <body><main class=\"narrow\"><h1>{title}</h1><p>{msg}</p>\
              <p><a href=\"/\">{home}</a></p></main></body></html>",
             lang = self.lang.code(),

@@ -224,10 +224,36 @@ mod tests {
             let text = std::fs::read_to_string(&p).unwrap();
             for part in text.split("t(\"").skip(1) {
                 let key = part.split('"').next().unwrap();
+                if key.ends_with('.') {
+                    // `t("kind." ~ k)`: the enums' keys are checked below.
+                    continue;
+                }
                 assert!(has(key), "{}: missing key {key}", p.display());
                 checked += 1;
             }
         }
         assert!(checked > 20);
+    }
+
+    #[test]
+    fn every_value_shown_through_a_dynamic_key_has_one() {
+        use domain::org_units::{Kind, Level};
+        let mut keys: Vec<String> = Kind::ALL
+            .iter()
+            .map(|k| format!("kind.{}", k.as_str()))
+            .collect();
+        keys.extend(Level::ALL.iter().map(|l| format!("level.{}", l.as_str())));
+        keys.extend(
+            domain::accounts::Role::ALL
+                .iter()
+                .map(|r| format!("role.{}", r.as_str())),
+        );
+        keys.extend(["succession.whole", "succession.split"].map(String::from));
+        keys.extend(
+            ["create", "update", "merge", "split", "import"].map(|a| format!("action.{a}")),
+        );
+        for k in keys {
+            assert!(has(&k), "missing {k}");
+        }
     }
 }

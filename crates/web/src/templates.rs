@@ -38,21 +38,25 @@ fn translate(state: &State, key: &str) -> String {
     i18n::text(lang, key).to_string()
 }
 
-/// `YYYY-MM-DD…` → `dd/mm/yyyy`; anything else unchanged.
-fn vndate(v: Value) -> String {
+/// `YYYY-MM-DD…` → `dd/mm/yyyy`; anything else unchanged (and escaped).
+/// Formatted dates hold only digits and `/`, so they are marked safe
+/// rather than escaped into `&#x2f;`.
+fn vndate(v: Value) -> Value {
     let s = v.to_string();
     match chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(""), "%Y-%m-%d") {
-        Ok(d) => domain::time::show_date(d),
-        Err(_) => s,
+        Ok(d) => Value::from_safe_string(domain::time::show_date(d)),
+        Err(_) => Value::from(s),
     }
 }
 
 /// An RFC 3339 timestamp → `dd/mm/yyyy HH:MM` in Vietnam time.
-fn vntime(v: Value) -> String {
+fn vntime(v: Value) -> Value {
     let s = v.to_string();
     match chrono::DateTime::parse_from_rfc3339(&s) {
-        Ok(t) => domain::time::show_timestamp(t.with_timezone(&chrono::Utc)),
-        Err(_) => s,
+        Ok(t) => {
+            Value::from_safe_string(domain::time::show_timestamp(t.with_timezone(&chrono::Utc)))
+        }
+        Err(_) => Value::from(s),
     }
 }
 
@@ -109,10 +113,18 @@ mod tests {
                 assert!(t.env.get_template(&name).is_ok(), "{name} is not embedded");
             }
         }
-        assert_eq!(vndate(Value::from("2025-07-01")), "01/07/2025");
-        assert_eq!(
-            vntime(Value::from("2025-06-30T17:05:00Z")),
-            "01/07/2025 00:05"
-        );
+        // A name ending in .html: escaped like the real templates.
+        let out = t
+            .env
+            .template_from_named_str(
+                "check.html",
+                "{{ d | vndate }}|{{ x | vndate }}|{{ ts | vntime }}",
+            )
+            .unwrap()
+            .render(
+                minijinja::context! { d => "2025-07-01", x => "<b>", ts => "2025-06-30T17:05:00Z" },
+            )
+            .unwrap();
+        assert_eq!(out, "01/07/2025|&lt;b&gt;|01/07/2025 00:05");
     }
 }

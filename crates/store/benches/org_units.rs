@@ -1,0 +1,201 @@
+//! Benchmarks of the hierarchy (docs/benchmarks.md). Each figure is given
+//! with a baseline measured in the same run, since machines are shared:
+//!
+//! - first load of the national units vs. a plain insert of the same rows;
+//! - search vs. a `SELECT 1` round trip through the same pool;
+//! - subtree counts vs. the same `SELECT 1`.
+//!
+//! `cargo bench -p store --bench org_units` (SQLite; PostgreSQL too when
+//! BINHYEN_TEST_DATABASE_URL is set).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use domain::org_units::Level;
+use domain::page::Page;
+use store::accounts::Scope;
+use store::org_units::{self as units, reference, ListQuery};
+use store::testing::TestDb;
+use store::Db;
+
+fn pct(mut v: Vec<Duration>, p: f64) -> Duration {
+    v.sort();
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn time<F, Fut>(n: usize, mut f: F) -> Vec<Duration>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let t = Instant::now();
+        f(i).await;
+        out.push(t.elapsed());
+    }
+    out
+}
+
+/// The same number of rows as the national data, into a table with no
+/// index, closure or successor: what a load costs at the least.
+async fn baseline_insert(db: &Db) -> Duration {
+    let data = reference::ReferenceData::embedded();
+    let names: Vec<String> = data
+        .units_legacy
+        .lines()
+        .chain(data.units_2025.lines())
+        .skip(1)
+        .map(str::to_string)
+        .collect();
+    let t = Instant::now();
+    store::bench_support::plain_insert(db, &names)
+        .await
+        .unwrap();
+    t.elapsed()
+}
+
+async fn one(label: &str, t: &TestDb) {
+    let db = &t.db;
+    let base_load = baseline_insert(db).await;
+    let started = Instant::now();
+    let r = reference::load(db, &reference::ReferenceData::embedded(), false)
+        .await
+        .unwrap();
+    let load = started.elapsed();
+    println!(
+        "| {label} | first load: {} units + {} links | {} | plain insert of the same rows {} | ×{:.1} |",
+        r.units,
+        r.links,
+        ms(load),
+        ms(base_load),
+        load.as_secs_f64() / base_load.as_secs_f64()
+    );
+
+    let ping = time(500, |_| async { db.ping().await.unwrap() }).await;
+    let ping95 = pct(ping.clone(), 0.95);
+
+    // Queries people type: names of real units, folded or not, partial.
+    let (sample, _) = units::list(
+        db,
+        Scope::All,
+        &ListQuery {
+            as_of: None,
+            page: Page {
+                page: 1,
+                per_page: 500,
+            },
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut queries: Vec<String> = vec![
+        "nam dinh".into(),
+        "NAM ĐỊNH".into(),
+        "ba dinh".into(),
+        "xa".into(),
+    ];
+    for (i, v) in sample.iter().enumerate().step_by(3) {
+        let s = &v.unit.short_name;
+        queries.push(if i % 2 == 0 {
+            domain::text::fold(s)
+        } else {
+            s.chars().take(4).collect()
+        });
+    }
+    let search = time(queries.len() * 2, |i| {
+        let q = queries[i % queries.len()].clone();
+        async move {
+            units::list(
+                db,
+                Scope::All,
+                &ListQuery {
+                    q: Some(q),
+                    page: Page {
+                        page: 1,
+                        per_page: 20,
+                    },
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        }
+    })
+    .await;
+    let s95 = pct(search.clone(), 0.95);
+    println!(
+        "| {label} | search, {} queries over all units | p50 {} · p95 {} | SELECT 1 p95 {} | ×{:.1} |",
+        search.len(),
+        ms(pct(search, 0.5)),
+        ms(s95),
+        ms(ping95),
+        s95.as_secs_f64() / ping95.as_secs_f64()
+    );
+
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let ninh_binh = units::resolve_code(db, Level::Province, "37", d("2026-01-01"))
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let nam_dinh = units::resolve_code(db, Level::Province, "36", d("2025-01-01"))
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    for (what, f) in [
+        ("subtree count, 2025 Ninh Bình (tree now)", 0),
+        ("subtree count, legacy Nam Định (tree as it was)", 1),
+        ("reach count, 2025 Ninh Bình (incl. legacy units)", 2),
+    ] {
+        let count = || async {
+            match f {
+                0 => units::count_subtree(db, ninh_binh).await.unwrap(),
+                1 => units::count_subtree(db, nam_dinh).await.unwrap(),
+                _ => units::count_reach(db, ninh_binh).await.unwrap(),
+            }
+        };
+        let n = count().await;
+        let runs = time(300, |_| async {
+            count().await;
+        })
+        .await;
+        let p95 = pct(runs.clone(), 0.95);
+        println!(
+            "| {label} | {what} = {n} | p50 {} · p95 {} | SELECT 1 p95 {} | ×{:.1} |",
+            ms(pct(runs, 0.5)),
+            ms(p95),
+            ms(ping95),
+            p95.as_secs_f64() / ping95.as_secs_f64()
+        );
+    }
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        println!("| backend | measure | result | baseline (same run) | ratio |");
+        println!("|---|---|---|---|---|");
+        for t in TestDb::all().await.unwrap() {
+            let label = t.label;
+            one(label, &t).await;
+        }
+    });
+}

@@ -1,0 +1,31 @@
+//! The baseline of the load benchmark: rows into a bare table.
+
+use crate::{fetch_all_dyn, placeholders, Arg, Db, StoreError};
+
+#[derive(sqlx::FromRow)]
+struct Id {
+    #[allow(dead_code)]
+    id: i64,
+}
+
+/// Inserts `rows` into a fresh table with no index, in one transaction and
+/// in the same chunks the real loader uses.
+pub async fn plain_insert(db: &Db, rows: &[String]) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    execute!(tx, "CREATE TABLE bench_plain (id BIGINT, line TEXT)")?;
+    for (n, chunk) in rows.chunks(400).enumerate() {
+        let mut args = Vec::with_capacity(chunk.len() * 2);
+        for (i, r) in chunk.iter().enumerate() {
+            args.push(Arg::I64(Some((n * 400 + i) as i64)));
+            args.push(Arg::Text(Some(r.clone())));
+        }
+        let sql = format!(
+            "INSERT INTO bench_plain (id, line) VALUES {} RETURNING id",
+            placeholders(chunk.len(), 2)
+        );
+        fetch_all_dyn::<Id>(&mut tx, &sql, args).await?;
+    }
+    execute!(tx, "DROP TABLE bench_plain")?;
+    tx.commit().await?;
+    Ok(())
+}

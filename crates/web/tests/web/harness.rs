@@ -1,0 +1,207 @@
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use domain::accounts::{NewPassword, Role};
+use domain::org_units::Level;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use store::accounts::NewUser;
+use store::audit::Author;
+use store::org_units::{self as units, reference};
+use store::testing::TestDb;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "mật-khẩu-thử-nghiệm";
+
+/// A loaded database with one user per role, and the router on it.
+pub struct App {
+    pub t: TestDb,
+    pub router: Router,
+    /// 2025 Phường Nam Định (Ninh Bình) and its legacy predecessor Vị Xuyên.
+    pub ward: i64,
+    pub vi_xuyen: i64,
+    pub ninh_binh: i64,
+    pub ba_dinh: i64,
+}
+
+async fn id_of(t: &TestDb, level: Level, code: &str, on: &str) -> i64 {
+    let d = chrono::NaiveDate::parse_from_str(on, "%Y-%m-%d").unwrap();
+    units::resolve_code(&t.db, level, code, d)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+impl App {
+    pub async fn all() -> Vec<App> {
+        let mut out = Vec::new();
+        for t in TestDb::all().await.unwrap() {
+            out.push(Self::on(t).await);
+        }
+        out
+    }
+
+    async fn on(t: TestDb) -> App {
+        reference::load(&t.db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        let ninh_binh = id_of(&t, Level::Province, "37", "2026-01-01").await;
+        let vi_xuyen = id_of(&t, Level::Commune, "13636", "2025-01-01").await;
+        let ward = units::successors(&t.db, vi_xuyen).await.unwrap()[0].id;
+        let ba_dinh = id_of(&t, Level::Commune, "00004", "2026-01-01").await;
+        let hash = NewPassword::parse(PASSWORD).unwrap().hash().unwrap();
+        let users = [
+            ("admin", Role::Admin, vec![]),
+            ("tinh", Role::ProvinceStaff, vec![ninh_binh]),
+            ("xa", Role::CommuneOfficer, vec![ward]),
+            ("khac", Role::CommuneOfficer, vec![ba_dinh]),
+            ("doitac", Role::Partner, vec![ninh_binh]),
+            ("xem", Role::Viewer, vec![ninh_binh]),
+        ];
+        for (name, role, scopes) in users {
+            store::accounts::create_user(
+                &t.db,
+                Author::System,
+                &NewUser {
+                    username: name.into(),
+                    display_name: format!("Người dùng {name}"),
+                    password_hash: hash.clone(),
+                    role,
+                    scopes,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        let state = web::AppState::new(t.db.clone(), web::WebConfig::default()).unwrap();
+        App {
+            router: web::router(state),
+            t,
+            ward,
+            vi_xuyen,
+            ninh_binh,
+            ba_dinh,
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        self.t.label
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Res {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Res {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).to_string(),
+        }
+    }
+
+    /// Logs in through the API; returns a client holding the session.
+    pub async fn login(&self, username: &str) -> Client<'_> {
+        let body = serde_json::json!({"username": username, "password": PASSWORD}).to_string();
+        let res = self
+            .send(
+                Request::post("/api/v1/auth/login")
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{username}: {}", res.body);
+        let cookie = res.headers[header::SET_COOKIE].to_str().unwrap();
+        let session = cookie.split(';').next().unwrap().to_string();
+        let csrf = res.json()["csrf_token"].as_str().unwrap().to_string();
+        Client {
+            app: self,
+            cookie: session,
+            csrf,
+        }
+    }
+
+    pub async fn anonymous(&self, method: Method, uri: &str) -> Res {
+        self.send(
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+}
+
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Res {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    /// The `field` of a JSON problem.
+    pub fn field(&self) -> String {
+        self.json()["error"]["field"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+pub struct Client<'a> {
+    pub app: &'a App,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Client<'_> {
+    pub fn request(&self, method: Method, uri: &str) -> axum::http::request::Builder {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::COOKIE, &self.cookie)
+    }
+
+    pub async fn get(&self, uri: &str) -> Res {
+        self.app
+            .send(self.request(Method::GET, uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// A JSON write with the CSRF header, as an API client sends it.
+    pub async fn write(&self, method: Method, uri: &str, body: Value) -> Res {
+        self.app
+            .send(
+                self.request(method, uri)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header("x-csrf-token", &self.csrf)
+                    .body(Body::from(body.to_string()))
+                    .unwrap(),
+            )
+            .await
+    }
+
+    /// A form post as the browser sends it, with the CSRF field.
+    pub async fn form(&self, uri: &str, fields: &[(&str, &str)]) -> Res {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        s.append_pair("csrf", &self.csrf);
+        for (k, v) in fields {
+            s.append_pair(k, v);
+        }
+        self.app
+            .send(
+                self.request(Method::POST, uri)
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(s.finish()))
+                    .unwrap(),
+            )
+            .await
+    }
+}

@@ -1,0 +1,12 @@
+//! Web tests: the real router on a real database, SQLite and PostgreSQL.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod harness;
+mod org_units;
+mod security;

@@ -1,0 +1,223 @@
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+use crate::harness::App;
+
+/// Every route registered in the web crate's source, with its methods.
+fn routes() -> Vec<(Method, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        for part in text.split(".route(\"").skip(1) {
+            let (path, rest) = part.split_once('"').unwrap();
+            if !path.starts_with('/') {
+                continue; // prose in a comment
+            }
+            let call = rest.split("))").next().unwrap();
+            for (m, method) in [
+                ("get(", Method::GET),
+                ("post(", Method::POST),
+                ("patch(", Method::PATCH),
+            ] {
+                if call.contains(m) {
+                    out.push((
+                        method,
+                        path.replace("{id}", "1").replace("{file}", "app.css"),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+const PUBLIC: &[&str] = &[
+    "/healthz",
+    "/metrics",
+    "/login",
+    "/static/app.css",
+    "/lang",
+    "/api/v1/auth/login",
+];
+
+#[tokio::test]
+async fn deny_by_default_scope_and_roles() {
+    for app in App::all().await {
+        let l = app.label();
+        // Anonymous: every non-public route is refused (401 on the API, login redirect on pages).
+        let all = routes();
+        assert!(all.len() >= 15, "{all:?}");
+        for (method, path) in &all {
+            let r = app.anonymous(method.clone(), path).await;
+            if PUBLIC.contains(&path.as_str()) {
+                assert!(r.status.as_u16() < 500, "{l} {method} {path}: {}", r.status);
+                continue;
+            }
+            if path.starts_with("/api/") {
+                assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{l} {method} {path}");
+                assert_eq!(r.json()["error"]["code"], "unauthorized");
+            } else {
+                assert_eq!(r.status, StatusCode::SEE_OTHER, "{l} {method} {path}");
+                assert!(r.headers["location"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("/login"));
+            }
+            assert!(r.headers.contains_key("content-security-policy"));
+        }
+
+        // Wrong password and unknown user get the same answer.
+        let bad = |u: &str| json!({"username": u, "password": "sai-mat-khau-123"}).to_string();
+        let mut answers = Vec::new();
+        for u in ["admin", "khong-ton-tai"] {
+            let r = app
+                .send(
+                    axum::http::Request::post("/api/v1/auth/login")
+                        .header("content-type", "application/json")
+                        .body(axum::body::Body::from(bad(u)))
+                        .unwrap(),
+                )
+                .await;
+            answers.push((r.status, r.body));
+        }
+        assert_eq!(answers[0], answers[1]);
+        assert_eq!(answers[0].0, StatusCode::UNAUTHORIZED);
+
+        // A commune officer sees nothing of another commune: 404, omitted from lists.
+        let other = app.login("khac").await;
+        assert_eq!(
+            other
+                .get(&format!("/api/v1/org-units/{}", app.ward))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            other.get(&format!("/org-units/{}", app.ward)).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let list = other.get("/api/v1/org-units?q=nam+dinh").await.json();
+        assert_eq!(list["total"], 0, "{l}: {list}");
+        let r = other
+            .write(
+                Method::POST,
+                "/api/v1/org-units",
+                json!({"level": "village", "kind": "thon", "name": "X", "parent_id": app.ward}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.field().as_str()),
+            (StatusCode::BAD_REQUEST, "parent_id")
+        );
+        // Scope follows the 2025 mapping: the Nam Định officer sees legacy Vị Xuyên.
+        let officer = app.login("xa").await;
+        assert_eq!(
+            officer
+                .get(&format!("/api/v1/org-units/{}", app.vi_xuyen))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            officer
+                .get(&format!("/api/v1/org-units/{}", app.ba_dinh))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        // Province staff of Ninh Bình reach legacy Nam Định's units.
+        let staff = app.login("tinh").await;
+        let legacy = staff
+            .get("/api/v1/org-units?level=province&as_of=2025-06-30")
+            .await
+            .json();
+        let names: Vec<&str> = legacy["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names.len(), 3, "{l}: {names:?}");
+        assert!(names.contains(&"Tỉnh Nam Định"));
+
+        // Read-only roles cannot write.
+        for who in ["xem", "doitac"] {
+            let c = app.login(who).await;
+            let r = c
+                .write(
+                    Method::POST,
+                    "/api/v1/org-units",
+                    json!({"level": "village", "kind": "thon", "name": "X", "parent_id": app.ward}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+        }
+
+        // Cookie-authenticated writes need the CSRF token.
+        let admin = app.login("admin").await;
+        let no_csrf = app
+            .send(
+                admin
+                    .request(Method::POST, "/api/v1/org-units")
+                    .header("content-type", "application/json")
+                    .body(axum::body::Body::from(json!({"level": "village", "kind": "thon", "name": "X", "parent_id": app.ward}).to_string()))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(
+            (no_csrf.status, no_csrf.json()["error"]["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("csrf"))
+        );
+        let forged = app
+            .send(
+                admin
+                    .request(Method::POST, "/logout")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(axum::body::Body::from("csrf=forged"))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+        // Logout ends the session on the server.
+        let r = admin
+            .write(Method::POST, "/api/v1/auth/logout", json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT);
+        assert_eq!(
+            admin.get("/api/v1/org-units").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+
+        // Operations.
+        let h = app.anonymous(Method::GET, "/healthz").await;
+        assert_eq!(
+            (h.status, h.json()["database"].as_str()),
+            (StatusCode::OK, Some("ok"))
+        );
+        let m = app.anonymous(Method::GET, "/metrics").await;
+        assert!(
+            m.body.contains(
+                "binhyen_http_requests_total{method=\"GET\",route=\"/api/v1/org-units/{id}\""
+            ),
+            "{}",
+            m.body
+        );
+        assert!(m.body.contains("binhyen_db_pool_connections"));
+        let page = app.anonymous(Method::GET, "/login").await;
+        assert_eq!(page.headers["cache-control"], "no-store");
+        assert!(page.body.contains("Đăng nhập"));
+    }
+}
+
+#[tokio::test]
+async fn openapi_document_is_served_to_users() {
+    for app in App::all().await {
+        let admin = app.login("admin").await;
+        let r = admin.get("/api/v1/openapi.json").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.json()["openapi"], "3.1.0");
+        assert!(r.json()["paths"]["/api/v1/org-units"]["get"].is_object());
+    }
+}
