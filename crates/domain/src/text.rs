@@ -72,6 +72,35 @@ pub fn sort_key(s: &str) -> String {
     key
 }
 
+/// The folded text from each word on: `phuong nam dinh` gives `phuong nam
+/// dinh`, `nam dinh`, `dinh`. Indexed, they turn "a word of the name starts
+/// with the query" into one range lookup.
+pub fn word_suffixes(folded: &str) -> Vec<String> {
+    let mut out: Vec<String> = folded
+        .char_indices()
+        .filter(|(i, c)| {
+            *i == 0 || (*c != ' ' && folded.get(..*i).is_some_and(|h| h.ends_with(' ')))
+        })
+        .filter_map(|(i, _)| folded.get(i..).map(str::to_string))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The smallest string above every string that starts with `prefix`
+/// (byte order), for `x >= prefix AND x < upper` range scans.
+pub fn prefix_upper_bound(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = char::from_u32(last as u32 + 1) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    String::from('\u{10FFFF}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +112,19 @@ mod tests {
         assert_eq!(fold("  nam   dinh "), "nam dinh");
         assert_eq!(fold("Phường Vị Xuyên"), "phuong vi xuyen");
         assert_eq!(fold("Thừa Thiên Huế"), "thua thien hue");
+    }
+
+    #[test]
+    fn word_suffixes_start_at_each_word() {
+        assert_eq!(
+            word_suffixes("phuong nam dinh"),
+            ["dinh", "nam dinh", "phuong nam dinh"]
+        );
+        assert_eq!(word_suffixes("an an"), ["an", "an an"]);
+        assert!(word_suffixes("").is_empty());
+        assert_eq!(prefix_upper_bound("nam d"), "nam e");
+        assert!(prefix_upper_bound("nam d") > "nam dinh".to_string());
+        assert!(prefix_upper_bound("az").as_str() > "azzz");
     }
 
     #[test]

@@ -137,6 +137,17 @@ async fn one(label: &str, t: &TestDb) {
     })
     .await;
     let s95 = pct(search.clone(), 0.95);
+    if std::env::var("BENCH_VERBOSE").is_ok() {
+        let mut worst: Vec<(Duration, &String)> = search
+            .iter()
+            .zip(queries.iter().cycle())
+            .map(|(d, q)| (*d, q))
+            .collect();
+        worst.sort();
+        for (d, q) in worst.iter().rev().take(8) {
+            eprintln!("  slow: {q:?} {}", ms(*d));
+        }
+    }
     println!(
         "| {label} | search, {} queries over all units | p50 {} · p95 {} | SELECT 1 p95 {} | ×{:.1} |",
         search.len(),

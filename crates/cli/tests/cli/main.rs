@@ -1,6 +1,11 @@
 //! The real `binhyen` binary: start, serve, stop, back up, restore, users.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -11,18 +16,29 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_binhyen");
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A bare HTTP/1.1 GET: status and body.
 fn get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut buf = String::new();
     s.read_to_string(&mut buf).ok()?;
     let status = buf.split(' ').nth(1)?.parse().ok()?;
-    Some((status, buf.split("\r\n\r\n").nth(1).unwrap_or("").to_string()))
+    Some((
+        status,
+        buf.split("\r\n\r\n").nth(1).unwrap_or("").to_string(),
+    ))
 }
 
 struct Server {
@@ -34,7 +50,11 @@ impl Server {
     fn start(db_args: &[&str]) -> Server {
         let port = free_port();
         let mut args: Vec<String> = db_args.iter().map(|s| s.to_string()).collect();
-        args.extend(["serve".into(), "--listen".into(), format!("127.0.0.1:{port}")]);
+        args.extend([
+            "serve".into(),
+            "--listen".into(),
+            format!("127.0.0.1:{port}"),
+        ]);
         let child = Command::new(BIN)
             .args(&args)
             .stdout(Stdio::piped())
@@ -53,7 +73,10 @@ impl Server {
 
     /// SIGTERM, then the exit status and everything it logged.
     fn stop(self) -> Output {
-        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
         self.child.wait_with_output().unwrap()
     }
 }
@@ -67,14 +90,23 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .unwrap();
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn serve_and_stop(db_args: &[&str]) {
@@ -82,11 +114,17 @@ fn serve_and_stop(db_args: &[&str]) {
     let (status, body) = get(s.port, "/healthz").unwrap();
     assert_eq!(status, 200, "{body}");
     assert_eq!(get(s.port, "/api/v1/org-units").unwrap().0, 401);
-    assert!(get(s.port, "/metrics").unwrap().1.contains("binhyen_http_requests_total"));
+    assert!(get(s.port, "/metrics")
+        .unwrap()
+        .1
+        .contains("binhyen_http_requests_total"));
     let out = s.stop();
     assert!(out.status.success(), "{}", text(&out));
     let log = text(&out);
-    assert!(log.contains("shutting down") && log.contains("stopped"), "{log}");
+    assert!(
+        log.contains("shutting down") && log.contains("stopped"),
+        "{log}"
+    );
 }
 
 #[test]
@@ -118,7 +156,17 @@ fn backup_while_serving_and_restore() {
     let (da, db) = (a.path().to_str().unwrap(), b.path().to_str().unwrap());
     let s = Server::start(&["--data-dir", da]);
     let add = run(
-        &["--data-dir", da, "user", "add", "--username", "canbo.tinh", "--role", "admin", "--password-stdin"],
+        &[
+            "--data-dir",
+            da,
+            "user",
+            "add",
+            "--username",
+            "canbo.tinh",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
         Some("một-mật-khẩu-đủ-dài\n"),
     );
     assert!(add.status.success(), "{}", text(&add));
@@ -127,7 +175,10 @@ fn backup_while_serving_and_restore() {
     let backup = run(&["--data-dir", da, "backup", f], None);
     assert!(backup.status.success(), "{}", text(&backup));
     let again = run(&["--data-dir", da, "backup", f], None);
-    assert!(!again.status.success(), "an existing file is not overwritten");
+    assert!(
+        !again.status.success(),
+        "an existing file is not overwritten"
+    );
     assert!(s.stop().status.success());
 
     // A file that is not a database is refused and changes nothing.
@@ -157,22 +208,83 @@ fn bad_input_is_refused_with_a_clear_message() {
     assert!(!o.status.success());
     assert!(text(&o).contains("thư mục dữ liệu"), "{}", text(&o));
 
-    let o = run(&["--data-dir", d, "user", "add", "--username", "x1x", "--role", "admin", "--password-stdin"], Some("123"));
-    assert!(!o.status.success() && text(&o).contains("mật khẩu"), "{}", text(&o));
-    let o = run(&["--data-dir", d, "user", "add", "--username", "xa1", "--role", "viewer", "--password-stdin"], Some("một-mật-khẩu-đủ-dài"));
-    assert!(!o.status.success() && text(&o).contains("--scope"), "{}", text(&o));
+    let o = run(
+        &[
+            "--data-dir",
+            d,
+            "user",
+            "add",
+            "--username",
+            "x1x",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        Some("123"),
+    );
+    assert!(
+        !o.status.success() && text(&o).contains("mật khẩu"),
+        "{}",
+        text(&o)
+    );
+    let o = run(
+        &[
+            "--data-dir",
+            d,
+            "user",
+            "add",
+            "--username",
+            "xa1",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        Some("một-mật-khẩu-đủ-dài"),
+    );
+    assert!(
+        !o.status.success() && text(&o).contains("--scope"),
+        "{}",
+        text(&o)
+    );
     let o = run(&["--database-url", "mysql://x", "migrate"], None);
-    assert!(!o.status.success() && text(&o).contains("sqlite://"), "{}", text(&o));
-    let o = run(&["--database-url", "postgres://u:secret@127.0.0.1:1/none", "migrate"], None);
+    assert!(
+        !o.status.success() && text(&o).contains("sqlite://"),
+        "{}",
+        text(&o)
+    );
+    let o = run(
+        &[
+            "--database-url",
+            "postgres://u:secret@127.0.0.1:1/none",
+            "migrate",
+        ],
+        None,
+    );
     assert!(!o.status.success());
-    assert!(!text(&o).contains("secret"), "the password is never printed: {}", text(&o));
+    assert!(
+        !text(&o).contains("secret"),
+        "the password is never printed: {}",
+        text(&o)
+    );
     let cfg = dir.path().join("b.toml");
     std::fs::write(&cfg, "listen = 5").unwrap();
     let o = run(&["--config", cfg.to_str().unwrap(), "migrate"], None);
-    assert!(!o.status.success() && text(&o).contains("b.toml"), "{}", text(&o));
+    assert!(
+        !o.status.success() && text(&o).contains("b.toml"),
+        "{}",
+        text(&o)
+    );
 
     let help = run(&["--help"], None);
-    for c in ["serve", "demo", "migrate", "backup", "restore", "import-units", "user"] {
+    for c in [
+        "serve",
+        "demo",
+        "migrate",
+        "backup",
+        "restore",
+        "import-units",
+        "user",
+    ] {
         assert!(text(&help).contains(c), "{c}");
     }
 }

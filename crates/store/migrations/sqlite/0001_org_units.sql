@@ -26,11 +26,26 @@ CREATE INDEX org_units_parent ON org_units (parent_id, sort_key);
 CREATE INDEX org_units_level_code ON org_units (level, code);
 CREATE INDEX org_units_short_folded ON org_units (short_folded);
 
+-- org_unit_words, org_unit_tree and org_unit_reach are derived from
+-- org_units and org_unit_successors (rebuilt by the reference loader, kept
+-- in step by every write; a test checks it). They carry no foreign keys:
+-- units are never deleted, and the checks tripled PostgreSQL's load time.
+
+-- Search: the folded name from each word on ("nam dinh", "dinh" for
+-- "phuong nam dinh"). A query finds the units with a word that starts with
+-- it by one range scan, instead of a LIKE '%…%' over every unit.
+CREATE TABLE org_unit_words (
+    word    TEXT NOT NULL,
+    unit_id INTEGER NOT NULL,
+    PRIMARY KEY (word, unit_id)
+) WITHOUT ROWID;
+CREATE INDEX org_unit_words_unit ON org_unit_words (unit_id);
+
 -- Closure of the hierarchy: every (ancestor, descendant) pair, self included
 -- at depth 0. "Everything under X" is one indexed range on ancestor_id.
 CREATE TABLE org_unit_tree (
-    ancestor_id INTEGER NOT NULL REFERENCES org_units (id),
-    unit_id     INTEGER NOT NULL REFERENCES org_units (id),
+    ancestor_id INTEGER NOT NULL,
+    unit_id     INTEGER NOT NULL,
     depth       INTEGER NOT NULL,
     PRIMARY KEY (ancestor_id, unit_id)
 ) WITHOUT ROWID;
@@ -40,8 +55,8 @@ CREATE INDEX org_unit_tree_unit ON org_unit_tree (unit_id, depth);
 -- records a unit covers "as it is now" (2025 Ninh Bình covers legacy Nam
 -- Định and all that was under it). Used for scope and for mapped views.
 CREATE TABLE org_unit_reach (
-    ancestor_id INTEGER NOT NULL REFERENCES org_units (id),
-    unit_id     INTEGER NOT NULL REFERENCES org_units (id),
+    ancestor_id INTEGER NOT NULL,
+    unit_id     INTEGER NOT NULL,
     PRIMARY KEY (ancestor_id, unit_id)
 ) WITHOUT ROWID;
 CREATE INDEX org_unit_reach_unit ON org_unit_reach (unit_id);

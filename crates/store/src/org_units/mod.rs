@@ -15,7 +15,7 @@ use domain::org_units::{
     Succession, UnitPatch,
 };
 use domain::page::Page;
-use domain::text::{fold, sort_key};
+use domain::text::{fold, prefix_upper_bound, sort_key, word_suffixes};
 use serde::Serialize;
 
 use crate::accounts::Scope;
@@ -129,35 +129,56 @@ fn like_escape(s: &str) -> String {
         .replace('_', "\\_")
 }
 
-const FILTER: &str = "($1 IS NULL OR u.level = $1)
-    AND ($2 IS NULL OR u.parent_id = $2)
-    AND ($3 IS NULL OR ((u.valid_from IS NULL OR u.valid_from <= $3)
-                    AND (u.valid_to IS NULL OR u.valid_to >= $3)))
-    AND ($4 IS NULL OR u.name_folded LIKE $4 ESCAPE '\\')";
+/// The filters of `list`. `$4`/`$5` bound a range of `org_unit_words`: with
+/// a search text the units are found through it (an index range), without
+/// one it is not consulted at all.
+fn filter(search: bool) -> String {
+    let words = if search {
+        "u.id IN (SELECT unit_id FROM org_unit_words WHERE word >= $4 AND word < $5)"
+    } else {
+        "$4 IS NULL AND $5 IS NULL"
+    };
+    format!(
+        "($1 IS NULL OR u.level = $1)
+         AND ($2 IS NULL OR u.parent_id = $2)
+         AND ($3 IS NULL OR ((u.valid_from IS NULL OR u.valid_from <= $3)
+                         AND (u.valid_to IS NULL OR u.valid_to >= $3)))
+         AND {words}
+         AND {}",
+        scope_clause(6)
+    )
+}
 
-/// A page of units and the total that match. With a search text, exact
-/// matches of the name come first, then names that start with it, then
-/// names with a word that starts with it; current units before legacy ones.
+/// A page of units and the total that match. A search finds the units with
+/// a word that starts with the text (folded: no case, no diacritics);
+/// exact matches of the name come first, then names that start with it;
+/// current units before legacy ones, then by level and Vietnamese order.
 pub async fn list(db: &Db, scope: Scope, q: &ListQuery) -> Result<(Vec<UnitView>, i64)> {
     let folded = q.q.as_deref().map(fold).filter(|s| !s.is_empty());
-    let esc = folded.as_deref().map(like_escape);
-    let contains = esc.as_ref().map(|e| format!("%{e}%"));
-    let prefix = esc.as_ref().map(|e| format!("{e}%"));
-    let word = esc.as_ref().map(|e| format!("% {e}%"));
+    let upper = folded.as_deref().map(prefix_upper_bound);
+    let prefix = folded.as_deref().map(|f| format!("{}%", like_escape(f)));
     let level = q.level.map(Level::as_str);
-    let scope_sql = scope_clause(5);
+    let filter = filter(folded.is_some());
+    // The inner query ranks and pages on ids and sort columns; only the
+    // page's rows are then read whole and joined to their parent.
     let sql = format!(
-        "{SELECT} WHERE {FILTER} AND {scope_sql}
-         ORDER BY CASE WHEN $6 IS NULL THEN 0
-                  WHEN u.short_folded = $6 OR u.name_folded = $6 THEN 0
-                  WHEN u.short_folded LIKE $7 ESCAPE '\\' OR u.name_folded LIKE $7 ESCAPE '\\' THEN 1
-                  WHEN u.short_folded LIKE $8 ESCAPE '\\' OR u.name_folded LIKE $8 ESCAPE '\\' THEN 2
-                  ELSE 3 END,
-             CASE WHEN u.valid_to IS NULL THEN 0 ELSE 1 END,
-             CASE u.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 WHEN 'commune' THEN 2
-                          WHEN 'village' THEN 3 ELSE 4 END,
-             u.sort_key, u.id
-         LIMIT $9 OFFSET $10"
+        "SELECT u.id, u.level, u.kind, u.code, u.name, u.short_name, u.parent_id,
+                u.valid_from, u.valid_to, u.lat, u.lon, u.address, p.name AS parent_name
+         FROM (SELECT u.id,
+                  CASE WHEN $7 IS NULL THEN 0
+                       WHEN u.short_folded = $7 OR u.name_folded = $7 THEN 0
+                       WHEN u.short_folded LIKE $8 ESCAPE '\\' OR u.name_folded LIKE $8 ESCAPE '\\' THEN 1
+                       ELSE 2 END AS rk,
+                  CASE WHEN u.valid_to IS NULL THEN 0 ELSE 1 END AS cur,
+                  CASE u.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 WHEN 'commune' THEN 2
+                               WHEN 'village' THEN 3 ELSE 4 END AS lv,
+                  u.sort_key
+               FROM org_units u WHERE {filter}
+               ORDER BY rk, cur, lv, u.sort_key, u.id
+               LIMIT $9 OFFSET $10) s
+         JOIN org_units u ON u.id = s.id
+         LEFT JOIN org_units p ON p.id = u.parent_id
+         ORDER BY s.rk, s.cur, s.lv, s.sort_key, s.id"
     );
     let rows: Vec<Row> = fetch!(
         db,
@@ -167,15 +188,15 @@ pub async fn list(db: &Db, scope: Scope, q: &ListQuery) -> Result<(Vec<UnitView>
         level,
         q.parent,
         q.as_of,
-        &contains,
+        &folded,
+        &upper,
         scope.user_id(),
         &folded,
         &prefix,
-        &word,
         q.page.limit(),
         q.page.offset()
     )?;
-    let count_sql = format!("SELECT COUNT(*) FROM org_units u WHERE {FILTER} AND {scope_sql}");
+    let count_sql = format!("SELECT COUNT(*) FROM org_units u WHERE {filter}");
     let total: i64 = fetch!(
         db,
         fetch_one,
@@ -184,10 +205,25 @@ pub async fn list(db: &Db, scope: Scope, q: &ListQuery) -> Result<(Vec<UnitView>
         level,
         q.parent,
         q.as_of,
-        &contains,
+        &folded,
+        &upper,
         scope.user_id()
     )?;
     Ok((views(rows)?, total))
+}
+
+/// Replaces the search words of unit `id` (its folded name from each word on).
+async fn index_words(tx: &mut Tx, id: OrgUnitId, name_folded: &str) -> Result<()> {
+    execute!(tx, "DELETE FROM org_unit_words WHERE unit_id = $1", id)?;
+    for w in word_suffixes(name_folded) {
+        execute!(
+            tx,
+            "INSERT INTO org_unit_words (word, unit_id) VALUES ($1, $2)",
+            &w,
+            id
+        )?;
+    }
+    Ok(())
 }
 
 /// A link to a predecessor or successor.
@@ -373,6 +409,7 @@ async fn insert_unit(tx: &mut Tx, u: &NewUnit) -> Result<OrgUnitId> {
         now
     )?;
     attach(tx, id, u.parent_id).await?;
+    index_words(tx, id, &fold(name)).await?;
     Ok(id)
 }
 
@@ -480,6 +517,7 @@ pub async fn update(db: &Db, author: Author, before: &OrgUnit, p: &UnitPatch) ->
     if n == 0 {
         return Err(StoreError::NotFound);
     }
+    index_words(&mut tx, before.id, &fold(p.name.as_str())).await?;
     let after = load(&mut tx, before.id).await?;
     audit::record(
         &mut tx,

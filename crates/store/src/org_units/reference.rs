@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
 use domain::org_units::{short_name, Kind, Level};
-use domain::text::{fold, normalize, sort_key};
+use domain::text::{fold, normalize, sort_key, word_suffixes};
 use domain::time::REFORM_DAY;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -294,9 +294,15 @@ struct IdKey {
 }
 
 const UNIT_COLS: usize = 16;
-// Small chunks: sqlx binds parameters of SQLite statements in time that grows
-// faster than linearly with their number (400 rows took 2 s, 16 rows 0.35 s).
-const CHUNK: usize = 16;
+
+/// Rows per multi-row statement. sqlx binds the parameters of an SQLite
+/// statement in time that grows faster than linearly with their number
+/// (6,400 parameters per statement took 2 s for the units, 256 took 0.35 s);
+/// PostgreSQL wants few round trips instead.
+fn chunk_rows(tx: &Tx, cols: usize) -> usize {
+    let params = if tx.is_postgres() { 8_000 } else { 256 };
+    (params / cols).max(1)
+}
 
 async fn upsert_units(tx: &mut Tx, specs: &[Spec]) -> Result<HashMap<String, i64>> {
     let mut ids: HashMap<String, i64> = HashMap::with_capacity(specs.len());
@@ -304,10 +310,11 @@ async fn upsert_units(tx: &mut Tx, specs: &[Spec]) -> Result<HashMap<String, i64
     // Parents come first in `specs`; a chunk never holds a unit whose
     // parent sits later in the same chunk, because levels load in order
     // and parents always belong to a lower level.
+    let chunk_len = chunk_rows(tx, UNIT_COLS);
     let mut start = 0;
     while start < specs.len() {
         let level = specs.get(start).map(|s| s.level);
-        let end = (start + CHUNK).min(specs.len());
+        let end = (start + chunk_len).min(specs.len());
         let chunk: Vec<&Spec> = specs
             .get(start..end)
             .unwrap_or_default()
@@ -441,7 +448,8 @@ fn link_specs(
 }
 
 async fn upsert_links(tx: &mut Tx, links: &[LinkSpec]) -> Result<()> {
-    for chunk in links.chunks(CHUNK) {
+    let chunk_len = chunk_rows(tx, 5);
+    for chunk in links.chunks(chunk_len) {
         let mut args = Vec::with_capacity(chunk.len() * 5);
         for l in chunk {
             args.extend([
@@ -458,6 +466,33 @@ async fn upsert_links(tx: &mut Tx, links: &[LinkSpec]) -> Result<()> {
                  kind = excluded.kind, is_default = excluded.is_default
              RETURNING from_id AS id, kind AS ref_key",
             placeholders(chunk.len(), 5)
+        );
+        fetch_all_dyn::<IdKey>(tx, &sql, args).await?;
+    }
+    Ok(())
+}
+
+/// Replaces the search words of every reference unit.
+async fn index_words(tx: &mut Tx, specs: &[Spec], ids: &HashMap<String, i64>) -> Result<()> {
+    execute!(
+        tx,
+        "DELETE FROM org_unit_words WHERE unit_id IN (SELECT id FROM org_units WHERE ref_key IS NOT NULL)"
+    )?;
+    let mut rows: Vec<(String, i64)> = Vec::with_capacity(specs.len() * 4);
+    for s in specs {
+        if let Some(id) = ids.get(&s.ref_key) {
+            rows.extend(word_suffixes(&fold(&s.name)).into_iter().map(|w| (w, *id)));
+        }
+    }
+    let chunk_len = chunk_rows(tx, 2);
+    for chunk in rows.chunks(chunk_len) {
+        let args = chunk
+            .iter()
+            .flat_map(|(w, id)| [Arg::Text(Some(w.clone())), Arg::I64(Some(*id))])
+            .collect();
+        let sql = format!(
+            "INSERT INTO org_unit_words (word, unit_id) VALUES {} RETURNING unit_id AS id, word AS ref_key",
+            placeholders(chunk.len(), 2)
         );
         fetch_all_dyn::<IdKey>(tx, &sql, args).await?;
     }
@@ -540,6 +575,7 @@ pub async fn load(db: &Db, data: &ReferenceData, force: bool) -> Result<LoadRepo
     );
     let mut tx = db.begin().await?;
     let ids = upsert_units(&mut tx, &specs).await?;
+    index_words(&mut tx, &specs, &ids).await?;
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "units written");
     let links = link_specs(&ids, &legacy, &u2025, &wards, &provinces)?;
     upsert_links(&mut tx, &links).await?;
@@ -579,6 +615,9 @@ pub async fn load(db: &Db, data: &ReferenceData, force: bool) -> Result<LoadRepo
     )
     .await?;
     tx.commit().await?;
+    // Fresh statistics, or the planners guess: PostgreSQL scanned every
+    // unit for a search until autovacuum came by.
+    db.optimize().await?;
     Ok(LoadReport {
         millis: started.elapsed().as_millis(),
         ..report
