@@ -123,7 +123,7 @@ mod tests {
         assert_eq!(word_suffixes("an an"), ["an", "an an"]);
         assert!(word_suffixes("").is_empty());
         assert_eq!(prefix_upper_bound("nam d"), "nam e");
-        assert!(prefix_upper_bound("nam d") > "nam dinh".to_string());
+        assert!(prefix_upper_bound("nam d").as_str() > "nam dinh");
         assert!(prefix_upper_bound("az").as_str() > "azzz");
     }
 
