@@ -55,7 +55,7 @@ impl Server {
             "--listen".into(),
             format!("127.0.0.1:{port}"),
         ]);
-        let child = Command::new(BIN)
+        let mut child = Command::new(BIN)
             .args(&args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -68,7 +68,9 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("server did not start: {args:?}");
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        panic!("server did not start: {args:?}: {}", text(&out));
     }
 
     /// SIGTERM, then the exit status and everything it logged.
