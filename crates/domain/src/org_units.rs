@@ -266,6 +266,54 @@ pub fn short_name(full: &str, kind: Kind) -> String {
     }
 }
 
+/// A search as the index reads it: folded text, and the kinds named by a
+/// leading type word (`xã yên` searches `yen` among communes of kind `xa`).
+/// Unit names are indexed without their type word, so that typing `xa` or
+/// `phuong` does not match every commune in the country.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchText {
+    pub text: String,
+    pub kinds: Vec<Kind>,
+}
+
+impl SearchText {
+    /// `None` for text that folds to nothing.
+    pub fn parse(q: &str) -> Option<Self> {
+        let folded = crate::text::fold(q);
+        if folded.is_empty() {
+            return None;
+        }
+        // The longest type word that starts the query and leaves a name.
+        let mut best: Option<(usize, Vec<Kind>)> = None;
+        for k in Kind::ALL {
+            let Some(prefix) = k.name_prefix().map(crate::text::fold) else {
+                continue;
+            };
+            let starts = folded.len() > prefix.len() + 1
+                && folded.starts_with(&prefix)
+                && folded.as_bytes().get(prefix.len()) == Some(&b' ');
+            if !starts {
+                continue;
+            }
+            match &mut best {
+                Some((len, kinds)) if *len == prefix.len() => kinds.push(k),
+                Some((len, _)) if *len > prefix.len() => {}
+                _ => best = Some((prefix.len(), vec![k])),
+            }
+        }
+        Some(match best {
+            Some((len, kinds)) => Self {
+                text: folded.get(len + 1..).unwrap_or_default().to_string(),
+                kinds,
+            },
+            None => Self {
+                text: folded,
+                kinds: Vec::new(),
+            },
+        })
+    }
+}
+
 /// Dates over which a unit exists; `None` is open. Both ends are inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Validity {
@@ -792,6 +840,29 @@ mod tests {
             short_name("Trường THCS Lê Lợi", Kind::School),
             "Trường THCS Lê Lợi"
         );
+    }
+
+    #[test]
+    fn search_text_takes_a_leading_type_word_as_a_kind() {
+        let s = SearchText::parse("Xã Yên Phong").unwrap();
+        assert_eq!(
+            (s.text.as_str(), s.kinds.as_slice()),
+            ("yen phong", &[Kind::Xa][..])
+        );
+        let s = SearchText::parse("thi xa son tay").unwrap();
+        assert_eq!(
+            (s.text.as_str(), s.kinds.as_slice()),
+            ("son tay", &[Kind::ThiXa][..])
+        );
+        let s = SearchText::parse("NAM ĐỊNH").unwrap();
+        assert_eq!((s.text.as_str(), s.kinds.len()), ("nam dinh", 0));
+        let s = SearchText::parse("xa").unwrap();
+        assert_eq!(
+            (s.text.as_str(), s.kinds.len()),
+            ("xa", 0),
+            "a type word alone is a name"
+        );
+        assert_eq!(SearchText::parse(" \u{301} "), None);
     }
 
     #[test]

@@ -42,7 +42,9 @@ macro_rules! execute {
     };
 }
 
-/// A value bound to a query built at run time (multi-row inserts).
+/// A value bound to a query built at run time (multi-row inserts, lists
+/// with optional filters).
+#[derive(Clone)]
 pub(crate) enum Arg {
     I64(Option<i64>),
     Text(Option<String>),
@@ -52,7 +54,58 @@ pub(crate) enum Arg {
     Bool(bool),
 }
 
-/// Runs a query whose parameter list is only known at run time.
+/// Binds a run-time list of [`Arg`]s to a query of either backend.
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                $crate::Arg::I64(v) => q.bind(v),
+                $crate::Arg::Text(v) => q.bind(v),
+                $crate::Arg::F64(v) => q.bind(v),
+                $crate::Arg::Date(v) => q.bind(v),
+                $crate::Arg::Ts(v) => q.bind(v),
+                $crate::Arg::Bool(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+/// Like `fetch!`, for SQL whose parameters are only known at run time:
+/// `fetch_dyn!(conn, method, Type, sql, args)` or `(…, scalar Type, …)`.
+macro_rules! fetch_dyn {
+    ($conn:expr, $method:ident, scalar $ty:ty, $sql:expr, $args:expr) => {
+        match $conn.backend() {
+            $crate::Backend::Sqlite(c) => {
+                bind_args!(sqlx::query_scalar::<_, $ty>($sql), $args)
+                    .$method(c)
+                    .await
+            }
+            $crate::Backend::Postgres(c) => {
+                bind_args!(sqlx::query_scalar::<_, $ty>($sql), $args)
+                    .$method(c)
+                    .await
+            }
+        }
+    };
+    ($conn:expr, $method:ident, $ty:ty, $sql:expr, $args:expr) => {
+        match $conn.backend() {
+            $crate::Backend::Sqlite(c) => {
+                bind_args!(sqlx::query_as::<_, $ty>($sql), $args)
+                    .$method(c)
+                    .await
+            }
+            $crate::Backend::Postgres(c) => {
+                bind_args!(sqlx::query_as::<_, $ty>($sql), $args)
+                    .$method(c)
+                    .await
+            }
+        }
+    };
+}
+
+/// Runs a multi-row statement whose parameter list is only known at run time.
 pub(crate) async fn fetch_all_dyn<T>(
     tx: &mut crate::Tx,
     sql: &str,
@@ -64,25 +117,26 @@ where
         + Send
         + Unpin,
 {
-    macro_rules! bind_all {
-        ($q:expr) => {{
-            let mut q = $q;
-            for a in args {
-                q = match a {
-                    Arg::I64(v) => q.bind(v),
-                    Arg::Text(v) => q.bind(v),
-                    Arg::F64(v) => q.bind(v),
-                    Arg::Date(v) => q.bind(v),
-                    Arg::Ts(v) => q.bind(v),
-                    Arg::Bool(v) => q.bind(v),
-                };
-            }
-            q
-        }};
+    fetch_dyn!(tx, fetch_all, T, sql, args)
+}
+
+/// SQL built from the filters that are set, with `$n` numbered in order.
+#[derive(Default)]
+pub(crate) struct Params {
+    pub args: Vec<Arg>,
+}
+
+impl Params {
+    /// Adds a value; returns its placeholder.
+    pub fn push(&mut self, a: Arg) -> String {
+        self.args.push(a);
+        format!("${}", self.args.len())
     }
-    match tx.backend() {
-        crate::Backend::Sqlite(c) => bind_all!(sqlx::query_as::<_, T>(sql)).fetch_all(c).await,
-        crate::Backend::Postgres(c) => bind_all!(sqlx::query_as::<_, T>(sql)).fetch_all(c).await,
+
+    /// The values for a query; a `Vec` of them (the list is cloned for the
+    /// second query of a page and its count).
+    pub fn to_vec(&self) -> Vec<Arg> {
+        self.args.clone()
     }
 }
 

@@ -31,12 +31,21 @@ CREATE INDEX org_units_short_folded ON org_units (short_folded);
 -- in step by every write; a test checks it). They carry no foreign keys:
 -- units are never deleted, and the checks tripled PostgreSQL's load time.
 
--- Search: the folded name from each word on ("nam dinh", "dinh" for
--- "phuong nam dinh"). A query finds the units with a word that starts with
--- it by one range scan, instead of a LIKE '%…%' over every unit.
+-- Search: the folded short name from each word on ("nam dinh", "dinh" for
+-- Phường Nam Định; the type word is matched against `kind` instead), with
+-- copies of the unit's columns that searches filter and rank by. A query reads one range of this table, whatever the number
+-- of matches, without visiting org_units.
 CREATE TABLE org_unit_words (
-    word    TEXT NOT NULL,
-    unit_id INTEGER NOT NULL,
+    word       TEXT NOT NULL,
+    unit_id    INTEGER NOT NULL,
+    -- the word starts the short name (ranks first)
+    is_start   BOOLEAN NOT NULL,
+    level      TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    parent_id  INTEGER,
+    valid_from TEXT,
+    valid_to   TEXT,
+    sort_key   TEXT NOT NULL,
     PRIMARY KEY (word, unit_id)
 ) WITHOUT ROWID;
 CREATE INDEX org_unit_words_unit ON org_unit_words (unit_id);

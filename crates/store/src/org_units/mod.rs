@@ -11,8 +11,8 @@ pub mod reference;
 
 use chrono::{NaiveDate, Utc};
 use domain::org_units::{
-    day_before, short_name, Kind, Level, Merge, NewUnit, NewVillage, OrgUnit, OrgUnitId, Split,
-    Succession, UnitPatch,
+    day_before, short_name, Kind, Level, Merge, NewUnit, NewVillage, OrgUnit, OrgUnitId,
+    SearchText, Split, Succession, UnitPatch,
 };
 use domain::page::Page;
 use domain::text::{fold, prefix_upper_bound, sort_key, word_suffixes};
@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::accounts::Scope;
 use crate::audit::{self, Author, Change};
 use crate::error::{Result, StoreError};
-use crate::{Db, Tx};
+use crate::{Arg, Db, Params, Tx};
 
 const SELECT: &str = "SELECT u.id, u.level, u.kind, u.code, u.name, u.short_name, u.parent_id,
         u.valid_from, u.valid_to, u.lat, u.lon, u.address, p.name AS parent_name
@@ -122,104 +122,161 @@ pub struct ListQuery {
     pub page: Page,
 }
 
-/// Escapes LIKE wildcards in folded user text.
-fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-/// The filters of `list`. `$4`/`$5` bound a range of `org_unit_words`: with
-/// a search text the units are found through it (an index range), without
-/// one it is not consulted at all.
-fn filter(search: bool) -> String {
-    let words = if search {
-        "u.id IN (SELECT unit_id FROM org_unit_words WHERE word >= $4 AND word < $5)"
+/// The conditions of `list` that are set, on table alias `t` whose unit id
+/// column is `id`, so that each planner sees plain conditions it can drive
+/// an index from.
+fn list_filter(q: &ListQuery, scope: Scope, t: &str, id: &str, p: &mut Params) -> String {
+    let mut conds: Vec<String> = Vec::new();
+    if let Some(l) = q.level {
+        conds.push(format!(
+            "{t}.level = {}",
+            p.push(Arg::Text(Some(l.as_str().into())))
+        ));
+    }
+    if let Some(parent) = q.parent {
+        conds.push(format!(
+            "{t}.parent_id = {}",
+            p.push(Arg::I64(Some(parent)))
+        ));
+    }
+    if let Some(d) = q.as_of {
+        let n = p.push(Arg::Date(Some(d)));
+        conds.push(format!(
+            "({t}.valid_from IS NULL OR {t}.valid_from <= {n}) AND ({t}.valid_to IS NULL OR {t}.valid_to >= {n})"
+        ));
+    }
+    if let Some(user) = scope.user_id() {
+        conds.push(format!(
+            "{id} IN (SELECT r.unit_id FROM org_unit_reach r
+                      JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = {})",
+            p.push(Arg::I64(Some(user)))
+        ));
+    }
+    if conds.is_empty() {
+        "1 = 1".into()
     } else {
-        "$4 IS NULL AND $5 IS NULL"
-    };
-    format!(
-        "($1 IS NULL OR u.level = $1)
-         AND ($2 IS NULL OR u.parent_id = $2)
-         AND ($3 IS NULL OR ((u.valid_from IS NULL OR u.valid_from <= $3)
-                         AND (u.valid_to IS NULL OR u.valid_to >= $3)))
-         AND {words}
-         AND {}",
-        scope_clause(6)
-    )
+        conds.join(" AND ")
+    }
 }
 
-/// A page of units and the total that match. A search finds the units with
-/// a word that starts with the text (folded: no case, no diacritics);
-/// exact matches of the name come first, then names that start with it;
-/// current units before legacy ones, then by level and Vietnamese order.
-pub async fn list(db: &Db, scope: Scope, q: &ListQuery) -> Result<(Vec<UnitView>, i64)> {
-    let folded = q.q.as_deref().map(fold).filter(|s| !s.is_empty());
-    let upper = folded.as_deref().map(prefix_upper_bound);
-    let prefix = folded.as_deref().map(|f| format!("{}%", like_escape(f)));
-    let level = q.level.map(Level::as_str);
-    let filter = filter(folded.is_some());
-    // The inner query ranks and pages on ids and sort columns; only the
-    // page's rows are then read whole and joined to their parent.
+/// The id page of a list: `(sql, count_sql, args, count_args)`. A search
+/// reads only `org_unit_words` (one index range, however many match); a
+/// plain list reads `org_units` through its level or parent index.
+fn page_query(
+    q: &ListQuery,
+    scope: Scope,
+    search: Option<&SearchText>,
+) -> (String, String, Vec<Arg>, Vec<Arg>) {
+    let mut p = Params::default();
+    let (inner, count) = match search {
+        Some(st) => {
+            let f = st.text.as_str();
+            let lower = p.push(Arg::Text(Some(f.into())));
+            let upper = p.push(Arg::Text(Some(prefix_upper_bound(f))));
+            let mut filter = list_filter(q, scope, "w", "w.unit_id", &mut p);
+            if !st.kinds.is_empty() {
+                let kinds: Vec<String> = st
+                    .kinds
+                    .iter()
+                    .map(|k| p.push(Arg::Text(Some(k.as_str().into()))))
+                    .collect();
+                filter = format!("{filter} AND w.kind IN ({})", kinds.join(", "));
+            }
+            let from = format!(
+                "FROM org_unit_words w WHERE w.word >= {lower} AND w.word < {upper} AND {filter}"
+            );
+            let count = format!("SELECT COUNT(DISTINCT w.unit_id) {from}");
+            let exact = p.push(Arg::Text(Some(f.into())));
+            let inner = format!(
+                "SELECT w.unit_id AS id,
+                        MIN(CASE WHEN w.is_start AND w.word = {exact} THEN 0 WHEN w.is_start THEN 1 ELSE 2 END) AS rk,
+                        MIN(CASE WHEN w.valid_to IS NULL THEN 0 ELSE 1 END) AS cur,
+                        MIN({lv}) AS lv, MIN(w.sort_key) AS sort_key
+                 {from} GROUP BY w.unit_id",
+                lv = level_rank("w")
+            );
+            (inner, count)
+        }
+        None => {
+            let filter = list_filter(q, scope, "u", "u.id", &mut p);
+            let inner = format!(
+                "SELECT u.id, 0 AS rk, CASE WHEN u.valid_to IS NULL THEN 0 ELSE 1 END AS cur,
+                        {lv} AS lv, u.sort_key
+                 FROM org_units u WHERE {filter}",
+                lv = level_rank("u")
+            );
+            (
+                inner,
+                format!("SELECT COUNT(*) FROM org_units u WHERE {filter}"),
+            )
+        }
+    };
+    let count_args = p.to_vec();
+    let (limit, offset) = (
+        p.push(Arg::I64(Some(q.page.limit()))),
+        p.push(Arg::I64(Some(q.page.offset()))),
+    );
+    // Only the page's rows are read whole and joined to their parent.
     let sql = format!(
         "SELECT u.id, u.level, u.kind, u.code, u.name, u.short_name, u.parent_id,
                 u.valid_from, u.valid_to, u.lat, u.lon, u.address, p.name AS parent_name
-         FROM (SELECT u.id,
-                  CASE WHEN $7 IS NULL THEN 0
-                       WHEN u.short_folded = $7 OR u.name_folded = $7 THEN 0
-                       WHEN u.short_folded LIKE $8 ESCAPE '\\' OR u.name_folded LIKE $8 ESCAPE '\\' THEN 1
-                       ELSE 2 END AS rk,
-                  CASE WHEN u.valid_to IS NULL THEN 0 ELSE 1 END AS cur,
-                  CASE u.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 WHEN 'commune' THEN 2
-                               WHEN 'village' THEN 3 ELSE 4 END AS lv,
-                  u.sort_key
-               FROM org_units u WHERE {filter}
-               ORDER BY rk, cur, lv, u.sort_key, u.id
-               LIMIT $9 OFFSET $10) s
+         FROM ({inner} ORDER BY rk, cur, lv, sort_key, id LIMIT {limit} OFFSET {offset}) s
          JOIN org_units u ON u.id = s.id
          LEFT JOIN org_units p ON p.id = u.parent_id
          ORDER BY s.rk, s.cur, s.lv, s.sort_key, s.id"
     );
-    let rows: Vec<Row> = fetch!(
-        db,
-        fetch_all,
-        Row,
-        &sql,
-        level,
-        q.parent,
-        q.as_of,
-        &folded,
-        &upper,
-        scope.user_id(),
-        &folded,
-        &prefix,
-        q.page.limit(),
-        q.page.offset()
-    )?;
-    let count_sql = format!("SELECT COUNT(*) FROM org_units u WHERE {filter}");
-    let total: i64 = fetch!(
-        db,
-        fetch_one,
-        scalar i64,
-        &count_sql,
-        level,
-        q.parent,
-        q.as_of,
-        &folded,
-        &upper,
-        scope.user_id()
-    )?;
+    (sql, count, p.args, count_args)
+}
+
+fn level_rank(t: &str) -> String {
+    format!(
+        "CASE {t}.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 WHEN 'commune' THEN 2
+                        WHEN 'village' THEN 3 ELSE 4 END"
+    )
+}
+
+/// A page of units and the total that match. A search finds the units with
+/// a word of the name that starts with the text (folded: no case, no
+/// diacritics; a leading type word such as `xã` picks the kind); exact
+/// matches of the name come first, then names that start with it; current units before legacy ones, then by level and
+/// Vietnamese order.
+pub async fn list(db: &Db, scope: Scope, q: &ListQuery) -> Result<(Vec<UnitView>, i64)> {
+    let search = q.q.as_deref().and_then(SearchText::parse);
+    let (sql, count_sql, args, count_args) = page_query(q, scope, search.as_ref());
+    let rows: Vec<Row> = fetch_dyn!(db, fetch_all, Row, &sql, args)?;
+    // A first page that is not full holds every match: no need to count.
+    let n = rows.len() as i64;
+    let total = if q.page.page == 1 && n < q.page.limit() {
+        n
+    } else {
+        fetch_dyn!(db, fetch_one, scalar i64, &count_sql, count_args)?
+    };
     Ok((views(rows)?, total))
 }
 
-/// Replaces the search words of unit `id` (its folded name from each word on).
-async fn index_words(tx: &mut Tx, id: OrgUnitId, name_folded: &str) -> Result<()> {
+/// Rewrites the search words of unit `id` from its row: called after
+/// every write that changes a unit (name, validity, parent).
+async fn index_words(tx: &mut Tx, id: OrgUnitId) -> Result<()> {
+    #[derive(sqlx::FromRow)]
+    struct Names {
+        short_folded: String,
+    }
+    let n: Names = fetch!(
+        tx,
+        fetch_one,
+        Names,
+        "SELECT short_folded FROM org_units WHERE id = $1",
+        id
+    )?;
     execute!(tx, "DELETE FROM org_unit_words WHERE unit_id = $1", id)?;
-    for w in word_suffixes(name_folded) {
+    for w in word_suffixes(&n.short_folded) {
+        let is_start = w == n.short_folded;
         execute!(
             tx,
-            "INSERT INTO org_unit_words (word, unit_id) VALUES ($1, $2)",
+            "INSERT INTO org_unit_words (word, unit_id, is_start, level, kind, parent_id, valid_from, valid_to, sort_key)
+             SELECT $1, id, $2, level, kind, parent_id, valid_from, valid_to, sort_key FROM org_units WHERE id = $3",
             &w,
+            is_start,
             id
         )?;
     }
@@ -409,7 +466,7 @@ async fn insert_unit(tx: &mut Tx, u: &NewUnit) -> Result<OrgUnitId> {
         now
     )?;
     attach(tx, id, u.parent_id).await?;
-    index_words(tx, id, &fold(name)).await?;
+    index_words(tx, id).await?;
     Ok(id)
 }
 
@@ -517,7 +574,7 @@ pub async fn update(db: &Db, author: Author, before: &OrgUnit, p: &UnitPatch) ->
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    index_words(&mut tx, before.id, &fold(p.name.as_str())).await?;
+    index_words(&mut tx, before.id).await?;
     let after = load(&mut tx, before.id).await?;
     audit::record(
         &mut tx,
@@ -544,11 +601,10 @@ async fn close(tx: &mut Tx, id: OrgUnitId, last_day: NaiveDate) -> Result<()> {
         Utc::now(),
         id
     )?;
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict(format!("đơn vị {id} đã kết thúc")))
+    if n != 1 {
+        return Err(StoreError::Conflict(format!("đơn vị {id} đã kết thúc")));
     }
+    index_words(tx, id).await
 }
 
 /// Records `from` → `to` and lets everything that covers `to` cover what
@@ -598,6 +654,7 @@ async fn move_sites(tx: &mut Tx, from: OrgUnitId, to: OrgUnitId) -> Result<Vec<O
     )?;
     for id in &ids {
         reattach_leaf(tx, *id, to).await?;
+        index_words(tx, *id).await?;
     }
     Ok(ids)
 }

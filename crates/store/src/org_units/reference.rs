@@ -472,27 +472,44 @@ async fn upsert_links(tx: &mut Tx, links: &[LinkSpec]) -> Result<()> {
     Ok(())
 }
 
-/// Replaces the search words of every reference unit.
+/// Replaces the search words of every reference unit (see
+/// `org_units::index_words` for one unit).
 async fn index_words(tx: &mut Tx, specs: &[Spec], ids: &HashMap<String, i64>) -> Result<()> {
     execute!(
         tx,
         "DELETE FROM org_unit_words WHERE unit_id IN (SELECT id FROM org_units WHERE ref_key IS NOT NULL)"
     )?;
-    let mut rows: Vec<(String, i64)> = Vec::with_capacity(specs.len() * 4);
+    let mut rows: Vec<[Arg; 9]> = Vec::with_capacity(specs.len() * 3);
     for s in specs {
-        if let Some(id) = ids.get(&s.ref_key) {
-            rows.extend(word_suffixes(&fold(&s.name)).into_iter().map(|w| (w, *id)));
+        let Some(id) = ids.get(&s.ref_key) else {
+            continue;
+        };
+        let parent = s.parent.as_ref().and_then(|p| ids.get(p)).copied();
+        let short = short_name(&s.name, s.kind);
+        let short_folded = fold(&short);
+        let key = sort_key(&short);
+        for w in word_suffixes(&short_folded) {
+            let is_start = w == short_folded;
+            rows.push([
+                Arg::Text(Some(w)),
+                Arg::I64(Some(*id)),
+                Arg::Bool(is_start),
+                Arg::Text(Some(s.level.as_str().into())),
+                Arg::Text(Some(s.kind.as_str().into())),
+                Arg::I64(parent),
+                Arg::Date(s.valid_from),
+                Arg::Date(s.valid_to),
+                Arg::Text(Some(key.clone())),
+            ]);
         }
     }
-    let chunk_len = chunk_rows(tx, 2);
+    let chunk_len = chunk_rows(tx, 9);
     for chunk in rows.chunks(chunk_len) {
-        let args = chunk
-            .iter()
-            .flat_map(|(w, id)| [Arg::Text(Some(w.clone())), Arg::I64(Some(*id))])
-            .collect();
+        let args = chunk.iter().flat_map(|r| r.iter().cloned()).collect();
         let sql = format!(
-            "INSERT INTO org_unit_words (word, unit_id) VALUES {} RETURNING unit_id AS id, word AS ref_key",
-            placeholders(chunk.len(), 2)
+            "INSERT INTO org_unit_words (word, unit_id, is_start, level, kind, parent_id, valid_from, valid_to, sort_key)
+             VALUES {} RETURNING unit_id AS id, word AS ref_key",
+            placeholders(chunk.len(), 9)
         );
         fetch_all_dyn::<IdKey>(tx, &sql, args).await?;
     }

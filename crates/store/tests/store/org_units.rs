@@ -205,6 +205,33 @@ async fn search_ignores_case_and_diacritics_and_ranks_exact_first() {
                 "{q}: {names:?}"
             );
         }
+        // A leading type word picks the kind.
+        let (items, total) = units::list(
+            &t.db,
+            Scope::All,
+            &ListQuery {
+                q: Some("Tỉnh nam dinh".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!((items[0].unit.name.as_str(), total), ("Tỉnh Nam Định", 1));
+        let (_, communes) = units::list(
+            &t.db,
+            Scope::All,
+            &ListQuery {
+                q: Some("xa".into()),
+                as_of: Some(date("2026-01-01")),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(
+            communes < 100,
+            "a type word alone does not match every Xã: {communes}"
+        );
         let (none, total) = units::list(
             &t.db,
             Scope::All,
@@ -400,6 +427,43 @@ async fn villages_and_sites_merge_and_split_keeping_history() {
         assert_eq!(
             (succ[0].id, succ[0].is_default, succ[0].kind.as_str()),
             (south.id, true, "split")
+        );
+
+        // Search follows names, validity and parents as they change.
+        let find = |q: &'static str, on: &'static str| async move {
+            let query = ListQuery {
+                q: Some(q.into()),
+                as_of: Some(date(on)),
+                ..Default::default()
+            };
+            let (items, _) = units::list(db, Scope::All, &query).await.unwrap();
+            items
+                .into_iter()
+                .map(|v| (v.unit.name, v.unit.parent_id))
+                .collect::<Vec<_>>()
+        };
+        let ours = |found: Vec<(String, Option<i64>)>, name: &str| {
+            found
+                .into_iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, p)| p)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ours(find("doan ket", "2026-08-31").await, "Tổ dân phố Đoàn Kết"),
+            [Some(ward.id)]
+        );
+        assert!(ours(find("doan ket", "2026-09-01").await, "Tổ dân phố Đoàn Kết").is_empty());
+        let school_name = "Trường THCS Nguyễn Hiền";
+        assert_eq!(
+            ours(find("nguyen hien", "2026-10-01").await, school_name),
+            [Some(south.id)]
+        );
+        assert!(
+            find("truong thcs tran dang ninh", "2026-10-01")
+                .await
+                .is_empty(),
+            "the old name is gone"
         );
 
         // Incremental closures equal a full rebuild.
