@@ -381,12 +381,18 @@ async fn show(
         .filter(|c| c.unit.level == Level::Village && c.unit.valid_to.is_none())
         .collect();
     let history = store::audit::history(&state.db, "org_unit", &id.to_string()).await?;
+    // Ancestors outside the scope are named but not linked (they answer 404).
+    let mut crumbs = Vec::with_capacity(d.ancestors.len());
+    for c in &d.ancestors {
+        let linked = units::in_scope(&state.db, actor.scope(), c.id).await?;
+        crumbs.push(context! { id => c.id, name => c.name, linked });
+    }
     let kinds = |l: Level| Kind::for_level(l).map(Kind::as_str).collect::<Vec<_>>();
     let ctx = context! {
         ..base(actor, lang, &format!("/org-units/{id}")),
         ..context! {
             unit => flat(&d.unit),
-            crumbs => d.ancestors,
+            crumbs,
             predecessors => d.predecessors,
             successors => d.successors,
             children => children.iter().map(flat).collect::<Vec<_>>(),

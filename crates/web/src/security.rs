@@ -85,7 +85,7 @@ pub async fn headers_and_csrf(State(_): State<AppState>, req: Request, next: Nex
 /// session's CSRF token, in the `X-CSRF-Token` header or the `csrf` form
 /// field. Bearer-token clients send no cookie and are not affected.
 async fn check_csrf(req: Request) -> Result<Request, Box<Response>> {
-    if !is_state_changing(req.method()) {
+    if !is_state_changing(req.method()) || is_login(req.uri().path()) {
         return Ok(req);
     }
     let Some(secret) = cookie(req.headers(), SESSION_COOKIE) else {
@@ -129,6 +129,14 @@ async fn check_csrf(req: Request) -> Result<Request, Box<Response>> {
     } else {
         Err(refuse())
     }
+}
+
+/// Logging in starts a new session whatever cookie the browser still holds
+/// (an expired one, after the idle timeout), so it carries no token; the
+/// session cookie is `SameSite=Strict`, which keeps other sites from posting
+/// it anyway.
+fn is_login(path: &str) -> bool {
+    matches!(path, "/login" | "/api/v1/auth/login")
 }
 
 /// Compares without an early exit, so timing tells nothing of the token.

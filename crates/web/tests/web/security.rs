@@ -126,6 +126,10 @@ async fn deny_by_default_scope_and_roles() {
                 .status,
             StatusCode::NOT_FOUND
         );
+        let page = officer.get(&format!("/org-units/{}", app.ward)).await.body;
+        assert!(page.contains("Tỉnh Ninh Bình"), "the province is named");
+        let link = format!("href=\"/org-units/{}\"", app.ninh_binh);
+        assert!(!page.contains(&link), "but not linked: it is out of scope");
         // Province staff of Ninh Bình reach legacy Nam Định's units.
         let staff = app.login("tinh").await;
         let legacy = staff
