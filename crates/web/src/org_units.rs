@@ -301,18 +301,38 @@ async fn list_page(
             items => items.iter().map(flat).collect::<Vec<_>>(),
             total,
             q => f.get("q").unwrap_or(""),
-            level => query.level.map(Level::as_str).unwrap_or(""),
+            // The form shows what the user chose, not the defaults of the
+            // home view, so that typing a search looks at every level and date.
+            level => if blank { "" } else { query.level.map(Level::as_str).unwrap_or("") },
+            form_as_of => if blank { String::new() } else { query.as_of.map(|d| d.to_string()).unwrap_or_default() },
             levels => Level::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
             as_of => query.as_of.map(|d| d.to_string()).unwrap_or_default(),
             error => error.map(|e| context! { field => e.field, message => e.message }),
             page => query.page.page,
             pages => (total + per - 1) / per,
-            page_link => format!("/org-units?{}", f.query_string()),
+            page_link => format!("/org-units?{}", page_query_string(&f, &query)),
         }
     };
     let mut res = state.templates.render("org_units/list.html", lang, ctx);
     *res.status_mut() = status;
     res
+}
+
+/// The query string of the list's pages: what was asked, or the home view's
+/// defaults when nothing was.
+fn page_query_string(f: &Fields, q: &ListQuery) -> String {
+    let s = f.query_string();
+    if !s.is_empty() {
+        return s;
+    }
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    if let Some(l) = q.level {
+        out.append_pair("level", l.as_str());
+    }
+    if let Some(d) = q.as_of {
+        out.append_pair("as_of", &d.to_string());
+    }
+    out.finish()
 }
 
 /// A scoped user's home list: the units of their scope.
