@@ -88,6 +88,13 @@ async fn hierarchy_api_and_pages() {
             home.body.contains("Tỉnh Ninh Bình"),
             "the admin's home lists provinces"
         );
+        assert!(
+            !home.body.contains("value=\"province\" selected")
+                && home
+                    .body
+                    .contains("name=\"as_of\" type=\"date\" value=\"\""),
+            "{l}: the home form is not pre-filled, so a search looks everywhere"
+        );
         let before_page = admin
             .get("/org-units?level=province&as_of=2025-06-30")
             .await;
