@@ -49,6 +49,15 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain; fails at the first record that does not follow.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -210,6 +219,18 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             Ok(())
         }
         Command::User(u) => user(&settings, u).await,
+        Command::Audit(AuditCommand::Verify) => {
+            let db = open(&settings).await?;
+            match store::audit::verify(&db).await.map_err(|e| e.to_string())? {
+                Ok(n) => {
+                    println!("audit chain intact: {n} records");
+                    Ok(())
+                }
+                Err(id) => Err(format!(
+                    "audit chain broken at record {id}: it or an earlier record was changed or deleted"
+                )),
+            }
+        }
     }
 }
 

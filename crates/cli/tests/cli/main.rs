@@ -192,10 +192,59 @@ fn backup_while_serving_and_restore() {
 
     let restore = run(&["--data-dir", db, "restore", f], None);
     assert!(restore.status.success(), "{}", text(&restore));
+    let verify = run(&["--data-dir", db, "audit", "verify"], None);
+    assert!(
+        verify.status.success() && text(&verify).contains("intact"),
+        "{}",
+        text(&verify)
+    );
     let list = run(&["--data-dir", db, "user", "list"], None);
     assert!(text(&list).contains("canbo.tinh"), "{}", text(&list));
     // The restored database serves.
     serve_and_stop(&["--data-dir", db]);
+}
+
+#[test]
+fn audit_verify_finds_a_record_changed_behind_the_applications_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    for name in ["mot.nguoi", "hai.nguoi"] {
+        let add = run(
+            &[
+                "--data-dir",
+                d,
+                "user",
+                "add",
+                "--username",
+                name,
+                "--role",
+                "admin",
+                "--password-stdin",
+            ],
+            Some("một-mật-khẩu-đủ-dài"),
+        );
+        assert!(add.status.success(), "{}", text(&add));
+    }
+    let ok = run(&["--data-dir", d, "audit", "verify"], None);
+    assert!(
+        ok.status.success() && text(&ok).contains("2 records"),
+        "{}",
+        text(&ok)
+    );
+    // Rewrite who was created, as someone with the database file could.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let db = store::Db::open_sqlite(&Path::new(d).join("binhyen.db")).await.unwrap();
+        let store::Db::Sqlite(pool) = &db else { unreachable!() };
+        sqlx::query("UPDATE audit_log SET after_json = replace(after_json, 'mot.nguoi', 'ke.khac') WHERE id = 1")
+            .execute(pool)
+            .await
+            .unwrap();
+        db.close().await;
+    });
+    let broken = run(&["--data-dir", d, "audit", "verify"], None);
+    assert!(!broken.status.success(), "{}", text(&broken));
+    assert!(text(&broken).contains("record 1"), "{}", text(&broken));
 }
 
 #[test]
