@@ -80,6 +80,48 @@ enum UserCommand {
     },
     /// List users.
     List,
+    /// Set a user's password, read from standard input.
+    Passwd {
+        #[arg(long)]
+        username: String,
+        /// Make the user choose a new password at next login.
+        #[arg(long)]
+        must_change: bool,
+        /// Read the password from standard input (required: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Disable a user (never deleted) and end their sessions.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+/// A password from standard input, checked against the policy and hashed.
+fn read_password() -> Result<String, String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|e| e.to_string())?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    NewPassword::parse(password)
+        .and_then(|p| p.hash())
+        .map_err(|e| e.to_string())
+}
+
+async fn user_id(db: &Db, username: &str) -> Result<i64, String> {
+    let name = parse_username(username).map_err(|e| e.to_string())?;
+    store::accounts::find_by_username(db, &name)
+        .await
+        .map_err(|e| e.to_string())?
+        .map(|(u, _)| u.id)
+        .ok_or_else(|| format!("không có người dùng {name}"))
 }
 
 fn main() -> ExitCode {
@@ -371,14 +413,7 @@ async fn user(settings: &Settings, cmd: UserCommand) -> Result<(), String> {
                     .map_err(|e| e.to_string())?
                     .ok_or_else(|| format!("không có đơn vị {id}"))?;
             }
-            let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .map_err(|e| e.to_string())?;
-            let password = password.trim_end_matches(['\r', '\n']);
-            let hash = NewPassword::parse(password)
-                .and_then(|p| p.hash())
-                .map_err(|e| e.to_string())?;
+            let hash = read_password()?;
             let id = store::accounts::create_user(
                 &db,
                 Author::System,
@@ -393,6 +428,32 @@ async fn user(settings: &Settings, cmd: UserCommand) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
             println!("user {id} created");
+        }
+        UserCommand::Passwd {
+            username,
+            must_change,
+            password_stdin: _,
+        } => {
+            let id = user_id(&db, &username).await?;
+            let hash = read_password()?;
+            store::accounts::set_password(&db, Author::System, id, &hash, must_change)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("password of {username} changed");
+        }
+        UserCommand::Disable { username } => {
+            let id = user_id(&db, &username).await?;
+            store::accounts::set_disabled(&db, Author::System, id, true)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{username} disabled; their sessions ended");
+        }
+        UserCommand::Enable { username } => {
+            let id = user_id(&db, &username).await?;
+            store::accounts::set_disabled(&db, Author::System, id, false)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{username} enabled");
         }
         UserCommand::List => {
             for u in store::accounts::list_users(&db)

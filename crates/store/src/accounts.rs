@@ -162,6 +162,76 @@ pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<(User, S
         .transpose()
 }
 
+/// Sets a new password hash; `must_change` forces a change at next login
+/// (an administrator's reset). The hash never enters the audit record.
+pub async fn set_password(
+    db: &Db,
+    author: Author,
+    user_id: i64,
+    hash: &str,
+    must_change: bool,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let n = execute!(
+        tx,
+        "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4",
+        hash,
+        must_change,
+        Utc::now(),
+        user_id
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        Change::<(), _> {
+            author,
+            action: "password",
+            entity: "user",
+            entity_id: user_id.to_string(),
+            before: None,
+            after: Some(&serde_json::json!({ "must_change_password": must_change })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Disables (or enables) a user; disabling ends every session at once.
+/// Users are never deleted: their name stays on what they did.
+pub async fn set_disabled(db: &Db, author: Author, user_id: i64, disabled: bool) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let n = execute!(
+        tx,
+        "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3",
+        disabled,
+        Utc::now(),
+        user_id
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    if disabled {
+        execute!(tx, "DELETE FROM sessions WHERE user_id = $1", user_id)?;
+    }
+    audit::record(
+        &mut tx,
+        Change::<(), _> {
+            author,
+            action: if disabled { "disable" } else { "enable" },
+            entity: "user",
+            entity_id: user_id.to_string(),
+            before: None,
+            after: Some(&serde_json::json!({ "disabled": disabled })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn list_users(db: &Db) -> Result<Vec<User>> {
     let sql = format!("SELECT {USER_COLS} FROM users ORDER BY username");
     let rows: Vec<UserRow> = fetch!(db, fetch_all, UserRow, &sql)?;
