@@ -453,6 +453,9 @@ fn parse_address(s: Option<&str>) -> Result<Option<String>, DomainError> {
             format!("địa chỉ dài quá {MAX_ADDRESS_CHARS} ký tự"),
         ));
     }
+    if s.chars().any(char::is_control) {
+        return Err(DomainError::new("address", "địa chỉ chứa ký tự điều khiển"));
+    }
     Ok(Some(s))
 }
 
@@ -716,7 +719,11 @@ fn check_can_end(v: &OrgUnit, date: NaiveDate, field: &'static str) -> Result<()
 impl Merge {
     /// `sources` are the units named by the input ids, looked up by the
     /// caller within the actor's scope; a missing one makes the ids differ.
-    pub fn parse(input: &MergeInput, sources: &[OrgUnit]) -> Result<Self, DomainError> {
+    pub fn parse(
+        input: &MergeInput,
+        sources: &[OrgUnit],
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
         let ids = input.sources.clone().unwrap_or_default();
         let mut unique = ids.clone();
         unique.sort_unstable();
@@ -732,7 +739,7 @@ impl Merge {
         if found != unique {
             return Err(DomainError::new("sources", "không tìm thấy thôn cần gộp"));
         }
-        let date = crate::time::parse_date("date", input.date.as_deref().unwrap_or(""))?;
+        let date = effective_date(input.date.as_deref(), today)?;
         for s in sources {
             check_can_end(s, date, "sources")?;
         }
@@ -765,10 +772,14 @@ fn common_parent(units: &[OrgUnit]) -> Result<OrgUnitId, DomainError> {
 }
 
 impl Split {
-    pub fn parse(input: &SplitInput, source: Option<&OrgUnit>) -> Result<Self, DomainError> {
+    pub fn parse(
+        input: &SplitInput,
+        source: Option<&OrgUnit>,
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
         let source =
             source.ok_or_else(|| DomainError::new("source", "không tìm thấy thôn cần chia"))?;
-        let date = crate::time::parse_date("date", input.date.as_deref().unwrap_or(""))?;
+        let date = effective_date(input.date.as_deref(), today)?;
         check_can_end(source, date, "source")?;
         let raw = input.parts.clone().unwrap_or_default();
         if raw.len() < 2 {
@@ -802,6 +813,39 @@ impl Split {
             default_part,
         })
     }
+}
+
+/// The date a merge or split takes effect: not in the future, since a unit
+/// counts as open until it is ended and a future end would hide its sites
+/// today. (Plan a reorganisation by recording it on its day.)
+fn effective_date(raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, DomainError> {
+    let date = crate::time::parse_date("date", raw.unwrap_or(""))?;
+    if date > today {
+        return Err(DomainError::new(
+            "date",
+            "ngày hiệu lực không được ở tương lai",
+        ));
+    }
+    Ok(date)
+}
+
+/// A merge or split inside `parent`: it cannot take effect before the
+/// parent began, and the parent must still exist. Checked by the store
+/// inside the write transaction, against the parent as it is then.
+pub fn check_reorganisation_parent(parent: &OrgUnit, date: NaiveDate) -> Result<(), DomainError> {
+    if parent.valid_to.is_some() {
+        return Err(DomainError::new(
+            "sources",
+            "xã/phường của các thôn đã kết thúc",
+        ));
+    }
+    if parent.valid_from.is_some_and(|f| date < f) {
+        return Err(DomainError::new(
+            "date",
+            "ngày hiệu lực sớm hơn ngày thành lập của xã/phường",
+        ));
+    }
+    Ok(())
 }
 
 /// The day before `date`: the last day of units that end when it begins.
@@ -943,7 +987,8 @@ mod tests {
             name: Some("Thôn Đoàn Kết".into()),
             kind: None,
         };
-        let m = Merge::parse(&input, &[a.clone(), b.clone()]).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let m = Merge::parse(&input, &[a.clone(), b.clone()], today).unwrap();
         assert_eq!((m.parent_id, m.into.kind), (1, Kind::Thon));
 
         let one = MergeInput {
@@ -951,14 +996,16 @@ mod tests {
             ..input.clone()
         };
         assert_eq!(
-            Merge::parse(&one, std::slice::from_ref(&a))
+            Merge::parse(&one, std::slice::from_ref(&a), today)
                 .unwrap_err()
                 .field,
             "sources"
         );
         let other = village(11, 2);
         assert_eq!(
-            Merge::parse(&input, &[a.clone(), other]).unwrap_err().field,
+            Merge::parse(&input, &[a.clone(), other], today)
+                .unwrap_err()
+                .field,
             "sources"
         );
         let closed = OrgUnit {
@@ -966,7 +1013,7 @@ mod tests {
             ..b.clone()
         };
         assert_eq!(
-            Merge::parse(&input, &[a.clone(), closed])
+            Merge::parse(&input, &[a.clone(), closed], today)
                 .unwrap_err()
                 .field,
             "sources"
@@ -975,12 +1022,65 @@ mod tests {
             valid_from: NaiveDate::from_ymd_opt(2026, 1, 1),
             ..b
         };
-        assert_eq!(Merge::parse(&input, &[a, late]).unwrap_err().field, "date");
+        assert_eq!(
+            Merge::parse(&input, &[a.clone(), late], today)
+                .unwrap_err()
+                .field,
+            "date"
+        );
+    }
+
+    #[test]
+    fn reorganisations_are_not_in_the_future_nor_before_the_commune() {
+        let a = village(10, 1);
+        let b = village(11, 1);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let future = MergeInput {
+            sources: Some(vec![10, 11]),
+            date: Some("2026-11-30".into()),
+            name: Some("X".into()),
+            kind: None,
+        };
+        assert_eq!(
+            Merge::parse(&future, &[a.clone(), b], today)
+                .unwrap_err()
+                .field,
+            "date"
+        );
+        let ward = OrgUnit {
+            level: Level::Commune,
+            valid_from: NaiveDate::from_ymd_opt(2025, 7, 1),
+            ..village(1, 0)
+        };
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            check_reorganisation_parent(&ward, d("1990-01-01"))
+                .unwrap_err()
+                .field,
+            "date"
+        );
+        assert!(check_reorganisation_parent(&ward, d("2025-07-01")).is_ok());
+        let ended = OrgUnit {
+            valid_to: Some(d("2025-06-30")),
+            ..ward
+        };
+        assert!(check_reorganisation_parent(&ended, d("2025-07-01")).is_err());
+        let split = SplitInput {
+            source: Some(10),
+            date: Some("2027-01-01".into()),
+            parts: Some(vec![VillageInput::default(), VillageInput::default()]),
+            default_part: None,
+        };
+        assert_eq!(
+            Split::parse(&split, Some(&a), today).unwrap_err().field,
+            "date"
+        );
     }
 
     #[test]
     fn split_needs_two_parts_and_a_valid_default() {
         let a = village(10, 1);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let part = |n: &str| VillageInput {
             name: Some(n.into()),
             kind: None,
@@ -991,24 +1091,33 @@ mod tests {
             parts: Some(vec![part("Thôn Đông"), part("Thôn Tây")]),
             default_part: Some(1),
         };
-        assert_eq!(Split::parse(&input, Some(&a)).unwrap().default_part, 1);
+        assert_eq!(
+            Split::parse(&input, Some(&a), today).unwrap().default_part,
+            1
+        );
         let bad = SplitInput {
             default_part: Some(2),
             ..input.clone()
         };
         assert_eq!(
-            Split::parse(&bad, Some(&a)).unwrap_err().field,
+            Split::parse(&bad, Some(&a), today).unwrap_err().field,
             "default_part"
         );
         let few = SplitInput {
             parts: Some(vec![part("X")]),
             ..input.clone()
         };
-        assert_eq!(Split::parse(&few, Some(&a)).unwrap_err().field, "parts");
+        assert_eq!(
+            Split::parse(&few, Some(&a), today).unwrap_err().field,
+            "parts"
+        );
         let bad_date = SplitInput {
             date: Some("2026-13-01".into()),
             ..input
         };
-        assert_eq!(Split::parse(&bad_date, Some(&a)).unwrap_err().field, "date");
+        assert_eq!(
+            Split::parse(&bad_date, Some(&a), today).unwrap_err().field,
+            "date"
+        );
     }
 }

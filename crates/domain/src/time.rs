@@ -1,6 +1,6 @@
 //! Civil dates are dates in Vietnam (UTC+7, no daylight saving).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, Utc};
 
 use crate::DomainError;
 
@@ -32,10 +32,25 @@ pub fn show_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-/// Parses `YYYY-MM-DD` (the API form) strictly.
+/// Parses `YYYY-MM-DD` (the API form) strictly, years 1900 to 2100: dates
+/// are compared as text on SQLite, where `+10000-01-01` would sort before
+/// every real date.
 pub fn parse_date(field: &'static str, s: &str) -> Result<NaiveDate, DomainError> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| DomainError::new(field, "ngày không hợp lệ, cần dạng YYYY-MM-DD"))
+    let s = s.trim();
+    let well_formed = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|d| well_formed && (1900..=2100).contains(&d.year()))
+        .ok_or_else(|| {
+            DomainError::new(
+                field,
+                "ngày không hợp lệ, cần dạng YYYY-MM-DD (năm 1900-2100)",
+            )
+        })
 }
 
 #[cfg(test)]
@@ -48,6 +63,15 @@ mod tests {
         assert!(parse_date("as_of", "2025-02-30").is_err());
         assert!(parse_date("as_of", "01/07/2025").is_err());
         assert_eq!(parse_date("as_of", "x").unwrap_err().field, "as_of");
+        for bad in [
+            "+10000-01-01",
+            "-10000-01-01",
+            "1899-12-31",
+            "2101-01-01",
+            "2025-7-1",
+        ] {
+            assert!(parse_date("as_of", bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -149,5 +149,12 @@ pub async fn verify(db: &Db) -> Result<std::result::Result<u64, i64>> {
         }
         prev = r.hash.clone();
     }
+    // The head must name the last record: deleting the newest records
+    // (and nothing else) is caught here.
+    let head: String =
+        fetch!(db, fetch_one, scalar String, "SELECT last_hash FROM audit_head WHERE id = 1")?;
+    if head != prev {
+        return Ok(Err(rows.last().map(|r| r.id).unwrap_or(0)));
+    }
     Ok(Ok(rows.len() as u64))
 }

@@ -23,14 +23,33 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// True when the database itself is unreachable (the web layer answers 503).
+    /// True when the database is unreachable or busy for now: the request
+    /// may be tried again (the web layer answers 503). That covers a lost
+    /// connection, a full pool, SQLite's busy and locked answers (another
+    /// process holds the write lock past the timeout) and PostgreSQL's
+    /// deadlock, serialization and lock-timeout errors.
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
+        match self {
             StoreError::Database(
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-            )
-        )
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
+            ) => true,
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                let code = e.code().unwrap_or_default();
+                matches!(
+                    code.as_ref(),
+                    "40P01" | "40001" | "55P03" | "57P01" | "57P03"
+                ) || code.parse::<u32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+            }
+            _ => false,
+        }
+    }
+
+    /// True when a uniqueness constraint refused the write (answered 409).
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
     }
 }
 

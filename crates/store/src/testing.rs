@@ -6,6 +6,55 @@ use rand::Rng;
 
 use crate::{Db, StoreError};
 
+/// Every row of the tables derived from `org_units` and the successions,
+/// sorted: `(tree, reach, words)`.
+pub type Derived = (Vec<(i64, i64, i64)>, Vec<(i64, i64)>, Vec<Word>);
+
+/// `(word, unit_id, is_start, level, parent_id, valid_to)`.
+pub type Word = (
+    String,
+    i64,
+    bool,
+    String,
+    Option<i64>,
+    Option<chrono::NaiveDate>,
+);
+
+pub async fn derived_tables(db: &Db) -> Result<Derived, StoreError> {
+    let tree = fetch!(
+        db,
+        fetch_all,
+        (i64, i64, i64),
+        "SELECT ancestor_id, unit_id, depth FROM org_unit_tree ORDER BY ancestor_id, unit_id"
+    )?;
+    let reach = fetch!(
+        db,
+        fetch_all,
+        (i64, i64),
+        "SELECT ancestor_id, unit_id FROM org_unit_reach ORDER BY ancestor_id, unit_id"
+    )?;
+    let words = fetch!(
+        db,
+        fetch_all,
+        Word,
+        "SELECT word, unit_id, is_start, level, parent_id, valid_to FROM org_unit_words ORDER BY word, unit_id"
+    )?;
+    Ok((tree, reach, words))
+}
+
+/// Rebuilds every derived table from scratch (the closures from the
+/// hierarchy and successions, the search words of every user-made unit).
+pub async fn rebuild_derived(db: &Db) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    crate::org_units::reference::rebuild_closures(&mut tx).await?;
+    let ids: Vec<i64> =
+        fetch!(tx, fetch_all, scalar i64, "SELECT id FROM org_units WHERE ref_key IS NULL")?;
+    for id in ids {
+        crate::org_units::index_words(&mut tx, id).await?;
+    }
+    tx.commit().await
+}
+
 /// A migrated database that cleans up after itself.
 pub struct TestDb {
     pub db: Db,

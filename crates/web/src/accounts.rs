@@ -33,10 +33,7 @@ pub fn protected_routes() -> Router<AppState> {
 
 /// A local path to return to after login; anything else goes home.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
+    crate::security::local_path(next)
 }
 
 async fn login_page(State(state): State<AppState>, lang: Lang, RawQuery(q): RawQuery) -> Response {
@@ -58,29 +55,52 @@ fn render_login(
     )
 }
 
-/// Checks a username and password. Unknown users cost the same time as
-/// known ones, and the answer never says which part was wrong.
+/// Checks a username and password. Unknown or malformed usernames cost the
+/// same time as known ones, and the answer never says which part was wrong.
+/// Password checks run on the blocking pool, a few at a time: each holds
+/// 19 MiB, and a flood of logins must not exhaust memory.
 async fn authenticate(
     state: &AppState,
     username: &str,
     password: &str,
 ) -> Result<Option<User>, ApiError> {
-    let found = accounts::find_by_username(&state.db, &username.trim().to_lowercase()).await?;
+    let found = match domain::accounts::parse_username(username) {
+        Ok(name) => accounts::find_by_username(&state.db, &name).await?,
+        Err(_) => None,
+    };
     let (user, hash) = match found {
         Some((u, h)) => (Some(u), h),
         None => (None, dummy_hash().to_string()),
     };
-    let password = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+    let permit = state
+        .password_checks
+        .clone()
+        .acquire_owned()
         .await
-        .unwrap_or(false);
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "máy chủ đang dừng",
+            )
+        })?;
+    let password = password.to_string();
+    let ok = tokio::task::spawn_blocking(move || {
+        let ok = verify_password(&password, &hash);
+        drop(permit);
+        ok
+    })
+    .await
+    .unwrap_or(false);
     match user {
         Some(u) if ok && !u.disabled => {
             tracing::info!(username = %u.username, "login");
             Ok(Some(u))
         }
+        // Not the name as typed: people paste passwords into that box.
         _ => {
-            tracing::warn!(username = %username.chars().take(64).collect::<String>(), "login failed");
+            let tag = domain::accounts::secret_hash(username);
+            tracing::warn!(username_sha256 = %tag.get(..12).unwrap_or(""), "login failed");
             Ok(None)
         }
     }
@@ -149,6 +169,19 @@ async fn api_login(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    // JSON only: a form or text/plain post from another site cannot then
+    // log a victim into someone else's account.
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "cần Content-Type: application/json",
+        ));
+    }
     let input: LoginInput = forms::json(&body)?;
     let Some(user) = authenticate(&state, &input.username, &input.password).await? else {
         return Err(ApiError::new(

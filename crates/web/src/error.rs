@@ -65,6 +65,11 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(d) => d.into(),
             StoreError::NotFound => Self::not_found(),
             StoreError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
+            e if e.is_unique_violation() => Self::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "dữ liệu trùng với bản ghi đã có",
+            ),
             e if e.is_unavailable() => {
                 tracing::error!(error = %e, "database unavailable");
                 Self::new(

@@ -49,6 +49,9 @@ impl Default for WebConfig {
     }
 }
 
+/// Argon2 verifications at once: enough for both cores, bounded memory.
+const MAX_PASSWORD_CHECKS: usize = 4;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -56,6 +59,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub metrics: Arc<Metrics>,
     templates: Arc<templates::Templates>,
+    /// Password checks running at once (Argon2 takes 19 MiB each).
+    password_checks: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -65,6 +70,7 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             templates: Arc::new(templates::Templates::load()?),
+            password_checks: Arc::new(tokio::sync::Semaphore::new(MAX_PASSWORD_CHECKS)),
         })
     }
 }

@@ -82,15 +82,12 @@ async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> 
 async fn switch_lang(RawQuery(q): RawQuery) -> Response {
     let f = Fields::from_query(q.as_deref());
     let lang = f.get("to").and_then(Lang::parse).unwrap_or_default();
-    let back = f
-        .get("back")
-        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
-        .unwrap_or("/");
+    let back = crate::security::local_path(f.get("back"));
     let cookie = format!(
         "lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
         lang.code()
     );
-    let mut res = Redirect::to(back).into_response();
+    let mut res = Redirect::to(&back).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }

@@ -57,6 +57,9 @@ fn parse_list(f: &Fields) -> Result<ListQuery, ApiError> {
             format!("từ khóa dài quá {MAX_QUERY_CHARS} ký tự"),
         ));
     }
+    if q.as_ref().is_some_and(|q| q.chars().any(char::is_control)) {
+        return Err(ApiError::invalid("q", "từ khóa chứa ký tự điều khiển"));
+    }
     let as_of = match f.get("as_of") {
         Some(d) => Some(parse_date("as_of", d)?),
         None if q.is_some() => None,
@@ -191,7 +194,7 @@ async fn merge(
         return Err(ApiError::invalid("sources", "gộp tối đa 100 thôn một lần"));
     }
     let sources = units::get_many(&state.db, actor.scope(), &ids).await?;
-    let m = Merge::parse(input, &sources)?;
+    let m = Merge::parse(input, &sources, today())?;
     Ok(units::merge(&state.db, actor.author(), &m).await?)
 }
 
@@ -215,7 +218,7 @@ async fn split(
 ) -> Result<units::Reorganisation, ApiError> {
     require_manager(actor)?;
     let source = scoped_parent(state, actor, input.source).await?;
-    let s = Split::parse(input, source.as_ref())?;
+    let s = Split::parse(input, source.as_ref(), today())?;
     Ok(units::split(&state.db, actor.author(), &s).await?)
 }
 

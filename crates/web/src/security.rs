@@ -139,6 +139,23 @@ fn is_login(path: &str) -> bool {
     matches!(path, "/login" | "/api/v1/auth/login")
 }
 
+/// A path on this site to send the browser back to, or `/`. Only visible
+/// ASCII without `\\` is allowed, and never `//` at the start: browsers drop
+/// tabs and newlines, so `/<TAB>/evil.example` would become `//evil.example`.
+pub fn local_path(target: Option<&str>) -> String {
+    match target {
+        Some(t)
+            if t.starts_with('/')
+                && !t.starts_with("//")
+                && t.len() <= 2000
+                && t.bytes().all(|b| (0x21..=0x7e).contains(&b) && b != b'\\') =>
+        {
+            t.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
 /// Compares without an early exit, so timing tells nothing of the token.
 fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -160,6 +177,26 @@ pub fn session_cookie(value: &str, secure: bool, max_age_secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        assert_eq!(
+            local_path(Some("/org-units?q=nam%20dinh")),
+            "/org-units?q=nam%20dinh"
+        );
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/x",
+            "/\\evil",
+            "https://evil.example",
+            "/a b",
+            "",
+        ] {
+            assert_eq!(local_path(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
 
     #[test]
     fn reads_cookies_and_compares_tokens() {

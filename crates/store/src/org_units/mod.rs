@@ -11,8 +11,8 @@ pub mod reference;
 
 use chrono::{NaiveDate, Utc};
 use domain::org_units::{
-    day_before, short_name, Kind, Level, Merge, NewUnit, NewVillage, OrgUnit, OrgUnitId,
-    SearchText, Split, Succession, UnitPatch,
+    check_reorganisation_parent, day_before, short_name, Kind, Level, Merge, NewUnit, NewVillage,
+    OrgUnit, OrgUnitId, SearchText, Split, Succession, UnitPatch,
 };
 use domain::page::Page;
 use domain::text::{fold, prefix_upper_bound, sort_key, word_suffixes};
@@ -256,7 +256,7 @@ pub async fn list(db: &Db, scope: Scope, q: &ListQuery) -> Result<(Vec<UnitView>
 
 /// Rewrites the search words of unit `id` from its row: called after
 /// every write that changes a unit (name, validity, parent).
-async fn index_words(tx: &mut Tx, id: OrgUnitId) -> Result<()> {
+pub(crate) async fn index_words(tx: &mut Tx, id: OrgUnitId) -> Result<()> {
     #[derive(sqlx::FromRow)]
     struct Names {
         short_folded: String,
@@ -529,9 +529,25 @@ async fn load(tx: &mut Tx, id: OrgUnitId) -> Result<UnitView> {
         .ok_or(StoreError::NotFound)
 }
 
+/// Locks unit `id` for the rest of the transaction and returns it as it is
+/// now, if it has not ended: the checks made before the transaction began
+/// are made again against what the transaction will write over.
+async fn lock_open(tx: &mut Tx, id: OrgUnitId) -> Result<OrgUnit> {
+    let n = execute!(
+        tx,
+        "UPDATE org_units SET updated_at = updated_at WHERE id = $1 AND valid_to IS NULL",
+        id
+    )?;
+    if n == 0 {
+        return Err(StoreError::Conflict(format!("đơn vị {id} đã kết thúc")));
+    }
+    Ok(load(tx, id).await?.unit)
+}
+
 /// Creates a village or site; the caller has checked the parent's scope.
 pub async fn create(db: &Db, author: Author, u: &NewUnit) -> Result<UnitView> {
     let mut tx = db.begin().await?;
+    lock_open(&mut tx, u.parent_id).await?;
     let id = insert_unit(&mut tx, u).await?;
     let after = load(&mut tx, id).await?;
     audit::record(
@@ -550,9 +566,16 @@ pub async fn create(db: &Db, author: Author, u: &NewUnit) -> Result<UnitView> {
     Ok(after)
 }
 
-/// Applies a checked patch to a village or site.
-pub async fn update(db: &Db, author: Author, before: &OrgUnit, p: &UnitPatch) -> Result<UnitView> {
+/// Applies a checked patch to a village or site. The record of what it was
+/// comes from inside the transaction, not from the caller's earlier read.
+pub async fn update(db: &Db, author: Author, unit: &OrgUnit, p: &UnitPatch) -> Result<UnitView> {
     let mut tx = db.begin().await?;
+    execute!(
+        tx,
+        "UPDATE org_units SET updated_at = updated_at WHERE id = $1",
+        unit.id
+    )?;
+    let before = &load(&mut tx, unit.id).await?.unit;
     let short = short_name(p.name.as_str(), p.kind);
     let n = execute!(
         tx,
@@ -693,9 +716,15 @@ async fn create_village(
 /// before and keep their history; their open sites move to the new village.
 pub async fn merge(db: &Db, author: Author, m: &Merge) -> Result<Reorganisation> {
     let mut tx = db.begin().await?;
+    let parent = lock_open(&mut tx, m.parent_id).await?;
+    check_reorganisation_parent(&parent, m.date)?;
     let into = create_village(&mut tx, &m.into, m.parent_id, m.date).await?;
     let mut moved = Vec::new();
-    for s in &m.sources {
+    // Always in id order, so two merges of the same villages wait for each
+    // other instead of deadlocking.
+    let mut sources = m.sources.clone();
+    sources.sort_unstable();
+    for s in &sources {
         close(&mut tx, *s, day_before(m.date)).await?;
         link(&mut tx, *s, into, m.date, Succession::Whole, true).await?;
         moved.extend(move_sites(&mut tx, *s, into).await?);
@@ -726,6 +755,8 @@ pub async fn merge(db: &Db, author: Author, m: &Merge) -> Result<Reorganisation>
 /// open sites.
 pub async fn split(db: &Db, author: Author, s: &Split) -> Result<Reorganisation> {
     let mut tx = db.begin().await?;
+    let parent = lock_open(&mut tx, s.parent_id).await?;
+    check_reorganisation_parent(&parent, s.date)?;
     close(&mut tx, s.source, day_before(s.date)).await?;
     let mut created = Vec::with_capacity(s.parts.len());
     let mut moved = Vec::new();

@@ -281,6 +281,17 @@ fn specs(u2025: &[Unit2025], legacy: &[UnitLegacy]) -> Result<Vec<Spec>> {
         (s.lat, s.lon) = c.get();
         s
     };
+    // A commune listed twice would be written twice in one statement, which
+    // PostgreSQL refuses: say which one instead.
+    let mut seen = std::collections::HashSet::new();
+    for c in &communes {
+        if !seen.insert(c.ref_key.as_str()) {
+            return Err(StoreError::Data(format!(
+                "mã xã/phường {} xuất hiện hai lần",
+                c.ref_key
+            )));
+        }
+    }
     let mut out: Vec<Spec> = provinces.into_values().map(with_centroid).collect();
     out.extend(districts.into_values().map(with_centroid));
     out.extend(communes);

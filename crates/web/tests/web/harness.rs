@@ -54,10 +54,10 @@ impl App {
         let users = [
             ("admin", Role::Admin, vec![]),
             ("tinh", Role::ProvinceStaff, vec![ninh_binh]),
-            ("xa", Role::CommuneOfficer, vec![ward]),
+            ("phuong", Role::CommuneOfficer, vec![ward]),
             ("khac", Role::CommuneOfficer, vec![ba_dinh]),
             ("doitac", Role::Partner, vec![ninh_binh]),
-            ("xem", Role::Viewer, vec![ninh_binh]),
+            ("lanhdao", Role::Viewer, vec![ninh_binh]),
         ];
         for (name, role, scopes) in users {
             store::accounts::create_user(

@@ -122,6 +122,22 @@ async fn malformed_input_is_a_400_naming_the_field_and_unknown_ids_404() {
             assert_eq!(r.field(), field, "{uri}");
             assert!(r.json()["error"]["message"].as_str().unwrap().len() > 3);
         }
+        for (uri, field) in [
+            ("/api/v1/org-units?q=a%00b", "q"),
+            ("/api/v1/org-units?as_of=%2B10000-01-01", "as_of"),
+            ("/api/v1/org-units?as_of=-10000-01-01", "as_of"),
+        ] {
+            let r = admin.get(uri).await;
+            assert_eq!(
+                (r.status, r.field()),
+                (StatusCode::BAD_REQUEST, field.to_string()),
+                "{uri}"
+            );
+        }
+        let page = admin
+            .get(&format!("/org-units/{}?as_of=-10000-01-01", app.ward))
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
         let long = format!("/api/v1/org-units?q={}", "a".repeat(101));
         assert_eq!(admin.get(&long).await.field(), "q");
         let r = admin.get("/api/v1/org-units/999999999").await;
@@ -167,6 +183,10 @@ async fn malformed_input_is_a_400_naming_the_field_and_unknown_ids_404() {
                 json!({"level": "village", "kind": "thon", "name": "X", "parent_id": app.ward, "valid_from": "2025-02-30"}),
                 "valid_from",
             ),
+            (
+                json!({"level": "site", "kind": "school", "name": "X", "parent_id": app.ward, "address": "a\u{0}b"}),
+                "address",
+            ),
             (json!({"level": 5}), "body"),
         ] {
             let r = admin
@@ -198,7 +218,7 @@ async fn malformed_input_is_a_400_naming_the_field_and_unknown_ids_404() {
 async fn villages_are_added_edited_merged_and_split_through_the_api_and_forms() {
     for app in App::all().await {
         let l = app.label();
-        let officer = app.login("xa").await;
+        let officer = app.login("phuong").await;
         let mut ids = Vec::new();
         for name in ["Tổ dân phố số 1", "Tổ dân phố số 2"] {
             let r = officer
@@ -257,6 +277,23 @@ async fn villages_are_added_edited_merged_and_split_through_the_api_and_forms() 
             "an empty name is refused on the form"
         );
         assert!(r.body.contains("name"));
+
+        // Not in the future, not before the ward began (1 July 2025).
+        for (date, field) in [("2099-01-01", "date"), ("1990-01-01", "date")] {
+            let r = officer
+                .write(
+                    Method::POST,
+                    "/api/v1/org-units/merge",
+                    json!({"sources": ids, "date": date, "name": "X"}),
+                )
+                .await;
+            assert_eq!(
+                (r.status, r.field()),
+                (StatusCode::BAD_REQUEST, field.to_string()),
+                "{l} {date}: {}",
+                r.body
+            );
+        }
 
         // Merge the two groups from the commune page's form.
         let r = officer
@@ -331,7 +368,7 @@ async fn villages_are_added_edited_merged_and_split_through_the_api_and_forms() 
         // The page shows the history of the site.
         let page = officer.get(&format!("/org-units/{site_id}")).await;
         assert!(
-            page.body.contains("Lịch sử thay đổi") && page.body.contains("Người dùng xa"),
+            page.body.contains("Lịch sử thay đổi") && page.body.contains("Người dùng phuong"),
             "{l}"
         );
         assert!(store::audit::verify(&app.t.db).await.unwrap().is_ok());

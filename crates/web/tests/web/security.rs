@@ -67,6 +67,60 @@ async fn deny_by_default_scope_and_roles() {
             assert!(r.headers.contains_key("content-security-policy"));
         }
 
+        // Redirects stay on this site, whatever is smuggled in.
+        for target in [
+            "//evil.example",
+            "/%09/evil.example",
+            "/%0Ax",
+            "https://evil.example",
+        ] {
+            let r = app
+                .anonymous(Method::GET, &format!("/lang?to=en&back={target}"))
+                .await;
+            assert_eq!(
+                (r.status, r.headers["location"].to_str().unwrap()),
+                (StatusCode::SEE_OTHER, "/"),
+                "{target}"
+            );
+        }
+        let r = app
+            .send(
+                axum::http::Request::post("/login")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(axum::body::Body::from(format!(
+                        "username=admin&password={}&next=/%09/evil.example",
+                        form_urlencoded::byte_serialize(crate::harness::PASSWORD.as_bytes())
+                            .collect::<String>()
+                    )))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.headers["location"], "/", "{l}");
+        // The API login takes JSON only, and odd usernames are just wrong.
+        let r = app
+            .send(
+                axum::http::Request::post("/api/v1/auth/login")
+                    .header("content-type", "text/plain")
+                    .body(axum::body::Body::from(
+                        json!({"username": "admin", "password": crate::harness::PASSWORD})
+                            .to_string(),
+                    ))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let r = app
+            .send(
+                axum::http::Request::post("/api/v1/auth/login")
+                    .header("content-type", "application/json")
+                    .body(axum::body::Body::from(
+                        json!({"username": "a\u{0}b", "password": "x"}).to_string(),
+                    ))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{l}: {}", r.body);
+
         // Wrong password and unknown user get the same answer.
         let bad = |u: &str| json!({"username": u, "password": "sai-mat-khau-123"}).to_string();
         let mut answers = Vec::new();
@@ -111,7 +165,7 @@ async fn deny_by_default_scope_and_roles() {
             (StatusCode::BAD_REQUEST, "parent_id")
         );
         // Scope follows the 2025 mapping: the Nam Định officer sees legacy Vị Xuyên.
-        let officer = app.login("xa").await;
+        let officer = app.login("phuong").await;
         assert_eq!(
             officer
                 .get(&format!("/api/v1/org-units/{}", app.vi_xuyen))
@@ -146,7 +200,7 @@ async fn deny_by_default_scope_and_roles() {
         assert!(names.contains(&"Tỉnh Nam Định"));
 
         // Read-only roles cannot write.
-        for who in ["xem", "doitac"] {
+        for who in ["lanhdao", "doitac"] {
             let c = app.login(who).await;
             let r = c
                 .write(
