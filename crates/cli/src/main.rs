@@ -284,6 +284,8 @@ async fn serve(db: Db, settings: &Settings) -> Result<(), String> {
         .map_err(|e| format!("không mở được cổng {}: {e}", settings.listen))?;
     tracing::info!(address = %settings.listen, database = %store::redact_url(&settings.database_url), "listening");
     let purge = tokio::spawn(purge_sessions(db.clone(), settings.web.sessions));
+    // The peer address feeds login throttling (hashed, never logged).
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

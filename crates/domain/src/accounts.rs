@@ -225,3 +225,77 @@ mod tests {
         assert_eq!(Role::parse("role", "root").unwrap_err().field, "role");
     }
 }
+
+/// What a login attempt may do, given the failures recorded for its
+/// username and its address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginGate {
+    Open,
+    /// Too soon after the last failures: retry after this many seconds.
+    Wait(i64),
+    /// The account is locked for this many more seconds.
+    Locked(i64),
+}
+
+/// Failures before a growing delay applies, and before a lock.
+pub const FREE_FAILURES: i64 = 3;
+pub const LOCK_AFTER_FAILURES: i64 = 10;
+pub const LOCK_SECONDS: i64 = 15 * 60;
+const MAX_DELAY_SECONDS: i64 = 60;
+
+/// The throttling rule for one key (a username or an address): after
+/// `FREE_FAILURES` failures, each next attempt waits 1, 2, 4 … up to 60
+/// seconds after the last failure; a lock, when set, holds until it ends.
+pub fn login_gate(
+    failures: i64,
+    last_failure: Option<chrono::DateTime<chrono::Utc>>,
+    locked_until: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> LoginGate {
+    if let Some(until) = locked_until.filter(|u| *u > now) {
+        return LoginGate::Locked((until - now).num_seconds().max(1));
+    }
+    let Some(last) = last_failure else {
+        return LoginGate::Open;
+    };
+    if failures < FREE_FAILURES {
+        return LoginGate::Open;
+    }
+    let exp = u32::try_from((failures - FREE_FAILURES).min(6)).unwrap_or(6);
+    let delay = 2i64.pow(exp).min(MAX_DELAY_SECONDS);
+    let ready = last + chrono::Duration::seconds(delay);
+    if now < ready {
+        LoginGate::Wait((ready - now).num_seconds().max(1))
+    } else {
+        LoginGate::Open
+    }
+}
+
+#[cfg(test)]
+mod throttle_tests {
+    use super::*;
+    use chrono::{Duration, TimeZone, Utc};
+
+    #[test]
+    fn delays_grow_and_locks_hold() {
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap();
+        assert_eq!(login_gate(0, None, None, t0), LoginGate::Open);
+        assert_eq!(login_gate(2, Some(t0), None, t0), LoginGate::Open);
+        assert_eq!(login_gate(3, Some(t0), None, t0), LoginGate::Wait(1));
+        assert_eq!(login_gate(5, Some(t0), None, t0), LoginGate::Wait(4));
+        assert_eq!(
+            login_gate(5, Some(t0), None, t0 + Duration::seconds(4)),
+            LoginGate::Open
+        );
+        assert_eq!(login_gate(40, Some(t0), None, t0), LoginGate::Wait(60));
+        let until = t0 + Duration::seconds(LOCK_SECONDS);
+        assert_eq!(
+            login_gate(10, Some(t0), Some(until), t0),
+            LoginGate::Locked(LOCK_SECONDS)
+        );
+        assert_eq!(
+            login_gate(10, Some(t0), Some(until), until + Duration::seconds(61)),
+            LoginGate::Open
+        );
+    }
+}

@@ -1,7 +1,7 @@
 //! Users, their scopes and their sessions.
 
 use chrono::{DateTime, Duration, Utc};
-use domain::accounts::Role;
+use domain::accounts::{LoginGate, Role};
 use domain::org_units::OrgUnitId;
 use serde::Serialize;
 
@@ -333,9 +333,92 @@ pub async fn delete_session(db: &Db, id_hash: &str) -> Result<()> {
     Ok(())
 }
 
+/// The gate of a login attempt: the strictest of its username's and its
+/// address's. An address gets five times the failures of a username before
+/// it is slowed down (offices share addresses), and is never locked.
+pub async fn login_gate(db: &Db, user_key: &str, addr_key: &str) -> Result<LoginGate> {
+    #[derive(sqlx::FromRow)]
+    struct Failures {
+        key: String,
+        failures: i64,
+        last_failure: DateTime<Utc>,
+        locked_until: Option<DateTime<Utc>>,
+    }
+    let rows: Vec<Failures> = fetch!(
+        db,
+        fetch_all,
+        Failures,
+        "SELECT key, failures, last_failure, locked_until FROM login_failures WHERE key IN ($1, $2)",
+        user_key,
+        addr_key
+    )?;
+    let now = Utc::now();
+    let mut gate = LoginGate::Open;
+    for r in rows {
+        let g = if r.key == user_key {
+            domain::accounts::login_gate(r.failures, Some(r.last_failure), r.locked_until, now)
+        } else {
+            domain::accounts::login_gate(r.failures / 5, Some(r.last_failure), None, now)
+        };
+        gate = match (gate, g) {
+            (LoginGate::Locked(a), LoginGate::Locked(b)) => LoginGate::Locked(a.max(b)),
+            (l @ LoginGate::Locked(_), _) | (_, l @ LoginGate::Locked(_)) => l,
+            (LoginGate::Wait(a), LoginGate::Wait(b)) => LoginGate::Wait(a.max(b)),
+            (w @ LoginGate::Wait(_), _) | (_, w @ LoginGate::Wait(_)) => w,
+            _ => LoginGate::Open,
+        };
+    }
+    Ok(gate)
+}
+
+/// Counts a failed login against both keys. Returns true when this failure
+/// locked the account (its counter starts again once the lock ends).
+pub async fn record_login_failure(db: &Db, user_key: &str, addr_key: &str) -> Result<bool> {
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    let mut locked = false;
+    for key in [user_key, addr_key] {
+        let failures: i64 = fetch!(
+            tx,
+            fetch_one,
+            scalar i64,
+            "INSERT INTO login_failures (key, failures, last_failure) VALUES ($1, 1, $2)
+             ON CONFLICT (key) DO UPDATE SET failures = login_failures.failures + 1,
+                 last_failure = excluded.last_failure
+             RETURNING failures",
+            key,
+            now
+        )?;
+        if key == user_key && failures >= domain::accounts::LOCK_AFTER_FAILURES {
+            execute!(
+                tx,
+                "UPDATE login_failures SET failures = 0, locked_until = $1 WHERE key = $2",
+                now + Duration::seconds(domain::accounts::LOCK_SECONDS),
+                key
+            )?;
+            locked = true;
+        }
+    }
+    tx.commit().await?;
+    Ok(locked)
+}
+
+/// A successful login forgets the username's failures.
+pub async fn clear_login_failures(db: &Db, user_key: &str) -> Result<()> {
+    execute!(db, "DELETE FROM login_failures WHERE key = $1", user_key)?;
+    Ok(())
+}
+
 /// Drops sessions past their limits (run now and then by the server).
 pub async fn purge_sessions(db: &Db, limits: SessionLimits) -> Result<u64> {
     let now = Utc::now();
+    // Failure counters a day old, and not holding a lock, are forgotten.
+    execute!(
+        db,
+        "DELETE FROM login_failures WHERE last_failure <= $1 AND (locked_until IS NULL OR locked_until <= $2)",
+        now - Duration::days(1),
+        now
+    )?;
     Ok(execute!(
         db,
         "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",

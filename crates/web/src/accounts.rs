@@ -1,12 +1,17 @@
 //! Logging in and out, by the HTML form and by the API.
 
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::accounts::{dummy_hash, new_secret, secret_hash, verify_password};
+use domain::accounts::{
+    dummy_hash, new_secret, secret_hash, verify_password, LoginGate, LOCK_SECONDS,
+};
 use minijinja::context;
 use serde::Deserialize;
 use serde_json::json;
@@ -48,10 +53,21 @@ fn render_login(
     username: &str,
     failed: bool,
 ) -> Response {
+    render_login_with(state, lang, next, username, failed, false)
+}
+
+fn render_login_with(
+    state: &AppState,
+    lang: Lang,
+    next: &str,
+    username: &str,
+    failed: bool,
+    throttled: bool,
+) -> Response {
     state.templates.render(
         "accounts/login.html",
         lang,
-        context! { lang => lang.code(), path => "/login", next, username, failed },
+        context! { lang => lang.code(), path => "/login", next, username, failed, throttled },
     )
 }
 
@@ -63,7 +79,15 @@ async fn authenticate(
     state: &AppState,
     username: &str,
     password: &str,
+    addr: &ClientAddr,
 ) -> Result<Option<User>, ApiError> {
+    // Keys are hashes: no name as typed, no address is stored.
+    let user_key = format!("user:{}", secret_hash(&username.trim().to_lowercase()));
+    let addr_key = format!("addr:{}", secret_hash(&addr.0));
+    match accounts::login_gate(&state.db, &user_key, &addr_key).await? {
+        LoginGate::Open => {}
+        LoginGate::Wait(secs) | LoginGate::Locked(secs) => return Err(throttled(secs)),
+    }
     let found = match domain::accounts::parse_username(username) {
         Ok(name) => accounts::find_by_username(&state.db, &name).await?,
         Err(_) => None,
@@ -94,15 +118,63 @@ async fn authenticate(
     .unwrap_or(false);
     match user {
         Some(u) if ok && !u.disabled => {
+            accounts::clear_login_failures(&state.db, &user_key).await?;
             tracing::info!(username = %u.username, "login");
             Ok(Some(u))
         }
         // Not the name as typed: people paste passwords into that box.
         _ => {
-            let tag = domain::accounts::secret_hash(username);
-            tracing::warn!(username_sha256 = %tag.get(..12).unwrap_or(""), "login failed");
+            let tag = secret_hash(username);
+            let tag = tag.get(..12).unwrap_or("");
+            if accounts::record_login_failure(&state.db, &user_key, &addr_key).await? {
+                tracing::warn!(username_sha256 = %tag, minutes = LOCK_SECONDS / 60, "account locked after repeated failed logins");
+            } else {
+                tracing::warn!(username_sha256 = %tag, "login failed");
+            }
             Ok(None)
         }
+    }
+}
+
+/// 429 with the wait, the same whether the name exists or not.
+fn throttled(secs: i64) -> ApiError {
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "throttled",
+        format!("đăng nhập sai nhiều lần; thử lại sau {secs} giây"),
+    )
+}
+
+/// The address a request came from: the peer, or with `--trust-proxy` the
+/// first address the proxy reports. Only ever stored hashed.
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .config
+            .trust_proxy
+            .then(|| {
+                parts
+                    .headers
+                    .get("x-forwarded-for")
+                    .and_then(|v| v.to_str().ok())
+            })
+            .flatten()
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_string());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ClientAddr(
+            forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
+        ))
     }
 }
 
@@ -130,6 +202,7 @@ async fn start_session(
 async fn login_form(
     State(state): State<AppState>,
     lang: Lang,
+    addr: ClientAddr,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -138,8 +211,13 @@ async fn login_form(
     // The password is taken as typed: no trimming.
     let password = f.raw("password").unwrap_or_default();
     let next = safe_next(f.get("next"));
-    let user = match authenticate(&state, username, &password).await {
+    let user = match authenticate(&state, username, &password, &addr).await {
         Ok(u) => u,
+        Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => {
+            let mut res = render_login_with(&state, lang, &next, username, false, true);
+            *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            return res;
+        }
         Err(e) => return PageError::new(e.status, lang, "error.unavailable").into_response(),
     };
     let Some(user) = user else {
@@ -166,6 +244,7 @@ struct LoginInput {
 
 async fn api_login(
     State(state): State<AppState>,
+    addr: ClientAddr,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -183,7 +262,7 @@ async fn api_login(
         ));
     }
     let input: LoginInput = forms::json(&body)?;
-    let Some(user) = authenticate(&state, &input.username, &input.password).await? else {
+    let Some(user) = authenticate(&state, &input.username, &input.password, &addr).await? else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "login_failed",

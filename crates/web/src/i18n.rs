@@ -82,6 +82,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("login.password", "Mật khẩu", "Password"),
     ("login.submit", "Đăng nhập", "Log in"),
     ("login.failed", "Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."),
+    ("login.throttled", "Đăng nhập sai nhiều lần. Vui lòng chờ rồi thử lại (sau 10 lần sai, tài khoản bị khóa 15 phút).", "Too many failed logins. Wait and try again (after 10 failures the account locks for 15 minutes)."),
     ("role.admin", "Quản trị hệ thống", "Administrator"),
     ("role.province_staff", "Cán bộ cấp tỉnh", "Province staff"),
     ("role.commune_officer", "Công an xã/phường", "Commune officer"),

@@ -81,6 +81,8 @@ pub fn document() -> Value {
                     "200": ok("Logged in", "LoginResult"),
                     "400": problem("Malformed body."),
                     "401": problem("Wrong username or password (never says which)."),
+                    "415": problem("The body is not sent as application/json."),
+                    "429": problem("Too many failed logins for this name or address: wait (Retry after the seconds in the message); 10 failures lock the account for 15 minutes."),
                     "503": problem("Database unavailable.")
                 }
             }},

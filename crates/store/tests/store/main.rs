@@ -7,4 +7,5 @@
     clippy::panic
 )]
 
+mod accounts;
 mod org_units;

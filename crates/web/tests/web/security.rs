@@ -121,6 +121,42 @@ async fn deny_by_default_scope_and_roles() {
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{l}: {}", r.body);
 
+        // Failed logins slow down: after three, the next has to wait, even
+        // with the right password, and an unknown name is treated alike.
+        for who in ["bikhoa", "khong-ai-ca"] {
+            let mut last = StatusCode::OK;
+            for _ in 0..4 {
+                let r = app
+                    .send(
+                        axum::http::Request::post("/api/v1/auth/login")
+                            .header("content-type", "application/json")
+                            .body(axum::body::Body::from(
+                                json!({"username": who, "password": "sai-mat-khau-123"})
+                                    .to_string(),
+                            ))
+                            .unwrap(),
+                    )
+                    .await;
+                last = r.status;
+            }
+            assert_eq!(last, StatusCode::TOO_MANY_REQUESTS, "{l} {who}");
+        }
+        let r = app
+            .send(
+                axum::http::Request::post("/api/v1/auth/login")
+                    .header("content-type", "application/json")
+                    .body(axum::body::Body::from(
+                        json!({"username": "bikhoa", "password": crate::harness::PASSWORD})
+                            .to_string(),
+                    ))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.json()["error"]["code"].as_str()),
+            (StatusCode::TOO_MANY_REQUESTS, Some("throttled"))
+        );
+
         // Wrong password and unknown user get the same answer.
         let bad = |u: &str| json!({"username": u, "password": "sai-mat-khau-123"}).to_string();
         let mut answers = Vec::new();
