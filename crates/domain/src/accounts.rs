@@ -299,3 +299,11 @@ mod throttle_tests {
         );
     }
 }
+
+/// The prefix of API tokens, so that leaked ones are easy to recognise.
+pub const TOKEN_PREFIX: &str = "bh_";
+
+/// A new API token: the prefix and 256 random bits.
+pub fn new_token() -> String {
+    format!("{TOKEN_PREFIX}{}", new_secret())
+}

@@ -333,6 +333,127 @@ pub async fn delete_session(db: &Db, id_hash: &str) -> Result<()> {
     Ok(())
 }
 
+/// An API token as listed (never the token itself).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// Stores a new token's hash for `user_id`; returns its id.
+pub async fn create_token(
+    db: &Db,
+    author: Author,
+    user_id: i64,
+    token_hash: &str,
+    name: &str,
+    expires_at: Option<DateTime<Utc>>,
+) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let id: i64 = fetch!(
+        tx,
+        fetch_one,
+        scalar i64,
+        "INSERT INTO api_tokens (user_id, token_hash, name, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        user_id,
+        token_hash,
+        name,
+        Utc::now(),
+        expires_at
+    )?;
+    audit::record(
+        &mut tx,
+        Change::<(), _> {
+            author,
+            action: "create",
+            entity: "api_token",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(
+                &serde_json::json!({ "user_id": user_id, "name": name, "expires_at": expires_at }),
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn revoke_token(db: &Db, author: Author, id: i64) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let n = execute!(
+        tx,
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        Utc::now(),
+        id
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        Change::<(), ()> {
+            author,
+            action: "revoke",
+            entity: "api_token",
+            entity_id: id.to_string(),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn list_tokens(db: &Db) -> Result<Vec<TokenInfo>> {
+    Ok(fetch!(
+        db,
+        fetch_all,
+        TokenInfo,
+        "SELECT t.id, u.username, t.name, t.created_at, t.expires_at, t.revoked_at, t.last_used_at
+         FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id"
+    )?)
+}
+
+/// The user of a live token (not revoked, not expired, user enabled). Notes
+/// the use at most once a minute.
+pub async fn token_user(db: &Db, token_hash: &str) -> Result<Option<User>> {
+    #[derive(sqlx::FromRow)]
+    struct TokenRow {
+        #[sqlx(flatten)]
+        user: UserRow,
+        token_id: i64,
+        last_used_at: Option<DateTime<Utc>>,
+    }
+    let now = Utc::now();
+    let sql = format!(
+        "SELECT u.{}, t.id AS token_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)
+           AND NOT u.disabled",
+        USER_COLS.replace(", ", ", u.")
+    );
+    let row: Option<TokenRow> = fetch!(db, fetch_optional, TokenRow, &sql, token_hash, now)?;
+    let Some(r) = row else { return Ok(None) };
+    if r.last_used_at
+        .is_none_or(|t| now - t > Duration::minutes(1))
+    {
+        execute!(
+            db,
+            "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
+            now,
+            r.token_id
+        )?;
+    }
+    User::try_from(r.user).map(Some)
+}
+
 /// The gate of a login attempt: the strictest of its username's and its
 /// address's. An address gets five times the failures of a username before
 /// it is slowed down (offices share addresses), and is never locked.

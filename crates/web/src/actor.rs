@@ -3,6 +3,7 @@
 //! a redirect to the login page elsewhere.
 
 use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -32,30 +33,45 @@ impl Actor {
     }
 }
 
+/// The bearer token of a request, if it sends one.
+fn bearer(req: &Request) -> Option<String> {
+    req.headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(|t| t.trim().to_string())
+}
+
 pub async fn require_login(
     State(state): State<AppState>,
     mut req: Request,
     next: Next,
 ) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let secret = cookie(req.headers(), SESSION_COOKIE);
-    let user = match &secret {
-        None => None,
-        Some(s) => {
-            match accounts::session_user(&state.db, &secret_hash(s), state.config.sessions).await {
-                Ok(u) => u,
-                Err(e) => {
-                    let lang = Lang::default();
-                    return if api {
-                        ApiError::from(e).into_response()
-                    } else {
-                        PageError::from_store(lang, e).into_response()
-                    };
-                }
-            }
+    // An API client with a token; a browser with its session cookie.
+    let found = match (bearer(&req), cookie(req.headers(), SESSION_COOKIE)) {
+        (Some(token), _) => accounts::token_user(&state.db, &secret_hash(&token))
+            .await
+            .map(|u| u.map(|u| (u, String::new()))),
+        (None, Some(secret)) => {
+            accounts::session_user(&state.db, &secret_hash(&secret), state.config.sessions)
+                .await
+                .map(|u| u.map(|u| (u, csrf_token(&secret))))
+        }
+        (None, None) => Ok(None),
+    };
+    let found = match found {
+        Ok(f) => f,
+        Err(e) => {
+            return if api {
+                ApiError::from(e).into_response()
+            } else {
+                PageError::from_store(Lang::default(), e).into_response()
+            };
         }
     };
-    let (Some(user), Some(secret)) = (user, secret) else {
+    let Some((user, csrf)) = found else {
         if api {
             return ApiError::unauthorized().into_response();
         }
@@ -67,10 +83,7 @@ pub async fn require_login(
         let target = format!("/login?next={}", encode(&next_path));
         return Redirect::to(&target).into_response();
     };
-    req.extensions_mut().insert(Actor {
-        user,
-        csrf: csrf_token(&secret),
-    });
+    req.extensions_mut().insert(Actor { user, csrf });
     next.run(req).await
 }
 

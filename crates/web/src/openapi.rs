@@ -71,7 +71,7 @@ pub fn document() -> Value {
             "description": "Phong trào Toàn dân bảo vệ an ninh Tổ quốc: administrative hierarchy across the 2025 reorganisation. Log in with POST /api/v1/auth/login; state-changing requests authenticated by the session cookie must send the returned CSRF token in X-CSRF-Token."
         },
         "servers": [{"url": "/"}],
-        "security": [{"session": []}],
+        "security": [{"session": []}, {"bearer": []}],
         "paths": {
             "/api/v1/auth/login": {"post": {
                 "summary": "Log in; sets the session cookie",
@@ -150,7 +150,8 @@ pub fn document() -> Value {
         },
         "components": {
             "securitySchemes": {
-                "session": {"type": "apiKey", "in": "cookie", "name": "binhyen_session"}
+                "session": {"type": "apiKey", "in": "cookie", "name": "binhyen_session"},
+                "bearer": {"type": "http", "scheme": "bearer", "description": "A token from `binhyen token create`; no CSRF token needed."}
             },
             "schemas": {
                 "Problem": {

@@ -25,11 +25,20 @@ fn free_port() -> u16 {
 
 /// A bare HTTP/1.1 GET: status and body.
 fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    request(port, path, "")
+}
+
+/// A GET with `Authorization: Bearer <token>`.
+fn get_with(port: u16, path: &str, token: &str) -> Option<(u16, String)> {
+    request(port, path, &format!("Authorization: Bearer {token}\r\n"))
+}
+
+fn request(port: u16, path: &str, headers: &str) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Connection: close\r\n\r\n"
     )
     .ok()?;
     let mut buf = String::new();
@@ -172,6 +181,49 @@ fn backup_while_serving_and_restore() {
         Some("một-mật-khẩu-đủ-dài\n"),
     );
     assert!(add.status.success(), "{}", text(&add));
+    // An API token works as a bearer, until it is revoked.
+    let tok = run(
+        &[
+            "--data-dir",
+            da,
+            "token",
+            "create",
+            "--username",
+            "canbo.tinh",
+            "--expires-days",
+            "30",
+        ],
+        None,
+    );
+    assert!(tok.status.success(), "{}", text(&tok));
+    let token = String::from_utf8_lossy(&tok.stdout).trim().to_string();
+    assert!(token.starts_with("bh_") && token.len() == 67, "{token}");
+    assert_eq!(
+        get_with(s.port, "/api/v1/org-units?level=province", &token)
+            .unwrap()
+            .0,
+        200
+    );
+    assert_eq!(
+        get_with(s.port, "/api/v1/org-units", "bh_forged")
+            .unwrap()
+            .0,
+        401
+    );
+    let list = run(&["--data-dir", da, "token", "list"], None);
+    assert!(text(&list).contains("active"), "{}", text(&list));
+    let id = text(&list).split_whitespace().next().unwrap().to_string();
+    assert!(run(&["--data-dir", da, "token", "revoke", &id], None)
+        .status
+        .success());
+    assert_eq!(
+        get_with(s.port, "/api/v1/org-units", &token).unwrap().0,
+        401
+    );
+    assert!(!run(&["--data-dir", da, "token", "revoke", &id], None)
+        .status
+        .success());
+
     let file = a.path().join("copy.db");
     let f = file.to_str().unwrap();
     let backup = run(&["--data-dir", da, "backup", f], None);
