@@ -530,6 +530,61 @@ pub async fn clear_login_failures(db: &Db, user_key: &str) -> Result<()> {
     Ok(())
 }
 
+/// A session as its owner sees it; `id` is the stored hash (not usable as
+/// a cookie).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SessionInfo {
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A user's live sessions, newest first.
+pub async fn list_sessions(
+    db: &Db,
+    user_id: i64,
+    limits: SessionLimits,
+) -> Result<Vec<SessionInfo>> {
+    let now = Utc::now();
+    Ok(fetch!(
+        db,
+        fetch_all,
+        SessionInfo,
+        "SELECT id_hash AS id, created_at, last_seen_at, expires_at FROM sessions
+         WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 ORDER BY created_at DESC",
+        user_id,
+        now,
+        now - limits.idle
+    )?)
+}
+
+/// Ends one of the user's own sessions; false if it is not theirs.
+pub async fn end_session(db: &Db, user_id: i64, id_hash: &str) -> Result<bool> {
+    Ok(execute!(
+        db,
+        "DELETE FROM sessions WHERE user_id = $1 AND id_hash = $2",
+        user_id,
+        id_hash
+    )? == 1)
+}
+
+/// Ends every session of the user but `keep`.
+pub async fn end_other_sessions(db: &Db, user_id: i64, keep: &str) -> Result<u64> {
+    Ok(execute!(
+        db,
+        "DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2",
+        user_id,
+        keep
+    )?)
+}
+
+/// The stored password hash of a user (to check the current password).
+pub async fn password_hash(db: &Db, user_id: i64) -> Result<String> {
+    fetch!(db, fetch_optional, scalar String, "SELECT password_hash FROM users WHERE id = $1", user_id)?
+        .ok_or(StoreError::NotFound)
+}
+
 /// Drops sessions past their limits (run now and then by the server).
 pub async fn purge_sessions(db: &Db, limits: SessionLimits) -> Result<u64> {
     let now = Utc::now();

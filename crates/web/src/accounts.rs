@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::accounts::{
-    dummy_hash, new_secret, secret_hash, verify_password, LoginGate, LOCK_SECONDS,
+    dummy_hash, new_secret, secret_hash, verify_password, LoginGate, NewPassword, LOCK_SECONDS,
 };
 use minijinja::context;
 use serde::Deserialize;
@@ -34,6 +34,12 @@ pub fn protected_routes() -> Router<AppState> {
     Router::new()
         .route("/logout", post(logout_form))
         .route("/api/v1/auth/logout", post(api_logout))
+        .route("/account", get(account_page))
+        .route("/account/password", post(password_form))
+        .route("/account/sessions/end", post(end_session_form))
+        .route("/api/v1/auth/password", post(api_password))
+        .route("/api/v1/auth/sessions", get(api_sessions))
+        .route("/api/v1/auth/sessions/end", post(api_end_session))
 }
 
 /// A local path to return to after login; anything else goes home.
@@ -96,26 +102,7 @@ async fn authenticate(
         Some((u, h)) => (Some(u), h),
         None => (None, dummy_hash().to_string()),
     };
-    let permit = state
-        .password_checks
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "máy chủ đang dừng",
-            )
-        })?;
-    let password = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || {
-        let ok = verify_password(&password, &hash);
-        drop(permit);
-        ok
-    })
-    .await
-    .unwrap_or(false);
+    let ok = check_password(state, password, hash).await?;
     match user {
         Some(u) if ok && !u.disabled => {
             accounts::clear_login_failures(&state.db, &user_key).await?;
@@ -134,6 +121,31 @@ async fn authenticate(
             Ok(None)
         }
     }
+}
+
+/// Verifies a password on the blocking pool, a few at a time: each check
+/// holds 19 MiB, and a flood of logins must not exhaust memory.
+async fn check_password(state: &AppState, password: &str, hash: String) -> Result<bool, ApiError> {
+    let permit = state
+        .password_checks
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "máy chủ đang dừng",
+            )
+        })?;
+    let password = password.to_string();
+    Ok(tokio::task::spawn_blocking(move || {
+        let ok = verify_password(&password, &hash);
+        drop(permit);
+        ok
+    })
+    .await
+    .unwrap_or(false))
 }
 
 /// 429 with the wait, the same whether the name exists or not.
@@ -308,4 +320,173 @@ async fn api_logout(
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().insert(header::SET_COOKIE, c);
     Ok(res)
+}
+
+// ---- the user's own account: password and sessions -----------------------
+
+/// Changes the actor's password after checking the current one, and ends
+/// their other sessions (someone who knew the old password is logged out).
+async fn change_password(
+    state: &AppState,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+) -> Result<(), ApiError> {
+    let hash = accounts::password_hash(&state.db, actor.user.id).await?;
+    if !check_password(state, current, hash).await? {
+        return Err(ApiError::invalid(
+            "current_password",
+            "mật khẩu hiện tại không đúng",
+        ));
+    }
+    if current == new {
+        return Err(ApiError::invalid(
+            "new_password",
+            "mật khẩu mới phải khác mật khẩu cũ",
+        ));
+    }
+    let new_hash = NewPassword::parse(new)
+        .and_then(|p| p.hash())
+        .map_err(|e| ApiError::invalid("new_password", e.message))?;
+    accounts::set_password(&state.db, actor.author(), actor.user.id, &new_hash, false).await?;
+    accounts::end_other_sessions(
+        &state.db,
+        actor.user.id,
+        actor.session.as_deref().unwrap_or(""),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn account_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let f = Fields::from_query(q.as_deref());
+    render_account(&state, &actor, lang, f.get("done"), None).await
+}
+
+async fn render_account(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    done: Option<&str>,
+    error: Option<ApiError>,
+) -> Response {
+    let sessions =
+        match accounts::list_sessions(&state.db, actor.user.id, state.config.sessions).await {
+            Ok(s) => s,
+            Err(e) => return PageError::from_store(lang, e).into_response(),
+        };
+    let status = error.as_ref().map(|e| e.status).unwrap_or(StatusCode::OK);
+    let sessions: Vec<_> = sessions
+        .into_iter()
+        .map(|s| {
+            context! {
+                current => Some(&s.id) == actor.session.as_ref(),
+                id => s.id,
+                created_at => s.created_at.to_rfc3339(),
+                last_seen_at => s.last_seen_at.to_rfc3339(),
+            }
+        })
+        .collect();
+    let mut res = state.templates.render(
+        "accounts/account.html",
+        lang,
+        context! {
+            lang => lang.code(), path => "/account", user => actor.user, csrf => actor.csrf,
+            section => "account",
+            must_change => actor.user.must_change_password,
+            sessions,
+            done,
+            error => error.map(|e| context! { field => e.field, message => e.message }),
+        },
+    );
+    *res.status_mut() = status;
+    res
+}
+
+async fn password_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let current = f.raw("current_password").unwrap_or_default();
+    let new = f.raw("new_password").unwrap_or_default();
+    if f.raw("confirm_password").unwrap_or_default() != new {
+        let e = ApiError::invalid("confirm_password", "hai lần nhập mật khẩu mới không khớp");
+        return render_account(&state, &actor, lang, None, Some(e)).await;
+    }
+    match change_password(&state, &actor, &current, &new).await {
+        Ok(()) => Redirect::to("/account?done=password").into_response(),
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+            render_account(&state, &actor, lang, None, Some(e)).await
+        }
+        Err(e) => PageError::new(e.status, lang, "error.unavailable").into_response(),
+    }
+}
+
+async fn end_session_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    match accounts::end_session(&state.db, actor.user.id, f.get("session").unwrap_or("")).await {
+        Ok(_) => Redirect::to("/account?done=session").into_response(),
+        Err(e) => PageError::from_store(lang, e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct PasswordInput {
+    current_password: String,
+    new_password: String,
+}
+
+async fn api_password(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input: PasswordInput = forms::json(&body)?;
+    change_password(&state, &actor, &input.current_password, &input.new_password).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn api_sessions(State(state): State<AppState>, actor: Actor) -> Result<Response, ApiError> {
+    let items = accounts::list_sessions(&state.db, actor.user.id, state.config.sessions).await?;
+    let current = actor.session.clone();
+    let items: Vec<serde_json::Value> = items
+        .into_iter()
+        .map(|s| {
+            json!({"id": s.id, "created_at": s.created_at, "last_seen_at": s.last_seen_at,
+                        "expires_at": s.expires_at, "current": Some(&s.id) == current.as_ref()})
+        })
+        .collect();
+    let total = items.len();
+    Ok(Json(json!({"items": items, "total": total})).into_response())
+}
+
+#[derive(Deserialize)]
+struct EndSessionInput {
+    id: String,
+}
+
+async fn api_end_session(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input: EndSessionInput = forms::json(&body)?;
+    if accounts::end_session(&state.db, actor.user.id, &input.id).await? {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::not_found())
+    }
 }

@@ -21,6 +21,8 @@ pub struct Actor {
     pub user: User,
     /// The CSRF token that this session's forms carry.
     pub csrf: String,
+    /// The stored hash of this session (none for API tokens).
+    pub session: Option<String>,
 }
 
 impl Actor {
@@ -32,6 +34,18 @@ impl Actor {
         store::audit::Author::User(self.user.id)
     }
 }
+
+/// What a user whose password must change may still reach.
+const PASSWORD_CHANGE_PATHS: &[&str] = &[
+    "/account",
+    "/account/password",
+    "/logout",
+    "/account/sessions/end",
+    "/api/v1/auth/password",
+    "/api/v1/auth/logout",
+    "/api/v1/auth/sessions",
+    "/api/v1/auth/sessions/end",
+];
 
 /// The bearer token of a request, if it sends one.
 fn bearer(req: &Request) -> Option<String> {
@@ -53,11 +67,12 @@ pub async fn require_login(
     let found = match (bearer(&req), cookie(req.headers(), SESSION_COOKIE)) {
         (Some(token), _) => accounts::token_user(&state.db, &secret_hash(&token))
             .await
-            .map(|u| u.map(|u| (u, String::new()))),
+            .map(|u| u.map(|u| (u, String::new(), None))),
         (None, Some(secret)) => {
-            accounts::session_user(&state.db, &secret_hash(&secret), state.config.sessions)
+            let hash = secret_hash(&secret);
+            accounts::session_user(&state.db, &hash, state.config.sessions)
                 .await
-                .map(|u| u.map(|u| (u, csrf_token(&secret))))
+                .map(|u| u.map(|u| (u, csrf_token(&secret), Some(hash))))
         }
         (None, None) => Ok(None),
     };
@@ -71,7 +86,7 @@ pub async fn require_login(
             };
         }
     };
-    let Some((user, csrf)) = found else {
+    let Some((user, csrf, session)) = found else {
         if api {
             return ApiError::unauthorized().into_response();
         }
@@ -83,7 +98,24 @@ pub async fn require_login(
         let target = format!("/login?next={}", encode(&next_path));
         return Redirect::to(&target).into_response();
     };
-    req.extensions_mut().insert(Actor { user, csrf });
+    // A password reset by an administrator must be replaced before anything else.
+    if user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&req.uri().path()) {
+        return if api {
+            ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "password_change_required",
+                "cần đổi mật khẩu trước (POST /api/v1/auth/password)",
+            )
+            .into_response()
+        } else {
+            Redirect::to("/account").into_response()
+        };
+    }
+    req.extensions_mut().insert(Actor {
+        user,
+        csrf,
+        session,
+    });
     next.run(req).await
 }
 

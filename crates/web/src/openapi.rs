@@ -72,200 +72,252 @@ pub fn document() -> Value {
         },
         "servers": [{"url": "/"}],
         "security": [{"session": []}, {"bearer": []}],
-        "paths": {
-            "/api/v1/auth/login": {"post": {
-                "summary": "Log in; sets the session cookie",
-                "security": [],
-                "requestBody": body("LoginInput"),
+        "paths": paths(&level),
+        "components": components(&level)
+    })
+}
+
+fn paths(level: &Value) -> Value {
+    let level = level.clone();
+    json!({
+        "/api/v1/auth/login": {"post": {
+            "summary": "Log in; sets the session cookie",
+            "security": [],
+            "requestBody": body("LoginInput"),
+            "responses": {
+                "200": ok("Logged in", "LoginResult"),
+                "400": problem("Malformed body."),
+                "401": problem("Wrong username or password (never says which)."),
+                "415": problem("The body is not sent as application/json."),
+                "429": problem("Too many failed logins for this name or address: wait (Retry after the seconds in the message); 10 failures lock the account for 15 minutes."),
+                "503": problem("Database unavailable.")
+            }
+        }},
+        "/api/v1/auth/logout": {"post": {
+            "summary": "End this session",
+            "responses": {"204": {"description": "Logged out"}, "401": problem("Not logged in."), "403": problem("CSRF token missing.")}
+        }},
+        "/api/v1/auth/password": {"post": {
+            "summary": "Change one's own password; ends one's other sessions",
+            "requestBody": body("PasswordInput"),
+            "responses": {
+                "204": {"description": "Changed"},
+                "400": problem("Wrong current password, or the new one breaks the policy (`field` says which)."),
+                "401": problem("Not logged in."),
+                "403": problem("CSRF token missing."),
+                "503": problem("Database unavailable.")
+            }
+        }},
+        "/api/v1/auth/sessions": {"get": {
+            "summary": "One's own live sessions",
+            "responses": {"200": ok("Sessions", "SessionList"), "401": problem("Not logged in.")}
+        }},
+        "/api/v1/auth/sessions/end": {"post": {
+            "summary": "End one of one's own sessions",
+            "requestBody": body("EndSessionInput"),
+            "responses": {
+                "204": {"description": "Ended"},
+                "400": problem("Malformed body."),
+                "401": problem("Not logged in."),
+                "403": problem("CSRF token missing."),
+                "404": problem("No such session of this user.")
+            }
+        }},
+        "/api/v1/openapi.json": {"get": {
+            "summary": "This document",
+            "responses": {"200": {"description": "OpenAPI document", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": problem("Not logged in.")}
+        }},
+        "/api/v1/org-units": {
+            "get": {
+                "summary": "List and search units in the caller's scope",
+                "parameters": [
+                    {"name": "level", "in": "query", "schema": level},
+                    {"name": "parent", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "as_of", "in": "query", "description": "Units valid on this date. Default: today; with `q`, every date.", "schema": {"type": "string", "format": "date"}},
+                    {"name": "q", "in": "query", "description": "Name, matched without case or diacritics; exact and prefix matches first.", "schema": {"type": "string", "maxLength": 100}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1}},
+                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}}
+                ],
                 "responses": {
-                    "200": ok("Logged in", "LoginResult"),
-                    "400": problem("Malformed body."),
-                    "401": problem("Wrong username or password (never says which)."),
-                    "415": problem("The body is not sent as application/json."),
-                    "429": problem("Too many failed logins for this name or address: wait (Retry after the seconds in the message); 10 failures lock the account for 15 minutes."),
+                    "200": ok("A page of units", "UnitList"),
+                    "400": problem("A malformed filter; `field` names it."),
+                    "401": problem("Not logged in."),
                     "503": problem("Database unavailable.")
                 }
-            }},
-            "/api/v1/auth/logout": {"post": {
-                "summary": "End this session",
-                "responses": {"204": {"description": "Logged out"}, "401": problem("Not logged in."), "403": problem("CSRF token missing.")}
-            }},
-            "/api/v1/openapi.json": {"get": {
-                "summary": "This document",
-                "responses": {"200": {"description": "OpenAPI document", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": problem("Not logged in.")}
-            }},
-            "/api/v1/org-units": {
-                "get": {
-                    "summary": "List and search units in the caller's scope",
-                    "parameters": [
-                        {"name": "level", "in": "query", "schema": level},
-                        {"name": "parent", "in": "query", "schema": {"type": "integer"}},
-                        {"name": "as_of", "in": "query", "description": "Units valid on this date. Default: today; with `q`, every date.", "schema": {"type": "string", "format": "date"}},
-                        {"name": "q", "in": "query", "description": "Name, matched without case or diacritics; exact and prefix matches first.", "schema": {"type": "string", "maxLength": 100}},
-                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1}},
-                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}}
-                    ],
-                    "responses": {
-                        "200": ok("A page of units", "UnitList"),
-                        "400": problem("A malformed filter; `field` names it."),
-                        "401": problem("Not logged in."),
-                        "503": problem("Database unavailable.")
-                    }
-                },
-                "post": {
-                    "summary": "Add a village or a site",
-                    "requestBody": body("NewUnit"),
-                    "responses": write_errors(json!({"201": ok("Created", "OrgUnit")}))
-                }
             },
-            "/api/v1/org-units/{id}": {
-                "get": {
-                    "summary": "A unit with its ancestors, predecessors and successors",
-                    "parameters": [id_param()],
-                    "responses": {
-                        "200": ok("The unit", "OrgUnitDetail"),
-                        "400": problem("The id is not a positive integer."),
-                        "401": problem("Not logged in."),
-                        "404": problem("Unknown or out-of-scope unit."),
-                        "503": problem("Database unavailable.")
-                    }
-                },
-                "patch": {
-                    "summary": "Change a village or site (name, kind, coordinates, address)",
-                    "parameters": [id_param()],
-                    "requestBody": body("UnitPatch"),
-                    "responses": write_errors(json!({"200": ok("Changed", "OrgUnit")}))
-                }
-            },
-            "/api/v1/org-units/merge": {"post": {
-                "summary": "Merge villages of one commune into a new village on a date",
-                "requestBody": body("MergeInput"),
-                "responses": write_errors(json!({"201": ok("Merged", "Reorganisation")}))
-            }},
-            "/api/v1/org-units/split": {"post": {
-                "summary": "Split a village into several on a date",
-                "requestBody": body("SplitInput"),
-                "responses": write_errors(json!({"201": ok("Split", "Reorganisation")}))
-            }}
+            "post": {
+                "summary": "Add a village or a site",
+                "requestBody": body("NewUnit"),
+                "responses": write_errors(json!({"201": ok("Created", "OrgUnit")}))
+            }
         },
-        "components": {
-            "securitySchemes": {
-                "session": {"type": "apiKey", "in": "cookie", "name": "binhyen_session"},
-                "bearer": {"type": "http", "scheme": "bearer", "description": "A token from `binhyen token create`; no CSRF token needed."}
+        "/api/v1/org-units/{id}": {
+            "get": {
+                "summary": "A unit with its ancestors, predecessors and successors",
+                "parameters": [id_param()],
+                "responses": {
+                    "200": ok("The unit", "OrgUnitDetail"),
+                    "400": problem("The id is not a positive integer."),
+                    "401": problem("Not logged in."),
+                    "404": problem("Unknown or out-of-scope unit."),
+                    "503": problem("Database unavailable.")
+                }
             },
-            "schemas": {
-                "Problem": {
-                    "type": "object", "required": ["error"],
-                    "properties": {"error": {"type": "object", "required": ["code", "message", "field"], "properties": {
-                        "code": {"type": "string"}, "message": {"type": "string"}, "field": nullable("string")
+            "patch": {
+                "summary": "Change a village or site (name, kind, coordinates, address)",
+                "parameters": [id_param()],
+                "requestBody": body("UnitPatch"),
+                "responses": write_errors(json!({"200": ok("Changed", "OrgUnit")}))
+            }
+        },
+        "/api/v1/org-units/merge": {"post": {
+            "summary": "Merge villages of one commune into a new village on a date",
+            "requestBody": body("MergeInput"),
+            "responses": write_errors(json!({"201": ok("Merged", "Reorganisation")}))
+        }},
+        "/api/v1/org-units/split": {"post": {
+            "summary": "Split a village into several on a date",
+            "requestBody": body("SplitInput"),
+            "responses": write_errors(json!({"201": ok("Split", "Reorganisation")}))
+        }}
+    })
+}
+
+fn components(level: &Value) -> Value {
+    let level = level.clone();
+    json!({
+        "securitySchemes": {
+            "session": {"type": "apiKey", "in": "cookie", "name": "binhyen_session"},
+            "bearer": {"type": "http", "scheme": "bearer", "description": "A token from `binhyen token create`; no CSRF token needed."}
+        },
+        "schemas": {
+            "Problem": {
+                "type": "object", "required": ["error"],
+                "properties": {"error": {"type": "object", "required": ["code", "message", "field"], "properties": {
+                    "code": {"type": "string"}, "message": {"type": "string"}, "field": nullable("string")
+                }}}
+            },
+            "OrgUnit": {
+                "type": "object",
+                "required": ["id", "code", "name", "short_name", "level", "kind", "parent_id", "parent_name", "valid_from", "valid_to", "lat", "lon", "address"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "code": nullable("string"),
+                    "name": {"type": "string"},
+                    "short_name": {"type": "string"},
+                    "level": level,
+                    "kind": {"type": "string"},
+                    "parent_id": nullable("integer"),
+                    "parent_name": nullable("string"),
+                    "valid_from": {"type": ["string", "null"], "format": "date"},
+                    "valid_to": {"type": ["string", "null"], "format": "date"},
+                    "lat": nullable("number"),
+                    "lon": nullable("number"),
+                    "address": nullable("string")
+                }
+            },
+            "UnitList": {
+                "type": "object", "required": ["items", "total"],
+                "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/OrgUnit"}}, "total": {"type": "integer"}}
+            },
+            "Link": {
+                "type": "object", "required": ["id", "code", "name", "level", "date", "kind", "is_default"],
+                "properties": {
+                    "id": {"type": "integer"}, "code": nullable("string"), "name": {"type": "string"},
+                    "level": level, "parent_name": nullable("string"),
+                    "date": {"type": "string", "format": "date"},
+                    "kind": {"type": "string", "enum": ["whole", "split"]},
+                    "is_default": {"type": "boolean"}
+                }
+            },
+            "Crumb": {"type": "object", "required": ["id", "name", "level"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "level": level}},
+            "OrgUnitDetail": {
+                "allOf": [{"$ref": "#/components/schemas/OrgUnit"}, {
+                    "type": "object", "required": ["ancestors", "predecessors", "successors"],
+                    "properties": {
+                        "ancestors": {"type": "array", "items": {"$ref": "#/components/schemas/Crumb"}},
+                        "predecessors": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
+                        "successors": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}}
+                    }
+                }]
+            },
+            "NewUnit": {
+                "type": "object", "required": ["level", "kind", "name", "parent_id"],
+                "properties": {
+                    "level": {"type": "string", "enum": ["village", "site"]},
+                    "kind": {"type": "string", "description": "village: thon, xom, lang, ban, ap, buon, phum, soc, khom, to_dan_pho, khu_pho, khu_dan_cu; site: agency, enterprise, school, religious, market, industrial_cluster, other"},
+                    "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "parent_id": {"type": "integer"},
+                    "valid_from": {"type": ["string", "null"], "format": "date"},
+                    "lat": nullable("number"), "lon": nullable("number"),
+                    "address": {"type": ["string", "null"], "maxLength": 300}
+                }
+            },
+            "UnitPatch": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "kind": {"type": "string"},
+                    "lat": nullable("number"), "lon": nullable("number"),
+                    "address": {"type": ["string", "null"], "maxLength": 300}
+                }
+            },
+            "MergeInput": {
+                "type": "object", "required": ["sources", "date", "name"],
+                "properties": {
+                    "sources": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 100},
+                    "date": {"type": "string", "format": "date"},
+                    "name": {"type": "string"},
+                    "kind": {"type": "string"}
+                }
+            },
+            "SplitInput": {
+                "type": "object", "required": ["source", "date", "parts"],
+                "properties": {
+                    "source": {"type": "integer"},
+                    "date": {"type": "string", "format": "date"},
+                    "parts": {"type": "array", "minItems": 2, "maxItems": 50, "items": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "kind": {"type": "string"}}}},
+                    "default_part": {"type": "integer", "minimum": 0}
+                }
+            },
+            "Reorganisation": {
+                "type": "object", "required": ["date", "ended", "created", "moved_sites"],
+                "properties": {
+                    "date": {"type": "string", "format": "date"},
+                    "ended": {"type": "array", "items": {"type": "integer"}},
+                    "created": {"type": "array", "items": {"$ref": "#/components/schemas/OrgUnit"}},
+                    "moved_sites": {"type": "array", "items": {"type": "integer"}}
+                }
+            },
+            "PasswordInput": {
+                "type": "object", "required": ["current_password", "new_password"],
+                "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 10, "maxLength": 256}}
+            },
+            "EndSessionInput": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+            "SessionList": {
+                "type": "object", "required": ["items", "total"],
+                "properties": {
+                    "total": {"type": "integer"},
+                    "items": {"type": "array", "items": {"type": "object", "required": ["id", "created_at", "last_seen_at", "expires_at", "current"], "properties": {
+                        "id": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"},
+                        "last_seen_at": {"type": "string", "format": "date-time"},
+                        "expires_at": {"type": "string", "format": "date-time"}, "current": {"type": "boolean"}
                     }}}
-                },
-                "OrgUnit": {
-                    "type": "object",
-                    "required": ["id", "code", "name", "short_name", "level", "kind", "parent_id", "parent_name", "valid_from", "valid_to", "lat", "lon", "address"],
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "code": nullable("string"),
-                        "name": {"type": "string"},
-                        "short_name": {"type": "string"},
-                        "level": level,
-                        "kind": {"type": "string"},
-                        "parent_id": nullable("integer"),
-                        "parent_name": nullable("string"),
-                        "valid_from": {"type": ["string", "null"], "format": "date"},
-                        "valid_to": {"type": ["string", "null"], "format": "date"},
-                        "lat": nullable("number"),
-                        "lon": nullable("number"),
-                        "address": nullable("string")
-                    }
-                },
-                "UnitList": {
-                    "type": "object", "required": ["items", "total"],
-                    "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/OrgUnit"}}, "total": {"type": "integer"}}
-                },
-                "Link": {
-                    "type": "object", "required": ["id", "code", "name", "level", "date", "kind", "is_default"],
-                    "properties": {
-                        "id": {"type": "integer"}, "code": nullable("string"), "name": {"type": "string"},
-                        "level": level, "parent_name": nullable("string"),
-                        "date": {"type": "string", "format": "date"},
-                        "kind": {"type": "string", "enum": ["whole", "split"]},
-                        "is_default": {"type": "boolean"}
-                    }
-                },
-                "Crumb": {"type": "object", "required": ["id", "name", "level"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "level": level}},
-                "OrgUnitDetail": {
-                    "allOf": [{"$ref": "#/components/schemas/OrgUnit"}, {
-                        "type": "object", "required": ["ancestors", "predecessors", "successors"],
-                        "properties": {
-                            "ancestors": {"type": "array", "items": {"$ref": "#/components/schemas/Crumb"}},
-                            "predecessors": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
-                            "successors": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}}
-                        }
-                    }]
-                },
-                "NewUnit": {
-                    "type": "object", "required": ["level", "kind", "name", "parent_id"],
-                    "properties": {
-                        "level": {"type": "string", "enum": ["village", "site"]},
-                        "kind": {"type": "string", "description": "village: thon, xom, lang, ban, ap, buon, phum, soc, khom, to_dan_pho, khu_pho, khu_dan_cu; site: agency, enterprise, school, religious, market, industrial_cluster, other"},
-                        "name": {"type": "string", "minLength": 1, "maxLength": 200},
-                        "parent_id": {"type": "integer"},
-                        "valid_from": {"type": ["string", "null"], "format": "date"},
-                        "lat": nullable("number"), "lon": nullable("number"),
-                        "address": {"type": ["string", "null"], "maxLength": 300}
-                    }
-                },
-                "UnitPatch": {
-                    "type": "object",
-                    "properties": {
-                        "name": {"type": "string", "minLength": 1, "maxLength": 200},
-                        "kind": {"type": "string"},
-                        "lat": nullable("number"), "lon": nullable("number"),
-                        "address": {"type": ["string", "null"], "maxLength": 300}
-                    }
-                },
-                "MergeInput": {
-                    "type": "object", "required": ["sources", "date", "name"],
-                    "properties": {
-                        "sources": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 100},
-                        "date": {"type": "string", "format": "date"},
-                        "name": {"type": "string"},
-                        "kind": {"type": "string"}
-                    }
-                },
-                "SplitInput": {
-                    "type": "object", "required": ["source", "date", "parts"],
-                    "properties": {
-                        "source": {"type": "integer"},
-                        "date": {"type": "string", "format": "date"},
-                        "parts": {"type": "array", "minItems": 2, "maxItems": 50, "items": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "kind": {"type": "string"}}}},
-                        "default_part": {"type": "integer", "minimum": 0}
-                    }
-                },
-                "Reorganisation": {
-                    "type": "object", "required": ["date", "ended", "created", "moved_sites"],
-                    "properties": {
-                        "date": {"type": "string", "format": "date"},
-                        "ended": {"type": "array", "items": {"type": "integer"}},
-                        "created": {"type": "array", "items": {"$ref": "#/components/schemas/OrgUnit"}},
-                        "moved_sites": {"type": "array", "items": {"type": "integer"}}
-                    }
-                },
-                "LoginInput": {
-                    "type": "object", "required": ["username", "password"],
-                    "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "totp": {"type": ["string", "null"]}}
-                },
-                "LoginResult": {
-                    "type": "object", "required": ["user", "csrf_token"],
-                    "properties": {
-                        "csrf_token": {"type": "string"},
-                        "user": {"type": "object", "required": ["id", "username", "display_name", "role"], "properties": {
-                            "id": {"type": "integer"}, "username": {"type": "string"}, "display_name": {"type": "string"},
-                            "role": {"type": "string", "enum": ["admin", "province_staff", "commune_officer", "partner", "viewer"]},
-                            "disabled": {"type": "boolean"}, "must_change_password": {"type": "boolean"}
-                        }}
-                    }
+                }
+            },
+            "LoginInput": {
+                "type": "object", "required": ["username", "password"],
+                "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "totp": {"type": ["string", "null"]}}
+            },
+            "LoginResult": {
+                "type": "object", "required": ["user", "csrf_token"],
+                "properties": {
+                    "csrf_token": {"type": "string"},
+                    "user": {"type": "object", "required": ["id", "username", "display_name", "role"], "properties": {
+                        "id": {"type": "integer"}, "username": {"type": "string"}, "display_name": {"type": "string"},
+                        "role": {"type": "string", "enum": ["admin", "province_staff", "commune_officer", "partner", "viewer"]},
+                        "disabled": {"type": "boolean"}, "must_change_password": {"type": "boolean"}
+                    }}
                 }
             }
         }

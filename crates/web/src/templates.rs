@@ -16,6 +16,7 @@ macro_rules! embed {
 const TEMPLATES: &[(&str, &str)] = embed!(
     "layout.html",
     "accounts/login.html",
+    "accounts/account.html",
     "org_units/list.html",
     "org_units/table.html",
     "org_units/validity.html",

@@ -105,7 +105,11 @@ impl App {
 
     /// Logs in through the API; returns a client holding the session.
     pub async fn login(&self, username: &str) -> Client<'_> {
-        let body = serde_json::json!({"username": username, "password": PASSWORD}).to_string();
+        self.login_with(username, PASSWORD).await
+    }
+
+    pub async fn login_with(&self, username: &str, password: &str) -> Client<'_> {
+        let body = serde_json::json!({"username": username, "password": password}).to_string();
         let res = self
             .send(
                 Request::post("/api/v1/auth/login")

@@ -7,6 +7,7 @@
     clippy::panic
 )]
 
+mod accounts;
 mod harness;
 mod org_units;
 mod security;
