@@ -123,6 +123,7 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, String)>, String> {
                 password_hash: hash.clone(),
                 role: u.role,
                 scopes: scope_unit.map(|s| vec![s.id]).unwrap_or_default(),
+                must_change_password: false,
             },
         )
         .await

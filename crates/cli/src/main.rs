@@ -504,6 +504,7 @@ async fn user(settings: &Settings, cmd: UserCommand) -> Result<(), String> {
                     password_hash: hash,
                     role,
                     scopes: scope,
+                    must_change_password: false,
                 },
             )
             .await

@@ -307,3 +307,29 @@ pub const TOKEN_PREFIX: &str = "bh_";
 pub fn new_token() -> String {
     format!("{TOKEN_PREFIX}{}", new_secret())
 }
+
+/// A display name: 1 to 100 characters, no control characters.
+pub fn parse_display_name(s: &str) -> Result<String, DomainError> {
+    let s = crate::text::normalize(s);
+    if s.is_empty() || s.chars().count() > 100 || s.chars().any(char::is_control) {
+        return Err(DomainError::new(
+            "display_name",
+            "họ tên gồm 1 đến 100 ký tự",
+        ));
+    }
+    Ok(s)
+}
+
+/// A role with its scope: every role but admin needs at least one unit.
+pub fn check_role_scope(role: Role, scopes: &[i64]) -> Result<(), DomainError> {
+    if role != Role::Admin && scopes.is_empty() {
+        return Err(DomainError::new(
+            "scopes",
+            "vai trò này cần ít nhất một đơn vị phạm vi",
+        ));
+    }
+    if scopes.len() > 200 {
+        return Err(DomainError::new("scopes", "tối đa 200 đơn vị phạm vi"));
+    }
+    Ok(())
+}

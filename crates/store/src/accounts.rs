@@ -79,6 +79,8 @@ pub struct NewUser {
     pub password_hash: String,
     pub role: Role,
     pub scopes: Vec<OrgUnitId>,
+    /// Set when someone else chose the password (an administrator).
+    pub must_change_password: bool,
 }
 
 #[derive(Serialize)]
@@ -110,12 +112,13 @@ pub async fn create_user(db: &Db, author: Author, u: &NewUser) -> Result<i64> {
         tx,
         fetch_one,
         scalar i64,
-        "INSERT INTO users (username, display_name, password_hash, role, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        "INSERT INTO users (username, display_name, password_hash, role, must_change_password, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
         &u.username,
         &u.display_name,
         &u.password_hash,
         u.role.as_str(),
+        u.must_change_password,
         now
     )?;
     for unit in &u.scopes {
@@ -225,6 +228,129 @@ pub async fn set_disabled(db: &Db, author: Author, user_id: i64, disabled: bool)
             entity_id: user_id.to_string(),
             before: None,
             after: Some(&serde_json::json!({ "disabled": disabled })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One user by id.
+pub async fn get_user(db: &Db, id: i64) -> Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLS} FROM users WHERE id = $1");
+    let row: Option<UserRow> = fetch!(db, fetch_optional, UserRow, &sql, id)?;
+    row.map(User::try_from).transpose()
+}
+
+/// Changes to a user; absent fields stay. A new password hash comes with
+/// `must_change_password` (an administrator's reset).
+#[derive(Debug, Default)]
+pub struct UserChange {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub scopes: Option<Vec<OrgUnitId>>,
+    pub disabled: Option<bool>,
+    pub reset_password_hash: Option<String>,
+}
+
+#[derive(Serialize)]
+struct UserState {
+    display_name: String,
+    role: &'static str,
+    disabled: bool,
+    scopes: Vec<OrgUnitId>,
+}
+
+async fn user_state(tx: &mut crate::Tx, id: i64) -> Result<UserState> {
+    let sql = format!("SELECT {USER_COLS} FROM users WHERE id = $1");
+    let row: Option<UserRow> = fetch!(tx, fetch_optional, UserRow, &sql, id)?;
+    let user = User::try_from(row.ok_or(StoreError::NotFound)?)?;
+    let scopes: Vec<i64> = fetch!(
+        tx,
+        fetch_all,
+        scalar i64,
+        "SELECT org_unit_id FROM user_scopes WHERE user_id = $1 ORDER BY org_unit_id",
+        id
+    )?;
+    Ok(UserState {
+        display_name: user.display_name,
+        role: user.role.as_str(),
+        disabled: user.disabled,
+        scopes,
+    })
+}
+
+/// Applies a change to a user in one transaction, audited with the state
+/// before and after (never a password hash). Disabling ends the sessions.
+pub async fn update_user(db: &Db, author: Author, id: i64, c: &UserChange) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let before = user_state(&mut tx, id).await?;
+    let now = Utc::now();
+    if let Some(name) = &c.display_name {
+        execute!(
+            tx,
+            "UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3",
+            name,
+            now,
+            id
+        )?;
+    }
+    if let Some(role) = c.role {
+        execute!(
+            tx,
+            "UPDATE users SET role = $1, updated_at = $2 WHERE id = $3",
+            role.as_str(),
+            now,
+            id
+        )?;
+    }
+    if let Some(disabled) = c.disabled {
+        execute!(
+            tx,
+            "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3",
+            disabled,
+            now,
+            id
+        )?;
+        if disabled {
+            execute!(tx, "DELETE FROM sessions WHERE user_id = $1", id)?;
+        }
+    }
+    if let Some(hash) = &c.reset_password_hash {
+        execute!(
+            tx,
+            "UPDATE users SET password_hash = $1, must_change_password = TRUE, updated_at = $2 WHERE id = $3",
+            hash,
+            now,
+            id
+        )?;
+        execute!(tx, "DELETE FROM sessions WHERE user_id = $1", id)?;
+    }
+    if let Some(scopes) = &c.scopes {
+        execute!(tx, "DELETE FROM user_scopes WHERE user_id = $1", id)?;
+        for unit in scopes {
+            execute!(
+                tx,
+                "INSERT INTO user_scopes (user_id, org_unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                id,
+                *unit
+            )?;
+        }
+    }
+    let after = user_state(&mut tx, id).await?;
+    audit::record(
+        &mut tx,
+        Change {
+            author,
+            action: if c.reset_password_hash.is_some() {
+                "reset_password"
+            } else {
+                "update"
+            },
+            entity: "user",
+            entity_id: id.to_string(),
+            before: Some(&before),
+            after: Some(&after),
         },
     )
     .await?;

@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
     let protected = Router::new()
         .merge(org_units::routes())
         .merge(accounts::protected_routes())
+        .merge(accounts::users::routes())
         .merge(ops::protected_routes())
         .merge(openapi::protected_routes())
         .merge(private_metrics)

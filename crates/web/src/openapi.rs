@@ -123,6 +123,30 @@ fn paths(level: &Value) -> Value {
                 "404": problem("No such session of this user.")
             }
         }},
+        "/api/v1/users": {
+            "get": {
+                "summary": "All users with their scope (admins only)",
+                "responses": {"200": ok("Users", "UserList"), "401": problem("Not logged in."), "403": problem("Not an administrator.")}
+            },
+            "post": {
+                "summary": "Create a user (admins only); the user changes the password at first login",
+                "requestBody": body("NewUserInput"),
+                "responses": write_errors(json!({"201": ok("Created", "UserView")}))
+            }
+        },
+        "/api/v1/users/{id}": {
+            "get": {
+                "summary": "One user (admins only)",
+                "parameters": [id_param()],
+                "responses": {"200": ok("The user", "UserView"), "400": problem("Bad id."), "401": problem("Not logged in."), "403": problem("Not an administrator."), "404": problem("No such user.")}
+            },
+            "patch": {
+                "summary": "Change name, role, scope, disable, or reset the password (admins only; never one's own role or account)",
+                "parameters": [id_param()],
+                "requestBody": body("UserPatchInput"),
+                "responses": write_errors(json!({"200": ok("Changed", "UserView")}))
+            }
+        },
         "/api/v1/openapi.json": {"get": {
             "summary": "This document",
             "responses": {"200": {"description": "OpenAPI document", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": problem("Not logged in.")}
@@ -289,6 +313,36 @@ fn components(level: &Value) -> Value {
                     "moved_sites": {"type": "array", "items": {"type": "integer"}}
                 }
             },
+            "UserView": {
+                "type": "object", "required": ["id", "username", "display_name", "role", "disabled", "must_change_password", "scopes"],
+                "properties": {
+                    "id": {"type": "integer"}, "username": {"type": "string"}, "display_name": {"type": "string"},
+                    "role": {"type": "string", "enum": ["admin", "province_staff", "commune_officer", "partner", "viewer"]},
+                    "disabled": {"type": "boolean"}, "must_change_password": {"type": "boolean"},
+                    "scopes": {"type": "array", "items": {"type": "object", "required": ["id", "name", "level"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "level": {"type": "string"}}}}
+                }
+            },
+            "UserList": {"type": "object", "required": ["items", "total"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/UserView"}}, "total": {"type": "integer"}}},
+            "NewUserInput": {
+                "type": "object", "required": ["username", "role", "password"],
+                "properties": {
+                    "username": {"type": "string", "pattern": "^[a-z0-9._-]{3,64}$"},
+                    "display_name": {"type": "string", "maxLength": 100},
+                    "role": {"type": "string", "enum": ["admin", "province_staff", "commune_officer", "partner", "viewer"]},
+                    "scopes": {"type": "array", "items": {"type": "integer"}, "description": "Org unit ids; required for every role but admin"},
+                    "password": {"type": "string", "minLength": 10, "maxLength": 256}
+                }
+            },
+            "UserPatchInput": {
+                "type": "object",
+                "properties": {
+                    "display_name": {"type": "string", "maxLength": 100},
+                    "role": {"type": "string", "enum": ["admin", "province_staff", "commune_officer", "partner", "viewer"]},
+                    "scopes": {"type": "array", "items": {"type": "integer"}},
+                    "disabled": {"type": "boolean"},
+                    "password": {"type": "string", "minLength": 10, "maxLength": 256, "description": "A reset: the user must change it at next login"}
+                }
+            },
             "PasswordInput": {
                 "type": "object", "required": ["current_password", "new_password"],
                 "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 10, "maxLength": 256}}
@@ -332,10 +386,14 @@ mod tests {
     /// `(method, path)` of every `/api/` route registered in this crate's
     /// source, read from the `.route("…", get(…).post(…))` calls.
     fn registered() -> BTreeSet<(String, String)> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut out = BTreeSet::new();
-        for e in std::fs::read_dir(dir).unwrap() {
-            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        let mut files = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(p) = files.pop() {
+            if p.is_dir() {
+                files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
             for part in text.split(".route(\"").skip(1) {
                 let (path, rest) = part.split_once('"').unwrap();
                 if !path.starts_with("/api/") {

@@ -17,6 +17,8 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "layout.html",
     "accounts/login.html",
     "accounts/account.html",
+    "accounts/users.html",
+    "accounts/user.html",
     "org_units/list.html",
     "org_units/table.html",
     "org_units/validity.html",

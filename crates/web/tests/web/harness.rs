@@ -71,6 +71,7 @@ impl App {
                     password_hash: hash.clone(),
                     role,
                     scopes,
+                    must_change_password: false,
                 },
             )
             .await

@@ -5,10 +5,14 @@ use crate::harness::App;
 
 /// Every route registered in the web crate's source, with its methods.
 fn routes() -> Vec<(Method, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+    let mut files = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(p) = files.pop() {
+        if p.is_dir() {
+            files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
         for part in text.split(".route(\"").skip(1) {
             let (path, rest) = part.split_once('"').unwrap();
             if !path.starts_with('/') {

@@ -1,4 +1,7 @@
-//! Logging in and out, by the HTML form and by the API.
+//! Logging in and out, by the HTML form and by the API; one's own account;
+//! user administration (`users`).
+
+pub mod users;
 
 use axum::body::Bytes;
 use std::net::SocketAddr;

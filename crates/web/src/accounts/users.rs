@@ -1,0 +1,404 @@
+//! User administration (admins only): list, create, edit, disable, reset a
+//! password, set role and scope. Users are never deleted.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use domain::accounts::{check_role_scope, parse_display_name, parse_username, NewPassword, Role};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use store::accounts::{self, NewUser, Scope, ScopeUnit, User, UserChange};
+
+use crate::actor::Actor;
+use crate::error::{ApiError, PageError};
+use crate::forms::{self, Fields};
+use crate::i18n::Lang;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/users", get(list_api).post(create_api))
+        .route("/api/v1/users/{id}", get(show_api).patch(patch_api))
+        .route("/users", get(list_page).post(create_form))
+        .route("/users/{id}", get(edit_page).post(edit_form))
+}
+
+fn require_admin(actor: &Actor) -> Result<(), ApiError> {
+    if actor.user.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// A user with the units of their scope.
+#[derive(Serialize)]
+struct UserView {
+    #[serde(flatten)]
+    user: User,
+    scopes: Vec<ScopeUnit>,
+}
+
+async fn view(state: &AppState, user: User) -> Result<UserView, ApiError> {
+    let scopes = accounts::scope_units(&state.db, user.id).await?;
+    Ok(UserView { user, scopes })
+}
+
+async fn all(state: &AppState) -> Result<Vec<UserView>, ApiError> {
+    let mut out = Vec::new();
+    for u in accounts::list_users(&state.db).await? {
+        out.push(view(state, u).await?);
+    }
+    Ok(out)
+}
+
+/// Scope ids that name existing units.
+async fn check_scopes(state: &AppState, ids: &[i64]) -> Result<(), ApiError> {
+    for id in ids {
+        if store::org_units::get(&state.db, Scope::All, *id)
+            .await?
+            .is_none()
+        {
+            return Err(ApiError::invalid("scopes", format!("không có đơn vị {id}")));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Deserialize, Default)]
+struct NewUserInput {
+    username: Option<String>,
+    display_name: Option<String>,
+    role: Option<String>,
+    #[serde(default)]
+    scopes: Vec<i64>,
+    password: Option<String>,
+}
+
+async fn create(state: &AppState, actor: &Actor, input: &NewUserInput) -> Result<i64, ApiError> {
+    require_admin(actor)?;
+    let username = parse_username(input.username.as_deref().unwrap_or(""))?;
+    let display_name = match input.display_name.as_deref() {
+        Some(n) if !n.trim().is_empty() => parse_display_name(n)?,
+        _ => username.clone(),
+    };
+    let role = Role::parse("role", input.role.as_deref().unwrap_or(""))?;
+    check_role_scope(role, &input.scopes)?;
+    check_scopes(state, &input.scopes).await?;
+    let password_hash =
+        NewPassword::parse(input.password.as_deref().unwrap_or("")).and_then(|p| p.hash())?;
+    // A password someone else chose is changed at first login.
+    let new = NewUser {
+        username,
+        display_name,
+        password_hash,
+        role,
+        scopes: input.scopes.clone(),
+        must_change_password: true,
+    };
+    Ok(accounts::create_user(&state.db, actor.author(), &new).await?)
+}
+
+#[derive(Deserialize, Default)]
+struct UserPatchInput {
+    display_name: Option<String>,
+    role: Option<String>,
+    scopes: Option<Vec<i64>>,
+    disabled: Option<bool>,
+    /// A new password the user must change at next login.
+    password: Option<String>,
+}
+
+async fn patch(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    input: &UserPatchInput,
+) -> Result<(), ApiError> {
+    require_admin(actor)?;
+    let user = accounts::get_user(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let role = input
+        .role
+        .as_deref()
+        .map(|r| Role::parse("role", r))
+        .transpose()?;
+    // An administrator cannot lock themselves out.
+    if id == actor.user.id && role.is_some_and(|r| r != Role::Admin) {
+        return Err(ApiError::invalid(
+            "role",
+            "không tự bỏ quyền quản trị của mình",
+        ));
+    }
+    if id == actor.user.id && input.disabled == Some(true) {
+        return Err(ApiError::invalid(
+            "disabled",
+            "không tự khóa tài khoản của mình",
+        ));
+    }
+    let scopes_now: Vec<i64> = accounts::scope_units(&state.db, id)
+        .await?
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    let scopes = input.scopes.clone();
+    check_role_scope(
+        role.unwrap_or(user.role),
+        scopes.as_deref().unwrap_or(&scopes_now),
+    )?;
+    if let Some(s) = &scopes {
+        check_scopes(state, s).await?;
+    }
+    let change = UserChange {
+        display_name: input
+            .display_name
+            .as_deref()
+            .map(parse_display_name)
+            .transpose()?,
+        role,
+        scopes,
+        disabled: input.disabled,
+        reset_password_hash: input
+            .password
+            .as_deref()
+            .map(|p| NewPassword::parse(p).and_then(|p| p.hash()))
+            .transpose()?,
+    };
+    accounts::update_user(&state.db, actor.author(), id, &change).await?;
+    Ok(())
+}
+
+async fn list_api(State(state): State<AppState>, actor: Actor) -> Result<Response, ApiError> {
+    require_admin(&actor)?;
+    let items = all(&state).await?;
+    let total = items.len();
+    Ok(Json(json!({"items": items, "total": total})).into_response())
+}
+
+async fn create_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input: NewUserInput = forms::json(&body)?;
+    let id = create(&state, &actor, &input).await?;
+    let user = accounts::get_user(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok((StatusCode::CREATED, Json(view(&state, user).await?)).into_response())
+}
+
+async fn show_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    require_admin(&actor)?;
+    let id = forms::path_id(&id)?;
+    let user = accounts::get_user(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(view(&state, user).await?).into_response())
+}
+
+async fn patch_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = forms::path_id(&id)?;
+    let input: UserPatchInput = forms::json(&body)?;
+    patch(&state, &actor, id, &input).await?;
+    let user = accounts::get_user(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(view(&state, user).await?).into_response())
+}
+
+// ---- pages ---------------------------------------------------------------
+
+/// `12, 34 56` → `[12, 34, 56]`, or a 400 naming `scopes`.
+fn scope_ids(raw: &str) -> Result<Vec<i64>, ApiError> {
+    raw.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<i64>().map_err(|_| {
+                ApiError::invalid("scopes", "mã đơn vị phải là số, cách nhau bằng dấu phẩy")
+            })
+        })
+        .collect()
+}
+
+fn page_error(lang: Lang, e: ApiError) -> Response {
+    let key = match e.status {
+        StatusCode::FORBIDDEN => "error.forbidden",
+        StatusCode::NOT_FOUND => "error.not_found",
+        StatusCode::CONFLICT => "error.conflict",
+        _ => "error.unavailable",
+    };
+    PageError::new(e.status, lang, key).into_response()
+}
+
+async fn list_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
+    render_list(&state, &actor, lang, None, None).await
+}
+
+async fn render_list(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    typed: Option<&Fields>,
+    error: Option<ApiError>,
+) -> Response {
+    if let Err(e) = require_admin(actor) {
+        return page_error(lang, e);
+    }
+    let users = match all(state).await {
+        Ok(u) => u,
+        Err(e) => return page_error(lang, e),
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let mut res = state.templates.render(
+        "accounts/users.html",
+        lang,
+        context! {
+            lang => lang.code(), path => "/users", user => actor.user, csrf => actor.csrf, section => "users",
+            users, roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            form => typed.map(forms::echo),
+            error => error.map(|e| context! { field => e.field, message => e.message }),
+        },
+    );
+    *res.status_mut() = status;
+    res
+}
+
+async fn create_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let input = scope_ids(f.get("scopes").unwrap_or("")).map(|scopes| NewUserInput {
+        username: f.string("username"),
+        display_name: f.string("display_name"),
+        role: f.string("role"),
+        scopes,
+        password: f.raw("password"),
+    });
+    let result = match input {
+        Ok(input) => create(&state, &actor, &input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(id) => Redirect::to(&format!("/users/{id}")).into_response(),
+        Err(e) if matches!(e.status, StatusCode::BAD_REQUEST | StatusCode::CONFLICT) => {
+            let e = if e.status == StatusCode::CONFLICT {
+                ApiError::invalid("username", e.message)
+            } else {
+                e
+            };
+            render_list(&state, &actor, lang, Some(&f), Some(e)).await
+        }
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    render_edit(&state, &actor, lang, &id, None, false).await
+}
+
+async fn render_edit(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    id: &str,
+    error: Option<ApiError>,
+    saved: bool,
+) -> Response {
+    if let Err(e) = require_admin(actor) {
+        return page_error(lang, e);
+    }
+    let Ok(id) = forms::path_id(id) else {
+        return page_error(lang, ApiError::not_found());
+    };
+    let target = match accounts::get_user(&state.db, id).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return page_error(lang, ApiError::not_found()),
+        Err(e) => return page_error(lang, e.into()),
+    };
+    let target = match view(state, target).await {
+        Ok(v) => v,
+        Err(e) => return page_error(lang, e),
+    };
+    let scope_text = target
+        .scopes
+        .iter()
+        .map(|s| s.id.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let mut res = state.templates.render(
+        "accounts/user.html",
+        lang,
+        context! {
+            lang => lang.code(), path => format!("/users/{id}"), user => actor.user, csrf => actor.csrf,
+            section => "users", target, scope_text, saved,
+            roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            error => error.map(|e| context! { field => e.field, message => e.message }),
+        },
+    );
+    *res.status_mut() = status;
+    res
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let Ok(uid) = forms::path_id(&id) else {
+        return page_error(lang, ApiError::not_found());
+    };
+    let input = scope_ids(f.get("scopes").unwrap_or("")).map(|scopes| UserPatchInput {
+        display_name: f.string("display_name"),
+        role: f.string("role"),
+        scopes: Some(scopes),
+        // An unticked box sends nothing: the form always says the state.
+        disabled: Some(f.get("disabled").is_some()),
+        password: f.raw("password").filter(|p| !p.is_empty()),
+    });
+    let result = match input {
+        Ok(input) => patch(&state, &actor, uid, &input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => render_edit(&state, &actor, lang, &id, None, true).await,
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+            render_edit(&state, &actor, lang, &id, Some(e), false).await
+        }
+        Err(e) => page_error(lang, e),
+    }
+}
