@@ -84,6 +84,32 @@ pub async fn record<B: Serialize, A: Serialize>(tx: &mut Tx, c: Change<'_, B, A>
     Ok(())
 }
 
+/// Records an event that changes no data (a login, a refusal) in a
+/// transaction of its own.
+pub async fn record_event<A: Serialize>(
+    db: &Db,
+    author: Author,
+    action: &str,
+    entity: &str,
+    entity_id: String,
+    after: Option<&A>,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    record(
+        &mut tx,
+        Change::<(), A> {
+            author,
+            action,
+            entity,
+            entity_id,
+            before: None,
+            after,
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
@@ -107,6 +133,100 @@ pub struct Entry {
     pub action: String,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+}
+
+/// A record in the audit search, with what it is about.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Record {
+    pub id: i64,
+    pub at: String,
+    pub username: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+/// Filters of the audit search; all combine.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub username: Option<String>,
+    /// Civil dates in Vietnam, both included.
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    pub page: domain::page::Page,
+}
+
+/// The first instant (UTC, as stored) of a civil date in Vietnam.
+fn day_start(d: chrono::NaiveDate) -> String {
+    let local = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let utc = local - chrono::Duration::hours(7);
+    format!("{}Z", utc.format("%Y-%m-%dT%H:%M:%S%.6f"))
+}
+
+/// Records matching `q`, newest first, and their total. A scoped user sees
+/// the changes to units their scope covers and their own actions.
+pub async fn search(
+    db: &Db,
+    scope: crate::accounts::Scope,
+    q: &AuditQuery,
+) -> Result<(Vec<Record>, i64)> {
+    use crate::{Arg, Params};
+    let mut p = Params::default();
+    let mut conds: Vec<String> = Vec::new();
+    if let Some(e) = &q.entity {
+        conds.push(format!("a.entity = {}", p.push(Arg::Text(Some(e.clone())))));
+    }
+    if let Some(e) = &q.entity_id {
+        conds.push(format!(
+            "a.entity_id = {}",
+            p.push(Arg::Text(Some(e.clone())))
+        ));
+    }
+    if let Some(u) = &q.username {
+        conds.push(format!(
+            "u.username = {}",
+            p.push(Arg::Text(Some(u.clone())))
+        ));
+    }
+    if let Some(d) = q.from {
+        conds.push(format!("a.at >= {}", p.push(Arg::Text(Some(day_start(d))))));
+    }
+    if let Some(d) = q.to.and_then(|d| d.succ_opt()) {
+        conds.push(format!("a.at < {}", p.push(Arg::Text(Some(day_start(d))))));
+    }
+    if let Some(user) = scope.user_id() {
+        let n = p.push(Arg::I64(Some(user)));
+        conds.push(format!(
+            "(a.user_id = {n} OR (a.entity = 'org_unit' AND a.entity_id IN (
+                SELECT CAST(r.unit_id AS TEXT) FROM org_unit_reach r
+                JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = {n})))"
+        ));
+    }
+    let filter = if conds.is_empty() {
+        "1 = 1".to_string()
+    } else {
+        conds.join(" AND ")
+    };
+    let count_args = p.to_vec();
+    let (limit, offset) = (
+        p.push(Arg::I64(Some(q.page.limit()))),
+        p.push(Arg::I64(Some(q.page.offset()))),
+    );
+    let sql = format!(
+        "SELECT a.id, a.at, u.username, a.action, a.entity, a.entity_id, a.before_json, a.after_json
+         FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+         WHERE {filter} ORDER BY a.id DESC LIMIT {limit} OFFSET {offset}"
+    );
+    let rows: Vec<Record> = fetch_dyn!(db, fetch_all, Record, &sql, p.args)?;
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE {filter}"
+    );
+    let total: i64 = fetch_dyn!(db, fetch_one, scalar i64, &count_sql, count_args)?;
+    Ok((rows, total))
 }
 
 /// The history of one entity, newest first.

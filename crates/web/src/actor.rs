@@ -111,12 +111,34 @@ pub async fn require_login(
             Redirect::to("/account").into_response()
         };
     }
+    let refused_route = format!(
+        "{} {}",
+        req.method(),
+        req.extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map(|p| p.as_str())
+            .unwrap_or("?")
+    );
+    let user_id = user.id;
     req.extensions_mut().insert(Actor {
         user,
         csrf,
         session,
     });
-    next.run(req).await
+    let res = next.run(req).await;
+    // Permission refusals are kept in the audit log (who tried what).
+    if res.status() == axum::http::StatusCode::FORBIDDEN {
+        let _ = store::audit::record_event::<()>(
+            &state.db,
+            store::audit::Author::User(user_id),
+            "refused",
+            "route",
+            refused_route,
+            None,
+        )
+        .await;
+    }
+    res
 }
 
 fn encode(s: &str) -> String {

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 mod actor;
+mod audit;
 mod error;
 mod forms;
 mod i18n;
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(org_units::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())
+        .merge(audit::routes())
         .merge(ops::protected_routes())
         .merge(openapi::protected_routes())
         .merge(private_metrics)

@@ -147,6 +147,26 @@ fn paths(level: &Value) -> Value {
                 "responses": write_errors(json!({"200": ok("Changed", "UserView")}))
             }
         },
+        "/api/v1/audit": {"get": {
+            "summary": "Search the audit log (admins; province staff within their scope), newest first",
+            "parameters": [
+                {"name": "entity", "in": "query", "schema": {"type": "string"}},
+                {"name": "entity_id", "in": "query", "schema": {"type": "string"}},
+                {"name": "actor", "in": "query", "description": "username", "schema": {"type": "string"}},
+                {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"]}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}
+            ],
+            "responses": {
+                "200": {"description": "Records (JSON, or CSV with format=csv)", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/AuditList"}},
+                    "text/csv": {"schema": {"type": "string"}}
+                }},
+                "400": problem("A malformed filter."), "401": problem("Not logged in."), "403": problem("Not an administrator or province staff.")
+            }
+        }},
         "/api/v1/openapi.json": {"get": {
             "summary": "This document",
             "responses": {"200": {"description": "OpenAPI document", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": problem("Not logged in.")}
@@ -343,6 +363,14 @@ fn components(level: &Value) -> Value {
                     "password": {"type": "string", "minLength": 10, "maxLength": 256, "description": "A reset: the user must change it at next login"}
                 }
             },
+            "AuditList": {"type": "object", "required": ["items", "total"], "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {
+                "type": "object", "required": ["id", "at", "username", "action", "entity", "entity_id", "before_json", "after_json"],
+                "properties": {
+                    "id": {"type": "integer"}, "at": {"type": "string"}, "username": {"type": ["string", "null"]},
+                    "action": {"type": "string"}, "entity": {"type": "string"}, "entity_id": {"type": "string"},
+                    "before_json": {"type": ["string", "null"]}, "after_json": {"type": ["string", "null"]}
+                }
+            }}}},
             "PasswordInput": {
                 "type": "object", "required": ["current_password", "new_password"],
                 "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 10, "maxLength": 256}}

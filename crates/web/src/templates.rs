@@ -19,6 +19,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "accounts/account.html",
     "accounts/users.html",
     "accounts/user.html",
+    "audit/list.html",
     "org_units/list.html",
     "org_units/table.html",
     "org_units/validity.html",

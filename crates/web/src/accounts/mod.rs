@@ -19,6 +19,7 @@ use minijinja::context;
 use serde::Deserialize;
 use serde_json::json;
 use store::accounts::{self, User};
+use store::audit::{self, Author};
 
 use crate::actor::Actor;
 use crate::error::{ApiError, PageError};
@@ -109,6 +110,15 @@ async fn authenticate(
     match user {
         Some(u) if ok && !u.disabled => {
             accounts::clear_login_failures(&state.db, &user_key).await?;
+            audit::record_event::<()>(
+                &state.db,
+                Author::User(u.id),
+                "login",
+                "user",
+                u.id.to_string(),
+                None,
+            )
+            .await?;
             tracing::info!(username = %u.username, "login");
             Ok(Some(u))
         }
@@ -116,7 +126,18 @@ async fn authenticate(
         _ => {
             let tag = secret_hash(username);
             let tag = tag.get(..12).unwrap_or("");
-            if accounts::record_login_failure(&state.db, &user_key, &addr_key).await? {
+            let locked = accounts::record_login_failure(&state.db, &user_key, &addr_key).await?;
+            let action = if locked { "lockout" } else { "login_failed" };
+            audit::record_event::<()>(
+                &state.db,
+                Author::System,
+                action,
+                "login",
+                tag.to_string(),
+                None,
+            )
+            .await?;
+            if locked {
                 tracing::warn!(username_sha256 = %tag, minutes = LOCK_SECONDS / 60, "account locked after repeated failed logins");
             } else {
                 tracing::warn!(username_sha256 = %tag, "login failed");

@@ -8,6 +8,7 @@
 )]
 
 mod accounts;
+mod audit;
 mod harness;
 mod org_units;
 mod security;

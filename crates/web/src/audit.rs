@@ -1,0 +1,163 @@
+//! The audit log: a page and an API to search it (administrators, and
+//! province staff within their scope), with CSV export.
+
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use domain::accounts::Role;
+use domain::page::Page;
+use domain::time::parse_date;
+use minijinja::context;
+use serde_json::json;
+use store::audit::{self, AuditQuery, Record};
+
+use crate::actor::Actor;
+use crate::error::{ApiError, PageError};
+use crate::forms::Fields;
+use crate::i18n::Lang;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/audit", get(api))
+        .route("/audit", get(page))
+}
+
+fn require_reader(actor: &Actor) -> Result<(), ApiError> {
+    if matches!(actor.user.role, Role::Admin | Role::ProvinceStaff) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+fn text(f: &Fields, key: &'static str) -> Result<Option<String>, ApiError> {
+    match f.get(key) {
+        Some(v) if v.chars().count() > 200 || v.chars().any(char::is_control) => {
+            Err(ApiError::invalid(key, "giá trị không hợp lệ"))
+        }
+        v => Ok(v.map(str::to_string)),
+    }
+}
+
+fn parse(f: &Fields) -> Result<AuditQuery, ApiError> {
+    Ok(AuditQuery {
+        entity: text(f, "entity")?,
+        entity_id: text(f, "entity_id")?,
+        username: text(f, "actor")?,
+        from: f.get("from").map(|d| parse_date("from", d)).transpose()?,
+        to: f.get("to").map(|d| parse_date("to", d)).transpose()?,
+        page: Page::parse(f.get("page"), f.get("per_page"))?,
+    })
+}
+
+/// A CSV cell: quoted when needed, and never read as a formula by a
+/// spreadsheet (a leading `=`, `+`, `-` or `@` gets a `'`).
+fn cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+fn csv(records: &[Record]) -> String {
+    let mut out = String::from("\u{feff}id,at,user,action,entity,entity_id,before,after\r\n");
+    for r in records {
+        let row = [
+            r.id.to_string(),
+            r.at.clone(),
+            r.username.clone().unwrap_or_default(),
+            r.action.clone(),
+            r.entity.clone(),
+            r.entity_id.clone(),
+            r.before_json.clone().unwrap_or_default(),
+            r.after_json.clone().unwrap_or_default(),
+        ];
+        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+async fn api(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    require_reader(&actor)?;
+    let f = Fields::from_query(q.as_deref());
+    let query = parse(&f)?;
+    let (items, total) = audit::search(&state.db, actor.scope(), &query).await?;
+    match f.get("format") {
+        None | Some("json") => Ok(Json(json!({"items": items, "total": total})).into_response()),
+        Some("csv") => Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"nhat-ky.csv\"",
+                ),
+            ],
+            csv(&items),
+        )
+            .into_response()),
+        Some(_) => Err(ApiError::invalid("format", "định dạng là json hoặc csv")),
+    }
+}
+
+async fn page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    RawQuery(q): RawQuery,
+) -> Response {
+    if require_reader(&actor).is_err() {
+        return PageError::new(StatusCode::FORBIDDEN, lang, "error.forbidden").into_response();
+    }
+    let f = Fields::from_query(q.as_deref());
+    let (items, total, error) = match parse(&f) {
+        Ok(query) => match audit::search(&state.db, actor.scope(), &query).await {
+            Ok((items, total)) => (items, total, None),
+            Err(e) => return PageError::from_store(lang, e).into_response(),
+        },
+        Err(e) => (Vec::new(), 0, Some(e)),
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let mut res = state.templates.render(
+        "audit/list.html",
+        lang,
+        context! {
+            lang => lang.code(), path => "/audit", user => actor.user, csrf => actor.csrf, section => "audit",
+            items, total, query => crate::forms::echo(&f), csv_link => format!("/api/v1/audit?{}&format=csv", f.query_string()),
+            error => error.map(|e| context! { field => e.field, message => e.message }),
+        },
+    );
+    *res.status_mut() = status;
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_never_formulas() {
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("-1"), "'-1");
+        assert_eq!(cell("Phường Nam Định"), "Phường Nam Định");
+    }
+}
