@@ -498,6 +498,9 @@ async fn edit_page(
     let Ok(id) = forms::path_id(&id) else {
         return page_error(lang, ApiError::not_found());
     };
+    if let Err(e) = require_manager(&actor) {
+        return page_error(lang, e);
+    }
     match units::get(&state.db, actor.scope(), id).await {
         Ok(Some(v)) if v.unit.level.is_user_managed() && actor.user.role.manages_org_units() => {
             render_edit(&state, &actor, lang, &v, None, None)

@@ -10,5 +10,6 @@
 mod accounts;
 mod audit;
 mod harness;
+mod matrix;
 mod org_units;
 mod security;

@@ -1,0 +1,288 @@
+//! Every route × every role × a unit in scope and one out of scope: the
+//! answer each must get. A route missing from `expect` fails the test, so a
+//! new route cannot ship without a rule.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::harness::{App, Client};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// 2xx or 3xx.
+    Allowed,
+    /// 400: the role may do this, the input is refused (used to test write
+    /// routes without writing).
+    Invalid,
+    Forbidden,
+    /// 404: out of scope is indistinguishable from absent.
+    Hidden,
+}
+use Outcome::*;
+
+const ROLES: [&str; 5] = ["admin", "tinh", "phuong", "doitac", "lanhdao"];
+
+fn manager(role: &str) -> bool {
+    matches!(role, "admin" | "tinh" | "phuong")
+}
+
+/// What `role` gets on `method path`, for the unit in scope or not. Units:
+/// a village of Phường Nam Định (in every Ninh Bình scope) and one of
+/// Phường Ba Đình, Hà Nội (in none but the admin's).
+fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Outcome> {
+    let admin = role == "admin";
+    let visible = in_scope || admin;
+    let unit_read = if visible { Allowed } else { Hidden };
+    // Roles that never write are refused before any lookup (403 for any
+    // id, so it tells nothing); writers get 404 outside their scope.
+    let unit_write = match (manager(role), visible) {
+        (false, _) => Forbidden,
+        (true, true) => Invalid,
+        (true, false) => Hidden,
+    };
+    // Writes naming units in the body: out of scope is "not found" (400).
+    let body_write = match (manager(role), visible) {
+        (false, _) => Forbidden,
+        (true, _) => Invalid,
+    };
+    Some(match (method.as_str(), path) {
+        (
+            "GET",
+            "/"
+            | "/org-units"
+            | "/account"
+            | "/api/v1/org-units"
+            | "/api/v1/openapi.json"
+            | "/api/v1/auth/sessions",
+        ) => Allowed,
+        ("GET", "/healthz" | "/metrics" | "/login" | "/lang" | "/static/{file}") => Allowed,
+        // Failed logins are throttled per address: checked once, in the
+        // security test, not 20 times here.
+        ("POST", "/login" | "/api/v1/auth/login") => return None,
+        ("POST", "/account/password" | "/api/v1/auth/password") => Invalid,
+        ("POST", "/account/sessions/end") => Allowed,
+        ("POST", "/api/v1/auth/sessions/end") => Hidden,
+        // Logging out is checked last, on its own.
+        ("POST", "/logout" | "/api/v1/auth/logout") => return None,
+        ("GET", "/org-units/{id}" | "/api/v1/org-units/{id}") => unit_read,
+        ("GET", "/org-units/{id}/edit") => match unit_write {
+            Invalid => Allowed,
+            o => o,
+        },
+        ("POST", "/org-units/{id}/edit") | ("PATCH", "/api/v1/org-units/{id}") => unit_write,
+        (
+            "POST",
+            "/org-units"
+            | "/api/v1/org-units"
+            | "/org-units/merge"
+            | "/api/v1/org-units/merge"
+            | "/org-units/split"
+            | "/api/v1/org-units/split",
+        ) => body_write,
+        ("GET", "/users" | "/api/v1/users" | "/users/{id}" | "/api/v1/users/{id}") => {
+            if admin {
+                Allowed
+            } else {
+                Forbidden
+            }
+        }
+        ("POST", "/users" | "/users/{id}" | "/api/v1/users") | ("PATCH", "/api/v1/users/{id}") => {
+            if admin {
+                Invalid
+            } else {
+                Forbidden
+            }
+        }
+        ("GET", "/audit" | "/api/v1/audit") => {
+            if matches!(role, "admin" | "tinh") {
+                Allowed
+            } else {
+                Forbidden
+            }
+        }
+        _ => panic!("{method} {path} has no rule: add one to `expect`"),
+    })
+}
+
+/// Every `(method, path pattern)` registered in the web crate's source.
+fn routes() -> Vec<(Method, String)> {
+    let mut out = Vec::new();
+    let mut files = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(p) = files.pop() {
+        if p.is_dir() {
+            files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        for part in text.split(".route(\"").skip(1) {
+            let (path, rest) = part.split_once('"').unwrap();
+            if !path.starts_with('/') {
+                continue;
+            }
+            let call = rest.split("))").next().unwrap();
+            for (m, method) in [
+                ("get(", Method::GET),
+                ("post(", Method::POST),
+                ("patch(", Method::PATCH),
+            ] {
+                if call.contains(m) {
+                    out.push((method, path.to_string()));
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.1.as_str(), a.0.as_str()).cmp(&(b.1.as_str(), b.0.as_str())));
+    out
+}
+
+/// A request that exercises the route without changing anything for good:
+/// writes carry input that is refused after the permission check.
+async fn call(
+    c: &Client<'_>,
+    method: &Method,
+    pattern: &str,
+    unit: i64,
+    user_id: i64,
+) -> StatusCode {
+    let path = pattern.replace("{file}", "app.css").replace(
+        "{id}",
+        &if pattern.contains("/users/") {
+            user_id
+        } else {
+            unit
+        }
+        .to_string(),
+    );
+    let bad_date = "2999-01-01";
+    let json_body: Value = match pattern {
+        "/api/v1/org-units" => {
+            json!({"level": "village", "kind": "thon", "name": "", "parent_id": unit})
+        }
+        "/api/v1/org-units/{id}" => json!({"name": ""}),
+        "/api/v1/org-units/merge" => {
+            json!({"sources": [unit, unit + 1_000_000], "date": bad_date, "name": "X"})
+        }
+        "/api/v1/org-units/split" => {
+            json!({"source": unit, "date": bad_date, "parts": [{"name": "A"}, {"name": "B"}]})
+        }
+        "/api/v1/users" => json!({"username": "x", "role": "viewer", "password": "p"}),
+        "/api/v1/users/{id}" => json!({"role": "nobody"}),
+        "/api/v1/auth/password" => json!({"current_password": "sai", "new_password": "ngan"}),
+        "/api/v1/auth/sessions/end" => json!({"id": "khong-co"}),
+        "/api/v1/auth/login" => json!({"username": "khong-co", "password": "sai-mat-khau-1"}),
+        _ => json!({}),
+    };
+    let unit_s = unit.to_string();
+    let form: Vec<(&str, &str)> = match pattern {
+        "/org-units" => vec![
+            ("level", "village"),
+            ("kind", "thon"),
+            ("name", ""),
+            ("parent_id", &unit_s),
+        ],
+        "/org-units/{id}/edit" => vec![("name", ""), ("kind", "thon")],
+        "/org-units/merge" => vec![
+            ("sources", &unit_s),
+            ("sources", "999999999"),
+            ("date", bad_date),
+            ("name", "X"),
+        ],
+        "/org-units/split" => vec![("source", &unit_s), ("date", bad_date), ("parts", "A\nB")],
+        "/users" => vec![("username", "x"), ("role", "viewer"), ("password", "p")],
+        "/users/{id}" => vec![("display_name", ""), ("role", "viewer")],
+        "/account/password" => vec![
+            ("current_password", "sai"),
+            ("new_password", "ngan"),
+            ("confirm_password", "ngan"),
+        ],
+        "/account/sessions/end" => vec![("session", "khong-co")],
+        "/login" => vec![("username", "khong-co"), ("password", "sai-mat-khau-1")],
+        _ => vec![],
+    };
+    let res = if *method == Method::GET {
+        c.get(&path).await
+    } else if pattern.starts_with("/api/") {
+        c.write(method.clone(), &path, json_body).await
+    } else {
+        c.form(&path, &form).await
+    };
+    res.status
+}
+
+fn matches(outcome: Outcome, status: StatusCode) -> bool {
+    match outcome {
+        Allowed => status.is_success() || status.is_redirection(),
+        Invalid => status == StatusCode::BAD_REQUEST || status == StatusCode::UNAUTHORIZED,
+        Forbidden => status == StatusCode::FORBIDDEN,
+        Hidden => status == StatusCode::NOT_FOUND,
+    }
+}
+
+#[tokio::test]
+async fn every_route_for_every_role_in_and_out_of_scope() {
+    for app in App::all().await {
+        let l = app.label();
+        let admin = app.login("admin").await;
+        let mut villages = Vec::new();
+        for parent in [app.ward, app.ba_dinh] {
+            let r = admin
+                .write(Method::POST, "/api/v1/org-units", json!({"level": "village", "kind": "thon", "name": "Thôn Ma Trận", "parent_id": parent}))
+                .await;
+            villages.push(r.json()["id"].as_i64().unwrap());
+        }
+        let other_user = store::accounts::find_by_username(&app.t.db, "khac")
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .id;
+        let all = routes();
+        assert!(all.len() >= 30, "{all:?}");
+        let mut checked = 0;
+        for role in ROLES {
+            let c = app.login(role).await;
+            for (in_scope, unit) in [(true, villages[0]), (false, villages[1])] {
+                for (method, pattern) in &all {
+                    let Some(outcome) = expect(method, pattern, role, in_scope) else {
+                        assert!(
+                            pattern.ends_with("logout") || pattern.ends_with("login"),
+                            "{method} {pattern} has no rule: add one"
+                        );
+                        continue;
+                    };
+                    let status = call(&c, method, pattern, unit, other_user).await;
+                    assert!(
+                        matches(outcome, status),
+                        "{l}: {role} {method} {pattern} ({}) expected {outcome:?}, got {status}",
+                        if in_scope { "in scope" } else { "out of scope" }
+                    );
+                    checked += 1;
+                }
+            }
+            // Last: logging out works and ends the session.
+            let r = c
+                .write(Method::POST, "/api/v1/auth/logout", json!({}))
+                .await;
+            assert_eq!(r.status, StatusCode::NO_CONTENT);
+            assert_eq!(
+                c.get("/api/v1/org-units").await.status,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        assert!(checked > 250, "{checked}");
+        // Nothing a refused request sent was written.
+        let names = store::org_units::list(
+            &app.t.db,
+            store::accounts::Scope::All,
+            &store::org_units::ListQuery {
+                q: Some("X".into()),
+                level: Some(domain::org_units::Level::Village),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .1;
+        assert_eq!(names, 0, "{l}");
+    }
+}
