@@ -47,13 +47,13 @@ pub struct ServeArgs {
     #[arg(long, env = "BINHYEN_LISTEN")]
     pub listen: Option<SocketAddr>,
     /// Mark cookies Secure: set when users reach the server over HTTPS.
-    #[arg(long, env = "BINHYEN_COOKIE_SECURE")]
+    #[arg(long, env = "BINHYEN_COOKIE_SECURE", num_args = 0..=1, default_missing_value = "true")]
     pub cookie_secure: Option<bool>,
     /// Trust X-Forwarded-Proto from a reverse proxy in front.
-    #[arg(long, env = "BINHYEN_TRUST_PROXY")]
+    #[arg(long, env = "BINHYEN_TRUST_PROXY", num_args = 0..=1, default_missing_value = "true")]
     pub trust_proxy: Option<bool>,
     /// Whether /metrics answers without login [default: true].
-    #[arg(long, env = "BINHYEN_METRICS_PUBLIC")]
+    #[arg(long, env = "BINHYEN_METRICS_PUBLIC", num_args = 0..=1, default_missing_value = "true")]
     pub metrics_public: Option<bool>,
     /// Minutes of inactivity that end a session [default: 30].
     #[arg(long, env = "BINHYEN_SESSION_IDLE_MINUTES")]
@@ -61,6 +61,9 @@ pub struct ServeArgs {
     /// Hours after which a session ends regardless [default: 12].
     #[arg(long, env = "BINHYEN_SESSION_ABSOLUTE_HOURS")]
     pub session_absolute_hours: Option<i64>,
+    /// Administrators must turn on the second factor (TOTP) before anything else.
+    #[arg(long, env = "BINHYEN_REQUIRE_2FA_ADMIN", num_args = 0..=1, default_missing_value = "true")]
+    pub require_2fa_admin: Option<bool>,
 }
 
 /// The TOML file: every key optional.
@@ -76,6 +79,7 @@ pub struct FileConfig {
     pub metrics_public: Option<bool>,
     pub session_idle_minutes: Option<i64>,
     pub session_absolute_hours: Option<i64>,
+    pub require_2fa_admin: Option<bool>,
 }
 
 impl FileConfig {
@@ -145,6 +149,7 @@ impl Settings {
                 cookie_secure: s.cookie_secure.or(f.cookie_secure).unwrap_or(false),
                 trust_proxy: s.trust_proxy.or(f.trust_proxy).unwrap_or(false),
                 metrics_public: s.metrics_public.or(f.metrics_public).unwrap_or(true),
+                require_2fa_admin: s.require_2fa_admin.or(f.require_2fa_admin).unwrap_or(false),
             },
         })
     }

@@ -8,5 +8,6 @@ pub mod org_units;
 pub mod page;
 pub mod text;
 pub mod time;
+pub mod totp;
 
 pub use error::DomainError;

@@ -728,3 +728,149 @@ pub async fn purge_sessions(db: &Db, limits: SessionLimits) -> Result<u64> {
         now - limits.idle
     )?)
 }
+
+// ---- second factor ---------------------------------------------------------
+
+/// A user's second-factor state.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct TwoFactor {
+    pub totp_secret: Option<String>,
+    pub totp_pending: Option<String>,
+    pub totp_last_step: Option<i64>,
+}
+
+impl TwoFactor {
+    pub fn enabled(&self) -> bool {
+        self.totp_secret.is_some()
+    }
+}
+
+pub async fn two_factor(db: &Db, user_id: i64) -> Result<TwoFactor> {
+    fetch!(
+        db,
+        fetch_optional,
+        TwoFactor,
+        "SELECT totp_secret, totp_pending, totp_last_step FROM users WHERE id = $1",
+        user_id
+    )?
+    .ok_or(StoreError::NotFound)
+}
+
+/// Keeps a new secret until a first code confirms it.
+pub async fn set_totp_pending(db: &Db, user_id: i64, secret: &str) -> Result<()> {
+    execute!(
+        db,
+        "UPDATE users SET totp_pending = $1 WHERE id = $2",
+        secret,
+        user_id
+    )?;
+    Ok(())
+}
+
+/// Turns the pending secret on, with its recovery codes (hashed) and the
+/// step of the confirming code.
+pub async fn enable_totp(
+    db: &Db,
+    author: Author,
+    user_id: i64,
+    step: i64,
+    code_hashes: &[String],
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let n = execute!(
+        tx,
+        "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $1
+         WHERE id = $2 AND totp_pending IS NOT NULL",
+        step,
+        user_id
+    )?;
+    if n == 0 {
+        return Err(StoreError::Conflict(
+            "chưa bắt đầu cài đặt xác thực hai lớp".into(),
+        ));
+    }
+    execute!(tx, "DELETE FROM recovery_codes WHERE user_id = $1", user_id)?;
+    for h in code_hashes {
+        execute!(
+            tx,
+            "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)",
+            user_id,
+            h
+        )?;
+    }
+    audit::record(
+        &mut tx,
+        Change::<(), ()> {
+            author,
+            action: "enable_2fa",
+            entity: "user",
+            entity_id: user_id.to_string(),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+pub async fn disable_totp(db: &Db, author: Author, user_id: i64) -> Result<()> {
+    let mut tx = db.begin().await?;
+    execute!(
+        tx,
+        "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE id = $1",
+        user_id
+    )?;
+    execute!(tx, "DELETE FROM recovery_codes WHERE user_id = $1", user_id)?;
+    audit::record(
+        &mut tx,
+        Change::<(), ()> {
+            author,
+            action: "disable_2fa",
+            entity: "user",
+            entity_id: user_id.to_string(),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Records that the code of `step` was used; false if it (or a later one)
+/// already was, so a code cannot be replayed, even by two servers at once.
+pub async fn use_totp_step(db: &Db, user_id: i64, step: i64) -> Result<bool> {
+    Ok(execute!(
+        db,
+        "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        step,
+        user_id
+    )? == 1)
+}
+
+/// Spends a recovery code; false if it is unknown or spent.
+pub async fn use_recovery_code(db: &Db, user_id: i64, code_hash: &str) -> Result<bool> {
+    let mut tx = db.begin().await?;
+    let n = execute!(
+        tx,
+        "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+        Utc::now(),
+        user_id,
+        code_hash
+    )?;
+    if n == 1 {
+        audit::record(
+            &mut tx,
+            Change::<(), ()> {
+                author: Author::User(user_id),
+                action: "use_recovery_code",
+                entity: "user",
+                entity_id: user_id.to_string(),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(n == 1)
+}

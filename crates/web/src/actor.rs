@@ -45,6 +45,10 @@ const PASSWORD_CHANGE_PATHS: &[&str] = &[
     "/api/v1/auth/logout",
     "/api/v1/auth/sessions",
     "/api/v1/auth/sessions/end",
+    "/account/totp/start",
+    "/account/totp/confirm",
+    "/api/v1/auth/totp/start",
+    "/api/v1/auth/totp/confirm",
 ];
 
 /// The bearer token of a request, if it sends one.
@@ -98,6 +102,26 @@ pub async fn require_login(
         let target = format!("/login?next={}", encode(&next_path));
         return Redirect::to(&target).into_response();
     };
+    // With --require-2fa-admin, an administrator without a second factor
+    // may only set one up.
+    if state.config.require_2fa_admin
+        && user.role == domain::accounts::Role::Admin
+        && !PASSWORD_CHANGE_PATHS.contains(&req.uri().path())
+    {
+        match accounts::two_factor(&state.db, user.id).await {
+            Ok(tf) if tf.enabled() => {}
+            Ok(_) if api => {
+                return ApiError::new(
+                    axum::http::StatusCode::FORBIDDEN,
+                    "two_factor_required",
+                    "quản trị viên cần bật xác thực hai lớp trước (/account)",
+                )
+                .into_response()
+            }
+            Ok(_) => return Redirect::to("/account").into_response(),
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    }
     // A password reset by an administrator must be replaced before anything else.
     if user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&req.uri().path()) {
         return if api {

@@ -2,6 +2,9 @@
 //! capability, the `Actor` extractor (who asks, with what scope), the
 //! message catalogue, templates and static assets embedded in the binary.
 
+// The OpenAPI document is one large `json!` literal.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 mod actor;
 mod audit;
@@ -37,6 +40,8 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Whether `/metrics` answers without logging in.
     pub metrics_public: bool,
+    /// Administrators must turn on the second factor before anything else.
+    pub require_2fa_admin: bool,
 }
 
 impl Default for WebConfig {
@@ -46,6 +51,7 @@ impl Default for WebConfig {
             cookie_secure: false,
             trust_proxy: false,
             metrics_public: true,
+            require_2fa_admin: false,
         }
     }
 }
@@ -102,6 +108,8 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .fallback(error::not_found)
+        // JSON and form bodies above 1 MiB are refused (413) before any handler.
+        .layer(axum::extract::DefaultBodyLimit::max(security::MAX_BODY))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::headers_and_csrf,

@@ -87,7 +87,7 @@ fn paths(level: &Value) -> Value {
             "responses": {
                 "200": ok("Logged in", "LoginResult"),
                 "400": problem("Malformed body."),
-                "401": problem("Wrong username or password (never says which)."),
+                "401": problem("Wrong username or password (never says which); or `totp_required` / `totp_invalid` for an account with a second factor."),
                 "415": problem("The body is not sent as application/json."),
                 "429": problem("Too many failed logins for this name or address: wait (Retry after the seconds in the message); 10 failures lock the account for 15 minutes."),
                 "503": problem("Database unavailable.")
@@ -166,6 +166,26 @@ fn paths(level: &Value) -> Value {
                 }},
                 "400": problem("A malformed filter."), "401": problem("Not logged in."), "403": problem("Not an administrator or province staff.")
             }
+        }},
+        "/api/v1/auth/totp/start": {"post": {
+            "summary": "Start turning on the second factor: a new secret for an authenticator app",
+            "responses": {
+                "200": {"description": "The secret", "content": {"application/json": {"schema": {"type": "object", "required": ["secret", "otpauth_uri"], "properties": {"secret": {"type": "string"}, "otpauth_uri": {"type": "string"}}}}}},
+                "401": problem("Not logged in."), "403": problem("CSRF token missing."), "409": problem("Already on.")
+            }
+        }},
+        "/api/v1/auth/totp/confirm": {"post": {
+            "summary": "Confirm with a first code; answers the recovery codes, shown once",
+            "requestBody": body("CodeInput"),
+            "responses": {
+                "200": {"description": "On", "content": {"application/json": {"schema": {"type": "object", "required": ["recovery_codes"], "properties": {"recovery_codes": {"type": "array", "items": {"type": "string"}}}}}}},
+                "400": problem("Wrong code, or no setup started."), "401": problem("Not logged in."), "403": problem("CSRF token missing.")
+            }
+        }},
+        "/api/v1/auth/totp/disable": {"post": {
+            "summary": "Turn the second factor off (password and a code needed)",
+            "requestBody": body("DisableTotpInput"),
+            "responses": {"204": {"description": "Off"}, "400": problem("Wrong password or code."), "401": problem("Not logged in."), "403": problem("CSRF token missing.")}
         }},
         "/api/v1/openapi.json": {"get": {
             "summary": "This document",
@@ -371,6 +391,8 @@ fn components(level: &Value) -> Value {
                     "before_json": {"type": ["string", "null"]}, "after_json": {"type": ["string", "null"]}
                 }
             }}}},
+            "CodeInput": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}},
+            "DisableTotpInput": {"type": "object", "required": ["password", "code"], "properties": {"password": {"type": "string"}, "code": {"type": "string"}}},
             "PasswordInput": {
                 "type": "object", "required": ["current_password", "new_password"],
                 "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 10, "maxLength": 256}}

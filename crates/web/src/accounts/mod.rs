@@ -44,6 +44,12 @@ pub fn protected_routes() -> Router<AppState> {
         .route("/api/v1/auth/password", post(api_password))
         .route("/api/v1/auth/sessions", get(api_sessions))
         .route("/api/v1/auth/sessions/end", post(api_end_session))
+        .route("/account/totp/start", post(totp_start_form))
+        .route("/account/totp/confirm", post(totp_confirm_form))
+        .route("/account/totp/disable", post(totp_disable_form))
+        .route("/api/v1/auth/totp/start", post(api_totp_start))
+        .route("/api/v1/auth/totp/confirm", post(api_totp_confirm))
+        .route("/api/v1/auth/totp/disable", post(api_totp_disable))
 }
 
 /// A local path to return to after login; anything else goes home.
@@ -53,31 +59,21 @@ fn safe_next(next: Option<&str>) -> String {
 
 async fn login_page(State(state): State<AppState>, lang: Lang, RawQuery(q): RawQuery) -> Response {
     let f = Fields::from_query(q.as_deref());
-    render_login(&state, lang, &safe_next(f.get("next")), "", false)
+    render_login(&state, lang, &safe_next(f.get("next")), "", None)
 }
 
+/// The login page; `message` is a catalogue key shown as an alert.
 fn render_login(
     state: &AppState,
     lang: Lang,
     next: &str,
     username: &str,
-    failed: bool,
-) -> Response {
-    render_login_with(state, lang, next, username, failed, false)
-}
-
-fn render_login_with(
-    state: &AppState,
-    lang: Lang,
-    next: &str,
-    username: &str,
-    failed: bool,
-    throttled: bool,
+    message: Option<&str>,
 ) -> Response {
     state.templates.render(
         "accounts/login.html",
         lang,
-        context! { lang => lang.code(), path => "/login", next, username, failed, throttled },
+        context! { lang => lang.code(), path => "/login", next, username, message },
     )
 }
 
@@ -89,6 +85,7 @@ async fn authenticate(
     state: &AppState,
     username: &str,
     password: &str,
+    second: Option<&str>,
     addr: &ClientAddr,
 ) -> Result<Option<User>, ApiError> {
     // Keys are hashes: no name as typed, no address is stored.
@@ -109,6 +106,14 @@ async fn authenticate(
     let ok = check_password(state, password, hash).await?;
     match user {
         Some(u) if ok && !u.disabled => {
+            // The password was right; a second factor, when the user has
+            // one, must be too (a wrong code counts as a failed login).
+            if let Err(e) = check_second_factor(state, &u, second).await {
+                if e.code == "totp_invalid" {
+                    accounts::record_login_failure(&state.db, &user_key, &addr_key).await?;
+                }
+                return Err(e);
+            }
             accounts::clear_login_failures(&state.db, &user_key).await?;
             audit::record_event::<()>(
                 &state.db,
@@ -145,6 +150,42 @@ async fn authenticate(
             Ok(None)
         }
     }
+}
+
+/// A one-time code or an unused recovery code, for a user who turned the
+/// second factor on. 401 `totp_required` when none was given, 401
+/// `totp_invalid` when it does not match.
+async fn check_second_factor(
+    state: &AppState,
+    user: &User,
+    given: Option<&str>,
+) -> Result<(), ApiError> {
+    let tf = accounts::two_factor(&state.db, user.id).await?;
+    let Some(secret) = tf.totp_secret else {
+        return Ok(());
+    };
+    let Some(code) = given.map(str::trim).filter(|c| !c.is_empty()) else {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "totp_required",
+            "cần mã xác thực hai lớp",
+        ));
+    };
+    let now = chrono::Utc::now().timestamp();
+    if let Some(step) = domain::totp::verify(&secret, code, now, tf.totp_last_step) {
+        if accounts::use_totp_step(&state.db, user.id, step).await? {
+            return Ok(());
+        }
+    }
+    let recovery = secret_hash(&domain::totp::normalize_recovery_code(code));
+    if accounts::use_recovery_code(&state.db, user.id, &recovery).await? {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "totp_invalid",
+        "mã xác thực hai lớp không đúng",
+    ))
 }
 
 /// Verifies a password on the blocking pool, a few at a time: each check
@@ -247,17 +288,27 @@ async fn login_form(
     // The password is taken as typed: no trimming.
     let password = f.raw("password").unwrap_or_default();
     let next = safe_next(f.get("next"));
-    let user = match authenticate(&state, username, &password, &addr).await {
+    let user = match authenticate(&state, username, &password, f.get("totp"), &addr).await {
         Ok(u) => u,
-        Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => {
-            let mut res = render_login_with(&state, lang, &next, username, false, true);
-            *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::UNAUTHORIZED
+            ) =>
+        {
+            let key = match e.code {
+                "totp_required" => "login.totp_required",
+                "totp_invalid" => "login.totp_invalid",
+                _ => "login.throttled",
+            };
+            let mut res = render_login(&state, lang, &next, username, Some(key));
+            *res.status_mut() = e.status;
             return res;
         }
         Err(e) => return PageError::new(e.status, lang, "error.unavailable").into_response(),
     };
     let Some(user) = user else {
-        return render_login(&state, lang, &next, username, true);
+        return render_login(&state, lang, &next, username, Some("login.failed"));
     };
     match start_session(&state, &headers, &user).await {
         Ok((_, cookie)) => {
@@ -274,7 +325,6 @@ struct LoginInput {
     username: String,
     password: String,
     #[serde(default)]
-    #[allow(dead_code)]
     totp: Option<String>,
 }
 
@@ -298,7 +348,15 @@ async fn api_login(
         ));
     }
     let input: LoginInput = forms::json(&body)?;
-    let Some(user) = authenticate(&state, &input.username, &input.password, &addr).await? else {
+    let Some(user) = authenticate(
+        &state,
+        &input.username,
+        &input.password,
+        input.totp.as_deref(),
+        &addr,
+    )
+    .await?
+    else {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "login_failed",
@@ -392,6 +450,147 @@ async fn account_page(
     render_account(&state, &actor, lang, f.get("done"), None).await
 }
 
+// ---- second factor -----------------------------------------------------------
+
+const ISSUER: &str = "Bình Yên";
+
+/// Starts setting up the second factor: a new secret, pending until a code
+/// from the app confirms it.
+async fn totp_start(state: &AppState, actor: &Actor) -> Result<(String, String), ApiError> {
+    if accounts::two_factor(&state.db, actor.user.id)
+        .await?
+        .enabled()
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "xác thực hai lớp đã bật",
+        ));
+    }
+    let secret = domain::totp::new_secret();
+    accounts::set_totp_pending(&state.db, actor.user.id, &secret).await?;
+    let uri = domain::totp::otpauth_uri(ISSUER, &actor.user.username, &secret);
+    Ok((secret, uri))
+}
+
+/// Confirms the pending secret with a code; returns the recovery codes,
+/// shown this once.
+async fn totp_confirm(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+) -> Result<Vec<String>, ApiError> {
+    let tf = accounts::two_factor(&state.db, actor.user.id).await?;
+    let pending = tf
+        .totp_pending
+        .ok_or_else(|| ApiError::invalid("code", "hãy bắt đầu cài đặt trước"))?;
+    let step = domain::totp::verify(&pending, code, chrono::Utc::now().timestamp(), None)
+        .ok_or_else(|| ApiError::invalid("code", "mã không đúng; kiểm tra giờ trên điện thoại"))?;
+    let codes = domain::totp::new_recovery_codes();
+    let hashes: Vec<String> = codes.iter().map(|c| secret_hash(c)).collect();
+    accounts::enable_totp(&state.db, actor.author(), actor.user.id, step, &hashes).await?;
+    Ok(codes)
+}
+
+/// Turns the second factor off: the password and a current code (or a
+/// recovery code) are both needed.
+async fn totp_disable(
+    state: &AppState,
+    actor: &Actor,
+    password: &str,
+    code: &str,
+) -> Result<(), ApiError> {
+    let hash = accounts::password_hash(&state.db, actor.user.id).await?;
+    if !check_password(state, password, hash).await? {
+        return Err(ApiError::invalid("password", "mật khẩu không đúng"));
+    }
+    check_second_factor(state, &actor.user, Some(code))
+        .await
+        .map_err(|_| ApiError::invalid("code", "mã xác thực không đúng"))?;
+    accounts::disable_totp(&state.db, actor.author(), actor.user.id).await?;
+    Ok(())
+}
+
+async fn totp_start_form(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
+    match totp_start(&state, &actor).await {
+        Ok(_) => Redirect::to("/account").into_response(),
+        Err(e) => render_account(&state, &actor, lang, None, Some(e)).await,
+    }
+}
+
+async fn totp_confirm_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    match totp_confirm(&state, &actor, f.get("code").unwrap_or("")).await {
+        Ok(codes) => {
+            render_account_with(
+                &state,
+                &actor,
+                lang,
+                Some("totp_enabled"),
+                None,
+                Some(codes),
+            )
+            .await
+        }
+        Err(e) => render_account(&state, &actor, lang, None, Some(e)).await,
+    }
+}
+
+async fn totp_disable_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let password = f.raw("password").unwrap_or_default();
+    match totp_disable(&state, &actor, &password, f.get("code").unwrap_or("")).await {
+        Ok(()) => Redirect::to("/account?done=totp_disabled").into_response(),
+        Err(e) => render_account(&state, &actor, lang, None, Some(e)).await,
+    }
+}
+
+async fn api_totp_start(State(state): State<AppState>, actor: Actor) -> Result<Response, ApiError> {
+    let (secret, uri) = totp_start(&state, &actor).await?;
+    Ok(Json(json!({"secret": secret, "otpauth_uri": uri})).into_response())
+}
+
+#[derive(Deserialize)]
+struct CodeInput {
+    code: String,
+}
+
+async fn api_totp_confirm(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input: CodeInput = forms::json(&body)?;
+    let codes = totp_confirm(&state, &actor, &input.code).await?;
+    Ok(Json(json!({"recovery_codes": codes})).into_response())
+}
+
+#[derive(Deserialize)]
+struct DisableInput {
+    password: String,
+    code: String,
+}
+
+async fn api_totp_disable(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input: DisableInput = forms::json(&body)?;
+    totp_disable(&state, &actor, &input.password, &input.code).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 async fn render_account(
     state: &AppState,
     actor: &Actor,
@@ -399,6 +598,28 @@ async fn render_account(
     done: Option<&str>,
     error: Option<ApiError>,
 ) -> Response {
+    render_account_with(state, actor, lang, done, error, None).await
+}
+
+async fn render_account_with(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    done: Option<&str>,
+    error: Option<ApiError>,
+    recovery_codes: Option<Vec<String>>,
+) -> Response {
+    let tf = match accounts::two_factor(&state.db, actor.user.id).await {
+        Ok(t) => t,
+        Err(e) => return PageError::from_store(lang, e).into_response(),
+    };
+    let two_factor = context! {
+        enabled => tf.enabled(),
+        pending => tf.totp_pending.clone(),
+        uri => tf.totp_pending.as_deref().map(|p| domain::totp::otpauth_uri(ISSUER, &actor.user.username, p)),
+        recovery_codes,
+        required => state.config.require_2fa_admin && actor.user.role == domain::accounts::Role::Admin && !tf.enabled(),
+    };
     let sessions =
         match accounts::list_sessions(&state.db, actor.user.id, state.config.sessions).await {
             Ok(s) => s,
@@ -424,6 +645,7 @@ async fn render_account(
             section => "account",
             must_change => actor.user.must_change_password,
             sessions,
+            two_factor,
             done,
             error => error.map(|e| context! { field => e.field, message => e.message }),
         },

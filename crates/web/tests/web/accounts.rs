@@ -324,3 +324,144 @@ async fn administrators_manage_users_and_nobody_escalates() {
         assert!(store::audit::verify(&app.t.db).await.unwrap().is_ok());
     }
 }
+
+async fn api_login(
+    app: &App,
+    username: &str,
+    totp: Option<&str>,
+) -> (StatusCode, serde_json::Value) {
+    let r = app
+        .send(
+            axum::http::Request::post("/api/v1/auth/login")
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(
+                    json!({"username": username, "password": PASSWORD, "totp": totp}).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    (r.status, serde_json::from_str(&r.body).unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_second_factor_is_set_up_used_once_per_code_and_required_of_admins() {
+    for app in App::all().await {
+        let l = app.label();
+        let c = app.login("tinh").await;
+        let start = c
+            .write(Method::POST, "/api/v1/auth/totp/start", json!({}))
+            .await
+            .json();
+        let secret = start["secret"].as_str().unwrap().to_string();
+        assert!(start["otpauth_uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/"));
+        let now = || chrono::Utc::now().timestamp();
+        let r = c
+            .write(
+                Method::POST,
+                "/api/v1/auth/totp/confirm",
+                json!({"code": "abcdef"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.field()),
+            (StatusCode::BAD_REQUEST, "code".to_string()),
+            "{l}"
+        );
+        let code = domain::totp::current_code(&secret, now()).unwrap();
+        let r = c
+            .write(
+                Method::POST,
+                "/api/v1/auth/totp/confirm",
+                json!({"code": code}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        let codes = r.json()["recovery_codes"].clone();
+        assert_eq!(codes.as_array().unwrap().len(), 10);
+
+        // Logging in now needs a code; a wrong one is a failed login.
+        assert_eq!(
+            api_login(&app, "tinh", None).await.1["error"]["code"],
+            "totp_required",
+            "{l}"
+        );
+        assert_eq!(
+            api_login(&app, "tinh", Some("12345x")).await.1["error"]["code"],
+            "totp_invalid"
+        );
+        // The confirming code was used: it does not log in again.
+        let used = code.clone();
+        let (status, _) = api_login(&app, "tinh", Some(&used)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{l}: a code works once");
+        // A recovery code works, once.
+        let rc = codes[0].as_str().unwrap().to_lowercase();
+        assert_eq!(
+            api_login(&app, "tinh", Some(&rc)).await.0,
+            StatusCode::OK,
+            "{l}"
+        );
+        assert_eq!(
+            api_login(&app, "tinh", Some(&rc)).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+
+        // Turning it off needs the password and a code.
+        let r = c
+            .write(
+                Method::POST,
+                "/api/v1/auth/totp/disable",
+                json!({"password": "sai-mat-khau-99", "code": codes[1]}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.field()),
+            (StatusCode::BAD_REQUEST, "password".to_string())
+        );
+        let r = c
+            .write(
+                Method::POST,
+                "/api/v1/auth/totp/disable",
+                json!({"password": PASSWORD, "code": codes[1]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{l}: {}", r.body);
+        assert_eq!(api_login(&app, "tinh", None).await.0, StatusCode::OK);
+
+        // With --require-2fa-admin an administrator must set one up first.
+        let config = web::WebConfig {
+            require_2fa_admin: true,
+            ..Default::default()
+        };
+        let strict = web::router(web::AppState::new(app.t.db.clone(), config).unwrap());
+        let admin = app.login("admin").await;
+        let send = |uri: &str| {
+            let req = admin
+                .request(Method::GET, uri)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let router = strict.clone();
+            async move { tower::ServiceExt::oneshot(router, req).await.unwrap() }
+        };
+        let r = send("/api/v1/org-units").await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{l}");
+        assert_eq!(send("/org-units").await.headers()["location"], "/account");
+        assert_eq!(send("/account").await.status(), StatusCode::OK);
+        // Other roles are not concerned.
+        let viewer = app.login("lanhdao").await;
+        let req = viewer
+            .request(Method::GET, "/api/v1/org-units")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_eq!(
+            tower::ServiceExt::oneshot(strict.clone(), req)
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK
+        );
+        assert!(store::audit::verify(&app.t.db).await.unwrap().is_ok());
+    }
+}

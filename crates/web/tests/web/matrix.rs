@@ -61,6 +61,9 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         ("POST", "/login" | "/api/v1/auth/login") => return None,
         ("POST", "/account/password" | "/api/v1/auth/password") => Invalid,
         ("POST", "/account/sessions/end") => Allowed,
+        ("POST", "/account/totp/start" | "/api/v1/auth/totp/start") => Allowed,
+        ("POST", "/account/totp/confirm" | "/api/v1/auth/totp/confirm") => Invalid,
+        ("POST", "/account/totp/disable" | "/api/v1/auth/totp/disable") => Invalid,
         ("POST", "/api/v1/auth/sessions/end") => Hidden,
         // Logging out is checked last, on its own.
         ("POST", "/logout" | "/api/v1/auth/logout") => return None,
@@ -169,6 +172,8 @@ async fn call(
         "/api/v1/users/{id}" => json!({"role": "nobody"}),
         "/api/v1/auth/password" => json!({"current_password": "sai", "new_password": "ngan"}),
         "/api/v1/auth/sessions/end" => json!({"id": "khong-co"}),
+        "/api/v1/auth/totp/confirm" => json!({"code": "abc"}),
+        "/api/v1/auth/totp/disable" => json!({"password": "sai", "code": "abc"}),
         "/api/v1/auth/login" => json!({"username": "khong-co", "password": "sai-mat-khau-1"}),
         _ => json!({}),
     };
@@ -196,6 +201,8 @@ async fn call(
             ("confirm_password", "ngan"),
         ],
         "/account/sessions/end" => vec![("session", "khong-co")],
+        "/account/totp/confirm" => vec![("code", "abc")],
+        "/account/totp/disable" => vec![("password", "sai"), ("code", "abc")],
         "/login" => vec![("username", "khong-co"), ("password", "sai-mat-khau-1")],
         _ => vec![],
     };

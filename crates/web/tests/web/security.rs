@@ -278,6 +278,11 @@ async fn deny_by_default_scope_and_roles() {
             .await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
 
+        // Oversized bodies are refused and change nothing.
+        let big = json!({"level": "village", "kind": "thon", "name": "x".repeat(2 * 1024 * 1024), "parent_id": app.ward});
+        let r = admin.write(Method::POST, "/api/v1/org-units", big).await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{l}");
+
         // Logout ends the session on the server.
         let r = admin
             .write(Method::POST, "/api/v1/auth/logout", json!({}))
