@@ -15,6 +15,9 @@ pub struct AuditFields<'a> {
     pub entity_id: &'a str,
     pub before_json: Option<&'a str>,
     pub after_json: Option<&'a str>,
+    /// Covered only when present, so records written before the column
+    /// existed keep their hashes.
+    pub request_id: Option<&'a str>,
 }
 
 /// SHA-256 over the previous hash and each field, length-prefixed so that
@@ -42,6 +45,12 @@ pub fn chain_hash(prev_hash: &str, f: &AuditFields<'_>) -> String {
             }
         }
     }
+    if let Some(r) = f.request_id {
+        h.update(b"r");
+        h.update(r.len().to_string().as_bytes());
+        h.update(b":");
+        h.update(r.as_bytes());
+    }
     hex::encode(h.finalize())
 }
 
@@ -59,6 +68,7 @@ mod tests {
             entity_id: "7",
             before_json: None,
             after_json: Some("{}"),
+            request_id: None,
         };
         let h = chain_hash(GENESIS_HASH, &f);
         assert_eq!(h, chain_hash(GENESIS_HASH, &f.clone()));
@@ -79,9 +89,14 @@ mod tests {
                 GENESIS_HASH,
                 &AuditFields {
                     entity_id: "8",
-                    ..f
+                    ..f.clone()
                 }
             )
         );
+        let with_request = AuditFields {
+            request_id: Some("ab12"),
+            ..f
+        };
+        assert_ne!(h, chain_hash(GENESIS_HASH, &with_request));
     }
 }

@@ -576,6 +576,17 @@ pub async fn token_user(db: &Db, token_hash: &str) -> Result<Option<User>> {
             now,
             r.token_id
         )?;
+        // Audited at the same pace: which token acted when, without a
+        // write per request.
+        audit::record_event::<()>(
+            db,
+            Author::User(r.user.id),
+            "token_use",
+            "api_token",
+            r.token_id.to_string(),
+            None,
+        )
+        .await?;
     }
     User::try_from(r.user).map(Some)
 }

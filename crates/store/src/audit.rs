@@ -8,6 +8,16 @@ use serde::Serialize;
 use crate::error::{Result, StoreError};
 use crate::{Db, Tx};
 
+tokio::task_local! {
+    /// The id of the request being served, set by the web layer around
+    /// each request; written with every audit record made while serving it.
+    pub static REQUEST_ID: String;
+}
+
+fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
 /// Who made a change: a user, or the system itself (reference data loads).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Author {
@@ -52,6 +62,7 @@ pub async fn record<B: Serialize, A: Serialize>(tx: &mut Tx, c: Change<'_, B, A>
     let at = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
     let before = to_json(c.before)?;
     let after = to_json(c.after)?;
+    let request_id = current_request_id();
     let fields = AuditFields {
         at: &at,
         user_id: c.author.user_id(),
@@ -60,12 +71,13 @@ pub async fn record<B: Serialize, A: Serialize>(tx: &mut Tx, c: Change<'_, B, A>
         entity_id: &c.entity_id,
         before_json: before.as_deref(),
         after_json: after.as_deref(),
+        request_id: request_id.as_deref(),
     };
     let hash = chain_hash(&prev, &fields);
     execute!(
         tx,
-        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         &at,
         fields.user_id,
         c.action,
@@ -74,7 +86,8 @@ pub async fn record<B: Serialize, A: Serialize>(tx: &mut Tx, c: Change<'_, B, A>
         &before,
         &after,
         &prev,
-        &hash
+        &hash,
+        &request_id
     )?;
     execute!(
         tx,
@@ -122,6 +135,7 @@ struct Row {
     after_json: Option<String>,
     prev_hash: String,
     hash: String,
+    request_id: Option<String>,
 }
 
 /// A record as shown on history pages.
@@ -146,6 +160,7 @@ pub struct Record {
     pub entity_id: String,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    pub request_id: Option<String>,
 }
 
 /// Filters of the audit search; all combine.
@@ -217,7 +232,8 @@ pub async fn search(
         p.push(Arg::I64(Some(q.page.offset()))),
     );
     let sql = format!(
-        "SELECT a.id, a.at, u.username, a.action, a.entity, a.entity_id, a.before_json, a.after_json
+        "SELECT a.id, a.at, u.username, a.action, a.entity, a.entity_id, a.before_json, a.after_json,
+                a.request_id
          FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
          WHERE {filter} ORDER BY a.id DESC LIMIT {limit} OFFSET {offset}"
     );
@@ -250,7 +266,7 @@ pub async fn verify(db: &Db) -> Result<std::result::Result<u64, i64>> {
         db,
         fetch_all,
         Row,
-        "SELECT id, at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash
+        "SELECT id, at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash, request_id
          FROM audit_log ORDER BY id"
     )?;
     let mut prev = GENESIS_HASH.to_string();
@@ -263,6 +279,7 @@ pub async fn verify(db: &Db) -> Result<std::result::Result<u64, i64>> {
             entity_id: &r.entity_id,
             before_json: r.before_json.as_deref(),
             after_json: r.after_json.as_deref(),
+            request_id: r.request_id.as_deref(),
         };
         if r.prev_hash != prev || chain_hash(&prev, &f) != r.hash {
             return Ok(Err(r.id));

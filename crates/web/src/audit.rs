@@ -69,7 +69,8 @@ fn cell(s: &str) -> String {
 }
 
 fn csv(records: &[Record]) -> String {
-    let mut out = String::from("\u{feff}id,at,user,action,entity,entity_id,before,after\r\n");
+    let mut out =
+        String::from("\u{feff}id,at,user,action,entity,entity_id,before,after,request_id\r\n");
     for r in records {
         let row = [
             r.id.to_string(),
@@ -80,6 +81,7 @@ fn csv(records: &[Record]) -> String {
             r.entity_id.clone(),
             r.before_json.clone().unwrap_or_default(),
             r.after_json.clone().unwrap_or_default(),
+            r.request_id.clone().unwrap_or_default(),
         ];
         out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");

@@ -114,5 +114,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::headers_and_csrf,
         ))
+        .layer(middleware::from_fn(security::request_id))
         .with_state(state)
 }

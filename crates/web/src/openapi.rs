@@ -388,7 +388,8 @@ fn components(level: &Value) -> Value {
                 "properties": {
                     "id": {"type": "integer"}, "at": {"type": "string"}, "username": {"type": ["string", "null"]},
                     "action": {"type": "string"}, "entity": {"type": "string"}, "entity_id": {"type": "string"},
-                    "before_json": {"type": ["string", "null"]}, "after_json": {"type": ["string", "null"]}
+                    "before_json": {"type": ["string", "null"]}, "after_json": {"type": ["string", "null"]},
+                    "request_id": {"type": ["string", "null"]}
                 }
             }}}},
             "CodeInput": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}},

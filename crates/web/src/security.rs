@@ -22,6 +22,19 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
                    font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; \
                    object-src 'none'; frame-ancestors 'none'";
 
+/// Gives each request an id: in the `X-Request-Id` answer header, on the
+/// log lines of the request, and in every audit record it writes.
+pub async fn request_id(req: Request, next: Next) -> Response {
+    let id: String = domain::accounts::new_secret().chars().take(16).collect();
+    let span = tracing::info_span!("request", request_id = %id);
+    let fut = store::audit::REQUEST_ID.scope(id.clone(), next.run(req));
+    let mut res = tracing::Instrument::instrument(fut, span).await;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
+}
+
 /// The value of cookie `name`, if the request has it.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

@@ -53,6 +53,12 @@ async fn the_audit_log_records_writes_logins_and_refusals_within_scope() {
             .find(|r| r["action"] == "refused")
             .unwrap();
         assert_eq!(
+            refused["request_id"].as_str().map(str::len),
+            Some(16),
+            "{l}: the request is named"
+        );
+        assert_eq!(r.headers["x-request-id"].to_str().unwrap().len(), 16);
+        assert_eq!(
             (refused["username"].as_str(), refused["entity_id"].as_str()),
             (Some("lanhdao"), Some("POST /api/v1/org-units"))
         );
@@ -89,7 +95,7 @@ async fn the_audit_log_records_writes_logins_and_refusals_within_scope() {
         assert!(csv
             .body
             .trim_start_matches('\u{feff}')
-            .starts_with("id,at,user,action,entity,entity_id,before,after"));
+            .starts_with("id,at,user,action,entity,entity_id,before,after,request_id"));
         assert_eq!(csv.body.lines().count(), 3, "{}", csv.body);
         let page = admin.get("/audit?entity=org_unit").await;
         assert!(
