@@ -146,7 +146,24 @@ async fn user_id(db: &Db, username: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("không có người dùng {name}"))
 }
 
+/// Large allocations always get their own mapping, returned to the system
+/// when freed. Without this, glibc raises its threshold after the first
+/// Argon2 hash (19 MiB) and keeps every later one in per-thread heaps: a
+/// server that had served a few dozen logins held half a gigabyte.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_large_allocations() {
+    // SAFETY: mallopt only sets an allocator parameter; it is called once,
+    // before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_large_allocations() {}
+
 fn main() -> ExitCode {
+    release_large_allocations();
     let cli = Cli::parse();
     let serve_args = match &cli.command {
         Command::Serve(a) | Command::Demo(a) => a.clone(),

@@ -67,7 +67,7 @@ async fn baseline_insert(db: &Db) -> Duration {
     t.elapsed()
 }
 
-async fn one(label: &str, t: &TestDb) {
+async fn one(label: &str, t: &TestDb) -> Duration {
     let db = &t.db;
     let base_load = baseline_insert(db).await;
     let started = Instant::now();
@@ -194,6 +194,77 @@ async fn one(label: &str, t: &TestDb) {
             p95.as_secs_f64() / ping95.as_secs_f64()
         );
     }
+    ping95
+}
+
+/// What authentication adds to a request: the session lookup, and the
+/// scope filter a scoped user's query carries (vs. an unscoped one).
+async fn auth(label: &str, t: &TestDb, ping95: Duration) {
+    use domain::accounts::{new_secret, secret_hash, NewPassword, Role};
+    use store::accounts::{self, NewUser, SessionLimits};
+    let db = &t.db;
+    let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let ward = units::resolve_code(db, Level::Commune, "13669", d)
+        .await
+        .unwrap()
+        .unwrap();
+    let hash = NewPassword::parse("mat-khau-do-dai-du")
+        .unwrap()
+        .hash()
+        .unwrap();
+    let user = accounts::create_user(
+        db,
+        store::audit::Author::System,
+        &NewUser {
+            username: "bench.user".into(),
+            display_name: "Bench".into(),
+            password_hash: hash,
+            role: Role::CommuneOfficer,
+            scopes: vec![ward.id],
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap();
+    let secret = new_secret();
+    accounts::create_session(db, user, &secret_hash(&secret), SessionLimits::default())
+        .await
+        .unwrap();
+    let runs = time(500, |_| async {
+        accounts::session_user(db, &secret_hash(&secret), SessionLimits::default())
+            .await
+            .unwrap()
+            .unwrap();
+    })
+    .await;
+    let p95 = pct(runs.clone(), 0.95);
+    println!(
+        "| {label} | session lookup (every authenticated request) | p50 {} · p95 {} | SELECT 1 p95 {} | ×{:.1} |",
+        ms(pct(runs, 0.5)),
+        ms(p95),
+        ms(ping95),
+        p95.as_secs_f64() / ping95.as_secs_f64()
+    );
+    let open = time(500, |_| async {
+        units::get(db, Scope::All, ward.id).await.unwrap().unwrap();
+    })
+    .await;
+    let scoped = time(500, |_| async {
+        units::get(db, Scope::User(user), ward.id)
+            .await
+            .unwrap()
+            .unwrap();
+    })
+    .await;
+    let (o95, s95) = (pct(open, 0.95), pct(scoped.clone(), 0.95));
+    println!(
+        "| {label} | unit by id with a commune officer's scope | p50 {} · p95 {} (+{} over unscoped) | same query unscoped p95 {} | ×{:.1} |",
+        ms(pct(scoped, 0.5)),
+        ms(s95),
+        ms(s95.saturating_sub(o95)),
+        ms(o95),
+        s95.as_secs_f64() / o95.as_secs_f64()
+    );
 }
 
 fn main() {
@@ -206,7 +277,8 @@ fn main() {
         println!("|---|---|---|---|---|");
         for t in TestDb::all().await.unwrap() {
             let label = t.label;
-            one(label, &t).await;
+            let ping95 = one(label, &t).await;
+            auth(label, &t, ping95).await;
         }
     });
 }

@@ -213,6 +213,42 @@ async fn check_password(state: &AppState, password: &str, hash: String) -> Resul
     .unwrap_or(false))
 }
 
+/// Hashes a new password on the blocking pool, under the same limit as
+/// checks: Argon2 must not stall the threads that serve requests.
+pub(crate) async fn hash_password(
+    state: &AppState,
+    field: &'static str,
+    password: &str,
+) -> Result<String, ApiError> {
+    let new = NewPassword::parse(password).map_err(|e| ApiError::invalid(field, e.message))?;
+    let permit = state
+        .password_checks
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "máy chủ đang dừng",
+            )
+        })?;
+    let hashed = tokio::task::spawn_blocking(move || {
+        let h = new.hash();
+        drop(permit);
+        h
+    })
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "lỗi hệ thống",
+        )
+    })?;
+    hashed.map_err(|e| ApiError::invalid(field, e.message))
+}
+
 /// 429 with the wait, the same whether the name exists or not.
 fn throttled(secs: i64) -> ApiError {
     ApiError::new(
@@ -427,9 +463,7 @@ async fn change_password(
             "mật khẩu mới phải khác mật khẩu cũ",
         ));
     }
-    let new_hash = NewPassword::parse(new)
-        .and_then(|p| p.hash())
-        .map_err(|e| ApiError::invalid("new_password", e.message))?;
+    let new_hash = hash_password(state, "new_password", new).await?;
     accounts::set_password(&state.db, actor.author(), actor.user.id, &new_hash, false).await?;
     accounts::end_other_sessions(
         &state.db,

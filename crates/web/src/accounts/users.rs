@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use domain::accounts::{check_role_scope, parse_display_name, parse_username, NewPassword, Role};
+use domain::accounts::{check_role_scope, parse_display_name, parse_username, Role};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -90,7 +90,7 @@ async fn create(state: &AppState, actor: &Actor, input: &NewUserInput) -> Result
     check_role_scope(role, &input.scopes)?;
     check_scopes(state, &input.scopes).await?;
     let password_hash =
-        NewPassword::parse(input.password.as_deref().unwrap_or("")).and_then(|p| p.hash())?;
+        super::hash_password(state, "password", input.password.as_deref().unwrap_or("")).await?;
     // A password someone else chose is changed at first login.
     let new = NewUser {
         username,
@@ -163,11 +163,10 @@ async fn patch(
         role,
         scopes,
         disabled: input.disabled,
-        reset_password_hash: input
-            .password
-            .as_deref()
-            .map(|p| NewPassword::parse(p).and_then(|p| p.hash()))
-            .transpose()?,
+        reset_password_hash: match input.password.as_deref() {
+            Some(p) => Some(super::hash_password(state, "password", p).await?),
+            None => None,
+        },
     };
     accounts::update_user(&state.db, actor.author(), id, &change).await?;
     Ok(())
