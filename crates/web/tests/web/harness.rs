@@ -212,3 +212,35 @@ impl Client<'_> {
             .await
     }
 }
+
+/// Every `(method, path pattern)` registered in the web crate's source,
+/// read from its `.route("…", get(…).post(…))` calls.
+pub fn routes() -> Vec<(Method, String)> {
+    let mut out = Vec::new();
+    let mut files = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(p) = files.pop() {
+        if p.is_dir() {
+            files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        for part in text.split(".route(\"").skip(1) {
+            let (path, rest) = part.split_once('"').unwrap();
+            if !path.starts_with('/') {
+                continue; // prose in a comment
+            }
+            let call = rest.split("))").next().unwrap();
+            for (m, method) in [
+                ("get(", Method::GET),
+                ("post(", Method::POST),
+                ("patch(", Method::PATCH),
+            ] {
+                if call.contains(m) {
+                    out.push((method, path.to_string()));
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.1.as_str(), a.0.as_str()).cmp(&(b.1.as_str(), b.0.as_str())));
+    out
+}

@@ -5,7 +5,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::harness::{App, Client};
+use crate::harness::{routes, App, Client};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
@@ -105,37 +105,6 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         }
         _ => panic!("{method} {path} has no rule: add one to `expect`"),
     })
-}
-
-/// Every `(method, path pattern)` registered in the web crate's source.
-fn routes() -> Vec<(Method, String)> {
-    let mut out = Vec::new();
-    let mut files = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
-    while let Some(p) = files.pop() {
-        if p.is_dir() {
-            files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-            continue;
-        }
-        let text = std::fs::read_to_string(&p).unwrap();
-        for part in text.split(".route(\"").skip(1) {
-            let (path, rest) = part.split_once('"').unwrap();
-            if !path.starts_with('/') {
-                continue;
-            }
-            let call = rest.split("))").next().unwrap();
-            for (m, method) in [
-                ("get(", Method::GET),
-                ("post(", Method::POST),
-                ("patch(", Method::PATCH),
-            ] {
-                if call.contains(m) {
-                    out.push((method, path.to_string()));
-                }
-            }
-        }
-    }
-    out.sort_by(|a, b| (a.1.as_str(), a.0.as_str()).cmp(&(b.1.as_str(), b.0.as_str())));
-    out
 }
 
 /// A request that exercises the route without changing anything for good:

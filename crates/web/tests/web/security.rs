@@ -1,40 +1,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
-use crate::harness::App;
-
-/// Every route registered in the web crate's source, with its methods.
-fn routes() -> Vec<(Method, String)> {
-    let mut out = Vec::new();
-    let mut files = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
-    while let Some(p) = files.pop() {
-        if p.is_dir() {
-            files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-            continue;
-        }
-        let text = std::fs::read_to_string(&p).unwrap();
-        for part in text.split(".route(\"").skip(1) {
-            let (path, rest) = part.split_once('"').unwrap();
-            if !path.starts_with('/') {
-                continue; // prose in a comment
-            }
-            let call = rest.split("))").next().unwrap();
-            for (m, method) in [
-                ("get(", Method::GET),
-                ("post(", Method::POST),
-                ("patch(", Method::PATCH),
-            ] {
-                if call.contains(m) {
-                    out.push((
-                        method,
-                        path.replace("{id}", "1").replace("{file}", "app.css"),
-                    ));
-                }
-            }
-        }
-    }
-    out
-}
+use crate::harness::{routes, App};
 
 const PUBLIC: &[&str] = &[
     "/healthz",
@@ -50,7 +17,10 @@ async fn deny_by_default_scope_and_roles() {
     for app in App::all().await {
         let l = app.label();
         // Anonymous: every non-public route is refused (401 on the API, login redirect on pages).
-        let all = routes();
+        let all: Vec<(Method, String)> = routes()
+            .into_iter()
+            .map(|(m, p)| (m, p.replace("{id}", "1").replace("{file}", "app.css")))
+            .collect();
         assert!(all.len() >= 15, "{all:?}");
         for (method, path) in &all {
             let r = app.anonymous(method.clone(), path).await;
