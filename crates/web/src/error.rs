@@ -113,15 +113,20 @@ impl PageError {
     }
 
     pub fn from_store(lang: Lang, e: StoreError) -> Self {
-        let api = ApiError::from(e);
-        let key = match api.status {
+        Self::from_api(lang, ApiError::from(e))
+    }
+
+    /// The page for an API failure: its status, explained in the user's language.
+    pub fn from_api(lang: Lang, e: ApiError) -> Self {
+        let key = match e.status {
             StatusCode::NOT_FOUND => "error.not_found",
+            StatusCode::FORBIDDEN => "error.forbidden",
             StatusCode::SERVICE_UNAVAILABLE => "error.unavailable",
             StatusCode::BAD_REQUEST => "error.bad_request",
             StatusCode::CONFLICT => "error.conflict",
             _ => "error.internal",
         };
-        Self::new(api.status, lang, key)
+        Self::new(e.status, lang, key)
     }
 }
 
@@ -151,4 +156,9 @@ pub async fn not_found(uri: Uri, lang: Lang) -> Response {
     } else {
         PageError::new(StatusCode::NOT_FOUND, lang, "error.not_found").into_response()
     }
+}
+
+/// An API failure answered as a page.
+pub fn page_error(lang: Lang, e: ApiError) -> Response {
+    PageError::from_api(lang, e).into_response()
 }

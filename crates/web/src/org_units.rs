@@ -20,7 +20,7 @@ use store::accounts::Scope;
 use store::org_units::{self as units, ListQuery, UnitView};
 
 use crate::actor::Actor;
-use crate::error::{ApiError, PageError};
+use crate::error::{page_error, ApiError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -247,18 +247,6 @@ fn base(actor: &Actor, lang: Lang, path: &str) -> minijinja::Value {
         section => "org_units",
         today => today().to_string(),
     }
-}
-
-fn page_error(lang: Lang, e: ApiError) -> Response {
-    let key = match e.status {
-        StatusCode::NOT_FOUND => "error.not_found",
-        StatusCode::FORBIDDEN => "error.forbidden",
-        StatusCode::SERVICE_UNAVAILABLE => "error.unavailable",
-        StatusCode::CONFLICT => "error.conflict",
-        StatusCode::BAD_REQUEST => "error.bad_request",
-        _ => "error.internal",
-    };
-    PageError::new(e.status, lang, key).into_response()
 }
 
 async fn list_page(

@@ -14,7 +14,7 @@ use serde_json::json;
 use store::accounts::{self, NewUser, Scope, ScopeUnit, User, UserChange};
 
 use crate::actor::Actor;
-use crate::error::{ApiError, PageError};
+use crate::error::{page_error, ApiError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -232,16 +232,6 @@ fn scope_ids(raw: &str) -> Result<Vec<i64>, ApiError> {
             })
         })
         .collect()
-}
-
-fn page_error(lang: Lang, e: ApiError) -> Response {
-    let key = match e.status {
-        StatusCode::FORBIDDEN => "error.forbidden",
-        StatusCode::NOT_FOUND => "error.not_found",
-        StatusCode::CONFLICT => "error.conflict",
-        _ => "error.unavailable",
-    };
-    PageError::new(e.status, lang, key).into_response()
 }
 
 async fn list_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
