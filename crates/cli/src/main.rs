@@ -542,16 +542,32 @@ async fn user(settings: &Settings, cmd: UserCommand) -> Result<(), String> {
         }
         UserCommand::Disable { username } => {
             let id = user_id(&db, &username).await?;
-            store::accounts::set_disabled(&db, Author::System, id, true)
-                .await
-                .map_err(|e| e.to_string())?;
+            store::accounts::update_user(
+                &db,
+                Author::System,
+                id,
+                &store::accounts::UserChange {
+                    disabled: Some(true),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             println!("{username} disabled; their sessions ended");
         }
         UserCommand::Enable { username } => {
             let id = user_id(&db, &username).await?;
-            store::accounts::set_disabled(&db, Author::System, id, false)
-                .await
-                .map_err(|e| e.to_string())?;
+            store::accounts::update_user(
+                &db,
+                Author::System,
+                id,
+                &store::accounts::UserChange {
+                    disabled: Some(false),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             println!("{username} enabled");
         }
         UserCommand::List => {

@@ -271,6 +271,55 @@ pub fn login_gate(
     }
 }
 
+/// An address is shared by an office: it gets this many times a name's
+/// failures before it is slowed down, and it is never locked.
+pub const ADDRESS_FAILURE_FACTOR: i64 = 5;
+
+/// The gate of an address, from its failures.
+pub fn address_gate(
+    failures: i64,
+    last_failure: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> LoginGate {
+    login_gate(failures / ADDRESS_FAILURE_FACTOR, last_failure, None, now)
+}
+
+impl LoginGate {
+    /// The stricter of two gates: a lock over a wait over open; the longer
+    /// of two of a kind.
+    pub fn stricter(self, other: LoginGate) -> LoginGate {
+        use LoginGate::*;
+        match (self, other) {
+            (Locked(a), Locked(b)) => Locked(a.max(b)),
+            (l @ Locked(_), _) | (_, l @ Locked(_)) => l,
+            (Wait(a), Wait(b)) => Wait(a.max(b)),
+            (w @ Wait(_), _) | (_, w @ Wait(_)) => w,
+            _ => Open,
+        }
+    }
+}
+
+/// What an administrator may not do to their own account: give up the
+/// admin role or disable it, which could leave nobody to manage users.
+pub fn check_own_account_change(
+    new_role: Option<Role>,
+    disable: Option<bool>,
+) -> Result<(), DomainError> {
+    if new_role.is_some_and(|r| r != Role::Admin) {
+        return Err(DomainError::new(
+            "role",
+            "không tự bỏ quyền quản trị của mình",
+        ));
+    }
+    if disable == Some(true) {
+        return Err(DomainError::new(
+            "disabled",
+            "không tự khóa tài khoản của mình",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod throttle_tests {
     use super::*;
@@ -297,6 +346,20 @@ mod throttle_tests {
             login_gate(10, Some(t0), Some(until), until + Duration::seconds(61)),
             LoginGate::Open
         );
+        assert_eq!(address_gate(14, Some(t0), t0), LoginGate::Open);
+        assert_eq!(address_gate(15, Some(t0), t0), LoginGate::Wait(1));
+        assert_eq!(
+            LoginGate::Wait(3).stricter(LoginGate::Locked(1)),
+            LoginGate::Locked(1)
+        );
+        assert_eq!(
+            LoginGate::Wait(3).stricter(LoginGate::Wait(9)),
+            LoginGate::Wait(9)
+        );
+        assert_eq!(LoginGate::Open.stricter(LoginGate::Open), LoginGate::Open);
+        assert!(check_own_account_change(Some(Role::Viewer), None).is_err());
+        assert!(check_own_account_change(None, Some(true)).is_err());
+        assert!(check_own_account_change(Some(Role::Admin), Some(false)).is_ok());
     }
 }
 

@@ -370,14 +370,6 @@ impl Succession {
             Succession::Split => "split",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim() {
-            "whole" => Some(Succession::Whole),
-            "split" => Some(Succession::Split),
-            _ => None,
-        }
-    }
 }
 
 pub const MAX_NAME_CHARS: usize = 200;

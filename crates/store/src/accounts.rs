@@ -202,39 +202,6 @@ pub async fn set_password(
     Ok(())
 }
 
-/// Disables (or enables) a user; disabling ends every session at once.
-/// Users are never deleted: their name stays on what they did.
-pub async fn set_disabled(db: &Db, author: Author, user_id: i64, disabled: bool) -> Result<()> {
-    let mut tx = db.begin().await?;
-    let n = execute!(
-        tx,
-        "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3",
-        disabled,
-        Utc::now(),
-        user_id
-    )?;
-    if n == 0 {
-        return Err(StoreError::NotFound);
-    }
-    if disabled {
-        execute!(tx, "DELETE FROM sessions WHERE user_id = $1", user_id)?;
-    }
-    audit::record(
-        &mut tx,
-        Change::<(), _> {
-            author,
-            action: if disabled { "disable" } else { "enable" },
-            entity: "user",
-            entity_id: user_id.to_string(),
-            before: None,
-            after: Some(&serde_json::json!({ "disabled": disabled })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 /// One user by id.
 pub async fn get_user(db: &Db, id: i64) -> Result<Option<User>> {
     let sql = format!("SELECT {USER_COLS} FROM users WHERE id = $1");
@@ -591,9 +558,8 @@ pub async fn token_user(db: &Db, token_hash: &str) -> Result<Option<User>> {
     User::try_from(r.user).map(Some)
 }
 
-/// The gate of a login attempt: the strictest of its username's and its
-/// address's. An address gets five times the failures of a username before
-/// it is slowed down (offices share addresses), and is never locked.
+/// The gate of a login attempt: the stricter of its username's and its
+/// address's (the rules are in `domain::accounts`).
 pub async fn login_gate(db: &Db, user_key: &str, addr_key: &str) -> Result<LoginGate> {
     #[derive(sqlx::FromRow)]
     struct Failures {
@@ -611,22 +577,13 @@ pub async fn login_gate(db: &Db, user_key: &str, addr_key: &str) -> Result<Login
         addr_key
     )?;
     let now = Utc::now();
-    let mut gate = LoginGate::Open;
-    for r in rows {
-        let g = if r.key == user_key {
+    Ok(rows.into_iter().fold(LoginGate::Open, |gate, r| {
+        gate.stricter(if r.key == user_key {
             domain::accounts::login_gate(r.failures, Some(r.last_failure), r.locked_until, now)
         } else {
-            domain::accounts::login_gate(r.failures / 5, Some(r.last_failure), None, now)
-        };
-        gate = match (gate, g) {
-            (LoginGate::Locked(a), LoginGate::Locked(b)) => LoginGate::Locked(a.max(b)),
-            (l @ LoginGate::Locked(_), _) | (_, l @ LoginGate::Locked(_)) => l,
-            (LoginGate::Wait(a), LoginGate::Wait(b)) => LoginGate::Wait(a.max(b)),
-            (w @ LoginGate::Wait(_), _) | (_, w @ LoginGate::Wait(_)) => w,
-            _ => LoginGate::Open,
-        };
-    }
-    Ok(gate)
+            domain::accounts::address_gate(r.failures, Some(r.last_failure), now)
+        })
+    }))
 }
 
 /// Counts a failed login against both keys. Returns true when this failure

@@ -1,12 +1,6 @@
 //! The baseline of the load benchmark: rows into a bare table.
 
-use crate::{fetch_all_dyn, placeholders, Arg, Db, StoreError};
-
-#[derive(sqlx::FromRow)]
-struct Id {
-    #[allow(dead_code)]
-    id: i64,
-}
+use crate::{execute_dyn, placeholders, Arg, Db, StoreError};
 
 /// Inserts `rows` into a fresh table with no index, in one transaction and
 /// in the same chunks the real loader uses.
@@ -20,10 +14,10 @@ pub async fn plain_insert(db: &Db, rows: &[String]) -> Result<(), StoreError> {
             args.push(Arg::Text(Some(r.clone())));
         }
         let sql = format!(
-            "INSERT INTO bench_plain (id, line) VALUES {} RETURNING id",
+            "INSERT INTO bench_plain (id, line) VALUES {}",
             placeholders(chunk.len(), 2)
         );
-        fetch_all_dyn::<Id>(&mut tx, &sql, args).await?;
+        execute_dyn(&mut tx, &sql, args).await?;
     }
     execute!(tx, "DROP TABLE bench_plain")?;
     tx.commit().await?;

@@ -105,6 +105,25 @@ macro_rules! fetch_dyn {
     };
 }
 
+/// Runs a statement whose parameter list is only known at run time;
+/// returns the rows affected.
+pub(crate) async fn execute_dyn(
+    tx: &mut crate::Tx,
+    sql: &str,
+    args: Vec<Arg>,
+) -> Result<u64, sqlx::Error> {
+    Ok(match tx.backend() {
+        crate::Backend::Sqlite(c) => bind_args!(sqlx::query(sql), args)
+            .execute(c)
+            .await?
+            .rows_affected(),
+        crate::Backend::Postgres(c) => bind_args!(sqlx::query(sql), args)
+            .execute(c)
+            .await?
+            .rows_affected(),
+    })
+}
+
 /// Runs a multi-row statement whose parameter list is only known at run time.
 pub(crate) async fn fetch_all_dyn<T>(
     tx: &mut crate::Tx,

@@ -135,14 +135,12 @@ pub async fn require_login(
             Redirect::to("/account").into_response()
         };
     }
-    let refused_route = format!(
-        "{} {}",
-        req.method(),
-        req.extensions()
-            .get::<axum::extract::MatchedPath>()
-            .map(|p| p.as_str())
-            .unwrap_or("?")
-    );
+    // Kept for the audit record of a refusal; formatted only then.
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .cloned();
     let user_id = user.id;
     req.extensions_mut().insert(Actor {
         user,
@@ -157,7 +155,7 @@ pub async fn require_login(
             store::audit::Author::User(user_id),
             "refused",
             "route",
-            refused_route,
+            format!("{method} {}", route.as_ref().map_or("?", |r| r.as_str())),
             None,
         )
         .await;

@@ -428,15 +428,6 @@ pub async fn mapped_to(db: &Db, id: OrgUnitId, date: NaiveDate) -> Result<Option
     Ok(None)
 }
 
-/// The user-managed levels under `parent` that may be added there.
-pub fn child_levels(parent: Level) -> &'static [Level] {
-    match parent {
-        Level::Commune => &[Level::Village, Level::Site],
-        Level::Village => &[Level::Site],
-        _ => &[],
-    }
-}
-
 // ---- writes -------------------------------------------------------------
 
 async fn insert_unit(tx: &mut Tx, u: &NewUnit) -> Result<OrgUnitId> {

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{self, Author, Change};
 use crate::error::{Result, StoreError};
-use crate::{fetch_all_dyn, placeholders, Arg, Db, Tx};
+use crate::{execute_dyn, fetch_all_dyn, placeholders, Arg, Db, Tx};
 
 /// The four files of `data/vn-admin/`.
 pub struct ReferenceData {
@@ -474,11 +474,10 @@ async fn upsert_links(tx: &mut Tx, links: &[LinkSpec]) -> Result<()> {
         let sql = format!(
             "INSERT INTO org_unit_successors (from_id, to_id, on_date, kind, is_default) VALUES {}
              ON CONFLICT (from_id, to_id) DO UPDATE SET on_date = excluded.on_date,
-                 kind = excluded.kind, is_default = excluded.is_default
-             RETURNING from_id AS id, kind AS ref_key",
+                 kind = excluded.kind, is_default = excluded.is_default",
             placeholders(chunk.len(), 5)
         );
-        fetch_all_dyn::<IdKey>(tx, &sql, args).await?;
+        execute_dyn(tx, &sql, args).await?;
     }
     Ok(())
 }
@@ -519,10 +518,10 @@ async fn index_words(tx: &mut Tx, specs: &[Spec], ids: &HashMap<String, i64>) ->
         let args = chunk.iter().flat_map(|r| r.iter().cloned()).collect();
         let sql = format!(
             "INSERT INTO org_unit_words (word, unit_id, is_start, level, kind, parent_id, valid_from, valid_to, sort_key)
-             VALUES {} RETURNING unit_id AS id, word AS ref_key",
+             VALUES {}",
             placeholders(chunk.len(), 9)
         );
-        fetch_all_dyn::<IdKey>(tx, &sql, args).await?;
+        execute_dyn(tx, &sql, args).await?;
     }
     Ok(())
 }

@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use domain::accounts::{check_role_scope, parse_display_name, parse_username, Role};
+use domain::accounts::{
+    check_own_account_change, check_role_scope, parse_display_name, parse_username, Role,
+};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -128,18 +130,8 @@ async fn patch(
         .as_deref()
         .map(|r| Role::parse("role", r))
         .transpose()?;
-    // An administrator cannot lock themselves out.
-    if id == actor.user.id && role.is_some_and(|r| r != Role::Admin) {
-        return Err(ApiError::invalid(
-            "role",
-            "không tự bỏ quyền quản trị của mình",
-        ));
-    }
-    if id == actor.user.id && input.disabled == Some(true) {
-        return Err(ApiError::invalid(
-            "disabled",
-            "không tự khóa tài khoản của mình",
-        ));
+    if id == actor.user.id {
+        check_own_account_change(role, input.disabled)?;
     }
     let scopes_now: Vec<i64> = accounts::scope_units(&state.db, id)
         .await?
