@@ -58,6 +58,29 @@ impl Role {
         )
     }
 
+    /// Whether the role may add and edit models, record their status and
+    /// import them, within its scope.
+    pub fn manages_models(self) -> bool {
+        self.manages_org_units()
+    }
+
+    /// Whether the role may rate models and name exemplars: the province's
+    /// work, not the commune's rating of itself.
+    pub fn rates_models(self) -> bool {
+        matches!(self, Role::Admin | Role::ProvinceStaff)
+    }
+
+    /// Whether the role may add, edit and retire model types.
+    pub fn manages_model_types(self) -> bool {
+        matches!(self, Role::Admin | Role::ProvinceStaff)
+    }
+
+    /// Whether the role may log a model's activities: partner organisations
+    /// run many models and record their meetings and patrols.
+    pub fn logs_model_activities(self) -> bool {
+        self != Role::Viewer
+    }
+
     /// Admins see everything; every other role sees only its scope.
     pub fn is_unscoped(self) -> bool {
         self == Role::Admin

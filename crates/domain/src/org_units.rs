@@ -61,7 +61,7 @@ impl Level {
 
 /// The kind of a unit within its level. Codes are stored; labels come from
 /// the message catalogue (`kind.<code>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     // provinces and legacy districts

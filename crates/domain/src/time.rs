@@ -53,6 +53,30 @@ pub fn parse_date(field: &'static str, s: &str) -> Result<NaiveDate, DomainError
         })
 }
 
+/// A date as people type it in files: `YYYY-MM-DD` or `dd/mm/yyyy`
+/// (what Excel shows in Vietnam), with the same year bounds.
+pub fn parse_date_vn(field: &'static str, s: &str) -> Result<NaiveDate, DomainError> {
+    let s = s.trim();
+    if s.contains('/') {
+        let parts: Vec<&str> = s.split('/').collect();
+        if let [d, m, y] = parts.as_slice() {
+            let ok = [d, m].iter().all(|p| (1..=2).contains(&p.len()))
+                && y.len() == 4
+                && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+            if ok {
+                if let Ok(iso) = parse_date(field, &format!("{y}-{m:0>2}-{d:0>2}")) {
+                    return Ok(iso);
+                }
+            }
+        }
+        return Err(DomainError::new(
+            field,
+            "ngày không hợp lệ, cần dạng dd/mm/yyyy hoặc YYYY-MM-DD (năm 1900-2100)",
+        ));
+    }
+    parse_date(field, s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +95,24 @@ mod tests {
             "2025-7-1",
         ] {
             assert!(parse_date("as_of", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn parses_dates_as_typed_in_files() {
+        let d = NaiveDate::from_ymd_opt(2022, 3, 5).unwrap();
+        assert_eq!(parse_date_vn("f", "05/03/2022").unwrap(), d);
+        assert_eq!(parse_date_vn("f", "5/3/2022").unwrap(), d);
+        assert_eq!(parse_date_vn("f", "2022-03-05").unwrap(), d);
+        for bad in [
+            "31/02/2022",
+            "05/03/22",
+            "1/1/1800",
+            "a/b/cccc",
+            "05-03-2022",
+            "",
+        ] {
+            assert!(parse_date_vn("f", bad).is_err(), "{bad}");
         }
     }
 

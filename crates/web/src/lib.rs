@@ -12,7 +12,9 @@ mod error;
 mod forms;
 mod i18n;
 mod metrics;
+pub mod models;
 pub mod openapi;
+mod openapi_models;
 mod ops;
 pub mod org_units;
 mod security;
@@ -88,6 +90,7 @@ pub fn router(state: AppState) -> Router {
     let (public_metrics, private_metrics) = ops::metrics_route(state.config.metrics_public);
     let protected = Router::new()
         .merge(org_units::routes())
+        .merge(models::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())
         .merge(audit::routes())

@@ -23,23 +23,23 @@ fn nullable(t: &str) -> Value {
     json!({"type": [t, "null"]})
 }
 
-fn problem(desc: &str) -> Value {
+pub(crate) fn problem(desc: &str) -> Value {
     json!({"description": desc, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
 }
 
-fn ok(desc: &str, schema: &str) -> Value {
+pub(crate) fn ok(desc: &str, schema: &str) -> Value {
     json!({"description": desc, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
 }
 
-fn body(schema: &str) -> Value {
+pub(crate) fn body(schema: &str) -> Value {
     json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
 }
 
-fn id_param() -> Value {
+pub(crate) fn id_param() -> Value {
     json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}})
 }
 
-fn write_errors(mut responses: Value) -> Value {
+pub(crate) fn write_errors(mut responses: Value) -> Value {
     if let Some(m) = responses.as_object_mut() {
         m.insert(
             "400".into(),
@@ -63,6 +63,24 @@ fn write_errors(mut responses: Value) -> Value {
 pub fn document() -> Value {
     let level =
         json!({"type": "string", "enum": ["province", "district", "commune", "village", "site"]});
+    let mut doc = base_document(&level);
+    if let Some(p) = doc.get_mut("paths") {
+        merge(p, crate::openapi_models::paths());
+    }
+    if let Some(c) = doc.pointer_mut("/components/schemas") {
+        merge(c, crate::openapi_models::schemas());
+    }
+    doc
+}
+
+/// Adds the keys of `more` (an object) to `into` (an object).
+fn merge(into: &mut Value, more: Value) {
+    if let (Some(a), Value::Object(b)) = (into.as_object_mut(), more) {
+        a.extend(b);
+    }
+}
+
+fn base_document(level: &Value) -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -72,8 +90,8 @@ pub fn document() -> Value {
         },
         "servers": [{"url": "/"}],
         "security": [{"session": []}, {"bearer": []}],
-        "paths": paths(&level),
-        "components": components(&level)
+        "paths": paths(level),
+        "components": components(level)
     })
 }
 
@@ -445,8 +463,14 @@ mod tests {
                 continue;
             }
             let text = std::fs::read_to_string(&p).unwrap();
-            for part in text.split(".route(\"").skip(1) {
-                let (path, rest) = part.split_once('"').unwrap();
+            for part in text.split(".route(").skip(1) {
+                // rustfmt may break a long call after `.route(`
+                let Some(part) = part.trim_start().strip_prefix('"') else {
+                    continue;
+                };
+                let Some((path, rest)) = part.split_once('"') else {
+                    continue;
+                };
                 if !path.starts_with("/api/") {
                     continue;
                 }

@@ -123,11 +123,20 @@ async fn check_csrf(req: Request) -> Result<Request, Box<Response>> {
             Err(refuse())
         };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("");
+    // A file upload's body is not read here (it may be 64 MiB): its form
+    // carries the token in the action's query string instead.
+    if content_type.starts_with("multipart/form-data") {
+        let q = req.uri().query().unwrap_or("").as_bytes();
+        let ok =
+            form_urlencoded::parse(q).any(|(k, v)| k == CSRF_FIELD && constant_eq(&v, &expected));
+        return if ok { Ok(req) } else { Err(refuse()) };
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return Err(refuse());
     }

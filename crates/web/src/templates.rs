@@ -27,6 +27,14 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "org_units/unit_fields.html",
     "org_units/edit.html",
     "org_units/form_error.html",
+    "models/list.html",
+    "models/show.html",
+    "models/form.html",
+    "models/matrix.html",
+    "models/import.html",
+    "models/types.html",
+    "models/type.html",
+    "models/type_fields.html",
 );
 
 pub struct Templates {

@@ -99,6 +99,14 @@ pub async fn get(db: &Db, scope: Scope, id: OrgUnitId) -> Result<Option<UnitView
     row.map(UnitView::try_from).transpose()
 }
 
+/// The units that meet a condition on alias `u` (batch lookups of other
+/// capabilities, e.g. the rows of an imported file).
+pub(crate) async fn select_where(db: &Db, cond: &str, args: Vec<Arg>) -> Result<Vec<UnitView>> {
+    let sql = format!("{SELECT} WHERE {cond}");
+    let rows: Vec<Row> = fetch_dyn!(db, fetch_all, Row, &sql, args)?;
+    views(rows)
+}
+
 /// Several units by id, those outside the scope left out.
 pub async fn get_many(db: &Db, scope: Scope, ids: &[OrgUnitId]) -> Result<Vec<OrgUnit>> {
     let mut out = Vec::with_capacity(ids.len());

@@ -8,4 +8,5 @@
 )]
 
 mod accounts;
+mod models;
 mod org_units;

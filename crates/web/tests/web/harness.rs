@@ -224,8 +224,14 @@ pub fn routes() -> Vec<(Method, String)> {
             continue;
         }
         let text = std::fs::read_to_string(&p).unwrap();
-        for part in text.split(".route(\"").skip(1) {
-            let (path, rest) = part.split_once('"').unwrap();
+        for part in text.split(".route(").skip(1) {
+            // rustfmt may break a long call after `.route(`
+            let Some(part) = part.trim_start().strip_prefix('"') else {
+                continue;
+            };
+            let Some((path, rest)) = part.split_once('"') else {
+                continue;
+            };
             if !path.starts_with('/') {
                 continue; // prose in a comment
             }

@@ -1,0 +1,1199 @@
+//! Movement models: the catalogue of model types and the models deployed at
+//! villages, communes and sites, with their dated status, yearly ratings,
+//! exemplars, replication and activity log.
+//!
+//! Everything a user sends is parsed here into types that cannot hold a
+//! bad value; the store only writes what these types allow.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::org_units::{Kind, Level, OrgUnit};
+use crate::text::normalize;
+use crate::time::parse_date;
+use crate::DomainError;
+
+pub mod file;
+
+pub type ModelId = i64;
+pub type ModelTypeId = i64;
+
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_TEXT_CHARS: usize = 2000;
+pub const MAX_SHORT_CHARS: usize = 200;
+/// Bound on members and households: no model has a million of either.
+pub const MAX_COUNT: i64 = 1_000_000;
+
+/// The field (sector) of the movement a model type belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Sector {
+    Residential,
+    Religious,
+    School,
+    AgencyEnterprise,
+    Veterans,
+    Youth,
+    Women,
+    Farmers,
+    Workers,
+    Reintegration,
+    Drugs,
+    Traffic,
+    FireSafety,
+    Cameras,
+    Other,
+}
+
+impl Sector {
+    pub const ALL: [Sector; 15] = [
+        Sector::Residential,
+        Sector::Religious,
+        Sector::School,
+        Sector::AgencyEnterprise,
+        Sector::Veterans,
+        Sector::Youth,
+        Sector::Women,
+        Sector::Farmers,
+        Sector::Workers,
+        Sector::Reintegration,
+        Sector::Drugs,
+        Sector::Traffic,
+        Sector::FireSafety,
+        Sector::Cameras,
+        Sector::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sector::Residential => "residential",
+            Sector::Religious => "religious",
+            Sector::School => "school",
+            Sector::AgencyEnterprise => "agency_enterprise",
+            Sector::Veterans => "veterans",
+            Sector::Youth => "youth",
+            Sector::Women => "women",
+            Sector::Farmers => "farmers",
+            Sector::Workers => "workers",
+            Sector::Reintegration => "reintegration",
+            Sector::Drugs => "drugs",
+            Sector::Traffic => "traffic",
+            Sector::FireSafety => "fire_safety",
+            Sector::Cameras => "cameras",
+            Sector::Other => "other",
+        }
+    }
+
+    /// The Vietnamese label, for files (the UI reads the catalogue).
+    pub fn label(self) -> &'static str {
+        match self {
+            Sector::Residential => "Khu dân cư",
+            Sector::Religious => "Tôn giáo",
+            Sector::School => "Trường học",
+            Sector::AgencyEnterprise => "Cơ quan, doanh nghiệp",
+            Sector::Veterans => "Cựu chiến binh",
+            Sector::Youth => "Thanh niên",
+            Sector::Women => "Phụ nữ",
+            Sector::Farmers => "Nông dân",
+            Sector::Workers => "Công nhân, lao động",
+            Sector::Reintegration => "Tái hòa nhập cộng đồng",
+            Sector::Drugs => "Phòng, chống ma túy",
+            Sector::Traffic => "Trật tự an toàn giao thông",
+            Sector::FireSafety => "Phòng cháy, chữa cháy",
+            Sector::Cameras => "Camera an ninh",
+            Sector::Other => "Khác",
+        }
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        let s = s.trim();
+        Sector::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| DomainError::new(field, "lĩnh vực không hợp lệ"))
+    }
+}
+
+/// A kind of place a model type is deployed at: a village, a commune, or a
+/// site of a given kind (school, religious establishment, agency …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    Village,
+    Commune,
+    Site(Kind),
+}
+
+impl Target {
+    pub fn all() -> impl Iterator<Item = Target> {
+        [Target::Village, Target::Commune]
+            .into_iter()
+            .chain(Kind::for_level(Level::Site).map(Target::Site))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Village => "village",
+            Target::Commune => "commune",
+            Target::Site(k) => k.as_str(),
+        }
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        let s = s.trim();
+        Target::all()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| DomainError::new(field, format!("nơi áp dụng không hợp lệ: {s}")))
+    }
+
+    /// The target a unit is: villages and communes by level, sites by kind.
+    pub fn of(unit: &OrgUnit) -> Option<Target> {
+        match unit.level {
+            Level::Village => Some(Target::Village),
+            Level::Commune => Some(Target::Commune),
+            Level::Site => Some(Target::Site(unit.kind)),
+            Level::Province | Level::District => None,
+        }
+    }
+}
+
+/// The targets of a type: a non-empty set, stored as `village,commune,school`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Targets(Vec<Target>);
+
+impl Targets {
+    pub fn parse<'a>(
+        field: &'static str,
+        items: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, DomainError> {
+        let mut v = Vec::new();
+        for s in items.into_iter().map(str::trim).filter(|s| !s.is_empty()) {
+            let t = Target::parse(field, s)?;
+            if !v.contains(&t) {
+                v.push(t);
+            }
+        }
+        if v.is_empty() {
+            return Err(DomainError::new(field, "cần chọn ít nhất một nơi áp dụng"));
+        }
+        v.sort();
+        Ok(Self(v))
+    }
+
+    /// From the stored form; unknown entries are an error of the data.
+    pub fn from_stored(s: &str) -> Result<Self, DomainError> {
+        Self::parse("targets", s.split(','))
+    }
+
+    pub fn to_stored(&self) -> String {
+        self.0
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    pub fn contains(&self, t: Target) -> bool {
+        self.0.contains(&t)
+    }
+
+    pub fn codes(&self) -> Vec<&'static str> {
+        self.0.iter().map(|t| t.as_str()).collect()
+    }
+}
+
+/// Text that must be present, normalised (NFC, single spaces), bounded.
+fn required_text(field: &'static str, s: Option<&str>, max: usize) -> Result<String, DomainError> {
+    optional_text(field, s, max)?.ok_or_else(|| DomainError::new(field, "không được để trống"))
+}
+
+/// Text that may be absent; blank counts as absent.
+fn optional_text(
+    field: &'static str,
+    s: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, DomainError> {
+    let Some(s) = s.map(normalize).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if s.chars().count() > max {
+        return Err(DomainError::new(field, format!("dài quá {max} ký tự")));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(DomainError::new(field, "chứa ký tự điều khiển"));
+    }
+    Ok(Some(s))
+}
+
+/// Longer free text (descriptions, notes): line breaks kept, each line normalised.
+fn optional_note(
+    field: &'static str,
+    s: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, DomainError> {
+    let Some(s) = s else { return Ok(None) };
+    let lines: Vec<String> = s.lines().map(normalize).collect();
+    let s = lines.join("\n").trim().to_string();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if s.chars().count() > max {
+        return Err(DomainError::new(field, format!("dài quá {max} ký tự")));
+    }
+    if s.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(DomainError::new(field, "chứa ký tự điều khiển"));
+    }
+    Ok(Some(s))
+}
+
+fn optional_date(field: &'static str, s: Option<&str>) -> Result<Option<NaiveDate>, DomainError> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| parse_date(field, s))
+        .transpose()
+}
+
+fn optional_count(field: &'static str, n: Option<i64>) -> Result<Option<i64>, DomainError> {
+    match n {
+        Some(n) if !(0..=MAX_COUNT).contains(&n) => Err(DomainError::new(
+            field,
+            format!("phải là số nguyên từ 0 đến {MAX_COUNT}"),
+        )),
+        n => Ok(n),
+    }
+}
+
+/// Tags for the other emulation movements a model is combined with: one per
+/// line or comma, normalised, without repeats, at most 20.
+pub fn parse_tags(field: &'static str, s: Option<&str>) -> Result<Vec<String>, DomainError> {
+    let mut out: Vec<String> = Vec::new();
+    for t in s.unwrap_or("").split(['\n', ',', ';']) {
+        if let Some(t) = optional_text(field, Some(t), MAX_SHORT_CHARS)? {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    if out.len() > 20 {
+        return Err(DomainError::new(field, "tối đa 20 phong trào gắn kết"));
+    }
+    Ok(out)
+}
+
+// ---- model types ----------------------------------------------------------
+
+/// A type as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelType {
+    pub id: ModelTypeId,
+    pub code: String,
+    pub name: String,
+    pub short_name: String,
+    pub sector: Sector,
+    pub targets: Vec<&'static str>,
+    pub description: Option<String>,
+    pub legal_basis: Option<String>,
+    pub lead_org: Option<String>,
+    pub coordinating_orgs: Option<String>,
+    /// The day the type was retired; its models and history stay.
+    pub retired_on: Option<NaiveDate>,
+}
+
+impl ModelType {
+    pub fn is_active(&self) -> bool {
+        self.retired_on.is_none()
+    }
+
+    pub fn fits(&self, unit: &OrgUnit) -> bool {
+        Target::of(unit).is_some_and(|t| self.targets.contains(&t.as_str()))
+    }
+}
+
+/// Raw input for a type (form, JSON or the shipped catalogue).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelTypeInput {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub short_name: Option<String>,
+    pub sector: Option<String>,
+    pub targets: Option<Vec<String>>,
+    pub description: Option<String>,
+    pub legal_basis: Option<String>,
+    pub lead_org: Option<String>,
+    pub coordinating_orgs: Option<String>,
+    /// `true` retires the type today, `false` brings it back.
+    pub retired: Option<bool>,
+}
+
+/// A checked type, ready to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewModelType {
+    pub code: String,
+    pub name: String,
+    pub short_name: String,
+    pub sector: Sector,
+    pub targets: Targets,
+    pub description: Option<String>,
+    pub legal_basis: Option<String>,
+    pub lead_org: Option<String>,
+    pub coordinating_orgs: Option<String>,
+    pub retired_on: Option<NaiveDate>,
+}
+
+/// A type code: lower-case ASCII letters, digits and `_`, 2 to 40 long.
+pub fn parse_type_code(field: &'static str, s: &str) -> Result<String, DomainError> {
+    let s = s.trim();
+    let ok = (2..=40).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(DomainError::new(
+            field,
+            "mã loại gồm 2-40 chữ thường không dấu, chữ số hoặc dấu _",
+        ))
+    }
+}
+
+impl NewModelType {
+    /// Parses a whole type. For an edit, `current` is the stored type: absent
+    /// fields keep its values and the code cannot change.
+    pub fn parse(
+        input: &ModelTypeInput,
+        current: Option<&ModelType>,
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
+        let keep = |new: &Option<String>, old: Option<&String>| -> Option<String> {
+            new.clone().or_else(|| old.cloned())
+        };
+        let code = match current {
+            Some(c) => {
+                if input.code.as_deref().is_some_and(|s| s.trim() != c.code) {
+                    return Err(DomainError::new("code", "không được đổi mã loại"));
+                }
+                c.code.clone()
+            }
+            None => parse_type_code("code", input.code.as_deref().unwrap_or(""))?,
+        };
+        let name = required_text(
+            "name",
+            keep(&input.name, current.map(|c| &c.name)).as_deref(),
+            MAX_NAME_CHARS,
+        )?;
+        let short_name = optional_text(
+            "short_name",
+            keep(&input.short_name, current.map(|c| &c.short_name)).as_deref(),
+            80,
+        )?
+        .unwrap_or_else(|| name.clone());
+        let sector = match (&input.sector, current) {
+            (Some(s), _) => Sector::parse("sector", s)?,
+            (None, Some(c)) => c.sector,
+            (None, None) => return Err(DomainError::new("sector", "cần chọn lĩnh vực")),
+        };
+        let targets = match (&input.targets, current) {
+            (Some(t), _) => Targets::parse("targets", t.iter().map(String::as_str))?,
+            (None, Some(c)) => Targets::parse("targets", c.targets.iter().copied())?,
+            (None, None) => return Err(DomainError::new("targets", "cần chọn nơi áp dụng")),
+        };
+        let retired_on = match (input.retired, current) {
+            (Some(true), Some(c)) => Some(c.retired_on.unwrap_or(today)),
+            (Some(true), None) => Some(today),
+            (Some(false), _) => None,
+            (None, c) => c.and_then(|c| c.retired_on),
+        };
+        let note = |f: &'static str, new: &Option<String>, old: Option<&Option<String>>| {
+            optional_note(
+                f,
+                new.as_deref().or(old.and_then(|o| o.as_deref())),
+                MAX_TEXT_CHARS,
+            )
+        };
+        Ok(Self {
+            code,
+            name,
+            short_name,
+            sector,
+            targets,
+            description: note(
+                "description",
+                &input.description,
+                current.map(|c| &c.description),
+            )?,
+            legal_basis: note(
+                "legal_basis",
+                &input.legal_basis,
+                current.map(|c| &c.legal_basis),
+            )?,
+            lead_org: note("lead_org", &input.lead_org, current.map(|c| &c.lead_org))?,
+            coordinating_orgs: note(
+                "coordinating_orgs",
+                &input.coordinating_orgs,
+                current.map(|c| &c.coordinating_orgs),
+            )?,
+            retired_on,
+        })
+    }
+}
+
+// ---- status ---------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Active,
+    Paused,
+    Dissolved,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Active, Status::Paused, Status::Dissolved];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Paused => "paused",
+            Status::Dissolved => "dissolved",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Active => "Đang hoạt động",
+            Status::Paused => "Tạm dừng",
+            Status::Dissolved => "Giải thể",
+        }
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        let s = s.trim();
+        Status::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s || x.label().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                DomainError::new(field, "trạng thái phải là active, paused hoặc dissolved")
+            })
+    }
+
+    /// Which changes are allowed: a dissolved model stays dissolved (a new
+    /// start is a new model, so that its history stays readable).
+    pub fn can_become(self, next: Status) -> bool {
+        self != next && self != Status::Dissolved
+    }
+}
+
+/// The status a model had from a date on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusSpan {
+    pub status: Status,
+    pub on_date: NaiveDate,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusInput {
+    pub status: Option<String>,
+    pub date: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// A checked status change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    pub status: Status,
+    pub on_date: NaiveDate,
+    pub reason: String,
+}
+
+impl StatusChange {
+    /// `last` is the model's latest change; changes go forward in time and
+    /// never into the future.
+    pub fn parse(
+        input: &StatusInput,
+        last: &StatusSpan,
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
+        let status = Status::parse("status", input.status.as_deref().unwrap_or(""))?;
+        if !last.status.can_become(status) {
+            return Err(DomainError::new(
+                "status",
+                format!(
+                    "không thể chuyển từ \"{}\" sang \"{}\"",
+                    last.status.label(),
+                    status.label()
+                ),
+            ));
+        }
+        let on_date = optional_date("date", input.date.as_deref())?.unwrap_or(today);
+        if on_date > today {
+            return Err(DomainError::new(
+                "date",
+                "không được ghi trước ngày trong tương lai",
+            ));
+        }
+        if on_date <= last.on_date {
+            return Err(DomainError::new(
+                "date",
+                format!(
+                    "phải sau lần thay đổi trước ({})",
+                    crate::time::show_date(last.on_date)
+                ),
+            ));
+        }
+        let reason = required_text("reason", input.reason.as_deref(), MAX_SHORT_CHARS * 5)?;
+        Ok(Self {
+            status,
+            on_date,
+            reason,
+        })
+    }
+}
+
+// ---- ratings --------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rating {
+    Good,
+    Fair,
+    Average,
+    Weak,
+}
+
+impl Rating {
+    pub const ALL: [Rating; 4] = [Rating::Good, Rating::Fair, Rating::Average, Rating::Weak];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::Good => "good",
+            Rating::Fair => "fair",
+            Rating::Average => "average",
+            Rating::Weak => "weak",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Rating::Good => "Tốt",
+            Rating::Fair => "Khá",
+            Rating::Average => "Trung bình",
+            Rating::Weak => "Yếu",
+        }
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        let s = s.trim();
+        Rating::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s || x.label().to_lowercase() == s.to_lowercase())
+            .ok_or_else(|| {
+                DomainError::new(field, "xếp loại phải là good, fair, average hoặc weak")
+            })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingInput {
+    pub year: Option<i32>,
+    pub rating: Option<String>,
+    pub rated_on: Option<String>,
+    pub rater: Option<String>,
+    pub note: Option<String>,
+    pub exemplar: Option<bool>,
+}
+
+/// A checked yearly rating; a second rating for the same year replaces the first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewRating {
+    pub year: i32,
+    pub rating: Rating,
+    pub rated_on: NaiveDate,
+    pub rater: String,
+    pub note: Option<String>,
+    pub exemplar: bool,
+}
+
+impl NewRating {
+    /// A model is rated for a year it existed in, on a day in or after that
+    /// year and not in the future.
+    pub fn parse(
+        input: &RatingInput,
+        founded_on: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
+        let year = input
+            .year
+            .ok_or_else(|| DomainError::new("year", "cần năm xếp loại"))?;
+        if year < founded_on.year() || year > today.year() {
+            return Err(DomainError::new(
+                "year",
+                format!(
+                    "năm xếp loại phải từ {} (năm thành lập) đến {}",
+                    founded_on.year(),
+                    today.year()
+                ),
+            ));
+        }
+        let rating = Rating::parse("rating", input.rating.as_deref().unwrap_or(""))?;
+        let rated_on = optional_date("rated_on", input.rated_on.as_deref())?.unwrap_or(today);
+        if rated_on.year() < year || rated_on > today {
+            return Err(DomainError::new(
+                "rated_on",
+                "ngày xếp loại phải trong hoặc sau năm được xếp loại, không ở tương lai",
+            ));
+        }
+        Ok(Self {
+            year,
+            rating,
+            rated_on,
+            rater: required_text("rater", input.rater.as_deref(), MAX_SHORT_CHARS)?,
+            note: optional_note("note", input.note.as_deref(), MAX_TEXT_CHARS)?,
+            exemplar: input.exemplar.unwrap_or(false),
+        })
+    }
+}
+
+// ---- activities -----------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    Meeting,
+    Patrol,
+    Awareness,
+    Result,
+    Other,
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 5] = [
+        ActivityKind::Meeting,
+        ActivityKind::Patrol,
+        ActivityKind::Awareness,
+        ActivityKind::Result,
+        ActivityKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityKind::Meeting => "meeting",
+            ActivityKind::Patrol => "patrol",
+            ActivityKind::Awareness => "awareness",
+            ActivityKind::Result => "result",
+            ActivityKind::Other => "other",
+        }
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        let s = s.trim();
+        ActivityKind::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| {
+                DomainError::new(
+                    field,
+                    "loại hoạt động phải là meeting, patrol, awareness, result hoặc other",
+                )
+            })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityInput {
+    pub date: Option<String>,
+    pub kind: Option<String>,
+    pub description: Option<String>,
+    pub participants: Option<i64>,
+    pub quantity: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewActivity {
+    pub on_date: NaiveDate,
+    pub kind: ActivityKind,
+    pub description: String,
+    pub participants: Option<i64>,
+    /// A result in numbers (cases handled, tips passed on …), if any.
+    pub quantity: Option<i64>,
+}
+
+impl NewActivity {
+    pub fn parse(
+        input: &ActivityInput,
+        founded_on: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
+        let on_date = optional_date("date", input.date.as_deref())?.unwrap_or(today);
+        if on_date < founded_on || on_date > today {
+            return Err(DomainError::new(
+                "date",
+                "ngày hoạt động phải từ ngày thành lập đến hôm nay",
+            ));
+        }
+        Ok(Self {
+            on_date,
+            kind: ActivityKind::parse("kind", input.kind.as_deref().unwrap_or(""))?,
+            description: optional_note(
+                "description",
+                input.description.as_deref(),
+                MAX_TEXT_CHARS,
+            )?
+            .ok_or_else(|| DomainError::new("description", "không được để trống"))?,
+            participants: optional_count("participants", input.participants)?,
+            quantity: optional_count("quantity", input.quantity)?,
+        })
+    }
+}
+
+// ---- models ---------------------------------------------------------------
+
+/// Raw input for a model (form, JSON, or one row of an imported file).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelInput {
+    pub type_id: Option<ModelTypeId>,
+    pub org_unit_id: Option<i64>,
+    pub name: Option<String>,
+    pub founded_on: Option<String>,
+    pub decision_no: Option<String>,
+    pub decision_date: Option<String>,
+    pub decision_issuer: Option<String>,
+    pub members: Option<i64>,
+    pub households: Option<i64>,
+    pub leader_name: Option<String>,
+    pub leader_role: Option<String>,
+    pub partners: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub replicated_from: Option<ModelId>,
+}
+
+/// The founding decision: number, date and issuer, all or none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub number: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub issuer: Option<String>,
+}
+
+/// The exemplar a model copies, as the caller found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExemplarRef {
+    pub id: ModelId,
+    pub founded_on: NaiveDate,
+    /// Whether it was an exemplar in any year.
+    pub is_exemplar: bool,
+    /// The models it was itself replicated from, nearest first (to refuse cycles).
+    pub lineage: Vec<ModelId>,
+}
+
+/// A checked model, ready to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewModel {
+    pub type_id: ModelTypeId,
+    pub org_unit_id: i64,
+    pub name: String,
+    pub founded_on: NaiveDate,
+    pub decision: Decision,
+    pub members: Option<i64>,
+    pub households: Option<i64>,
+    pub leader_name: Option<String>,
+    pub leader_role: Option<String>,
+    pub partners: Option<String>,
+    pub tags: Vec<String>,
+    pub replicated_from: Option<ModelId>,
+}
+
+/// What a model refers to, looked up by the caller: `None` for what does
+/// not exist or lies outside the actor's scope.
+pub struct ModelRefs<'a> {
+    pub model_type: Option<&'a ModelType>,
+    pub unit: Option<&'a OrgUnit>,
+    pub exemplar: Option<&'a ExemplarRef>,
+    /// The model being edited (for cycle checks), if any.
+    pub this: Option<ModelId>,
+}
+
+impl NewModel {
+    pub fn parse(
+        input: &ModelInput,
+        refs: &ModelRefs<'_>,
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
+        let t = refs
+            .model_type
+            .ok_or_else(|| DomainError::new("type_id", "không tìm thấy loại mô hình"))?;
+        let unit = refs
+            .unit
+            .ok_or_else(|| DomainError::new("org_unit_id", "không tìm thấy đơn vị"))?;
+        let founded_on = parse_date("founded_on", input.founded_on.as_deref().unwrap_or(""))?;
+        if founded_on > today {
+            return Err(DomainError::new("founded_on", "ngày thành lập ở tương lai"));
+        }
+        check_unit(t, unit, founded_on, refs.this.is_some())?;
+        let decision = Decision {
+            number: optional_text("decision_no", input.decision_no.as_deref(), 100)?,
+            date: optional_date("decision_date", input.decision_date.as_deref())?,
+            issuer: optional_text(
+                "decision_issuer",
+                input.decision_issuer.as_deref(),
+                MAX_SHORT_CHARS,
+            )?,
+        };
+        if decision.date.is_some_and(|d| d > today) {
+            return Err(DomainError::new(
+                "decision_date",
+                "ngày quyết định ở tương lai",
+            ));
+        }
+        let replicated_from = check_exemplar(input.replicated_from, refs, founded_on)?;
+        Ok(Self {
+            type_id: t.id,
+            org_unit_id: unit.id,
+            name: required_text("name", input.name.as_deref(), MAX_NAME_CHARS)?,
+            founded_on,
+            decision,
+            members: optional_count("members", input.members)?,
+            households: optional_count("households", input.households)?,
+            leader_name: optional_text("leader_name", input.leader_name.as_deref(), 100)?,
+            leader_role: optional_text("leader_role", input.leader_role.as_deref(), 100)?,
+            partners: optional_note("partners", input.partners.as_deref(), MAX_TEXT_CHARS)?,
+            tags: parse_tags("tags", input.tags.as_ref().map(|t| t.join("\n")).as_deref())?,
+            replicated_from,
+        })
+    }
+}
+
+/// The type must be in use (for a new model) and fit the place; the place
+/// must have existed on the founding day, so that "as it was" views put the
+/// model where it was founded.
+fn check_unit(
+    t: &ModelType,
+    unit: &OrgUnit,
+    founded_on: NaiveDate,
+    editing: bool,
+) -> Result<(), DomainError> {
+    if !t.is_active() && !editing {
+        return Err(DomainError::new("type_id", "loại mô hình đã ngừng áp dụng"));
+    }
+    if !t.fits(unit) {
+        return Err(DomainError::new(
+            "org_unit_id",
+            format!(
+                "loại \"{}\" không áp dụng cho đơn vị này (áp dụng cho: {})",
+                t.short_name,
+                t.targets.join(", ")
+            ),
+        ));
+    }
+    if !unit.validity().contains(founded_on) {
+        return Err(DomainError::new(
+            "org_unit_id",
+            "đơn vị không tồn tại vào ngày thành lập; chọn đơn vị hành chính tại thời điểm đó",
+        ));
+    }
+    Ok(())
+}
+
+fn check_exemplar(
+    id: Option<ModelId>,
+    refs: &ModelRefs<'_>,
+    founded_on: NaiveDate,
+) -> Result<Option<ModelId>, DomainError> {
+    let Some(id) = id else { return Ok(None) };
+    let e = refs
+        .exemplar
+        .filter(|e| e.id == id)
+        .ok_or_else(|| DomainError::new("replicated_from", "không tìm thấy mô hình điển hình"))?;
+    if !e.is_exemplar {
+        return Err(DomainError::new(
+            "replicated_from",
+            "mô hình này chưa được công nhận điển hình tiên tiến",
+        ));
+    }
+    if e.founded_on > founded_on {
+        return Err(DomainError::new(
+            "replicated_from",
+            "mô hình điển hình phải thành lập trước mô hình nhân rộng",
+        ));
+    }
+    if let Some(this) = refs.this {
+        if e.id == this || e.lineage.contains(&this) {
+            return Err(DomainError::new(
+                "replicated_from",
+                "không thể nhân rộng từ chính mô hình này hoặc từ bản nhân rộng của nó",
+            ));
+        }
+    }
+    Ok(Some(e.id))
+}
+
+/// The first status of a model: active from its founding day.
+pub fn founding_status(founded_on: NaiveDate) -> StatusSpan {
+    StatusSpan {
+        status: Status::Active,
+        on_date: founded_on,
+    }
+}
+
+/// A model's status on `date` from its changes (oldest first); `None`
+/// before it was founded.
+pub fn status_on(changes: &[StatusSpan], date: NaiveDate) -> Option<Status> {
+    changes
+        .iter()
+        .take_while(|c| c.on_date <= date)
+        .last()
+        .map(|c| c.status)
+}
+
+/// A founding date may move only while it stays before the first change.
+pub fn check_founding_move(
+    changes: &[StatusSpan],
+    founded_on: NaiveDate,
+) -> Result<(), DomainError> {
+    match changes.get(1) {
+        Some(next) if next.on_date <= founded_on => Err(DomainError::new(
+            "founded_on",
+            "ngày thành lập phải trước lần đổi trạng thái đầu tiên",
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn unit(level: Level, kind: Kind, from: Option<NaiveDate>, to: Option<NaiveDate>) -> OrgUnit {
+        OrgUnit {
+            id: 7,
+            level,
+            kind,
+            code: Some("13660".into()),
+            name: "Xã Thử".into(),
+            short_name: "Thử".into(),
+            parent_id: Some(1),
+            valid_from: from,
+            valid_to: to,
+            lat: None,
+            lon: None,
+            address: None,
+        }
+    }
+
+    fn mtype(targets: &[&'static str]) -> ModelType {
+        ModelType {
+            id: 3,
+            code: "to_tuan_tra".into(),
+            name: "Tổ tuần tra nhân dân".into(),
+            short_name: "Tổ tuần tra".into(),
+            sector: Sector::Residential,
+            targets: targets.to_vec(),
+            description: None,
+            legal_basis: None,
+            lead_org: None,
+            coordinating_orgs: None,
+            retired_on: None,
+        }
+    }
+
+    fn input(founded: &str) -> ModelInput {
+        ModelInput {
+            type_id: Some(3),
+            org_unit_id: Some(7),
+            name: Some("  Tổ  tuần tra  xóm 1 ".into()),
+            founded_on: Some(founded.into()),
+            tags: Some(vec![
+                "Xây dựng làng văn hoá".into(),
+                "Xây dựng làng văn hoá".into(),
+            ]),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_model_must_fit_its_type_and_exist_where_it_was_founded() {
+        let t = mtype(&["commune", "village"]);
+        let legacy = unit(Level::Commune, Kind::Xa, None, Some(d(2025, 6, 30)));
+        let refs = ModelRefs {
+            model_type: Some(&t),
+            unit: Some(&legacy),
+            exemplar: None,
+            this: None,
+        };
+        let m = NewModel::parse(&input("2022-03-01"), &refs, d(2026, 1, 1)).unwrap();
+        assert_eq!(m.name, "Tổ tuần tra xóm 1");
+        assert_eq!(m.tags, vec!["Xây dựng làng văn hoá".to_string()]);
+        // founded after the legacy commune ended
+        let e = NewModel::parse(&input("2025-08-01"), &refs, d(2026, 1, 1)).unwrap_err();
+        assert_eq!(e.field, "org_unit_id");
+        // in the future
+        let e = NewModel::parse(&input("2027-01-01"), &refs, d(2026, 1, 1)).unwrap_err();
+        assert_eq!(e.field, "founded_on");
+        // a school-only type at a commune
+        let school = mtype(&["school"]);
+        let refs = ModelRefs {
+            model_type: Some(&school),
+            ..refs
+        };
+        let e = NewModel::parse(&input("2022-03-01"), &refs, d(2026, 1, 1)).unwrap_err();
+        assert_eq!(e.field, "org_unit_id");
+    }
+
+    #[test]
+    fn replication_needs_an_older_exemplar_and_no_cycle() {
+        let t = mtype(&["commune"]);
+        let u = unit(Level::Commune, Kind::Xa, None, None);
+        let mut i = input("2023-01-01");
+        i.replicated_from = Some(9);
+        let mut e = ExemplarRef {
+            id: 9,
+            founded_on: d(2020, 1, 1),
+            is_exemplar: false,
+            lineage: vec![],
+        };
+        let today = d(2026, 1, 1);
+        let parse = |e: &ExemplarRef, this| {
+            NewModel::parse(
+                &i,
+                &ModelRefs {
+                    model_type: Some(&t),
+                    unit: Some(&u),
+                    exemplar: Some(e),
+                    this,
+                },
+                today,
+            )
+        };
+        assert_eq!(parse(&e, None).unwrap_err().field, "replicated_from");
+        e.is_exemplar = true;
+        assert_eq!(parse(&e, None).unwrap().replicated_from, Some(9));
+        e.lineage = vec![5, 4];
+        assert_eq!(parse(&e, Some(4)).unwrap_err().field, "replicated_from");
+        e.founded_on = d(2024, 1, 1);
+        assert!(parse(&e, None).is_err());
+    }
+
+    #[test]
+    fn status_changes_go_forward_with_a_reason() {
+        let last = founding_status(d(2022, 1, 1));
+        let today = d(2026, 1, 1);
+        let ok = StatusInput {
+            status: Some("paused".into()),
+            date: Some("2023-05-01".into()),
+            reason: Some("Tổ trưởng chuyển công tác".into()),
+        };
+        let c = StatusChange::parse(&ok, &last, today).unwrap();
+        assert_eq!(c.status, Status::Paused);
+        let mut bad = ok.clone();
+        bad.reason = Some("  ".into());
+        assert_eq!(
+            StatusChange::parse(&bad, &last, today).unwrap_err().field,
+            "reason"
+        );
+        bad = ok.clone();
+        bad.date = Some("2021-12-31".into());
+        assert_eq!(
+            StatusChange::parse(&bad, &last, today).unwrap_err().field,
+            "date"
+        );
+        bad = ok.clone();
+        bad.status = Some("active".into());
+        assert_eq!(
+            StatusChange::parse(&bad, &last, today).unwrap_err().field,
+            "status"
+        );
+        let dissolved = StatusSpan {
+            status: Status::Dissolved,
+            on_date: d(2024, 1, 1),
+        };
+        assert!(StatusChange::parse(&ok, &dissolved, today).is_err());
+        let spans = vec![last.clone(), dissolved.clone()];
+        assert_eq!(status_on(&spans, d(2021, 1, 1)), None);
+        assert_eq!(status_on(&spans, d(2022, 6, 1)), Some(Status::Active));
+        assert_eq!(status_on(&spans, d(2024, 1, 1)), Some(Status::Dissolved));
+        assert!(check_founding_move(&spans, d(2023, 12, 31)).is_ok());
+        assert!(check_founding_move(&spans, d(2024, 1, 1)).is_err());
+    }
+
+    #[test]
+    fn ratings_stay_within_the_model_life() {
+        let today = d(2026, 3, 1);
+        let mut i = RatingInput {
+            year: Some(2023),
+            rating: Some("Khá".into()),
+            rated_on: Some("2023-12-20".into()),
+            rater: Some("Công an xã".into()),
+            note: None,
+            exemplar: Some(true),
+        };
+        let r = NewRating::parse(&i, d(2022, 1, 1), today).unwrap();
+        assert_eq!(r.rating, Rating::Fair);
+        i.year = Some(2021);
+        assert_eq!(
+            NewRating::parse(&i, d(2022, 1, 1), today)
+                .unwrap_err()
+                .field,
+            "year"
+        );
+        i.year = Some(2024);
+        assert_eq!(
+            NewRating::parse(&i, d(2022, 1, 1), today)
+                .unwrap_err()
+                .field,
+            "rated_on"
+        );
+    }
+
+    #[test]
+    fn types_parse_and_keep_their_code() {
+        let today = d(2026, 1, 1);
+        let i = ModelTypeInput {
+            code: Some("camera_an_ninh".into()),
+            name: Some("Camera an ninh".into()),
+            sector: Some("cameras".into()),
+            targets: Some(vec!["village".into(), "commune".into(), "village".into()]),
+            ..Default::default()
+        };
+        let t = NewModelType::parse(&i, None, today).unwrap();
+        assert_eq!(t.targets.to_stored(), "village,commune");
+        assert_eq!(t.short_name, "Camera an ninh");
+        let bad = ModelTypeInput {
+            code: Some("Camera An Ninh".into()),
+            ..i.clone()
+        };
+        assert_eq!(
+            NewModelType::parse(&bad, None, today).unwrap_err().field,
+            "code"
+        );
+        let bad = ModelTypeInput {
+            targets: Some(vec!["province".into()]),
+            ..i.clone()
+        };
+        assert_eq!(
+            NewModelType::parse(&bad, None, today).unwrap_err().field,
+            "targets"
+        );
+        let stored = mtype(&["commune"]);
+        let retire = ModelTypeInput {
+            retired: Some(true),
+            ..Default::default()
+        };
+        let t = NewModelType::parse(&retire, Some(&stored), today).unwrap();
+        assert_eq!(
+            (t.retired_on, t.code.as_str()),
+            (Some(today), "to_tuan_tra")
+        );
+        let rename = ModelTypeInput {
+            code: Some("khac".into()),
+            ..Default::default()
+        };
+        assert!(NewModelType::parse(&rename, Some(&stored), today).is_err());
+    }
+}

@@ -1,0 +1,285 @@
+//! The catalogue of model types, and the default catalogue shipped in
+//! `data/models/model-types.csv`, loaded once on first start.
+
+use chrono::{NaiveDate, Utc};
+use domain::models::{ModelType, ModelTypeId, ModelTypeInput, NewModelType, Sector, Targets};
+use domain::text::{fold, sort_key};
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, Author, Change};
+use crate::error::{Result, StoreError};
+use crate::{Db, Tx};
+
+/// The default catalogue, embedded in the binary.
+pub const DEFAULT_CATALOGUE: &str = include_str!("../../../../data/models/model-types.csv");
+
+const SELECT: &str = "SELECT id, code, name, short_name, sector, targets, description, legal_basis,
+        lead_org, coordinating_orgs, retired_on FROM model_types";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    code: String,
+    name: String,
+    short_name: String,
+    sector: String,
+    targets: String,
+    description: Option<String>,
+    legal_basis: Option<String>,
+    lead_org: Option<String>,
+    coordinating_orgs: Option<String>,
+    retired_on: Option<NaiveDate>,
+}
+
+impl TryFrom<Row> for ModelType {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self> {
+        let bad =
+            |what: &str| StoreError::Data(format!("model_types {}: {what} không hợp lệ", r.id));
+        Ok(ModelType {
+            sector: Sector::parse("sector", &r.sector).map_err(|_| bad("sector"))?,
+            targets: Targets::from_stored(&r.targets)
+                .map_err(|_| bad("targets"))?
+                .codes(),
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            short_name: r.short_name,
+            description: r.description,
+            legal_basis: r.legal_basis,
+            lead_org: r.lead_org,
+            coordinating_orgs: r.coordinating_orgs,
+            retired_on: r.retired_on,
+        })
+    }
+}
+
+/// Every type in Vietnamese order of name; retired ones only if asked.
+pub async fn list(db: &Db, include_retired: bool) -> Result<Vec<ModelType>> {
+    let sql = format!("{SELECT} WHERE ($1 OR retired_on IS NULL) ORDER BY sort_key, id");
+    let rows: Vec<Row> = fetch!(db, fetch_all, Row, &sql, include_retired)?;
+    rows.into_iter().map(ModelType::try_from).collect()
+}
+
+pub async fn get(db: &Db, id: ModelTypeId) -> Result<Option<ModelType>> {
+    let sql = format!("{SELECT} WHERE id = $1");
+    let row: Option<Row> = fetch!(db, fetch_optional, Row, &sql, id)?;
+    row.map(ModelType::try_from).transpose()
+}
+
+async fn load(tx: &mut Tx, id: ModelTypeId) -> Result<ModelType> {
+    let sql = format!("{SELECT} WHERE id = $1");
+    let row: Option<Row> = fetch!(tx, fetch_optional, Row, &sql, id)?;
+    row.map(ModelType::try_from)
+        .transpose()?
+        .ok_or(StoreError::NotFound)
+}
+
+async fn insert(tx: &mut Tx, t: &NewModelType) -> Result<ModelTypeId> {
+    let now = Utc::now();
+    Ok(fetch!(
+        tx,
+        fetch_one,
+        scalar i64,
+        "INSERT INTO model_types (code, name, short_name, name_folded, sort_key, sector, targets,
+                description, legal_basis, lead_org, coordinating_orgs, retired_on, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+        &t.code,
+        &t.name,
+        &t.short_name,
+        fold(&t.name),
+        sort_key(&t.name),
+        t.sector.as_str(),
+        t.targets.to_stored(),
+        t.description.as_deref(),
+        t.legal_basis.as_deref(),
+        t.lead_org.as_deref(),
+        t.coordinating_orgs.as_deref(),
+        t.retired_on,
+        now
+    )?)
+}
+
+pub async fn create(db: &Db, author: Author, t: &NewModelType) -> Result<ModelType> {
+    let mut tx = db.begin().await?;
+    let exists: Option<i64> = fetch!(
+        tx,
+        fetch_optional,
+        scalar i64,
+        "SELECT id FROM model_types WHERE code = $1",
+        &t.code
+    )?;
+    if exists.is_some() {
+        return Err(StoreError::Conflict(format!("mã loại {} đã có", t.code)));
+    }
+    let id = insert(&mut tx, t).await?;
+    let after = load(&mut tx, id).await?;
+    audit::record(
+        &mut tx,
+        Change::<(), _> {
+            author,
+            action: "create",
+            entity: "model_type",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(&after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Rewrites a type. A change of sector is copied to its models in the
+/// same transaction, so that lists and the matrix stay in step.
+pub async fn update(
+    db: &Db,
+    author: Author,
+    id: ModelTypeId,
+    t: &NewModelType,
+) -> Result<ModelType> {
+    let mut tx = db.begin().await?;
+    execute!(
+        tx,
+        "UPDATE model_types SET updated_at = updated_at WHERE id = $1",
+        id
+    )?;
+    let before = load(&mut tx, id).await?;
+    execute!(
+        tx,
+        "UPDATE model_types SET name = $1, short_name = $2, name_folded = $3, sort_key = $4,
+                sector = $5, targets = $6, description = $7, legal_basis = $8, lead_org = $9,
+                coordinating_orgs = $10, retired_on = $11, updated_at = $12
+         WHERE id = $13",
+        &t.name,
+        &t.short_name,
+        fold(&t.name),
+        sort_key(&t.name),
+        t.sector.as_str(),
+        t.targets.to_stored(),
+        t.description.as_deref(),
+        t.legal_basis.as_deref(),
+        t.lead_org.as_deref(),
+        t.coordinating_orgs.as_deref(),
+        t.retired_on,
+        Utc::now(),
+        id
+    )?;
+    if before.sector != t.sector {
+        execute!(
+            tx,
+            "UPDATE models SET sector = $1 WHERE type_id = $2",
+            t.sector.as_str(),
+            id
+        )?;
+    }
+    let after = load(&mut tx, id).await?;
+    audit::record(
+        &mut tx,
+        Change {
+            author,
+            action: "update",
+            entity: "model_type",
+            entity_id: id.to_string(),
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// One line of the catalogue file, as `ModelTypeInput`.
+#[derive(serde::Deserialize)]
+struct CatalogueLine {
+    code: String,
+    name: String,
+    short_name: Option<String>,
+    sector: String,
+    targets: String,
+    description: Option<String>,
+    legal_basis: Option<String>,
+    lead_org: Option<String>,
+    coordinating_orgs: Option<String>,
+}
+
+/// Parses the catalogue file; any bad line stops the load with its line number.
+pub fn parse_catalogue(text: &str, today: NaiveDate) -> Result<Vec<NewModelType>> {
+    let mut out = Vec::new();
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    for (i, line) in rd.deserialize::<CatalogueLine>().enumerate() {
+        let at = |e: String| StoreError::Data(format!("model-types.csv dòng {}: {e}", i + 2));
+        let l = line.map_err(|e| at(e.to_string()))?;
+        let input = ModelTypeInput {
+            code: Some(l.code),
+            name: Some(l.name),
+            short_name: l.short_name,
+            sector: Some(l.sector),
+            targets: Some(l.targets.split(';').map(str::to_string).collect()),
+            description: l.description,
+            legal_basis: l.legal_basis,
+            lead_org: l.lead_org,
+            coordinating_orgs: l.coordinating_orgs,
+            retired: None,
+        };
+        out.push(NewModelType::parse(&input, None, today).map_err(|e| at(e.to_string()))?);
+    }
+    Ok(out)
+}
+
+const CATALOGUE_NAME: &str = "model-types";
+
+/// Loads the default catalogue once: on a database that never had it.
+/// Types that users changed or retired are theirs afterwards; a later
+/// release's new types are added by code, never overwriting.
+pub async fn load_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<usize> {
+    let types = parse_catalogue(text, today)?;
+    let mut tx = db.begin().await?;
+    let loaded: Option<String> = fetch!(
+        tx,
+        fetch_optional,
+        scalar String,
+        "SELECT digest FROM reference_data WHERE name = $1",
+        CATALOGUE_NAME
+    )?;
+    if loaded.is_some() {
+        return Ok(0);
+    }
+    let mut added = 0;
+    for t in &types {
+        let exists: Option<i64> = fetch!(
+            tx,
+            fetch_optional,
+            scalar i64,
+            "SELECT id FROM model_types WHERE code = $1",
+            &t.code
+        )?;
+        if exists.is_none() {
+            insert(&mut tx, t).await?;
+            added += 1;
+        }
+    }
+    let digest = hex::encode(Sha256::digest(text.as_bytes()));
+    execute!(
+        tx,
+        "INSERT INTO reference_data (name, digest, loaded_at) VALUES ($1, $2, $3)",
+        CATALOGUE_NAME,
+        &digest,
+        Utc::now()
+    )?;
+    audit::record(
+        &mut tx,
+        Change::<(), _> {
+            author: Author::System,
+            action: "load",
+            entity: "reference_data",
+            entity_id: CATALOGUE_NAME.into(),
+            before: None,
+            after: Some(&serde_json::json!({"types": added, "digest": digest})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(added)
+}

@@ -1,0 +1,389 @@
+use chrono::NaiveDate;
+use domain::models::{
+    ModelInput, ModelRefs, NewModel, NewRating, RatingInput, Status, StatusChange,
+};
+use domain::org_units::{Level, OrgUnit};
+use domain::page::Page;
+use store::accounts::Scope;
+use store::audit::{self, Author};
+use store::models::{self, types, ImportModel, MatrixColumns, MatrixQuery, ModelQuery};
+use store::org_units::{self as units, reference};
+use store::testing::TestDb;
+use store::Db;
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+const TODAY: &str = "2026-11-29";
+
+async fn unit(db: &Db, level: Level, code: &str, on: &str) -> OrgUnit {
+    units::resolve_code(db, level, code, date(on))
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{code} on {on}"))
+}
+
+async fn type_id(db: &Db, code: &str) -> i64 {
+    types::list(db, true)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.code == code)
+        .unwrap()
+        .id
+}
+
+async fn new_model(db: &Db, type_code: &str, u: &OrgUnit, name: &str, founded: &str) -> NewModel {
+    let tid = type_id(db, type_code).await;
+    let t = types::get(db, tid).await.unwrap().unwrap();
+    let input = ModelInput {
+        type_id: Some(tid),
+        org_unit_id: Some(u.id),
+        name: Some(name.into()),
+        founded_on: Some(founded.into()),
+        ..Default::default()
+    };
+    let refs = ModelRefs {
+        model_type: Some(&t),
+        unit: Some(u),
+        exemplar: None,
+        this: None,
+    };
+    NewModel::parse(&input, &refs, date(TODAY)).unwrap()
+}
+
+async fn count(db: &Db, q: ModelQuery) -> i64 {
+    models::query::list(db, Scope::All, &q).await.unwrap().1
+}
+
+async fn matrix_total(db: &Db, unit: i64, on: &str) -> (i64, Vec<(String, i64)>) {
+    let m = models::query::matrix(
+        db,
+        Scope::All,
+        &MatrixQuery {
+            org_unit: Some(unit),
+            date: date(on),
+            columns: MatrixColumns::Sector,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(m.total, m.rows.iter().map(|r| r.total).sum::<i64>());
+    let nonzero = m
+        .rows
+        .iter()
+        .filter(|r| r.total > 0)
+        .map(|r| (r.name.clone(), r.total))
+        .collect();
+    (m.total, nonzero)
+}
+
+/// Models founded in 2022 under legacy Nam Định and Hà Nam communes are
+/// found there "as it was" and under Ninh Bình's 2025 communes "as it is
+/// now", counted once each, with their status on every day.
+#[tokio::test]
+async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
+    for t in TestDb::all().await.unwrap() {
+        let db = &t.db;
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        let n = types::load_catalogue(db, types::DEFAULT_CATALOGUE, date(TODAY))
+            .await
+            .unwrap();
+        assert_eq!(n, 25, "{}", t.label);
+        // A second start leaves the catalogue to its users.
+        assert_eq!(
+            types::load_catalogue(db, types::DEFAULT_CATALOGUE, date(TODAY))
+                .await
+                .unwrap(),
+            0
+        );
+
+        let nam_dinh_legacy = unit(db, Level::Province, "36", "2022-01-01").await;
+        let ha_nam_legacy = unit(db, Level::Province, "35", "2022-01-01").await;
+        let ninh_binh = unit(db, Level::Province, "37", TODAY).await;
+        let vi_xuyen = unit(db, Level::Commune, "13636", "2022-01-01").await;
+        // Phường Quang Trung (Phủ Lý) was split: default successor Phường Hà Nam.
+        let quang_trung = unit(db, Level::Commune, "13285", "2022-01-01").await;
+        let phuong_nam_dinh = unit(db, Level::Commune, "13669", TODAY).await;
+
+        let a = models::create(
+            db,
+            Author::System,
+            &new_model(
+                db,
+                "to_tuan_tra_nhan_dan",
+                &vi_xuyen,
+                "Tổ tuần tra Vị Xuyên",
+                "2022-03-01",
+            )
+            .await,
+        )
+        .await
+        .unwrap();
+        let b = models::create(
+            db,
+            Author::System,
+            &new_model(
+                db,
+                "tu_quan_antt",
+                &vi_xuyen,
+                "Tự quản ANTT Vị Xuyên",
+                "2021-05-01",
+            )
+            .await,
+        )
+        .await
+        .unwrap();
+        let c = models::create(
+            db,
+            Author::System,
+            &new_model(
+                db,
+                "camera_an_ninh",
+                &quang_trung,
+                "Camera Quang Trung",
+                "2022-01-10",
+            )
+            .await,
+        )
+        .await
+        .unwrap();
+        assert_eq!(c.org_unit_id, quang_trung.id);
+        models::change_status(
+            db,
+            Author::System,
+            b.id,
+            &StatusChange {
+                status: Status::Dissolved,
+                on_date: date("2024-05-01"),
+                reason: "Sáp nhập tổ".into(),
+            },
+        )
+        .await
+        .unwrap();
+        // The same model twice is refused, and nothing is written.
+        let dup = models::create(
+            db,
+            Author::System,
+            &new_model(
+                db,
+                "to_tuan_tra_nhan_dan",
+                &vi_xuyen,
+                "TỔ TUẦN TRA VỊ XUYÊN",
+                "2022-03-01",
+            )
+            .await,
+        )
+        .await;
+        assert!(
+            matches!(dup, Err(store::StoreError::Conflict(_))),
+            "{}",
+            t.label
+        );
+
+        let q = |unit: i64, as_of: Option<&str>, status: Option<Status>| ModelQuery {
+            org_unit: Some(unit),
+            as_of: as_of.map(date),
+            status,
+            ..Default::default()
+        };
+        // As it was, in 2022: two under Nam Định, one under Hà Nam.
+        assert_eq!(
+            count(db, q(nam_dinh_legacy.id, Some("2022-06-01"), None)).await,
+            2
+        );
+        assert_eq!(
+            count(db, q(ha_nam_legacy.id, Some("2022-06-01"), None)).await,
+            1
+        );
+        assert_eq!(
+            count(db, q(nam_dinh_legacy.id, Some("2021-06-01"), None)).await,
+            1
+        );
+        // As it is now: all three under Ninh Bình, two still active.
+        assert_eq!(count(db, q(ninh_binh.id, None, None)).await, 3);
+        assert_eq!(
+            count(db, q(ninh_binh.id, None, Some(Status::Active))).await,
+            2
+        );
+        assert_eq!(
+            count(
+                db,
+                q(ninh_binh.id, Some("2023-01-01"), Some(Status::Active))
+            )
+            .await,
+            3
+        );
+        assert_eq!(count(db, q(phuong_nam_dinh.id, None, None)).await, 2);
+
+        // The matrix: the same counts, each model in one row.
+        let (total, rows) = matrix_total(db, nam_dinh_legacy.id, "2022-06-01").await;
+        assert_eq!(total, 2);
+        assert_eq!(rows, vec![("Thành phố Nam Định".to_string(), 2)]);
+        let (now_2022, rows_2022) = matrix_total(db, ninh_binh.id, "2022-06-01").await;
+        assert_eq!(now_2022, 3, "{}: {rows_2022:?}", t.label);
+        assert!(rows_2022.contains(&("Phường Nam Định".to_string(), 2)));
+        assert!(
+            rows_2022.contains(&("Phường Hà Nam".to_string(), 1)),
+            "{rows_2022:?}"
+        );
+        let (today_total, _) = matrix_total(db, ninh_binh.id, TODAY).await;
+        assert_eq!(today_total, 2);
+
+        // Ratings, exemplars and replication.
+        let r = NewRating::parse(
+            &RatingInput {
+                year: Some(2023),
+                rating: Some("good".into()),
+                rated_on: Some("2023-12-15".into()),
+                rater: Some("Công an tỉnh".into()),
+                note: None,
+                exemplar: Some(true),
+            },
+            a.founded_on,
+            date(TODAY),
+        )
+        .unwrap();
+        let a = models::rate(db, Author::System, a.id, &r).await.unwrap();
+        assert!(a.is_exemplar && a.last_exemplar);
+        assert_eq!(a.last_rating.as_deref(), Some("good"));
+        let ex = models::exemplar_ref(db, a.id).await.unwrap().unwrap();
+        let tid = type_id(db, "to_tuan_tra_nhan_dan").await;
+        let t_patrol = types::get(db, tid).await.unwrap().unwrap();
+        let replica = NewModel::parse(
+            &ModelInput {
+                type_id: Some(tid),
+                org_unit_id: Some(phuong_nam_dinh.id),
+                name: Some("Tổ tuần tra tổ dân phố 5".into()),
+                founded_on: Some("2025-09-01".into()),
+                replicated_from: Some(a.id),
+                ..Default::default()
+            },
+            &ModelRefs {
+                model_type: Some(&t_patrol),
+                unit: Some(&phuong_nam_dinh),
+                exemplar: Some(&ex),
+                this: None,
+            },
+            date(TODAY),
+        )
+        .unwrap();
+        let d = models::create(db, Author::System, &replica).await.unwrap();
+        let (reps, hidden) = models::replicas(db, Scope::All, a.id).await.unwrap();
+        assert_eq!((reps.len(), hidden), (1, 0));
+        assert_eq!(reps[0].id, d.id);
+        let exemplars = ModelQuery {
+            exemplar: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(count(db, exemplars.clone()).await, 1);
+        let in_2022 = ModelQuery {
+            as_of: Some(date("2022-12-31")),
+            ..exemplars
+        };
+        assert_eq!(count(db, in_2022).await, 0, "exemplar only from 2023");
+
+        // Search without diacritics, paging and sorting.
+        let found = models::query::list(
+            db,
+            Scope::All,
+            &ModelQuery {
+                q: Some("tuan tra".into()),
+                sort: models::Sort::Name,
+                page: Page {
+                    page: 1,
+                    per_page: 1,
+                },
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.1, 2);
+        assert_eq!(found.0[0].name, "Tổ tuần tra tổ dân phố 5");
+        // A LIKE wildcard typed by a user matches itself only.
+        assert_eq!(
+            count(
+                db,
+                ModelQuery {
+                    q: Some("%".into()),
+                    ..Default::default()
+                }
+            )
+            .await,
+            0
+        );
+
+        // Every write is in the audit log, with the model's history.
+        let h = audit::history(db, "model", &b.id.to_string())
+            .await
+            .unwrap();
+        assert_eq!(
+            h.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+            vec!["status", "create"]
+        );
+        assert_eq!(
+            audit::verify(db).await.unwrap(),
+            Ok(audit::verify(db).await.unwrap().unwrap())
+        );
+
+        // An import is all or nothing: a duplicate inside the batch rolls back the rest.
+        let before = count(db, ModelQuery::default()).await;
+        let batch = vec![
+            ImportModel {
+                model: new_model(
+                    db,
+                    "camera_an_ninh",
+                    &phuong_nam_dinh,
+                    "Camera tổ 1",
+                    "2025-08-01",
+                )
+                .await,
+                later: None,
+            },
+            ImportModel {
+                model: new_model(
+                    db,
+                    "to_tuan_tra_nhan_dan",
+                    &vi_xuyen,
+                    "Tổ tuần tra Vị Xuyên",
+                    "2022-03-01",
+                )
+                .await,
+                later: None,
+            },
+        ];
+        assert!(models::import(db, Author::System, &batch, "x", |_| {})
+            .await
+            .is_err());
+        assert_eq!(count(db, ModelQuery::default()).await, before);
+        let ok = vec![ImportModel {
+            model: new_model(
+                db,
+                "camera_an_ninh",
+                &phuong_nam_dinh,
+                "Camera tổ 1",
+                "2025-08-01",
+            )
+            .await,
+            later: Some(StatusChange {
+                status: Status::Paused,
+                on_date: date("2026-01-05"),
+                reason: "Hỏng thiết bị".into(),
+            }),
+        }];
+        let ids = models::import(db, Author::System, &ok, "x", |_| {})
+            .await
+            .unwrap();
+        let m = models::get(db, Scope::All, ids[0]).await.unwrap().unwrap();
+        assert_eq!(
+            (m.status.as_str(), m.status_since),
+            ("paused", date("2026-01-05"))
+        );
+        assert_eq!(models::status_spans(db, m.id).await.unwrap().len(), 2);
+        t.cleanup().await;
+    }
+}

@@ -1,0 +1,379 @@
+//! Models in files: the list and the matrix as XLSX or CSV, and the
+//! all-or-nothing import of an XLSX or CSV with a per-row error report.
+
+use axum::body::Bytes;
+use axum::extract::{Multipart, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use domain::models::file::{level_label, CellError, Col, FileRow, Layout, COLUMNS};
+use domain::models::{Rating, Sector, Status};
+use domain::org_units::Level;
+use domain::time::today;
+use files::{Cell, Column, FilesError, Sheet};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use store::accounts::Scope;
+use store::audit::Author;
+use store::models::{self, Matrix, ModelQuery, ModelRow};
+use store::Db;
+
+use super::require;
+use crate::actor::Actor;
+use crate::error::ApiError;
+use crate::AppState;
+
+impl From<FilesError> for ApiError {
+    fn from(e: FilesError) -> Self {
+        ApiError::invalid("file", e.to_string())
+    }
+}
+
+/// A file download with a Vietnamese-safe name.
+pub fn download(bytes: Vec<u8>, name: &str, fmt: &str) -> Response {
+    let mime = match fmt {
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "text/csv; charset=utf-8",
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}-{}.{fmt}\"", today()),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn file_of(sheet: &Sheet, name: &str, fmt: &str) -> Result<Response, ApiError> {
+    match fmt {
+        "xlsx" => Ok(download(
+            files::xlsx(std::slice::from_ref(sheet))?,
+            name,
+            fmt,
+        )),
+        "csv" => Ok(download(files::csv(sheet), name, fmt)),
+        _ => Err(ApiError::invalid(
+            "format",
+            "định dạng phải là json, xlsx hoặc csv",
+        )),
+    }
+}
+
+fn label<T>(
+    s: &str,
+    parse: fn(&'static str, &str) -> Result<T, domain::DomainError>,
+    f: fn(T) -> &'static str,
+) -> Cell {
+    match parse("x", s) {
+        Ok(v) => Cell::from(f(v)),
+        Err(_) => Cell::from(s),
+    }
+}
+
+/// One model as a row of the file, in [`COLUMNS`] order.
+fn row_cells(m: &ModelRow) -> Vec<Cell> {
+    COLUMNS
+        .iter()
+        .map(|(c, _, _)| match c {
+            Col::Id => Cell::Int(m.id),
+            Col::Name => Cell::from(m.name.as_str()),
+            Col::TypeCode => Cell::from(m.type_code.as_str()),
+            Col::TypeName => Cell::from(m.type_name.as_str()),
+            Col::Sector => label(&m.sector, Sector::parse, Sector::label),
+            Col::UnitId => Cell::Int(m.org_unit_id),
+            Col::UnitCode => Cell::from(m.org_unit_code.clone()),
+            Col::UnitLevel => match Level::parse("x", &m.org_unit_level) {
+                Ok(l) => Cell::from(level_label(l)),
+                Err(_) => Cell::from(m.org_unit_level.as_str()),
+            },
+            Col::UnitName => Cell::from(m.org_unit_name.as_str()),
+            Col::ParentName => Cell::from(m.parent_name.clone()),
+            Col::FoundedOn => Cell::Date(m.founded_on),
+            Col::DecisionNo => Cell::from(m.decision_no.clone()),
+            Col::DecisionDate => Cell::from(m.decision_date),
+            Col::DecisionIssuer => Cell::from(m.decision_issuer.clone()),
+            Col::Status => label(&m.status, Status::parse, Status::label),
+            Col::StatusSince => Cell::Date(m.status_since),
+            Col::Members => Cell::from(m.members),
+            Col::Households => Cell::from(m.households),
+            Col::LeaderName => Cell::from(m.leader_name.clone()),
+            Col::LeaderRole => Cell::from(m.leader_role.clone()),
+            Col::Partners => Cell::from(m.partners.clone()),
+            Col::Tags => Cell::from(m.tag_list().join("; ")),
+            Col::ReplicatedFrom => Cell::from(m.replicated_from),
+            Col::LastRating => match &m.last_rating {
+                Some(r) => label(r, Rating::parse, Rating::label),
+                None => Cell::Empty,
+            },
+            Col::LastRatingYear => Cell::from(m.last_rating_year.map(i64::from)),
+            Col::Exemplar => Cell::Bool(m.last_exemplar),
+        })
+        .collect()
+}
+
+pub fn list_sheet(rows: &[ModelRow]) -> Sheet {
+    Sheet {
+        name: "Mô hình".into(),
+        columns: COLUMNS
+            .iter()
+            .map(|(_, h, w)| Column::new(*h, *w))
+            .collect(),
+        rows: rows.iter().map(row_cells).collect(),
+        highlight_col: None,
+    }
+}
+
+pub async fn export_list(
+    state: &AppState,
+    actor: &Actor,
+    q: &ModelQuery,
+    fmt: &str,
+) -> Result<Response, ApiError> {
+    if !matches!(fmt, "xlsx" | "csv") {
+        return Err(ApiError::invalid(
+            "format",
+            "định dạng phải là json, xlsx hoặc csv",
+        ));
+    }
+    let rows = models::query::export(&state.db, actor.scope(), q).await?;
+    let sheet = list_sheet(&rows);
+    // Writing 100,000 rows takes a second or two: off the async workers.
+    let fmt_owned = fmt.to_string();
+    tokio::task::spawn_blocking(move || file_of(&sheet, "mo-hinh", &fmt_owned))
+        .await
+        .map_err(|_| ApiError::invalid("format", "không tạo được tệp"))?
+}
+
+pub fn matrix_sheet(m: &Matrix) -> Sheet {
+    let mut columns = vec![Column::new("Địa bàn", 32.0)];
+    columns.extend(m.columns.iter().map(|c| Column::new(c.label.clone(), 14.0)));
+    columns.push(Column::new("Tổng", 10.0));
+    let mut rows: Vec<Vec<Cell>> = m
+        .rows
+        .iter()
+        .map(|r| {
+            let name = if r.direct {
+                format!("{} (trực tiếp)", r.name)
+            } else {
+                r.name.clone()
+            };
+            std::iter::once(Cell::from(name))
+                .chain(r.cells.iter().map(|n| Cell::Int(*n)))
+                .chain(std::iter::once(Cell::Int(r.total)))
+                .collect()
+        })
+        .collect();
+    rows.push(
+        std::iter::once(Cell::from("Tổng cộng"))
+            .chain(m.totals.iter().map(|n| Cell::Int(*n)))
+            .chain(std::iter::once(Cell::Int(m.total)))
+            .collect(),
+    );
+    Sheet {
+        name: format!("Ma trận {}", m.date.format("%d-%m-%Y")),
+        columns,
+        rows,
+        highlight_col: None,
+    }
+}
+
+pub fn export_matrix(m: &Matrix, fmt: &str) -> Result<Response, ApiError> {
+    file_of(&matrix_sheet(m), "ma-tran-mo-hinh", fmt)
+}
+
+// ---- import -----------------------------------------------------------------
+
+/// How an import ended.
+pub enum Outcome {
+    Imported(Vec<i64>),
+    /// Nothing was written; the problems, row by row.
+    Refused(Vec<CellError>),
+}
+
+/// What an import is doing, for progress bars.
+#[derive(Debug, Clone, Copy)]
+pub enum Stage {
+    Reading,
+    Writing,
+}
+
+/// The rows of a model file, or every problem of every row.
+fn read_file(
+    bytes: &[u8],
+    mut progress: impl FnMut(Stage, usize),
+) -> Result<std::result::Result<Vec<FileRow>, Vec<CellError>>, ApiError> {
+    let mut layout: Option<Layout> = None;
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut header_error = None;
+    files::read_rows::<FilesError>(bytes, |n, cells| {
+        match &layout {
+            None if header_error.is_none() => match Layout::from_header(cells) {
+                Ok(l) => layout = Some(l),
+                Err(e) => header_error = Some(e),
+            },
+            None => {}
+            Some(l) => match FileRow::parse(l, n, cells) {
+                Ok(r) => rows.push(r),
+                Err(mut e) => errors.append(&mut e),
+            },
+        }
+        if n % 5000 == 0 {
+            progress(Stage::Reading, n);
+        }
+        Ok(())
+    })?;
+    if let Some(e) = header_error {
+        return Ok(Err(vec![e]));
+    }
+    if layout.is_none() {
+        return Ok(Err(vec![CellError::new(1, "", "tệp trống")]));
+    }
+    if rows.is_empty() && errors.is_empty() {
+        return Ok(Err(vec![CellError::new(
+            2,
+            "",
+            "tệp không có dòng dữ liệu nào",
+        )]));
+    }
+    Ok(if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    })
+}
+
+/// Reads, checks and writes a model file: all rows or none. Shared by the
+/// page, the API and `binhyen import models`.
+pub async fn import_file(
+    db: &Db,
+    author: Author,
+    scope: Scope,
+    bytes: &[u8],
+    mut progress: impl FnMut(Stage, usize),
+) -> Result<Outcome, ApiError> {
+    let rows = match read_file(bytes, &mut progress)? {
+        Ok(rows) => rows,
+        Err(errors) => return Ok(Outcome::Refused(errors)),
+    };
+    let checked = match models::check::check(db, scope, &rows, today()).await? {
+        Ok(c) => c,
+        Err(errors) => return Ok(Outcome::Refused(errors)),
+    };
+    drop(rows);
+    let digest = hex_digest(bytes);
+    let ids = models::import(db, author, &checked, &digest, |n| {
+        progress(Stage::Writing, n)
+    })
+    .await?;
+    Ok(Outcome::Imported(ids))
+}
+
+fn hex_digest(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The error report: each refused row as it was in the file, with its row
+/// number and what is wrong beside it.
+pub fn error_report(bytes: &[u8], errors: &[CellError]) -> Result<Vec<u8>, ApiError> {
+    use std::collections::BTreeMap;
+    let mut by_row: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for e in errors {
+        let msg = if e.column.is_empty() {
+            e.message.clone()
+        } else {
+            format!("{}: {}", e.column, e.message)
+        };
+        by_row.entry(e.row).or_default().push(msg);
+    }
+    let mut header: Vec<String> = Vec::new();
+    let mut rows = Vec::new();
+    let _ = files::read_rows::<FilesError>(bytes, |n, cells| {
+        if n == 1 {
+            header = cells.to_vec();
+        } else if let Some(msgs) = by_row.remove(&n) {
+            let mut r = vec![Cell::Int(n as i64), Cell::from(msgs.join("; "))];
+            r.extend(cells.iter().map(|c| Cell::from(c.as_str())));
+            rows.push(r);
+        }
+        Ok(())
+    });
+    // Problems of the whole file (no header, unreadable) have no row to sit beside.
+    for (n, msgs) in by_row {
+        rows.push(vec![Cell::Int(n as i64), Cell::from(msgs.join("; "))]);
+    }
+    let mut columns = vec![Column::new("Dòng", 7.0), Column::new("Lỗi", 60.0)];
+    columns.extend(header.iter().map(|h| Column::new(h.clone(), 16.0)));
+    let sheet = Sheet {
+        name: "Lỗi nhập".into(),
+        columns,
+        rows,
+        highlight_col: Some(1),
+    };
+    Ok(files::xlsx(&[sheet])?)
+}
+
+/// The uploaded file of a multipart form (field `file`).
+pub async fn uploaded(mut form: Multipart) -> Result<(Vec<u8>, Vec<(String, String)>), ApiError> {
+    let mut file = None;
+    let mut fields = Vec::new();
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::invalid("file", format!("không đọc được biểu mẫu tải lên: {e}")))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        let data: Bytes = field
+            .bytes()
+            .await
+            .map_err(|e| ApiError::invalid("file", format!("không đọc được tệp: {e}")))?;
+        if name == "file" {
+            file = Some(data.to_vec());
+        } else if data.len() < 1024 {
+            fields.push((name, String::from_utf8_lossy(&data).into_owned()));
+        }
+    }
+    let file = file
+        .filter(|f| !f.is_empty())
+        .ok_or_else(|| ApiError::invalid("file", "chưa chọn tệp"))?;
+    Ok((file, fields))
+}
+
+/// `POST /api/v1/models/import`: 201 with the ids, or 422 with the errors
+/// (or the XLSX report when asked with `?report=xlsx`).
+pub async fn import_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+    form: Multipart,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.manages_models())?;
+    let (bytes, _) = uploaded(form).await?;
+    match import_file(&state.db, actor.author(), actor.scope(), &bytes, |_, _| {}).await? {
+        Outcome::Imported(ids) => Ok((
+            StatusCode::CREATED,
+            Json(json!({"imported": ids.len(), "ids": ids})),
+        )
+            .into_response()),
+        Outcome::Refused(errors) => {
+            let f = crate::forms::Fields::from_query(raw.as_deref());
+            if f.get("report") == Some("xlsx") {
+                let mut r = download(error_report(&bytes, &errors)?, "loi-nhap-mo-hinh", "xlsx");
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                return Ok(r);
+            }
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(json!({"error": {"code": "invalid_rows", "message": "tệp có lỗi, chưa nhập dòng nào", "field": "file"}, "rows": errors})),
+            )
+                .into_response())
+        }
+    }
+}

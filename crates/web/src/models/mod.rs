@@ -1,0 +1,501 @@
+//! Movement models over HTTP: the type catalogue, deployed models with
+//! status, ratings, activities and replication, the filtered list, the
+//! matrix and map, and file export and import. The API handlers here and
+//! the pages in `pages.rs` share the same parsing and checks.
+
+mod files;
+mod pages;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::models::{
+    ActivityInput, ModelInput, ModelRefs, ModelType, ModelTypeInput, NewActivity, NewModel,
+    NewModelType, NewRating, Rating, RatingInput, Sector, Status, StatusChange, StatusInput,
+};
+use domain::page::Page;
+use domain::time::{parse_date, today};
+use serde_json::json;
+use store::models::{self, types, MatrixColumns, MatrixQuery, ModelQuery, ModelRow, Sort};
+
+use crate::actor::Actor;
+use crate::error::ApiError;
+use crate::forms::{self, Fields};
+use crate::AppState;
+
+/// Imported files may be large (100,000 rows is about 8 MB of XLSX).
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/model-types", get(types_api).post(create_type_api))
+        .route(
+            "/api/v1/model-types/{id}",
+            get(type_api).patch(patch_type_api),
+        )
+        .route("/api/v1/models", get(list_api).post(create_api))
+        .route(
+            "/api/v1/models/import",
+            post(files::import_api).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route("/api/v1/models/matrix", get(matrix_api))
+        .route("/api/v1/models/{id}", get(show_api).patch(patch_api))
+        .route(
+            "/api/v1/models/{id}/status",
+            get(status_api).post(change_status_api),
+        )
+        .route(
+            "/api/v1/models/{id}/ratings",
+            get(ratings_api).post(rate_api),
+        )
+        .route(
+            "/api/v1/models/{id}/activities",
+            get(activities_api).post(add_activity_api),
+        )
+        .route("/api/v1/models/{id}/replicas", get(replicas_api))
+        .merge(pages::routes())
+}
+
+// ---- shared checks --------------------------------------------------------
+
+fn require(allowed: bool) -> Result<(), ApiError> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// A model id from the path; anything else is "not found".
+fn model_id(raw: &str) -> Result<i64, ApiError> {
+    forms::path_id(raw).map_err(|_| ApiError::not_found())
+}
+
+/// The model, if the actor's scope reaches it.
+async fn scoped(state: &AppState, actor: &Actor, id: i64) -> Result<ModelRow, ApiError> {
+    models::get(&state.db, actor.scope(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// The list filters, from a query string (API and page alike).
+fn parse_query(f: &Fields) -> Result<ModelQuery, ApiError> {
+    let q = f.string("q");
+    if q.as_ref()
+        .is_some_and(|q| q.chars().count() > 100 || q.chars().any(char::is_control))
+    {
+        return Err(ApiError::invalid(
+            "q",
+            "từ khóa dài quá 100 ký tự hoặc chứa ký tự điều khiển",
+        ));
+    }
+    let date = |k: &'static str| f.get(k).map(|d| parse_date(k, d)).transpose();
+    let exemplar = match f.get("exemplar") {
+        None => None,
+        Some("true" | "1" | "yes") => Some(true),
+        Some("false" | "0" | "no") => Some(false),
+        Some(_) => return Err(ApiError::invalid("exemplar", "cần true hoặc false")),
+    };
+    let sort = match f.get("sort") {
+        None => Sort::default(),
+        Some(s) => Sort::parse(s).ok_or_else(|| {
+            ApiError::invalid(
+                "sort",
+                "sắp xếp theo newest, name, founded_on hoặc -founded_on",
+            )
+        })?,
+    };
+    Ok(ModelQuery {
+        type_id: f.i64("type")?,
+        sector: f
+            .get("field")
+            .map(|s| Sector::parse("field", s))
+            .transpose()?,
+        org_unit: f.i64("org_unit")?,
+        as_of: date("as_of")?,
+        status: f
+            .get("status")
+            .map(|s| Status::parse("status", s))
+            .transpose()?,
+        rating: f
+            .get("rating")
+            .map(|s| Rating::parse("rating", s))
+            .transpose()?,
+        exemplar,
+        founded_from: date("founded_from")?,
+        founded_to: date("founded_to")?,
+        q,
+        sort,
+        page: Page::parse(f.get("page"), f.get("per_page"))?,
+    })
+}
+
+/// An `org_unit` filter outside the scope answers as if it did not exist.
+async fn check_filter_unit(
+    state: &AppState,
+    actor: &Actor,
+    q: &ModelQuery,
+) -> Result<(), ApiError> {
+    if let Some(u) = q.org_unit {
+        if !store::org_units::in_scope(&state.db, actor.scope(), u).await? {
+            return Err(ApiError::not_found());
+        }
+    }
+    Ok(())
+}
+
+fn parse_matrix(f: &Fields) -> Result<MatrixQuery, ApiError> {
+    Ok(MatrixQuery {
+        org_unit: f.i64("org_unit")?,
+        date: f
+            .get("as_of")
+            .map(|d| parse_date("as_of", d))
+            .transpose()?
+            .unwrap_or_else(today),
+        columns: match f.get("columns") {
+            None | Some("field") => MatrixColumns::Sector,
+            Some("type") => MatrixColumns::Type,
+            Some(_) => return Err(ApiError::invalid("columns", "cột theo field hoặc type")),
+        },
+    })
+}
+
+/// Checks a model's input against what it refers to, looked up within the
+/// actor's scope (the exemplar anywhere: models are copied across provinces).
+async fn parse_model(
+    state: &AppState,
+    actor: &Actor,
+    input: &ModelInput,
+    this: Option<i64>,
+) -> Result<NewModel, ApiError> {
+    let model_type = match input.type_id {
+        Some(id) => types::get(&state.db, id).await?,
+        None => None,
+    };
+    let unit = match input.org_unit_id {
+        Some(id) => store::org_units::get(&state.db, actor.scope(), id)
+            .await?
+            .map(|v| v.unit),
+        None => None,
+    };
+    let exemplar = match input.replicated_from {
+        Some(id) => models::exemplar_ref(&state.db, id).await?,
+        None => None,
+    };
+    Ok(NewModel::parse(
+        input,
+        &ModelRefs {
+            model_type: model_type.as_ref(),
+            unit: unit.as_ref(),
+            exemplar: exemplar.as_ref(),
+            this,
+        },
+        today(),
+    )?)
+}
+
+async fn create(state: &AppState, actor: &Actor, input: &ModelInput) -> Result<ModelRow, ApiError> {
+    require(actor.user.role.manages_models())?;
+    let m = parse_model(state, actor, input, None).await?;
+    Ok(models::create(&state.db, actor.author(), &m).await?)
+}
+
+/// A patch: the fields sent replace the stored ones; the unit stays.
+async fn patch(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    patch: &serde_json::Value,
+) -> Result<ModelRow, ApiError> {
+    require(actor.user.role.manages_models())?;
+    let current = scoped(state, actor, id).await?;
+    let mut merged = serde_json::to_value(input_of(&current)).map_err(|_| ApiError::not_found())?;
+    let (Some(obj), Some(p)) = (merged.as_object_mut(), patch.as_object()) else {
+        return Err(ApiError::invalid("body", "cần một đối tượng JSON"));
+    };
+    for (k, v) in p {
+        if k == "org_unit_id" && v.as_i64() != Some(current.org_unit_id) {
+            return Err(ApiError::invalid(
+                "org_unit_id",
+                "không được đổi đơn vị của mô hình",
+            ));
+        }
+        obj.insert(k.clone(), v.clone());
+    }
+    let input: ModelInput = serde_json::from_value(merged)
+        .map_err(|e| ApiError::invalid("body", format!("JSON không hợp lệ: {e}")))?;
+    let m = parse_model(state, actor, &input, Some(id)).await?;
+    Ok(models::update(&state.db, actor.author(), id, &m).await?)
+}
+
+/// A stored model as input again (for patches and the edit form).
+fn input_of(m: &ModelRow) -> ModelInput {
+    ModelInput {
+        type_id: Some(m.type_id),
+        org_unit_id: Some(m.org_unit_id),
+        name: Some(m.name.clone()),
+        founded_on: Some(m.founded_on.to_string()),
+        decision_no: m.decision_no.clone(),
+        decision_date: m.decision_date.map(|d| d.to_string()),
+        decision_issuer: m.decision_issuer.clone(),
+        members: m.members,
+        households: m.households,
+        leader_name: m.leader_name.clone(),
+        leader_role: m.leader_role.clone(),
+        partners: m.partners.clone(),
+        tags: Some(m.tag_list()),
+        replicated_from: m.replicated_from,
+    }
+}
+
+async fn change_status(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    input: &StatusInput,
+) -> Result<ModelRow, ApiError> {
+    require(actor.user.role.manages_models())?;
+    scoped(state, actor, id).await?;
+    let spans = models::status_spans(&state.db, id).await?;
+    let last = spans.last().ok_or_else(ApiError::not_found)?;
+    let c = StatusChange::parse(input, last, today())?;
+    Ok(models::change_status(&state.db, actor.author(), id, &c).await?)
+}
+
+async fn rate(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    input: &RatingInput,
+) -> Result<ModelRow, ApiError> {
+    require(actor.user.role.rates_models())?;
+    let m = scoped(state, actor, id).await?;
+    let r = NewRating::parse(input, m.founded_on, today())?;
+    Ok(models::rate(&state.db, actor.author(), id, &r).await?)
+}
+
+async fn add_activity(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    input: &ActivityInput,
+) -> Result<models::ActivityRow, ApiError> {
+    require(actor.user.role.logs_model_activities())?;
+    let m = scoped(state, actor, id).await?;
+    let a = NewActivity::parse(input, m.founded_on, today())?;
+    Ok(models::add_activity(&state.db, actor.author(), id, &a).await?)
+}
+
+async fn save_type(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<i64>,
+    input: &ModelTypeInput,
+) -> Result<ModelType, ApiError> {
+    require(actor.user.role.manages_model_types())?;
+    match id {
+        None => {
+            let t = NewModelType::parse(input, None, today())?;
+            Ok(types::create(&state.db, actor.author(), &t).await?)
+        }
+        Some(id) => {
+            let current = types::get(&state.db, id)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
+            let t = NewModelType::parse(input, Some(&current), today())?;
+            Ok(types::update(&state.db, actor.author(), id, &t).await?)
+        }
+    }
+}
+
+// ---- API handlers ---------------------------------------------------------
+
+async fn types_api(
+    State(state): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let f = Fields::from_query(q.as_deref());
+    let all = matches!(f.get("retired"), Some("true" | "1"));
+    let items = types::list(&state.db, all).await?;
+    Ok(Json(json!({"items": items, "total": items.len()})).into_response())
+}
+
+async fn type_api(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let t = types::get(&state.db, model_id(&id)?)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(t).into_response())
+}
+
+async fn create_type_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.manages_model_types())?;
+    let input: ModelTypeInput = forms::json(&body)?;
+    let t = save_type(&state, &actor, None, &input).await?;
+    Ok((StatusCode::CREATED, Json(t)).into_response())
+}
+
+async fn patch_type_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.manages_model_types())?;
+    let id = model_id(&id)?;
+    let input: ModelTypeInput = forms::json(&body)?;
+    Ok(Json(save_type(&state, &actor, Some(id), &input).await?).into_response())
+}
+
+async fn list_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let f = Fields::from_query(raw.as_deref());
+    let q = parse_query(&f)?;
+    check_filter_unit(&state, &actor, &q).await?;
+    match f.get("format") {
+        None | Some("json") => {
+            let (items, total) = models::query::list(&state.db, actor.scope(), &q).await?;
+            Ok(Json(json!({"items": items, "total": total, "page": q.page.page, "per_page": q.page.per_page}))
+                .into_response())
+        }
+        Some(fmt) => files::export_list(&state, &actor, &q, fmt).await,
+    }
+}
+
+async fn create_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.manages_models())?;
+    let input: ModelInput = forms::json(&body)?;
+    let m = create(&state, &actor, &input).await?;
+    Ok((StatusCode::CREATED, Json(m)).into_response())
+}
+
+async fn show_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(scoped(&state, &actor, model_id(&id)?).await?).into_response())
+}
+
+async fn patch_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.manages_models())?;
+    let id = model_id(&id)?;
+    let p: serde_json::Value = forms::json(&body)?;
+    Ok(Json(patch(&state, &actor, id, &p).await?).into_response())
+}
+
+async fn status_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = model_id(&id)?;
+    scoped(&state, &actor, id).await?;
+    let items = models::status_history(&state.db, id).await?;
+    Ok(Json(json!({"items": items})).into_response())
+}
+
+async fn change_status_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.manages_models())?;
+    let id = model_id(&id)?;
+    let input: StatusInput = forms::json(&body)?;
+    let m = change_status(&state, &actor, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(m)).into_response())
+}
+
+async fn ratings_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = model_id(&id)?;
+    scoped(&state, &actor, id).await?;
+    Ok(Json(json!({"items": models::ratings(&state.db, id).await?})).into_response())
+}
+
+async fn rate_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.rates_models())?;
+    let id = model_id(&id)?;
+    let input: RatingInput = forms::json(&body)?;
+    let m = rate(&state, &actor, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(m)).into_response())
+}
+
+async fn activities_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = model_id(&id)?;
+    scoped(&state, &actor, id).await?;
+    Ok(Json(json!({"items": models::activities(&state.db, id).await?})).into_response())
+}
+
+async fn add_activity_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.logs_model_activities())?;
+    let id = model_id(&id)?;
+    let input: ActivityInput = forms::json(&body)?;
+    let a = add_activity(&state, &actor, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(a)).into_response())
+}
+
+async fn replicas_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = model_id(&id)?;
+    scoped(&state, &actor, id).await?;
+    let (items, hidden) = models::replicas(&state.db, actor.scope(), id).await?;
+    Ok(Json(json!({"items": items, "outside_scope": hidden})).into_response())
+}
+
+async fn matrix_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let f = Fields::from_query(raw.as_deref());
+    let q = parse_matrix(&f)?;
+    let m = models::query::matrix(&state.db, actor.scope(), &q).await?;
+    match f.get("format") {
+        None | Some("json") => Ok(Json(m).into_response()),
+        Some(fmt) => files::export_matrix(&m, fmt),
+    }
+}

@@ -1,0 +1,743 @@
+//! The HTML pages of models: list with filters, a model's page (status,
+//! ratings, activities, replicas, history), the create and edit forms,
+//! the matrix with its map, the import page and the type catalogue.
+
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use domain::models::{
+    ActivityInput, ActivityKind, ModelInput, ModelTypeInput, Rating, RatingInput, Sector, Status,
+    StatusInput, Target,
+};
+use domain::time::today;
+use minijinja::{context, Value};
+use store::models::{self, types, Matrix, ModelRow};
+
+use super::files::{self as mfiles, Outcome};
+use super::{
+    add_activity, change_status, check_filter_unit, create, input_of, model_id, parse_matrix,
+    parse_query, patch, rate, require, save_type, scoped, MAX_IMPORT_BYTES,
+};
+use crate::actor::Actor;
+use crate::error::{page_error, ApiError};
+use crate::forms::{self, Fields};
+use crate::i18n::Lang;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/models", get(list_page).post(create_form))
+        .route("/models/new", get(new_page))
+        .route("/models/matrix", get(matrix_page))
+        .route(
+            "/models/import",
+            get(import_page)
+                .post(import_form)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route("/models/{id}", get(show_page))
+        .route("/models/{id}/edit", get(edit_page).post(edit_form))
+        .route("/models/{id}/status", post(status_form))
+        .route("/models/{id}/ratings", post(rating_form))
+        .route("/models/{id}/activities", post(activity_form))
+        .route("/model-types", get(types_page).post(type_create_form))
+        .route("/model-types/{id}", get(type_page).post(type_edit_form))
+}
+
+fn base(actor: &Actor, lang: Lang, path: &str) -> Value {
+    context! {
+        lang => lang.code(),
+        user => actor.user,
+        csrf => actor.csrf,
+        path,
+        section => "models",
+        today => today().to_string(),
+        can_manage => actor.user.role.manages_models(),
+        can_rate => actor.user.role.rates_models(),
+        can_log => actor.user.role.logs_model_activities(),
+        can_manage_types => actor.user.role.manages_model_types(),
+    }
+}
+
+/// The choices the filters and forms offer.
+async fn choices(state: &AppState) -> Result<Value, ApiError> {
+    Ok(context! {
+        types => types::list(&state.db, true).await?,
+        sectors => Sector::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        statuses => Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        ratings => Rating::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        activity_kinds => ActivityKind::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        targets => Target::all().map(|t| t.as_str()).collect::<Vec<_>>(),
+    })
+}
+
+fn error_ctx(e: Option<ApiError>) -> Value {
+    match e {
+        Some(e) => context! { field => e.field, message => e.message },
+        None => Value::from(()),
+    }
+}
+
+fn with_status(mut r: Response, bad: bool) -> Response {
+    if bad {
+        *r.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    r
+}
+
+/// A refused form: a 400 page that names the field, with a way back.
+fn refused(state: &AppState, actor: &Actor, lang: Lang, e: ApiError, back: &str) -> Response {
+    if e.status != StatusCode::BAD_REQUEST {
+        return page_error(lang, e);
+    }
+    let ctx =
+        context! { ..base(actor, lang, back), ..context! { error => error_ctx(Some(e)), back } };
+    with_status(
+        state
+            .templates
+            .render("org_units/form_error.html", lang, ctx),
+        true,
+    )
+}
+
+// ---- list -----------------------------------------------------------------
+
+async fn list_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let f = Fields::from_query(raw.as_deref());
+    let query = parse_query(&f);
+    let (items, total, error, page, per) = match query {
+        Err(e) => (Vec::new(), 0, Some(e), 1, 50),
+        Ok(q) => {
+            if let Err(e) = check_filter_unit(&state, &actor, &q).await {
+                return page_error(lang, e);
+            }
+            match models::query::list(&state.db, actor.scope(), &q).await {
+                Ok((items, total)) => (items, total, None, q.page.page, q.page.per_page),
+                Err(e) => return page_error(lang, e.into()),
+            }
+        }
+    };
+    let unit_name = match f.i64("org_unit") {
+        Ok(Some(id)) => store::org_units::get(&state.db, actor.scope(), id)
+            .await
+            .ok()
+            .flatten()
+            .map(|v| v.unit.name),
+        _ => None,
+    };
+    let choices = match choices(&state).await {
+        Ok(c) => c,
+        Err(e) => return page_error(lang, e),
+    };
+    let per = i64::from(per.max(1));
+    let qs = f.query_string();
+    let bad = error.is_some();
+    let ctx = context! {
+        ..base(&actor, lang, &format!("/models?{qs}")),
+        ..context! {
+            items, total, choices, unit_name,
+            f => forms::echo(&f),
+            sorts => [
+                ("newest", "models.sort_newest"),
+                ("name", "models.sort_name"),
+                ("founded_on", "models.sort_founded_on"),
+                ("-founded_on", "models.sort_desc_founded_on"),
+            ],
+            error => error_ctx(error),
+            page, pages => (total + per - 1) / per,
+            qs,
+        }
+    };
+    with_status(state.templates.render("models/list.html", lang, ctx), bad)
+}
+
+// ---- one model ------------------------------------------------------------
+
+async fn show_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    match show(&state, &actor, lang, &id, None).await {
+        Ok(r) => r,
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn show(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    id: &str,
+    error: Option<(ApiError, &str)>,
+) -> Result<Response, ApiError> {
+    let id = model_id(id)?;
+    let m = scoped(state, actor, id).await?;
+    let db = &state.db;
+    let (replicas, hidden) = models::replicas(db, actor.scope(), id).await?;
+    let (form, error) = match error {
+        Some((e, form)) => (form, Some(e)),
+        None => ("", None),
+    };
+    let bad = error.is_some();
+    let ctx = context! {
+        ..base(actor, lang, &format!("/models/{id}")),
+        ..context! {
+            m, replicas, hidden,
+            statuses => models::status_history(db, id).await?,
+            ratings => models::ratings(db, id).await?,
+            activities => models::activities(db, id).await?,
+            history => store::audit::history(db, "model", &id.to_string()).await?,
+            choices => choices(state).await?,
+            error => error_ctx(error),
+            error_form => form,
+            this_year => chrono::Datelike::year(&today()),
+        }
+    };
+    Ok(with_status(
+        state.templates.render("models/show.html", lang, ctx),
+        bad,
+    ))
+}
+
+/// After a refused form on a model's page: the page again, with the error
+/// beside the form that was sent.
+async fn back_with_error(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    id: &str,
+    e: ApiError,
+    form: &str,
+) -> Response {
+    if e.status != StatusCode::BAD_REQUEST {
+        return page_error(lang, e);
+    }
+    match show(state, actor, lang, id, Some((e, form))).await {
+        Ok(r) => r,
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn status_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let input = StatusInput {
+        status: f.string("status"),
+        date: f.string("date"),
+        reason: f.string("reason"),
+    };
+    let r = match model_id(&id) {
+        Ok(mid) => change_status(&state, &actor, mid, &input).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(_) => Redirect::to(&format!("/models/{id}")).into_response(),
+        Err(e) => back_with_error(&state, &actor, lang, &id, e, "status").await,
+    }
+}
+
+async fn rating_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let year = match f.i64("year") {
+        Ok(y) => y.and_then(|y| i32::try_from(y).ok()),
+        Err(e) => return back_with_error(&state, &actor, lang, &id, e, "rating").await,
+    };
+    let input = RatingInput {
+        year,
+        rating: f.string("rating"),
+        rated_on: f.string("rated_on"),
+        rater: f.string("rater"),
+        note: f.string("note"),
+        exemplar: Some(f.get("exemplar").is_some()),
+    };
+    let r = match model_id(&id) {
+        Ok(mid) => rate(&state, &actor, mid, &input).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(_) => Redirect::to(&format!("/models/{id}")).into_response(),
+        Err(e) => back_with_error(&state, &actor, lang, &id, e, "rating").await,
+    }
+}
+
+async fn activity_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let r = async {
+        let input = ActivityInput {
+            date: f.string("date"),
+            kind: f.string("kind"),
+            description: f.string("description"),
+            participants: f.i64("participants")?,
+            quantity: f.i64("quantity")?,
+        };
+        add_activity(&state, &actor, model_id(&id)?, &input).await
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to(&format!("/models/{id}")).into_response(),
+        Err(e) => back_with_error(&state, &actor, lang, &id, e, "activity").await,
+    }
+}
+
+// ---- create and edit ------------------------------------------------------
+
+/// A model's input from the form.
+fn model_input(f: &Fields) -> Result<ModelInput, ApiError> {
+    Ok(ModelInput {
+        type_id: f.i64("type_id")?,
+        org_unit_id: f.i64("org_unit_id")?,
+        name: f.string("name"),
+        founded_on: f.string("founded_on"),
+        decision_no: f.string("decision_no"),
+        decision_date: f.string("decision_date"),
+        decision_issuer: f.string("decision_issuer"),
+        members: f.i64("members")?,
+        households: f.i64("households")?,
+        leader_name: f.string("leader_name"),
+        leader_role: f.string("leader_role"),
+        partners: f.string("partners"),
+        tags: f.get("tags").map(|t| vec![t.to_string()]),
+        replicated_from: f.i64("replicated_from")?,
+    })
+}
+
+async fn render_form(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    model: Option<&ModelRow>,
+    form: Value,
+    error: Option<ApiError>,
+) -> Response {
+    let choices = match choices(state).await {
+        Ok(c) => c,
+        Err(e) => return page_error(lang, e),
+    };
+    // The unit is named on the form: its name, so people see where.
+    let unit_id = form.get_attr("org_unit_id").ok().and_then(|v| v.as_i64());
+    let unit_name = match unit_id {
+        Some(id) => store::org_units::get(&state.db, actor.scope(), id)
+            .await
+            .ok()
+            .flatten()
+            .map(|v| v.unit.name),
+        None => None,
+    };
+    let path = model.map_or("/models/new".to_string(), |m| {
+        format!("/models/{}/edit", m.id)
+    });
+    let bad = error.is_some();
+    let ctx = context! {
+        ..base(actor, lang, &path),
+        ..context! { model, form, choices, unit_name, error => error_ctx(error) }
+    };
+    with_status(state.templates.render("models/form.html", lang, ctx), bad)
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if let Err(e) = require(actor.user.role.manages_models()) {
+        return page_error(lang, e);
+    }
+    let f = Fields::from_query(raw.as_deref());
+    let form = Value::from_serialize(forms::echo(&f));
+    render_form(&state, &actor, lang, None, form, None).await
+}
+
+async fn create_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let r = match model_input(&f) {
+        Ok(input) => create(&state, &actor, &input).await,
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(m) => Redirect::to(&format!("/models/{}", m.id)).into_response(),
+        Err(e) if e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT => {
+            let form = Value::from_serialize(forms::echo(&f));
+            render_form(&state, &actor, lang, None, form, Some(e)).await
+        }
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    let r = async {
+        require(actor.user.role.manages_models())?;
+        scoped(&state, &actor, model_id(&id)?).await
+    }
+    .await;
+    match r {
+        Ok(m) => {
+            let mut form = serde_json::to_value(input_of(&m)).unwrap_or_default();
+            if let Some(o) = form.as_object_mut() {
+                o.insert("tags".into(), m.tag_list().join("\n").into());
+            }
+            render_form(
+                &state,
+                &actor,
+                lang,
+                Some(&m),
+                Value::from_serialize(&form),
+                None,
+            )
+            .await
+        }
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let r = async {
+        let mid = model_id(&id)?;
+        let mut input = serde_json::to_value(model_input(&f)?).unwrap_or_default();
+        // An emptied box clears the field: send it as null, not "absent".
+        if let Some(o) = input.as_object_mut() {
+            o.remove("org_unit_id");
+            if o.get("tags").is_some_and(serde_json::Value::is_null) {
+                o.insert("tags".into(), serde_json::json!([]));
+            }
+        }
+        patch(&state, &actor, mid, &input).await
+    }
+    .await;
+    match r {
+        Ok(m) => Redirect::to(&format!("/models/{}", m.id)).into_response(),
+        Err(e) if e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT => {
+            match model_id(&id) {
+                Ok(mid) => match scoped(&state, &actor, mid).await {
+                    Ok(m) => {
+                        let form = Value::from_serialize(forms::echo(&f));
+                        render_form(&state, &actor, lang, Some(&m), form, Some(e)).await
+                    }
+                    Err(e) => page_error(lang, e),
+                },
+                Err(e) => page_error(lang, e),
+            }
+        }
+        Err(e) => page_error(lang, e),
+    }
+}
+
+// ---- matrix and map -------------------------------------------------------
+
+/// The map of a matrix: one circle per area with coordinates.
+fn map_svg(m: &Matrix, lang: Lang) -> String {
+    let points: Vec<files::MapPoint> = m
+        .rows
+        .iter()
+        .filter(|r| !r.direct)
+        .filter_map(|r| {
+            Some(files::MapPoint {
+                lat: r.lat?,
+                lon: r.lon?,
+                value: r.total,
+                label: r.name.clone(),
+                href: Some(format!(
+                    "/models/matrix?org_unit={}&as_of={}",
+                    r.org_unit_id, m.date
+                )),
+            })
+        })
+        .collect();
+    let t = |k| crate::i18n::text(lang, k);
+    files::bubble_map(
+        &points,
+        t("models.map_title"),
+        t("models.map_legend"),
+        640,
+        520,
+    )
+}
+
+async fn matrix_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let f = Fields::from_query(raw.as_deref());
+    let r = async {
+        let q = parse_matrix(&f)?;
+        let m = models::query::matrix(&state.db, actor.scope(), &q).await?;
+        Ok::<_, ApiError>((q, m))
+    }
+    .await;
+    let (q, m) = match r {
+        Ok(x) => x,
+        Err(e) => return page_error(lang, e),
+    };
+    let crumbs = match m.org_unit_id {
+        Some(id) => store::org_units::ancestors(&state.db, id)
+            .await
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let columns = if q.columns == store::models::MatrixColumns::Type {
+        "type"
+    } else {
+        "field"
+    };
+    let ctx = context! {
+        ..base(&actor, lang, &format!("/models/matrix?{}", f.query_string())),
+        ..context! {
+            svg => Value::from_safe_string(map_svg(&m, lang)),
+            m, crumbs, columns,
+            qs => f.query_string(),
+        }
+    };
+    state.templates.render("models/matrix.html", lang, ctx)
+}
+
+// ---- import ---------------------------------------------------------------
+
+async fn import_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
+    if let Err(e) = require(actor.user.role.manages_models()) {
+        return page_error(lang, e);
+    }
+    let ctx = context! { ..base(&actor, lang, "/models/import"), ..context! { max_mb => MAX_IMPORT_BYTES / 1024 / 1024 } };
+    state.templates.render("models/import.html", lang, ctx)
+}
+
+/// Standard base64, for the error report offered as a download link.
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let b = [
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+            c.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18u32, 12, 6, 0].iter().enumerate() {
+            if i <= c.len() {
+                out.push(char::from(
+                    A.get(((n >> shift) & 63) as usize).copied().unwrap_or(b'='),
+                ));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+async fn import_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    form: Multipart,
+) -> Response {
+    if let Err(e) = require(actor.user.role.manages_models()) {
+        return page_error(lang, e);
+    }
+    let r = async {
+        let (bytes, _) = mfiles::uploaded(form).await?;
+        let outcome =
+            mfiles::import_file(&state.db, actor.author(), actor.scope(), &bytes, |_, _| {})
+                .await?;
+        Ok::<_, ApiError>((bytes, outcome))
+    }
+    .await;
+    let (imported, errors, report) = match r {
+        Ok((_, Outcome::Imported(ids))) => (Some(ids.len()), Vec::new(), None),
+        Ok((bytes, Outcome::Refused(errors))) => {
+            let report = mfiles::error_report(&bytes, &errors)
+                .ok()
+                .map(|b| base64(&b));
+            (None, errors, report)
+        }
+        Err(e) if e.status == StatusCode::BAD_REQUEST => (
+            None,
+            vec![domain::models::file::CellError::new(0, "", e.message)],
+            None,
+        ),
+        Err(e) => return page_error(lang, e),
+    };
+    let shown: Vec<_> = errors.iter().take(500).collect();
+    let bad = !errors.is_empty();
+    let ctx = context! {
+        ..base(&actor, lang, "/models/import"),
+        ..context! {
+            imported, errors => shown, error_count => errors.len(), report,
+            max_mb => MAX_IMPORT_BYTES / 1024 / 1024,
+        }
+    };
+    let mut res = state.templates.render("models/import.html", lang, ctx);
+    if bad {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
+// ---- the type catalogue ---------------------------------------------------
+
+fn type_input(f: &Fields) -> ModelTypeInput {
+    ModelTypeInput {
+        code: f.string("code"),
+        name: f.string("name"),
+        short_name: f.string("short_name"),
+        sector: f.string("sector"),
+        targets: Some(f.all("targets").map(str::to_string).collect()),
+        description: Some(f.string("description").unwrap_or_default()),
+        legal_basis: Some(f.string("legal_basis").unwrap_or_default()),
+        lead_org: Some(f.string("lead_org").unwrap_or_default()),
+        coordinating_orgs: Some(f.string("coordinating_orgs").unwrap_or_default()),
+        retired: Some(f.get("retired").is_some()),
+    }
+}
+
+async fn render_types(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    form: Value,
+    error: Option<ApiError>,
+) -> Response {
+    let r =
+        async { Ok::<_, ApiError>((types::list(&state.db, true).await?, choices(state).await?)) }
+            .await;
+    let (items, choices) = match r {
+        Ok(x) => x,
+        Err(e) => return page_error(lang, e),
+    };
+    let bad = error.is_some();
+    let ctx = context! {
+        ..base(actor, lang, "/model-types"),
+        ..context! { items, choices, form, error => error_ctx(error) }
+    };
+    with_status(state.templates.render("models/types.html", lang, ctx), bad)
+}
+
+async fn types_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
+    render_types(&state, &actor, lang, Value::from(()), None).await
+}
+
+async fn type_create_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let mut input = type_input(&f);
+    input.retired = None;
+    match save_type(&state, &actor, None, &input).await {
+        Ok(_) => Redirect::to("/model-types").into_response(),
+        Err(e) if e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT => {
+            render_types(
+                &state,
+                &actor,
+                lang,
+                Value::from_serialize(forms::echo(&f)),
+                Some(e),
+            )
+            .await
+        }
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn type_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    let r = async {
+        let t = types::get(&state.db, model_id(&id)?)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        Ok::<_, ApiError>((t, choices(&state).await?))
+    }
+    .await;
+    match r {
+        Ok((t, choices)) => {
+            let ctx = context! {
+                ..base(&actor, lang, &format!("/model-types/{id}")),
+                ..context! { ty => t, choices, error => error_ctx(None) }
+            };
+            state.templates.render("models/type.html", lang, ctx)
+        }
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn type_edit_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let r = async {
+        let tid = model_id(&id)?;
+        save_type(&state, &actor, Some(tid), &type_input(&f)).await
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to("/model-types").into_response(),
+        Err(e) => refused(&state, &actor, lang, e, &format!("/model-types/{id}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(super::base64(b""), "");
+        assert_eq!(super::base64(b"f"), "Zg==");
+        assert_eq!(super::base64(b"fo"), "Zm8=");
+        assert_eq!(super::base64(b"foo"), "Zm9v");
+        assert_eq!(super::base64(b"foobar"), "Zm9vYmFy");
+    }
+}
