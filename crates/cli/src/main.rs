@@ -257,16 +257,33 @@ async fn load_units(db: &Db, data: &ReferenceData, force: bool) -> Result<(), St
     Ok(())
 }
 
+/// The default catalogue of model types, on a database that never had it.
+async fn load_model_types(db: &Db) -> Result<(), String> {
+    let n = store::models::types::load_catalogue(
+        db,
+        store::models::types::DEFAULT_CATALOGUE,
+        domain::time::today(),
+    )
+    .await
+    .map_err(|e| format!("không nạp được danh mục loại mô hình: {e}"))?;
+    if n > 0 {
+        tracing::info!(types = n, "model type catalogue loaded");
+    }
+    Ok(())
+}
+
 async fn run(command: Command, settings: Settings) -> Result<(), String> {
     match command {
         Command::Serve(_) => {
             let db = open(&settings).await?;
             load_units(&db, &ReferenceData::embedded(), false).await?;
+            load_model_types(&db).await?;
             serve(db, &settings).await
         }
         Command::Demo(_) => {
             let db = open(&settings).await?;
             load_units(&db, &ReferenceData::embedded(), false).await?;
+            load_model_types(&db).await?;
             let logins = demo::seed(&db).await?;
             println!("\nbinhyen demo: http://{}", settings.listen);
             if let Some(dir) = &settings.data_dir {

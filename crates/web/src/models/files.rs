@@ -2,7 +2,7 @@
 //! all-or-nothing import of an XLSX or CSV with a per-row error report.
 
 use axum::body::Bytes;
-use axum::extract::{Multipart, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -201,11 +201,11 @@ pub enum Stage {
     Writing,
 }
 
-/// The rows of a model file, or every problem of every row.
-fn read_file(
-    bytes: &[u8],
-    mut progress: impl FnMut(Stage, usize),
-) -> Result<std::result::Result<Vec<FileRow>, Vec<CellError>>, ApiError> {
+/// The rows of a model file that could be read, with the problems of the
+/// others; or the problem that stops the whole file (no header, empty).
+type ReadRows = std::result::Result<(Vec<FileRow>, Vec<CellError>), Vec<CellError>>;
+
+fn read_file(bytes: &[u8], mut progress: impl FnMut(Stage, usize)) -> Result<ReadRows, ApiError> {
     let mut layout: Option<Layout> = None;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -240,11 +240,7 @@ fn read_file(
             "tệp không có dòng dữ liệu nào",
         )]));
     }
-    Ok(if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
-    })
+    Ok(Ok((rows, errors)))
 }
 
 /// Reads, checks and writes a model file: all rows or none. Shared by the
@@ -256,13 +252,19 @@ pub async fn import_file(
     bytes: &[u8],
     mut progress: impl FnMut(Stage, usize),
 ) -> Result<Outcome, ApiError> {
-    let rows = match read_file(bytes, &mut progress)? {
-        Ok(rows) => rows,
+    let (rows, mut errors) = match read_file(bytes, &mut progress)? {
+        Ok(r) => r,
         Err(errors) => return Ok(Outcome::Refused(errors)),
     };
+    // The rows that could be read are checked too: one report holds all.
     let checked = match models::check::check(db, scope, &rows, today()).await? {
-        Ok(c) => c,
-        Err(errors) => return Ok(Outcome::Refused(errors)),
+        Ok(c) if errors.is_empty() => c,
+        Ok(_) => return Ok(Outcome::Refused(errors)),
+        Err(mut more) => {
+            errors.append(&mut more);
+            errors.sort_by_key(|e| e.row);
+            return Ok(Outcome::Refused(errors));
+        }
     };
     drop(rows);
     let digest = hex_digest(bytes);
@@ -320,6 +322,14 @@ pub fn error_report(bytes: &[u8], errors: &[CellError]) -> Result<Vec<u8>, ApiEr
     Ok(files::xlsx(&[sheet])?)
 }
 
+/// The multipart body of a request, read only after the role was checked
+/// (so that a refused role gets 403 whatever it sent).
+pub async fn multipart(req: Request, state: &AppState) -> Result<Multipart, ApiError> {
+    Multipart::from_request(req, state).await.map_err(|e| {
+        ApiError::invalid("file", format!("cần gửi tệp dạng multipart/form-data: {e}"))
+    })
+}
+
 /// The uploaded file of a multipart form (field `file`).
 pub async fn uploaded(mut form: Multipart) -> Result<(Vec<u8>, Vec<(String, String)>), ApiError> {
     let mut file = None;
@@ -352,10 +362,10 @@ pub async fn import_api(
     State(state): State<AppState>,
     actor: Actor,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
-    form: Multipart,
+    req: Request,
 ) -> Result<Response, ApiError> {
     require(actor.user.role.manages_models())?;
-    let (bytes, _) = uploaded(form).await?;
+    let (bytes, _) = uploaded(multipart(req, &state).await?).await?;
     match import_file(&state.db, actor.author(), actor.scope(), &bytes, |_, _| {}).await? {
         Outcome::Imported(ids) => Ok((
             StatusCode::CREATED,

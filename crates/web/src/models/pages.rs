@@ -3,7 +3,7 @@
 //! the matrix with its map, the import page and the type catalogue.
 
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -574,19 +574,20 @@ async fn import_form(
     State(state): State<AppState>,
     actor: Actor,
     lang: Lang,
-    form: Multipart,
+    req: Request,
 ) -> Response {
     if let Err(e) = require(actor.user.role.manages_models()) {
         return page_error(lang, e);
     }
     let r = async {
-        let (bytes, _) = mfiles::uploaded(form).await?;
+        let (bytes, _) = mfiles::uploaded(mfiles::multipart(req, &state).await?).await?;
         let outcome =
             mfiles::import_file(&state.db, actor.author(), actor.scope(), &bytes, |_, _| {})
                 .await?;
         Ok::<_, ApiError>((bytes, outcome))
     }
     .await;
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let (imported, errors, report) = match r {
         Ok((_, Outcome::Imported(ids))) => (Some(ids.len()), Vec::new(), None),
         Ok((bytes, Outcome::Refused(errors))) => {
@@ -595,11 +596,11 @@ async fn import_form(
                 .map(|b| base64(&b));
             (None, errors, report)
         }
-        Err(e) if e.status == StatusCode::BAD_REQUEST => (
-            None,
-            vec![domain::models::file::CellError::new(0, "", e.message)],
-            None,
-        ),
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+            status = StatusCode::BAD_REQUEST;
+            let msg = domain::models::file::CellError::new(0, "", e.message);
+            (None, vec![msg], None)
+        }
         Err(e) => return page_error(lang, e),
     };
     let shown: Vec<_> = errors.iter().take(500).collect();
@@ -613,7 +614,7 @@ async fn import_form(
     };
     let mut res = state.templates.render("models/import.html", lang, ctx);
     if bad {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        *res.status_mut() = status;
     }
     res
 }

@@ -22,6 +22,8 @@ pub struct App {
     pub vi_xuyen: i64,
     pub ninh_binh: i64,
     pub ba_dinh: i64,
+    /// Legacy Tỉnh Nam Định (before July 2025).
+    pub nam_dinh: i64,
 }
 
 async fn id_of(t: &TestDb, level: Level, code: &str, on: &str) -> i64 {
@@ -46,10 +48,18 @@ impl App {
         reference::load(&t.db, &reference::ReferenceData::embedded(), false)
             .await
             .unwrap();
+        store::models::types::load_catalogue(
+            &t.db,
+            store::models::types::DEFAULT_CATALOGUE,
+            domain::time::today(),
+        )
+        .await
+        .unwrap();
         let ninh_binh = id_of(&t, Level::Province, "37", "2026-01-01").await;
         let vi_xuyen = id_of(&t, Level::Commune, "13636", "2025-01-01").await;
         let ward = units::successors(&t.db, vi_xuyen).await.unwrap()[0].id;
         let ba_dinh = id_of(&t, Level::Commune, "00004", "2026-01-01").await;
+        let nam_dinh = id_of(&t, Level::Province, "36", "2022-01-01").await;
         let hash = NewPassword::parse(PASSWORD).unwrap().hash().unwrap();
         let users = [
             ("admin", Role::Admin, vec![]),
@@ -85,6 +95,7 @@ impl App {
             vi_xuyen,
             ninh_binh,
             ba_dinh,
+            nam_dinh,
         }
     }
 
@@ -190,6 +201,33 @@ impl Client<'_> {
                     .header(header::CONTENT_TYPE, "application/json")
                     .header("x-csrf-token", &self.csrf)
                     .body(Body::from(body.to_string()))
+                    .unwrap(),
+            )
+            .await
+    }
+
+    /// A file upload (`multipart/form-data`, field `file`) as a page's
+    /// form sends it: the CSRF token in the query string.
+    pub async fn upload(&self, uri: &str, name: &str, bytes: &[u8]) -> Res {
+        let boundary = "----binhyen-test-boundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let sep = if uri.contains('?') { '&' } else { '?' };
+        self.app
+            .send(
+                self.request(Method::POST, &format!("{uri}{sep}csrf={}", self.csrf))
+                    .header(
+                        header::CONTENT_TYPE,
+                        format!("multipart/form-data; boundary={boundary}"),
+                    )
+                    .body(Body::from(body))
                     .unwrap(),
             )
             .await

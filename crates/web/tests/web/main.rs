@@ -11,5 +11,6 @@ mod accounts;
 mod audit;
 mod harness;
 mod matrix;
+mod models;
 mod org_units;
 mod security;

@@ -55,7 +55,10 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/api/v1/openapi.json"
             | "/api/v1/auth/sessions",
         ) => Allowed,
-        ("GET", "/healthz" | "/metrics" | "/login" | "/lang" | "/static/{file}") => Allowed,
+        (
+            "GET",
+            "/healthz" | "/metrics" | "/login" | "/lang" | "/static/{file}" | "/favicon.ico",
+        ) => Allowed,
         // Failed logins are throttled per address: checked once, in the
         // security test, not 20 times here.
         ("POST", "/login" | "/api/v1/auth/login") => return None,
@@ -103,6 +106,64 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
                 Forbidden
             }
         }
+        // Models: read within scope; writes by role, then scope.
+        ("GET", "/models" | "/api/v1/models" | "/models/matrix" | "/api/v1/models/matrix") => {
+            Allowed
+        }
+        (
+            "GET",
+            "/model-types"
+            | "/api/v1/model-types"
+            | "/model-types/{id}"
+            | "/api/v1/model-types/{id}",
+        ) => Allowed,
+        ("POST", "/model-types" | "/api/v1/model-types" | "/model-types/{id}")
+        | ("PATCH", "/api/v1/model-types/{id}") => {
+            if matches!(role, "admin" | "tinh") {
+                Invalid
+            } else {
+                Forbidden
+            }
+        }
+        (
+            "GET",
+            "/models/{id}"
+            | "/api/v1/models/{id}"
+            | "/api/v1/models/{id}/status"
+            | "/api/v1/models/{id}/ratings"
+            | "/api/v1/models/{id}/activities"
+            | "/api/v1/models/{id}/replicas",
+        ) => unit_read,
+        ("GET", "/models/new" | "/models/import") => {
+            if manager(role) {
+                Allowed
+            } else {
+                Forbidden
+            }
+        }
+        ("POST", "/models" | "/api/v1/models" | "/models/import" | "/api/v1/models/import") => {
+            body_write
+        }
+        ("GET", "/models/{id}/edit") => match unit_write {
+            Invalid => Allowed,
+            o => o,
+        },
+        ("POST", "/models/{id}/edit" | "/models/{id}/status" | "/api/v1/models/{id}/status")
+        | ("PATCH", "/api/v1/models/{id}") => unit_write,
+        ("POST", "/models/{id}/ratings" | "/api/v1/models/{id}/ratings") => {
+            match (matches!(role, "admin" | "tinh"), visible) {
+                (false, _) => Forbidden,
+                (true, true) => Invalid,
+                (true, false) => Hidden,
+            }
+        }
+        ("POST", "/models/{id}/activities" | "/api/v1/models/{id}/activities") => {
+            match (role != "lanhdao", visible) {
+                (false, _) => Forbidden,
+                (true, true) => Invalid,
+                (true, false) => Hidden,
+            }
+        }
         _ => panic!("{method} {path} has no rule: add one to `expect`"),
     })
 }
@@ -115,16 +176,21 @@ async fn call(
     pattern: &str,
     unit: i64,
     user_id: i64,
+    model: i64,
+    type_id: i64,
 ) -> StatusCode {
-    let path = pattern.replace("{file}", "app.css").replace(
-        "{id}",
-        &if pattern.contains("/users/") {
-            user_id
-        } else {
-            unit
-        }
-        .to_string(),
-    );
+    let id = if pattern.contains("/users/") {
+        user_id
+    } else if pattern.contains("/models/") {
+        model
+    } else if pattern.contains("/model-types/") {
+        type_id
+    } else {
+        unit
+    };
+    let path = pattern
+        .replace("{file}", "app.css")
+        .replace("{id}", &id.to_string());
     let bad_date = "2999-01-01";
     let json_body: Value = match pattern {
         "/api/v1/org-units" => {
@@ -137,6 +203,17 @@ async fn call(
         "/api/v1/org-units/split" => {
             json!({"source": unit, "date": bad_date, "parts": [{"name": "A"}, {"name": "B"}]})
         }
+        "/api/v1/models" => {
+            json!({"type_id": type_id, "org_unit_id": unit, "name": "X", "founded_on": bad_date})
+        }
+        "/api/v1/models/{id}" => json!({"name": ""}),
+        "/api/v1/models/{id}/status" => {
+            json!({"status": "paused", "date": bad_date, "reason": "X"})
+        }
+        "/api/v1/models/{id}/ratings" => json!({"year": 1800, "rating": "good", "rater": "X"}),
+        "/api/v1/models/{id}/activities" => json!({"kind": "patrol", "description": ""}),
+        "/api/v1/model-types" => json!({"code": "X", "name": "X"}),
+        "/api/v1/model-types/{id}" => json!({"name": ""}),
         "/api/v1/users" => json!({"username": "x", "role": "viewer", "password": "p"}),
         "/api/v1/users/{id}" => json!({"role": "nobody"}),
         "/api/v1/auth/password" => json!({"current_password": "sai", "new_password": "ngan"}),
@@ -162,6 +239,16 @@ async fn call(
             ("name", "X"),
         ],
         "/org-units/split" => vec![("source", &unit_s), ("date", bad_date), ("parts", "A\nB")],
+        "/models" => vec![
+            ("name", "X"),
+            ("org_unit_id", &unit_s),
+            ("founded_on", bad_date),
+        ],
+        "/models/{id}/edit" => vec![("name", "")],
+        "/models/{id}/status" => vec![("status", "paused"), ("date", bad_date), ("reason", "X")],
+        "/models/{id}/ratings" => vec![("year", "1800"), ("rating", "good"), ("rater", "X")],
+        "/models/{id}/activities" => vec![("kind", "patrol"), ("description", "")],
+        "/model-types" | "/model-types/{id}" => vec![("code", "X"), ("name", "")],
         "/users" => vec![("username", "x"), ("role", "viewer"), ("password", "p")],
         "/users/{id}" => vec![("display_name", ""), ("role", "viewer")],
         "/account/password" => vec![
@@ -206,6 +293,24 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                 .await;
             villages.push(r.json()["id"].as_i64().unwrap());
         }
+        // One model in each village, of a type deployed at villages.
+        let types = admin.get("/api/v1/model-types").await.json();
+        let type_id = types["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["code"] == "to_tuan_tra_nhan_dan")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let mut models = Vec::new();
+        for v in &villages {
+            let r = admin
+                .write(Method::POST, "/api/v1/models", json!({"type_id": type_id, "org_unit_id": v, "name": "Tổ tuần tra ma trận", "founded_on": "2026-01-05"}))
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+            models.push(r.json()["id"].as_i64().unwrap());
+        }
         let other_user = store::accounts::find_by_username(&app.t.db, "khac")
             .await
             .unwrap()
@@ -217,7 +322,10 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
         let mut checked = 0;
         for role in ROLES {
             let c = app.login(role).await;
-            for (in_scope, unit) in [(true, villages[0]), (false, villages[1])] {
+            for (in_scope, unit, model) in [
+                (true, villages[0], models[0]),
+                (false, villages[1], models[1]),
+            ] {
                 for (method, pattern) in &all {
                     let Some(outcome) = expect(method, pattern, role, in_scope) else {
                         assert!(
@@ -226,7 +334,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                         );
                         continue;
                     };
-                    let status = call(&c, method, pattern, unit, other_user).await;
+                    let status = call(&c, method, pattern, unit, other_user, model, type_id).await;
                     assert!(
                         matches(outcome, status),
                         "{l}: {role} {method} {pattern} ({}) expected {outcome:?}, got {status}",

@@ -10,6 +10,7 @@ const PUBLIC: &[&str] = &[
     "/static/app.css",
     "/lang",
     "/api/v1/auth/login",
+    "/favicon.ico",
 ];
 
 #[tokio::test]

@@ -1,0 +1,510 @@
+//! Benchmarks of movement models at national size (issue 4, "Scale and
+//! speed"; docs/benchmarks.md). A program, not a timed test: it loads the
+//! national units and the type catalogue into a fresh database, generates
+//! villages and models (`store::bench_support::generate_models`), then
+//! times through the real router, each figure with a baseline measured in
+//! the same run:
+//!
+//! - the filtered list, first page, many filter combinations, as an
+//!   administrator and as a province-scoped user, vs. an authenticated
+//!   trivial endpoint (`GET /api/v1/model-types`) through the same router;
+//! - the matrix of the busiest 2025 province today and on 2022-06-01, vs.
+//!   one plain GROUP BY over the whole table (no hierarchy, no status of
+//!   the day);
+//! - the export of ~100,000 rows to XLSX vs. the same request as CSV, and
+//!   the store query alone;
+//! - the import of 100,000 new rows from XLSX, validation included, vs. a
+//!   plain insert of the same rows into a bare table; peak RSS around it.
+//!
+//! `cargo bench -p web --bench models` (SQLite; PostgreSQL too when
+//! BINHYEN_TEST_DATABASE_URL is set). Sizes: BENCH_MODELS (300000),
+//! BENCH_VILLAGES (60000), BENCH_IMPORT (100000), BENCH_EXPORT (100000),
+//! BENCH_REQUESTS (200, list requests per user). BENCH_VERBOSE=1 prints the
+//! slowest filter combinations.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use chrono::NaiveDate;
+use domain::accounts::{new_secret, secret_hash, NewPassword, Role};
+use domain::models::file::{Col, COLUMNS};
+use files::{Cell, Column, Sheet};
+use http_body_util::BodyExt;
+use store::accounts::{self, NewUser};
+use store::audit::Author;
+use store::bench_support as bs;
+use store::org_units::reference;
+use store::testing::TestDb;
+use store::Db;
+use tower::ServiceExt;
+
+const SEED: u64 = 20_250_701;
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn pct(mut v: Vec<Duration>, p: f64) -> Duration {
+    v.sort();
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i]
+}
+
+fn ms(d: Duration) -> String {
+    let m = d.as_secs_f64() * 1000.0;
+    if m >= 1000.0 {
+        format!("{:.2} s", m / 1000.0)
+    } else {
+        format!("{m:.1} ms")
+    }
+}
+
+fn ratio(a: Duration, b: Duration) -> String {
+    format!("×{:.1}", a.as_secs_f64() / b.as_secs_f64())
+}
+
+fn row(label: &str, measure: &str, result: &str, base: &str, r: &str) {
+    println!("| {label} | {measure} | {result} | {base} | {r} |");
+}
+
+/// Peak and current resident set of this process, in MiB.
+fn memory() -> (f64, f64) {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = |key: &str| {
+        s.lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    (kib("VmHWM:"), kib("VmRSS:"))
+}
+
+/// Resets the peak resident set to the current one (Linux ≥ 4.0).
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+struct Client {
+    router: Router,
+}
+
+impl Client {
+    async fn send(&self, req: Request<Body>) -> (StatusCode, Bytes) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        (status, res.into_body().collect().await.unwrap().to_bytes())
+    }
+
+    async fn get(&self, token: &str, uri: &str) -> (StatusCode, Bytes) {
+        self.send(
+            Request::get(uri)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// GET that must answer 200; returns the time and the body.
+    async fn timed(&self, token: &str, uri: &str) -> (Duration, Bytes) {
+        let t = Instant::now();
+        let (status, body) = self.get(token, uri).await;
+        let d = t.elapsed();
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{uri}: {}",
+            String::from_utf8_lossy(&body[..body.len().min(400)])
+        );
+        (d, body)
+    }
+}
+
+async fn user(db: &Db, name: &str, role: Role, scopes: Vec<i64>) -> String {
+    let hash = NewPassword::parse("mat-khau-do-dai-du")
+        .unwrap()
+        .hash()
+        .unwrap();
+    let id = accounts::create_user(
+        db,
+        Author::System,
+        &NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            password_hash: hash,
+            role,
+            scopes,
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap();
+    let token = new_secret();
+    accounts::create_token(db, Author::System, id, &secret_hash(&token), "bench", None)
+        .await
+        .unwrap();
+    token
+}
+
+fn json(b: &Bytes) -> serde_json::Value {
+    serde_json::from_slice(b).unwrap()
+}
+
+async fn one(t: &TestDb) {
+    let label = t.label;
+    let db = &t.db;
+    let today = domain::time::today();
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+
+    // ---- data -------------------------------------------------------------
+    let started = Instant::now();
+    reference::load(db, &reference::ReferenceData::embedded(), false)
+        .await
+        .unwrap();
+    store::models::types::load_catalogue(db, store::models::types::DEFAULT_CATALOGUE, today)
+        .await
+        .unwrap();
+    let units_time = started.elapsed();
+    let started = Instant::now();
+    let data = bs::generate_models(
+        db,
+        env("BENCH_VILLAGES", 60_000),
+        env("BENCH_MODELS", 300_000),
+        SEED,
+        today,
+    )
+    .await
+    .unwrap();
+    let gen_time = started.elapsed();
+    eprintln!(
+        "{label}: national units + catalogue {}; generated {} villages, {} models, {} status changes, {} ratings, {} exemplars in {}",
+        ms(units_time),
+        data.villages,
+        data.models,
+        data.status_changes,
+        data.ratings,
+        data.exemplars,
+        ms(gen_time)
+    );
+    let (province, province_name, province_models) = bs::busiest_province(db).await.unwrap();
+
+    let admin = user(db, "bench.admin", Role::Admin, vec![]).await;
+    let staff = user(db, "bench.tinh", Role::ProvinceStaff, vec![province]).await;
+    let state = web::AppState::new(db.clone(), web::WebConfig::default()).unwrap();
+    let c = Client {
+        router: web::router(state),
+    };
+
+    // A commune of the province, a type and a legacy province to filter by.
+    let (_, body) = c
+        .timed(
+            &admin,
+            &format!("/api/v1/models?org_unit={province}&per_page=1"),
+        )
+        .await;
+    let sample = json(&body)["items"][0].clone();
+    let sample_unit = sample["org_unit_id"].as_i64().unwrap();
+    let type_id = sample["type_id"].as_i64().unwrap();
+    let legacy_province = store::org_units::resolve_code(
+        db,
+        domain::org_units::Level::Province,
+        "36",
+        d("2024-01-01"),
+    )
+    .await
+    .unwrap()
+    .map(|u| u.id)
+    .unwrap_or(province);
+    eprintln!("{label}: busiest 2025 province {province_name} (id {province}) with {province_models} models");
+
+    // ---- 1. filtered list -------------------------------------------------
+    let p = province;
+    let scoped_filters: Vec<String> = vec![
+        format!("org_unit={p}"),
+        format!("org_unit={p}&as_of=2022-06-01"),
+        format!("org_unit={p}&status=active"),
+        format!("org_unit={p}&as_of=2022-06-01&status=paused"),
+        format!("org_unit={p}&type={type_id}"),
+        format!("org_unit={p}&field=youth&status=active"),
+        format!("org_unit={p}&rating=good"),
+        format!("org_unit={p}&as_of=2023-06-01&rating=fair"),
+        format!("org_unit={p}&exemplar=true"),
+        format!("org_unit={p}&as_of=2024-01-01&exemplar=true"),
+        format!("org_unit={p}&founded_from=2019-01-01&founded_to=2019-12-31"),
+        format!("org_unit={p}&q=tuan%20tra"),
+        format!("org_unit={p}&q=lien+gia&status=active&sort=name"),
+        format!("org_unit={sample_unit}"),
+        format!("org_unit={sample_unit}&as_of=2022-06-01&status=active"),
+        "status=dissolved".into(),
+        format!("type={type_id}&rating=average"),
+        "field=residential&exemplar=false&sort=-founded_on".into(),
+        "q=1234".into(),
+        "founded_from=2020-03-01&founded_to=2020-03-31&sort=founded_on".into(),
+    ];
+    let mut admin_filters = scoped_filters.clone();
+    admin_filters.extend([
+        format!("org_unit={legacy_province}&as_of=2022-06-01"),
+        format!("org_unit={legacy_province}&as_of=2022-06-01&status=active&field=residential"),
+        "exemplar=true".into(),
+        "as_of=2022-06-01&status=active".into(),
+        "rating=weak&q=an%20toan".into(),
+    ]);
+    let n = env("BENCH_REQUESTS", 200);
+    let base = {
+        let mut v = Vec::with_capacity(n);
+        for i in 0..n {
+            let tok = if i % 2 == 0 { &admin } else { &staff };
+            v.push(c.timed(tok, "/api/v1/model-types").await.0);
+        }
+        v
+    };
+    let base95 = pct(base.clone(), 0.95);
+    let mut all = Vec::new();
+    let mut worst: Vec<(Duration, String)> = Vec::new();
+    for (who, tok, filters) in [
+        ("administrator", &admin, &admin_filters),
+        ("province staff", &staff, &scoped_filters),
+    ] {
+        let mut v = Vec::with_capacity(n);
+        for i in 0..n {
+            let f = &filters[i % filters.len()];
+            let (t, _) = c.timed(tok, &format!("/api/v1/models?{f}")).await;
+            v.push(t);
+            worst.push((t, format!("{who}: {f}")));
+        }
+        let p95 = pct(v.clone(), 0.95);
+        row(
+            label,
+            &format!(
+                "list, first page (20), {n} requests over {} filter combinations, as {who}",
+                filters.len()
+            ),
+            &format!(
+                "p50 {} · **p95 {}** · max {}",
+                ms(pct(v.clone(), 0.5)),
+                ms(p95),
+                ms(pct(v.clone(), 1.0))
+            ),
+            &format!("GET /api/v1/model-types p95 {}", ms(base95)),
+            &ratio(p95, base95),
+        );
+        all.extend(v);
+    }
+    if std::env::var("BENCH_VERBOSE").is_ok() {
+        worst.sort();
+        for (t, f) in worst.iter().rev().take(12) {
+            eprintln!("  slow list: {} {f}", ms(*t));
+        }
+    }
+
+    // ---- 2. matrix --------------------------------------------------------
+    for (day, when) in [(None, "today"), (Some("2022-06-01"), "2022-06-01")] {
+        let uri = match day {
+            None => format!("/api/v1/models/matrix?org_unit={p}"),
+            Some(x) => format!("/api/v1/models/matrix?org_unit={p}&as_of={x}"),
+        };
+        let (_, body) = c.timed(&admin, &uri).await;
+        let m = json(&body);
+        let rows = m["rows"].as_array().map_or(0, Vec::len);
+        let total = m["total"].as_i64().unwrap_or(0);
+        let mut v = Vec::new();
+        let mut s = Vec::new();
+        for _ in 0..10 {
+            v.push(c.timed(&admin, &uri).await.0);
+            s.push(c.timed(&staff, &uri).await.0);
+        }
+        let date = day.map_or(today, d);
+        let mut b = Vec::new();
+        for _ in 0..10 {
+            let t = Instant::now();
+            bs::plain_group_by(db, date).await.unwrap();
+            b.push(t.elapsed());
+        }
+        let (p50, mx, s_mx, b50) = (pct(v.clone(), 0.5), pct(v, 1.0), pct(s, 1.0), pct(b, 0.5));
+        row(
+            label,
+            &format!(
+                "matrix of {province_name} on {when}: {rows} rows × fields, {total} active models"
+            ),
+            &format!(
+                "p50 {} · **max {}** (province staff max {})",
+                ms(p50),
+                ms(mx),
+                ms(s_mx)
+            ),
+            &format!("one GROUP BY unit, sector over all models p50 {}", ms(b50)),
+            &ratio(p50, b50),
+        );
+    }
+
+    // ---- 4. export (before the import, which adds rows) --------------------
+    let want = env("BENCH_EXPORT", 100_000) as i64;
+    let since = bs::founded_since(db, want).await.unwrap();
+    let filter = format!("founded_from={since}");
+    let (_, body) = c
+        .timed(&admin, &format!("/api/v1/models?{filter}&per_page=1"))
+        .await;
+    let matched = json(&body)["total"].as_i64().unwrap_or(0);
+    let mut xl = Vec::new();
+    let mut cs = Vec::new();
+    let mut q = Vec::new();
+    let (mut xl_bytes, mut csv_bytes) = (0, 0);
+    for _ in 0..2 {
+        let (t, b) = c
+            .timed(&admin, &format!("/api/v1/models?{filter}&format=xlsx"))
+            .await;
+        xl.push(t);
+        xl_bytes = b.len();
+        let (t, b) = c
+            .timed(&admin, &format!("/api/v1/models?{filter}&format=csv"))
+            .await;
+        cs.push(t);
+        csv_bytes = b.len();
+        let t = Instant::now();
+        let rows = store::models::query::export(
+            db,
+            store::accounts::Scope::All,
+            &store::models::ModelQuery {
+                founded_from: Some(since),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        q.push(t.elapsed());
+        assert_eq!(rows.len() as i64, matched);
+    }
+    let (xl, cs, q) = (pct(xl, 0.0), pct(cs, 0.0), pct(q, 0.0));
+    row(
+        label,
+        &format!(
+            "export of {matched} models to XLSX ({:.1} MB), best of 2",
+            xl_bytes as f64 / 1e6
+        ),
+        &format!("**{}**", ms(xl)),
+        &format!(
+            "same request as CSV ({:.1} MB) {} · the store query alone {}",
+            csv_bytes as f64 / 1e6,
+            ms(cs),
+            ms(q)
+        ),
+        &format!("{} ({} over the query)", ratio(xl, cs), ratio(xl, q)),
+    );
+
+    // ---- 3. import ----------------------------------------------------------
+    let n_import = env("BENCH_IMPORT", 100_000);
+    let rows = bs::import_rows(db, n_import, SEED + 1, today)
+        .await
+        .unwrap();
+    let header = |col: Col| {
+        COLUMNS
+            .iter()
+            .find(|(c, _, _)| *c == col)
+            .map(|(_, h, w)| Column::new(*h, *w))
+            .unwrap()
+    };
+    let sheet = Sheet {
+        name: "Mô hình".into(),
+        columns: vec![
+            header(Col::Name),
+            header(Col::TypeCode),
+            header(Col::UnitId),
+            header(Col::FoundedOn),
+        ],
+        rows: rows
+            .iter()
+            .map(|(name, code, unit, day)| {
+                vec![
+                    Cell::from(name.as_str()),
+                    Cell::from(code.as_str()),
+                    Cell::Int(*unit),
+                    Cell::Date(*day),
+                ]
+            })
+            .collect(),
+        highlight_col: None,
+    };
+    let file = files::xlsx(std::slice::from_ref(&sheet)).unwrap();
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|(name, code, unit, day)| format!("{name},{code},{unit},{day}"))
+        .collect();
+    drop(sheet);
+    let boundary = "binhyen-bench-boundary";
+    let mut body = Vec::with_capacity(file.len() + 512);
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"mo-hinh.xlsx\"\r\n\
+             Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(&file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let file_mb = file.len() as f64 / 1e6;
+    drop(file);
+    let req = Request::post("/api/v1/models/import")
+        .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let reset = reset_peak();
+    let (_, rss_before) = memory();
+    let t = Instant::now();
+    let (status, res) = c.send(req).await;
+    let import_time = t.elapsed();
+    let (peak, rss_after) = memory();
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&res[..res.len().min(2000)])
+    );
+    assert_eq!(json(&res)["imported"].as_u64(), Some(n_import as u64));
+    let t = Instant::now();
+    bs::plain_insert(db, &lines).await.unwrap();
+    let plain = t.elapsed();
+    row(
+        label,
+        &format!("import of {n_import} new models from XLSX ({file_mb:.1} MB), validation included, one request"),
+        &format!(
+            "**{}** · peak RSS {peak:.0} MiB{} (before {rss_before:.0}, after {rss_after:.0})",
+            ms(import_time),
+            if reset { "" } else { " (whole run: peak not reset)" }
+        ),
+        &format!("plain insert of the same rows into a bare table {}", ms(plain)),
+        &ratio(import_time, plain),
+    );
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        println!("| backend | measure | result | baseline (same run) | ratio |");
+        println!("|---|---|---|---|---|");
+        for t in TestDb::all().await.unwrap() {
+            one(&t).await;
+            t.cleanup().await;
+        }
+    });
+}

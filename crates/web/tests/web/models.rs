@@ -1,0 +1,314 @@
+//! Models over HTTP: the journey of one model, the as-of views across the
+//! 2025 reform, file export, and the all-or-nothing import.
+
+use axum::http::{header, Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::harness::{App, Client};
+
+async fn type_id(c: &Client<'_>, code: &str) -> i64 {
+    let r = c.get("/api/v1/model-types").await;
+    r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == code)
+        .unwrap_or_else(|| panic!("{code}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn create(c: &Client<'_>, body: Value) -> Value {
+    let r = c.write(Method::POST, "/api/v1/models", body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()
+}
+
+async fn total(c: &Client<'_>, query: &str) -> i64 {
+    let r = c.get(&format!("/api/v1/models?{query}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.body);
+    r.json()["total"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn a_model_from_founding_to_replication_within_scope() {
+    for app in App::all().await {
+        let l = app.label();
+        let tinh = app.login("tinh").await;
+        let patrol = type_id(&tinh, "to_tuan_tra_nhan_dan").await;
+        // Founded in 2022 at legacy Phường Vị Xuyên (Nam Định).
+        let m = create(
+            &tinh,
+            json!({"type_id": patrol, "org_unit_id": app.vi_xuyen, "name": "Tổ tuần tra nhân dân Vị Xuyên",
+                   "founded_on": "2022-03-01", "members": 12, "leader_name": "Trần Văn A", "leader_role": "Tổ trưởng",
+                   "tags": ["Xây dựng làng văn hoá"], "decision_no": "15/QĐ-UBND", "decision_date": "2022-02-20",
+                   "decision_issuer": "UBND phường Vị Xuyên"}),
+        )
+        .await;
+        let id = m["id"].as_i64().unwrap();
+        assert_eq!(m["status"], "active");
+        assert_eq!(m["tags"], json!(["Xây dựng làng văn hoá"]));
+
+        // A place that did not exist on the founding day is refused, naming the field.
+        let r = tinh
+            .write(Method::POST, "/api/v1/models", json!({"type_id": patrol, "org_unit_id": app.ward, "name": "X", "founded_on": "2022-03-01"}))
+            .await;
+        assert_eq!(
+            (r.status, r.field().as_str()),
+            (StatusCode::BAD_REQUEST, "org_unit_id"),
+            "{l}"
+        );
+
+        // Edit, status, rating, activity.
+        let r = tinh
+            .write(
+                Method::PATCH,
+                &format!("/api/v1/models/{id}"),
+                json!({"members": 15}),
+            )
+            .await;
+        assert_eq!(r.json()["members"], 15, "{}", r.body);
+        let r = tinh
+            .write(Method::POST, &format!("/api/v1/models/{id}/status"), json!({"status": "paused", "date": "2024-01-10", "reason": "Tổ trưởng chuyển công tác"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let r = tinh
+            .write(
+                Method::POST,
+                &format!("/api/v1/models/{id}/status"),
+                json!({"status": "active", "date": "2024-03-01", "reason": "Kiện toàn tổ"}),
+            )
+            .await;
+        assert_eq!(r.json()["status"], "active");
+        let r = tinh
+            .write(Method::POST, &format!("/api/v1/models/{id}/ratings"), json!({"year": 2023, "rating": "good", "rated_on": "2023-12-20", "rater": "Công an tỉnh", "exemplar": true}))
+            .await;
+        assert_eq!(r.json()["is_exemplar"], true, "{}", r.body);
+        let r = tinh
+            .write(Method::POST, &format!("/api/v1/models/{id}/activities"), json!({"date": "2025-05-05", "kind": "patrol", "description": "Tuần tra đêm", "participants": 8}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+        // As it was in 2023 (paused in January 2024) and as it is now.
+        let nam_dinh_2023 = format!("org_unit={}&as_of=2023-06-01&status=active", app.nam_dinh);
+        assert_eq!(total(&tinh, &nam_dinh_2023).await, 1, "{l}");
+        let paused = format!("org_unit={}&as_of=2024-02-01&status=paused", app.ninh_binh);
+        assert_eq!(total(&tinh, &paused).await, 1);
+        assert_eq!(
+            total(&tinh, &format!("org_unit={}&status=active", app.ward)).await,
+            1
+        );
+        assert_eq!(
+            total(&tinh, "exemplar=true&rating=good&q=vi+xuyen").await,
+            1
+        );
+        let mx = tinh
+            .get(&format!(
+                "/api/v1/models/matrix?org_unit={}&as_of=2023-06-01",
+                app.ninh_binh
+            ))
+            .await
+            .json();
+        assert_eq!(mx["total"], 1, "{l}: {mx}");
+
+        // A replica in today's ward; the exemplar's page shows it.
+        let r = create(
+            &tinh,
+            json!({"type_id": patrol, "org_unit_id": app.ward, "name": "Tổ tuần tra tổ dân phố 3", "founded_on": "2025-09-01", "replicated_from": id}),
+        )
+        .await;
+        let replicas = tinh
+            .get(&format!("/api/v1/models/{id}/replicas"))
+            .await
+            .json();
+        assert_eq!(replicas["items"][0]["id"], r["id"]);
+        let page = tinh.get(&format!("/models/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        for text in [
+            "Tổ tuần tra tổ dân phố 3",
+            "Tuần tra đêm",
+            "Tổ trưởng chuyển công tác",
+            "Tốt",
+        ] {
+            assert!(page.body.contains(text), "{l}: {text}");
+        }
+
+        // Another commune's officer sees nothing of it; Ba Đình's models stay hidden from Ninh Bình.
+        let khac = app.login("khac").await;
+        assert_eq!(
+            khac.get(&format!("/api/v1/models/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            khac.get(&format!("/models/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(total(&khac, "").await, 0);
+        let phuong = app.login("phuong").await;
+        assert_eq!(total(&phuong, "").await, 2);
+
+        // Pages render with what they hold.
+        for (path, text) in [
+            ("/models", "Tổ tuần tra nhân dân Vị Xuyên"),
+            ("/models/matrix", "<svg"),
+            (
+                &format!("/models/matrix?org_unit={}", app.ninh_binh),
+                "Phường Nam Định",
+            ),
+            ("/model-types", "Liên gia tự quản"),
+            ("/models/new", "founded_on"),
+            ("/models/import", "multipart/form-data"),
+            (&format!("/models/{id}/edit"), "Trần Văn A"),
+        ] {
+            let r = tinh.get(path).await;
+            assert_eq!(r.status, StatusCode::OK, "{l}: {path}");
+            assert!(r.body.contains(text), "{l}: {path} lacks {text}");
+        }
+        // Retiring a type keeps its models.
+        let r = tinh
+            .write(
+                Method::PATCH,
+                &format!("/api/v1/model-types/{patrol}"),
+                json!({"retired": true}),
+            )
+            .await;
+        assert!(r.json()["retired_on"].is_string(), "{}", r.body);
+        assert_eq!(total(&tinh, &format!("type={patrol}")).await, 2);
+        let r = tinh
+            .write(Method::POST, "/api/v1/models", json!({"type_id": patrol, "org_unit_id": app.ward, "name": "Mới", "founded_on": "2026-01-01"}))
+            .await;
+        assert_eq!(r.field(), "type_id");
+    }
+}
+
+#[tokio::test]
+async fn import_is_all_or_nothing_and_export_reads_back() {
+    for app in App::all().await {
+        let l = app.label();
+        let tinh = app.login("tinh").await;
+        let before = total(&tinh, "").await;
+        let good = "Tên mô hình,Mã loại,ID đơn vị,Ngày thành lập,Số thành viên\n";
+        let rows = format!(
+            "Camera tổ 1,camera_an_ninh,{w},01/08/2025,5\nCamera tổ 2,camera_an_ninh,{w},2025-08-02,\n",
+            w = app.ward
+        );
+        // Row 4: unknown type; row 5: a bad date; row 6: repeats row 2.
+        let bad = format!(
+            "{good}{rows}Camera tổ 3,khong_co,{w},01/08/2025,\nCamera tổ 4,camera_an_ninh,{w},31/02/2025,\nCAMERA TỔ 1,camera_an_ninh,{w},01/08/2025,\n",
+            w = app.ward
+        );
+        let r = tinh
+            .upload("/api/v1/models/import", "mo-hinh.csv", bad.as_bytes())
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{l}: {}",
+            r.body
+        );
+        let errs: Vec<(i64, String)> = r.json()["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["row"].as_i64().unwrap(),
+                    e["column"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            errs,
+            vec![
+                (4, "Mã loại".to_string()),
+                (5, "Ngày thành lập".to_string()),
+                (6, "Tên mô hình".to_string())
+            ],
+            "{l}"
+        );
+        assert_eq!(total(&tinh, "").await, before, "nothing imported");
+        // The same refusal as a page and as an Excel report.
+        let page = tinh
+            .upload("/models/import", "mo-hinh.csv", bad.as_bytes())
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.body.contains("khong_co")
+                && page.body.contains("data:application/vnd.openxmlformats")
+        );
+        let report = tinh
+            .upload(
+                "/api/v1/models/import?report=xlsx",
+                "mo-hinh.csv",
+                bad.as_bytes(),
+            )
+            .await;
+        assert!(report.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml"));
+        // Out of scope for this user: Ba Đình.
+        let other = format!(
+            "{good}Camera Ba Đình,camera_an_ninh,{},01/08/2025,\n",
+            app.ba_dinh
+        );
+        let r = tinh
+            .upload("/api/v1/models/import", "x.csv", other.as_bytes())
+            .await;
+        assert_eq!(r.json()["rows"][0]["column"], "ID đơn vị", "{}", r.body);
+
+        // The good rows go in, by code too (a code valid on the founding day).
+        let by_code = "Tên mô hình,Mã loại,Mã đơn vị,Cấp đơn vị,Ngày thành lập\nTổ tuần tra cũ,to_tuan_tra_nhan_dan,13636,Xã, phường,2021-05-01\n";
+        let by_code = by_code.replace("Xã, phường", "\"Xã, phường\"");
+        let r = tinh
+            .upload(
+                "/api/v1/models/import",
+                "a.csv",
+                format!("{good}{rows}").as_bytes(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        assert_eq!(r.json()["imported"], 2);
+        let r = tinh
+            .upload("/api/v1/models/import", "b.csv", by_code.as_bytes())
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        assert_eq!(total(&tinh, "").await, before + 3);
+        assert_eq!(
+            total(
+                &tinh,
+                &format!("org_unit={}&as_of=2022-01-01", app.vi_xuyen)
+            )
+            .await,
+            1
+        );
+
+        // Export: CSV with a BOM and the same columns; it imports back as duplicates.
+        let csv = tinh.get("/api/v1/models?format=csv&field=cameras").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.body.starts_with('\u{feff}'), "BOM");
+        assert!(csv.body.contains("Camera tổ 1") && csv.body.contains("Ngày thành lập"));
+        let again = tinh
+            .upload("/api/v1/models/import", "export.csv", csv.body.as_bytes())
+            .await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(again.body.contains("đã có mô hình"), "{}", again.body);
+        let xlsx = tinh.get("/api/v1/models?format=xlsx").await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        assert!(xlsx.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx"));
+        let mx = tinh
+            .get(&format!(
+                "/api/v1/models/matrix?org_unit={}&format=csv",
+                app.ninh_binh
+            ))
+            .await;
+        assert!(mx.body.contains("Tổng cộng"), "{}", mx.body);
+        // A viewer may look but not import.
+        let viewer = app.login("lanhdao").await;
+        let r = viewer.upload("/api/v1/models/import", "a.csv", b"x").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+}
