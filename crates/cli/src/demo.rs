@@ -2,7 +2,11 @@
 
 use chrono::NaiveDate;
 use domain::accounts::{NewPassword, Role};
-use domain::org_units::{Level, NewUnit, NewUnitInput};
+use domain::models::{
+    ActivityInput, ModelInput, ModelRefs, ModelType, NewActivity, NewModel, NewRating, RatingInput,
+    StatusChange, StatusInput,
+};
+use domain::org_units::{Level, NewUnit, NewUnitInput, OrgUnit};
 use store::accounts::{self, NewUser, Scope};
 use store::audit::Author;
 use store::org_units as units;
@@ -130,6 +134,10 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, String)>, String> {
         .map_err(|e| e.to_string())?;
     }
     seed_villages(db, &ward).await?;
+    let n = seed_models(db).await?;
+    if n > 0 {
+        tracing::info!(models = n, "demo models created");
+    }
     Ok(logins)
 }
 
@@ -184,6 +192,269 @@ async fn seed_villages(db: &Db, ward: &units::UnitView) -> Result<(), String> {
         units::create(db, Author::System, &u)
             .await
             .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// A small deterministic generator: the demo is the same on every machine.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> Option<&'a T> {
+        v.get(self.next(v.len() as u64) as usize)
+    }
+}
+
+/// The units under `parent` of `level`, as they were on `on`.
+async fn children(
+    db: &Db,
+    parent: i64,
+    level: Level,
+    on: NaiveDate,
+) -> Result<Vec<OrgUnit>, String> {
+    let q = units::ListQuery {
+        level: Some(level),
+        parent: Some(parent),
+        as_of: Some(on),
+        page: domain::page::Page {
+            page: 1,
+            per_page: domain::page::MAX_PER_PAGE,
+        },
+        ..Default::default()
+    };
+    Ok(units::list(db, Scope::All, &q)
+        .await
+        .map_err(|e| e.to_string())?
+        .0
+        .into_iter()
+        .map(|v| v.unit)
+        .collect())
+}
+
+/// A few hundred models across Ninh Bình: founded under the legacy
+/// communes of Nam Định, Hà Nam and Ninh Bình before July 2025 and under
+/// the 2025 communes after, with status changes, ratings, exemplars,
+/// replicas and activities. Once: skipped when any model exists.
+pub async fn seed_models(db: &Db) -> Result<usize, String> {
+    let err = |e: store::StoreError| e.to_string();
+    let any = store::models::query::list(db, Scope::All, &Default::default())
+        .await
+        .map_err(err)?
+        .1;
+    if any > 0 {
+        return Ok(0);
+    }
+    let today = domain::time::today();
+    let before = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or(today);
+    let mut legacy = Vec::new();
+    for code in ["35", "36", "37"] {
+        let Some(p) = units::resolve_code(db, Level::Province, code, before)
+            .await
+            .map_err(err)?
+        else {
+            continue;
+        };
+        for d in children(db, p.id, Level::District, before).await? {
+            legacy.extend(children(db, d.id, Level::Commune, before).await?);
+        }
+    }
+    let nb = units::resolve_code(db, Level::Province, "37", today)
+        .await
+        .map_err(err)?
+        .ok_or("demo: không thấy tỉnh Ninh Bình")?;
+    let current = children(db, nb.id, Level::Commune, today).await?;
+    let types: Vec<ModelType> = store::models::types::list(db, false).await.map_err(err)?;
+    let commune_types: Vec<&ModelType> = types
+        .iter()
+        .filter(|t| t.targets.contains(&"commune"))
+        .collect();
+    let mut dice = Dice(2025);
+    let mut made: Vec<(i64, NaiveDate, i64)> = Vec::new();
+    for i in 0..320 {
+        let is_legacy = i % 5 < 3;
+        let (unit, start, end) = if is_legacy {
+            (dice.pick(&legacy), 2016, domain::time::REFORM_DAY)
+        } else {
+            (dice.pick(&current), 2025, today)
+        };
+        let (Some(unit), Some(t)) = (unit, dice.pick(&commune_types)) else {
+            continue;
+        };
+        let first = NaiveDate::from_ymd_opt(start, 1, 1)
+            .unwrap_or(today)
+            .max(unit.valid_from.unwrap_or(before));
+        let span = (end - first).num_days().max(1) as u64;
+        let founded = first + chrono::Duration::days(dice.next(span) as i64);
+        let input = ModelInput {
+            type_id: Some(t.id),
+            org_unit_id: Some(unit.id),
+            name: Some(format!("{} {}", t.short_name, unit.short_name)),
+            founded_on: Some(founded.to_string()),
+            members: Some(5 + dice.next(40) as i64),
+            households: (dice.next(2) == 0).then(|| 20 + dice.next(200) as i64),
+            leader_role: Some("Tổ trưởng".into()),
+            tags: (dice.next(3) == 0).then(|| vec!["Xây dựng làng văn hoá".into()]),
+            decision_issuer: Some(format!("UBND {}", unit.name)),
+            ..Default::default()
+        };
+        let refs = ModelRefs {
+            model_type: Some(t),
+            unit: Some(unit),
+            exemplar: None,
+            this: None,
+        };
+        let Ok(m) = NewModel::parse(&input, &refs, today) else {
+            continue;
+        };
+        let Ok(row) = store::models::create(db, Author::System, &m).await else {
+            continue; // the same type twice in a commune: skip
+        };
+        made.push((row.id, founded, t.id));
+        history(db, &mut dice, row.id, founded, today).await?;
+    }
+    replicas(db, &mut dice, &made, &current, &types, today).await?;
+    Ok(made.len())
+}
+
+/// Ratings, a pause or an end, and a few activities for one model.
+async fn history(
+    db: &Db,
+    dice: &mut Dice,
+    id: i64,
+    founded: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), String> {
+    use chrono::Datelike;
+    let err = |e: store::StoreError| e.to_string();
+    for year in founded.year()..today.year() {
+        if dice.next(3) == 0 {
+            continue;
+        }
+        let rating = *dice
+            .pick(&["good", "good", "fair", "fair", "average", "weak"])
+            .unwrap_or(&"good");
+        let input = RatingInput {
+            year: Some(year),
+            rating: Some(rating.into()),
+            rated_on: Some(format!("{year}-12-15")),
+            rater: Some("Công an tỉnh Ninh Bình".into()),
+            note: None,
+            exemplar: Some(rating == "good" && dice.next(8) == 0),
+        };
+        if let Ok(r) = NewRating::parse(&input, founded, today) {
+            store::models::rate(db, Author::System, id, &r)
+                .await
+                .map_err(err)?;
+        }
+    }
+    let roll = dice.next(20);
+    if roll < 3 {
+        let days = (today - founded).num_days();
+        if days > 60 {
+            let on = founded + chrono::Duration::days(30 + dice.next(days as u64 - 30) as i64);
+            let status = if roll == 0 { "dissolved" } else { "paused" };
+            let input = StatusInput {
+                status: Some(status.into()),
+                date: Some(on.to_string()),
+                reason: Some(
+                    if roll == 0 {
+                        "Sáp nhập vào mô hình khác"
+                    } else {
+                        "Kiện toàn lại tổ"
+                    }
+                    .into(),
+                ),
+            };
+            let last = domain::models::founding_status(founded);
+            if let Ok(c) = StatusChange::parse(&input, &last, today) {
+                store::models::change_status(db, Author::System, id, &c)
+                    .await
+                    .map_err(err)?;
+            }
+        }
+    }
+    for _ in 0..dice.next(3) {
+        let days = (today - founded).num_days().max(0) as u64;
+        let input = ActivityInput {
+            date: Some((founded + chrono::Duration::days(dice.next(days + 1) as i64)).to_string()),
+            kind: Some(
+                (*dice
+                    .pick(&["meeting", "patrol", "awareness", "result"])
+                    .unwrap_or(&"meeting"))
+                .into(),
+            ),
+            description: Some("Sinh hoạt định kỳ, tuần tra và tuyên truyền pháp luật".into()),
+            participants: Some(5 + dice.next(30) as i64),
+            quantity: None,
+        };
+        if let Ok(a) = NewActivity::parse(&input, founded, today) {
+            store::models::add_activity(db, Author::System, id, &a)
+                .await
+                .map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// Two replicas of each of the first exemplars, in 2025 communes.
+async fn replicas(
+    db: &Db,
+    dice: &mut Dice,
+    made: &[(i64, NaiveDate, i64)],
+    current: &[OrgUnit],
+    types: &[ModelType],
+    today: NaiveDate,
+) -> Result<(), String> {
+    let mut done = 0;
+    for (id, _, type_id) in made {
+        if done >= 8 {
+            break;
+        }
+        let Some(ex) = store::models::exemplar_ref(db, *id)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
+            continue;
+        };
+        if !ex.is_exemplar {
+            continue;
+        }
+        let Some(t) = types.iter().find(|t| t.id == *type_id) else {
+            continue;
+        };
+        done += 1;
+        for n in 1..=2 {
+            let Some(unit) = dice.pick(current) else {
+                continue;
+            };
+            let founded =
+                domain::time::REFORM_DAY + chrono::Duration::days(30 * n + dice.next(60) as i64);
+            let input = ModelInput {
+                type_id: Some(t.id),
+                org_unit_id: Some(unit.id),
+                name: Some(format!("{} {} (nhân rộng)", t.short_name, unit.short_name)),
+                founded_on: Some(founded.min(today).to_string()),
+                replicated_from: Some(*id),
+                ..Default::default()
+            };
+            let refs = ModelRefs {
+                model_type: Some(t),
+                unit: Some(unit),
+                exemplar: Some(&ex),
+                this: None,
+            };
+            if let Ok(m) = NewModel::parse(&input, &refs, today) {
+                let _ = store::models::create(db, Author::System, &m).await;
+            }
+        }
     }
     Ok(())
 }

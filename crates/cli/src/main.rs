@@ -46,6 +46,9 @@ enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Import records from a file.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -74,6 +77,21 @@ enum TokenCommand {
     Revoke { id: i64 },
     /// List tokens (never the tokens themselves).
     List,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Deployed models from an XLSX or CSV file with the export's columns:
+    /// every row is checked first, and any problem imports nothing.
+    Models {
+        file: PathBuf,
+        /// Import as this user (their scope applies; audited as theirs) [default: the system, unscoped].
+        #[arg(long)]
+        username: Option<String>,
+        /// Where to write the error report (XLSX) when rows are refused.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -316,6 +334,11 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             println!("administrative units loaded");
             Ok(())
         }
+        Command::Import(ImportCommand::Models {
+            file,
+            username,
+            report,
+        }) => import_models(&settings, &file, username.as_deref(), report.as_deref()).await,
         Command::User(u) => user(&settings, u).await,
         Command::Token(t) => token(&settings, t).await,
         Command::Audit(AuditCommand::Verify) => {
@@ -604,4 +627,91 @@ async fn user(settings: &Settings, cmd: UserCommand) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A progress line on standard error: a bar while writing, a count while reading.
+fn progress(total: Option<usize>) -> impl FnMut(web::models::Stage, usize) {
+    use std::io::Write as _;
+    move |stage, n| {
+        let line = match (stage, total) {
+            (web::models::Stage::Writing, Some(t)) if t > 0 => {
+                let filled = n * 30 / t;
+                format!(
+                    "ghi  [{}{}] {n}/{t}",
+                    "#".repeat(filled),
+                    " ".repeat(30 - filled.min(30))
+                )
+            }
+            (web::models::Stage::Writing, _) => format!("ghi  {n} dòng"),
+            (web::models::Stage::Reading, _) => format!("đọc và kiểm tra {n} dòng"),
+        };
+        let mut err = std::io::stderr();
+        let _ = write!(err, "\r{line:<60}");
+        let _ = err.flush();
+    }
+}
+
+async fn import_models(
+    settings: &Settings,
+    file: &Path,
+    username: Option<&str>,
+    report: Option<&Path>,
+) -> Result<(), String> {
+    let bytes =
+        std::fs::read(file).map_err(|e| format!("không đọc được {}: {e}", file.display()))?;
+    let db = open(settings).await?;
+    // Units and types are needed to check the rows (no-ops once loaded).
+    load_units(&db, &ReferenceData::embedded(), false).await?;
+    load_model_types(&db).await?;
+    let (author, scope) = match username {
+        Some(u) => {
+            let id = user_id(&db, u).await?;
+            let user = store::accounts::find_by_username(&db, u)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("không có người dùng {u}"))?
+                .0;
+            if !user.role.manages_models() {
+                return Err(format!("{u} không có quyền nhập mô hình"));
+            }
+            (Author::User(id), user.scope())
+        }
+        None => (Author::System, store::accounts::Scope::All),
+    };
+    // Rows of data: the file's lines less the header, for the bar's end.
+    let lines = bytes.iter().filter(|b| **b == b'\n').count();
+    let total = (!bytes.starts_with(b"PK")).then(|| lines.saturating_sub(1));
+    let outcome = web::models::import_file(&db, author, scope, &bytes, progress(total))
+        .await
+        .map_err(|e| e.message)?;
+    eprintln!();
+    match outcome {
+        web::models::Outcome::Imported(ids) => {
+            println!(
+                "đã nhập {} mô hình / imported {} models",
+                ids.len(),
+                ids.len()
+            );
+            Ok(())
+        }
+        web::models::Outcome::Refused(errors) => {
+            for e in errors.iter().take(50) {
+                eprintln!("dòng {} · {}: {}", e.row, e.column, e.message);
+            }
+            if errors.len() > 50 {
+                eprintln!("… và {} lỗi khác", errors.len() - 50);
+            }
+            if let Some(path) = report {
+                let xlsx = web::models::error_report(&bytes, &errors).map_err(|e| e.message)?;
+                std::fs::write(path, xlsx)
+                    .map_err(|e| format!("không ghi được {}: {e}", path.display()))?;
+                eprintln!("báo cáo lỗi: {}", path.display());
+            }
+            Err(format!(
+                "tệp có {} lỗi; chưa nhập dòng nào / {} problems, nothing imported",
+                errors.len(),
+                errors.len()
+            ))
+        }
+    }
 }

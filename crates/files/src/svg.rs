@@ -64,7 +64,10 @@ pub fn bubble_map(
     }
 
     let max_v = points.iter().map(|p| p.value).max().unwrap_or(0).max(0);
-    let max_r = (w.min(h) / 14.0).clamp(6.0, 36.0);
+    // Many areas share the plot (a province's 100-odd communes): the largest
+    // circle shrinks with the room each point has, so neighbours stay apart.
+    let room = (w * h / points.len() as f64).sqrt() * 0.4;
+    let max_r = (w.min(h) / 14.0).min(room).clamp(6.0, 36.0);
     let radius = |v: i64| -> f64 {
         if v <= 0 || max_v <= 0 {
             ZERO_R

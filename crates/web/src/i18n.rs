@@ -226,6 +226,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("units.new_name", "Tên thôn mới", "Name of the new village"),
     ("units.effective", "Ngày hiệu lực", "Effective date"),
     ("units.history", "Lịch sử thay đổi", "Change history"),
+    ("units.models_here", "Mô hình tại địa bàn này", "Models in this area"),
+    ("units.add_model", "Thêm mô hình tại đây", "Add a model here"),
     ("units.when", "Thời điểm", "When"),
     ("units.who", "Người thực hiện", "Who"),
     ("units.action", "Thao tác", "Action"),

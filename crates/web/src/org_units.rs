@@ -411,6 +411,8 @@ async fn show(
             subtree => units::count_subtree(&state.db, id).await?,
             reach => units::count_reach(&state.db, id).await?,
             can_edit => manager && u.level.is_user_managed(),
+            can_add_model => actor.user.role.manages_models()
+                && matches!(u.level, Level::Commune | Level::Village | Level::Site),
             can_add_village => manager && u.level == Level::Commune,
             can_add_site => manager && matches!(u.level, Level::Commune | Level::Village),
             can_merge => manager && u.level == Level::Commune && open_villages.len() >= 2,

@@ -391,3 +391,63 @@ fn bad_input_is_refused_with_a_clear_message() {
         assert!(text(&help).contains(c), "{c}");
     }
 }
+
+#[test]
+fn import_models_is_all_or_nothing_with_an_error_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let header = "Tên mô hình,Mã loại,Mã đơn vị,Ngày thành lập\n";
+    let good = "Camera tổ 1,camera_an_ninh,13669,01/08/2025\nTổ tuần tra Vị Xuyên,to_tuan_tra_nhan_dan,13636,2022-03-01\n";
+    let bad_file = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad_file,
+        format!("{header}{good}Sai,khong_co,13669,01/08/2025\n"),
+    )
+    .unwrap();
+    let report = dir.path().join("loi.xlsx");
+    let refused = run(
+        &[
+            "--data-dir",
+            d,
+            "import",
+            "models",
+            bad_file.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!refused.status.success(), "{}", text(&refused));
+    assert!(text(&refused).contains("dòng 4"), "{}", text(&refused));
+    assert!(std::fs::read(&report).unwrap().starts_with(b"PK"));
+    let good_file = dir.path().join("good.csv");
+    std::fs::write(&good_file, format!("{header}{good}")).unwrap();
+    let ok = run(
+        &[
+            "--data-dir",
+            d,
+            "import",
+            "models",
+            good_file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("đã nhập 2 mô hình"), "{}", text(&ok));
+    // The legacy commune's model stays where it was founded (Vị Xuyên, 2022).
+    let again = run(
+        &[
+            "--data-dir",
+            d,
+            "import",
+            "models",
+            good_file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        !again.status.success() && text(&again).contains("đã có mô hình"),
+        "{}",
+        text(&again)
+    );
+}

@@ -356,6 +356,7 @@ struct Count {
 /// Active models on `q.date` by area and column. Each model is counted
 /// once: a legacy commune split in 2025 counts under its default successor.
 pub async fn matrix(db: &Db, scope: Scope, q: &MatrixQuery) -> Result<Matrix> {
+    let q = &default_unit(db, scope, q).await?;
     let (me, rows, rows_date) = areas(db, scope, q).await?;
     let counts = active_counts(db, scope, q, me.as_ref().map(|m| m.id), &rows).await?;
     let home = homes(db, &rows, &counts, rows_date).await?;
@@ -431,6 +432,24 @@ pub async fn matrix(db: &Db, scope: Scope, q: &MatrixQuery) -> Result<Matrix> {
         rows: out_rows,
         totals,
     })
+}
+
+/// A user whose scope is one unit sees that unit's parts by default.
+async fn default_unit(db: &Db, scope: Scope, q: &MatrixQuery) -> Result<MatrixQuery> {
+    let mut q = q.clone();
+    if let (None, Some(user)) = (q.org_unit, scope.user_id()) {
+        let units: Vec<i64> = fetch!(
+            db,
+            fetch_all,
+            scalar i64,
+            "SELECT org_unit_id FROM user_scopes WHERE user_id = $1",
+            user
+        )?;
+        if let [only] = units.as_slice() {
+            q.org_unit = Some(*only);
+        }
+    }
+    Ok(q)
 }
 
 /// Active models on the day by unit, sector and type, under the chosen

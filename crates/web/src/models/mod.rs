@@ -6,6 +6,8 @@
 mod files;
 mod pages;
 
+pub use files::{error_report, import_file, Outcome, Stage};
+
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::StatusCode;

@@ -412,6 +412,8 @@ async fn edit_page(
             let mut form = serde_json::to_value(input_of(&m)).unwrap_or_default();
             if let Some(o) = form.as_object_mut() {
                 o.insert("tags".into(), m.tag_list().join("\n").into());
+                // Empty fields show as empty boxes, not "none".
+                o.retain(|_, v| !v.is_null());
             }
             render_form(
                 &state,
