@@ -83,6 +83,12 @@ fn read_xlsx<E: From<FilesError>>(
         let Some(cell) = cell else { break };
         let (r, c) = cell.get_position();
         let (r, c) = (r as usize + 1, c as usize);
+        // The format puts rows in order; a damaged or hand-made file that
+        // goes back would hand the same row over twice, or out of order.
+        if r < row_number {
+            let source = format!("row {r} comes after row {row_number}").into();
+            return Err(FilesError::Xlsx { row: r, source }.into());
+        }
         if r != row_number {
             if !row.is_empty() {
                 each(row_number, &row)?;

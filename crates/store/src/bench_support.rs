@@ -1,4 +1,5 @@
-//! The baseline of the load benchmark: rows into a bare table.
+//! Helpers of the benchmarks: the baseline of the load benchmark (rows
+//! into a bare table) and the national-size data set of the models one.
 
 use crate::{execute_dyn, placeholders, Arg, Db, StoreError};
 
@@ -22,4 +23,421 @@ pub async fn plain_insert(db: &Db, rows: &[String]) -> Result<(), StoreError> {
     execute!(tx, "DROP TABLE bench_plain")?;
     tx.commit().await?;
     Ok(())
+}
+
+// ---- models (crates/web/benches/models.rs) --------------------------------
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use domain::org_units::{short_name, Kind};
+use domain::text::{fold, sort_key};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+/// What [`generate_models`] wrote.
+#[derive(Debug, Clone, Default)]
+pub struct ModelData {
+    pub villages: usize,
+    pub models: usize,
+    pub status_changes: usize,
+    pub ratings: usize,
+    pub exemplars: usize,
+}
+
+/// Rows per statement: SQLite binds parameters in super-linear time
+/// (see the reference loader), PostgreSQL takes up to 65,535.
+fn rows_per_statement(tx: &crate::Tx, cols: usize) -> usize {
+    let params = if tx.is_postgres() { 8_000 } else { 256 };
+    (params / cols).max(1)
+}
+
+/// Inserts `rows` (each `cols` values) with `head` (`INSERT … VALUES `).
+async fn insert_rows(
+    tx: &mut crate::Tx,
+    head: &str,
+    cols: usize,
+    rows: Vec<Vec<Arg>>,
+) -> Result<(), StoreError> {
+    let per = rows_per_statement(tx, cols);
+    let mut it = rows.into_iter().peekable();
+    while it.peek().is_some() {
+        let chunk: Vec<Vec<Arg>> = it.by_ref().take(per).collect();
+        let sql = format!("{head}{}", placeholders(chunk.len(), cols));
+        execute_dyn(tx, &sql, chunk.into_iter().flatten().collect()).await?;
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct TypeRow {
+    id: i64,
+    code: String,
+    short_name: String,
+    sector: String,
+    targets: String,
+}
+
+async fn active_types(db: &Db) -> Result<Vec<TypeRow>, StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_all,
+        TypeRow,
+        "SELECT id, code, short_name, sector, targets FROM model_types WHERE retired_on IS NULL ORDER BY id"
+    )?)
+}
+
+/// The types that fit a village and those that fit a commune (by index).
+fn fitting(types: &[TypeRow]) -> (Vec<usize>, Vec<usize>) {
+    let has = |t: &TypeRow, w: &str| t.targets.split(',').any(|x| x.trim() == w);
+    let pick = |w: &str| -> Vec<usize> {
+        let v: Vec<usize> = types
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| has(t, w))
+            .map(|(i, _)| i)
+            .collect();
+        if v.is_empty() {
+            (0..types.len()).collect()
+        } else {
+            v
+        }
+    };
+    (pick("village"), pick("commune"))
+}
+
+fn day_between(rng: &mut StdRng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+    let span = (to - from).num_days().max(0);
+    from + Duration::days(rng.gen_range(0..=span))
+}
+
+fn any<'a, T>(rng: &mut StdRng, v: &'a [T]) -> Result<&'a T, StoreError> {
+    v.get(rng.gen_range(0..v.len().max(1)))
+        .ok_or_else(|| StoreError::Data("bench: empty list".into()))
+}
+
+/// A national-size data set for the models benchmark, in one transaction
+/// of multi-row inserts (not the audited API): `villages` villages spread
+/// over the current communes, then `models` models — a third at legacy
+/// communes founded before the 2025 reform, a sixth at current communes
+/// since it, the rest at villages over ten years — each with its founding
+/// status, ~30% with a later pause or dissolution, ~50% with 1–3 yearly
+/// ratings (~3% exemplars). The reference units and the type catalogue
+/// must be loaded. Statistics are refreshed at the end, as after any load.
+pub async fn generate_models(
+    db: &Db,
+    villages: usize,
+    models: usize,
+    seed: u64,
+    today: NaiveDate,
+) -> Result<ModelData, StoreError> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let reform = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or(today);
+    let ten_years_ago = today - Duration::days(3652);
+    let types = active_types(db).await?;
+    let (for_village, for_commune) = fitting(&types);
+    let mut tx = db.begin().await?;
+    let current: Vec<i64> = fetch!(
+        tx,
+        fetch_all,
+        scalar i64,
+        "SELECT id FROM org_units WHERE level = 'commune' AND valid_to IS NULL ORDER BY id"
+    )?;
+    let legacy: Vec<i64> = fetch!(
+        tx,
+        fetch_all,
+        scalar i64,
+        "SELECT id FROM org_units WHERE level = 'commune' AND valid_to IS NOT NULL ORDER BY id"
+    )?;
+    let now = Utc::now();
+
+    // Villages: "Thôn 1", "Thôn 2", … in each commune.
+    let mut per_commune = vec![0usize; current.len()];
+    let mut rows = Vec::with_capacity(villages);
+    for i in 0..villages {
+        let c = if i < current.len() {
+            i
+        } else {
+            rng.gen_range(0..current.len().max(1))
+        };
+        let (Some(parent), Some(n)) = (current.get(c), per_commune.get_mut(c)) else {
+            break;
+        };
+        *n += 1;
+        let name = format!("Thôn {n}");
+        let short = short_name(&name, Kind::Thon);
+        rows.push(vec![
+            Arg::Text(Some("village".into())),
+            Arg::Text(Some("thon".into())),
+            Arg::Text(Some(name.clone())),
+            Arg::Text(Some(short.clone())),
+            Arg::Text(Some(fold(&name))),
+            Arg::Text(Some(fold(&short))),
+            Arg::Text(Some(sort_key(&short))),
+            Arg::I64(Some(*parent)),
+            Arg::Ts(now),
+            Arg::Ts(now),
+        ]);
+    }
+    let n_villages = rows.len();
+    insert_rows(
+        &mut tx,
+        "INSERT INTO org_units (level, kind, name, short_name, name_folded, short_folded,
+            sort_key, parent_id, created_at, updated_at) VALUES ",
+        10,
+        rows,
+    )
+    .await?;
+    crate::org_units::reference::rebuild_closures(&mut tx).await?;
+    let village_ids: Vec<i64> = fetch!(
+        tx,
+        fetch_all,
+        scalar i64,
+        "SELECT id FROM org_units WHERE level = 'village' ORDER BY id"
+    )?;
+
+    // Models, their status changes and ratings.
+    let first_id: i64 =
+        fetch!(tx, fetch_one, scalar i64, "SELECT COALESCE(MAX(id), 0) + 1 FROM models")?;
+    let mut out = ModelData {
+        villages: n_villages,
+        models,
+        ..Default::default()
+    };
+    let mut mrows = Vec::with_capacity(models);
+    let mut crows = Vec::with_capacity(models * 13 / 10);
+    let mut rrows = Vec::with_capacity(models);
+    let ratings = ["good", "fair", "average", "weak"];
+    for i in 0..models {
+        let id = first_id + i as i64;
+        let r: f64 = rng.gen();
+        let (unit, founded, types_here) = if r < 1.0 / 3.0 || village_ids.is_empty() && r < 0.5 {
+            let day_before = reform - Duration::days(1);
+            (
+                *any(&mut rng, &legacy)?,
+                day_between(&mut rng, ten_years_ago, day_before),
+                &for_commune,
+            )
+        } else if r < 0.5 || village_ids.is_empty() {
+            (
+                *any(&mut rng, &current)?,
+                day_between(&mut rng, reform, today),
+                &for_commune,
+            )
+        } else {
+            (
+                *any(&mut rng, &village_ids)?,
+                day_between(&mut rng, ten_years_ago, today),
+                &for_village,
+            )
+        };
+        let t = types
+            .get(*any(&mut rng, types_here)?)
+            .ok_or_else(|| StoreError::Data("bench: no type".into()))?;
+        let name = format!("{} {}", t.short_name, i + 1);
+        crows.push(vec![
+            Arg::I64(Some(id)),
+            Arg::Date(Some(founded)),
+            Arg::Text(Some("active".into())),
+            Arg::Text(Some("Thành lập".into())),
+            Arg::Ts(now),
+        ]);
+        let (mut status, mut since) = ("active", founded);
+        if rng.gen_bool(0.3) && founded + Duration::days(30) < today {
+            let on = day_between(&mut rng, founded + Duration::days(30), today);
+            status = if rng.gen_bool(0.5) {
+                "paused"
+            } else {
+                "dissolved"
+            };
+            since = on;
+            crows.push(vec![
+                Arg::I64(Some(id)),
+                Arg::Date(Some(on)),
+                Arg::Text(Some(status.into())),
+                Arg::Text(Some("Đánh giá lại".into())),
+                Arg::Ts(now),
+            ]);
+        }
+        let mut last: Option<(&str, i32, bool)> = None;
+        let mut ever = false;
+        if rng.gen_bool(0.5) {
+            // Years whose rating (15 December) is past, after the founding.
+            let mut years: Vec<i32> = (founded.year()..=today.year())
+                .filter(|y| {
+                    NaiveDate::from_ymd_opt(*y, 12, 15).is_some_and(|d| d > founded && d <= today)
+                })
+                .collect();
+            let keep = rng.gen_range(1..=3usize).min(years.len());
+            let from = years.len() - keep;
+            years.drain(..from);
+            for y in years {
+                let exemplar = rng.gen_bool(0.03);
+                let rating = if exemplar {
+                    "good"
+                } else {
+                    *any(&mut rng, &ratings)?
+                };
+                ever |= exemplar;
+                last = Some((rating, y, exemplar));
+                rrows.push(vec![
+                    Arg::I64(Some(id)),
+                    Arg::I64(Some(i64::from(y))),
+                    Arg::Text(Some(rating.into())),
+                    Arg::Date(NaiveDate::from_ymd_opt(y, 12, 15)),
+                    Arg::Text(Some("Công an tỉnh".into())),
+                    Arg::Bool(exemplar),
+                    Arg::Ts(now),
+                ]);
+            }
+        }
+        out.exemplars += usize::from(ever);
+        mrows.push(vec![
+            Arg::I64(Some(id)),
+            Arg::I64(Some(t.id)),
+            Arg::Text(Some(t.sector.clone())),
+            Arg::I64(Some(unit)),
+            Arg::Text(Some(name.clone())),
+            Arg::Text(Some(fold(&name))),
+            Arg::Text(Some(sort_key(&name))),
+            Arg::Date(Some(founded)),
+            Arg::Text(Some(status.into())),
+            Arg::Date(Some(since)),
+            Arg::Text(Some(String::new())),
+            Arg::Text(last.map(|l| l.0.to_string())),
+            Arg::I64(last.map(|l| i64::from(l.1))),
+            Arg::Bool(last.is_some_and(|l| l.2)),
+            Arg::Bool(ever),
+            Arg::Ts(now),
+            Arg::Ts(now),
+        ]);
+    }
+    out.status_changes = crows.len();
+    out.ratings = rrows.len();
+    insert_rows(
+        &mut tx,
+        "INSERT INTO models (id, type_id, sector, org_unit_id, name, name_folded, sort_key,
+            founded_on, status, status_since, tags, last_rating, last_rating_year,
+            last_exemplar, is_exemplar, created_at, updated_at) VALUES ",
+        17,
+        mrows,
+    )
+    .await?;
+    insert_rows(
+        &mut tx,
+        "INSERT INTO model_status_changes (model_id, on_date, status, reason, created_at) VALUES ",
+        5,
+        crows,
+    )
+    .await?;
+    insert_rows(
+        &mut tx,
+        "INSERT INTO model_ratings (model_id, year, rating, rated_on, rater, exemplar, created_at) VALUES ",
+        7,
+        rrows,
+    )
+    .await?;
+    if tx.is_postgres() {
+        execute!(
+            tx,
+            "SELECT setval(pg_get_serial_sequence('models', 'id'), (SELECT MAX(id) FROM models))"
+        )?;
+    }
+    tx.commit().await?;
+    analyze(db).await?;
+    Ok(out)
+}
+
+/// Fresh planner statistics for the model tables (autovacuum would get
+/// there after a bulk load; a benchmark cannot wait for it).
+pub async fn analyze(db: &Db) -> Result<(), StoreError> {
+    db.optimize().await?;
+    if db.is_postgres() {
+        execute!(
+            db,
+            "VACUUM (ANALYZE) models, model_status_changes, model_ratings"
+        )?;
+    }
+    Ok(())
+}
+
+/// The 2025 province whose subtree (across the 2025 mapping) holds the
+/// most models: `(id, name, models)`.
+pub async fn busiest_province(db: &Db) -> Result<(i64, String, i64), StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_one,
+        (i64, String, i64),
+        "SELECT p.id, p.name, COUNT(*) AS n FROM org_units p
+         JOIN org_unit_reach r ON r.ancestor_id = p.id
+         JOIN models m ON m.org_unit_id = r.unit_id
+         WHERE p.level = 'province' AND p.valid_to IS NULL
+         GROUP BY p.id, p.name ORDER BY n DESC, p.id LIMIT 1"
+    )?)
+}
+
+/// The founding day from which on about `n` models were founded.
+pub async fn founded_since(db: &Db, n: i64) -> Result<NaiveDate, StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_one,
+        scalar NaiveDate,
+        "SELECT founded_on FROM models ORDER BY founded_on DESC LIMIT 1 OFFSET $1",
+        (n - 1).max(0)
+    )?)
+}
+
+/// The naive matrix: models founded by `date` counted by unit and sector
+/// over the whole table, one GROUP BY with no hierarchy, no status of the
+/// day and no scope. Returns the number of groups.
+pub async fn plain_group_by(db: &Db, date: NaiveDate) -> Result<usize, StoreError> {
+    let rows: Vec<(i64, String, i64)> = fetch!(
+        db,
+        fetch_all,
+        (i64, String, i64),
+        "SELECT org_unit_id, sector, COUNT(*) FROM models WHERE founded_on <= $1
+         GROUP BY org_unit_id, sector",
+        date
+    )?;
+    Ok(rows.len())
+}
+
+/// `n` new models for an import file, at current communes and villages
+/// with a type that fits each: `(name, type code, unit id, founded on)`.
+/// Names carry `batch`, so that two batches never collide.
+pub async fn import_rows(
+    db: &Db,
+    batch: &str,
+    n: usize,
+    seed: u64,
+    today: NaiveDate,
+) -> Result<Vec<(String, String, i64, NaiveDate)>, StoreError> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let reform = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or(today);
+    let types = active_types(db).await?;
+    let (for_village, for_commune) = fitting(&types);
+    let places: Vec<(i64, String)> = fetch!(
+        db,
+        fetch_all,
+        (i64, String),
+        "SELECT id, level FROM org_units WHERE level IN ('commune', 'village') AND valid_to IS NULL
+         ORDER BY id"
+    )?;
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let (unit, level) = any(&mut rng, &places)?;
+        let fits = if level == "village" {
+            &for_village
+        } else {
+            &for_commune
+        };
+        let t = types
+            .get(*any(&mut rng, fits)?)
+            .ok_or_else(|| StoreError::Data("bench: no type".into()))?;
+        out.push((
+            format!("{} {batch} {}", t.short_name, i + 1),
+            t.code.clone(),
+            *unit,
+            day_between(&mut rng, reform, today),
+        ));
+    }
+    Ok(out)
 }

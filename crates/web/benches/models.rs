@@ -20,7 +20,8 @@
 //! BINHYEN_TEST_DATABASE_URL is set). Sizes: BENCH_MODELS (300000),
 //! BENCH_VILLAGES (60000), BENCH_IMPORT (100000), BENCH_EXPORT (100000),
 //! BENCH_REQUESTS (200, list requests per user). BENCH_VERBOSE=1 prints the
-//! slowest filter combinations.
+//! slowest filter combinations; BENCH_BREAKDOWN=0 skips the step-by-step
+//! import (read, check, write through the store API on another batch).
 
 #![allow(
     clippy::unwrap_used,
@@ -407,37 +408,10 @@ async fn one(t: &TestDb) {
 
     // ---- 3. import ----------------------------------------------------------
     let n_import = env("BENCH_IMPORT", 100_000);
-    let rows = bs::import_rows(db, n_import, SEED + 1, today)
+    let rows = bs::import_rows(db, "nhập", n_import, SEED + 1, today)
         .await
         .unwrap();
-    let header = |col: Col| {
-        COLUMNS
-            .iter()
-            .find(|(c, _, _)| *c == col)
-            .map(|(_, h, w)| Column::new(*h, *w))
-            .unwrap()
-    };
-    let sheet = Sheet {
-        name: "Mô hình".into(),
-        columns: vec![
-            header(Col::Name),
-            header(Col::TypeCode),
-            header(Col::UnitId),
-            header(Col::FoundedOn),
-        ],
-        rows: rows
-            .iter()
-            .map(|(name, code, unit, day)| {
-                vec![
-                    Cell::from(name.as_str()),
-                    Cell::from(code.as_str()),
-                    Cell::Int(*unit),
-                    Cell::Date(*day),
-                ]
-            })
-            .collect(),
-        highlight_col: None,
-    };
+    let sheet = import_sheet(&rows);
     let file = files::xlsx(std::slice::from_ref(&sheet)).unwrap();
     let lines: Vec<String> = rows
         .iter()
@@ -492,6 +466,93 @@ async fn one(t: &TestDb) {
         &format!("plain insert of the same rows into a bare table {}", ms(plain)),
         &ratio(import_time, plain),
     );
+    if env("BENCH_BREAKDOWN", 1) == 1 {
+        breakdown(label, db, n_import, today).await;
+    }
+}
+
+/// Where the import's time goes: the same steps as the handler
+/// (`web::models::files::import_file`), timed one by one on another batch.
+async fn breakdown(label: &str, db: &Db, n: usize, today: NaiveDate) {
+    use domain::models::file::{FileRow, Layout};
+    let rows = bs::import_rows(db, "lô hai", n, SEED + 2, today)
+        .await
+        .unwrap();
+    let file = files::xlsx(&[import_sheet(&rows)]).unwrap();
+    let t = Instant::now();
+    let mut layout: Option<Layout> = None;
+    let mut parsed = Vec::with_capacity(n);
+    files::read_rows::<files::FilesError>(&file, |i, cells| {
+        match &layout {
+            None => layout = Some(Layout::from_header(cells).unwrap()),
+            Some(l) => parsed.push(FileRow::parse(l, i, cells).unwrap()),
+        }
+        Ok(())
+    })
+    .unwrap();
+    let read = t.elapsed();
+    let t = Instant::now();
+    let checked = store::models::check::check(db, store::accounts::Scope::All, &parsed, today)
+        .await
+        .unwrap()
+        .unwrap();
+    let check = t.elapsed();
+    drop(parsed);
+    let t = Instant::now();
+    store::models::import(db, Author::System, &checked, "bench", |_| {})
+        .await
+        .unwrap();
+    let write = t.elapsed();
+    eprintln!(
+        "{label}: import of {n} rows step by step: read and parse the XLSX {}, check against the database {}, write {}",
+        ms(read),
+        ms(check),
+        ms(write)
+    );
+    row(
+        label,
+        &format!("import of {n} more models, step by step (store API, no HTTP)"),
+        &format!(
+            "read XLSX {} · check {} · write {}",
+            ms(read),
+            ms(check),
+            ms(write)
+        ),
+        "",
+        "",
+    );
+}
+
+/// An import file with the columns a person fills in.
+fn import_sheet(rows: &[(String, String, i64, NaiveDate)]) -> Sheet {
+    let header = |col: Col| {
+        COLUMNS
+            .iter()
+            .find(|(c, _, _)| *c == col)
+            .map(|(_, h, w)| Column::new(*h, *w))
+            .unwrap()
+    };
+    Sheet {
+        name: "Mô hình".into(),
+        columns: vec![
+            header(Col::Name),
+            header(Col::TypeCode),
+            header(Col::UnitId),
+            header(Col::FoundedOn),
+        ],
+        rows: rows
+            .iter()
+            .map(|(name, code, unit, day)| {
+                vec![
+                    Cell::from(name.as_str()),
+                    Cell::from(code.as_str()),
+                    Cell::Int(*unit),
+                    Cell::Date(*day),
+                ]
+            })
+            .collect(),
+        highlight_col: None,
+    }
 }
 
 fn main() {
