@@ -233,12 +233,14 @@ pub async fn generate_models(
             .get(*any(&mut rng, types_here)?)
             .ok_or_else(|| StoreError::Data("bench: no type".into()))?;
         let name = format!("{} {}", t.short_name, i + 1);
+        let founding = crows.len();
         crows.push(vec![
             Arg::I64(Some(id)),
             Arg::Date(Some(founded)),
             Arg::Text(Some("active".into())),
             Arg::Text(Some("Thành lập".into())),
             Arg::Ts(now),
+            Arg::Date(None),
         ]);
         let (mut status, mut since) = ("active", founded);
         if rng.gen_bool(0.3) && founded + Duration::days(30) < today {
@@ -249,12 +251,16 @@ pub async fn generate_models(
                 "dissolved"
             };
             since = on;
+            if let Some(end) = crows.get_mut(founding).and_then(|r| r.last_mut()) {
+                *end = Arg::Date(Some(on));
+            }
             crows.push(vec![
                 Arg::I64(Some(id)),
                 Arg::Date(Some(on)),
                 Arg::Text(Some(status.into())),
                 Arg::Text(Some("Đánh giá lại".into())),
                 Arg::Ts(now),
+                Arg::Date(None),
             ]);
         }
         let mut last: Option<(&str, i32, bool)> = None;
@@ -323,8 +329,8 @@ pub async fn generate_models(
     .await?;
     insert_rows(
         &mut tx,
-        "INSERT INTO model_status_changes (model_id, on_date, status, reason, created_at) VALUES ",
-        5,
+        "INSERT INTO model_status_changes (model_id, on_date, status, reason, created_at, ends_on) VALUES ",
+        6,
         crows,
     )
     .await?;

@@ -84,6 +84,29 @@ fn damage(base: &[u8], flips: &[(usize, u8)], cut: usize, extra: &[u8], at: usiz
     v
 }
 
+/// The sample XLSX with entry `target` rewritten by `change`, zipped again.
+fn rezip(target: &str, change: impl FnOnce(Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(XLSX.as_slice())).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut change = Some(change);
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == target {
+            if let Some(c) = change.take() {
+                data = c(data);
+            }
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
 /// A valid XLSX whose worksheet, shared strings or styles XML is damaged
 /// and zipped again, so that the spreadsheet parser itself is exercised
 /// (flipped bytes in the ZIP mostly stop at its checksums).
@@ -96,29 +119,16 @@ fn damaged_inside() -> impl Strategy<Value = Vec<u8>> {
         0usize..20_000,
     )
         .prop_map(|(which, flips, cut, extra, at)| {
-            use std::io::{Read, Write};
             let target = [
                 "xl/worksheets/sheet1.xml",
                 "xl/sharedStrings.xml",
                 "xl/styles.xml",
             ][which];
-            let mut zin = zip::ZipArchive::new(std::io::Cursor::new(XLSX.as_slice())).unwrap();
-            let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-            for i in 0..zin.len() {
-                let mut f = zin.by_index(i).unwrap();
-                let name = f.name().unwrap().to_string();
-                let mut data = Vec::new();
-                f.read_to_end(&mut data).unwrap();
-                if name == target {
-                    let n = data.len().max(1);
-                    let flips: Vec<(usize, u8)> = flips.iter().map(|(i, b)| (i % n, *b)).collect();
-                    data = damage(&data, &flips, cut % (n + 1), &extra, at % n);
-                }
-                out.start_file(name, zip::write::SimpleFileOptions::default())
-                    .unwrap();
-                out.write_all(&data).unwrap();
-            }
-            out.finish().unwrap().into_inner()
+            rezip(target, |data| {
+                let n = data.len().max(1);
+                let flips: Vec<(usize, u8)> = flips.iter().map(|(i, b)| (i % n, *b)).collect();
+                damage(&data, &flips, cut % (n + 1), &extra, at % n)
+            })
         })
 }
 
@@ -172,31 +182,18 @@ fn any_text_is_written_and_read_back() {
 /// row 2 again) was read with its row numbers out of order.
 #[test]
 fn rows_out_of_order_are_refused() {
-    use std::io::{Read, Write};
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(XLSX.as_slice())).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..zin.len() {
-        let mut f = zin.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            let xml = String::from_utf8(data).unwrap();
-            let swapped = xml
-                .replace("<row r=\"3\"", "<row r=\"x\"")
-                .replace("<row r=\"2\"", "<row r=\"3\"")
-                .replace("<row r=\"x\"", "<row r=\"2\"")
-                .replace(" r=\"A3\"", " r=\"Ax\"")
-                .replace(" r=\"A2\"", " r=\"A3\"")
-                .replace(" r=\"Ax\"", " r=\"A2\"");
-            assert_ne!(swapped, xml);
-            data = swapped.into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&data).unwrap();
-    }
-    let bytes = out.finish().unwrap().into_inner();
+    let bytes = rezip("xl/worksheets/sheet1.xml", |data| {
+        let xml = String::from_utf8(data).unwrap();
+        let swapped = xml
+            .replace("<row r=\"3\"", "<row r=\"x\"")
+            .replace("<row r=\"2\"", "<row r=\"3\"")
+            .replace("<row r=\"x\"", "<row r=\"2\"")
+            .replace(" r=\"A3\"", " r=\"Ax\"")
+            .replace(" r=\"A2\"", " r=\"A3\"")
+            .replace(" r=\"Ax\"", " r=\"A2\"");
+        assert_ne!(swapped, xml);
+        swapped.into_bytes()
+    });
     let r = files::read_rows::<FilesError>(&bytes, |_, _| Ok(()));
     assert!(matches!(r, Err(FilesError::Xlsx { .. })), "{r:?}");
 }

@@ -65,6 +65,9 @@ CREATE TABLE model_status_changes (
     id         INTEGER PRIMARY KEY,
     model_id   INTEGER NOT NULL REFERENCES models (id),
     on_date    TEXT NOT NULL,
+    -- the day the next change starts (NULL for the latest): "the status on
+    -- day D" is the one row with on_date <= D < ends_on
+    ends_on    TEXT,
     status     TEXT NOT NULL CHECK (status IN ('active', 'paused', 'dissolved')),
     reason     TEXT,
     user_id    INTEGER REFERENCES users (id),

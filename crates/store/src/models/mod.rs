@@ -29,6 +29,15 @@ pub use query::{Matrix, MatrixColumns, MatrixQuery, ModelQuery, Sort};
 /// The unit filter every scoped read takes: models whose unit the user's
 /// scope units reach (hierarchy and successions); placeholder `n` binds
 /// the user id, NULL for unscoped.
+/// The same for a query that has a user: no `IS NULL OR`, which would keep
+/// the planners from reading the scope's units as a semi-join.
+pub(crate) fn user_scope_clause(n: &str) -> String {
+    format!(
+        "m.org_unit_id IN (SELECT r.unit_id FROM org_unit_reach r
+            JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = {n})"
+    )
+}
+
 pub(crate) fn scope_clause(n: &str) -> String {
     format!(
         "({n} IS NULL OR m.org_unit_id IN (SELECT r.unit_id FROM org_unit_reach r
@@ -429,6 +438,12 @@ async fn insert_change(
 ) -> Result<()> {
     execute!(
         tx,
+        "UPDATE model_status_changes SET ends_on = $1 WHERE model_id = $2 AND ends_on IS NULL",
+        s.on_date,
+        id
+    )?;
+    execute!(
+        tx,
         "INSERT INTO model_status_changes (model_id, on_date, status, reason, user_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
         id,
@@ -658,8 +673,16 @@ pub struct ImportModel {
     pub later: Option<StatusChange>,
 }
 
-/// Rows per INSERT: 22 values each stays under both databases' limits.
-const CHUNK: usize = 500;
+/// Rows per INSERT. sqlx binds SQLite parameters in time that grows
+/// faster than their number, so SQLite takes small statements (as the
+/// reference loader does); PostgreSQL takes large ones.
+fn chunk_rows(db: &Db) -> usize {
+    if db.is_postgres() {
+        500
+    } else {
+        12
+    }
+}
 
 /// Inserts checked models in one transaction (all or nothing), `progress`
 /// called with the number written so far. One audit record names the
@@ -682,7 +705,7 @@ pub async fn import(
         all.into_iter().map(|s| (s.id, s.sector)).collect()
     };
     let mut ids = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(CHUNK) {
+    for chunk in rows.chunks(chunk_rows(db)) {
         let mut args = Vec::with_capacity(chunk.len() * (MODEL_COLS + 2));
         for r in chunk {
             let sector = sectors
@@ -725,10 +748,11 @@ pub async fn import(
                 .ok_or(StoreError::NotFound)?;
             ids.push(id);
             let founding = founding_status(r.model.founded_on);
-            let mut push = |s: &StatusSpan, reason: &str| {
+            let mut push = |s: &StatusSpan, ends: Option<NaiveDate>, reason: &str| {
                 cargs.extend([
                     Arg::I64(Some(id)),
                     Arg::Date(Some(s.on_date)),
+                    Arg::Date(ends),
                     Arg::Text(Some(s.status.as_str().into())),
                     Arg::Text(Some(reason.into())),
                     Arg::I64(author_id(author)),
@@ -736,20 +760,18 @@ pub async fn import(
                 ]);
                 n += 1;
             };
-            push(&founding, "Thành lập");
+            push(&founding, r.later.as_ref().map(|c| c.on_date), "Thành lập");
             if let Some(c) = &r.later {
-                push(
-                    &StatusSpan {
-                        status: c.status,
-                        on_date: c.on_date,
-                    },
-                    &c.reason,
-                );
+                let span = StatusSpan {
+                    status: c.status,
+                    on_date: c.on_date,
+                };
+                push(&span, None, &c.reason);
             }
         }
         let sql = format!(
-            "INSERT INTO model_status_changes (model_id, on_date, status, reason, user_id, created_at) VALUES {}",
-            placeholders(n, 6)
+            "INSERT INTO model_status_changes (model_id, on_date, ends_on, status, reason, user_id, created_at) VALUES {}",
+            placeholders(n, 7)
         );
         execute_dyn(&mut tx, &sql, cargs).await?;
         progress(ids.len());

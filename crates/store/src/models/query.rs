@@ -10,7 +10,7 @@ use domain::page::Page;
 use domain::text::fold;
 use serde::Serialize;
 
-use super::{scope_clause, select_rows, ModelRow};
+use super::{select_rows, user_scope_clause, ModelRow};
 use crate::accounts::Scope;
 use crate::error::{Result, StoreError};
 use crate::org_units;
@@ -77,17 +77,26 @@ pub struct ModelQuery {
     pub page: Page,
 }
 
-/// SQL for "the status of model `m` on day `$n`".
+/// The status change of model `m` in force on day `{n}`: one row, found
+/// by its interval.
+fn in_force(n: &str) -> String {
+    format!("c.model_id = m.id AND c.on_date <= {n} AND (c.ends_on IS NULL OR c.ends_on > {n})")
+}
+
+/// SQL for "the status of model `m` on day `{n}`" (for the page's rows).
 fn status_on(n: &str) -> String {
-    format!(
-        "(SELECT c.status FROM model_status_changes c WHERE c.model_id = m.id AND c.on_date <= {n}
-          ORDER BY c.on_date DESC LIMIT 1)"
-    )
+    format!("(SELECT c.status FROM model_status_changes c WHERE {})", in_force(n))
 }
 
 fn since_on(n: &str) -> String {
+    format!("(SELECT c.on_date FROM model_status_changes c WHERE {})", in_force(n))
+}
+
+/// SQL for "model `m` had status `{v}` on day `{n}`" (for filters).
+fn had_status(n: &str, v: &str) -> String {
     format!(
-        "(SELECT MAX(c.on_date) FROM model_status_changes c WHERE c.model_id = m.id AND c.on_date <= {n})"
+        "EXISTS (SELECT 1 FROM model_status_changes c WHERE {} AND c.status = {v})",
+        in_force(n)
     )
 }
 
@@ -122,7 +131,7 @@ fn filter(q: &ModelQuery, scope: Scope, p: &mut Params) -> String {
     if let Some(s) = q.status {
         let v = p.push(Arg::Text(Some(s.as_str().into())));
         match &day {
-            Some((n, _)) => c.push(format!("{} = {v}", status_on(n))),
+            Some((n, _)) => c.push(had_status(n, &v)),
             None => c.push(format!("m.status = {v}")),
         }
     }
@@ -162,7 +171,7 @@ fn filter(q: &ModelQuery, scope: Scope, p: &mut Params) -> String {
     }
     if let Some(user) = scope.user_id() {
         let n = p.push(Arg::I64(Some(user)));
-        c.push(scope_clause(&n));
+        c.push(user_scope_clause(&n));
     }
     if c.is_empty() {
         "1 = 1".into()
@@ -193,10 +202,11 @@ pub async fn list(db: &Db, scope: Scope, q: &ModelQuery) -> Result<(Vec<ModelRow
     let offset = p.push(Arg::I64(Some(q.page.offset())));
     let order = q.sort.order();
     // Only the page's ids are sorted and cut from the filtered models; the
-    // joins for names run on those rows alone.
+    // joins for names run on those rows alone. (Written as `IN`: SQLite
+    // plans a join with the same subquery as a scan of every model.)
     let sql = format!(
-        "{} JOIN (SELECT m.id FROM models m WHERE {where_} ORDER BY {order} LIMIT {limit} OFFSET {offset}) pg
-            ON pg.id = m.id ORDER BY {order}",
+        "{} WHERE m.id IN (SELECT m.id FROM models m WHERE {where_} ORDER BY {order} LIMIT {limit} OFFSET {offset})
+         ORDER BY {order}",
         select_rows(&status, &since)
     );
     let args = p.to_vec();
@@ -468,7 +478,7 @@ async fn active_counts(
     if q.date >= domain::time::today() {
         c.push("m.status = 'active'".into());
     } else {
-        c.push(format!("{} = 'active'", status_on(&day)));
+        c.push(had_status(&day, "'active'"));
     }
     match unit {
         Some(u) => {
@@ -490,7 +500,7 @@ async fn active_counts(
     }
     if let Some(user) = scope.user_id() {
         let n = p.push(Arg::I64(Some(user)));
-        c.push(scope_clause(&n));
+        c.push(user_scope_clause(&n));
     }
     let sql = format!(
         "SELECT m.org_unit_id AS unit_id, m.sector, m.type_id, COUNT(*) AS n FROM models m
