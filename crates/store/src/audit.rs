@@ -97,6 +97,70 @@ pub async fn record<B: Serialize, A: Serialize>(tx: &mut Tx, c: Change<'_, B, A>
     Ok(())
 }
 
+/// Appends many records of one action (an import's new rows) to the chain
+/// inside `tx`: the head is read and written once, the hashes computed
+/// here in order and the rows inserted in few statements. Ids follow the
+/// order of `items`, as `verify` walks them.
+pub async fn record_many(
+    tx: &mut Tx,
+    author: Author,
+    action: &str,
+    entity: &str,
+    items: &[(String, serde_json::Value)],
+) -> Result<()> {
+    let mut prev: String = fetch!(
+        tx,
+        fetch_one,
+        scalar String,
+        "UPDATE audit_head SET last_hash = last_hash WHERE id = 1 RETURNING last_hash"
+    )?;
+    let at = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
+    let request_id = current_request_id();
+    let rows_per = if tx.is_postgres() { 500 } else { 12 };
+    for chunk in items.chunks(rows_per) {
+        let mut args = Vec::with_capacity(chunk.len() * 10);
+        for (entity_id, after) in chunk {
+            let after = Some(after.to_string());
+            let fields = AuditFields {
+                at: &at,
+                user_id: author.user_id(),
+                action,
+                entity,
+                entity_id,
+                before_json: None,
+                after_json: after.as_deref(),
+                request_id: request_id.as_deref(),
+            };
+            let hash = chain_hash(&prev, &fields);
+            args.extend([
+                crate::Arg::Text(Some(at.clone())),
+                crate::Arg::I64(author.user_id()),
+                crate::Arg::Text(Some(action.into())),
+                crate::Arg::Text(Some(entity.into())),
+                crate::Arg::Text(Some(entity_id.clone())),
+                crate::Arg::Text(None),
+                crate::Arg::Text(after),
+                crate::Arg::Text(Some(prev.clone())),
+                crate::Arg::Text(Some(hash.clone())),
+                crate::Arg::Text(request_id.clone()),
+            ]);
+            prev = hash;
+        }
+        let sql = format!(
+            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash, request_id)
+             VALUES {}",
+            crate::placeholders(chunk.len(), 10)
+        );
+        crate::execute_dyn(tx, &sql, args).await?;
+    }
+    execute!(
+        tx,
+        "UPDATE audit_head SET last_hash = $1 WHERE id = 1",
+        &prev
+    )?;
+    Ok(())
+}
+
 /// Records an event that changes no data (a login, a refusal) in a
 /// transaction of its own.
 pub async fn record_event<A: Serialize>(

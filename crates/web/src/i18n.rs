@@ -293,6 +293,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("models.matrix", "Ma trận mô hình", "Model matrix"),
     ("models.matrix_note", "Số mô hình đang hoạt động theo địa bàn và lĩnh vực, tại ngày", "Active models by area and field, on"),
     ("models.members", "Số thành viên", "Members"),
+    ("models.more_than", "Hơn", "More than"),
     ("models.more_errors", "Chỉ hiện 500 lỗi đầu; báo cáo Excel có đủ.", "Only the first 500 problems are shown; the Excel report has them all."),
     ("models.name", "Tên mô hình", "Model name"),
     ("models.new", "Thêm mô hình", "Add a model"),

@@ -4,6 +4,8 @@
   "use strict";
   document.querySelectorAll("input[data-autosubmit]").forEach(function (input) {
     var timer = null;
+    // A search sent by hand (Enter, the button) cancels the pending one.
+    input.form.addEventListener("submit", function () { clearTimeout(timer); });
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {

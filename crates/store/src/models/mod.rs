@@ -776,24 +776,21 @@ pub async fn import(
         execute_dyn(&mut tx, &sql, cargs).await?;
         progress(ids.len());
     }
-    let summary = serde_json::json!({
-        "count": ids.len(),
-        "first_id": ids.iter().min(),
-        "last_id": ids.iter().max(),
-        "file_sha256": file_digest,
-    });
-    audit::record(
-        &mut tx,
-        Change::<(), _> {
-            author,
-            action: "import",
-            entity: "model",
-            entity_id: "import".into(),
-            before: None,
-            after: Some(&summary),
-        },
-    )
-    .await?;
+    // One record per model, so that each model's history shows its import.
+    let records: Vec<(String, serde_json::Value)> = ids
+        .iter()
+        .zip(rows)
+        .map(|(id, r)| {
+            let m = &r.model;
+            let after = serde_json::json!({
+                "name": m.name, "type_id": m.type_id, "org_unit_id": m.org_unit_id,
+                "founded_on": m.founded_on, "status": r.later.as_ref().map(|c| c.status),
+                "file_sha256": file_digest,
+            });
+            (id.to_string(), after)
+        })
+        .collect();
+    audit::record_many(&mut tx, author, "import", "model", &records).await?;
     tx.commit().await?;
     Ok(ids)
 }

@@ -85,11 +85,17 @@ fn in_force(n: &str) -> String {
 
 /// SQL for "the status of model `m` on day `{n}`" (for the page's rows).
 fn status_on(n: &str) -> String {
-    format!("(SELECT c.status FROM model_status_changes c WHERE {})", in_force(n))
+    format!(
+        "(SELECT c.status FROM model_status_changes c WHERE {})",
+        in_force(n)
+    )
 }
 
 fn since_on(n: &str) -> String {
-    format!("(SELECT c.on_date FROM model_status_changes c WHERE {})", in_force(n))
+    format!(
+        "(SELECT c.on_date FROM model_status_changes c WHERE {})",
+        in_force(n)
+    )
 }
 
 /// SQL for "model `m` had status `{v}` on day `{n}`" (for filters).
@@ -191,11 +197,19 @@ fn status_columns(q: &ModelQuery, p: &mut Params) -> (String, String) {
     }
 }
 
-/// A page of models and the number that match.
+/// The most a list counts; a total above it means "more than this".
+pub const COUNT_CAP: i64 = 10_000;
+
+/// A page of models and the number that match, up to `COUNT_CAP + 1`.
 pub async fn list(db: &Db, scope: Scope, q: &ModelQuery) -> Result<(Vec<ModelRow>, i64)> {
     let mut p = Params::default();
     let where_ = filter(q, scope, &mut p);
-    let count_sql = format!("SELECT COUNT(*) FROM models m WHERE {where_}");
+    // Counting every match of a national filter costs as much as reading
+    // them all: the count stops past COUNT_CAP ("more than 10,000").
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM models m WHERE {where_} LIMIT {}) x",
+        COUNT_CAP + 1
+    );
     let count_args = p.to_vec();
     let (status, since) = status_columns(q, &mut p);
     let limit = p.push(Arg::I64(Some(q.page.limit())));

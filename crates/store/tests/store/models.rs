@@ -384,6 +384,15 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
             ("paused", date("2026-01-05"))
         );
         assert_eq!(models::status_spans(db, m.id).await.unwrap().len(), 2);
+        // Each imported model's history shows its import; the chain holds.
+        let h = audit::history(db, "model", &m.id.to_string())
+            .await
+            .unwrap();
+        assert_eq!(
+            h.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+            vec!["import"]
+        );
+        assert!(audit::verify(db).await.unwrap().is_ok(), "{}", t.label);
         t.cleanup().await;
     }
 }

@@ -180,12 +180,14 @@ async fn list_page(
             Err(e) => return page_error(lang, e),
         };
     let per = i64::from(per.max(1));
+    let total_exact = total <= models::query::COUNT_CAP;
+    let total = total.min(models::query::COUNT_CAP);
     let qs = f.query_string();
     let bad = error.is_some();
     let ctx = context! {
         ..base(&actor, lang, &format!("/models?{qs}")),
         ..context! {
-            items, total, choices, unit_name, areas,
+            items, total, total_exact, choices, unit_name, areas,
             f => forms::echo(&f),
             sorts => [
                 ("newest", "models.sort_newest"),
@@ -383,7 +385,11 @@ async fn render_form(
         Err(e) => return page_error(lang, e),
     };
     // The unit is named on the form: its name, so people see where.
-    let unit_id = form.get_attr("org_unit_id").ok().and_then(|v| v.as_i64());
+    // A number from a stored model, a string from a form or a query string.
+    let unit_id = form.get_attr("org_unit_id").ok().and_then(|v| {
+        v.as_i64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    });
     let unit_name = match unit_id {
         Some(id) => store::org_units::get(&state.db, actor.scope(), id)
             .await

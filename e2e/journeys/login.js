@@ -1,0 +1,50 @@
+'use strict';
+// Log in (after one wrong password), switch the language both ways, log out;
+// a page behind the login then sends back to the login page.
+
+module.exports = {
+  name: 'login',
+  title: 'log in, switch language, log out',
+  async run(j) {
+    const { page, assert } = j;
+
+    // A page behind the login sends to the login form.
+    await j.goto('/models');
+    assert.equal(new URL(page.url()).pathname, '/login', 'a signed-out visit to /models must land on /login');
+    assert.equal(await j.text('h1'), 'Đăng nhập');
+
+    // A wrong password: the form says so and keeps the name.
+    await page.locator('#username').fill('doanthanhnien.nb');
+    await page.locator('#password').fill('sai-mat-khau-123');
+    await j.click('form[action="/login"] button[type=submit]');
+    await page.locator('p.error[role=alert]').waitFor();
+    assert.equal(await page.locator('#username').inputValue(), 'doanthanhnien.nb');
+    await j.shot('wrong-password');
+
+    // The right one: in, and the header says who.
+    await page.locator('#password').fill('binhyen-demo-2025');
+    await j.click('form[action="/login"] button[type=submit]');
+    assert.notEqual(new URL(page.url()).pathname, '/login');
+    const who = await j.text('header .who a.user');
+    assert.match(who, /Cán bộ đơn vị phối hợp/, `header shows "${who}", expected the partner role`);
+    // A partner reads: no audit, no users in the menu.
+    assert.equal(await page.locator('header nav a[href="/audit"]').count(), 0);
+    assert.equal(await page.locator('header nav a[href="/users"]').count(), 0);
+
+    // English and back.
+    await j.click(page.locator('header .who a[href^="/lang"]'));
+    assert.equal(await j.text('header form[action="/logout"] button'), 'Log out');
+    await j.click(page.locator('header nav a[href="/models"]'));
+    assert.equal(await j.text('h1'), 'Movement models');
+    await j.shot('english');
+    await j.click(page.locator('header .who a[href^="/lang"]'));
+    assert.equal(await j.text('header form[action="/logout"] button'), 'Đăng xuất');
+
+    // Account page, then out.
+    await j.click(page.locator('header .who a.user'));
+    assert.equal(new URL(page.url()).pathname, '/account');
+    await j.logout();
+    await j.goto('/org-units');
+    assert.equal(new URL(page.url()).pathname, '/login', 'after logout /org-units must ask to log in again');
+  },
+};

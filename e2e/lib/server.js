@@ -1,0 +1,99 @@
+'use strict';
+// Starts the real binhyen binary with the demo data on a free port of
+// 127.0.0.1 and a fresh data folder, and stops it again.
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function healthy(base) {
+  try {
+    const r = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
+    return r.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts `binhyen --data-dir DIR demo --listen 127.0.0.1:PORT` and waits
+ * for /healthz to answer 200 (up to `timeoutMs`). The server's output goes
+ * to `logFile`. Returns { base, stop(), logText(), exited }.
+ */
+async function startServer({ bin, logFile, timeoutMs = 60000 }) {
+  if (!fs.existsSync(bin)) {
+    throw new Error(`server binary not found: ${bin} (build it with \`cargo build -p binhyen\` or set BINHYEN_BIN)`);
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'binhyen-e2e-data-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const log = fs.openSync(logFile, 'w');
+  const child = spawn(bin, ['--data-dir', dataDir, 'demo', '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', log, log],
+    env: { ...process.env, NO_COLOR: '1', RUST_BACKTRACE: '1' },
+  });
+  let exited = null;
+  const exitPromise = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    });
+  });
+  const logText = () => {
+    try {
+      return fs.readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (exited === null) {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => {
+        if (exited === null) child.kill('SIGKILL');
+      }, 5000);
+      await exitPromise;
+      clearTimeout(t);
+    }
+    fs.closeSync(log);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited !== null) {
+      const text = logText();
+      await stop();
+      throw new Error(`server exited before it was ready (${JSON.stringify(exited)}):\n${text.slice(-3000)}`);
+    }
+    if (await healthy(base)) break;
+    if (Date.now() > deadline) {
+      const text = logText();
+      await stop();
+      throw new Error(`server not healthy after ${timeoutMs / 1000} s:\n${text.slice(-3000)}`);
+    }
+    await sleep(250);
+  }
+  return { base, stop, logText, get exited() { return exited; } };
+}
+
+module.exports = { startServer };
