@@ -323,11 +323,20 @@ impl LoginGate {
 }
 
 /// What an administrator may not do to their own account: give up the
-/// admin role or disable it, which could leave nobody to manage users.
+/// admin role or disable it, which could leave nobody to manage users; or
+/// reset its password, which would skip the current password that a change
+/// of one's own asks for and lock the account until it is changed again.
 pub fn check_own_account_change(
     new_role: Option<Role>,
     disable: Option<bool>,
+    reset_password: bool,
 ) -> Result<(), DomainError> {
+    if reset_password {
+        return Err(DomainError::new(
+            "password",
+            "đổi mật khẩu của mình ở trang tài khoản (cần mật khẩu hiện tại)",
+        ));
+    }
     if new_role.is_some_and(|r| r != Role::Admin) {
         return Err(DomainError::new(
             "role",
@@ -380,9 +389,10 @@ mod throttle_tests {
             LoginGate::Wait(9)
         );
         assert_eq!(LoginGate::Open.stricter(LoginGate::Open), LoginGate::Open);
-        assert!(check_own_account_change(Some(Role::Viewer), None).is_err());
-        assert!(check_own_account_change(None, Some(true)).is_err());
-        assert!(check_own_account_change(Some(Role::Admin), Some(false)).is_ok());
+        assert!(check_own_account_change(Some(Role::Viewer), None, false).is_err());
+        assert!(check_own_account_change(None, Some(true), false).is_err());
+        assert!(check_own_account_change(None, None, true).is_err());
+        assert!(check_own_account_change(Some(Role::Admin), Some(false), false).is_ok());
     }
 }
 

@@ -63,6 +63,16 @@ impl Fields {
             .transpose()
     }
 
+    /// A yes/no value (`true`, `1`, `yes`; `false`, `0`, `no`), or a 400.
+    pub fn bool(&self, key: &'static str) -> Result<Option<bool>, ApiError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some("true" | "1" | "yes") => Ok(Some(true)),
+            Some("false" | "0" | "no") => Ok(Some(false)),
+            Some(_) => Err(ApiError::invalid(key, "cần true hoặc false")),
+        }
+    }
+
     /// A decimal number (`,` accepted as the decimal mark), or a 400.
     pub fn f64(&self, key: &'static str) -> Result<Option<f64>, ApiError> {
         self.get(key)
@@ -125,6 +135,11 @@ mod tests {
         assert_eq!(f.f64("lat").unwrap(), Some(20.5));
         assert_eq!(f.i64("n").unwrap_err().field, Some("n"));
         assert_eq!(f.get("empty"), None);
+        let b = Fields::parse(b"a=true&b=0&c=null");
+        assert_eq!(b.bool("a").unwrap(), Some(true));
+        assert_eq!(b.bool("b").unwrap(), Some(false));
+        assert_eq!(b.bool("c").unwrap_err().field, Some("c"));
+        assert_eq!(b.bool("d").unwrap(), None);
         assert_eq!(path_id("0").unwrap_err().field, Some("id"));
         assert_eq!(path_id("12").unwrap(), 12);
     }

@@ -7,6 +7,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use domain::org_units::{Kind, Level};
+
 use crate::actor::Actor;
 use crate::AppState;
 
@@ -36,7 +38,40 @@ pub(crate) fn body(schema: &str) -> Value {
 }
 
 pub(crate) fn id_param() -> Value {
-    json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}})
+    json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}})
+}
+
+/// Ids and counts are 64-bit integers (larger numbers are refused).
+pub(crate) fn int64() -> Value {
+    json!({"type": "integer", "format": "int64"})
+}
+
+pub(crate) fn nint64() -> Value {
+    json!({"type": ["integer", "null"], "format": "int64"})
+}
+
+/// A date as `domain::time::parse_date` takes it: `YYYY-MM-DD`, years 1900
+/// to 2100.
+pub(crate) fn date() -> Value {
+    json!({"type": "string", "format": "date", "pattern": DATE_PATTERN})
+}
+
+/// An optional date: null or blank (only spaces) for none.
+pub(crate) fn ndate() -> Value {
+    json!({"anyOf": [date(), {"type": "string", "pattern": format!("^[{TRIMMED}]*$")}, {"type": "null"}]})
+}
+
+const DATE_PATTERN: &str = "^(19[0-9]{2}|20[0-9]{2}|2100)-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-9]))$";
+
+/// What `char::is_whitespace` trims (as `str::trim` does).
+pub(crate) const TRIMMED: &str =
+    "\\t\\n\\x0b\\x0c\\r \\x85\\xa0\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}";
+
+/// A text filter of a query string: trimmed, then refused if it holds a
+/// control character (`char::is_control`) or is longer than `max`.
+pub(crate) fn filter_text(max: usize) -> Value {
+    let pattern = format!("^[{TRIMMED}]*[^\\x00-\\x1f\\x7f-\\x9f]{{0,{max}}}[{TRIMMED}]*$");
+    json!({"type": "string", "pattern": pattern, "description": format!("At most {max} characters and no control characters, once trimmed.")})
 }
 
 pub(crate) fn write_errors(mut responses: Value) -> Value {
@@ -70,7 +105,52 @@ pub fn document() -> Value {
     if let Some(c) = doc.pointer_mut("/components/schemas") {
         merge(c, crate::openapi_models::schemas());
     }
+    finish(&mut doc);
     doc
+}
+
+/// What holds for every operation, said once here rather than in each: a
+/// blank query value counts as absent (as HTML forms send them), and every
+/// protected operation answers 403 to an account that must first change
+/// its password or turn on the second factor.
+fn finish(doc: &mut Value) {
+    const LOCKED: &str = "The account must change its password first (`password_change_required`), or an administrator must turn on the second factor (`two_factor_required`).";
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for op in paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|ops| ops.values_mut())
+    {
+        if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+            for p in params.iter_mut().filter_map(Value::as_object_mut) {
+                if p.get("in").and_then(Value::as_str) == Some("query") {
+                    p.insert("allowEmptyValue".into(), json!(true));
+                }
+            }
+        }
+        let public = op
+            .get("security")
+            .and_then(Value::as_array)
+            .is_some_and(|s| s.is_empty());
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        if public {
+            continue;
+        }
+        match responses.get_mut("403").and_then(Value::as_object_mut) {
+            Some(r) => {
+                let d = r.get("description").and_then(Value::as_str).unwrap_or("");
+                let d = format!("{d} {LOCKED}").trim().to_string();
+                r.insert("description".into(), json!(d));
+            }
+            None => {
+                responses.insert("403".into(), problem(LOCKED));
+            }
+        }
+    }
 }
 
 /// Adds the keys of `more` (an object) to `into` (an object).
@@ -168,13 +248,13 @@ fn paths(level: &Value) -> Value {
         "/api/v1/audit": {"get": {
             "summary": "Search the audit log (admins; province staff within their scope), newest first",
             "parameters": [
-                {"name": "entity", "in": "query", "schema": {"type": "string"}},
-                {"name": "entity_id", "in": "query", "schema": {"type": "string"}},
-                {"name": "actor", "in": "query", "description": "username", "schema": {"type": "string"}},
-                {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
-                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {"name": "entity", "in": "query", "schema": filter_text(200)},
+                {"name": "entity_id", "in": "query", "schema": filter_text(200)},
+                {"name": "actor", "in": "query", "description": "username", "schema": filter_text(200)},
+                {"name": "from", "in": "query", "schema": date()},
+                {"name": "to", "in": "query", "schema": date()},
                 {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"]}},
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000000}},
                 {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}
             ],
             "responses": {
@@ -214,9 +294,9 @@ fn paths(level: &Value) -> Value {
                 "summary": "List and search units in the caller's scope",
                 "parameters": [
                     {"name": "level", "in": "query", "schema": level},
-                    {"name": "parent", "in": "query", "schema": {"type": "integer"}},
-                    {"name": "as_of", "in": "query", "description": "Units valid on this date. Default: today; with `q`, every date.", "schema": {"type": "string", "format": "date"}},
-                    {"name": "q", "in": "query", "description": "Name, matched without case or diacritics; exact and prefix matches first.", "schema": {"type": "string", "maxLength": 100}},
+                    {"name": "parent", "in": "query", "schema": int64()},
+                    {"name": "as_of", "in": "query", "description": "Units valid on this date. Default: today; with `q`, every date.", "schema": date()},
+                    {"name": "q", "in": "query", "description": "Name, matched without case or diacritics; exact and prefix matches first.", "schema": filter_text(100)},
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1}},
                     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}}
                 ],
@@ -267,6 +347,22 @@ fn paths(level: &Value) -> Value {
 
 fn components(level: &Value) -> Value {
     let level = level.clone();
+    let kinds = |levels: &[Level]| -> Vec<&'static str> {
+        levels
+            .iter()
+            .flat_map(|l| Kind::for_level(*l))
+            .map(Kind::as_str)
+            .collect()
+    };
+    let unit_kind = json!({"type": "string", "enum": kinds(&[Level::Village, Level::Site]), "description": "One of the level's kinds: village: thon, xom, lang, ban, ap, buon, phum, soc, khom, to_dan_pho, khu_pho, khu_dan_cu; site: agency, enterprise, school, religious, market, industrial_cluster, other"});
+    // A new village's kind; absent, null or "" for `thon`.
+    let mut village_kinds = kinds(&[Level::Village]);
+    village_kinds.push("");
+    let village_kind = json!({"type": ["string", "null"], "enum": village_kinds.iter().map(|k| json!(k)).chain([Value::Null]).collect::<Vec<_>>()});
+    let lat = json!({"type": ["number", "null"], "minimum": 6, "maximum": 24, "description": "With `lon`, or neither."});
+    let lon = json!({"type": ["number", "null"], "minimum": 101, "maximum": 118, "description": "With `lat`, or neither."});
+    let name = json!({"type": "string", "minLength": 1, "maxLength": 200});
+    let username = format!("^[{TRIMMED}]*[A-Za-z0-9._-]{{3,64}}[{TRIMMED}]*$");
     json!({
         "securitySchemes": {
             "session": {"type": "apiKey", "in": "cookie", "name": "binhyen_session"},
@@ -327,39 +423,40 @@ fn components(level: &Value) -> Value {
                 "type": "object", "required": ["level", "kind", "name", "parent_id"],
                 "properties": {
                     "level": {"type": "string", "enum": ["village", "site"]},
-                    "kind": {"type": "string", "description": "village: thon, xom, lang, ban, ap, buon, phum, soc, khom, to_dan_pho, khu_pho, khu_dan_cu; site: agency, enterprise, school, religious, market, industrial_cluster, other"},
-                    "name": {"type": "string", "minLength": 1, "maxLength": 200},
-                    "parent_id": {"type": "integer"},
-                    "valid_from": {"type": ["string", "null"], "format": "date"},
-                    "lat": nullable("number"), "lon": nullable("number"),
+                    "kind": unit_kind,
+                    "name": name,
+                    "parent_id": int64(),
+                    "valid_from": ndate(),
+                    "lat": lat, "lon": lon,
                     "address": {"type": ["string", "null"], "maxLength": 300}
                 }
             },
             "UnitPatch": {
                 "type": "object",
+                "description": "Absent or null fields stay as they are; an empty address clears it.",
                 "properties": {
-                    "name": {"type": "string", "minLength": 1, "maxLength": 200},
-                    "kind": {"type": "string"},
-                    "lat": nullable("number"), "lon": nullable("number"),
+                    "name": {"type": ["string", "null"], "minLength": 1, "maxLength": 200},
+                    "kind": {"type": ["string", "null"], "enum": kinds(&[Level::Village, Level::Site]).iter().map(|k| json!(k)).chain([Value::Null]).collect::<Vec<_>>()},
+                    "lat": lat, "lon": lon,
                     "address": {"type": ["string", "null"], "maxLength": 300}
                 }
             },
             "MergeInput": {
                 "type": "object", "required": ["sources", "date", "name"],
                 "properties": {
-                    "sources": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 100},
-                    "date": {"type": "string", "format": "date"},
-                    "name": {"type": "string"},
-                    "kind": {"type": "string"}
+                    "sources": {"type": "array", "items": int64(), "minItems": 2, "maxItems": 100, "uniqueItems": true},
+                    "date": date(),
+                    "name": name,
+                    "kind": village_kind
                 }
             },
             "SplitInput": {
                 "type": "object", "required": ["source", "date", "parts"],
                 "properties": {
-                    "source": {"type": "integer"},
-                    "date": {"type": "string", "format": "date"},
-                    "parts": {"type": "array", "minItems": 2, "maxItems": 50, "items": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "kind": {"type": "string"}}}},
-                    "default_part": {"type": "integer", "minimum": 0}
+                    "source": int64(),
+                    "date": date(),
+                    "parts": {"type": "array", "minItems": 2, "maxItems": 50, "items": {"type": "object", "required": ["name"], "properties": {"name": name, "kind": village_kind}}},
+                    "default_part": {"type": ["integer", "null"], "format": "int64", "minimum": 0, "description": "Index in `parts` of the part that takes the village's records; default 0."}
                 }
             },
             "Reorganisation": {
@@ -384,21 +481,22 @@ fn components(level: &Value) -> Value {
             "NewUserInput": {
                 "type": "object", "required": ["username", "role", "password"],
                 "properties": {
-                    "username": {"type": "string", "pattern": "^[a-z0-9._-]{3,64}$"},
-                    "display_name": {"type": "string", "maxLength": 100},
+                    "username": {"type": "string", "pattern": username, "description": "Letters, digits, `.`, `_`, `-`; stored in lower case."},
+                    "display_name": {"type": ["string", "null"], "maxLength": 100, "description": "Absent, null or blank: the username."},
                     "role": {"type": "string", "enum": ["admin", "province_staff", "commune_officer", "partner", "viewer"]},
-                    "scopes": {"type": "array", "items": {"type": "integer"}, "description": "Org unit ids; required for every role but admin"},
+                    "scopes": {"type": "array", "items": int64(), "maxItems": 200, "description": "Org unit ids; required for every role but admin"},
                     "password": {"type": "string", "minLength": 10, "maxLength": 256}
                 }
             },
             "UserPatchInput": {
                 "type": "object",
+                "description": "Absent or null fields stay as they are.",
                 "properties": {
-                    "display_name": {"type": "string", "maxLength": 100},
-                    "role": {"type": "string", "enum": ["admin", "province_staff", "commune_officer", "partner", "viewer"]},
-                    "scopes": {"type": "array", "items": {"type": "integer"}},
-                    "disabled": {"type": "boolean"},
-                    "password": {"type": "string", "minLength": 10, "maxLength": 256, "description": "A reset: the user must change it at next login"}
+                    "display_name": {"type": ["string", "null"], "minLength": 1, "maxLength": 100},
+                    "role": {"type": ["string", "null"], "enum": ["admin", "province_staff", "commune_officer", "partner", "viewer", null]},
+                    "scopes": {"type": ["array", "null"], "items": int64(), "maxItems": 200},
+                    "disabled": {"type": ["boolean", "null"]},
+                    "password": {"type": ["string", "null"], "minLength": 10, "maxLength": 256, "description": "A reset of another user's password: they must change it at next login (one's own is changed with POST /api/v1/auth/password)"}
                 }
             },
             "AuditList": {"type": "object", "required": ["items", "total"], "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {

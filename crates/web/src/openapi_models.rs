@@ -3,13 +3,14 @@
 
 use serde_json::{json, Value};
 
-use crate::openapi::{body, id_param, ok, problem, write_errors};
+use crate::openapi::{
+    body, date, filter_text, id_param, int64, ndate, nint64, ok, problem, write_errors, TRIMMED,
+};
 
 fn list_params() -> Value {
     let q = |name: &str, schema: Value, desc: &str| json!({"name": name, "in": "query", "required": false, "schema": schema, "description": desc});
-    let date = json!({"type": "string", "format": "date"});
     json!([
-        q("type", json!({"type": "integer"}), "Model type id."),
+        q("type", int64(), "Model type id."),
         q(
             "field",
             json!({"type": "string", "enum": domain::models::Sector::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()}),
@@ -17,12 +18,12 @@ fn list_params() -> Value {
         ),
         q(
             "org_unit",
-            json!({"type": "integer"}),
+            int64(),
             "Unit id: models there and under it, across the 2025 mapping."
         ),
         q(
             "as_of",
-            date.clone(),
+            date(),
             "Models as they stood on this day (founded by then; status and rating of that day)."
         ),
         q(
@@ -40,11 +41,11 @@ fn list_params() -> Value {
             json!({"type": "boolean"}),
             "Exemplar in the latest rated year, or in `as_of`'s year."
         ),
-        q("founded_from", date.clone(), "Founded on or after."),
-        q("founded_to", date, "Founded on or before."),
+        q("founded_from", date(), "Founded on or after."),
+        q("founded_to", date(), "Founded on or before."),
         q(
             "q",
-            json!({"type": "string", "maxLength": 100}),
+            filter_text(100),
             "Words of the name, without case or diacritics."
         ),
         q(
@@ -54,7 +55,7 @@ fn list_params() -> Value {
         ),
         q(
             "page",
-            json!({"type": "integer", "minimum": 1}),
+            json!({"type": "integer", "minimum": 1, "maximum": 1_000_000}),
             "Page, from 1."
         ),
         q(
@@ -97,7 +98,7 @@ pub fn paths() -> Value {
             "get": {"summary": "The catalogue of model types",
                 "parameters": [{"name": "retired", "in": "query", "required": false, "schema": {"type": "boolean"}, "description": "Include retired types."}],
                 "responses": read_errors(json!({"200": ok("Types", "ModelTypeList")}))},
-            "post": {"summary": "Add a type (admins, province staff)", "requestBody": body("ModelTypeInput"),
+            "post": {"summary": "Add a type (admins, province staff)", "requestBody": body("NewModelTypeInput"),
                 "responses": write_errors(json!({"201": ok("Created", "ModelType")}))}
         },
         "/api/v1/model-types/{id}": {
@@ -109,7 +110,7 @@ pub fn paths() -> Value {
             "get": {"summary": "Models within scope, filtered, sorted and paged; or the whole list as XLSX/CSV",
                 "parameters": list_params(),
                 "responses": read_errors(json!({"200": file_response("A page of models, or the file", "ModelList")}))},
-            "post": {"summary": "Add a model", "requestBody": body("ModelInput"),
+            "post": {"summary": "Add a model", "requestBody": body("NewModelInput"),
                 "responses": write_errors(json!({"201": ok("Created", "Model")}))}
         },
         "/api/v1/models/import": {"post": {
@@ -127,8 +128,8 @@ pub fn paths() -> Value {
         "/api/v1/models/matrix": {"get": {
             "summary": "Active models on a day: rows are the areas one level below the unit, columns fields or types",
             "parameters": [
-                {"name": "org_unit", "in": "query", "required": false, "schema": {"type": "integer"}, "description": "The area; default: provinces, or the scope's units."},
-                {"name": "as_of", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}, "description": "Default: today."},
+                {"name": "org_unit", "in": "query", "required": false, "schema": int64(), "description": "The area; default: provinces, or the scope's units."},
+                {"name": "as_of", "in": "query", "required": false, "schema": date(), "description": "Default: today."},
                 {"name": "columns", "in": "query", "required": false, "schema": {"type": "string", "enum": ["field", "type"]}},
                 {"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "xlsx", "csv"]}}
             ],
@@ -162,11 +163,69 @@ pub fn paths() -> Value {
     })
 }
 
+/// A type's fields as sent; on a new type `code`, `name`, `sector` and
+/// `targets` are required, on an edit absent or null fields keep their value.
+fn model_type_input(new: bool) -> Value {
+    use domain::models::{Sector, Target};
+    let ns = json!({"type": ["string", "null"]});
+    let code = if new {
+        json!({"type": "string", "pattern": format!("^[{TRIMMED}]*[a-z0-9_]{{2,40}}[{TRIMMED}]*$")})
+    } else {
+        json!({"type": ["string", "null"], "description": "The type's code; it cannot change."})
+    };
+    // Blank entries are skipped.
+    let mut targets: Vec<Value> = Target::all().map(|t| json!(t.as_str())).collect();
+    targets.push(json!(""));
+    let mut sectors: Vec<Value> = Sector::ALL.iter().map(|s| json!(s.as_str())).collect();
+    let (sector, targets, name) = if new {
+        (
+            json!({"type": "string", "enum": sectors}),
+            json!({"type": "array", "items": {"type": "string", "enum": targets}}),
+            json!({"type": "string"}),
+        )
+    } else {
+        sectors.push(Value::Null);
+        (
+            json!({"type": ["string", "null"], "enum": sectors}),
+            json!({"type": ["array", "null"], "items": {"type": "string", "enum": targets}}),
+            ns.clone(),
+        )
+    };
+    let required = if new {
+        json!(["code", "name", "sector", "targets"])
+    } else {
+        json!([])
+    };
+    json!({"type": "object", "additionalProperties": false, "required": required, "properties": {
+        "code": code, "name": name, "short_name": ns, "sector": sector,
+        "targets": targets, "description": ns, "legal_basis": ns, "lead_org": ns,
+        "coordinating_orgs": ns, "retired": {"type": ["boolean", "null"]}}})
+}
+
+/// A model's fields as sent; a new model needs its type, unit, name and
+/// founding date; an edit replaces the fields it sends.
+fn model_input(new: bool) -> Value {
+    let ns = json!({"type": ["string", "null"]});
+    let count = json!({"type": ["integer", "null"], "format": "int64", "minimum": 0, "maximum": domain::models::MAX_COUNT});
+    let required = if new {
+        json!(["type_id", "org_unit_id", "name", "founded_on"])
+    } else {
+        json!([])
+    };
+    json!({"type": "object", "additionalProperties": false, "required": required, "properties": {
+        "type_id": int64(), "org_unit_id": int64(), "name": {"type": "string"}, "founded_on": date(),
+        "decision_no": ns, "decision_date": ndate(), "decision_issuer": ns,
+        "members": count, "households": count, "leader_name": ns,
+        "leader_role": ns, "partners": ns,
+        "tags": {"type": ["array", "null"], "items": {"type": "string"}}, "replicated_from": nint64()}})
+}
+
 pub fn schemas() -> Value {
     let s = |t: &str| json!({"type": t});
     let ns = |t: &str| json!({"type": [t, "null"]});
-    let date = json!({"type": "string", "format": "date"});
-    let ndate = json!({"type": ["string", "null"], "format": "date"});
+    let date = date();
+    let ndate = ndate();
+    let count = json!({"type": ["integer", "null"], "format": "int64", "minimum": 0, "maximum": domain::models::MAX_COUNT});
     json!({
         "ModelType": {"type": "object", "required": ["id", "code", "name", "sector", "targets"], "properties": {
             "id": s("integer"), "code": s("string"), "name": s("string"), "short_name": s("string"),
@@ -175,11 +234,8 @@ pub fn schemas() -> Value {
             "coordinating_orgs": ns("string"), "retired_on": ndate}},
         "ModelTypeList": {"type": "object", "required": ["items", "total"], "properties": {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/ModelType"}}, "total": s("integer")}},
-        "ModelTypeInput": {"type": "object", "additionalProperties": false, "properties": {
-            "code": s("string"), "name": s("string"), "short_name": s("string"), "sector": s("string"),
-            "targets": {"type": "array", "items": s("string")}, "description": s("string"),
-            "legal_basis": s("string"), "lead_org": s("string"), "coordinating_orgs": s("string"),
-            "retired": s("boolean")}},
+        "NewModelTypeInput": model_type_input(true),
+        "ModelTypeInput": model_type_input(false),
         "Model": {"type": "object", "required": ["id", "type_id", "org_unit_id", "name", "founded_on", "status"], "properties": {
             "id": s("integer"), "type_id": s("integer"), "type_code": s("string"), "type_name": s("string"),
             "sector": s("string"), "org_unit_id": s("integer"), "org_unit_code": ns("string"),
@@ -193,21 +249,19 @@ pub fn schemas() -> Value {
             "last_exemplar": s("boolean"), "is_exemplar": s("boolean")}},
         "ModelList": {"type": "object", "required": ["items", "total"], "properties": {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}},
-            "total": s("integer"), "page": s("integer"), "per_page": s("integer")}},
-        "ModelInput": {"type": "object", "additionalProperties": false, "properties": {
-            "type_id": s("integer"), "org_unit_id": s("integer"), "name": s("string"), "founded_on": date.clone(),
-            "decision_no": ns("string"), "decision_date": ndate.clone(), "decision_issuer": ns("string"),
-            "members": ns("integer"), "households": ns("integer"), "leader_name": ns("string"),
-            "leader_role": ns("string"), "partners": ns("string"),
-            "tags": {"type": ["array", "null"], "items": s("string")}, "replicated_from": ns("integer")}},
+            "total": {"type": "integer", "description": "Matches, counted up to 10,000."},
+            "total_exact": {"type": "boolean", "description": "False when more than 10,000 match."},
+            "page": s("integer"), "per_page": s("integer")}},
+        "NewModelInput": model_input(true),
+        "ModelInput": model_input(false),
         "StatusInput": {"type": "object", "additionalProperties": false, "required": ["status", "reason"], "properties": {
-            "status": {"type": "string", "enum": ["active", "paused", "dissolved"]}, "date": date.clone(), "reason": s("string")}},
+            "status": {"type": "string", "enum": ["active", "paused", "dissolved"]}, "date": ndate.clone(), "reason": s("string")}},
         "RatingInput": {"type": "object", "additionalProperties": false, "required": ["year", "rating", "rater"], "properties": {
-            "year": s("integer"), "rating": {"type": "string", "enum": ["good", "fair", "average", "weak"]},
-            "rated_on": date.clone(), "rater": s("string"), "note": s("string"), "exemplar": s("boolean")}},
+            "year": {"type": "integer", "format": "int32"}, "rating": {"type": "string", "enum": ["good", "fair", "average", "weak"]},
+            "rated_on": ndate.clone(), "rater": s("string"), "note": ns("string"), "exemplar": ns("boolean")}},
         "ActivityInput": {"type": "object", "additionalProperties": false, "required": ["kind", "description"], "properties": {
-            "date": date.clone(), "kind": {"type": "string", "enum": ["meeting", "patrol", "awareness", "result", "other"]},
-            "description": s("string"), "participants": ns("integer"), "quantity": ns("integer")}},
+            "date": ndate.clone(), "kind": {"type": "string", "enum": ["meeting", "patrol", "awareness", "result", "other"]},
+            "description": s("string"), "participants": count, "quantity": count}},
         "Activity": {"type": "object", "required": ["id", "on_date", "kind", "description"], "properties": {
             "id": s("integer"), "on_date": date, "kind": s("string"), "description": s("string"),
             "participants": ns("integer"), "quantity": ns("integer"), "username": ns("string")}},

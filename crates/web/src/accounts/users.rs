@@ -131,7 +131,7 @@ async fn patch(
         .map(|r| Role::parse("role", r))
         .transpose()?;
     if id == actor.user.id {
-        check_own_account_change(role, input.disabled)?;
+        check_own_account_change(role, input.disabled, input.password.is_some())?;
     }
     let scopes_now: Vec<i64> = accounts::scope_units(&state.db, id)
         .await?

@@ -365,6 +365,11 @@ pub async fn import_api(
     req: Request,
 ) -> Result<Response, ApiError> {
     require(actor.user.role.manages_models())?;
+    let report = match crate::forms::Fields::from_query(raw.as_deref()).get("report") {
+        None => false,
+        Some("xlsx") => true,
+        Some(_) => return Err(ApiError::invalid("report", "report chỉ nhận xlsx")),
+    };
     let (bytes, _) = uploaded(multipart(req, &state).await?).await?;
     match import_file(&state.db, actor.author(), actor.scope(), &bytes, |_, _| {}).await? {
         Outcome::Imported(ids) => Ok((
@@ -373,8 +378,7 @@ pub async fn import_api(
         )
             .into_response()),
         Outcome::Refused(errors) => {
-            let f = crate::forms::Fields::from_query(raw.as_deref());
-            if f.get("report") == Some("xlsx") {
+            if report {
                 let mut r = download(error_report(&bytes, &errors)?, "loi-nhap-mo-hinh", "xlsx");
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 return Ok(r);

@@ -95,12 +95,7 @@ fn parse_query(f: &Fields) -> Result<ModelQuery, ApiError> {
         ));
     }
     let date = |k: &'static str| f.get(k).map(|d| parse_date(k, d)).transpose();
-    let exemplar = match f.get("exemplar") {
-        None => None,
-        Some("true" | "1" | "yes") => Some(true),
-        Some("false" | "0" | "no") => Some(false),
-        Some(_) => return Err(ApiError::invalid("exemplar", "cần true hoặc false")),
-    };
+    let exemplar = f.bool("exemplar")?;
     let sort = match f.get("sort") {
         None => Sort::default(),
         Some(s) => Sort::parse(s).ok_or_else(|| {
@@ -320,7 +315,8 @@ async fn types_api(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let f = Fields::from_query(q.as_deref());
-    let all = matches!(f.get("retired"), Some("true" | "1"));
+    // Anything but a yes or no is refused, not read as "no".
+    let all = f.bool("retired")?.unwrap_or(false);
     let items = types::list(&state.db, all).await?;
     Ok(Json(json!({"items": items, "total": items.len()})).into_response())
 }
@@ -369,7 +365,9 @@ async fn list_api(
     match f.get("format") {
         None | Some("json") => {
             let (items, total) = models::query::list(&state.db, actor.scope(), &q).await?;
-            Ok(Json(json!({"items": items, "total": total, "page": q.page.page, "per_page": q.page.per_page}))
+            let exact = total <= models::query::COUNT_CAP;
+            let total = total.min(models::query::COUNT_CAP);
+            Ok(Json(json!({"items": items, "total": total, "total_exact": exact, "page": q.page.page, "per_page": q.page.per_page}))
                 .into_response())
         }
         Some(fmt) => files::export_list(&state, &actor, &q, fmt).await,
