@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::{
+    Connection as _, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
+    Transaction,
+};
 
 use crate::error::{Result, StoreError};
 
@@ -61,6 +64,21 @@ impl Db {
                 .min_connections(1)
                 .acquire_timeout(Duration::from_secs(5))
                 .idle_timeout(Duration::from_secs(300))
+                // sqlx pings every connection it takes from the pool: one
+                // more round trip per query, each needing a PostgreSQL
+                // backend to be scheduled (a page runs about ten queries;
+                // scripts/load). A connection in use within the last second
+                // is alive; one idle longer is pinged, and replaced if dead
+                // (after a PostgreSQL restart, say).
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for > Duration::from_secs(1) {
+                            conn.ping().await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .connect_with(opts)
                 .await?;
             Ok(Db::Postgres(pool))
@@ -99,6 +117,28 @@ impl Db {
             .max_connections(8)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
+            // A connection to a file in this process never goes stale: the
+            // ping sqlx sends before each use was only two more thread
+            // hand-offs per query (scripts/load).
+            .test_before_acquire(false)
+            // When a write fails with SQLITE_FULL (disk full), IOERR or
+            // NOMEM, SQLite rolls the transaction back by itself; sqlx's own
+            // ROLLBACK then fails, and it keeps counting the transaction as
+            // open, so every later BEGIN on that connection failed ("attempted
+            // to call begin_with at non-zero transaction depth") until the
+            // server restarted: writes stayed refused after the disk had
+            // room again (scripts/faults). The pool pinged the connection when
+            // it came back, which ran any queued rollback first; one still
+            // counted inside a transaction is closed, not reused.
+            .before_acquire(|conn, _meta| {
+                Box::pin(async move {
+                    if conn.is_in_transaction() {
+                        tracing::warn!("closing a database connection left inside a transaction");
+                        return Ok(false);
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(opts)
             .await?;
         Ok(Db::Sqlite(pool))
@@ -204,6 +244,45 @@ impl Db {
         }
         Ok(())
     }
+}
+
+impl StoreError {
+    /// True when the database refused a write for lack of room: SQLite's
+    /// `SQLITE_FULL` (13, the disk or the file system is full) and
+    /// PostgreSQL's `disk_full` (53100). Nothing was written; the request
+    /// may succeed once space is freed (the web layer answers 503 saying so,
+    /// where it used to answer 500 "internal error").
+    pub fn is_storage_full(&self) -> bool {
+        matches!(self.database_code(), Some(Code::Sqlite(13)))
+            || matches!(self.database_code(), Some(Code::Postgres(c)) if c == "53100")
+    }
+
+    /// True when the database cannot be written at all: SQLite's
+    /// `SQLITE_READONLY` (8: the file or its folder became read-only) and
+    /// PostgreSQL's `read_only_sql_transaction` (25006: a standby).
+    pub fn is_read_only(&self) -> bool {
+        matches!(self.database_code(), Some(Code::Sqlite(8)))
+            || matches!(self.database_code(), Some(Code::Postgres(c)) if c == "25006")
+    }
+
+    /// SQLite's primary result code (the low byte of the extended one), or
+    /// PostgreSQL's SQLSTATE.
+    fn database_code(&self) -> Option<Code> {
+        let StoreError::Database(sqlx::Error::Database(e)) = self else {
+            return None;
+        };
+        let code = e.code()?;
+        if e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+            code.parse::<u32>().ok().map(|n| Code::Sqlite(n & 0xff))
+        } else {
+            Some(Code::Postgres(code.into_owned()))
+        }
+    }
+}
+
+enum Code {
+    Sqlite(u32),
+    Postgres(String),
 }
 
 impl Tx {

@@ -70,6 +70,24 @@ impl From<StoreError> for ApiError {
                 "conflict",
                 "dữ liệu trùng với bản ghi đã có",
             ),
+            // Disk full or read-only: nothing was written, and saying so
+            // beats a bare "internal error" (scripts/faults fills the disk).
+            e if e.is_storage_full() => {
+                tracing::error!(error = %e, "database storage full: nothing written");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "máy chủ hết dung lượng lưu trữ nên chưa ghi được; vui lòng báo quản trị viên",
+                )
+            }
+            e if e.is_read_only() => {
+                tracing::error!(error = %e, "database read-only: nothing written");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "cơ sở dữ liệu đang ở chế độ chỉ đọc nên chưa ghi được; vui lòng báo quản trị viên",
+                )
+            }
             e if e.is_unavailable() => {
                 tracing::error!(error = %e, "database unavailable");
                 Self::new(
