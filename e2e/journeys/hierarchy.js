@@ -5,7 +5,7 @@
 
 module.exports = {
   name: 'hierarchy',
-  title: 'browse units, search without diacritics, view as of 30/06/2025',
+  title: 'browse units, search without diacritics, add and rename a village, view as of 30/06/2025',
   async run(j) {
     const { page, assert } = j;
     await j.login('tinh.ninhbinh');
@@ -41,6 +41,22 @@ module.exports = {
     await j.shot('province');
     await j.click(children.locator('tbody a', { hasText: /^Xã / }).first());
     assert.match(await j.text('h1'), /^Xã /);
+
+    // Add a village to the commune, find it in the list, and rename it.
+    const village = `Thôn Thử ${j.width}`;
+    const add = page.locator('details.card', { has: page.locator('summary', { hasText: 'Thêm thôn/tổ dân phố' }) });
+    await add.locator('summary').click();
+    await add.locator('#v-name').fill(village);
+    await j.click(add.locator('button[type=submit]'));
+    assert.equal(await j.text('h1'), village, 'the new village opens on its own page');
+    await j.click(page.locator('a.button', { hasText: 'Sửa thông tin' }));
+    await page.locator('input[name=name]').fill(`${village} mới`);
+    await j.click(page.locator('main form button[type=submit]'));
+    assert.equal(await j.text('h1'), `${village} mới`, 'the village keeps its new name');
+    await j.shot('village-renamed');
+    await j.click(page.locator('nav.crumbs a').last());
+    const villages = await j.column(children, 0);
+    assert.ok(villages.includes(`${village} mới`), `the commune does not list its new village: ${villages.join(' | ')}`);
 
     // The same search as of 30/06/2025: the 2025 ward did not exist yet,
     // the legacy province did.
