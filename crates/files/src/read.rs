@@ -55,20 +55,31 @@ where
     }
 }
 
+/// Runs a step of the XLSX parser, turning a panic inside it into an
+/// error. The fuzzer found damaged cell references (`AAAAAAAA1`) that make
+/// calamine 0.38 overflow its arithmetic: a panic in builds with overflow
+/// checks, a wrong position without. Either way the file is refused; the
+/// parser's state is dropped with it.
+fn guarded<T>(row: usize, step: impl FnOnce() -> T) -> Result<T, FilesError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).map_err(|_| FilesError::Xlsx {
+        row,
+        source: "the spreadsheet's structure is damaged".into(),
+    })
+}
+
 fn read_xlsx<E: From<FilesError>>(
     bytes: &[u8],
     each: &mut impl FnMut(usize, &[String]) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut workbook: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| FilesError::NotSpreadsheet(Box::new(e)))?;
+    let mut workbook: Xlsx<_> = guarded(0, || Xlsx::new(Cursor::new(bytes)))?
+        .map_err(|e| FilesError::NotSpreadsheet(Box::new(e)))?;
     let name = workbook
         .sheets_metadata()
         .iter()
         .find(|s| s.typ == SheetType::WorkSheet)
         .map(|s| s.name.clone())
         .ok_or(FilesError::NoSheet)?;
-    let mut cells = workbook
-        .worksheet_cells_reader(&name)
+    let mut cells = guarded(0, || workbook.worksheet_cells_reader(&name))?
         .map_err(|e| FilesError::NotSpreadsheet(Box::new(e)))?;
 
     // Cells arrive in sheet order, row by row, and only where the file has
@@ -76,7 +87,7 @@ fn read_xlsx<E: From<FilesError>>(
     let mut row: Vec<String> = Vec::new();
     let mut row_number = 0; // 1-based, 0 = no row yet
     loop {
-        let cell = cells.next_cell().map_err(|e| FilesError::Xlsx {
+        let cell = guarded(row_number, || cells.next_cell())?.map_err(|e| FilesError::Xlsx {
             row: row_number,
             source: Box::new(e),
         })?;

@@ -197,3 +197,17 @@ fn rows_out_of_order_are_refused() {
     let r = files::read_rows::<FilesError>(&bytes, |_, _| Ok(()));
     assert!(matches!(r, Err(FilesError::Xlsx { .. })), "{r:?}");
 }
+
+/// Found by `read_rows_xlsx` in CI: a cell reference too long for calamine's
+/// arithmetic (`AAAAAAAAAA2`) overflowed inside it; refused now.
+#[test]
+fn overlong_cell_references_are_refused() {
+    let bytes = rezip("xl/worksheets/sheet1.xml", |data| {
+        let xml = String::from_utf8(data).unwrap();
+        let broken = xml.replace(" r=\"A2\"", " r=\"AAAAAAAAAAAA2\"");
+        assert_ne!(broken, xml);
+        broken.into_bytes()
+    });
+    let r = files::read_rows::<FilesError>(&bytes, |_, _| Ok(()));
+    assert!(r.is_err(), "{r:?}");
+}
