@@ -7,6 +7,7 @@ pub mod error;
 pub mod models;
 pub mod org_units;
 pub mod page;
+pub mod statistics;
 pub mod text;
 pub mod time;
 pub mod totp;

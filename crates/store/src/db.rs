@@ -163,6 +163,16 @@ impl Db {
         })
     }
 
+    /// A transaction for reading several queries from one snapshot; on
+    /// SQLite it takes no write lock (`BEGIN` is deferred). End it with
+    /// [`Tx::rollback`].
+    pub async fn begin_read(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
     /// Fresh planner statistics after a bulk load (and, on PostgreSQL, the
     /// visibility map that lets searches read only the index).
     pub async fn optimize(&self) -> Result<()> {
@@ -301,6 +311,14 @@ impl Tx {
         match self {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
         }
         Ok(())
     }

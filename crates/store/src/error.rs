@@ -9,6 +9,10 @@ pub enum StoreError {
     /// The row asked for does not exist (or is outside the caller's scope).
     #[error("not found")]
     NotFound,
+    /// The caller's role may not do this (the web layer checks first; the
+    /// store refuses too).
+    #[error("forbidden")]
+    Forbidden,
     /// A uniqueness or reference constraint refused the write.
     #[error("conflict: {0}")]
     Conflict(String),

@@ -55,6 +55,16 @@ pub async fn rebuild_derived(db: &Db) -> Result<(), StoreError> {
     tx.commit().await
 }
 
+/// Empties every statistics table that holds figures (values, approvals,
+/// rollups), keeping the definitions: property tests reuse one database.
+pub async fn reset_statistics(db: &Db) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    for table in ["data_values", "data_approvals", "rollups", "rollup_homes"] {
+        execute!(tx, &format!("DELETE FROM {table}"))?;
+    }
+    tx.commit().await
+}
+
 /// A migrated database that cleans up after itself.
 pub struct TestDb {
     pub db: Db,

@@ -64,6 +64,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Invalid(d) => d.into(),
             StoreError::NotFound => Self::not_found(),
+            StoreError::Forbidden => Self::forbidden(),
             StoreError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
             e if e.is_unique_violation() => Self::new(
                 StatusCode::CONFLICT,

@@ -107,6 +107,17 @@ pub(crate) async fn select_where(db: &Db, cond: &str, args: Vec<Arg>) -> Result<
     views(rows)
 }
 
+/// [`select_where`] inside a transaction.
+pub(crate) async fn select_where_tx(
+    tx: &mut Tx,
+    cond: &str,
+    args: Vec<Arg>,
+) -> Result<Vec<UnitView>> {
+    let sql = format!("{SELECT} WHERE {cond}");
+    let rows: Vec<Row> = fetch_dyn!(tx, fetch_all, Row, &sql, args)?;
+    views(rows)
+}
+
 /// Several units by id, those outside the scope left out.
 pub async fn get_many(db: &Db, scope: Scope, ids: &[OrgUnitId]) -> Result<Vec<OrgUnit>> {
     let mut out = Vec::with_capacity(ids.len());

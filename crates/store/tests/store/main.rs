@@ -10,3 +10,4 @@
 mod accounts;
 mod models;
 mod org_units;
+mod statistics;

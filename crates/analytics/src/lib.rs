@@ -1,0 +1,327 @@
+//! How figures add up across units and periods, and the arithmetic of the
+//! rollups that keep pivots fast. No IO: `store::statistics` reads a unit's
+//! entries, asks this crate what changed, and writes the rollup cells in the
+//! same transaction as the values.
+//!
+//! A rollup cell holds, for one indicator, one unit A (a "home") and one
+//! period P, what every unit whose figures count under A contributes over
+//! the periods inside P — except A's own figure for P itself, which the
+//! pivot reads from the values (a cell would only copy it). Each unit's
+//! contribution is computed from its own entries alone ([`contribution`]),
+//! which makes every aggregation maintainable by difference: sums, counts
+//! and "last value" add up across units; only a falling maximum has to be
+//! recomputed ([`Agg::apply`]).
+
+use domain::statistics::{Aggregation, Period, PeriodType};
+
+/// One figure of one unit for one indicator.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Entry {
+    pub period: Period,
+    pub value: f64,
+    /// Approved at the last level of the data set's chain.
+    pub approved: bool,
+}
+
+/// The running aggregate of a cell: how many figures (for "last", how many
+/// units), their total, and for maxima the largest.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Agg {
+    pub n: i64,
+    pub total: f64,
+    pub top: Option<f64>,
+}
+
+impl Agg {
+    /// One figure, as it counts for `agg`.
+    pub fn one(value: f64, agg: Aggregation) -> Agg {
+        Agg {
+            n: 1,
+            total: value,
+            top: (agg == Aggregation::Max).then_some(value),
+        }
+    }
+
+    /// Both together (two units, or a cell and the home's own figure).
+    pub fn merge(self, other: Agg) -> Agg {
+        Agg {
+            n: self.n + other.n,
+            total: self.total + other.total,
+            top: match (self.top, other.top) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            },
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Replaces one unit's contribution `before` by `after` in this cell.
+    /// Returns `true` when the cell's maximum was that unit's and fell: the
+    /// caller recomputes it from the values.
+    #[must_use]
+    pub fn apply(&mut self, before: Agg, after: Agg) -> bool {
+        self.n += after.n - before.n;
+        self.total += after.total - before.total;
+        if self.n == 0 {
+            // Nothing left: no rounding residue stays behind.
+            *self = Agg::default();
+            return false;
+        }
+        match (self.top, before.top, after.top) {
+            (None, _, new) => {
+                self.top = new;
+                false
+            }
+            (Some(cur), _, Some(new)) if new >= cur => {
+                self.top = Some(new);
+                false
+            }
+            (Some(cur), Some(old), new) => old >= cur && new.is_none_or(|n| n < old),
+            (Some(_), None, _) => false,
+        }
+    }
+
+    /// The figure this aggregate stands for.
+    pub fn value(self, agg: Aggregation) -> Option<f64> {
+        if self.n == 0 {
+            return None;
+        }
+        match agg {
+            Aggregation::Sum | Aggregation::Last => Some(self.total),
+            Aggregation::Average => Some(self.total / self.n as f64),
+            Aggregation::Max => self.top,
+        }
+    }
+}
+
+/// A cell's two variants: every figure entered, and approved figures only.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Cell {
+    pub all: Agg,
+    pub approved: Agg,
+}
+
+impl Cell {
+    pub fn get(&self, approved_only: bool) -> Agg {
+        if approved_only {
+            self.approved
+        } else {
+            self.all
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all.is_empty() && self.approved.is_empty()
+    }
+
+    pub fn merge(self, other: Cell) -> Cell {
+        Cell {
+            all: self.all.merge(other.all),
+            approved: self.approved.merge(other.approved),
+        }
+    }
+}
+
+/// What one unit's `entries` contribute to the cell of period `within`.
+pub fn contribution(agg: Aggregation, entries: &[Entry], within: Period) -> Cell {
+    let inside = entries.iter().filter(|e| within.contains(e.period));
+    match agg {
+        Aggregation::Last => {
+            // The latest figure of the period: a stock counts once per unit.
+            let latest = |approved_only: bool| {
+                inside
+                    .clone()
+                    .filter(|e| e.approved || !approved_only)
+                    .max_by_key(|e| e.period)
+                    .map(|e| Agg::one(e.value, agg))
+                    .unwrap_or_default()
+            };
+            Cell {
+                all: latest(false),
+                approved: latest(true),
+            }
+        }
+        Aggregation::Sum | Aggregation::Average | Aggregation::Max => {
+            inside.fold(Cell::default(), |mut c, e| {
+                let one = Agg::one(e.value, agg);
+                c.all = c.all.merge(one);
+                if e.approved {
+                    c.approved = c.approved.merge(one);
+                }
+                c
+            })
+        }
+    }
+}
+
+/// How one unit's contribution to the cell of `period` changes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Change {
+    pub period: Period,
+    pub before: Cell,
+    pub after: Cell,
+}
+
+/// The cells a change of one unit's entries touches, from the entries
+/// before and after (all of them for the years concerned) and the periods
+/// written: each written period and every coarser one containing it.
+pub fn changes(
+    agg: Aggregation,
+    before: &[Entry],
+    after: &[Entry],
+    written: &[Period],
+) -> Vec<Change> {
+    let mut periods: Vec<Period> = written.iter().flat_map(|p| p.with_coarser()).collect();
+    periods.sort();
+    periods.dedup();
+    periods
+        .into_iter()
+        .filter_map(|period| {
+            let b = contribution(agg, before, period);
+            let a = contribution(agg, after, period);
+            (a != b).then_some(Change {
+                period,
+                before: b,
+                after: a,
+            })
+        })
+        .collect()
+}
+
+/// Whether a unit's change to `period` reaches the cell of `home`: every
+/// home but the unit itself for the period it enters (that figure is read
+/// from the values).
+pub fn reaches_cell(unit: i64, home: i64, period: Period, entered: PeriodType) -> bool {
+    home != unit || period.kind() != entered
+}
+
+/// Every cell a unit's entries fill, for a rebuild from scratch: each
+/// period its entries fall in, at every coarseness.
+pub fn all_contributions(agg: Aggregation, entries: &[Entry]) -> Vec<(Period, Cell)> {
+    let mut periods: Vec<Period> = entries
+        .iter()
+        .flat_map(|e| e.period.with_coarser())
+        .collect();
+    periods.sort();
+    periods.dedup();
+    periods
+        .into_iter()
+        .map(|p| (p, contribution(agg, entries, p)))
+        .filter(|(_, c)| !c.is_empty())
+        .collect()
+}
+
+/// The pivot's figure for a home and period: its cell merged with its own
+/// figure for exactly that period.
+pub fn answer(agg: Aggregation, cell: Option<Agg>, own: Option<f64>) -> Option<f64> {
+    let own = own.map(|v| Agg::one(v, agg)).unwrap_or_default();
+    cell.unwrap_or_default().merge(own).value(agg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Period {
+        Period::parse("p", s).unwrap()
+    }
+
+    fn e(period: &str, value: f64, approved: bool) -> Entry {
+        Entry {
+            period: p(period),
+            value,
+            approved,
+        }
+    }
+
+    #[test]
+    fn contributions_follow_the_aggregation() {
+        let entries = [
+            e("2022-01", 5.0, true),
+            e("2022-02", 7.0, false),
+            e("2022-04", 1.0, true),
+        ];
+        let q1 = p("2022-Q1");
+        let sum = contribution(Aggregation::Sum, &entries, q1);
+        assert_eq!((sum.all.n, sum.all.total), (2, 12.0));
+        assert_eq!((sum.approved.n, sum.approved.total), (1, 5.0));
+        let last = contribution(Aggregation::Last, &entries, q1);
+        assert_eq!((last.all.n, last.all.total), (1, 7.0));
+        assert_eq!((last.approved.n, last.approved.total), (1, 5.0));
+        let year = contribution(Aggregation::Last, &entries, p("2022"));
+        assert_eq!(year.all.total, 1.0);
+        let max = contribution(Aggregation::Max, &entries, p("2022"));
+        assert_eq!(max.all.top, Some(7.0));
+        assert_eq!(max.approved.top, Some(5.0));
+        assert_eq!(
+            Agg {
+                n: 2,
+                total: 12.0,
+                top: None
+            }
+            .value(Aggregation::Average),
+            Some(6.0)
+        );
+        assert!(contribution(Aggregation::Sum, &entries, p("2023")).is_empty());
+    }
+
+    #[test]
+    fn changes_touch_the_period_and_every_coarser_one() {
+        let before = [e("2022-01", 5.0, false)];
+        let after = [e("2022-01", 6.0, false)];
+        let ch = changes(Aggregation::Sum, &before, &after, &[p("2022-01")]);
+        let periods: Vec<String> = ch.iter().map(|c| c.period.to_string()).collect();
+        assert_eq!(periods, ["2022-01", "2022-Q1", "2022-H1", "2022"]);
+        // A "last" indicator: changing February does not change Q1 when March is later.
+        let before = [e("2022-02", 5.0, false), e("2022-03", 9.0, false)];
+        let after = [e("2022-02", 6.0, false), e("2022-03", 9.0, false)];
+        let ch = changes(Aggregation::Last, &before, &after, &[p("2022-02")]);
+        assert_eq!(ch.len(), 1);
+        assert_eq!(ch[0].period, p("2022-02"));
+    }
+
+    #[test]
+    fn applying_differences_and_falling_maxima() {
+        let mut cell = Agg::default();
+        let a = Agg::one(4.0, Aggregation::Max);
+        let b = Agg::one(9.0, Aggregation::Max);
+        assert!(!cell.apply(Agg::default(), a));
+        assert!(!cell.apply(Agg::default(), b));
+        assert_eq!((cell.n, cell.top), (2, Some(9.0)));
+        // 9 falls to 3: the cell cannot know the next largest.
+        assert!(cell.apply(b, Agg::one(3.0, Aggregation::Max)));
+        // 4 rises to 5 below a maximum of 9: nothing to recompute.
+        let mut cell = Agg {
+            n: 2,
+            total: 13.0,
+            top: Some(9.0),
+        };
+        assert!(!cell.apply(a, Agg::one(5.0, Aggregation::Max)));
+        assert_eq!(cell.top, Some(9.0));
+        // Sums never recompute, and an emptied cell is exactly empty.
+        let mut sum = Agg::default();
+        let x = Agg::one(0.1, Aggregation::Sum);
+        assert!(!sum.apply(Agg::default(), x));
+        assert!(!sum.apply(x, Agg::default()));
+        assert_eq!(sum, Agg::default());
+        assert_eq!(
+            answer(
+                Aggregation::Average,
+                Some(Agg {
+                    n: 3,
+                    total: 9.0,
+                    top: None
+                }),
+                Some(5.0)
+            ),
+            Some(3.5)
+        );
+        assert_eq!(answer(Aggregation::Sum, None, None), None);
+        assert!(reaches_cell(1, 2, p("2022-01"), PeriodType::Month));
+        assert!(!reaches_cell(1, 1, p("2022-01"), PeriodType::Month));
+        assert!(reaches_cell(1, 1, p("2022-Q1"), PeriodType::Month));
+    }
+}

@@ -1,0 +1,581 @@
+//! Periodic statistics: indicators, the data sets that collect them, the
+//! values communes enter, validation and the approval chain.
+//!
+//! An indicator is collected through exactly one data set, so that each
+//! figure has one period type, one calendar and one approval chain: the
+//! rollups (crate `analytics`) can then add months into quarters and years
+//! without counting anything twice.
+
+use serde::{Deserialize, Serialize};
+
+use crate::models::Target;
+use crate::org_units::Level;
+use crate::text::normalize;
+use crate::DomainError;
+
+pub mod approval;
+pub mod period;
+pub mod rule;
+
+pub use approval::{Approval, ApprovalAction, Chain};
+pub use period::{Calendar, Period, PeriodType};
+pub use rule::{Outcome, Rule};
+
+pub type IndicatorId = i64;
+pub type DataSetId = i64;
+pub type RuleId = i64;
+
+pub const MAX_CODE_CHARS: usize = 64;
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_TEXT_CHARS: usize = 2000;
+pub const MAX_COMMENT_CHARS: usize = 1000;
+/// No figure of the movement reaches a thousand trillion; beyond that f64
+/// stops holding whole numbers exactly.
+pub const MAX_ABS_VALUE: f64 = 1e15;
+pub const MAX_DEADLINE_DAYS: u32 = 366;
+
+/// What an indicator counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueUnit {
+    Count,
+    Percent,
+    Money,
+}
+
+impl ValueUnit {
+    pub const ALL: [ValueUnit; 3] = [ValueUnit::Count, ValueUnit::Percent, ValueUnit::Money];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueUnit::Count => "count",
+            ValueUnit::Percent => "percent",
+            ValueUnit::Money => "money",
+        }
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        ValueUnit::ALL
+            .into_iter()
+            .find(|u| u.as_str() == s.trim())
+            .ok_or_else(|| {
+                DomainError::new(field, "đơn vị tính không hợp lệ (count, percent, money)")
+            })
+    }
+}
+
+/// How values of an indicator combine across units and periods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    /// Flows: tips received, cases solved.
+    Sum,
+    /// Rates: the mean of the values entered.
+    Average,
+    /// Stocks: each unit's latest value within the period, added across units
+    /// (security teams, cameras installed).
+    Last,
+    /// The largest value entered.
+    Max,
+}
+
+impl Aggregation {
+    pub const ALL: [Aggregation; 4] = [
+        Aggregation::Sum,
+        Aggregation::Average,
+        Aggregation::Last,
+        Aggregation::Max,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Aggregation::Sum => "sum",
+            Aggregation::Average => "average",
+            Aggregation::Last => "last",
+            Aggregation::Max => "max",
+        }
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        Aggregation::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s.trim())
+            .ok_or_else(|| {
+                DomainError::new(
+                    field,
+                    "cách tổng hợp không hợp lệ (sum, average, last, max)",
+                )
+            })
+    }
+}
+
+/// A stored indicator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indicator {
+    pub id: IndicatorId,
+    pub code: String,
+    pub name: String,
+    pub unit: ValueUnit,
+    pub aggregation: Aggregation,
+    pub allow_negative: bool,
+    pub min_value: Option<f64>,
+    pub max_value: Option<f64>,
+    pub description: String,
+    pub data_set_id: Option<DataSetId>,
+    pub active: bool,
+}
+
+impl Indicator {
+    /// The value if it can be stored at all: finite, whole for counts,
+    /// 0–100 for percentages, negative only where allowed. Bounds are
+    /// validation instead (see [`Indicator::bound_problem`]).
+    pub fn parse_value(&self, field: &'static str, v: f64) -> Result<f64, DomainError> {
+        if !v.is_finite() || v.abs() > MAX_ABS_VALUE {
+            return Err(DomainError::new(field, "giá trị không hợp lệ"));
+        }
+        if v < 0.0 && !self.allow_negative {
+            return Err(DomainError::new(
+                field,
+                format!("chỉ tiêu {} không nhận số âm", self.code),
+            ));
+        }
+        match self.unit {
+            ValueUnit::Count if v.fract() != 0.0 => Err(DomainError::new(
+                field,
+                format!("chỉ tiêu {} đếm số lượng: cần số nguyên", self.code),
+            )),
+            ValueUnit::Percent if !(-100.0..=100.0).contains(&v) => Err(DomainError::new(
+                field,
+                format!("chỉ tiêu {} là tỷ lệ phần trăm: từ 0 đến 100", self.code),
+            )),
+            _ => Ok(v),
+        }
+    }
+
+    /// The bound a value breaks, as a message (an error of validation: it
+    /// blocks submission, not saving the draft).
+    pub fn bound_problem(&self, v: f64) -> Option<String> {
+        match (self.min_value, self.max_value) {
+            (Some(min), _) if v < min => {
+                Some(format!("{}: nhỏ hơn mức tối thiểu {min}", self.code))
+            }
+            (_, Some(max)) if v > max => Some(format!("{}: lớn hơn mức tối đa {max}", self.code)),
+            _ => None,
+        }
+    }
+}
+
+/// Parses an indicator code: lower-case ASCII letters, digits and `_`,
+/// starting with a letter, so that it can stand in a validation rule.
+pub fn parse_code(field: &'static str, s: &str) -> Result<String, DomainError> {
+    let s = s.trim();
+    let ok = !s.is_empty()
+        && s.len() <= MAX_CODE_CHARS
+        && s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(DomainError::new(
+            field,
+            format!("mã chỉ được dùng chữ thường không dấu, số và «_», bắt đầu bằng chữ, tối đa {MAX_CODE_CHARS} ký tự"),
+        ))
+    }
+}
+
+fn parse_text(
+    field: &'static str,
+    s: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, DomainError> {
+    let s = normalize(s.trim());
+    if required && s.is_empty() {
+        return Err(DomainError::new(field, "cần nhập"));
+    }
+    if s.chars().count() > max
+        || s.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(DomainError::new(
+            field,
+            format!("tối đa {max} ký tự, không có ký tự điều khiển"),
+        ));
+    }
+    Ok(s)
+}
+
+/// An indicator as sent by a user or read from the catalogue file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorInput {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub aggregation: String,
+    #[serde(default)]
+    pub allow_negative: bool,
+    pub min_value: Option<f64>,
+    pub max_value: Option<f64>,
+    #[serde(default)]
+    pub description: String,
+    pub active: Option<bool>,
+}
+
+/// A valid indicator definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewIndicator {
+    pub code: String,
+    pub name: String,
+    pub unit: ValueUnit,
+    pub aggregation: Aggregation,
+    pub allow_negative: bool,
+    pub min_value: Option<f64>,
+    pub max_value: Option<f64>,
+    pub description: String,
+    pub active: bool,
+}
+
+impl NewIndicator {
+    pub fn parse(i: &IndicatorInput) -> Result<Self, DomainError> {
+        let bound = |field: &'static str, v: Option<f64>| match v {
+            Some(x) if !x.is_finite() || x.abs() > MAX_ABS_VALUE => {
+                Err(DomainError::new(field, "giới hạn không hợp lệ"))
+            }
+            other => Ok(other),
+        };
+        let min_value = bound("min_value", i.min_value)?;
+        let max_value = bound("max_value", i.max_value)?;
+        if let (Some(a), Some(b)) = (min_value, max_value) {
+            if a > b {
+                return Err(DomainError::new(
+                    "max_value",
+                    "mức tối đa nhỏ hơn mức tối thiểu",
+                ));
+            }
+        }
+        Ok(Self {
+            code: parse_code("code", &i.code)?,
+            name: parse_text("name", &i.name, MAX_NAME_CHARS, true)?,
+            unit: ValueUnit::parse("unit", &i.unit)?,
+            aggregation: Aggregation::parse("aggregation", &i.aggregation)?,
+            allow_negative: i.allow_negative,
+            min_value,
+            max_value,
+            description: parse_text("description", &i.description, MAX_TEXT_CHARS, false)?,
+            active: i.active.unwrap_or(true),
+        })
+    }
+}
+
+/// A stored data set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DataSet {
+    pub id: DataSetId,
+    pub code: String,
+    pub name: String,
+    pub period_type: PeriodType,
+    pub calendar: Calendar,
+    #[serde(serialize_with = "serialize_target")]
+    pub entry: Target,
+    pub deadline_days: u32,
+    pub chain: Chain,
+    pub description: String,
+    pub active: bool,
+}
+
+fn serialize_target<S: serde::Serializer>(t: &Target, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(t.as_str())
+}
+
+impl DataSet {
+    /// Whether units like `unit` enter this data set.
+    pub fn entered_by(&self, unit: &crate::org_units::OrgUnit) -> bool {
+        Target::of(unit) == Some(self.entry)
+    }
+
+    /// Whether `period` is one this data set is entered for.
+    pub fn accepts(&self, period: Period) -> bool {
+        period.kind() == self.period_type
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSetInput {
+    pub code: String,
+    pub name: String,
+    pub period_type: String,
+    pub calendar: String,
+    pub entry: String,
+    pub deadline_days: Option<u32>,
+    /// Approving levels, lowest first: `["province"]`.
+    pub approval_levels: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+    /// Indicator codes, in form order.
+    pub indicators: Vec<String>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDataSet {
+    pub code: String,
+    pub name: String,
+    pub period_type: PeriodType,
+    pub calendar: Calendar,
+    pub entry: Target,
+    pub deadline_days: u32,
+    pub chain: Chain,
+    pub description: String,
+    pub indicators: Vec<String>,
+    pub active: bool,
+}
+
+pub const DEFAULT_DEADLINE_DAYS: u32 = 5;
+pub const MAX_INDICATORS_PER_SET: usize = 200;
+
+impl NewDataSet {
+    pub fn parse(i: &DataSetInput) -> Result<Self, DomainError> {
+        let entry = Target::parse("entry", &i.entry)?;
+        let deadline_days = i.deadline_days.unwrap_or(DEFAULT_DEADLINE_DAYS);
+        if deadline_days > MAX_DEADLINE_DAYS {
+            return Err(DomainError::new(
+                "deadline_days",
+                format!("tối đa {MAX_DEADLINE_DAYS} ngày"),
+            ));
+        }
+        let mut indicators: Vec<String> = Vec::new();
+        for c in &i.indicators {
+            let c = parse_code("indicators", c)?;
+            if indicators.contains(&c) {
+                return Err(DomainError::new(
+                    "indicators",
+                    format!("chỉ tiêu {c} có hai lần"),
+                ));
+            }
+            indicators.push(c);
+        }
+        if indicators.is_empty() || indicators.len() > MAX_INDICATORS_PER_SET {
+            return Err(DomainError::new(
+                "indicators",
+                format!("cần từ 1 đến {MAX_INDICATORS_PER_SET} chỉ tiêu"),
+            ));
+        }
+        Ok(Self {
+            code: parse_code("code", &i.code)?,
+            name: parse_text("name", &i.name, MAX_NAME_CHARS, true)?,
+            period_type: PeriodType::parse("period_type", &i.period_type)?,
+            calendar: Calendar::parse("calendar", &i.calendar)?,
+            chain: Chain::parse("approval_levels", entry, &i.approval_levels)?,
+            entry,
+            deadline_days,
+            description: parse_text("description", &i.description, MAX_TEXT_CHARS, false)?,
+            indicators,
+            active: i.active.unwrap_or(true),
+        })
+    }
+}
+
+/// Severity of a validation rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Blocks submission.
+    Error,
+    /// Asks for a comment on one of the values it reads.
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        match s.trim() {
+            "error" => Ok(Severity::Error),
+            "warning" => Ok(Severity::Warning),
+            _ => Err(DomainError::new(
+                field,
+                "mức độ không hợp lệ (error, warning)",
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleInput {
+    pub data_set: String,
+    pub expression: String,
+    pub severity: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRule {
+    pub data_set: String,
+    pub rule: Rule,
+    pub expression: String,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl NewRule {
+    pub fn parse(i: &RuleInput) -> Result<Self, DomainError> {
+        let rule = Rule::parse("expression", &i.expression)?;
+        Ok(Self {
+            data_set: parse_code("data_set", &i.data_set)?,
+            expression: i.expression.trim().to_owned(),
+            rule,
+            severity: Severity::parse("severity", &i.severity)?,
+            message: parse_text("message", &i.message, MAX_NAME_CHARS, true)?,
+        })
+    }
+}
+
+/// One value as sent: `{indicator, org_unit, period, value, comment?}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueInput {
+    pub indicator: String,
+    pub org_unit: i64,
+    pub period: String,
+    /// `null` deletes the value.
+    pub value: Option<f64>,
+    pub comment: Option<String>,
+}
+
+pub fn parse_comment(s: Option<&str>) -> Result<Option<String>, DomainError> {
+    match s
+        .map(|c| parse_text("comment", c, MAX_COMMENT_CHARS, false))
+        .transpose()?
+    {
+        Some(c) if c.is_empty() => Ok(None),
+        other => Ok(other),
+    }
+}
+
+/// Fewest past values before a value can be called an outlier.
+pub const OUTLIER_MIN_HISTORY: usize = 4;
+
+/// Whether `v` lies far from a unit's own past values: more than three
+/// standard deviations from their mean, and by more than a small absolute
+/// margin (so 3 after a run of 0 and 1 is not flagged).
+pub fn outlier(history: &[f64], v: f64) -> bool {
+    if history.len() < OUTLIER_MIN_HISTORY {
+        return false;
+    }
+    let n = history.len() as f64;
+    let mean = history.iter().sum::<f64>() / n;
+    let var = history.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+    let spread = 3.0 * var.sqrt();
+    let margin = 5.0_f64.max(mean.abs() * 0.5);
+    (v - mean).abs() > spread.max(margin)
+}
+
+/// Whether `level` can approve for units entered at `entry`: approvers sit
+/// above the entering unit.
+pub fn level_above(level: Level, entry: Target) -> bool {
+    let entry_rank = match entry {
+        Target::Village | Target::Site(_) => 3,
+        Target::Commune => 2,
+    };
+    let rank = match level {
+        Level::Province => 0,
+        Level::District => 1,
+        Level::Commune => 2,
+        Level::Village | Level::Site => 3,
+    };
+    rank < entry_rank
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn indicator(unit: ValueUnit) -> Indicator {
+        Indicator {
+            id: 1,
+            code: "tin_bao".into(),
+            name: "Tin báo".into(),
+            unit,
+            aggregation: Aggregation::Sum,
+            allow_negative: false,
+            min_value: None,
+            max_value: Some(1000.0),
+            description: String::new(),
+            data_set_id: None,
+            active: true,
+        }
+    }
+
+    #[test]
+    fn values_fit_their_indicator() {
+        let i = indicator(ValueUnit::Count);
+        assert_eq!(i.parse_value("value", 12.0), Ok(12.0));
+        assert!(i.parse_value("value", 1.5).is_err());
+        assert!(i.parse_value("value", -1.0).is_err());
+        assert!(i.parse_value("value", f64::NAN).is_err());
+        assert!(i.parse_value("value", 1e16).is_err());
+        assert!(i.bound_problem(1001.0).is_some());
+        assert_eq!(i.bound_problem(10.0), None);
+        let p = indicator(ValueUnit::Percent);
+        assert_eq!(p.parse_value("value", 33.3), Ok(33.3));
+        assert!(p.parse_value("value", 101.0).is_err());
+    }
+
+    #[test]
+    fn outliers_stand_far_from_history() {
+        let h = [10.0, 12.0, 11.0, 9.0, 10.0];
+        assert!(!outlier(&h, 13.0));
+        assert!(outlier(&h, 60.0));
+        assert!(!outlier(&[0.0, 1.0, 0.0, 1.0], 3.0));
+        assert!(!outlier(&[1.0, 1.0], 500.0));
+    }
+
+    #[test]
+    fn codes_and_definitions() {
+        assert!(parse_code("code", "tin_bao_2").is_ok());
+        for bad in ["", "Tin", "2tin", "tin-bao", "tin bao", "tín"] {
+            assert!(parse_code("code", bad).is_err(), "{bad}");
+        }
+        let ds = NewDataSet::parse(&DataSetInput {
+            code: "bao_cao_thang".into(),
+            name: "Báo cáo tháng".into(),
+            period_type: "month".into(),
+            calendar: "cut_off".into(),
+            entry: "commune".into(),
+            deadline_days: None,
+            approval_levels: vec!["province".into()],
+            description: String::new(),
+            indicators: vec!["tin_bao".into(), "tin_bao_co_gia_tri".into()],
+            active: None,
+        })
+        .unwrap();
+        assert_eq!(ds.deadline_days, DEFAULT_DEADLINE_DAYS);
+        assert_eq!(ds.chain.levels(), [Level::Province]);
+        let mut bad = DataSetInput {
+            code: "x".into(),
+            name: "x".into(),
+            period_type: "month".into(),
+            calendar: "months".into(),
+            entry: "commune".into(),
+            approval_levels: vec!["commune".into()],
+            indicators: vec!["a".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            NewDataSet::parse(&bad).unwrap_err().field,
+            "approval_levels"
+        );
+        bad.approval_levels = vec!["province".into()];
+        bad.indicators = vec!["a".into(), "a".into()];
+        assert_eq!(NewDataSet::parse(&bad).unwrap_err().field, "indicators");
+    }
+}

@@ -1,0 +1,820 @@
+//! Periodic statistics in the database: the definitions (indicators, data
+//! sets, validation rules) and the default catalogue in `data/statistics/`;
+//! `values` holds entry and approval, `rollups` the cells that keep pivots
+//! fast, `pivot` the analytics query.
+
+pub mod pivot;
+pub mod rollups;
+pub mod values;
+
+use chrono::Utc;
+use domain::models::Target;
+use domain::statistics::{
+    Aggregation, Calendar, Chain, DataSet, DataSetId, DataSetInput, Indicator, IndicatorId,
+    IndicatorInput, NewDataSet, NewIndicator, NewRule, PeriodType, Rule, RuleId, RuleInput,
+    Severity, ValueUnit,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, Author, Change};
+use crate::error::{Result, StoreError};
+use crate::{Db, Tx};
+
+pub use pivot::{Pivot, PivotQuery, PivotRow, View};
+pub use values::{ApprovalView, FormValue, ValueWrite};
+
+/// The default catalogue, embedded in the binary.
+pub const DEFAULT_DATA_SETS: &str = include_str!("../../../../data/statistics/data-sets.csv");
+pub const DEFAULT_INDICATORS: &str = include_str!("../../../../data/statistics/indicators.csv");
+pub const DEFAULT_RULES: &str = include_str!("../../../../data/statistics/validation-rules.csv");
+
+const INDICATOR_SELECT: &str =
+    "SELECT id, code, name, unit, aggregation, allow_negative, min_value,
+        max_value, description, data_set_id, active FROM indicators";
+
+#[derive(sqlx::FromRow)]
+struct IndicatorRow {
+    id: i64,
+    code: String,
+    name: String,
+    unit: String,
+    aggregation: String,
+    allow_negative: bool,
+    min_value: Option<f64>,
+    max_value: Option<f64>,
+    description: String,
+    data_set_id: Option<i64>,
+    active: bool,
+}
+
+fn bad_row(table: &str, id: i64, what: &str) -> StoreError {
+    StoreError::Data(format!("{table} {id}: {what} không hợp lệ"))
+}
+
+impl TryFrom<IndicatorRow> for Indicator {
+    type Error = StoreError;
+    fn try_from(r: IndicatorRow) -> Result<Self> {
+        Ok(Indicator {
+            unit: ValueUnit::parse("unit", &r.unit)
+                .map_err(|_| bad_row("indicators", r.id, "unit"))?,
+            aggregation: Aggregation::parse("aggregation", &r.aggregation)
+                .map_err(|_| bad_row("indicators", r.id, "aggregation"))?,
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            allow_negative: r.allow_negative,
+            min_value: r.min_value,
+            max_value: r.max_value,
+            description: r.description,
+            data_set_id: r.data_set_id,
+            active: r.active,
+        })
+    }
+}
+
+/// Every indicator, in form order within each data set, then by code.
+pub async fn indicators(db: &Db) -> Result<Vec<Indicator>> {
+    let sql = format!("{INDICATOR_SELECT} ORDER BY data_set_id, position, code");
+    let rows: Vec<IndicatorRow> = fetch!(db, fetch_all, IndicatorRow, &sql)?;
+    rows.into_iter().map(Indicator::try_from).collect()
+}
+
+pub async fn indicator(db: &Db, id: IndicatorId) -> Result<Option<Indicator>> {
+    let sql = format!("{INDICATOR_SELECT} WHERE id = $1");
+    let row: Option<IndicatorRow> = fetch!(db, fetch_optional, IndicatorRow, &sql, id)?;
+    row.map(Indicator::try_from).transpose()
+}
+
+pub(crate) async fn indicators_of_set(tx: &mut Tx, set: DataSetId) -> Result<Vec<Indicator>> {
+    let sql = format!("{INDICATOR_SELECT} WHERE data_set_id = $1 ORDER BY position, code");
+    let rows: Vec<IndicatorRow> = fetch!(tx, fetch_all, IndicatorRow, &sql, set)?;
+    rows.into_iter().map(Indicator::try_from).collect()
+}
+
+async fn load_indicator(tx: &mut Tx, id: IndicatorId) -> Result<Indicator> {
+    let sql = format!("{INDICATOR_SELECT} WHERE id = $1");
+    let row: Option<IndicatorRow> = fetch!(tx, fetch_optional, IndicatorRow, &sql, id)?;
+    row.map(Indicator::try_from)
+        .transpose()?
+        .ok_or(StoreError::NotFound)
+}
+
+async fn insert_indicator(tx: &mut Tx, i: &NewIndicator) -> Result<IndicatorId> {
+    let now = Utc::now();
+    Ok(fetch!(
+        tx,
+        fetch_one,
+        scalar i64,
+        "INSERT INTO indicators (code, name, unit, aggregation, allow_negative, min_value, max_value,
+                description, data_set_id, position, active, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, 0, $9, $10, $10) RETURNING id",
+        &i.code,
+        &i.name,
+        i.unit.as_str(),
+        i.aggregation.as_str(),
+        i.allow_negative,
+        i.min_value,
+        i.max_value,
+        &i.description,
+        i.active,
+        now
+    )?)
+}
+
+/// Whether the indicator has figures: its unit and aggregation are then
+/// fixed (the rollups were built with them).
+async fn has_values(tx: &mut Tx, id: IndicatorId) -> Result<bool> {
+    let n: Option<i64> = fetch!(
+        tx,
+        fetch_optional,
+        scalar i64,
+        "SELECT 1 FROM data_values WHERE indicator_id = $1 LIMIT 1",
+        id
+    )?;
+    Ok(n.is_some())
+}
+
+pub async fn create_indicator(db: &Db, author: Author, i: &NewIndicator) -> Result<Indicator> {
+    let mut tx = db.begin().await?;
+    let exists: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM indicators WHERE code = $1", &i.code)?;
+    if exists.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "mã chỉ tiêu {} đã có",
+            i.code
+        )));
+    }
+    let id = insert_indicator(&mut tx, i).await?;
+    let after = load_indicator(&mut tx, id).await?;
+    record(
+        &mut tx,
+        author,
+        "create",
+        "indicator",
+        id,
+        None::<&()>,
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Rewrites an indicator; its code is its name in rules and files and does
+/// not change. Aggregation cannot change once figures exist.
+pub async fn update_indicator(
+    db: &Db,
+    author: Author,
+    id: IndicatorId,
+    i: &NewIndicator,
+) -> Result<Indicator> {
+    let mut tx = db.begin().await?;
+    execute!(
+        tx,
+        "UPDATE indicators SET updated_at = updated_at WHERE id = $1",
+        id
+    )?;
+    let before = load_indicator(&mut tx, id).await?;
+    if before.code != i.code {
+        return Err(domain::DomainError::new("code", "mã chỉ tiêu không đổi được").into());
+    }
+    if before.aggregation != i.aggregation && has_values(&mut tx, id).await? {
+        return Err(domain::DomainError::new(
+            "aggregation",
+            "chỉ tiêu đã có số liệu: không đổi được cách tổng hợp",
+        )
+        .into());
+    }
+    execute!(
+        tx,
+        "UPDATE indicators SET name = $1, unit = $2, aggregation = $3, allow_negative = $4,
+                min_value = $5, max_value = $6, description = $7, active = $8, updated_at = $9
+         WHERE id = $10",
+        &i.name,
+        i.unit.as_str(),
+        i.aggregation.as_str(),
+        i.allow_negative,
+        i.min_value,
+        i.max_value,
+        &i.description,
+        i.active,
+        Utc::now(),
+        id
+    )?;
+    let after = load_indicator(&mut tx, id).await?;
+    record(
+        &mut tx,
+        author,
+        "update",
+        "indicator",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+const SET_SELECT: &str = "SELECT id, code, name, period_type, calendar, entry, deadline_days,
+        approval_levels, description, active FROM data_sets";
+
+#[derive(sqlx::FromRow)]
+struct SetRow {
+    id: i64,
+    code: String,
+    name: String,
+    period_type: String,
+    calendar: String,
+    entry: String,
+    deadline_days: i64,
+    approval_levels: String,
+    description: String,
+    active: bool,
+}
+
+impl TryFrom<SetRow> for DataSet {
+    type Error = StoreError;
+    fn try_from(r: SetRow) -> Result<Self> {
+        let bad = |what: &str| bad_row("data_sets", r.id, what);
+        let entry = Target::parse("entry", &r.entry).map_err(|_| bad("entry"))?;
+        Ok(DataSet {
+            period_type: PeriodType::parse("period_type", &r.period_type)
+                .map_err(|_| bad("period_type"))?,
+            calendar: Calendar::parse("calendar", &r.calendar).map_err(|_| bad("calendar"))?,
+            chain: Chain::from_stored(&r.approval_levels, entry)
+                .map_err(|_| bad("approval_levels"))?,
+            deadline_days: u32::try_from(r.deadline_days).map_err(|_| bad("deadline_days"))?,
+            entry,
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            description: r.description,
+            active: r.active,
+        })
+    }
+}
+
+/// A data set with its indicators in form order and its rules.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataSetView {
+    #[serde(flatten)]
+    pub set: DataSet,
+    pub indicators: Vec<Indicator>,
+    pub rules: Vec<RuleView>,
+}
+
+pub async fn data_sets(db: &Db) -> Result<Vec<DataSet>> {
+    let sql = format!("{SET_SELECT} ORDER BY code");
+    let rows: Vec<SetRow> = fetch!(db, fetch_all, SetRow, &sql)?;
+    rows.into_iter().map(DataSet::try_from).collect()
+}
+
+pub(crate) async fn data_set_tx(tx: &mut Tx, id: DataSetId) -> Result<Option<DataSet>> {
+    let sql = format!("{SET_SELECT} WHERE id = $1");
+    let row: Option<SetRow> = fetch!(tx, fetch_optional, SetRow, &sql, id)?;
+    row.map(DataSet::try_from).transpose()
+}
+
+pub async fn data_set(db: &Db, id: DataSetId) -> Result<Option<DataSetView>> {
+    let mut tx = db.begin_read().await?;
+    let Some(set) = data_set_tx(&mut tx, id).await? else {
+        return Ok(None);
+    };
+    let indicators = indicators_of_set(&mut tx, id).await?;
+    let rules = rules_of_set(&mut tx, id).await?;
+    tx.rollback().await?;
+    Ok(Some(DataSetView {
+        set,
+        indicators,
+        rules,
+    }))
+}
+
+/// The data set with this code.
+pub async fn data_set_by_code(db: &Db, code: &str) -> Result<Option<DataSet>> {
+    let sql = format!("{SET_SELECT} WHERE code = $1");
+    let row: Option<SetRow> = fetch!(db, fetch_optional, SetRow, &sql, code)?;
+    row.map(DataSet::try_from).transpose()
+}
+
+async fn write_set(tx: &mut Tx, id: Option<DataSetId>, s: &NewDataSet) -> Result<DataSetId> {
+    let now = Utc::now();
+    let id = match id {
+        None => fetch!(
+            tx,
+            fetch_one,
+            scalar i64,
+            "INSERT INTO data_sets (code, name, period_type, calendar, entry, deadline_days,
+                    approval_levels, description, active, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+            &s.code,
+            &s.name,
+            s.period_type.as_str(),
+            s.calendar.as_str(),
+            s.entry.as_str(),
+            i64::from(s.deadline_days),
+            s.chain.to_stored(),
+            &s.description,
+            s.active,
+            now
+        )?,
+        Some(id) => {
+            execute!(
+                tx,
+                "UPDATE data_sets SET name = $1, period_type = $2, calendar = $3, entry = $4,
+                        deadline_days = $5, approval_levels = $6, description = $7, active = $8,
+                        updated_at = $9 WHERE id = $10",
+                &s.name,
+                s.period_type.as_str(),
+                s.calendar.as_str(),
+                s.entry.as_str(),
+                i64::from(s.deadline_days),
+                s.chain.to_stored(),
+                &s.description,
+                s.active,
+                now,
+                id
+            )?;
+            id
+        }
+    };
+    attach_indicators(tx, id, &s.indicators).await?;
+    Ok(id)
+}
+
+/// Makes `codes` the data set's indicators, in that order. An indicator
+/// belongs to one data set; one with figures cannot leave its set (its
+/// figures are of that set's periods and approvals).
+async fn attach_indicators(tx: &mut Tx, set: DataSetId, codes: &[String]) -> Result<()> {
+    let mut ids = Vec::new();
+    for code in codes {
+        let row: Option<(i64, Option<i64>)> = fetch!(
+            tx,
+            fetch_optional,
+            (i64, Option<i64>),
+            "SELECT id, data_set_id FROM indicators WHERE code = $1",
+            code
+        )?;
+        match row {
+            None => {
+                return Err(domain::DomainError::new("indicators", format!("không có chỉ tiêu mã {code}")).into())
+            }
+            Some((_, Some(other))) if other != set => {
+                return Err(domain::DomainError::new(
+                    "indicators",
+                    format!("chỉ tiêu {code} đã thuộc một bộ số liệu khác: mỗi chỉ tiêu chỉ thu thập qua một bộ"),
+                )
+                .into())
+            }
+            Some((id, _)) => ids.push(id),
+        }
+    }
+    let current: Vec<i64> =
+        fetch!(tx, fetch_all, scalar i64, "SELECT id FROM indicators WHERE data_set_id = $1", set)?;
+    for gone in current.iter().filter(|id| !ids.contains(id)) {
+        if has_values(tx, *gone).await? {
+            return Err(domain::DomainError::new(
+                "indicators",
+                "không bỏ được chỉ tiêu đã có số liệu khỏi bộ số liệu (có thể ngừng sử dụng chỉ tiêu)",
+            )
+            .into());
+        }
+        execute!(
+            tx,
+            "UPDATE indicators SET data_set_id = NULL, position = 0 WHERE id = $1",
+            gone
+        )?;
+    }
+    for (pos, id) in ids.iter().enumerate() {
+        execute!(
+            tx,
+            "UPDATE indicators SET data_set_id = $1, position = $2 WHERE id = $3",
+            set,
+            pos as i64,
+            id
+        )?;
+    }
+    Ok(())
+}
+
+async fn load_set_view(tx: &mut Tx, id: DataSetId) -> Result<DataSetView> {
+    let set = data_set_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
+    Ok(DataSetView {
+        indicators: indicators_of_set(tx, id).await?,
+        rules: rules_of_set(tx, id).await?,
+        set,
+    })
+}
+
+pub async fn create_data_set(db: &Db, author: Author, s: &NewDataSet) -> Result<DataSetView> {
+    let mut tx = db.begin().await?;
+    let exists: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM data_sets WHERE code = $1", &s.code)?;
+    if exists.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "mã bộ số liệu {} đã có",
+            s.code
+        )));
+    }
+    let id = write_set(&mut tx, None, s).await?;
+    let after = load_set_view(&mut tx, id).await?;
+    record(
+        &mut tx,
+        author,
+        "create",
+        "data_set",
+        id,
+        None::<&()>,
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Rewrites a data set. Its period type and calendar are fixed once
+/// figures exist (they say which days the figures cover).
+pub async fn update_data_set(
+    db: &Db,
+    author: Author,
+    id: DataSetId,
+    s: &NewDataSet,
+) -> Result<DataSetView> {
+    let mut tx = db.begin().await?;
+    execute!(
+        tx,
+        "UPDATE data_sets SET updated_at = updated_at WHERE id = $1",
+        id
+    )?;
+    let before = load_set_view(&mut tx, id).await?;
+    if before.set.code != s.code {
+        return Err(domain::DomainError::new("code", "mã bộ số liệu không đổi được").into());
+    }
+    let changes_periods = before.set.period_type != s.period_type
+        || before.set.calendar != s.calendar
+        || before.set.entry != s.entry;
+    if changes_periods {
+        let mut any = false;
+        for i in &before.indicators {
+            any |= has_values(&mut tx, i.id).await?;
+        }
+        if any {
+            return Err(domain::DomainError::new(
+                "period_type",
+                "bộ số liệu đã có số liệu: không đổi được loại kỳ, lịch kỳ hay cấp nhập",
+            )
+            .into());
+        }
+    }
+    if before.set.chain != s.chain {
+        let open: Option<i64> = fetch!(
+            tx,
+            fetch_optional,
+            scalar i64,
+            "SELECT 1 FROM data_approvals WHERE data_set_id = $1 AND state = 'approved' LIMIT 1",
+            id
+        )?;
+        if open.is_some() {
+            return Err(domain::DomainError::new(
+                "approval_levels",
+                "đã có số liệu được duyệt theo chuỗi duyệt hiện tại: không đổi được các cấp duyệt",
+            )
+            .into());
+        }
+    }
+    write_set(&mut tx, Some(id), s).await?;
+    let after = load_set_view(&mut tx, id).await?;
+    record(
+        &mut tx,
+        author,
+        "update",
+        "data_set",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// A stored validation rule.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct RuleView {
+    pub id: RuleId,
+    pub data_set_id: DataSetId,
+    pub expression: String,
+    pub severity: String,
+    pub message: String,
+    pub active: bool,
+}
+
+impl RuleView {
+    /// The parsed rule; a stored rule that no longer parses is a data error.
+    pub fn parsed(&self) -> Result<(Rule, Severity)> {
+        let bad = |_| bad_row("validation_rules", self.id, "expression");
+        Ok((
+            Rule::parse("expression", &self.expression).map_err(bad)?,
+            Severity::parse("severity", &self.severity).map_err(bad)?,
+        ))
+    }
+}
+
+const RULE_SELECT: &str =
+    "SELECT id, data_set_id, expression, severity, message, active FROM validation_rules";
+
+pub(crate) async fn rules_of_set(tx: &mut Tx, set: DataSetId) -> Result<Vec<RuleView>> {
+    let sql = format!("{RULE_SELECT} WHERE data_set_id = $1 ORDER BY id");
+    Ok(fetch!(tx, fetch_all, RuleView, &sql, set)?)
+}
+
+pub async fn rules(db: &Db) -> Result<Vec<RuleView>> {
+    let sql = format!("{RULE_SELECT} ORDER BY data_set_id, id");
+    Ok(fetch!(db, fetch_all, RuleView, &sql)?)
+}
+
+async fn load_rule(tx: &mut Tx, id: RuleId) -> Result<RuleView> {
+    let sql = format!("{RULE_SELECT} WHERE id = $1");
+    let row: Option<RuleView> = fetch!(tx, fetch_optional, RuleView, &sql, id)?;
+    row.ok_or(StoreError::NotFound)
+}
+
+/// The data set a rule belongs to, with every code it reads among its indicators.
+async fn rule_set(tx: &mut Tx, r: &NewRule) -> Result<DataSetId> {
+    let set: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM data_sets WHERE code = $1", &r.data_set)?;
+    let set = set.ok_or_else(|| {
+        domain::DomainError::new("data_set", format!("không có bộ số liệu mã {}", r.data_set))
+    })?;
+    let codes: Vec<String> = indicators_of_set(tx, set)
+        .await?
+        .into_iter()
+        .map(|i| i.code)
+        .collect();
+    if let Some(missing) = r
+        .rule
+        .codes()
+        .into_iter()
+        .find(|c| !codes.iter().any(|x| x == c))
+    {
+        return Err(domain::DomainError::new(
+            "expression",
+            format!("chỉ tiêu {missing} không thuộc bộ số liệu {}", r.data_set),
+        )
+        .into());
+    }
+    Ok(set)
+}
+
+pub async fn create_rule(db: &Db, author: Author, r: &NewRule) -> Result<RuleView> {
+    let mut tx = db.begin().await?;
+    let set = rule_set(&mut tx, r).await?;
+    let id = insert_rule(&mut tx, set, r).await?;
+    let after = load_rule(&mut tx, id).await?;
+    record(
+        &mut tx,
+        author,
+        "create",
+        "validation_rule",
+        id,
+        None::<&()>,
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn insert_rule(tx: &mut Tx, set: DataSetId, r: &NewRule) -> Result<RuleId> {
+    Ok(fetch!(
+        tx,
+        fetch_one,
+        scalar i64,
+        "INSERT INTO validation_rules (data_set_id, expression, severity, message, active, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, TRUE, $5, $5) RETURNING id",
+        set,
+        &r.expression,
+        r.severity.as_str(),
+        &r.message,
+        Utc::now()
+    )?)
+}
+
+/// Rewrites a rule, or retires it (`active` false).
+pub async fn update_rule(
+    db: &Db,
+    author: Author,
+    id: RuleId,
+    r: &NewRule,
+    active: bool,
+) -> Result<RuleView> {
+    let mut tx = db.begin().await?;
+    let before = load_rule(&mut tx, id).await?;
+    let set = rule_set(&mut tx, r).await?;
+    execute!(
+        tx,
+        "UPDATE validation_rules SET data_set_id = $1, expression = $2, severity = $3, message = $4,
+                active = $5, updated_at = $6 WHERE id = $7",
+        set,
+        &r.expression,
+        r.severity.as_str(),
+        &r.message,
+        active,
+        Utc::now(),
+        id
+    )?;
+    let after = load_rule(&mut tx, id).await?;
+    record(
+        &mut tx,
+        author,
+        "update",
+        "validation_rule",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn record<B: Serialize, A: Serialize>(
+    tx: &mut Tx,
+    author: Author,
+    action: &str,
+    entity: &str,
+    id: i64,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<()> {
+    audit::record(
+        tx,
+        Change {
+            author,
+            action,
+            entity,
+            entity_id: id.to_string(),
+            before,
+            after,
+        },
+    )
+    .await
+}
+
+/// The parsed default catalogue.
+pub struct Catalogue {
+    pub indicators: Vec<NewIndicator>,
+    /// Data sets with their indicators (from each indicator's `data_set`).
+    pub data_sets: Vec<NewDataSet>,
+    pub rules: Vec<NewRule>,
+}
+
+#[derive(serde::Deserialize)]
+struct IndicatorLine {
+    code: String,
+    name: String,
+    unit: String,
+    aggregation: String,
+    allow_negative: bool,
+    min_value: Option<f64>,
+    max_value: Option<f64>,
+    data_set: String,
+    description: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct SetLine {
+    code: String,
+    name: String,
+    period_type: String,
+    calendar: String,
+    entry: String,
+    deadline_days: u32,
+    approval_levels: String,
+    description: Option<String>,
+}
+
+fn read_csv<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<Vec<(usize, T)>> {
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    rd.deserialize::<T>()
+        .enumerate()
+        .map(|(i, l)| {
+            l.map(|l| (i + 2, l))
+                .map_err(|e| StoreError::Data(format!("{name} dòng {}: {e}", i + 2)))
+        })
+        .collect()
+}
+
+/// Parses the three catalogue files; any bad line stops with its line number.
+pub fn parse_catalogue(sets: &str, indicators: &str, rules: &str) -> Result<Catalogue> {
+    let at = |name: &str, line: usize, e: domain::DomainError| {
+        StoreError::Data(format!("{name} dòng {line}: {e}"))
+    };
+    let ind_lines: Vec<(usize, IndicatorLine)> = read_csv("indicators.csv", indicators)?;
+    let mut out_ind = Vec::new();
+    for (line, l) in &ind_lines {
+        let input = IndicatorInput {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            unit: l.unit.clone(),
+            aggregation: l.aggregation.clone(),
+            allow_negative: l.allow_negative,
+            min_value: l.min_value,
+            max_value: l.max_value,
+            description: l.description.clone().unwrap_or_default(),
+            active: None,
+        };
+        out_ind.push(NewIndicator::parse(&input).map_err(|e| at("indicators.csv", *line, e))?);
+    }
+    let mut out_sets = Vec::new();
+    for (line, l) in read_csv::<SetLine>("data-sets.csv", sets)? {
+        let input = DataSetInput {
+            indicators: ind_lines
+                .iter()
+                .filter(|(_, i)| i.data_set == l.code)
+                .map(|(_, i)| i.code.clone())
+                .collect(),
+            code: l.code,
+            name: l.name,
+            period_type: l.period_type,
+            calendar: l.calendar,
+            entry: l.entry,
+            deadline_days: Some(l.deadline_days),
+            approval_levels: l.approval_levels.split(',').map(str::to_owned).collect(),
+            description: l.description.unwrap_or_default(),
+            active: None,
+        };
+        out_sets.push(NewDataSet::parse(&input).map_err(|e| at("data-sets.csv", line, e))?);
+    }
+    let mut out_rules = Vec::new();
+    for (line, l) in read_csv::<RuleInput>("validation-rules.csv", rules)? {
+        out_rules.push(NewRule::parse(&l).map_err(|e| at("validation-rules.csv", line, e))?);
+    }
+    Ok(Catalogue {
+        indicators: out_ind,
+        data_sets: out_sets,
+        rules: out_rules,
+    })
+}
+
+const CATALOGUE_NAME: &str = "statistics";
+
+/// Loads the default indicators, data sets and rules once, on a database
+/// that never had them; afterwards they are the users' to change.
+pub async fn load_catalogue(db: &Db) -> Result<usize> {
+    let c = parse_catalogue(DEFAULT_DATA_SETS, DEFAULT_INDICATORS, DEFAULT_RULES)?;
+    let mut tx = db.begin().await?;
+    let loaded: Option<String> = fetch!(
+        tx,
+        fetch_optional,
+        scalar String,
+        "SELECT digest FROM reference_data WHERE name = $1",
+        CATALOGUE_NAME
+    )?;
+    if loaded.is_some() {
+        return Ok(0);
+    }
+    let mut added = 0;
+    for i in &c.indicators {
+        let exists: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM indicators WHERE code = $1", &i.code)?;
+        if exists.is_none() {
+            insert_indicator(&mut tx, i).await?;
+            added += 1;
+        }
+    }
+    for s in &c.data_sets {
+        let exists: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM data_sets WHERE code = $1", &s.code)?;
+        if exists.is_none() {
+            write_set(&mut tx, None, s).await?;
+        }
+    }
+    for r in &c.rules {
+        let set = rule_set(&mut tx, r).await?;
+        insert_rule(&mut tx, set, r).await?;
+    }
+    let digest = hex::encode(Sha256::digest(
+        [DEFAULT_DATA_SETS, DEFAULT_INDICATORS, DEFAULT_RULES]
+            .concat()
+            .as_bytes(),
+    ));
+    execute!(
+        tx,
+        "INSERT INTO reference_data (name, digest, loaded_at) VALUES ($1, $2, $3)",
+        CATALOGUE_NAME,
+        &digest,
+        Utc::now()
+    )?;
+    audit::record(
+        &mut tx,
+        Change::<(), _> {
+            author: Author::System,
+            action: "load",
+            entity: "reference_data",
+            entity_id: CATALOGUE_NAME.into(),
+            before: None,
+            after: Some(&serde_json::json!({"indicators": added, "data_sets": c.data_sets.len(), "rules": c.rules.len(), "digest": digest})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(added)
+}

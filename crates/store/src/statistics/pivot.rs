@@ -1,0 +1,327 @@
+//! The analytics query: any indicators × a set of units × any periods, in
+//! either view of history, read from the rollup cells and the units' own
+//! figures — never by aggregating the values at query time.
+
+use std::collections::{BTreeMap, HashMap};
+
+use analytics::Agg;
+use domain::org_units::Level;
+use domain::statistics::{Aggregation, Indicator, Period};
+use domain::DomainError;
+use serde::Serialize;
+
+use crate::accounts::Scope;
+use crate::error::{Result, StoreError};
+use crate::{fetch_all_dyn, Arg, Db, Tx};
+
+use super::rollups::EntryRow;
+
+/// Which hierarchy figures are shown under.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    /// The hierarchy valid in each period: 2022 figures of legacy Nam Định
+    /// communes under legacy Nam Định.
+    #[default]
+    AsWas,
+    /// Legacy units' figures under their 2025 successors.
+    AsNow,
+}
+
+impl View {
+    pub fn parse(field: &'static str, s: &str) -> std::result::Result<Self, DomainError> {
+        match s.trim() {
+            "as_was" => Ok(View::AsWas),
+            "as_now" => Ok(View::AsNow),
+            _ => Err(DomainError::new(
+                field,
+                "cách xem không hợp lệ (as_was, as_now)",
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::AsWas => "as_was",
+            View::AsNow => "as_now",
+        }
+    }
+
+    /// The rollup part besides "both" that this view reads.
+    fn part(self) -> &'static str {
+        match self {
+            View::AsWas => "w",
+            View::AsNow => "n",
+        }
+    }
+}
+
+pub const MAX_INDICATORS: usize = 200;
+pub const MAX_PERIODS: usize = 120;
+/// Units of one breakdown: every commune of the country fits.
+pub const MAX_UNITS: usize = 20_000;
+
+#[derive(Debug, Clone)]
+pub struct PivotQuery {
+    /// Indicator codes, in the order rows should come.
+    pub indicators: Vec<String>,
+    /// `None`: the whole country (unscoped accounts only).
+    pub org_unit: Option<i64>,
+    /// Break down to the units of this level under `org_unit`; `None`: the unit itself.
+    pub level: Option<Level>,
+    pub periods: Vec<Period>,
+    pub view: View,
+    pub approved_only: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PivotRow {
+    pub indicator: String,
+    /// `None` for the whole country.
+    pub org_unit_id: Option<i64>,
+    pub period: Period,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PivotUnit {
+    pub id: i64,
+    pub name: String,
+    pub short_name: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pivot {
+    pub rows: Vec<PivotRow>,
+    pub indicators: Vec<Indicator>,
+    /// The units of the breakdown, in Vietnamese order (empty for the country).
+    pub units: Vec<PivotUnit>,
+    pub periods: Vec<Period>,
+    pub view: View,
+    pub approved_only: bool,
+}
+
+fn in_list(args: &mut Vec<Arg>, items: impl IntoIterator<Item = Arg>) -> String {
+    items
+        .into_iter()
+        .map(|a| {
+            args.push(a);
+            format!("${}", args.len())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The units of the breakdown, in scope, in Vietnamese order.
+async fn units(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Vec<PivotUnit>> {
+    let mut args = Vec::new();
+    let mut cond = Vec::new();
+    match (q.org_unit, q.level) {
+        (Some(a), None) => cond.push(format!(
+            "u.id = {}",
+            in_list(&mut args, [Arg::I64(Some(a))])
+        )),
+        (Some(a), Some(l)) => {
+            let a = in_list(&mut args, [Arg::I64(Some(a))]);
+            let l = in_list(&mut args, [Arg::Text(Some(l.as_str().into()))]);
+            cond.push(format!("u.id IN (SELECT unit_id FROM org_unit_tree WHERE ancestor_id = {a}) AND u.level = {l}"));
+        }
+        (None, l) => {
+            let l = in_list(
+                &mut args,
+                [Arg::Text(Some(
+                    l.unwrap_or(Level::Province).as_str().into(),
+                ))],
+            );
+            cond.push(format!("u.level = {l}"));
+        }
+    }
+    if q.view == View::AsNow && q.level.is_some() {
+        cond.push("u.valid_to IS NULL".into());
+    }
+    if let Some(user) = scope.user_id() {
+        let n = in_list(&mut args, [Arg::I64(Some(user))]);
+        cond.push(format!(
+            "u.id IN (SELECT r.unit_id FROM org_unit_reach r JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = {n})"
+        ));
+    }
+    let sql = format!(
+        "SELECT u.id, u.name, u.short_name, u.lat, u.lon FROM org_units u WHERE {} ORDER BY u.sort_key, u.id LIMIT {}",
+        cond.join(" AND "),
+        MAX_UNITS + 1
+    );
+    let rows: Vec<PivotUnit> = fetch_all_dyn(tx, &sql, args).await?;
+    if rows.len() > MAX_UNITS {
+        return Err(DomainError::new(
+            "level",
+            format!("quá {MAX_UNITS} đơn vị: chọn đơn vị nhỏ hơn"),
+        )
+        .into());
+    }
+    Ok(rows)
+}
+
+#[derive(sqlx::FromRow)]
+struct CellRow {
+    unit_id: i64,
+    period: String,
+    indicator_id: i64,
+    n: i64,
+    total: f64,
+    top: Option<f64>,
+}
+
+/// Answers a pivot. Scoped accounts must name a unit in their scope.
+pub async fn query(db: &Db, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
+    if q.indicators.is_empty() || q.indicators.len() > MAX_INDICATORS {
+        return Err(DomainError::new(
+            "indicators",
+            format!("cần từ 1 đến {MAX_INDICATORS} mã chỉ tiêu"),
+        )
+        .into());
+    }
+    if q.periods.is_empty() || q.periods.len() > MAX_PERIODS {
+        return Err(DomainError::new("periods", format!("cần từ 1 đến {MAX_PERIODS} kỳ")).into());
+    }
+    if q.org_unit.is_none() && scope.user_id().is_some() {
+        return Err(DomainError::new("org_unit", "cần chọn đơn vị trong phạm vi của bạn").into());
+    }
+    let mut tx = db.begin_read().await?;
+    let result = query_tx(&mut tx, scope, q).await;
+    tx.rollback().await?;
+    result
+}
+
+async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
+    let mut indicators = Vec::new();
+    for code in &q.indicators {
+        let sql = format!("{} WHERE code = $1", super::INDICATOR_SELECT);
+        let row: Option<super::IndicatorRow> =
+            fetch!(tx, fetch_optional, super::IndicatorRow, &sql, code)?;
+        let i = row.map(Indicator::try_from).transpose()?.ok_or_else(|| {
+            DomainError::new("indicators", format!("không có chỉ tiêu mã «{code}»"))
+        })?;
+        indicators.push(i);
+    }
+    let units = units(tx, scope, q).await?;
+    if q.org_unit.is_some() && units.is_empty() && q.level.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    let agg_of: HashMap<i64, Aggregation> =
+        indicators.iter().map(|i| (i.id, i.aggregation)).collect();
+    let mut aggs: HashMap<(i64, i64, Period), Agg> = HashMap::new();
+    let periods: Vec<String> = q.periods.iter().map(Period::to_string).collect();
+    for chunk in units.chunks(500) {
+        let mut args = Vec::new();
+        let u = in_list(&mut args, chunk.iter().map(|u| Arg::I64(Some(u.id))));
+        let p = in_list(
+            &mut args,
+            periods.iter().map(|p| Arg::Text(Some(p.clone()))),
+        );
+        let i = in_list(&mut args, indicators.iter().map(|i| Arg::I64(Some(i.id))));
+        let part = in_list(&mut args, [Arg::Text(Some(q.view.part().into()))]);
+        let (n, total, top) = if q.approved_only {
+            ("ok_n", "ok_total", "ok_top")
+        } else {
+            ("n", "total", "top")
+        };
+        let sql = format!(
+            "SELECT unit_id, period, indicator_id, {n} AS n, {total} AS total, {top} AS top FROM rollups
+             WHERE unit_id IN ({u}) AND period IN ({p}) AND indicator_id IN ({i}) AND part IN ('b', {part}) AND {n} > 0"
+        );
+        let cells: Vec<CellRow> = fetch_all_dyn(tx, &sql, args).await?;
+        for c in cells {
+            let period = Period::parse("period", &c.period).map_err(|_| {
+                StoreError::Data(format!("rollups: kỳ «{}» không hợp lệ", c.period))
+            })?;
+            let a = aggs.entry((c.indicator_id, c.unit_id, period)).or_default();
+            *a = a.merge(Agg {
+                n: c.n,
+                total: c.total,
+                top: c.top,
+            });
+        }
+        let mut args = Vec::new();
+        let u = in_list(&mut args, chunk.iter().map(|u| Arg::I64(Some(u.id))));
+        let p = in_list(
+            &mut args,
+            periods.iter().map(|p| Arg::Text(Some(p.clone()))),
+        );
+        let i = in_list(&mut args, indicators.iter().map(|i| Arg::I64(Some(i.id))));
+        let approved = if q.approved_only { "AND approved" } else { "" };
+        let sql = format!(
+            "SELECT org_unit_id, indicator_id, period, value, approved FROM data_values
+             WHERE org_unit_id IN ({u}) AND period IN ({p}) AND indicator_id IN ({i}) {approved}"
+        );
+        let own: Vec<EntryRow> = fetch_all_dyn(tx, &sql, args).await?;
+        for r in own {
+            let e = r.entry()?;
+            let agg = agg_of
+                .get(&r.indicator_id)
+                .copied()
+                .unwrap_or(Aggregation::Sum);
+            let a = aggs
+                .entry((r.indicator_id, r.org_unit_id, e.period))
+                .or_default();
+            *a = a.merge(Agg::one(e.value, agg));
+        }
+    }
+    let country = q.org_unit.is_none() && q.level.is_none();
+    let order: HashMap<i64, usize> = units.iter().enumerate().map(|(k, u)| (u.id, k)).collect();
+    let mut rows = Vec::new();
+    for (k, ind) in indicators.iter().enumerate() {
+        if country {
+            let mut total: BTreeMap<Period, Agg> = BTreeMap::new();
+            for ((i, _, p), a) in &aggs {
+                if *i == ind.id {
+                    let t = total.entry(*p).or_default();
+                    *t = t.merge(*a);
+                }
+            }
+            for (period, a) in total {
+                if let Some(value) = a.value(ind.aggregation) {
+                    rows.push((
+                        k,
+                        0,
+                        PivotRow {
+                            indicator: ind.code.clone(),
+                            org_unit_id: None,
+                            period,
+                            value,
+                        },
+                    ));
+                }
+            }
+        } else {
+            for ((i, u, p), a) in &aggs {
+                if *i != ind.id {
+                    continue;
+                }
+                if let Some(value) = a.value(ind.aggregation) {
+                    let at = order.get(u).copied().unwrap_or(usize::MAX);
+                    rows.push((
+                        k,
+                        at,
+                        PivotRow {
+                            indicator: ind.code.clone(),
+                            org_unit_id: Some(*u),
+                            period: *p,
+                            value,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    rows.sort_by_key(|r| (r.0, r.1, r.2.period));
+    Ok(Pivot {
+        rows: rows.into_iter().map(|(_, _, r)| r).collect(),
+        indicators,
+        units: if country { Vec::new() } else { units },
+        periods: q.periods.clone(),
+        view: q.view,
+        approved_only: q.approved_only,
+    })
+}

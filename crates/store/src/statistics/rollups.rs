@@ -1,0 +1,520 @@
+//! The rollup cells (see `analytics`): where a unit's figures count (its
+//! homes, per view), applying a batch of changes to the cells inside the
+//! write's transaction, recomputing a fallen maximum, and the rebuild from
+//! scratch behind `binhyen analytics rebuild`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use analytics::{reaches_cell, Agg, Cell, Change, Entry};
+use chrono::NaiveDate;
+use domain::statistics::{Aggregation, Period, PeriodType};
+
+use crate::error::{Result, StoreError};
+use crate::{execute_dyn, fetch_all_dyn, Arg, Db, Tx};
+
+/// In which view a home counts a unit's figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Part {
+    /// As the hierarchy was and as it is now (every current unit).
+    Both,
+    /// Only as it was (a legacy unit under its legacy ancestors).
+    Was,
+    /// Only as it is now (a legacy unit under its 2025 successor).
+    Now,
+}
+
+impl Part {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Both => "b",
+            Part::Was => "w",
+            Part::Now => "n",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self> {
+        match s {
+            "b" => Ok(Part::Both),
+            "w" => Ok(Part::Was),
+            "n" => Ok(Part::Now),
+            _ => Err(StoreError::Data(format!(
+                "rollups: phần «{s}» không hợp lệ"
+            ))),
+        }
+    }
+}
+
+/// A cell's key: home unit, period, indicator, part.
+pub(crate) type Key = (i64, Period, i64, Part);
+
+/// What one unit's change to one indicator does, for [`apply`].
+pub(crate) struct UnitChanges {
+    pub unit: i64,
+    pub indicator: i64,
+    pub entered: PeriodType,
+    pub changes: Vec<Change>,
+}
+
+/// The unit's homes, computed and stored on its first figure.
+pub(crate) async fn homes(tx: &mut Tx, unit: i64) -> Result<Vec<(i64, Part)>> {
+    let rows: Vec<(i64, String)> = fetch!(
+        tx,
+        fetch_all,
+        (i64, String),
+        "SELECT home_id, part FROM rollup_homes WHERE unit_id = $1",
+        unit
+    )?;
+    if !rows.is_empty() {
+        return rows
+            .into_iter()
+            .map(|(h, p)| Ok((h, Part::parse(&p)?)))
+            .collect();
+    }
+    let homes = compute_homes(tx, unit).await?;
+    store_homes(tx, unit, &homes).await?;
+    Ok(homes)
+}
+
+async fn store_homes(tx: &mut Tx, unit: i64, homes: &[(i64, Part)]) -> Result<()> {
+    if homes.is_empty() {
+        return Ok(());
+    }
+    let mut args = Vec::new();
+    for (h, p) in homes {
+        args.extend([
+            Arg::I64(Some(unit)),
+            Arg::I64(Some(*h)),
+            Arg::Text(Some(p.as_str().into())),
+        ]);
+    }
+    let sql = format!(
+        "INSERT INTO rollup_homes (unit_id, home_id, part) VALUES {}",
+        crate::placeholders(homes.len(), 3)
+    );
+    execute_dyn(tx, &sql, args).await?;
+    Ok(())
+}
+
+/// As it was: the unit and its ancestors. As it is now: the unit itself and
+/// the ancestors of the current unit that stands for it (its default
+/// successor, followed through later changes; for a unit without one, what
+/// its parent maps to).
+async fn compute_homes(tx: &mut Tx, unit: i64) -> Result<Vec<(i64, Part)>> {
+    let was: Vec<i64> = ancestors(tx, unit).await?;
+    let mut now: Vec<i64> = vec![unit];
+    if let Some(base) = now_base(tx, unit).await? {
+        now.extend(ancestors(tx, base).await?);
+    }
+    let mut out: BTreeMap<i64, Part> = BTreeMap::new();
+    for h in &was {
+        out.insert(
+            *h,
+            if now.contains(h) {
+                Part::Both
+            } else {
+                Part::Was
+            },
+        );
+    }
+    for h in now {
+        out.entry(h).or_insert(Part::Now);
+    }
+    Ok(out.into_iter().collect())
+}
+
+async fn ancestors(tx: &mut Tx, unit: i64) -> Result<Vec<i64>> {
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        scalar i64,
+        "SELECT ancestor_id FROM org_unit_tree WHERE unit_id = $1",
+        unit
+    )?)
+}
+
+async fn now_base(tx: &mut Tx, unit: i64) -> Result<Option<i64>> {
+    let mut current = unit;
+    // Chains are short (the reform, then a few village merges); the bound
+    // only guards against a cycle in bad data.
+    for _ in 0..32 {
+        let row: Option<(Option<NaiveDate>, Option<i64>)> = fetch!(
+            tx,
+            fetch_optional,
+            (Option<NaiveDate>, Option<i64>),
+            "SELECT valid_to, parent_id FROM org_units WHERE id = $1",
+            current
+        )?;
+        let Some((valid_to, parent)) = row else {
+            return Ok(None);
+        };
+        if valid_to.is_none() {
+            return Ok(Some(current));
+        }
+        let next: Option<i64> = fetch!(
+            tx,
+            fetch_optional,
+            scalar i64,
+            "SELECT to_id FROM org_unit_successors WHERE from_id = $1 ORDER BY is_default DESC, to_id LIMIT 1",
+            current
+        )?;
+        match next.or(parent) {
+            Some(n) => current = n,
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+#[derive(sqlx::FromRow)]
+struct CellRow {
+    unit_id: i64,
+    period: String,
+    indicator_id: i64,
+    part: String,
+    n: i64,
+    total: f64,
+    top: Option<f64>,
+    ok_n: i64,
+    ok_total: f64,
+    ok_top: Option<f64>,
+}
+
+impl CellRow {
+    fn key(&self) -> Result<Key> {
+        let period = Period::parse("period", &self.period)
+            .map_err(|_| StoreError::Data(format!("rollups: kỳ «{}» không hợp lệ", self.period)))?;
+        Ok((
+            self.unit_id,
+            period,
+            self.indicator_id,
+            Part::parse(&self.part)?,
+        ))
+    }
+
+    fn cell(&self) -> Cell {
+        Cell {
+            all: Agg {
+                n: self.n,
+                total: self.total,
+                top: self.top,
+            },
+            approved: Agg {
+                n: self.ok_n,
+                total: self.ok_total,
+                top: self.ok_top,
+            },
+        }
+    }
+}
+
+const CELL_COLUMNS: &str =
+    "unit_id, period, indicator_id, part, n, total, top, ok_n, ok_total, ok_top";
+/// Rows per statement: 10 values a row stays under SQLite's 32,766 parameters.
+const CHUNK: usize = 500;
+
+fn key_args(keys: &[Key]) -> Vec<Arg> {
+    keys.iter()
+        .flat_map(|(u, p, i, part)| {
+            [
+                Arg::I64(Some(*u)),
+                Arg::Text(Some(p.to_string())),
+                Arg::I64(Some(*i)),
+                Arg::Text(Some(part.as_str().into())),
+            ]
+        })
+        .collect()
+}
+
+async fn read_cells(tx: &mut Tx, keys: &[Key]) -> Result<HashMap<Key, Cell>> {
+    let mut out = HashMap::new();
+    for chunk in keys.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT {CELL_COLUMNS} FROM rollups WHERE (unit_id, period, indicator_id, part) IN (VALUES {})",
+            crate::placeholders(chunk.len(), 4)
+        );
+        let rows: Vec<CellRow> = fetch_all_dyn(tx, &sql, key_args(chunk)).await?;
+        for r in rows {
+            out.insert(r.key()?, r.cell());
+        }
+    }
+    Ok(out)
+}
+
+/// Writes cells: non-empty ones replace what is stored, empty ones go.
+pub(crate) async fn write_cells(tx: &mut Tx, cells: &[(Key, Cell)]) -> Result<()> {
+    type Cells<'a> = Vec<&'a (Key, Cell)>;
+    let (gone, kept): (Cells, Cells) = cells.iter().partition(|(_, c)| c.is_empty());
+    for chunk in kept.chunks(CHUNK) {
+        let mut args = Vec::with_capacity(chunk.len() * 10);
+        for ((u, p, i, part), c) in chunk.iter().copied() {
+            args.extend([
+                Arg::I64(Some(*u)),
+                Arg::Text(Some(p.to_string())),
+                Arg::I64(Some(*i)),
+                Arg::Text(Some(part.as_str().into())),
+                Arg::I64(Some(c.all.n)),
+                Arg::F64(Some(c.all.total)),
+                Arg::F64(c.all.top),
+                Arg::I64(Some(c.approved.n)),
+                Arg::F64(Some(c.approved.total)),
+                Arg::F64(c.approved.top),
+            ]);
+        }
+        let sql = format!(
+            "INSERT INTO rollups ({CELL_COLUMNS}) VALUES {}
+             ON CONFLICT (unit_id, period, indicator_id, part) DO UPDATE SET
+                n = excluded.n, total = excluded.total, top = excluded.top,
+                ok_n = excluded.ok_n, ok_total = excluded.ok_total, ok_top = excluded.ok_top",
+            crate::placeholders(chunk.len(), 10)
+        );
+        execute_dyn(tx, &sql, args).await?;
+    }
+    let gone: Vec<Key> = gone.into_iter().map(|(k, _)| *k).collect();
+    for chunk in gone.chunks(CHUNK) {
+        let sql = format!(
+            "DELETE FROM rollups WHERE (unit_id, period, indicator_id, part) IN (VALUES {})",
+            crate::placeholders(chunk.len(), 4)
+        );
+        execute_dyn(tx, &sql, key_args(chunk)).await?;
+    }
+    Ok(())
+}
+
+/// Applies a batch of changes to the cells of every home, in the caller's
+/// transaction, after the values themselves are written (a fallen maximum
+/// is recomputed from them).
+pub(crate) async fn apply(tx: &mut Tx, batch: &[UnitChanges]) -> Result<()> {
+    let mut homes_of: HashMap<i64, Vec<(i64, Part)>> = HashMap::new();
+    let mut pending: BTreeMap<Key, Vec<(Cell, Cell)>> = BTreeMap::new();
+    let mut entered_of: HashMap<i64, PeriodType> = HashMap::new();
+    for uc in batch {
+        if let std::collections::hash_map::Entry::Vacant(e) = homes_of.entry(uc.unit) {
+            e.insert(homes(tx, uc.unit).await?);
+        }
+        entered_of.insert(uc.indicator, uc.entered);
+        let homes = homes_of
+            .get(&uc.unit)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for (home, part) in homes {
+            for c in uc
+                .changes
+                .iter()
+                .filter(|c| reaches_cell(uc.unit, *home, c.period, uc.entered))
+            {
+                pending
+                    .entry((*home, c.period, uc.indicator, *part))
+                    .or_default()
+                    .push((c.before, c.after));
+            }
+        }
+    }
+    let keys: Vec<Key> = pending.keys().copied().collect();
+    let mut cells = read_cells(tx, &keys).await?;
+    let mut recompute: Vec<(Key, bool)> = Vec::new();
+    let mut out = Vec::with_capacity(keys.len());
+    for (key, steps) in pending {
+        let mut cell = cells.remove(&key).unwrap_or_default();
+        let (mut fell_all, mut fell_ok) = (false, false);
+        for (before, after) in steps {
+            fell_all |= cell.all.apply(before.all, after.all);
+            fell_ok |= cell.approved.apply(before.approved, after.approved);
+        }
+        if fell_all && !cell.all.is_empty() {
+            recompute.push((key, false));
+        }
+        if fell_ok && !cell.approved.is_empty() {
+            recompute.push((key, true));
+        }
+        out.push((key, cell));
+    }
+    write_cells(tx, &out).await?;
+    for (key, approved_only) in recompute {
+        let entered = entered_of.get(&key.2).copied().unwrap_or(PeriodType::Month);
+        recompute_top(tx, key, entered, approved_only).await?;
+    }
+    Ok(())
+}
+
+/// A cell's maximum from the values of every unit counting under its home.
+async fn recompute_top(
+    tx: &mut Tx,
+    (home, period, indicator, part): Key,
+    entered: PeriodType,
+    approved_only: bool,
+) -> Result<()> {
+    let parts = period.parts(entered);
+    let mut args = vec![
+        Arg::I64(Some(home)),
+        Arg::Text(Some(part.as_str().into())),
+        Arg::I64(Some(indicator)),
+        Arg::Text(Some(period.to_string())),
+        Arg::Bool(approved_only),
+    ];
+    let list: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            args.push(Arg::Text(Some(p.to_string())));
+            format!("${}", args.len())
+        })
+        .collect();
+    let sql = format!(
+        "SELECT MAX(v.value) FROM data_values v JOIN rollup_homes r ON r.unit_id = v.org_unit_id
+         WHERE r.home_id = $1 AND r.part = $2 AND v.indicator_id = $3
+           AND v.period IN ({}) AND NOT (v.org_unit_id = $1 AND v.period = $4)
+           AND (v.approved OR NOT $5)",
+        list.join(", ")
+    );
+    let top: Option<f64> = fetch_dyn!(tx, fetch_one, scalar Option<f64>, &sql, args)?;
+    let column = if approved_only { "ok_top" } else { "top" };
+    let sql = format!(
+        "UPDATE rollups SET {column} = $1 WHERE unit_id = $2 AND period = $3 AND indicator_id = $4 AND part = $5"
+    );
+    execute!(
+        tx,
+        &sql,
+        top,
+        home,
+        period.to_string(),
+        indicator,
+        part.as_str()
+    )?;
+    Ok(())
+}
+
+/// One stored figure, as the rollups read it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct EntryRow {
+    pub org_unit_id: i64,
+    pub indicator_id: i64,
+    pub period: String,
+    pub value: f64,
+    pub approved: bool,
+}
+
+impl EntryRow {
+    pub fn entry(&self) -> Result<Entry> {
+        Ok(Entry {
+            period: Period::parse("period", &self.period).map_err(|_| {
+                StoreError::Data(format!("data_values: kỳ «{}» không hợp lệ", self.period))
+            })?,
+            value: self.value,
+            approved: self.approved,
+        })
+    }
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct RebuildReport {
+    pub values: u64,
+    pub units: u64,
+    pub cells: u64,
+}
+
+/// Units whose figures are read and homed per round of a rebuild.
+const REBUILD_UNITS: usize = 200;
+
+/// Recomputes every home and cell from the values, in one transaction:
+/// readers keep the old cells until it commits (WAL on SQLite, MVCC on
+/// PostgreSQL); writers of figures wait for it.
+pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
+    let mut tx = db.begin().await?;
+    execute!(tx, "DELETE FROM rollups")?;
+    execute!(tx, "DELETE FROM rollup_homes")?;
+    let kinds: Vec<(i64, String, String)> = fetch!(
+        tx,
+        fetch_all,
+        (i64, String, String),
+        "SELECT i.id, i.aggregation, s.period_type FROM indicators i JOIN data_sets s ON s.id = i.data_set_id"
+    )?;
+    let mut kind_of: HashMap<i64, (Aggregation, PeriodType)> = HashMap::new();
+    for (id, agg, pt) in kinds {
+        let bad = |_| {
+            StoreError::Data(format!(
+                "indicators {id}: cách tổng hợp hoặc loại kỳ không hợp lệ"
+            ))
+        };
+        kind_of.insert(
+            id,
+            (
+                Aggregation::parse("aggregation", &agg).map_err(bad)?,
+                PeriodType::parse("period_type", &pt).map_err(bad)?,
+            ),
+        );
+    }
+    let units: Vec<i64> = fetch!(tx, fetch_all, scalar i64, "SELECT DISTINCT org_unit_id FROM data_values ORDER BY org_unit_id")?;
+    let mut shared: HashMap<Key, Cell> = HashMap::new();
+    let mut homes_of: HashMap<i64, Vec<(i64, Part)>> = HashMap::new();
+    let mut report = RebuildReport {
+        values: 0,
+        units: units.len() as u64,
+        cells: 0,
+    };
+    for chunk in units.chunks(REBUILD_UNITS) {
+        let mut args = Vec::new();
+        let list: Vec<String> = chunk
+            .iter()
+            .map(|u| {
+                args.push(Arg::I64(Some(*u)));
+                format!("${}", args.len())
+            })
+            .collect();
+        let sql = format!(
+            "SELECT org_unit_id, indicator_id, period, value, approved FROM data_values
+             WHERE org_unit_id IN ({}) ORDER BY org_unit_id, indicator_id",
+            list.join(", ")
+        );
+        let rows: Vec<EntryRow> = fetch_all_dyn(&mut tx, &sql, args).await?;
+        report.values += rows.len() as u64;
+        let mut own: Vec<(Key, Cell)> = Vec::new();
+        for group in
+            rows.chunk_by(|a, b| a.org_unit_id == b.org_unit_id && a.indicator_id == b.indicator_id)
+        {
+            let Some(first) = group.first() else { continue };
+            let (unit, indicator) = (first.org_unit_id, first.indicator_id);
+            let Some(&(agg, entered)) = kind_of.get(&indicator) else {
+                continue;
+            };
+            let entries: Vec<Entry> = group.iter().map(EntryRow::entry).collect::<Result<_>>()?;
+            if let std::collections::hash_map::Entry::Vacant(e) = homes_of.entry(unit) {
+                e.insert(homes(&mut tx, unit).await?);
+            }
+            let homes = homes_of.get(&unit).map(Vec::as_slice).unwrap_or_default();
+            for (period, cell) in analytics::all_contributions(agg, &entries) {
+                for (home, part) in homes {
+                    if !reaches_cell(unit, *home, period, entered) {
+                        continue;
+                    }
+                    let key = (*home, period, indicator, *part);
+                    if *home == unit {
+                        own.push((key, cell));
+                    } else {
+                        let c = shared.entry(key).or_default();
+                        *c = c.merge(cell);
+                    }
+                }
+            }
+        }
+        report.cells += own.len() as u64;
+        write_cells(&mut tx, &own).await?;
+    }
+    let mut rest: Vec<(Key, Cell)> = shared.into_iter().collect();
+    rest.sort_by_key(|c| c.0);
+    report.cells += rest.len() as u64;
+    write_cells(&mut tx, &rest).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Every cell, sorted: for tests that compare incremental and rebuilt rollups.
+pub async fn snapshot(db: &Db) -> Result<Vec<(Key, Cell)>> {
+    let sql = format!("SELECT {CELL_COLUMNS} FROM rollups");
+    let rows: Vec<CellRow> = fetch!(db, fetch_all, CellRow, &sql)?;
+    let mut out: Vec<(Key, Cell)> = rows
+        .iter()
+        .map(|r| Ok((r.key()?, r.cell())))
+        .collect::<Result<_>>()?;
+    out.sort_by_key(|c| c.0);
+    Ok(out)
+}

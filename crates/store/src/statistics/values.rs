@@ -1,0 +1,1067 @@
+//! Entering figures and approving them: all-or-nothing batches of values
+//! (the form, the API, imports), the approval state of each data set ×
+//! unit × period, validation before submission, and the completeness view.
+//! Every write updates the rollups and the audit log in its transaction.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use analytics::Entry;
+use chrono::{NaiveDate, Utc};
+use domain::accounts::Role;
+use domain::org_units::{Level, OrgUnit};
+use domain::statistics::approval::{parse_reason, Capacity};
+use domain::statistics::{
+    outlier, Approval, ApprovalAction, DataSet, DataSetId, Indicator, Outcome, Period, Severity,
+};
+use domain::DomainError;
+use serde::Serialize;
+
+use super::rollups::{self, EntryRow, UnitChanges};
+use super::{data_set_tx, indicators_of_set, rules_of_set};
+use crate::accounts::Scope;
+use crate::audit::{self, Author};
+use crate::error::{Result, StoreError};
+use crate::{execute_dyn, fetch_all_dyn, Arg, Db, Tx};
+
+/// Who is writing: the audit author, and the role and scope that decide
+/// what they may enter and approve.
+#[derive(Debug, Clone, Copy)]
+pub struct Who {
+    pub author: Author,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+/// One value to write: `value` None deletes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueWrite {
+    pub indicator: String,
+    pub org_unit: i64,
+    pub period: Period,
+    pub value: Option<f64>,
+    pub comment: Option<String>,
+}
+
+/// What a batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct WriteReport {
+    pub written: usize,
+    pub deleted: usize,
+    pub unchanged: usize,
+}
+
+fn refuse(n: usize, message: impl Into<String>) -> StoreError {
+    DomainError::new(
+        "values",
+        format!("giá trị thứ {}: {}", n + 1, message.into()),
+    )
+    .into()
+}
+
+/// Units (with their validity) by id, limited to the scope.
+async fn units_in_scope(tx: &mut Tx, scope: Scope, ids: &[i64]) -> Result<HashMap<i64, OrgUnit>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let mut args = Vec::new();
+        let list: Vec<String> = chunk
+            .iter()
+            .map(|id| {
+                args.push(Arg::I64(Some(*id)));
+                format!("${}", args.len())
+            })
+            .collect();
+        let scope_sql = match scope.user_id() {
+            None => String::new(),
+            Some(user) => {
+                args.push(Arg::I64(Some(user)));
+                format!(
+                    "AND u.id IN (SELECT r.unit_id FROM org_unit_reach r
+                       JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = ${})",
+                    args.len()
+                )
+            }
+        };
+        let cond = format!("u.id IN ({}) {scope_sql}", list.join(", "));
+        for v in crate::org_units::select_where_tx(tx, &cond, args).await? {
+            out.insert(v.unit.id, v.unit);
+        }
+    }
+    Ok(out)
+}
+
+/// The stored approval of a data set for a unit and period (draft if none).
+async fn approval_of(tx: &mut Tx, set: DataSetId, unit: i64, period: Period) -> Result<Approval> {
+    let row: Option<(String, i64)> = fetch!(
+        tx,
+        fetch_optional,
+        (String, i64),
+        "SELECT state, levels FROM data_approvals WHERE data_set_id = $1 AND org_unit_id = $2 AND period = $3",
+        set,
+        unit,
+        period.to_string()
+    )?;
+    match row {
+        None => Ok(Approval::Draft),
+        Some((state, levels)) => Approval::from_stored(&state, levels).ok_or_else(|| {
+            StoreError::Data(format!("data_approvals: trạng thái «{state}» không hợp lệ"))
+        }),
+    }
+}
+
+/// Whether `unit` existed during some day of `period`.
+fn existed_during(unit: &OrgUnit, set: &DataSet, period: Period) -> bool {
+    let (first, last) = (
+        period.first_day(set.calendar),
+        period.last_day(set.calendar),
+    );
+    unit.valid_from.is_none_or(|f| f <= last) && unit.valid_to.is_none_or(|t| t >= first)
+}
+
+/// A unit's stored figures for some indicators over the years of `periods`.
+async fn entries(
+    tx: &mut Tx,
+    unit: i64,
+    indicators: &[i64],
+    periods: &[Period],
+) -> Result<Vec<EntryRow>> {
+    let (Some(lo), Some(hi)) = (
+        periods.iter().map(|p| p.year()).min(),
+        periods.iter().map(|p| p.year()).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let mut args = vec![
+        Arg::I64(Some(unit)),
+        Arg::Text(Some(lo.to_string())),
+        Arg::Text(Some((hi + 1).to_string())),
+    ];
+    let list: Vec<String> = indicators
+        .iter()
+        .map(|i| {
+            args.push(Arg::I64(Some(*i)));
+            format!("${}", args.len())
+        })
+        .collect();
+    let sql = format!(
+        "SELECT org_unit_id, indicator_id, period, value, approved FROM data_values
+         WHERE org_unit_id = $1 AND period >= $2 AND period < $3 AND indicator_id IN ({})",
+        list.join(", ")
+    );
+    Ok(fetch_all_dyn(tx, &sql, args).await?)
+}
+
+/// The rollup changes of one unit: its entries before and after, per indicator.
+fn unit_changes(
+    unit: i64,
+    kinds: &HashMap<
+        i64,
+        (
+            domain::statistics::Aggregation,
+            domain::statistics::PeriodType,
+        ),
+    >,
+    before: &[EntryRow],
+    after_of: impl Fn(i64, &[Entry]) -> Vec<Entry>,
+    written: &BTreeMap<i64, Vec<Period>>,
+) -> Result<Vec<UnitChanges>> {
+    let mut out = Vec::new();
+    for (indicator, periods) in written {
+        let Some(&(agg, entered)) = kinds.get(indicator) else {
+            continue;
+        };
+        let old: Vec<Entry> = before
+            .iter()
+            .filter(|r| r.indicator_id == *indicator)
+            .map(EntryRow::entry)
+            .collect::<Result<_>>()?;
+        let new = after_of(*indicator, &old);
+        let changes = analytics::changes(agg, &old, &new, periods);
+        if !changes.is_empty() {
+            out.push(UnitChanges {
+                unit,
+                indicator: *indicator,
+                entered,
+                changes,
+            });
+        }
+    }
+    Ok(out)
+}
+
+struct Resolved<'a> {
+    write: &'a ValueWrite,
+    indicator: Indicator,
+    set: DataSetId,
+    value: Option<f64>,
+    comment: Option<String>,
+}
+
+/// Writes a batch of values: every one is checked first, and if any fails
+/// nothing is written. Values of a data set that is submitted or approved
+/// for that unit and period are locked.
+pub async fn write(
+    db: &Db,
+    who: Who,
+    writes: &[ValueWrite],
+    today: NaiveDate,
+) -> Result<WriteReport> {
+    if !matches!(
+        who.role,
+        Role::Admin | Role::ProvinceStaff | Role::CommuneOfficer
+    ) {
+        return Err(StoreError::Forbidden);
+    }
+    let mut tx = db.begin().await?;
+    let codes: BTreeSet<&str> = writes.iter().map(|w| w.indicator.as_str()).collect();
+    let mut indicators: HashMap<String, Indicator> = HashMap::new();
+    let mut sets: HashMap<DataSetId, DataSet> = HashMap::new();
+    for code in codes {
+        let sql = format!("{} WHERE code = $1", super::INDICATOR_SELECT);
+        let row: Option<super::IndicatorRow> =
+            fetch!(tx, fetch_optional, super::IndicatorRow, &sql, code)?;
+        if let Some(i) = row.map(Indicator::try_from).transpose()? {
+            if let Some(set) = i.data_set_id {
+                if let std::collections::hash_map::Entry::Vacant(e) = sets.entry(set) {
+                    if let Some(s) = data_set_tx(&mut tx, set).await? {
+                        e.insert(s);
+                    }
+                }
+            }
+            indicators.insert(i.code.clone(), i);
+        }
+    }
+    let unit_ids: Vec<i64> = writes
+        .iter()
+        .map(|w| w.org_unit)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let units = units_in_scope(&mut tx, who.scope, &unit_ids).await?;
+    let mut states: HashMap<(DataSetId, i64, Period), Approval> = HashMap::new();
+    let mut seen: BTreeSet<(i64, i64, Period)> = BTreeSet::new();
+    let mut resolved = Vec::with_capacity(writes.len());
+    for (n, w) in writes.iter().enumerate() {
+        let Some(ind) = indicators.get(&w.indicator) else {
+            return Err(refuse(n, format!("không có chỉ tiêu mã «{}»", w.indicator)));
+        };
+        let Some(set) = ind.data_set_id.and_then(|s| sets.get(&s)) else {
+            return Err(refuse(
+                n,
+                format!("chỉ tiêu {} chưa thuộc bộ số liệu nào", ind.code),
+            ));
+        };
+        if !ind.active || !set.active {
+            return Err(refuse(
+                n,
+                format!("chỉ tiêu {} đã ngừng thu thập", ind.code),
+            ));
+        }
+        let Some(unit) = units.get(&w.org_unit) else {
+            return Err(refuse(
+                n,
+                format!("không có đơn vị {} trong phạm vi của bạn", w.org_unit),
+            ));
+        };
+        if !set.entered_by(unit) {
+            return Err(refuse(
+                n,
+                format!(
+                    "{} không phải đơn vị nhập bộ số liệu {}",
+                    unit.name, set.code
+                ),
+            ));
+        }
+        if !set.accepts(w.period) {
+            return Err(refuse(
+                n,
+                format!(
+                    "bộ số liệu {} nhập theo {}, không theo kỳ {}",
+                    set.code,
+                    set.period_type.as_str(),
+                    w.period
+                ),
+            ));
+        }
+        if w.period.first_day(set.calendar) > today {
+            return Err(refuse(n, format!("kỳ {} chưa bắt đầu", w.period)));
+        }
+        if !existed_during(unit, set, w.period) {
+            return Err(refuse(
+                n,
+                format!("{} không tồn tại trong kỳ {}", unit.name, w.period),
+            ));
+        }
+        if !seen.insert((ind.id, unit.id, w.period)) {
+            return Err(refuse(
+                n,
+                format!(
+                    "chỉ tiêu {} của đơn vị {} kỳ {} có hai lần",
+                    ind.code, unit.id, w.period
+                ),
+            ));
+        }
+        let key = (set.id, unit.id, w.period);
+        let state = match states.get(&key) {
+            Some(s) => *s,
+            None => {
+                let s = approval_of(&mut tx, set.id, unit.id, w.period).await?;
+                states.insert(key, s);
+                s
+            }
+        };
+        if !state.is_open() {
+            return Err(refuse(
+                n,
+                format!(
+                    "số liệu kỳ {} của {} đã nộp hoặc đã duyệt: không sửa được",
+                    w.period, unit.name
+                ),
+            ));
+        }
+        let value = w
+            .value
+            .map(|v| ind.parse_value("value", v))
+            .transpose()
+            .map_err(|e| refuse(n, e.message))?;
+        let comment = domain::statistics::parse_comment(w.comment.as_deref())
+            .map_err(|e| refuse(n, e.message))?;
+        resolved.push(Resolved {
+            write: w,
+            indicator: ind.clone(),
+            set: set.id,
+            value,
+            comment,
+        });
+    }
+    let report = apply_writes(&mut tx, who.author, &resolved).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+async fn apply_writes(
+    tx: &mut Tx,
+    author: Author,
+    resolved: &[Resolved<'_>],
+) -> Result<WriteReport> {
+    let kinds = kinds(tx).await?;
+    let mut by_unit: BTreeMap<i64, Vec<&Resolved>> = BTreeMap::new();
+    for r in resolved {
+        by_unit.entry(r.write.org_unit).or_default().push(r);
+    }
+    let mut report = WriteReport::default();
+    let mut batch = Vec::new();
+    let mut upserts: Vec<&Resolved> = Vec::new();
+    let mut deletes: Vec<&Resolved> = Vec::new();
+    // One audit record per form (data set, unit, period): its values before and after.
+    type Values = serde_json::Map<String, serde_json::Value>;
+    let mut audit_items: BTreeMap<String, (Values, Values)> = BTreeMap::new();
+    for (unit, rs) in &by_unit {
+        let ids: Vec<i64> = rs
+            .iter()
+            .map(|r| r.indicator.id)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let periods: Vec<Period> = rs.iter().map(|r| r.write.period).collect();
+        let before = entries(tx, *unit, &ids, &periods).await?;
+        let stored: HashMap<(i64, Period), f64> = before
+            .iter()
+            .map(|e| Ok(((e.indicator_id, e.entry()?.period), e.value)))
+            .collect::<Result<_>>()?;
+        let mut written: BTreeMap<i64, Vec<Period>> = BTreeMap::new();
+        let mut new_values: HashMap<(i64, Period), Option<f64>> = HashMap::new();
+        for r in rs {
+            let old = stored.get(&(r.indicator.id, r.write.period)).copied();
+            let item = audit_items
+                .entry(format!("{}:{}:{}", r.set, unit, r.write.period))
+                .or_default();
+            item.0.insert(
+                r.indicator.code.clone(),
+                old.map_or(serde_json::Value::Null, serde_json::Value::from),
+            );
+            item.1.insert(
+                r.indicator.code.clone(),
+                r.value
+                    .map_or(serde_json::Value::Null, serde_json::Value::from),
+            );
+            match (old, r.value) {
+                (None, None) => report.unchanged += 1,
+                (Some(_), None) => {
+                    report.deleted += 1;
+                    deletes.push(r);
+                }
+                (_, Some(_)) => {
+                    report.written += 1;
+                    upserts.push(r);
+                }
+            }
+            written
+                .entry(r.indicator.id)
+                .or_default()
+                .push(r.write.period);
+            new_values.insert((r.indicator.id, r.write.period), r.value);
+        }
+        let after_of = |indicator: i64, old: &[Entry]| -> Vec<Entry> {
+            let mut out: Vec<Entry> = old
+                .iter()
+                .filter(|e| !new_values.contains_key(&(indicator, e.period)))
+                .copied()
+                .collect();
+            for ((i, period), v) in &new_values {
+                if let (true, Some(value)) = (*i == indicator, v) {
+                    out.push(Entry {
+                        period: *period,
+                        value: *value,
+                        approved: false,
+                    });
+                }
+            }
+            out
+        };
+        batch.extend(unit_changes(*unit, &kinds, &before, after_of, &written)?);
+    }
+    store_values(tx, author, &upserts, &deletes).await?;
+    rollups::apply(tx, &batch).await?;
+    let items: Vec<(String, serde_json::Value)> = audit_items
+        .into_iter()
+        .map(|(id, (before, after))| (id, serde_json::json!({"before": before, "after": after})))
+        .collect();
+    audit::record_many(tx, author, "write", "data_values", &items).await?;
+    Ok(report)
+}
+
+async fn store_values(
+    tx: &mut Tx,
+    author: Author,
+    upserts: &[&Resolved<'_>],
+    deletes: &[&Resolved<'_>],
+) -> Result<()> {
+    let now = Utc::now();
+    let user = match author {
+        Author::User(id) => Some(id),
+        Author::System => None,
+    };
+    for chunk in upserts.chunks(400) {
+        let mut args = Vec::with_capacity(chunk.len() * 7);
+        for r in chunk {
+            args.extend([
+                Arg::I64(Some(r.indicator.id)),
+                Arg::I64(Some(r.write.org_unit)),
+                Arg::Text(Some(r.write.period.to_string())),
+                Arg::F64(r.value),
+                Arg::Text(r.comment.clone()),
+                Arg::Ts(now),
+                Arg::I64(user),
+            ]);
+        }
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|k| {
+                let b = k * 7;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, FALSE, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO data_values (indicator_id, org_unit_id, period, value, comment, approved, updated_at, updated_by)
+             VALUES {}
+             ON CONFLICT (indicator_id, org_unit_id, period) DO UPDATE SET
+                value = excluded.value, comment = excluded.comment,
+                updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            rows.join(", ")
+        );
+        execute_dyn(tx, &sql, args).await?;
+    }
+    for r in deletes {
+        execute!(
+            tx,
+            "DELETE FROM data_values WHERE indicator_id = $1 AND org_unit_id = $2 AND period = $3",
+            r.indicator.id,
+            r.write.org_unit,
+            r.write.period.to_string()
+        )?;
+    }
+    Ok(())
+}
+
+type Kinds = HashMap<
+    i64,
+    (
+        domain::statistics::Aggregation,
+        domain::statistics::PeriodType,
+    ),
+>;
+
+async fn kinds(tx: &mut Tx) -> Result<Kinds> {
+    let rows: Vec<(i64, String, String)> = fetch!(
+        tx,
+        fetch_all,
+        (i64, String, String),
+        "SELECT i.id, i.aggregation, s.period_type FROM indicators i JOIN data_sets s ON s.id = i.data_set_id"
+    )?;
+    let mut out = HashMap::new();
+    for (id, agg, pt) in rows {
+        let bad = |_| {
+            StoreError::Data(format!(
+                "indicators {id}: cách tổng hợp hoặc loại kỳ không hợp lệ"
+            ))
+        };
+        out.insert(
+            id,
+            (
+                domain::statistics::Aggregation::parse("aggregation", &agg).map_err(bad)?,
+                domain::statistics::PeriodType::parse("period_type", &pt).map_err(bad)?,
+            ),
+        );
+    }
+    Ok(out)
+}
+
+/// A value on the entry form.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormValue {
+    pub indicator_id: i64,
+    pub code: String,
+    pub value: Option<f64>,
+    pub comment: Option<String>,
+}
+
+/// Where a data set stands for a unit and period, as pages and the API show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApprovalView {
+    pub state: &'static str,
+    pub label: &'static str,
+    pub levels_approved: usize,
+    pub levels: Vec<&'static str>,
+    pub is_final: bool,
+    pub is_open: bool,
+    /// What this account may do now.
+    pub actions: Vec<&'static str>,
+    pub deadline: NaiveDate,
+    pub overdue: bool,
+}
+
+/// A rule or bound a form breaks.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub severity: &'static str,
+    pub message: String,
+    pub codes: Vec<String>,
+    /// For warnings: one of the values it reads carries a comment.
+    pub explained: bool,
+}
+
+/// The entry form of a data set for a unit and period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Form {
+    pub set: DataSet,
+    pub indicators: Vec<Indicator>,
+    pub unit: OrgUnit,
+    pub period: Period,
+    pub values: Vec<FormValue>,
+    pub approval: ApprovalView,
+    pub problems: Vec<Problem>,
+}
+
+/// What the account can do on one unit's data set, from its role and the
+/// levels its scope reaches.
+async fn capacity(tx: &mut Tx, who: Who, set: &DataSet, unit: i64) -> Result<Capacity> {
+    let covers_unit = match who.scope.user_id() {
+        None => true,
+        Some(user) => reaches(tx, user, unit).await?,
+    };
+    let mut reached = Vec::new();
+    for level in set.chain.levels() {
+        let ok = match who.scope.user_id() {
+            None => true,
+            Some(user) => match ancestor_at(tx, unit, *level).await? {
+                Some(a) => reaches(tx, user, a).await?,
+                None => false,
+            },
+        };
+        if ok {
+            reached.push(*level);
+        }
+    }
+    Ok(Capacity::of(who.role, &set.chain, covers_unit, |l| {
+        reached.contains(&l)
+    }))
+}
+
+async fn reaches(tx: &mut Tx, user: i64, unit: i64) -> Result<bool> {
+    let hit: Option<i64> = fetch!(
+        tx,
+        fetch_optional,
+        scalar i64,
+        "SELECT 1 FROM org_unit_reach r JOIN user_scopes s ON s.org_unit_id = r.ancestor_id
+         WHERE s.user_id = $1 AND r.unit_id = $2 LIMIT 1",
+        user,
+        unit
+    )?;
+    Ok(hit.is_some())
+}
+
+async fn ancestor_at(tx: &mut Tx, unit: i64, level: Level) -> Result<Option<i64>> {
+    Ok(fetch!(
+        tx,
+        fetch_optional,
+        scalar i64,
+        "SELECT t.ancestor_id FROM org_unit_tree t JOIN org_units u ON u.id = t.ancestor_id
+         WHERE t.unit_id = $1 AND u.level = $2",
+        unit,
+        level.as_str()
+    )?)
+}
+
+fn approval_view(
+    state: Approval,
+    set: &DataSet,
+    period: Period,
+    cap: &Capacity,
+    today: NaiveDate,
+) -> ApprovalView {
+    let actions = ApprovalAction::ALL
+        .into_iter()
+        .filter(|a| state.next(&set.chain, *a, cap).is_ok())
+        .map(ApprovalAction::as_str)
+        .collect();
+    let deadline = period.deadline(set.calendar, set.deadline_days);
+    ApprovalView {
+        state: state.as_str(),
+        label: state.label(),
+        levels_approved: state.levels_approved(),
+        levels: set.chain.levels().iter().map(|l| l.as_str()).collect(),
+        is_final: state.is_final(&set.chain),
+        is_open: state.is_open(),
+        actions,
+        deadline,
+        overdue: state.is_open() && today > deadline,
+    }
+}
+
+/// One form: a data set for a unit and period, the thing that is entered,
+/// submitted and approved as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormKey {
+    pub set: DataSetId,
+    pub unit: i64,
+    pub period: Period,
+}
+
+impl FormKey {
+    /// Its name in the audit log.
+    pub fn entity_id(&self) -> String {
+        format!("{}:{}:{}", self.set, self.unit, self.period)
+    }
+}
+
+/// The form, if the unit is in scope and enters that data set.
+pub async fn form(db: &Db, who: Who, key: FormKey, today: NaiveDate) -> Result<Form> {
+    let mut tx = db.begin_read().await?;
+    let result = form_tx(&mut tx, who, key, today).await;
+    tx.rollback().await?;
+    result
+}
+
+async fn form_tx(tx: &mut Tx, who: Who, key: FormKey, today: NaiveDate) -> Result<Form> {
+    let FormKey {
+        set: set_id,
+        unit: unit_id,
+        period,
+    } = key;
+    let set = data_set_tx(tx, set_id).await?.ok_or(StoreError::NotFound)?;
+    let unit = units_in_scope(tx, who.scope, &[unit_id])
+        .await?
+        .remove(&unit_id)
+        .ok_or(StoreError::NotFound)?;
+    if !set.entered_by(&unit) || !set.accepts(period) {
+        return Err(StoreError::NotFound);
+    }
+    let indicators = indicators_of_set(tx, set_id).await?;
+    let stored = stored_values(tx, &indicators, unit_id, period).await?;
+    let values = indicators
+        .iter()
+        .map(|i| {
+            let s = stored.get(&i.id);
+            FormValue {
+                indicator_id: i.id,
+                code: i.code.clone(),
+                value: s.map(|s| s.0),
+                comment: s.and_then(|s| s.1.clone()),
+            }
+        })
+        .collect::<Vec<_>>();
+    let problems = validate(tx, &set, &indicators, &values, unit_id, period).await?;
+    let state = approval_of(tx, set_id, unit_id, period).await?;
+    let cap = capacity(tx, who, &set, unit_id).await?;
+    let approval = approval_view(state, &set, period, &cap, today);
+    Ok(Form {
+        set,
+        indicators,
+        unit,
+        period,
+        values,
+        approval,
+        problems,
+    })
+}
+
+async fn stored_values(
+    tx: &mut Tx,
+    indicators: &[Indicator],
+    unit: i64,
+    period: Period,
+) -> Result<HashMap<i64, (f64, Option<String>)>> {
+    let rows: Vec<(i64, f64, Option<String>)> = fetch!(
+        tx,
+        fetch_all,
+        (i64, f64, Option<String>),
+        "SELECT indicator_id, value, comment FROM data_values WHERE org_unit_id = $1 AND period = $2",
+        unit,
+        period.to_string()
+    )?;
+    let ids: BTreeSet<i64> = indicators.iter().map(|i| i.id).collect();
+    Ok(rows
+        .into_iter()
+        .filter(|r| ids.contains(&r.0))
+        .map(|(i, v, c)| (i, (v, c)))
+        .collect())
+}
+
+/// Periods of history an outlier is judged against.
+const OUTLIER_HISTORY: usize = 12;
+
+/// Rules, bounds and outliers for one form's values.
+async fn validate(
+    tx: &mut Tx,
+    set: &DataSet,
+    indicators: &[Indicator],
+    values: &[FormValue],
+    unit: i64,
+    period: Period,
+) -> Result<Vec<Problem>> {
+    let mut problems = Vec::new();
+    let by_code: HashMap<String, f64> = values
+        .iter()
+        .filter_map(|v| v.value.map(|x| (v.code.clone(), x)))
+        .collect();
+    let commented = |codes: &[String]| {
+        values
+            .iter()
+            .any(|v| codes.contains(&v.code) && v.comment.is_some())
+    };
+    for r in rules_of_set(tx, set.id)
+        .await?
+        .into_iter()
+        .filter(|r| r.active)
+    {
+        let (rule, severity) = r.parsed()?;
+        if rule.check(&by_code) == Outcome::Broken {
+            let codes: Vec<String> = rule.codes().into_iter().map(str::to_owned).collect();
+            problems.push(Problem {
+                severity: severity.as_str(),
+                explained: severity == Severity::Warning && commented(&codes),
+                message: format!("{} ({})", r.message, r.expression),
+                codes,
+            });
+        }
+    }
+    for (i, v) in indicators.iter().zip(values) {
+        let Some(x) = v.value else { continue };
+        if let Some(m) = i.bound_problem(x) {
+            problems.push(Problem {
+                severity: "error",
+                message: m,
+                codes: vec![i.code.clone()],
+                explained: false,
+            });
+        }
+    }
+    // Outliers: a value far from the unit's own recent history.
+    let mut history_periods = Vec::new();
+    let mut p = period;
+    for _ in 0..OUTLIER_HISTORY {
+        let Some(prev) = p.previous() else { break };
+        history_periods.push(prev.to_string());
+        p = prev;
+    }
+    if !history_periods.is_empty() {
+        let mut args = vec![Arg::I64(Some(unit))];
+        let list: Vec<String> = history_periods
+            .iter()
+            .map(|s| {
+                args.push(Arg::Text(Some(s.clone())));
+                format!("${}", args.len())
+            })
+            .collect();
+        let sql = format!(
+            "SELECT indicator_id, value FROM data_values WHERE org_unit_id = $1 AND period IN ({})",
+            list.join(", ")
+        );
+        let rows: Vec<(i64, f64)> = fetch_all_dyn(tx, &sql, args).await?;
+        let mut history: HashMap<i64, Vec<f64>> = HashMap::new();
+        for (i, v) in rows {
+            history.entry(i).or_default().push(v);
+        }
+        for (i, v) in indicators.iter().zip(values) {
+            let (Some(x), Some(h)) = (v.value, history.get(&i.id)) else {
+                continue;
+            };
+            if outlier(h, x) {
+                let codes = vec![i.code.clone()];
+                problems.push(Problem {
+                    severity: "warning",
+                    message: format!("{}: {} khác xa các kỳ trước, kiểm tra lại", i.name, x),
+                    explained: commented(&codes),
+                    codes,
+                });
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// Submits, approves, returns, withdraws or un-approves a data set for a
+/// unit and period. Submission is refused while an error rule is broken or
+/// a warning has no comment. A change of final approval updates the
+/// values' approved flag and the approved rollups.
+pub async fn act(
+    db: &Db,
+    who: Who,
+    key: FormKey,
+    action: ApprovalAction,
+    reason: Option<&str>,
+    today: NaiveDate,
+) -> Result<ApprovalView> {
+    let FormKey {
+        set: set_id,
+        unit: unit_id,
+        period,
+    } = key;
+    let reason = parse_reason(action, reason)?;
+    let mut tx = db.begin().await?;
+    let set = data_set_tx(&mut tx, set_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let unit = units_in_scope(&mut tx, who.scope, &[unit_id])
+        .await?
+        .remove(&unit_id)
+        .ok_or(StoreError::NotFound)?;
+    if !set.entered_by(&unit) || !set.accepts(period) {
+        return Err(StoreError::NotFound);
+    }
+    // Take the row's lock before reading it: two approvers queue.
+    execute!(
+        tx,
+        "INSERT INTO data_approvals (data_set_id, org_unit_id, period, state, levels, updated_at, updated_by)
+         VALUES ($1, $2, $3, 'draft', 0, $4, NULL) ON CONFLICT (data_set_id, period, org_unit_id) DO UPDATE SET levels = data_approvals.levels",
+        set_id,
+        unit_id,
+        period.to_string(),
+        Utc::now()
+    )?;
+    let state = approval_of(&mut tx, set_id, unit_id, period).await?;
+    let cap = capacity(&mut tx, who, &set, unit_id).await?;
+    if cap == Capacity::default() {
+        return Err(StoreError::Forbidden);
+    }
+    let next = state.next(&set.chain, action, &cap)?;
+    if action == ApprovalAction::Submit {
+        let form = form_tx(&mut tx, who, key, today).await?;
+        if form.values.iter().all(|v| v.value.is_none()) {
+            return Err(DomainError::new("action", "chưa có số liệu nào để nộp").into());
+        }
+        if let Some(p) = form
+            .problems
+            .iter()
+            .find(|p| p.severity == "error" || !p.explained)
+        {
+            let hint = if p.severity == "error" {
+                ""
+            } else {
+                " (cần ghi chú giải thích ở một trong các chỉ tiêu liên quan)"
+            };
+            return Err(
+                DomainError::new("action", format!("chưa nộp được: {}{hint}", p.message)).into(),
+            );
+        }
+    }
+    let user = match who.author {
+        Author::User(id) => Some(id),
+        Author::System => None,
+    };
+    execute!(
+        tx,
+        "UPDATE data_approvals SET state = $1, levels = $2, updated_at = $3, updated_by = $4
+         WHERE data_set_id = $5 AND org_unit_id = $6 AND period = $7",
+        next.as_str(),
+        next.levels_approved() as i64,
+        Utc::now(),
+        user,
+        set_id,
+        unit_id,
+        period.to_string()
+    )?;
+    let (was_final, is_final) = (state.is_final(&set.chain), next.is_final(&set.chain));
+    if was_final != is_final {
+        set_approved(&mut tx, &set, unit_id, period, is_final).await?;
+    }
+    audit::record(
+        &mut tx,
+        audit::Change {
+            author: who.author,
+            action: action.as_str(),
+            entity: "data_approval",
+            entity_id: key.entity_id(),
+            before: Some(&serde_json::json!({"state": state.as_str(), "levels": state.levels_approved()})),
+            after: Some(&serde_json::json!({"state": next.as_str(), "levels": next.levels_approved(), "reason": reason})),
+        },
+    )
+    .await?;
+    let view = approval_view(next, &set, period, &cap, today);
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// Marks the figures of a data set for a unit and period approved (or not)
+/// and moves them into (or out of) the approved rollups.
+async fn set_approved(
+    tx: &mut Tx,
+    set: &DataSet,
+    unit: i64,
+    period: Period,
+    approved: bool,
+) -> Result<()> {
+    let ids: Vec<i64> = indicators_of_set(tx, set.id)
+        .await?
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    let before = entries(tx, unit, &ids, &[period]).await?;
+    let mut written: BTreeMap<i64, Vec<Period>> = BTreeMap::new();
+    for r in &before {
+        if r.entry()?.period == period {
+            written.entry(r.indicator_id).or_default().push(period);
+        }
+    }
+    let flip = |_: i64, old: &[Entry]| -> Vec<Entry> {
+        old.iter()
+            .map(|e| Entry {
+                approved: if e.period == period {
+                    approved
+                } else {
+                    e.approved
+                },
+                ..*e
+            })
+            .collect()
+    };
+    let kinds = kinds(tx).await?;
+    let batch = unit_changes(unit, &kinds, &before, flip, &written)?;
+    let mut args = vec![
+        Arg::Bool(approved),
+        Arg::I64(Some(unit)),
+        Arg::Text(Some(period.to_string())),
+    ];
+    let list: Vec<String> = ids
+        .iter()
+        .map(|i| {
+            args.push(Arg::I64(Some(*i)));
+            format!("${}", args.len())
+        })
+        .collect();
+    if !list.is_empty() {
+        let sql = format!(
+            "UPDATE data_values SET approved = $1 WHERE org_unit_id = $2 AND period = $3 AND indicator_id IN ({})",
+            list.join(", ")
+        );
+        execute_dyn(tx, &sql, args).await?;
+    }
+    rollups::apply(tx, &batch).await?;
+    Ok(())
+}
+
+/// The history of a form's approval, newest first.
+pub async fn approval_history(db: &Db, key: FormKey) -> Result<Vec<audit::Entry>> {
+    audit::history(db, "data_approval", &key.entity_id()).await
+}
+
+/// One unit's line in the completeness view.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CompletenessRow {
+    pub org_unit_id: i64,
+    pub name: String,
+    pub code: Option<String>,
+    pub values: i64,
+    pub state: Option<String>,
+    pub levels: Option<i64>,
+}
+
+/// Which entering units under `under` (in scope, existing during the
+/// period) have entered, submitted and been approved for `period`.
+pub async fn completeness(
+    db: &Db,
+    scope: Scope,
+    set_id: DataSetId,
+    under: i64,
+    period: Period,
+) -> Result<(DataSet, Vec<CompletenessRow>)> {
+    let mut tx = db.begin_read().await?;
+    let set = data_set_tx(&mut tx, set_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if units_in_scope(&mut tx, scope, &[under]).await?.is_empty() {
+        return Err(StoreError::NotFound);
+    }
+    let (level, kind) = match set.entry {
+        domain::models::Target::Commune => ("commune", None),
+        domain::models::Target::Village => ("village", None),
+        domain::models::Target::Site(k) => ("site", Some(k.as_str())),
+    };
+    let (first, last) = (
+        period.first_day(set.calendar),
+        period.last_day(set.calendar),
+    );
+    let mut args = vec![
+        Arg::I64(Some(under)),
+        Arg::Text(Some(level.into())),
+        Arg::Text(kind.map(str::to_owned)),
+        Arg::Date(Some(first)),
+        Arg::Date(Some(last)),
+        Arg::I64(Some(set_id)),
+        Arg::Text(Some(period.to_string())),
+    ];
+    let scope_sql = match scope.user_id() {
+        None => String::new(),
+        Some(user) => {
+            args.push(Arg::I64(Some(user)));
+            format!(
+                "AND u.id IN (SELECT r.unit_id FROM org_unit_reach r
+                   JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = ${})",
+                args.len()
+            )
+        }
+    };
+    let sql = format!(
+        "SELECT u.id AS org_unit_id, u.name, u.code,
+                (SELECT COUNT(*) FROM data_values v JOIN indicators i ON i.id = v.indicator_id
+                  WHERE i.data_set_id = $6 AND v.org_unit_id = u.id AND v.period = $7) AS values,
+                a.state, a.levels
+         FROM org_unit_reach t JOIN org_units u ON u.id = t.unit_id
+         LEFT JOIN data_approvals a ON a.data_set_id = $6 AND a.org_unit_id = u.id AND a.period = $7
+         WHERE t.ancestor_id = $1 AND u.level = $2 AND ($3 IS NULL OR u.kind = $3)
+           AND (u.valid_from IS NULL OR u.valid_from <= $5) AND (u.valid_to IS NULL OR u.valid_to >= $4)
+           {scope_sql}
+         ORDER BY u.sort_key, u.id"
+    );
+    let rows: Vec<CompletenessRow> = fetch_all_dyn(&mut tx, &sql, args).await?;
+    tx.rollback().await?;
+    Ok((set, rows))
+}
