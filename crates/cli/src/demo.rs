@@ -138,6 +138,10 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, String)>, String> {
     if n > 0 {
         tracing::info!(models = n, "demo models created");
     }
+    let n = seed_statistics(db).await?;
+    if n > 0 {
+        tracing::info!(values = n, "demo figures created");
+    }
     Ok(logins)
 }
 
@@ -457,4 +461,131 @@ async fn replicas(
         }
     }
     Ok(())
+}
+
+/// Monthly figures of Ninh Bình: a sample of legacy Nam Định, Hà Nam and
+/// Ninh Bình communes from July 2024 to June 2025, every 2025 commune
+/// from July 2025 to the last closed month. Older months are approved; the
+/// last two are partly submitted, partly still open (so the completeness
+/// view shows overdue communes). Once: skipped when any figure exists.
+pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
+    use domain::statistics::{ApprovalAction, Period, PeriodType};
+    use store::statistics::values::{self, FormKey, ValueWrite, Who};
+    let err = |e: store::StoreError| e.to_string();
+    let today = domain::time::today();
+    let Some(set) = store::statistics::data_set_by_code(db, "bao_cao_thang")
+        .await
+        .map_err(err)?
+    else {
+        return Ok(0);
+    };
+    let before = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap_or(today);
+    let mut legacy = Vec::new();
+    for code in ["35", "36", "37"] {
+        let Some(p) = units::resolve_code(db, Level::Province, code, before)
+            .await
+            .map_err(err)?
+        else {
+            continue;
+        };
+        for d in children(db, p.id, Level::District, before).await? {
+            legacy.extend(
+                children(db, d.id, Level::Commune, before)
+                    .await?
+                    .into_iter()
+                    .step_by(6),
+            );
+        }
+    }
+    let nb = units::resolve_code(db, Level::Province, "37", today)
+        .await
+        .map_err(err)?
+        .ok_or("demo: không thấy tỉnh Ninh Bình")?;
+    let current = children(db, nb.id, Level::Commune, today).await?;
+    let Some(last) =
+        Period::containing(today, PeriodType::Month, set.calendar).and_then(Period::previous)
+    else {
+        return Ok(0);
+    };
+    let who = Who {
+        author: Author::System,
+        role: Role::Admin,
+        scope: Scope::All,
+    };
+    let mut dice = Dice(2026);
+    let mut written = 0;
+    let months = |from: Period, to: Period| {
+        let mut out = Vec::new();
+        let mut p = Some(from);
+        while let Some(m) = p.filter(|m| *m <= to) {
+            out.push(m);
+            p = m.next();
+        }
+        out
+    };
+    let first_legacy = Period::month(2024, 7).ok_or("demo: kỳ")?;
+    let last_legacy = Period::month(2025, 6).ok_or("demo: kỳ")?;
+    let first_current = Period::month(2025, 7).ok_or("demo: kỳ")?;
+    let plan = [
+        (legacy, months(first_legacy, last_legacy)),
+        (current, months(first_current, last)),
+    ];
+    for (units, periods) in &plan {
+        for (k, period) in periods.iter().enumerate() {
+            let mut batch = Vec::new();
+            for u in units {
+                // Each commune keeps its own size, with some month-to-month noise.
+                let size = 1 + u.id.unsigned_abs() % 4;
+                let mut v = |base: u64| (base * size / 2).max(1) * (80 + dice.next(41)) / 100;
+                let tips = v(12);
+                let figures = [
+                    ("tin_bao", tips),
+                    ("tin_bao_vneid", tips / 4),
+                    ("tin_bao_co_gia_tri", tips / 2),
+                    ("vu_hoa_giai", v(4)),
+                    ("ca_tuan_tra", v(40)),
+                    ("buoi_tuyen_truyen", v(3)),
+                    ("so_to", 4 * size),
+                    ("so_thanh_vien", 20 * size),
+                    ("camera_lap_dat", 10 * size + k as u64),
+                ];
+                for (code, value) in figures {
+                    batch.push(ValueWrite {
+                        indicator: code.into(),
+                        org_unit: u.id,
+                        period: *period,
+                        value: Some(value as f64),
+                        comment: None,
+                    });
+                }
+            }
+            if batch.is_empty() {
+                continue;
+            }
+            written += batch.len();
+            values::write(db, who, &batch, today).await.map_err(err)?;
+            // Older months approved; the last two partly submitted, partly open.
+            let age = periods.len() - k;
+            for (n, u) in units.iter().enumerate() {
+                let key = FormKey {
+                    set: set.id,
+                    unit: u.id,
+                    period: *period,
+                };
+                let steps: &[ApprovalAction] = match (age, n % 3) {
+                    (1, 0) | (2, 0 | 1) => &[ApprovalAction::Submit],
+                    (1 | 2, _) => &[],
+                    _ if n % 7 == 6 => &[ApprovalAction::Submit],
+                    _ => &[ApprovalAction::Submit, ApprovalAction::Approve],
+                };
+                for step in steps {
+                    // A figure flagged as unusual stays a draft: fine for a demo.
+                    if values::act(db, who, key, *step, None, today).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    Ok(written)
 }

@@ -58,6 +58,16 @@ enum Command {
     /// API tokens for other systems (sent as `Authorization: Bearer …`).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// The rollups behind the statistics pivots.
+    #[command(subcommand)]
+    Analytics(AnalyticsCommand),
+}
+
+#[derive(Subcommand)]
+enum AnalyticsCommand {
+    /// Recompute every rollup from the stored figures (readers keep the old
+    /// ones until it commits; writers of figures wait).
+    Rebuild,
 }
 
 #[derive(Subcommand)]
@@ -275,8 +285,9 @@ async fn load_units(db: &Db, data: &ReferenceData, force: bool) -> Result<(), St
     Ok(())
 }
 
-/// The default catalogue of model types, on a database that never had it.
-async fn load_model_types(db: &Db) -> Result<(), String> {
+/// The default catalogues (model types; indicators, data sets and rules),
+/// on a database that never had them.
+async fn load_catalogues(db: &Db) -> Result<(), String> {
     let n = store::models::types::load_catalogue(
         db,
         store::models::types::DEFAULT_CATALOGUE,
@@ -287,6 +298,12 @@ async fn load_model_types(db: &Db) -> Result<(), String> {
     if n > 0 {
         tracing::info!(types = n, "model type catalogue loaded");
     }
+    let n = store::statistics::load_catalogue(db)
+        .await
+        .map_err(|e| format!("không nạp được danh mục chỉ tiêu: {e}"))?;
+    if n > 0 {
+        tracing::info!(indicators = n, "statistics catalogue loaded");
+    }
     Ok(())
 }
 
@@ -295,13 +312,13 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
         Command::Serve(_) => {
             let db = open(&settings).await?;
             load_units(&db, &ReferenceData::embedded(), false).await?;
-            load_model_types(&db).await?;
+            load_catalogues(&db).await?;
             serve(db, &settings).await
         }
         Command::Demo(_) => {
             let db = open(&settings).await?;
             load_units(&db, &ReferenceData::embedded(), false).await?;
-            load_model_types(&db).await?;
+            load_catalogues(&db).await?;
             let logins = demo::seed(&db).await?;
             println!("\nbinhyen demo: http://{}", settings.listen);
             if let Some(dir) = &settings.data_dir {
@@ -340,6 +357,21 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             report,
         }) => import_models(&settings, &file, username.as_deref(), report.as_deref()).await,
         Command::User(u) => user(&settings, u).await,
+        Command::Analytics(AnalyticsCommand::Rebuild) => {
+            let db = open(&settings).await?;
+            let started = std::time::Instant::now();
+            let r = store::statistics::rollups::rebuild(&db)
+                .await
+                .map_err(|e| format!("không tính lại được: {e}"))?;
+            println!(
+                "rollups rebuilt: {} values of {} units, {} cells in {:.1} s",
+                r.values,
+                r.units,
+                r.cells,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Token(t) => token(&settings, t).await,
         Command::Audit(AuditCommand::Verify) => {
             let db = open(&settings).await?;
@@ -662,7 +694,7 @@ async fn import_models(
     let db = open(settings).await?;
     // Units and types are needed to check the rows (no-ops once loaded).
     load_units(&db, &ReferenceData::embedded(), false).await?;
-    load_model_types(&db).await?;
+    load_catalogues(&db).await?;
     let (author, scope) = match username {
         Some(u) => {
             let id = user_id(&db, u).await?;

@@ -81,6 +81,22 @@ impl Role {
         self != Role::Viewer
     }
 
+    /// Whether the role may define indicators, data sets and validation
+    /// rules (for the whole province's reporting).
+    pub fn manages_statistics(self) -> bool {
+        matches!(self, Role::Admin | Role::ProvinceStaff)
+    }
+
+    /// Whether the role may enter figures for units in its scope; which
+    /// approvals it may give depends on where its scope sits (see
+    /// `statistics::approval::Capacity`).
+    pub fn enters_statistics(self) -> bool {
+        matches!(
+            self,
+            Role::Admin | Role::ProvinceStaff | Role::CommuneOfficer
+        )
+    }
+
     /// Admins see everything; every other role sees only its scope.
     pub fn is_unscoped(self) -> bool {
         self == Role::Admin

@@ -191,6 +191,10 @@ async fn one(t: &TestDb) {
     .await
     .unwrap();
     let gen_time = started.elapsed();
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("data") {
+        eprintln!("{label}: data generated in {}", ms(gen_time));
+        return;
+    }
     eprintln!(
         "{label}: national units + catalogue {}; generated {} villages, {} models, {} status changes, {} ratings, {} exemplars in {}",
         ms(units_time),
@@ -563,7 +567,13 @@ fn main() {
         println!("|---|---|---|---|---|");
         for t in TestDb::all().await.unwrap() {
             one(&t).await;
-            t.cleanup().await;
+            // BENCH_KEEP=1 leaves the database behind to look into its plans.
+            if std::env::var("BENCH_KEEP").is_ok() {
+                eprintln!("{}: kept at {}", t.label, t.url);
+                std::mem::forget(t);
+            } else {
+                t.cleanup().await;
+            }
         }
     });
 }

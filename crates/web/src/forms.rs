@@ -21,6 +21,11 @@ impl Fields {
         )
     }
 
+    /// Fields built in code (a page's defaults).
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        Self(pairs)
+    }
+
     pub fn from_query(q: Option<&str>) -> Self {
         Self::parse(q.unwrap_or("").as_bytes())
     }

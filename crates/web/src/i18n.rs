@@ -244,6 +244,114 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("action.split", "chia", "split"),
     ("action.import", "nạp dữ liệu", "imported"),
     ("nav.models", "Mô hình", "Models"),
+    ("nav.statistics", "Thống kê", "Statistics"),
+    ("stats.title", "Số liệu thống kê phong trào", "Movement statistics"),
+    ("stats.analytics", "Phân tích số liệu", "Analytics"),
+    ("stats.dashboard", "Bảng tin số liệu", "Dashboard"),
+    ("stats.definitions", "Chỉ tiêu và bộ số liệu", "Indicators and data sets"),
+    ("stats.definitions_help", "Quản trị viên và cán bộ cấp tỉnh thêm, sửa chỉ tiêu, bộ số liệu và quy tắc kiểm tra qua API (/api/v1/indicators, /api/v1/data-sets, /api/v1/validation-rules).", "Administrators and province staff add and edit indicators, data sets and validation rules through the API (/api/v1/indicators, /api/v1/data-sets, /api/v1/validation-rules)."),
+    ("stats.no_sets", "Chưa có bộ số liệu nào.", "No data set yet."),
+    ("stats.data_set", "Bộ số liệu", "Data set"),
+    ("stats.period", "Kỳ báo cáo", "Period"),
+    ("stats.period_help", "Kỳ: 2026-10 (tháng), 2026-Q3 (quý), 2026-H1 (6 tháng), 2026 (năm). Lịch kỳ:", "Period: 2026-10 (month), 2026-Q3 (quarter), 2026-H1 (half year), 2026 (year). Calendar:"),
+    ("stats.calendar.months", "tháng dương lịch", "calendar months"),
+    ("stats.calendar.cut_off", "từ ngày 15 tháng trước đến ngày 14 tháng báo cáo", "from the 15th of the previous month to the 14th"),
+    ("stats.deadline", "Hạn nhập", "Deadline"),
+    ("stats.deadline_passed", "đã quá hạn", "deadline passed"),
+    ("stats.units", "Đơn vị", "Units"),
+    ("stats.entered", "Đã nhập", "Entered"),
+    ("stats.submitted", "Đã nộp", "Submitted"),
+    ("stats.approved", "Đã duyệt", "Approved"),
+    ("stats.unit", "Đơn vị", "Unit"),
+    ("stats.values", "Số chỉ tiêu đã nhập", "Values entered"),
+    ("stats.state", "Trạng thái", "State"),
+    ("stats.overdue", "quá hạn", "overdue"),
+    ("stats.open_form", "Mở biểu nhập", "Open form"),
+    ("stats.no_units", "Không có đơn vị nhập số liệu nào trong phạm vi đã chọn.", "No entering unit in the chosen area."),
+    ("stats.previous", "Kỳ trước", "Previous period"),
+    ("stats.next", "Kỳ sau", "Next period"),
+    ("stats.chain", "Các cấp duyệt", "Approval levels"),
+    ("stats.reason", "Lý do (bắt buộc khi trả lại hoặc hủy duyệt)", "Reason (required to return or un-approve)"),
+    ("stats.saved_all", "Đã lưu số liệu.", "Figures saved."),
+    ("stats.problems", "Kiểm tra số liệu", "Checks"),
+    ("stats.error", "Lỗi", "Error"),
+    ("stats.warning", "Cảnh báo", "Warning"),
+    ("stats.explained", "đã có ghi chú", "explained"),
+    ("stats.indicator", "Chỉ tiêu", "Indicator"),
+    ("stats.value", "Số liệu", "Value"),
+    ("stats.comment", "Ghi chú", "Comment"),
+    ("stats.saved_state", "Trạng thái lưu", "Saved state"),
+    ("stats.save_all", "Lưu tất cả", "Save all"),
+    ("stats.autosave", "Mỗi ô được lưu ngay khi rời ô.", "Each field is saved when you leave it."),
+    ("stats.locked", "Số liệu đã nộp hoặc đã duyệt nên không sửa được; cần trả lại hoặc rút lại trước.", "Submitted or approved figures are locked; return or withdraw them first."),
+    ("stats.history", "Lịch sử nộp, duyệt", "Approval history"),
+    ("stats.no_history", "Chưa có bước nào.", "No step yet."),
+    ("stats.system", "Hệ thống", "System"),
+    ("stats.indicators", "Chỉ tiêu (chọn nhiều bằng Ctrl)", "Indicators (Ctrl to pick several)"),
+    ("stats.country", "Toàn quốc", "Whole country"),
+    ("stats.level", "Chia theo cấp", "Break down by"),
+    ("stats.level_self", "Không chia", "No breakdown"),
+    ("stats.periods", "Các kỳ", "Periods"),
+    ("stats.periods_help", "Nhiều kỳ cách nhau bởi dấu phẩy; tháng được cộng dồn lên quý, 6 tháng và năm theo cách tổng hợp của từng chỉ tiêu.", "Several periods separated by commas; months add up to quarters, halves and years by each indicator's aggregation."),
+    ("stats.view", "Cách xem địa giới", "Boundaries"),
+    ("stats.as_was", "Như lúc đó (địa giới từng kỳ)", "As it was (boundaries of each period)"),
+    ("stats.as_now", "Như hiện nay (quy về đơn vị sau 01/7/2025)", "As it is now (mapped to units after 1 Jul 2025)"),
+    ("stats.figures", "Số liệu", "Figures"),
+    ("stats.approved_only", "Chỉ số liệu đã duyệt", "Approved only"),
+    ("stats.all_entered", "Mọi số liệu đã nhập", "Everything entered"),
+    ("stats.rows", "Hàng", "Rows"),
+    ("stats.cols", "Cột", "Columns"),
+    ("stats.dim_area", "Địa bàn", "Area"),
+    ("stats.dim_period", "Kỳ", "Period"),
+    ("stats.dim_indicator", "Chỉ tiêu", "Indicator"),
+    ("stats.figures_found", "số liệu", "figures"),
+    ("stats.no_figures", "Không có số liệu cho lựa chọn này.", "No figures for this choice."),
+    ("stats.chart", "Biểu đồ", "Chart"),
+    ("stats.map", "Bản đồ", "Map"),
+    ("stats.pivot_name", "Tên bảng số liệu", "Name of this pivot"),
+    ("stats.share", "Chia sẻ trong phạm vi", "Share within scope"),
+    ("stats.save_pivot", "Lưu vào bảng tin", "Save to dashboard"),
+    ("stats.shared_by", "Chia sẻ bởi", "Shared by"),
+    ("stats.private", "Chỉ mình tôi", "Only me"),
+    ("stats.delete_pivot", "Xóa khỏi bảng tin", "Remove from dashboard"),
+    ("stats.no_pivots", "Chưa lưu bảng số liệu nào. Tạo một bảng ở trang", "No saved pivot yet. Make one on the page"),
+    ("stats.period_type", "Loại kỳ", "Period type"),
+    ("stats.calendar", "Lịch kỳ", "Calendar"),
+    ("stats.entry", "Cấp nhập", "Entered by"),
+    ("stats.deadline_days", "Hạn (ngày sau kỳ)", "Deadline (days after)"),
+    ("stats.code", "Mã", "Code"),
+    ("stats.unit_of", "Đơn vị tính", "Unit"),
+    ("stats.aggregation", "Tổng hợp", "Aggregation"),
+    ("stats.inactive", "ngừng dùng", "inactive"),
+    ("stats.rules", "Quy tắc kiểm tra", "Validation rules"),
+    ("stats.loose", "Chỉ tiêu chưa thuộc bộ số liệu", "Indicators outside any data set"),
+    ("approval.draft", "Đang nhập", "Draft"),
+    ("approval.returned", "Bị trả lại", "Returned"),
+    ("approval.submitted", "Đã nộp, chờ duyệt", "Submitted"),
+    ("approval.approved", "Đã duyệt", "Approved"),
+    ("approval.do_submit", "Nộp số liệu", "Submit"),
+    ("approval.do_withdraw", "Rút lại để sửa", "Withdraw"),
+    ("approval.do_approve", "Duyệt", "Approve"),
+    ("approval.do_return", "Trả lại", "Return"),
+    ("approval.do_unapprove", "Hủy duyệt", "Un-approve"),
+    ("approval.did_submit", "nộp", "submitted"),
+    ("approval.did_withdraw", "rút lại", "withdrew"),
+    ("approval.did_approve", "duyệt", "approved"),
+    ("approval.did_return", "trả lại", "returned"),
+    ("approval.did_unapprove", "hủy duyệt", "un-approved"),
+    ("unit.count", "số lượng", "count"),
+    ("unit.percent", "%", "%"),
+    ("unit.money", "đồng", "VND"),
+    ("aggregation.sum", "Cộng", "Sum"),
+    ("aggregation.average", "Trung bình", "Average"),
+    ("aggregation.last", "Số cuối kỳ", "Last value"),
+    ("aggregation.max", "Lớn nhất", "Maximum"),
+    ("period_type.month", "Tháng", "Month"),
+    ("period_type.quarter", "Quý", "Quarter"),
+    ("period_type.half", "6 tháng", "Half year"),
+    ("period_type.year", "Năm", "Year"),
+    ("stats.saving", "đang lưu…", "saving…"),
+    ("stats.saved", "đã lưu", "saved"),
     ("models.title", "Mô hình, phong trào", "Movement models"),
     ("models.activities", "Hoạt động", "Activities"),
     ("models.activity_kind", "Loại hoạt động", "Kind of activity"),
@@ -469,6 +577,36 @@ mod tests {
         keys.extend(
             ["create", "update", "merge", "split", "import"].map(|a| format!("action.{a}")),
         );
+        use domain::statistics::{Aggregation, ApprovalAction, Calendar, PeriodType, ValueUnit};
+        keys.extend(
+            ValueUnit::ALL
+                .iter()
+                .map(|u| format!("unit.{}", u.as_str())),
+        );
+        keys.extend(
+            Aggregation::ALL
+                .iter()
+                .map(|a| format!("aggregation.{}", a.as_str())),
+        );
+        keys.extend(
+            PeriodType::ALL
+                .iter()
+                .map(|p| format!("period_type.{}", p.as_str())),
+        );
+        keys.extend(
+            Calendar::ALL
+                .iter()
+                .map(|c| format!("stats.calendar.{}", c.as_str())),
+        );
+        keys.extend(
+            ["draft", "returned", "submitted", "approved"].map(|s| format!("approval.{s}")),
+        );
+        for a in ApprovalAction::ALL {
+            keys.push(format!("approval.do_{}", a.as_str()));
+            keys.push(format!("approval.did_{}", a.as_str()));
+        }
+        keys.extend(["error", "warning"].map(|s| format!("stats.{s}")));
+        keys.extend(["area", "period", "indicator"].map(|s| format!("stats.dim_{s}")));
         for k in keys {
             assert!(has(&k), "missing {k}");
         }

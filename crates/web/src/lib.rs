@@ -8,6 +8,7 @@
 pub mod accounts;
 mod actor;
 mod audit;
+mod downloads;
 mod error;
 mod forms;
 mod i18n;
@@ -18,6 +19,7 @@ mod openapi_models;
 mod ops;
 pub mod org_units;
 mod security;
+pub mod statistics;
 mod templates;
 
 use std::sync::Arc;
@@ -91,6 +93,7 @@ pub fn router(state: AppState) -> Router {
     let protected = Router::new()
         .merge(org_units::routes())
         .merge(models::routes())
+        .merge(statistics::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())
         .merge(audit::routes())

@@ -653,3 +653,45 @@ async fn split_form(
         Err(e) => form_refused(&state, &actor, lang, e, &back),
     }
 }
+
+/// The areas place filters offer (model list, statistics): today's provinces for the
+/// unscoped, otherwise each scope unit and the units directly under it.
+pub(crate) async fn areas(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<minijinja::Value>, ApiError> {
+    use domain::org_units::Level;
+    use store::org_units::ListQuery;
+    let all = domain::page::Page {
+        page: 1,
+        per_page: domain::page::MAX_PER_PAGE,
+    };
+    let list =
+        |q: ListQuery| async move { store::org_units::list(&state.db, actor.scope(), &q).await };
+    let mut out = Vec::new();
+    if actor.scope() == store::accounts::Scope::All {
+        let q = ListQuery {
+            level: Some(Level::Province),
+            as_of: Some(today()),
+            page: all,
+            ..Default::default()
+        };
+        for v in list(q).await?.0 {
+            out.push(context! { id => v.unit.id, name => v.unit.name, depth => 0 });
+        }
+        return Ok(out);
+    }
+    for s in store::accounts::scope_units(&state.db, actor.user.id).await? {
+        out.push(context! { id => s.id, name => s.name, depth => 0 });
+        let q = ListQuery {
+            parent: Some(s.id),
+            as_of: Some(today()),
+            page: all,
+            ..Default::default()
+        };
+        for v in list(q).await?.0 {
+            out.push(context! { id => v.unit.id, name => v.unit.name, depth => 1 });
+        }
+    }
+    Ok(out)
+}

@@ -35,6 +35,11 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "models/types.html",
     "models/type.html",
     "models/type_fields.html",
+    "statistics/overview.html",
+    "statistics/entry.html",
+    "statistics/analytics.html",
+    "statistics/dashboard.html",
+    "statistics/definitions.html",
 );
 
 pub struct Templates {

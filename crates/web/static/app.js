@@ -59,3 +59,44 @@
     });
   });
 })();
+
+// The entry form saves each figure when the field is left, and says so
+// beside it. Without script, "Save all" posts the whole form.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-entry]");
+  if (!form) { return; }
+  var csrf = form.querySelector("input[name=csrf]").value;
+  // 1.234 and 1.234.567 are thousands; 12,5 is a decimal (Vietnamese habit).
+  function number(s) {
+    s = s.replace(/\s+/g, "");
+    if (s === "") { return null; }
+    if (s.indexOf(",") >= 0) { s = s.replace(/\./g, "").replace(",", "."); }
+    else if ((s.match(/\./g) || []).length > 1 || /^-?\d+\.\d{3}$/.test(s)) { s = s.replace(/\./g, ""); }
+    var n = Number(s);
+    return isFinite(n) ? n : NaN;
+  }
+  function save(code) {
+    var out = form.querySelector("output[data-state='" + code + "']");
+    var input = form.querySelector("input[data-indicator='" + code + "']");
+    var comment = form.querySelector("input[data-comment='" + code + "']");
+    var value = number(input.value);
+    if (typeof value === "number" && isNaN(value)) { out.textContent = "?"; input.setAttribute("aria-invalid", "true"); return; }
+    out.textContent = form.dataset.saving;
+    var body = [{ indicator: code, org_unit: Number(form.dataset.unit), period: form.dataset.period, value: value, comment: comment.value || null }];
+    fetch("/api/v1/data-values", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (j) {
+        if (r.ok) { out.textContent = form.dataset.saved; input.removeAttribute("aria-invalid"); }
+        else { out.textContent = (j.error && j.error.message) || String(r.status); input.setAttribute("aria-invalid", "true"); }
+      });
+    }).catch(function () { out.textContent = "✗"; });
+  }
+  form.querySelectorAll("input[data-indicator], input[data-comment]").forEach(function (el) {
+    if (el.readOnly) { return; }
+    el.addEventListener("change", function () { save(el.dataset.indicator || el.dataset.comment); });
+  });
+})();

@@ -325,3 +325,135 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
         approved_only: q.approved_only,
     })
 }
+
+/// A pivot someone saved by name.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SavedPivot {
+    pub id: i64,
+    pub name: String,
+    pub owner_id: i64,
+    pub owner_name: Option<String>,
+    pub org_unit_id: Option<i64>,
+    /// The query string of the analytics page that shows it.
+    pub query: String,
+    pub shared: bool,
+}
+
+pub const MAX_SAVED_NAME_CHARS: usize = 120;
+pub const MAX_SAVED_QUERY_CHARS: usize = 4000;
+
+/// The pivots a user sees: their own, and shared ones whose unit their
+/// scope reaches (all shared ones for the unscoped).
+pub async fn saved(db: &Db, user: i64, scope: Scope) -> Result<Vec<SavedPivot>> {
+    let scope_sql = match scope.user_id() {
+        None => "p.shared".to_owned(),
+        Some(_) => "(p.shared AND p.org_unit_id IN (SELECT r.unit_id FROM org_unit_reach r
+                       JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = $1))"
+            .to_owned(),
+    };
+    let sql = format!(
+        "SELECT p.id, p.name, p.owner_id, u.display_name AS owner_name, p.org_unit_id, p.query, p.shared
+         FROM saved_pivots p LEFT JOIN users u ON u.id = p.owner_id
+         WHERE p.owner_id = $1 OR {scope_sql} ORDER BY p.name, p.id"
+    );
+    Ok(fetch!(db, fetch_all, SavedPivot, &sql, user)?)
+}
+
+/// Saves a pivot under a name. Scoped users save only pivots of a unit in
+/// their scope (checked by the caller running the query first).
+pub async fn save(
+    db: &Db,
+    author: crate::audit::Author,
+    owner: i64,
+    name: &str,
+    q: &PivotQuery,
+    query_string: &str,
+    shared: bool,
+) -> Result<SavedPivot> {
+    let name = domain::text::normalize(name.trim());
+    if name.is_empty() || name.chars().count() > MAX_SAVED_NAME_CHARS {
+        return Err(DomainError::new(
+            "name",
+            format!("cần tên, tối đa {MAX_SAVED_NAME_CHARS} ký tự"),
+        )
+        .into());
+    }
+    if query_string.chars().count() > MAX_SAVED_QUERY_CHARS {
+        return Err(DomainError::new("query", "truy vấn dài quá").into());
+    }
+    let mut tx = db.begin().await?;
+    let now = chrono::Utc::now();
+    let id: i64 = fetch!(
+        tx,
+        fetch_one,
+        scalar i64,
+        "INSERT INTO saved_pivots (name, owner_id, org_unit_id, query, shared, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        &name,
+        owner,
+        q.org_unit,
+        query_string,
+        shared,
+        now
+    )?;
+    let saved = SavedPivot {
+        id,
+        name,
+        owner_id: owner,
+        owner_name: None,
+        org_unit_id: q.org_unit,
+        query: query_string.to_owned(),
+        shared,
+    };
+    crate::audit::record(
+        &mut tx,
+        crate::audit::Change::<(), _> {
+            author,
+            action: "create",
+            entity: "saved_pivot",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(&saved),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Deletes a saved pivot; only its owner (or an admin, `owner` None) may.
+pub async fn delete_saved(
+    db: &Db,
+    author: crate::audit::Author,
+    id: i64,
+    owner: Option<i64>,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let row: Option<SavedPivot> = fetch!(
+        tx,
+        fetch_optional,
+        SavedPivot,
+        "SELECT p.id, p.name, p.owner_id, NULL AS owner_name, p.org_unit_id, p.query, p.shared
+         FROM saved_pivots p WHERE p.id = $1",
+        id
+    )?;
+    let row = row.ok_or(StoreError::NotFound)?;
+    if owner.is_some_and(|o| o != row.owner_id) {
+        return Err(StoreError::Forbidden);
+    }
+    execute!(tx, "DELETE FROM saved_pivots WHERE id = $1", id)?;
+    crate::audit::record(
+        &mut tx,
+        crate::audit::Change::<_, ()> {
+            author,
+            action: "delete",
+            entity: "saved_pivot",
+            entity_id: id.to_string(),
+            before: Some(&row),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,9 +1,10 @@
 //! Models in files: the list and the matrix as XLSX or CSV, and the
 //! all-or-nothing import of an XLSX or CSV with a per-row error report.
 
+use crate::downloads::{download, file_of};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::models::file::{level_label, CellError, Col, FileRow, Layout, COLUMNS};
@@ -22,46 +23,6 @@ use super::require;
 use crate::actor::Actor;
 use crate::error::ApiError;
 use crate::AppState;
-
-impl From<FilesError> for ApiError {
-    fn from(e: FilesError) -> Self {
-        ApiError::invalid("file", e.to_string())
-    }
-}
-
-/// A file download with a Vietnamese-safe name.
-pub fn download(bytes: Vec<u8>, name: &str, fmt: &str) -> Response {
-    let mime = match fmt {
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _ => "text/csv; charset=utf-8",
-    };
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}-{}.{fmt}\"", today()),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-fn file_of(sheet: &Sheet, name: &str, fmt: &str) -> Result<Response, ApiError> {
-    match fmt {
-        "xlsx" => Ok(download(
-            files::xlsx(std::slice::from_ref(sheet))?,
-            name,
-            fmt,
-        )),
-        "csv" => Ok(download(files::csv(sheet), name, fmt)),
-        _ => Err(ApiError::invalid(
-            "format",
-            "định dạng phải là json, xlsx hoặc csv",
-        )),
-    }
-}
 
 fn label<T>(
     s: &str,

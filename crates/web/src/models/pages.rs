@@ -105,45 +105,6 @@ fn refused(state: &AppState, actor: &Actor, lang: Lang, e: ApiError, back: &str)
 
 // ---- list -----------------------------------------------------------------
 
-/// The areas the list's place filter offers: today's provinces for the
-/// unscoped, otherwise each scope unit and the units directly under it.
-async fn areas(state: &AppState, actor: &Actor) -> Result<Vec<Value>, ApiError> {
-    use domain::org_units::Level;
-    use store::org_units::ListQuery;
-    let all = domain::page::Page {
-        page: 1,
-        per_page: domain::page::MAX_PER_PAGE,
-    };
-    let list =
-        |q: ListQuery| async move { store::org_units::list(&state.db, actor.scope(), &q).await };
-    let mut out = Vec::new();
-    if actor.scope() == store::accounts::Scope::All {
-        let q = ListQuery {
-            level: Some(Level::Province),
-            as_of: Some(today()),
-            page: all,
-            ..Default::default()
-        };
-        for v in list(q).await?.0 {
-            out.push(context! { id => v.unit.id, name => v.unit.name, depth => 0 });
-        }
-        return Ok(out);
-    }
-    for s in store::accounts::scope_units(&state.db, actor.user.id).await? {
-        out.push(context! { id => s.id, name => s.name, depth => 0 });
-        let q = ListQuery {
-            parent: Some(s.id),
-            as_of: Some(today()),
-            page: all,
-            ..Default::default()
-        };
-        for v in list(q).await?.0 {
-            out.push(context! { id => v.unit.id, name => v.unit.name, depth => 1 });
-        }
-    }
-    Ok(out)
-}
-
 async fn list_page(
     State(state): State<AppState>,
     actor: Actor,
@@ -172,13 +133,17 @@ async fn list_page(
             .map(|v| v.unit.name),
         _ => None,
     };
-    let (choices, areas) =
-        match async { Ok::<_, ApiError>((choices(&state).await?, areas(&state, &actor).await?)) }
-            .await
-        {
-            Ok(c) => c,
-            Err(e) => return page_error(lang, e),
-        };
+    let (choices, areas) = match async {
+        Ok::<_, ApiError>((
+            choices(&state).await?,
+            crate::org_units::areas(&state, &actor).await?,
+        ))
+    }
+    .await
+    {
+        Ok(c) => c,
+        Err(e) => return page_error(lang, e),
+    };
     let per = i64::from(per.max(1));
     let total_exact = total <= models::query::COUNT_CAP;
     let total = total.min(models::query::COUNT_CAP);

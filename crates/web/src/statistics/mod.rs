@@ -1,0 +1,468 @@
+//! Periodic statistics over HTTP: definitions (indicators, data sets,
+//! validation rules), entry and approval of figures, the completeness view,
+//! and the analytics pivot with its files. Pages live in `pages.rs`; both
+//! share the parsing here.
+
+mod files;
+mod pages;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use domain::org_units::Level;
+use domain::statistics::{
+    ApprovalAction, DataSetInput, IndicatorInput, NewDataSet, NewIndicator, NewRule, Period,
+    RuleInput, ValueInput,
+};
+use domain::time::today;
+use serde::Deserialize;
+use serde_json::json;
+use store::statistics::values::{self, FormKey, ValueWrite, Who};
+use store::statistics::{self, PivotQuery, View};
+
+use crate::actor::Actor;
+use crate::error::ApiError;
+use crate::forms::{self, Fields};
+use crate::AppState;
+
+/// Values one request may carry: a province's month is about 100 communes
+/// × 30 indicators.
+pub const MAX_VALUES_PER_REQUEST: usize = 10_000;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/indicators",
+            get(indicators_api).post(create_indicator_api),
+        )
+        .route(
+            "/api/v1/indicators/{id}",
+            get(indicator_api).patch(patch_indicator_api),
+        )
+        .route(
+            "/api/v1/data-sets",
+            get(data_sets_api).post(create_data_set_api),
+        )
+        .route(
+            "/api/v1/data-sets/{id}",
+            get(data_set_api).patch(patch_data_set_api),
+        )
+        .route(
+            "/api/v1/validation-rules",
+            get(rules_api).post(create_rule_api),
+        )
+        .route(
+            "/api/v1/validation-rules/{id}",
+            axum::routing::patch(patch_rule_api),
+        )
+        .route("/api/v1/data-values", get(form_api).post(write_values_api))
+        .route("/api/v1/approvals", get(approval_api).post(act_api))
+        .route("/api/v1/completeness", get(completeness_api))
+        .route("/api/v1/analytics", get(analytics_api))
+        .merge(pages::routes())
+}
+
+fn require(allowed: bool) -> Result<(), ApiError> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+fn who(actor: &Actor) -> Who {
+    Who {
+        author: actor.author(),
+        role: actor.user.role,
+        scope: actor.scope(),
+    }
+}
+
+fn path_id(raw: &str) -> Result<i64, ApiError> {
+    forms::path_id(raw).map_err(|_| ApiError::not_found())
+}
+
+fn required<T>(v: Option<T>, field: &'static str, what: &str) -> Result<T, ApiError> {
+    v.ok_or_else(|| ApiError::invalid(field, format!("cần {what}")))
+}
+
+/// `data_set`, `org_unit` and `period` of a form, from a query string.
+fn form_key(f: &Fields) -> Result<FormKey, ApiError> {
+    Ok(FormKey {
+        set: required(f.i64("data_set")?, "data_set", "mã số bộ số liệu")?,
+        unit: required(f.i64("org_unit")?, "org_unit", "mã số đơn vị")?,
+        period: Period::parse("period", required(f.get("period"), "period", "kỳ báo cáo")?)?,
+    })
+}
+
+// ---- definitions ------------------------------------------------------------
+
+async fn indicators_api(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let items = statistics::indicators(&state.db).await?;
+    Ok(Json(json!({"items": items, "total": items.len()})).into_response())
+}
+
+async fn indicator_api(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let i = statistics::indicator(&state.db, path_id(&id)?)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(i).into_response())
+}
+
+async fn create_indicator_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.manages_statistics())?;
+    let input: IndicatorInput = forms::json(&body)?;
+    let i = statistics::create_indicator(&state.db, actor.author(), &NewIndicator::parse(&input)?)
+        .await?;
+    Ok((StatusCode::CREATED, Json(i)).into_response())
+}
+
+async fn patch_indicator_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.manages_statistics())?;
+    let id = path_id(&id)?;
+    let current = statistics::indicator(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let mut input = IndicatorInput {
+        code: current.code.clone(),
+        name: current.name.clone(),
+        unit: current.unit.as_str().into(),
+        aggregation: current.aggregation.as_str().into(),
+        allow_negative: current.allow_negative,
+        min_value: current.min_value,
+        max_value: current.max_value,
+        description: current.description.clone(),
+        active: Some(current.active),
+    };
+    let patch: IndicatorPatch = forms::json(&body)?;
+    patch.apply(&mut input);
+    let i =
+        statistics::update_indicator(&state.db, actor.author(), id, &NewIndicator::parse(&input)?)
+            .await?;
+    Ok(Json(i).into_response())
+}
+
+/// The fields of an indicator a patch may send; the code is fixed.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndicatorPatch {
+    name: Option<String>,
+    unit: Option<String>,
+    aggregation: Option<String>,
+    allow_negative: Option<bool>,
+    #[serde(default, with = "double_option")]
+    min_value: Option<Option<f64>>,
+    #[serde(default, with = "double_option")]
+    max_value: Option<Option<f64>>,
+    description: Option<String>,
+    active: Option<bool>,
+}
+
+impl IndicatorPatch {
+    fn apply(self, i: &mut IndicatorInput) {
+        i.name = self.name.unwrap_or(std::mem::take(&mut i.name));
+        i.unit = self.unit.unwrap_or(std::mem::take(&mut i.unit));
+        i.aggregation = self
+            .aggregation
+            .unwrap_or(std::mem::take(&mut i.aggregation));
+        i.allow_negative = self.allow_negative.unwrap_or(i.allow_negative);
+        i.min_value = self.min_value.unwrap_or(i.min_value);
+        i.max_value = self.max_value.unwrap_or(i.max_value);
+        i.description = self
+            .description
+            .unwrap_or(std::mem::take(&mut i.description));
+        i.active = self.active.or(i.active);
+    }
+}
+
+/// `null` clears a bound; an absent field keeps it.
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<f64>>, D::Error> {
+        Option::<f64>::deserialize(d).map(Some)
+    }
+}
+
+async fn data_sets_api(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let items = statistics::data_sets(&state.db).await?;
+    Ok(Json(json!({"items": items, "total": items.len()})).into_response())
+}
+
+async fn data_set_api(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let s = statistics::data_set(&state.db, path_id(&id)?)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(s).into_response())
+}
+
+async fn create_data_set_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.manages_statistics())?;
+    let input: DataSetInput = forms::json(&body)?;
+    let s =
+        statistics::create_data_set(&state.db, actor.author(), &NewDataSet::parse(&input)?).await?;
+    Ok((StatusCode::CREATED, Json(s)).into_response())
+}
+
+/// A data set is replaced as a whole (its indicators are a list in order).
+async fn patch_data_set_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.manages_statistics())?;
+    let id = path_id(&id)?;
+    let current = statistics::data_set(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let mut merged = json!({
+        "code": current.set.code,
+        "name": current.set.name,
+        "period_type": current.set.period_type.as_str(),
+        "calendar": current.set.calendar.as_str(),
+        "entry": current.set.entry.as_str(),
+        "deadline_days": current.set.deadline_days,
+        "approval_levels": current.set.chain,
+        "description": current.set.description,
+        "indicators": current.indicators.iter().map(|i| i.code.clone()).collect::<Vec<_>>(),
+        "active": current.set.active,
+    });
+    let patch: serde_json::Value = forms::json(&body)?;
+    let (Some(obj), Some(p)) = (merged.as_object_mut(), patch.as_object()) else {
+        return Err(ApiError::invalid("body", "cần một đối tượng JSON"));
+    };
+    for (k, v) in p {
+        obj.insert(k.clone(), v.clone());
+    }
+    let input: DataSetInput = serde_json::from_value(merged)
+        .map_err(|e| ApiError::invalid("body", format!("JSON không hợp lệ: {e}")))?;
+    let s = statistics::update_data_set(&state.db, actor.author(), id, &NewDataSet::parse(&input)?)
+        .await?;
+    Ok(Json(s).into_response())
+}
+
+async fn rules_api(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let items = statistics::rules(&state.db).await?;
+    Ok(Json(json!({"items": items, "total": items.len()})).into_response())
+}
+
+async fn create_rule_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.manages_statistics())?;
+    let input: RuleInput = forms::json(&body)?;
+    let r = statistics::create_rule(&state.db, actor.author(), &NewRule::parse(&input)?).await?;
+    Ok((StatusCode::CREATED, Json(r)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulePatch {
+    #[serde(flatten)]
+    rule: RuleInput,
+    active: Option<bool>,
+}
+
+async fn patch_rule_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.manages_statistics())?;
+    let id = path_id(&id)?;
+    let p: RulePatch = forms::json(&body)?;
+    let r = statistics::update_rule(
+        &state.db,
+        actor.author(),
+        id,
+        &NewRule::parse(&p.rule)?,
+        p.active.unwrap_or(true),
+    )
+    .await?;
+    Ok(Json(r).into_response())
+}
+
+// ---- entry and approval -------------------------------------------------------
+
+/// Parses values as sent; the store checks them against the database.
+pub(crate) fn parse_values(items: &[ValueInput]) -> Result<Vec<ValueWrite>, ApiError> {
+    if items.is_empty() || items.len() > MAX_VALUES_PER_REQUEST {
+        return Err(ApiError::invalid(
+            "values",
+            format!("cần từ 1 đến {MAX_VALUES_PER_REQUEST} giá trị"),
+        ));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(n, v)| {
+            let period = Period::parse("period", &v.period).map_err(|e| {
+                ApiError::invalid("values", format!("giá trị thứ {}: {}", n + 1, e.message))
+            })?;
+            Ok(ValueWrite {
+                indicator: v.indicator.trim().to_owned(),
+                org_unit: v.org_unit,
+                period,
+                value: v.value,
+                comment: v.comment.clone(),
+            })
+        })
+        .collect()
+}
+
+async fn write_values_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.enters_statistics())?;
+    let items: Vec<ValueInput> = forms::json(&body)?;
+    let writes = parse_values(&items)?;
+    let report = values::write(&state.db, who(&actor), &writes, today()).await?;
+    Ok(Json(report).into_response())
+}
+
+async fn form_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let key = form_key(&Fields::from_query(raw.as_deref()))?;
+    let form = values::form(&state.db, who(&actor), key, today()).await?;
+    Ok(Json(form).into_response())
+}
+
+async fn approval_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let key = form_key(&Fields::from_query(raw.as_deref()))?;
+    let form = values::form(&state.db, who(&actor), key, today()).await?;
+    let history = values::approval_history(&state.db, key).await?;
+    Ok(
+        Json(json!({"approval": form.approval, "problems": form.problems, "history": history}))
+            .into_response(),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActInput {
+    data_set: i64,
+    org_unit: i64,
+    period: String,
+    action: String,
+    reason: Option<String>,
+}
+
+async fn act_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require(actor.user.role.enters_statistics())?;
+    let input: ActInput = forms::json(&body)?;
+    let key = FormKey {
+        set: input.data_set,
+        unit: input.org_unit,
+        period: Period::parse("period", &input.period)?,
+    };
+    let action = ApprovalAction::parse("action", &input.action)?;
+    let view = values::act(
+        &state.db,
+        who(&actor),
+        key,
+        action,
+        input.reason.as_deref(),
+        today(),
+    )
+    .await?;
+    Ok(Json(view).into_response())
+}
+
+async fn completeness_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let key = form_key(&Fields::from_query(raw.as_deref()))?;
+    let (set, rows) =
+        values::completeness(&state.db, actor.scope(), key.set, key.unit, key.period).await?;
+    let deadline = key.period.deadline(set.calendar, set.deadline_days);
+    Ok(Json(json!({"data_set": set, "period": key.period, "deadline": deadline, "overdue": today() > deadline, "items": rows})).into_response())
+}
+
+// ---- analytics ----------------------------------------------------------------
+
+/// The pivot's parameters, from a query string (API and page alike).
+pub(crate) fn parse_pivot(f: &Fields) -> Result<PivotQuery, ApiError> {
+    // `indicators=a,b` or `indicators=a&indicators=b` (a multiple select).
+    let list = |k: &str| -> Vec<String> {
+        f.all(k)
+            .flat_map(|s| s.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let periods = list("periods")
+        .iter()
+        .map(|p| Period::parse("periods", p))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(PivotQuery {
+        indicators: list("indicators"),
+        org_unit: f.i64("org_unit")?,
+        level: f
+            .get("level")
+            .map(|l| Level::parse("level", l))
+            .transpose()?,
+        periods,
+        view: f
+            .get("view")
+            .map(|v| View::parse("view", v))
+            .transpose()?
+            .unwrap_or_default(),
+        approved_only: f.bool("approved_only")?.unwrap_or(true),
+    })
+}
+
+async fn analytics_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let f = Fields::from_query(raw.as_deref());
+    let q = parse_pivot(&f)?;
+    let pivot = statistics::pivot::query(&state.db, actor.scope(), &q).await?;
+    match f.get("format") {
+        None | Some("json") => Ok(Json(pivot).into_response()),
+        Some(fmt) => files::export_pivot(&pivot, fmt),
+    }
+}

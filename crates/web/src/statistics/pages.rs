@@ -1,0 +1,758 @@
+//! The HTML pages of statistics: the overview with completeness, the entry
+//! form with its approval, the analytics pivot (table, chart, map, files),
+//! saved pivots on a dashboard, and the definitions.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use domain::statistics::{ApprovalAction, Period, ValueInput};
+use domain::time::today;
+use files::{ChartKind, MapPoint, Series};
+use minijinja::{context, Value};
+use store::statistics::values::{self, FormKey};
+use store::statistics::{self, Pivot, PivotQuery};
+
+use super::{form_key, parse_pivot, parse_values, who};
+use crate::actor::Actor;
+use crate::error::{page_error, ApiError};
+use crate::forms::{self, Fields};
+use crate::i18n::Lang;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/statistics", get(overview_page))
+        .route("/statistics/entry", get(entry_page).post(entry_form))
+        .route("/statistics/approval", post(approval_form))
+        .route("/statistics/analytics", get(analytics_page))
+        .route("/statistics/dashboard", get(dashboard_page))
+        .route("/statistics/pivots", post(save_pivot_form))
+        .route("/statistics/pivots/{id}/delete", post(delete_pivot_form))
+        .route("/statistics/definitions", get(definitions_page))
+}
+
+fn base(actor: &Actor, lang: Lang, path: &str) -> Value {
+    context! {
+        lang => lang.code(),
+        user => actor.user,
+        csrf => actor.csrf,
+        path,
+        section => "statistics",
+        today => today().to_string(),
+        can_manage => actor.user.role.manages_statistics(),
+        can_enter => actor.user.role.enters_statistics(),
+    }
+}
+
+fn render(state: &AppState, lang: Lang, name: &str, ctx: Value, bad: bool) -> Response {
+    let mut r = state.templates.render(name, lang, ctx);
+    if bad {
+        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    }
+    r
+}
+
+/// The period a data set is being reported for today: the last one that
+/// has ended (figures are entered after the period closes).
+fn current_period(set: &domain::statistics::DataSet) -> Option<Period> {
+    Period::containing(today(), set.period_type, set.calendar).and_then(Period::previous)
+}
+
+/// The unit a scoped account looks at first: its first scope unit.
+async fn default_unit(state: &AppState, actor: &Actor) -> Result<Option<i64>, ApiError> {
+    Ok(store::accounts::scope_units(&state.db, actor.user.id)
+        .await?
+        .first()
+        .map(|u| u.id))
+}
+
+// ---- overview and completeness ----------------------------------------------
+
+async fn overview_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    match overview(&state, &actor, lang, raw.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn overview(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    raw: Option<&str>,
+) -> Result<Response, ApiError> {
+    let f = Fields::from_query(raw);
+    let sets = statistics::data_sets(&state.db).await?;
+    let set = match f.i64("data_set")? {
+        Some(id) => sets
+            .iter()
+            .find(|s| s.id == id)
+            .ok_or_else(ApiError::not_found)?,
+        None => match sets.iter().find(|s| s.active) {
+            Some(s) => s,
+            None => {
+                let ctx = context! { ..base(actor, lang, "/statistics"), ..context! { sets, rows => Vec::<Value>::new() } };
+                return Ok(render(state, lang, "statistics/overview.html", ctx, false));
+            }
+        },
+    };
+    let period = match f.get("period") {
+        Some(p) => Some(Period::parse("period", p)?),
+        None => current_period(set),
+    };
+    let unit = match f.i64("org_unit")? {
+        Some(u) => Some(u),
+        None => default_unit(state, actor).await?,
+    };
+    let areas = crate::org_units::areas(state, actor).await?;
+    let (rows, error) = match (unit, period) {
+        (Some(u), Some(p)) if set.accepts(p) => {
+            let (_, rows) = values::completeness(&state.db, actor.scope(), set.id, u, p).await?;
+            (rows, None)
+        }
+        (Some(_), Some(p)) => (
+            Vec::new(),
+            Some(format!("{} ≠ {}", p, set.period_type.as_str())),
+        ),
+        _ => (Vec::new(), None),
+    };
+    let deadline = period.map(|p| p.deadline(set.calendar, set.deadline_days));
+    let indicator_count = statistics::data_set(&state.db, set.id)
+        .await?
+        .map(|v| v.indicators.len())
+        .unwrap_or(0);
+    let summary = context! {
+        units => rows.len(),
+        entered => rows.iter().filter(|r| r.values > 0).count(),
+        submitted => rows.iter().filter(|r| r.state.as_deref() == Some("submitted")).count(),
+        approved => rows.iter().filter(|r| r.state.as_deref() == Some("approved")).count(),
+    };
+    let overdue = deadline.is_some_and(|d| today() > d);
+    let ctx = context! {
+        ..base(actor, lang, &format!("/statistics?{}", f.query_string())),
+        ..context! {
+            sets, set, period => period.map(|p| p.to_string()), period_label => period.map(Period::label),
+            unit, areas, rows, summary, deadline, overdue, indicator_count, error,
+        }
+    };
+    Ok(render(state, lang, "statistics/overview.html", ctx, false))
+}
+
+// ---- entry form -------------------------------------------------------------
+
+async fn entry_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let f = Fields::from_query(raw.as_deref());
+    let key = match form_key(&f) {
+        Ok(k) => k,
+        Err(e) => return page_error(lang, e),
+    };
+    let saved = f.get("saved").is_some();
+    match entry(&state, &actor, lang, key, None, saved).await {
+        Ok(r) => r,
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn entry(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    key: FormKey,
+    error: Option<ApiError>,
+    saved: bool,
+) -> Result<Response, ApiError> {
+    let form = values::form(&state.db, who(actor), key, today()).await?;
+    let steps: Vec<Value> = values::approval_history(&state.db, key)
+        .await?
+        .into_iter()
+        .map(|h| {
+            let reason = h
+                .after_json
+                .as_deref()
+                .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+                .and_then(|v| v.get("reason").and_then(|r| r.as_str().map(str::to_owned)));
+            context! { at => h.at, who => h.username, action => h.action, reason }
+        })
+        .collect();
+    let bad = error.is_some();
+    let rows: Vec<Value> = form
+        .indicators
+        .iter()
+        .zip(&form.values)
+        .map(|(i, v)| {
+            let flagged = form.problems.iter().any(|p| p.codes.contains(&i.code));
+            context! { i, v, flagged }
+        })
+        .collect();
+    let ctx = context! {
+        ..base(actor, lang, &format!("/statistics/entry?data_set={}&org_unit={}&period={}", key.set, key.unit, key.period)),
+        ..context! {
+            form, rows, steps, saved,
+            period => key.period.to_string(),
+            period_label => key.period.label(),
+            previous => key.period.previous().map(|p| p.to_string()),
+            next => key.period.next().filter(|p| p.first_day(form.set.calendar) <= today()).map(|p| p.to_string()),
+            error => error.map(|e| context! { field => e.field, message => e.message }),
+        }
+    };
+    Ok(render(state, lang, "statistics/entry.html", ctx, bad))
+}
+
+/// The whole form at once (without script): every field sent is written,
+/// an empty one deletes its value.
+async fn entry_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let key = match form_key(&f) {
+        Ok(k) => k,
+        Err(e) => return page_error(lang, e),
+    };
+    let result = async {
+        if !actor.user.role.enters_statistics() {
+            return Err(ApiError::forbidden());
+        }
+        let form = values::form(&state.db, who(&actor), key, today()).await?;
+        let mut items = Vec::new();
+        for i in &form.indicators {
+            let Some(raw) = f.raw(&format!("v_{}", i.code)) else {
+                continue;
+            };
+            let value = parse_number(raw.trim())
+                .map_err(|m| ApiError::invalid("value", format!("{}: {m}", i.name)))?;
+            items.push(ValueInput {
+                indicator: i.code.clone(),
+                org_unit: key.unit,
+                period: key.period.to_string(),
+                value,
+                comment: f.raw(&format!("c_{}", i.code)),
+            });
+        }
+        if items.is_empty() {
+            return Ok(());
+        }
+        let writes = parse_values(&items)?;
+        // Only what changed: a locked form with unchanged fields is no error.
+        let changed: Vec<_> = writes
+            .into_iter()
+            .filter(|w| {
+                form.values
+                    .iter()
+                    .find(|v| v.code == w.indicator)
+                    .is_none_or(|v| {
+                        v.value != w.value
+                            || v.comment.as_deref().unwrap_or("")
+                                != w.comment.as_deref().unwrap_or("").trim()
+                    })
+            })
+            .collect();
+        if !changed.is_empty() {
+            values::write(&state.db, who(&actor), &changed, today()).await?;
+        }
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!(
+            "/statistics/entry?data_set={}&org_unit={}&period={}&saved=1",
+            key.set, key.unit, key.period
+        ))
+        .into_response(),
+        Err(e) if e.status == axum::http::StatusCode::BAD_REQUEST => {
+            entry(&state, &actor, lang, key, Some(e), false)
+                .await
+                .unwrap_or_else(|e| page_error(lang, e))
+        }
+        Err(e) => page_error(lang, e),
+    }
+}
+
+/// A number as people type it: `1234`, `1.234` (thousands), `12,5` (decimal).
+fn parse_number(s: &str) -> Result<Option<f64>, &'static str> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let cleaned: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let normal = if cleaned.contains(',') {
+        cleaned.replace('.', "").replace(',', ".")
+    } else if cleaned.matches('.').count() > 1
+        || cleaned.split('.').nth(1).is_some_and(|d| d.len() == 3)
+    {
+        cleaned.replace('.', "")
+    } else {
+        cleaned
+    };
+    normal
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(Some)
+        .ok_or("cần một số")
+}
+
+async fn approval_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let key = match form_key(&f) {
+        Ok(k) => k,
+        Err(e) => return page_error(lang, e),
+    };
+    let result = async {
+        if !actor.user.role.enters_statistics() {
+            return Err(ApiError::forbidden());
+        }
+        let action = ApprovalAction::parse("action", f.get("action").unwrap_or_default())?;
+        values::act(
+            &state.db,
+            who(&actor),
+            key,
+            action,
+            f.get("reason"),
+            today(),
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!(
+            "/statistics/entry?data_set={}&org_unit={}&period={}",
+            key.set, key.unit, key.period
+        ))
+        .into_response(),
+        Err(e) if e.status == axum::http::StatusCode::BAD_REQUEST => {
+            entry(&state, &actor, lang, key, Some(e), false)
+                .await
+                .unwrap_or_else(|e| page_error(lang, e))
+        }
+        Err(e) => page_error(lang, e),
+    }
+}
+
+// ---- analytics ----------------------------------------------------------------
+
+/// Which dimension runs along the table's rows or columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dim {
+    Indicator,
+    Area,
+    Period,
+}
+
+impl Dim {
+    fn parse(s: Option<&str>, default: Dim) -> Dim {
+        match s {
+            Some("indicator") => Dim::Indicator,
+            Some("area") => Dim::Area,
+            Some("period") => Dim::Period,
+            _ => default,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Dim::Indicator => "indicator",
+            Dim::Area => "area",
+            Dim::Period => "period",
+        }
+    }
+}
+
+/// The pivot laid out as a table: column headers, and rows with a label
+/// per row dimension and a cell per column.
+struct Table {
+    columns: Vec<String>,
+    rows: Vec<(Vec<String>, Vec<Option<f64>>)>,
+}
+
+fn layout(p: &Pivot, row_dim: Dim, col_dim: Dim) -> Table {
+    let unit_name: HashMap<Option<i64>, String> = p
+        .units
+        .iter()
+        .map(|u| (Some(u.id), u.name.clone()))
+        .chain([(None, "Toàn quốc".to_owned())])
+        .collect();
+    let ind_name: HashMap<&str, &str> = p
+        .indicators
+        .iter()
+        .map(|i| (i.code.as_str(), i.name.as_str()))
+        .collect();
+    // Order of each dimension's values: as asked (indicators, periods) or
+    // in Vietnamese order (units).
+    let mut areas: Vec<Option<i64>> = if p.units.is_empty() {
+        vec![None]
+    } else {
+        p.units.iter().map(|u| Some(u.id)).collect()
+    };
+    areas.retain(|a| p.rows.iter().any(|r| r.org_unit_id == *a));
+    let keys = |d: Dim| -> Vec<String> {
+        match d {
+            Dim::Indicator => p.indicators.iter().map(|i| i.code.clone()).collect(),
+            Dim::Area => areas
+                .iter()
+                .map(|a| a.map_or("".into(), |i| i.to_string()))
+                .collect(),
+            Dim::Period => p.periods.iter().map(Period::to_string).collect(),
+        }
+    };
+    let label = |d: Dim, k: &str| -> String {
+        match d {
+            Dim::Indicator => ind_name.get(k).map_or(k.to_owned(), |s| (*s).to_owned()),
+            Dim::Area => unit_name
+                .get(&k.parse::<i64>().ok())
+                .cloned()
+                .unwrap_or_else(|| k.to_owned()),
+            Dim::Period => Period::parse("p", k)
+                .map(Period::label)
+                .unwrap_or_else(|_| k.to_owned()),
+        }
+    };
+    let rest = [Dim::Indicator, Dim::Area, Dim::Period]
+        .into_iter()
+        .find(|d| *d != row_dim && *d != col_dim)
+        .unwrap_or(Dim::Period);
+    let key_of = |r: &store::statistics::PivotRow, d: Dim| -> String {
+        match d {
+            Dim::Indicator => r.indicator.clone(),
+            Dim::Area => r.org_unit_id.map_or("".into(), |i| i.to_string()),
+            Dim::Period => r.period.to_string(),
+        }
+    };
+    let mut cells: BTreeMap<(String, String, String), f64> = BTreeMap::new();
+    for r in &p.rows {
+        cells.insert(
+            (key_of(r, row_dim), key_of(r, rest), key_of(r, col_dim)),
+            r.value,
+        );
+    }
+    let cols = keys(col_dim);
+    let mut rows = Vec::new();
+    for a in keys(row_dim) {
+        for b in keys(rest) {
+            let line: Vec<Option<f64>> = cols
+                .iter()
+                .map(|c| cells.get(&(a.clone(), b.clone(), c.clone())).copied())
+                .collect();
+            if line.iter().any(Option::is_some) {
+                rows.push((vec![label(row_dim, &a), label(rest, &b)], line));
+            }
+        }
+    }
+    Table {
+        columns: cols.iter().map(|c| label(col_dim, c)).collect(),
+        rows,
+    }
+}
+
+async fn analytics_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    match analytics(&state, &actor, lang, raw.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => page_error(lang, e),
+    }
+}
+
+/// The periods offered by default: the last five years.
+fn default_periods() -> String {
+    let y = chrono::Datelike::year(&today());
+    (y - 4..=y)
+        .map(|y| y.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+async fn analytics(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    raw: Option<&str>,
+) -> Result<Response, ApiError> {
+    let mut f = Fields::from_query(raw);
+    let indicators = statistics::indicators(&state.db).await?;
+    let areas = crate::org_units::areas(state, actor).await?;
+    let asked = f.get("indicators").is_some();
+    if !asked {
+        // A first look: the first indicator, the last five years, by area.
+        let unit = default_unit(state, actor).await?;
+        let mut q = vec![
+            (
+                "indicators".to_owned(),
+                indicators
+                    .first()
+                    .map(|i| i.code.clone())
+                    .unwrap_or_default(),
+            ),
+            ("periods".to_owned(), default_periods()),
+            ("view".to_owned(), "as_now".to_owned()),
+        ];
+        match unit {
+            Some(u) => q.push(("org_unit".into(), u.to_string())),
+            None => q.push(("level".into(), "province".into())),
+        }
+        f = Fields::from_pairs(q);
+    }
+    let query = parse_pivot(&f);
+    let row_dim = Dim::parse(f.get("rows"), Dim::Area);
+    let col_dim = match Dim::parse(f.get("cols"), Dim::Period) {
+        c if c == row_dim => [Dim::Period, Dim::Area, Dim::Indicator]
+            .into_iter()
+            .find(|d| *d != row_dim)
+            .unwrap_or(Dim::Period),
+        c => c,
+    };
+    let (pivot, error) = match query {
+        Err(e) => (None, Some(e)),
+        Ok(q) => match statistics::pivot::query(&state.db, actor.scope(), &q).await {
+            Ok(p) => (Some(p), None),
+            Err(e) => {
+                let e: ApiError = e.into();
+                if e.status != axum::http::StatusCode::BAD_REQUEST {
+                    return Err(e);
+                }
+                (None, Some(e))
+            }
+        },
+    };
+    let qs = f.query_string();
+    let (table, chart, map) = match &pivot {
+        Some(p) => {
+            let t = layout(p, row_dim, col_dim);
+            (Some(table_ctx(&t)), chart_svg(&t, col_dim), map_svg(p))
+        }
+        None => (None, String::new(), None),
+    };
+    let selected: Vec<String> = f
+        .all("indicators")
+        .flat_map(|s| s.split(','))
+        .map(|s| s.trim().to_owned())
+        .collect();
+    let bad = error.is_some();
+    let ctx = context! {
+        ..base(actor, lang, &format!("/statistics/analytics?{qs}")),
+        ..context! {
+            indicators, areas, selected, qs,
+            f => forms::echo(&f),
+            rows_dim => row_dim.as_str(), cols_dim => col_dim.as_str(),
+            levels => ["province", "commune", "village"],
+            table, chart => Value::from_safe_string(chart), map => map.map(Value::from_safe_string),
+            count => pivot.as_ref().map(|p| p.rows.len()),
+            error => error.map(|e| context! { field => e.field, message => e.message }),
+        }
+    };
+    Ok(render(state, lang, "statistics/analytics.html", ctx, bad))
+}
+
+fn table_ctx(t: &Table) -> Value {
+    let rows: Vec<Value> = t
+        .rows
+        .iter()
+        .map(|(labels, cells)| {
+            let cells: Vec<Option<String>> =
+                cells.iter().map(|c| c.map(files::chart_label)).collect();
+            context! { labels, cells }
+        })
+        .collect();
+    context! { columns => t.columns, rows }
+}
+
+fn chart_svg(t: &Table, col_dim: Dim) -> String {
+    let series: Vec<Series> = t
+        .rows
+        .iter()
+        .map(|(labels, cells)| Series {
+            name: labels
+                .iter()
+                .filter(|l| !l.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" · "),
+            values: cells.clone(),
+        })
+        .collect();
+    let kind = if col_dim == Dim::Period && t.columns.len() > 1 {
+        ChartKind::Lines
+    } else {
+        ChartKind::Bars
+    };
+    files::chart("Biểu đồ", &t.columns, &series, kind, 900, 380)
+}
+
+/// One circle per area for the first indicator in the last period asked.
+fn map_svg(p: &Pivot) -> Option<String> {
+    let first = p.indicators.first()?;
+    let last = p.periods.iter().max()?;
+    let points: Vec<MapPoint> = p
+        .units
+        .iter()
+        .filter_map(|u| {
+            let v = p.rows.iter().find(|r| {
+                r.org_unit_id == Some(u.id) && r.indicator == first.code && r.period == *last
+            })?;
+            Some(MapPoint {
+                lat: u.lat?,
+                lon: u.lon?,
+                value: v.value.round() as i64,
+                label: u.name.clone(),
+                href: None,
+            })
+        })
+        .collect();
+    if points.len() < 2 {
+        return None;
+    }
+    Some(files::bubble_map(
+        &points,
+        &format!("{} — {}", first.name, last.label()),
+        &first.name,
+        720,
+        520,
+    ))
+}
+
+// ---- saved pivots and the dashboard -----------------------------------------
+
+async fn save_pivot_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let result = async {
+        let qs = f.raw("query").unwrap_or_default();
+        let q: PivotQuery = parse_pivot(&Fields::from_query(Some(&qs)))?;
+        // Running it checks the unit is in scope and the query is sound.
+        statistics::pivot::query(&state.db, actor.scope(), &q).await?;
+        let shared = f.get("shared").is_some();
+        statistics::pivot::save(
+            &state.db,
+            actor.author(),
+            actor.user.id,
+            f.get("name").unwrap_or_default(),
+            &q,
+            &qs,
+            shared,
+        )
+        .await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to("/statistics/dashboard").into_response(),
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn delete_pivot_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let id = forms::path_id(&id).map_err(|_| ApiError::not_found())?;
+        let owner = (!actor.user.role.is_unscoped()).then_some(actor.user.id);
+        statistics::pivot::delete_saved(&state.db, actor.author(), id, owner).await?;
+        Ok::<_, ApiError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to("/statistics/dashboard").into_response(),
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn dashboard_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
+    let result = async {
+        let saved = statistics::pivot::saved(&state.db, actor.user.id, actor.scope()).await?;
+        let mut items = Vec::new();
+        for s in saved {
+            let f = Fields::from_query(Some(&s.query));
+            let chart = match parse_pivot(&f) {
+                Ok(q) => match statistics::pivot::query(&state.db, actor.scope(), &q).await {
+                    Ok(p) => {
+                        let rd = Dim::parse(f.get("rows"), Dim::Area);
+                        let cd = Dim::parse(f.get("cols"), Dim::Period);
+                        let cd = if cd == rd { Dim::Period } else { cd };
+                        chart_svg(&layout(&p, rd, cd), cd)
+                    }
+                    Err(_) => String::new(),
+                },
+                Err(_) => String::new(),
+            };
+            let mine = s.owner_id == actor.user.id || actor.user.role.is_unscoped();
+            items.push(context! { s, mine, chart => Value::from_safe_string(chart) });
+        }
+        let ctx = context! { ..base(&actor, lang, "/statistics/dashboard"), ..context! { items } };
+        Ok::<_, ApiError>(render(
+            &state,
+            lang,
+            "statistics/dashboard.html",
+            ctx,
+            false,
+        ))
+    }
+    .await;
+    result.unwrap_or_else(|e| page_error(lang, e))
+}
+
+// ---- definitions --------------------------------------------------------------
+
+async fn definitions_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
+    let result = async {
+        let mut sets = Vec::new();
+        for s in statistics::data_sets(&state.db).await? {
+            if let Some(v) = statistics::data_set(&state.db, s.id).await? {
+                sets.push(v);
+            }
+        }
+        let loose: Vec<_> = statistics::indicators(&state.db).await?.into_iter().filter(|i| i.data_set_id.is_none()).collect();
+        let ctx = context! { ..base(&actor, lang, "/statistics/definitions"), ..context! { sets, loose } };
+        Ok::<_, ApiError>(render(&state, lang, "statistics/definitions.html", ctx, false))
+    }
+    .await;
+    result.unwrap_or_else(|e| page_error(lang, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_number;
+
+    #[test]
+    fn numbers_as_people_type_them() {
+        assert_eq!(parse_number(""), Ok(None));
+        assert_eq!(parse_number("1234"), Ok(Some(1234.0)));
+        assert_eq!(parse_number("1.234"), Ok(Some(1234.0)));
+        assert_eq!(parse_number("1.234.567"), Ok(Some(1234567.0)));
+        assert_eq!(parse_number("12,5"), Ok(Some(12.5)));
+        assert_eq!(parse_number("12.5"), Ok(Some(12.5)));
+        assert_eq!(parse_number("1 000"), Ok(Some(1000.0)));
+        assert!(parse_number("abc").is_err());
+        assert!(parse_number("inf").is_err());
+    }
+}
