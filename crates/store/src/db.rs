@@ -112,13 +112,7 @@ impl Db {
             // SQLite's default page cache (2 MB) per connection: the file is
             // in the OS cache anyway, and 8 connections at 16 MB each kept
             // the idle server above 40 MB.
-            .pragma("cache_size", "-2000")
-            // Reads through a memory map instead of a read() per page: a
-            // list over a province's 15,000 models spent half its time in
-            // the kernel copying pages (docs/benchmarks.md). Address space,
-            // not memory: the pages are the OS cache's. Writes still go
-            // through write(), so a full disk cannot fault a mapped page.
-            .pragma("mmap_size", "268435456");
+            .pragma("cache_size", "-2000");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)

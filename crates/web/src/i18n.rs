@@ -301,9 +301,9 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("stats.all_entered", "Mọi số liệu đã nhập", "Everything entered"),
     ("stats.rows", "Hàng", "Rows"),
     ("stats.cols", "Cột", "Columns"),
-    ("stats.dim_area", "Địa bàn", "Area"),
-    ("stats.dim_period", "Kỳ", "Period"),
-    ("stats.dim_indicator", "Chỉ tiêu", "Indicator"),
+    ("stats.dim.area", "Địa bàn", "Area"),
+    ("stats.dim.period", "Kỳ", "Period"),
+    ("stats.dim.indicator", "Chỉ tiêu", "Indicator"),
     ("stats.figures_found", "số liệu", "figures"),
     ("stats.no_figures", "Không có số liệu cho lựa chọn này.", "No figures for this choice."),
     ("stats.chart", "Biểu đồ", "Chart"),
@@ -329,16 +329,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("approval.returned", "Bị trả lại", "Returned"),
     ("approval.submitted", "Đã nộp, chờ duyệt", "Submitted"),
     ("approval.approved", "Đã duyệt", "Approved"),
-    ("approval.do_submit", "Nộp số liệu", "Submit"),
-    ("approval.do_withdraw", "Rút lại để sửa", "Withdraw"),
-    ("approval.do_approve", "Duyệt", "Approve"),
-    ("approval.do_return", "Trả lại", "Return"),
-    ("approval.do_unapprove", "Hủy duyệt", "Un-approve"),
-    ("approval.did_submit", "nộp", "submitted"),
-    ("approval.did_withdraw", "rút lại", "withdrew"),
-    ("approval.did_approve", "duyệt", "approved"),
-    ("approval.did_return", "trả lại", "returned"),
-    ("approval.did_unapprove", "hủy duyệt", "un-approved"),
+    ("approval.do.submit", "Nộp số liệu", "Submit"),
+    ("approval.do.withdraw", "Rút lại để sửa", "Withdraw"),
+    ("approval.do.approve", "Duyệt", "Approve"),
+    ("approval.do.return", "Trả lại", "Return"),
+    ("approval.do.unapprove", "Hủy duyệt", "Un-approve"),
+    ("approval.did.submit", "nộp", "submitted"),
+    ("approval.did.withdraw", "rút lại", "withdrew"),
+    ("approval.did.approve", "duyệt", "approved"),
+    ("approval.did.return", "trả lại", "returned"),
+    ("approval.did.unapprove", "hủy duyệt", "un-approved"),
     ("unit.count", "số lượng", "count"),
     ("unit.percent", "%", "%"),
     ("unit.money", "đồng", "VND"),
@@ -602,11 +602,11 @@ mod tests {
             ["draft", "returned", "submitted", "approved"].map(|s| format!("approval.{s}")),
         );
         for a in ApprovalAction::ALL {
-            keys.push(format!("approval.do_{}", a.as_str()));
-            keys.push(format!("approval.did_{}", a.as_str()));
+            keys.push(format!("approval.do.{}", a.as_str()));
+            keys.push(format!("approval.did.{}", a.as_str()));
         }
         keys.extend(["error", "warning"].map(|s| format!("stats.{s}")));
-        keys.extend(["area", "period", "indicator"].map(|s| format!("stats.dim_{s}")));
+        keys.extend(["area", "period", "indicator"].map(|s| format!("stats.dim.{s}")));
         for k in keys {
             assert!(has(&k), "missing {k}");
         }

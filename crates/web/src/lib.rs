@@ -16,6 +16,7 @@ mod metrics;
 pub mod models;
 pub mod openapi;
 mod openapi_models;
+mod openapi_statistics;
 mod ops;
 pub mod org_units;
 mod security;

@@ -101,9 +101,11 @@ pub fn document() -> Value {
     let mut doc = base_document(&level);
     if let Some(p) = doc.get_mut("paths") {
         merge(p, crate::openapi_models::paths());
+        merge(p, crate::openapi_statistics::paths());
     }
     if let Some(c) = doc.pointer_mut("/components/schemas") {
         merge(c, crate::openapi_models::schemas());
+        merge(c, crate::openapi_statistics::schemas());
     }
     finish(&mut doc);
     doc

@@ -129,7 +129,7 @@ async fn has_values(tx: &mut Tx, id: IndicatorId) -> Result<bool> {
         tx,
         fetch_optional,
         scalar i64,
-        "SELECT 1 FROM data_values WHERE indicator_id = $1 LIMIT 1",
+        "SELECT indicator_id FROM data_values WHERE indicator_id = $1 LIMIT 1",
         id
     )?;
     Ok(n.is_some())
@@ -471,7 +471,7 @@ pub async fn update_data_set(
             tx,
             fetch_optional,
             scalar i64,
-            "SELECT 1 FROM data_approvals WHERE data_set_id = $1 AND state = 'approved' LIMIT 1",
+            "SELECT data_set_id FROM data_approvals WHERE data_set_id = $1 AND state = 'approved' LIMIT 1",
             id
         )?;
         if open.is_some() {

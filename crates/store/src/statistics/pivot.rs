@@ -173,20 +173,20 @@ struct CellRow {
     top: Option<f64>,
 }
 
-/// Answers a pivot. Scoped accounts must name a unit in their scope.
+/// Answers a pivot. Scoped accounts must name a unit in their scope; no
+/// indicator or no period asked is an empty answer.
 pub async fn query(db: &Db, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
-    if q.indicators.is_empty() || q.indicators.len() > MAX_INDICATORS {
-        return Err(DomainError::new(
-            "indicators",
-            format!("cần từ 1 đến {MAX_INDICATORS} mã chỉ tiêu"),
-        )
-        .into());
+    if q.indicators.len() > MAX_INDICATORS {
+        return Err(
+            DomainError::new("indicators", format!("tối đa {MAX_INDICATORS} mã chỉ tiêu")).into(),
+        );
     }
-    if q.periods.is_empty() || q.periods.len() > MAX_PERIODS {
-        return Err(DomainError::new("periods", format!("cần từ 1 đến {MAX_PERIODS} kỳ")).into());
+    if q.periods.len() > MAX_PERIODS {
+        return Err(DomainError::new("periods", format!("tối đa {MAX_PERIODS} kỳ")).into());
     }
+    // The whole country is outside every scope but the administrators'.
     if q.org_unit.is_none() && scope.user_id().is_some() {
-        return Err(DomainError::new("org_unit", "cần chọn đơn vị trong phạm vi của bạn").into());
+        return Err(StoreError::NotFound);
     }
     let mut tx = db.begin_read().await?;
     let result = query_tx(&mut tx, scope, q).await;
@@ -200,9 +200,11 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
         let sql = format!("{} WHERE code = $1", super::INDICATOR_SELECT);
         let row: Option<super::IndicatorRow> =
             fetch!(tx, fetch_optional, super::IndicatorRow, &sql, code)?;
-        let i = row.map(Indicator::try_from).transpose()?.ok_or_else(|| {
-            DomainError::new("indicators", format!("không có chỉ tiêu mã «{code}»"))
-        })?;
+        // An unknown code is "not found", as an unknown id would be.
+        let i = row
+            .map(Indicator::try_from)
+            .transpose()?
+            .ok_or(StoreError::NotFound)?;
         indicators.push(i);
     }
     let units = units(tx, scope, q).await?;

@@ -600,7 +600,7 @@ async fn reaches(tx: &mut Tx, user: i64, unit: i64) -> Result<bool> {
         tx,
         fetch_optional,
         scalar i64,
-        "SELECT 1 FROM org_unit_reach r JOIN user_scopes s ON s.org_unit_id = r.ancestor_id
+        "SELECT r.unit_id FROM org_unit_reach r JOIN user_scopes s ON s.org_unit_id = r.ancestor_id
          WHERE s.user_id = $1 AND r.unit_id = $2 LIMIT 1",
         user,
         unit
@@ -999,7 +999,7 @@ pub struct CompletenessRow {
     pub org_unit_id: i64,
     pub name: String,
     pub code: Option<String>,
-    pub values: i64,
+    pub entered: i64,
     pub state: Option<String>,
     pub levels: Option<i64>,
 }
@@ -1052,7 +1052,7 @@ pub async fn completeness(
     let sql = format!(
         "SELECT u.id AS org_unit_id, u.name, u.code,
                 (SELECT COUNT(*) FROM data_values v JOIN indicators i ON i.id = v.indicator_id
-                  WHERE i.data_set_id = $6 AND v.org_unit_id = u.id AND v.period = $7) AS values,
+                  WHERE i.data_set_id = $6 AND v.org_unit_id = u.id AND v.period = $7) AS entered,
                 a.state, a.levels
          FROM org_unit_reach t JOIN org_units u ON u.id = t.unit_id
          LEFT JOIN data_approvals a ON a.data_set_id = $6 AND a.org_unit_id = u.id AND a.period = $7

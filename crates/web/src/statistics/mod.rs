@@ -85,16 +85,19 @@ fn path_id(raw: &str) -> Result<i64, ApiError> {
     forms::path_id(raw).map_err(|_| ApiError::not_found())
 }
 
-fn required<T>(v: Option<T>, field: &'static str, what: &str) -> Result<T, ApiError> {
-    v.ok_or_else(|| ApiError::invalid(field, format!("cần {what}")))
-}
-
-/// `data_set`, `org_unit` and `period` of a form, from a query string.
+/// `data_set`, `org_unit` and `period` of a form, from a query string. A
+/// form named without one of them does not exist (404); a malformed one is
+/// refused (400).
 fn form_key(f: &Fields) -> Result<FormKey, ApiError> {
+    let (Some(set), Some(unit), Some(period)) =
+        (f.i64("data_set")?, f.i64("org_unit")?, f.get("period"))
+    else {
+        return Err(ApiError::not_found());
+    };
     Ok(FormKey {
-        set: required(f.i64("data_set")?, "data_set", "mã số bộ số liệu")?,
-        unit: required(f.i64("org_unit")?, "org_unit", "mã số đơn vị")?,
-        period: Period::parse("period", required(f.get("period"), "period", "kỳ báo cáo")?)?,
+        set,
+        unit,
+        period: Period::parse("period", period)?,
     })
 }
 

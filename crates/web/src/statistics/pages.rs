@@ -132,7 +132,7 @@ async fn overview(
         .unwrap_or(0);
     let summary = context! {
         units => rows.len(),
-        entered => rows.iter().filter(|r| r.values > 0).count(),
+        entered => rows.iter().filter(|r| r.entered > 0).count(),
         submitted => rows.iter().filter(|r| r.state.as_deref() == Some("submitted")).count(),
         approved => rows.iter().filter(|r| r.state.as_deref() == Some("approved")).count(),
     };
@@ -644,6 +644,9 @@ async fn save_pivot_form(
 ) -> Response {
     let f = Fields::parse(&body);
     let result = async {
+        let Some(name) = f.get("name") else {
+            return Err(ApiError::invalid("name", "cần đặt tên cho bảng số liệu"));
+        };
         let qs = f.raw("query").unwrap_or_default();
         let q: PivotQuery = parse_pivot(&Fields::from_query(Some(&qs)))?;
         // Running it checks the unit is in scope and the query is sound.
@@ -653,7 +656,7 @@ async fn save_pivot_form(
             &state.db,
             actor.author(),
             actor.user.id,
-            f.get("name").unwrap_or_default(),
+            name,
             &q,
             &qs,
             shared,

@@ -14,3 +14,4 @@ mod matrix;
 mod models;
 mod org_units;
 mod security;
+mod statistics;

@@ -164,6 +164,46 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
                 (true, false) => Hidden,
             }
         }
+        // Statistics: definitions read by all, written by admins and
+        // province staff; figures entered by managers within scope; the
+        // pivot read within scope. Forms are named by a village here, and
+        // villages enter no default data set: not found, in scope or not.
+        (
+            "GET",
+            "/statistics"
+            | "/statistics/analytics"
+            | "/statistics/dashboard"
+            | "/statistics/definitions"
+            | "/api/v1/indicators"
+            | "/api/v1/indicators/{id}"
+            | "/api/v1/data-sets"
+            | "/api/v1/data-sets/{id}"
+            | "/api/v1/validation-rules",
+        ) => Allowed,
+        ("POST", "/api/v1/indicators" | "/api/v1/data-sets" | "/api/v1/validation-rules")
+        | (
+            "PATCH",
+            "/api/v1/indicators/{id}" | "/api/v1/data-sets/{id}" | "/api/v1/validation-rules/{id}",
+        ) => {
+            if matches!(role, "admin" | "tinh") {
+                Invalid
+            } else {
+                Forbidden
+            }
+        }
+        ("GET", "/statistics/entry" | "/api/v1/data-values" | "/api/v1/approvals") => Hidden,
+        ("GET", "/api/v1/completeness" | "/api/v1/analytics") => unit_read,
+        ("POST", "/api/v1/data-values") => body_write,
+        ("POST", "/api/v1/approvals" | "/statistics/entry" | "/statistics/approval") => {
+            if manager(role) {
+                Hidden
+            } else {
+                Forbidden
+            }
+        }
+        // Anyone may keep a pivot; an empty one is refused.
+        ("POST", "/statistics/pivots") => Invalid,
+        ("POST", "/statistics/pivots/{id}/delete") => Hidden,
         _ => panic!("{method} {path} has no rule: add one to `expect`"),
     })
 }
@@ -185,12 +225,34 @@ async fn call(
         model
     } else if pattern.contains("/model-types/") {
         type_id
+    } else if pattern.contains("/indicators/")
+        || pattern.contains("/data-sets/")
+        || pattern.contains("/validation-rules/")
+    {
+        // The first of each in the default catalogue.
+        1
+    } else if pattern.contains("/pivots/") {
+        999_999
     } else {
         unit
     };
-    let path = pattern
+    let mut path = pattern
         .replace("{file}", "app.css")
         .replace("{id}", &id.to_string());
+    if *method == Method::GET {
+        match pattern {
+            "/statistics/entry"
+            | "/api/v1/data-values"
+            | "/api/v1/approvals"
+            | "/api/v1/completeness" => {
+                path.push_str(&format!("?data_set=1&org_unit={unit}&period=2026-01"));
+            }
+            "/api/v1/analytics" => {
+                path.push_str(&format!("?indicators=tin_bao&periods=2026&org_unit={unit}"));
+            }
+            _ => {}
+        }
+    }
     let bad_date = "2999-01-01";
     let json_body: Value = match pattern {
         "/api/v1/org-units" => {
@@ -221,6 +283,23 @@ async fn call(
         "/api/v1/auth/totp/confirm" => json!({"code": "abc"}),
         "/api/v1/auth/totp/disable" => json!({"password": "sai", "code": "abc"}),
         "/api/v1/auth/login" => json!({"username": "khong-co", "password": "sai-mat-khau-1"}),
+        "/api/v1/indicators" => {
+            json!({"code": "X", "name": "", "unit": "count", "aggregation": "sum"})
+        }
+        "/api/v1/indicators/{id}" => json!({"name": ""}),
+        "/api/v1/data-sets" => {
+            json!({"code": "x", "name": "", "period_type": "month", "calendar": "months", "entry": "commune", "approval_levels": [], "indicators": []})
+        }
+        "/api/v1/data-sets/{id}" => json!({"approval_levels": []}),
+        "/api/v1/validation-rules" | "/api/v1/validation-rules/{id}" => {
+            json!({"data_set": "bao_cao_thang", "expression": "tin_bao <", "severity": "error", "message": "X"})
+        }
+        "/api/v1/data-values" => {
+            json!([{"indicator": "tin_bao", "org_unit": unit, "period": "2026-01", "value": 1}])
+        }
+        "/api/v1/approvals" => {
+            json!({"data_set": 1, "org_unit": unit, "period": "2026-01", "action": "submit"})
+        }
         _ => json!({}),
     };
     let unit_s = unit.to_string();
@@ -260,6 +339,19 @@ async fn call(
         "/account/totp/confirm" => vec![("code", "abc")],
         "/account/totp/disable" => vec![("password", "sai"), ("code", "abc")],
         "/login" => vec![("username", "khong-co"), ("password", "sai-mat-khau-1")],
+        "/statistics/entry" => vec![
+            ("data_set", "1"),
+            ("org_unit", &unit_s),
+            ("period", "2026-01"),
+            ("v_tin_bao", "1"),
+        ],
+        "/statistics/approval" => vec![
+            ("data_set", "1"),
+            ("org_unit", &unit_s),
+            ("period", "2026-01"),
+            ("action", "submit"),
+        ],
+        "/statistics/pivots" => vec![("name", ""), ("query", "")],
         _ => vec![],
     };
     let res = if *method == Method::GET {

@@ -1,0 +1,298 @@
+//! Statistics over HTTP: entry within scope, approval level by level,
+//! the pivot in both views of history, files, pages and saved pivots.
+
+use axum::http::{header, Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::harness::App;
+
+fn rows(v: &Value) -> Vec<(String, Option<i64>, String, f64)> {
+    v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["indicator"].as_str().unwrap().to_owned(),
+                r["org_unit_id"].as_i64(),
+                r["period"].as_str().unwrap().to_owned(),
+                r["value"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn figures_from_entry_to_approval_and_pivot() {
+    for app in App::all().await {
+        let l = app.label();
+        let admin = app.login("admin").await;
+        let tinh = app.login("tinh").await;
+        let phuong = app.login("phuong").await;
+        let lanhdao = app.login("lanhdao").await;
+        let sets = admin.get("/api/v1/data-sets").await.json();
+        let monthly = sets["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["code"] == "bao_cao_thang")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+
+        // The commune officer enters for the ward; the legacy commune's
+        // 2022 figures are the province's to enter.
+        let r = phuong
+            .write(Method::POST, "/api/v1/data-values", json!([
+                {"indicator": "tin_bao", "org_unit": app.ward, "period": "2026-03", "value": 9},
+                {"indicator": "tin_bao_co_gia_tri", "org_unit": app.ward, "period": "2026-03", "value": 4, "comment": "đã xác minh"}
+            ]))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        assert_eq!(r.json()["written"], 2);
+        let r = phuong
+            .write(Method::POST, "/api/v1/data-values", json!([{"indicator": "tin_bao", "org_unit": app.ba_dinh, "period": "2026-03", "value": 1}]))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{l}: outside the scope");
+        let r = lanhdao
+            .write(Method::POST, "/api/v1/data-values", json!([{"indicator": "tin_bao", "org_unit": app.ward, "period": "2026-03", "value": 1}]))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}");
+        let r = tinh
+            .write(Method::POST, "/api/v1/data-values", json!([
+                {"indicator": "tin_bao", "org_unit": app.vi_xuyen, "period": "2022-03", "value": 5},
+                {"indicator": "tin_bao", "org_unit": app.vi_xuyen, "period": "2022-04", "value": 2}
+            ]))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        // A bad value names what is wrong and writes nothing.
+        let r = tinh
+            .write(Method::POST, "/api/v1/data-values", json!([
+                {"indicator": "tin_bao", "org_unit": app.vi_xuyen, "period": "2022-05", "value": 3},
+                {"indicator": "tin_bao", "org_unit": app.vi_xuyen, "period": "2022-06", "value": 1.5}
+            ]))
+            .await;
+        assert_eq!(
+            (r.status, r.field().as_str()),
+            (StatusCode::BAD_REQUEST, "values"),
+            "{l}"
+        );
+        assert!(r.body.contains("thứ 2"), "{}", r.body);
+
+        // The form reads back; the commune submits, the province approves.
+        let form = format!("data_set={monthly}&org_unit={}&period=2026-03", app.ward);
+        let f = phuong.get(&format!("/api/v1/data-values?{form}")).await;
+        assert_eq!(f.status, StatusCode::OK, "{l}: {}", f.body);
+        assert_eq!(f.json()["approval"]["state"], "draft");
+        let act = |action: &str| json!({"data_set": monthly, "org_unit": app.ward, "period": "2026-03", "action": action});
+        let r = phuong
+            .write(Method::POST, "/api/v1/approvals", act("submit"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        let r = phuong
+            .write(Method::POST, "/api/v1/approvals", act("approve"))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{l}: a commune does not approve itself"
+        );
+        let r = phuong
+            .write(Method::POST, "/api/v1/data-values", json!([{"indicator": "tin_bao", "org_unit": app.ward, "period": "2026-03", "value": 10}]))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{l}: submitted figures are locked"
+        );
+        let r = tinh
+            .write(Method::POST, "/api/v1/approvals", act("approve"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        assert_eq!(r.json()["is_final"], true);
+        let r = tinh
+            .write(Method::POST, "/api/v1/approvals", act("unapprove"))
+            .await;
+        assert_eq!(
+            (r.status, r.field().as_str()),
+            (StatusCode::BAD_REQUEST, "reason"),
+            "{l}"
+        );
+        let h = tinh.get(&format!("/api/v1/approvals?{form}")).await.json();
+        assert_eq!(h["history"].as_array().unwrap().len(), 2, "{l}");
+
+        // The pivot: approved figures by default, everything on request.
+        let q = format!(
+            "/api/v1/analytics?indicators=tin_bao&org_unit={}&periods=2026,2026-Q1",
+            app.ninh_binh
+        );
+        let approved = rows(&tinh.get(&q).await.json());
+        assert_eq!(
+            approved,
+            [
+                (
+                    "tin_bao".to_owned(),
+                    Some(app.ninh_binh),
+                    "2026-Q1".to_owned(),
+                    9.0
+                ),
+                (
+                    "tin_bao".to_owned(),
+                    Some(app.ninh_binh),
+                    "2026".to_owned(),
+                    9.0
+                )
+            ],
+            "{l}"
+        );
+        // 2022 as it was: under legacy Nam Định; as it is now: under Ninh Bình.
+        let q = |view: &str, unit: i64| {
+            format!("/api/v1/analytics?indicators=tin_bao&org_unit={unit}&periods=2022&view={view}&approved_only=false")
+        };
+        assert_eq!(
+            rows(&admin.get(&q("as_was", app.nam_dinh)).await.json())[0].3,
+            7.0,
+            "{l}"
+        );
+        assert!(
+            rows(&admin.get(&q("as_was", app.ninh_binh)).await.json()).is_empty(),
+            "{l}"
+        );
+        assert_eq!(
+            rows(&admin.get(&q("as_now", app.ninh_binh)).await.json())[0].3,
+            7.0,
+            "{l}"
+        );
+        let by_commune = admin
+            .get(&format!("/api/v1/analytics?indicators=tin_bao&org_unit={}&level=commune&periods=2022-03&view=as_now&approved_only=false", app.ninh_binh))
+            .await
+            .json();
+        assert_eq!(
+            rows(&by_commune),
+            [(
+                "tin_bao".to_owned(),
+                Some(app.ward),
+                "2022-03".to_owned(),
+                5.0
+            )],
+            "{l}"
+        );
+        // Outside the scope: not found. Unknown indicator: not found.
+        let r = tinh
+            .get(&format!(
+                "/api/v1/analytics?indicators=tin_bao&org_unit={}&periods=2026",
+                app.ba_dinh
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{l}");
+        let r = tinh
+            .get(&format!(
+                "/api/v1/analytics?indicators=khong_co&org_unit={}&periods=2026",
+                app.ninh_binh
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{l}");
+        // Files.
+        let r = tinh
+            .get(&format!(
+                "/api/v1/analytics?indicators=tin_bao&org_unit={}&periods=2026&format=xlsx",
+                app.ninh_binh
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        assert!(r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml"));
+        assert!(r.body.starts_with("PK"), "{l}: an XLSX is a zip");
+        let r = tinh
+            .get(&format!(
+                "/api/v1/analytics?indicators=tin_bao&org_unit={}&periods=2026&format=csv",
+                app.ninh_binh
+            ))
+            .await;
+        assert!(
+            r.body.contains("Mã chỉ tiêu") && r.body.contains("tin_bao"),
+            "{}",
+            r.body
+        );
+
+        // Pages: overview with completeness, the form, analytics, a saved pivot.
+        for page in [
+            format!("/statistics?data_set={monthly}&period=2026-03&org_unit={}", app.ninh_binh),
+            format!("/statistics/entry?{form}"),
+            format!("/statistics/analytics?indicators=tin_bao&org_unit={}&level=commune&periods=2026-01,2026-02,2026-03&view=as_now", app.ninh_binh),
+            "/statistics/definitions".to_owned(),
+        ] {
+            let r = tinh.get(&page).await;
+            assert_eq!(r.status, StatusCode::OK, "{l} {page}: {}", r.body);
+        }
+        let overview = tinh
+            .get(&format!(
+                "/statistics?data_set={monthly}&period=2026-03&org_unit={}",
+                app.ninh_binh
+            ))
+            .await;
+        assert!(overview.body.contains("Phường Nam Định"), "{l}");
+        let entry = phuong.get(&format!("/statistics/entry?{form}")).await;
+        assert!(
+            entry.body.contains("đã xác minh") && entry.body.contains("readonly"),
+            "{l}: locked after approval"
+        );
+        let chart = tinh.get(&format!("/statistics/analytics?indicators=tin_bao&org_unit={}&periods=2026-Q1,2026&approved_only=true", app.ninh_binh)).await;
+        assert!(chart.body.contains("<svg"), "{l}");
+        let r = tinh
+            .form(
+                "/statistics/pivots",
+                &[
+                    ("name", "Tin báo Ninh Bình"),
+                    (
+                        "query",
+                        &format!("indicators=tin_bao&org_unit={}&periods=2026", app.ninh_binh),
+                    ),
+                    ("shared", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let d = lanhdao.get("/statistics/dashboard").await;
+        assert!(
+            d.body.contains("Tin báo Ninh Bình"),
+            "{l}: shared within the province"
+        );
+        let other = app.login("khac").await;
+        let d = other.get("/statistics/dashboard").await;
+        assert!(!d.body.contains("Tin báo Ninh Bình"), "{l}: not in Hà Nội");
+
+        // The page form saves every field, and an empty one deletes.
+        let vx = format!(
+            "data_set={monthly}&org_unit={}&period=2022-03",
+            app.vi_xuyen
+        );
+        let r = tinh
+            .form(
+                "/statistics/entry",
+                &[
+                    ("data_set", &monthly.to_string()),
+                    ("org_unit", &app.vi_xuyen.to_string()),
+                    ("period", "2022-03"),
+                    ("v_tin_bao", ""),
+                    ("v_vu_hoa_giai", "1.234"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let f = tinh.get(&format!("/api/v1/data-values?{vx}")).await.json();
+        let value = |code: &str| {
+            f["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|v| v["code"] == code)
+                .unwrap()["value"]
+                .clone()
+        };
+        assert_eq!(value("tin_bao"), Value::Null);
+        assert_eq!(value("vu_hoa_giai"), json!(1234.0));
+    }
+}
