@@ -43,13 +43,6 @@ pub struct ModelData {
     pub exemplars: usize,
 }
 
-/// Rows per statement: SQLite binds parameters in super-linear time
-/// (see the reference loader), PostgreSQL takes up to 65,535.
-fn rows_per_statement(tx: &crate::Tx, cols: usize) -> usize {
-    let params = if tx.is_postgres() { 8_000 } else { 256 };
-    (params / cols).max(1)
-}
-
 /// Inserts `rows` (each `cols` values) with `head` (`INSERT … VALUES `).
 async fn insert_rows(
     tx: &mut crate::Tx,
@@ -57,7 +50,7 @@ async fn insert_rows(
     cols: usize,
     rows: Vec<Vec<Arg>>,
 ) -> Result<(), StoreError> {
-    let per = rows_per_statement(tx, cols);
+    let per = tx.rows_per_statement(cols);
     let mut it = rows.into_iter().peekable();
     while it.peek().is_some() {
         let chunk: Vec<Vec<Arg>> = it.by_ref().take(per).collect();
@@ -446,4 +439,123 @@ pub async fn import_rows(
         ));
     }
     Ok(out)
+}
+
+// ---- statistics (crates/web/benches/statistics.rs) ---------------------------
+
+/// Writes approved figures straight into `data_values`, bypassing checks
+/// and rollups (the bench then times `rollups::rebuild`): one value per
+/// indicator × unit × period, random but stable for a seed.
+pub async fn generate_values(
+    db: &Db,
+    indicators: &[i64],
+    units: &[i64],
+    periods: &[String],
+    seed: u64,
+) -> Result<u64, StoreError> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    let rows_per = tx.rows_per_statement(5);
+    let mut batch: Vec<Arg> = Vec::with_capacity(rows_per * 5);
+    let mut n = 0u64;
+    let mut pending = 0usize;
+    // In primary-key order (indicator, unit, period): appending to the
+    // B-tree instead of inserting all over it.
+    for ind in indicators {
+        for unit in units {
+            for p in periods {
+                batch.extend([
+                    Arg::I64(Some(*ind)),
+                    Arg::I64(Some(*unit)),
+                    Arg::Text(Some(p.clone())),
+                    Arg::F64(Some(f64::from(rng.gen_range(0u32..50)))),
+                    Arg::Ts(now),
+                ]);
+                pending += 1;
+                n += 1;
+                if pending == rows_per {
+                    insert_values(&mut tx, std::mem::take(&mut batch), pending).await?;
+                    pending = 0;
+                }
+            }
+        }
+    }
+    if pending > 0 {
+        insert_values(&mut tx, batch, pending).await?;
+    }
+    tx.commit().await?;
+    Ok(n)
+}
+
+async fn insert_values(tx: &mut crate::Tx, args: Vec<Arg>, rows: usize) -> Result<(), StoreError> {
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let b = r * 5;
+            format!(
+                "(${}, ${}, ${}, ${}, NULL, TRUE, ${}, NULL)",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO data_values (indicator_id, org_unit_id, period, value, comment, approved, updated_at, updated_by) VALUES {}",
+        values.join(", ")
+    );
+    execute_dyn(tx, &sql, args).await?;
+    Ok(())
+}
+
+/// The naive baseline of the national rollup: one `GROUP BY` over the
+/// values, joined to the hierarchy, province × indicator × year.
+pub async fn plain_rollup(db: &Db) -> Result<usize, StoreError> {
+    let rows: Vec<(i64, i64, String, f64)> = fetch!(
+        db,
+        fetch_all,
+        (i64, i64, String, f64),
+        "SELECT p.id, v.indicator_id, SUBSTR(v.period, 1, 4) AS y, SUM(v.value)
+         FROM data_values v JOIN org_unit_tree t ON t.unit_id = v.org_unit_id
+         JOIN org_units p ON p.id = t.ancestor_id AND p.level = 'province'
+         WHERE v.approved GROUP BY p.id, v.indicator_id, SUBSTR(v.period, 1, 4)"
+    )?;
+    Ok(rows.len())
+}
+
+/// The current communes, or the legacy ones valid on `day`, by id.
+pub async fn communes_on(db: &Db, day: NaiveDate) -> Result<Vec<i64>, StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_all,
+        scalar i64,
+        "SELECT id FROM org_units WHERE level = 'commune'
+           AND (valid_from IS NULL OR valid_from <= $1) AND (valid_to IS NULL OR valid_to >= $1) ORDER BY id",
+        day
+    )?)
+}
+
+/// Fresh planner statistics after the bulk load of figures.
+pub async fn analyze_statistics(db: &Db) -> Result<(), StoreError> {
+    if db.is_postgres() {
+        execute!(db, "VACUUM (ANALYZE) data_values")?;
+        execute!(db, "VACUUM (ANALYZE) rollups")?;
+    } else {
+        execute!(db, "ANALYZE")?;
+    }
+    Ok(())
+}
+
+/// The 2025 province with the most communes: `(id, name)`.
+pub async fn province_with_most_communes(db: &Db) -> Result<(i64, String), StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_one,
+        (i64, String),
+        "SELECT p.id, p.name FROM org_units p JOIN org_units c ON c.parent_id = p.id
+         WHERE p.level = 'province' AND p.valid_to IS NULL AND c.level = 'commune' AND c.valid_to IS NULL
+         GROUP BY p.id, p.name ORDER BY COUNT(*) DESC, p.id LIMIT 1"
+    )?)
 }

@@ -315,6 +315,15 @@ impl Tx {
         Ok(())
     }
 
+    /// Rows per multi-row statement of `cols` values: SQLite binds
+    /// parameters in super-linear time (4,000 rows of 5 values inserted at
+    /// 6,000 rows/s, 50 rows at a time many times faster), PostgreSQL takes
+    /// up to 65,535.
+    pub(crate) fn rows_per_statement(&self, cols: usize) -> usize {
+        let params = if self.is_postgres() { 8_000 } else { 256 };
+        (params / cols.max(1)).max(1)
+    }
+
     pub async fn rollback(self) -> Result<()> {
         match self {
             Tx::Sqlite(t) => t.rollback().await?,

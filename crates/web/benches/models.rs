@@ -32,138 +32,23 @@
 
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
 use chrono::NaiveDate;
-use domain::accounts::{new_secret, secret_hash, NewPassword, Role};
+use domain::accounts::Role;
 use domain::models::file::{Col, COLUMNS};
 use files::{Cell, Column, Sheet};
-use http_body_util::BodyExt;
-use store::accounts::{self, NewUser};
 use store::audit::Author;
 use store::bench_support as bs;
 use store::org_units::reference;
 use store::testing::TestDb;
 use store::Db;
-use tower::ServiceExt;
+
+#[path = "common/mod.rs"]
+mod common;
+use common::*;
 
 const SEED: u64 = 20_250_701;
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn pct(mut v: Vec<Duration>, p: f64) -> Duration {
-    v.sort();
-    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
-    v[i]
-}
-
-fn ms(d: Duration) -> String {
-    let m = d.as_secs_f64() * 1000.0;
-    if m >= 1000.0 {
-        format!("{:.2} s", m / 1000.0)
-    } else {
-        format!("{m:.1} ms")
-    }
-}
-
-fn ratio(a: Duration, b: Duration) -> String {
-    format!("×{:.1}", a.as_secs_f64() / b.as_secs_f64())
-}
-
-fn row(label: &str, measure: &str, result: &str, base: &str, r: &str) {
-    println!("| {label} | {measure} | {result} | {base} | {r} |");
-}
-
-/// Peak and current resident set of this process, in MiB.
-fn memory() -> (f64, f64) {
-    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib = |key: &str| {
-        s.lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-            / 1024.0
-    };
-    (kib("VmHWM:"), kib("VmRSS:"))
-}
-
-/// Resets the peak resident set to the current one (Linux ≥ 4.0).
-fn reset_peak() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
-
-struct Client {
-    router: Router,
-}
-
-impl Client {
-    async fn send(&self, req: Request<Body>) -> (StatusCode, Bytes) {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        (status, res.into_body().collect().await.unwrap().to_bytes())
-    }
-
-    async fn get(&self, token: &str, uri: &str) -> (StatusCode, Bytes) {
-        self.send(
-            Request::get(uri)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-    }
-
-    /// GET that must answer 200; returns the time and the body.
-    async fn timed(&self, token: &str, uri: &str) -> (Duration, Bytes) {
-        let t = Instant::now();
-        let (status, body) = self.get(token, uri).await;
-        let d = t.elapsed();
-        assert_eq!(
-            status,
-            StatusCode::OK,
-            "{uri}: {}",
-            String::from_utf8_lossy(&body[..body.len().min(400)])
-        );
-        (d, body)
-    }
-}
-
-async fn user(db: &Db, name: &str, role: Role, scopes: Vec<i64>) -> String {
-    let hash = NewPassword::parse("mat-khau-do-dai-du")
-        .unwrap()
-        .hash()
-        .unwrap();
-    let id = accounts::create_user(
-        db,
-        Author::System,
-        &NewUser {
-            username: name.into(),
-            display_name: name.into(),
-            password_hash: hash,
-            role,
-            scopes,
-            must_change_password: false,
-        },
-    )
-    .await
-    .unwrap();
-    let token = new_secret();
-    accounts::create_token(db, Author::System, id, &secret_hash(&token), "bench", None)
-        .await
-        .unwrap();
-    token
-}
-
-fn json(b: &Bytes) -> serde_json::Value {
-    serde_json::from_slice(b).unwrap()
-}
 
 async fn one(t: &TestDb) {
     let label = t.label;

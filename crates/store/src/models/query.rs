@@ -202,38 +202,33 @@ pub const COUNT_CAP: i64 = 10_000;
 
 /// A page of models and the number that match, up to `COUNT_CAP + 1`.
 ///
-/// One pass finds the matches, in list order, up to the cap (or to the end
-/// of the page asked for, if further); a window count over them gives the
-/// total with the page's 20 ids. Counting in a second query read every
-/// candidate of a selective filter twice (a province's 15,000 models for a
-/// few hundred paused ones), and fetching the capped ids to count them
-/// paid the driver's per-row cost 10,000 times.
+/// One pass finds the matches: their ids in list order, up to the cap (or
+/// to the end of the page asked for, if further), which gives the page and
+/// the count together. Counting in a second query read every candidate of
+/// a selective filter twice (a province's 15,000 models for a few hundred
+/// paused ones). (A window `COUNT(*) OVER ()` returning only the page was
+/// tried and measured: PostgreSQL sorted the capped matches twice, its
+/// list p95 rose from 68 to 246 ms; see docs/benchmarks.md.)
 pub async fn list(db: &Db, scope: Scope, q: &ModelQuery) -> Result<(Vec<ModelRow>, i64)> {
     let mut p = Params::default();
     let where_ = filter(q, scope, &mut p);
     let order = q.sort.order();
-    let outer_order = order.replace("m.", "x.");
     let (offset, limit) = (q.page.offset(), q.page.limit());
     let upto = COUNT_CAP.max(offset + limit) + 1;
-    let ids_sql = format!(
-        "SELECT x.id, COUNT(*) OVER () AS total FROM (
-             SELECT m.id, m.sort_key, m.founded_on FROM models m WHERE {where_} ORDER BY {order} LIMIT {upto}
-         ) x ORDER BY {outer_order} LIMIT {limit} OFFSET {offset}"
-    );
-    let page: Vec<(i64, i64)> = fetch_dyn!(db, fetch_all, (i64, i64), &ids_sql, p.to_vec())?;
-    let Some(total) = page.first().map(|r| r.1) else {
-        // Past the last page: say how many there are.
-        let count_sql =
-            format!("SELECT COUNT(*) FROM (SELECT 1 FROM models m WHERE {where_} LIMIT {upto}) x");
-        let total: i64 = fetch_dyn!(db, fetch_one, scalar i64, &count_sql, p.args)?;
+    let ids_sql = format!("SELECT m.id FROM models m WHERE {where_} ORDER BY {order} LIMIT {upto}");
+    let ids: Vec<i64> = fetch_dyn!(db, fetch_all, scalar i64, &ids_sql, p.to_vec())?;
+    let total = ids.len() as i64;
+    let start = usize::try_from(offset).unwrap_or(usize::MAX).min(ids.len());
+    let end = usize::try_from(offset + limit)
+        .unwrap_or(usize::MAX)
+        .min(ids.len());
+    let page = ids.get(start..end).unwrap_or_default();
+    if page.is_empty() {
         return Ok((Vec::new(), total));
-    };
+    }
     let mut p = Params::default();
     let (status, since) = status_columns(q, &mut p);
-    let list: Vec<String> = page
-        .iter()
-        .map(|(id, _)| p.push(Arg::I64(Some(*id))))
-        .collect();
+    let list: Vec<String> = page.iter().map(|id| p.push(Arg::I64(Some(*id)))).collect();
     let sql = format!(
         "{} WHERE m.id IN ({}) ORDER BY {order}",
         select_rows(&status, &since),

@@ -105,21 +105,23 @@ async fn compute_homes(tx: &mut Tx, unit: i64) -> Result<Vec<(i64, Part)>> {
     if let Some(base) = now_base(tx, unit).await? {
         now.extend(ancestors(tx, base).await?);
     }
+    Ok(merge_homes(&was, &now))
+}
+
+fn merge_homes(was: &[i64], now: &[i64]) -> Vec<(i64, Part)> {
     let mut out: BTreeMap<i64, Part> = BTreeMap::new();
-    for h in &was {
-        out.insert(
-            *h,
-            if now.contains(h) {
-                Part::Both
-            } else {
-                Part::Was
-            },
-        );
+    for h in was {
+        let part = if now.contains(h) {
+            Part::Both
+        } else {
+            Part::Was
+        };
+        out.insert(*h, part);
     }
     for h in now {
-        out.entry(h).or_insert(Part::Now);
+        out.entry(*h).or_insert(Part::Now);
     }
-    Ok(out.into_iter().collect())
+    out.into_iter().collect()
 }
 
 async fn ancestors(tx: &mut Tx, unit: i64) -> Result<Vec<i64>> {
@@ -209,8 +211,6 @@ impl CellRow {
 
 const CELL_COLUMNS: &str =
     "unit_id, period, indicator_id, part, n, total, top, ok_n, ok_total, ok_top";
-/// Rows per statement: 10 values a row stays under SQLite's 32,766 parameters.
-const CHUNK: usize = 500;
 
 fn key_args(keys: &[Key]) -> Vec<Arg> {
     keys.iter()
@@ -227,7 +227,7 @@ fn key_args(keys: &[Key]) -> Vec<Arg> {
 
 async fn read_cells(tx: &mut Tx, keys: &[Key]) -> Result<HashMap<Key, Cell>> {
     let mut out = HashMap::new();
-    for chunk in keys.chunks(CHUNK) {
+    for chunk in keys.chunks(tx.rows_per_statement(4)) {
         let sql = format!(
             "SELECT {CELL_COLUMNS} FROM rollups WHERE (unit_id, period, indicator_id, part) IN (VALUES {})",
             crate::placeholders(chunk.len(), 4)
@@ -244,7 +244,7 @@ async fn read_cells(tx: &mut Tx, keys: &[Key]) -> Result<HashMap<Key, Cell>> {
 pub(crate) async fn write_cells(tx: &mut Tx, cells: &[(Key, Cell)]) -> Result<()> {
     type Cells<'a> = Vec<&'a (Key, Cell)>;
     let (gone, kept): (Cells, Cells) = cells.iter().partition(|(_, c)| c.is_empty());
-    for chunk in kept.chunks(CHUNK) {
+    for chunk in kept.chunks(tx.rows_per_statement(10)) {
         let mut args = Vec::with_capacity(chunk.len() * 10);
         for ((u, p, i, part), c) in chunk.iter().copied() {
             args.extend([
@@ -270,7 +270,7 @@ pub(crate) async fn write_cells(tx: &mut Tx, cells: &[(Key, Cell)]) -> Result<()
         execute_dyn(tx, &sql, args).await?;
     }
     let gone: Vec<Key> = gone.into_iter().map(|(k, _)| *k).collect();
-    for chunk in gone.chunks(CHUNK) {
+    for chunk in gone.chunks(tx.rows_per_statement(4)) {
         let sql = format!(
             "DELETE FROM rollups WHERE (unit_id, period, indicator_id, part) IN (VALUES {})",
             crate::placeholders(chunk.len(), 4)
@@ -404,6 +404,73 @@ impl EntryRow {
     }
 }
 
+/// The whole hierarchy in memory, for a rebuild: the homes of every unit
+/// without queries of their own. Computes what [`compute_homes`] does (the
+/// property test compares the two through the cells they give).
+struct Tree {
+    /// id → (parent, current)
+    units: HashMap<i64, (Option<i64>, bool)>,
+    /// from → the successor `now_base` follows
+    successor: HashMap<i64, i64>,
+}
+
+impl Tree {
+    async fn load(tx: &mut Tx) -> Result<Tree> {
+        let rows: Vec<(i64, Option<i64>, Option<NaiveDate>)> = fetch!(
+            tx,
+            fetch_all,
+            (i64, Option<i64>, Option<NaiveDate>),
+            "SELECT id, parent_id, valid_to FROM org_units"
+        )?;
+        let units = rows
+            .into_iter()
+            .map(|(id, p, to)| (id, (p, to.is_none())))
+            .collect();
+        // Later rows win: the default successor, else the smallest id.
+        let links: Vec<(i64, i64)> = fetch!(
+            tx,
+            fetch_all,
+            (i64, i64),
+            "SELECT from_id, to_id FROM org_unit_successors ORDER BY from_id, is_default, to_id DESC"
+        )?;
+        Ok(Tree {
+            units,
+            successor: links.into_iter().collect(),
+        })
+    }
+
+    fn ancestors(&self, unit: i64) -> Vec<i64> {
+        let mut out = Vec::new();
+        let mut cur = Some(unit);
+        while let Some(u) = cur.filter(|u| !out.contains(u)) {
+            out.push(u);
+            cur = self.units.get(&u).and_then(|n| n.0);
+        }
+        out
+    }
+
+    fn now_base(&self, unit: i64) -> Option<i64> {
+        let mut cur = unit;
+        for _ in 0..32 {
+            let (parent, current) = *self.units.get(&cur)?;
+            if current {
+                return Some(cur);
+            }
+            cur = self.successor.get(&cur).copied().or(parent)?;
+        }
+        None
+    }
+
+    fn homes(&self, unit: i64) -> Vec<(i64, Part)> {
+        let was = self.ancestors(unit);
+        let mut now = vec![unit];
+        if let Some(base) = self.now_base(unit) {
+            now.extend(self.ancestors(base));
+        }
+        merge_homes(&was, &now)
+    }
+}
+
 /// What a rebuild did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct RebuildReport {
@@ -444,6 +511,7 @@ pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
         );
     }
     let units: Vec<i64> = fetch!(tx, fetch_all, scalar i64, "SELECT DISTINCT org_unit_id FROM data_values ORDER BY org_unit_id")?;
+    let tree = Tree::load(&mut tx).await?;
     let mut shared: HashMap<Key, Cell> = HashMap::new();
     let mut homes_of: HashMap<i64, Vec<(i64, Part)>> = HashMap::new();
     let mut report = RebuildReport {
@@ -478,7 +546,9 @@ pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
             };
             let entries: Vec<Entry> = group.iter().map(EntryRow::entry).collect::<Result<_>>()?;
             if let std::collections::hash_map::Entry::Vacant(e) = homes_of.entry(unit) {
-                e.insert(homes(&mut tx, unit).await?);
+                let h = tree.homes(unit);
+                store_homes(&mut tx, unit, &h).await?;
+                e.insert(h);
             }
             let homes = homes_of.get(&unit).map(Vec::as_slice).unwrap_or_default();
             for (period, cell) in analytics::all_contributions(agg, &entries) {

@@ -441,7 +441,7 @@ async fn store_values(
         Author::User(id) => Some(id),
         Author::System => None,
     };
-    for chunk in upserts.chunks(400) {
+    for chunk in upserts.chunks(tx.rows_per_statement(7)) {
         let mut args = Vec::with_capacity(chunk.len() * 7);
         for r in chunk {
             args.extend([

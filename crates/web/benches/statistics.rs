@@ -1,0 +1,277 @@
+//! Benchmarks of statistics (issue 5, "Scale and speed"; docs/benchmarks.md).
+//! A program, not a timed test. On a fresh database it loads the national
+//! units, defines BENCH_INDICATORS monthly indicators in one data set,
+//! writes approved figures for every 2025 commune over BENCH_MONTHS months
+//! (and, for BENCH_LEGACY_INDICATORS of them, every legacy commune over
+//! 2024), times `rollups::rebuild` over them, then through the real router:
+//!
+//! - the national rollup (provinces × every indicator × five years), both
+//!   views, vs. one plain GROUP BY over the values (the same question asked
+//!   of the raw table);
+//! - one province × 10 indicators × 12 months by commune;
+//! - entry: forms of one commune-month POSTed to /api/v1/data-values with
+//!   rollups maintained (values per second, and each form's time).
+//!
+//! `cargo bench -p web --bench statistics` (SQLite; PostgreSQL too when
+//! BINHYEN_TEST_DATABASE_URL is set). Sizes: BENCH_INDICATORS (100),
+//! BENCH_MONTHS (60), BENCH_LEGACY_INDICATORS (10), BENCH_FORMS (300).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+#[path = "common/mod.rs"]
+mod common;
+use common::*;
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use chrono::NaiveDate;
+use domain::accounts::Role;
+use domain::statistics::{
+    DataSetInput, IndicatorInput, NewDataSet, NewIndicator, Period, PeriodType,
+};
+use store::audit::Author;
+use store::bench_support as bs;
+use store::org_units::reference;
+use store::testing::TestDb;
+
+const SEED: u64 = 20_250_701;
+
+async fn one(t: &TestDb) {
+    let label = t.label;
+    let db = &t.db;
+    let today = domain::time::today();
+    reference::load(db, &reference::ReferenceData::embedded(), false)
+        .await
+        .unwrap();
+
+    // ---- definitions and data ------------------------------------------------
+    let n_ind = env("BENCH_INDICATORS", 100);
+    let n_months = env("BENCH_MONTHS", 60);
+    let n_legacy = env("BENCH_LEGACY_INDICATORS", 10).min(n_ind);
+    let mut codes = Vec::new();
+    let mut ids = Vec::new();
+    for k in 0..n_ind {
+        let code = format!("chi_tieu_{k:03}");
+        let agg = ["sum", "sum", "sum", "last", "average"][k % 5];
+        let i = store::statistics::create_indicator(
+            db,
+            Author::System,
+            &NewIndicator::parse(&IndicatorInput {
+                code: code.clone(),
+                name: format!("Chỉ tiêu {k}"),
+                unit: "count".into(),
+                aggregation: agg.into(),
+                ..Default::default()
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+        codes.push(code);
+        ids.push(i.id);
+    }
+    let set = store::statistics::create_data_set(
+        db,
+        Author::System,
+        &NewDataSet::parse(&DataSetInput {
+            code: "bench_thang".into(),
+            name: "Bộ số liệu đo".into(),
+            period_type: "month".into(),
+            calendar: "months".into(),
+            entry: "commune".into(),
+            approval_levels: vec!["province".into()],
+            indicators: codes.clone(),
+            ..Default::default()
+        })
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    // The last n_months closed months.
+    let last = Period::containing(
+        today,
+        PeriodType::Month,
+        domain::statistics::Calendar::Months,
+    )
+    .and_then(Period::previous)
+    .unwrap();
+    let mut months = vec![last];
+    while months.len() < n_months {
+        let p = months.last().unwrap().previous().unwrap();
+        months.push(p);
+    }
+    months.reverse();
+    let month_text: Vec<String> = months.iter().map(Period::to_string).collect();
+    let current = bs::communes_on(db, today).await.unwrap();
+    let legacy = bs::communes_on(db, NaiveDate::from_ymd_opt(2024, 6, 1).unwrap())
+        .await
+        .unwrap();
+    let legacy_months: Vec<String> = (1..=12).map(|m| format!("2024-{m:02}")).collect();
+    let started = Instant::now();
+    let mut values = bs::generate_values(db, &ids, &current, &month_text, SEED)
+        .await
+        .unwrap();
+    values += bs::generate_values(db, &ids[..n_legacy], &legacy, &legacy_months, SEED + 1)
+        .await
+        .unwrap();
+    let gen_time = started.elapsed();
+    eprintln!("{label}: {values} values ({} communes × {n_ind} × {n_months} months + {} legacy communes × {n_legacy} × 12) in {}", current.len(), legacy.len(), ms(gen_time));
+
+    // ---- rebuild ------------------------------------------------------------------
+    let started = Instant::now();
+    let r = store::statistics::rollups::rebuild(db).await.unwrap();
+    let rebuild = started.elapsed();
+    bs::analyze_statistics(db).await.unwrap();
+    row(
+        label,
+        &format!(
+            "`analytics rebuild`: {} values of {} units → {} cells",
+            r.values, r.units, r.cells
+        ),
+        &format!(
+            "**{}** ({:.0} values/s)",
+            ms(rebuild),
+            r.values as f64 / rebuild.as_secs_f64()
+        ),
+        &format!(
+            "generating the values (one multi-row insert stream) {}",
+            ms(gen_time)
+        ),
+        &ratio(rebuild, gen_time),
+    );
+
+    let c = Client {
+        router: web::router(web::AppState::new(db.clone(), web::WebConfig::default()).unwrap()),
+    };
+    let admin = user(db, "quantri", Role::Admin, vec![]).await;
+
+    // ---- national rollup --------------------------------------------------------------
+    let years: Vec<String> = {
+        let mut y: Vec<i32> = months.iter().map(|m| m.year()).collect();
+        y.dedup();
+        y.iter().map(i32::to_string).collect()
+    };
+    let all = codes.join(",");
+    for view in ["as_was", "as_now"] {
+        let uri = format!(
+            "/api/v1/analytics?indicators={all}&level=province&periods={}&view={view}",
+            years.join(",")
+        );
+        let mut t = Vec::new();
+        let mut n_rows = 0;
+        for _ in 0..10 {
+            let (d, body) = c.timed(&admin, &uri).await;
+            n_rows = json(&body)["rows"].as_array().unwrap().len();
+            t.push(d);
+        }
+        let mut base = Vec::new();
+        for _ in 0..3 {
+            let s = Instant::now();
+            bs::plain_rollup(db).await.unwrap();
+            base.push(s.elapsed());
+        }
+        let (p50, mx, b50) = (pct(t.clone(), 0.5), pct(t, 1.0), pct(base, 0.5));
+        row(
+            label,
+            &format!("national rollup {view}: provinces × {n_ind} indicators × {} years ({n_rows} figures), 10 runs", years.len()),
+            &format!("p50 {} · **max {}**", ms(p50), ms(mx)),
+            &format!("plain GROUP BY over the values p50 {}", ms(b50)),
+            &format!("×{:.0} faster", b50.as_secs_f64() / p50.as_secs_f64()),
+        );
+    }
+
+    // ---- one province by commune ----------------------------------------------------------
+    let (province, pname) = bs::province_with_most_communes(db).await.unwrap();
+    let ten = codes.iter().take(10).cloned().collect::<Vec<_>>().join(",");
+    let twelve = month_text
+        .iter()
+        .rev()
+        .take(12)
+        .rev()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(",");
+    let uri = format!("/api/v1/analytics?indicators={ten}&org_unit={province}&level=commune&periods={twelve}&view=as_now");
+    let mut t = Vec::new();
+    let mut n_rows = 0;
+    for _ in 0..20 {
+        let (d, body) = c.timed(&admin, &uri).await;
+        n_rows = json(&body)["rows"].as_array().unwrap().len();
+        t.push(d);
+    }
+    let base_uri = format!("/api/v1/indicators/{}", ids[0]);
+    let mut b = Vec::new();
+    for _ in 0..20 {
+        b.push(c.timed(&admin, &base_uri).await.0);
+    }
+    let (p50, p95, b95) = (pct(t.clone(), 0.5), pct(t, 0.95), pct(b, 0.95));
+    row(
+        label,
+        &format!("{pname} × 10 indicators × 12 months by commune ({n_rows} figures), 20 runs"),
+        &format!("p50 {} · **p95 {}**", ms(p50), ms(p95)),
+        &format!("GET one indicator p95 {}", ms(b95)),
+        &ratio(p95, b95),
+    );
+
+    // ---- entry ------------------------------------------------------------------------------
+    // This month's forms (open, not yet generated), one commune each.
+    let open = Period::containing(
+        today,
+        PeriodType::Month,
+        domain::statistics::Calendar::Months,
+    )
+    .unwrap();
+    let forms = env("BENCH_FORMS", 300).min(current.len());
+    let mut each = Vec::new();
+    let started = Instant::now();
+    for (k, unit) in current.iter().take(forms).enumerate() {
+        let body: Vec<serde_json::Value> = codes
+            .iter()
+            .enumerate()
+            .map(|(j, code)| serde_json::json!({"indicator": code, "org_unit": unit, "period": open.to_string(), "value": ((k + j) % 40) as f64}))
+            .collect();
+        let req = Request::post("/api/v1/data-values")
+            .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(serde_json::to_vec(&body).unwrap()))
+            .unwrap();
+        let s = Instant::now();
+        let (status, resp) = c.send(req).await;
+        each.push(s.elapsed());
+        assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&resp));
+    }
+    let total = started.elapsed();
+    let written = forms * n_ind;
+    let (p50, p95) = (pct(each.clone(), 0.5), pct(each, 0.95));
+    row(
+        label,
+        &format!("entry: {forms} forms of {n_ind} values through POST /api/v1/data-values, rollups and audit included"),
+        &format!("**{:.0} values/s** · form p50 {} · **p95 {}**", written as f64 / total.as_secs_f64(), ms(p50), ms(p95)),
+        "",
+        "",
+    );
+    let _ = set;
+    let _: Duration = total;
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        println!("| backend | measure | result | baseline (same run) | ratio |");
+        println!("|---|---|---|---|---|");
+        for t in TestDb::all().await.unwrap() {
+            one(&t).await;
+            t.cleanup().await;
+        }
+    });
+}
