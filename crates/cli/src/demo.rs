@@ -472,6 +472,13 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
     use domain::statistics::{ApprovalAction, Period, PeriodType};
     use store::statistics::values::{self, FormKey, ValueWrite, Who};
     let err = |e: store::StoreError| e.to_string();
+    if store::statistics::indicator_with_figures(db)
+        .await
+        .map_err(err)?
+        .is_some()
+    {
+        return Ok(0);
+    }
     let today = domain::time::today();
     let Some(set) = store::statistics::data_set_by_code(db, "bao_cao_thang")
         .await

@@ -21,6 +21,11 @@ impl Fields {
         )
     }
 
+    /// Every pair, in order.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     /// Fields built in code (a page's defaults).
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
         Self(pairs)

@@ -80,6 +80,17 @@ pub async fn indicators(db: &Db) -> Result<Vec<Indicator>> {
     rows.into_iter().map(Indicator::try_from).collect()
 }
 
+/// The code of the first indicator (in id order) that has figures: what a
+/// first look at the analytics shows.
+pub async fn indicator_with_figures(db: &Db) -> Result<Option<String>> {
+    Ok(fetch!(
+        db,
+        fetch_optional,
+        scalar String,
+        "SELECT i.code FROM indicators i WHERE i.id = (SELECT MIN(indicator_id) FROM data_values)"
+    )?)
+}
+
 pub async fn indicator(db: &Db, id: IndicatorId) -> Result<Option<Indicator>> {
     let sql = format!("{INDICATOR_SELECT} WHERE id = $1");
     let row: Option<IndicatorRow> = fetch!(db, fetch_optional, IndicatorRow, &sql, id)?;
@@ -265,7 +276,8 @@ pub struct DataSetView {
 }
 
 pub async fn data_sets(db: &Db) -> Result<Vec<DataSet>> {
-    let sql = format!("{SET_SELECT} ORDER BY code");
+    // In the order they were defined: the catalogue's main monthly report first.
+    let sql = format!("{SET_SELECT} ORDER BY id");
     let rows: Vec<SetRow> = fetch!(db, fetch_all, SetRow, &sql)?;
     rows.into_iter().map(DataSet::try_from).collect()
 }

@@ -208,6 +208,19 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
         indicators.push(i);
     }
     let units = units(tx, scope, q).await?;
+    if indicators.is_empty() || q.periods.is_empty() {
+        // Nothing asked: nothing to read (and no empty `IN ()`, which
+        // PostgreSQL refuses).
+        let country = q.org_unit.is_none() && q.level.is_none();
+        return Ok(Pivot {
+            rows: Vec::new(),
+            indicators,
+            units: if country { Vec::new() } else { units },
+            periods: q.periods.clone(),
+            view: q.view,
+            approved_only: q.approved_only,
+        });
+    }
     if q.org_unit.is_some() && units.is_empty() && q.level.is_none() {
         return Err(StoreError::NotFound);
     }

@@ -124,6 +124,9 @@ async fn entries(
     indicators: &[i64],
     periods: &[Period],
 ) -> Result<Vec<EntryRow>> {
+    if indicators.is_empty() {
+        return Ok(Vec::new());
+    }
     let (Some(lo), Some(hi)) = (
         periods.iter().map(|p| p.year()).min(),
         periods.iter().map(|p| p.year()).max(),

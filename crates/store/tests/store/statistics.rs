@@ -217,6 +217,21 @@ async fn figures_across_the_2025_reform_in_both_views() {
         .await;
         assert_eq!(stock.iter().map(|r| r.3).collect::<Vec<_>>(), [4.0, 6.0]);
 
+        // Nothing asked, nothing answered (no empty `IN ()` on PostgreSQL).
+        assert!(pivot(db, &[], None, None, &["2022"], View::AsNow, true)
+            .await
+            .is_empty());
+        assert!(pivot(
+            db,
+            &["tin_bao"],
+            None,
+            Some(Level::Province),
+            &[],
+            View::AsWas,
+            false
+        )
+        .await
+        .is_empty());
         // Approved figures only: none yet.
         assert!(
             pivot(db, &["tin_bao"], None, None, &["2022"], View::AsNow, true)

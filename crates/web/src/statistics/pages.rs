@@ -195,7 +195,9 @@ async fn entry(
         .zip(&form.values)
         .map(|(i, v)| {
             let flagged = form.problems.iter().any(|p| p.codes.contains(&i.code));
-            context! { i, v, flagged }
+            // As people write it: 1.234 and 12,5 (what the form reads back).
+            let value_text = v.value.map(files::chart_label).unwrap_or_default();
+            context! { i, v, flagged, value_text }
         })
         .collect();
     let ctx = context! {
@@ -495,26 +497,38 @@ async fn analytics(
     let mut f = Fields::from_query(raw);
     let indicators = statistics::indicators(&state.db).await?;
     let areas = crate::org_units::areas(state, actor).await?;
-    let asked = f.get("indicators").is_some();
-    if !asked {
-        // A first look: the first indicator, the last five years, by area.
-        let unit = default_unit(state, actor).await?;
+    let scope_units = store::accounts::scope_units(&state.db, actor.user.id).await?;
+    if f.get("indicators").is_none() {
+        // A first look: an indicator with figures, the last five years, by
+        // the areas one level down (the provinces for the whole country).
+        let first = statistics::indicator_with_figures(&state.db)
+            .await?
+            .or_else(|| indicators.first().map(|i| i.code.clone()));
         let mut q = vec![
-            (
-                "indicators".to_owned(),
-                indicators
-                    .first()
-                    .map(|i| i.code.clone())
-                    .unwrap_or_default(),
-            ),
+            ("indicators".to_owned(), first.unwrap_or_default()),
             ("periods".to_owned(), default_periods()),
             ("view".to_owned(), "as_now".to_owned()),
         ];
-        match unit {
-            Some(u) => q.push(("org_unit".into(), u.to_string())),
+        match scope_units.first() {
+            Some(u) => {
+                q.push(("org_unit".into(), u.id.to_string()));
+                let below = if u.level == "province" {
+                    "commune"
+                } else {
+                    "village"
+                };
+                q.push(("level".into(), below.into()));
+            }
             None => q.push(("level".into(), "province".into())),
         }
         f = Fields::from_pairs(q);
+    } else if f.get("org_unit").is_none() {
+        // Scoped accounts look at their own area unless they choose one.
+        if let Some(u) = scope_units.first() {
+            let mut pairs: Vec<(String, String)> = f.pairs().to_vec();
+            pairs.push(("org_unit".into(), u.id.to_string()));
+            f = Fields::from_pairs(pairs);
+        }
     }
     let query = parse_pivot(&f);
     let row_dim = Dim::parse(f.get("rows"), Dim::Area);
