@@ -271,14 +271,27 @@ async fn entry_form(
         Ok(())
     }
     .await;
+    back_to_form(&state, &actor, lang, key, result, "&saved=1").await
+}
+
+/// After a form post: back to the entry page (with `suffix` on the
+/// address), or the page again with the refusal beside it.
+async fn back_to_form(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    key: FormKey,
+    result: Result<(), ApiError>,
+    suffix: &str,
+) -> Response {
     match result {
         Ok(()) => Redirect::to(&format!(
-            "/statistics/entry?data_set={}&org_unit={}&period={}&saved=1",
+            "/statistics/entry?data_set={}&org_unit={}&period={}{suffix}",
             key.set, key.unit, key.period
         ))
         .into_response(),
         Err(e) if e.status == axum::http::StatusCode::BAD_REQUEST => {
-            entry(&state, &actor, lang, key, Some(e), false)
+            entry(state, actor, lang, key, Some(e), false)
                 .await
                 .unwrap_or_else(|e| page_error(lang, e))
         }
@@ -337,19 +350,7 @@ async fn approval_form(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => Redirect::to(&format!(
-            "/statistics/entry?data_set={}&org_unit={}&period={}",
-            key.set, key.unit, key.period
-        ))
-        .into_response(),
-        Err(e) if e.status == axum::http::StatusCode::BAD_REQUEST => {
-            entry(&state, &actor, lang, key, Some(e), false)
-                .await
-                .unwrap_or_else(|e| page_error(lang, e))
-        }
-        Err(e) => page_error(lang, e),
-    }
+    back_to_form(&state, &actor, lang, key, result, "").await
 }
 
 // ---- analytics ----------------------------------------------------------------
