@@ -13,7 +13,7 @@ const { Journey, keyPattern, closeAll } = require('./lib/journey');
 
 const ROOT = path.resolve(__dirname, '..');
 const SHOTS = path.join(__dirname, 'screenshots');
-const JOURNEYS = ['login', 'hierarchy', 'models', 'admin', 'scope'];
+const JOURNEYS = ['login', 'hierarchy', 'models', 'admin', 'scope', 'statistics'];
 
 async function main() {
   const started = Date.now();

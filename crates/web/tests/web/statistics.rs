@@ -187,6 +187,17 @@ async fn figures_from_entry_to_approval_and_pivot() {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{l}");
         let r = tinh
             .get(&format!(
+                "/api/v1/analytics?indicators=tin_bao&org_unit={}&level=village&periods=2026",
+                app.ba_dinh
+            ))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "{l}: a breakdown of an area outside the scope"
+        );
+        let r = tinh
+            .get(&format!(
                 "/api/v1/analytics?indicators=khong_co&org_unit={}&periods=2026",
                 app.ninh_binh
             ))
