@@ -26,7 +26,7 @@ pub enum Author {
 }
 
 impl Author {
-    fn user_id(self) -> Option<i64> {
+    pub(crate) fn user_id(self) -> Option<i64> {
         match self {
             Author::User(id) => Some(id),
             Author::System => None,

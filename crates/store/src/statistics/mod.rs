@@ -103,6 +103,12 @@ pub(crate) async fn indicators_of_set(tx: &mut Tx, set: DataSetId) -> Result<Vec
     rows.into_iter().map(Indicator::try_from).collect()
 }
 
+pub(crate) async fn indicator_by_code(tx: &mut Tx, code: &str) -> Result<Option<Indicator>> {
+    let sql = format!("{INDICATOR_SELECT} WHERE code = $1");
+    let row: Option<IndicatorRow> = fetch!(tx, fetch_optional, IndicatorRow, &sql, code)?;
+    row.map(Indicator::try_from).transpose()
+}
+
 async fn load_indicator(tx: &mut Tx, id: IndicatorId) -> Result<Indicator> {
     let sql = format!("{INDICATOR_SELECT} WHERE id = $1");
     let row: Option<IndicatorRow> = fetch!(tx, fetch_optional, IndicatorRow, &sql, id)?;

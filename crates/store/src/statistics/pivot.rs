@@ -213,13 +213,9 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
     }
     let mut indicators = Vec::new();
     for code in &q.indicators {
-        let sql = format!("{} WHERE code = $1", super::INDICATOR_SELECT);
-        let row: Option<super::IndicatorRow> =
-            fetch!(tx, fetch_optional, super::IndicatorRow, &sql, code)?;
         // An unknown code is "not found", as an unknown id would be.
-        let i = row
-            .map(Indicator::try_from)
-            .transpose()?
+        let i = super::indicator_by_code(tx, code)
+            .await?
             .ok_or(StoreError::NotFound)?;
         indicators.push(i);
     }

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use analytics::{reaches_cell, Agg, Cell, Change, Entry};
 use chrono::NaiveDate;
-use domain::statistics::{Aggregation, Period, PeriodType};
+use domain::statistics::{Period, PeriodType};
 
 use crate::error::{Result, StoreError};
 use crate::{execute_dyn, fetch_all_dyn, Arg, Db, Tx};
@@ -471,6 +471,40 @@ impl Tree {
     }
 }
 
+pub(crate) type Kinds = HashMap<
+    i64,
+    (
+        domain::statistics::Aggregation,
+        domain::statistics::PeriodType,
+    ),
+>;
+
+/// Each collected indicator's aggregation and the period type it is entered in.
+pub(crate) async fn kinds(tx: &mut Tx) -> Result<Kinds> {
+    let rows: Vec<(i64, String, String)> = fetch!(
+        tx,
+        fetch_all,
+        (i64, String, String),
+        "SELECT i.id, i.aggregation, s.period_type FROM indicators i JOIN data_sets s ON s.id = i.data_set_id"
+    )?;
+    let mut out = HashMap::new();
+    for (id, agg, pt) in rows {
+        let bad = |_| {
+            StoreError::Data(format!(
+                "indicators {id}: cách tổng hợp hoặc loại kỳ không hợp lệ"
+            ))
+        };
+        out.insert(
+            id,
+            (
+                domain::statistics::Aggregation::parse("aggregation", &agg).map_err(bad)?,
+                domain::statistics::PeriodType::parse("period_type", &pt).map_err(bad)?,
+            ),
+        );
+    }
+    Ok(out)
+}
+
 /// What a rebuild did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct RebuildReport {
@@ -489,27 +523,7 @@ pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
     let mut tx = db.begin().await?;
     execute!(tx, "DELETE FROM rollups")?;
     execute!(tx, "DELETE FROM rollup_homes")?;
-    let kinds: Vec<(i64, String, String)> = fetch!(
-        tx,
-        fetch_all,
-        (i64, String, String),
-        "SELECT i.id, i.aggregation, s.period_type FROM indicators i JOIN data_sets s ON s.id = i.data_set_id"
-    )?;
-    let mut kind_of: HashMap<i64, (Aggregation, PeriodType)> = HashMap::new();
-    for (id, agg, pt) in kinds {
-        let bad = |_| {
-            StoreError::Data(format!(
-                "indicators {id}: cách tổng hợp hoặc loại kỳ không hợp lệ"
-            ))
-        };
-        kind_of.insert(
-            id,
-            (
-                Aggregation::parse("aggregation", &agg).map_err(bad)?,
-                PeriodType::parse("period_type", &pt).map_err(bad)?,
-            ),
-        );
-    }
+    let kind_of = kinds(&mut tx).await?;
     let units: Vec<i64> = fetch!(tx, fetch_all, scalar i64, "SELECT DISTINCT org_unit_id FROM data_values ORDER BY org_unit_id")?;
     let tree = Tree::load(&mut tx).await?;
     let mut shared: HashMap<Key, Cell> = HashMap::new();

@@ -219,10 +219,7 @@ pub async fn write(
     let mut indicators: HashMap<String, Indicator> = HashMap::new();
     let mut sets: HashMap<DataSetId, DataSet> = HashMap::new();
     for code in codes {
-        let sql = format!("{} WHERE code = $1", super::INDICATOR_SELECT);
-        let row: Option<super::IndicatorRow> =
-            fetch!(tx, fetch_optional, super::IndicatorRow, &sql, code)?;
-        if let Some(i) = row.map(Indicator::try_from).transpose()? {
+        if let Some(i) = super::indicator_by_code(&mut tx, code).await? {
             if let Some(set) = i.data_set_id {
                 if let std::collections::hash_map::Entry::Vacant(e) = sets.entry(set) {
                     if let Some(s) = data_set_tx(&mut tx, set).await? {
@@ -346,7 +343,7 @@ async fn apply_writes(
     author: Author,
     resolved: &[Resolved<'_>],
 ) -> Result<WriteReport> {
-    let kinds = kinds(tx).await?;
+    let kinds = rollups::kinds(tx).await?;
     let mut by_unit: BTreeMap<i64, Vec<&Resolved>> = BTreeMap::new();
     for r in resolved {
         by_unit.entry(r.write.org_unit).or_default().push(r);
@@ -440,10 +437,7 @@ async fn store_values(
     deletes: &[&Resolved<'_>],
 ) -> Result<()> {
     let now = Utc::now();
-    let user = match author {
-        Author::User(id) => Some(id),
-        Author::System => None,
-    };
+    let user = author.user_id();
     for chunk in upserts.chunks(tx.rows_per_statement(7)) {
         let mut args = Vec::with_capacity(chunk.len() * 7);
         for r in chunk {
@@ -492,39 +486,6 @@ async fn store_values(
         )?;
     }
     Ok(())
-}
-
-type Kinds = HashMap<
-    i64,
-    (
-        domain::statistics::Aggregation,
-        domain::statistics::PeriodType,
-    ),
->;
-
-async fn kinds(tx: &mut Tx) -> Result<Kinds> {
-    let rows: Vec<(i64, String, String)> = fetch!(
-        tx,
-        fetch_all,
-        (i64, String, String),
-        "SELECT i.id, i.aggregation, s.period_type FROM indicators i JOIN data_sets s ON s.id = i.data_set_id"
-    )?;
-    let mut out = HashMap::new();
-    for (id, agg, pt) in rows {
-        let bad = |_| {
-            StoreError::Data(format!(
-                "indicators {id}: cách tổng hợp hoặc loại kỳ không hợp lệ"
-            ))
-        };
-        out.insert(
-            id,
-            (
-                domain::statistics::Aggregation::parse("aggregation", &agg).map_err(bad)?,
-                domain::statistics::PeriodType::parse("period_type", &pt).map_err(bad)?,
-            ),
-        );
-    }
-    Ok(out)
 }
 
 /// A value on the entry form.
@@ -896,10 +857,7 @@ pub async fn act(
             );
         }
     }
-    let user = match who.author {
-        Author::User(id) => Some(id),
-        Author::System => None,
-    };
+    let user = who.author.user_id();
     execute!(
         tx,
         "UPDATE data_approvals SET state = $1, levels = $2, updated_at = $3, updated_by = $4
@@ -966,7 +924,7 @@ async fn set_approved(
             })
             .collect()
     };
-    let kinds = kinds(tx).await?;
+    let kinds = rollups::kinds(tx).await?;
     let batch = unit_changes(unit, &kinds, &before, flip, &written)?;
     let mut args = vec![
         Arg::Bool(approved),
