@@ -102,6 +102,18 @@ enum ImportCommand {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// Figures from an XLSX or CSV file (unit id or code, period, indicator
+    /// code, value, comment), as the period sheet of the statistics page:
+    /// every value is checked first, and any problem writes nothing.
+    Values {
+        file: PathBuf,
+        /// Import as this user (their scope applies; audited as theirs) [default: the system, unscoped].
+        #[arg(long)]
+        username: Option<String>,
+        /// Where to write the error report (XLSX) when rows are refused.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -356,6 +368,11 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             username,
             report,
         }) => import_models(&settings, &file, username.as_deref(), report.as_deref()).await,
+        Command::Import(ImportCommand::Values {
+            file,
+            username,
+            report,
+        }) => import_values(&settings, &file, username.as_deref(), report.as_deref()).await,
         Command::User(u) => user(&settings, u).await,
         Command::Analytics(AnalyticsCommand::Rebuild) => {
             let db = open(&settings).await?;
@@ -683,6 +700,95 @@ fn progress(total: Option<usize>) -> impl FnMut(web::models::Stage, usize) {
     }
 }
 
+/// Who an import runs as: a user (their scope, audited as theirs) who may
+/// import `what`, or the system, unscoped.
+async fn importer(
+    db: &Db,
+    username: Option<&str>,
+    may: fn(domain::accounts::Role) -> bool,
+    what: &str,
+) -> Result<(Author, domain::accounts::Role, store::accounts::Scope), String> {
+    let Some(u) = username else {
+        return Ok((
+            Author::System,
+            domain::accounts::Role::Admin,
+            store::accounts::Scope::All,
+        ));
+    };
+    let id = user_id(db, u).await?;
+    let user = store::accounts::find_by_username(db, u)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("không có người dùng {u}"))?
+        .0;
+    if !may(user.role) {
+        return Err(format!("{u} không có quyền nhập {what}"));
+    }
+    Ok((Author::User(id), user.role, user.scope()))
+}
+
+/// The refused rows on standard error, and the XLSX report if asked.
+fn report_refusal(
+    bytes: &[u8],
+    errors: &[domain::file::CellError],
+    report: Option<&Path>,
+) -> Result<(), String> {
+    for e in errors.iter().take(50) {
+        eprintln!("dòng {} · {}: {}", e.row, e.column, e.message);
+    }
+    if errors.len() > 50 {
+        eprintln!("… và {} lỗi khác", errors.len() - 50);
+    }
+    if let Some(path) = report {
+        let xlsx = web::uploads::error_report(bytes, errors).map_err(|e| e.message)?;
+        std::fs::write(path, xlsx)
+            .map_err(|e| format!("không ghi được {}: {e}", path.display()))?;
+        eprintln!("báo cáo lỗi: {}", path.display());
+    }
+    Ok(())
+}
+
+async fn import_values(
+    settings: &Settings,
+    file: &Path,
+    username: Option<&str>,
+    report: Option<&Path>,
+) -> Result<(), String> {
+    let bytes =
+        std::fs::read(file).map_err(|e| format!("không đọc được {}: {e}", file.display()))?;
+    let db = open(settings).await?;
+    load_units(&db, &ReferenceData::embedded(), false).await?;
+    load_catalogues(&db).await?;
+    let (author, role, scope) =
+        importer(&db, username, |r| r.enters_statistics(), "số liệu").await?;
+    let who = store::statistics::values::Who {
+        author,
+        role,
+        scope,
+    };
+    let mut read = progress(None);
+    let outcome = web::statistics::files::import_file(&db, who, &bytes, |n| {
+        read(web::models::Stage::Reading, n)
+    })
+    .await
+    .map_err(|e| e.message)?;
+    eprintln!();
+    match outcome {
+        web::statistics::files::Outcome::Imported(r) => {
+            println!("đã ghi {} giá trị / wrote {} values", r.written, r.written);
+            Ok(())
+        }
+        web::statistics::files::Outcome::Refused(errors) => {
+            report_refusal(&bytes, &errors, report)?;
+            Err(format!(
+                "tệp có {} lỗi; chưa ghi giá trị nào / {} problems, nothing written",
+                errors.len(),
+                errors.len()
+            ))
+        }
+    }
+}
+
 async fn import_models(
     settings: &Settings,
     file: &Path,
@@ -695,21 +801,7 @@ async fn import_models(
     // Units and types are needed to check the rows (no-ops once loaded).
     load_units(&db, &ReferenceData::embedded(), false).await?;
     load_catalogues(&db).await?;
-    let (author, scope) = match username {
-        Some(u) => {
-            let id = user_id(&db, u).await?;
-            let user = store::accounts::find_by_username(&db, u)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("không có người dùng {u}"))?
-                .0;
-            if !user.role.manages_models() {
-                return Err(format!("{u} không có quyền nhập mô hình"));
-            }
-            (Author::User(id), user.scope())
-        }
-        None => (Author::System, store::accounts::Scope::All),
-    };
+    let (author, _, scope) = importer(&db, username, |r| r.manages_models(), "mô hình").await?;
     // Rows of data: the file's lines less the header, for the bar's end.
     let lines = bytes.iter().filter(|b| **b == b'\n').count();
     let total = (!bytes.starts_with(b"PK")).then(|| lines.saturating_sub(1));
@@ -727,18 +819,7 @@ async fn import_models(
             Ok(())
         }
         web::models::Outcome::Refused(errors) => {
-            for e in errors.iter().take(50) {
-                eprintln!("dòng {} · {}: {}", e.row, e.column, e.message);
-            }
-            if errors.len() > 50 {
-                eprintln!("… và {} lỗi khác", errors.len() - 50);
-            }
-            if let Some(path) = report {
-                let xlsx = web::models::error_report(&bytes, &errors).map_err(|e| e.message)?;
-                std::fs::write(path, xlsx)
-                    .map_err(|e| format!("không ghi được {}: {e}", path.display()))?;
-                eprintln!("báo cáo lỗi: {}", path.display());
-            }
+            report_refusal(&bytes, &errors, report)?;
             Err(format!(
                 "tệp có {} lỗi; chưa nhập dòng nào / {} problems, nothing imported",
                 errors.len(),

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod error;
+pub mod file;
 pub mod models;
 pub mod org_units;
 pub mod page;

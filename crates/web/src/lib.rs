@@ -22,6 +22,7 @@ pub mod org_units;
 mod security;
 pub mod statistics;
 mod templates;
+pub mod uploads;
 
 use std::sync::Arc;
 

@@ -86,6 +86,18 @@ pub fn paths() -> Value {
             "post": {"summary": "Write values, all or none (value null deletes); rollups follow in the same transaction", "requestBody": body("ValueList"),
                 "responses": write_errors(json!({"200": ok("Written", "WriteReport")}))}
         },
+        "/api/v1/data-values/import": {"post": {
+            "summary": "Write figures from an XLSX or CSV file (multipart field `file`; columns as the period sheet: unit id or code, period, indicator code, value, comment): all values or none",
+            "parameters": [{"name": "report", "in": "query", "required": false, "schema": {"type": "string", "enum": ["xlsx"]}, "description": "On refusal, answer with the XLSX error report."}],
+            "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": write_errors(json!({
+                "201": ok("Written", "WriteReport"),
+                "413": {"description": "File larger than 64 MiB."},
+                "422": {"description": "Rows refused; nothing written", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ImportRefused"}},
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}}
+            }))
+        }},
         "/api/v1/approvals": {
             "get": {"summary": "A form's approval state, problems and history", "parameters": form_params(),
                 "responses": read_errors(json!({"200": ok("Approval", "ApprovalInfo")}))},

@@ -40,6 +40,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "statistics/analytics.html",
     "statistics/dashboard.html",
     "statistics/definitions.html",
+    "statistics/import.html",
 );
 
 pub struct Templates {

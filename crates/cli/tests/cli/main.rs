@@ -451,3 +451,48 @@ fn import_models_is_all_or_nothing_with_an_error_report() {
         text(&again)
     );
 }
+
+#[test]
+fn import_values_is_all_or_nothing_with_an_error_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let header = "Mã đơn vị,Kỳ,Mã chỉ tiêu,Giá trị,Ghi chú\n";
+    // 13636 is legacy Vị Xuyên in 2022; 13669 is Phường Nam Định in 2026.
+    let good = "13636,2022-03,tin_bao,5,\n13669,2026-03,tin_bao,\"1.234\",đã xác minh\n";
+    let bad_file = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad_file,
+        format!("{header}{good}13669,2026-03,so_to,-1,\n"),
+    )
+    .unwrap();
+    let report = dir.path().join("loi.xlsx");
+    let refused = run(
+        &[
+            "--data-dir",
+            d,
+            "import",
+            "values",
+            bad_file.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!refused.status.success(), "{}", text(&refused));
+    assert!(text(&refused).contains("dòng 4"), "{}", text(&refused));
+    assert!(std::fs::read(&report).unwrap().starts_with(b"PK"));
+    let good_file = dir.path().join("good.csv");
+    std::fs::write(&good_file, format!("{header}{good}")).unwrap();
+    let ok = run(
+        &[
+            "--data-dir",
+            d,
+            "import",
+            "values",
+            good_file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("đã ghi 2 giá trị"), "{}", text(&ok));
+}

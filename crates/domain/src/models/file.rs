@@ -4,9 +4,10 @@
 //! for people and ignored on import.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::{ModelInput, Status};
+use crate::file::parse_level;
+pub use crate::file::{level_label, CellError, UnitRef};
 use crate::org_units::Level;
 use crate::text::fold;
 use crate::time::parse_date_vn;
@@ -72,43 +73,6 @@ pub const COLUMNS: [(Col, &str, f64); 26] = [
     (Col::Exemplar, "Điển hình tiên tiến", 12.0),
 ];
 
-/// The label of a level in files.
-pub fn level_label(l: Level) -> &'static str {
-    match l {
-        Level::Province => "Tỉnh",
-        Level::District => "Huyện",
-        Level::Commune => "Xã, phường",
-        Level::Village => "Thôn, tổ dân phố",
-        Level::Site => "Cơ sở",
-    }
-}
-
-fn parse_level(s: &str) -> Option<Level> {
-    let f = fold(s);
-    Level::ALL
-        .into_iter()
-        .find(|l| l.as_str() == s.trim() || fold(level_label(*l)) == f)
-}
-
-/// One problem in a file: where (row as Excel numbers it, column header)
-/// and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CellError {
-    pub row: usize,
-    pub column: String,
-    pub message: String,
-}
-
-impl CellError {
-    pub fn new(row: usize, column: &str, message: impl Into<String>) -> Self {
-        Self {
-            row,
-            column: column.to_string(),
-            message: message.into(),
-        }
-    }
-}
-
 /// Where each known column is in a file.
 #[derive(Debug, Clone)]
 pub struct Layout(Vec<(Col, usize)>);
@@ -160,14 +124,6 @@ pub fn header(c: Col) -> &'static str {
         .find(|(x, _, _)| *x == c)
         .map(|(_, h, _)| *h)
         .unwrap_or("")
-}
-
-/// Where a row's unit is: by internal id, or by code and level (the code
-/// valid on the founding day: codes are reused after 2025).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UnitRef {
-    Id(i64),
-    Code { level: Level, code: String },
 }
 
 /// One row of a file, read but not yet checked against the database.

@@ -2,20 +2,20 @@
 //! types by code, units by id or by code on the founding day, the scope,
 //! exemplars, and duplicates within the file and against stored models.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use domain::models::file::{header, header_of_field, CellError, Col, FileRow, UnitRef};
+use domain::file::UnitRef;
+use domain::models::file::{header, header_of_field, CellError, Col, FileRow};
 use domain::models::{
     founding_status, ExemplarRef, ModelRefs, ModelType, NewModel, StatusChange, StatusInput,
 };
-use domain::org_units::OrgUnit;
 
 use super::{exemplar_ref, existing_identities, identity, ImportModel};
 use crate::accounts::Scope;
 use crate::error::Result;
-use crate::org_units::{self, UnitView};
-use crate::{Arg, Db, Params};
+use crate::org_units::UnitsByRef;
+use crate::Db;
 
 /// The rows ready to write, or every problem found (never both).
 pub async fn check(
@@ -29,7 +29,7 @@ pub async fn check(
         .into_iter()
         .map(|t| (t.code.clone(), t))
         .collect();
-    let units = Units::load(db, scope, rows).await?;
+    let units = UnitsByRef::load(db, scope, rows.iter().map(|r| &r.unit)).await?;
     let exemplars = exemplars(db, rows).await?;
     let mut errors = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
@@ -115,88 +115,6 @@ pub async fn check(
         errors.sort_by_key(|e| e.row);
         Ok(Err(errors))
     }
-}
-
-/// The units the rows name, those outside the scope left out (a row
-/// naming one reads "not found", as everywhere else).
-struct Units {
-    by_id: HashMap<i64, OrgUnit>,
-    /// (level, code) → every unit that carried the code, any date.
-    by_code: HashMap<(String, String), Vec<OrgUnit>>,
-}
-
-impl Units {
-    async fn load(db: &Db, scope: Scope, rows: &[FileRow]) -> Result<Self> {
-        let mut ids: HashSet<i64> = HashSet::new();
-        let mut codes: HashSet<(String, String)> = HashSet::new();
-        for r in rows {
-            match &r.unit {
-                UnitRef::Id(id) => {
-                    ids.insert(*id);
-                }
-                UnitRef::Code { level, code } => {
-                    codes.insert((level.as_str().to_string(), code.clone()));
-                }
-            }
-        }
-        let mut by_id = HashMap::new();
-        let ids: Vec<i64> = ids.into_iter().collect();
-        for chunk in ids.chunks(500) {
-            for v in
-                units_where(db, scope, "u.id", chunk.iter().map(|i| Arg::I64(Some(*i)))).await?
-            {
-                by_id.insert(v.unit.id, v.unit);
-            }
-        }
-        let mut by_code: HashMap<(String, String), Vec<OrgUnit>> = HashMap::new();
-        let codes: Vec<(String, String)> = codes.into_iter().collect();
-        for chunk in codes.chunks(500) {
-            let wanted: HashSet<&(String, String)> = chunk.iter().collect();
-            let args = chunk.iter().map(|(_, c)| Arg::Text(Some(c.clone())));
-            for v in units_where(db, scope, "u.code", args).await? {
-                let key = (
-                    v.unit.level.as_str().to_string(),
-                    v.unit.code.clone().unwrap_or_default(),
-                );
-                if wanted.contains(&key) {
-                    by_code.entry(key).or_default().push(v.unit);
-                }
-            }
-        }
-        Ok(Self { by_id, by_code })
-    }
-
-    fn find(&self, r: &UnitRef, on: NaiveDate) -> Option<&OrgUnit> {
-        match r {
-            UnitRef::Id(id) => self.by_id.get(id),
-            UnitRef::Code { level, code } => self
-                .by_code
-                .get(&(level.as_str().to_string(), code.clone()))?
-                .iter()
-                .find(|u| u.validity().contains(on)),
-        }
-    }
-}
-
-async fn units_where(
-    db: &Db,
-    scope: Scope,
-    col: &str,
-    values: impl Iterator<Item = Arg>,
-) -> Result<Vec<UnitView>> {
-    let mut p = Params::default();
-    let list: Vec<String> = values.map(|a| p.push(a)).collect();
-    if list.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut c = vec![format!("{col} IN ({})", list.join(", "))];
-    if let Some(user) = scope.user_id() {
-        let n = p.push(Arg::I64(Some(user)));
-        c.push(format!(
-            "u.id IN (SELECT r.unit_id FROM org_unit_reach r JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = {n})"
-        ));
-    }
-    org_units::select_where(db, &c.join(" AND "), p.args).await
 }
 
 async fn exemplars(db: &Db, rows: &[FileRow]) -> Result<HashMap<i64, ExemplarRef>> {

@@ -7,7 +7,10 @@
 //! legacy Nam Định") and `org_unit_reach` (hierarchy plus successions: "all
 //! records that 2025 Ninh Bình covers", legacy units included).
 
+mod by_ref;
 pub mod reference;
+
+pub use by_ref::UnitsByRef;
 
 use chrono::{NaiveDate, Utc};
 use domain::org_units::{
@@ -29,6 +32,15 @@ const SELECT: &str = "SELECT u.id, u.level, u.kind, u.code, u.name, u.short_name
 
 /// Limits a query to the units a user's scope reaches (hierarchy and
 /// successions); `$N` is the user id, NULL for unscoped actors.
+/// `col` names a unit the user `n` (a placeholder) may see: one of their
+/// scope's units or below, across the 2025 mapping.
+pub(crate) fn unit_in_scope(col: &str, n: &str) -> String {
+    format!(
+        "{col} IN (SELECT r.unit_id FROM org_unit_reach r
+            JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = {n})"
+    )
+}
+
 fn scope_clause(n: usize) -> String {
     format!(
         "(${n} IS NULL OR EXISTS (SELECT 1 FROM org_unit_reach r

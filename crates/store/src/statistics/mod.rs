@@ -7,6 +7,8 @@ pub mod pivot;
 pub mod rollups;
 pub mod values;
 
+use std::collections::{BTreeSet, HashMap};
+
 use chrono::Utc;
 use domain::models::Target;
 use domain::statistics::{
@@ -19,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{self, Author, Change};
 use crate::error::{Result, StoreError};
-use crate::{Db, Tx};
+use crate::{fetch_all_dyn, Arg, Db, Tx};
 
 pub use pivot::{Pivot, PivotQuery, PivotRow, View};
 pub use values::{ApprovalView, FormValue, ValueWrite};
@@ -103,10 +105,32 @@ pub(crate) async fn indicators_of_set(tx: &mut Tx, set: DataSetId) -> Result<Vec
     rows.into_iter().map(Indicator::try_from).collect()
 }
 
-pub(crate) async fn indicator_by_code(tx: &mut Tx, code: &str) -> Result<Option<Indicator>> {
-    let sql = format!("{INDICATOR_SELECT} WHERE code = $1");
-    let row: Option<IndicatorRow> = fetch!(tx, fetch_optional, IndicatorRow, &sql, code)?;
-    row.map(Indicator::try_from).transpose()
+/// Indicators by code, in one query per few hundred codes; unknown codes
+/// are absent from the answer.
+pub(crate) async fn indicators_by_code<'a>(
+    tx: &mut Tx,
+    codes: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, Indicator>> {
+    let codes: Vec<&str> = codes
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut out = HashMap::with_capacity(codes.len());
+    for chunk in codes.chunks(tx.rows_per_statement(1)) {
+        let mut p = crate::Params::default();
+        let list: Vec<String> = chunk
+            .iter()
+            .map(|c| p.push(Arg::Text(Some((*c).to_string()))))
+            .collect();
+        let sql = format!("{INDICATOR_SELECT} WHERE code IN ({})", list.join(", "));
+        let rows: Vec<IndicatorRow> = fetch_all_dyn(tx, &sql, p.args).await?;
+        for r in rows {
+            let i = Indicator::try_from(r)?;
+            out.insert(i.code.clone(), i);
+        }
+    }
+    Ok(out)
 }
 
 async fn load_indicator(tx: &mut Tx, id: IndicatorId) -> Result<Indicator> {

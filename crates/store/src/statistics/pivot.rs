@@ -211,13 +211,12 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
             return Err(StoreError::NotFound);
         }
     }
-    let mut indicators = Vec::new();
+    let found = super::indicators_by_code(tx, q.indicators.iter().map(String::as_str)).await?;
+    let mut indicators = Vec::with_capacity(q.indicators.len());
     for code in &q.indicators {
         // An unknown code is "not found", as an unknown id would be.
-        let i = super::indicator_by_code(tx, code)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        indicators.push(i);
+        let i = found.get(code).ok_or(StoreError::NotFound)?;
+        indicators.push(i.clone());
     }
     let units = units(tx, scope, q).await?;
     if indicators.is_empty() || q.periods.is_empty() {

@@ -8,10 +8,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use analytics::Entry;
 use chrono::{NaiveDate, Utc};
 use domain::accounts::Role;
+use domain::file::{level_label, CellError, UnitRef};
 use domain::org_units::{Level, OrgUnit};
 use domain::statistics::approval::{parse_reason, Capacity};
+use domain::statistics::file::{self, ValueRow};
 use domain::statistics::{
-    outlier, Approval, ApprovalAction, DataSet, DataSetId, Indicator, Outcome, Period, Severity,
+    outlier, Approval, ApprovalAction, Calendar, DataSet, DataSetId, Indicator, Outcome, Period,
+    Severity,
 };
 use domain::DomainError;
 use serde::Serialize;
@@ -21,6 +24,7 @@ use super::{data_set_tx, indicators_of_set, rules_of_set};
 use crate::accounts::Scope;
 use crate::audit::{self, Author};
 use crate::error::{Result, StoreError};
+use crate::org_units::UnitsByRef;
 use crate::{execute_dyn, fetch_all_dyn, Arg, Db, Tx};
 
 /// Who is writing: the audit author, and the role and scope that decide
@@ -75,9 +79,8 @@ async fn units_in_scope(tx: &mut Tx, scope: Scope, ids: &[i64]) -> Result<HashMa
             Some(user) => {
                 args.push(Arg::I64(Some(user)));
                 format!(
-                    "AND u.id IN (SELECT r.unit_id FROM org_unit_reach r
-                       JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = ${})",
-                    args.len()
+                    "AND {}",
+                    crate::org_units::unit_in_scope("u.id", &format!("${}", args.len()))
                 )
             }
         };
@@ -199,6 +202,50 @@ struct Resolved<'a> {
     comment: Option<String>,
 }
 
+/// Which part of a value a refusal is about (an import names its column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Indicator,
+    Unit,
+    Period,
+    Value,
+    Comment,
+}
+
+/// Why one value of a batch cannot be written; `index` counts from 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub index: usize,
+    pub part: Part,
+    pub message: String,
+}
+
+fn allowed(who: Who) -> Result<()> {
+    if matches!(
+        who.role,
+        Role::Admin | Role::ProvinceStaff | Role::CommuneOfficer
+    ) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden)
+    }
+}
+
+/// The data sets of some indicators, by id.
+async fn sets_of<'a>(
+    tx: &mut Tx,
+    indicators: impl Iterator<Item = &'a Indicator>,
+) -> Result<HashMap<DataSetId, DataSet>> {
+    let ids: BTreeSet<DataSetId> = indicators.filter_map(|i| i.data_set_id).collect();
+    let mut out = HashMap::new();
+    for id in ids {
+        if let Some(s) = data_set_tx(tx, id).await? {
+            out.insert(id, s);
+        }
+    }
+    Ok(out)
+}
+
 /// Writes a batch of values: every one is checked first, and if any fails
 /// nothing is written. Values of a data set that is submitted or approved
 /// for that unit and period are locked.
@@ -208,123 +255,198 @@ pub async fn write(
     writes: &[ValueWrite],
     today: NaiveDate,
 ) -> Result<WriteReport> {
-    if !matches!(
-        who.role,
-        Role::Admin | Role::ProvinceStaff | Role::CommuneOfficer
-    ) {
-        return Err(StoreError::Forbidden);
-    }
+    allowed(who)?;
     let mut tx = db.begin().await?;
-    let codes: BTreeSet<&str> = writes.iter().map(|w| w.indicator.as_str()).collect();
-    let mut indicators: HashMap<String, Indicator> = HashMap::new();
-    let mut sets: HashMap<DataSetId, DataSet> = HashMap::new();
-    for code in codes {
-        if let Some(i) = super::indicator_by_code(&mut tx, code).await? {
-            if let Some(set) = i.data_set_id {
-                if let std::collections::hash_map::Entry::Vacant(e) = sets.entry(set) {
-                    if let Some(s) = data_set_tx(&mut tx, set).await? {
-                        e.insert(s);
-                    }
-                }
+    let indicators =
+        super::indicators_by_code(&mut tx, writes.iter().map(|w| w.indicator.as_str())).await?;
+    let sets = sets_of(&mut tx, indicators.values()).await?;
+    let resolved = match resolve(&mut tx, who, writes, today, &indicators, &sets).await? {
+        Ok(r) => r,
+        Err(refusals) => {
+            let first = refusals.into_iter().next();
+            let (n, m) = first.map_or((0, String::new()), |r| (r.index, r.message));
+            return Err(refuse(n, m));
+        }
+    };
+    let report = apply_writes(&mut tx, who.author, &resolved).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Whether an import writes when every row passes (a file with unreadable
+/// rows is only checked, so that one report holds every problem).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    CheckOnly,
+}
+
+/// Writes the values of a file: all of them, or none and every problem
+/// with its row and column. Units are named by id or by code, the code
+/// meaning the unit that carried it during the period (legacy communes
+/// before July 2025 keep their figures).
+pub async fn import(
+    db: &Db,
+    who: Who,
+    rows: &[ValueRow],
+    today: NaiveDate,
+    mode: Mode,
+) -> Result<std::result::Result<WriteReport, Vec<CellError>>> {
+    allowed(who)?;
+    let units = UnitsByRef::load(db, who.scope, rows.iter().map(|r| &r.unit)).await?;
+    let mut tx = db.begin().await?;
+    let indicators =
+        super::indicators_by_code(&mut tx, rows.iter().map(|r| r.indicator.as_str())).await?;
+    let sets = sets_of(&mut tx, indicators.values()).await?;
+    let mut errors = Vec::new();
+    let mut writes = Vec::with_capacity(rows.len());
+    let mut row_of = Vec::with_capacity(rows.len());
+    for r in rows {
+        // The data set's calendar decides which days the period covers.
+        let calendar = indicators
+            .get(&r.indicator)
+            .and_then(|i| i.data_set_id)
+            .and_then(|s| sets.get(&s))
+            .map_or(Calendar::Months, |s| s.calendar);
+        let (first, last) = (r.period.first_day(calendar), r.period.last_day(calendar));
+        let Some(unit) = units.find_during(&r.unit, first, last) else {
+            let (col, what) = match &r.unit {
+                UnitRef::Id(id) => (file::Col::UnitId, format!("không có đơn vị ID {id}")),
+                UnitRef::Code { level, code } => (
+                    file::Col::UnitCode,
+                    format!(
+                        "không có {} mã {code} trong kỳ {}",
+                        level_label(*level).to_lowercase(),
+                        r.period
+                    ),
+                ),
+            };
+            errors.push(CellError::new(
+                r.row,
+                file::header(col),
+                format!("{what} trong phạm vi của bạn"),
+            ));
+            continue;
+        };
+        writes.push(ValueWrite {
+            indicator: r.indicator.clone(),
+            org_unit: unit.id,
+            period: r.period,
+            value: Some(r.value),
+            comment: r.comment.clone(),
+        });
+        row_of.push(r);
+    }
+    match resolve(&mut tx, who, &writes, today, &indicators, &sets).await? {
+        Ok(_) if errors.is_empty() && mode == Mode::CheckOnly => {
+            return Ok(Ok(WriteReport::default()));
+        }
+        Ok(resolved) if errors.is_empty() => {
+            let report = apply_writes(&mut tx, who.author, &resolved).await?;
+            tx.commit().await?;
+            return Ok(Ok(report));
+        }
+        Ok(_) => {}
+        Err(refusals) => {
+            for f in refusals {
+                let Some(r) = row_of.get(f.index) else {
+                    continue;
+                };
+                let col = match (f.part, &r.unit) {
+                    (Part::Indicator, _) => file::Col::IndicatorCode,
+                    (Part::Unit, UnitRef::Id(_)) => file::Col::UnitId,
+                    (Part::Unit, UnitRef::Code { .. }) => file::Col::UnitCode,
+                    (Part::Period, _) => file::Col::Period,
+                    (Part::Value, _) => file::Col::Value,
+                    (Part::Comment, _) => file::Col::Comment,
+                };
+                errors.push(CellError::new(r.row, file::header(col), f.message));
             }
-            indicators.insert(i.code.clone(), i);
         }
     }
+    errors.sort_by_key(|e| e.row);
+    Ok(Err(errors))
+}
+
+/// Checks every value of a batch; the values ready to write, or every
+/// refusal (never both).
+async fn resolve<'a>(
+    tx: &mut Tx,
+    who: Who,
+    writes: &'a [ValueWrite],
+    today: NaiveDate,
+    indicators: &HashMap<String, Indicator>,
+    sets: &HashMap<DataSetId, DataSet>,
+) -> Result<std::result::Result<Vec<Resolved<'a>>, Vec<Refusal>>> {
     let unit_ids: Vec<i64> = writes
         .iter()
         .map(|w| w.org_unit)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let units = units_in_scope(&mut tx, who.scope, &unit_ids).await?;
+    let units = units_in_scope(tx, who.scope, &unit_ids).await?;
     let mut states: HashMap<(DataSetId, i64, Period), Approval> = HashMap::new();
     let mut seen: BTreeSet<(i64, i64, Period)> = BTreeSet::new();
     let mut resolved = Vec::with_capacity(writes.len());
-    for (n, w) in writes.iter().enumerate() {
-        let Some(ind) = indicators.get(&w.indicator) else {
-            return Err(refuse(n, format!("không có chỉ tiêu mã «{}»", w.indicator)));
+    let mut refusals = Vec::new();
+    for (index, w) in writes.iter().enumerate() {
+        let mut no = |part: Part, message: String| {
+            refusals.push(Refusal {
+                index,
+                part,
+                message,
+            })
         };
-        let Some(set) = ind.data_set_id.and_then(|s| sets.get(&s)) else {
-            return Err(refuse(
-                n,
-                format!("chỉ tiêu {} chưa thuộc bộ số liệu nào", ind.code),
-            ));
+        let (ind, set, unit) = match check_value(w, indicators, sets, &units, today) {
+            Ok(found) => found,
+            Err((part, message)) => {
+                no(part, message);
+                continue;
+            }
         };
-        if !ind.active || !set.active {
-            return Err(refuse(
-                n,
-                format!("chỉ tiêu {} đã ngừng thu thập", ind.code),
-            ));
-        }
-        let Some(unit) = units.get(&w.org_unit) else {
-            return Err(refuse(
-                n,
-                format!("không có đơn vị {} trong phạm vi của bạn", w.org_unit),
-            ));
-        };
-        if !set.entered_by(unit) {
-            return Err(refuse(
-                n,
-                format!(
-                    "{} không phải đơn vị nhập bộ số liệu {}",
-                    unit.name, set.code
-                ),
-            ));
-        }
-        if !set.accepts(w.period) {
-            return Err(refuse(
-                n,
-                format!(
-                    "bộ số liệu {} nhập theo {}, không theo kỳ {}",
-                    set.code,
-                    set.period_type.as_str(),
-                    w.period
-                ),
-            ));
-        }
-        if w.period.first_day(set.calendar) > today {
-            return Err(refuse(n, format!("kỳ {} chưa bắt đầu", w.period)));
-        }
-        if !existed_during(unit, set, w.period) {
-            return Err(refuse(
-                n,
-                format!("{} không tồn tại trong kỳ {}", unit.name, w.period),
-            ));
-        }
         if !seen.insert((ind.id, unit.id, w.period)) {
-            return Err(refuse(
-                n,
+            no(
+                Part::Indicator,
                 format!(
                     "chỉ tiêu {} của đơn vị {} kỳ {} có hai lần",
-                    ind.code, unit.id, w.period
+                    ind.code, unit.name, w.period
                 ),
-            ));
+            );
+            continue;
         }
         let key = (set.id, unit.id, w.period);
         let state = match states.get(&key) {
             Some(s) => *s,
             None => {
-                let s = approval_of(&mut tx, set.id, unit.id, w.period).await?;
+                let s = approval_of(tx, set.id, unit.id, w.period).await?;
                 states.insert(key, s);
                 s
             }
         };
         if !state.is_open() {
-            return Err(refuse(
-                n,
+            no(
+                Part::Period,
                 format!(
                     "số liệu kỳ {} của {} đã nộp hoặc đã duyệt: không sửa được",
                     w.period, unit.name
                 ),
-            ));
+            );
+            continue;
         }
-        let value = w
-            .value
-            .map(|v| ind.parse_value("value", v))
-            .transpose()
-            .map_err(|e| refuse(n, e.message))?;
-        let comment = domain::statistics::parse_comment(w.comment.as_deref())
-            .map_err(|e| refuse(n, e.message))?;
+        let value = match w.value.map(|v| ind.parse_value("value", v)).transpose() {
+            Ok(v) => v,
+            Err(e) => {
+                no(Part::Value, e.message);
+                continue;
+            }
+        };
+        let comment = match domain::statistics::parse_comment(w.comment.as_deref()) {
+            Ok(c) => c,
+            Err(e) => {
+                no(Part::Comment, e.message);
+                continue;
+            }
+        };
         resolved.push(Resolved {
             write: w,
             indicator: ind.clone(),
@@ -333,9 +455,76 @@ pub async fn write(
             comment,
         });
     }
-    let report = apply_writes(&mut tx, who.author, &resolved).await?;
-    tx.commit().await?;
-    Ok(report)
+    Ok(if refusals.is_empty() {
+        Ok(resolved)
+    } else {
+        Err(refusals)
+    })
+}
+
+/// What a value names, if it may be entered: its indicator, data set and
+/// unit; or the part that is wrong and why.
+fn check_value<'a>(
+    w: &ValueWrite,
+    indicators: &'a HashMap<String, Indicator>,
+    sets: &'a HashMap<DataSetId, DataSet>,
+    units: &'a HashMap<i64, OrgUnit>,
+    today: NaiveDate,
+) -> std::result::Result<(&'a Indicator, &'a DataSet, &'a OrgUnit), (Part, String)> {
+    let Some(ind) = indicators.get(&w.indicator) else {
+        return Err((
+            Part::Indicator,
+            format!("không có chỉ tiêu mã «{}»", w.indicator),
+        ));
+    };
+    let Some(set) = ind.data_set_id.and_then(|s| sets.get(&s)) else {
+        return Err((
+            Part::Indicator,
+            format!("chỉ tiêu {} chưa thuộc bộ số liệu nào", ind.code),
+        ));
+    };
+    if !ind.active || !set.active {
+        return Err((
+            Part::Indicator,
+            format!("chỉ tiêu {} đã ngừng thu thập", ind.code),
+        ));
+    }
+    let Some(unit) = units.get(&w.org_unit) else {
+        return Err((
+            Part::Unit,
+            format!("không có đơn vị {} trong phạm vi của bạn", w.org_unit),
+        ));
+    };
+    if !set.entered_by(unit) {
+        return Err((
+            Part::Unit,
+            format!(
+                "{} không phải đơn vị nhập bộ số liệu {}",
+                unit.name, set.code
+            ),
+        ));
+    }
+    if !set.accepts(w.period) {
+        return Err((
+            Part::Period,
+            format!(
+                "bộ số liệu {} nhập theo {}, không theo kỳ {}",
+                set.code,
+                set.period_type.as_str(),
+                w.period
+            ),
+        ));
+    }
+    if w.period.first_day(set.calendar) > today {
+        return Err((Part::Period, format!("kỳ {} chưa bắt đầu", w.period)));
+    }
+    if !existed_during(unit, set, w.period) {
+        return Err((
+            Part::Period,
+            format!("{} không tồn tại trong kỳ {}", unit.name, w.period),
+        ));
+    }
+    Ok((ind, set, unit))
 }
 
 async fn apply_writes(
@@ -1004,9 +1193,8 @@ pub async fn completeness(
         Some(user) => {
             args.push(Arg::I64(Some(user)));
             format!(
-                "AND u.id IN (SELECT r.unit_id FROM org_unit_reach r
-                   JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = ${})",
-                args.len()
+                "AND {}",
+                crate::org_units::unit_in_scope("u.id", &format!("${}", args.len()))
             )
         }
     };
@@ -1025,4 +1213,53 @@ pub async fn completeness(
     let rows: Vec<CompletenessRow> = fetch_all_dyn(&mut tx, &sql, args).await?;
     tx.rollback().await?;
     Ok((set, rows))
+}
+
+/// A data set's figures for one period over the entering units under a
+/// unit: what the import template and the period's export hold.
+#[derive(Debug, Clone)]
+pub struct PeriodSheet {
+    pub set: DataSet,
+    pub indicators: Vec<Indicator>,
+    pub units: Vec<CompletenessRow>,
+    /// (unit, indicator) → value and comment.
+    pub values: HashMap<(i64, i64), (f64, Option<String>)>,
+}
+
+pub async fn period_sheet(
+    db: &Db,
+    scope: Scope,
+    set_id: DataSetId,
+    under: i64,
+    period: Period,
+) -> Result<PeriodSheet> {
+    let (set, units) = completeness(db, scope, set_id, under, period).await?;
+    let mut tx = db.begin_read().await?;
+    let indicators = indicators_of_set(&mut tx, set_id).await?;
+    let rows: Vec<(i64, i64, f64, Option<String>)> = fetch!(
+        tx,
+        fetch_all,
+        (i64, i64, f64, Option<String>),
+        "SELECT v.org_unit_id, v.indicator_id, v.value, v.comment
+         FROM data_values v JOIN indicators i ON i.id = v.indicator_id
+         JOIN org_unit_reach t ON t.unit_id = v.org_unit_id
+         WHERE i.data_set_id = $1 AND v.period = $2 AND t.ancestor_id = $3",
+        set_id,
+        period.to_string(),
+        under
+    )?;
+    tx.rollback().await?;
+    // Units outside the scope are not in `units`; their figures stay out.
+    let shown: BTreeSet<i64> = units.iter().map(|u| u.org_unit_id).collect();
+    let values = rows
+        .into_iter()
+        .filter(|(u, ..)| shown.contains(u))
+        .map(|(u, i, v, c)| ((u, i), (v, c)))
+        .collect();
+    Ok(PeriodSheet {
+        set,
+        indicators,
+        units,
+        values,
+    })
 }

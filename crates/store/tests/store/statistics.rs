@@ -1,6 +1,8 @@
 use chrono::NaiveDate;
 use domain::accounts::Role;
+use domain::file::UnitRef;
 use domain::org_units::{Level, OrgUnit};
+use domain::statistics::file::ValueRow;
 use domain::statistics::{
     ApprovalAction, DataSetInput, IndicatorInput, NewDataSet, NewIndicator, Period,
 };
@@ -340,6 +342,138 @@ async fn figures_across_the_2025_reform_in_both_views() {
         // The rebuilt rollups equal the incremental ones.
         rollups::rebuild(db).await.unwrap();
         assert_eq!(rollups::snapshot(db).await.unwrap(), before, "{}", t.label);
+        assert!(audit::verify(db).await.unwrap().is_ok());
+        t.cleanup().await;
+    }
+}
+
+fn file_row(row: usize, unit: &str, p: &str, code: &str, v: f64) -> ValueRow {
+    ValueRow {
+        row,
+        unit: UnitRef::Code {
+            level: Level::Commune,
+            code: unit.into(),
+        },
+        period: period(p),
+        indicator: code.into(),
+        value: v,
+        comment: None,
+    }
+}
+
+/// A file of figures names communes by code: the code means the unit that
+/// carried it during the period. One bad row writes nothing and every
+/// problem is reported with its row and column; a good file writes all.
+#[tokio::test]
+async fn figures_from_a_file_all_or_nothing() {
+    for t in TestDb::all().await.unwrap() {
+        let db = &t.db;
+        let today = date(TODAY);
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        statistics::load_catalogue(db).await.unwrap();
+        let vi_xuyen = unit(db, Level::Commune, "13636", "2022-01-01").await;
+        let phuong_nam_dinh = unit(db, Level::Commune, "13669", TODAY).await;
+        let pivot_of = |u: i64, p: &'static str| {
+            let q = PivotQuery {
+                indicators: vec!["tin_bao".into()],
+                org_unit: Some(u),
+                level: None,
+                periods: vec![period(p)],
+                view: View::AsWas,
+                approved_only: false,
+            };
+            async move {
+                statistics::pivot::query(db, Scope::All, &q)
+                    .await
+                    .unwrap()
+                    .rows
+                    .iter()
+                    .map(|r| r.value)
+                    .sum::<f64>()
+            }
+        };
+
+        let bad = [
+            file_row(2, "13636", "2022-03", "tin_bao", 5.0),
+            file_row(3, "13636", "2022-03", "khong_co", 1.0),
+            file_row(4, "99999", "2022-03", "tin_bao", 1.0),
+            file_row(5, "13636", "2022-03", "tin_bao", 6.0),
+            file_row(6, "13636", "2022-Q1", "tin_bao", 6.0),
+            file_row(7, "13636", "2022-04", "tin_bao", -2.0),
+        ];
+        let errors = values::import(db, ADMIN, &bad, today, values::Mode::Write)
+            .await
+            .unwrap()
+            .unwrap_err();
+        let found: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (3, "Mã chỉ tiêu"),
+                (4, "Mã đơn vị"),
+                (5, "Mã chỉ tiêu"),
+                (6, "Kỳ"),
+                (7, "Giá trị")
+            ],
+            "{} {errors:?}",
+            t.label
+        );
+        assert!(errors[1].message.contains("99999"), "{errors:?}");
+        assert_eq!(pivot_of(vi_xuyen.id, "2022-03").await, 0.0, "{}", t.label);
+
+        // The same code in two periods: the legacy commune before July
+        // 2025, the 2025 ward after it.
+        let good = [
+            file_row(2, "13636", "2022-03", "tin_bao", 5.0),
+            file_row(3, "13636", "2022-04", "tin_bao", 2.0),
+            file_row(4, "13669", "2026-03", "tin_bao", 9.0),
+        ];
+        let checked = values::import(db, ADMIN, &good, today, values::Mode::CheckOnly)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(checked.written, 0);
+        assert_eq!(pivot_of(vi_xuyen.id, "2022-03").await, 0.0, "{}", t.label);
+        let r = values::import(db, ADMIN, &good, today, values::Mode::Write)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.written, 3, "{}", t.label);
+        assert_eq!(pivot_of(vi_xuyen.id, "2022").await, 7.0, "{}", t.label);
+        assert_eq!(
+            pivot_of(phuong_nam_dinh.id, "2026-03").await,
+            9.0,
+            "{}",
+            t.label
+        );
+
+        // A submitted form is locked for files too.
+        let monthly = statistics::data_set_by_code(db, "bao_cao_thang")
+            .await
+            .unwrap()
+            .unwrap();
+        let key = FormKey {
+            set: monthly.id,
+            unit: vi_xuyen.id,
+            period: period("2022-03"),
+        };
+        values::act(db, ADMIN, key, ApprovalAction::Submit, None, today)
+            .await
+            .unwrap();
+        let errors = values::import(
+            db,
+            ADMIN,
+            &[file_row(9, "13636", "2022-03", "tin_bao", 8.0)],
+            today,
+            values::Mode::Write,
+        )
+        .await
+        .unwrap()
+        .unwrap_err();
+        assert_eq!((errors[0].row, errors[0].column.as_str()), (9, "Kỳ"));
+        assert_eq!(pivot_of(vi_xuyen.id, "2022-03").await, 5.0, "{}", t.label);
         assert!(audit::verify(db).await.unwrap().is_ok());
         t.cleanup().await;
     }

@@ -6,7 +6,7 @@
 mod files;
 mod pages;
 
-pub use files::{error_report, import_file, Outcome, Stage};
+pub use files::{import_file, Outcome, Stage};
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};

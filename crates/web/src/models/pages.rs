@@ -25,6 +25,7 @@ use crate::actor::Actor;
 use crate::error::{page_error, ApiError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
+use crate::uploads;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -561,30 +562,6 @@ async fn import_page(State(state): State<AppState>, actor: Actor, lang: Lang) ->
     state.templates.render("models/import.html", lang, ctx)
 }
 
-/// Standard base64, for the error report offered as a download link.
-fn base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for c in bytes.chunks(3) {
-        let b = [
-            c.first().copied().unwrap_or(0),
-            c.get(1).copied().unwrap_or(0),
-            c.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18u32, 12, 6, 0].iter().enumerate() {
-            if i <= c.len() {
-                out.push(char::from(
-                    A.get(((n >> shift) & 63) as usize).copied().unwrap_or(b'='),
-                ));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 async fn import_form(
     State(state): State<AppState>,
     actor: Actor,
@@ -595,7 +572,7 @@ async fn import_form(
         return page_error(lang, e);
     }
     let r = async {
-        let (bytes, _) = mfiles::uploaded(mfiles::multipart(req, &state).await?).await?;
+        let (bytes, _) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
         let outcome =
             mfiles::import_file(&state.db, actor.author(), actor.scope(), &bytes, |_, _| {})
                 .await?;
@@ -606,9 +583,9 @@ async fn import_form(
     let (imported, errors, report) = match r {
         Ok((_, Outcome::Imported(ids))) => (Some(ids.len()), Vec::new(), None),
         Ok((bytes, Outcome::Refused(errors))) => {
-            let report = mfiles::error_report(&bytes, &errors)
+            let report = uploads::error_report(&bytes, &errors)
                 .ok()
-                .map(|b| base64(&b));
+                .map(|b| uploads::base64(&b));
             (None, errors, report)
         }
         Err(e) if e.status == StatusCode::BAD_REQUEST => {
@@ -743,17 +720,5 @@ async fn type_edit_form(
     match r {
         Ok(_) => Redirect::to("/model-types").into_response(),
         Err(e) => refused(&state, &actor, lang, e, &format!("/model-types/{id}")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_matches_the_standard() {
-        assert_eq!(super::base64(b""), "");
-        assert_eq!(super::base64(b"f"), "Zg==");
-        assert_eq!(super::base64(b"fo"), "Zm8=");
-        assert_eq!(super::base64(b"foo"), "Zm9v");
-        assert_eq!(super::base64(b"foobar"), "Zm9vYmFy");
     }
 }

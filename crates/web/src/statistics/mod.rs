@@ -3,7 +3,7 @@
 //! and the analytics pivot with its files. Pages live in `pages.rs`; both
 //! share the parsing here.
 
-mod files;
+pub mod files;
 mod pages;
 
 use axum::body::Bytes;
@@ -59,6 +59,12 @@ pub fn routes() -> Router<AppState> {
             axum::routing::patch(patch_rule_api),
         )
         .route("/api/v1/data-values", get(form_api).post(write_values_api))
+        .route(
+            "/api/v1/data-values/import",
+            axum::routing::post(files::import_api).layer(axum::extract::DefaultBodyLimit::max(
+                crate::models::MAX_IMPORT_BYTES,
+            )),
+        )
         .route("/api/v1/approvals", get(approval_api).post(act_api))
         .route("/api/v1/completeness", get(completeness_api))
         .route("/api/v1/analytics", get(analytics_api))

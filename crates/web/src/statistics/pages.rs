@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -16,11 +16,15 @@ use minijinja::{context, Value};
 use store::statistics::values::{self, FormKey};
 use store::statistics::{self, Pivot, PivotQuery};
 
-use super::{form_key, parse_pivot, parse_values, who};
+use super::files::{import_file, period_values_sheet, Outcome};
+use super::{form_key, parse_pivot, parse_values, require, who};
 use crate::actor::Actor;
+use crate::downloads::file_of;
 use crate::error::{page_error, ApiError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
+use crate::models::MAX_IMPORT_BYTES;
+use crate::uploads;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -33,6 +37,13 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/pivots", post(save_pivot_form))
         .route("/statistics/pivots/{id}/delete", post(delete_pivot_form))
         .route("/statistics/definitions", get(definitions_page))
+        .route(
+            "/statistics/import",
+            get(import_page)
+                .post(import_form)
+                .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route("/statistics/import/template", get(template_file))
 }
 
 fn base(actor: &Actor, lang: Lang, path: &str) -> Value {
@@ -237,7 +248,7 @@ async fn entry_form(
             let Some(raw) = f.raw(&format!("v_{}", i.code)) else {
                 continue;
             };
-            let value = parse_number(raw.trim())
+            let value = domain::file::parse_number(&raw)
                 .map_err(|m| ApiError::invalid("value", format!("{}: {m}", i.name)))?;
             items.push(ValueInput {
                 indicator: i.code.clone(),
@@ -297,29 +308,6 @@ async fn back_to_form(
         }
         Err(e) => page_error(lang, e),
     }
-}
-
-/// A number as people type it: `1234`, `1.234` (thousands), `12,5` (decimal).
-fn parse_number(s: &str) -> Result<Option<f64>, &'static str> {
-    if s.is_empty() {
-        return Ok(None);
-    }
-    let cleaned: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    let normal = if cleaned.contains(',') {
-        cleaned.replace('.', "").replace(',', ".")
-    } else if cleaned.matches('.').count() > 1
-        || cleaned.split('.').nth(1).is_some_and(|d| d.len() == 3)
-    {
-        cleaned.replace('.', "")
-    } else {
-        cleaned
-    };
-    normal
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .map(Some)
-        .ok_or("cần một số")
 }
 
 async fn approval_form(
@@ -757,20 +745,107 @@ async fn definitions_page(State(state): State<AppState>, actor: Actor, lang: Lan
     result.unwrap_or_else(|e| page_error(lang, e))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parse_number;
+// ---- bulk entry from a file ---------------------------------------------------
 
-    #[test]
-    fn numbers_as_people_type_them() {
-        assert_eq!(parse_number(""), Ok(None));
-        assert_eq!(parse_number("1234"), Ok(Some(1234.0)));
-        assert_eq!(parse_number("1.234"), Ok(Some(1234.0)));
-        assert_eq!(parse_number("1.234.567"), Ok(Some(1234567.0)));
-        assert_eq!(parse_number("12,5"), Ok(Some(12.5)));
-        assert_eq!(parse_number("12.5"), Ok(Some(12.5)));
-        assert_eq!(parse_number("1 000"), Ok(Some(1000.0)));
-        assert!(parse_number("abc").is_err());
-        assert!(parse_number("inf").is_err());
+async fn import_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
+    if let Err(e) = require(actor.user.role.enters_statistics()) {
+        return page_error(lang, e);
     }
+    render(
+        &state,
+        lang,
+        "statistics/import.html",
+        import_ctx(&actor, lang),
+        false,
+    )
+}
+
+fn import_ctx(actor: &Actor, lang: Lang) -> Value {
+    context! {
+        ..base(actor, lang, "/statistics/import"),
+        ..context! {
+            max_mb => MAX_IMPORT_BYTES / 1024 / 1024,
+            columns => domain::statistics::file::COLUMNS.iter().map(|(_, h, _)| *h).collect::<Vec<_>>(),
+        }
+    }
+}
+
+async fn import_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    req: Request,
+) -> Response {
+    if let Err(e) = require(actor.user.role.enters_statistics()) {
+        return page_error(lang, e);
+    }
+    let r = async {
+        let (bytes, _) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
+        let outcome = import_file(&state.db, who(&actor), &bytes, |_| {}).await?;
+        Ok::<_, ApiError>((bytes, outcome))
+    }
+    .await;
+    let mut status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    let (written, errors, report) = match r {
+        Ok((_, Outcome::Imported(w))) => (Some(w), Vec::new(), None),
+        Ok((bytes, Outcome::Refused(errors))) => {
+            let report = uploads::error_report(&bytes, &errors)
+                .ok()
+                .map(|b| uploads::base64(&b));
+            (None, errors, report)
+        }
+        Err(e) if e.status == axum::http::StatusCode::BAD_REQUEST => {
+            status = e.status;
+            (
+                None,
+                vec![domain::file::CellError::new(0, "", e.message)],
+                None,
+            )
+        }
+        Err(e) => return page_error(lang, e),
+    };
+    let shown: Vec<_> = errors.iter().take(500).collect();
+    let ctx = context! {
+        ..import_ctx(&actor, lang),
+        ..context! { written, errors => shown, error_count => errors.len(), report }
+    };
+    let mut res = render(&state, lang, "statistics/import.html", ctx, false);
+    if !errors.is_empty() {
+        *res.status_mut() = status;
+    }
+    res
+}
+
+/// `/statistics/import/template?data_set=&org_unit=&period=&format=`: the
+/// period's figures of the entering units under a unit, in the import's
+/// columns, to fill in and upload.
+async fn template_file(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let f = Fields::from_query(raw.as_deref());
+    let key = form_key(&f)?;
+    let fmt = f.get("format").unwrap_or("xlsx");
+    if !matches!(fmt, "xlsx" | "csv") {
+        return Err(ApiError::invalid(
+            "format",
+            "định dạng phải là xlsx hoặc csv",
+        ));
+    }
+    let sheet =
+        values::period_sheet(&state.db, actor.scope(), key.set, key.unit, key.period).await?;
+    if !sheet.set.accepts(key.period) {
+        return Err(ApiError::invalid(
+            "period",
+            format!(
+                "bộ số liệu {} nhập theo {}, không theo kỳ {}",
+                sheet.set.code,
+                sheet.set.period_type.as_str(),
+                key.period
+            ),
+        ));
+    }
+    let name = format!("so-lieu-{}-{}", sheet.set.code, key.period).replace('_', "-");
+    file_of(&period_values_sheet(&sheet, key.period), &name, fmt)
 }

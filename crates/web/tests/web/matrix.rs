@@ -193,7 +193,18 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         }
         ("GET", "/statistics/entry" | "/api/v1/data-values" | "/api/v1/approvals") => Hidden,
         ("GET", "/api/v1/completeness" | "/api/v1/analytics") => unit_read,
-        ("POST", "/api/v1/data-values") => body_write,
+        ("POST", "/api/v1/data-values" | "/api/v1/data-values/import" | "/statistics/import") => {
+            body_write
+        }
+        ("GET", "/statistics/import") => {
+            if manager(role) {
+                Allowed
+            } else {
+                Forbidden
+            }
+        }
+        // The period's sheet under a unit: read within scope.
+        ("GET", "/statistics/import/template") => unit_read,
         ("POST", "/api/v1/approvals" | "/statistics/entry" | "/statistics/approval") => {
             if manager(role) {
                 Hidden
@@ -244,7 +255,8 @@ async fn call(
             "/statistics/entry"
             | "/api/v1/data-values"
             | "/api/v1/approvals"
-            | "/api/v1/completeness" => {
+            | "/api/v1/completeness"
+            | "/statistics/import/template" => {
                 path.push_str(&format!("?data_set=1&org_unit={unit}&period=2026-01"));
             }
             "/api/v1/analytics" => {

@@ -307,3 +307,176 @@ async fn figures_from_entry_to_approval_and_pivot() {
         assert_eq!(value("vu_hoa_giai"), json!(1234.0));
     }
 }
+
+/// The period's sheet downloaded, filled in and uploaded is the bulk entry:
+/// within scope, all values or none, with a report of every bad row.
+#[tokio::test]
+async fn figures_from_a_filled_in_period_sheet() {
+    for app in App::all().await {
+        let l = app.label();
+        let phuong = app.login("phuong").await;
+        let lanhdao = app.login("lanhdao").await;
+        let sets = phuong.get("/api/v1/data-sets").await.json();
+        let monthly = sets["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["code"] == "bao_cao_thang")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let form = format!("data_set={monthly}&org_unit={}&period=2026-05", app.ward);
+
+        let sheet = phuong
+            .get(&format!("/statistics/import/template?{form}&format=csv"))
+            .await;
+        assert_eq!(sheet.status, StatusCode::OK, "{l}: {}", sheet.body);
+        assert!(sheet.body.starts_with('\u{feff}'), "BOM");
+        assert!(sheet.body.contains("Mã chỉ tiêu") && sheet.body.contains("Giá trị"));
+        let xlsx = phuong
+            .get(&format!("/statistics/import/template?{form}&format=xlsx"))
+            .await;
+        assert!(xlsx.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml"));
+        let r = phuong
+            .get(&format!(
+                "/statistics/import/template?data_set={monthly}&org_unit={}&period=2026-Q1",
+                app.ward
+            ))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{l}: a quarter of a monthly set"
+        );
+
+        // Fill in two values; the rest stay blank (skipped).
+        let filled: String = sheet
+            .body
+            .lines()
+            .map(|line| {
+                let blank = line.strip_suffix(",,");
+                if line.contains(",tin_bao,") {
+                    format!("{},12,\n", blank.unwrap())
+                } else if line.contains(",tin_bao_co_gia_tri,") {
+                    format!("{},\"7,0\",đã xác minh\n", blank.unwrap())
+                } else {
+                    format!("{line}\n")
+                }
+            })
+            .collect();
+        let r = lanhdao
+            .upload(
+                "/api/v1/data-values/import",
+                "so-lieu.csv",
+                filled.as_bytes(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}: a viewer");
+        let r = phuong
+            .upload(
+                "/api/v1/data-values/import",
+                "so-lieu.csv",
+                filled.as_bytes(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        assert_eq!(r.json()["written"], 2, "{l}");
+        let f = phuong
+            .get(&format!("/api/v1/data-values?{form}"))
+            .await
+            .json();
+        let value = |code: &str| {
+            f["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|v| v["code"] == code)
+                .unwrap()["value"]
+                .clone()
+        };
+        assert_eq!(value("tin_bao"), json!(12.0));
+        assert_eq!(value("tin_bao_co_gia_tri"), json!(7.0));
+        // The sheet now carries them.
+        let again = phuong
+            .get(&format!("/statistics/import/template?{form}&format=csv"))
+            .await;
+        assert!(again.body.contains(",12,"), "{}", again.body);
+
+        // Outside the scope, a bad value and an unknown indicator: nothing
+        // is written, every row is reported.
+        let bad = format!(
+            "ID đơn vị,Kỳ,Mã chỉ tiêu,Giá trị\n{w},2026-05,tin_bao,13\n{b},2026-05,tin_bao,1\n{w},2026-05,khong_co,1\n{w},2026-05,so_to,abc\n",
+            w = app.ward,
+            b = app.ba_dinh
+        );
+        let r = phuong
+            .upload("/api/v1/data-values/import", "x.csv", bad.as_bytes())
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{l}: {}",
+            r.body
+        );
+        let errs: Vec<(i64, String)> = r.json()["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["row"].as_i64().unwrap(),
+                    e["column"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            errs,
+            vec![
+                (3, "ID đơn vị".to_string()),
+                (4, "Mã chỉ tiêu".to_string()),
+                (5, "Giá trị".to_string())
+            ],
+            "{l}"
+        );
+        let f = phuong
+            .get(&format!("/api/v1/data-values?{form}"))
+            .await
+            .json();
+        assert!(f.to_string().contains("12.0"), "nothing written: {f}");
+        let report = phuong
+            .upload(
+                "/api/v1/data-values/import?report=xlsx",
+                "x.csv",
+                bad.as_bytes(),
+            )
+            .await;
+        assert_eq!(report.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(report.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml"));
+        let page = phuong
+            .upload("/statistics/import", "x.csv", bad.as_bytes())
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.body.contains("khong_co")
+                && page.body.contains("data:application/vnd.openxmlformats")
+        );
+        let page = phuong.get("/statistics/import").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("multipart/form-data"));
+        let r = phuong
+            .upload(
+                "/api/v1/data-values/import",
+                "x.csv",
+                b"Ky,Gia tri\n2026-05,1\n",
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.json()["rows"][0]["row"], 1, "{}", r.body);
+    }
+}

@@ -1,0 +1,121 @@
+//! Uploaded files every capability's import takes: the multipart body, the
+//! file in it, and the error report that puts each refused row beside
+//! what is wrong with it.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Request};
+use domain::file::CellError;
+use files::{Cell, Column, FilesError, Sheet};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// The error report: each refused row as it was in the file, with its row
+/// number and what is wrong beside it.
+pub fn error_report(bytes: &[u8], errors: &[CellError]) -> Result<Vec<u8>, ApiError> {
+    use std::collections::BTreeMap;
+    let mut by_row: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for e in errors {
+        let msg = if e.column.is_empty() {
+            e.message.clone()
+        } else {
+            format!("{}: {}", e.column, e.message)
+        };
+        by_row.entry(e.row).or_default().push(msg);
+    }
+    let mut header: Vec<String> = Vec::new();
+    let mut rows = Vec::new();
+    let _ = files::read_rows::<FilesError>(bytes, |n, cells| {
+        if n == 1 {
+            header = cells.to_vec();
+        } else if let Some(msgs) = by_row.remove(&n) {
+            let mut r = vec![Cell::Int(n as i64), Cell::from(msgs.join("; "))];
+            r.extend(cells.iter().map(|c| Cell::from(c.as_str())));
+            rows.push(r);
+        }
+        Ok(())
+    });
+    // Problems of the whole file (no header, unreadable) have no row to sit beside.
+    for (n, msgs) in by_row {
+        rows.push(vec![Cell::Int(n as i64), Cell::from(msgs.join("; "))]);
+    }
+    let mut columns = vec![Column::new("Dòng", 7.0), Column::new("Lỗi", 60.0)];
+    columns.extend(header.iter().map(|h| Column::new(h.clone(), 16.0)));
+    let sheet = Sheet {
+        name: "Lỗi nhập".into(),
+        columns,
+        rows,
+        highlight_col: Some(1),
+    };
+    Ok(files::xlsx(&[sheet])?)
+}
+
+/// The multipart body of a request, read only after the role was checked
+/// (so that a refused role gets 403 whatever it sent).
+pub async fn multipart(req: Request, state: &AppState) -> Result<Multipart, ApiError> {
+    Multipart::from_request(req, state).await.map_err(|e| {
+        ApiError::invalid("file", format!("cần gửi tệp dạng multipart/form-data: {e}"))
+    })
+}
+
+/// The uploaded file of a multipart form (field `file`).
+pub async fn uploaded(mut form: Multipart) -> Result<(Vec<u8>, Vec<(String, String)>), ApiError> {
+    let mut file = None;
+    let mut fields = Vec::new();
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::invalid("file", format!("không đọc được biểu mẫu tải lên: {e}")))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        let data: Bytes = field
+            .bytes()
+            .await
+            .map_err(|e| ApiError::invalid("file", format!("không đọc được tệp: {e}")))?;
+        if name == "file" {
+            file = Some(data.to_vec());
+        } else if data.len() < 1024 {
+            fields.push((name, String::from_utf8_lossy(&data).into_owned()));
+        }
+    }
+    let file = file
+        .filter(|f| !f.is_empty())
+        .ok_or_else(|| ApiError::invalid("file", "chưa chọn tệp"))?;
+    Ok((file, fields))
+}
+
+/// Standard base64, for the error report offered as a download link.
+pub fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let b = [
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+            c.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18u32, 12, 6, 0].iter().enumerate() {
+            if i <= c.len() {
+                out.push(char::from(
+                    A.get(((n >> shift) & 63) as usize).copied().unwrap_or(b'='),
+                ));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(super::base64(b""), "");
+        assert_eq!(super::base64(b"f"), "Zg==");
+        assert_eq!(super::base64(b"fo"), "Zm8=");
+        assert_eq!(super::base64(b"foo"), "Zm9v");
+        assert_eq!(super::base64(b"foobar"), "Zm9vYmFy");
+    }
+}
