@@ -751,6 +751,9 @@ pub async fn merge(db: &Db, author: Author, m: &Merge) -> Result<Reorganisation>
         link(&mut tx, *s, into, m.date, Succession::Whole, true).await?;
         moved.extend(move_sites(&mut tx, *s, into).await?);
     }
+    let mut changed = sources.clone();
+    changed.extend(&moved);
+    crate::statistics::rollups::rehome_under(&mut tx, &changed).await?;
     let r = Reorganisation {
         date: m.date,
         ended: m.sources.clone(),
@@ -791,6 +794,9 @@ pub async fn split(db: &Db, author: Author, s: &Split) -> Result<Reorganisation>
         }
         created.push(load(&mut tx, id).await?);
     }
+    let mut changed = vec![s.source];
+    changed.extend(&moved);
+    crate::statistics::rollups::rehome_under(&mut tx, &changed).await?;
     let r = Reorganisation {
         date: s.date,
         ended: vec![s.source],

@@ -309,6 +309,17 @@ pub(crate) async fn apply(tx: &mut Tx, batch: &[UnitChanges]) -> Result<()> {
             }
         }
     }
+    apply_pending(tx, pending, &entered_of).await
+}
+
+/// Applies steps (a contribution before and after) to cells, then
+/// recomputes each maximum that fell from the values under the home as
+/// `rollup_homes` says now.
+async fn apply_pending(
+    tx: &mut Tx,
+    pending: BTreeMap<Key, Vec<(Cell, Cell)>>,
+    entered_of: &HashMap<i64, PeriodType>,
+) -> Result<()> {
     let keys: Vec<Key> = pending.keys().copied().collect();
     let mut cells = read_cells(tx, &keys).await?;
     let mut recompute: Vec<(Key, bool)> = Vec::new();
@@ -334,6 +345,89 @@ pub(crate) async fn apply(tx: &mut Tx, batch: &[UnitChanges]) -> Result<()> {
         recompute_top(tx, key, entered, approved_only).await?;
     }
     Ok(())
+}
+
+/// Moves the figures of the units `roots` reach (themselves, what is below
+/// them, and what they succeeded: a merged village's sources) to
+/// the homes the hierarchy gives them now, after a merge, a split or sites
+/// moving, in the caller's transaction: a unit whose homes changed takes
+/// its contributions out of the homes it lost and into those it gained.
+/// Returns how many units moved.
+pub(crate) async fn rehome_under(tx: &mut Tx, roots: &[i64]) -> Result<usize> {
+    let mut units = Vec::new();
+    for chunk in roots.chunks(tx.rows_per_statement(1)) {
+        let mut p = crate::Params::default();
+        let list: Vec<String> = chunk.iter().map(|r| p.push(Arg::I64(Some(*r)))).collect();
+        let sql = format!(
+            "SELECT DISTINCT h.unit_id FROM rollup_homes h JOIN org_unit_reach r ON r.unit_id = h.unit_id
+             WHERE r.ancestor_id IN ({}) ORDER BY h.unit_id",
+            list.join(", ")
+        );
+        let found: Vec<(i64,)> = fetch_all_dyn(tx, &sql, p.args).await?;
+        units.extend(found.into_iter().map(|(u,)| u));
+    }
+    units.sort_unstable();
+    units.dedup();
+    if units.is_empty() {
+        return Ok(0);
+    }
+    let kinds = kinds(tx).await?;
+    let mut moved = 0;
+    for unit in units {
+        if rehome(tx, unit, &kinds).await? {
+            moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
+async fn rehome(tx: &mut Tx, unit: i64, kinds: &Kinds) -> Result<bool> {
+    let old = homes(tx, unit).await?;
+    let new = compute_homes(tx, unit).await?;
+    let lost: Vec<(i64, Part)> = old.iter().filter(|h| !new.contains(h)).copied().collect();
+    let gained: Vec<(i64, Part)> = new.iter().filter(|h| !old.contains(h)).copied().collect();
+    if lost.is_empty() && gained.is_empty() {
+        return Ok(false);
+    }
+    // The new homes first: a maximum that falls in a lost home is
+    // recomputed without this unit's values.
+    execute!(tx, "DELETE FROM rollup_homes WHERE unit_id = $1", unit)?;
+    store_homes(tx, unit, &new).await?;
+    let rows: Vec<EntryRow> = fetch!(
+        tx,
+        fetch_all,
+        EntryRow,
+        "SELECT org_unit_id, indicator_id, period, value, approved FROM data_values
+         WHERE org_unit_id = $1 ORDER BY indicator_id",
+        unit
+    )?;
+    let mut pending: BTreeMap<Key, Vec<(Cell, Cell)>> = BTreeMap::new();
+    let mut entered_of = HashMap::new();
+    for group in rows.chunk_by(|a, b| a.indicator_id == b.indicator_id) {
+        let Some(indicator) = group.first().map(|r| r.indicator_id) else {
+            continue;
+        };
+        let Some(&(agg, entered)) = kinds.get(&indicator) else {
+            continue;
+        };
+        entered_of.insert(indicator, entered);
+        let entries: Vec<Entry> = group.iter().map(EntryRow::entry).collect::<Result<_>>()?;
+        for (period, cell) in analytics::all_contributions(agg, &entries) {
+            let none = Cell::default();
+            for (homes, step) in [(&lost, (cell, none)), (&gained, (none, cell))] {
+                for (home, part) in homes {
+                    if reaches_cell(unit, *home, period, entered) {
+                        pending
+                            .entry((*home, period, indicator, *part))
+                            .or_default()
+                            .push(step);
+                    }
+                }
+            }
+        }
+    }
+    apply_pending(tx, pending, &entered_of).await?;
+    Ok(true)
 }
 
 /// A cell's maximum from the values of every unit counting under its home.

@@ -1,7 +1,9 @@
 use chrono::NaiveDate;
 use domain::accounts::Role;
 use domain::file::UnitRef;
-use domain::org_units::{Level, OrgUnit};
+use domain::org_units::{
+    Level, Merge, MergeInput, NewUnit, NewUnitInput, OrgUnit, Split, SplitInput, VillageInput,
+};
 use domain::statistics::file::ValueRow;
 use domain::statistics::{
     ApprovalAction, DataSetInput, IndicatorInput, NewDataSet, NewIndicator, Period,
@@ -475,6 +477,208 @@ async fn figures_from_a_file_all_or_nothing() {
         assert_eq!((errors[0].row, errors[0].column.as_str()), (9, "Kỳ"));
         assert_eq!(pivot_of(vi_xuyen.id, "2022-03").await, 5.0, "{}", t.label);
         assert!(audit::verify(db).await.unwrap().is_ok());
+        t.cleanup().await;
+    }
+}
+
+async fn village(db: &Db, name: &str, ward: &OrgUnit) -> OrgUnit {
+    let input = NewUnitInput {
+        level: Some("village".into()),
+        kind: Some("to_dan_pho".into()),
+        name: Some(name.into()),
+        parent_id: Some(ward.id),
+        valid_from: Some("2026-01-01".into()),
+        ..Default::default()
+    };
+    let u = NewUnit::parse(&input, Some(ward)).unwrap();
+    units::create(db, Author::System, &u).await.unwrap().unit
+}
+
+/// Villages that enter figures merge, then the merged village splits: the
+/// figures follow into the successors as it is now, stay where they were
+/// as it was, and the cells kept through both equal a rebuild.
+#[tokio::test]
+async fn figures_follow_their_units_through_merges_and_splits() {
+    for t in TestDb::all().await.unwrap() {
+        let db = &t.db;
+        let today = date(TODAY);
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        for (code, agg) in [("v_sum", "sum"), ("v_max", "max")] {
+            let i = NewIndicator::parse(&IndicatorInput {
+                code: code.into(),
+                name: code.into(),
+                unit: "count".into(),
+                aggregation: agg.into(),
+                ..Default::default()
+            })
+            .unwrap();
+            statistics::create_indicator(db, Author::System, &i)
+                .await
+                .unwrap();
+        }
+        statistics::create_data_set(
+            db,
+            Author::System,
+            &NewDataSet::parse(&DataSetInput {
+                code: "v_set".into(),
+                name: "Số liệu tổ dân phố".into(),
+                period_type: "month".into(),
+                calendar: "months".into(),
+                entry: "village".into(),
+                approval_levels: vec!["commune".into()],
+                indicators: vec!["v_sum".into(), "v_max".into()],
+                ..Default::default()
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+        let ward = unit(db, Level::Commune, "13669", TODAY).await;
+        let a = village(db, "Tổ dân phố số 1", &ward).await;
+        let b = village(db, "Tổ dân phố số 2", &ward).await;
+        values::write(
+            db,
+            ADMIN,
+            &[
+                write("v_sum", &a, "2026-01", Some(3.0)),
+                write("v_sum", &a, "2026-02", Some(4.0)),
+                write("v_sum", &b, "2026-01", Some(5.0)),
+                write("v_max", &a, "2026-01", Some(10.0)),
+                write("v_max", &b, "2026-02", Some(7.0)),
+            ],
+            today,
+        )
+        .await
+        .unwrap();
+        let value = |code: &'static str, u: i64, view: View| {
+            let q = PivotQuery {
+                indicators: vec![code.into()],
+                org_unit: Some(u),
+                level: None,
+                periods: vec![period("2026-Q1")],
+                view,
+                approved_only: false,
+            };
+            async move {
+                statistics::pivot::query(db, Scope::All, &q)
+                    .await
+                    .unwrap()
+                    .rows
+                    .first()
+                    .map(|r| r.value)
+            }
+        };
+
+        let m = Merge::parse(
+            &MergeInput {
+                sources: Some(vec![a.id, b.id]),
+                date: Some("2026-03-01".into()),
+                name: Some("Tổ dân phố Đoàn Kết".into()),
+                kind: Some("to_dan_pho".into()),
+            },
+            &units::get_many(db, Scope::All, &[a.id, b.id])
+                .await
+                .unwrap(),
+            today,
+        )
+        .unwrap();
+        let merged = units::merge(db, Author::System, &m).await.unwrap().created[0]
+            .unit
+            .clone();
+        assert_eq!(
+            value("v_sum", merged.id, View::AsNow).await,
+            Some(12.0),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            value("v_max", merged.id, View::AsNow).await,
+            Some(10.0),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            value("v_sum", merged.id, View::AsWas).await,
+            None,
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            value("v_sum", ward.id, View::AsWas).await,
+            Some(12.0),
+            "{}",
+            t.label
+        );
+        let incremental = rollups::snapshot(db).await.unwrap();
+        rollups::rebuild(db).await.unwrap();
+        assert_eq!(
+            rollups::snapshot(db).await.unwrap(),
+            incremental,
+            "{}",
+            t.label
+        );
+
+        let merged_view = units::get(db, Scope::All, merged.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let s = Split::parse(
+            &SplitInput {
+                source: Some(merged.id),
+                date: Some("2026-09-01".into()),
+                parts: Some(vec![
+                    VillageInput {
+                        name: Some("Tổ dân phố Bắc".into()),
+                        kind: Some("to_dan_pho".into()),
+                    },
+                    VillageInput {
+                        name: Some("Tổ dân phố Nam".into()),
+                        kind: Some("to_dan_pho".into()),
+                    },
+                ]),
+                default_part: Some(1),
+            },
+            Some(&merged_view.unit),
+            today,
+        )
+        .unwrap();
+        let parts = units::split(db, Author::System, &s).await.unwrap().created;
+        let (north, south) = (parts[0].unit.id, parts[1].unit.id);
+        assert_eq!(
+            value("v_sum", south, View::AsNow).await,
+            Some(12.0),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            value("v_sum", north, View::AsNow).await,
+            None,
+            "{}",
+            t.label
+        );
+        // An ended unit stands for nothing as it is now.
+        assert_eq!(
+            value("v_sum", merged.id, View::AsNow).await,
+            None,
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            value("v_sum", ward.id, View::AsNow).await,
+            Some(12.0),
+            "{}",
+            t.label
+        );
+        let incremental = rollups::snapshot(db).await.unwrap();
+        rollups::rebuild(db).await.unwrap();
+        assert_eq!(
+            rollups::snapshot(db).await.unwrap(),
+            incremental,
+            "{}",
+            t.label
+        );
         t.cleanup().await;
     }
 }
