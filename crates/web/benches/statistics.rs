@@ -14,7 +14,8 @@
 //!
 //! `cargo bench -p web --bench statistics` (SQLite; PostgreSQL too when
 //! BINHYEN_TEST_DATABASE_URL is set). Sizes: BENCH_INDICATORS (100),
-//! BENCH_MONTHS (60), BENCH_LEGACY_INDICATORS (10), BENCH_FORMS (300).
+//! BENCH_MONTHS (60), BENCH_LEGACY_INDICATORS (10), BENCH_FORMS (300);
+//! BENCH_KEEP=1 keeps the databases (for `scripts/bench-duckdb`).
 
 #![allow(
     clippy::unwrap_used,
@@ -271,7 +272,14 @@ fn main() {
         println!("|---|---|---|---|---|");
         for t in TestDb::all().await.unwrap() {
             one(&t).await;
-            t.cleanup().await;
+            // BENCH_KEEP=1 leaves the database behind, e.g. for
+            // `scripts/bench-duckdb` (the columnar reference).
+            if std::env::var("BENCH_KEEP").is_ok() {
+                eprintln!("{}: kept at {}", t.label, t.url);
+                std::mem::forget(t);
+            } else {
+                t.cleanup().await;
+            }
         }
     });
 }

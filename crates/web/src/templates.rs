@@ -41,6 +41,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "statistics/dashboard.html",
     "statistics/definitions.html",
     "statistics/import.html",
+    "statistics/definition.html",
 );
 
 pub struct Templates {

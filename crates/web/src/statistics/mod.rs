@@ -3,6 +3,7 @@
 //! and the analytics pivot with its files. Pages live in `pages.rs`; both
 //! share the parsing here.
 
+mod definitions;
 pub mod files;
 mod pages;
 
@@ -69,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/completeness", get(completeness_api))
         .route("/api/v1/analytics", get(analytics_api))
         .merge(pages::routes())
+        .merge(definitions::routes())
 }
 
 fn require(allowed: bool) -> Result<(), ApiError> {

@@ -36,7 +36,6 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/dashboard", get(dashboard_page))
         .route("/statistics/pivots", post(save_pivot_form))
         .route("/statistics/pivots/{id}/delete", post(delete_pivot_form))
-        .route("/statistics/definitions", get(definitions_page))
         .route(
             "/statistics/import",
             get(import_page)
@@ -46,7 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/import/template", get(template_file))
 }
 
-fn base(actor: &Actor, lang: Lang, path: &str) -> Value {
+pub(super) fn base(actor: &Actor, lang: Lang, path: &str) -> Value {
     context! {
         lang => lang.code(),
         user => actor.user,
@@ -722,24 +721,6 @@ async fn dashboard_page(State(state): State<AppState>, actor: Actor, lang: Lang)
             ctx,
             false,
         ))
-    }
-    .await;
-    result.unwrap_or_else(|e| page_error(lang, e))
-}
-
-// ---- definitions --------------------------------------------------------------
-
-async fn definitions_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
-    let result = async {
-        let mut sets = Vec::new();
-        for s in statistics::data_sets(&state.db).await? {
-            if let Some(v) = statistics::data_set(&state.db, s.id).await? {
-                sets.push(v);
-            }
-        }
-        let loose: Vec<_> = statistics::indicators(&state.db).await?.into_iter().filter(|i| i.data_set_id.is_none()).collect();
-        let ctx = context! { ..base(&actor, lang, "/statistics/definitions"), ..context! { sets, loose } };
-        Ok::<_, ApiError>(render(&state, lang, "statistics/definitions.html", ctx, false))
     }
     .await;
     result.unwrap_or_else(|e| page_error(lang, e))

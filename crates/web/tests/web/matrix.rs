@@ -180,7 +180,33 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/api/v1/data-sets/{id}"
             | "/api/v1/validation-rules",
         ) => Allowed,
-        ("POST", "/api/v1/indicators" | "/api/v1/data-sets" | "/api/v1/validation-rules")
+        // The definition forms: shown to admins and province staff only; an
+        // empty form is refused.
+        (
+            "GET",
+            "/statistics/indicators/new"
+            | "/statistics/indicators/{id}"
+            | "/statistics/data-sets/new"
+            | "/statistics/data-sets/{id}"
+            | "/statistics/validation-rules/new"
+            | "/statistics/validation-rules/{id}",
+        ) => {
+            if matches!(role, "admin" | "tinh") {
+                Allowed
+            } else {
+                Forbidden
+            }
+        }
+        (
+            "POST",
+            "/statistics/indicators"
+            | "/statistics/indicators/{id}"
+            | "/statistics/data-sets"
+            | "/statistics/data-sets/{id}"
+            | "/statistics/validation-rules"
+            | "/statistics/validation-rules/{id}",
+        )
+        | ("POST", "/api/v1/indicators" | "/api/v1/data-sets" | "/api/v1/validation-rules")
         | (
             "PATCH",
             "/api/v1/indicators/{id}" | "/api/v1/data-sets/{id}" | "/api/v1/validation-rules/{id}",

@@ -480,3 +480,144 @@ async fn figures_from_a_filled_in_period_sheet() {
         assert_eq!(r.json()["rows"][0]["row"], 1, "{}", r.body);
     }
 }
+
+/// Province staff add and edit definitions on pages; a refused form comes
+/// back with what was typed; others may not.
+#[tokio::test]
+async fn definitions_are_edited_on_pages() {
+    for app in App::all().await {
+        let l = app.label();
+        let tinh = app.login("tinh").await;
+        let lanhdao = app.login("lanhdao").await;
+        let r = tinh
+            .form(
+                "/statistics/indicators",
+                &[
+                    ("code", "so_buoi_tuan_tra"),
+                    ("name", "Số buổi tuần tra"),
+                    ("unit", "count"),
+                    ("aggregation", "sum"),
+                    ("min_value", "0"),
+                    ("description", "Buổi tuần tra của tổ an ninh"),
+                    ("active", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let found = tinh.get("/api/v1/indicators").await.json();
+        let ind = found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["code"] == "so_buoi_tuan_tra")
+            .unwrap()
+            .clone();
+        assert_eq!(ind["min_value"], json!(0.0));
+        let id = ind["id"].as_i64().unwrap();
+
+        // The same code again: refused, the form shows what was typed.
+        let again = tinh
+            .form(
+                "/statistics/indicators",
+                &[
+                    ("code", "so_buoi_tuan_tra"),
+                    ("name", "Tên gõ lại"),
+                    ("unit", "count"),
+                    ("aggregation", "sum"),
+                ],
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{l}");
+        assert!(again.body.contains("Tên gõ lại"), "{}", again.body);
+        let bad = tinh
+            .form(
+                "/statistics/indicators",
+                &[
+                    ("code", "Sai Ma"),
+                    ("name", "X"),
+                    ("unit", "count"),
+                    ("aggregation", "sum"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{l}");
+        assert!(bad.body.contains("aria-invalid"), "{}", bad.body);
+
+        let r = tinh
+            .form(
+                "/statistics/data-sets",
+                &[
+                    ("code", "tuan_tra_quy"),
+                    ("name", "Tuần tra theo quý"),
+                    ("period_type", "quarter"),
+                    ("calendar", "months"),
+                    ("entry", "commune"),
+                    ("deadline_days", "7"),
+                    ("approval_levels", "province"),
+                    ("indicators", "so_buoi_tuan_tra\n"),
+                    ("active", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let r = tinh
+            .form(
+                "/statistics/validation-rules",
+                &[
+                    ("data_set", "tuan_tra_quy"),
+                    ("expression", "so_buoi_tuan_tra <= 200"),
+                    ("severity", "warning"),
+                    ("message", "Nhiều buổi bất thường"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let sets = tinh.get("/api/v1/data-sets").await.json();
+        let set = sets["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["code"] == "tuan_tra_quy")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let view = tinh.get(&format!("/api/v1/data-sets/{set}")).await.json();
+        assert_eq!(view["indicators"][0]["code"], "so_buoi_tuan_tra");
+        assert_eq!(view["rules"][0]["severity"], "warning");
+
+        // Editing: the form shows the stored values; a save changes them.
+        let page = tinh.get(&format!("/statistics/indicators/{id}")).await;
+        assert!(page.body.contains("Số buổi tuần tra"), "{l}");
+        let r = tinh
+            .form(
+                &format!("/statistics/indicators/{id}"),
+                &[
+                    ("code", "so_buoi_tuan_tra"),
+                    ("name", "Số buổi tuần tra, kiểm soát"),
+                    ("unit", "count"),
+                    ("aggregation", "sum"),
+                    ("active", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let i = tinh.get(&format!("/api/v1/indicators/{id}")).await.json();
+        assert_eq!(i["name"], "Số buổi tuần tra, kiểm soát");
+        assert_eq!(i["min_value"], Value::Null);
+        let page = tinh.get(&format!("/statistics/data-sets/{set}")).await;
+        assert!(
+            page.body.contains("value=\"province\" checked"),
+            "{}",
+            page.body
+        );
+
+        let list = tinh.get("/statistics/definitions").await;
+        assert!(list.body.contains(&format!("/statistics/indicators/{id}")));
+        let list = lanhdao.get("/statistics/definitions").await;
+        assert!(!list.body.contains(&format!("/statistics/indicators/{id}")));
+        let r = lanhdao
+            .form(&format!("/statistics/indicators/{id}"), &[("name", "X")])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}");
+    }
+}

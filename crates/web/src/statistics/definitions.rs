@@ -1,0 +1,431 @@
+//! The definitions on pages: the list, and the forms that add and edit
+//! indicators, data sets and validation rules (admins and province staff;
+//! the same checks as the API). A refused form comes back with what was
+//! typed and the field at fault.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use domain::org_units::{Kind, Level};
+use domain::statistics::{
+    Aggregation, Calendar, DataSetInput, IndicatorInput, NewDataSet, NewIndicator, NewRule,
+    PeriodType, RuleInput, ValueUnit,
+};
+use minijinja::{context, Value};
+use store::statistics;
+
+use super::{path_id, require};
+use crate::actor::Actor;
+use crate::error::{page_error, ApiError};
+use crate::forms::{echo, Fields};
+use crate::i18n::Lang;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/statistics/definitions", get(list_page))
+        .route("/statistics/indicators/new", get(new_indicator))
+        .route("/statistics/indicators", post(create_indicator))
+        .route(
+            "/statistics/indicators/{id}",
+            get(edit_indicator).post(save_indicator),
+        )
+        .route("/statistics/data-sets/new", get(new_set))
+        .route("/statistics/data-sets", post(create_set))
+        .route("/statistics/data-sets/{id}", get(edit_set).post(save_set))
+        .route("/statistics/validation-rules/new", get(new_rule))
+        .route("/statistics/validation-rules", post(create_rule))
+        .route(
+            "/statistics/validation-rules/{id}",
+            get(edit_rule).post(save_rule),
+        )
+}
+
+async fn list_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
+    let result = async {
+        let mut sets = Vec::new();
+        for s in statistics::data_sets(&state.db).await? {
+            if let Some(v) = statistics::data_set(&state.db, s.id).await? {
+                sets.push(v);
+            }
+        }
+        let loose: Vec<_> = statistics::indicators(&state.db)
+            .await?
+            .into_iter()
+            .filter(|i| i.data_set_id.is_none())
+            .collect();
+        let ctx = context! { ..super::pages::base(&actor, lang, "/statistics/definitions"), ..context! { sets, loose } };
+        Ok::<_, ApiError>(
+            state
+                .templates
+                .render("statistics/definitions.html", lang, ctx),
+        )
+    }
+    .await;
+    result.unwrap_or_else(|e| page_error(lang, e))
+}
+
+/// Which definition a form is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum What {
+    Indicator,
+    DataSet,
+    Rule,
+}
+
+impl What {
+    fn as_str(self) -> &'static str {
+        match self {
+            What::Indicator => "indicator",
+            What::DataSet => "data_set",
+            What::Rule => "rule",
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            What::Indicator => "/statistics/indicators",
+            What::DataSet => "/statistics/data-sets",
+            What::Rule => "/statistics/validation-rules",
+        }
+    }
+}
+
+/// The choices the forms offer, as (code, i18n key).
+fn options() -> Value {
+    let pairs = |items: Vec<(&'static str, String)>| -> Vec<Value> {
+        items
+            .into_iter()
+            .map(|(code, key)| context! { code, key })
+            .collect()
+    };
+    let mut entries = vec![
+        ("commune", "level.commune".to_string()),
+        ("village", "level.village".to_string()),
+    ];
+    entries
+        .extend(Kind::for_level(Level::Site).map(|k| (k.as_str(), format!("kind.{}", k.as_str()))));
+    context! {
+        units => pairs(ValueUnit::ALL.iter().map(|u| (u.as_str(), format!("unit.{}", u.as_str()))).collect()),
+        aggregations => pairs(Aggregation::ALL.iter().map(|a| (a.as_str(), format!("aggregation.{}", a.as_str()))).collect()),
+        period_types => pairs(PeriodType::ALL.iter().map(|p| (p.as_str(), format!("period_type.{}", p.as_str()))).collect()),
+        calendars => pairs(Calendar::ALL.iter().map(|c| (c.as_str(), format!("stats.calendar.{}", c.as_str()))).collect()),
+        entries => pairs(entries),
+        levels => pairs(["village", "commune", "district", "province"].iter().map(|l| (*l, format!("level.{l}"))).collect()),
+    }
+}
+
+/// The form page: `id` None adds, Some edits; `v` holds the fields shown.
+async fn render_form(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    what: What,
+    id: Option<i64>,
+    v: HashMap<String, String>,
+    error: Option<ApiError>,
+) -> Response {
+    let sets = statistics::data_sets(&state.db).await.unwrap_or_default();
+    let action = match id {
+        Some(id) => format!("{}/{id}", what.path()),
+        None => what.path().to_string(),
+    };
+    let status = error.as_ref().map(|e| e.status);
+    let error = error.map(|e| context! { field => e.field, message => e.message });
+    let chosen: Vec<String> = v
+        .get("approval_levels")
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
+    let ctx = context! {
+        ..super::pages::base(actor, lang, &action),
+        ..context! { what => what.as_str(), id, v, chosen, action, error, sets, options => options() }
+    };
+    let mut r = state
+        .templates
+        .render("statistics/definition.html", lang, ctx);
+    if let Some(s) = status {
+        *r.status_mut() = s;
+    }
+    r
+}
+
+/// The stored definition as form fields, or 404.
+async fn current(
+    state: &AppState,
+    what: What,
+    id: i64,
+) -> Result<HashMap<String, String>, ApiError> {
+    let mut v = HashMap::new();
+    let mut put = |k: &str, s: String| {
+        v.insert(k.to_string(), s);
+    };
+    let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+    let flag = |b: bool| if b { "1".to_string() } else { String::new() };
+    match what {
+        What::Indicator => {
+            let i = statistics::indicator(&state.db, id)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
+            put("code", i.code);
+            put("name", i.name);
+            put("unit", i.unit.as_str().into());
+            put("aggregation", i.aggregation.as_str().into());
+            put("allow_negative", flag(i.allow_negative));
+            put("min_value", num(i.min_value));
+            put("max_value", num(i.max_value));
+            put("description", i.description);
+            put("active", flag(i.active));
+        }
+        What::DataSet => {
+            let d = statistics::data_set(&state.db, id)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
+            put("code", d.set.code.clone());
+            put("name", d.set.name.clone());
+            put("period_type", d.set.period_type.as_str().into());
+            put("calendar", d.set.calendar.as_str().into());
+            put("entry", d.set.entry.as_str().into());
+            put("deadline_days", d.set.deadline_days.to_string());
+            let chain: Vec<&str> = d.set.chain.levels().iter().map(|l| l.as_str()).collect();
+            put("approval_levels", chain.join(","));
+            put("description", d.set.description.clone());
+            let codes: Vec<String> = d.indicators.iter().map(|i| i.code.clone()).collect();
+            put("indicators", codes.join("\n"));
+            put("active", flag(d.set.active));
+        }
+        What::Rule => {
+            let rules = statistics::rules(&state.db).await?;
+            let r = rules
+                .into_iter()
+                .find(|r| r.id == id)
+                .ok_or_else(ApiError::not_found)?;
+            let sets = statistics::data_sets(&state.db).await?;
+            let set = sets
+                .iter()
+                .find(|s| s.id == r.data_set_id)
+                .map(|s| s.code.clone())
+                .unwrap_or_default();
+            put("data_set", set);
+            put("expression", r.expression);
+            put("severity", r.severity);
+            put("message", r.message);
+            put("active", flag(r.active));
+        }
+    }
+    Ok(v)
+}
+
+async fn show(state: AppState, actor: Actor, lang: Lang, what: What, id: Option<&str>) -> Response {
+    if let Err(e) = require(actor.user.role.manages_statistics()) {
+        return page_error(lang, e);
+    }
+    let (id, v) = match id {
+        None => {
+            let mut v = HashMap::new();
+            v.insert("active".to_string(), "1".to_string());
+            (None, v)
+        }
+        Some(raw) => {
+            let loaded = async {
+                let id = path_id(raw)?;
+                Ok::<_, ApiError>((id, current(&state, what, id).await?))
+            }
+            .await;
+            match loaded {
+                Ok((id, v)) => (Some(id), v),
+                Err(e) => return page_error(lang, e),
+            }
+        }
+    };
+    render_form(&state, &actor, lang, what, id, v, None).await
+}
+
+fn opt_f64(f: &Fields, key: &'static str) -> Result<Option<f64>, ApiError> {
+    match f.get(key) {
+        None => Ok(None),
+        Some(s) => domain::file::parse_number(s).map_err(|m| ApiError::invalid(key, m)),
+    }
+}
+
+/// Writes what the form says; the stored definition's id.
+async fn write(
+    state: &AppState,
+    actor: &Actor,
+    what: What,
+    id: Option<i64>,
+    f: &Fields,
+) -> Result<(), ApiError> {
+    let text = |k: &str| f.string(k).unwrap_or_default();
+    let active = f.get("active").is_some();
+    let author = actor.author();
+    match what {
+        What::Indicator => {
+            let input = IndicatorInput {
+                code: text("code"),
+                name: text("name"),
+                unit: text("unit"),
+                aggregation: text("aggregation"),
+                allow_negative: f.get("allow_negative").is_some(),
+                min_value: opt_f64(f, "min_value")?,
+                max_value: opt_f64(f, "max_value")?,
+                description: text("description"),
+                active: Some(active),
+            };
+            let new = NewIndicator::parse(&input)?;
+            match id {
+                None => drop(statistics::create_indicator(&state.db, author, &new).await?),
+                Some(id) => drop(statistics::update_indicator(&state.db, author, id, &new).await?),
+            }
+        }
+        What::DataSet => {
+            let deadline_days = match f.get("deadline_days") {
+                None => None,
+                Some(s) => Some(s.parse::<u32>().map_err(|_| {
+                    ApiError::invalid("deadline_days", "cần một số ngày (số nguyên không âm)")
+                })?),
+            };
+            let input = DataSetInput {
+                code: text("code"),
+                name: text("name"),
+                period_type: text("period_type"),
+                calendar: text("calendar"),
+                entry: text("entry"),
+                deadline_days,
+                approval_levels: f.all("approval_levels").map(str::to_string).collect(),
+                description: text("description"),
+                indicators: text("indicators")
+                    .split(['\n', ',', ';'])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                active: Some(active),
+            };
+            let new = NewDataSet::parse(&input)?;
+            match id {
+                None => drop(statistics::create_data_set(&state.db, author, &new).await?),
+                Some(id) => drop(statistics::update_data_set(&state.db, author, id, &new).await?),
+            }
+        }
+        What::Rule => {
+            let input = RuleInput {
+                data_set: text("data_set"),
+                expression: text("expression"),
+                severity: text("severity"),
+                message: text("message"),
+            };
+            let new = NewRule::parse(&input)?;
+            match id {
+                None => drop(statistics::create_rule(&state.db, author, &new).await?),
+                Some(id) => {
+                    drop(statistics::update_rule(&state.db, author, id, &new, active).await?)
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn save(
+    state: AppState,
+    actor: Actor,
+    lang: Lang,
+    what: What,
+    id: Option<&str>,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = require(actor.user.role.manages_statistics()) {
+        return page_error(lang, e);
+    }
+    let id = match id.map(path_id).transpose() {
+        Ok(id) => id,
+        Err(e) => return page_error(lang, e),
+    };
+    let f = Fields::parse(&body);
+    match write(&state, &actor, what, id, &f).await {
+        Ok(()) => Redirect::to("/statistics/definitions").into_response(),
+        Err(e) if matches!(e.status, StatusCode::BAD_REQUEST | StatusCode::CONFLICT) => {
+            let mut v = echo(&f);
+            // Checkboxes and multi-selects: what was ticked, in one field.
+            let levels: Vec<&str> = f.all("approval_levels").collect();
+            v.insert("approval_levels".into(), levels.join(","));
+            render_form(&state, &actor, lang, what, id, v, Some(e)).await
+        }
+        Err(e) => page_error(lang, e),
+    }
+}
+
+async fn new_indicator(State(s): State<AppState>, a: Actor, l: Lang) -> Response {
+    show(s, a, l, What::Indicator, None).await
+}
+async fn edit_indicator(
+    State(s): State<AppState>,
+    a: Actor,
+    l: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    show(s, a, l, What::Indicator, Some(&id)).await
+}
+async fn create_indicator(State(s): State<AppState>, a: Actor, l: Lang, body: Bytes) -> Response {
+    save(s, a, l, What::Indicator, None, body).await
+}
+async fn save_indicator(
+    State(s): State<AppState>,
+    a: Actor,
+    l: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    save(s, a, l, What::Indicator, Some(&id), body).await
+}
+async fn new_set(State(s): State<AppState>, a: Actor, l: Lang) -> Response {
+    show(s, a, l, What::DataSet, None).await
+}
+async fn edit_set(
+    State(s): State<AppState>,
+    a: Actor,
+    l: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    show(s, a, l, What::DataSet, Some(&id)).await
+}
+async fn create_set(State(s): State<AppState>, a: Actor, l: Lang, body: Bytes) -> Response {
+    save(s, a, l, What::DataSet, None, body).await
+}
+async fn save_set(
+    State(s): State<AppState>,
+    a: Actor,
+    l: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    save(s, a, l, What::DataSet, Some(&id), body).await
+}
+async fn new_rule(State(s): State<AppState>, a: Actor, l: Lang) -> Response {
+    show(s, a, l, What::Rule, None).await
+}
+async fn edit_rule(
+    State(s): State<AppState>,
+    a: Actor,
+    l: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    show(s, a, l, What::Rule, Some(&id)).await
+}
+async fn create_rule(State(s): State<AppState>, a: Actor, l: Lang, body: Bytes) -> Response {
+    save(s, a, l, What::Rule, None, body).await
+}
+async fn save_rule(
+    State(s): State<AppState>,
+    a: Actor,
+    l: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    save(s, a, l, What::Rule, Some(&id), body).await
+}
