@@ -98,6 +98,13 @@ pub fn paths() -> Value {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}}
             }))
         }},
+        "/api/v1/org-units/{id}/shares": {
+            "get": {"summary": "A split unit's successors with the share of its sums and stocks each takes as it is now (null: not set; the default successor then takes all)",
+                "parameters": [id_param()], "responses": read_errors(json!({"200": ok("Shares", "ShareList")}))},
+            "put": {"summary": "Replace the shares (each a successor, above 0, together 1; an empty list clears them); the unit's figures move in the rollups in the same transaction",
+                "parameters": [id_param()], "requestBody": body("SharesInput"),
+                "responses": write_errors(json!({"200": ok("Saved", "ShareList")}))}
+        },
         "/api/v1/approvals": {
             "get": {"summary": "A form's approval state, problems and history", "parameters": form_params(),
                 "responses": read_errors(json!({"200": ok("Approval", "ApprovalInfo")}))},
@@ -201,6 +208,13 @@ pub fn schemas() -> Value {
         "ValueList": {"type": "array", "minItems": 1, "maxItems": crate::statistics::MAX_VALUES_PER_REQUEST, "items": {"type": "object", "additionalProperties": false,
             "required": ["indicator", "org_unit", "period", "value"], "properties": {
                 "indicator": s("string"), "org_unit": int64(), "period": period(), "value": ns("number"), "comment": ns("string")}}},
+        "ShareList": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {
+            "type": "object", "required": ["id", "name", "is_default", "share"], "properties": {
+                "id": int64(), "name": s("string"), "is_default": s("boolean"),
+                "share": {"type": ["number", "null"]}}}}}},
+        "SharesInput": {"type": "object", "required": ["shares"], "additionalProperties": false, "properties": {"shares": {
+            "type": "array", "maxItems": 100, "items": {"type": "object", "required": ["to", "share"], "additionalProperties": false, "properties": {
+                "to": int64(), "share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}}}}}},
         "WriteReport": {"type": "object", "required": ["written", "deleted", "unchanged"], "properties": {
             "written": s("integer"), "deleted": s("integer"), "unchanged": s("integer")}},
         "Form": {"type": "object", "required": ["set", "indicators", "unit", "period", "values", "approval", "problems"], "properties": {

@@ -462,6 +462,73 @@ pub fn parse_comment(s: Option<&str>) -> Result<Option<String>, DomainError> {
     }
 }
 
+/// Raw input of one successor's share of a split unit's figures.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ShareInput {
+    pub to: i64,
+    pub share: f64,
+}
+
+/// How a split legacy unit's sums and stocks are divided among its
+/// successors in the "as it is now" view: each a successor, each above
+/// zero, together one. Empty: the default successor takes everything (and
+/// it always takes averages and maxima, which cannot be divided).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shares(Vec<(i64, f64)>);
+
+impl Shares {
+    pub fn parse(items: &[ShareInput], successors: &[i64]) -> Result<Self, DomainError> {
+        let field = "shares";
+        if items.is_empty() {
+            return Ok(Self(Vec::new()));
+        }
+        if successors.len() < 2 {
+            return Err(DomainError::new(
+                field,
+                "chỉ chia số liệu của đơn vị đã tách thành nhiều đơn vị",
+            ));
+        }
+        let mut out: Vec<(i64, f64)> = Vec::with_capacity(items.len());
+        for i in items {
+            if !successors.contains(&i.to) {
+                return Err(DomainError::new(
+                    field,
+                    format!("đơn vị {} không kế thừa đơn vị này", i.to),
+                ));
+            }
+            if out.iter().any(|(to, _)| *to == i.to) {
+                return Err(DomainError::new(
+                    field,
+                    format!("đơn vị {} có hai lần", i.to),
+                ));
+            }
+            if !(i.share.is_finite() && i.share > 0.0 && i.share <= 1.0) {
+                return Err(DomainError::new(
+                    field,
+                    "mỗi tỷ lệ phải lớn hơn 0 và không quá 1 (100%)",
+                ));
+            }
+            out.push((i.to, i.share));
+        }
+        let total: f64 = out.iter().map(|(_, s)| s).sum();
+        if (total - 1.0).abs() > 1e-6 {
+            return Err(DomainError::new(
+                field,
+                format!(
+                    "các tỷ lệ cộng lại phải bằng 100% (đang là {:.2}%)",
+                    total * 100.0
+                ),
+            ));
+        }
+        out.sort_by_key(|(to, _)| *to);
+        Ok(Self(out))
+    }
+
+    pub fn items(&self) -> &[(i64, f64)] {
+        &self.0
+    }
+}
+
 /// Fewest past values before a value can be called an outlier.
 pub const OUTLIER_MIN_HISTORY: usize = 4;
 
@@ -498,6 +565,27 @@ pub fn level_above(level: Level, entry: Target) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn shares_belong_to_successors_and_add_up_to_one() {
+        let share = |to, share| ShareInput { to, share };
+        let ok = Shares::parse(&[share(3, 0.4), share(2, 0.6)], &[2, 3]).unwrap();
+        assert_eq!(ok.items(), &[(2, 0.6), (3, 0.4)]);
+        assert!(Shares::parse(&[], &[2, 3]).unwrap().items().is_empty());
+        assert!(
+            Shares::parse(&[share(2, 0.5)], &[2, 3]).is_err(),
+            "not 100%"
+        );
+        assert!(
+            Shares::parse(&[share(4, 1.0)], &[2, 3]).is_err(),
+            "not a successor"
+        );
+        assert!(Shares::parse(&[share(2, 0.5), share(2, 0.5)], &[2, 3]).is_err());
+        assert!(Shares::parse(&[share(2, 1.0), share(3, 0.0)], &[2, 3]).is_err());
+        assert!(Shares::parse(&[share(2, f64::NAN), share(3, 1.0)], &[2, 3]).is_err());
+        assert!(Shares::parse(&[share(2, 1.0)], &[2]).is_err(), "not split");
+    }
+
     use super::*;
 
     fn indicator(unit: ValueUnit) -> Indicator {

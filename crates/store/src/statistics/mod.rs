@@ -5,6 +5,7 @@
 
 pub mod pivot;
 pub mod rollups;
+pub mod shares;
 pub mod values;
 
 use std::collections::{BTreeSet, HashMap};

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use analytics::{reaches_cell, Agg, Cell, Change, Entry};
 use chrono::NaiveDate;
-use domain::statistics::{Period, PeriodType};
+use domain::statistics::{Aggregation, Period, PeriodType};
 
 use crate::error::{Result, StoreError};
 use crate::{execute_dyn, fetch_all_dyn, Arg, Db, Tx};
@@ -51,23 +51,73 @@ pub(crate) type Key = (i64, Period, i64, Part);
 pub(crate) struct UnitChanges {
     pub unit: i64,
     pub indicator: i64,
+    pub agg: Aggregation,
     pub entered: PeriodType,
     pub changes: Vec<Change>,
 }
 
+/// One place a unit's figures count: a home unit, in which view, what
+/// part of the unit's sums and stocks it takes (`share`, below 1 only for
+/// the successors of a split unit with configured shares), and whether
+/// averages and maxima count there (`whole`: only along the default
+/// successor, since they cannot be divided).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Home {
+    pub id: i64,
+    pub part: Part,
+    pub share: f64,
+    pub whole: bool,
+}
+
+impl Home {
+    fn full(id: i64, part: Part) -> Home {
+        Home {
+            id,
+            part,
+            share: 1.0,
+            whole: true,
+        }
+    }
+
+    /// A unit's contribution as it counts in this home, if it counts here.
+    fn weigh(&self, agg: Aggregation, c: Cell) -> Option<Cell> {
+        match agg {
+            Aggregation::Average | Aggregation::Max => self.whole.then_some(c),
+            Aggregation::Sum | Aggregation::Last if self.share == 1.0 => Some(c),
+            Aggregation::Sum | Aggregation::Last => {
+                let scale = |a: Agg| Agg {
+                    total: a.total * self.share,
+                    ..a
+                };
+                Some(Cell {
+                    all: scale(c.all),
+                    approved: scale(c.approved),
+                })
+            }
+        }
+    }
+}
+
 /// The unit's homes, computed and stored on its first figure.
-pub(crate) async fn homes(tx: &mut Tx, unit: i64) -> Result<Vec<(i64, Part)>> {
-    let rows: Vec<(i64, String)> = fetch!(
+pub(crate) async fn homes(tx: &mut Tx, unit: i64) -> Result<Vec<Home>> {
+    let rows: Vec<(i64, String, f64, bool)> = fetch!(
         tx,
         fetch_all,
-        (i64, String),
-        "SELECT home_id, part FROM rollup_homes WHERE unit_id = $1",
+        (i64, String, f64, bool),
+        "SELECT home_id, part, share, whole FROM rollup_homes WHERE unit_id = $1 ORDER BY home_id, part",
         unit
     )?;
     if !rows.is_empty() {
         return rows
             .into_iter()
-            .map(|(h, p)| Ok((h, Part::parse(&p)?)))
+            .map(|(id, p, share, whole)| {
+                Ok(Home {
+                    id,
+                    part: Part::parse(&p)?,
+                    share,
+                    whole,
+                })
+            })
             .collect();
     }
     let homes = compute_homes(tx, unit).await?;
@@ -75,21 +125,23 @@ pub(crate) async fn homes(tx: &mut Tx, unit: i64) -> Result<Vec<(i64, Part)>> {
     Ok(homes)
 }
 
-async fn store_homes(tx: &mut Tx, unit: i64, homes: &[(i64, Part)]) -> Result<()> {
+async fn store_homes(tx: &mut Tx, unit: i64, homes: &[Home]) -> Result<()> {
     if homes.is_empty() {
         return Ok(());
     }
     let mut args = Vec::new();
-    for (h, p) in homes {
+    for h in homes {
         args.extend([
             Arg::I64(Some(unit)),
-            Arg::I64(Some(*h)),
-            Arg::Text(Some(p.as_str().into())),
+            Arg::I64(Some(h.id)),
+            Arg::Text(Some(h.part.as_str().into())),
+            Arg::F64(Some(h.share)),
+            Arg::Bool(h.whole),
         ]);
     }
     let sql = format!(
-        "INSERT INTO rollup_homes (unit_id, home_id, part) VALUES {}",
-        crate::placeholders(homes.len(), 3)
+        "INSERT INTO rollup_homes (unit_id, home_id, part, share, whole) VALUES {}",
+        crate::placeholders(homes.len(), 5)
     );
     execute_dyn(tx, &sql, args).await?;
     Ok(())
@@ -98,30 +150,87 @@ async fn store_homes(tx: &mut Tx, unit: i64, homes: &[(i64, Part)]) -> Result<()
 /// As it was: the unit and its ancestors. As it is now: the unit itself and
 /// the ancestors of the current unit that stands for it (its default
 /// successor, followed through later changes; for a unit without one, what
-/// its parent maps to).
-async fn compute_homes(tx: &mut Tx, unit: i64) -> Result<Vec<(i64, Part)>> {
+/// its parent maps to) — or, when shares of a split unit are configured,
+/// the ancestors of each successor with its share.
+async fn compute_homes(tx: &mut Tx, unit: i64) -> Result<Vec<Home>> {
     let was: Vec<i64> = ancestors(tx, unit).await?;
-    let mut now: Vec<i64> = vec![unit];
-    if let Some(base) = now_base(tx, unit).await? {
-        now.extend(ancestors(tx, base).await?);
+    let default_now = match now_base(tx, unit).await? {
+        Some(base) => ancestors(tx, base).await?,
+        None => Vec::new(),
+    };
+    let mut shared = Vec::new();
+    for (to, share) in shares_of(tx, unit).await? {
+        if let Some(base) = now_base(tx, to).await? {
+            shared.push((ancestors(tx, base).await?, share));
+        }
     }
-    Ok(merge_homes(&was, &now))
+    Ok(place(unit, &was, &default_now, &shared))
 }
 
-fn merge_homes(was: &[i64], now: &[i64]) -> Vec<(i64, Part)> {
-    let mut out: BTreeMap<i64, Part> = BTreeMap::new();
+/// The configured shares of a split unit: (successor, share).
+async fn shares_of(tx: &mut Tx, unit: i64) -> Result<Vec<(i64, f64)>> {
+    Ok(fetch!(
+        tx,
+        fetch_all,
+        (i64, f64),
+        "SELECT to_id, share FROM unit_shares WHERE from_id = $1 ORDER BY to_id",
+        unit
+    )?)
+}
+
+/// The homes of `unit` from its ancestors as it was, the ancestors of its
+/// default successor as it is now, and the ancestors of each shared
+/// successor with its share (none: the default successor takes all).
+fn place(unit: i64, was: &[i64], default_now: &[i64], shared: &[(Vec<i64>, f64)]) -> Vec<Home> {
+    // home → (share of sums, counts whole)
+    let mut now: BTreeMap<i64, (f64, bool)> = BTreeMap::new();
+    let default_share = if shared.is_empty() { 1.0 } else { 0.0 };
+    for h in default_now {
+        now.insert(*h, (default_share, true));
+    }
+    for (homes, share) in shared {
+        for h in homes {
+            now.entry(*h).or_insert((0.0, false)).0 += share;
+        }
+    }
+    // The unit itself holds all of its own figures.
+    now.insert(unit, (1.0, true));
+    let mut out = Vec::new();
     for h in was {
-        let part = if now.contains(h) {
-            Part::Both
+        match now.remove(h) {
+            Some((share, true)) if (share - 1.0).abs() < 1e-9 => {
+                out.push(Home::full(*h, Part::Both))
+            }
+            Some((share, whole)) => {
+                out.push(Home::full(*h, Part::Was));
+                out.push(Home {
+                    id: *h,
+                    part: Part::Now,
+                    share,
+                    whole,
+                });
+            }
+            None => out.push(Home::full(*h, Part::Was)),
+        }
+    }
+    for (id, (share, whole)) in now {
+        // Shares that add up to one are one (0.6 + 0.4 may not be exactly).
+        let share = if (share - 1.0).abs() < 1e-9 {
+            1.0
         } else {
-            Part::Was
+            share
         };
-        out.insert(*h, part);
+        if share > 0.0 || whole {
+            out.push(Home {
+                id,
+                part: Part::Now,
+                share,
+                whole,
+            });
+        }
     }
-    for h in now {
-        out.entry(*h).or_insert(Part::Now);
-    }
-    out.into_iter().collect()
+    out.sort_by_key(|h| (h.id, h.part));
+    out
 }
 
 async fn ancestors(tx: &mut Tx, unit: i64) -> Result<Vec<i64>> {
@@ -284,7 +393,7 @@ pub(crate) async fn write_cells(tx: &mut Tx, cells: &[(Key, Cell)]) -> Result<()
 /// transaction, after the values themselves are written (a fallen maximum
 /// is recomputed from them).
 pub(crate) async fn apply(tx: &mut Tx, batch: &[UnitChanges]) -> Result<()> {
-    let mut homes_of: HashMap<i64, Vec<(i64, Part)>> = HashMap::new();
+    let mut homes_of: HashMap<i64, Vec<Home>> = HashMap::new();
     let mut pending: BTreeMap<Key, Vec<(Cell, Cell)>> = BTreeMap::new();
     let mut entered_of: HashMap<i64, PeriodType> = HashMap::new();
     for uc in batch {
@@ -296,16 +405,20 @@ pub(crate) async fn apply(tx: &mut Tx, batch: &[UnitChanges]) -> Result<()> {
             .get(&uc.unit)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        for (home, part) in homes {
+        for home in homes {
             for c in uc
                 .changes
                 .iter()
-                .filter(|c| reaches_cell(uc.unit, *home, c.period, uc.entered))
+                .filter(|c| reaches_cell(uc.unit, home.id, c.period, uc.entered))
             {
-                pending
-                    .entry((*home, c.period, uc.indicator, *part))
-                    .or_default()
-                    .push((c.before, c.after));
+                if let (Some(before), Some(after)) =
+                    (home.weigh(uc.agg, c.before), home.weigh(uc.agg, c.after))
+                {
+                    pending
+                        .entry((home.id, c.period, uc.indicator, home.part))
+                        .or_default()
+                        .push((before, after));
+                }
             }
         }
     }
@@ -384,8 +497,8 @@ pub(crate) async fn rehome_under(tx: &mut Tx, roots: &[i64]) -> Result<usize> {
 async fn rehome(tx: &mut Tx, unit: i64, kinds: &Kinds) -> Result<bool> {
     let old = homes(tx, unit).await?;
     let new = compute_homes(tx, unit).await?;
-    let lost: Vec<(i64, Part)> = old.iter().filter(|h| !new.contains(h)).copied().collect();
-    let gained: Vec<(i64, Part)> = new.iter().filter(|h| !old.contains(h)).copied().collect();
+    let lost: Vec<Home> = old.iter().filter(|h| !new.contains(h)).copied().collect();
+    let gained: Vec<Home> = new.iter().filter(|h| !old.contains(h)).copied().collect();
     if lost.is_empty() && gained.is_empty() {
         return Ok(false);
     }
@@ -413,12 +526,19 @@ async fn rehome(tx: &mut Tx, unit: i64, kinds: &Kinds) -> Result<bool> {
         entered_of.insert(indicator, entered);
         let entries: Vec<Entry> = group.iter().map(EntryRow::entry).collect::<Result<_>>()?;
         for (period, cell) in analytics::all_contributions(agg, &entries) {
-            let none = Cell::default();
-            for (homes, step) in [(&lost, (cell, none)), (&gained, (none, cell))] {
-                for (home, part) in homes {
-                    if reaches_cell(unit, *home, period, entered) {
+            for (homes, leaving) in [(&lost, true), (&gained, false)] {
+                for home in homes {
+                    let Some(c) = home.weigh(agg, cell) else {
+                        continue;
+                    };
+                    if reaches_cell(unit, home.id, period, entered) {
+                        let step = if leaving {
+                            (c, Cell::default())
+                        } else {
+                            (Cell::default(), c)
+                        };
                         pending
-                            .entry((*home, period, indicator, *part))
+                            .entry((home.id, period, indicator, home.part))
                             .or_default()
                             .push(step);
                     }
@@ -454,7 +574,7 @@ async fn recompute_top(
         .collect();
     let sql = format!(
         "SELECT MAX(v.value) FROM data_values v JOIN rollup_homes r ON r.unit_id = v.org_unit_id
-         WHERE r.home_id = $1 AND r.part = $2 AND v.indicator_id = $3
+         WHERE r.home_id = $1 AND r.part = $2 AND r.whole AND v.indicator_id = $3
            AND v.period IN ({}) AND NOT (v.org_unit_id = $1 AND v.period = $4)
            AND (v.approved OR NOT $5)",
         list.join(", ")
@@ -506,6 +626,8 @@ struct Tree {
     units: HashMap<i64, (Option<i64>, bool)>,
     /// from → the successor `now_base` follows
     successor: HashMap<i64, i64>,
+    /// from → configured shares (successor, share)
+    shares: HashMap<i64, Vec<(i64, f64)>>,
 }
 
 impl Tree {
@@ -527,9 +649,20 @@ impl Tree {
             (i64, i64),
             "SELECT from_id, to_id FROM org_unit_successors ORDER BY from_id, is_default, to_id DESC"
         )?;
+        let rows: Vec<(i64, i64, f64)> = fetch!(
+            tx,
+            fetch_all,
+            (i64, i64, f64),
+            "SELECT from_id, to_id, share FROM unit_shares ORDER BY from_id, to_id"
+        )?;
+        let mut shares: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
+        for (from, to, share) in rows {
+            shares.entry(from).or_default().push((to, share));
+        }
         Ok(Tree {
             units,
             successor: links.into_iter().collect(),
+            shares,
         })
     }
 
@@ -555,13 +688,20 @@ impl Tree {
         None
     }
 
-    fn homes(&self, unit: i64) -> Vec<(i64, Part)> {
+    fn homes(&self, unit: i64) -> Vec<Home> {
         let was = self.ancestors(unit);
-        let mut now = vec![unit];
-        if let Some(base) = self.now_base(unit) {
-            now.extend(self.ancestors(base));
-        }
-        merge_homes(&was, &now)
+        let default_now = self
+            .now_base(unit)
+            .map(|b| self.ancestors(b))
+            .unwrap_or_default();
+        let shared: Vec<(Vec<i64>, f64)> = self
+            .shares
+            .get(&unit)
+            .into_iter()
+            .flatten()
+            .filter_map(|(to, share)| Some((self.ancestors(self.now_base(*to)?), *share)))
+            .collect();
+        place(unit, &was, &default_now, &shared)
     }
 }
 
@@ -621,7 +761,7 @@ pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
     let units: Vec<i64> = fetch!(tx, fetch_all, scalar i64, "SELECT DISTINCT org_unit_id FROM data_values ORDER BY org_unit_id")?;
     let tree = Tree::load(&mut tx).await?;
     let mut shared: HashMap<Key, Cell> = HashMap::new();
-    let mut homes_of: HashMap<i64, Vec<(i64, Part)>> = HashMap::new();
+    let mut homes_of: HashMap<i64, Vec<Home>> = HashMap::new();
     let mut report = RebuildReport {
         values: 0,
         units: units.len() as u64,
@@ -660,12 +800,15 @@ pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
             }
             let homes = homes_of.get(&unit).map(Vec::as_slice).unwrap_or_default();
             for (period, cell) in analytics::all_contributions(agg, &entries) {
-                for (home, part) in homes {
-                    if !reaches_cell(unit, *home, period, entered) {
+                for home in homes {
+                    if !reaches_cell(unit, home.id, period, entered) {
                         continue;
                     }
-                    let key = (*home, period, indicator, *part);
-                    if *home == unit {
+                    let Some(cell) = home.weigh(agg, cell) else {
+                        continue;
+                    };
+                    let key = (home.id, period, indicator, home.part);
+                    if home.id == unit {
                         own.push((key, cell));
                     } else {
                         let c = shared.entry(key).or_default();

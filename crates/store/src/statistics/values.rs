@@ -186,6 +186,7 @@ fn unit_changes(
             out.push(UnitChanges {
                 unit,
                 indicator: *indicator,
+                agg,
                 entered,
                 changes,
             });

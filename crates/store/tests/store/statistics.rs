@@ -6,7 +6,8 @@ use domain::org_units::{
 };
 use domain::statistics::file::ValueRow;
 use domain::statistics::{
-    ApprovalAction, DataSetInput, IndicatorInput, NewDataSet, NewIndicator, Period,
+    ApprovalAction, DataSetInput, IndicatorInput, NewDataSet, NewIndicator, Period, ShareInput,
+    Shares,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -679,6 +680,158 @@ async fn figures_follow_their_units_through_merges_and_splits() {
             "{}",
             t.label
         );
+        t.cleanup().await;
+    }
+}
+
+/// A split legacy commune's sums divided among its successors by
+/// configured shares as it is now; averages and maxima stay with the
+/// default successor; as it was nothing moves; the cells equal a rebuild.
+#[tokio::test]
+async fn shares_divide_a_split_commune_as_it_is_now() {
+    for t in TestDb::all().await.unwrap() {
+        let db = &t.db;
+        let today = date(TODAY);
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        statistics::load_catalogue(db).await.unwrap();
+        let legacy = unit(db, Level::Commune, "13285", "2022-01-01").await;
+        let kept_code = unit(db, Level::Commune, "13285", TODAY).await;
+        let default = unit(db, Level::Commune, "13366", TODAY).await;
+        let ninh_binh = unit(db, Level::Province, "37", TODAY).await;
+        values::write(
+            db,
+            ADMIN,
+            &[
+                write("tin_bao", &legacy, "2022-03", Some(10.0)),
+                write("dong_nguoi_tuan_tra", &legacy, "2022-H1", Some(40.0)),
+            ],
+            today,
+        )
+        .await
+        .unwrap();
+        let value = |code: &'static str, u: i64, p: &'static str, view: View| {
+            let q = PivotQuery {
+                indicators: vec![code.into()],
+                org_unit: Some(u),
+                level: None,
+                periods: vec![period(p)],
+                view,
+                approved_only: false,
+            };
+            async move {
+                statistics::pivot::query(db, Scope::All, &q)
+                    .await
+                    .unwrap()
+                    .rows
+                    .first()
+                    .map(|r| r.value)
+            }
+        };
+        let now = View::AsNow;
+        assert_eq!(value("tin_bao", default.id, "2022", now).await, Some(10.0));
+        assert_eq!(value("tin_bao", kept_code.id, "2022", now).await, None);
+
+        let set = |items: Vec<(i64, f64)>| {
+            let input: Vec<ShareInput> = items
+                .into_iter()
+                .map(|(to, share)| ShareInput { to, share })
+                .collect();
+            async move {
+                statistics::shares::set(db, Author::System, legacy.id, |succ| {
+                    Shares::parse(&input, succ)
+                })
+                .await
+            }
+        };
+        assert!(set(vec![(default.id, 0.5), (kept_code.id, 0.4)])
+            .await
+            .is_err());
+        assert_eq!(value("tin_bao", default.id, "2022", now).await, Some(10.0));
+        let r = set(vec![(default.id, 0.75), (kept_code.id, 0.25)])
+            .await
+            .unwrap();
+        assert_eq!(r.len(), 2, "{}", t.label);
+        assert_eq!(
+            value("tin_bao", default.id, "2022", now).await,
+            Some(7.5),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            value("tin_bao", kept_code.id, "2022-Q1", now).await,
+            Some(2.5),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            value("tin_bao", ninh_binh.id, "2022", now).await,
+            Some(10.0),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            value("dong_nguoi_tuan_tra", default.id, "2022", now).await,
+            Some(40.0),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            value("dong_nguoi_tuan_tra", kept_code.id, "2022", now).await,
+            None
+        );
+        assert_eq!(
+            value("tin_bao", legacy.id, "2022", View::AsWas).await,
+            Some(10.0)
+        );
+        let incremental = rollups::snapshot(db).await.unwrap();
+        rollups::rebuild(db).await.unwrap();
+        assert_eq!(
+            rollups::snapshot(db).await.unwrap(),
+            incremental,
+            "{}",
+            t.label
+        );
+
+        // A figure written after the shares are set is divided too.
+        values::write(
+            db,
+            ADMIN,
+            &[write("tin_bao", &legacy, "2022-04", Some(4.0))],
+            today,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            value("tin_bao", kept_code.id, "2022", now).await,
+            Some(3.5),
+            "{}",
+            t.label
+        );
+        // Cleared: the default successor takes all again.
+        set(Vec::new()).await.unwrap();
+        assert_eq!(
+            value("tin_bao", default.id, "2022", now).await,
+            Some(14.0),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            value("tin_bao", kept_code.id, "2022", now).await,
+            None,
+            "{}",
+            t.label
+        );
+        let incremental = rollups::snapshot(db).await.unwrap();
+        rollups::rebuild(db).await.unwrap();
+        assert_eq!(
+            rollups::snapshot(db).await.unwrap(),
+            incremental,
+            "{}",
+            t.label
+        );
+        assert!(audit::verify(db).await.unwrap().is_ok());
         t.cleanup().await;
     }
 }

@@ -180,6 +180,17 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/api/v1/data-sets/{id}"
             | "/api/v1/validation-rules",
         ) => Allowed,
+        // Shares of a split unit: read within scope, set by admins and
+        // province staff (an empty form clears nothing: allowed).
+        ("GET", "/api/v1/org-units/{id}/shares") => unit_read,
+        ("PUT", "/api/v1/org-units/{id}/shares") | ("POST", "/org-units/{id}/shares") => {
+            match (matches!(role, "admin" | "tinh"), visible) {
+                (false, _) => Forbidden,
+                (true, false) => Hidden,
+                (true, true) if *method == Method::PUT => Invalid,
+                (true, true) => Allowed,
+            }
+        }
         // The definition forms: shown to admins and province staff only; an
         // empty form is refused.
         (

@@ -621,3 +621,94 @@ async fn definitions_are_edited_on_pages() {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}");
     }
 }
+
+/// The shares of a split legacy commune are set on its page or through the
+/// API by province staff, within scope; the pivot as it is now follows.
+#[tokio::test]
+async fn shares_of_a_split_commune() {
+    for app in App::all().await {
+        let l = app.label();
+        let on = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let find = |code: &'static str, day: &'static str| {
+            let db = &app.t.db;
+            async move {
+                store::org_units::resolve_code(db, domain::org_units::Level::Commune, code, on(day))
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id
+            }
+        };
+        let legacy = find("13285", "2022-01-01").await;
+        let kept = find("13285", "2026-01-01").await;
+        let default = find("13366", "2026-01-01").await;
+        let tinh = app.login("tinh").await;
+        let phuong = app.login("phuong").await;
+        let r = tinh
+            .write(
+                Method::POST,
+                "/api/v1/data-values",
+                json!([
+                    {"indicator": "tin_bao", "org_unit": legacy, "period": "2022-03", "value": 8}
+                ]),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        let pivot = |u: i64| {
+            format!("/api/v1/analytics?indicators=tin_bao&org_unit={u}&periods=2022&view=as_now&approved_only=false")
+        };
+
+        let page = tinh.get(&format!("/org-units/{legacy}")).await;
+        assert!(page.body.contains(&format!("name=\"share_{kept}\"")), "{l}");
+        let r = tinh
+            .form(
+                &format!("/org-units/{legacy}/shares"),
+                &[
+                    (&format!("share_{kept}"), "25"),
+                    (&format!("share_{default}"), "70"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{l}: 95% refused");
+        let r = tinh
+            .form(
+                &format!("/org-units/{legacy}/shares"),
+                &[
+                    (&format!("share_{kept}"), "25"),
+                    (&format!("share_{default}"), "75"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let v = tinh.get(&pivot(kept)).await.json();
+        assert_eq!(v["rows"][0]["value"], json!(2.0), "{l}: {v}");
+        let v = tinh.get(&pivot(default)).await.json();
+        assert_eq!(v["rows"][0]["value"], json!(6.0), "{l}: {v}");
+
+        let r = phuong
+            .write(
+                Method::PUT,
+                &format!("/api/v1/org-units/{legacy}/shares"),
+                json!({"shares": []}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}");
+        let r = tinh
+            .write(
+                Method::PUT,
+                &format!("/api/v1/org-units/{legacy}/shares"),
+                json!({"shares": []}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        assert_eq!(r.json()["items"][0]["share"], Value::Null);
+        let v = tinh.get(&pivot(default)).await.json();
+        assert_eq!(v["rows"][0]["value"], json!(8.0), "{l}: {v}");
+        let got = tinh
+            .get(&format!("/api/v1/org-units/{legacy}/shares"))
+            .await
+            .json();
+        assert_eq!(got["items"].as_array().unwrap().len(), 2);
+        assert_eq!(got["items"][0]["is_default"], true);
+    }
+}
