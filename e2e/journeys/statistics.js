@@ -2,13 +2,14 @@
 // Statistics: a commune officer enters this month's figures on the form,
 // each saved when the field is left; a broken rule blocks submission until
 // the figure is fixed; the province approves; the analytics page shows a
-// table, a chart and files.
+// table, a chart and files; it adds an indicator on the definitions form
+// and enters figures from a file.
 
 module.exports = {
   name: 'statistics',
   title: 'enter figures with autosave, a rule blocks submission, the province approves, analytics',
   async run(j) {
-    const { page, assert } = j;
+    const { page, assert, tag } = j;
 
     await j.login('xa.namdinh');
     await j.click(page.locator('header nav a[href="/statistics"]'), { url: /\/statistics/ });
@@ -89,6 +90,42 @@ module.exports = {
     await j.shot('analytics');
     const xlsx = await j.download(page.locator('main a', { hasText: 'Tải Excel' }));
     assert.equal(xlsx.bytes.subarray(0, 2).toString(), 'PK', 'an XLSX file');
+
+    // Definitions: an indicator added on its form shows in the list.
+    await j.goto('/statistics/definitions');
+    await j.click(page.locator('main a', { hasText: 'Thêm chỉ tiêu' }), { url: /\/statistics\/indicators\/new/ });
+    const code = `e2e_chi_tieu_${tag}`;
+    await page.locator('#code').fill(code);
+    await page.locator('#name').fill(`Chỉ tiêu thử ${tag}`);
+    await j.shot('definition-form');
+    await j.click(page.locator('main form button[type=submit]'), { url: /\/statistics\/definitions$/ });
+    assert.match(await j.text('main'), new RegExp(code));
+
+    // Bulk entry from a file (2022 figures of legacy Vị Xuyên, by its code):
+    // a bad row writes nothing, a good file writes every value.
+    await j.goto('/statistics/import');
+    const month = phone ? '2022-05' : '2022-06';
+    const figures = (name, rows) => ({
+      name,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`${['Mã đơn vị,Kỳ,Mã chỉ tiêu,Giá trị', ...rows].join('\n')}\n`, 'utf8'),
+    });
+    await page.locator('#file').setInputFiles(figures('so-lieu-loi.csv', [`13636,${month},tin_bao,3`, `13636,${month},khong_co,1`]));
+    await j.expecting(422, /\/statistics\/import/, async () => {
+      await page.locator('form[data-upload] button[type=submit]').click();
+      await page.locator('h2', { hasText: 'Tệp có lỗi' }).waitFor();
+    });
+    await j.scan();
+    const columns = await j.column('main table', 1);
+    assert.ok(columns.includes('Mã chỉ tiêu'), `errors name columns ${columns.join(', ')}, not "Mã chỉ tiêu"`);
+    await j.shot('import-errors');
+    await page.locator('#file').setInputFiles(figures('so-lieu.csv', [`13636,${month},tin_bao,3`, `13636,${month},vu_hoa_giai,"1,0"`]));
+    await page.locator('form[data-upload] button[type=submit]').click();
+    const ok = page.locator('p.ok[role=status]');
+    await ok.waitFor();
+    await j.scan();
+    assert.match(await ok.innerText(), /Đã ghi giá trị: 2/);
+    await j.shot('import-done');
     await j.logout();
   },
 };

@@ -700,6 +700,17 @@ fn progress(total: Option<usize>) -> impl FnMut(web::models::Stage, usize) {
     }
 }
 
+/// An import's file and the database, with the units and catalogues the
+/// rows are checked against (no-ops once loaded).
+async fn file_and_db(settings: &Settings, file: &Path) -> Result<(Vec<u8>, Db), String> {
+    let bytes =
+        std::fs::read(file).map_err(|e| format!("không đọc được {}: {e}", file.display()))?;
+    let db = open(settings).await?;
+    load_units(&db, &ReferenceData::embedded(), false).await?;
+    load_catalogues(&db).await?;
+    Ok((bytes, db))
+}
+
 /// Who an import runs as: a user (their scope, audited as theirs) who may
 /// import `what`, or the system, unscoped.
 async fn importer(
@@ -754,11 +765,7 @@ async fn import_values(
     username: Option<&str>,
     report: Option<&Path>,
 ) -> Result<(), String> {
-    let bytes =
-        std::fs::read(file).map_err(|e| format!("không đọc được {}: {e}", file.display()))?;
-    let db = open(settings).await?;
-    load_units(&db, &ReferenceData::embedded(), false).await?;
-    load_catalogues(&db).await?;
+    let (bytes, db) = file_and_db(settings, file).await?;
     let (author, role, scope) =
         importer(&db, username, |r| r.enters_statistics(), "số liệu").await?;
     let who = store::statistics::values::Who {
@@ -795,12 +802,7 @@ async fn import_models(
     username: Option<&str>,
     report: Option<&Path>,
 ) -> Result<(), String> {
-    let bytes =
-        std::fs::read(file).map_err(|e| format!("không đọc được {}: {e}", file.display()))?;
-    let db = open(settings).await?;
-    // Units and types are needed to check the rows (no-ops once loaded).
-    load_units(&db, &ReferenceData::embedded(), false).await?;
-    load_catalogues(&db).await?;
+    let (bytes, db) = file_and_db(settings, file).await?;
     let (author, _, scope) = importer(&db, username, |r| r.manages_models(), "mô hình").await?;
     // Rows of data: the file's lines less the header, for the bar's end.
     let lines = bytes.iter().filter(|b| **b == b'\n').count();

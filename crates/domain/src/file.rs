@@ -25,6 +25,72 @@ impl CellError {
     }
 }
 
+/// The columns of one kind of file, in file order: what each holds, its
+/// header, its width in an export.
+pub type Columns<C> = [(C, &'static str, f64)];
+
+/// The header of a column.
+pub fn header_in<C: Copy + PartialEq>(columns: &Columns<C>, c: C) -> &'static str {
+    columns
+        .iter()
+        .find(|(x, _, _)| *x == c)
+        .map(|(_, h, _)| *h)
+        .unwrap_or("")
+}
+
+/// Where each known column is in a file: found by its header, with or
+/// without diacritics, in any order; unknown headers are ignored.
+#[derive(Debug, Clone)]
+pub struct Layout<C>(Vec<(C, usize)>);
+
+impl<C: Copy + PartialEq> Layout<C> {
+    /// Reads the header row: the `required` columns must be there, and one
+    /// of the two `unit` columns (id or code).
+    pub fn find(
+        cells: &[String],
+        columns: &Columns<C>,
+        required: &[C],
+        unit: [C; 2],
+    ) -> Result<Self, CellError> {
+        let mut found: Vec<(C, usize)> = Vec::new();
+        for (i, h) in cells.iter().enumerate() {
+            let h = fold(h);
+            if let Some((c, _, _)) = columns.iter().find(|(_, name, _)| fold(name) == h) {
+                if !found.iter().any(|(f, _)| f == c) {
+                    found.push((*c, i));
+                }
+            }
+        }
+        let has = |c: C| found.iter().any(|(f, _)| *f == c);
+        if let Some(c) = required.iter().copied().find(|c| !has(*c)) {
+            let h = header_in(columns, c);
+            return Err(CellError::new(
+                1,
+                h,
+                format!("thiếu cột \"{h}\" ở dòng tiêu đề"),
+            ));
+        }
+        if !unit.iter().any(|c| has(*c)) {
+            return Err(CellError::new(
+                1,
+                header_in(columns, unit[0]),
+                format!(
+                    "cần cột \"{}\" hoặc \"{}\"",
+                    header_in(columns, unit[0]),
+                    header_in(columns, unit[1])
+                ),
+            ));
+        }
+        Ok(Self(found))
+    }
+
+    /// A cell of a row, trimmed; blank is none.
+    pub fn get<'a>(&self, cells: &'a [String], c: C) -> Option<&'a str> {
+        let i = self.0.iter().find(|(f, _)| *f == c)?.1;
+        cells.get(i).map(|s| s.trim()).filter(|s| !s.is_empty())
+    }
+}
+
 /// Where a row's unit is: by internal id, or by code and level (the code
 /// valid on the row's day: codes are reused after 2025).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

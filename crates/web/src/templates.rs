@@ -42,6 +42,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "statistics/definitions.html",
     "statistics/import.html",
     "statistics/definition.html",
+    "uploads/errors.html",
 );
 
 pub struct Templates {

@@ -4,10 +4,15 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
 use domain::file::CellError;
 use files::{Cell, Column, FilesError, Sheet};
 
+use crate::downloads::download;
 use crate::error::ApiError;
+use crate::forms::Fields;
 use crate::AppState;
 
 /// The error report: each refused row as it was in the file, with its row
@@ -106,6 +111,36 @@ pub fn base64(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// `?report=xlsx` on an import: the refusal comes back as the XLSX report.
+pub fn wants_report(raw: Option<&str>) -> Result<bool, ApiError> {
+    match Fields::from_query(raw).get("report") {
+        None => Ok(false),
+        Some("xlsx") => Ok(true),
+        Some(_) => Err(ApiError::invalid("report", "report chỉ nhận xlsx")),
+    }
+}
+
+/// The API's answer to a refused file: 422 with the rows as JSON, or the
+/// XLSX report named `name` when asked for.
+pub fn refused(
+    bytes: &[u8],
+    errors: &[CellError],
+    report: bool,
+    name: &str,
+    message: &str,
+) -> Result<Response, ApiError> {
+    if report {
+        let mut r = download(error_report(bytes, errors)?, name, "xlsx");
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
+    }
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(serde_json::json!({"error": {"code": "invalid_rows", "message": message, "field": "file"}, "rows": errors})),
+    )
+        .into_response())
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@ use super::{ModelInput, Status};
 use crate::file::parse_level;
 pub use crate::file::{level_label, CellError, UnitRef};
 use crate::org_units::Level;
-use crate::text::fold;
 use crate::time::parse_date_vn;
 
 /// What each column holds.
@@ -73,9 +72,8 @@ pub const COLUMNS: [(Col, &str, f64); 26] = [
     (Col::Exemplar, "Điển hình tiên tiến", 12.0),
 ];
 
-/// Where each known column is in a file.
-#[derive(Debug, Clone)]
-pub struct Layout(Vec<(Col, usize)>);
+/// Where each known column is in a model file.
+pub type Layout = crate::file::Layout<Col>;
 
 const REQUIRED: [Col; 3] = [Col::Name, Col::TypeCode, Col::FoundedOn];
 
@@ -83,47 +81,12 @@ impl Layout {
     /// Reads the header row. Unknown headers are ignored; the required ones
     /// and a unit column (id or code) must be there.
     pub fn from_header(cells: &[String]) -> Result<Self, CellError> {
-        let mut found = Vec::new();
-        for (i, h) in cells.iter().enumerate() {
-            let h = fold(h);
-            if let Some((c, _, _)) = COLUMNS.iter().find(|(_, name, _)| fold(name) == h) {
-                if !found.iter().any(|(f, _)| f == c) {
-                    found.push((*c, i));
-                }
-            }
-        }
-        let has = |c: Col| found.iter().any(|(f, _)| *f == c);
-        for c in REQUIRED {
-            if !has(c) {
-                return Err(CellError::new(
-                    1,
-                    header(c),
-                    format!("thiếu cột \"{}\" ở dòng tiêu đề", header(c)),
-                ));
-            }
-        }
-        if !has(Col::UnitId) && !has(Col::UnitCode) {
-            return Err(CellError::new(
-                1,
-                header(Col::UnitId),
-                "cần cột \"ID đơn vị\" hoặc \"Mã đơn vị\"",
-            ));
-        }
-        Ok(Self(found))
-    }
-
-    fn get<'a>(&self, cells: &'a [String], c: Col) -> Option<&'a str> {
-        let i = self.0.iter().find(|(f, _)| *f == c)?.1;
-        cells.get(i).map(|s| s.trim()).filter(|s| !s.is_empty())
+        Self::find(cells, &COLUMNS, &REQUIRED, [Col::UnitId, Col::UnitCode])
     }
 }
 
 pub fn header(c: Col) -> &'static str {
-    COLUMNS
-        .iter()
-        .find(|(x, _, _)| *x == c)
-        .map(|(_, h, _)| *h)
-        .unwrap_or("")
+    crate::file::header_in(&COLUMNS, c)
 }
 
 /// One row of a file, read but not yet checked against the database.

@@ -9,7 +9,6 @@ use chrono::{Datelike, NaiveDate};
 use super::{parse_comment, Period, PeriodType};
 use crate::file::{parse_level, parse_number, CellError, UnitRef};
 use crate::org_units::Level;
-use crate::text::fold;
 
 /// What each column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,16 +38,11 @@ pub const COLUMNS: [(Col, &str, f64); 9] = [
 ];
 
 pub fn header(c: Col) -> &'static str {
-    COLUMNS
-        .iter()
-        .find(|(x, _, _)| *x == c)
-        .map(|(_, h, _)| *h)
-        .unwrap_or("")
+    crate::file::header_in(&COLUMNS, c)
 }
 
-/// Where each known column is in a file.
-#[derive(Debug, Clone)]
-pub struct Layout(Vec<(Col, usize)>);
+/// Where each known column is in a figures file.
+pub type Layout = crate::file::Layout<Col>;
 
 const REQUIRED: [Col; 3] = [Col::Period, Col::IndicatorCode, Col::Value];
 
@@ -56,36 +50,7 @@ impl Layout {
     /// Reads the header row. Unknown headers are ignored; period, indicator,
     /// value and a unit column (id or code) must be there.
     pub fn from_header(cells: &[String]) -> Result<Self, CellError> {
-        let mut found: Vec<(Col, usize)> = Vec::new();
-        for (i, h) in cells.iter().enumerate() {
-            let h = fold(h);
-            if let Some((c, _, _)) = COLUMNS.iter().find(|(_, name, _)| fold(name) == h) {
-                if !found.iter().any(|(f, _)| f == c) {
-                    found.push((*c, i));
-                }
-            }
-        }
-        let has = |c: Col| found.iter().any(|(f, _)| *f == c);
-        if let Some(c) = REQUIRED.into_iter().find(|c| !has(*c)) {
-            return Err(CellError::new(
-                1,
-                header(c),
-                format!("thiếu cột \"{}\" ở dòng tiêu đề", header(c)),
-            ));
-        }
-        if !has(Col::UnitId) && !has(Col::UnitCode) {
-            return Err(CellError::new(
-                1,
-                header(Col::UnitCode),
-                "cần cột \"ID đơn vị\" hoặc \"Mã đơn vị\"",
-            ));
-        }
-        Ok(Self(found))
-    }
-
-    fn get<'a>(&self, cells: &'a [String], c: Col) -> Option<&'a str> {
-        let i = self.0.iter().find(|(f, _)| *f == c)?.1;
-        cells.get(i).map(|s| s.trim()).filter(|s| !s.is_empty())
+        Self::find(cells, &COLUMNS, &REQUIRED, [Col::UnitCode, Col::UnitId])
     }
 }
 

@@ -1,8 +1,8 @@
 //! Models in files: the list and the matrix as XLSX or CSV, and the
 //! all-or-nothing import of an XLSX or CSV with a per-row error report.
 
-use crate::downloads::{download, file_of};
-use crate::uploads::{error_report, multipart, uploaded};
+use crate::downloads::file_of;
+use crate::uploads::{multipart, refused, uploaded, wants_report};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -252,11 +252,7 @@ pub async fn import_api(
     req: Request,
 ) -> Result<Response, ApiError> {
     require(actor.user.role.manages_models())?;
-    let report = match crate::forms::Fields::from_query(raw.as_deref()).get("report") {
-        None => false,
-        Some("xlsx") => true,
-        Some(_) => return Err(ApiError::invalid("report", "report chỉ nhận xlsx")),
-    };
+    let report = wants_report(raw.as_deref())?;
     let (bytes, _) = uploaded(multipart(req, &state).await?).await?;
     match import_file(&state.db, actor.author(), actor.scope(), &bytes, |_, _| {}).await? {
         Outcome::Imported(ids) => Ok((
@@ -264,17 +260,12 @@ pub async fn import_api(
             Json(json!({"imported": ids.len(), "ids": ids})),
         )
             .into_response()),
-        Outcome::Refused(errors) => {
-            if report {
-                let mut r = download(error_report(&bytes, &errors)?, "loi-nhap-mo-hinh", "xlsx");
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                return Ok(r);
-            }
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(json!({"error": {"code": "invalid_rows", "message": "tệp có lỗi, chưa nhập dòng nào", "field": "file"}, "rows": errors})),
-            )
-                .into_response())
-        }
+        Outcome::Refused(errors) => refused(
+            &bytes,
+            &errors,
+            report,
+            "loi-nhap-mo-hinh",
+            "tệp có lỗi, chưa nhập dòng nào",
+        ),
     }
 }

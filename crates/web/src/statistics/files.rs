@@ -13,16 +13,14 @@ use domain::statistics::file::{Col, Layout, ValueRow, COLUMNS};
 use domain::statistics::Period;
 use domain::time::today;
 use files::{Cell, Column, FilesError, Sheet};
-use serde_json::json;
 use store::statistics::values::{self, Mode, PeriodSheet, Who, WriteReport};
 use store::statistics::Pivot;
 use store::Db;
 
 use crate::actor::Actor;
-use crate::downloads::{download, file_of};
+use crate::downloads::file_of;
 use crate::error::ApiError;
-use crate::forms::Fields;
-use crate::uploads::{error_report, multipart, uploaded};
+use crate::uploads::{multipart, refused, uploaded, wants_report};
 use crate::AppState;
 
 /// The pivot's figures with Vietnamese headers: indicator, unit, period, value.
@@ -170,24 +168,17 @@ pub async fn import_api(
     req: Request,
 ) -> Result<Response, ApiError> {
     super::require(actor.user.role.enters_statistics())?;
-    let report = match Fields::from_query(raw.as_deref()).get("report") {
-        None => false,
-        Some("xlsx") => true,
-        Some(_) => return Err(ApiError::invalid("report", "report chỉ nhận xlsx")),
-    };
+    let report = wants_report(raw.as_deref())?;
     let (bytes, _) = uploaded(multipart(req, &state).await?).await?;
     match import_file(&state.db, super::who(&actor), &bytes, |_| {}).await? {
         Outcome::Imported(r) => Ok((StatusCode::CREATED, Json(r)).into_response()),
-        Outcome::Refused(errors) if report => {
-            let mut r = download(error_report(&bytes, &errors)?, "loi-nhap-so-lieu", "xlsx");
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
-        }
-        Outcome::Refused(errors) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Json(json!({"error": {"code": "invalid_rows", "message": "tệp có lỗi, chưa nhập giá trị nào", "field": "file"}, "rows": errors})),
-        )
-            .into_response()),
+        Outcome::Refused(errors) => refused(
+            &bytes,
+            &errors,
+            report,
+            "loi-nhap-so-lieu",
+            "tệp có lỗi, chưa nhập giá trị nào",
+        ),
     }
 }
 
