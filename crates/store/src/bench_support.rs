@@ -559,3 +559,14 @@ pub async fn province_with_most_communes(db: &Db) -> Result<(i64, String), Store
          GROUP BY p.id, p.name ORDER BY COUNT(*) DESC, p.id LIMIT 1"
     )?)
 }
+
+/// Indicators whose code matches a LIKE pattern, by code: `(id, code)`.
+pub async fn indicators_like(db: &Db, pattern: &str) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_all,
+        (i64, String),
+        "SELECT id, code FROM indicators WHERE code LIKE $1 ORDER BY code",
+        pattern
+    )?)
+}

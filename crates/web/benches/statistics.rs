@@ -15,7 +15,8 @@
 //! `cargo bench -p web --bench statistics` (SQLite; PostgreSQL too when
 //! BINHYEN_TEST_DATABASE_URL is set). Sizes: BENCH_INDICATORS (100),
 //! BENCH_MONTHS (60), BENCH_LEGACY_INDICATORS (10), BENCH_FORMS (300);
-//! BENCH_KEEP=1 keeps the databases (for `scripts/bench-duckdb`).
+//! BENCH_KEEP=1 keeps the databases (for `scripts/bench-duckdb`);
+//! BENCH_REUSE=URL measures the pivots and the entry again on a kept one.
 
 #![allow(
     clippy::unwrap_used,
@@ -41,12 +42,21 @@ use store::audit::Author;
 use store::bench_support as bs;
 use store::org_units::reference;
 use store::testing::TestDb;
+use store::Db;
 
 const SEED: u64 = 20_250_701;
 
-async fn one(t: &TestDb) {
-    let label = t.label;
-    let db = &t.db;
+/// What the measures need of the data: the indicators, the months that
+/// hold figures (oldest first) and the current communes.
+struct Data {
+    codes: Vec<String>,
+    ids: Vec<i64>,
+    months: Vec<Period>,
+    current: Vec<i64>,
+}
+
+/// Defines the indicators, writes the figures and times the rebuild.
+async fn generate(label: &str, db: &Db) -> Data {
     let today = domain::time::today();
     reference::load(db, &reference::ReferenceData::embedded(), false)
         .await
@@ -78,7 +88,7 @@ async fn one(t: &TestDb) {
         codes.push(code);
         ids.push(i.id);
     }
-    let set = store::statistics::create_data_set(
+    store::statistics::create_data_set(
         db,
         Author::System,
         &NewDataSet::parse(&DataSetInput {
@@ -147,11 +157,59 @@ async fn one(t: &TestDb) {
         ),
         &ratio(rebuild, gen_time),
     );
+    Data {
+        codes,
+        ids,
+        months,
+        current,
+    }
+}
 
+/// The data of a kept database (`BENCH_REUSE`), to measure again without
+/// generating it.
+async fn existing(db: &Db) -> Data {
+    let rows: Vec<(i64, String)> = store::bench_support::indicators_like(db, "chi_tieu_%")
+        .await
+        .unwrap();
+    let (ids, codes) = rows.into_iter().unzip();
+    let today = domain::time::today();
+    let mut months = Vec::new();
+    let mut p = Period::containing(
+        today,
+        PeriodType::Month,
+        domain::statistics::Calendar::Months,
+    )
+    .and_then(Period::previous);
+    while let Some(m) = p.filter(|_| months.len() < env("BENCH_MONTHS", 60)) {
+        months.push(m);
+        p = m.previous();
+    }
+    months.reverse();
+    Data {
+        codes,
+        ids,
+        months,
+        current: bs::communes_on(db, today).await.unwrap(),
+    }
+}
+
+/// The pivots and the entry through the real router.
+async fn measure(label: &str, db: &Db, data: &Data) {
+    let Data {
+        codes,
+        ids,
+        months,
+        current,
+    } = data;
+    let n_ind = codes.len();
+    let today = domain::time::today();
+    let month_text: Vec<String> = months.iter().map(Period::to_string).collect();
     let c = Client {
         router: web::router(web::AppState::new(db.clone(), web::WebConfig::default()).unwrap()),
     };
-    let admin = user(db, "quantri", Role::Admin, vec![]).await;
+    // A new name each run: a kept database already has the last run's.
+    let name = format!("quantri{}", std::process::id());
+    let admin = user(db, &name, Role::Admin, vec![]).await;
 
     // ---- national rollup --------------------------------------------------------------
     let years: Vec<String> = {
@@ -258,7 +316,6 @@ async fn one(t: &TestDb) {
         "",
         "",
     );
-    let _ = set;
     let _: Duration = total;
 }
 
@@ -270,8 +327,20 @@ fn main() {
     rt.block_on(async {
         println!("| backend | measure | result | baseline (same run) | ratio |");
         println!("|---|---|---|---|---|");
+        // BENCH_REUSE=URL measures again on a database a run kept.
+        if let Ok(url) = std::env::var("BENCH_REUSE") {
+            let db = Db::connect(&url).await.unwrap();
+            let label = if db.is_postgres() {
+                "postgres"
+            } else {
+                "sqlite"
+            };
+            measure(label, &db, &existing(&db).await).await;
+            return;
+        }
         for t in TestDb::all().await.unwrap() {
-            one(&t).await;
+            let data = generate(t.label, &t.db).await;
+            measure(t.label, &t.db, &data).await;
             // BENCH_KEEP=1 leaves the database behind, e.g. for
             // `scripts/bench-duckdb` (the columnar reference).
             if std::env::var("BENCH_KEEP").is_ok() {

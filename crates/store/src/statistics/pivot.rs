@@ -14,8 +14,6 @@ use crate::accounts::Scope;
 use crate::error::{Result, StoreError};
 use crate::{fetch_all_dyn, Arg, Db, Tx};
 
-use super::rollups::EntryRow;
-
 /// Which hierarchy figures are shown under.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -163,14 +161,30 @@ async fn units(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Vec<PivotUni
     Ok(rows)
 }
 
-#[derive(sqlx::FromRow)]
-struct CellRow {
-    unit_id: i64,
-    period: String,
-    indicator_id: i64,
-    n: i64,
-    total: f64,
-    top: Option<f64>,
+/// Rows cross the database driver one by one, which costs more than the
+/// query itself for a pivot of 20,000 figures: each group comes back as one
+/// text of `a:b:c` items joined by `;` (the parts must hold no `:`/`;`).
+fn packed(pg: bool, parts: &[String]) -> String {
+    if pg {
+        let joined: Vec<String> = parts.iter().map(|p| format!("({p})::text")).collect();
+        format!("string_agg({}, ';')", joined.join(" || ':' || "))
+    } else {
+        format!("group_concat({}, ';')", parts.join(" || ':' || "))
+    }
+}
+
+/// A float column as text that reads back to the same number (PostgreSQL
+/// prints the shortest exact form; SQLite needs 17 digits).
+fn exact(pg: bool, col: &str) -> String {
+    if pg {
+        format!("{col}::text")
+    } else {
+        format!("printf('%.17g', {col})")
+    }
+}
+
+fn bad_packed(item: &str) -> StoreError {
+    StoreError::Data(format!("pivot: giá trị «{item}» không đọc được"))
 }
 
 /// Answers a pivot. Scoped accounts must name a unit in their scope; no
@@ -253,21 +267,44 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
         } else {
             ("n", "total", "top")
         };
-        let sql = format!(
-            "SELECT unit_id, period, indicator_id, {n} AS n, {total} AS total, {top} AS top FROM rollups
-             WHERE unit_id IN ({u}) AND period IN ({p}) AND indicator_id IN ({i}) AND part IN ('b', {part}) AND {n} > 0"
+        let pg = tx.is_postgres();
+        let cell = packed(
+            pg,
+            &[
+                "indicator_id".into(),
+                n.into(),
+                exact(pg, total),
+                format!("COALESCE({}, '')", exact(pg, top)),
+            ],
         );
-        let cells: Vec<CellRow> = fetch_all_dyn(tx, &sql, args).await?;
-        for c in cells {
-            let period = Period::parse("period", &c.period).map_err(|_| {
-                StoreError::Data(format!("rollups: kỳ «{}» không hợp lệ", c.period))
-            })?;
-            let a = aggs.entry((c.indicator_id, c.unit_id, period)).or_default();
-            *a = a.merge(Agg {
-                n: c.n,
-                total: c.total,
-                top: c.top,
-            });
+        let sql = format!(
+            "SELECT unit_id, period, {cell} AS packed FROM rollups
+             WHERE unit_id IN ({u}) AND period IN ({p}) AND indicator_id IN ({i}) AND part IN ('b', {part}) AND {n} > 0
+             GROUP BY unit_id, period"
+        );
+        let groups: Vec<(i64, String, String)> = fetch_all_dyn(tx, &sql, args).await?;
+        for (unit, period, packed) in groups {
+            let period = Period::parse("period", &period).map_err(|_| bad_packed(&period))?;
+            for item in packed.split(';') {
+                let mut f = item.split(':');
+                let (Some(i), Some(n), Some(total), Some(top)) =
+                    (f.next(), f.next(), f.next(), f.next())
+                else {
+                    return Err(bad_packed(item));
+                };
+                let cell = Agg {
+                    n: n.parse().map_err(|_| bad_packed(item))?,
+                    total: total.parse().map_err(|_| bad_packed(item))?,
+                    top: if top.is_empty() {
+                        None
+                    } else {
+                        Some(top.parse().map_err(|_| bad_packed(item))?)
+                    },
+                };
+                let i: i64 = i.parse().map_err(|_| bad_packed(item))?;
+                let a = aggs.entry((i, unit, period)).or_default();
+                *a = a.merge(cell);
+            }
         }
         let mut args = Vec::new();
         let u = in_list(&mut args, chunk.iter().map(|u| Arg::I64(Some(u.id))));
@@ -277,21 +314,24 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
         );
         let i = in_list(&mut args, indicators.iter().map(|i| Arg::I64(Some(i.id))));
         let approved = if q.approved_only { "AND approved" } else { "" };
+        let figure = packed(pg, &["period".into(), exact(pg, "value")]);
         let sql = format!(
-            "SELECT org_unit_id, indicator_id, period, value, approved FROM data_values
-             WHERE org_unit_id IN ({u}) AND period IN ({p}) AND indicator_id IN ({i}) {approved}"
+            "SELECT indicator_id, org_unit_id, {figure} AS packed FROM data_values
+             WHERE org_unit_id IN ({u}) AND period IN ({p}) AND indicator_id IN ({i}) {approved}
+             GROUP BY indicator_id, org_unit_id"
         );
-        let own: Vec<EntryRow> = fetch_all_dyn(tx, &sql, args).await?;
-        for r in own {
-            let e = r.entry()?;
-            let agg = agg_of
-                .get(&r.indicator_id)
-                .copied()
-                .unwrap_or(Aggregation::Sum);
-            let a = aggs
-                .entry((r.indicator_id, r.org_unit_id, e.period))
-                .or_default();
-            *a = a.merge(Agg::one(e.value, agg));
+        let groups: Vec<(i64, i64, String)> = fetch_all_dyn(tx, &sql, args).await?;
+        for (indicator, unit, packed) in groups {
+            let agg = agg_of.get(&indicator).copied().unwrap_or(Aggregation::Sum);
+            for item in packed.split(';') {
+                let (Some((period, value)), true) = (item.split_once(':'), !item.is_empty()) else {
+                    return Err(bad_packed(item));
+                };
+                let period = Period::parse("period", period).map_err(|_| bad_packed(item))?;
+                let value: f64 = value.parse().map_err(|_| bad_packed(item))?;
+                let a = aggs.entry((indicator, unit, period)).or_default();
+                *a = a.merge(Agg::one(value, agg));
+            }
         }
     }
     let country = q.org_unit.is_none() && q.level.is_none();
