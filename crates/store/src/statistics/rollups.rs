@@ -84,6 +84,8 @@ impl Home {
         match agg {
             Aggregation::Average | Aggregation::Max => self.whole.then_some(c),
             Aggregation::Sum | Aggregation::Last if self.share == 1.0 => Some(c),
+            // A default successor left out of the shares takes no sums.
+            Aggregation::Sum | Aggregation::Last if self.share <= 0.0 => None,
             Aggregation::Sum | Aggregation::Last => {
                 let scale = |a: Agg| Agg {
                     total: a.total * self.share,

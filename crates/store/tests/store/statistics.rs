@@ -809,6 +809,34 @@ async fn shares_divide_a_split_commune_as_it_is_now() {
             "{}",
             t.label
         );
+        // All to the other successor: the default keeps only the maximum.
+        set(vec![(kept_code.id, 1.0)]).await.unwrap();
+        assert_eq!(
+            value("tin_bao", default.id, "2022", now).await,
+            None,
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            value("tin_bao", kept_code.id, "2022", now).await,
+            Some(14.0),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            value("dong_nguoi_tuan_tra", default.id, "2022", now).await,
+            Some(40.0),
+            "{}",
+            t.label
+        );
+        let incremental = rollups::snapshot(db).await.unwrap();
+        rollups::rebuild(db).await.unwrap();
+        assert_eq!(
+            rollups::snapshot(db).await.unwrap(),
+            incremental,
+            "{}",
+            t.label
+        );
         // Cleared: the default successor takes all again.
         set(Vec::new()).await.unwrap();
         assert_eq!(
