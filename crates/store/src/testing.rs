@@ -59,7 +59,13 @@ pub async fn rebuild_derived(db: &Db) -> Result<(), StoreError> {
 /// rollups), keeping the definitions: property tests reuse one database.
 pub async fn reset_statistics(db: &Db) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
-    for table in ["data_values", "data_approvals", "rollups", "rollup_homes"] {
+    for table in [
+        "data_values",
+        "data_approvals",
+        "rollups",
+        "rollup_homes",
+        "unit_shares",
+    ] {
         execute!(tx, &format!("DELETE FROM {table}"))?;
     }
     tx.commit().await

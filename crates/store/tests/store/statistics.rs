@@ -877,6 +877,9 @@ enum Op {
         month: usize,
         action: usize,
     },
+    /// Shares of the split legacy commune (unit 1): 0 clears them, 1 gives
+    /// 3/4 to the default successor, 2 all to another.
+    Share { choice: usize },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -886,11 +889,13 @@ fn op() -> impl Strategy<Value = Op> {
         // Approval steps aim at a few forms, so that submit, approve and
         // un-approve meet the same form within one sequence.
         2 => (0..3usize, 0..3usize, prop_oneof![3 => Just(5usize), 1 => 0..5usize]).prop_map(|(unit, month, action)| Op::Act { unit, month, action }),
+        1 => (0..3usize).prop_map(|choice| Op::Share { choice }),
     ]
 }
 
-/// After any sequence of writes, edits, deletes and approval steps, the
-/// rollups kept up write by write equal the ones rebuilt from scratch.
+/// After any sequence of writes, edits, deletes, approval steps and changes
+/// of a split commune's shares, the rollups kept up write by write equal
+/// the ones rebuilt from scratch.
 #[test]
 fn incremental_rollups_equal_a_rebuild() {
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -981,6 +986,33 @@ fn incremental_rollups_equal_a_rebuild() {
                             Op::Write { unit, month, .. } | Op::Act { unit, month, .. } => {
                                 (*unit, *month)
                             }
+                            Op::Share { choice } => {
+                                let succ = statistics::shares::of(db, units[1].id).await.unwrap();
+                                let (default, other) = (succ[0].id, succ[1].id);
+                                let input = match choice {
+                                    0 => vec![],
+                                    1 => vec![
+                                        ShareInput {
+                                            to: default,
+                                            share: 0.75,
+                                        },
+                                        ShareInput {
+                                            to: other,
+                                            share: 0.25,
+                                        },
+                                    ],
+                                    _ => vec![ShareInput {
+                                        to: other,
+                                        share: 1.0,
+                                    }],
+                                };
+                                statistics::shares::set(db, Author::System, units[1].id, |s| {
+                                    Shares::parse(&input, s)
+                                })
+                                .await
+                                .unwrap();
+                                continue;
+                            }
                         };
                         let months = if u == 2 { &current } else { &legacy };
                         let p = period(months[m]);
@@ -1002,6 +1034,7 @@ fn incremental_rollups_equal_a_rebuild() {
                             )
                             .await
                             .map(|_| ()),
+                            Op::Share { .. } => Ok(()),
                             Op::Act { action, .. } => {
                                 // 5: submit, then approve.
                                 let steps = match actions.get(*action) {
