@@ -15,6 +15,9 @@ use crate::error::ApiError;
 use crate::forms::Fields;
 use crate::AppState;
 
+/// Imported files may be large (100,000 rows is about 8 MB of XLSX).
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
 /// The error report: each refused row as it was in the file, with its row
 /// number and what is wrong beside it.
 pub fn error_report(bytes: &[u8], errors: &[CellError]) -> Result<Vec<u8>, ApiError> {

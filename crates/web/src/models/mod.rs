@@ -28,8 +28,7 @@ use crate::error::ApiError;
 use crate::forms::{self, Fields};
 use crate::AppState;
 
-/// Imported files may be large (100,000 rows is about 8 MB of XLSX).
-pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+pub use crate::uploads::MAX_IMPORT_BYTES;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

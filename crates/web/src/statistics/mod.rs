@@ -63,7 +63,7 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/data-values/import",
             axum::routing::post(files::import_api).layer(axum::extract::DefaultBodyLimit::max(
-                crate::models::MAX_IMPORT_BYTES,
+                crate::uploads::MAX_IMPORT_BYTES,
             )),
         )
         .route("/api/v1/approvals", get(approval_api).post(act_api))

@@ -23,8 +23,8 @@ use crate::downloads::file_of;
 use crate::error::{page_error, ApiError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
-use crate::models::MAX_IMPORT_BYTES;
 use crate::uploads;
+use crate::uploads::MAX_IMPORT_BYTES;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
