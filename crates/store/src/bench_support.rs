@@ -570,3 +570,18 @@ pub async fn indicators_like(db: &Db, pattern: &str) -> Result<Vec<(i64, String)
         pattern
     )?)
 }
+
+/// The units with figures for a period.
+pub async fn units_with_values(
+    db: &Db,
+    period: &str,
+) -> Result<std::collections::HashSet<i64>, StoreError> {
+    let ids: Vec<i64> = fetch!(
+        db,
+        fetch_all,
+        scalar i64,
+        "SELECT DISTINCT org_unit_id FROM data_values WHERE period = $1",
+        period
+    )?;
+    Ok(ids.into_iter().collect())
+}

@@ -277,9 +277,18 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
                 format!("COALESCE({}, '')", exact(pg, top)),
             ],
         );
+        // With many indicators, reading every cell of each (unit, period)
+        // and keeping the asked ones beats descending the key once per
+        // unit × period × indicator × part (national rollup on PostgreSQL:
+        // 118 → 20 ms); `+ 0` and `|| ''` keep those columns out of the key.
+        let (ind_col, part_col) = if indicators.len() > 8 {
+            ("indicator_id + 0", "part || ''")
+        } else {
+            ("indicator_id", "part")
+        };
         let sql = format!(
             "SELECT unit_id, period, {cell} AS packed FROM rollups
-             WHERE unit_id IN ({u}) AND period IN ({p}) AND indicator_id IN ({i}) AND part IN ('b', {part}) AND {n} > 0
+             WHERE unit_id IN ({u}) AND period IN ({p}) AND {ind_col} IN ({i}) AND {part_col} IN ('b', {part}) AND {n} > 0
              GROUP BY unit_id, period"
         );
         let groups: Vec<(i64, String, String)> = fetch_all_dyn(tx, &sql, args).await?;

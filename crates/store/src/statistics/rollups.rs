@@ -827,6 +827,12 @@ pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
     report.cells += rest.len() as u64;
     write_cells(&mut tx, &rest).await?;
     tx.commit().await?;
+    if !db.is_postgres() {
+        // Fold the rebuild's WAL into the file now and cut it back, rather
+        // than leave gigabytes for the next reader to scan. Best effort:
+        // a busy reader only delays it to a later checkpoint.
+        let _ = execute!(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    }
     Ok(report)
 }
 
