@@ -152,6 +152,15 @@ impl Params {
         format!("${}", self.args.len())
     }
 
+    /// Adds several values; their placeholders joined for `IN (…)`.
+    pub fn list(&mut self, items: impl IntoIterator<Item = Arg>) -> String {
+        items
+            .into_iter()
+            .map(|a| self.push(a))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The values for a query; a `Vec` of them (the list is cloned for the
     /// second query of a page and its count).
     pub fn to_vec(&self) -> Vec<Arg> {

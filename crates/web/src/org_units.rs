@@ -731,20 +731,26 @@ struct SharesBody {
     shares: Vec<domain::statistics::ShareInput>,
 }
 
-/// Replaces the shares (admins and province staff, within scope) and moves
-/// the unit's figures in the rollups to match.
-async fn set_shares(
-    state: &AppState,
-    actor: &Actor,
-    id: i64,
-    items: &[domain::statistics::ShareInput],
-) -> Result<Vec<store::statistics::shares::SuccessorShare>, ApiError> {
+/// Who may set a unit's shares: admins and province staff (403 for others,
+/// whatever they send), for a unit in scope (404 otherwise).
+async fn may_set_shares(state: &AppState, actor: &Actor, id: i64) -> Result<(), ApiError> {
     if !actor.user.role.manages_statistics() {
         return Err(ApiError::forbidden());
     }
     units::get(&state.db, actor.scope(), id)
         .await?
         .ok_or_else(ApiError::not_found)?;
+    Ok(())
+}
+
+/// Replaces the shares (after [`may_set_shares`]) and moves the unit's
+/// figures in the rollups to match.
+async fn set_shares(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    items: &[domain::statistics::ShareInput],
+) -> Result<Vec<store::statistics::shares::SuccessorShare>, ApiError> {
     Ok(
         store::statistics::shares::set(&state.db, actor.author(), id, |succ| {
             domain::statistics::Shares::parse(items, succ)
@@ -763,10 +769,7 @@ async fn set_shares_api(
         return Err(ApiError::forbidden());
     }
     let id = forms::path_id(&id).map_err(|_| ApiError::not_found())?;
-    // Out of scope is "not found" whatever the body says.
-    units::get(&state.db, actor.scope(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    may_set_shares(&state, &actor, id).await?;
     let b: SharesBody = forms::json(&body)?;
     let items = set_shares(&state, &actor, id, &b.shares).await?;
     Ok(Json(json!({"items": items})).into_response())
@@ -784,6 +787,7 @@ async fn shares_form(
     let back = format!("/org-units/{id}");
     let result = async {
         let id = forms::path_id(&id).map_err(|_| ApiError::not_found())?;
+        may_set_shares(&state, &actor, id).await?;
         let f = Fields::parse(&body);
         let mut items = Vec::new();
         for (k, v) in f.pairs() {

@@ -32,16 +32,13 @@ pub use query::{Matrix, MatrixColumns, MatrixQuery, ModelQuery, Sort};
 /// The same for a query that has a user: no `IS NULL OR`, which would keep
 /// the planners from reading the scope's units as a semi-join.
 pub(crate) fn user_scope_clause(n: &str) -> String {
-    format!(
-        "m.org_unit_id IN (SELECT r.unit_id FROM org_unit_reach r
-            JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = {n})"
-    )
+    crate::org_units::unit_in_scope("m.org_unit_id", n)
 }
 
 pub(crate) fn scope_clause(n: &str) -> String {
     format!(
-        "({n} IS NULL OR m.org_unit_id IN (SELECT r.unit_id FROM org_unit_reach r
-            JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = {n}))"
+        "({n} IS NULL OR {})",
+        crate::org_units::unit_in_scope("m.org_unit_id", n)
     )
 }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::accounts::Scope;
 use crate::error::{Result, StoreError};
-use crate::{fetch_all_dyn, Arg, Db, Tx};
+use crate::{fetch_all_dyn, Arg, Db, Params, Tx};
 
 /// Which hierarchy figures are shown under.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -101,38 +101,21 @@ pub struct Pivot {
     pub approved_only: bool,
 }
 
-fn in_list(args: &mut Vec<Arg>, items: impl IntoIterator<Item = Arg>) -> String {
-    items
-        .into_iter()
-        .map(|a| {
-            args.push(a);
-            format!("${}", args.len())
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The units of the breakdown, in scope, in Vietnamese order.
 async fn units(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Vec<PivotUnit>> {
-    let mut args = Vec::new();
+    let mut params = Params::default();
     let mut cond = Vec::new();
     match (q.org_unit, q.level) {
-        (Some(a), None) => cond.push(format!(
-            "u.id = {}",
-            in_list(&mut args, [Arg::I64(Some(a))])
-        )),
+        (Some(a), None) => cond.push(format!("u.id = {}", params.list([Arg::I64(Some(a))]))),
         (Some(a), Some(l)) => {
-            let a = in_list(&mut args, [Arg::I64(Some(a))]);
-            let l = in_list(&mut args, [Arg::Text(Some(l.as_str().into()))]);
+            let a = params.list([Arg::I64(Some(a))]);
+            let l = params.list([Arg::Text(Some(l.as_str().into()))]);
             cond.push(format!("u.id IN (SELECT unit_id FROM org_unit_tree WHERE ancestor_id = {a}) AND u.level = {l}"));
         }
         (None, l) => {
-            let l = in_list(
-                &mut args,
-                [Arg::Text(Some(
-                    l.unwrap_or(Level::Province).as_str().into(),
-                ))],
-            );
+            let l = params.list([Arg::Text(Some(
+                l.unwrap_or(Level::Province).as_str().into(),
+            ))]);
             cond.push(format!("u.level = {l}"));
         }
     }
@@ -140,17 +123,15 @@ async fn units(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Vec<PivotUni
         cond.push("u.valid_to IS NULL".into());
     }
     if let Some(user) = scope.user_id() {
-        let n = in_list(&mut args, [Arg::I64(Some(user))]);
-        cond.push(format!(
-            "u.id IN (SELECT r.unit_id FROM org_unit_reach r JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = {n})"
-        ));
+        let n = params.list([Arg::I64(Some(user))]);
+        cond.push(crate::org_units::unit_in_scope("u.id", &n));
     }
     let sql = format!(
         "SELECT u.id, u.name, u.short_name, u.lat, u.lon FROM org_units u WHERE {} ORDER BY u.sort_key, u.id LIMIT {}",
         cond.join(" AND "),
         MAX_UNITS + 1
     );
-    let rows: Vec<PivotUnit> = fetch_all_dyn(tx, &sql, args).await?;
+    let rows: Vec<PivotUnit> = fetch_all_dyn(tx, &sql, params.args).await?;
     if rows.len() > MAX_UNITS {
         return Err(DomainError::new(
             "level",
@@ -254,14 +235,11 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
     let mut aggs: HashMap<(i64, i64, Period), Agg> = HashMap::new();
     let periods: Vec<String> = q.periods.iter().map(Period::to_string).collect();
     for chunk in units.chunks(500) {
-        let mut args = Vec::new();
-        let u = in_list(&mut args, chunk.iter().map(|u| Arg::I64(Some(u.id))));
-        let p = in_list(
-            &mut args,
-            periods.iter().map(|p| Arg::Text(Some(p.clone()))),
-        );
-        let i = in_list(&mut args, indicators.iter().map(|i| Arg::I64(Some(i.id))));
-        let part = in_list(&mut args, [Arg::Text(Some(q.view.part().into()))]);
+        let mut params = Params::default();
+        let u = params.list(chunk.iter().map(|u| Arg::I64(Some(u.id))));
+        let p = params.list(periods.iter().map(|p| Arg::Text(Some(p.clone()))));
+        let i = params.list(indicators.iter().map(|i| Arg::I64(Some(i.id))));
+        let part = params.list([Arg::Text(Some(q.view.part().into()))]);
         let (n, total, top) = if q.approved_only {
             ("ok_n", "ok_total", "ok_top")
         } else {
@@ -291,7 +269,7 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
              WHERE unit_id IN ({u}) AND period IN ({p}) AND {ind_col} IN ({i}) AND {part_col} IN ('b', {part}) AND {n} > 0
              GROUP BY unit_id, period"
         );
-        let groups: Vec<(i64, String, String)> = fetch_all_dyn(tx, &sql, args).await?;
+        let groups: Vec<(i64, String, String)> = fetch_all_dyn(tx, &sql, params.args).await?;
         for (unit, period, packed) in groups {
             let period = Period::parse("period", &period).map_err(|_| bad_packed(&period))?;
             for item in packed.split(';') {
@@ -315,13 +293,10 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
                 *a = a.merge(cell);
             }
         }
-        let mut args = Vec::new();
-        let u = in_list(&mut args, chunk.iter().map(|u| Arg::I64(Some(u.id))));
-        let p = in_list(
-            &mut args,
-            periods.iter().map(|p| Arg::Text(Some(p.clone()))),
-        );
-        let i = in_list(&mut args, indicators.iter().map(|i| Arg::I64(Some(i.id))));
+        let mut params = Params::default();
+        let u = params.list(chunk.iter().map(|u| Arg::I64(Some(u.id))));
+        let p = params.list(periods.iter().map(|p| Arg::Text(Some(p.clone()))));
+        let i = params.list(indicators.iter().map(|i| Arg::I64(Some(i.id))));
         let approved = if q.approved_only { "AND approved" } else { "" };
         let figure = packed(pg, &["period".into(), exact(pg, "value")]);
         let sql = format!(
@@ -329,7 +304,7 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
              WHERE org_unit_id IN ({u}) AND period IN ({p}) AND indicator_id IN ({i}) {approved}
              GROUP BY indicator_id, org_unit_id"
         );
-        let groups: Vec<(i64, i64, String)> = fetch_all_dyn(tx, &sql, args).await?;
+        let groups: Vec<(i64, i64, String)> = fetch_all_dyn(tx, &sql, params.args).await?;
         for (indicator, unit, packed) in groups {
             let agg = agg_of.get(&indicator).copied().unwrap_or(Aggregation::Sum);
             for item in packed.split(';') {
@@ -422,9 +397,10 @@ pub const MAX_SAVED_QUERY_CHARS: usize = 4000;
 pub async fn saved(db: &Db, user: i64, scope: Scope) -> Result<Vec<SavedPivot>> {
     let scope_sql = match scope.user_id() {
         None => "p.shared".to_owned(),
-        Some(_) => "(p.shared AND p.org_unit_id IN (SELECT r.unit_id FROM org_unit_reach r
-                       JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = $1))"
-            .to_owned(),
+        Some(_) => format!(
+            "(p.shared AND {})",
+            crate::org_units::unit_in_scope("p.org_unit_id", "$1")
+        ),
     };
     let sql = format!(
         "SELECT p.id, p.name, p.owner_id, u.display_name AS owner_name, p.org_unit_id, p.query, p.shared

@@ -78,6 +78,24 @@ async fn pivot(
         .collect()
 }
 
+/// One figure of the pivot (all entered figures), if any.
+async fn figure(db: &Db, code: &str, unit: i64, p: &str, view: View) -> Option<f64> {
+    let q = PivotQuery {
+        indicators: vec![code.into()],
+        org_unit: Some(unit),
+        level: None,
+        periods: vec![period(p)],
+        view,
+        approved_only: false,
+    };
+    statistics::pivot::query(db, Scope::All, &q)
+        .await
+        .unwrap()
+        .rows
+        .first()
+        .map(|r| r.value)
+}
+
 fn sum_of(rows: &[(String, Option<i64>, String, f64)]) -> f64 {
     rows.iter().map(|r| r.3).sum()
 }
@@ -378,24 +396,10 @@ async fn figures_from_a_file_all_or_nothing() {
         statistics::load_catalogue(db).await.unwrap();
         let vi_xuyen = unit(db, Level::Commune, "13636", "2022-01-01").await;
         let phuong_nam_dinh = unit(db, Level::Commune, "13669", TODAY).await;
-        let pivot_of = |u: i64, p: &'static str| {
-            let q = PivotQuery {
-                indicators: vec!["tin_bao".into()],
-                org_unit: Some(u),
-                level: None,
-                periods: vec![period(p)],
-                view: View::AsWas,
-                approved_only: false,
-            };
-            async move {
-                statistics::pivot::query(db, Scope::All, &q)
-                    .await
-                    .unwrap()
-                    .rows
-                    .iter()
-                    .map(|r| r.value)
-                    .sum::<f64>()
-            }
+        let pivot_of = |u: i64, p: &'static str| async move {
+            figure(db, "tin_bao", u, p, View::AsWas)
+                .await
+                .unwrap_or(0.0)
         };
 
         let bad = [
@@ -553,24 +557,7 @@ async fn figures_follow_their_units_through_merges_and_splits() {
         )
         .await
         .unwrap();
-        let value = |code: &'static str, u: i64, view: View| {
-            let q = PivotQuery {
-                indicators: vec![code.into()],
-                org_unit: Some(u),
-                level: None,
-                periods: vec![period("2026-Q1")],
-                view,
-                approved_only: false,
-            };
-            async move {
-                statistics::pivot::query(db, Scope::All, &q)
-                    .await
-                    .unwrap()
-                    .rows
-                    .first()
-                    .map(|r| r.value)
-            }
-        };
+        let value = |code: &'static str, u: i64, view: View| figure(db, code, u, "2026-Q1", view);
 
         let m = Merge::parse(
             &MergeInput {
@@ -711,24 +698,8 @@ async fn shares_divide_a_split_commune_as_it_is_now() {
         )
         .await
         .unwrap();
-        let value = |code: &'static str, u: i64, p: &'static str, view: View| {
-            let q = PivotQuery {
-                indicators: vec![code.into()],
-                org_unit: Some(u),
-                level: None,
-                periods: vec![period(p)],
-                view,
-                approved_only: false,
-            };
-            async move {
-                statistics::pivot::query(db, Scope::All, &q)
-                    .await
-                    .unwrap()
-                    .rows
-                    .first()
-                    .map(|r| r.value)
-            }
-        };
+        let value =
+            |code: &'static str, u: i64, p: &'static str, view: View| figure(db, code, u, p, view);
         let now = View::AsNow;
         assert_eq!(value("tin_bao", default.id, "2022", now).await, Some(10.0));
         assert_eq!(value("tin_bao", kept_code.id, "2022", now).await, None);
