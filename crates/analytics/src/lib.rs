@@ -166,8 +166,10 @@ pub struct Change {
 }
 
 /// The cells a change of one unit's entries touches, from the entries
-/// before and after (all of them for the years concerned) and the periods
-/// written: each written period and every coarser one containing it.
+/// before and after and the periods written: each written period and every
+/// coarser one containing it. The entries must be all of the unit's for
+/// the years concerned when [`needs_whole_year`] says so; otherwise the
+/// written periods' own suffice.
 pub fn changes(
     agg: Aggregation,
     before: &[Entry],
@@ -189,6 +191,17 @@ pub fn changes(
             })
         })
         .collect()
+}
+
+/// Whether [`changes`] must see a unit's other entries of the year. Only a
+/// "last value" does: which figure is a quarter's last depends on the
+/// other months. A sum, an average or a maximum changes a cell by the
+/// written figure alone (a cell adds counts and totals by difference, and
+/// a maximum falls only if the written figure held it, see [`Agg::apply`]),
+/// so a write reads the written figures only (a year of other months cost
+/// a 100-value form 3 ms of reading).
+pub fn needs_whole_year(agg: Aggregation) -> bool {
+    agg == Aggregation::Last
 }
 
 /// Whether a unit's change to `period` reaches the cell of `home`: every
@@ -235,6 +248,104 @@ mod tests {
             value,
             approved,
         }
+    }
+
+    /// A cell holding two units' contributions, after one of them changes
+    /// from `before` to `after` (its whole year), the change computed from
+    /// `seen_before`/`seen_after`: the cell and whether its maximum fell.
+    fn cell_after(
+        agg: Aggregation,
+        other: &[Entry],
+        (before, after): (&[Entry], &[Entry]),
+        (seen_before, seen_after): (&[Entry], &[Entry]),
+        written: Period,
+        within: Period,
+    ) -> (Agg, bool) {
+        let mut cell = contribution(agg, other, within)
+            .merge(contribution(agg, before, within))
+            .all;
+        let mut fell = false;
+        for c in changes(agg, seen_before, seen_after, &[written]) {
+            if c.period == within {
+                fell |= cell.apply(c.before.all, c.after.all);
+            }
+        }
+        // Checks that the whole year gives the true cell.
+        let truth = contribution(agg, other, within)
+            .merge(contribution(agg, after, within))
+            .all;
+        if !fell {
+            assert_eq!(
+                (cell.n, cell.total, cell.top),
+                (truth.n, truth.total, truth.top)
+            );
+        }
+        (cell, fell)
+    }
+
+    #[test]
+    fn only_last_values_need_the_whole_year() {
+        let other = [e("2022-02", 6.0, false)];
+        let year = [e("2022-01", 5.0, false), e("2022-03", 9.0, false)];
+        let q1 = p("2022-Q1");
+        // (written month, its value before, after): a new figure, a change
+        // up, a change down of the maximum, a deletion.
+        let cases = [
+            ("2022-02", None, Some(4.0)),
+            ("2022-01", Some(5.0), Some(12.0)),
+            ("2022-03", Some(9.0), Some(1.0)),
+            ("2022-03", Some(9.0), None),
+            ("2022-01", Some(5.0), None),
+        ];
+        for agg in [Aggregation::Sum, Aggregation::Average, Aggregation::Max] {
+            assert!(!needs_whole_year(agg));
+            for (month, old, new) in cases {
+                let edit = |v: Option<f64>| -> Vec<Entry> {
+                    let mut out: Vec<Entry> = year
+                        .iter()
+                        .filter(|x| x.period != p(month))
+                        .copied()
+                        .collect();
+                    out.extend(v.map(|v| e(month, v, false)));
+                    out
+                };
+                let only = |v: Option<f64>| -> Vec<Entry> {
+                    v.map(|v| e(month, v, false)).into_iter().collect()
+                };
+                let (before, after) = (edit(old), edit(new));
+                for within in [q1, p("2022-H1"), p("2022")] {
+                    let whole = cell_after(
+                        agg,
+                        &other,
+                        (&before, &after),
+                        (&before, &after),
+                        p(month),
+                        within,
+                    );
+                    let written = cell_after(
+                        agg,
+                        &other,
+                        (&before, &after),
+                        (&only(old), &only(new)),
+                        p(month),
+                        within,
+                    );
+                    assert_eq!(
+                        whole, written,
+                        "{agg:?} {month} {old:?}→{new:?} in {within}"
+                    );
+                }
+            }
+        }
+        // A last value does: changing January moves nothing when March is later.
+        assert!(needs_whole_year(Aggregation::Last));
+        let before = [e("2022-01", 5.0, false)];
+        let after = [e("2022-01", 7.0, false)];
+        let changed = changes(Aggregation::Last, &before, &after, &[p("2022-01")]);
+        assert!(
+            changed.iter().any(|c| c.period == q1),
+            "seen alone, January looks like the quarter's last"
+        );
     }
 
     #[test]

@@ -119,7 +119,13 @@ impl Db {
             // the WAL; without a limit the file keeps that size, and the
             // next process to open the database reads all of it (a 2.7 s
             // first pivot after a 1.7 GB WAL).
-            .pragma("journal_size_limit", "67108864");
+            .pragma("journal_size_limit", "67108864")
+            // Checkpoint every 4,000 pages (16 MB) rather than 1,000: a
+            // form of figures rewrites the same hot rollup pages (its
+            // province's and the country's cells), which a checkpoint
+            // copies once however often they changed; at 1,000 pages one
+            // save in eight paid a 6–7 ms checkpoint at commit.
+            .pragma("wal_autocheckpoint", "4000");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)

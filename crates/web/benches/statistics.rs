@@ -195,15 +195,6 @@ async fn existing(db: &Db) -> Data {
 
 /// The pivots and the entry through the real router.
 async fn measure(label: &str, db: &Db, data: &Data) {
-    let Data {
-        codes,
-        ids,
-        months,
-        current,
-    } = data;
-    let n_ind = codes.len();
-    let today = domain::time::today();
-    let month_text: Vec<String> = months.iter().map(Period::to_string).collect();
     let c = Client {
         router: web::router(web::AppState::new(db.clone(), web::WebConfig::default()).unwrap()),
     };
@@ -211,6 +202,21 @@ async fn measure(label: &str, db: &Db, data: &Data) {
     let name = format!("quantri{}", std::process::id());
     let admin = user(db, &name, Role::Admin, vec![]).await;
 
+    // BENCH_ONLY=entry skips the pivots and their baselines (seven
+    // minutes of plain GROUP BYs at national size).
+    if std::env::var("BENCH_ONLY").as_deref() != Ok("entry") {
+        pivots(label, db, data, &c, &admin).await;
+    }
+    entry(label, db, data, &c, &admin).await;
+}
+
+/// The national rollups and one province by commune, each beside its baseline.
+async fn pivots(label: &str, db: &Db, data: &Data, c: &Client, admin: &str) {
+    let Data {
+        codes, ids, months, ..
+    } = data;
+    let n_ind = codes.len();
+    let month_text: Vec<String> = months.iter().map(Period::to_string).collect();
     // ---- national rollup --------------------------------------------------------------
     let years: Vec<String> = {
         let mut y: Vec<i32> = months.iter().map(|m| m.year()).collect();
@@ -226,7 +232,7 @@ async fn measure(label: &str, db: &Db, data: &Data) {
         let mut t = Vec::new();
         let mut n_rows = 0;
         for _ in 0..10 {
-            let (d, body) = c.timed(&admin, &uri).await;
+            let (d, body) = c.timed(admin, &uri).await;
             n_rows = json(&body)["rows"].as_array().unwrap().len();
             t.push(d);
         }
@@ -261,14 +267,14 @@ async fn measure(label: &str, db: &Db, data: &Data) {
     let mut t = Vec::new();
     let mut n_rows = 0;
     for _ in 0..20 {
-        let (d, body) = c.timed(&admin, &uri).await;
+        let (d, body) = c.timed(admin, &uri).await;
         n_rows = json(&body)["rows"].as_array().unwrap().len();
         t.push(d);
     }
     let base_uri = format!("/api/v1/indicators/{}", ids[0]);
     let mut b = Vec::new();
     for _ in 0..20 {
-        b.push(c.timed(&admin, &base_uri).await.0);
+        b.push(c.timed(admin, &base_uri).await.0);
     }
     let (p50, p95, b95) = (pct(t.clone(), 0.5), pct(t, 0.95), pct(b, 0.95));
     row(
@@ -278,7 +284,13 @@ async fn measure(label: &str, db: &Db, data: &Data) {
         &format!("GET one indicator p95 {}", ms(b95)),
         &ratio(p95, b95),
     );
+}
 
+/// Empty forms of this month entered through the API.
+async fn entry(label: &str, db: &Db, data: &Data, c: &Client, admin: &str) {
+    let Data { codes, current, .. } = data;
+    let n_ind = codes.len();
+    let today = domain::time::today();
     // ---- entry ------------------------------------------------------------------------------
     // This month's forms (open, not yet generated), one commune each.
     let open = Period::containing(

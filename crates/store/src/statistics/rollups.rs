@@ -397,12 +397,12 @@ pub(crate) async fn write_cells(tx: &mut Tx, cells: &[(Key, Cell)]) -> Result<()
 pub(crate) async fn apply(tx: &mut Tx, batch: &[UnitChanges]) -> Result<()> {
     let mut homes_of: HashMap<i64, Vec<Home>> = HashMap::new();
     let mut pending: BTreeMap<Key, Vec<(Cell, Cell)>> = BTreeMap::new();
-    let mut entered_of: HashMap<i64, PeriodType> = HashMap::new();
+    let mut kinds_of: Kinds = HashMap::new();
     for uc in batch {
         if let std::collections::hash_map::Entry::Vacant(e) = homes_of.entry(uc.unit) {
             e.insert(homes(tx, uc.unit).await?);
         }
-        entered_of.insert(uc.indicator, uc.entered);
+        kinds_of.insert(uc.indicator, (uc.agg, uc.entered));
         let homes = homes_of
             .get(&uc.unit)
             .map(Vec::as_slice)
@@ -424,22 +424,32 @@ pub(crate) async fn apply(tx: &mut Tx, batch: &[UnitChanges]) -> Result<()> {
             }
         }
     }
-    apply_pending(tx, pending, &entered_of).await
+    apply_pending(tx, pending, &kinds_of).await
 }
 
-/// Applies steps (a contribution before and after) to cells, then
-/// recomputes each maximum that fell from the values under the home as
-/// `rollup_homes` says now.
+/// Applies steps (a contribution before and after) to cells. Cells of
+/// maxima are read, changed and written back, and each maximum that fell is
+/// recomputed from the values under the home as `rollup_homes` says now;
+/// every other cell only adds counts and totals, which the database does
+/// without the cell being read first (reading 700 cells cost a 100-value
+/// form as much as writing them).
 async fn apply_pending(
     tx: &mut Tx,
     pending: BTreeMap<Key, Vec<(Cell, Cell)>>,
-    entered_of: &HashMap<i64, PeriodType>,
+    kinds: &Kinds,
 ) -> Result<()> {
-    let keys: Vec<Key> = pending.keys().copied().collect();
+    let is_max = |key: &Key| {
+        kinds
+            .get(&key.2)
+            .is_none_or(|(agg, _)| *agg == Aggregation::Max)
+    };
+    let (tops, sums): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(key, _)| is_max(key));
+    add_to_cells(tx, &sums).await?;
+    let keys: Vec<Key> = tops.iter().map(|(key, _)| *key).collect();
     let mut cells = read_cells(tx, &keys).await?;
     let mut recompute: Vec<(Key, bool)> = Vec::new();
     let mut out = Vec::with_capacity(keys.len());
-    for (key, steps) in pending {
+    for (key, steps) in tops {
         let mut cell = cells.remove(&key).unwrap_or_default();
         let (mut fell_all, mut fell_ok) = (false, false);
         for (before, after) in steps {
@@ -456,8 +466,70 @@ async fn apply_pending(
     }
     write_cells(tx, &out).await?;
     for (key, approved_only) in recompute {
-        let entered = entered_of.get(&key.2).copied().unwrap_or(PeriodType::Month);
+        let entered = kinds.get(&key.2).map_or(PeriodType::Month, |k| k.1);
         recompute_top(tx, key, entered, approved_only).await?;
+    }
+    Ok(())
+}
+
+/// Adds the steps of cells without maxima to what is stored (a cell that
+/// is not there yet starts from nothing); a cell left with no figure goes,
+/// and a total with no figure left is zero, not a rounding residue (as
+/// [`Agg::apply`] does).
+async fn add_to_cells(tx: &mut Tx, pending: &[(Key, Vec<(Cell, Cell)>)]) -> Result<()> {
+    let mut emptied: Vec<Key> = Vec::new();
+    let mut deltas: Vec<(Key, Cell)> = Vec::with_capacity(pending.len());
+    for (key, steps) in pending {
+        let mut d = Cell::default();
+        for (before, after) in steps {
+            for (sum, b, a) in [
+                (&mut d.all, before.all, after.all),
+                (&mut d.approved, before.approved, after.approved),
+            ] {
+                sum.n += a.n - b.n;
+                sum.total += a.total - b.total;
+            }
+        }
+        if d == Cell::default() {
+            continue;
+        }
+        if d.all.n < 0 || d.approved.n < 0 {
+            emptied.push(*key);
+        }
+        deltas.push((*key, d));
+    }
+    for chunk in deltas.chunks(tx.rows_per_statement(8)) {
+        let mut args = Vec::with_capacity(chunk.len() * 8);
+        for ((u, p, i, part), d) in chunk {
+            args.extend([
+                Arg::I64(Some(*u)),
+                Arg::Text(Some(p.to_string())),
+                Arg::I64(Some(*i)),
+                Arg::Text(Some(part.as_str().into())),
+                Arg::I64(Some(d.all.n)),
+                Arg::F64(Some(d.all.total)),
+                Arg::I64(Some(d.approved.n)),
+                Arg::F64(Some(d.approved.total)),
+            ]);
+        }
+        let sql = format!(
+            "INSERT INTO rollups (unit_id, period, indicator_id, part, n, total, ok_n, ok_total) VALUES {}
+             ON CONFLICT (unit_id, period, indicator_id, part) DO UPDATE SET
+                n = rollups.n + excluded.n,
+                total = CASE WHEN rollups.n + excluded.n = 0 THEN 0 ELSE rollups.total + excluded.total END,
+                ok_n = rollups.ok_n + excluded.ok_n,
+                ok_total = CASE WHEN rollups.ok_n + excluded.ok_n = 0 THEN 0 ELSE rollups.ok_total + excluded.ok_total END",
+            crate::placeholders(chunk.len(), 8)
+        );
+        execute_dyn(tx, &sql, args).await?;
+    }
+    for chunk in emptied.chunks(tx.rows_per_statement(4)) {
+        let sql = format!(
+            "DELETE FROM rollups WHERE n = 0 AND ok_n = 0
+               AND (unit_id, period, indicator_id, part) IN (VALUES {})",
+            crate::placeholders(chunk.len(), 4)
+        );
+        execute_dyn(tx, &sql, key_args(chunk)).await?;
     }
     Ok(())
 }
@@ -517,7 +589,6 @@ async fn rehome(tx: &mut Tx, unit: i64, kinds: &Kinds) -> Result<bool> {
         unit
     )?;
     let mut pending: BTreeMap<Key, Vec<(Cell, Cell)>> = BTreeMap::new();
-    let mut entered_of = HashMap::new();
     for group in rows.chunk_by(|a, b| a.indicator_id == b.indicator_id) {
         let Some(indicator) = group.first().map(|r| r.indicator_id) else {
             continue;
@@ -525,7 +596,6 @@ async fn rehome(tx: &mut Tx, unit: i64, kinds: &Kinds) -> Result<bool> {
         let Some(&(agg, entered)) = kinds.get(&indicator) else {
             continue;
         };
-        entered_of.insert(indicator, entered);
         let entries: Vec<Entry> = group.iter().map(EntryRow::entry).collect::<Result<_>>()?;
         for (period, cell) in analytics::all_contributions(agg, &entries) {
             for (homes, leaving) in [(&lost, true), (&gained, false)] {
@@ -548,7 +618,7 @@ async fn rehome(tx: &mut Tx, unit: i64, kinds: &Kinds) -> Result<bool> {
             }
         }
     }
-    apply_pending(tx, pending, &entered_of).await?;
+    apply_pending(tx, pending, kinds).await?;
     Ok(true)
 }
 

@@ -25,7 +25,7 @@ use crate::accounts::Scope;
 use crate::audit::{self, Author};
 use crate::error::{Result, StoreError};
 use crate::org_units::UnitsByRef;
-use crate::{execute_dyn, fetch_all_dyn, Arg, Db, Tx};
+use crate::{execute_dyn, fetch_all_dyn, Arg, Db, Params, Tx};
 
 /// Who is writing: the audit author, and the role and scope that decide
 /// what they may enter and approve.
@@ -120,40 +120,50 @@ fn existed_during(unit: &OrgUnit, set: &DataSet, period: Period) -> bool {
     unit.valid_from.is_none_or(|f| f <= last) && unit.valid_to.is_none_or(|t| t >= first)
 }
 
-/// A unit's stored figures for some indicators over the years of `periods`.
+/// A unit's stored figures that the rollups need to see a write to
+/// `periods`: for indicators whose changes depend on the rest of the year
+/// (`analytics::needs_whole_year`) every figure of those years, for the
+/// others the written periods only.
 async fn entries(
     tx: &mut Tx,
     unit: i64,
     indicators: &[i64],
     periods: &[Period],
+    kinds: &rollups::Kinds,
 ) -> Result<Vec<EntryRow>> {
-    if indicators.is_empty() {
-        return Ok(Vec::new());
+    let (whole_year, exact): (Vec<i64>, Vec<i64>) = indicators.iter().partition(|i| {
+        kinds
+            .get(i)
+            .is_none_or(|(agg, _)| analytics::needs_whole_year(*agg))
+    });
+    let mut out = Vec::new();
+    for (ids, whole) in [(whole_year, true), (exact, false)] {
+        if ids.is_empty() || periods.is_empty() {
+            continue;
+        }
+        let mut p = Params::default();
+        let u = p.push(Arg::I64(Some(unit)));
+        let when = if whole {
+            let years = || periods.iter().map(|p| p.year());
+            let (lo, hi) = (years().min(), years().max());
+            let lo = p.push(Arg::Text(lo.map(|y| y.to_string())));
+            let hi = p.push(Arg::Text(hi.map(|y| (y + 1).to_string())));
+            format!("period >= {lo} AND period < {hi}")
+        } else {
+            let list: BTreeSet<String> = periods.iter().map(Period::to_string).collect();
+            format!(
+                "period IN ({})",
+                p.list(list.into_iter().map(|x| Arg::Text(Some(x))))
+            )
+        };
+        let sql = format!(
+            "SELECT org_unit_id, indicator_id, period, value, approved FROM data_values
+             WHERE org_unit_id = {u} AND {when} AND indicator_id IN ({})",
+            p.list(ids.into_iter().map(|i| Arg::I64(Some(i))))
+        );
+        out.extend(fetch_all_dyn::<EntryRow>(tx, &sql, p.args).await?);
     }
-    let (Some(lo), Some(hi)) = (
-        periods.iter().map(|p| p.year()).min(),
-        periods.iter().map(|p| p.year()).max(),
-    ) else {
-        return Ok(Vec::new());
-    };
-    let mut args = vec![
-        Arg::I64(Some(unit)),
-        Arg::Text(Some(lo.to_string())),
-        Arg::Text(Some((hi + 1).to_string())),
-    ];
-    let list: Vec<String> = indicators
-        .iter()
-        .map(|i| {
-            args.push(Arg::I64(Some(*i)));
-            format!("${}", args.len())
-        })
-        .collect();
-    let sql = format!(
-        "SELECT org_unit_id, indicator_id, period, value, approved FROM data_values
-         WHERE org_unit_id = $1 AND period >= $2 AND period < $3 AND indicator_id IN ({})",
-        list.join(", ")
-    );
-    Ok(fetch_all_dyn(tx, &sql, args).await?)
+    Ok(out)
 }
 
 /// The rollup changes of one unit: its entries before and after, per indicator.
@@ -553,7 +563,7 @@ async fn apply_writes(
             .into_iter()
             .collect();
         let periods: Vec<Period> = rs.iter().map(|r| r.write.period).collect();
-        let before = entries(tx, *unit, &ids, &periods).await?;
+        let before = entries(tx, *unit, &ids, &periods, &kinds).await?;
         let stored: HashMap<(i64, Period), f64> = before
             .iter()
             .map(|e| Ok(((e.indicator_id, e.entry()?.period), e.value)))
@@ -1095,7 +1105,8 @@ async fn set_approved(
         .iter()
         .map(|i| i.id)
         .collect();
-    let before = entries(tx, unit, &ids, &[period]).await?;
+    let kinds = rollups::kinds(tx).await?;
+    let before = entries(tx, unit, &ids, &[period], &kinds).await?;
     let mut written: BTreeMap<i64, Vec<Period>> = BTreeMap::new();
     for r in &before {
         if r.entry()?.period == period {
@@ -1114,7 +1125,6 @@ async fn set_approved(
             })
             .collect()
     };
-    let kinds = rollups::kinds(tx).await?;
     let batch = unit_changes(unit, &kinds, &before, flip, &written)?;
     let mut args = vec![
         Arg::Bool(approved),
