@@ -6,6 +6,7 @@
 mod definitions;
 pub mod files;
 mod pages;
+mod shares;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -71,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/analytics", get(analytics_api))
         .merge(pages::routes())
         .merge(definitions::routes())
+        .merge(shares::routes())
 }
 
 fn require(allowed: bool) -> Result<(), ApiError> {

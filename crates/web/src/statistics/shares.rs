@@ -1,0 +1,124 @@
+//! Shares of a split unit over HTTP: which part of its sums and stocks
+//! each successor takes as it is now (`store::statistics::shares`). The
+//! routes sit under the unit they belong to; the unit page shows the form.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::actor::Actor;
+use crate::error::ApiError;
+use crate::forms::{self, Fields};
+use crate::i18n::Lang;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/org-units/{id}/shares",
+            get(shares_api).put(set_shares_api),
+        )
+        .route("/org-units/{id}/shares", post(shares_form))
+}
+
+/// `GET /api/v1/org-units/{id}/shares`: the successors of a unit with the
+/// share of its sums each takes as it is now (null: not set; the default
+/// successor then takes all).
+async fn shares_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = forms::path_id(&id).map_err(|_| ApiError::not_found())?;
+    store::org_units::get(&state.db, actor.scope(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let items = store::statistics::shares::of(&state.db, id).await?;
+    Ok(Json(json!({"items": items})).into_response())
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SharesBody {
+    shares: Vec<domain::statistics::ShareInput>,
+}
+
+/// Who may set a unit's shares: admins and province staff (403 for others,
+/// whatever they send), for a unit in scope (404 otherwise).
+async fn may_set_shares(state: &AppState, actor: &Actor, id: i64) -> Result<(), ApiError> {
+    if !actor.user.role.manages_statistics() {
+        return Err(ApiError::forbidden());
+    }
+    store::org_units::get(&state.db, actor.scope(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(())
+}
+
+/// Replaces the shares (after [`may_set_shares`]) and moves the unit's
+/// figures in the rollups to match.
+async fn set_shares(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    items: &[domain::statistics::ShareInput],
+) -> Result<Vec<store::statistics::shares::SuccessorShare>, ApiError> {
+    Ok(
+        store::statistics::shares::set(&state.db, actor.author(), id, |succ| {
+            domain::statistics::Shares::parse(items, succ)
+        })
+        .await?,
+    )
+}
+
+async fn set_shares_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = forms::path_id(&id).map_err(|_| ApiError::not_found())?;
+    may_set_shares(&state, &actor, id).await?;
+    let b: SharesBody = forms::json(&body)?;
+    let items = set_shares(&state, &actor, id, &b.shares).await?;
+    Ok(Json(json!({"items": items})).into_response())
+}
+
+/// The unit page's form: one percentage per successor (`share_{id}`);
+/// all blank clears the shares.
+async fn shares_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let back = format!("/org-units/{id}");
+    let result = async {
+        let id = forms::path_id(&id).map_err(|_| ApiError::not_found())?;
+        may_set_shares(&state, &actor, id).await?;
+        let f = Fields::parse(&body);
+        let mut items = Vec::new();
+        for (k, v) in f.pairs() {
+            let Some(to) = k.strip_prefix("share_").and_then(|t| t.parse::<i64>().ok()) else {
+                continue;
+            };
+            match domain::file::parse_number(v).map_err(|m| ApiError::invalid("shares", m))? {
+                None => {}
+                Some(pct) => items.push(domain::statistics::ShareInput {
+                    to,
+                    share: pct / 100.0,
+                }),
+            }
+        }
+        set_shares(&state, &actor, id, &items).await
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&back).into_response(),
+        Err(e) => crate::org_units::form_refused(&state, &actor, lang, e, &back),
+    }
+}
