@@ -249,8 +249,8 @@ pub fn schemas() -> Value {
             "last_exemplar": s("boolean"), "is_exemplar": s("boolean")}},
         "ModelList": {"type": "object", "required": ["items", "total"], "properties": {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}},
-            "total": {"type": "integer", "description": "Matches, counted up to 10,000."},
-            "total_exact": {"type": "boolean", "description": "False when more than 10,000 match."},
+            "total": {"type": "integer", "description": "Matches, counted up to 1,000."},
+            "total_exact": {"type": "boolean", "description": "False when more than 1,000 match."},
             "page": s("integer"), "per_page": s("integer")}},
         "NewModelInput": model_input(true),
         "ModelInput": model_input(false),
