@@ -323,17 +323,18 @@ impl CellRow {
 const CELL_COLUMNS: &str =
     "unit_id, period, indicator_id, part, n, total, top, ok_n, ok_total, ok_top";
 
+/// A cell key as the four key columns' values.
+fn key_arg((u, p, i, part): &Key) -> [Arg; 4] {
+    [
+        Arg::I64(Some(*u)),
+        Arg::Text(Some(p.to_string())),
+        Arg::I64(Some(*i)),
+        Arg::Text(Some(part.as_str().into())),
+    ]
+}
+
 fn key_args(keys: &[Key]) -> Vec<Arg> {
-    keys.iter()
-        .flat_map(|(u, p, i, part)| {
-            [
-                Arg::I64(Some(*u)),
-                Arg::Text(Some(p.to_string())),
-                Arg::I64(Some(*i)),
-                Arg::Text(Some(part.as_str().into())),
-            ]
-        })
-        .collect()
+    keys.iter().flat_map(key_arg).collect()
 }
 
 async fn read_cells(tx: &mut Tx, keys: &[Key]) -> Result<HashMap<Key, Cell>> {
@@ -357,12 +358,9 @@ pub(crate) async fn write_cells(tx: &mut Tx, cells: &[(Key, Cell)]) -> Result<()
     let (gone, kept): (Cells, Cells) = cells.iter().partition(|(_, c)| c.is_empty());
     for chunk in kept.chunks(tx.rows_per_statement(10)) {
         let mut args = Vec::with_capacity(chunk.len() * 10);
-        for ((u, p, i, part), c) in chunk.iter().copied() {
+        for (key, c) in chunk.iter().copied() {
+            args.extend(key_arg(key));
             args.extend([
-                Arg::I64(Some(*u)),
-                Arg::Text(Some(p.to_string())),
-                Arg::I64(Some(*i)),
-                Arg::Text(Some(part.as_str().into())),
                 Arg::I64(Some(c.all.n)),
                 Arg::F64(Some(c.all.total)),
                 Arg::F64(c.all.top),
@@ -500,12 +498,9 @@ async fn add_to_cells(tx: &mut Tx, pending: &[(Key, Vec<(Cell, Cell)>)]) -> Resu
     }
     for chunk in deltas.chunks(tx.rows_per_statement(8)) {
         let mut args = Vec::with_capacity(chunk.len() * 8);
-        for ((u, p, i, part), d) in chunk {
+        for (key, d) in chunk {
+            args.extend(key_arg(key));
             args.extend([
-                Arg::I64(Some(*u)),
-                Arg::Text(Some(p.to_string())),
-                Arg::I64(Some(*i)),
-                Arg::Text(Some(part.as_str().into())),
                 Arg::I64(Some(d.all.n)),
                 Arg::F64(Some(d.all.total)),
                 Arg::I64(Some(d.approved.n)),
