@@ -84,6 +84,7 @@
     if (typeof value === "number" && isNaN(value)) { out.textContent = "?"; input.setAttribute("aria-invalid", "true"); return; }
     out.textContent = form.dataset.saving;
     var body = [{ indicator: code, org_unit: Number(form.dataset.unit), period: form.dataset.period, value: value, comment: comment.value || null }];
+    pending += 1;
     fetch("/api/v1/data-values", {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
@@ -93,8 +94,25 @@
         if (r.ok) { out.textContent = form.dataset.saved; input.removeAttribute("aria-invalid"); }
         else { out.textContent = (j.error && j.error.message) || String(r.status); input.setAttribute("aria-invalid", "true"); }
       });
-    }).catch(function () { out.textContent = "✗"; });
+    }).catch(function () { out.textContent = "✗"; }).then(settled);
   }
+  // Leaving a field for a button starts its save just before the click: a
+  // page that posts at once would cut that save off, and the server could
+  // still run it after the post (an older comment over the one posted, or
+  // a figure after the form was submitted). Posts wait for saves under way.
+  var pending = 0;
+  var then = null;
+  function settled() {
+    pending -= 1;
+    if (pending === 0 && then) { var go = then; then = null; go(); }
+  }
+  document.addEventListener("submit", function (e) {
+    if (pending === 0) { return; }
+    e.preventDefault();
+    var f = e.target;
+    var by = e.submitter;
+    then = function () { if (by) { f.requestSubmit(by); } else { f.requestSubmit(); } };
+  }, true);
   form.querySelectorAll("input[data-indicator], input[data-comment]").forEach(function (el) {
     if (el.readOnly) { return; }
     el.addEventListener("change", function () { save(el.dataset.indicator || el.dataset.comment); });
