@@ -254,8 +254,8 @@ pub async fn list(db: &Db, scope: Scope, q: &ModelQuery) -> Result<(Vec<ModelRow
 }
 
 /// The ids of the first `upto` matches in list order, read as one text:
-/// rows cross the database driver one by one, and 10,000 ids cost the
-/// SQLite list more than finding them (as the pivot's packed reads).
+/// rows cross the database driver one by one, and thousands of ids cost
+/// the SQLite list more than finding them (as the pivot's packed reads).
 async fn matching_ids(
     db: &Db,
     where_: &str,
