@@ -396,3 +396,87 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
         t.cleanup().await;
     }
 }
+
+/// The ids of a list's page, in order.
+async fn page_ids(db: &Db, q: &ModelQuery) -> (Vec<i64>, i64) {
+    let (rows, total) = models::query::list(db, Scope::All, q).await.unwrap();
+    (rows.iter().map(|r| r.id).collect(), total)
+}
+
+#[tokio::test]
+async fn lists_count_up_to_the_cap_and_keep_their_order_past_it() {
+    use store::models::query::{Sort, COUNT_CAP};
+    for t in TestDb::all().await.unwrap() {
+        let db = &t.db;
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        types::load_catalogue(db, types::DEFAULT_CATALOGUE, date(TODAY))
+            .await
+            .unwrap();
+        store::bench_support::generate_models(db, 300, 1_500, 7, date(TODAY))
+            .await
+            .unwrap();
+        let page = |page: u32| Page { page, per_page: 20 };
+        // Every model, newest first: the count stops one past the cap.
+        let all = ModelQuery {
+            page: page(1),
+            ..Default::default()
+        };
+        let (first, total) = page_ids(db, &all).await;
+        assert_eq!(total, COUNT_CAP + 1, "{}", t.label);
+        assert_eq!(first.len(), 20);
+        assert!(
+            first.windows(2).all(|w| w[0] > w[1]),
+            "{}: {first:?}",
+            t.label
+        );
+        // A page past the cap is the same slice of the full order.
+        let every: Vec<i64> = models::query::export(db, Scope::All, &all)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(every.len(), 1_500);
+        let q = ModelQuery {
+            page: page(52),
+            ..Default::default()
+        };
+        let (past, total) = page_ids(db, &q).await;
+        assert_eq!(past, every[1_020..1_040], "{}", t.label);
+        assert_eq!(total, 1_041, "{}", t.label);
+        // A place with a field and a status, sorted by founding date either
+        // way (on SQLite the place drives, and the field's sort index
+        // serves the whole country): the page is the head of the export.
+        let province = unit(db, Level::Province, "38", TODAY).await;
+        for sort in [Sort::FoundedDesc, Sort::Founded, Sort::Name] {
+            for org_unit in [Some(province.id), None] {
+                let q = ModelQuery {
+                    org_unit,
+                    sector: Some(domain::models::Sector::Residential),
+                    status: Some(Status::Active),
+                    sort,
+                    page: page(1),
+                    ..Default::default()
+                };
+                let (ids, total) = page_ids(db, &q).await;
+                let expected: Vec<i64> = models::query::export(db, Scope::All, &q)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.id)
+                    .collect();
+                assert!(!expected.is_empty(), "{} {sort:?} {org_unit:?}", t.label);
+                assert_eq!(total, (expected.len() as i64).min(COUNT_CAP + 1));
+                assert_eq!(
+                    ids,
+                    expected[..expected.len().min(20)],
+                    "{} {sort:?} {org_unit:?}",
+                    t.label
+                );
+            }
+        }
+        t.cleanup().await;
+    }
+}
