@@ -105,6 +105,24 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// What steps (a unit's contribution before and after, one per unit
+    /// that changed) add to a cell's counts and totals: for a database that
+    /// adds it to the stored cell without reading it. Maxima cannot be
+    /// kept this way (see [`Agg::apply`]).
+    pub fn added_by(steps: &[(Cell, Cell)]) -> Cell {
+        let mut d = Cell::default();
+        for (before, after) in steps {
+            for (sum, b, a) in [
+                (&mut d.all, before.all, after.all),
+                (&mut d.approved, before.approved, after.approved),
+            ] {
+                sum.n += a.n - b.n;
+                sum.total += a.total - b.total;
+            }
+        }
+        d
+    }
+
     pub fn get(&self, approved_only: bool) -> Agg {
         if approved_only {
             self.approved

@@ -478,16 +478,7 @@ async fn add_to_cells(tx: &mut Tx, pending: &[(Key, Vec<(Cell, Cell)>)]) -> Resu
     let mut emptied: Vec<Key> = Vec::new();
     let mut deltas: Vec<(Key, Cell)> = Vec::with_capacity(pending.len());
     for (key, steps) in pending {
-        let mut d = Cell::default();
-        for (before, after) in steps {
-            for (sum, b, a) in [
-                (&mut d.all, before.all, after.all),
-                (&mut d.approved, before.approved, after.approved),
-            ] {
-                sum.n += a.n - b.n;
-                sum.total += a.total - b.total;
-            }
-        }
+        let d = Cell::added_by(steps);
         if d == Cell::default() {
             continue;
         }
