@@ -76,6 +76,16 @@
     var n = Number(s);
     return isFinite(n) ? n : NaN;
   }
+  // Leaving a field for a button starts its save just before the click: a
+  // page that posts at once would cut that save off, and the server could
+  // still run it after the post (an older comment over the one posted, or
+  // a figure after the form was submitted). Posts wait for saves under way.
+  var pending = 0;
+  var resubmit = null;
+  function settled() {
+    pending -= 1;
+    if (pending === 0 && resubmit) { var go = resubmit; resubmit = null; go(); }
+  }
   function save(code) {
     var out = form.querySelector("output[data-state='" + code + "']");
     var input = form.querySelector("input[data-indicator='" + code + "']");
@@ -96,22 +106,12 @@
       });
     }).catch(function () { out.textContent = "✗"; }).then(settled);
   }
-  // Leaving a field for a button starts its save just before the click: a
-  // page that posts at once would cut that save off, and the server could
-  // still run it after the post (an older comment over the one posted, or
-  // a figure after the form was submitted). Posts wait for saves under way.
-  var pending = 0;
-  var then = null;
-  function settled() {
-    pending -= 1;
-    if (pending === 0 && then) { var go = then; then = null; go(); }
-  }
   document.addEventListener("submit", function (e) {
     if (pending === 0) { return; }
     e.preventDefault();
     var f = e.target;
     var by = e.submitter;
-    then = function () { if (by) { f.requestSubmit(by); } else { f.requestSubmit(); } };
+    resubmit = function () { if (by) { f.requestSubmit(by); } else { f.requestSubmit(); } };
   }, true);
   form.querySelectorAll("input[data-indicator], input[data-comment]").forEach(function (el) {
     if (el.readOnly) { return; }
