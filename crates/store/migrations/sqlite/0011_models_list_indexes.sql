@@ -1,0 +1,23 @@
+-- Indexes that answer the model list from indexes alone (national size:
+-- 300,000 models; a province holds 15,000). Timings are SQLite's, for a
+-- province's list.
+
+-- A place's list reads every model of the place and tests the filters on
+-- each: with the filtered columns and the founding day keyed by place, no
+-- table row is read (status, field, rating or exemplar: 31 ms to 6-8 ms).
+CREATE INDEX models_place ON models (org_unit_id, status, sector, type_id, last_rating, last_exemplar, founded_on);
+
+-- "Active on a day", asked model by model: the change in force is found
+-- and tested in the index.
+CREATE INDEX model_status_changes_in_force ON model_status_changes (model_id, on_date, ends_on, status);
+
+-- "Paused (or dissolved) on a day": the few models with that status that
+-- day, read once (35 ms to 15 ms).
+CREATE INDEX model_status_changes_by_status ON model_status_changes (status, on_date, ends_on, model_id);
+
+-- "Rated so in a year": the year's models with that rating, read once
+-- (30 ms to 13 ms); the year's exemplars from an index of them alone
+-- (28 ms to 4 ms).
+DROP INDEX model_ratings_year;
+CREATE INDEX model_ratings_year ON model_ratings (year, rating, model_id);
+CREATE INDEX model_ratings_exemplars ON model_ratings (year, model_id) WHERE exemplar;
