@@ -673,8 +673,8 @@ pub struct ImportModel {
 /// Rows per INSERT. sqlx binds SQLite parameters in time that grows
 /// faster than their number, so SQLite takes small statements (as the
 /// reference loader does); PostgreSQL takes large ones.
-fn chunk_rows(db: &Db) -> usize {
-    if db.is_postgres() {
+fn chunk_rows(pg: bool) -> usize {
+    if pg {
         500
     } else {
         12
@@ -692,6 +692,24 @@ pub async fn import(
     mut progress: impl FnMut(usize),
 ) -> Result<Vec<ModelId>> {
     let mut tx = db.begin().await?;
+    tx.bulk_cache(true).await?;
+    let written = write_import(&mut tx, author, rows, file_digest, &mut progress).await;
+    // The usual cache back even when the import failed: the connection
+    // returns to the pool either way.
+    let reset = tx.bulk_cache(false).await;
+    let ids = written?;
+    reset?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+async fn write_import(
+    tx: &mut Tx,
+    author: Author,
+    rows: &[ImportModel],
+    file_digest: &str,
+    progress: &mut impl FnMut(usize),
+) -> Result<Vec<ModelId>> {
     let sectors: HashMap<i64, String> = {
         #[derive(sqlx::FromRow)]
         struct S {
@@ -702,7 +720,7 @@ pub async fn import(
         all.into_iter().map(|s| (s.id, s.sector)).collect()
     };
     let mut ids = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(chunk_rows(db)) {
+    for chunk in rows.chunks(chunk_rows(tx.is_postgres())) {
         let mut args = Vec::with_capacity(chunk.len() * (MODEL_COLS + 2));
         for r in chunk {
             let sector = sectors
@@ -728,7 +746,7 @@ pub async fn import(
             type_id: i64,
             name_folded: String,
         }
-        let back: Vec<Back> = fetch_all_dyn(&mut tx, &sql, args)
+        let back: Vec<Back> = fetch_all_dyn(tx, &sql, args)
             .await
             .map_err(|e| identity_conflict(e.into()))?;
         // RETURNING order is not promised: match rows back by identity.
@@ -770,7 +788,7 @@ pub async fn import(
             "INSERT INTO model_status_changes (model_id, on_date, ends_on, status, reason, user_id, created_at) VALUES {}",
             placeholders(n, 7)
         );
-        execute_dyn(&mut tx, &sql, cargs).await?;
+        execute_dyn(tx, &sql, cargs).await?;
         progress(ids.len());
     }
     // One record per model, so that each model's history shows its import.
@@ -787,7 +805,6 @@ pub async fn import(
             (id.to_string(), after)
         })
         .collect();
-    audit::record_many(&mut tx, author, "import", "model", &records).await?;
-    tx.commit().await?;
+    audit::record_many(tx, author, "import", "model", &records).await?;
     Ok(ids)
 }
