@@ -34,7 +34,7 @@ pub enum Tx {
 /// SQLite's page cache per connection, in KiB (its default).
 const CACHE_KIB: u32 = 2_000;
 /// The page cache of a bulk write ([`Tx::bulk_cache`]), in KiB.
-pub const BULK_CACHE_KIB: u32 = 65_536;
+pub const BULK_CACHE_KIB: u32 = 131_072;
 
 /// What a query runs on: a pool (reads) or a transaction's connection.
 pub enum Backend<S, P> {
@@ -340,7 +340,7 @@ impl Tx {
         }
     }
 
-    /// On SQLite, a page cache of [`BULK_CACHE_KIB`] for a bulk write in
+    /// On SQLite, a page cache of [`BULK_CACHE_KIB`] (128 MB) for a bulk write in
     /// this transaction (`true`), or the usual one back (`false`, before the
     /// commit: the connection goes back to the pool). With the usual 2 MB,
     /// 100,000 imported models, whose index entries land all over the

@@ -110,17 +110,25 @@ fn since_on(n: &str) -> String {
 /// SQL for "model `m` had status `{v}` on day `{n}`" (for filters).
 ///
 /// Most models are active, so "active that day" is asked of each model:
-/// its change in force that day, found in `model_status_changes_in_force`. A paused or dissolved model is rare: the ids of
-/// every model with that status that day are read once from
-/// `model_status_changes_by_status` and each model is looked up in that set
-/// (a province's paused models as of a day: 35 ms to 15 ms on SQLite).
-fn had_status(n: &str, status: Status, v: &str) -> String {
+/// its change in force that day, found in `model_status_changes_in_force`.
+/// A paused or dissolved model is rare: the ids of every model with that
+/// status that day are read once from `model_status_changes_by_status` and
+/// each model is looked up in that set (a province's paused models as of a
+/// day: 35 ms to 15 ms on SQLite).
+fn had_status(n: &str, status: Status, v: &str, pg: bool) -> String {
     match status {
-        // Compared outside the subquery: with `c.status = …` inside it,
-        // SQLite without statistics (a connection opened before the last
-        // ANALYZE) chose `model_status_changes_by_status` for each model and
-        // read every active change each time (40 s for a province's matrix).
-        Status::Active => format!("{} = {v}", status_on(n)),
+        // On SQLite the status is compared outside the subquery: with
+        // `c.status = …` inside it, SQLite without statistics (a connection
+        // opened before the last ANALYZE) chose the status index for each
+        // model and read every active change each time (40 s for a
+        // province's matrix). PostgreSQL cannot estimate that comparison
+        // and scanned the whole country (350 ms for the country's active
+        // models as of a day); it plans the EXISTS as a semi-join.
+        Status::Active if !pg => format!("{} = {v}", status_on(n)),
+        Status::Active => format!(
+            "EXISTS (SELECT 1 FROM model_status_changes c WHERE {} AND c.status = {v})",
+            in_force(n)
+        ),
         Status::Paused | Status::Dissolved => format!(
             "m.id IN (SELECT c.model_id FROM model_status_changes c
                 WHERE c.status = {v} AND c.on_date <= {n} AND (c.ends_on IS NULL OR c.ends_on > {n}))"
@@ -177,7 +185,7 @@ fn filter(q: &ModelQuery, scope: Scope, pg: bool, p: &mut Params) -> String {
     if let Some(s) = q.status {
         let v = p.push(Arg::Text(Some(s.as_str().into())));
         match &day {
-            Some((n, _)) => c.push(had_status(n, s, &v)),
+            Some((n, _)) => c.push(had_status(n, s, &v, pg)),
             None => c.push(format!("{steer}m.status = {v}")),
         }
     }
@@ -568,7 +576,12 @@ async fn active_counts(
     if q.date >= domain::time::today() {
         c.push("m.status = 'active'".into());
     } else {
-        c.push(had_status(&day, Status::Active, "'active'"));
+        c.push(had_status(
+            &day,
+            Status::Active,
+            "'active'",
+            db.is_postgres(),
+        ));
     }
     match unit {
         Some(u) => {
