@@ -31,11 +31,6 @@ pub enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
-/// SQLite's page cache per connection, in KiB (its default).
-const CACHE_KIB: u32 = 2_000;
-/// The page cache of a bulk write ([`Tx::bulk_cache`]), in KiB.
-pub const BULK_CACHE_KIB: u32 = 131_072;
-
 /// What a query runs on: a pool (reads) or a transaction's connection.
 pub enum Backend<S, P> {
     Sqlite(S),
@@ -119,7 +114,7 @@ impl Db {
             // SQLite's default page cache (2 MB) per connection: the file is
             // in the OS cache anyway, and 8 connections at 16 MB each kept
             // the idle server above 40 MB.
-            .pragma("cache_size", format!("-{CACHE_KIB}"))
+            .pragma("cache_size", "-2000")
             // A rebuild of the statistics rollups writes gigabytes through
             // the WAL; without a limit the file keeps that size, and the
             // next process to open the database reads all of it (a 2.7 s
@@ -338,22 +333,6 @@ impl Tx {
             Tx::Sqlite(t) => Backend::Sqlite(&mut **t),
             Tx::Postgres(t) => Backend::Postgres(&mut **t),
         }
-    }
-
-    /// On SQLite, a page cache of [`BULK_CACHE_KIB`] (128 MB) for a bulk write in
-    /// this transaction (`true`), or the usual one back (`false`, before the
-    /// commit: the connection goes back to the pool). With the usual 2 MB,
-    /// 100,000 imported models, whose index entries land all over the
-    /// models' indexes, pushed changed pages out to the WAL and read them
-    /// back again and again. PostgreSQL's shared buffers need no such help.
-    pub async fn bulk_cache(&mut self, bulk: bool) -> Result<()> {
-        if let Tx::Sqlite(t) = self {
-            let kib = if bulk { BULK_CACHE_KIB } else { CACHE_KIB };
-            sqlx::query(&format!("PRAGMA cache_size = -{kib}"))
-                .execute(&mut **t)
-                .await?;
-        }
-        Ok(())
     }
 
     pub async fn commit(self) -> Result<()> {

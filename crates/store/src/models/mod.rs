@@ -673,8 +673,8 @@ pub struct ImportModel {
 /// Rows per INSERT. sqlx binds SQLite parameters in time that grows
 /// faster than their number, so SQLite takes small statements (as the
 /// reference loader does); PostgreSQL takes large ones.
-fn chunk_rows(pg: bool) -> usize {
-    if pg {
+fn chunk_rows(db: &Db) -> usize {
+    if db.is_postgres() {
         500
     } else {
         12
@@ -692,24 +692,6 @@ pub async fn import(
     mut progress: impl FnMut(usize),
 ) -> Result<Vec<ModelId>> {
     let mut tx = db.begin().await?;
-    tx.bulk_cache(true).await?;
-    let written = write_import(&mut tx, author, rows, file_digest, &mut progress).await;
-    // The usual cache back even when the import failed: the connection
-    // returns to the pool either way.
-    let reset = tx.bulk_cache(false).await;
-    let ids = written?;
-    reset?;
-    tx.commit().await?;
-    Ok(ids)
-}
-
-async fn write_import(
-    tx: &mut Tx,
-    author: Author,
-    rows: &[ImportModel],
-    file_digest: &str,
-    progress: &mut impl FnMut(usize),
-) -> Result<Vec<ModelId>> {
     let sectors: HashMap<i64, String> = {
         #[derive(sqlx::FromRow)]
         struct S {
@@ -719,10 +701,16 @@ async fn write_import(
         let all: Vec<S> = fetch!(tx, fetch_all, S, "SELECT id, sector FROM model_types")?;
         all.into_iter().map(|s| (s.id, s.sector)).collect()
     };
-    let mut ids = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(chunk_rows(tx.is_postgres())) {
+    // Written in place order: each place's entries in `models_identity` and
+    // `models_place` then go in side by side rather than all over those
+    // indexes (100,000 rows into 300,000 on SQLite: 6.6 s in file order,
+    // 2.5 s in place order). The ids come back in file order.
+    let mut by_place: Vec<(usize, &ImportModel)> = rows.iter().enumerate().collect();
+    by_place.sort_by_key(|(_, r)| r.model.org_unit_id);
+    let mut written: Vec<(usize, ModelId)> = Vec::with_capacity(rows.len());
+    for chunk in by_place.chunks(chunk_rows(db)) {
         let mut args = Vec::with_capacity(chunk.len() * (MODEL_COLS + 2));
-        for r in chunk {
+        for (_, r) in chunk {
             let sector = sectors
                 .get(&r.model.type_id)
                 .ok_or_else(|| StoreError::Conflict("loại mô hình không còn".into()))?;
@@ -746,7 +734,7 @@ async fn write_import(
             type_id: i64,
             name_folded: String,
         }
-        let back: Vec<Back> = fetch_all_dyn(tx, &sql, args)
+        let back: Vec<Back> = fetch_all_dyn(&mut tx, &sql, args)
             .await
             .map_err(|e| identity_conflict(e.into()))?;
         // RETURNING order is not promised: match rows back by identity.
@@ -757,11 +745,11 @@ async fn write_import(
         let mut cargs = Vec::new();
         let mut n = 0;
         let now = Utc::now();
-        for r in chunk {
+        for (i, r) in chunk {
             let id = *by_key
                 .get(&identity(&r.model))
                 .ok_or(StoreError::NotFound)?;
-            ids.push(id);
+            written.push((*i, id));
             let founding = founding_status(r.model.founded_on);
             let mut push = |s: &StatusSpan, ends: Option<NaiveDate>, reason: &str| {
                 cargs.extend([
@@ -788,9 +776,11 @@ async fn write_import(
             "INSERT INTO model_status_changes (model_id, on_date, ends_on, status, reason, user_id, created_at) VALUES {}",
             placeholders(n, 7)
         );
-        execute_dyn(tx, &sql, cargs).await?;
-        progress(ids.len());
+        execute_dyn(&mut tx, &sql, cargs).await?;
+        progress(written.len());
     }
+    written.sort_unstable();
+    let ids: Vec<ModelId> = written.into_iter().map(|(_, id)| id).collect();
     // One record per model, so that each model's history shows its import.
     let records: Vec<(String, serde_json::Value)> = ids
         .iter()
@@ -805,6 +795,7 @@ async fn write_import(
             (id.to_string(), after)
         })
         .collect();
-    audit::record_many(tx, author, "import", "model", &records).await?;
+    audit::record_many(&mut tx, author, "import", "model", &records).await?;
+    tx.commit().await?;
     Ok(ids)
 }
