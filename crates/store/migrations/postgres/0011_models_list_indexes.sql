@@ -8,12 +8,8 @@
 -- table row is read.
 CREATE INDEX models_place ON models (org_unit_id, status, sector, type_id, last_rating, last_exemplar, founded_on) INCLUDE (id);
 
--- "Active on a day", asked model by model.
+-- "Had this status on a day", asked model by model.
 CREATE INDEX model_status_changes_in_force ON model_status_changes (model_id, on_date) INCLUDE (ends_on, status);
-
--- "Paused (or dissolved) on a day": the few models with that status that
--- day, read once.
-CREATE INDEX model_status_changes_by_status ON model_status_changes (status, on_date) INCLUDE (ends_on, model_id);
 
 -- "Rated so in a year": the year's models with that rating, read once; the
 -- year's exemplars from an index of them alone.

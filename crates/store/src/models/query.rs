@@ -107,33 +107,17 @@ fn since_on(n: &str) -> String {
     )
 }
 
-/// SQL for "model `m` had status `{v}` on day `{n}`" (for filters).
-///
-/// Most models are active, so "active that day" is asked of each model:
-/// its change in force that day, found in `model_status_changes_in_force`.
-/// A paused or dissolved model is rare: the ids of every model with that
-/// status that day are read once from `model_status_changes_by_status` and
-/// each model is looked up in that set (a province's paused models as of a
-/// day: 35 ms to 15 ms on SQLite).
-fn had_status(n: &str, status: Status, v: &str, pg: bool) -> String {
-    match status {
-        // On SQLite the status is compared outside the subquery: with
-        // `c.status = …` inside it, SQLite without statistics (a connection
-        // opened before the last ANALYZE) chose the status index for each
-        // model and read every active change each time (40 s for a
-        // province's matrix). PostgreSQL cannot estimate that comparison
-        // and scanned the whole country (350 ms for the country's active
-        // models as of a day); it plans the EXISTS as a semi-join.
-        Status::Active if !pg => format!("{} = {v}", status_on(n)),
-        Status::Active => format!(
-            "EXISTS (SELECT 1 FROM model_status_changes c WHERE {} AND c.status = {v})",
-            in_force(n)
-        ),
-        Status::Paused | Status::Dissolved => format!(
-            "m.id IN (SELECT c.model_id FROM model_status_changes c
-                WHERE c.status = {v} AND c.on_date <= {n} AND (c.ends_on IS NULL OR c.ends_on > {n}))"
-        ),
-    }
+/// SQL for "model `m` had status `{v}` on day `{n}`" (for filters): its
+/// change in force that day, found and tested inside
+/// `model_status_changes_in_force`. (An index led by the status, to read a
+/// rare status's models once as a set, was tried: a province's paused
+/// models 35 to 24 ms, but the import paid for it, and SQLite without
+/// statistics used it for "active" model by model: 40 s for a matrix.)
+fn had_status(n: &str, v: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM model_status_changes c WHERE {} AND c.status = {v})",
+        in_force(n)
+    )
 }
 
 /// SQL for "model `m` was rated so in year `{y}`": the year's ratings
@@ -151,6 +135,50 @@ fn like_escape(s: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// Whether a place or a user's scope bounds the list.
+fn placed(q: &ModelQuery, scope: Scope) -> bool {
+    q.org_unit.is_some() || scope.user_id().is_some()
+}
+
+/// What the list's search reads first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Models,
+    /// SQLite, a text searched across the country: the narrow `model_names`
+    /// newest first, each match's model then read by id (a rare text in
+    /// 300,000 names: 48 ms to 27 ms; a common one stops at the cap).
+    Names,
+}
+
+impl Source {
+    fn of(q: &ModelQuery, scope: Scope, pg: bool) -> Self {
+        let text = q.q.as_deref().is_some_and(|t| !fold(t).is_empty());
+        if text && !pg && !placed(q, scope) {
+            Source::Names
+        } else {
+            Source::Models
+        }
+    }
+
+    /// The FROM of the search. `CROSS JOIN` keeps SQLite's join order: the
+    /// names drive.
+    fn from(self) -> &'static str {
+        match self {
+            Source::Models => "models m",
+            Source::Names => "model_names n CROSS JOIN models m ON m.id = n.id",
+        }
+    }
+
+    /// The search's order: newest first by the names' own ids, so that
+    /// SQLite walks them in order and stops at the cap.
+    fn order(self, sort: Sort) -> &'static str {
+        match (self, sort) {
+            (Source::Names, Sort::Newest) => "n.id DESC",
+            _ => sort.order(),
+        }
+    }
+}
+
 /// The list's conditions. On SQLite, when a place or a user's scope bounds
 /// the list, the other columns are written `+m.status` (the same test, but
 /// no index on it), so that the place drives: `models_place` holds every
@@ -159,9 +187,8 @@ fn like_escape(s: &str) -> String {
 /// meet the place's models early, and a province holds 5% of them (370 ms
 /// instead of 70 ms for a province's active models, before `models_place`).
 /// PostgreSQL's planner weighs the place itself.
-fn filter(q: &ModelQuery, scope: Scope, pg: bool, p: &mut Params) -> String {
-    let placed = q.org_unit.is_some() || scope.user_id().is_some();
-    let steer = if placed && !pg { "+" } else { "" };
+fn filter(q: &ModelQuery, scope: Scope, source: Source, pg: bool, p: &mut Params) -> String {
+    let steer = if placed(q, scope) && !pg { "+" } else { "" };
     let mut c: Vec<String> = Vec::new();
     if let Some(t) = q.type_id {
         c.push(format!("{steer}m.type_id = {}", p.push(Arg::I64(Some(t)))));
@@ -185,7 +212,7 @@ fn filter(q: &ModelQuery, scope: Scope, pg: bool, p: &mut Params) -> String {
     if let Some(s) = q.status {
         let v = p.push(Arg::Text(Some(s.as_str().into())));
         match &day {
-            Some((n, _)) => c.push(had_status(n, s, &v, pg)),
+            Some((n, _)) => c.push(had_status(n, &v)),
             None => c.push(format!("{steer}m.status = {v}")),
         }
     }
@@ -221,7 +248,11 @@ fn filter(q: &ModelQuery, scope: Scope, pg: bool, p: &mut Params) -> String {
     }
     if let Some(text) = q.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
         let v = p.push(Arg::Text(Some(format!("%{}%", like_escape(&text)))));
-        c.push(format!("m.name_folded LIKE {v} ESCAPE '\\'"));
+        let names = match source {
+            Source::Models => "m",
+            Source::Names => "n",
+        };
+        c.push(format!("{names}.name_folded LIKE {v} ESCAPE '\\'"));
     }
     if let Some(user) = scope.user_id() {
         let n = p.push(Arg::I64(Some(user)));
@@ -259,11 +290,13 @@ pub const COUNT_CAP: i64 = 1_000;
 /// list p95 rose from 68 to 246 ms; see docs/benchmarks.md.)
 pub async fn list(db: &Db, scope: Scope, q: &ModelQuery) -> Result<(Vec<ModelRow>, i64)> {
     let mut p = Params::default();
-    let where_ = filter(q, scope, db.is_postgres(), &mut p);
+    let pg = db.is_postgres();
+    let source = Source::of(q, scope, pg);
+    let where_ = filter(q, scope, source, pg, &mut p);
     let order = q.sort.order();
     let (offset, limit) = (q.page.offset(), q.page.limit());
     let upto = COUNT_CAP.max(offset + limit) + 1;
-    let ids = matching_ids(db, &where_, q.sort, upto, p.to_vec()).await?;
+    let ids = matching_ids(db, source, &where_, q.sort, upto, p.to_vec()).await?;
     let total = ids.len() as i64;
     let start = usize::try_from(offset).unwrap_or(usize::MAX).min(ids.len());
     let end = usize::try_from(offset + limit)
@@ -290,20 +323,22 @@ pub async fn list(db: &Db, scope: Scope, q: &ModelQuery) -> Result<(Vec<ModelRow
 /// the SQLite list more than finding them (as the pivot's packed reads).
 async fn matching_ids(
     db: &Db,
+    source: Source,
     where_: &str,
     sort: Sort,
     upto: i64,
     args: Vec<Arg>,
 ) -> Result<Vec<i64>> {
-    let (order, keys) = (sort.order(), sort.keys());
-    let outer = order.replace("m.", "s.");
+    let (order, keys) = (source.order(sort), sort.keys());
+    let outer = sort.order().replace("m.", "s.");
+    let from = source.from();
     let ids = if db.is_postgres() {
         format!("string_agg(CAST(s.id AS TEXT), ',' ORDER BY {outer})")
     } else {
         format!("group_concat(s.id, ',' ORDER BY {outer})")
     };
     let sql = format!(
-        "SELECT {ids} FROM (SELECT m.id{keys} FROM models m WHERE {where_} ORDER BY {order} LIMIT {upto}) s"
+        "SELECT {ids} FROM (SELECT m.id{keys} FROM {from} WHERE {where_} ORDER BY {order} LIMIT {upto}) s"
     );
     let packed: Option<String> = fetch_dyn!(db, fetch_one, scalar Option<String>, &sql, args)?;
     packed
@@ -324,7 +359,7 @@ pub const MAX_EXPORT: i64 = 500_000;
 /// Every model that matches (up to [`MAX_EXPORT`]), for a file.
 pub async fn export(db: &Db, scope: Scope, q: &ModelQuery) -> Result<Vec<ModelRow>> {
     let mut p = Params::default();
-    let where_ = filter(q, scope, db.is_postgres(), &mut p);
+    let where_ = filter(q, scope, Source::Models, db.is_postgres(), &mut p);
     let (status, since) = status_columns(q, &mut p);
     let limit = p.push(Arg::I64(Some(MAX_EXPORT)));
     let sql = format!(
@@ -576,12 +611,7 @@ async fn active_counts(
     if q.date >= domain::time::today() {
         c.push("m.status = 'active'".into());
     } else {
-        c.push(had_status(
-            &day,
-            Status::Active,
-            "'active'",
-            db.is_postgres(),
-        ));
+        c.push(had_status(&day, "'active'"));
     }
     match unit {
         Some(u) => {
