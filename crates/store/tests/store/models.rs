@@ -420,10 +420,30 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
     }
 }
 
+/// The ids of every match, in the list's order, as a file export reads them.
+async fn export_ids(db: &Db, q: &ModelQuery) -> Vec<i64> {
+    let rows = models::query::export(db, Scope::All, q).await.unwrap();
+    rows.iter().map(|r| r.id).collect()
+}
+
 /// The ids of a list's page, in order.
 async fn page_ids(db: &Db, q: &ModelQuery) -> (Vec<i64>, i64) {
     let (rows, total) = models::query::list(db, Scope::All, q).await.unwrap();
     (rows.iter().map(|r| r.id).collect(), total)
+}
+
+/// The national units, the catalogue and `n` generated models over 300
+/// villages, with ten years of status changes and ratings.
+async fn generated(db: &Db, n: usize, seed: u64) {
+    reference::load(db, &reference::ReferenceData::embedded(), false)
+        .await
+        .unwrap();
+    types::load_catalogue(db, types::DEFAULT_CATALOGUE, date(TODAY))
+        .await
+        .unwrap();
+    store::bench_support::generate_models(db, 300, n, seed, date(TODAY))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -431,15 +451,7 @@ async fn lists_count_up_to_the_cap_and_keep_their_order_past_it() {
     use store::models::query::{Sort, COUNT_CAP};
     for t in TestDb::all().await.unwrap() {
         let db = &t.db;
-        reference::load(db, &reference::ReferenceData::embedded(), false)
-            .await
-            .unwrap();
-        types::load_catalogue(db, types::DEFAULT_CATALOGUE, date(TODAY))
-            .await
-            .unwrap();
-        store::bench_support::generate_models(db, 300, 1_500, 7, date(TODAY))
-            .await
-            .unwrap();
+        generated(db, 1_500, 7).await;
         let page = |page: u32| Page { page, per_page: 20 };
         // Every model, newest first: the count stops one past the cap.
         let all = ModelQuery {
@@ -484,12 +496,7 @@ async fn lists_count_up_to_the_cap_and_keep_their_order_past_it() {
                     ..Default::default()
                 };
                 let (ids, total) = page_ids(db, &q).await;
-                let expected: Vec<i64> = models::query::export(db, Scope::All, &q)
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.id)
-                    .collect();
+                let expected = export_ids(db, &q).await;
                 assert!(!expected.is_empty(), "{} {sort:?} {org_unit:?}", t.label);
                 assert_eq!(total, (expected.len() as i64).min(COUNT_CAP + 1));
                 assert_eq!(
@@ -512,12 +519,7 @@ async fn lists_count_up_to_the_cap_and_keep_their_order_past_it() {
                     ..Default::default()
                 };
                 let (ids, total) = page_ids(db, &q).await;
-                let expected: Vec<i64> = models::query::export(db, Scope::All, &q)
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.id)
-                    .collect();
+                let expected = export_ids(db, &q).await;
                 assert_eq!(total, (expected.len() as i64).min(COUNT_CAP + 1));
                 let (from, to) = (20.min(expected.len()), 40.min(expected.len()));
                 assert_eq!(ids, expected[from..to], "{} «{text}» {sort:?}", t.label);
@@ -539,15 +541,7 @@ async fn as_of_filters_agree_with_each_models_history() {
     use std::collections::BTreeSet;
     for t in TestDb::all().await.unwrap() {
         let db = &t.db;
-        reference::load(db, &reference::ReferenceData::embedded(), false)
-            .await
-            .unwrap();
-        types::load_catalogue(db, types::DEFAULT_CATALOGUE, date(TODAY))
-            .await
-            .unwrap();
-        store::bench_support::generate_models(db, 300, 600, 11, date(TODAY))
-            .await
-            .unwrap();
+        generated(db, 600, 11).await;
         let ids =
             |rows: Vec<models::ModelRow>| -> BTreeSet<i64> { rows.iter().map(|r| r.id).collect() };
         let export =
