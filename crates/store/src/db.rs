@@ -134,6 +134,26 @@ impl Db {
             // ping sqlx sends before each use was only two more thread
             // hand-offs per query (scripts/load).
             .test_before_acquire(false)
+            // A connection reads the planner's statistics once, when it
+            // opens, and never sees a later ANALYZE run by another one; and
+            // the tables filled after the reference load (models, figures)
+            // were never analyzed at all. This analyzes, on a sample
+            // (SQLite's own limit), each table never analyzed or much
+            // changed since, so that plans follow the real sizes. It costs
+            // nothing when the statistics are current, 50 ms once for
+            // 300,000 models. (The list and matrix queries are also written
+            // to plan well with no statistics: see models::query.) Writing
+            // the statistics can fail (a full disk): the connection still
+            // serves reads, so that is only logged.
+            .after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    let optimized = sqlx::query("PRAGMA optimize=0x10012").execute(conn).await;
+                    if let Err(e) = optimized {
+                        tracing::warn!(error = %e, "planner statistics not refreshed");
+                    }
+                    Ok(())
+                })
+            })
             // When a write fails with SQLITE_FULL (disk full), IOERR or
             // NOMEM, SQLite rolls the transaction back by itself; sqlx's own
             // ROLLBACK then fails, and it keeps counting the transaction as
@@ -143,21 +163,6 @@ impl Db {
             // room again (scripts/faults). The pool pinged the connection when
             // it came back, which ran any queued rollback first; one still
             // counted inside a transaction is closed, not reused.
-            // A connection reads the planner's statistics once, when it
-            // opens, and never sees a later ANALYZE run by another one; and
-            // the tables filled after the reference load (models, figures)
-            // were never analyzed at all. This analyzes, on a sample
-            // (SQLite's own limit), each table never analyzed or much
-            // changed since, so that plans follow the real sizes. It costs
-            // nothing when the statistics are current, 50 ms once for
-            // 300,000 models. (The list and matrix queries are also written
-            // to plan well with no statistics: see models::query.)
-            .after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    sqlx::query("PRAGMA optimize=0x10012").execute(conn).await?;
-                    Ok(())
-                })
-            })
             .before_acquire(|conn, _meta| {
                 Box::pin(async move {
                     if conn.is_in_transaction() {
