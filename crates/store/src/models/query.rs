@@ -169,6 +169,14 @@ impl Source {
         }
     }
 
+    /// The folded name the text is matched against.
+    fn name_column(self) -> &'static str {
+        match self {
+            Source::Models => "m.name_folded",
+            Source::Names => "n.name_folded",
+        }
+    }
+
     /// The search's order: newest first by the names' own ids, so that
     /// SQLite walks them in order and stops at the cap.
     fn order(self, sort: Sort) -> &'static str {
@@ -248,11 +256,7 @@ fn filter(q: &ModelQuery, scope: Scope, source: Source, pg: bool, p: &mut Params
     }
     if let Some(text) = q.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
         let v = p.push(Arg::Text(Some(format!("%{}%", like_escape(&text)))));
-        let names = match source {
-            Source::Models => "m",
-            Source::Names => "n",
-        };
-        c.push(format!("{names}.name_folded LIKE {v} ESCAPE '\\'"));
+        c.push(format!("{} LIKE {v} ESCAPE '\\'", source.name_column()));
     }
     if let Some(user) = scope.user_id() {
         let n = p.push(Arg::I64(Some(user)));
