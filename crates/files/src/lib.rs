@@ -1,12 +1,16 @@
 //! Reading and writing files people exchange: XLSX and CSV tables, SVG maps.
 //!
 //! - [`xlsx`] and [`csv`] export [`Sheet`]s.
-//! - [`read_rows`] streams the rows of an uploaded XLSX or CSV file.
+//! - [`read_rows`] streams the rows of an uploaded XLSX or CSV file; an
+//!   XLSX archive is first checked against bounds on its entries and sizes
+//!   ([`MAX_INFLATED_BYTES`] and its siblings), so that a ZIP bomb or a
+//!   declared count of 10^17 strings is refused before the parser sees it.
 //! - [`bubble_map`] draws values per place as an inline SVG.
 //!
 //! Nothing here touches the network or the database; the only IO is the
 //! temporary file rust_xlsxwriter uses per worksheet in constant-memory mode.
 
+mod archive;
 mod chart;
 mod csv_file;
 mod read;
@@ -14,6 +18,10 @@ mod svg;
 mod table;
 mod xlsx;
 
+pub use archive::{
+    MAX_COMPRESSION_RATIO, MAX_ENTRIES, MAX_INFLATED_BYTES, MAX_SHARED_STRINGS,
+    MAX_SHARED_STRINGS_BYTES, MAX_STYLES_BYTES, RATIO_FREE_BYTES,
+};
 pub use chart::{chart, label as chart_label, ChartKind, Series};
 pub use csv_file::{csv, BOM};
 pub use read::{read_rows, MAX_CELL_CHARS, MAX_ROWS};

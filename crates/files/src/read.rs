@@ -7,6 +7,7 @@ use std::io::Cursor;
 
 use calamine::{DataRef, Reader, SheetType, Xlsx};
 
+use crate::archive;
 use crate::csv_file::is_formula_start;
 use crate::table::{bool_text, column_letter, num_text, FilesError};
 
@@ -32,7 +33,10 @@ const MAX_COLUMNS: usize = 16_384;
 ///
 /// XLSX is recognised by the ZIP signature, anything else is read as CSV:
 /// UTF-8 (an optional BOM is skipped; other encodings are refused), with
-/// `,`, `;` or tab as delimiter, whichever the header line uses most.
+/// `,`, `;` or tab as delimiter, whichever the header line uses most. An
+/// XLSX archive is checked first against the bounds of [`crate::MAX_ENTRIES`],
+/// [`crate::MAX_INFLATED_BYTES`] and their siblings (ZIP bombs, absurd
+/// declared counts) and refused with [`FilesError::ArchiveLimit`].
 ///
 /// Errors from `each` stop the reading and are returned as they are; file
 /// problems come back as [`FilesError`] converted into `E`. The callback
@@ -71,6 +75,8 @@ fn read_xlsx<E: From<FilesError>>(
     bytes: &[u8],
     each: &mut impl FnMut(usize, &[String]) -> Result<(), E>,
 ) -> Result<(), E> {
+    // calamine allocates by what the archive declares: bound it first.
+    guarded(0, || archive::check_xlsx(bytes))??;
     let mut workbook: Xlsx<_> = guarded(0, || Xlsx::new(Cursor::new(bytes)))?
         .map_err(|e| FilesError::NotSpreadsheet(Box::new(e)))?;
     let name = workbook

@@ -139,6 +139,12 @@ pub enum FilesError {
         col: String,
         limit: usize,
     },
+    /// An XLSX archive past one of the bounds of [`crate::MAX_INFLATED_BYTES`]
+    /// and its siblings: a ZIP bomb, or a file that would make the reader
+    /// allocate more than the server can give. `what` names the bound in
+    /// Vietnamese, `limit` its value with its unit.
+    #[error("tệp XLSX vượt giới hạn: {what} (tối đa {limit})")]
+    ArchiveLimit { what: String, limit: String },
     #[error("không tạo được tệp XLSX")]
     Write(#[source] Source),
 }

@@ -211,3 +211,476 @@ fn overlong_cell_references_are_refused() {
     let r = files::read_rows::<FilesError>(&bytes, |_, _| Ok(()));
     assert!(r.is_err(), "{r:?}");
 }
+
+// ---------------------------------------------------------------------------
+// Crafted archives: declared counts, end records, bombs, nested and cut
+// archives. Each read must stay under `MAX_PEAK` bytes allocated, as the
+// counting allocator below sees it; an abort (an allocation that fails)
+// would end the whole binary.
+
+mod craft;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::Mutex;
+
+use craft::{build, minimal_parts, shared_strings, Entry, Tail, Zip64};
+
+/// Counts the bytes allocated now and at the peak, over all threads.
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(n: usize) {
+    let now = CURRENT.fetch_add(n, Relaxed) + n;
+    PEAK.fetch_max(now, Relaxed);
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // Old and new blocks may both be live while the bytes are copied.
+        PEAK.fetch_max(CURRENT.load(Relaxed) + new_size, Relaxed);
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            grew(new_size);
+            CURRENT.fetch_sub(layout.size(), Relaxed);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// What reading one crafted archive may allocate at most.
+const MAX_PEAK: usize = 300_000_000;
+
+/// One measured read at a time: the peak is shared by all threads, so two
+/// reads measured at once would reset each other's. Other tests running
+/// meanwhile can only add to a measure, never hide a read's own bytes.
+static MEASURED: Mutex<()> = Mutex::new(());
+
+/// Reads `bytes` (rows counted) and checks the memory it took at the
+/// peak, above what was allocated before; the largest is kept in `seen`.
+fn measured_read(
+    bytes: &[u8],
+    seen: &AtomicUsize,
+) -> Result<Result<usize, FilesError>, TestCaseError> {
+    let guard = MEASURED.lock().unwrap_or_else(|e| e.into_inner());
+    let base = CURRENT.load(Relaxed);
+    PEAK.store(base, Relaxed);
+    let mut rows = 0;
+    let result = files::read_rows::<FilesError>(bytes, |_, _| {
+        rows += 1;
+        Ok(())
+    })
+    .map(|()| rows);
+    let used = PEAK.load(Relaxed).saturating_sub(base);
+    drop(guard);
+    seen.fetch_max(used, Relaxed);
+    prop_assert!(
+        used < MAX_PEAK,
+        "{used} bytes allocated reading the archive"
+    );
+    Ok(result)
+}
+
+/// Runs a crafted-archive target and prints the largest peak it saw.
+fn fuzz_archives<S: Strategy>(
+    name: &str,
+    strategy: S,
+    test: impl Fn(S::Value, &AtomicUsize) -> Result<(), TestCaseError>,
+) {
+    let seen = AtomicUsize::new(0);
+    fuzz(name, strategy, |v| test(v, &seen));
+    let mb = seen.load(Relaxed) as f64 / 1e6;
+    eprintln!("archive peak {name}: {mb:.1} MB allocated at most (bound {MAX_PEAK} bytes)");
+}
+
+fn is_limit(r: &Result<usize, FilesError>) -> bool {
+    matches!(r, Err(FilesError::ArchiveLimit { .. }))
+}
+
+/// A count attribute's value as calamine would parse it, more leniently
+/// (blanks and `+` allowed): `None` when it is not a number.
+fn declared_count(v: &str) -> Option<u128> {
+    let digits = v
+        .trim_matches(' ')
+        .trim_start_matches('+')
+        .trim_matches(' ');
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.bytes().fold(0u128, |n, b| {
+        n.saturating_mul(10).saturating_add(u128::from(b - b'0'))
+    }))
+}
+
+fn count_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0u64..=2 * files::MAX_SHARED_STRINGS).prop_map(|n| n.to_string()),
+        any::<u64>().prop_map(|n| n.to_string()),
+        "[0-9]{1,30}",
+        "0{0,30}[1-9][0-9]{5,7}",
+        "[ +]{0,2}[0-9]{1,22} {0,2}",
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct Counts {
+    count: String,
+    unique: String,
+    prefixed: bool,
+    spaced: bool,
+    single: bool,
+    fake: usize,
+    strings: usize,
+}
+
+fn counts() -> impl Strategy<Value = Counts> {
+    (
+        count_value(),
+        count_value(),
+        any::<(bool, bool, bool)>(),
+        0usize..4,
+        1usize..20,
+    )
+        .prop_map(
+            |(count, unique, (prefixed, spaced, single), fake, strings)| Counts {
+                count,
+                unique,
+                prefixed,
+                spaced,
+                single,
+                fake,
+                strings,
+            },
+        )
+}
+
+/// A shared-strings part with the counts, possibly behind a fake `<sst>`
+/// in a comment, an unclosed `count="` in a comment, or a CDATA.
+fn counts_xml(c: &Counts) -> String {
+    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let (p, ns) = if c.prefixed {
+        ("x:", format!(r#" xmlns:x="{MAIN}""#))
+    } else {
+        ("", format!(r#" xmlns="{MAIN}""#))
+    };
+    let eq = if c.spaced { " = " } else { "=" };
+    let q = if c.single { '\'' } else { '"' };
+    let fake = [
+        "",
+        r#"<!-- <sst uniqueCount="1"> -->"#,
+        r#"<!-- count=" -->"#,
+        "<![CDATA[ uniqueCount='2' ]]>",
+    ][c.fake];
+    let si = format!("<{p}si><{p}t>Hà Nội</{p}t></{p}si>").repeat(c.strings);
+    let (count, unique) = (&c.count, &c.unique);
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>{fake}<{p}sst{ns} count{eq}{q}{count}{q} uniqueCount{eq}{q}{unique}{q}>{si}</{p}sst>"#
+    )
+}
+
+#[test]
+fn archives_with_any_counts_are_read_or_refused() {
+    fuzz_archives("archive_counts", counts(), |c, seen| {
+        let bytes = build(&minimal_parts(&counts_xml(&c)), &Tail::default());
+        let r = measured_read(&bytes, seen)?;
+        let max = u128::from(files::MAX_SHARED_STRINGS);
+        let over = [&c.count, &c.unique]
+            .iter()
+            .any(|v| declared_count(v).is_some_and(|n| n > max));
+        if over {
+            prop_assert!(is_limit(&r), "{c:?}: {r:?}");
+        } else {
+            prop_assert!(matches!(r, Ok(1)), "{c:?}: {r:?}");
+        }
+        Ok(())
+    });
+}
+
+fn opt<T: std::fmt::Debug + Clone + 'static>(
+    s: impl Strategy<Value = T> + 'static,
+) -> impl Strategy<Value = Option<T>> {
+    prop_oneof![2 => Just(None), 3 => s.prop_map(Some)]
+}
+
+fn any_u64() -> impl Strategy<Value = u64> {
+    prop_oneof![
+        0u64..2_000,
+        any::<u64>(),
+        Just(u64::MAX),
+        (1u64 << 30)..(1u64 << 50),
+    ]
+}
+
+/// An end record with any counts, sizes and offsets, maybe a ZIP64 one,
+/// maybe a comment holding another end record.
+fn tails() -> impl Strategy<Value = Tail> {
+    let zip64 = (
+        opt(any_u64()),
+        opt(any_u64()),
+        opt(any_u64()),
+        opt(any_u64()),
+    )
+        .prop_map(|(entries, cd_size, cd_offset, record_offset)| Zip64 {
+            entries,
+            cd_size,
+            cd_offset,
+            record_offset,
+        });
+    let fake_end = (any::<[u16; 3]>(), any::<[u32; 2]>()).prop_map(|(n, o)| {
+        let mut v = b"PK\x05\x06\0\0\0\0".to_vec();
+        v.extend(n[0].to_le_bytes());
+        v.extend(n[1].to_le_bytes());
+        v.extend(o[0].to_le_bytes());
+        v.extend(o[1].to_le_bytes());
+        v.extend(n[2].to_le_bytes());
+        v
+    });
+    let comment = prop_oneof![
+        Just(Vec::new()),
+        proptest::collection::vec(any::<u8>(), 0..40),
+        fake_end,
+    ];
+    (
+        opt(prop_oneof![any::<u16>(), 990u16..1_010]),
+        opt(any::<u32>()),
+        opt(any::<u32>()),
+        opt(zip64),
+        comment,
+    )
+        .prop_map(|(entries, cd_size, cd_offset, zip64, comment)| Tail {
+            entries,
+            cd_size,
+            cd_offset,
+            zip64,
+            comment,
+            cd_cut: None,
+        })
+}
+
+static MINIMAL: LazyLock<Vec<Entry>> = LazyLock::new(|| minimal_parts(&shared_strings("1", "1")));
+
+#[test]
+fn archives_with_any_end_record_are_read_or_refused() {
+    fuzz_archives("archive_eocd", tails(), |tail, seen| {
+        let bytes = build(&MINIMAL, &tail);
+        let r = measured_read(&bytes, seen)?;
+        let parts = MINIMAL.len() as u64;
+        let declared = match &tail.zip64 {
+            Some(z) if z.record_offset.is_none() => z.entries.unwrap_or(parts),
+            Some(_) => parts,
+            None => tail.entries.map_or(parts, u64::from),
+        };
+        if declared > files::MAX_ENTRIES {
+            prop_assert!(r.is_err(), "{tail:?}: {r:?}");
+        }
+        let truthful = tail.entries.is_none()
+            && tail.cd_size.is_none()
+            && tail.cd_offset.is_none()
+            && tail.zip64.is_none()
+            && !tail.comment.windows(4).any(|w| w == b"PK\x05\x06");
+        if truthful {
+            prop_assert!(matches!(r, Ok(1)), "{tail:?}: {r:?}");
+        }
+        Ok(())
+    });
+}
+
+const MIB: u64 = 1 << 20;
+
+/// Deflated zeros: 1 MiB (under the ratio check), 2, 60 and 300 MiB.
+static ZEROS: LazyLock<Vec<(u64, Entry)>> = LazyLock::new(|| {
+    [MIB, 2 * MIB, 60 * MIB, 300 * MIB]
+        .iter()
+        .map(|&n| (n, Entry::zeros("zeros", n)))
+        .collect()
+});
+
+#[derive(Debug, Clone)]
+struct Bomb {
+    zeros: usize,
+    copies: usize,
+    /// 0 the worksheet, 1 the shared strings, 2 the styles, 3 a picture.
+    place: usize,
+    /// A declared size other than the truth.
+    lie: Option<u32>,
+}
+
+fn bombs() -> impl Strategy<Value = Bomb> {
+    let copies = prop_oneof![1usize..5, 20usize..60, 180usize..260];
+    let lie = opt(prop_oneof![0u32..(2 << 20), any::<u32>()]);
+    (0usize..4, copies, 0usize..4, lie).prop_map(|(zeros, copies, place, lie)| Bomb {
+        zeros,
+        copies: if zeros == 0 { copies } else { copies.min(4) },
+        place,
+        lie,
+    })
+}
+
+/// The minimal workbook with the bomb's copies in place of, or beside,
+/// its parts; and whether a bound is passed, as the headers tell or as
+/// the entries inflate.
+fn bombed(b: &Bomb) -> (Vec<u8>, bool) {
+    let (size, zeros) = &ZEROS[b.zeros];
+    let mut parts = MINIMAL.clone();
+    let mut total: u64 = parts.iter().map(|p| u64::from(p.size)).sum();
+    let mut over = false;
+    for i in 0..b.copies {
+        let name = match (i, b.place) {
+            (0, 0) => "xl/worksheets/sheet1.xml".to_string(),
+            (0, 1) => "xl/sharedStrings.xml".to_string(),
+            (0, 2) => "xl/styles.xml".to_string(),
+            _ => format!("xl/media/image{i}.png"),
+        };
+        let mut e = zeros.renamed(&name);
+        if let Some(lie) = b.lie {
+            e.size = lie;
+        }
+        let declared = u64::from(e.size);
+        let bound = match name.as_str() {
+            "xl/sharedStrings.xml" => 64 * MIB,
+            "xl/styles.xml" => 16 * MIB,
+            _ => files::MAX_INFLATED_BYTES,
+        };
+        let ratio = declared > MIB && declared > e.data.len() as u64 * 100;
+        over |= declared > bound || ratio || *size > declared;
+        if let Some(old) = parts.iter_mut().find(|p| p.name == name) {
+            total -= u64::from(old.size);
+            *old = e;
+        } else {
+            parts.push(e);
+        }
+        total += declared;
+    }
+    over |= total > files::MAX_INFLATED_BYTES;
+    (build(&parts, &Tail::default()), over)
+}
+
+#[test]
+fn zip_bombs_are_refused() {
+    fuzz_archives("archive_bombs", bombs(), |b, seen| {
+        let (bytes, over) = bombed(&b);
+        let r = measured_read(&bytes, seen)?;
+        if over {
+            prop_assert!(r.is_err(), "{b:?}: {r:?}");
+        }
+        Ok(())
+    });
+}
+
+/// Archives to nest: the sample workbook, the 1 KB attack on calamine
+/// (`uniqueCount` 10^17), a 300 MiB bomb, and a bomb inside an archive.
+static INNER: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
+    let attack = build(
+        &minimal_parts(&shared_strings("1", "100000000000000000")),
+        &Tail::default(),
+    );
+    let bomb = build(&[ZEROS[3].1.renamed("bomb.bin")], &Tail::default());
+    let nested = build(&[Entry::stored("inner.zip", &bomb)], &Tail::default());
+    vec![XLSX.clone(), attack, bomb, nested]
+});
+
+#[test]
+fn nested_archives_within_bounds_are_read() {
+    let case = (
+        proptest::collection::vec((0usize..4, any::<bool>()), 1..4),
+        proptest::collection::vec((any::<usize>(), any::<u8>()), 0..4),
+    );
+    fuzz_archives("archive_nested", case, |(inners, flips), seen| {
+        let mut parts = MINIMAL.clone();
+        for (i, (which, stored)) in inners.iter().enumerate() {
+            let mut inner = INNER[*which].clone();
+            for (at, b) in &flips {
+                let n = inner.len();
+                inner[at % n] = *b;
+            }
+            let name = format!("xl/embeddings/Microsoft_Excel_Worksheet{i}.xlsx");
+            parts.push(if *stored {
+                Entry::stored(&name, &inner)
+            } else {
+                Entry::deflated(&name, &inner)
+            });
+        }
+        let r = measured_read(&build(&parts, &Tail::default()), seen)?;
+        prop_assert!(matches!(r, Ok(1)), "{inners:?}: {r:?}");
+        Ok(())
+    });
+}
+
+/// The size of the sample's central directory, from its end record.
+fn sample_directory() -> (usize, usize) {
+    let x = XLSX.as_slice();
+    let end = x.len() - 22;
+    let size = u32::from_le_bytes(x[end + 12..end + 16].try_into().unwrap());
+    let offset = u32::from_le_bytes(x[end + 16..end + 20].try_into().unwrap());
+    (offset as usize, size as usize)
+}
+
+#[test]
+fn cut_archives_are_refused() {
+    let (cd_offset, cd_size) = sample_directory();
+    let whole = build(&MINIMAL, &Tail::default()).len();
+    let minimal_cd: usize = MINIMAL.iter().map(|e| 46 + e.name.len()).sum();
+    let case = (0usize..3, any::<usize>(), any::<usize>(), any::<bool>());
+    fuzz_archives("archive_truncated", case, |(how, a, b, truthful), seen| {
+        let x = XLSX.as_slice();
+        match how {
+            // The sample cut anywhere after its signature (shorter, it is
+            // read as CSV).
+            0 => {
+                let cut = 4 + a % (x.len() - 4);
+                let r = measured_read(&x[..cut], seen)?;
+                prop_assert!(r.is_err(), "cut at {cut}: {r:?}");
+            }
+            // The minimal workbook's central directory cut, its end record
+            // kept, declaring the size as cut or any size.
+            1 => {
+                let cut = a % minimal_cd;
+                let tail = Tail {
+                    cd_cut: Some(cut),
+                    cd_size: (!truthful).then(|| (b % (2 * minimal_cd)) as u32),
+                    ..Tail::default()
+                };
+                let bytes = build(&MINIMAL, &tail);
+                prop_assert!(bytes.len() < whole);
+                let r = measured_read(&bytes, seen)?;
+                prop_assert!(r.is_err(), "cut at {cut}: {r:?}");
+            }
+            // A piece of the sample's central directory taken out.
+            _ => {
+                let from = cd_offset + a % cd_size;
+                let to = (from + 1 + b % 64).min(cd_offset + cd_size);
+                let mut bytes = x[..from].to_vec();
+                bytes.extend_from_slice(&x[to..]);
+                let r = measured_read(&bytes, seen)?;
+                prop_assert!(r.is_err(), "{from}..{to} taken out: {r:?}");
+            }
+        }
+        Ok(())
+    });
+}
