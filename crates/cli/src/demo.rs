@@ -422,7 +422,7 @@ async fn replicas(
         if done >= 8 {
             break;
         }
-        let Some(ex) = store::models::exemplar_ref(db, *id)
+        let Some(ex) = store::models::exemplar_ref(db, store::accounts::Scope::All, *id)
             .await
             .map_err(|e| e.to_string())?
         else {

@@ -30,7 +30,7 @@ pub async fn check(
         .map(|t| (t.code.clone(), t))
         .collect();
     let units = UnitsByRef::load(db, scope, rows.iter().map(|r| &r.unit)).await?;
-    let exemplars = exemplars(db, rows).await?;
+    let exemplars = exemplars(db, scope, rows).await?;
     let mut errors = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     let mut seen: HashMap<(i64, i64, String), usize> = HashMap::new();
@@ -117,7 +117,7 @@ pub async fn check(
     }
 }
 
-async fn exemplars(db: &Db, rows: &[FileRow]) -> Result<HashMap<i64, ExemplarRef>> {
+async fn exemplars(db: &Db, scope: Scope, rows: &[FileRow]) -> Result<HashMap<i64, ExemplarRef>> {
     let mut ids: Vec<i64> = rows
         .iter()
         .filter_map(|r| r.input.replicated_from)
@@ -126,7 +126,7 @@ async fn exemplars(db: &Db, rows: &[FileRow]) -> Result<HashMap<i64, ExemplarRef
     ids.dedup();
     let mut out = HashMap::new();
     for id in ids {
-        if let Some(e) = exemplar_ref(db, id).await? {
+        if let Some(e) = exemplar_ref(db, scope, id).await? {
             out.insert(id, e);
         }
     }

@@ -93,15 +93,21 @@ impl ModelRow {
 }
 
 /// The columns of [`ModelRow`]; `{status}` and `{since}` are the status
-/// expressions (current, or as of a day).
-pub(crate) fn select_rows(status: &str, since: &str) -> String {
+/// expressions (current, or as of a day); `{scope}` the placeholder of the
+/// reader's user id (or `NULL`, unscoped): the name of an exemplar outside
+/// the scope is not shown, only its id.
+pub(crate) fn select_rows(status: &str, since: &str, scope: &str) -> String {
+    let rf_name = format!(
+        "CASE WHEN {scope} IS NULL OR {} THEN rf.name END",
+        crate::org_units::unit_in_scope("rf.org_unit_id", scope)
+    );
     format!(
         "SELECT m.id, m.type_id, t.code AS type_code, t.name AS type_name, m.sector,
             m.org_unit_id, u.code AS org_unit_code, u.name AS org_unit_name,
             u.level AS org_unit_level, p.name AS parent_name, m.name, m.founded_on,
             m.decision_no, m.decision_date, m.decision_issuer, {status} AS status,
             {since} AS status_since, m.members, m.households, m.leader_name, m.leader_role,
-            m.partners, m.tags, m.replicated_from, rf.name AS replicated_from_name,
+            m.partners, m.tags, m.replicated_from, {rf_name} AS replicated_from_name,
             m.last_rating, m.last_rating_year, m.last_exemplar, m.is_exemplar
          FROM models m
          JOIN model_types t ON t.id = m.type_id
@@ -115,7 +121,7 @@ pub(crate) fn select_rows(status: &str, since: &str) -> String {
 pub async fn get(db: &Db, scope: Scope, id: ModelId) -> Result<Option<ModelRow>> {
     let sql = format!(
         "{} WHERE m.id = $1 AND {}",
-        select_rows("m.status", "m.status_since"),
+        select_rows("m.status", "m.status_since", "$2"),
         scope_clause("$2")
     );
     Ok(fetch!(
@@ -174,21 +180,19 @@ pub async fn status_history(db: &Db, id: ModelId) -> Result<Vec<StatusEntry>> {
     )?)
 }
 
-/// What replication needs to know of a would-be exemplar, wherever it is:
-/// models are replicated across communes and provinces.
-pub async fn exemplar_ref(db: &Db, id: ModelId) -> Result<Option<ExemplarRef>> {
+/// What replication needs to know of a would-be exemplar, if the scope
+/// reaches it (outside it, it is as if it did not exist).
+pub async fn exemplar_ref(db: &Db, scope: Scope, id: ModelId) -> Result<Option<ExemplarRef>> {
     #[derive(sqlx::FromRow)]
     struct Ex {
         founded_on: NaiveDate,
         is_exemplar: bool,
     }
-    let r: Option<Ex> = fetch!(
-        db,
-        fetch_optional,
-        Ex,
-        "SELECT founded_on, is_exemplar FROM models WHERE id = $1",
-        id
-    )?;
+    let sql = format!(
+        "SELECT founded_on, is_exemplar FROM models m WHERE id = $1 AND {}",
+        scope_clause("$2")
+    );
+    let r: Option<Ex> = fetch!(db, fetch_optional, Ex, &sql, id, scope.user_id())?;
     let Some(r) = r else { return Ok(None) };
     let lineage: Vec<i64> = fetch!(
         db,
@@ -323,7 +327,7 @@ async fn lock(tx: &mut Tx, id: ModelId) -> Result<ModelRow> {
     }
     let sql = format!(
         "{} WHERE m.id = $1",
-        select_rows("m.status", "m.status_since")
+        select_rows("m.status", "m.status_since", "NULL")
     );
     fetch!(tx, fetch_optional, ModelRow, &sql, id)?.ok_or(StoreError::NotFound)
 }

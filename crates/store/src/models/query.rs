@@ -312,10 +312,11 @@ pub async fn list(db: &Db, scope: Scope, q: &ModelQuery) -> Result<(Vec<ModelRow
     }
     let mut p = Params::default();
     let (status, since) = status_columns(q, &mut p);
+    let reader = p.push(Arg::I64(scope.user_id()));
     let list: Vec<String> = page.iter().map(|id| p.push(Arg::I64(Some(*id)))).collect();
     let sql = format!(
         "{} WHERE m.id IN ({}) ORDER BY {order}",
-        select_rows(&status, &since),
+        select_rows(&status, &since, &reader),
         list.join(", ")
     );
     let rows: Vec<ModelRow> = fetch_dyn!(db, fetch_all, ModelRow, &sql, p.args)?;
@@ -365,10 +366,11 @@ pub async fn export(db: &Db, scope: Scope, q: &ModelQuery) -> Result<Vec<ModelRo
     let mut p = Params::default();
     let where_ = filter(q, scope, Source::Models, db.is_postgres(), &mut p);
     let (status, since) = status_columns(q, &mut p);
+    let reader = p.push(Arg::I64(scope.user_id()));
     let limit = p.push(Arg::I64(Some(MAX_EXPORT)));
     let sql = format!(
         "{} WHERE {where_} ORDER BY {} LIMIT {limit}",
-        select_rows(&status, &since),
+        select_rows(&status, &since, &reader),
         q.sort.order()
     );
     Ok(fetch_dyn!(db, fetch_all, ModelRow, &sql, p.args)?)

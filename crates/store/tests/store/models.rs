@@ -250,7 +250,10 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
         let a = models::rate(db, Author::System, a.id, &r).await.unwrap();
         assert!(a.is_exemplar && a.last_exemplar);
         assert_eq!(a.last_rating.as_deref(), Some("good"));
-        let ex = models::exemplar_ref(db, a.id).await.unwrap().unwrap();
+        let ex = models::exemplar_ref(db, store::accounts::Scope::All, a.id)
+            .await
+            .unwrap()
+            .unwrap();
         let tid = type_id(db, "to_tuan_tra_nhan_dan").await;
         let t_patrol = types::get(db, tid).await.unwrap().unwrap();
         let replica = NewModel::parse(

@@ -21,6 +21,7 @@ use domain::models::{
 use domain::page::Page;
 use domain::time::{parse_date, today};
 use serde_json::json;
+use store::accounts::Scope;
 use store::models::{self, types, MatrixColumns, MatrixQuery, ModelQuery, ModelRow, Sort};
 
 use crate::actor::Actor;
@@ -160,12 +161,15 @@ fn parse_matrix(f: &Fields) -> Result<MatrixQuery, ApiError> {
 }
 
 /// Checks a model's input against what it refers to, looked up within the
-/// actor's scope (the exemplar anywhere: models are copied across provinces).
+/// actor's scope: an exemplar outside it is "not found", with nothing of
+/// its name or dates in the answer. A link to an exemplar that the stored
+/// model (`current`) already has stays valid through edits, wherever the
+/// exemplar is: someone with a wider scope may have made it.
 async fn parse_model(
     state: &AppState,
     actor: &Actor,
     input: &ModelInput,
-    this: Option<i64>,
+    current: Option<&ModelRow>,
 ) -> Result<NewModel, ApiError> {
     let model_type = match input.type_id {
         Some(id) => types::get(&state.db, id).await?,
@@ -177,8 +181,10 @@ async fn parse_model(
             .map(|v| v.unit),
         None => None,
     };
+    let kept = |id| current.is_some_and(|m| m.replicated_from == Some(id));
     let exemplar = match input.replicated_from {
-        Some(id) => models::exemplar_ref(&state.db, id).await?,
+        Some(id) if kept(id) => models::exemplar_ref(&state.db, Scope::All, id).await?,
+        Some(id) => models::exemplar_ref(&state.db, actor.scope(), id).await?,
         None => None,
     };
     Ok(NewModel::parse(
@@ -187,7 +193,7 @@ async fn parse_model(
             model_type: model_type.as_ref(),
             unit: unit.as_ref(),
             exemplar: exemplar.as_ref(),
-            this,
+            this: current.map(|m| m.id),
         },
         today(),
     )?)
@@ -223,7 +229,7 @@ async fn patch(
     }
     let input: ModelInput = serde_json::from_value(merged)
         .map_err(|e| ApiError::invalid("body", format!("JSON không hợp lệ: {e}")))?;
-    let m = parse_model(state, actor, &input, Some(id)).await?;
+    let m = parse_model(state, actor, &input, Some(&current)).await?;
     Ok(models::update(&state.db, actor.author(), id, &m).await?)
 }
 
