@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
@@ -49,12 +50,35 @@ pub struct ServeArgs {
     /// Mark cookies Secure: set when users reach the server over HTTPS.
     #[arg(long, env = "BINHYEN_COOKIE_SECURE", num_args = 0..=1, default_missing_value = "true")]
     pub cookie_secure: Option<bool>,
-    /// Trust X-Forwarded-Proto from a reverse proxy in front.
-    #[arg(long, env = "BINHYEN_TRUST_PROXY", num_args = 0..=1, default_missing_value = "true")]
-    pub trust_proxy: Option<bool>,
-    /// Whether /metrics answers without login [default: true].
+    /// Reverse proxies in front (`--trust-proxy` alone: one). The client
+    /// address is taken that many entries from the right of
+    /// X-Forwarded-For, and X-Forwarded-Proto is believed [default: 0].
+    #[arg(long, env = "BINHYEN_TRUST_PROXY", num_args = 0..=1, default_missing_value = "1", value_parser = parse_hops)]
+    pub trust_proxy: Option<usize>,
+    /// Whether /metrics answers anyone; otherwise only scrapers on this
+    /// machine (loopback, not forwarded) and --metrics-token [default: false].
     #[arg(long, env = "BINHYEN_METRICS_PUBLIC", num_args = 0..=1, default_missing_value = "true")]
     pub metrics_public: Option<bool>,
+    /// A token that reads /metrics from elsewhere (`Authorization: Bearer …`).
+    #[arg(long, env = "BINHYEN_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Seconds a request may run before it is stopped and answered 503 [default: 120].
+    #[arg(long, env = "BINHYEN_REQUEST_TIMEOUT_SECS")]
+    pub request_timeout_secs: Option<u64>,
+    /// Seconds for a request's header to arrive; also how long an idle
+    /// kept-alive connection stays open [default: 10].
+    #[arg(long, env = "BINHYEN_HEADER_READ_TIMEOUT_SECS")]
+    pub header_read_timeout_secs: Option<u64>,
+    /// Connections open at once; more wait in the kernel's queue [default: 1024].
+    #[arg(long, env = "BINHYEN_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Send Strict-Transport-Security with this max-age (seconds): only
+    /// behind TLS, and only once every user reaches the server over HTTPS.
+    #[arg(long, env = "BINHYEN_HSTS_MAX_AGE")]
+    pub hsts_max_age: Option<u64>,
+    /// Uploaded files read at once [default: 2, the cores of a small server].
+    #[arg(long, env = "BINHYEN_MAX_PARSES")]
+    pub max_parses: Option<usize>,
     /// Minutes of inactivity that end a session [default: 30].
     #[arg(long, env = "BINHYEN_SESSION_IDLE_MINUTES")]
     pub session_idle_minutes: Option<i64>,
@@ -75,11 +99,65 @@ pub struct FileConfig {
     pub log_format: Option<LogFormat>,
     pub listen: Option<SocketAddr>,
     pub cookie_secure: Option<bool>,
-    pub trust_proxy: Option<bool>,
+    pub trust_proxy: Option<Hops>,
     pub metrics_public: Option<bool>,
+    pub metrics_token: Option<String>,
+    pub request_timeout_secs: Option<u64>,
+    pub header_read_timeout_secs: Option<u64>,
+    pub max_connections: Option<usize>,
+    pub hsts_max_age: Option<u64>,
+    pub max_parses: Option<usize>,
     pub session_idle_minutes: Option<i64>,
     pub session_absolute_hours: Option<i64>,
     pub require_2fa_admin: Option<bool>,
+}
+
+/// `trust_proxy` in the file: a number of proxies, or `true` (one) and
+/// `false` (none) as older files wrote it.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(untagged)]
+pub enum Hops {
+    Flag(bool),
+    Count(usize),
+}
+
+impl Hops {
+    fn count(self) -> usize {
+        match self {
+            Hops::Flag(b) => usize::from(b),
+            Hops::Count(n) => n,
+        }
+    }
+}
+
+/// `--trust-proxy`: a number of proxies, or `true`/`false` as before.
+fn parse_hops(s: &str) -> Result<usize, String> {
+    match s {
+        "true" => Ok(1),
+        "false" => Ok(0),
+        n => n
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n <= 10)
+            .ok_or_else(|| format!("trust_proxy: cần số proxy từ 0 đến 10, không phải «{n}»")),
+    }
+}
+
+/// A setting within `range`, or the error naming it.
+fn within<T: PartialOrd + std::fmt::Display + Copy>(
+    name: &str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, String> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{name} phải từ {} đến {}",
+            range.start(),
+            range.end()
+        ))
+    }
 }
 
 impl FileConfig {
@@ -101,6 +179,7 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub listen: SocketAddr,
     pub web: web::WebConfig,
+    pub server: web::server::ServerLimits,
 }
 
 impl Settings {
@@ -136,6 +215,26 @@ impl Settings {
         if !(1..=24 * 7).contains(&absolute) {
             return Err("session_absolute_hours phải từ 1 đến 168".into());
         }
+        let trusted_proxies = s
+            .trust_proxy
+            .or(f.trust_proxy.map(Hops::count))
+            .unwrap_or(0);
+        let metrics_token = s.metrics_token.clone().or(f.metrics_token);
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err("metrics_token cần ít nhất 16 ký tự".into());
+        }
+        let request_timeout = s
+            .request_timeout_secs
+            .or(f.request_timeout_secs)
+            .unwrap_or(120);
+        let request_timeout = within("request_timeout_secs", request_timeout, 5..=3600)?;
+        let header_timeout = s
+            .header_read_timeout_secs
+            .or(f.header_read_timeout_secs)
+            .unwrap_or(10);
+        let header_timeout = within("header_read_timeout_secs", header_timeout, 1..=300)?;
+        let max_connections = s.max_connections.or(f.max_connections).unwrap_or(1024);
+        let max_parses = s.max_parses.or(f.max_parses).unwrap_or(2);
         Ok(Self {
             database_url,
             data_dir,
@@ -147,9 +246,17 @@ impl Settings {
                     absolute: chrono::Duration::hours(absolute),
                 },
                 cookie_secure: s.cookie_secure.or(f.cookie_secure).unwrap_or(false),
-                trust_proxy: s.trust_proxy.or(f.trust_proxy).unwrap_or(false),
-                metrics_public: s.metrics_public.or(f.metrics_public).unwrap_or(true),
+                trusted_proxies: within("trust_proxy", trusted_proxies, 0..=10)?,
+                metrics_public: s.metrics_public.or(f.metrics_public).unwrap_or(false),
+                metrics_token,
                 require_2fa_admin: s.require_2fa_admin.or(f.require_2fa_admin).unwrap_or(false),
+                request_timeout: Duration::from_secs(request_timeout),
+                hsts_max_age: s.hsts_max_age.or(f.hsts_max_age),
+                max_parses: within("max_parses", max_parses, 1..=16)?,
+            },
+            server: web::server::ServerLimits {
+                max_connections: within("max_connections", max_connections, 16..=65_536)?,
+                header_read_timeout: Duration::from_secs(header_timeout),
             },
         })
     }
@@ -196,5 +303,27 @@ mod tests {
             ..Default::default()
         };
         assert!(Settings::resolve(&global(), &bad, FileConfig::default()).is_err());
+    }
+
+    #[test]
+    fn proxies_are_counted_and_older_files_still_read() {
+        assert_eq!(parse_hops("true"), Ok(1));
+        assert_eq!(parse_hops("2"), Ok(2));
+        assert!(parse_hops("many").is_err());
+        let f: FileConfig = toml::from_str("trust_proxy = true").unwrap();
+        let s = Settings::resolve(&global(), &ServeArgs::default(), f).unwrap();
+        assert_eq!(s.web.trusted_proxies, 1);
+        let f: FileConfig = toml::from_str("trust_proxy = 2").unwrap();
+        let s = Settings::resolve(&global(), &ServeArgs::default(), f).unwrap();
+        assert_eq!(s.web.trusted_proxies, 2);
+        let s = Settings::resolve(&global(), &ServeArgs::default(), FileConfig::default()).unwrap();
+        assert_eq!(s.web.trusted_proxies, 0);
+        assert!(!s.web.metrics_public);
+        assert_eq!(s.server.header_read_timeout, Duration::from_secs(10));
+        let short = ServeArgs {
+            metrics_token: Some("short".into()),
+            ..Default::default()
+        };
+        assert!(Settings::resolve(&global(), &short, FileConfig::default()).is_err());
     }
 }

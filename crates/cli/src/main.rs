@@ -407,22 +407,32 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
 
 async fn serve(db: Db, settings: &Settings) -> Result<(), String> {
     let state = web::AppState::new(db.clone(), settings.web.clone())?;
-    let app = web::router(state);
+    let app = web::router(state.clone());
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .map_err(|e| format!("không mở được cổng {}: {e}", settings.listen))?;
     tracing::info!(address = %settings.listen, database = %store::redact_url(&settings.database_url), "listening");
     let purge = tokio::spawn(purge_sessions(db.clone(), settings.web.sessions));
+    let refusals = tokio::spawn(flush_refusals(state.clone()));
     // The peer address feeds login throttling (hashed, never logged).
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+    web::server::serve(listener, app, settings.server, shutdown_signal())
         .await
         .map_err(|e| format!("máy chủ dừng do lỗi: {e}"))?;
     purge.abort();
+    refusals.abort();
+    state.flush_refusals(true).await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Writes the refusals held back to be counted (see web's `refusals`).
+async fn flush_refusals(state: web::AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
+    loop {
+        tick.tick().await;
+        state.flush_refusals(false).await;
+    }
 }
 
 /// Ends expired sessions every ten minutes.
@@ -624,10 +634,18 @@ async fn user(settings: &Settings, cmd: UserCommand) -> Result<(), String> {
         } => {
             let id = user_id(&db, &username).await?;
             let hash = read_password()?;
-            store::accounts::set_password(&db, Author::System, id, &hash, must_change)
-                .await
-                .map_err(|e| e.to_string())?;
-            println!("password of {username} changed");
+            let ended =
+                store::accounts::set_password(&db, Author::System, id, &hash, must_change, None)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            println!(
+                "password of {username} changed; {} sessions ended, {} API tokens revoked",
+                ended.sessions_ended,
+                ended.tokens_revoked.len()
+            );
+            for t in &ended.tokens_revoked {
+                println!("  revoked token {} ({})", t.id, t.name);
+            }
         }
         UserCommand::Disable { username } => {
             let id = user_id(&db, &username).await?;
@@ -679,7 +697,7 @@ async fn user(settings: &Settings, cmd: UserCommand) -> Result<(), String> {
 }
 
 /// A progress line on standard error: a bar while writing, a count while reading.
-fn progress(total: Option<usize>) -> impl FnMut(web::models::Stage, usize) {
+fn progress(total: Option<usize>) -> impl FnMut(web::models::Stage, usize) + Send + 'static {
     use std::io::Write as _;
     move |stage, n| {
         let line = match (stage, total) {
@@ -698,6 +716,11 @@ fn progress(total: Option<usize>) -> impl FnMut(web::models::Stage, usize) {
         let _ = write!(err, "\r{line:<60}");
         let _ = err.flush();
     }
+}
+
+/// The command line reads one file, on one blocking thread.
+fn one_parse() -> web::BlockingPool {
+    web::BlockingPool::new(1, 0)
 }
 
 /// An import's file and the database, with the units and catalogues the
@@ -774,7 +797,8 @@ async fn import_values(
         scope,
     };
     let mut read = progress(None);
-    let outcome = web::statistics::files::import_file(&db, who, &bytes, |n| {
+    let file = axum::body::Bytes::from(bytes.clone());
+    let outcome = web::statistics::files::import_file(&db, who, &one_parse(), file, move |n| {
         read(web::models::Stage::Reading, n)
     })
     .await
@@ -807,7 +831,8 @@ async fn import_models(
     // Rows of data: the file's lines less the header, for the bar's end.
     let lines = bytes.iter().filter(|b| **b == b'\n').count();
     let total = (!bytes.starts_with(b"PK")).then(|| lines.saturating_sub(1));
-    let outcome = web::models::import_file(&db, author, scope, &bytes, progress(total))
+    let file = axum::body::Bytes::from(bytes.clone());
+    let outcome = web::models::import_file(&db, author, scope, &one_parse(), file, progress(total))
         .await
         .map_err(|e| e.message)?;
     eprintln!();

@@ -165,15 +165,55 @@ pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<(User, S
         .transpose()
 }
 
+/// What a new password took away from the user's other ways in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AccessEnded {
+    pub sessions_ended: u64,
+    pub tokens_revoked: Vec<RevokedToken>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RevokedToken {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Ends the user's sessions but `keep` and revokes their live API tokens:
+/// whoever knew the old password may have made either.
+async fn end_access(tx: &mut crate::Tx, user_id: i64, keep: Option<&str>) -> Result<AccessEnded> {
+    let sessions_ended = execute!(
+        tx,
+        "DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2",
+        user_id,
+        keep.unwrap_or("")
+    )?;
+    let tokens_revoked: Vec<RevokedToken> = fetch!(
+        tx,
+        fetch_all,
+        RevokedToken,
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL
+         RETURNING id, name",
+        Utc::now(),
+        user_id
+    )?;
+    Ok(AccessEnded {
+        sessions_ended,
+        tokens_revoked,
+    })
+}
+
 /// Sets a new password hash; `must_change` forces a change at next login
-/// (an administrator's reset). The hash never enters the audit record.
+/// (an administrator's reset). Ends the user's other sessions (all but
+/// `keep`, the one making the change) and revokes their API tokens, in the
+/// same transaction. The hash never enters the audit record.
 pub async fn set_password(
     db: &Db,
     author: Author,
     user_id: i64,
     hash: &str,
     must_change: bool,
-) -> Result<()> {
+    keep: Option<&str>,
+) -> Result<AccessEnded> {
     let mut tx = db.begin().await?;
     let n = execute!(
         tx,
@@ -186,6 +226,8 @@ pub async fn set_password(
     if n == 0 {
         return Err(StoreError::NotFound);
     }
+    let ended = end_access(&mut tx, user_id, keep).await?;
+    let revoked: Vec<i64> = ended.tokens_revoked.iter().map(|t| t.id).collect();
     audit::record(
         &mut tx,
         Change::<(), _> {
@@ -194,12 +236,16 @@ pub async fn set_password(
             entity: "user",
             entity_id: user_id.to_string(),
             before: None,
-            after: Some(&serde_json::json!({ "must_change_password": must_change })),
+            after: Some(&serde_json::json!({
+                "must_change_password": must_change,
+                "sessions_ended": ended.sessions_ended,
+                "tokens_revoked": revoked,
+            })),
         },
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(ended)
 }
 
 /// One user by id.
@@ -249,7 +295,9 @@ async fn user_state(tx: &mut crate::Tx, id: i64) -> Result<UserState> {
 
 /// Applies a change to a user in one transaction, audited with the state
 /// before and after (never a password hash). Disabling ends the sessions.
-pub async fn update_user(db: &Db, author: Author, id: i64, c: &UserChange) -> Result<()> {
+/// Applies an administrator's change; a password reset ends the user's
+/// sessions and revokes their tokens (returned).
+pub async fn update_user(db: &Db, author: Author, id: i64, c: &UserChange) -> Result<AccessEnded> {
     let mut tx = db.begin().await?;
     let before = user_state(&mut tx, id).await?;
     let now = Utc::now();
@@ -291,8 +339,11 @@ pub async fn update_user(db: &Db, author: Author, id: i64, c: &UserChange) -> Re
             now,
             id
         )?;
-        execute!(tx, "DELETE FROM sessions WHERE user_id = $1", id)?;
     }
+    let ended = match c.reset_password_hash {
+        Some(_) => end_access(&mut tx, id, None).await?,
+        None => AccessEnded::default(),
+    };
     if let Some(scopes) = &c.scopes {
         execute!(tx, "DELETE FROM user_scopes WHERE user_id = $1", id)?;
         for unit in scopes {
@@ -305,6 +356,13 @@ pub async fn update_user(db: &Db, author: Author, id: i64, c: &UserChange) -> Re
         }
     }
     let after = user_state(&mut tx, id).await?;
+    let mut after =
+        serde_json::to_value(&after).map_err(|e| StoreError::Data(format!("audit: {e}")))?;
+    if let (Some(_), Some(fields)) = (&c.reset_password_hash, after.as_object_mut()) {
+        let revoked: Vec<i64> = ended.tokens_revoked.iter().map(|t| t.id).collect();
+        fields.insert("sessions_ended".into(), ended.sessions_ended.into());
+        fields.insert("tokens_revoked".into(), revoked.into());
+    }
     audit::record(
         &mut tx,
         Change {
@@ -322,7 +380,7 @@ pub async fn update_user(db: &Db, author: Author, id: i64, c: &UserChange) -> Re
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(ended)
 }
 
 pub async fn list_users(db: &Db) -> Result<Vec<User>> {
@@ -558,69 +616,136 @@ pub async fn token_user(db: &Db, token_hash: &str) -> Result<Option<User>> {
     User::try_from(r.user).map(Some)
 }
 
-/// The gate of a login attempt: the stricter of its username's and its
-/// address's (the rules are in `domain::accounts`).
-pub async fn login_gate(db: &Db, user_key: &str, addr_key: &str) -> Result<LoginGate> {
+/// A login attempt that may go on: counted as a failure already (so that
+/// concurrent attempts see it), to be settled when it succeeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt {
+    /// This attempt is the one that locked the name.
+    pub locks: bool,
+}
+
+/// Reserves a login attempt before the password is checked: with the
+/// gate open, both counters go up at once, and the caller then checks the
+/// password; otherwise the gate comes back and nothing is counted.
+///
+/// Reading the counters and raising them is one step for every server:
+/// the first statement touches both rows, which takes their row locks on
+/// PostgreSQL and the write lock on SQLite, so concurrent attempts on any
+/// server read the counts one after another. (Read before hashing and
+/// written after, 150 parallel guesses were each checked in full.)
+pub async fn reserve_login_attempt(
+    db: &Db,
+    user_key: &str,
+    addr_key: &str,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<Attempt, LoginGate>> {
     #[derive(sqlx::FromRow)]
     struct Failures {
-        key: String,
         failures: i64,
         last_failure: DateTime<Utc>,
         locked_until: Option<DateTime<Utc>>,
     }
-    let rows: Vec<Failures> = fetch!(
-        db,
-        fetch_all,
-        Failures,
-        "SELECT key, failures, last_failure, locked_until FROM login_failures WHERE key IN ($1, $2)",
-        user_key,
-        addr_key
-    )?;
-    let now = Utc::now();
-    Ok(rows.into_iter().fold(LoginGate::Open, |gate, r| {
-        gate.stricter(if r.key == user_key {
-            domain::accounts::login_gate(r.failures, Some(r.last_failure), r.locked_until, now)
-        } else {
-            domain::accounts::address_gate(r.failures, Some(r.last_failure), now)
-        })
-    }))
-}
-
-/// Counts a failed login against both keys. Returns true when this failure
-/// locked the account (its counter starts again once the lock ends).
-pub async fn record_login_failure(db: &Db, user_key: &str, addr_key: &str) -> Result<bool> {
-    let now = Utc::now();
     let mut tx = db.begin().await?;
-    let mut locked = false;
+    let mut counts = Vec::with_capacity(2);
     for key in [user_key, addr_key] {
-        let failures: i64 = fetch!(
+        let row: Failures = fetch!(
             tx,
             fetch_one,
-            scalar i64,
-            "INSERT INTO login_failures (key, failures, last_failure) VALUES ($1, 1, $2)
-             ON CONFLICT (key) DO UPDATE SET failures = login_failures.failures + 1,
-                 last_failure = excluded.last_failure
-             RETURNING failures",
+            Failures,
+            "INSERT INTO login_failures (key, failures, last_failure) VALUES ($1, 0, $2)
+             ON CONFLICT (key) DO UPDATE SET failures = login_failures.failures
+             RETURNING failures, last_failure, locked_until",
             key,
             now
         )?;
-        if key == user_key && failures >= domain::accounts::LOCK_AFTER_FAILURES {
-            execute!(
-                tx,
-                "UPDATE login_failures SET failures = 0, locked_until = $1 WHERE key = $2",
-                now + Duration::seconds(domain::accounts::LOCK_SECONDS),
-                key
-            )?;
-            locked = true;
-        }
+        counts.push(row);
     }
+    let (Some(user), Some(addr)) = (counts.first(), counts.get(1)) else {
+        return Err(StoreError::Data("login_failures".into()));
+    };
+    let gate = domain::accounts::login_gate(
+        user.failures,
+        Some(user.last_failure),
+        user.locked_until,
+        now,
+    )
+    .stricter(domain::accounts::address_gate(
+        addr.failures,
+        Some(addr.last_failure),
+        now,
+    ));
+    if gate != LoginGate::Open {
+        tx.rollback().await?;
+        return Ok(Err(gate));
+    }
+    let locks = user.failures + 1 >= domain::accounts::LOCK_AFTER_FAILURES;
+    let locked_until = locks.then(|| now + Duration::seconds(domain::accounts::LOCK_SECONDS));
+    execute!(
+        tx,
+        "UPDATE login_failures SET failures = CASE WHEN $1 THEN 0 ELSE failures + 1 END,
+             last_failure = $2, locked_until = COALESCE($3, locked_until)
+         WHERE key = $4",
+        locks,
+        now,
+        locked_until,
+        user_key
+    )?;
+    execute!(
+        tx,
+        "UPDATE login_failures SET failures = failures + 1, last_failure = $1 WHERE key = $2",
+        now,
+        addr_key
+    )?;
     tx.commit().await?;
-    Ok(locked)
+    Ok(Ok(Attempt { locks }))
 }
 
-/// A successful login forgets the username's failures.
-pub async fn clear_login_failures(db: &Db, user_key: &str) -> Result<()> {
-    execute!(db, "DELETE FROM login_failures WHERE key = $1", user_key)?;
+/// The attempt turned out not to be a guess (the password was right and
+/// only the second factor's code is still to come): it is taken back from
+/// both counts, without clearing the failures before it. (Clearing them
+/// would let someone who knows the password alternate it with guessed
+/// codes for ever.)
+pub async fn release_login_attempt(
+    db: &Db,
+    user_key: &str,
+    addr_key: &str,
+    attempt: Attempt,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    if attempt.locks {
+        execute!(
+            tx,
+            "UPDATE login_failures SET failures = $1, locked_until = NULL WHERE key = $2",
+            domain::accounts::LOCK_AFTER_FAILURES - 1,
+            user_key
+        )?;
+    } else {
+        execute!(
+            tx,
+            "UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0",
+            user_key
+        )?;
+    }
+    execute!(
+        tx,
+        "UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0",
+        addr_key
+    )?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The password (and second factor) were right: the name's failures and
+/// lock are forgotten, and the address's count loses this attempt.
+pub async fn settle_login_success(db: &Db, user_key: &str, addr_key: &str) -> Result<()> {
+    let mut tx = db.begin().await?;
+    execute!(tx, "DELETE FROM login_failures WHERE key = $1", user_key)?;
+    execute!(
+        tx,
+        "UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0",
+        addr_key
+    )?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -111,19 +111,27 @@ pub async fn require_login(
         match accounts::two_factor(&state.db, user.id).await {
             Ok(tf) if tf.enabled() => {}
             Ok(_) if api => {
+                let route = crate::refusals::route_of(&req);
+                crate::refusals::note(&state, Some(user.id), "two_factor_required", route).await;
                 return ApiError::new(
                     axum::http::StatusCode::FORBIDDEN,
                     "two_factor_required",
                     "quản trị viên cần bật xác thực hai lớp trước (/account)",
                 )
-                .into_response()
+                .into_response();
             }
-            Ok(_) => return Redirect::to("/account").into_response(),
+            Ok(_) => {
+                let route = crate::refusals::route_of(&req);
+                crate::refusals::note(&state, Some(user.id), "two_factor_required", route).await;
+                return Redirect::to("/account").into_response();
+            }
             Err(e) => return ApiError::from(e).into_response(),
         }
     }
     // A password reset by an administrator must be replaced before anything else.
     if user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&req.uri().path()) {
+        let route = crate::refusals::route_of(&req);
+        crate::refusals::note(&state, Some(user.id), "password_change_required", route).await;
         return if api {
             ApiError::new(
                 axum::http::StatusCode::FORBIDDEN,
@@ -135,12 +143,8 @@ pub async fn require_login(
             Redirect::to("/account").into_response()
         };
     }
-    // Kept for the audit record of a refusal; formatted only then.
-    let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .cloned();
+    // Kept for the audit record of a refusal.
+    let route = crate::refusals::route_of(&req);
     let user_id = user.id;
     req.extensions_mut().insert(Actor {
         user,
@@ -148,17 +152,10 @@ pub async fn require_login(
         session,
     });
     let res = next.run(req).await;
-    // Permission refusals are kept in the audit log (who tried what).
+    // Permission refusals are kept in the audit log (who tried what),
+    // repeats within a minute as one record.
     if res.status() == axum::http::StatusCode::FORBIDDEN {
-        let _ = store::audit::record_event::<()>(
-            &state.db,
-            store::audit::Author::User(user_id),
-            "refused",
-            "route",
-            format!("{method} {}", route.as_ref().map_or("?", |r| r.as_str())),
-            None,
-        )
-        .await;
+        crate::refusals::note(&state, Some(user_id), "route", route).await;
     }
     res
 }

@@ -17,6 +17,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub field: Option<&'static str>,
+    /// Seconds to wait before retrying, sent as `Retry-After` (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -26,6 +28,20 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            retry_after: None,
+        }
+    }
+
+    /// 503 with `Retry-After`: the server is at a bound it keeps (parses
+    /// or password checks at once); nothing was done.
+    pub fn busy(retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                format!("máy chủ đang bận; vui lòng thử lại sau {retry_after} giây"),
+            )
         }
     }
 
@@ -50,6 +66,19 @@ impl ApiError {
 
     pub fn unauthorized() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "cần đăng nhập")
+    }
+}
+
+impl From<crate::blocking::Refused> for ApiError {
+    fn from(r: crate::blocking::Refused) -> Self {
+        match r {
+            crate::blocking::Refused::Busy => Self::busy(5),
+            crate::blocking::Refused::Failed => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "máy chủ đang dừng hoặc gặp lỗi; vui lòng thử lại",
+            ),
+        }
     }
 }
 
@@ -113,7 +142,12 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body =
             json!({"error": {"code": self.code, "message": self.message, "field": self.field}});
-        (self.status, Json(body)).into_response()
+        let mut res = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        res
     }
 }
 
@@ -140,9 +174,13 @@ impl PageError {
         let key = match e.status {
             StatusCode::NOT_FOUND => "error.not_found",
             StatusCode::FORBIDDEN => "error.forbidden",
+            StatusCode::SERVICE_UNAVAILABLE if e.code == "busy" => "error.busy",
+            StatusCode::SERVICE_UNAVAILABLE if e.code == "timeout" => "error.timeout",
             StatusCode::SERVICE_UNAVAILABLE => "error.unavailable",
             StatusCode::BAD_REQUEST => "error.bad_request",
             StatusCode::CONFLICT => "error.conflict",
+            StatusCode::PAYLOAD_TOO_LARGE => "error.too_large",
+            StatusCode::TOO_MANY_REQUESTS => "error.busy",
             _ => "error.internal",
         };
         Self::new(e.status, lang, key)

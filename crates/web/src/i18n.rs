@@ -92,7 +92,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("account.name", "Họ tên", "Name"),
     ("account.role", "Vai trò", "Role"),
     ("account.must_change", "Mật khẩu của bạn vừa được đặt lại. Hãy đổi mật khẩu trước khi làm việc tiếp.", "Your password was reset. Change it before you continue."),
-    ("account.password_changed", "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.", "Password changed. Your other sessions were ended."),
+    ("account.password_changed", "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc và các mã API của bạn đã bị thu hồi.", "Password changed. Your other sessions were ended and your API tokens revoked."),
     ("account.session_ended", "Đã kết thúc phiên đăng nhập.", "The session was ended."),
     ("account.change_password", "Đổi mật khẩu", "Change password"),
     ("account.current_password", "Mật khẩu hiện tại", "Current password"),
@@ -114,7 +114,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("account.started", "Bắt đầu", "Started"),
     ("account.last_seen", "Hoạt động gần nhất", "Last active"),
     ("account.this_session", "Phiên này", "This session"),
-    ("account.end_session", "Kết thúc", "End"),
+    ("account.end_session", "Kết thúc phiên", "End session"),
     ("nav.users", "Người dùng", "Users"),
     ("users.title", "Người dùng", "Users"),
     ("users.scope", "Phạm vi", "Scope"),
@@ -537,6 +537,9 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("error.internal", "Lỗi hệ thống. Sự cố đã được ghi lại.", "Internal error. It has been logged."),
     ("error.csrf", "Phiên làm việc không khớp; hãy tải lại trang và thử lại.", "The form expired; reload the page and try again."),
     ("error.field", "Trường", "Field"),
+    ("error.too_large", "Dữ liệu hoặc tệp gửi lên quá lớn.", "What was sent is too large."),
+    ("error.timeout", "Yêu cầu chạy quá lâu nên đã dừng. Hãy kiểm tra kết quả rồi thử lại.", "The request ran too long and was stopped. Check the result, then try again."),
+    ("error.busy", "Máy chủ đang bận. Vui lòng thử lại sau ít giây.", "The server is busy. Try again in a few seconds."),
     ("footer.data", "Dữ liệu đơn vị hành chính: Tổng cục Thống kê, qua gói vietnamadminunits (MIT).", "Administrative units: General Statistics Office, via vietnamadminunits (MIT)."),
 ];
 

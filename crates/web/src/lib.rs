@@ -8,6 +8,7 @@
 pub mod accounts;
 mod actor;
 mod audit;
+mod blocking;
 mod downloads;
 mod error;
 mod forms;
@@ -19,12 +20,15 @@ mod openapi_models;
 mod openapi_statistics;
 mod ops;
 pub mod org_units;
+mod refusals;
 mod security;
+pub mod server;
 pub mod statistics;
 mod templates;
 pub mod uploads;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::middleware;
 use axum::Router;
@@ -32,6 +36,7 @@ use store::accounts::SessionLimits;
 use store::Db;
 
 pub use actor::Actor;
+pub use blocking::BlockingPool;
 pub use error::{ApiError, PageError};
 pub use i18n::Lang;
 pub use metrics::Metrics;
@@ -42,12 +47,28 @@ pub struct WebConfig {
     pub sessions: SessionLimits,
     /// Mark cookies `Secure` (served over TLS, or behind a TLS proxy).
     pub cookie_secure: bool,
-    /// Trust `X-Forwarded-Proto` from the proxy in front.
-    pub trust_proxy: bool,
-    /// Whether `/metrics` answers without logging in.
+    /// Reverse proxies in front whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are believed (0: none, the peer is the client).
+    pub trusted_proxies: usize,
+    /// Whether `/metrics` answers anyone; otherwise only direct loopback
+    /// peers and holders of `metrics_token`.
     pub metrics_public: bool,
+    /// A bearer token that reads `/metrics` from elsewhere.
+    pub metrics_token: Option<String>,
     /// Administrators must turn on the second factor before anything else.
     pub require_2fa_admin: bool,
+    /// A request still running after this is answered 503 and stopped.
+    pub request_timeout: Duration,
+    /// `Strict-Transport-Security: max-age=…` on every answer (behind TLS).
+    pub hsts_max_age: Option<u64>,
+    /// Uploaded files read at once (each on a blocking thread).
+    pub max_parses: usize,
+}
+
+impl WebConfig {
+    pub fn trust_proxy(&self) -> bool {
+        self.trusted_proxies > 0
+    }
 }
 
 impl Default for WebConfig {
@@ -55,15 +76,23 @@ impl Default for WebConfig {
         Self {
             sessions: SessionLimits::default(),
             cookie_secure: false,
-            trust_proxy: false,
-            metrics_public: true,
+            trusted_proxies: 0,
+            metrics_public: false,
+            metrics_token: None,
             require_2fa_admin: false,
+            request_timeout: Duration::from_secs(120),
+            hsts_max_age: None,
+            max_parses: 2,
         }
     }
 }
 
 /// Argon2 verifications at once: enough for both cores, bounded memory.
 const MAX_PASSWORD_CHECKS: usize = 4;
+/// Logins waiting for a password check; more are answered 429.
+const MAX_PASSWORD_QUEUE: usize = 32;
+/// Uploads waiting for a parse; more are answered 503.
+const MAX_PARSE_QUEUE: usize = 8;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -72,26 +101,38 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub metrics: Arc<Metrics>,
     templates: Arc<templates::Templates>,
-    /// Password checks running at once (Argon2 takes 19 MiB each).
-    password_checks: Arc<tokio::sync::Semaphore>,
+    /// Password checks (Argon2 takes 19 MiB each).
+    password_checks: BlockingPool,
+    /// Reading uploaded files.
+    parses: BlockingPool,
+    /// Refusals (403) waiting to be written as one record a minute.
+    refusals: Arc<refusals::Refusals>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig) -> Result<Self, String> {
+        let parses = BlockingPool::new(config.max_parses, MAX_PARSE_QUEUE);
         Ok(Self {
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             templates: Arc::new(templates::Templates::load()?),
-            password_checks: Arc::new(tokio::sync::Semaphore::new(MAX_PASSWORD_CHECKS)),
+            password_checks: BlockingPool::new(MAX_PASSWORD_CHECKS, MAX_PASSWORD_QUEUE),
+            parses,
+            refusals: Arc::new(refusals::Refusals::default()),
         })
+    }
+
+    /// Writes the repeated refusals held back for a minute or more (`all`:
+    /// every one, at shutdown). The server calls it every few seconds.
+    pub async fn flush_refusals(&self, all: bool) {
+        refusals::flush(self, all).await;
     }
 }
 
 /// The whole application. Public routes are listed here one by one; every
 /// other route sits behind the login check (deny by default).
 pub fn router(state: AppState) -> Router {
-    let (public_metrics, private_metrics) = ops::metrics_route(state.config.metrics_public);
     let protected = Router::new()
         .merge(org_units::routes())
         .merge(models::routes())
@@ -101,7 +142,6 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(ops::protected_routes())
         .merge(openapi::protected_routes())
-        .merge(private_metrics)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             actor::require_login,
@@ -110,7 +150,6 @@ pub fn router(state: AppState) -> Router {
         .merge(protected)
         .merge(accounts::public_routes())
         .merge(ops::public_routes())
-        .merge(public_metrics)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

@@ -111,10 +111,17 @@ pub fn document() -> Value {
     doc
 }
 
+/// A wrong current password counts against the login limits.
+const WRONG_PASSWORDS: &str = "Too many wrong passwords for this account (they count like failed logins): wait the seconds of `Retry-After`.";
+
+/// What any operation may answer when the server is at a bound it keeps.
+const UNAVAILABLE: &str = "The database is unavailable, the server is busy (`busy`, with `Retry-After`), or the request ran past the request timeout (`timeout`).";
+
 /// What holds for every operation, said once here rather than in each: a
-/// blank query value counts as absent (as HTML forms send them), and every
-/// protected operation answers 403 to an account that must first change
-/// its password or turn on the second factor.
+/// blank query value counts as absent (as HTML forms send them), every
+/// operation with a body answers 413 past its size limit and any may answer
+/// 503, and every protected operation answers 403 to an account that must
+/// first change its password or turn on the second factor.
 fn finish(doc: &mut Value) {
     const LOCKED: &str = "The account must change its password first (`password_change_required`), or an administrator must turn on the second factor (`two_factor_required`).";
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
@@ -132,6 +139,7 @@ fn finish(doc: &mut Value) {
                 }
             }
         }
+        let has_body = op.get("requestBody").is_some();
         let public = op
             .get("security")
             .and_then(Value::as_array)
@@ -139,6 +147,14 @@ fn finish(doc: &mut Value) {
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
             continue;
         };
+        if has_body {
+            responses
+                .entry("413")
+                .or_insert_with(|| problem("The body is larger than its limit (`too_large`): 1 MiB for JSON and forms, 64 MiB for a file."));
+        }
+        responses
+            .entry("503")
+            .or_insert_with(|| problem(UNAVAILABLE));
         if public {
             continue;
         }
@@ -189,7 +205,7 @@ fn paths(level: &Value) -> Value {
                 "400": problem("Malformed body."),
                 "401": problem("Wrong username or password (never says which); or `totp_required` / `totp_invalid` for an account with a second factor."),
                 "415": problem("The body is not sent as application/json."),
-                "429": problem("Too many failed logins for this name or address: wait (Retry after the seconds in the message); 10 failures lock the account for 15 minutes."),
+                "429": problem("Too many failed logins for this name or address (`throttled`), or too many password checks waiting (`busy`): wait the seconds of `Retry-After`; 10 failures lock the account for 15 minutes."),
                 "503": problem("Database unavailable.")
             }
         }},
@@ -198,13 +214,14 @@ fn paths(level: &Value) -> Value {
             "responses": {"204": {"description": "Logged out"}, "401": problem("Not logged in."), "403": problem("CSRF token missing.")}
         }},
         "/api/v1/auth/password": {"post": {
-            "summary": "Change one's own password; ends one's other sessions",
+            "summary": "Change one's own password; ends one's other sessions and revokes one's API tokens",
             "requestBody": body("PasswordInput"),
             "responses": {
-                "204": {"description": "Changed"},
+                "200": ok("Changed; what it ended", "AccessEnded"),
                 "400": problem("Wrong current password, or the new one breaks the policy (`field` says which)."),
                 "401": problem("Not logged in."),
                 "403": problem("CSRF token missing."),
+                "429": problem(WRONG_PASSWORDS),
                 "503": problem("Database unavailable.")
             }
         }},
@@ -213,11 +230,12 @@ fn paths(level: &Value) -> Value {
             "responses": {"200": ok("Sessions", "SessionList"), "401": problem("Not logged in.")}
         }},
         "/api/v1/auth/sessions/end": {"post": {
-            "summary": "End one of one's own sessions",
+            "summary": "End one of one's own sessions (the password is asked first)",
             "requestBody": body("EndSessionInput"),
             "responses": {
                 "204": {"description": "Ended"},
-                "400": problem("Malformed body."),
+                "400": problem("Malformed body, or a wrong password (`field`: password)."),
+                "429": problem(WRONG_PASSWORDS),
                 "401": problem("Not logged in."),
                 "403": problem("CSRF token missing."),
                 "404": problem("No such session of this user.")
@@ -244,7 +262,7 @@ fn paths(level: &Value) -> Value {
                 "summary": "Change name, role, scope, disable, or reset the password (admins only; never one's own role or account)",
                 "parameters": [id_param()],
                 "requestBody": body("UserPatchInput"),
-                "responses": write_errors(json!({"200": ok("Changed", "UserView")}))
+                "responses": write_errors(json!({"200": ok("Changed; a password reset also says what it ended (`sessions_ended`, `tokens_revoked`)", "UserView")}))
             }
         },
         "/api/v1/audit": {"get": {
@@ -268,10 +286,13 @@ fn paths(level: &Value) -> Value {
             }
         }},
         "/api/v1/auth/totp/start": {"post": {
-            "summary": "Start turning on the second factor: a new secret for an authenticator app",
+            "summary": "Start turning on the second factor (the password is asked first): a new secret for an authenticator app",
+            "requestBody": body("PasswordOnlyInput"),
             "responses": {
                 "200": {"description": "The secret", "content": {"application/json": {"schema": {"type": "object", "required": ["secret", "otpauth_uri"], "properties": {"secret": {"type": "string"}, "otpauth_uri": {"type": "string"}}}}}},
-                "401": problem("Not logged in."), "403": problem("CSRF token missing."), "409": problem("Already on.")
+                "400": problem("Malformed body, or a wrong password."),
+                "401": problem("Not logged in."), "403": problem("CSRF token missing."), "409": problem("Already on."),
+                "429": problem(WRONG_PASSWORDS)
             }
         }},
         "/api/v1/auth/totp/confirm": {"post": {
@@ -285,7 +306,7 @@ fn paths(level: &Value) -> Value {
         "/api/v1/auth/totp/disable": {"post": {
             "summary": "Turn the second factor off (password and a code needed)",
             "requestBody": body("DisableTotpInput"),
-            "responses": {"204": {"description": "Off"}, "400": problem("Wrong password or code."), "401": problem("Not logged in."), "403": problem("CSRF token missing.")}
+            "responses": {"204": {"description": "Off"}, "400": problem("Wrong password or code."), "401": problem("Not logged in."), "403": problem("CSRF token missing."), "429": problem(WRONG_PASSWORDS)}
         }},
         "/api/v1/openapi.json": {"get": {
             "summary": "This document",
@@ -516,7 +537,15 @@ fn components(level: &Value) -> Value {
                 "type": "object", "required": ["current_password", "new_password"],
                 "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 10, "maxLength": 256}}
             },
-            "EndSessionInput": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+            "EndSessionInput": {"type": "object", "required": ["id", "password"], "properties": {"id": {"type": "string"}, "password": {"type": "string"}}},
+            "PasswordOnlyInput": {"type": "object", "required": ["password"], "properties": {"password": {"type": "string"}}},
+            "AccessEnded": {
+                "type": "object", "required": ["sessions_ended", "tokens_revoked"],
+                "properties": {
+                    "sessions_ended": {"type": "integer"},
+                    "tokens_revoked": {"type": "array", "items": {"type": "object", "required": ["id", "name"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}}
+                }
+            },
             "SessionList": {
                 "type": "object", "required": ["items", "total"],
                 "properties": {

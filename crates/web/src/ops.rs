@@ -1,7 +1,9 @@
 //! Operations: health, metrics, static assets, the language switch.
 
-use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, RawQuery, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -9,7 +11,7 @@ use serde_json::json;
 
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::AppState;
+use crate::{AppState, WebConfig};
 
 pub fn public_routes() -> Router<AppState> {
     Router::new()
@@ -20,16 +22,7 @@ pub fn public_routes() -> Router<AppState> {
             get(|| async { Redirect::permanent("/static/favicon.svg") }),
         )
         .route("/lang", get(switch_lang))
-}
-
-/// `/metrics` is public unless the configuration restricts it to users.
-pub fn metrics_route(public: bool) -> (Router<AppState>, Router<AppState>) {
-    let r = Router::new().route("/metrics", get(metrics));
-    if public {
-        (r, Router::new())
-    } else {
-        (Router::new(), r)
-    }
+        .route("/metrics", get(metrics))
 }
 
 pub fn protected_routes() -> Router<AppState> {
@@ -60,9 +53,34 @@ async fn healthz(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-async fn metrics(State(state): State<AppState>) -> Response {
+/// `/metrics` answers a scraper on the server itself (a loopback peer
+/// that no proxy forwarded), the holder of `--metrics-token`, or anyone
+/// with `--metrics-public`. Others get 404, as for a route that is not there:
+/// the figures tell an outsider what the server is busy with.
+async fn metrics(State(state): State<AppState>, req: Request) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    if !may_read_metrics(&state.config, peer, req.headers()) {
+        return crate::error::ApiError::not_found().into_response();
+    }
     let body = state.metrics.render(state.db.pool_stats());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
+
+fn may_read_metrics(config: &WebConfig, peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
+    let forwarded = headers.contains_key("x-forwarded-for") || headers.contains_key("forwarded");
+    let local = peer.is_some_and(|p| p.ip().is_loopback()) && !forwarded;
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let has_token = match (&config.metrics_token, token) {
+        (Some(want), Some(got)) => crate::security::constant_eq(want, got.trim()),
+        _ => false,
+    };
+    config.metrics_public || local || has_token
 }
 
 const CSS: &str = include_str!("../static/app.css");

@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;
-use crate::AppState;
+use crate::{AppState, WebConfig};
+use store::accounts;
 
 pub const SESSION_COOKIE: &str = "binhyen_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -60,21 +61,46 @@ fn is_state_changing(m: &Method) -> bool {
 /// Whether the request came over TLS (directly or per a trusted proxy).
 pub fn is_https(state: &AppState, headers: &HeaderMap) -> bool {
     state.config.cookie_secure
-        || (state.config.trust_proxy
+        || (state.config.trust_proxy()
             && headers
                 .get("x-forwarded-proto")
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.eq_ignore_ascii_case("https")))
 }
 
-pub async fn headers_and_csrf(State(_): State<AppState>, req: Request, next: Next) -> Response {
+/// Every answer passes here, refusals and errors included: the CSRF check
+/// before the handler, the request timeout around both, then the security
+/// headers, and a JSON problem (or a page) for errors that axum or hyper
+/// answered in plain text (413 above all).
+pub async fn headers_and_csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
-    let req = match check_csrf(req).await {
-        Ok(r) => r,
-        Err(resp) => return *resp,
+    let api = req.uri().path().starts_with("/api/");
+    let lang = lang_of(req.headers());
+    let limit = state.config.request_timeout;
+    let work = async {
+        match check_csrf(&state, req).await {
+            Ok(req) => next.run(req).await,
+            Err(refusal) => *refusal,
+        }
     };
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
+    let mut res = match tokio::time::timeout(limit, work).await {
+        Ok(res) => res,
+        Err(_) => timed_out(api, lang, limit),
+    };
+    if is_plain_error(&res) {
+        res = problem(res.status(), api, lang);
+    }
+    add_headers(&state.config, res.headers_mut(), is_static);
+    res
+}
+
+fn lang_of(headers: &HeaderMap) -> Lang {
+    cookie(headers, "lang")
+        .and_then(|l| Lang::parse(&l))
+        .unwrap_or_default()
+}
+
+fn add_headers(config: &WebConfig, h: &mut HeaderMap, is_static: bool) {
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
@@ -88,39 +114,108 @@ pub async fn headers_and_csrf(State(_): State<AppState>, req: Request, next: Nex
         HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if let Some(age) = config.hsts_max_age {
+        if let Ok(v) = HeaderValue::from_str(&format!("max-age={age}; includeSubDomains")) {
+            h.insert(header::STRICT_TRANSPORT_SECURITY, v);
+        }
+    }
     if !is_static {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    res
+}
+
+/// An error answered without a body we chose: axum's rejections (413 of
+/// the body limit, 405, 415 …) come as plain text or empty.
+fn is_plain_error(res: &Response) -> bool {
+    let status = res.status();
+    let typed = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| !t.starts_with("text/plain"));
+    (status.is_client_error() || status.is_server_error()) && !typed
+}
+
+/// The problem (API) or page for a bare status.
+fn problem(status: StatusCode, api: bool, lang: Lang) -> Response {
+    let (code, message, key) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "too_large",
+            format!(
+                "dữ liệu gửi lên quá lớn (tối đa {} MiB)",
+                MAX_BODY / 1024 / 1024
+            ),
+            "error.too_large",
+        ),
+        StatusCode::NOT_FOUND => ("not_found", "không tìm thấy".into(), "error.not_found"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "phương thức không được hỗ trợ ở địa chỉ này".into(),
+            "error.bad_request",
+        ),
+        s if s.is_client_error() => (
+            "invalid",
+            "yêu cầu không hợp lệ".into(),
+            "error.bad_request",
+        ),
+        _ => ("internal", "lỗi hệ thống".into(), "error.internal"),
+    };
+    if api {
+        ApiError::new(status, code, message).into_response()
+    } else {
+        PageError::new(status, lang, key).into_response()
+    }
+}
+
+fn timed_out(api: bool, lang: Lang, limit: std::time::Duration) -> Response {
+    tracing::warn!(seconds = limit.as_secs(), "request timed out");
+    if api {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!(
+                "yêu cầu chạy quá {} giây nên đã dừng; hãy kiểm tra kết quả rồi thử lại",
+                limit.as_secs()
+            ),
+        )
+        .into_response()
+    } else {
+        PageError::new(StatusCode::SERVICE_UNAVAILABLE, lang, "error.timeout").into_response()
+    }
 }
 
 /// A request with the session cookie that changes state must carry the
 /// session's CSRF token, in the `X-CSRF-Token` header or the `csrf` form
-/// field. Bearer-token clients send no cookie and are not affected.
-async fn check_csrf(req: Request) -> Result<Request, Box<Response>> {
-    if !is_state_changing(req.method()) || is_login(req.uri().path()) {
+/// field. Bearer-token clients send no cookie and are not affected. A
+/// login must come from a page of this site (see [`same_origin`]).
+/// Refusals are audited.
+async fn check_csrf(state: &AppState, req: Request) -> Result<Request, Box<Response>> {
+    if !is_state_changing(req.method()) {
         return Ok(req);
+    }
+    // What a refusal names, taken now: the request (its body) is not
+    // shareable across the awaits below.
+    let asked = Asked {
+        route: crate::refusals::route_of(&req),
+        api: req.uri().path().starts_with("/api/"),
+        lang: lang_of(req.headers()),
+    };
+    if is_login(req.uri().path()) {
+        return if same_origin(state, req.headers()) {
+            Ok(req)
+        } else {
+            Err(refuse_csrf(state, asked, None).await)
+        };
     }
     let Some(secret) = cookie(req.headers(), SESSION_COOKIE) else {
         return Ok(req);
     };
     let expected = csrf_token(&secret);
-    let api = req.uri().path().starts_with("/api/");
-    let lang = cookie(req.headers(), "lang")
-        .and_then(|l| Lang::parse(&l))
-        .unwrap_or_default();
-    let refuse = move || -> Box<Response> {
-        Box::new(if api {
-            ApiError::new(StatusCode::FORBIDDEN, "csrf", "thiếu hoặc sai mã CSRF").into_response()
-        } else {
-            PageError::new(StatusCode::FORBIDDEN, lang, "error.csrf").into_response()
-        })
-    };
     if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return if constant_eq(h, &expected) {
             Ok(req)
         } else {
-            Err(refuse())
+            Err(refuse_csrf(state, asked, Some(&secret)).await)
         };
     }
     let content_type = req
@@ -134,11 +229,14 @@ async fn check_csrf(req: Request) -> Result<Request, Box<Response>> {
         let q = req.uri().query().unwrap_or("").as_bytes();
         let ok =
             form_urlencoded::parse(q).any(|(k, v)| k == CSRF_FIELD && constant_eq(&v, &expected));
-        return if ok { Ok(req) } else { Err(refuse()) };
+        return if ok {
+            Ok(req)
+        } else {
+            Err(refuse_csrf(state, asked, Some(&secret)).await)
+        };
     }
-    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
-    if !is_form {
-        return Err(refuse());
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        return Err(refuse_csrf(state, asked, Some(&secret)).await);
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
@@ -146,17 +244,70 @@ async fn check_csrf(req: Request) -> Result<Request, Box<Response>> {
     };
     let ok =
         form_urlencoded::parse(&bytes).any(|(k, v)| k == CSRF_FIELD && constant_eq(&v, &expected));
+    let req = Request::from_parts(parts, Body::from(bytes));
     if ok {
-        Ok(Request::from_parts(parts, Body::from(bytes)))
+        Ok(req)
     } else {
-        Err(refuse())
+        Err(refuse_csrf(state, asked, Some(&secret)).await)
     }
 }
 
+/// A refused request, as its refusal names it.
+struct Asked {
+    route: String,
+    api: bool,
+    lang: Lang,
+}
+
+/// The 403 of a missing or wrong CSRF token (or a cross-site login), after
+/// noting it in the audit log under the session's user, if any.
+async fn refuse_csrf(state: &AppState, asked: Asked, session: Option<&str>) -> Box<Response> {
+    let user = match session {
+        Some(secret) => {
+            let hash = domain::accounts::secret_hash(secret);
+            accounts::session_user(&state.db, &hash, state.config.sessions)
+                .await
+                .ok()
+                .flatten()
+                .map(|u| u.id)
+        }
+        None => None,
+    };
+    crate::refusals::note(state, user, "csrf", asked.route).await;
+    Box::new(if asked.api {
+        ApiError::new(StatusCode::FORBIDDEN, "csrf", "thiếu hoặc sai mã CSRF").into_response()
+    } else {
+        PageError::new(StatusCode::FORBIDDEN, asked.lang, "error.csrf").into_response()
+    })
+}
+
+/// Whether a browser says the request comes from a page of this site:
+/// `Sec-Fetch-Site` when it sends one, else `Origin` against `Host`.
+/// Clients that send neither (scripts, old browsers) are not browsers
+/// another site can drive, and pass.
+fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site") {
+        return matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = text("origin") else {
+        return true;
+    };
+    let host = if state.config.trust_proxy() {
+        text("x-forwarded-host").or_else(|| text("host"))
+    } else {
+        text("host")
+    };
+    let origin_host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h.trim()))
+}
+
 /// Logging in starts a new session whatever cookie the browser still holds
-/// (an expired one, after the idle timeout), so it carries no token; the
-/// session cookie is `SameSite=Strict`, which keeps other sites from posting
-/// it anyway.
+/// (an expired one, after the idle timeout), so it carries no session
+/// token; another site posting a login (to log the victim into the
+/// attacker's account) is refused by [`same_origin`] instead.
 fn is_login(path: &str) -> bool {
     matches!(path, "/login" | "/api/v1/auth/login")
 }
@@ -179,7 +330,7 @@ pub fn local_path(target: Option<&str>) -> String {
 }
 
 /// Compares without an early exit, so timing tells nothing of the token.
-fn constant_eq(a: &str, b: &str) -> bool {
+pub(crate) fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

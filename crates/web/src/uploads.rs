@@ -10,6 +10,7 @@ use axum::Json;
 use domain::file::CellError;
 use files::{Cell, Column, FilesError, Sheet};
 
+use crate::blocking::BlockingPool;
 use crate::downloads::download;
 use crate::error::ApiError;
 use crate::forms::Fields;
@@ -66,22 +67,16 @@ pub async fn multipart(req: Request, state: &AppState) -> Result<Multipart, ApiE
     })
 }
 
-/// The uploaded file of a multipart form (field `file`).
-pub async fn uploaded(mut form: Multipart) -> Result<(Vec<u8>, Vec<(String, String)>), ApiError> {
+/// The uploaded file of a multipart form (field `file`), as received: not
+/// copied, since it may be 64 MiB.
+pub async fn uploaded(mut form: Multipart) -> Result<(Bytes, Vec<(String, String)>), ApiError> {
     let mut file = None;
     let mut fields = Vec::new();
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| ApiError::invalid("file", format!("không đọc được biểu mẫu tải lên: {e}")))?
-    {
+    while let Some(field) = form.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or("").to_string();
-        let data: Bytes = field
-            .bytes()
-            .await
-            .map_err(|e| ApiError::invalid("file", format!("không đọc được tệp: {e}")))?;
+        let data: Bytes = field.bytes().await.map_err(unreadable)?;
         if name == "file" {
-            file = Some(data.to_vec());
+            file = Some(data);
         } else if data.len() < 1024 {
             fields.push((name, String::from_utf8_lossy(&data).into_owned()));
         }
@@ -90,6 +85,24 @@ pub async fn uploaded(mut form: Multipart) -> Result<(Vec<u8>, Vec<(String, Stri
         .filter(|f| !f.is_empty())
         .ok_or_else(|| ApiError::invalid("file", "chưa chọn tệp"))?;
     Ok((file, fields))
+}
+
+/// An upload that could not be read: 413 past the size limit, 400 else.
+fn unreadable(e: axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "tệp lớn quá {} MiB: hãy chia thành nhiều tệp",
+                MAX_IMPORT_BYTES / 1024 / 1024
+            ),
+        );
+    }
+    ApiError::invalid(
+        "file",
+        format!("không đọc được tệp tải lên: {}", e.body_text()),
+    )
 }
 
 /// Standard base64, for the error report offered as a download link.
@@ -125,17 +138,29 @@ pub fn wants_report(raw: Option<&str>) -> Result<bool, ApiError> {
     }
 }
 
+/// The error report, built on the blocking pool (it reads the file again).
+pub async fn error_report_off_workers(
+    pool: &BlockingPool,
+    bytes: Bytes,
+    errors: &[CellError],
+) -> Result<Vec<u8>, ApiError> {
+    let errors = errors.to_vec();
+    pool.run(move || error_report(&bytes, &errors)).await?
+}
+
 /// The API's answer to a refused file: 422 with the rows as JSON, or the
 /// XLSX report named `name` when asked for.
-pub fn refused(
-    bytes: &[u8],
+pub async fn refused(
+    pool: &BlockingPool,
+    bytes: Bytes,
     errors: &[CellError],
     report: bool,
     name: &str,
     message: &str,
 ) -> Result<Response, ApiError> {
     if report {
-        let mut r = download(error_report(bytes, errors)?, name, "xlsx");
+        let xlsx = error_report_off_workers(pool, bytes, errors).await?;
+        let mut r = download(xlsx, name, "xlsx");
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(r);
     }

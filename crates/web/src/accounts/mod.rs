@@ -77,10 +77,44 @@ fn render_login(
     )
 }
 
+/// The throttling keys of a login: hashes of the name as typed and of the
+/// address, so that neither is stored.
+fn login_keys(username: &str, addr: &ClientAddr) -> (String, String) {
+    (
+        format!("user:{}", secret_hash(&username.trim().to_lowercase())),
+        format!("addr:{}", secret_hash(&addr.0)),
+    )
+}
+
+/// A password check that counts as a login attempt: a slot for Argon2 is
+/// taken first (a full queue answers 429 and counts nothing), then the
+/// attempt is reserved against the name and the address (a closed gate
+/// answers 429), then the password is checked. The attempt stays counted
+/// as a failure unless the caller settles it with
+/// `accounts::settle_login_success`.
+async fn checked_attempt(
+    state: &AppState,
+    keys: &(String, String),
+    password: &str,
+    hash: String,
+) -> Result<(bool, accounts::Attempt), ApiError> {
+    let slot = state.password_checks.slot().await.map_err(queue_full)?;
+    let attempt = accounts::reserve_login_attempt(&state.db, &keys.0, &keys.1, chrono::Utc::now())
+        .await?
+        .map_err(|gate| match gate {
+            LoginGate::Wait(secs) | LoginGate::Locked(secs) => throttled(secs),
+            LoginGate::Open => throttled(1),
+        })?;
+    let password = password.to_string();
+    let ok = slot
+        .run(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    Ok((ok, attempt))
+}
+
 /// Checks a username and password. Unknown or malformed usernames cost the
 /// same time as known ones, and the answer never says which part was wrong.
-/// Password checks run on the blocking pool, a few at a time: each holds
-/// 19 MiB, and a flood of logins must not exhaust memory.
 async fn authenticate(
     state: &AppState,
     username: &str,
@@ -88,13 +122,7 @@ async fn authenticate(
     second: Option<&str>,
     addr: &ClientAddr,
 ) -> Result<Option<User>, ApiError> {
-    // Keys are hashes: no name as typed, no address is stored.
-    let user_key = format!("user:{}", secret_hash(&username.trim().to_lowercase()));
-    let addr_key = format!("addr:{}", secret_hash(&addr.0));
-    match accounts::login_gate(&state.db, &user_key, &addr_key).await? {
-        LoginGate::Open => {}
-        LoginGate::Wait(secs) | LoginGate::Locked(secs) => return Err(throttled(secs)),
-    }
+    let keys = login_keys(username, addr);
     let found = match domain::accounts::parse_username(username) {
         Ok(name) => accounts::find_by_username(&state.db, &name).await?,
         Err(_) => None,
@@ -103,18 +131,24 @@ async fn authenticate(
         Some((u, h)) => (Some(u), h),
         None => (None, dummy_hash().to_string()),
     };
-    let ok = check_password(state, password, hash).await?;
+    let (ok, attempt) = checked_attempt(state, &keys, password, hash).await?;
     match user {
         Some(u) if ok && !u.disabled => {
             // The password was right; a second factor, when the user has
-            // one, must be too (a wrong code counts as a failed login).
+            // one, must be too (a wrong code leaves the attempt a failure).
+            // A wrong code stays counted; a missing one (the form asks for
+            // it next) is taken back, not cleared with the failures before.
             if let Err(e) = check_second_factor(state, &u, second).await {
-                if e.code == "totp_invalid" {
-                    accounts::record_login_failure(&state.db, &user_key, &addr_key).await?;
+                match e.code {
+                    "totp_invalid" => note_failure(state, username, attempt.locks).await?,
+                    _ => {
+                        accounts::release_login_attempt(&state.db, &keys.0, &keys.1, attempt)
+                            .await?
+                    }
                 }
                 return Err(e);
             }
-            accounts::clear_login_failures(&state.db, &user_key).await?;
+            accounts::settle_login_success(&state.db, &keys.0, &keys.1).await?;
             audit::record_event::<()>(
                 &state.db,
                 Author::User(u.id),
@@ -127,29 +161,56 @@ async fn authenticate(
             tracing::info!(username = %u.username, "login");
             Ok(Some(u))
         }
-        // Not the name as typed: people paste passwords into that box.
         _ => {
-            let tag = secret_hash(username);
-            let tag = tag.get(..12).unwrap_or("");
-            let locked = accounts::record_login_failure(&state.db, &user_key, &addr_key).await?;
-            let action = if locked { "lockout" } else { "login_failed" };
-            audit::record_event::<()>(
-                &state.db,
-                Author::System,
-                action,
-                "login",
-                tag.to_string(),
-                None,
-            )
-            .await?;
-            if locked {
-                tracing::warn!(username_sha256 = %tag, minutes = LOCK_SECONDS / 60, "account locked after repeated failed logins");
-            } else {
-                tracing::warn!(username_sha256 = %tag, "login failed");
-            }
+            note_failure(state, username, attempt.locks).await?;
             Ok(None)
         }
     }
+}
+
+/// Audits and logs a failed password check, by a hash of the name typed
+/// (not the name: people paste passwords into that box).
+async fn note_failure(state: &AppState, username: &str, locked: bool) -> Result<(), ApiError> {
+    let tag = secret_hash(username);
+    let tag = tag.get(..12).unwrap_or("");
+    let action = if locked { "lockout" } else { "login_failed" };
+    audit::record_event::<()>(
+        &state.db,
+        Author::System,
+        action,
+        "login",
+        tag.to_string(),
+        None,
+    )
+    .await?;
+    if locked {
+        tracing::warn!(username_sha256 = %tag, minutes = LOCK_SECONDS / 60, "account locked after repeated failed logins");
+    } else {
+        tracing::warn!(username_sha256 = %tag, "login failed");
+    }
+    Ok(())
+}
+
+/// The signed-in user's current password, checked before a change to the
+/// account (password, second factor, sessions). A wrong one counts against
+/// the login limits like a failed login, so a borrowed session cannot
+/// guess it; 429 once they are reached.
+async fn check_current_password(
+    state: &AppState,
+    actor: &Actor,
+    addr: &ClientAddr,
+    field: &'static str,
+    password: &str,
+) -> Result<(), ApiError> {
+    let keys = login_keys(&actor.user.username, addr);
+    let hash = accounts::password_hash(&state.db, actor.user.id).await?;
+    let (ok, attempt) = checked_attempt(state, &keys, password, hash).await?;
+    if ok {
+        accounts::settle_login_success(&state.db, &keys.0, &keys.1).await?;
+        return Ok(());
+    }
+    note_failure(state, &actor.user.username, attempt.locks).await?;
+    Err(ApiError::invalid(field, "mật khẩu hiện tại không đúng"))
 }
 
 /// A one-time code or an unused recovery code, for a user who turned the
@@ -188,31 +249,6 @@ async fn check_second_factor(
     ))
 }
 
-/// Verifies a password on the blocking pool, a few at a time: each check
-/// holds 19 MiB, and a flood of logins must not exhaust memory.
-async fn check_password(state: &AppState, password: &str, hash: String) -> Result<bool, ApiError> {
-    let permit = state
-        .password_checks
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "máy chủ đang dừng",
-            )
-        })?;
-    let password = password.to_string();
-    Ok(tokio::task::spawn_blocking(move || {
-        let ok = verify_password(&password, &hash);
-        drop(permit);
-        ok
-    })
-    .await
-    .unwrap_or(false))
-}
-
 /// Hashes a new password on the blocking pool, under the same limit as
 /// checks: Argon2 must not stall the threads that serve requests.
 pub(crate) async fn hash_password(
@@ -221,45 +257,46 @@ pub(crate) async fn hash_password(
     password: &str,
 ) -> Result<String, ApiError> {
     let new = NewPassword::parse(password).map_err(|e| ApiError::invalid(field, e.message))?;
-    let permit = state
+    let hashed = state
         .password_checks
-        .clone()
-        .acquire_owned()
+        .run(move || new.hash())
         .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "máy chủ đang dừng",
-            )
-        })?;
-    let hashed = tokio::task::spawn_blocking(move || {
-        let h = new.hash();
-        drop(permit);
-        h
-    })
-    .await
-    .map_err(|_| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "lỗi hệ thống",
-        )
-    })?;
+        .map_err(queue_full)?;
     hashed.map_err(|e| ApiError::invalid(field, e.message))
+}
+
+/// 429 when every Argon2 slot is taken and the queue is full.
+fn queue_full(r: crate::blocking::Refused) -> ApiError {
+    match r {
+        crate::blocking::Refused::Busy => ApiError {
+            retry_after: Some(2),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "busy",
+                "máy chủ đang kiểm tra nhiều mật khẩu; thử lại sau 2 giây",
+            )
+        },
+        other => ApiError::from(other),
+    }
 }
 
 /// 429 with the wait, the same whether the name exists or not.
 fn throttled(secs: i64) -> ApiError {
-    ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "throttled",
-        format!("đăng nhập sai nhiều lần; thử lại sau {secs} giây"),
-    )
+    ApiError {
+        retry_after: Some(u64::try_from(secs.max(1)).unwrap_or(1)),
+        ..ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            format!("đăng nhập sai nhiều lần; thử lại sau {secs} giây"),
+        )
+    }
 }
 
-/// The address a request came from: the peer, or with `--trust-proxy` the
-/// first address the proxy reports. Only ever stored hashed.
+/// The address a request came from: the peer, or behind `--trust-proxy N`
+/// the address the outermost trusted proxy saw. Each proxy appends the
+/// address it received from to `X-Forwarded-For`, so the client is the
+/// entry N places from the right end; anything left of it was written by
+/// the client and proves nothing. Only ever stored hashed.
 pub struct ClientAddr(pub String);
 
 impl FromRequestParts<AppState> for ClientAddr {
@@ -269,26 +306,34 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let forwarded = state
-            .config
-            .trust_proxy
-            .then(|| {
-                parts
-                    .headers
-                    .get("x-forwarded-for")
-                    .and_then(|v| v.to_str().ok())
-            })
-            .flatten()
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_string());
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip().to_string());
+        let hops = state.config.trusted_proxies;
+        let forwarded = (hops > 0)
+            .then(|| forwarded_client(&parts.headers, hops))
+            .flatten();
         Ok(ClientAddr(
             forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
         ))
     }
+}
+
+/// The `hops`-th address from the right of all `X-Forwarded-For` headers
+/// (in order), if there are that many.
+fn forwarded_client(headers: &HeaderMap, hops: usize) -> Option<String> {
+    let all: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let i = all.len().checked_sub(hops)?;
+    all.get(i)
+        .filter(|a| !a.is_empty())
+        .map(|a| (*a).to_string())
 }
 
 /// Starts a session: a fresh 256-bit id, stored hashed.
@@ -443,20 +488,16 @@ async fn api_logout(
 // ---- the user's own account: password and sessions -----------------------
 
 /// Changes the actor's password after checking the current one, and ends
-/// their other sessions (someone who knew the old password is logged out).
+/// their other sessions and API tokens (someone who knew the old password
+/// may have opened either).
 async fn change_password(
     state: &AppState,
     actor: &Actor,
+    addr: &ClientAddr,
     current: &str,
     new: &str,
-) -> Result<(), ApiError> {
-    let hash = accounts::password_hash(&state.db, actor.user.id).await?;
-    if !check_password(state, current, hash).await? {
-        return Err(ApiError::invalid(
-            "current_password",
-            "mật khẩu hiện tại không đúng",
-        ));
-    }
+) -> Result<accounts::AccessEnded, ApiError> {
+    check_current_password(state, actor, addr, "current_password", current).await?;
     if current == new {
         return Err(ApiError::invalid(
             "new_password",
@@ -464,14 +505,16 @@ async fn change_password(
         ));
     }
     let new_hash = hash_password(state, "new_password", new).await?;
-    accounts::set_password(&state.db, actor.author(), actor.user.id, &new_hash, false).await?;
-    accounts::end_other_sessions(
+    let keep = actor.session.as_deref();
+    Ok(accounts::set_password(
         &state.db,
+        actor.author(),
         actor.user.id,
-        actor.session.as_deref().unwrap_or(""),
+        &new_hash,
+        false,
+        keep,
     )
-    .await?;
-    Ok(())
+    .await?)
 }
 
 async fn account_page(
@@ -489,8 +532,14 @@ async fn account_page(
 const ISSUER: &str = "Bình Yên";
 
 /// Starts setting up the second factor: a new secret, pending until a code
-/// from the app confirms it.
-async fn totp_start(state: &AppState, actor: &Actor) -> Result<(String, String), ApiError> {
+/// from the app confirms it. The password is asked first: whoever holds an
+/// unattended session must not bind the account to their own phone.
+async fn totp_start(
+    state: &AppState,
+    actor: &Actor,
+    addr: &ClientAddr,
+    password: &str,
+) -> Result<(String, String), ApiError> {
     if accounts::two_factor(&state.db, actor.user.id)
         .await?
         .enabled()
@@ -501,6 +550,7 @@ async fn totp_start(state: &AppState, actor: &Actor) -> Result<(String, String),
             "xác thực hai lớp đã bật",
         ));
     }
+    check_current_password(state, actor, addr, "password", password).await?;
     let secret = domain::totp::new_secret();
     accounts::set_totp_pending(&state.db, actor.user.id, &secret).await?;
     let uri = domain::totp::otpauth_uri(ISSUER, &actor.user.username, &secret);
@@ -531,13 +581,11 @@ async fn totp_confirm(
 async fn totp_disable(
     state: &AppState,
     actor: &Actor,
+    addr: &ClientAddr,
     password: &str,
     code: &str,
 ) -> Result<(), ApiError> {
-    let hash = accounts::password_hash(&state.db, actor.user.id).await?;
-    if !check_password(state, password, hash).await? {
-        return Err(ApiError::invalid("password", "mật khẩu không đúng"));
-    }
+    check_current_password(state, actor, addr, "password", password).await?;
     check_second_factor(state, &actor.user, Some(code))
         .await
         .map_err(|_| ApiError::invalid("code", "mã xác thực không đúng"))?;
@@ -545,8 +593,16 @@ async fn totp_disable(
     Ok(())
 }
 
-async fn totp_start_form(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
-    match totp_start(&state, &actor).await {
+async fn totp_start_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    addr: ClientAddr,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let password = f.raw("password").unwrap_or_default();
+    match totp_start(&state, &actor, &addr, &password).await {
         Ok(_) => Redirect::to("/account").into_response(),
         Err(e) => render_account(&state, &actor, lang, None, Some(e)).await,
     }
@@ -579,18 +635,31 @@ async fn totp_disable_form(
     State(state): State<AppState>,
     actor: Actor,
     lang: Lang,
+    addr: ClientAddr,
     body: Bytes,
 ) -> Response {
     let f = Fields::parse(&body);
     let password = f.raw("password").unwrap_or_default();
-    match totp_disable(&state, &actor, &password, f.get("code").unwrap_or("")).await {
+    let code = f.get("code").unwrap_or("");
+    match totp_disable(&state, &actor, &addr, &password, code).await {
         Ok(()) => Redirect::to("/account?done=totp_disabled").into_response(),
         Err(e) => render_account(&state, &actor, lang, None, Some(e)).await,
     }
 }
 
-async fn api_totp_start(State(state): State<AppState>, actor: Actor) -> Result<Response, ApiError> {
-    let (secret, uri) = totp_start(&state, &actor).await?;
+#[derive(Deserialize)]
+struct PasswordOnly {
+    password: String,
+}
+
+async fn api_totp_start(
+    State(state): State<AppState>,
+    actor: Actor,
+    addr: ClientAddr,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input: PasswordOnly = forms::json(&body)?;
+    let (secret, uri) = totp_start(&state, &actor, &addr, &input.password).await?;
     Ok(Json(json!({"secret": secret, "otpauth_uri": uri})).into_response())
 }
 
@@ -618,10 +687,11 @@ struct DisableInput {
 async fn api_totp_disable(
     State(state): State<AppState>,
     actor: Actor,
+    addr: ClientAddr,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let input: DisableInput = forms::json(&body)?;
-    totp_disable(&state, &actor, &input.password, &input.code).await?;
+    totp_disable(&state, &actor, &addr, &input.password, &input.code).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -692,6 +762,7 @@ async fn password_form(
     State(state): State<AppState>,
     actor: Actor,
     lang: Lang,
+    addr: ClientAddr,
     body: Bytes,
 ) -> Response {
     let f = Fields::parse(&body);
@@ -701,12 +772,34 @@ async fn password_form(
         let e = ApiError::invalid("confirm_password", "hai lần nhập mật khẩu mới không khớp");
         return render_account(&state, &actor, lang, None, Some(e)).await;
     }
-    match change_password(&state, &actor, &current, &new).await {
-        Ok(()) => Redirect::to("/account?done=password").into_response(),
-        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+    match change_password(&state, &actor, &addr, &current, &new).await {
+        Ok(_) => Redirect::to("/account?done=password").into_response(),
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::BAD_REQUEST | StatusCode::TOO_MANY_REQUESTS
+            ) =>
+        {
             render_account(&state, &actor, lang, None, Some(e)).await
         }
         Err(e) => PageError::new(e.status, lang, "error.unavailable").into_response(),
+    }
+}
+
+/// Ends one of the actor's sessions, after the password: a borrowed
+/// session must not be able to log its owner out everywhere else.
+async fn end_own_session(
+    state: &AppState,
+    actor: &Actor,
+    addr: &ClientAddr,
+    password: &str,
+    id: &str,
+) -> Result<(), ApiError> {
+    check_current_password(state, actor, addr, "password", password).await?;
+    if accounts::end_session(&state.db, actor.user.id, id).await? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found())
     }
 }
 
@@ -714,12 +807,23 @@ async fn end_session_form(
     State(state): State<AppState>,
     actor: Actor,
     lang: Lang,
+    addr: ClientAddr,
     body: Bytes,
 ) -> Response {
     let f = Fields::parse(&body);
-    match accounts::end_session(&state.db, actor.user.id, f.get("session").unwrap_or("")).await {
-        Ok(_) => Redirect::to("/account?done=session").into_response(),
-        Err(e) => PageError::from_store(lang, e).into_response(),
+    let password = f.raw("password").unwrap_or_default();
+    let id = f.get("session").unwrap_or("");
+    match end_own_session(&state, &actor, &addr, &password, id).await {
+        Ok(()) => Redirect::to("/account?done=session").into_response(),
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::BAD_REQUEST | StatusCode::TOO_MANY_REQUESTS
+            ) =>
+        {
+            render_account(&state, &actor, lang, None, Some(e)).await
+        }
+        Err(e) => PageError::from_api(lang, e).into_response(),
     }
 }
 
@@ -729,14 +833,17 @@ struct PasswordInput {
     new_password: String,
 }
 
+/// 200 with what the change ended: the other sessions and the API tokens.
 async fn api_password(
     State(state): State<AppState>,
     actor: Actor,
+    addr: ClientAddr,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let input: PasswordInput = forms::json(&body)?;
-    change_password(&state, &actor, &input.current_password, &input.new_password).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    let (current, new) = (&input.current_password, &input.new_password);
+    let ended = change_password(&state, &actor, &addr, current, new).await?;
+    Ok(Json(ended).into_response())
 }
 
 async fn api_sessions(State(state): State<AppState>, actor: Actor) -> Result<Response, ApiError> {
@@ -756,17 +863,38 @@ async fn api_sessions(State(state): State<AppState>, actor: Actor) -> Result<Res
 #[derive(Deserialize)]
 struct EndSessionInput {
     id: String,
+    password: String,
 }
 
 async fn api_end_session(
     State(state): State<AppState>,
     actor: Actor,
+    addr: ClientAddr,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let input: EndSessionInput = forms::json(&body)?;
-    if accounts::end_session(&state.db, actor.user.id, &input.id).await? {
-        Ok(StatusCode::NO_CONTENT.into_response())
-    } else {
-        Err(ApiError::not_found())
+    end_own_session(&state, &actor, &addr, &input.password, &input.id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_is_counted_from_the_right_end() {
+        let mut h = HeaderMap::new();
+        h.append(
+            "x-forwarded-for",
+            HeaderValue::from_static("6.6.6.6, 10.0.0.1"),
+        );
+        h.append("x-forwarded-for", HeaderValue::from_static("10.0.0.2"));
+        // One proxy: it appended the address it saw, the last one.
+        assert_eq!(forwarded_client(&h, 1).as_deref(), Some("10.0.0.2"));
+        assert_eq!(forwarded_client(&h, 2).as_deref(), Some("10.0.0.1"));
+        // The leftmost was written by the client: only reached by trusting it all.
+        assert_eq!(forwarded_client(&h, 3).as_deref(), Some("6.6.6.6"));
+        assert_eq!(forwarded_client(&h, 4), None);
+        assert_eq!(forwarded_client(&HeaderMap::new(), 1), None);
     }
 }

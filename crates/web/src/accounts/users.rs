@@ -120,7 +120,7 @@ async fn patch(
     actor: &Actor,
     id: i64,
     input: &UserPatchInput,
-) -> Result<(), ApiError> {
+) -> Result<accounts::AccessEnded, ApiError> {
     require_admin(actor)?;
     let user = accounts::get_user(&state.db, id)
         .await?
@@ -160,8 +160,7 @@ async fn patch(
             None => None,
         },
     };
-    accounts::update_user(&state.db, actor.author(), id, &change).await?;
-    Ok(())
+    Ok(accounts::update_user(&state.db, actor.author(), id, &change).await?)
 }
 
 async fn list_api(State(state): State<AppState>, actor: Actor) -> Result<Response, ApiError> {
@@ -205,11 +204,23 @@ async fn patch_api(
 ) -> Result<Response, ApiError> {
     let id = forms::path_id(&id)?;
     let input: UserPatchInput = forms::json(&body)?;
-    patch(&state, &actor, id, &input).await?;
+    let ended = patch(&state, &actor, id, &input).await?;
     let user = accounts::get_user(&state.db, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(Json(view(&state, user).await?).into_response())
+    let mut body = serde_json::to_value(view(&state, user).await?).map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "lỗi hệ thống",
+        )
+    })?;
+    // A reset says what it ended: the user's sessions and API tokens.
+    if let (Some(_), Some(fields)) = (&input.password, body.as_object_mut()) {
+        fields.insert("sessions_ended".into(), ended.sessions_ended.into());
+        fields.insert("tokens_revoked".into(), json!(ended.tokens_revoked));
+    }
+    Ok(Json(body).into_response())
 }
 
 // ---- pages ---------------------------------------------------------------
@@ -372,7 +383,7 @@ async fn edit_form(
         password: f.raw("password").filter(|p| !p.is_empty()),
     });
     let result = match input {
-        Ok(input) => patch(&state, &actor, uid, &input).await,
+        Ok(input) => patch(&state, &actor, uid, &input).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {

@@ -1,8 +1,10 @@
 //! Models in files: the list and the matrix as XLSX or CSV, and the
 //! all-or-nothing import of an XLSX or CSV with a per-row error report.
 
+use crate::blocking::BlockingPool;
 use crate::downloads::file_of;
 use crate::uploads::{multipart, refused, uploaded, wants_report};
+use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -205,15 +207,27 @@ fn read_file(bytes: &[u8], mut progress: impl FnMut(Stage, usize)) -> Result<Rea
 }
 
 /// Reads, checks and writes a model file: all rows or none. Shared by the
-/// page, the API and `binhyen import models`.
-pub async fn import_file(
+/// page, the API and `binhyen import models`. The file is read on the
+/// blocking `pool`: a large one takes seconds of CPU.
+pub async fn import_file<P>(
     db: &Db,
     author: Author,
     scope: Scope,
-    bytes: &[u8],
-    mut progress: impl FnMut(Stage, usize),
-) -> Result<Outcome, ApiError> {
-    let (rows, mut errors) = match read_file(bytes, &mut progress)? {
+    pool: &BlockingPool,
+    bytes: Bytes,
+    progress: P,
+) -> Result<Outcome, ApiError>
+where
+    P: FnMut(Stage, usize) + Send + 'static,
+{
+    let file = bytes.clone();
+    let (read, mut progress) = pool
+        .run(move || {
+            let mut progress = progress;
+            (read_file(&file, &mut progress), progress)
+        })
+        .await?;
+    let (rows, mut errors) = match read? {
         Ok(r) => r,
         Err(errors) => return Ok(Outcome::Refused(errors)),
     };
@@ -228,7 +242,7 @@ pub async fn import_file(
         }
     };
     drop(rows);
-    let digest = hex_digest(bytes);
+    let digest = hex_digest(&bytes);
     let ids = models::import(db, author, &checked, &digest, |n| {
         progress(Stage::Writing, n)
     })
@@ -254,18 +268,24 @@ pub async fn import_api(
     require(actor.user.role.manages_models())?;
     let report = wants_report(raw.as_deref())?;
     let (bytes, _) = uploaded(multipart(req, &state).await?).await?;
-    match import_file(&state.db, actor.author(), actor.scope(), &bytes, |_, _| {}).await? {
+    let pool = &state.parses;
+    let (author, scope) = (actor.author(), actor.scope());
+    match import_file(&state.db, author, scope, pool, bytes.clone(), |_, _| {}).await? {
         Outcome::Imported(ids) => Ok((
             StatusCode::CREATED,
             Json(json!({"imported": ids.len(), "ids": ids})),
         )
             .into_response()),
-        Outcome::Refused(errors) => refused(
-            &bytes,
-            &errors,
-            report,
-            "loi-nhap-mo-hinh",
-            "tệp có lỗi, chưa nhập dòng nào",
-        ),
+        Outcome::Refused(errors) => {
+            refused(
+                pool,
+                bytes,
+                &errors,
+                report,
+                "loi-nhap-mo-hinh",
+                "tệp có lỗi, chưa nhập dòng nào",
+            )
+            .await
+        }
     }
 }

@@ -573,9 +573,9 @@ async fn import_form(
     }
     let r = async {
         let (bytes, _) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
+        let (author, scope, pool) = (actor.author(), actor.scope(), &state.parses);
         let outcome =
-            mfiles::import_file(&state.db, actor.author(), actor.scope(), &bytes, |_, _| {})
-                .await?;
+            mfiles::import_file(&state.db, author, scope, pool, bytes.clone(), |_, _| {}).await?;
         Ok::<_, ApiError>((bytes, outcome))
     }
     .await;
@@ -583,7 +583,8 @@ async fn import_form(
     let (imported, errors, report) = match r {
         Ok((_, Outcome::Imported(ids))) => (Some(ids.len()), Vec::new(), None),
         Ok((bytes, Outcome::Refused(errors))) => {
-            let report = uploads::error_report(&bytes, &errors)
+            let report = uploads::error_report_off_workers(&state.parses, bytes, &errors)
+                .await
                 .ok()
                 .map(|b| uploads::base64(&b));
             (None, errors, report)

@@ -18,10 +18,12 @@ use store::statistics::Pivot;
 use store::Db;
 
 use crate::actor::Actor;
+use crate::blocking::BlockingPool;
 use crate::downloads::file_of;
 use crate::error::ApiError;
 use crate::uploads::{multipart, refused, uploaded, wants_report};
 use crate::AppState;
+use axum::body::Bytes;
 
 /// The pivot's figures with Vietnamese headers: indicator, unit, period, value.
 pub fn pivot_sheet(p: &Pivot) -> Sheet {
@@ -132,13 +134,16 @@ fn read_values(bytes: &[u8], mut progress: impl FnMut(usize)) -> Result<ReadRows
 
 /// Reads, checks and writes a file of figures: all values or none. Shared
 /// by the page, the API and `binhyen import values`.
+/// The file is read on the blocking `pool`: a large one takes seconds of CPU.
 pub async fn import_file(
     db: &Db,
     who: Who,
-    bytes: &[u8],
-    progress: impl FnMut(usize),
+    pool: &BlockingPool,
+    bytes: Bytes,
+    progress: impl FnMut(usize) + Send + 'static,
 ) -> Result<Outcome, ApiError> {
-    let (rows, mut errors) = match read_values(bytes, progress)? {
+    let read = pool.run(move || read_values(&bytes, progress)).await?;
+    let (rows, mut errors) = match read? {
         Ok(r) => r,
         Err(errors) => return Ok(Outcome::Refused(errors)),
     };
@@ -170,15 +175,20 @@ pub async fn import_api(
     super::require(actor.user.role.enters_statistics())?;
     let report = wants_report(raw.as_deref())?;
     let (bytes, _) = uploaded(multipart(req, &state).await?).await?;
-    match import_file(&state.db, super::who(&actor), &bytes, |_| {}).await? {
+    let pool = &state.parses;
+    match import_file(&state.db, super::who(&actor), pool, bytes.clone(), |_| {}).await? {
         Outcome::Imported(r) => Ok((StatusCode::CREATED, Json(r)).into_response()),
-        Outcome::Refused(errors) => refused(
-            &bytes,
-            &errors,
-            report,
-            "loi-nhap-so-lieu",
-            "tệp có lỗi, chưa nhập giá trị nào",
-        ),
+        Outcome::Refused(errors) => {
+            refused(
+                pool,
+                bytes,
+                &errors,
+                report,
+                "loi-nhap-so-lieu",
+                "tệp có lỗi, chưa nhập giá trị nào",
+            )
+            .await
+        }
     }
 }
 

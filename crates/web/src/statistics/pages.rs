@@ -762,7 +762,8 @@ async fn import_form(
     }
     let r = async {
         let (bytes, _) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
-        let outcome = import_file(&state.db, who(&actor), &bytes, |_| {}).await?;
+        let pool = &state.parses;
+        let outcome = import_file(&state.db, who(&actor), pool, bytes.clone(), |_| {}).await?;
         Ok::<_, ApiError>((bytes, outcome))
     }
     .await;
@@ -770,7 +771,8 @@ async fn import_form(
     let (written, errors, report) = match r {
         Ok((_, Outcome::Imported(w))) => (Some(w), Vec::new(), None),
         Ok((bytes, Outcome::Refused(errors))) => {
-            let report = uploads::error_report(&bytes, &errors)
+            let report = uploads::error_report_off_workers(&state.parses, bytes, &errors)
+                .await
                 .ok()
                 .map(|b| uploads::base64(&b));
             (None, errors, report)

@@ -15,7 +15,7 @@ async fn a_reset_password_must_be_changed_and_the_change_ends_other_sessions() {
             .unwrap();
         let temp = "mật-khẩu-tạm-thời-1";
         let hash = NewPassword::parse(temp).unwrap().hash().unwrap();
-        store::accounts::set_password(&app.t.db, Author::System, user.id, &hash, true)
+        store::accounts::set_password(&app.t.db, Author::System, user.id, &hash, true, None)
             .await
             .unwrap();
 
@@ -33,7 +33,7 @@ async fn a_reset_password_must_be_changed_and_the_change_ends_other_sessions() {
             (StatusCode::SEE_OTHER, "/account")
         );
         let account = second.get("/account").await;
-        assert!(account.body.contains("vừa được đặt lại"), "{l}");
+        assert!(account.body.contains("vừa được đặt lại"), "{l}: {}", account.body);
         let sessions = second.get("/api/v1/auth/sessions").await.json();
         assert_eq!(sessions["total"], 2, "{l}: {sessions}");
 
@@ -60,6 +60,23 @@ async fn a_reset_password_must_be_changed_and_the_change_ends_other_sessions() {
                 "{l}"
             );
         }
+        // An API token made with the old password: revoked by the change.
+        let token = format!("bh_{}", domain::accounts::new_secret());
+        let token_hash = domain::accounts::secret_hash(&token);
+        let token_id = store::accounts::create_token(
+            &app.t.db,
+            Author::System,
+            user.id,
+            &token_hash,
+            "cũ",
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            app.bearer(&token, "/api/v1/auth/sessions").await,
+            StatusCode::OK
+        );
         let r = second
             .write(
                 Method::POST,
@@ -67,7 +84,17 @@ async fn a_reset_password_must_be_changed_and_the_change_ends_other_sessions() {
                 json!({"current_password": temp, "new_password": PASSWORD}),
             )
             .await;
-        assert_eq!(r.status, StatusCode::NO_CONTENT, "{l}: {}", r.body);
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        assert_eq!(
+            r.json(),
+            json!({"sessions_ended": 1, "tokens_revoked": [{"id": token_id, "name": "cũ"}]}),
+            "{l}"
+        );
+        assert_eq!(
+            app.bearer(&token, "/api/v1/auth/sessions").await,
+            StatusCode::UNAUTHORIZED,
+            "{l}: the token ended with the old password"
+        );
         assert_eq!(second.get("/api/v1/org-units").await.status, StatusCode::OK);
         assert_eq!(
             first.get("/api/v1/org-units").await.status,
@@ -90,7 +117,7 @@ async fn a_reset_password_must_be_changed_and_the_change_ends_other_sessions() {
             .write(
                 Method::POST,
                 "/api/v1/auth/sessions/end",
-                json!({"id": theirs}),
+                json!({"id": theirs, "password": PASSWORD}),
             )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -102,7 +129,10 @@ async fn a_reset_password_must_be_changed_and_the_change_ends_other_sessions() {
             .unwrap()
             .to_string();
         let r = third
-            .form("/account/sessions/end", &[("session", &id)])
+            .form(
+                "/account/sessions/end",
+                &[("session", &id), ("password", PASSWORD)],
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(
@@ -349,7 +379,11 @@ async fn a_second_factor_is_set_up_used_once_per_code_and_required_of_admins() {
         let l = app.label();
         let c = app.login("tinh").await;
         let start = c
-            .write(Method::POST, "/api/v1/auth/totp/start", json!({}))
+            .write(
+                Method::POST,
+                "/api/v1/auth/totp/start",
+                json!({"password": PASSWORD}),
+            )
             .await
             .json();
         let secret = start["secret"].as_str().unwrap().to_string();

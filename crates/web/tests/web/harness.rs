@@ -17,6 +17,8 @@ pub const PASSWORD: &str = "mật-khẩu-thử-nghiệm";
 pub struct App {
     pub t: TestDb,
     pub router: Router,
+    /// The state behind `router` (to flush the held refusals).
+    pub state: web::AppState,
     /// 2025 Phường Nam Định (Ninh Bình) and its legacy predecessor Vị Xuyên.
     pub ward: i64,
     pub vi_xuyen: i64,
@@ -90,7 +92,8 @@ impl App {
         }
         let state = web::AppState::new(t.db.clone(), web::WebConfig::default()).unwrap();
         App {
-            router: web::router(state),
+            router: web::router(state.clone()),
+            state,
             t,
             ward,
             vi_xuyen,
@@ -105,15 +108,7 @@ impl App {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Res {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Res {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).to_string(),
-        }
+        send_to(&self.router, req).await
     }
 
     /// Logs in through the API; returns a client holding the session.
@@ -142,6 +137,23 @@ impl App {
         }
     }
 
+    /// A second router on the same database, with other settings.
+    pub fn router_with(&self, config: web::WebConfig) -> Router {
+        web::router(web::AppState::new(self.t.db.clone(), config).unwrap())
+    }
+
+    /// The status of a GET with an API token.
+    pub async fn bearer(&self, token: &str, uri: &str) -> StatusCode {
+        self.send(
+            Request::get(uri)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .status
+    }
+
     pub async fn anonymous(&self, method: Method, uri: &str) -> Res {
         self.send(
             Request::builder()
@@ -151,6 +163,19 @@ impl App {
                 .unwrap(),
         )
         .await
+    }
+}
+
+/// Sends a request to `router` and reads the whole answer.
+pub async fn send_to(router: &Router, req: Request<Body>) -> Res {
+    let res = router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Res {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).to_string(),
     }
 }
 

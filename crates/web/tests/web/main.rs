@@ -9,6 +9,7 @@
 
 mod accounts;
 mod audit;
+mod hardening;
 mod harness;
 mod matrix;
 mod models;

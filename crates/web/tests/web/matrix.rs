@@ -17,6 +17,9 @@ enum Outcome {
     Forbidden,
     /// 404: out of scope is indistinguishable from absent.
     Hidden,
+    /// A change to one's own account with a wrong current password: 400,
+    /// or 429 once the wrong ones reach the login limits (they count).
+    WrongPassword,
 }
 use Outcome::*;
 
@@ -55,19 +58,25 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/api/v1/openapi.json"
             | "/api/v1/auth/sessions",
         ) => Allowed,
-        (
-            "GET",
-            "/healthz" | "/metrics" | "/login" | "/lang" | "/static/{file}" | "/favicon.ico",
-        ) => Allowed,
+        ("GET", "/healthz" | "/login" | "/lang" | "/static/{file}" | "/favicon.ico") => Allowed,
+        // Only for scrapers on the server itself (the security test); these
+        // requests come from no address at all.
+        ("GET", "/metrics") => Hidden,
         // Failed logins are throttled per address: checked once, in the
         // security test, not 20 times here.
         ("POST", "/login" | "/api/v1/auth/login") => return None,
-        ("POST", "/account/password" | "/api/v1/auth/password") => Invalid,
-        ("POST", "/account/sessions/end") => Allowed,
-        ("POST", "/account/totp/start" | "/api/v1/auth/totp/start") => Allowed,
+        (
+            "POST",
+            "/account/password"
+            | "/api/v1/auth/password"
+            | "/account/sessions/end"
+            | "/api/v1/auth/sessions/end"
+            | "/account/totp/start"
+            | "/api/v1/auth/totp/start"
+            | "/account/totp/disable"
+            | "/api/v1/auth/totp/disable",
+        ) => WrongPassword,
         ("POST", "/account/totp/confirm" | "/api/v1/auth/totp/confirm") => Invalid,
-        ("POST", "/account/totp/disable" | "/api/v1/auth/totp/disable") => Invalid,
-        ("POST", "/api/v1/auth/sessions/end") => Hidden,
         // Logging out is checked last, on its own.
         ("POST", "/logout" | "/api/v1/auth/logout") => return None,
         ("GET", "/org-units/{id}" | "/api/v1/org-units/{id}") => unit_read,
@@ -419,6 +428,9 @@ fn matches(outcome: Outcome, status: StatusCode) -> bool {
         Invalid => status == StatusCode::BAD_REQUEST || status == StatusCode::UNAUTHORIZED,
         Forbidden => status == StatusCode::FORBIDDEN,
         Hidden => status == StatusCode::NOT_FOUND,
+        WrongPassword => {
+            status == StatusCode::BAD_REQUEST || status == StatusCode::TOO_MANY_REQUESTS
+        }
     }
 }
 

@@ -270,7 +270,14 @@ async fn deny_by_default_scope_and_roles() {
             (h.status, h.json()["database"].as_str()),
             (StatusCode::OK, Some("ok"))
         );
-        let m = app.anonymous(Method::GET, "/metrics").await;
+        // Metrics: for a scraper on the server itself (see hardening.rs).
+        let mut req = axum::http::Request::get("/metrics")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let local: std::net::SocketAddr = "127.0.0.1:9".parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(local));
+        let m = app.send(req).await;
         assert!(
             m.body.contains(
                 "binhyen_http_requests_total{method=\"GET\",route=\"/api/v1/org-units/{id}\""
