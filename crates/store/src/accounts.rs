@@ -720,18 +720,20 @@ pub async fn release_login_attempt(
             user_key
         )?;
     } else {
-        execute!(
-            tx,
-            "UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0",
-            user_key
-        )?;
+        take_back(&mut tx, user_key).await?;
     }
+    take_back(&mut tx, addr_key).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One attempt fewer on `key`'s count.
+async fn take_back(tx: &mut crate::Tx, key: &str) -> Result<()> {
     execute!(
         tx,
         "UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0",
-        addr_key
+        key
     )?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -740,11 +742,7 @@ pub async fn release_login_attempt(
 pub async fn settle_login_success(db: &Db, user_key: &str, addr_key: &str) -> Result<()> {
     let mut tx = db.begin().await?;
     execute!(tx, "DELETE FROM login_failures WHERE key = $1", user_key)?;
-    execute!(
-        tx,
-        "UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0",
-        addr_key
-    )?;
+    take_back(&mut tx, addr_key).await?;
     tx.commit().await?;
     Ok(())
 }

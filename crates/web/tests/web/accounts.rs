@@ -33,7 +33,11 @@ async fn a_reset_password_must_be_changed_and_the_change_ends_other_sessions() {
             (StatusCode::SEE_OTHER, "/account")
         );
         let account = second.get("/account").await;
-        assert!(account.body.contains("vừa được đặt lại"), "{l}: {}", account.body);
+        assert!(
+            account.body.contains("vừa được đặt lại"),
+            "{l}: {}",
+            account.body
+        );
         let sessions = second.get("/api/v1/auth/sessions").await.json();
         assert_eq!(sessions["total"], 2, "{l}: {sessions}");
 
