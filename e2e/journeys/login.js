@@ -1,5 +1,6 @@
 'use strict';
-// Log in (after one wrong password), switch the language both ways, log out;
+// Log in (after one wrong password), switch the language both ways, start
+// the second factor (the password asked again), log out;
 // a page behind the login then sends back to the login page.
 
 module.exports = {
@@ -40,9 +41,14 @@ module.exports = {
     await j.click(page.locator('header .who a[href^="/lang"]'));
     assert.equal(await j.text('header form[action="/logout"] button'), 'Đăng xuất');
 
-    // Account page, then out.
+    // Account page: turning on the second factor asks for the password
+    // first (a borrowed session must not bind the account to a phone).
     await j.click(page.locator('header .who a.user'));
     assert.equal(new URL(page.url()).pathname, '/account');
+    await page.locator('#s-password').fill('binhyen-demo-2025');
+    await j.click('form[action="/account/totp/start"] button[type=submit]');
+    await page.locator('form[action="/account/totp/confirm"]').waitFor();
+    await j.shot('account-totp');
     await j.logout();
     await j.goto('/org-units');
     assert.equal(new URL(page.url()).pathname, '/login', 'after logout /org-units must ask to log in again');
