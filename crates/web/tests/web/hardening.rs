@@ -664,3 +664,54 @@ async fn an_exemplar_outside_the_scope_is_not_found() {
         assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
     }
 }
+
+/// HSTS when asked for, on every answer; and the refusals a user gets
+/// before changing a reset password are audited like any other.
+#[tokio::test]
+async fn hsts_on_request_and_password_change_refusals_audited() {
+    for app in App::all().await {
+        let l = app.label();
+        let router = app.router_with(web::WebConfig {
+            hsts_max_age: Some(31_536_000),
+            ..Default::default()
+        });
+        for path in ["/healthz", "/khong-co", "/api/v1/org-units"] {
+            let r = send_to(&router, Request::get(path).body(Body::empty()).unwrap()).await;
+            assert_eq!(
+                r.headers[header::STRICT_TRANSPORT_SECURITY],
+                "max-age=31536000; includeSubDomains",
+                "{l}: {path}"
+            );
+        }
+        let plain = app.anonymous(Method::GET, "/healthz").await;
+        assert!(!plain
+            .headers
+            .contains_key(header::STRICT_TRANSPORT_SECURITY));
+
+        let (user, _) = store::accounts::find_by_username(&app.t.db, "lanhdao")
+            .await
+            .unwrap()
+            .unwrap();
+        let hash = domain::accounts::NewPassword::parse("mat-khau-tam-thoi-9")
+            .unwrap()
+            .hash()
+            .unwrap();
+        store::accounts::set_password(&app.t.db, Author::System, user.id, &hash, true, None)
+            .await
+            .unwrap();
+        let c = app.login_with("lanhdao", "mat-khau-tam-thoi-9").await;
+        let r = c.get("/api/v1/org-units").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}");
+        let refused = refusals(&app, Some("lanhdao")).await;
+        assert!(
+            refused
+                .iter()
+                .any(|r| r.entity_id == "GET /api/v1/org-units"
+                    && r.after_json
+                        .as_deref()
+                        .unwrap_or("")
+                        .contains("password_change_required")),
+            "{l}: {refused:?}"
+        );
+    }
+}
