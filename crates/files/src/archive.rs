@@ -14,20 +14,29 @@
 //!    hand, so that an absurd entry count or a directory outside the file is
 //!    refused before the `zip` crate opens the archive;
 //! 2. every entry's declared sizes are checked against the bounds below;
-//! 3. every entry is inflated into a sink, at most one byte past its
-//!    declared size, so that a header that lies is caught; the shared
-//!    strings are scanned on the way for the counts calamine allocates by.
+//! 3. every entry is inflated, at most one byte past its declared size, so
+//!    that a header that lies is caught, and scanned on the way: the shared
+//!    strings for the counts calamine allocates by, every entry for what
+//!    parsing it as XML would hold at once (`xml.rs`: one event, the
+//!    content of a cell, the open elements) and what calamine keeps of it
+//!    (styles, names, sheets, relationships).
 //!
 //! The bounds are the `pub const`s of this module. Peak memory of reading
-//! any archive that passes is then about the shared strings and styles
-//! calamine keeps (≤ 64 + 16 MiB of XML, ≤ 1,000,000 strings) plus one XML
-//! event of a worksheet (≤ [`MAX_INFLATED_BYTES`]).
+//! any archive that passes is then about the shared strings calamine keeps
+//! (≤ 64 MiB of XML, ≤ 1,000,000 strings: 74 MB measured at 60 MiB), its
+//! definitions (≤ 100,000 and 16 MiB: about 60 MB), and a few copies of
+//! one XML event (≤ 4 MiB each): 116 MB measured with all of them near
+//! their bounds (the fuzz binary's `a_workbook_at_the_bounds_…`).
 
 use std::io::{self, Cursor, Read, Write};
 
 use zip::{CompressionMethod, ZipArchive};
 
 use crate::table::{FilesError, Source};
+
+mod xml;
+
+use xml::{Definitions, XmlScan};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -40,9 +49,8 @@ pub const MAX_ENTRIES: u64 = 1_000;
 /// `files::xlsx` writes them inflate to 71 MB (measured: 710 bytes a row),
 /// so this reads about 290,000 such rows, or, estimated at 300–400 bytes
 /// a row, the 500,000 values of the largest statistics import in a narrow
-/// table. A worksheet is streamed, but one XML event of it (a text or a
-/// tag) is held whole by the parser: this bound is also the largest event,
-/// hence what one worksheet can cost in memory (its buffer and a copy).
+/// table. A worksheet is streamed: what one costs in memory is bounded by
+/// [`MAX_XML_EVENT_BYTES`], not by this.
 pub const MAX_INFLATED_BYTES: u64 = 200 * MIB;
 
 /// Inflated size over compressed size for an entry larger than
@@ -73,6 +81,35 @@ pub const MAX_SHARED_STRINGS: u64 = 1_000_000;
 /// hundred KB in heavily formatted workbooks.
 pub const MAX_STYLES_BYTES: u64 = 16 * MIB;
 
+/// Bytes of one XML event as quick-xml reads it whole (a tag with its
+/// attributes, a text run, a comment, a CDATA section, a processing
+/// instruction, a DOCTYPE), of the content calamine gathers into one cell
+/// or shared string (`<t>`, `<v>`, `<is>`, `<si>` to their end tag), and
+/// of the names of the open elements quick-xml keeps. A cell holds at most
+/// 32,767 characters in Excel (10,000 in an import): 98 KB of UTF-8, 590
+/// KB if every character is escaped (`&quot;`); this is seven times that.
+/// quick-xml's buffer doubles as it grows and calamine copies it two or
+/// three times: 17 MB at most measured (`archive_events`), where a 150 MiB
+/// event took 398 MB.
+pub const MAX_XML_EVENT_BYTES: u64 = 4 * MIB;
+
+/// Elements open at once. quick-xml keeps each open element's name (and 8
+/// bytes); a worksheet nests about 8 deep, a chart or drawing about 20.
+pub const MAX_XML_DEPTH: u64 = 256;
+
+/// Definitions calamine keeps one value for, in all parts: styles (`xf`,
+/// about 270 bytes each in memory), fonts, fills, borders, number formats,
+/// defined names, sheets, relationships (about 150 bytes each in a map).
+/// Excel allows 64,000 cell formats; a workbook has a few dozen of the
+/// others, a sheet one relationship per hyperlink.
+pub const MAX_DEFINITIONS: u64 = 100_000;
+
+/// XML bytes of those definitions, which calamine keeps as strings (a
+/// defined name's content, a relationship's target…); a style counts the
+/// longest font-name and number-format tags before it, which calamine
+/// clones into every style.
+pub const MAX_DEFINITIONS_BYTES: u64 = 16 * MIB;
+
 /// Checks the bounds above on an archive; `Ok` means calamine may open it.
 pub(crate) fn check_xlsx(bytes: &[u8]) -> Result<(), FilesError> {
     check_end_record(bytes)?;
@@ -87,8 +124,9 @@ pub(crate) fn check_xlsx(bytes: &[u8]) -> Result<(), FilesError> {
     if total > MAX_INFLATED_BYTES {
         return Err(too_large_total());
     }
+    let mut definitions = Definitions::default();
     for (i, part) in parts.iter().enumerate() {
-        inflate(&mut zip, i, part)?;
+        definitions = inflate(&mut zip, i, part, definitions)?;
     }
     Ok(())
 }
@@ -116,6 +154,27 @@ fn too_large_total() -> FilesError {
     limit(
         "tổng dung lượng giải nén",
         format!("{} MiB", MAX_INFLATED_BYTES / MIB),
+    )
+}
+
+fn too_large_element() -> FilesError {
+    limit(
+        "một phần tử XML",
+        format!("{} MiB", MAX_XML_EVENT_BYTES / MIB),
+    )
+}
+
+fn too_deep() -> FilesError {
+    limit("độ sâu lồng nhau của XML", format!("{MAX_XML_DEPTH} cấp"))
+}
+
+fn too_many_definitions() -> FilesError {
+    limit(
+        "các định nghĩa giữ trong bộ nhớ (kiểu định dạng, phông chữ, tên, trang tính, quan hệ)",
+        format!(
+            "{MAX_DEFINITIONS} định nghĩa, {} MiB",
+            MAX_DEFINITIONS_BYTES / MIB
+        ),
     )
 }
 
@@ -285,24 +344,54 @@ fn check_ratio(size: u64, compressed: u64) -> Result<(), FilesError> {
     Ok(())
 }
 
-/// Inflates entry `i` into a sink, one byte past its declared size at
+/// Inflates entry `i` into the scans, one byte past its declared size at
 /// most: the `zip` crate refuses more than declared too, this does not
-/// rely on it. The shared strings are scanned on the way.
-fn inflate(zip: &mut ZipArchive<Cursor<&[u8]>>, i: usize, part: &Part) -> Result<(), FilesError> {
+/// rely on it. Every entry is scanned as XML, whatever its name: calamine
+/// opens a worksheet or the workbook under any name the relationships
+/// give (`xl/media/image1.png` too), and a binary entry ends the scan at
+/// its first bytes that are not UTF-8, as it ends quick-xml.
+fn inflate(
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    i: usize,
+    part: &Part,
+    definitions: Definitions,
+) -> Result<Definitions, FilesError> {
     let entry = zip.by_index(i).map_err(broken)?;
     let mut limited = entry.take(part.size.saturating_add(1));
-    let inflated = if part.kind == Kind::SharedStrings {
-        let mut scan = SharedStrings::default();
-        let n = io::copy(&mut limited, &mut scan).map_err(broken)?;
-        scan.finish()?;
-        n
-    } else {
-        io::copy(&mut limited, &mut io::sink()).map_err(broken)?
+    let mut scan = Scan {
+        xml: XmlScan::new(definitions),
+        strings: (part.kind == Kind::SharedStrings).then(SharedStrings::default),
     };
-    if inflated > part.size {
+    let copied = io::copy(&mut limited, &mut scan);
+    if let Some(refused) = scan.xml.refused.take() {
+        return Err(refused);
+    }
+    if copied.map_err(broken)? > part.size {
         return Err(broken("entry larger than its declared size"));
     }
-    Ok(())
+    if let Some(strings) = scan.strings.as_mut() {
+        strings.finish()?;
+    }
+    scan.xml.finish()
+}
+
+/// Both scans of an entry, fed the same bytes.
+struct Scan {
+    xml: XmlScan,
+    strings: Option<SharedStrings>,
+}
+
+impl Write for Scan {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(strings) = self.strings.as_mut() {
+            strings.write_all(buf)?;
+        }
+        self.xml.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -483,7 +572,9 @@ pub(crate) mod craft;
 
 #[cfg(test)]
 mod tests {
-    use super::craft::{build, minimal_parts, shared_strings, Entry, Tail, Zip64};
+    use super::craft::{
+        build, minimal_parts, shared_strings, sheet_with_event, Entry, Tail, Zip64, EVENTS,
+    };
     use super::*;
 
     fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, FilesError> {
@@ -752,7 +843,7 @@ mod tests {
     }
 
     /// A workbook as `files::xlsx` writes it passes, and the check is
-    /// quick: it only inflates into a sink.
+    /// quick: it inflates and scans each byte once.
     #[test]
     fn a_normal_file_passes_quickly() {
         use crate::{Cell, Column, Sheet};
@@ -775,5 +866,230 @@ mod tests {
             read(&bytes).unwrap().len(),
             usize::try_from(rows).unwrap() + 1
         );
+    }
+
+    /// An entry that passes the size and ratio checks: what was enough
+    /// before each XML bound.
+    fn within_ratio(e: &Entry) -> &Entry {
+        let (size, packed) = (u64::from(e.size), e.data.len() as u64);
+        assert!(size <= MAX_INFLATED_BYTES, "{size}");
+        assert!(
+            size <= packed * MAX_COMPRESSION_RATIO / 2,
+            "{size} / {packed}"
+        );
+        e
+    }
+
+    fn with_part(e: &Entry) -> Vec<u8> {
+        let mut parts = minimal_parts(&shared_strings("1", "1"));
+        parts.retain(|p| p.name != e.name);
+        parts.push(within_ratio(e).clone());
+        build(&parts, &Tail::default())
+    }
+
+    /// 150 MiB events of every kind, half the ratio: read whole by
+    /// quick-xml, they took 398 MB each (a buffer that doubles, and its
+    /// copy). Their contents hold `>`, `<` and the other quote.
+    #[test]
+    fn huge_xml_events_are_refused() {
+        for kind in EVENTS {
+            let bytes = with_part(&sheet_with_event(kind, 150 * MIB));
+            assert!(bytes.len() < 4_000_000, "{kind:?}: {}", bytes.len());
+            assert_limit(read(&bytes), &["một phần tử XML", "tối đa 4 MiB"]);
+        }
+    }
+
+    /// Just under the bound, every kind of event is read, and the row
+    /// after it too: quick-xml does not end it later than the check.
+    #[test]
+    fn large_xml_events_within_the_bound_are_read() {
+        for kind in EVENTS {
+            let bytes = with_part(&sheet_with_event(kind, MAX_XML_EVENT_BYTES - 1_000));
+            assert_eq!(read(&bytes).unwrap().len(), 2, "{kind:?}");
+        }
+    }
+
+    /// calamine gathers a cell's `<t>` into one string, however many
+    /// events it holds: 150 MiB of them took 470 MB; 20 MiB here.
+    #[test]
+    fn a_cell_of_many_small_events_is_refused() {
+        let head = r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>"#;
+        let tail = "</t></is></c></row></sheetData></worksheet>";
+        let pattern = format!("{}#", "ab<x/>c&amp;".repeat(4));
+        let sheet = Entry::varied(
+            "xl/worksheets/sheet1.xml",
+            head.as_bytes(),
+            pattern.as_bytes(),
+            20 * MIB,
+            tail.as_bytes(),
+        );
+        assert_limit(read(&with_part(&sheet)), &["một phần tử XML"]);
+    }
+
+    /// quick-xml keeps every open element's name: 120 MiB of `<a#>` took
+    /// 440 MB; 1 MiB here.
+    #[test]
+    fn deep_nesting_is_refused() {
+        let sheet = Entry::varied(
+            "xl/worksheets/sheet1.xml",
+            b"<worksheet><sheetData>",
+            b"<##>",
+            MIB,
+            b"</sheetData></worksheet>",
+        );
+        assert_limit(read(&with_part(&sheet)), &["độ sâu lồng nhau", "256 cấp"]);
+    }
+
+    /// What calamine keeps one value for: 150 MiB of relationships took
+    /// 941 MB, of defined names 612 MB; 16 MiB of styles 240 MB; one font
+    /// name of 1 MiB cloned into 300 styles 316 MB (into 100,000, an
+    /// abort). 20 MiB of each here.
+    #[test]
+    fn too_many_definitions_are_refused() {
+        const REL: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+        let rels = Entry::varied(
+            "xl/_rels/workbook.xml.rels",
+            format!(r#"<Relationships xmlns="{REL}">"#).as_bytes(),
+            b"<Relationship Id='######' Target='x'/>",
+            20 * MIB,
+            b"</Relationships>",
+        );
+        let names = Entry::varied(
+            "xl/workbook.xml",
+            b"<workbook><definedNames>",
+            b"<definedName name='##'>x</definedName>",
+            20 * MIB,
+            b"</definedNames></workbook>",
+        );
+        let styles = Entry::varied(
+            "xl/styles.xml",
+            b"<styleSheet><cellXfs>",
+            br#"<xf numFmtId="1#"/>"#,
+            MAX_STYLES_BYTES - 100,
+            b"</cellXfs></styleSheet>",
+        );
+        let font = format!(
+            "<fonts><font><name val='{}'/></font></fonts>",
+            "x".repeat(1 << 20)
+        );
+        let clones = format!(
+            "<styleSheet>{font}<cellXfs>{}</cellXfs></styleSheet>",
+            "<xf fontId='0'/>".repeat(20)
+        );
+        let clones = Entry::stored("xl/styles.xml", clones.as_bytes());
+        for part in [rels, names, styles, clones] {
+            assert_limit(
+                read(&with_part(&part)),
+                &["các định nghĩa", "100000 định nghĩa, 16 MiB"],
+            );
+        }
+    }
+
+    /// A workbook with what Excel files hold besides cells passes: a
+    /// thousand formats, five thousand hyperlinks (a relationship each),
+    /// defined names, notes, a chart, a table, merged cells, validation,
+    /// conditional formats, and a 5 MiB picture.
+    #[test]
+    fn a_rich_workbook_passes() {
+        use rust_xlsxwriter::{
+            Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, DataValidation,
+            Format, Image, Note, Table, Workbook,
+        };
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for row in 0..5_000u32 {
+            let format = Format::new()
+                .set_num_format(format!("0.{}", "0".repeat(row as usize % 1_000 / 100 + 1)));
+            let format = format
+                .set_font_size(8 + row % 1_000 / 100)
+                .set_font_color(row % 1_000 * 16_000);
+            sheet
+                .write_number_with_format(row + 1, 0, f64::from(row), &format)
+                .unwrap();
+            sheet
+                .write_string(row + 1, 1, format!("Xã số {row} – “Hà Nội”"))
+                .unwrap();
+            sheet
+                .write_url(
+                    row + 1,
+                    2,
+                    format!("https://vi.example.org/xa/{row}").as_str(),
+                )
+                .unwrap();
+        }
+        for i in 0..500 {
+            sheet
+                .merge_range(i * 10 + 1, 5, i * 10 + 2, 6, "gộp", &Format::new())
+                .unwrap();
+            sheet
+                .insert_note(i * 10 + 1, 3, &Note::new(format!("ghi chú {i}")))
+                .unwrap();
+        }
+        let list = DataValidation::new()
+            .allow_list_strings(&["Có", "Không"])
+            .unwrap();
+        sheet.add_data_validation(1, 4, 5_000, 4, &list).unwrap();
+        let rule = ConditionalFormatCell::new()
+            .set_rule(ConditionalFormatCellRule::GreaterThan(100))
+            .set_format(Format::new().set_bold());
+        sheet.add_conditional_format(1, 0, 5_000, 0, &rule).unwrap();
+        sheet.add_table(6_000, 0, 6_100, 3, &Table::new()).unwrap();
+        let mut chart = Chart::new(ChartType::Column);
+        chart.add_series().set_values("Sheet1!$A$2:$A$100");
+        sheet.insert_chart(1, 8, &chart).unwrap();
+        let noise: Vec<u8> = (0u32..5 << 20)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+            .collect();
+        sheet
+            .insert_image(20, 8, &Image::new_from_buffer(&png(&noise)).unwrap())
+            .unwrap();
+        for i in 0..100 {
+            book.define_name(
+                format!("Vung{i}"),
+                &format!("=Sheet1!$A${}:$A${}", i + 2, i + 10),
+            )
+            .unwrap();
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        check_xlsx(&bytes).unwrap();
+        assert_eq!(read(&bytes).unwrap().len(), 5_001); // the table has a header only
+    }
+
+    /// A 1×1 PNG holding `noise` in a chunk of its own.
+    fn png(noise: &[u8]) -> Vec<u8> {
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let len = u32::try_from(data.len()).unwrap().to_be_bytes();
+            [&len[..], kind, data, &[0; 4]].concat()
+        };
+        let header = [0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0];
+        let pixel = [0x78, 0x9C, 0x63, 0, 1, 0, 0, 5, 0, 1];
+        [
+            &b"\x89PNG\r\n\x1a\n"[..],
+            &chunk(b"IHDR", &header),
+            &chunk(b"ruSt", noise),
+            &chunk(b"IDAT", &pixel),
+            &chunk(b"IEND", &[]),
+        ]
+        .concat()
+    }
+
+    /// A picture is scanned too (a worksheet may be named like one), but
+    /// its first bytes that are not UTF-8 end the scan, as they end
+    /// quick-xml: 20 MiB of noise holding `<!--` and no `-->` pass.
+    #[test]
+    fn binary_entries_end_the_scan() {
+        let mut seed = 1u64;
+        let noise: Vec<u8> = (0..20 * MIB)
+            .map(|i| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                match i {
+                    100..=103 => b"<!--"[usize::try_from(i - 100).unwrap()],
+                    _ => (seed >> 56) as u8,
+                }
+            })
+            .collect();
+        let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &noise].concat();
+        let bytes = with_part(&Entry::stored("xl/media/image1.png", &png));
+        assert_eq!(read(&bytes).unwrap().len(), 1);
     }
 }

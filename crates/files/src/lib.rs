@@ -3,8 +3,10 @@
 //! - [`xlsx`] and [`csv`] export [`Sheet`]s.
 //! - [`read_rows`] streams the rows of an uploaded XLSX or CSV file; an
 //!   XLSX archive is first checked against bounds on its entries and sizes
-//!   ([`MAX_INFLATED_BYTES`] and its siblings), so that a ZIP bomb or a
-//!   declared count of 10^17 strings is refused before the parser sees it.
+//!   ([`MAX_INFLATED_BYTES`] and its siblings) and on what parsing its XML
+//!   would hold ([`MAX_XML_EVENT_BYTES`] and its siblings), so that a ZIP
+//!   bomb, a declared count of 10^17 strings or a 150 MiB text node is
+//!   refused before the parser sees it.
 //! - [`bubble_map`] draws values per place as an inline SVG.
 //!
 //! Nothing here touches the network or the database; the only IO is the
@@ -19,8 +21,9 @@ mod table;
 mod xlsx;
 
 pub use archive::{
-    MAX_COMPRESSION_RATIO, MAX_ENTRIES, MAX_INFLATED_BYTES, MAX_SHARED_STRINGS,
-    MAX_SHARED_STRINGS_BYTES, MAX_STYLES_BYTES, RATIO_FREE_BYTES,
+    MAX_COMPRESSION_RATIO, MAX_DEFINITIONS, MAX_DEFINITIONS_BYTES, MAX_ENTRIES, MAX_INFLATED_BYTES,
+    MAX_SHARED_STRINGS, MAX_SHARED_STRINGS_BYTES, MAX_STYLES_BYTES, MAX_XML_DEPTH,
+    MAX_XML_EVENT_BYTES, RATIO_FREE_BYTES,
 };
 pub use chart::{chart, label as chart_label, ChartKind, Series};
 pub use csv_file::{csv, BOM};

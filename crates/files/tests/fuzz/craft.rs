@@ -50,6 +50,34 @@ impl Entry {
         })
     }
 
+    /// `head`, then `n` bytes of `pattern` repeated, each `#` in it
+    /// replaced by a letter from a fixed pseudo-random sequence, then
+    /// `tail`; deflated, streamed. The letters keep deflate from matching
+    /// long runs: with one `#` in 50 bytes it deflates about 35 times, in
+    /// 100 bytes 60 times, in 256 bytes 90 times, within the ratio.
+    pub fn varied(name: &str, head: &[u8], pattern: &[u8], n: u64, tail: &[u8]) -> Entry {
+        Entry::written(name, CompressionMethod::Deflated, |w| {
+            w.write_all(head)?;
+            let repeat = (1 << 20) / pattern.len().max(1) + 1;
+            let mut chunk = pattern.repeat(repeat);
+            let slots: Vec<usize> = (0..chunk.len()).filter(|&i| chunk[i] == b'#').collect();
+            let mut seed = 0x2545_F491_4F6C_DD1Du64;
+            let mut left = n;
+            while left > 0 {
+                for &at in &slots {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    chunk[at] = b'a' + (seed % 26) as u8;
+                }
+                let k = left.min(chunk.len() as u64) as usize;
+                w.write_all(&chunk[..k])?;
+                left -= k as u64;
+            }
+            w.write_all(tail)
+        })
+    }
+
     /// The same entry under another name.
     pub fn renamed(&self, name: &str) -> Entry {
         Entry {
@@ -257,3 +285,66 @@ pub const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalo
 
 pub const SHEET: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>42</v></c></row></sheetData></worksheet>"#;
+
+/// The kinds of XML event quick-xml reads whole.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Event {
+    Text,
+    CData,
+    Comment,
+    /// A start tag with a long attribute value.
+    Attribute,
+    Pi,
+    Doctype,
+}
+
+pub const EVENTS: [Event; 6] = [
+    Event::Text,
+    Event::CData,
+    Event::Comment,
+    Event::Attribute,
+    Event::Pi,
+    Event::Doctype,
+];
+
+impl Event {
+    /// What comes before the content, the content (repeated, with a varied
+    /// letter in about 50 bytes), and what closes the event. The
+    /// contents hold what a naive scanner would take for the end (`>`,
+    /// `<`, a quote of the other kind) but not the real end.
+    pub fn parts(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Event::Text => ("", "Ha Noi, 12 > 11; 'x' \"y\" ", ""),
+            Event::CData => ("<![CDATA[", "<c r=\"A1\"><v>1</v></c> ]] > ", "]]>"),
+            Event::Comment => ("<!--", "<row r=\"2\"> - -> -- > ", "-->"),
+            Event::Attribute => ("<row r=\"2\" x=\"", "a > b, 'c' <d/> ", "\">"),
+            Event::Pi => ("<?x ", "a > b <c/> ? > ", "?>"),
+            Event::Doctype => ("<!DOCTYPE x \"", "a > b <c/> ] > ", "\">"),
+        }
+    }
+}
+
+/// The minimal workbook's worksheet with one event of `kind`, `n` bytes of
+/// content, after its row and before another (row 9, one number): within
+/// the ratio, however large. The sheet reads as two rows if the event
+/// ends where the check says.
+pub fn sheet_with_event(kind: Event, n: u64) -> Entry {
+    sheet_with("", kind, n, "")
+}
+
+/// The same, the event between `around` and `after`.
+pub fn sheet_with(around: &str, kind: Event, n: u64, after: &str) -> Entry {
+    let (open, content, close) = kind.parts();
+    let at = SHEET.find("</sheetData>").unwrap();
+    let head = format!("{}{around}{open}", &SHEET[..at]);
+    let row = r#"<row r="9"><c r="A9"><v>9</v></c></row>"#;
+    let tail = format!("{close}{after}{row}{}", &SHEET[at..]);
+    let pattern = format!("{}#", content.repeat(48 / content.len() + 1));
+    Entry::varied(
+        "xl/worksheets/sheet1.xml",
+        head.as_bytes(),
+        pattern.as_bytes(),
+        n,
+        tail.as_bytes(),
+    )
+}

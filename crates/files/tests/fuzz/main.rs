@@ -684,3 +684,188 @@ fn cut_archives_are_refused() {
         Ok(())
     });
 }
+
+const MIB_EVENT: u64 = files::MAX_XML_EVENT_BYTES;
+
+#[derive(Debug, Clone)]
+struct BigEvent {
+    kind: craft::Event,
+    /// Bytes of content: the event is longer by its delimiters.
+    content: u64,
+    /// In a cell's `<is><t>`, where calamine gathers it into the value.
+    in_cell: bool,
+}
+
+fn big_events() -> impl Strategy<Value = BigEvent> {
+    let content = prop_oneof![
+        (MIB_EVENT - 64)..(MIB_EVENT + 64),
+        (MIB_EVENT - MIB)..(MIB_EVENT + MIB),
+        (MIB_EVENT / 2)..(2 * MIB_EVENT),
+    ];
+    (0..craft::EVENTS.len(), content, any::<bool>()).prop_map(|(k, content, in_cell)| BigEvent {
+        kind: craft::EVENTS[k],
+        content,
+        in_cell,
+    })
+}
+
+/// Large events of every kind around the bound, deflated within the
+/// ratio, between rows or in a cell: refused exactly when the event (or
+/// the cell's `<is>`) passes the bound, read otherwise (with the row
+/// after it: quick-xml ends it no later than the check), and never more
+/// than `MAX_PEAK` allocated.
+#[test]
+fn large_xml_events_are_read_or_refused() {
+    fuzz_archives("archive_events", big_events(), |e, seen| {
+        let (open, _, close) = e.kind.parts();
+        let event = (open.len() + close.len()) as u64 + e.content;
+        let (sheet, size) = match e.in_cell {
+            false => (craft::sheet_with_event(e.kind, e.content), event),
+            true => {
+                let cell = r#"<row r="2"><c r="A2" t="inlineStr"><is><t>"#;
+                let sheet = craft::sheet_with(cell, e.kind, e.content, "</t></is></c></row>");
+                (sheet, event + "<is><t></t></is>".len() as u64)
+            }
+        };
+        prop_assert!(u64::from(sheet.size) <= sheet.data.len() as u64 * 100);
+        let mut parts = MINIMAL.clone();
+        parts.retain(|p| p.name != sheet.name);
+        parts.push(sheet);
+        let r = measured_read(&build(&parts, &Tail::default()), seen)?;
+        if size > MIB_EVENT {
+            prop_assert!(is_limit(&r), "{e:?} ({size} bytes): {r:?}");
+        } else if e.in_cell {
+            prop_assert!(!is_limit(&r), "{e:?} ({size} bytes): {r:?}");
+        } else {
+            prop_assert!(matches!(r, Ok(2)), "{e:?} ({size} bytes): {r:?}");
+        }
+        Ok(())
+    });
+}
+
+/// Crafted parts that each passed the size and ratio checks and cost
+/// calamine more than `MAX_PEAK` before the XML bounds (measured with
+/// the check left out: 398 MB for each 150 MiB event, 470 MB for a cell
+/// of small events, 440 MB for 120 MiB of nesting, 612 MB for defined
+/// names, 941 MB for relationships, 240 MB for 16 MiB of styles, 316 MB
+/// for a 1 MiB font name cloned into 300 styles): all refused now, far
+/// below the bound.
+#[test]
+fn crafted_parts_are_refused_cheaply() {
+    let mut parts: Vec<(String, Entry)> = craft::EVENTS
+        .iter()
+        .map(|&k| (format!("{k:?}"), craft::sheet_with_event(k, 150 * MIB)))
+        .collect();
+    let cell = r#"<row r="2"><c r="A2" t="inlineStr"><is><t>"#;
+    let small = craft::sheet_with(cell, craft::Event::Text, 0, "");
+    let small = Entry::varied(
+        &small.name,
+        b"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>",
+        format!("{}#", "ab<x/>c&amp;".repeat(4)).as_bytes(),
+        150 * MIB,
+        b"</t></is></c></row></sheetData></worksheet>",
+    );
+    parts.push(("cell of small events".into(), small));
+    let deep = Entry::varied(
+        "xl/worksheets/sheet1.xml",
+        b"<worksheet><sheetData>",
+        b"<a#>",
+        120 * MIB,
+        b"</sheetData></worksheet>",
+    );
+    parts.push(("nesting".into(), deep));
+    for (name, entry) in definition_attacks() {
+        parts.push((name.into(), entry));
+    }
+    let seen = AtomicUsize::new(0);
+    for (name, entry) in parts {
+        let (size, packed) = (entry.size, entry.data.len());
+        let mut all = MINIMAL.clone();
+        all.retain(|p| p.name != entry.name);
+        all.push(entry);
+        let before = seen.swap(0, Relaxed);
+        let r = measured_read(&build(&all, &Tail::default()), &seen).unwrap();
+        let mb = seen.fetch_max(before, Relaxed) as f64 / 1e6;
+        eprintln!("{name}: {size} bytes deflated to {packed}: peak {mb:.1} MB, {r:?}");
+        assert!(is_limit(&r), "{name}: {r:?}");
+    }
+}
+
+/// What calamine keeps one value for, crafted past the bounds.
+fn definition_attacks() -> Vec<(&'static str, Entry)> {
+    let rels = Entry::varied(
+        "xl/_rels/workbook.xml.rels",
+        br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>"#,
+        b"<Relationship Id='######'/>",
+        150 * MIB,
+        b"</Relationships>",
+    );
+    let names = Entry::varied(
+        "xl/workbook.xml",
+        br#"<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets><definedNames>"#,
+        b"<definedName name='##'></definedName>",
+        150 * MIB,
+        b"</definedNames></workbook>",
+    );
+    let styles = Entry::varied(
+        "xl/styles.xml",
+        b"<styleSheet><cellXfs>",
+        b"<xf numFmtId='1#'/>",
+        16 * MIB - 100,
+        b"</cellXfs></styleSheet>",
+    );
+    let font = format!(
+        "<fonts><font><name val='{}'/></font></fonts>",
+        "x".repeat(1 << 20)
+    );
+    let xfs = "<xf fontId='0'/>".repeat(300);
+    let clones = format!("<styleSheet>{font}<cellXfs>{xfs}</cellXfs></styleSheet>");
+    vec![
+        ("relationships", rels),
+        ("defined names", names),
+        ("styles", styles),
+        (
+            "font name clones",
+            Entry::stored("xl/styles.xml", clones.as_bytes()),
+        ),
+    ]
+}
+
+/// Near every bound at once: 60 MiB of rich shared strings (998,643 of
+/// them), 99,000 styles each cloning a 100-byte font name, and a 4 MiB
+/// text between rows. Read, well below `MAX_PEAK` (116 MB measured).
+#[test]
+fn a_workbook_at_the_bounds_stays_below_the_peak() {
+    let si = format!(
+        "<si><r><t>{}#</t></r><r><t>#</t></r></si>",
+        "abcdefgh".repeat(3)
+    );
+    let strings = Entry::varied(
+        "xl/sharedStrings.xml",
+        br#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="1000000">"#,
+        si.as_bytes(),
+        60 * MIB / si.len() as u64 * si.len() as u64,
+        b"</sst>",
+    );
+    let font = format!(
+        "<fonts><font><name val='{}'/></font></fonts>",
+        "x".repeat(100)
+    );
+    let xf = b"<xf fontId='0' numFmtId='1#'/>";
+    let styles = Entry::varied(
+        "xl/styles.xml",
+        format!("<styleSheet>{font}<cellXfs>").as_bytes(),
+        xf,
+        99_000 * xf.len() as u64,
+        b"</cellXfs></styleSheet>",
+    );
+    let sheet = craft::sheet_with_event(craft::Event::Text, files::MAX_XML_EVENT_BYTES - 100);
+    let mut parts = MINIMAL.clone();
+    parts.retain(|p| !p.name.ends_with("sharedStrings.xml") && p.name != sheet.name);
+    parts.extend([strings, styles, sheet]);
+    let seen = AtomicUsize::new(0);
+    let r = measured_read(&build(&parts, &Tail::default()), &seen).unwrap();
+    let mb = seen.load(Relaxed) as f64 / 1e6;
+    eprintln!("at the bounds: peak {mb:.1} MB, {r:?}");
+    assert!(matches!(r, Ok(2)), "{r:?}");
+}
