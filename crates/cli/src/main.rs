@@ -725,9 +725,11 @@ fn one_parse() -> web::BlockingPool {
 
 /// An import's file and the database, with the units and catalogues the
 /// rows are checked against (no-ops once loaded).
-async fn file_and_db(settings: &Settings, file: &Path) -> Result<(Vec<u8>, Db), String> {
+/// The bytes are shared, not copied, between the import and its report.
+async fn file_and_db(settings: &Settings, file: &Path) -> Result<(axum::body::Bytes, Db), String> {
     let bytes =
         std::fs::read(file).map_err(|e| format!("không đọc được {}: {e}", file.display()))?;
+    let bytes = axum::body::Bytes::from(bytes);
     let db = open(settings).await?;
     load_units(&db, &ReferenceData::embedded(), false).await?;
     load_catalogues(&db).await?;
@@ -797,7 +799,7 @@ async fn import_values(
         scope,
     };
     let mut read = progress(None);
-    let file = axum::body::Bytes::from(bytes.clone());
+    let file = bytes.clone();
     let outcome = web::statistics::files::import_file(&db, who, &one_parse(), file, move |n| {
         read(web::models::Stage::Reading, n)
     })
@@ -831,7 +833,7 @@ async fn import_models(
     // Rows of data: the file's lines less the header, for the bar's end.
     let lines = bytes.iter().filter(|b| **b == b'\n').count();
     let total = (!bytes.starts_with(b"PK")).then(|| lines.saturating_sub(1));
-    let file = axum::body::Bytes::from(bytes.clone());
+    let file = bytes.clone();
     let outcome = web::models::import_file(&db, author, scope, &one_parse(), file, progress(total))
         .await
         .map_err(|e| e.message)?;
