@@ -116,12 +116,13 @@ impl XmlScan {
             self.markup_starts();
         } else {
             self.event += 1;
-            self.check_sizes()?; // before a `>` ends the event
+            // Counting this byte, before a `>` ends the event or the value.
+            self.check_sizes(1)?;
             self.markup_byte(b)?;
         }
         self.at += 1;
         self.last = (self.last << 8) | u16::from(b);
-        self.check_sizes()
+        self.check_sizes(0)
     }
 
     fn markup_byte(&mut self, b: u8) -> Result<(), FilesError> {
@@ -196,9 +197,10 @@ impl XmlScan {
         }
     }
 
-    fn check_sizes(&self) -> Result<(), FilesError> {
+    /// The event and the open value, `ahead` bytes past `self.at`.
+    fn check_sizes(&self, ahead: u64) -> Result<(), FilesError> {
         let region = match self.values.is_open() {
-            true => self.at - self.values.start,
+            true => self.at + ahead - self.values.start,
             false => 0,
         };
         if self.state != State::Done && self.event.max(region) > MAX_XML_EVENT_BYTES {
@@ -971,6 +973,22 @@ mod tests {
         // An inner end of the outer name does not close the inner one.
         let doc = format!("<si><t>a</si>{small}</t></si>");
         assert!(element(scan(doc.as_bytes())));
+    }
+
+    /// The value's bytes count to the `>` of its end tag (found by the
+    /// fuzzer: a comment in `<is><t>` one byte over the bound was read).
+    #[test]
+    fn a_value_counts_its_closing_bracket() {
+        let wrap = "<is><t></t></is>".len();
+        for kind in [("<!--", "-->"), ("", ""), ("<![CDATA[", "]]>")] {
+            let around = kind.0.len() + kind.1.len() + wrap;
+            let value = |len: usize| {
+                let inner = format!("{}{}{}", kind.0, "x".repeat(len - around), kind.1);
+                format!("<is><t>{inner}</t></is>")
+            };
+            assert!(scan(value(MAX).as_bytes()).is_ok(), "{kind:?} at the bound");
+            assert!(element(scan(value(MAX + 1).as_bytes())), "{kind:?} over it");
+        }
     }
 
     /// quick-xml stops at the end of an event that is not UTF-8; a UTF-16
