@@ -443,9 +443,60 @@ pub async fn create_session(
     Ok(())
 }
 
-/// The user of a live session. Refreshes the idle clock at most once a
-/// minute, so that reads do not turn into a write per request.
-pub async fn session_user(db: &Db, id_hash: &str, limits: SessionLimits) -> Result<Option<User>> {
+/// A signed-in user, and the write their request owes: the idle clock of
+/// their session or the last use of their token, due at most once a minute.
+/// The caller runs [`touch`] off the request's path: a read must not wait
+/// for the write lock that a long write (an import, a rebuild) holds.
+#[derive(Debug)]
+pub struct Seen {
+    pub user: User,
+    pub touch: Option<Touch>,
+}
+
+/// A session's idle clock or a token's last use, to be written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Touch {
+    Session { id_hash: String },
+    Token { id: i64, user: i64 },
+}
+
+/// Writes a [`Touch`]; a token's use is audited at the same pace (which
+/// token acted when, without a write per request).
+pub async fn touch(db: &Db, t: &Touch) -> Result<()> {
+    let now = Utc::now();
+    match t {
+        Touch::Session { id_hash } => {
+            execute!(
+                db,
+                "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2",
+                now,
+                id_hash
+            )?;
+        }
+        Touch::Token { id, user } => {
+            execute!(
+                db,
+                "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
+                now,
+                *id
+            )?;
+            audit::record_event::<()>(
+                db,
+                Author::User(*user),
+                "token_use",
+                "api_token",
+                id.to_string(),
+                None,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The user of a live session, and the refresh of its idle clock when a
+/// minute has passed since the last one.
+pub async fn session_user(db: &Db, id_hash: &str, limits: SessionLimits) -> Result<Option<Seen>> {
     #[derive(sqlx::FromRow)]
     struct SessionRow {
         #[sqlx(flatten)]
@@ -468,15 +519,13 @@ pub async fn session_user(db: &Db, id_hash: &str, limits: SessionLimits) -> Resu
         now - limits.idle
     )?;
     let Some(r) = row else { return Ok(None) };
-    if now - r.last_seen_at > Duration::minutes(1) {
-        execute!(
-            db,
-            "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2",
-            now,
-            id_hash
-        )?;
-    }
-    User::try_from(r.user).map(Some)
+    let touch = (now - r.last_seen_at > Duration::minutes(1)).then(|| Touch::Session {
+        id_hash: id_hash.to_owned(),
+    });
+    Ok(Some(Seen {
+        user: User::try_from(r.user)?,
+        touch,
+    }))
 }
 
 pub async fn delete_session(db: &Db, id_hash: &str) -> Result<()> {
@@ -575,7 +624,7 @@ pub async fn list_tokens(db: &Db) -> Result<Vec<TokenInfo>> {
 
 /// The user of a live token (not revoked, not expired, user enabled). Notes
 /// the use at most once a minute.
-pub async fn token_user(db: &Db, token_hash: &str) -> Result<Option<User>> {
+pub async fn token_user(db: &Db, token_hash: &str) -> Result<Option<Seen>> {
     #[derive(sqlx::FromRow)]
     struct TokenRow {
         #[sqlx(flatten)]
@@ -592,28 +641,15 @@ pub async fn token_user(db: &Db, token_hash: &str) -> Result<Option<User>> {
     );
     let row: Option<TokenRow> = fetch!(db, fetch_optional, TokenRow, &sql, token_hash, now)?;
     let Some(r) = row else { return Ok(None) };
-    if r.last_used_at
+    let user = User::try_from(r.user)?;
+    let touch = r
+        .last_used_at
         .is_none_or(|t| now - t > Duration::minutes(1))
-    {
-        execute!(
-            db,
-            "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
-            now,
-            r.token_id
-        )?;
-        // Audited at the same pace: which token acted when, without a
-        // write per request.
-        audit::record_event::<()>(
-            db,
-            Author::User(r.user.id),
-            "token_use",
-            "api_token",
-            r.token_id.to_string(),
-            None,
-        )
-        .await?;
-    }
-    User::try_from(r.user).map(Some)
+        .then_some(Touch::Token {
+            id: r.token_id,
+            user: user.id,
+        });
+    Ok(Some(Seen { user, touch }))
 }
 
 /// A login attempt that may go on: counted as a failure already (so that

@@ -37,6 +37,11 @@ pub enum Backend<S, P> {
     Postgres(P),
 }
 
+/// How long a SQLite statement waits for another connection's write lock.
+const BUSY_SECS: u64 = 10;
+/// The same, restored after a statement that must not wait.
+const BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 10000";
+
 impl Db {
     pub fn backend(&self) -> Backend<&SqlitePool, &PgPool> {
         match self {
@@ -106,7 +111,7 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(Duration::from_secs(BUSY_SECS))
             // Folded search columns are lower case already; a byte-wise
             // LIKE is faster and behaves as PostgreSQL's LIKE does.
             .pragma("case_sensitive_like", "ON")
@@ -144,12 +149,23 @@ impl Db {
             // 300,000 models. (The list and matrix queries are also written
             // to plan well with no statistics: see models::query.) Writing
             // the statistics can fail (a full disk): the connection still
-            // serves reads, so that is only logged.
+            // serves reads, so that is only logged. Writing them needs the
+            // write lock: while a long write holds it (a rebuild, an import)
+            // the new connection skips them at once rather than waiting
+            // for the busy timeout, which outlasted the pool's acquire
+            // timeout and failed the reader that asked for the connection
+            // (a 503 during a rebuild, found by the statistics bench).
             .after_connect(|conn, _meta| {
                 Box::pin(async move {
-                    let optimized = sqlx::query("PRAGMA optimize=0x10012").execute(conn).await;
+                    sqlx::query("PRAGMA busy_timeout = 0")
+                        .execute(&mut *conn)
+                        .await?;
+                    let optimized = sqlx::query("PRAGMA optimize=0x10012")
+                        .execute(&mut *conn)
+                        .await;
+                    sqlx::query(BUSY_TIMEOUT).execute(&mut *conn).await?;
                     if let Err(e) = optimized {
-                        tracing::warn!(error = %e, "planner statistics not refreshed");
+                        tracing::info!(error = %e, "planner statistics not refreshed on connect");
                     }
                     Ok(())
                 })
@@ -402,6 +418,53 @@ mod tests {
         let sqlite = names("migrations/sqlite");
         assert!(!sqlite.is_empty());
         assert_eq!(sqlite, names("migrations/postgres"));
+    }
+
+    /// A reader's new connection must not wait behind a long write (its
+    /// statistics refresh on connect used to wait for the write lock for
+    /// the busy timeout, longer than the pool's acquire timeout).
+    #[test]
+    fn new_connections_do_not_wait_for_a_long_write() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = std::env::temp_dir().join(format!("binhyen-db-busy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        rt.block_on(async {
+            let db = Db::open_sqlite(&dir.join("t.db")).await.unwrap();
+            let Db::Sqlite(pool) = &db else {
+                unreachable!()
+            };
+            // A table analyzed small and grown since, which `PRAGMA
+            // optimize` analyzes again.
+            for sql in [
+                "CREATE TABLE t (x INTEGER)",
+                "CREATE INDEX t_x ON t (x)",
+                "INSERT INTO t (x) VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10)",
+                "ANALYZE",
+                "WITH RECURSIVE n(i) AS (SELECT 11 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO t SELECT i FROM n",
+            ] {
+                sqlx::query(sql).execute(pool).await.unwrap();
+            }
+            let mut write = db.begin().await.unwrap();
+            execute!(write, "INSERT INTO t (x) VALUES (0)").unwrap();
+            let started = std::time::Instant::now();
+            let mut readers = Vec::new();
+            for _ in 0..3 {
+                readers.push(pool.acquire().await.unwrap());
+            }
+            let waited = started.elapsed();
+            let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+                .fetch_one(&mut *readers[0])
+                .await
+                .unwrap();
+            write.rollback().await.unwrap();
+            assert_eq!(seen, 20000);
+            assert!(waited < Duration::from_secs(2), "readers waited {waited:?}");
+        });
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

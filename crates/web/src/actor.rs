@@ -90,7 +90,7 @@ pub async fn require_login(
             };
         }
     };
-    let Some((user, csrf, session)) = found else {
+    let Some((seen, csrf, session)) = found else {
         if api {
             return ApiError::unauthorized().into_response();
         }
@@ -102,6 +102,10 @@ pub async fn require_login(
         let target = format!("/login?next={}", encode(&next_path));
         return Redirect::to(&target).into_response();
     };
+    let accounts::Seen { user, touch } = seen;
+    if let Some(touch) = touch {
+        state.touches.start(&state.db, touch);
+    }
     // With --require-2fa-admin, an administrator without a second factor
     // may only set one up.
     if state.config.require_2fa_admin

@@ -25,6 +25,7 @@ mod security;
 pub mod server;
 pub mod statistics;
 mod templates;
+mod touches;
 pub mod uploads;
 
 use std::sync::Arc;
@@ -107,6 +108,8 @@ pub struct AppState {
     parses: BlockingPool,
     /// Refusals (403) waiting to be written as one record a minute.
     refusals: Arc<refusals::Refusals>,
+    /// Sessions' and tokens' last uses being written beside the requests.
+    touches: Arc<touches::Touches>,
 }
 
 impl AppState {
@@ -120,6 +123,7 @@ impl AppState {
             password_checks: BlockingPool::new(MAX_PASSWORD_CHECKS, MAX_PASSWORD_QUEUE),
             parses,
             refusals: Arc::new(refusals::Refusals::default()),
+            touches: Arc::new(touches::Touches::default()),
         })
     }
 

@@ -269,7 +269,7 @@ async fn refuse_csrf(state: &AppState, asked: Asked, session: Option<&str>) -> B
                 .await
                 .ok()
                 .flatten()
-                .map(|u| u.id)
+                .map(|seen| seen.user.id)
         }
         None => None,
     };

@@ -715,3 +715,76 @@ async fn hsts_on_request_and_password_change_refusals_audited() {
         );
     }
 }
+
+/// A token's first use owes a write (its last use, audited); during a long
+/// write (an import, a rollup rebuild) that write waited for the lock
+/// inside the request, and the read failed with 503 after ten seconds.
+/// The read answers at once now; the use is noted once the write ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_do_not_wait_for_a_long_write() {
+    for app in App::all().await {
+        let l = app.label();
+        let (user, _) = store::accounts::find_by_username(&app.t.db, "admin")
+            .await
+            .unwrap()
+            .unwrap();
+        let token = format!("bh_{}", domain::accounts::new_secret());
+        let id = store::accounts::create_token(
+            &app.t.db,
+            Author::System,
+            user.id,
+            &domain::accounts::secret_hash(&token),
+            "đọc trong lúc ghi",
+            None,
+        )
+        .await
+        .unwrap();
+        // A long write holds the write lock (SQLite) and the audit chain (both).
+        let mut long_write = app.t.db.begin().await.unwrap();
+        store::audit::record(
+            &mut long_write,
+            store::audit::Change::<(), _> {
+                author: Author::System,
+                action: "update",
+                entity: "test",
+                entity_id: "1".into(),
+                before: None,
+                after: Some(&json!({"long": true})),
+            },
+        )
+        .await
+        .unwrap();
+        let started = Instant::now();
+        let status = tokio::time::timeout(
+            Duration::from_secs(3),
+            app.bearer(&token, "/api/v1/org-units"),
+        )
+        .await;
+        assert_eq!(
+            status.ok(),
+            Some(StatusCode::OK),
+            "{l}: the read waited {:?}",
+            started.elapsed()
+        );
+        long_write.rollback().await.unwrap();
+        // The use is noted once the lock is free.
+        let noted = async {
+            loop {
+                let tokens = store::accounts::list_tokens(&app.t.db).await.unwrap();
+                if tokens
+                    .iter()
+                    .any(|t| t.id == id && t.last_used_at.is_some())
+                {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        assert!(
+            tokio::time::timeout(Duration::from_secs(15), noted)
+                .await
+                .is_ok(),
+            "{l}: the token's use was never noted"
+        );
+    }
+}
