@@ -585,3 +585,147 @@ pub async fn units_with_values(
     )?;
     Ok(ids.into_iter().collect())
 }
+
+// ---- the fair baseline of the pivots -----------------------------------------
+
+/// Which hierarchy a baseline places figures under (mirrors
+/// `statistics::pivot::View`, written again here so that the baseline
+/// does not borrow the rollups' own placement).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaseView {
+    AsWas,
+    AsNow,
+}
+
+/// Each unit's home at `level` in one view, computed from `org_units` and
+/// `org_unit_successors` alone (not from `rollup_homes`): as it was, the
+/// unit of that level above it; as it is now, the one above the current
+/// unit that stands for it (its default successor followed to the
+/// present, or for a unit without one, its parent's). `(unit, home)`.
+pub async fn homes_at(db: &Db, level: &str, view: BaseView) -> Result<Vec<(i64, i64)>, StoreError> {
+    let units: Vec<(i64, String, Option<i64>, bool)> = fetch!(
+        db,
+        fetch_all,
+        (i64, String, Option<i64>, bool),
+        "SELECT id, level, parent_id, valid_to IS NULL FROM org_units"
+    )?;
+    let next: Vec<(i64, i64)> = fetch!(
+        db,
+        fetch_all,
+        (i64, i64),
+        "SELECT from_id, to_id FROM org_unit_successors ORDER BY from_id, is_default DESC, to_id"
+    )?;
+    let mut successor = std::collections::HashMap::new();
+    for (from, to) in next {
+        successor.entry(from).or_insert(to);
+    }
+    let by_id: std::collections::HashMap<i64, (&str, Option<i64>, bool)> = units
+        .iter()
+        .map(|(id, l, p, current)| (*id, (l.as_str(), *p, *current)))
+        .collect();
+    let above = |mut u: i64| {
+        for _ in 0..16 {
+            let (l, parent, _) = by_id.get(&u)?;
+            if *l == level {
+                return Some(u);
+            }
+            u = (*parent)?;
+        }
+        None
+    };
+    let standing_for = |mut u: i64| {
+        for _ in 0..32 {
+            let (_, parent, current) = by_id.get(&u)?;
+            if *current {
+                return Some(u);
+            }
+            u = successor.get(&u).copied().or(*parent)?;
+        }
+        None
+    };
+    Ok(units
+        .iter()
+        .filter_map(|(id, ..)| {
+            let base = match view {
+                BaseView::AsWas => Some(*id),
+                BaseView::AsNow => standing_for(*id),
+            };
+            Some((*id, above(base?)?))
+        })
+        .collect())
+}
+
+/// Stores `homes` as the table `bench_homes` (replacing it), for
+/// [`fair_pivot`].
+pub async fn load_homes(db: &Db, homes: &[(i64, i64)]) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    execute!(tx, "DROP TABLE IF EXISTS bench_homes")?;
+    execute!(
+        tx,
+        "CREATE TABLE bench_homes (unit_id BIGINT PRIMARY KEY, home_id BIGINT NOT NULL)"
+    )?;
+    let rows = homes
+        .iter()
+        .map(|(u, h)| vec![Arg::I64(Some(*u)), Arg::I64(Some(*h))])
+        .collect();
+    insert_rows(
+        &mut tx,
+        "INSERT INTO bench_homes (unit_id, home_id) VALUES ",
+        2,
+        rows,
+    )
+    .await?;
+    tx.commit().await?;
+    execute!(db, "ANALYZE bench_homes")?;
+    Ok(())
+}
+
+/// What the pivot answers, asked of the values the plain way: each value
+/// joined once to its home (`bench_homes`), grouped by home, indicator
+/// and year (`by_year`) or period, with the aggregation each indicator
+/// declares — sum, average, maximum, and for "last" each unit's latest
+/// figure of the group added across units. Approved figures only (the
+/// generated ones all are). `(home, indicator, year or period, value)`.
+pub async fn fair_pivot(
+    db: &Db,
+    indicators: &[i64],
+    periods: Option<&[String]>,
+    by_year: bool,
+) -> Result<Vec<(i64, i64, String, f64)>, StoreError> {
+    let mut params = crate::Params::default();
+    let i = params.list(indicators.iter().map(|i| Arg::I64(Some(*i))));
+    let within = match periods {
+        Some(p) => format!(
+            "AND d.period IN ({})",
+            params.list(p.iter().map(|p| Arg::Text(Some(p.clone()))))
+        ),
+        None => String::new(),
+    };
+    let bucket = if by_year {
+        "SUBSTR(d.period, 1, 4)"
+    } else {
+        "d.period"
+    };
+    let from = format!(
+        "FROM data_values d JOIN bench_homes h ON h.unit_id = d.org_unit_id
+         JOIN indicators x ON x.id = d.indicator_id
+         WHERE d.approved AND d.indicator_id IN ({i}) {within}"
+    );
+    let sql = format!(
+        "SELECT h.home_id, d.indicator_id, {bucket} AS b,
+           CASE x.aggregation WHEN 'average' THEN AVG(d.value) WHEN 'max' THEN MAX(d.value) ELSE SUM(d.value) END
+         {from} AND x.aggregation <> 'last'
+         GROUP BY h.home_id, d.indicator_id, x.aggregation, {bucket}
+         UNION ALL
+         SELECT home_id, indicator_id, b, SUM(value) FROM (
+           SELECT h.home_id, d.indicator_id, {bucket} AS b, d.value,
+             ROW_NUMBER() OVER (PARTITION BY d.org_unit_id, d.indicator_id, {bucket} ORDER BY d.period DESC) AS latest
+           {from} AND x.aggregation = 'last') t
+         WHERE latest = 1 GROUP BY home_id, indicator_id, b"
+    );
+    let mut tx = db.begin_read().await?;
+    let rows: Vec<(i64, i64, String, f64)> =
+        crate::fetch_all_dyn(&mut tx, &sql, params.args).await?;
+    tx.rollback().await?;
+    Ok(rows)
+}
