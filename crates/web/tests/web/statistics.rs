@@ -712,3 +712,86 @@ async fn shares_of_a_split_commune() {
         assert_eq!(got["items"][0]["is_default"], true);
     }
 }
+
+/// More than 8 indicators take another plan (`pivot::query` reads every
+/// cell of each unit and period and keeps the asked ones): the figures
+/// must be the ones each indicator gives when asked alone, in both views,
+/// for the country by province and for a province by commune.
+#[tokio::test]
+async fn many_indicators_give_the_figures_each_gives_alone() {
+    for app in App::all().await {
+        let l = app.label();
+        let admin = app.login("admin").await;
+        let aggs = ["sum", "average", "last", "max"];
+        let codes: Vec<String> = (0..10).map(|k| format!("nhieu_{k}")).collect();
+        for (k, code) in codes.iter().enumerate() {
+            let r = admin
+                .write(
+                    Method::POST,
+                    "/api/v1/indicators",
+                    json!({"code": code, "name": format!("Chỉ tiêu {k}"), "unit": "count", "aggregation": aggs[k % 4]}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        }
+        let r = admin
+            .write(
+                Method::POST,
+                "/api/v1/data-sets",
+                json!({"code": "nhieu_chi_tieu", "name": "Nhiều chỉ tiêu", "period_type": "month", "calendar": "months",
+                       "entry": "commune", "approval_levels": ["province"], "indicators": codes}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        // A legacy commune in 2022, two 2025 communes in 2026.
+        let mut values = Vec::new();
+        for (unit, year) in [(app.vi_xuyen, 2022), (app.ward, 2026), (app.ba_dinh, 2026)] {
+            for (k, code) in codes.iter().enumerate() {
+                for month in 1..=3 {
+                    let v = (unit + k as i64 * 7 + month) % 23;
+                    values.push(json!({"indicator": code, "org_unit": unit, "period": format!("{year}-{month:02}"), "value": v}));
+                }
+            }
+        }
+        let r = admin
+            .write(Method::POST, "/api/v1/data-values", json!(values))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+
+        let asks = [
+            "level=province&periods=2022,2026,2026-Q1,2026-03&view=as_was".to_owned(),
+            "level=province&periods=2022,2026,2026-Q1,2026-03&view=as_now".to_owned(),
+            format!(
+                "org_unit={}&level=commune&periods=2022,2022-02,2026,2026-03&view=as_now",
+                app.ninh_binh
+            ),
+            format!(
+                "org_unit={}&level=commune&periods=2022,2022-02&view=as_was",
+                app.nam_dinh
+            ),
+        ];
+        for ask in asks {
+            let pivot = |codes: &str| {
+                let uri = format!("/api/v1/analytics?indicators={codes}&{ask}&approved_only=false");
+                let admin = &admin;
+                async move {
+                    let r = admin.get(&uri).await;
+                    assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+                    rows(&r.json())
+                }
+            };
+            let together = pivot(&codes.join(",")).await;
+            let mut alone = Vec::new();
+            for code in &codes {
+                alone.extend(pivot(code).await);
+            }
+            assert_eq!(together, alone, "{l}: {ask}");
+            for code in &codes {
+                assert!(
+                    together.iter().any(|r| &r.0 == code),
+                    "{l}: {ask}: no figure of {code}"
+                );
+            }
+        }
+    }
+}
