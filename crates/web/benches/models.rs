@@ -170,18 +170,35 @@ async fn one(t: &TestDb) {
         ("province staff", &staff, &scoped_filters),
     ] {
         let mut v = Vec::with_capacity(n);
+        let mut found: std::collections::HashMap<&str, usize> = Default::default();
         for i in 0..n {
             let f = &filters[i % filters.len()];
-            let (t, _) = c.timed(tok, &format!("/api/v1/models?{f}")).await;
+            let (t, body) = c.timed(tok, &format!("/api/v1/models?{f}")).await;
             v.push(t);
             timings.push((t, format!("{who}: {f}")));
+            found.insert(f, json(&body)["items"].as_array().unwrap().len());
         }
+        // A filter that finds nothing measures an empty answer: at full
+        // size every one must find models; a quick run may miss a few.
+        let empty: Vec<&&str> = found
+            .iter()
+            .filter(|(_, n)| **n == 0)
+            .map(|(f, _)| f)
+            .collect();
+        let small = env("BENCH_MODELS", 300_000) < 100_000;
+        assert!(
+            empty.is_empty() || small && empty.len() * 4 <= found.len(),
+            "{label} {who}: {} of {} filters found no model: {empty:?}",
+            empty.len(),
+            found.len()
+        );
         let p95 = pct(v.clone(), 0.95);
         row(
             label,
             &format!(
-                "list, first page (20), {n} requests over {} filter combinations, as {who}",
-                filters.len()
+                "list, first page (20), {n} requests over {} filter combinations ({} with models), as {who}",
+                found.len(),
+                found.len() - empty.len()
             ),
             &format!(
                 "p50 {} · **p95 {}** · max {}",
@@ -219,7 +236,12 @@ async fn one(t: &TestDb) {
         let (_, body) = c.timed(&admin, &uri).await;
         let m = json(&body);
         let rows = m["rows"].as_array().map_or(0, Vec::len);
+        let columns = m["columns"].as_array().map_or(0, Vec::len);
         let total = m["total"].as_i64().unwrap_or(0);
+        assert!(
+            rows > 0 && columns > 0 && total > 0,
+            "{label}: empty matrix {when}"
+        );
         let mut v = Vec::new();
         let mut s = Vec::new();
         for _ in 0..10 {
@@ -237,7 +259,7 @@ async fn one(t: &TestDb) {
         row(
             label,
             &format!(
-                "matrix of {province_name} on {when}: {rows} rows × fields, {total} active models"
+                "matrix of {province_name} on {when}: {rows} rows × {columns} columns, {total} active models (10 runs)"
             ),
             &format!(
                 "p50 {} · **max {}** (province staff max {})",
@@ -259,18 +281,18 @@ async fn one(t: &TestDb) {
     let mut xl = Vec::new();
     let mut cs = Vec::new();
     let mut q = Vec::new();
-    let (mut xl_bytes, mut csv_bytes) = (0, 0);
+    let (mut xl_file, mut csv_file) = (Default::default(), Default::default());
     for _ in 0..2 {
         let (t, b) = c
             .timed(&admin, &format!("/api/v1/models?{filter}&format=xlsx"))
             .await;
         xl.push(t);
-        xl_bytes = b.len();
+        xl_file = b;
         let (t, b) = c
             .timed(&admin, &format!("/api/v1/models?{filter}&format=csv"))
             .await;
         cs.push(t);
-        csv_bytes = b.len();
+        csv_file = b;
         let t = Instant::now();
         let rows = store::models::query::export(
             db,
@@ -285,17 +307,28 @@ async fn one(t: &TestDb) {
         q.push(t.elapsed());
         matched = rows.len() as i64;
     }
+    // Both files hold every model the store query found (and the header).
+    for (what, file) in [("xlsx", &xl_file), ("csv", &csv_file)] {
+        let mut lines = 0i64;
+        files::read_rows::<files::FilesError>(file, |_, _| {
+            lines += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert!(matched > 0, "{label}: the export found no model");
+        assert_eq!(lines, matched + 1, "{label}: {what} rows");
+    }
     let (xl, cs, q) = (pct(xl, 0.0), pct(cs, 0.0), pct(q, 0.0));
     row(
         label,
         &format!(
             "export of {matched} models to XLSX ({:.1} MB), best of 2",
-            xl_bytes as f64 / 1e6
+            xl_file.len() as f64 / 1e6
         ),
         &format!("**{}**", ms(xl)),
         &format!(
             "same request as CSV ({:.1} MB) {} · the store query alone {}",
-            csv_bytes as f64 / 1e6,
+            csv_file.len() as f64 / 1e6,
             ms(cs),
             ms(q)
         ),
