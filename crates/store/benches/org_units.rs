@@ -119,11 +119,11 @@ async fn one(label: &str, t: &TestDb) -> Duration {
     let search = time(queries.len() * 2, |i| {
         let q = queries[i % queries.len()].clone();
         async move {
-            units::list(
+            let (found, _) = units::list(
                 db,
                 Scope::All,
                 &ListQuery {
-                    q: Some(q),
+                    q: Some(q.clone()),
                     page: Page {
                         page: 1,
                         per_page: 20,
@@ -133,6 +133,8 @@ async fn one(label: &str, t: &TestDb) -> Duration {
             )
             .await
             .unwrap();
+            // Every query is a real name, or part of one: it finds units.
+            assert!(!found.is_empty(), "search {q:?} found nothing");
         }
     })
     .await;
@@ -181,6 +183,7 @@ async fn one(label: &str, t: &TestDb) -> Duration {
             }
         };
         let n = count().await;
+        assert!(n > 0, "{what}: nothing counted");
         let runs = time(300, |_| async {
             count().await;
         })
