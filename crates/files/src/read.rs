@@ -24,7 +24,9 @@ const MAX_COLUMNS: usize = 16_384;
 /// - `row_number` is what Excel shows: the header row is 1, and rows that
 ///   are entirely empty are skipped but still counted.
 /// - `cells` are trimmed strings: integers and integral numbers without
-///   `.0`, other numbers with a `.` decimal point, dates `yyyy-mm-dd` (a
+///   `.0`, other numbers with a `.` decimal point (never before exactly
+///   three digits, which Vietnamese readers take for thousands: 2.375 is
+///   `2.3750`), dates `yyyy-mm-dd` (a
 ///   date-time with a time part `yyyy-mm-dd HH:MM:SS`), booleans
 ///   "Có"/"Không", error cells as Excel writes them (`#N/A`), empty cells
 ///   "". A row may be shorter than the header: missing cells are empty.
@@ -178,10 +180,12 @@ fn clean(raw: String, r: usize, c: usize) -> Result<String, FilesError> {
             limit: MAX_CELL_CHARS,
         });
     }
-    let trimmed = raw.trim();
-    let unguarded = match trimmed.strip_prefix('\'') {
+    // The guard is looked for before the end is trimmed: the export
+    // guards a text of blanks that starts with a tab or CR too (`'\t`).
+    let start = raw.trim_start();
+    let unguarded = match start.strip_prefix('\'') {
         Some(rest) if rest.starts_with(is_formula_start) => rest.trim(),
-        _ => trimmed,
+        _ => start.trim_end(),
     };
     if unguarded.len() == raw.len() {
         Ok(raw) // nothing to cut: keep the allocation
@@ -450,6 +454,9 @@ mod tests {
     fn guard_is_removed_only_before_formula_characters() {
         let got = read_all("'=1,'+84,'abc,it's\n".as_bytes()).unwrap();
         assert_eq!(got, rows(&[(1, &["=1", "+84", "'abc", "it's"])]));
+        // The guard of a text of blanks: the cell is empty.
+        let got = read_all("a,\"'\t\",\"'\r\n\",' \n".as_bytes()).unwrap();
+        assert_eq!(got, rows(&[(1, &["a", "", "", "'"])]));
     }
 
     #[test]

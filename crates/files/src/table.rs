@@ -173,6 +173,10 @@ pub(crate) fn bool_text(b: bool) -> &'static str {
 
 /// A number as people write it: integral values without `.0`, others with
 /// the shortest `.`-decimal form that round-trips; non-finite values empty.
+/// Exactly three decimals get a fourth, `0`: Vietnamese readers (and
+/// `domain::file::parse_number`, which reads imported figures) take one
+/// `.` before three digits for a group of thousands, so `2.375` would
+/// come back from an export or a spreadsheet's number as 2375.
 pub(crate) fn num_text(n: f64) -> String {
     if !n.is_finite() {
         String::new()
@@ -180,7 +184,12 @@ pub(crate) fn num_text(n: f64) -> String {
         // Exactly representable as i64 here, so the cast is lossless.
         format!("{}", n as i64)
     } else {
-        format!("{n}")
+        // `Display` of an f64 has no exponent: one `.` at most.
+        let mut s = format!("{n}");
+        if s.split_once('.').is_some_and(|(_, d)| d.len() == 3) {
+            s.push('0');
+        }
+        s
     }
 }
 
@@ -207,6 +216,11 @@ mod tests {
         assert_eq!(num_text(0.1 + 0.2), "0.30000000000000004");
         assert_eq!(num_text(1e20), "100000000000000000000");
         assert_eq!(num_text(f64::NAN), "");
+        // Not a group of thousands.
+        assert_eq!(num_text(2.375), "2.3750");
+        assert_eq!(num_text(-0.125), "-0.1250");
+        assert_eq!(num_text(1234.001), "1234.0010");
+        assert_eq!(num_text(12.25), "12.25");
     }
 
     #[test]

@@ -214,10 +214,11 @@ fn sanitize_sheet_name(raw: &str) -> String {
         .filter(|c| !c.is_control())
         .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
         .collect();
-    let cleaned = cleaned.trim().trim_matches('\'').trim();
-    let cut = truncate_utf16(cleaned, MAX_SHEET_NAME_UTF16)
-        .trim_end_matches('\'')
-        .trim_end();
+    // Blanks and apostrophes in any order (`' 'a`): one pass of each
+    // would leave an apostrophe at an end, which Excel refuses.
+    let blank_or_quote = |c: char| c == '\'' || c.is_whitespace();
+    let cleaned = cleaned.trim_matches(blank_or_quote);
+    let cut = truncate_utf16(cleaned, MAX_SHEET_NAME_UTF16).trim_end_matches(blank_or_quote);
     if cut.is_empty() || cut.eq_ignore_ascii_case("history") {
         if cut.is_empty() {
             "Trang 1".to_owned()
@@ -364,6 +365,7 @@ mod tests {
         assert_eq!(unique_sheet_name("  ''  ", &mut used), "Trang 1 (2)");
         assert_eq!(unique_sheet_name("History", &mut used), "History 1");
         assert_eq!(unique_sheet_name("'a'", &mut used), "a");
+        assert_eq!(unique_sheet_name("' 'b ' '", &mut used), "b");
         let long = "Tổ bảo vệ an ninh trật tự ở cơ sở phường Ba Đình";
         let got = unique_sheet_name(long, &mut used);
         assert!(got.encode_utf16().count() <= 31 && got.starts_with("Tổ bảo vệ an ninh"));
