@@ -312,6 +312,17 @@ impl SearchText {
             },
         })
     }
+
+    /// The whole text as a name, type word included: "bàn cờ" is Phường
+    /// Bàn Cờ, not a village (bản) named "cờ". Asked when the type found
+    /// nothing.
+    pub fn as_typed(q: &str) -> Option<Self> {
+        let text = crate::text::fold(q);
+        (!text.is_empty()).then_some(Self {
+            text,
+            kinds: Vec::new(),
+        })
+    }
 }
 
 /// Dates over which a unit exists; `None` is open. Both ends are inclusive.

@@ -273,7 +273,23 @@ fn level_rank(t: &str) -> String {
 /// Vietnamese order.
 pub async fn list(db: &Db, scope: Scope, q: &ListQuery) -> Result<(Vec<UnitView>, i64)> {
     let search = q.q.as_deref().and_then(SearchText::parse);
-    let (sql, count_sql, args, count_args) = page_query(q, scope, search.as_ref());
+    let found = list_page(db, scope, q, search.as_ref()).await?;
+    // A name that starts with a type word (Phường Bàn Cờ: "bản" is a
+    // village's) is found as typed when the type finds nothing.
+    if found.1 == 0 && search.as_ref().is_some_and(|s| !s.kinds.is_empty()) {
+        let as_typed = q.q.as_deref().and_then(SearchText::as_typed);
+        return list_page(db, scope, q, as_typed.as_ref()).await;
+    }
+    Ok(found)
+}
+
+async fn list_page(
+    db: &Db,
+    scope: Scope,
+    q: &ListQuery,
+    search: Option<&SearchText>,
+) -> Result<(Vec<UnitView>, i64)> {
+    let (sql, count_sql, args, count_args) = page_query(q, scope, search);
     let rows: Vec<Row> = fetch_dyn!(db, fetch_all, Row, &sql, args)?;
     // A first page that is not full holds every match: no need to count.
     let n = rows.len() as i64;

@@ -46,6 +46,17 @@ async fn hierarchy_api_and_pages() {
                 .any(|i| i["name"] == "Tỉnh Nam Định" && i["level"] == "province"));
         }
 
+        // A name that starts with a type word: "bàn" folds to "ban", a
+        // village's type (bản), and found no village named "cờ".
+        let r = admin.get("/api/v1/org-units?q=ban%20co").await;
+        let items = r.json()["items"].as_array().unwrap().clone();
+        assert_eq!(
+            items.first().map(|i| &i["name"]),
+            Some(&json!("Phường Bàn Cờ")),
+            "{l}: {}",
+            r.body
+        );
+
         // A legacy ward shows its successor, and the successor its predecessors.
         let vx = admin
             .get(&format!("/api/v1/org-units/{}", app.vi_xuyen))
