@@ -81,7 +81,9 @@ module.exports = {
     await j.click(page.locator('main form.filters button[type=submit]'), { url: /actor=admin/ });
     const mine = await j.count();
     assert.ok(mine >= 2, `audit shows ${mine} user records by admin after a create and an update`);
-    for (const who of await j.column('main table', 2)) assert.equal(who, 'admin', 'actor filter leaks');
+    const whos = await j.column('main table', 2);
+    assert.ok(whos.length >= 2, `the actor filter's table has ${whos.length} rows, the page counts ${mine}`);
+    for (const who of whos) assert.equal(who, 'admin', 'actor filter leaks');
     await j.shot('audit');
     if (j.width < 600) {
       const hidden = await j.hiddenColumns('main table');
@@ -92,7 +94,13 @@ module.exports = {
     await page.locator('#actor').fill('');
     await page.locator('#entity').selectOption('model');
     await j.click(page.locator('main form.filters button[type=submit]'), { url: /entity=model(&|$)/ });
-    for (const e of await j.column('main table', 4)) assert.match(e, /^model /, `entity filter leaks: "${e}"`);
+    // The demo's models and the models journey's writes are in the log: the
+    // filter must show some, or the loop below proves nothing.
+    const modelRecords = await j.count();
+    const entities = await j.column('main table', 4);
+    assert.ok(modelRecords > 0 && entities.length > 0,
+      `the entity filter shows ${entities.length} rows (the page counts ${modelRecords})`);
+    for (const e of entities) assert.match(e, /^model /, `entity filter leaks: "${e}"`);
 
     await page.locator('#actor').fill('admin');
     await page.locator('#entity').selectOption('user');

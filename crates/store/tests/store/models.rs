@@ -381,6 +381,7 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
         let ids = models::import(db, Author::System, &ok, "x", |_| {})
             .await
             .unwrap();
+        assert_eq!(ids.len(), ok.len(), "{}", t.label);
         let m = models::get(db, Scope::All, ids[0]).await.unwrap().unwrap();
         assert_eq!(
             (m.status.as_str(), m.status_since),
@@ -412,6 +413,7 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
         let ids = models::import(db, Author::System, &three, "x", |_| {})
             .await
             .unwrap();
+        assert_eq!(ids.len(), three.len(), "{}", t.label);
         for (id, row) in ids.iter().zip(&three) {
             let m = models::get(db, Scope::All, *id).await.unwrap().unwrap();
             assert_eq!(m.name, row.model.name, "{}", t.label);

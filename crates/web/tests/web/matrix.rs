@@ -9,10 +9,12 @@ use crate::harness::{routes, App, Client};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
-    /// 2xx or 3xx.
+    /// 2xx, or a redirect to the route's own target (`redirect_target`).
+    /// A redirect anywhere else (to /login above all: the session was not
+    /// taken) is not allowed.
     Allowed,
     /// 400: the role may do this, the input is refused (used to test write
-    /// routes without writing).
+    /// routes without writing). Never 401: every request here is signed in.
     Invalid,
     Forbidden,
     /// 404: out of scope is indistinguishable from absent.
@@ -265,6 +267,29 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
     })
 }
 
+/// The one place a route that answers an allowed request with a redirect
+/// sends it to, for the request's `path`; `None` for the routes that never
+/// redirect an allowed request.
+fn redirect_target(method: &Method, pattern: &str, path: &str) -> Option<String> {
+    match (method.as_str(), pattern) {
+        ("GET", "/") => Some("/org-units".into()),
+        ("GET", "/lang") => Some("/".into()),
+        ("GET", "/favicon.ico") => Some("/static/favicon.svg".into()),
+        // An empty shares form clears nothing: back to the unit's page.
+        ("POST", "/org-units/{id}/shares") => path.strip_suffix("/shares").map(String::from),
+        _ => None,
+    }
+}
+
+/// What a request got: its status, where it was sent (a redirect's
+/// `Location`), and where an allowed request of its route may be sent.
+#[derive(Debug)]
+struct Answer {
+    status: StatusCode,
+    location: Option<String>,
+    expected_location: Option<String>,
+}
+
 /// A request that exercises the route without changing anything for good:
 /// writes carry input that is refused after the permission check.
 async fn call(
@@ -275,7 +300,7 @@ async fn call(
     user_id: i64,
     model: i64,
     type_id: i64,
-) -> StatusCode {
+) -> Answer {
     let id = if pattern.contains("/users/") {
         user_id
     } else if pattern.contains("/models/") {
@@ -419,13 +444,26 @@ async fn call(
     } else {
         c.form(&path, &form).await
     };
-    res.status
+    Answer {
+        status: res.status,
+        location: res
+            .headers
+            .get(axum::http::header::LOCATION)
+            .map(|l| l.to_str().unwrap_or("(not text)").to_string()),
+        expected_location: redirect_target(method, pattern, &path),
+    }
 }
 
-fn matches(outcome: Outcome, status: StatusCode) -> bool {
+fn matches(outcome: Outcome, answer: &Answer) -> bool {
+    let status = answer.status;
     match outcome {
-        Allowed => status.is_success() || status.is_redirection(),
-        Invalid => status == StatusCode::BAD_REQUEST || status == StatusCode::UNAUTHORIZED,
+        Allowed => {
+            status.is_success()
+                || (status.is_redirection()
+                    && answer.location.is_some()
+                    && answer.location == answer.expected_location)
+        }
+        Invalid => status == StatusCode::BAD_REQUEST,
         Forbidden => status == StatusCode::FORBIDDEN,
         Hidden => status == StatusCode::NOT_FOUND,
         WrongPassword => {
@@ -487,11 +525,17 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                         );
                         continue;
                     };
-                    let status = call(&c, method, pattern, unit, other_user, model, type_id).await;
+                    let answer = call(&c, method, pattern, unit, other_user, model, type_id).await;
                     assert!(
-                        matches(outcome, status),
-                        "{l}: {role} {method} {pattern} ({}) expected {outcome:?}, got {status}",
-                        if in_scope { "in scope" } else { "out of scope" }
+                        matches(outcome, &answer),
+                        "{l}: {role} {method} {pattern} ({}) expected {outcome:?}, got {} {}",
+                        if in_scope { "in scope" } else { "out of scope" },
+                        answer.status,
+                        match (&answer.location, &answer.expected_location) {
+                            (Some(to), Some(want)) => format!("to {to} (allowed: to {want})"),
+                            (Some(to), None) => format!("to {to} (this route never redirects)"),
+                            _ => String::new(),
+                        }
                     );
                     checked += 1;
                 }
@@ -505,6 +549,26 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                 c.get("/api/v1/org-units").await.status,
                 StatusCode::UNAUTHORIZED
             );
+            // A page sends the ended session to /login: what `Allowed`
+            // must never take for an answer.
+            let page = c.get("/models").await;
+            let answer = Answer {
+                status: page.status,
+                location: page
+                    .headers
+                    .get(axum::http::header::LOCATION)
+                    .map(|l| l.to_str().unwrap().to_string()),
+                expected_location: redirect_target(&Method::GET, "/models", "/models"),
+            };
+            assert!(
+                answer.status.is_redirection()
+                    && answer
+                        .location
+                        .as_deref()
+                        .is_some_and(|to| to.starts_with("/login")),
+                "{l}: {role} after logout: {answer:?}"
+            );
+            assert!(!matches(Allowed, &answer), "{l}: {answer:?}");
         }
         assert!(checked > 250, "{checked}");
         // Nothing a refused request sent was written.
