@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.abspath(os.path.join(ROOT, os.environ.get("BINHYEN_BIN", "target/debug/binhyen")))
@@ -270,8 +271,32 @@ class Writer(threading.Thread):
         self.refused = 0  # connection refused/reset (server down)
         self.refusals = []  # every answer other than 201: (status, body)
         self.unexpected = []  # those other than 503: a failure
+        self.error = None  # why the thread ended before stop(), if it did (a traceback)
 
     def run(self):
+        try:
+            self._write()
+            if not self.stop.is_set():
+                self.error = "ended before it was stopped"
+        except BaseException:  # any end other than stop() is a failure
+            self.error = traceback.format_exc()
+        if self.error:
+            log(f"writer {self.n} died:\n{self.error}")
+
+    def thread_problems(self):
+        """Asked after stop() and join(): the thread ended before stop()
+        (an exception, most likely), or it is still running."""
+        if self.error:
+            return [f"writer {self.n} died: {self.error.strip().splitlines()[-1]}"]
+        if self.is_alive():
+            return [f"writer {self.n} did not stop"]
+        return []
+
+    def problems(self):
+        """thread_problems(), and answers other than 201 and 503."""
+        return [f"writer {self.n}: {u}" for u in self.unexpected[:3]] + self.thread_problems()
+
+    def _write(self):
         seq = 0
         rnd = random.Random(self.n)
         while not self.stop.is_set():
