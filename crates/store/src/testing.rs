@@ -55,6 +55,74 @@ pub async fn rebuild_derived(db: &Db) -> Result<(), StoreError> {
     tx.commit().await
 }
 
+/// `(unit_id, home_id, part, share, whole)`: where each unit's figures count.
+pub type HomeRow = (i64, i64, String, f64, bool);
+
+/// Every row of `rollup_homes`, sorted: for tests that compare the homes
+/// kept up write by write with the ones a rebuild computes.
+pub async fn rollup_homes(db: &Db) -> Result<Vec<HomeRow>, StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_all,
+        HomeRow,
+        "SELECT unit_id, home_id, part, share, whole FROM rollup_homes ORDER BY unit_id, home_id, part"
+    )?)
+}
+
+/// Every column of `org_unit_words`: `(word, unit_id, is_start, level,
+/// kind, parent_id, valid_from, valid_to, sort_key)`.
+pub type SearchWord = (
+    String,
+    i64,
+    bool,
+    String,
+    String,
+    Option<i64>,
+    Option<chrono::NaiveDate>,
+    Option<chrono::NaiveDate>,
+    String,
+);
+
+/// Every row of `org_unit_words` with all its columns, in no particular
+/// order (PostgreSQL and SQLite may sort text differently: sort in Rust).
+pub async fn search_words(db: &Db) -> Result<Vec<SearchWord>, StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_all,
+        SearchWord,
+        "SELECT word, unit_id, is_start, level, kind, parent_id, valid_from, valid_to, sort_key FROM org_unit_words"
+    )?)
+}
+
+/// `(id, level, kind, name, parent_id, valid_from, valid_to)` of a unit.
+pub type UnitRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<chrono::NaiveDate>,
+    Option<chrono::NaiveDate>,
+);
+
+/// The facts the derived tables are made from: every unit's own columns,
+/// and every succession `(from_id, to_id, is_default)`, by id.
+pub async fn org_unit_facts(db: &Db) -> Result<(Vec<UnitRow>, Vec<(i64, i64, bool)>), StoreError> {
+    let units = fetch!(
+        db,
+        fetch_all,
+        UnitRow,
+        "SELECT id, level, kind, name, parent_id, valid_from, valid_to FROM org_units ORDER BY id"
+    )?;
+    let links = fetch!(
+        db,
+        fetch_all,
+        (i64, i64, bool),
+        "SELECT from_id, to_id, is_default FROM org_unit_successors ORDER BY from_id, to_id"
+    )?;
+    Ok((units, links))
+}
+
 /// Empties every statistics table that holds figures (values, approvals,
 /// rollups), keeping the definitions: property tests reuse one database.
 pub async fn reset_statistics(db: &Db) -> Result<(), StoreError> {

@@ -10,4 +10,5 @@
 mod accounts;
 mod models;
 mod org_units;
+mod seeds;
 mod statistics;
