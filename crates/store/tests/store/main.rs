@@ -10,5 +10,6 @@
 mod accounts;
 mod models;
 mod org_units;
+mod org_units_model;
 mod seeds;
 mod statistics;
