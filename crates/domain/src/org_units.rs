@@ -258,9 +258,16 @@ pub fn short_name(full: &str, kind: Kind) -> String {
     let Some(prefix) = kind.name_prefix() else {
         return full;
     };
-    match full.strip_prefix(prefix).map(str::trim_start) {
-        Some(rest) if !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()) => {
-            rest.to_string()
+    // The type word must be a whole word: "Bảng Long" is not a bản named
+    // "g Long".
+    match full.strip_prefix(prefix) {
+        Some(rest) if rest.starts_with(char::is_whitespace) => {
+            let rest = rest.trim_start();
+            if rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_digit()) {
+                full
+            } else {
+                rest.to_string()
+            }
         }
         _ => full,
     }
@@ -882,6 +889,9 @@ mod tests {
         assert_eq!(short_name("Tỉnh Nam Định", Kind::Tinh), "Nam Định");
         assert_eq!(short_name("Thành phố Hà Nội", Kind::ThanhPho), "Hà Nội");
         assert_eq!(short_name("Phường 1", Kind::Phuong), "Phường 1");
+        // A type word only as the start of a longer word stays.
+        assert_eq!(short_name("Bảng Long", Kind::Ban), "Bảng Long");
+        assert_eq!(short_name("Xómnghèo", Kind::Xom), "Xómnghèo");
         assert_eq!(short_name("Thị trấn Vị Xuyên", Kind::ThiTran), "Vị Xuyên");
         assert_eq!(
             short_name("Trường THCS Lê Lợi", Kind::School),
