@@ -420,53 +420,6 @@ mod tests {
         assert_eq!(sqlite, names("migrations/postgres"));
     }
 
-    /// A reader's new connection must not wait behind a long write (its
-    /// statistics refresh on connect used to wait for the write lock for
-    /// the busy timeout, longer than the pool's acquire timeout).
-    #[test]
-    fn new_connections_do_not_wait_for_a_long_write() {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let dir = std::env::temp_dir().join(format!("binhyen-db-busy-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        rt.block_on(async {
-            let db = Db::open_sqlite(&dir.join("t.db")).await.unwrap();
-            let Db::Sqlite(pool) = &db else {
-                unreachable!()
-            };
-            // A table analyzed small and grown since, which `PRAGMA
-            // optimize` analyzes again.
-            for sql in [
-                "CREATE TABLE t (x INTEGER)",
-                "CREATE INDEX t_x ON t (x)",
-                "INSERT INTO t (x) VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10)",
-                "ANALYZE",
-                "WITH RECURSIVE n(i) AS (SELECT 11 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO t SELECT i FROM n",
-            ] {
-                sqlx::query(sql).execute(pool).await.unwrap();
-            }
-            let mut write = db.begin().await.unwrap();
-            execute!(write, "INSERT INTO t (x) VALUES (0)").unwrap();
-            let started = std::time::Instant::now();
-            let mut readers = Vec::new();
-            for _ in 0..3 {
-                readers.push(pool.acquire().await.unwrap());
-            }
-            let waited = started.elapsed();
-            let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
-                .fetch_one(&mut *readers[0])
-                .await
-                .unwrap();
-            write.rollback().await.unwrap();
-            assert_eq!(seen, 20000);
-            assert!(waited < Duration::from_secs(2), "readers waited {waited:?}");
-        });
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-
     #[test]
     fn urls_lose_their_password() {
         assert_eq!(
