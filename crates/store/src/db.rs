@@ -39,8 +39,6 @@ pub enum Backend<S, P> {
 
 /// How long a SQLite statement waits for another connection's write lock.
 const BUSY_SECS: u64 = 10;
-/// The same, restored after a statement that must not wait.
-const BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 10000";
 
 impl Db {
     pub fn backend(&self) -> Backend<&SqlitePool, &PgPool> {
@@ -163,7 +161,8 @@ impl Db {
                     let optimized = sqlx::query("PRAGMA optimize=0x10012")
                         .execute(&mut *conn)
                         .await;
-                    sqlx::query(BUSY_TIMEOUT).execute(&mut *conn).await?;
+                    let restore = format!("PRAGMA busy_timeout = {}", BUSY_SECS * 1000);
+                    sqlx::query(&restore).execute(&mut *conn).await?;
                     if let Err(e) = optimized {
                         tracing::info!(error = %e, "planner statistics not refreshed on connect");
                     }

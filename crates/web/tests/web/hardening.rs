@@ -192,27 +192,33 @@ async fn account_changes_need_the_password_and_wrong_ones_count() {
     }
 }
 
+/// A new API token of `username`: `(user, token, token id)`.
+async fn new_token(app: &App, username: &str, name: &str) -> (store::accounts::User, String, i64) {
+    let (user, _) = store::accounts::find_by_username(&app.t.db, username)
+        .await
+        .unwrap()
+        .unwrap();
+    let token = format!("bh_{}", domain::accounts::new_secret());
+    let id = store::accounts::create_token(
+        &app.t.db,
+        Author::System,
+        user.id,
+        &domain::accounts::secret_hash(&token),
+        name,
+        None,
+    )
+    .await
+    .unwrap();
+    (user, token, id)
+}
+
 /// An administrator's reset ends the user's sessions and revokes their
 /// API tokens, and says which.
 #[tokio::test]
 async fn a_reset_revokes_the_users_tokens_and_lists_them() {
     for app in App::all().await {
         let l = app.label();
-        let (user, _) = store::accounts::find_by_username(&app.t.db, "doitac")
-            .await
-            .unwrap()
-            .unwrap();
-        let token = format!("bh_{}", domain::accounts::new_secret());
-        let id = store::accounts::create_token(
-            &app.t.db,
-            Author::System,
-            user.id,
-            &domain::accounts::secret_hash(&token),
-            "máy chủ báo cáo",
-            None,
-        )
-        .await
-        .unwrap();
+        let (user, token, id) = new_token(&app, "doitac", "máy chủ báo cáo").await;
         let session = app.login("doitac").await;
         let admin = app.login("admin").await;
         let r = admin
@@ -724,21 +730,7 @@ async fn hsts_on_request_and_password_change_refusals_audited() {
 async fn reads_do_not_wait_for_a_long_write() {
     for app in App::all().await {
         let l = app.label();
-        let (user, _) = store::accounts::find_by_username(&app.t.db, "admin")
-            .await
-            .unwrap()
-            .unwrap();
-        let token = format!("bh_{}", domain::accounts::new_secret());
-        let id = store::accounts::create_token(
-            &app.t.db,
-            Author::System,
-            user.id,
-            &domain::accounts::secret_hash(&token),
-            "đọc trong lúc ghi",
-            None,
-        )
-        .await
-        .unwrap();
+        let (_, token, id) = new_token(&app, "admin", "đọc trong lúc ghi").await;
         // A long write holds the write lock (SQLite) and the audit chain (both).
         let mut long_write = app.t.db.begin().await.unwrap();
         store::audit::record(
