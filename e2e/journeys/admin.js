@@ -14,7 +14,7 @@ module.exports = {
     await j.click(page.locator('header nav a[href="/users"]'), { url: /\/users$/ });
     assert.equal(await j.text('h1'), 'Người dùng');
     const names = await j.column('main table', 0);
-    for (const u of ['admin', 'tinh.ninhbinh', 'lanhdao.ninhbinh', 'doanthanhnien.nb', 'xa.namdinh', 'xa.badinh']) {
+    for (const u of ['admin', 'tinh.ninhbinh', 'lanhdao.ninhbinh', 'doanthanhnien.nb', 'phunu.nb', 'xa.namdinh', 'xa.badinh']) {
       assert.ok(names.includes(u), `/users lacks ${u}`);
     }
     await j.shot('users');

@@ -50,6 +50,12 @@ const USERS: &[DemoUser] = &[
         scope: Some(NINH_BINH),
     },
     DemoUser {
+        username: "phunu.nb",
+        display_name: "Hội Liên hiệp Phụ nữ tỉnh Ninh Bình",
+        role: Role::Partner,
+        scope: Some(NINH_BINH),
+    },
+    DemoUser {
         username: "xa.namdinh",
         display_name: "Công an phường Nam Định",
         role: Role::CommuneOfficer,
