@@ -88,8 +88,13 @@ impl Default for WebConfig {
     }
 }
 
-/// Argon2 verifications at once: enough for both cores, bounded memory.
-const MAX_PASSWORD_CHECKS: usize = 4;
+/// Argon2 verifications at once: one per core, at most four. Each holds
+/// 19 MiB while it runs, so this bounds the memory a burst of logins takes
+/// (four at once on two cores were no faster than two, and held 38 MiB
+/// more: the 114 MiB peak of `scripts/bench-http`).
+fn max_password_checks() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4))
+}
 /// Logins waiting for a password check; more are answered 429.
 const MAX_PASSWORD_QUEUE: usize = 32;
 /// Uploads waiting for a parse; more are answered 503.
@@ -120,7 +125,7 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             templates: Arc::new(templates::Templates::load()?),
-            password_checks: BlockingPool::new(MAX_PASSWORD_CHECKS, MAX_PASSWORD_QUEUE),
+            password_checks: BlockingPool::new(max_password_checks(), MAX_PASSWORD_QUEUE),
             parses,
             refusals: Arc::new(refusals::Refusals::default()),
             touches: Arc::new(touches::Touches::default()),
