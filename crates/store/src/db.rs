@@ -239,6 +239,31 @@ impl Db {
         Ok(())
     }
 
+    /// Fresh planner statistics after a bulk write (a rebuild, a large
+    /// import), so that the next plans follow the tables' new sizes. On
+    /// SQLite, `PRAGMA optimize` analyzes, on a sample, only the tables
+    /// whose size moved far from what their statistics say (nothing when
+    /// they are current); on PostgreSQL `ANALYZE` samples `tables` rather
+    /// than wait for autovacuum. Best effort: a failure is only logged.
+    pub async fn refresh_statistics(&self, tables: &[&str]) {
+        let done = match self {
+            Db::Sqlite(p) => sqlx::query("PRAGMA optimize=0x10012")
+                .execute(p)
+                .await
+                .map(drop),
+            Db::Postgres(p) if !tables.is_empty() => {
+                sqlx::query(&format!("ANALYZE {}", tables.join(", ")))
+                    .execute(p)
+                    .await
+                    .map(drop)
+            }
+            Db::Postgres(_) => Ok(()),
+        };
+        if let Err(e) = done {
+            tracing::info!(error = %e, "planner statistics not refreshed after a bulk write");
+        }
+    }
+
     /// Answers whether the database can be reached (`/healthz`).
     pub async fn ping(&self) -> Result<()> {
         // BIGINT: PostgreSQL types a bare 1 as INT4, which does not decode as i64.

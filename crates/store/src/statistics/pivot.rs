@@ -2,7 +2,8 @@
 //! either view of history, read from the rollup cells and the units' own
 //! figures — never by aggregating the values at query time.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use analytics::Agg;
 use domain::org_units::Level;
@@ -143,8 +144,11 @@ async fn units(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Vec<PivotUni
 }
 
 /// Rows cross the database driver one by one, which costs more than the
-/// query itself for a pivot of 20,000 figures: each group comes back as one
-/// text of `a:b:c` items joined by `;` (the parts must hold no `:`/`;`).
+/// query itself for a pivot of 20,000 figures (on SQLite each row is a
+/// hand-off between the driver's thread and the request's): each group
+/// comes back as one text of `a:b:c` items joined by `;` (the parts must
+/// hold no `:`/`;`), and the groups are coarse, a unit or an indicator
+/// each, so that a pivot is tens of rows, not thousands.
 fn packed(pg: bool, parts: &[String]) -> String {
     if pg {
         let joined: Vec<String> = parts.iter().map(|p| format!("({p})::text")).collect();
@@ -154,13 +158,19 @@ fn packed(pg: bool, parts: &[String]) -> String {
     }
 }
 
-/// A float column as text that reads back to the same number (PostgreSQL
-/// prints the shortest exact form; SQLite needs 17 digits).
+/// A float column as text that reads back to the same number, NULL kept.
+/// PostgreSQL prints the shortest exact form. SQLite needs 17 digits, and
+/// its `printf` prints at most 16 unless given the `!` flag (0.1 + 0.2
+/// came back as 0.3) and prints NULL as 0. Whole numbers, most figures,
+/// are printed as integers: `printf` was a third of the commune
+/// breakdown's query.
 fn exact(pg: bool, col: &str) -> String {
     if pg {
         format!("{col}::text")
     } else {
-        format!("printf('%.17g', {col})")
+        format!(
+            "CASE WHEN {col} IS NULL THEN NULL WHEN {col} = CAST({col} AS INTEGER) THEN CAST(CAST({col} AS INTEGER) AS TEXT) ELSE printf('%!.17g', {col}) END"
+        )
     }
 }
 
@@ -168,9 +178,24 @@ fn bad_packed(item: &str) -> StoreError {
     StoreError::Data(format!("pivot: giá trị «{item}» không đọc được"))
 }
 
+/// Where a pivot's time went (the statistics bench prints it): the
+/// database (every query, the driver included), unpacking the packed
+/// texts into figures, and putting the answer in order.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Phases {
+    pub database: Duration,
+    pub unpack: Duration,
+    pub assemble: Duration,
+}
+
 /// Answers a pivot. Scoped accounts must name a unit in their scope; no
 /// indicator or no period asked is an empty answer.
 pub async fn query(db: &Db, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
+    Ok(query_timed(db, scope, q).await?.0)
+}
+
+/// [`query`], and where its time went.
+pub async fn query_timed(db: &Db, scope: Scope, q: &PivotQuery) -> Result<(Pivot, Phases)> {
     if q.indicators.len() > MAX_INDICATORS {
         return Err(
             DomainError::new("indicators", format!("tối đa {MAX_INDICATORS} mã chỉ tiêu")).into(),
@@ -183,13 +208,18 @@ pub async fn query(db: &Db, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
     if q.org_unit.is_none() && scope.user_id().is_some() {
         return Err(StoreError::NotFound);
     }
+    let started = Instant::now();
+    let mut phases = Phases::default();
     let mut tx = db.begin_read().await?;
-    let result = query_tx(&mut tx, scope, q).await;
+    let result = query_tx(&mut tx, scope, q, &mut phases).await;
     tx.rollback().await?;
-    result
+    phases.database = started
+        .elapsed()
+        .saturating_sub(phases.unpack + phases.assemble);
+    Ok((result?, phases))
 }
 
-async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
+async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery, phases: &mut Phases) -> Result<Pivot> {
     // The unit asked about must be in scope itself, not only its parts:
     // out of scope is "not found", with or without a breakdown.
     if let (Some(unit), Some(user)) = (q.org_unit, scope.user_id()) {
@@ -207,11 +237,14 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
         }
     }
     let found = super::indicators_by_code(tx, q.indicators.iter().map(String::as_str)).await?;
-    let mut indicators = Vec::with_capacity(q.indicators.len());
+    let mut indicators: Vec<Indicator> = Vec::with_capacity(q.indicators.len());
     for code in &q.indicators {
         // An unknown code is "not found", as an unknown id would be.
         let i = found.get(code).ok_or(StoreError::NotFound)?;
-        indicators.push(i.clone());
+        // A code asked twice is answered once.
+        if !indicators.iter().any(|seen| seen.id == i.id) {
+            indicators.push(i.clone());
+        }
     }
     let units = units(tx, scope, q).await?;
     if indicators.is_empty() || q.periods.is_empty() {
@@ -230,150 +263,298 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
     if q.org_unit.is_some() && units.is_empty() && q.level.is_none() {
         return Err(StoreError::NotFound);
     }
-    let agg_of: HashMap<i64, Aggregation> =
-        indicators.iter().map(|i| (i.id, i.aggregation)).collect();
-    let mut aggs: HashMap<(i64, i64, Period), Agg> = HashMap::new();
-    let periods: Vec<String> = q.periods.iter().map(Period::to_string).collect();
-    for chunk in units.chunks(500) {
-        let mut params = Params::default();
-        let u = params.list(chunk.iter().map(|u| Arg::I64(Some(u.id))));
-        let p = params.list(periods.iter().map(|p| Arg::Text(Some(p.clone()))));
-        let i = params.list(indicators.iter().map(|i| Arg::I64(Some(i.id))));
-        let part = params.list([Arg::Text(Some(q.view.part().into()))]);
-        let (n, total, top) = if q.approved_only {
-            ("ok_n", "ok_total", "ok_top")
-        } else {
-            ("n", "total", "top")
-        };
-        let pg = tx.is_postgres();
-        let cell = packed(
-            pg,
-            &[
-                "indicator_id".into(),
-                n.into(),
-                exact(pg, total),
-                format!("COALESCE({}, '')", exact(pg, top)),
-            ],
-        );
-        // With many indicators, reading every cell of each (unit, period)
-        // and keeping the asked ones beats descending the key once per
-        // unit × period × indicator × part (national rollup on PostgreSQL:
-        // 118 → 20 ms); `+ 0` and `|| ''` keep those columns out of the key.
-        let (ind_col, part_col) = if indicators.len() > 8 {
-            ("indicator_id + 0", "part || ''")
-        } else {
-            ("indicator_id", "part")
-        };
-        let sql = format!(
-            "SELECT unit_id, period, {cell} AS packed FROM rollups
-             WHERE unit_id IN ({u}) AND period IN ({p}) AND {ind_col} IN ({i}) AND {part_col} IN ('b', {part}) AND {n} > 0
-             GROUP BY unit_id, period"
-        );
-        let groups: Vec<(i64, String, String)> = fetch_all_dyn(tx, &sql, params.args).await?;
-        for (unit, period, packed) in groups {
-            let period = Period::parse("period", &period).map_err(|_| bad_packed(&period))?;
-            for item in packed.split(';') {
-                let mut f = item.split(':');
-                let (Some(i), Some(n), Some(total), Some(top)) =
-                    (f.next(), f.next(), f.next(), f.next())
-                else {
-                    return Err(bad_packed(item));
-                };
-                let cell = Agg {
-                    n: n.parse().map_err(|_| bad_packed(item))?,
-                    total: total.parse().map_err(|_| bad_packed(item))?,
-                    top: if top.is_empty() {
-                        None
-                    } else {
-                        Some(top.parse().map_err(|_| bad_packed(item))?)
-                    },
-                };
-                let i: i64 = i.parse().map_err(|_| bad_packed(item))?;
-                let a = aggs.entry((i, unit, period)).or_default();
-                *a = a.merge(cell);
-            }
-        }
-        let mut params = Params::default();
-        let u = params.list(chunk.iter().map(|u| Arg::I64(Some(u.id))));
-        let p = params.list(periods.iter().map(|p| Arg::Text(Some(p.clone()))));
-        let i = params.list(indicators.iter().map(|i| Arg::I64(Some(i.id))));
-        let approved = if q.approved_only { "AND approved" } else { "" };
-        let figure = packed(pg, &["period".into(), exact(pg, "value")]);
-        let sql = format!(
-            "SELECT indicator_id, org_unit_id, {figure} AS packed FROM data_values
-             WHERE org_unit_id IN ({u}) AND period IN ({p}) AND indicator_id IN ({i}) {approved}
-             GROUP BY indicator_id, org_unit_id"
-        );
-        let groups: Vec<(i64, i64, String)> = fetch_all_dyn(tx, &sql, params.args).await?;
-        for (indicator, unit, packed) in groups {
-            let agg = agg_of.get(&indicator).copied().unwrap_or(Aggregation::Sum);
-            for item in packed.split(';') {
-                let (Some((period, value)), true) = (item.split_once(':'), !item.is_empty()) else {
-                    return Err(bad_packed(item));
-                };
-                let period = Period::parse("period", period).map_err(|_| bad_packed(item))?;
-                let value: f64 = value.parse().map_err(|_| bad_packed(item))?;
-                let a = aggs.entry((indicator, unit, period)).or_default();
-                *a = a.merge(Agg::one(value, agg));
-            }
-        }
-    }
     let country = q.org_unit.is_none() && q.level.is_none();
-    let order: HashMap<i64, usize> = units.iter().enumerate().map(|(k, u)| (u.id, k)).collect();
-    let mut rows = Vec::new();
-    for (k, ind) in indicators.iter().enumerate() {
-        if country {
-            let mut total: BTreeMap<Period, Agg> = BTreeMap::new();
-            for ((i, _, p), a) in &aggs {
-                if *i == ind.id {
-                    let t = total.entry(*p).or_default();
-                    *t = t.merge(*a);
-                }
-            }
-            for (period, a) in total {
-                if let Some(value) = a.value(ind.aggregation) {
-                    rows.push((
-                        k,
-                        0,
-                        PivotRow {
-                            indicator: ind.code.clone(),
-                            org_unit_id: None,
-                            period,
-                            value,
-                        },
-                    ));
-                }
-            }
-        } else {
-            for ((i, u, p), a) in &aggs {
-                if *i != ind.id {
-                    continue;
-                }
-                if let Some(value) = a.value(ind.aggregation) {
-                    let at = order.get(u).copied().unwrap_or(usize::MAX);
-                    rows.push((
-                        k,
-                        at,
-                        PivotRow {
-                            indicator: ind.code.clone(),
-                            org_unit_id: Some(*u),
-                            period: *p,
-                            value,
-                        },
-                    ));
-                }
-            }
-        }
+    let places = Places::new(&indicators, &units, &q.periods, country);
+    let mut items = Vec::new();
+    for chunk in units.chunks(500) {
+        read_cells(tx, q, &indicators, chunk, &places, &mut items, phases).await?;
+        read_figures(tx, q, &indicators, chunk, &places, &mut items, phases).await?;
     }
-    rows.sort_by_key(|r| (r.0, r.1, r.2.period));
+    let assembling = Instant::now();
+    let rows = assemble(&indicators, &units, &places, items);
+    phases.assemble = assembling.elapsed();
     Ok(Pivot {
-        rows: rows.into_iter().map(|(_, _, r)| r).collect(),
+        rows,
         indicators,
         units: if country { Vec::new() } else { units },
         periods: q.periods.clone(),
         view: q.view,
         approved_only: q.approved_only,
     })
+}
+
+/// Where a figure goes in the answer: the place of its indicator (in the
+/// order asked), of its unit (in the units' order; one place for the
+/// whole country) and of its period (in time order). Sorting the figures
+/// by place puts the answer in order and brings together what adds up.
+struct Places {
+    indicator: HashMap<i64, u32>,
+    unit: HashMap<i64, u32>,
+    period: HashMap<String, u32>,
+    /// The periods asked, in time order, once each.
+    periods: Vec<Period>,
+    country: bool,
+}
+
+impl Places {
+    fn new(indicators: &[Indicator], units: &[PivotUnit], asked: &[Period], country: bool) -> Self {
+        let mut periods = asked.to_vec();
+        periods.sort();
+        periods.dedup();
+        let at = |k: usize| u32::try_from(k).unwrap_or(u32::MAX);
+        Places {
+            indicator: indicators
+                .iter()
+                .enumerate()
+                .map(|(k, i)| (i.id, at(k)))
+                .collect(),
+            unit: units
+                .iter()
+                .enumerate()
+                .map(|(k, u)| (u.id, at(k)))
+                .collect(),
+            period: periods
+                .iter()
+                .enumerate()
+                .map(|(k, p)| (p.to_string(), at(k)))
+                .collect(),
+            periods,
+            country,
+        }
+    }
+
+    fn unit(&self, id: i64) -> Result<u32> {
+        if self.country {
+            return Ok(0);
+        }
+        self.unit
+            .get(&id)
+            .copied()
+            .ok_or_else(|| bad_packed(&id.to_string()))
+    }
+
+    fn indicator(&self, id: i64) -> Result<u32> {
+        self.indicator
+            .get(&id)
+            .copied()
+            .ok_or_else(|| bad_packed(&id.to_string()))
+    }
+
+    /// The database holds periods as `Period` writes them, and answers
+    /// only those asked.
+    fn period(&self, text: &str) -> Result<u32> {
+        self.period
+            .get(text)
+            .copied()
+            .ok_or_else(|| bad_packed(text))
+    }
+}
+
+/// One cell or figure read, at its place.
+#[derive(Clone, Copy)]
+struct Item {
+    indicator: u32,
+    unit: u32,
+    period: u32,
+    agg: Agg,
+}
+
+/// The rollup cells of some units: what their parts (and, for the coarser
+/// periods, their own figures) add up to.
+async fn read_cells(
+    tx: &mut Tx,
+    q: &PivotQuery,
+    indicators: &[Indicator],
+    units: &[PivotUnit],
+    places: &Places,
+    items: &mut Vec<Item>,
+    phases: &mut Phases,
+) -> Result<()> {
+    let mut params = Params::default();
+    let u = params.list(units.iter().map(|u| Arg::I64(Some(u.id))));
+    let p = params.list(
+        places
+            .periods
+            .iter()
+            .map(|p| Arg::Text(Some(p.to_string()))),
+    );
+    let i = params.list(indicators.iter().map(|i| Arg::I64(Some(i.id))));
+    let part = params.list([Arg::Text(Some(q.view.part().into()))]);
+    let (n, total, top) = if q.approved_only {
+        ("ok_n", "ok_total", "ok_top")
+    } else {
+        ("n", "total", "top")
+    };
+    let pg = tx.is_postgres();
+    let cell = packed(
+        pg,
+        &[
+            "period".into(),
+            "indicator_id".into(),
+            n.into(),
+            exact(pg, total),
+            format!("COALESCE({}, '')", exact(pg, top)),
+        ],
+    );
+    // With many indicators, reading every cell of each (unit, period)
+    // and keeping the asked ones beats descending the key once per
+    // unit × period × indicator × part (national rollup on PostgreSQL:
+    // 118 → 20 ms); `+ 0` and `|| ''` keep those columns out of the key.
+    let (ind_col, part_col) = if indicators.len() > 8 {
+        ("indicator_id + 0", "part || ''")
+    } else {
+        ("indicator_id", "part")
+    };
+    let sql = format!(
+        "SELECT unit_id, {cell} AS packed FROM rollups
+         WHERE unit_id IN ({u}) AND period IN ({p}) AND {ind_col} IN ({i}) AND {part_col} IN ('b', {part}) AND {n} > 0
+         GROUP BY unit_id"
+    );
+    let groups: Vec<(i64, String)> = fetch_all_dyn(tx, &sql, params.args).await?;
+    let unpacking = Instant::now();
+    for (unit, packed) in groups {
+        let unit = places.unit(unit)?;
+        for item in packed.split(';') {
+            let mut f = item.split(':');
+            let (Some(period), Some(i), Some(n), Some(total), Some(top)) =
+                (f.next(), f.next(), f.next(), f.next(), f.next())
+            else {
+                return Err(bad_packed(item));
+            };
+            let period = places.period(period)?;
+            let agg = Agg {
+                n: n.parse().map_err(|_| bad_packed(item))?,
+                total: total.parse().map_err(|_| bad_packed(item))?,
+                top: if top.is_empty() {
+                    None
+                } else {
+                    Some(top.parse().map_err(|_| bad_packed(item))?)
+                },
+            };
+            let indicator = places.indicator(i.parse().map_err(|_| bad_packed(item))?)?;
+            items.push(Item {
+                indicator,
+                unit,
+                period,
+                agg,
+            });
+        }
+    }
+    phases.unpack += unpacking.elapsed();
+    Ok(())
+}
+
+/// The units' own figures for exactly the periods asked (the entered
+/// periods: a commune's months are figures, not cells).
+async fn read_figures(
+    tx: &mut Tx,
+    q: &PivotQuery,
+    indicators: &[Indicator],
+    units: &[PivotUnit],
+    places: &Places,
+    items: &mut Vec<Item>,
+    phases: &mut Phases,
+) -> Result<()> {
+    let (Some(first), Some(last)) = (
+        places.periods.iter().map(Period::to_string).min(),
+        places.periods.iter().map(Period::to_string).max(),
+    ) else {
+        return Ok(());
+    };
+    let mut params = Params::default();
+    let u = params.list(units.iter().map(|u| Arg::I64(Some(u.id))));
+    let p = params.list(
+        places
+            .periods
+            .iter()
+            .map(|p| Arg::Text(Some(p.to_string()))),
+    );
+    let i = params.list(indicators.iter().map(|i| Arg::I64(Some(i.id))));
+    let approved = if q.approved_only { "AND approved" } else { "" };
+    let pg = tx.is_postgres();
+    // On SQLite an (indicator, unit)'s figures lie side by side in the
+    // key, in period order: the range reads only the run asked, where `IN`
+    // alone read every period the pair holds and kept the asked ones. (On
+    // PostgreSQL a text range follows the database's collation, which need
+    // not be byte order, and its index takes the `IN` list as keys.)
+    let range = if pg {
+        String::new()
+    } else {
+        let from = params.list([Arg::Text(Some(first))]);
+        let to = params.list([Arg::Text(Some(last))]);
+        format!("AND period >= {from} AND period <= {to}")
+    };
+    let figure = packed(
+        pg,
+        &["org_unit_id".into(), "period".into(), exact(pg, "value")],
+    );
+    let sql = format!(
+        "SELECT indicator_id, {figure} AS packed FROM data_values
+         WHERE org_unit_id IN ({u}) AND indicator_id IN ({i}) {range} AND period IN ({p}) {approved}
+         GROUP BY indicator_id"
+    );
+    let groups: Vec<(i64, String)> = fetch_all_dyn(tx, &sql, params.args).await?;
+    let unpacking = Instant::now();
+    for (indicator, packed) in groups {
+        let indicator = places.indicator(indicator)?;
+        let agg = indicators
+            .get(indicator as usize)
+            .map_or(Aggregation::Sum, |i| i.aggregation);
+        for item in packed.split(';') {
+            let mut f = item.split(':');
+            let (Some(unit), Some(period), Some(value)) = (f.next(), f.next(), f.next()) else {
+                return Err(bad_packed(item));
+            };
+            let unit = places.unit(unit.parse().map_err(|_| bad_packed(item))?)?;
+            let value: f64 = value.parse().map_err(|_| bad_packed(item))?;
+            items.push(Item {
+                indicator,
+                unit,
+                period: places.period(period)?,
+                agg: Agg::one(value, agg),
+            });
+        }
+    }
+    phases.unpack += unpacking.elapsed();
+    Ok(())
+}
+
+/// The answer's rows in order (indicator asked, unit, period): the items
+/// at one place merged, each read with its indicator's aggregation.
+fn assemble(
+    indicators: &[Indicator],
+    units: &[PivotUnit],
+    places: &Places,
+    mut items: Vec<Item>,
+) -> Vec<PivotRow> {
+    let place = |it: &Item| (it.indicator, it.unit, it.period);
+    items.sort_unstable_by_key(place);
+    let mut rows = Vec::with_capacity(items.len());
+    for run in items.chunk_by(|a, b| place(a) == place(b)) {
+        let Some(first) = run.first() else { continue };
+        let (Some(ind), Some(&period)) = (
+            indicators.get(first.indicator as usize),
+            places.periods.get(first.period as usize),
+        ) else {
+            continue;
+        };
+        let merged = run.iter().fold(Agg::default(), |a, it| a.merge(it.agg));
+        let Some(value) = merged.value(ind.aggregation) else {
+            continue;
+        };
+        let org_unit_id = if places.country {
+            None
+        } else {
+            units.get(first.unit as usize).map(|u| u.id)
+        };
+        rows.push(PivotRow {
+            indicator: ind.code.clone(),
+            org_unit_id,
+            period,
+            value,
+        });
+    }
+    rows
 }
 
 /// A pivot someone saved by name.

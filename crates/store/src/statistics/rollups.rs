@@ -889,6 +889,7 @@ pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
         // a busy reader only delays it to a later checkpoint.
         let _ = execute!(db, "PRAGMA wal_checkpoint(TRUNCATE)");
     }
+    db.refresh_statistics(&["rollups", "rollup_homes"]).await;
     Ok(report)
 }
 

@@ -292,6 +292,9 @@ pub enum Mode {
     CheckOnly,
 }
 
+/// An import at least this large refreshes the planner's statistics.
+const BULK_VALUES: usize = 10_000;
+
 /// Writes the values of a file: all of them, or none and every problem
 /// with its row and column. Units are named by id or by code, the code
 /// meaning the unit that carried it during the period (legacy communes
@@ -355,6 +358,9 @@ pub async fn import(
         Ok(resolved) if errors.is_empty() => {
             let report = apply_writes(&mut tx, who.author, &resolved).await?;
             tx.commit().await?;
+            if resolved.len() >= BULK_VALUES {
+                db.refresh_statistics(&["data_values", "rollups"]).await;
+            }
             return Ok(Ok(report));
         }
         Ok(_) => {}

@@ -1511,3 +1511,160 @@ fn incremental_rollups_equal_a_rebuild() {
         rt.block_on(t.cleanup());
     }
 }
+
+/// The pivot reads figures back exactly (a whole number, a sum of tenths
+/// that no short decimal writes, a third, a large amount, a negative one),
+/// answers in order whatever the order asked (indicators as asked, units
+/// in Vietnamese order, periods in time order), and answers a code asked
+/// twice once. Figures cross the driver packed as text, so a lossy print
+/// or a parse of the wrong part would show here.
+#[tokio::test]
+async fn pivot_figures_are_exact_and_in_order() {
+    for t in TestDb::all().await.unwrap() {
+        let db = &t.db;
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        let mut codes = Vec::new();
+        for (code, agg) in [("kinh_phi", "sum"), ("kinh_phi_lon", "max")] {
+            statistics::create_indicator(
+                db,
+                Author::System,
+                &NewIndicator::parse(&IndicatorInput {
+                    code: code.into(),
+                    name: format!("Kinh phí {code}"),
+                    unit: "money".into(),
+                    aggregation: agg.into(),
+                    allow_negative: true,
+                    ..Default::default()
+                })
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+            codes.push(code.to_string());
+        }
+        statistics::create_data_set(
+            db,
+            Author::System,
+            &NewDataSet::parse(&DataSetInput {
+                code: "kinh_phi_thang".into(),
+                name: "Kinh phí hằng tháng".into(),
+                period_type: "month".into(),
+                calendar: "months".into(),
+                entry: "commune".into(),
+                approval_levels: vec!["province".into()],
+                indicators: codes.clone(),
+                ..Default::default()
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+        let ninh_binh = unit(db, Level::Province, "37", TODAY).await;
+        let nam_dinh = unit(db, Level::Commune, "13669", TODAY).await;
+        let other = unit(db, Level::Commune, "13285", TODAY).await;
+        let odd = [0.1 + 0.2, 1.0 / 3.0, 999_999_999_999_999.9, -2.5, 12.0];
+        let months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"];
+        let mut writes = Vec::new();
+        for (k, (m, v)) in months.iter().zip(odd).enumerate() {
+            writes.push(write("kinh_phi", &nam_dinh, m, Some(v)));
+            writes.push(write("kinh_phi_lon", &other, m, Some(k as f64 - v)));
+        }
+        values::write(db, ADMIN, &writes, date(TODAY))
+            .await
+            .unwrap();
+
+        // Asked out of order, one code twice.
+        let answer = statistics::pivot::query(
+            db,
+            Scope::All,
+            &PivotQuery {
+                indicators: vec![
+                    "kinh_phi_lon".into(),
+                    "kinh_phi".into(),
+                    "kinh_phi_lon".into(),
+                ],
+                org_unit: Some(ninh_binh.id),
+                level: Some(Level::Commune),
+                periods: ["2026-05", "2026-01", "2026-03", "2026-02", "2026-04"]
+                    .iter()
+                    .map(|p| period(p))
+                    .collect(),
+                view: View::AsNow,
+                approved_only: false,
+            },
+        )
+        .await
+        .unwrap();
+        let codes_answered: Vec<&str> = answer.indicators.iter().map(|i| i.code.as_str()).collect();
+        assert_eq!(codes_answered, ["kinh_phi_lon", "kinh_phi"], "{}", t.label);
+        let rows: Vec<(String, Option<i64>, String, f64)> = answer
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.indicator.clone(),
+                    r.org_unit_id,
+                    r.period.to_string(),
+                    r.value,
+                )
+            })
+            .collect();
+        // Each indicator's rows unit by unit in the answer's unit order
+        // (here one unit each), then month by month.
+        let place = |id: i64| answer.units.iter().position(|u| u.id == id).unwrap();
+        let mut expected = Vec::new();
+        for (code, u) in [("kinh_phi_lon", &other), ("kinh_phi", &nam_dinh)] {
+            for (k, (m, v)) in months.iter().zip(odd).enumerate() {
+                let v = if code == "kinh_phi" { v } else { k as f64 - v };
+                expected.push((
+                    place(u.id),
+                    (code.to_string(), Some(u.id), m.to_string(), v),
+                ));
+            }
+        }
+        let expected: Vec<_> = expected.into_iter().map(|(_, r)| r).collect();
+        assert_eq!(rows, expected, "{}", t.label);
+        // Every bit: 0.30000000000000004 is not 0.3.
+        let bits: Vec<u64> = rows.iter().map(|r| r.3.to_bits()).collect();
+        let want: Vec<u64> = expected.iter().map(|r| r.3.to_bits()).collect();
+        assert_eq!(bits, want, "{}", t.label);
+
+        // The province's quarter comes from the cells: the sum and the
+        // maximum of the commune's months, exactly.
+        let quarter = pivot(
+            db,
+            &["kinh_phi", "kinh_phi_lon"],
+            Some(ninh_binh.id),
+            None,
+            &["2026-Q1"],
+            View::AsNow,
+            false,
+        )
+        .await;
+        // (The sum's last bit depends on the order of addition; the
+        // maximum's does not.)
+        let max_q1 = (0..3).map(|k| k as f64 - odd[k]).fold(f64::MIN, f64::max);
+        let sum_q1 = odd[0] + odd[1] + odd[2];
+        assert_eq!(quarter.len(), 2, "{}: {quarter:?}", t.label);
+        assert_eq!(quarter[0].0, "kinh_phi");
+        assert!(
+            (quarter[0].3 - sum_q1).abs() <= 1e-9 * sum_q1,
+            "{}: {quarter:?}",
+            t.label
+        );
+        assert_eq!(
+            quarter[1],
+            (
+                "kinh_phi_lon".to_string(),
+                Some(ninh_binh.id),
+                "2026-Q1".to_string(),
+                max_q1
+            ),
+            "{}",
+            t.label
+        );
+        t.cleanup().await;
+    }
+}
