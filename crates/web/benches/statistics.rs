@@ -8,15 +8,21 @@
 //! - the national rollup (provinces × every indicator × five years), both
 //!   views, vs. one plain GROUP BY over the values (the same question asked
 //!   of the raw table);
-//! - one province × 10 indicators × 12 months by commune;
+//! - one province × 10 indicators × 12 months by commune, and where its
+//!   time goes (database, unpacking, ordering, JSON);
+//! - the first national pivots and the first write after the rebuild,
+//!   after importing BENCH_IMPORT_FORMS (1,000) forms through
+//!   `values::import` and after a restart (a new pool);
 //! - entry: forms of one commune-month POSTed to /api/v1/data-values with
 //!   rollups maintained (values per second, and each form's time).
 //!
 //! `cargo bench -p web --bench statistics` (SQLite; PostgreSQL too when
 //! BINHYEN_TEST_DATABASE_URL is set). Sizes: BENCH_INDICATORS (100),
 //! BENCH_MONTHS (60), BENCH_LEGACY_INDICATORS (10), BENCH_FORMS (300);
-//! BENCH_KEEP=1 keeps the databases (for `scripts/bench-duckdb`);
-//! BENCH_REUSE=URL measures the pivots and the entry again on a kept one.
+//! BENCH_KEEP=1 keeps the databases (for `scripts/bench-duckdb`), even
+//! when a measure fails; BENCH_REUSE=URL measures the pivots, the import
+//! and the entry again on a kept one; BENCH_ONLY=entry or =breakdown
+//! measures that alone.
 
 #![allow(
     clippy::unwrap_used,
