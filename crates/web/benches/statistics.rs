@@ -259,6 +259,25 @@ fn years(data: &Data) -> Vec<String> {
     y.iter().map(i32::to_string).collect()
 }
 
+/// This month (open, not generated) and the communes whose form for it is
+/// still empty: new figures, as on a first run (a kept database already
+/// holds the last run's forms).
+async fn empty_forms(db: &Db, current: &[i64]) -> (Period, Vec<i64>) {
+    let open = Period::containing(
+        domain::time::today(),
+        PeriodType::Month,
+        domain::statistics::Calendar::Months,
+    )
+    .unwrap();
+    let entered = bs::units_with_values(db, &open.to_string()).await.unwrap();
+    let fresh = current
+        .iter()
+        .copied()
+        .filter(|u| !entered.contains(u))
+        .collect();
+    (open, fresh)
+}
+
 /// Imports this month's figures of up to BENCH_IMPORT_FORMS (1,000)
 /// communes whose form is still empty, through `values::import` (what
 /// `POST /api/v1/data-values/import` and `binhyen import values` call):
@@ -268,20 +287,8 @@ async fn import_values(label: &str, db: &Db, data: &Data) -> usize {
     use domain::statistics::file::ValueRow;
     use store::statistics::values;
     let today = domain::time::today();
-    let open = Period::containing(
-        today,
-        PeriodType::Month,
-        domain::statistics::Calendar::Months,
-    )
-    .unwrap();
-    let entered = bs::units_with_values(db, &open.to_string()).await.unwrap();
-    let forms: Vec<i64> = data
-        .current
-        .iter()
-        .copied()
-        .filter(|u| !entered.contains(u))
-        .take(env("BENCH_IMPORT_FORMS", 1_000))
-        .collect();
+    let (open, mut forms) = empty_forms(db, &data.current).await;
+    forms.truncate(env("BENCH_IMPORT_FORMS", 1_000));
     let rows: Vec<ValueRow> = forms
         .iter()
         .enumerate()
@@ -672,23 +679,8 @@ fn same_answer(
 async fn entry(label: &str, db: &Db, data: &Data, c: &Client, admin: &str) {
     let Data { codes, current, .. } = data;
     let n_ind = codes.len();
-    let today = domain::time::today();
     // ---- entry ------------------------------------------------------------------------------
-    // This month's forms (open, not yet generated), one commune each.
-    let open = Period::containing(
-        today,
-        PeriodType::Month,
-        domain::statistics::Calendar::Months,
-    )
-    .unwrap();
-    // Communes whose form is still empty: new figures, as on a first run
-    // (a kept database already holds the last run's forms).
-    let entered = bs::units_with_values(db, &open.to_string()).await.unwrap();
-    let fresh: Vec<i64> = current
-        .iter()
-        .copied()
-        .filter(|u| !entered.contains(u))
-        .collect();
+    let (open, fresh) = empty_forms(db, current).await;
     let forms = env("BENCH_FORMS", 300).min(fresh.len());
     let mut each = Vec::new();
     let started = Instant::now();

@@ -359,6 +359,24 @@ struct Item {
     agg: Agg,
 }
 
+/// The `IN` lists of units, periods and indicators both reads filter on.
+fn key_lists(
+    params: &mut Params,
+    indicators: &[Indicator],
+    units: &[PivotUnit],
+    places: &Places,
+) -> (String, String, String) {
+    let u = params.list(units.iter().map(|u| Arg::I64(Some(u.id))));
+    let p = params.list(
+        places
+            .periods
+            .iter()
+            .map(|p| Arg::Text(Some(p.to_string()))),
+    );
+    let i = params.list(indicators.iter().map(|i| Arg::I64(Some(i.id))));
+    (u, p, i)
+}
+
 /// The rollup cells of some units: what their parts (and, for the coarser
 /// periods, their own figures) add up to.
 async fn read_cells(
@@ -371,14 +389,7 @@ async fn read_cells(
     phases: &mut Phases,
 ) -> Result<()> {
     let mut params = Params::default();
-    let u = params.list(units.iter().map(|u| Arg::I64(Some(u.id))));
-    let p = params.list(
-        places
-            .periods
-            .iter()
-            .map(|p| Arg::Text(Some(p.to_string()))),
-    );
-    let i = params.list(indicators.iter().map(|i| Arg::I64(Some(i.id))));
+    let (u, p, i) = key_lists(&mut params, indicators, units, places);
     let part = params.list([Arg::Text(Some(q.view.part().into()))]);
     let (n, total, top) = if q.approved_only {
         ("ok_n", "ok_total", "ok_top")
@@ -462,14 +473,7 @@ async fn read_figures(
         return Ok(());
     };
     let mut params = Params::default();
-    let u = params.list(units.iter().map(|u| Arg::I64(Some(u.id))));
-    let p = params.list(
-        places
-            .periods
-            .iter()
-            .map(|p| Arg::Text(Some(p.to_string()))),
-    );
-    let i = params.list(indicators.iter().map(|i| Arg::I64(Some(i.id))));
+    let (u, p, i) = key_lists(&mut params, indicators, units, places);
     let approved = if q.approved_only { "AND approved" } else { "" };
     let pg = tx.is_postgres();
     // On SQLite an (indicator, unit)'s figures lie side by side in the
