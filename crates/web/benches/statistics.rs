@@ -22,7 +22,8 @@
 //! BENCH_KEEP=1 keeps the databases (for `scripts/bench-duckdb`), even
 //! when a measure fails; BENCH_REUSE=URL measures the pivots, the import
 //! and the entry again on a kept one; BENCH_ONLY=entry or =breakdown
-//! measures that alone.
+//! measures that alone; BENCH_VERBOSE=1 prints each breakdown request
+//! with the page faults it took.
 
 #![allow(
     clippy::unwrap_used,
@@ -531,8 +532,19 @@ async fn pivots(label: &str, db: &Db, data: &Data, c: &Client, admin: &str, nati
     bs::load_homes(db, &communes).await.unwrap();
     let mut t = Vec::new();
     let mut body = Default::default();
-    for _ in 0..20 {
+    let verbose = std::env::var("BENCH_VERBOSE").is_ok();
+    for i in 0..20 {
+        let before = page_faults();
         let (d, b) = c.timed(admin, &uri).await;
+        if verbose {
+            let after = page_faults();
+            eprintln!(
+                "{label} {pname} by commune #{i}: {} (page faults minor {} · major {})",
+                ms(d),
+                after.0 - before.0,
+                after.1 - before.1
+            );
+        }
         t.push(d);
         body = b;
     }
@@ -561,6 +573,23 @@ async fn pivots(label: &str, db: &Db, data: &Data, c: &Client, admin: &str, nati
         &faster(b95, p95),
     );
     breakdown_phases(label, &pname, province, &ten, &twelve, db, p50).await;
+}
+
+/// The process's page faults so far (minor, major), from /proc: a first
+/// read of a mapped page is a minor fault, a read from the disk a major.
+fn page_faults() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses: minflt is
+    // the 10th field of the line, majflt the 12th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    (
+        f.get(7).copied().unwrap_or(0),
+        f.get(9).copied().unwrap_or(0),
+    )
 }
 
 /// Where the commune breakdown's time goes (issue 27): the same query

@@ -146,15 +146,15 @@ async fn units(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Vec<PivotUni
 /// Rows cross the database driver one by one, which costs more than the
 /// query itself for a pivot of 20,000 figures (on SQLite each row is a
 /// hand-off between the driver's thread and the request's): each group
-/// comes back as one text of `a:b:c` items joined by `;` (the parts must
-/// hold no `:`/`;`), and the groups are coarse, a unit or an indicator
-/// each, so that a pivot is tens of rows, not thousands.
-fn packed(pg: bool, parts: &[String]) -> String {
+/// comes back as one text of `a:b:c` items joined by `sep` (the parts
+/// must hold no `:`, `@`, `,` or `;`), and the groups are coarse, a unit
+/// or an indicator each, so that a pivot is tens of rows, not thousands.
+fn packed(pg: bool, parts: &[String], sep: char) -> String {
     if pg {
         let joined: Vec<String> = parts.iter().map(|p| format!("({p})::text")).collect();
-        format!("string_agg({}, ';')", joined.join(" || ':' || "))
+        format!("string_agg({}, '{sep}')", joined.join(" || ':' || "))
     } else {
-        format!("group_concat({}, ';')", parts.join(" || ':' || "))
+        format!("group_concat({}, '{sep}')", parts.join(" || ':' || "))
     }
 }
 
@@ -406,6 +406,7 @@ async fn read_cells(
             exact(pg, total),
             format!("COALESCE({}, '')", exact(pg, top)),
         ],
+        ';',
     );
     // With many indicators, reading every cell of each (unit, period)
     // and keeping the asked ones beats descending the key once per
@@ -488,13 +489,23 @@ async fn read_figures(
         let to = params.list([Arg::Text(Some(last))]);
         format!("AND period >= {from} AND period <= {to}")
     };
-    let figure = packed(
-        pg,
-        &["org_unit_id".into(), "period".into(), exact(pg, "value")],
-    );
+    // Grouped twice: a unit's months as `period:value` items once under
+    // its id (`unit@p:v,p:v`), its indicator's units joined by `;`. Naming
+    // the unit once per run rather than once per figure took a third off
+    // the commune breakdown's query (17.6 → 12.5 ms on SQLite).
+    let months = packed(pg, &["period".into(), exact(pg, "value")], ',');
+    let units_of = packed(pg, &["g".into()], ';');
+    let unit_text = if pg {
+        "org_unit_id::text"
+    } else {
+        "org_unit_id"
+    };
     let sql = format!(
-        "SELECT indicator_id, {figure} AS packed FROM data_values
-         WHERE org_unit_id IN ({u}) AND indicator_id IN ({i}) {range} AND period IN ({p}) {approved}
+        "SELECT indicator_id, {units_of} AS packed FROM (
+           SELECT indicator_id, {unit_text} || '@' || {months} AS g FROM data_values
+           WHERE org_unit_id IN ({u}) AND indicator_id IN ({i}) {range} AND period IN ({p}) {approved}
+           GROUP BY indicator_id, org_unit_id
+         ) per_unit
          GROUP BY indicator_id"
     );
     let groups: Vec<(i64, String)> = fetch_all_dyn(tx, &sql, params.args).await?;
@@ -504,19 +515,19 @@ async fn read_figures(
         let agg = indicators
             .get(indicator as usize)
             .map_or(Aggregation::Sum, |i| i.aggregation);
-        for item in packed.split(';') {
-            let mut f = item.split(':');
-            let (Some(unit), Some(period), Some(value)) = (f.next(), f.next(), f.next()) else {
-                return Err(bad_packed(item));
-            };
-            let unit = places.unit(unit.parse().map_err(|_| bad_packed(item))?)?;
-            let value: f64 = value.parse().map_err(|_| bad_packed(item))?;
-            items.push(Item {
-                indicator,
-                unit,
-                period: places.period(period)?,
-                agg: Agg::one(value, agg),
-            });
+        for run in packed.split(';') {
+            let (unit, figures) = run.split_once('@').ok_or_else(|| bad_packed(run))?;
+            let unit = places.unit(unit.parse().map_err(|_| bad_packed(run))?)?;
+            for item in figures.split(',') {
+                let (period, value) = item.split_once(':').ok_or_else(|| bad_packed(item))?;
+                let value: f64 = value.parse().map_err(|_| bad_packed(item))?;
+                items.push(Item {
+                    indicator,
+                    unit,
+                    period: places.period(period)?,
+                    agg: Agg::one(value, agg),
+                });
+            }
         }
     }
     phases.unpack += unpacking.elapsed();
