@@ -50,52 +50,7 @@ impl Role {
             })
     }
 
-    /// Whether the role may add and change villages and sites in its scope.
-    pub fn manages_org_units(self) -> bool {
-        matches!(
-            self,
-            Role::Admin | Role::ProvinceStaff | Role::CommuneOfficer
-        )
-    }
-
-    /// Whether the role may add and edit models, record their status and
-    /// import them, within its scope.
-    pub fn manages_models(self) -> bool {
-        self.manages_org_units()
-    }
-
-    /// Whether the role may rate models and name exemplars: the province's
-    /// work, not the commune's rating of itself.
-    pub fn rates_models(self) -> bool {
-        matches!(self, Role::Admin | Role::ProvinceStaff)
-    }
-
-    /// Whether the role may add, edit and retire model types.
-    pub fn manages_model_types(self) -> bool {
-        matches!(self, Role::Admin | Role::ProvinceStaff)
-    }
-
-    /// Whether the role may log a model's activities: partner organisations
-    /// run many models and record their meetings and patrols.
-    pub fn logs_model_activities(self) -> bool {
-        self != Role::Viewer
-    }
-
-    /// Whether the role may define indicators, data sets and validation
-    /// rules (for the whole province's reporting).
-    pub fn manages_statistics(self) -> bool {
-        matches!(self, Role::Admin | Role::ProvinceStaff)
-    }
-
-    /// Whether the role may enter figures for units in its scope; which
-    /// approvals it may give depends on where its scope sits (see
-    /// `statistics::approval::Capacity`).
-    pub fn enters_statistics(self) -> bool {
-        matches!(
-            self,
-            Role::Admin | Role::ProvinceStaff | Role::CommuneOfficer
-        )
-    }
+    // What each role may do is `crate::policy`'s to say.
 
     /// Admins see everything; every other role sees only its scope.
     pub fn is_unscoped(self) -> bool {

@@ -8,6 +8,7 @@ pub mod file;
 pub mod models;
 pub mod org_units;
 pub mod page;
+pub mod policy;
 pub mod statistics;
 pub mod text;
 pub mod time;

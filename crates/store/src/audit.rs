@@ -281,8 +281,8 @@ pub async fn search(
         let n = p.push(Arg::I64(Some(user)));
         conds.push(format!(
             "(a.user_id = {n} OR (a.entity = 'org_unit' AND a.entity_id IN (
-                SELECT CAST(r.unit_id AS TEXT) FROM org_unit_reach r
-                JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = {n})))"
+                SELECT CAST(reached.unit_id AS TEXT) FROM ({}) reached)))",
+            crate::scope::reached_units(&n)
         ));
     }
     let filter = if conds.is_empty() {

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod error;
 pub mod models;
 pub mod org_units;
+mod scope;
 pub mod statistics;
 
 pub use db::{redact_url, sqlite_path, Backend, Db, Tx};

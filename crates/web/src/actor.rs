@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::accounts::secret_hash;
+use domain::policy::{self, Action};
 use store::accounts::{self, Scope, User};
 
 use crate::error::{ApiError, PageError};
@@ -32,6 +33,21 @@ impl Actor {
 
     pub fn author(&self) -> store::audit::Author {
         store::audit::Author::User(self.user.id)
+    }
+
+    /// Whether the policy lets this user's role take `action` (in scope).
+    pub fn may(&self, action: Action) -> bool {
+        policy::allows(self.user.role, action)
+    }
+
+    /// 403 unless the policy lets this user's role take `action`: asked
+    /// before any lookup, so that the refusal tells nothing of the record.
+    pub fn require(&self, action: Action) -> Result<(), ApiError> {
+        if self.may(action) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
     }
 }
 

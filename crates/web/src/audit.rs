@@ -4,9 +4,7 @@
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use domain::accounts::Role;
+use axum::Json;
 use domain::page::Page;
 use domain::time::parse_date;
 use minijinja::context;
@@ -17,20 +15,12 @@ use crate::actor::Actor;
 use crate::error::{ApiError, PageError};
 use crate::forms::Fields;
 use crate::i18n::Lang;
+use crate::routes::Routes;
 use crate::AppState;
+use domain::policy::Action;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/audit", get(api))
-        .route("/audit", get(page))
-}
-
-fn require_reader(actor: &Actor) -> Result<(), ApiError> {
-    if matches!(actor.user.role, Role::Admin | Role::ProvinceStaff) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
+pub fn routes() -> Routes {
+    Routes::new().get("/api/v1/audit", api).get("/audit", page)
 }
 
 fn text(f: &Fields, key: &'static str) -> Result<Option<String>, ApiError> {
@@ -94,7 +84,7 @@ async fn api(
     actor: Actor,
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
-    require_reader(&actor)?;
+    actor.require(Action::ReadAudit)?;
     let f = Fields::from_query(q.as_deref());
     let query = parse(&f)?;
     let (items, total) = audit::search(&state.db, actor.scope(), &query).await?;
@@ -121,7 +111,7 @@ async fn page(
     lang: Lang,
     RawQuery(q): RawQuery,
 ) -> Response {
-    if require_reader(&actor).is_err() {
+    if actor.require(Action::ReadAudit).is_err() {
         return PageError::new(StatusCode::FORBIDDEN, lang, "error.forbidden").into_response();
     }
     let f = Fields::from_query(q.as_deref());
@@ -141,12 +131,12 @@ async fn page(
         "audit/list.html",
         lang,
         context! {
-            lang => lang.code(), path => "/audit", user => actor.user, csrf => actor.csrf, section => "audit",
             items, total, query => crate::forms::echo(&f), csv_link => format!("/api/v1/audit?{}&format=csv", f.query_string()),
             error => error.map(|e| context! { field => e.field, message => e.message }),
+            ..crate::layout::Base::new(&actor, lang, "/audit", "audit").value(),
         },
     );
-    *res.status_mut() = status;
+    crate::templates::with_status(&mut res, status);
     res
 }
 

@@ -13,6 +13,7 @@ mod downloads;
 mod error;
 mod forms;
 mod i18n;
+mod layout;
 mod metrics;
 pub mod models;
 pub mod openapi;
@@ -21,6 +22,7 @@ mod openapi_statistics;
 mod ops;
 pub mod org_units;
 mod refusals;
+pub mod routes;
 mod security;
 pub mod server;
 pub mod statistics;
@@ -139,10 +141,10 @@ impl AppState {
     }
 }
 
-/// The whole application. Public routes are listed here one by one; every
-/// other route sits behind the login check (deny by default).
-pub fn router(state: AppState) -> Router {
-    let protected = Router::new()
+/// The routes behind the login check: every route but the few public
+/// ones (deny by default).
+fn protected_routes() -> routes::Routes {
+    routes::Routes::new()
         .merge(org_units::routes())
         .merge(models::routes())
         .merge(statistics::routes())
@@ -151,14 +153,37 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(ops::protected_routes())
         .merge(openapi::protected_routes())
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            actor::require_login,
-        ));
-    Router::new()
-        .merge(protected)
+}
+
+/// The routes anyone may reach, listed here one by one.
+fn public_routes() -> routes::Routes {
+    routes::Routes::new()
         .merge(accounts::public_routes())
         .merge(ops::public_routes())
+}
+
+/// Every route the router answers, and whether it is public: what the
+/// tests walk (every route × every role) and the OpenAPI check compares.
+pub fn route_table() -> Vec<(routes::Route, bool)> {
+    let (_, protected) = protected_routes().finish();
+    let (_, public) = public_routes().finish();
+    let mut all: Vec<_> = protected.into_iter().map(|r| (r, false)).collect();
+    all.extend(public.into_iter().map(|r| (r, true)));
+    all.sort_by(|(a, _), (b, _)| a.key().cmp(&b.key()));
+    all
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let (protected, _) = protected_routes().finish();
+    let protected = protected.route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        actor::require_login,
+    ));
+    let (public, _) = public_routes().finish();
+    Router::new()
+        .merge(protected)
+        .merge(public)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

@@ -3,18 +3,17 @@
 //! routes the router registers, so it stays true.
 
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 
 use domain::org_units::{Kind, Level};
 
 use crate::actor::Actor;
-use crate::AppState;
+use crate::routes::Routes;
 
 /// Served behind login, with the other protected routes.
-pub fn protected_routes() -> Router<AppState> {
-    Router::new().route("/api/v1/openapi.json", get(serve))
+pub fn protected_routes() -> Routes {
+    Routes::new().get("/api/v1/openapi.json", serve)
 }
 
 async fn serve(_actor: Actor) -> Response {
@@ -581,37 +580,13 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    /// `(method, path)` of every `/api/` route registered in this crate's
-    /// source, read from the `.route("…", get(…).post(…))` calls.
+    /// `(method, path)` of every `/api/` route the router answers.
     fn registered() -> BTreeSet<(String, String)> {
-        let mut out = BTreeSet::new();
-        let mut files = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
-        while let Some(p) = files.pop() {
-            if p.is_dir() {
-                files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-                continue;
-            }
-            let text = std::fs::read_to_string(&p).unwrap();
-            for part in text.split(".route(").skip(1) {
-                // rustfmt may break a long call after `.route(`
-                let Some(part) = part.trim_start().strip_prefix('"') else {
-                    continue;
-                };
-                let Some((path, rest)) = part.split_once('"') else {
-                    continue;
-                };
-                if !path.starts_with("/api/") {
-                    continue;
-                }
-                let call = rest.split("))").next().unwrap();
-                for m in ["get", "post", "patch", "put", "delete"] {
-                    if call.contains(&format!("{m}(")) {
-                        out.insert((m.to_string(), path.to_string()));
-                    }
-                }
-            }
-        }
-        out
+        crate::route_table()
+            .into_iter()
+            .filter(|(r, _)| r.path.starts_with("/api/"))
+            .map(|(r, _)| (r.method.as_str().to_lowercase(), r.path.to_string()))
+            .collect()
     }
 
     #[test]

@@ -5,28 +5,27 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::json;
 
 use crate::forms::Fields;
 use crate::i18n::Lang;
+use crate::routes::Routes;
 use crate::{AppState, WebConfig};
 
-pub fn public_routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/static/{file}", get(static_file))
-        .route(
-            "/favicon.ico",
-            get(|| async { Redirect::permanent("/static/favicon.svg") }),
-        )
-        .route("/lang", get(switch_lang))
-        .route("/metrics", get(metrics))
+pub fn public_routes() -> Routes {
+    Routes::new()
+        .get("/healthz", healthz)
+        .get("/static/{file}", static_file)
+        .get("/favicon.ico", || async {
+            Redirect::permanent("/static/favicon.svg")
+        })
+        .get("/lang", switch_lang)
+        .get("/metrics", metrics)
 }
 
-pub fn protected_routes() -> Router<AppState> {
-    Router::new().route("/", get(|| async { Redirect::to("/org-units") }))
+pub fn protected_routes() -> Routes {
+    Routes::new().get("/", || async { Redirect::to("/org-units") })
 }
 
 /// How long `/healthz` waits for the database. Without a bound of its own

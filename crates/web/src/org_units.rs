@@ -5,13 +5,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use domain::org_units::{
     Kind, Level, Merge, MergeInput, NewUnit, NewUnitInput, OrgUnit, Split, SplitInput, UnitPatch,
     UnitPatchInput, VillageInput,
 };
 use domain::page::Page;
+use domain::policy::Action;
 use domain::time::{parse_date, today};
 use minijinja::context;
 use serde::Serialize;
@@ -23,19 +23,24 @@ use crate::actor::Actor;
 use crate::error::{page_error, ApiError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
+use crate::routes::Routes;
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/org-units", get(list_api).post(create_api))
-        .route("/api/v1/org-units/merge", post(merge_api))
-        .route("/api/v1/org-units/split", post(split_api))
-        .route("/api/v1/org-units/{id}", get(show_api).patch(patch_api))
-        .route("/org-units", get(list_page).post(create_form))
-        .route("/org-units/merge", post(merge_form))
-        .route("/org-units/split", post(split_form))
-        .route("/org-units/{id}", get(show_page))
-        .route("/org-units/{id}/edit", get(edit_page).post(edit_form))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/api/v1/org-units", list_api)
+        .post("/api/v1/org-units", create_api)
+        .post("/api/v1/org-units/merge", merge_api)
+        .post("/api/v1/org-units/split", split_api)
+        .get("/api/v1/org-units/{id}", show_api)
+        .patch("/api/v1/org-units/{id}", patch_api)
+        .get("/org-units", list_page)
+        .post("/org-units", create_form)
+        .post("/org-units/merge", merge_form)
+        .post("/org-units/split", split_form)
+        .get("/org-units/{id}", show_page)
+        .get("/org-units/{id}/edit", edit_page)
+        .post("/org-units/{id}/edit", edit_form)
 }
 
 pub const MAX_QUERY_CHARS: usize = 100;
@@ -115,14 +120,6 @@ async fn show_api(
     Ok(Json(detail(&state, actor.scope(), id).await?).into_response())
 }
 
-fn require_manager(actor: &Actor) -> Result<(), ApiError> {
-    if actor.user.role.manages_org_units() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
-}
-
 /// The parent named by `parent_id`, if the actor's scope reaches it.
 async fn scoped_parent(
     state: &AppState,
@@ -142,7 +139,7 @@ async fn create(
     actor: &Actor,
     input: &NewUnitInput,
 ) -> Result<UnitView, ApiError> {
-    require_manager(actor)?;
+    actor.require(Action::ManageOrgUnits)?;
     let parent = scoped_parent(state, actor, input.parent_id).await?;
     let new = NewUnit::parse(input, parent.as_ref())?;
     Ok(units::create(&state.db, actor.author(), &new).await?)
@@ -164,7 +161,7 @@ async fn patch(
     id: i64,
     input: &UnitPatchInput,
 ) -> Result<UnitView, ApiError> {
-    require_manager(actor)?;
+    actor.require(Action::ManageOrgUnits)?;
     let unit = units::get(&state.db, actor.scope(), id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -188,7 +185,7 @@ async fn merge(
     actor: &Actor,
     input: &MergeInput,
 ) -> Result<units::Reorganisation, ApiError> {
-    require_manager(actor)?;
+    actor.require(Action::ManageOrgUnits)?;
     let ids = input.sources.clone().unwrap_or_default();
     if ids.len() > 100 {
         return Err(ApiError::invalid("sources", "gộp tối đa 100 thôn một lần"));
@@ -216,7 +213,7 @@ async fn split(
     actor: &Actor,
     input: &SplitInput,
 ) -> Result<units::Reorganisation, ApiError> {
-    require_manager(actor)?;
+    actor.require(Action::ManageOrgUnits)?;
     let source = scoped_parent(state, actor, input.source).await?;
     let s = Split::parse(input, source.as_ref(), today())?;
     Ok(units::split(&state.db, actor.author(), &s).await?)
@@ -239,14 +236,7 @@ async fn split_api(
 
 /// What every page's layout needs.
 fn base(actor: &Actor, lang: Lang, path: &str) -> minijinja::Value {
-    context! {
-        lang => lang.code(),
-        user => actor.user,
-        csrf => actor.csrf,
-        path,
-        section => "org_units",
-        today => today().to_string(),
-    }
+    crate::layout::Base::new(actor, lang, path, "org_units").value()
 }
 
 async fn list_page(
@@ -305,7 +295,7 @@ async fn list_page(
         }
     };
     let mut res = state.templates.render("org_units/list.html", lang, ctx);
-    *res.status_mut() = status;
+    crate::templates::with_status(&mut res, status);
     res
 }
 
@@ -386,7 +376,7 @@ async fn show(
     )
     .await?
     .0;
-    let manager = actor.user.role.manages_org_units() && u.valid_to.is_none();
+    let manager = actor.may(Action::ManageOrgUnits) && u.valid_to.is_none();
     let open_villages: Vec<&UnitView> = children
         .iter()
         .filter(|c| c.unit.level == Level::Village && c.unit.valid_to.is_none())
@@ -411,7 +401,7 @@ async fn show(
             subtree => units::count_subtree(&state.db, id).await?,
             reach => units::count_reach(&state.db, id).await?,
             can_edit => manager && u.level.is_user_managed(),
-            can_add_model => actor.user.role.manages_models()
+            can_add_model => actor.may(Action::ManageModels)
                 && matches!(u.level, Level::Commune | Level::Village | Level::Site),
             can_add_village => manager && u.level == Level::Commune,
             can_add_site => manager && matches!(u.level, Level::Commune | Level::Village),
@@ -422,7 +412,7 @@ async fn show(
             } else {
                 Vec::new()
             },
-            can_share => actor.user.role.manages_statistics() && d.successors.len() > 1,
+            can_share => actor.may(Action::ManageStatistics) && d.successors.len() > 1,
             open_villages => open_villages.iter().map(|v| flat(v)).collect::<Vec<_>>(),
             village_kinds => kinds(Level::Village),
             site_kinds => kinds(Level::Site),
@@ -451,7 +441,7 @@ pub(crate) fn form_refused(
     let mut res = state
         .templates
         .render("org_units/form_error.html", lang, ctx);
-    *res.status_mut() = StatusCode::BAD_REQUEST;
+    crate::templates::with_status(&mut res, StatusCode::BAD_REQUEST);
     res
 }
 
@@ -500,11 +490,11 @@ async fn edit_page(
     let Ok(id) = forms::path_id(&id) else {
         return page_error(lang, ApiError::not_found());
     };
-    if let Err(e) = require_manager(&actor) {
+    if let Err(e) = actor.require(Action::ManageOrgUnits) {
         return page_error(lang, e);
     }
     match units::get(&state.db, actor.scope(), id).await {
-        Ok(Some(v)) if v.unit.level.is_user_managed() && actor.user.role.manages_org_units() => {
+        Ok(Some(v)) if v.unit.level.is_user_managed() && actor.may(Action::ManageOrgUnits) => {
             render_edit(&state, &actor, lang, &v, None, None)
         }
         Ok(Some(_)) => page_error(lang, ApiError::forbidden()),
@@ -540,7 +530,7 @@ fn render_edit(
         }
     };
     let mut res = state.templates.render("org_units/edit.html", lang, ctx);
-    *res.status_mut() = status;
+    crate::templates::with_status(&mut res, status);
     res
 }
 

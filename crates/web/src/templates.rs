@@ -112,6 +112,15 @@ impl Templates {
     }
 }
 
+/// Gives a rendered page its status (400 for a form sent back with its
+/// errors …), unless rendering failed: that 500 must stand, not pass for
+/// a page answered.
+pub fn with_status(res: &mut Response, status: StatusCode) {
+    if res.status().is_success() {
+        *res.status_mut() = status;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,10 +36,7 @@ pub(crate) fn user_scope_clause(n: &str) -> String {
 }
 
 pub(crate) fn scope_clause(n: &str) -> String {
-    format!(
-        "({n} IS NULL OR {})",
-        crate::org_units::unit_in_scope("m.org_unit_id", n)
-    )
+    crate::scope::unit_in_scope_or_unscoped("m.org_unit_id", n)
 }
 
 fn lines<S: Serializer>(tags: &str, s: S) -> std::result::Result<S::Ok, S::Error> {

@@ -30,23 +30,10 @@ const SELECT: &str = "SELECT u.id, u.level, u.kind, u.code, u.name, u.short_name
         u.valid_from, u.valid_to, u.lat, u.lon, u.address, p.name AS parent_name
     FROM org_units u LEFT JOIN org_units p ON p.id = u.parent_id";
 
-/// Limits a query to the units a user's scope reaches (hierarchy and
-/// successions); `$N` is the user id, NULL for unscoped actors.
-/// `col` names a unit the user `n` (a placeholder) may see: one of their
-/// scope's units or below, across the 2025 mapping.
-pub(crate) fn unit_in_scope(col: &str, n: &str) -> String {
-    format!(
-        "{col} IN (SELECT r.unit_id FROM org_unit_reach r
-            JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = {n})"
-    )
-}
+pub(crate) use crate::scope::unit_in_scope;
 
 fn scope_clause(n: usize) -> String {
-    format!(
-        "(${n} IS NULL OR EXISTS (SELECT 1 FROM org_unit_reach r
-            JOIN user_scopes s ON s.org_unit_id = r.ancestor_id
-            WHERE s.user_id = ${n} AND r.unit_id = u.id))"
-    )
+    crate::scope::unit_in_scope_or_unscoped("u.id", &format!("${n}"))
 }
 
 #[derive(sqlx::FromRow)]
@@ -177,11 +164,8 @@ fn list_filter(q: &ListQuery, scope: Scope, t: &str, id: &str, p: &mut Params) -
         ));
     }
     if let Some(user) = scope.user_id() {
-        conds.push(format!(
-            "{id} IN (SELECT r.unit_id FROM org_unit_reach r
-                      JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = {})",
-            p.push(Arg::I64(Some(user)))
-        ));
+        let n = p.push(Arg::I64(Some(user)));
+        conds.push(unit_in_scope(id, &n));
     }
     if conds.is_empty() {
         "1 = 1".into()

@@ -223,16 +223,7 @@ async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery, phases: &mut Phases
     // The unit asked about must be in scope itself, not only its parts:
     // out of scope is "not found", with or without a breakdown.
     if let (Some(unit), Some(user)) = (q.org_unit, scope.user_id()) {
-        let reached: Option<i64> = fetch!(
-            tx,
-            fetch_optional,
-            scalar i64,
-            "SELECT r.unit_id FROM org_unit_reach r JOIN user_scopes s ON s.org_unit_id = r.ancestor_id
-             WHERE s.user_id = $1 AND r.unit_id = $2 LIMIT 1",
-            user,
-            unit
-        )?;
-        if reached.is_none() {
+        if !crate::scope::reaches(tx, user, unit).await? {
             return Err(StoreError::NotFound);
         }
     }

@@ -232,10 +232,7 @@ pub struct Refusal {
 }
 
 fn allowed(who: Who) -> Result<()> {
-    if matches!(
-        who.role,
-        Role::Admin | Role::ProvinceStaff | Role::CommuneOfficer
-    ) {
+    if domain::policy::allows(who.role, domain::policy::Action::EnterFigures) {
         Ok(())
     } else {
         Err(StoreError::Forbidden)
@@ -745,14 +742,14 @@ pub struct Form {
 async fn capacity(tx: &mut Tx, who: Who, set: &DataSet, unit: i64) -> Result<Capacity> {
     let covers_unit = match who.scope.user_id() {
         None => true,
-        Some(user) => reaches(tx, user, unit).await?,
+        Some(user) => crate::scope::reaches(tx, user, unit).await?,
     };
     let mut reached = Vec::new();
     for level in set.chain.levels() {
         let ok = match who.scope.user_id() {
             None => true,
             Some(user) => match ancestor_at(tx, unit, *level).await? {
-                Some(a) => reaches(tx, user, a).await?,
+                Some(a) => crate::scope::reaches(tx, user, a).await?,
                 None => false,
             },
         };
@@ -763,19 +760,6 @@ async fn capacity(tx: &mut Tx, who: Who, set: &DataSet, unit: i64) -> Result<Cap
     Ok(Capacity::of(who.role, &set.chain, covers_unit, |l| {
         reached.contains(&l)
     }))
-}
-
-async fn reaches(tx: &mut Tx, user: i64, unit: i64) -> Result<bool> {
-    let hit: Option<i64> = fetch!(
-        tx,
-        fetch_optional,
-        scalar i64,
-        "SELECT r.unit_id FROM org_unit_reach r JOIN user_scopes s ON s.org_unit_id = r.ancestor_id
-         WHERE s.user_id = $1 AND r.unit_id = $2 LIMIT 1",
-        user,
-        unit
-    )?;
-    Ok(hit.is_some())
 }
 
 async fn ancestor_at(tx: &mut Tx, unit: i64, level: Level) -> Result<Option<i64>> {

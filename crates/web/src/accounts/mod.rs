@@ -10,8 +10,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use domain::accounts::{
     dummy_hash, new_secret, secret_hash, verify_password, LoginGate, NewPassword, LOCK_SECONDS,
 };
@@ -25,31 +24,33 @@ use crate::actor::Actor;
 use crate::error::{ApiError, PageError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
+use crate::routes::Routes;
 use crate::security::{cookie, csrf_token, is_https, session_cookie, SESSION_COOKIE};
 use crate::AppState;
 
-pub fn public_routes() -> Router<AppState> {
-    Router::new()
-        .route("/login", get(login_page).post(login_form))
-        .route("/api/v1/auth/login", post(api_login))
+pub fn public_routes() -> Routes {
+    Routes::new()
+        .get("/login", login_page)
+        .post("/login", login_form)
+        .post("/api/v1/auth/login", api_login)
 }
 
-pub fn protected_routes() -> Router<AppState> {
-    Router::new()
-        .route("/logout", post(logout_form))
-        .route("/api/v1/auth/logout", post(api_logout))
-        .route("/account", get(account_page))
-        .route("/account/password", post(password_form))
-        .route("/account/sessions/end", post(end_session_form))
-        .route("/api/v1/auth/password", post(api_password))
-        .route("/api/v1/auth/sessions", get(api_sessions))
-        .route("/api/v1/auth/sessions/end", post(api_end_session))
-        .route("/account/totp/start", post(totp_start_form))
-        .route("/account/totp/confirm", post(totp_confirm_form))
-        .route("/account/totp/disable", post(totp_disable_form))
-        .route("/api/v1/auth/totp/start", post(api_totp_start))
-        .route("/api/v1/auth/totp/confirm", post(api_totp_confirm))
-        .route("/api/v1/auth/totp/disable", post(api_totp_disable))
+pub fn protected_routes() -> Routes {
+    Routes::new()
+        .post("/logout", logout_form)
+        .post("/api/v1/auth/logout", api_logout)
+        .get("/account", account_page)
+        .post("/account/password", password_form)
+        .post("/account/sessions/end", end_session_form)
+        .post("/api/v1/auth/password", api_password)
+        .get("/api/v1/auth/sessions", api_sessions)
+        .post("/api/v1/auth/sessions/end", api_end_session)
+        .post("/account/totp/start", totp_start_form)
+        .post("/account/totp/confirm", totp_confirm_form)
+        .post("/account/totp/disable", totp_disable_form)
+        .post("/api/v1/auth/totp/start", api_totp_start)
+        .post("/api/v1/auth/totp/confirm", api_totp_confirm)
+        .post("/api/v1/auth/totp/disable", api_totp_disable)
 }
 
 /// A local path to return to after login; anything else goes home.
@@ -383,7 +384,7 @@ async fn login_form(
                 _ => "login.throttled",
             };
             let mut res = render_login(&state, lang, &next, username, Some(key));
-            *res.status_mut() = e.status;
+            crate::templates::with_status(&mut res, e.status);
             return res;
         }
         Err(e) => return PageError::new(e.status, lang, "error.unavailable").into_response(),
@@ -745,16 +746,15 @@ async fn render_account_with(
         "accounts/account.html",
         lang,
         context! {
-            lang => lang.code(), path => "/account", user => actor.user, csrf => actor.csrf,
-            section => "account",
             must_change => actor.user.must_change_password,
             sessions,
             two_factor,
             done,
             error => error.map(|e| context! { field => e.field, message => e.message }),
+            ..crate::layout::Base::new(actor, lang, "/account", "account").value(),
         },
     );
-    *res.status_mut() = status;
+    crate::templates::with_status(&mut res, status);
     res
 }
 

@@ -5,8 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use domain::accounts::{
     check_own_account_change, check_role_scope, parse_display_name, parse_username, Role,
 };
@@ -19,22 +18,20 @@ use crate::actor::Actor;
 use crate::error::{page_error, ApiError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
+use crate::routes::Routes;
 use crate::AppState;
+use domain::policy::Action;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/users", get(list_api).post(create_api))
-        .route("/api/v1/users/{id}", get(show_api).patch(patch_api))
-        .route("/users", get(list_page).post(create_form))
-        .route("/users/{id}", get(edit_page).post(edit_form))
-}
-
-fn require_admin(actor: &Actor) -> Result<(), ApiError> {
-    if actor.user.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/api/v1/users", list_api)
+        .post("/api/v1/users", create_api)
+        .get("/api/v1/users/{id}", show_api)
+        .patch("/api/v1/users/{id}", patch_api)
+        .get("/users", list_page)
+        .post("/users", create_form)
+        .get("/users/{id}", edit_page)
+        .post("/users/{id}", edit_form)
 }
 
 /// A user with the units of their scope.
@@ -82,7 +79,7 @@ struct NewUserInput {
 }
 
 async fn create(state: &AppState, actor: &Actor, input: &NewUserInput) -> Result<i64, ApiError> {
-    require_admin(actor)?;
+    actor.require(Action::ManageUsers)?;
     let username = parse_username(input.username.as_deref().unwrap_or(""))?;
     let display_name = match input.display_name.as_deref() {
         Some(n) if !n.trim().is_empty() => parse_display_name(n)?,
@@ -121,7 +118,7 @@ async fn patch(
     id: i64,
     input: &UserPatchInput,
 ) -> Result<accounts::AccessEnded, ApiError> {
-    require_admin(actor)?;
+    actor.require(Action::ManageUsers)?;
     let user = accounts::get_user(&state.db, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -164,7 +161,7 @@ async fn patch(
 }
 
 async fn list_api(State(state): State<AppState>, actor: Actor) -> Result<Response, ApiError> {
-    require_admin(&actor)?;
+    actor.require(Action::ManageUsers)?;
     let items = all(&state).await?;
     let total = items.len();
     Ok(Json(json!({"items": items, "total": total})).into_response())
@@ -188,7 +185,7 @@ async fn show_api(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    require_admin(&actor)?;
+    actor.require(Action::ManageUsers)?;
     let id = forms::path_id(&id)?;
     let user = accounts::get_user(&state.db, id)
         .await?
@@ -248,7 +245,7 @@ async fn render_list(
     typed: Option<&Fields>,
     error: Option<ApiError>,
 ) -> Response {
-    if let Err(e) = require_admin(actor) {
+    if let Err(e) = actor.require(Action::ManageUsers) {
         return page_error(lang, e);
     }
     let users = match all(state).await {
@@ -264,13 +261,13 @@ async fn render_list(
         "accounts/users.html",
         lang,
         context! {
-            lang => lang.code(), path => "/users", user => actor.user, csrf => actor.csrf, section => "users",
             users, roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
             form => typed.map(forms::echo),
             error => error.map(|e| context! { field => e.field, message => e.message }),
+            ..crate::layout::Base::new(actor, lang, "/users", "users").value(),
         },
     );
-    *res.status_mut() = status;
+    crate::templates::with_status(&mut res, status);
     res
 }
 
@@ -323,7 +320,7 @@ async fn render_edit(
     error: Option<ApiError>,
     saved: bool,
 ) -> Response {
-    if let Err(e) = require_admin(actor) {
+    if let Err(e) = actor.require(Action::ManageUsers) {
         return page_error(lang, e);
     }
     let Ok(id) = forms::path_id(id) else {
@@ -353,13 +350,13 @@ async fn render_edit(
         "accounts/user.html",
         lang,
         context! {
-            lang => lang.code(), path => format!("/users/{id}"), user => actor.user, csrf => actor.csrf,
-            section => "users", target, scope_text, saved,
+            target, scope_text, saved,
             roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
             error => error.map(|e| context! { field => e.field, message => e.message }),
+            ..crate::layout::Base::new(actor, lang, format!("/users/{id}"), "users").value(),
         },
     );
-    *res.status_mut() = status;
+    crate::templates::with_status(&mut res, status);
     res
 }
 

@@ -12,6 +12,7 @@ use axum::Json;
 use domain::models::file::{level_label, CellError, Col, FileRow, Layout, COLUMNS};
 use domain::models::{Rating, Sector, Status};
 use domain::org_units::Level;
+use domain::policy::Action;
 use domain::time::today;
 use files::{Cell, Column, FilesError, Sheet};
 use serde_json::json;
@@ -21,7 +22,6 @@ use store::audit::Author;
 use store::models::{self, Matrix, ModelQuery, ModelRow};
 use store::Db;
 
-use super::require;
 use crate::actor::Actor;
 use crate::error::ApiError;
 use crate::AppState;
@@ -265,7 +265,7 @@ pub async fn import_api(
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
     req: Request,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.manages_models())?;
+    actor.require(Action::ManageModels)?;
     let report = wants_report(raw.as_deref())?;
     let (bytes, _) = uploaded(multipart(req, &state).await?).await?;
     let pool = &state.parses;

@@ -9,16 +9,16 @@ mod pages;
 pub use files::{import_file, Outcome, Stage};
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use domain::models::{
     ActivityInput, ModelInput, ModelRefs, ModelType, ModelTypeInput, NewActivity, NewModel,
     NewModelType, NewRating, Rating, RatingInput, Sector, Status, StatusChange, StatusInput,
 };
 use domain::page::Page;
+use domain::policy::Action;
 use domain::time::{parse_date, today};
 use serde_json::json;
 use store::accounts::Scope;
@@ -27,49 +27,34 @@ use store::models::{self, types, MatrixColumns, MatrixQuery, ModelQuery, ModelRo
 use crate::actor::Actor;
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
+use crate::routes::Routes;
 use crate::AppState;
 
 pub use crate::uploads::MAX_IMPORT_BYTES;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/model-types", get(types_api).post(create_type_api))
-        .route(
-            "/api/v1/model-types/{id}",
-            get(type_api).patch(patch_type_api),
-        )
-        .route("/api/v1/models", get(list_api).post(create_api))
-        .route(
-            "/api/v1/models/import",
-            post(files::import_api).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
-        )
-        .route("/api/v1/models/matrix", get(matrix_api))
-        .route("/api/v1/models/{id}", get(show_api).patch(patch_api))
-        .route(
-            "/api/v1/models/{id}/status",
-            get(status_api).post(change_status_api),
-        )
-        .route(
-            "/api/v1/models/{id}/ratings",
-            get(ratings_api).post(rate_api),
-        )
-        .route(
-            "/api/v1/models/{id}/activities",
-            get(activities_api).post(add_activity_api),
-        )
-        .route("/api/v1/models/{id}/replicas", get(replicas_api))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/api/v1/model-types", types_api)
+        .post("/api/v1/model-types", create_type_api)
+        .get("/api/v1/model-types/{id}", type_api)
+        .patch("/api/v1/model-types/{id}", patch_type_api)
+        .get("/api/v1/models", list_api)
+        .post("/api/v1/models", create_api)
+        .upload("/api/v1/models/import", files::import_api)
+        .get("/api/v1/models/matrix", matrix_api)
+        .get("/api/v1/models/{id}", show_api)
+        .patch("/api/v1/models/{id}", patch_api)
+        .get("/api/v1/models/{id}/status", status_api)
+        .post("/api/v1/models/{id}/status", change_status_api)
+        .get("/api/v1/models/{id}/ratings", ratings_api)
+        .post("/api/v1/models/{id}/ratings", rate_api)
+        .get("/api/v1/models/{id}/activities", activities_api)
+        .post("/api/v1/models/{id}/activities", add_activity_api)
+        .get("/api/v1/models/{id}/replicas", replicas_api)
         .merge(pages::routes())
 }
 
 // ---- shared checks --------------------------------------------------------
-
-fn require(allowed: bool) -> Result<(), ApiError> {
-    if allowed {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
-}
 
 /// A model id from the path; anything else is "not found".
 fn model_id(raw: &str) -> Result<i64, ApiError> {
@@ -200,7 +185,7 @@ async fn parse_model(
 }
 
 async fn create(state: &AppState, actor: &Actor, input: &ModelInput) -> Result<ModelRow, ApiError> {
-    require(actor.user.role.manages_models())?;
+    actor.require(Action::ManageModels)?;
     let m = parse_model(state, actor, input, None).await?;
     Ok(models::create(&state.db, actor.author(), &m).await?)
 }
@@ -212,7 +197,7 @@ async fn patch(
     id: i64,
     patch: &serde_json::Value,
 ) -> Result<ModelRow, ApiError> {
-    require(actor.user.role.manages_models())?;
+    actor.require(Action::ManageModels)?;
     let current = scoped(state, actor, id).await?;
     let mut merged = serde_json::to_value(input_of(&current)).map_err(|_| ApiError::not_found())?;
     let (Some(obj), Some(p)) = (merged.as_object_mut(), patch.as_object()) else {
@@ -259,7 +244,7 @@ async fn change_status(
     id: i64,
     input: &StatusInput,
 ) -> Result<ModelRow, ApiError> {
-    require(actor.user.role.manages_models())?;
+    actor.require(Action::ManageModels)?;
     scoped(state, actor, id).await?;
     let spans = models::status_spans(&state.db, id).await?;
     let last = spans.last().ok_or_else(ApiError::not_found)?;
@@ -273,7 +258,7 @@ async fn rate(
     id: i64,
     input: &RatingInput,
 ) -> Result<ModelRow, ApiError> {
-    require(actor.user.role.rates_models())?;
+    actor.require(Action::RateModels)?;
     let m = scoped(state, actor, id).await?;
     let r = NewRating::parse(input, m.founded_on, today())?;
     Ok(models::rate(&state.db, actor.author(), id, &r).await?)
@@ -285,7 +270,7 @@ async fn add_activity(
     id: i64,
     input: &ActivityInput,
 ) -> Result<models::ActivityRow, ApiError> {
-    require(actor.user.role.logs_model_activities())?;
+    actor.require(Action::LogModelActivities)?;
     let m = scoped(state, actor, id).await?;
     let a = NewActivity::parse(input, m.founded_on, today())?;
     Ok(models::add_activity(&state.db, actor.author(), id, &a).await?)
@@ -297,7 +282,7 @@ async fn save_type(
     id: Option<i64>,
     input: &ModelTypeInput,
 ) -> Result<ModelType, ApiError> {
-    require(actor.user.role.manages_model_types())?;
+    actor.require(Action::ManageModelTypes)?;
     match id {
         None => {
             let t = NewModelType::parse(input, None, today())?;
@@ -341,7 +326,7 @@ async fn create_type_api(
     actor: Actor,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.manages_model_types())?;
+    actor.require(Action::ManageModelTypes)?;
     let input: ModelTypeInput = forms::json(&body)?;
     let t = save_type(&state, &actor, None, &input).await?;
     Ok((StatusCode::CREATED, Json(t)).into_response())
@@ -353,7 +338,7 @@ async fn patch_type_api(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.manages_model_types())?;
+    actor.require(Action::ManageModelTypes)?;
     let id = model_id(&id)?;
     let input: ModelTypeInput = forms::json(&body)?;
     Ok(Json(save_type(&state, &actor, Some(id), &input).await?).into_response())
@@ -384,7 +369,7 @@ async fn create_api(
     actor: Actor,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.manages_models())?;
+    actor.require(Action::ManageModels)?;
     let input: ModelInput = forms::json(&body)?;
     let m = create(&state, &actor, &input).await?;
     Ok((StatusCode::CREATED, Json(m)).into_response())
@@ -404,7 +389,7 @@ async fn patch_api(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.manages_models())?;
+    actor.require(Action::ManageModels)?;
     let id = model_id(&id)?;
     let p: serde_json::Value = forms::json(&body)?;
     Ok(Json(patch(&state, &actor, id, &p).await?).into_response())
@@ -427,7 +412,7 @@ async fn change_status_api(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.manages_models())?;
+    actor.require(Action::ManageModels)?;
     let id = model_id(&id)?;
     let input: StatusInput = forms::json(&body)?;
     let m = change_status(&state, &actor, id, &input).await?;
@@ -450,7 +435,7 @@ async fn rate_api(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.rates_models())?;
+    actor.require(Action::RateModels)?;
     let id = model_id(&id)?;
     let input: RatingInput = forms::json(&body)?;
     let m = rate(&state, &actor, id, &input).await?;
@@ -473,7 +458,7 @@ async fn add_activity_api(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.logs_model_activities())?;
+    actor.require(Action::LogModelActivities)?;
     let id = model_id(&id)?;
     let input: ActivityInput = forms::json(&body)?;
     let a = add_activity(&state, &actor, id, &input).await?;

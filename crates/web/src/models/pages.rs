@@ -6,12 +6,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use domain::models::{
     ActivityInput, ActivityKind, ModelInput, ModelTypeInput, Rating, RatingInput, Sector, Status,
     StatusInput, Target,
 };
+use domain::policy::Action;
 use domain::time::today;
 use minijinja::{context, Value};
 use store::models::{self, types, Matrix, ModelRow};
@@ -19,48 +18,38 @@ use store::models::{self, types, Matrix, ModelRow};
 use super::files::{self as mfiles, Outcome};
 use super::{
     add_activity, change_status, check_filter_unit, create, input_of, model_id, parse_matrix,
-    parse_query, patch, rate, require, save_type, scoped, MAX_IMPORT_BYTES,
+    parse_query, patch, rate, save_type, scoped, MAX_IMPORT_BYTES,
 };
 use crate::actor::Actor;
 use crate::error::{page_error, ApiError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
+use crate::routes::Routes;
 use crate::uploads;
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/models", get(list_page).post(create_form))
-        .route("/models/new", get(new_page))
-        .route("/models/matrix", get(matrix_page))
-        .route(
-            "/models/import",
-            get(import_page)
-                .post(import_form)
-                .layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
-        )
-        .route("/models/{id}", get(show_page))
-        .route("/models/{id}/edit", get(edit_page).post(edit_form))
-        .route("/models/{id}/status", post(status_form))
-        .route("/models/{id}/ratings", post(rating_form))
-        .route("/models/{id}/activities", post(activity_form))
-        .route("/model-types", get(types_page).post(type_create_form))
-        .route("/model-types/{id}", get(type_page).post(type_edit_form))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/models", list_page)
+        .post("/models", create_form)
+        .get("/models/new", new_page)
+        .get("/models/matrix", matrix_page)
+        .get("/models/import", import_page)
+        .upload("/models/import", import_form)
+        .get("/models/{id}", show_page)
+        .get("/models/{id}/edit", edit_page)
+        .post("/models/{id}/edit", edit_form)
+        .post("/models/{id}/status", status_form)
+        .post("/models/{id}/ratings", rating_form)
+        .post("/models/{id}/activities", activity_form)
+        .get("/model-types", types_page)
+        .post("/model-types", type_create_form)
+        .get("/model-types/{id}", type_page)
+        .post("/model-types/{id}", type_edit_form)
 }
 
 fn base(actor: &Actor, lang: Lang, path: &str) -> Value {
-    context! {
-        lang => lang.code(),
-        user => actor.user,
-        csrf => actor.csrf,
-        path,
-        section => "models",
-        today => today().to_string(),
-        can_manage => actor.user.role.manages_models(),
-        can_rate => actor.user.role.rates_models(),
-        can_log => actor.user.role.logs_model_activities(),
-        can_manage_types => actor.user.role.manages_model_types(),
-    }
+    crate::layout::Base::new(actor, lang, path, "models").value()
 }
 
 /// The choices the filters and forms offer.
@@ -84,7 +73,7 @@ fn error_ctx(e: Option<ApiError>) -> Value {
 
 fn with_status(mut r: Response, bad: bool) -> Response {
     if bad {
-        *r.status_mut() = StatusCode::BAD_REQUEST;
+        crate::templates::with_status(&mut r, StatusCode::BAD_REQUEST);
     }
     r
 }
@@ -381,7 +370,7 @@ async fn new_page(
     lang: Lang,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    if let Err(e) = require(actor.user.role.manages_models()) {
+    if let Err(e) = actor.require(Action::ManageModels) {
         return page_error(lang, e);
     }
     let f = Fields::from_query(raw.as_deref());
@@ -417,7 +406,7 @@ async fn edit_page(
     Path(id): Path<String>,
 ) -> Response {
     let r = async {
-        require(actor.user.role.manages_models())?;
+        actor.require(Action::ManageModels)?;
         scoped(&state, &actor, model_id(&id)?).await
     }
     .await;
@@ -555,7 +544,7 @@ async fn matrix_page(
 // ---- import ---------------------------------------------------------------
 
 async fn import_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
-    if let Err(e) = require(actor.user.role.manages_models()) {
+    if let Err(e) = actor.require(Action::ManageModels) {
         return page_error(lang, e);
     }
     let ctx = context! { ..base(&actor, lang, "/models/import"), ..context! { max_mb => MAX_IMPORT_BYTES / 1024 / 1024 } };
@@ -568,7 +557,7 @@ async fn import_form(
     lang: Lang,
     req: Request,
 ) -> Response {
-    if let Err(e) = require(actor.user.role.manages_models()) {
+    if let Err(e) = actor.require(Action::ManageModels) {
         return page_error(lang, e);
     }
     let r = async {
@@ -607,7 +596,7 @@ async fn import_form(
     };
     let mut res = state.templates.render("models/import.html", lang, ctx);
     if bad {
-        *res.status_mut() = status;
+        crate::templates::with_status(&mut res, status);
     }
     res
 }

@@ -9,9 +9,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use domain::org_units::{Kind, Level};
+use domain::policy::Action;
 use domain::statistics::{
     Aggregation, Calendar, DataSetInput, IndicatorInput, NewDataSet, NewIndicator, NewRule,
     PeriodType, RuleInput, ValueUnit,
@@ -19,31 +18,29 @@ use domain::statistics::{
 use minijinja::{context, Value};
 use store::statistics;
 
-use super::{path_id, require};
+use super::path_id;
 use crate::actor::Actor;
 use crate::error::{page_error, ApiError};
 use crate::forms::{echo, Fields};
 use crate::i18n::Lang;
+use crate::routes::Routes;
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/statistics/definitions", get(list_page))
-        .route("/statistics/indicators/new", get(new_indicator))
-        .route("/statistics/indicators", post(create_indicator))
-        .route(
-            "/statistics/indicators/{id}",
-            get(edit_indicator).post(save_indicator),
-        )
-        .route("/statistics/data-sets/new", get(new_set))
-        .route("/statistics/data-sets", post(create_set))
-        .route("/statistics/data-sets/{id}", get(edit_set).post(save_set))
-        .route("/statistics/validation-rules/new", get(new_rule))
-        .route("/statistics/validation-rules", post(create_rule))
-        .route(
-            "/statistics/validation-rules/{id}",
-            get(edit_rule).post(save_rule),
-        )
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/statistics/definitions", list_page)
+        .get("/statistics/indicators/new", new_indicator)
+        .post("/statistics/indicators", create_indicator)
+        .get("/statistics/indicators/{id}", edit_indicator)
+        .post("/statistics/indicators/{id}", save_indicator)
+        .get("/statistics/data-sets/new", new_set)
+        .post("/statistics/data-sets", create_set)
+        .get("/statistics/data-sets/{id}", edit_set)
+        .post("/statistics/data-sets/{id}", save_set)
+        .get("/statistics/validation-rules/new", new_rule)
+        .post("/statistics/validation-rules", create_rule)
+        .get("/statistics/validation-rules/{id}", edit_rule)
+        .post("/statistics/validation-rules/{id}", save_rule)
 }
 
 async fn list_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
@@ -149,7 +146,7 @@ async fn render_form(
         .templates
         .render("statistics/definition.html", lang, ctx);
     if let Some(s) = status {
-        *r.status_mut() = s;
+        crate::templates::with_status(&mut r, s);
     }
     r
 }
@@ -221,7 +218,7 @@ async fn current(
 }
 
 async fn show(state: AppState, actor: Actor, lang: Lang, what: What, id: Option<&str>) -> Response {
-    if let Err(e) = require(actor.user.role.manages_statistics()) {
+    if let Err(e) = actor.require(Action::ManageStatistics) {
         return page_error(lang, e);
     }
     let (id, v) = match id {
@@ -339,7 +336,7 @@ async fn save(
     id: Option<&str>,
     body: Bytes,
 ) -> Response {
-    if let Err(e) = require(actor.user.role.manages_statistics()) {
+    if let Err(e) = actor.require(Action::ManageStatistics) {
         return page_error(lang, e);
     }
     let id = match id.map(path_id).transpose() {

@@ -9,6 +9,7 @@ use axum::Json;
 use domain::file::{level_label, CellError};
 use domain::models::Target;
 use domain::org_units::Level;
+use domain::policy::Action;
 use domain::statistics::file::{Col, Layout, ValueRow, COLUMNS};
 use domain::statistics::Period;
 use domain::time::today;
@@ -172,7 +173,7 @@ pub async fn import_api(
     RawQuery(raw): RawQuery,
     req: Request,
 ) -> Result<Response, ApiError> {
-    super::require(actor.user.role.enters_statistics())?;
+    actor.require(Action::EnterFigures)?;
     let report = wants_report(raw.as_deref())?;
     let (bytes, _) = uploaded(multipart(req, &state).await?).await?;
     let pool = &state.parses;

@@ -12,9 +12,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use domain::org_units::Level;
+use domain::policy::Action;
 use domain::statistics::{
     ApprovalAction, DataSetInput, IndicatorInput, NewDataSet, NewIndicator, NewRule, Period,
     RuleInput, ValueInput,
@@ -28,59 +28,36 @@ use store::statistics::{self, PivotQuery, View};
 use crate::actor::Actor;
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
+use crate::routes::Routes;
 use crate::AppState;
 
 /// Values one request may carry: a province's month is about 100 communes
 /// × 30 indicators.
 pub const MAX_VALUES_PER_REQUEST: usize = 10_000;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/v1/indicators",
-            get(indicators_api).post(create_indicator_api),
-        )
-        .route(
-            "/api/v1/indicators/{id}",
-            get(indicator_api).patch(patch_indicator_api),
-        )
-        .route(
-            "/api/v1/data-sets",
-            get(data_sets_api).post(create_data_set_api),
-        )
-        .route(
-            "/api/v1/data-sets/{id}",
-            get(data_set_api).patch(patch_data_set_api),
-        )
-        .route(
-            "/api/v1/validation-rules",
-            get(rules_api).post(create_rule_api),
-        )
-        .route(
-            "/api/v1/validation-rules/{id}",
-            axum::routing::patch(patch_rule_api),
-        )
-        .route("/api/v1/data-values", get(form_api).post(write_values_api))
-        .route(
-            "/api/v1/data-values/import",
-            axum::routing::post(files::import_api).layer(axum::extract::DefaultBodyLimit::max(
-                crate::uploads::MAX_IMPORT_BYTES,
-            )),
-        )
-        .route("/api/v1/approvals", get(approval_api).post(act_api))
-        .route("/api/v1/completeness", get(completeness_api))
-        .route("/api/v1/analytics", get(analytics_api))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/api/v1/indicators", indicators_api)
+        .post("/api/v1/indicators", create_indicator_api)
+        .get("/api/v1/indicators/{id}", indicator_api)
+        .patch("/api/v1/indicators/{id}", patch_indicator_api)
+        .get("/api/v1/data-sets", data_sets_api)
+        .post("/api/v1/data-sets", create_data_set_api)
+        .get("/api/v1/data-sets/{id}", data_set_api)
+        .patch("/api/v1/data-sets/{id}", patch_data_set_api)
+        .get("/api/v1/validation-rules", rules_api)
+        .post("/api/v1/validation-rules", create_rule_api)
+        .patch("/api/v1/validation-rules/{id}", patch_rule_api)
+        .get("/api/v1/data-values", form_api)
+        .post("/api/v1/data-values", write_values_api)
+        .upload("/api/v1/data-values/import", files::import_api)
+        .get("/api/v1/approvals", approval_api)
+        .post("/api/v1/approvals", act_api)
+        .get("/api/v1/completeness", completeness_api)
+        .get("/api/v1/analytics", analytics_api)
         .merge(pages::routes())
         .merge(definitions::routes())
         .merge(shares::routes())
-}
-
-fn require(allowed: bool) -> Result<(), ApiError> {
-    if allowed {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
 }
 
 fn who(actor: &Actor) -> Who {
@@ -133,7 +110,7 @@ async fn create_indicator_api(
     actor: Actor,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.manages_statistics())?;
+    actor.require(Action::ManageStatistics)?;
     let input: IndicatorInput = forms::json(&body)?;
     let i = statistics::create_indicator(&state.db, actor.author(), &NewIndicator::parse(&input)?)
         .await?;
@@ -146,7 +123,7 @@ async fn patch_indicator_api(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.manages_statistics())?;
+    actor.require(Action::ManageStatistics)?;
     let id = path_id(&id)?;
     let current = statistics::indicator(&state.db, id)
         .await?
@@ -232,7 +209,7 @@ async fn create_data_set_api(
     actor: Actor,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.manages_statistics())?;
+    actor.require(Action::ManageStatistics)?;
     let input: DataSetInput = forms::json(&body)?;
     let s =
         statistics::create_data_set(&state.db, actor.author(), &NewDataSet::parse(&input)?).await?;
@@ -246,7 +223,7 @@ async fn patch_data_set_api(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.manages_statistics())?;
+    actor.require(Action::ManageStatistics)?;
     let id = path_id(&id)?;
     let current = statistics::data_set(&state.db, id)
         .await?
@@ -287,7 +264,7 @@ async fn create_rule_api(
     actor: Actor,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.manages_statistics())?;
+    actor.require(Action::ManageStatistics)?;
     let input: RuleInput = forms::json(&body)?;
     let r = statistics::create_rule(&state.db, actor.author(), &NewRule::parse(&input)?).await?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
@@ -307,7 +284,7 @@ async fn patch_rule_api(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.manages_statistics())?;
+    actor.require(Action::ManageStatistics)?;
     let id = path_id(&id)?;
     let p: RulePatch = forms::json(&body)?;
     let r = statistics::update_rule(
@@ -354,7 +331,7 @@ async fn write_values_api(
     actor: Actor,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.enters_statistics())?;
+    actor.require(Action::EnterFigures)?;
     let items: Vec<ValueInput> = forms::json(&body)?;
     let writes = parse_values(&items)?;
     let report = values::write(&state.db, who(&actor), &writes, today()).await?;
@@ -400,7 +377,7 @@ async fn act_api(
     actor: Actor,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    require(actor.user.role.enters_statistics())?;
+    actor.require(Action::EnterFigures)?;
     let input: ActInput = forms::json(&body)?;
     let key = FormKey {
         set: input.data_set,

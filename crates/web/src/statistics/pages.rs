@@ -5,10 +5,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
+use domain::policy::Action;
 use domain::statistics::{ApprovalAction, Period, ValueInput};
 use domain::time::today;
 use files::{ChartKind, MapPoint, Series};
@@ -17,51 +16,40 @@ use store::statistics::values::{self, FormKey};
 use store::statistics::{self, Pivot, PivotQuery};
 
 use super::files::{import_file, period_values_sheet, Outcome};
-use super::{form_key, parse_pivot, parse_values, require, who};
+use super::{form_key, parse_pivot, parse_values, who};
 use crate::actor::Actor;
 use crate::downloads::file_of;
 use crate::error::{page_error, ApiError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
+use crate::routes::Routes;
 use crate::uploads;
 use crate::uploads::MAX_IMPORT_BYTES;
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/statistics", get(overview_page))
-        .route("/statistics/entry", get(entry_page).post(entry_form))
-        .route("/statistics/approval", post(approval_form))
-        .route("/statistics/analytics", get(analytics_page))
-        .route("/statistics/dashboard", get(dashboard_page))
-        .route("/statistics/pivots", post(save_pivot_form))
-        .route("/statistics/pivots/{id}/delete", post(delete_pivot_form))
-        .route(
-            "/statistics/import",
-            get(import_page)
-                .post(import_form)
-                .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
-        )
-        .route("/statistics/import/template", get(template_file))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/statistics", overview_page)
+        .get("/statistics/entry", entry_page)
+        .post("/statistics/entry", entry_form)
+        .post("/statistics/approval", approval_form)
+        .get("/statistics/analytics", analytics_page)
+        .get("/statistics/dashboard", dashboard_page)
+        .post("/statistics/pivots", save_pivot_form)
+        .post("/statistics/pivots/{id}/delete", delete_pivot_form)
+        .get("/statistics/import", import_page)
+        .upload("/statistics/import", import_form)
+        .get("/statistics/import/template", template_file)
 }
 
 pub(super) fn base(actor: &Actor, lang: Lang, path: &str) -> Value {
-    context! {
-        lang => lang.code(),
-        user => actor.user,
-        csrf => actor.csrf,
-        path,
-        section => "statistics",
-        today => today().to_string(),
-        can_manage => actor.user.role.manages_statistics(),
-        can_enter => actor.user.role.enters_statistics(),
-    }
+    crate::layout::Base::new(actor, lang, path, "statistics").value()
 }
 
 fn render(state: &AppState, lang: Lang, name: &str, ctx: Value, bad: bool) -> Response {
     let mut r = state.templates.render(name, lang, ctx);
     if bad {
-        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+        crate::templates::with_status(&mut r, axum::http::StatusCode::BAD_REQUEST);
     }
     r
 }
@@ -238,7 +226,7 @@ async fn entry_form(
         Err(e) => return page_error(lang, e),
     };
     let result = async {
-        if !actor.user.role.enters_statistics() {
+        if !actor.may(Action::EnterFigures) {
             return Err(ApiError::forbidden());
         }
         let form = values::form(&state.db, who(&actor), key, today()).await?;
@@ -321,7 +309,7 @@ async fn approval_form(
         Err(e) => return page_error(lang, e),
     };
     let result = async {
-        if !actor.user.role.enters_statistics() {
+        if !actor.may(Action::EnterFigures) {
             return Err(ApiError::forbidden());
         }
         let action = ApprovalAction::parse("action", f.get("action").unwrap_or_default())?;
@@ -729,7 +717,7 @@ async fn dashboard_page(State(state): State<AppState>, actor: Actor, lang: Lang)
 // ---- bulk entry from a file ---------------------------------------------------
 
 async fn import_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
-    if let Err(e) = require(actor.user.role.enters_statistics()) {
+    if let Err(e) = actor.require(Action::EnterFigures) {
         return page_error(lang, e);
     }
     render(
@@ -757,7 +745,7 @@ async fn import_form(
     lang: Lang,
     req: Request,
 ) -> Response {
-    if let Err(e) = require(actor.user.role.enters_statistics()) {
+    if let Err(e) = actor.require(Action::EnterFigures) {
         return page_error(lang, e);
     }
     let r = async {
@@ -794,7 +782,7 @@ async fn import_form(
     };
     let mut res = render(&state, lang, "statistics/import.html", ctx, false);
     if !errors.is_empty() {
-        *res.status_mut() = status;
+        crate::templates::with_status(&mut res, status);
     }
     res
 }

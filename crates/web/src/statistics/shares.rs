@@ -5,23 +5,22 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
+use domain::policy::Action;
 use serde_json::json;
 
 use crate::actor::Actor;
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
+use crate::routes::Routes;
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/v1/org-units/{id}/shares",
-            get(shares_api).put(set_shares_api),
-        )
-        .route("/org-units/{id}/shares", post(shares_form))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/api/v1/org-units/{id}/shares", shares_api)
+        .put("/api/v1/org-units/{id}/shares", set_shares_api)
+        .post("/org-units/{id}/shares", shares_form)
 }
 
 /// `GET /api/v1/org-units/{id}/shares`: the successors of a unit with the
@@ -49,7 +48,7 @@ struct SharesBody {
 /// Who may set a unit's shares: admins and province staff (403 for others,
 /// whatever they send), for a unit in scope (404 otherwise).
 async fn may_set_shares(state: &AppState, actor: &Actor, id: i64) -> Result<(), ApiError> {
-    if !actor.user.role.manages_statistics() {
+    if !actor.may(Action::ManageStatistics) {
         return Err(ApiError::forbidden());
     }
     store::org_units::get(&state.db, actor.scope(), id)

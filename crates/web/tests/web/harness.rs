@@ -277,40 +277,11 @@ impl Client<'_> {
     }
 }
 
-/// Every `(method, path pattern)` registered in the web crate's source,
-/// read from its `.route("…", get(…).post(…))` calls.
+/// Every `(method, path pattern)` the router answers, from its own
+/// table (`web::route_table`), in path order.
 pub fn routes() -> Vec<(Method, String)> {
-    let mut out = Vec::new();
-    let mut files = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
-    while let Some(p) = files.pop() {
-        if p.is_dir() {
-            files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-            continue;
-        }
-        let text = std::fs::read_to_string(&p).unwrap();
-        for part in text.split(".route(").skip(1) {
-            // rustfmt may break a long call after `.route(`
-            let Some(part) = part.trim_start().strip_prefix('"') else {
-                continue;
-            };
-            let Some((path, rest)) = part.split_once('"') else {
-                continue;
-            };
-            if !path.starts_with('/') {
-                continue; // prose in a comment
-            }
-            let call = rest.split("))").next().unwrap();
-            for (m, method) in [
-                ("get(", Method::GET),
-                ("post(", Method::POST),
-                ("patch(", Method::PATCH),
-            ] {
-                if call.contains(m) {
-                    out.push((method, path.to_string()));
-                }
-            }
-        }
-    }
-    out.sort_by(|a, b| (a.1.as_str(), a.0.as_str()).cmp(&(b.1.as_str(), b.0.as_str())));
-    out
+    web::route_table()
+        .into_iter()
+        .map(|(r, _)| (r.method, r.path.to_string()))
+        .collect()
 }

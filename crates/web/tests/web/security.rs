@@ -23,6 +23,15 @@ async fn deny_by_default_scope_and_roles() {
             .map(|(m, p)| (m, p.replace("{id}", "1").replace("{file}", "app.css")))
             .collect();
         assert!(all.len() >= 15, "{all:?}");
+        // The router's own list of public routes is this test's list.
+        let public: std::collections::BTreeSet<String> = web::route_table()
+            .into_iter()
+            .filter(|(_, public)| *public)
+            .map(|(r, _)| r.path.replace("{file}", "app.css"))
+            .collect();
+        let listed: std::collections::BTreeSet<String> =
+            PUBLIC.iter().map(|p| p.to_string()).collect();
+        assert_eq!(public, listed, "public routes");
         for (method, path) in &all {
             let r = app.anonymous(method.clone(), path).await;
             if PUBLIC.contains(&path.as_str()) {

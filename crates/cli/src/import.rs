@@ -1,0 +1,200 @@
+//! `binhyen import`: models and figures from a file, checked whole before anything is written.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use domain::policy::Action;
+use store::audit::Author;
+use store::org_units::reference::ReferenceData;
+use store::Db;
+
+use crate::config::Settings;
+use crate::{load_catalogues, load_units, open, user_id};
+
+#[derive(Subcommand)]
+pub(crate) enum ImportCommand {
+    /// Deployed models from an XLSX or CSV file with the export's columns:
+    /// every row is checked first, and any problem imports nothing.
+    Models {
+        file: PathBuf,
+        /// Import as this user (their scope applies; audited as theirs) [default: the system, unscoped].
+        #[arg(long)]
+        username: Option<String>,
+        /// Where to write the error report (XLSX) when rows are refused.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Figures from an XLSX or CSV file (unit id or code, period, indicator
+    /// code, value, comment), as the period sheet of the statistics page:
+    /// every value is checked first, and any problem writes nothing.
+    Values {
+        file: PathBuf,
+        /// Import as this user (their scope applies; audited as theirs) [default: the system, unscoped].
+        #[arg(long)]
+        username: Option<String>,
+        /// Where to write the error report (XLSX) when rows are refused.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+}
+
+/// A progress line on standard error: a bar while writing, a count while reading.
+fn progress(total: Option<usize>) -> impl FnMut(web::models::Stage, usize) + Send + 'static {
+    use std::io::Write as _;
+    move |stage, n| {
+        let line = match (stage, total) {
+            (web::models::Stage::Writing, Some(t)) if t > 0 => {
+                let filled = n * 30 / t;
+                format!(
+                    "ghi  [{}{}] {n}/{t}",
+                    "#".repeat(filled),
+                    " ".repeat(30 - filled.min(30))
+                )
+            }
+            (web::models::Stage::Writing, _) => format!("ghi  {n} dòng"),
+            (web::models::Stage::Reading, _) => format!("đọc và kiểm tra {n} dòng"),
+        };
+        let mut err = std::io::stderr();
+        let _ = write!(err, "\r{line:<60}");
+        let _ = err.flush();
+    }
+}
+
+/// The command line reads one file, on one blocking thread.
+fn one_parse() -> web::BlockingPool {
+    web::BlockingPool::new(1, 0)
+}
+
+/// An import's file and the database, with the units and catalogues the
+/// rows are checked against (no-ops once loaded).
+/// The bytes are shared, not copied, between the import and its report.
+async fn file_and_db(settings: &Settings, file: &Path) -> Result<(axum::body::Bytes, Db), String> {
+    let bytes =
+        std::fs::read(file).map_err(|e| format!("không đọc được {}: {e}", file.display()))?;
+    let bytes = axum::body::Bytes::from(bytes);
+    let db = open(settings).await?;
+    load_units(&db, &ReferenceData::embedded(), false).await?;
+    load_catalogues(&db).await?;
+    Ok((bytes, db))
+}
+
+/// Who an import runs as: a user (their scope, audited as theirs) who may
+/// import `what`, or the system, unscoped.
+async fn importer(
+    db: &Db,
+    username: Option<&str>,
+    action: Action,
+    what: &str,
+) -> Result<(Author, domain::accounts::Role, store::accounts::Scope), String> {
+    let Some(u) = username else {
+        return Ok((
+            Author::System,
+            domain::accounts::Role::Admin,
+            store::accounts::Scope::All,
+        ));
+    };
+    let id = user_id(db, u).await?;
+    let user = store::accounts::find_by_username(db, u)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("không có người dùng {u}"))?
+        .0;
+    if !domain::policy::allows(user.role, action) {
+        return Err(format!("{u} không có quyền nhập {what}"));
+    }
+    Ok((Author::User(id), user.role, user.scope()))
+}
+
+/// The refused rows on standard error, and the XLSX report if asked.
+fn report_refusal(
+    bytes: &[u8],
+    errors: &[domain::file::CellError],
+    report: Option<&Path>,
+) -> Result<(), String> {
+    for e in errors.iter().take(50) {
+        eprintln!("dòng {} · {}: {}", e.row, e.column, e.message);
+    }
+    if errors.len() > 50 {
+        eprintln!("… và {} lỗi khác", errors.len() - 50);
+    }
+    if let Some(path) = report {
+        let xlsx = web::uploads::error_report(bytes, errors).map_err(|e| e.message)?;
+        std::fs::write(path, xlsx)
+            .map_err(|e| format!("không ghi được {}: {e}", path.display()))?;
+        eprintln!("báo cáo lỗi: {}", path.display());
+    }
+    Ok(())
+}
+
+pub(crate) async fn import_values(
+    settings: &Settings,
+    file: &Path,
+    username: Option<&str>,
+    report: Option<&Path>,
+) -> Result<(), String> {
+    let (bytes, db) = file_and_db(settings, file).await?;
+    let (author, role, scope) = importer(&db, username, Action::EnterFigures, "số liệu").await?;
+    let who = store::statistics::values::Who {
+        author,
+        role,
+        scope,
+    };
+    let mut read = progress(None);
+    let file = bytes.clone();
+    let outcome = web::statistics::files::import_file(&db, who, &one_parse(), file, move |n| {
+        read(web::models::Stage::Reading, n)
+    })
+    .await
+    .map_err(|e| e.message)?;
+    eprintln!();
+    match outcome {
+        web::statistics::files::Outcome::Imported(r) => {
+            println!("đã ghi {} giá trị / wrote {} values", r.written, r.written);
+            Ok(())
+        }
+        web::statistics::files::Outcome::Refused(errors) => {
+            report_refusal(&bytes, &errors, report)?;
+            Err(format!(
+                "tệp có {} lỗi; chưa ghi giá trị nào / {} problems, nothing written",
+                errors.len(),
+                errors.len()
+            ))
+        }
+    }
+}
+
+pub(crate) async fn import_models(
+    settings: &Settings,
+    file: &Path,
+    username: Option<&str>,
+    report: Option<&Path>,
+) -> Result<(), String> {
+    let (bytes, db) = file_and_db(settings, file).await?;
+    let (author, _, scope) = importer(&db, username, Action::ManageModels, "mô hình").await?;
+    // Rows of data: the file's lines less the header, for the bar's end.
+    let lines = bytes.iter().filter(|b| **b == b'\n').count();
+    let total = (!bytes.starts_with(b"PK")).then(|| lines.saturating_sub(1));
+    let file = bytes.clone();
+    let outcome = web::models::import_file(&db, author, scope, &one_parse(), file, progress(total))
+        .await
+        .map_err(|e| e.message)?;
+    eprintln!();
+    match outcome {
+        web::models::Outcome::Imported(ids) => {
+            println!(
+                "đã nhập {} mô hình / imported {} models",
+                ids.len(),
+                ids.len()
+            );
+            Ok(())
+        }
+        web::models::Outcome::Refused(errors) => {
+            report_refusal(&bytes, &errors, report)?;
+            Err(format!(
+                "tệp có {} lỗi; chưa nhập dòng nào / {} problems, nothing imported",
+                errors.len(),
+                errors.len()
+            ))
+        }
+    }
+}

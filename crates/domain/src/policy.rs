@@ -1,0 +1,198 @@
+//! Who may do what: the one place that says it. Handlers, pages (which
+//! links and buttons to show), the store's own guards and the CLI all ask
+//! [`allows`] or [`decide`]; the route × role test checks the server
+//! against it. A new capability adds its actions to [`Action`] and a line
+//! to [`allows`], and nothing else decides who may act.
+//!
+//! Two questions are kept apart. Whether a role may take an action at all
+//! is answered here, before any lookup, so that a refusal tells nothing
+//! about the unit named (403 whatever the id). Where it may take it is the
+//! user's scope, which every store query takes: a unit outside it is
+//! answered as if it did not exist (404).
+
+use crate::accounts::Role;
+
+/// An action a signed-in user may be allowed, named by capability. Reading
+/// what is in one's scope (units, models, figures, pivots) and one's own
+/// account are every role's and have no action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Add and change villages and sites, merge and split units.
+    ManageOrgUnits,
+    /// Add, edit, import and change the status of models.
+    ManageModels,
+    /// Rate models and name exemplars: the province's work, not a
+    /// commune's rating of itself.
+    RateModels,
+    /// Log a model's meetings and patrols: partner organisations run many.
+    LogModelActivities,
+    /// Add, edit and retire model types.
+    ManageModelTypes,
+    /// Enter and import figures, submit and approve forms (which approvals
+    /// depends on where the scope sits: `statistics::approval::Capacity`).
+    EnterFigures,
+    /// Define indicators, data sets and validation rules, and divide a
+    /// split unit's figures among its successors.
+    ManageStatistics,
+    /// Read the audit log of one's scope.
+    ReadAudit,
+    /// Create accounts, set their roles and scopes, reset passwords.
+    ManageUsers,
+}
+
+impl Action {
+    pub const ALL: [Action; 9] = [
+        Action::ManageOrgUnits,
+        Action::ManageModels,
+        Action::RateModels,
+        Action::LogModelActivities,
+        Action::ManageModelTypes,
+        Action::EnterFigures,
+        Action::ManageStatistics,
+        Action::ReadAudit,
+        Action::ManageUsers,
+    ];
+
+    /// The name pages use (`can.manage_models`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ManageOrgUnits => "manage_org_units",
+            Action::ManageModels => "manage_models",
+            Action::RateModels => "rate_models",
+            Action::LogModelActivities => "log_model_activities",
+            Action::ManageModelTypes => "manage_model_types",
+            Action::EnterFigures => "enter_figures",
+            Action::ManageStatistics => "manage_statistics",
+            Action::ReadAudit => "read_audit",
+            Action::ManageUsers => "manage_users",
+        }
+    }
+}
+
+/// Whether `role` may take `action` anywhere in its scope.
+pub fn allows(role: Role, action: Action) -> bool {
+    use Role::*;
+    match action {
+        Action::ManageOrgUnits | Action::ManageModels | Action::EnterFigures => {
+            matches!(role, Admin | ProvinceStaff | CommuneOfficer)
+        }
+        Action::RateModels
+        | Action::ManageModelTypes
+        | Action::ManageStatistics
+        | Action::ReadAudit => matches!(role, Admin | ProvinceStaff),
+        Action::LogModelActivities => role != Viewer,
+        Action::ManageUsers => role == Admin,
+    }
+}
+
+/// Where the thing an action names stands against the user's scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Nothing in particular (a list, a new record whose units are
+    /// checked as it is written).
+    Any,
+    /// A record the user's scope reaches.
+    InScope,
+    /// A record outside the scope, or none at all: the two must answer alike.
+    OutOfScope,
+}
+
+/// The answer to a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// 403: the role may not take the action, whatever it names.
+    Forbidden,
+    /// 404: the role may, but not there.
+    NotFound,
+}
+
+/// The decision for `role` taking `action` on `target` (`None`: reading,
+/// which every role may do within its scope). The role is asked first.
+pub fn decide(role: Role, action: Option<Action>, target: Target) -> Decision {
+    if let Some(a) = action {
+        if !allows(role, a) {
+            return Decision::Forbidden;
+        }
+    }
+    match target {
+        Target::OutOfScope if !role.is_unscoped() => Decision::NotFound,
+        _ => Decision::Allow,
+    }
+}
+
+/// The actions a role may take, for pages: `can.<action>` in templates.
+pub fn granted(role: Role) -> impl Iterator<Item = (&'static str, bool)> {
+    Action::ALL
+        .into_iter()
+        .map(move |a| (a.as_str(), allows(role, a)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table as the movement runs it, written out once more: changing
+    /// a right means changing this test too, on purpose.
+    #[test]
+    fn each_role_may_do_what_its_work_needs() {
+        let table: [(Role, &[Action]); 5] = [
+            (Role::Admin, &Action::ALL),
+            (
+                Role::ProvinceStaff,
+                &[
+                    Action::ManageOrgUnits,
+                    Action::ManageModels,
+                    Action::RateModels,
+                    Action::LogModelActivities,
+                    Action::ManageModelTypes,
+                    Action::EnterFigures,
+                    Action::ManageStatistics,
+                    Action::ReadAudit,
+                ],
+            ),
+            (
+                Role::CommuneOfficer,
+                &[
+                    Action::ManageOrgUnits,
+                    Action::ManageModels,
+                    Action::LogModelActivities,
+                    Action::EnterFigures,
+                ],
+            ),
+            (Role::Partner, &[Action::LogModelActivities]),
+            (Role::Viewer, &[]),
+        ];
+        for (role, may) in table {
+            for a in Action::ALL {
+                assert_eq!(allows(role, a), may.contains(&a), "{role:?} {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_refused_role_learns_nothing_of_the_unit() {
+        for target in [Target::Any, Target::InScope, Target::OutOfScope] {
+            assert_eq!(
+                decide(Role::Viewer, Some(Action::ManageModels), target),
+                Decision::Forbidden
+            );
+        }
+        assert_eq!(
+            decide(
+                Role::CommuneOfficer,
+                Some(Action::ManageModels),
+                Target::OutOfScope
+            ),
+            Decision::NotFound
+        );
+        assert_eq!(
+            decide(Role::Viewer, None, Target::OutOfScope),
+            Decision::NotFound
+        );
+        assert_eq!(
+            decide(Role::Admin, Some(Action::ManageUsers), Target::OutOfScope),
+            Decision::Allow
+        );
+    }
+}

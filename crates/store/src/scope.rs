@@ -1,0 +1,37 @@
+//! The one place that says which units a user's scope reaches: the units
+//! of their scope and everything below them, across the 2025 mapping
+//! (`org_unit_reach`, which holds each unit's ancestors in both trees).
+//! Every scoped query takes its clause from here; who may act at all is
+//! `domain::policy`'s to say.
+
+use crate::error::Result;
+use crate::Tx;
+
+/// The ids of the units user `n` (a placeholder such as `$3`) reaches, as
+/// a subquery.
+pub(crate) fn reached_units(n: &str) -> String {
+    format!(
+        "SELECT r.unit_id FROM org_unit_reach r
+         JOIN user_scopes s ON s.org_unit_id = r.ancestor_id WHERE s.user_id = {n}"
+    )
+}
+
+/// `col` names a unit that user `n` reaches. Written as `IN` a subquery
+/// so that both planners read the scope's units once, as a semi-join.
+pub(crate) fn unit_in_scope(col: &str, n: &str) -> String {
+    format!("{col} IN ({})", reached_units(n))
+}
+
+/// The same, where `n` binds NULL for an unscoped user (administrators).
+/// Lists with a user should prefer [`unit_in_scope`]: the `IS NULL OR`
+/// keeps the planners from reading the scope as a semi-join.
+pub(crate) fn unit_in_scope_or_unscoped(col: &str, n: &str) -> String {
+    format!("({n} IS NULL OR {})", unit_in_scope(col, n))
+}
+
+/// Whether `user`'s scope reaches `unit`.
+pub(crate) async fn reaches(tx: &mut Tx, user: i64, unit: i64) -> Result<bool> {
+    let sql = format!("SELECT 1 WHERE {}", unit_in_scope("$2", "$1"));
+    let hit: Option<i32> = fetch!(tx, fetch_optional, scalar i32, &sql, user, unit)?;
+    Ok(hit.is_some())
+}
