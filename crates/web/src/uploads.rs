@@ -134,7 +134,10 @@ pub fn wants_report(raw: Option<&str>) -> Result<bool, ApiError> {
     match Fields::from_query(raw).get("report") {
         None => Ok(false),
         Some("xlsx") => Ok(true),
-        Some(_) => Err(ApiError::invalid("report", "report chỉ nhận xlsx")),
+        Some(_) => Err(ApiError::invalid(
+            "report",
+            "báo cáo lỗi chỉ xuất được dạng XLSX",
+        )),
     }
 }
 

@@ -138,6 +138,23 @@ impl Target {
         }
     }
 
+    /// The Vietnamese label, for messages (the UI reads the catalogue).
+    pub fn label(self) -> &'static str {
+        match self {
+            Target::Village => "thôn, tổ dân phố",
+            Target::Commune => "xã, phường",
+            Target::Site(k) => match k {
+                Kind::Agency => "cơ quan",
+                Kind::Enterprise => "doanh nghiệp",
+                Kind::School => "trường học",
+                Kind::Religious => "cơ sở tôn giáo",
+                Kind::Market => "chợ",
+                Kind::IndustrialCluster => "cụm công nghiệp",
+                _ => "cơ sở khác",
+            },
+        }
+    }
+
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
         let s = s.trim();
         Target::all()
@@ -470,9 +487,10 @@ impl Status {
         let s = s.trim();
         Status::ALL
             .into_iter()
-            .find(|x| x.as_str() == s || x.label().eq_ignore_ascii_case(s))
+            .find(|x| x.as_str() == s || x.label().to_lowercase() == s.to_lowercase())
             .ok_or_else(|| {
-                DomainError::new(field, "trạng thái phải là active, paused hoặc dissolved")
+                let labels: Vec<&str> = Status::ALL.iter().map(|x| x.label()).collect();
+                DomainError::new(field, format!("trạng thái phải là {}", one_of(&labels)))
             })
     }
 
@@ -529,7 +547,7 @@ impl StatusChange {
         if on_date > today {
             return Err(DomainError::new(
                 "date",
-                "không được ghi trước ngày trong tương lai",
+                "ngày thay đổi không được ở tương lai",
             ));
         }
         if on_date <= last.on_date {
@@ -588,7 +606,8 @@ impl Rating {
             .into_iter()
             .find(|x| x.as_str() == s || x.label().to_lowercase() == s.to_lowercase())
             .ok_or_else(|| {
-                DomainError::new(field, "xếp loại phải là good, fair, average hoặc weak")
+                let labels: Vec<&str> = Rating::ALL.iter().map(|x| x.label()).collect();
+                DomainError::new(field, format!("xếp loại phải là {}", one_of(&labels)))
             })
     }
 }
@@ -686,16 +705,29 @@ impl ActivityKind {
         }
     }
 
+    /// The Vietnamese label, for messages (the UI reads the catalogue).
+    pub fn label(self) -> &'static str {
+        match self {
+            ActivityKind::Meeting => "Sinh hoạt, họp",
+            ActivityKind::Patrol => "Tuần tra",
+            ActivityKind::Awareness => "Tuyên truyền",
+            ActivityKind::Result => "Kết quả",
+            ActivityKind::Other => "Khác",
+        }
+    }
+
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
         let s = s.trim();
         ActivityKind::ALL
             .into_iter()
-            .find(|x| x.as_str() == s)
+            .find(|x| x.as_str() == s || x.label().to_lowercase() == s.to_lowercase())
             .ok_or_else(|| {
-                DomainError::new(
-                    field,
-                    "loại hoạt động phải là meeting, patrol, awareness, result hoặc other",
-                )
+                let labels: Vec<String> = ActivityKind::ALL
+                    .iter()
+                    .map(|x| format!("«{}»", x.label()))
+                    .collect();
+                let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+                DomainError::new(field, format!("loại hoạt động phải là {}", one_of(&labels)))
             })
     }
 }
@@ -884,7 +916,11 @@ fn check_unit(
             format!(
                 "loại \"{}\" không áp dụng cho đơn vị này (áp dụng cho: {})",
                 t.short_name,
-                t.targets.join(", ")
+                t.targets
+                    .iter()
+                    .map(|x| Target::parse("targets", x).map_or(*x, Target::label))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
         ));
     }
@@ -962,9 +998,42 @@ pub fn check_founding_move(
     }
 }
 
+/// "a, b hoặc c": the choices a message lists.
+fn one_of(labels: &[&str]) -> String {
+    match labels.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} hoặc {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Refusals list the choices as officers read them, not as codes.
+    #[test]
+    fn refusals_name_the_choices_in_vietnamese() {
+        let status = Status::parse("status", "x").unwrap_err().message;
+        assert_eq!(
+            status,
+            "trạng thái phải là Đang hoạt động, Tạm dừng hoặc Giải thể"
+        );
+        let rating = Rating::parse("rating", "x").unwrap_err().message;
+        assert_eq!(rating, "xếp loại phải là Tốt, Khá, Trung bình hoặc Yếu");
+        let kind = ActivityKind::parse("kind", "x").unwrap_err().message;
+        assert!(
+            kind.contains("«Sinh hoạt, họp»") && !kind.contains("meeting"),
+            "{kind}"
+        );
+        // Labels are accepted as they are shown, in any case.
+        assert_eq!(Status::parse("status", "tạm dừng").unwrap(), Status::Paused);
+        assert_eq!(
+            ActivityKind::parse("kind", "Tuần tra").unwrap(),
+            ActivityKind::Patrol
+        );
+        assert_eq!(Target::Site(Kind::School).label(), "trường học");
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
