@@ -34,6 +34,54 @@ impl Author {
     }
 }
 
+/// One record updated the way every audited update goes: in one
+/// transaction, take the row's write lock (so that two updates of a record
+/// queue, and neither audits the other's change as its own "before"), read
+/// it, let `write` check it and change it, read it again, record both
+/// sides, commit. `table` has an `updated_at` column; `read` fails with
+/// `NotFound` for a missing row.
+pub(crate) async fn update<T, R, W>(db: &Db, target: Target<'_>, read: R, write: W) -> Result<T>
+where
+    T: Serialize,
+    R: AsyncFn(&mut Tx, i64) -> Result<T>,
+    W: AsyncFnOnce(&mut Tx, &T) -> Result<()>,
+{
+    let mut tx = db.begin().await?;
+    let lock = format!(
+        "UPDATE {} SET updated_at = updated_at WHERE id = $1",
+        target.table
+    );
+    if execute!(tx, &lock, target.id)? == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let before = read(&mut tx, target.id).await?;
+    write(&mut tx, &before).await?;
+    let after = read(&mut tx, target.id).await?;
+    record(
+        &mut tx,
+        Change {
+            author: target.author,
+            action: "update",
+            entity: target.entity,
+            entity_id: target.id.to_string(),
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The record an audited [`update`] changes, and who changes it.
+pub(crate) struct Target<'a> {
+    pub author: Author,
+    /// The audit log's name for the kind of record.
+    pub entity: &'a str,
+    pub table: &'a str,
+    pub id: i64,
+}
+
 /// One change to record.
 pub struct Change<'a, B: Serialize, A: Serialize> {
     pub author: Author,

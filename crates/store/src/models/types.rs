@@ -138,56 +138,45 @@ pub async fn update(
     id: ModelTypeId,
     t: &NewModelType,
 ) -> Result<ModelType> {
-    let mut tx = db.begin().await?;
-    execute!(
-        tx,
-        "UPDATE model_types SET updated_at = updated_at WHERE id = $1",
-        id
-    )?;
-    let before = load(&mut tx, id).await?;
-    execute!(
-        tx,
-        "UPDATE model_types SET name = $1, short_name = $2, name_folded = $3, sort_key = $4,
-                sector = $5, targets = $6, description = $7, legal_basis = $8, lead_org = $9,
-                coordinating_orgs = $10, retired_on = $11, updated_at = $12
-         WHERE id = $13",
-        &t.name,
-        &t.short_name,
-        fold(&t.name),
-        sort_key(&t.name),
-        t.sector.as_str(),
-        t.targets.to_stored(),
-        t.description.as_deref(),
-        t.legal_basis.as_deref(),
-        t.lead_org.as_deref(),
-        t.coordinating_orgs.as_deref(),
-        t.retired_on,
-        Utc::now(),
-        id
-    )?;
-    if before.sector != t.sector {
+    let target = audit::Target {
+        author,
+        entity: "model_type",
+        table: "model_types",
+        id,
+    };
+    let read = async |tx: &mut Tx, id| load(tx, id).await;
+    audit::update(db, target, read, async |tx: &mut Tx, before: &ModelType| {
         execute!(
             tx,
-            "UPDATE models SET sector = $1 WHERE type_id = $2",
+            "UPDATE model_types SET name = $1, short_name = $2, name_folded = $3, sort_key = $4,
+                    sector = $5, targets = $6, description = $7, legal_basis = $8, lead_org = $9,
+                    coordinating_orgs = $10, retired_on = $11, updated_at = $12
+             WHERE id = $13",
+            &t.name,
+            &t.short_name,
+            fold(&t.name),
+            sort_key(&t.name),
             t.sector.as_str(),
+            t.targets.to_stored(),
+            t.description.as_deref(),
+            t.legal_basis.as_deref(),
+            t.lead_org.as_deref(),
+            t.coordinating_orgs.as_deref(),
+            t.retired_on,
+            Utc::now(),
             id
         )?;
-    }
-    let after = load(&mut tx, id).await?;
-    audit::record(
-        &mut tx,
-        Change {
-            author,
-            action: "update",
-            entity: "model_type",
-            entity_id: id.to_string(),
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+        if before.sector != t.sector {
+            execute!(
+                tx,
+                "UPDATE models SET sector = $1 WHERE type_id = $2",
+                t.sector.as_str(),
+                id
+            )?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// One line of the catalogue file, as `ModelTypeInput`.

@@ -210,52 +210,43 @@ pub async fn update_indicator(
     id: IndicatorId,
     i: &NewIndicator,
 ) -> Result<Indicator> {
-    let mut tx = db.begin().await?;
-    execute!(
-        tx,
-        "UPDATE indicators SET updated_at = updated_at WHERE id = $1",
-        id
-    )?;
-    let before = load_indicator(&mut tx, id).await?;
-    if before.code != i.code {
-        return Err(domain::DomainError::new("code", "mã chỉ tiêu không đổi được").into());
-    }
-    if before.aggregation != i.aggregation && has_values(&mut tx, id).await? {
-        return Err(domain::DomainError::new(
-            "aggregation",
-            "chỉ tiêu đã có số liệu: không đổi được cách tổng hợp",
-        )
-        .into());
-    }
-    execute!(
-        tx,
-        "UPDATE indicators SET name = $1, unit = $2, aggregation = $3, allow_negative = $4,
-                min_value = $5, max_value = $6, description = $7, active = $8, updated_at = $9
-         WHERE id = $10",
-        &i.name,
-        i.unit.as_str(),
-        i.aggregation.as_str(),
-        i.allow_negative,
-        i.min_value,
-        i.max_value,
-        &i.description,
-        i.active,
-        Utc::now(),
-        id
-    )?;
-    let after = load_indicator(&mut tx, id).await?;
-    record(
-        &mut tx,
+    let target = audit::Target {
         author,
-        "update",
-        "indicator",
+        entity: "indicator",
+        table: "indicators",
         id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    };
+    let read = async |tx: &mut Tx, id| load_indicator(tx, id).await;
+    audit::update(db, target, read, async |tx: &mut Tx, before: &Indicator| {
+        if before.code != i.code {
+            return Err(domain::DomainError::new("code", "mã chỉ tiêu không đổi được").into());
+        }
+        if before.aggregation != i.aggregation && has_values(tx, id).await? {
+            return Err(domain::DomainError::new(
+                "aggregation",
+                "chỉ tiêu đã có số liệu: không đổi được cách tổng hợp",
+            )
+            .into());
+        }
+        execute!(
+            tx,
+            "UPDATE indicators SET name = $1, unit = $2, aggregation = $3, allow_negative = $4,
+                    min_value = $5, max_value = $6, description = $7, active = $8, updated_at = $9
+             WHERE id = $10",
+            &i.name,
+            i.unit.as_str(),
+            i.aggregation.as_str(),
+            i.allow_negative,
+            i.min_value,
+            i.max_value,
+            &i.description,
+            i.active,
+            Utc::now(),
+            id
+        )?;
+        Ok(())
+    })
+    .await
 }
 
 const SET_SELECT: &str = "SELECT id, code, name, period_type, calendar, entry, deadline_days,
@@ -483,62 +474,53 @@ pub async fn update_data_set(
     id: DataSetId,
     s: &NewDataSet,
 ) -> Result<DataSetView> {
-    let mut tx = db.begin().await?;
-    execute!(
-        tx,
-        "UPDATE data_sets SET updated_at = updated_at WHERE id = $1",
-        id
-    )?;
-    let before = load_set_view(&mut tx, id).await?;
-    if before.set.code != s.code {
-        return Err(domain::DomainError::new("code", "mã bộ số liệu không đổi được").into());
-    }
-    let changes_periods = before.set.period_type != s.period_type
-        || before.set.calendar != s.calendar
-        || before.set.entry != s.entry;
-    if changes_periods {
-        let mut any = false;
-        for i in &before.indicators {
-            any |= has_values(&mut tx, i.id).await?;
-        }
-        if any {
-            return Err(domain::DomainError::new(
-                "period_type",
-                "bộ số liệu đã có số liệu: không đổi được loại kỳ, lịch kỳ hay cấp nhập",
-            )
-            .into());
-        }
-    }
-    if before.set.chain != s.chain {
-        let open: Option<i64> = fetch!(
-            tx,
-            fetch_optional,
-            scalar i64,
-            "SELECT data_set_id FROM data_approvals WHERE data_set_id = $1 AND state = 'approved' LIMIT 1",
-            id
-        )?;
-        if open.is_some() {
-            return Err(domain::DomainError::new(
-                "approval_levels",
-                "đã có số liệu được duyệt theo chuỗi duyệt hiện tại: không đổi được các cấp duyệt",
-            )
-            .into());
-        }
-    }
-    write_set(&mut tx, Some(id), s).await?;
-    let after = load_set_view(&mut tx, id).await?;
-    record(
-        &mut tx,
+    let target = audit::Target {
         author,
-        "update",
-        "data_set",
+        entity: "data_set",
+        table: "data_sets",
         id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    };
+    let read = async |tx: &mut Tx, id| load_set_view(tx, id).await;
+    audit::update(db, target, read, async |tx: &mut Tx, before: &DataSetView| {
+        if before.set.code != s.code {
+            return Err(domain::DomainError::new("code", "mã bộ số liệu không đổi được").into());
+        }
+        let changes_periods = before.set.period_type != s.period_type
+            || before.set.calendar != s.calendar
+            || before.set.entry != s.entry;
+        if changes_periods {
+            let mut any = false;
+            for i in &before.indicators {
+                any |= has_values(tx, i.id).await?;
+            }
+            if any {
+                return Err(domain::DomainError::new(
+                    "period_type",
+                    "bộ số liệu đã có số liệu: không đổi được loại kỳ, lịch kỳ hay cấp nhập",
+                )
+                .into());
+            }
+        }
+        if before.set.chain != s.chain {
+            let open: Option<i64> = fetch!(
+                tx,
+                fetch_optional,
+                scalar i64,
+                "SELECT data_set_id FROM data_approvals WHERE data_set_id = $1 AND state = 'approved' LIMIT 1",
+                id
+            )?;
+            if open.is_some() {
+                return Err(domain::DomainError::new(
+                    "approval_levels",
+                    "đã có số liệu được duyệt theo chuỗi duyệt hiện tại: không đổi được các cấp duyệt",
+                )
+                .into());
+            }
+        }
+        write_set(tx, Some(id), s).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// A stored validation rule.
@@ -650,34 +632,30 @@ pub async fn update_rule(
     r: &NewRule,
     active: bool,
 ) -> Result<RuleView> {
-    let mut tx = db.begin().await?;
-    let before = load_rule(&mut tx, id).await?;
-    let set = rule_set(&mut tx, r).await?;
-    execute!(
-        tx,
-        "UPDATE validation_rules SET data_set_id = $1, expression = $2, severity = $3, message = $4,
-                active = $5, updated_at = $6 WHERE id = $7",
-        set,
-        &r.expression,
-        r.severity.as_str(),
-        &r.message,
-        active,
-        Utc::now(),
-        id
-    )?;
-    let after = load_rule(&mut tx, id).await?;
-    record(
-        &mut tx,
+    let target = audit::Target {
         author,
-        "update",
-        "validation_rule",
+        entity: "validation_rule",
+        table: "validation_rules",
         id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    };
+    let read = async |tx: &mut Tx, id| load_rule(tx, id).await;
+    audit::update(db, target, read, async |tx: &mut Tx, _: &RuleView| {
+        let set = rule_set(tx, r).await?;
+        execute!(
+            tx,
+            "UPDATE validation_rules SET data_set_id = $1, expression = $2, severity = $3, message = $4,
+                    active = $5, updated_at = $6 WHERE id = $7",
+            set,
+            &r.expression,
+            r.severity.as_str(),
+            &r.message,
+            active,
+            Utc::now(),
+            id
+        )?;
+        Ok(())
+    })
+    .await
 }
 
 async fn record<B: Serialize, A: Serialize>(
