@@ -165,9 +165,13 @@ class Server:
             _servers.remove(self)
 
     def rss_kib(self):
+        """Memory the server holds (RssAnon: heap, stacks, SQLite's caches).
+        The database pages SQLite reads through its memory map are the OS's
+        page cache, counted in VmRSS as file pages: they come and go with
+        what was read, and are not the server's to leak."""
         with open(f"/proc/{self.proc.pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith("RssAnon:"):
                     return int(line.split()[1])
         return 0
 
