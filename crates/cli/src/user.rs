@@ -123,33 +123,11 @@ pub(crate) async fn user(settings: &Settings, cmd: UserCommand) -> Result<(), St
             }
         }
         UserCommand::Disable { username } => {
-            let id = user_id(&db, &username).await?;
-            store::accounts::update_user(
-                &db,
-                Author::System,
-                id,
-                &store::accounts::UserChange {
-                    disabled: Some(true),
-                    ..Default::default()
-                },
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+            set_disabled(&db, &username, true).await?;
             println!("{username} disabled; their sessions ended");
         }
         UserCommand::Enable { username } => {
-            let id = user_id(&db, &username).await?;
-            store::accounts::update_user(
-                &db,
-                Author::System,
-                id,
-                &store::accounts::UserChange {
-                    disabled: Some(false),
-                    ..Default::default()
-                },
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+            set_disabled(&db, &username, false).await?;
             println!("{username} enabled");
         }
         UserCommand::List => {
@@ -169,4 +147,21 @@ pub(crate) async fn user(settings: &Settings, cmd: UserCommand) -> Result<(), St
         }
     }
     Ok(())
+}
+
+/// Disables a user (which ends their sessions) or enables them again.
+async fn set_disabled(db: &store::Db, username: &str, disabled: bool) -> Result<(), String> {
+    let id = user_id(db, username).await?;
+    store::accounts::update_user(
+        db,
+        Author::System,
+        id,
+        &store::accounts::UserChange {
+            disabled: Some(disabled),
+            ..Default::default()
+        },
+    )
+    .await
+    .map(|_| ())
+    .map_err(|e| e.to_string())
 }
