@@ -291,6 +291,19 @@ impl Db {
         }
     }
 
+    /// Bytes SQLite holds in its own allocations (page caches, schemas,
+    /// prepared statements) across the process; `None` on PostgreSQL.
+    /// Bounded by the pool's size and `cache_size`, so the load test can
+    /// tell SQLite filling its caches from memory the server leaks.
+    pub fn sqlite_memory(&self) -> Option<i64> {
+        match self {
+            // SAFETY: a thread-safe read of SQLite's global allocation
+            // counter; it takes no arguments and touches no connection.
+            Db::Sqlite(_) => Some(unsafe { libsqlite3_sys::sqlite3_memory_used() }),
+            Db::Postgres(_) => None,
+        }
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite(p) => p.close().await,

@@ -61,7 +61,7 @@ impl Metrics {
     }
 
     /// The text exposition format.
-    pub fn render(&self, pool: (u32, usize)) -> String {
+    pub fn render(&self, pool: (u32, usize), sqlite_memory: Option<i64>) -> String {
         let mut out = String::new();
         out.push_str("# HELP binhyen_http_requests_total HTTP requests by route and status.\n");
         out.push_str("# TYPE binhyen_http_requests_total counter\n");
@@ -108,6 +108,11 @@ impl Metrics {
         out.push_str("# HELP binhyen_db_pool_idle Database connections idle.\n");
         out.push_str("# TYPE binhyen_db_pool_idle gauge\n");
         let _ = writeln!(out, "binhyen_db_pool_idle {idle}");
+        if let Some(bytes) = sqlite_memory {
+            out.push_str("# HELP binhyen_sqlite_memory_bytes Memory SQLite holds (page caches, statements).\n");
+            out.push_str("# TYPE binhyen_sqlite_memory_bytes gauge\n");
+            let _ = writeln!(out, "binhyen_sqlite_memory_bytes {bytes}");
+        }
         out
     }
 }
@@ -143,7 +148,7 @@ mod tests {
             m.observe(&format!("X{i}"), "unmatched", 405, 0.001);
         }
         m.observe("GET", "/healthz", 200, 0.001);
-        let text = m.render((1, 1));
+        let text = m.render((1, 1), Some(2048));
         let series = text
             .lines()
             .filter(|l| l.starts_with("binhyen_http_requests_total{"))

@@ -64,7 +64,9 @@ async fn metrics(State(state): State<AppState>, req: Request) -> Response {
     if !may_read_metrics(&state.config, peer, req.headers()) {
         return crate::error::ApiError::not_found().into_response();
     }
-    let body = state.metrics.render(state.db.pool_stats());
+    let body = state
+        .metrics
+        .render(state.db.pool_stats(), state.db.sqlite_memory());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
