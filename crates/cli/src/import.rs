@@ -1,9 +1,14 @@
 //! `binhyen import`: models and figures from a file, checked whole before anything is written.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::Subcommand;
+use domain::file::{FileKind, Imported, ReadRows};
+use domain::models::file::ModelFile;
 use domain::policy::Action;
+use domain::statistics::file::ValuesFile;
+use domain::time::today;
 use store::audit::Author;
 use store::org_units::reference::ReferenceData;
 use store::Db;
@@ -38,12 +43,23 @@ pub(crate) enum ImportCommand {
     },
 }
 
-/// A progress line on standard error: a bar while writing, a count while reading.
-fn progress(total: Option<usize>) -> impl FnMut(web::models::Stage, usize) + Send + 'static {
+/// A progress line on standard error, redrawn in place.
+fn show(line: String) {
     use std::io::Write as _;
-    move |stage, n| {
-        let line = match (stage, total) {
-            (web::models::Stage::Writing, Some(t)) if t > 0 => {
+    let mut err = std::io::stderr();
+    let _ = write!(err, "\r{line:<60}");
+    let _ = err.flush();
+}
+
+fn reading(n: usize) {
+    show(format!("đọc và kiểm tra {n} dòng"));
+}
+
+/// A bar while writing when the rows are known (`total`), else a count.
+fn writing(total: Option<usize>) -> impl FnMut(usize) {
+    move |n| {
+        show(match total {
+            Some(t) if t > 0 => {
                 let filled = n * 30 / t;
                 format!(
                     "ghi  [{}{}] {n}/{t}",
@@ -51,31 +67,33 @@ fn progress(total: Option<usize>) -> impl FnMut(web::models::Stage, usize) + Sen
                     " ".repeat(30 - filled.min(30))
                 )
             }
-            (web::models::Stage::Writing, _) => format!("ghi  {n} dòng"),
-            (web::models::Stage::Reading, _) => format!("đọc và kiểm tra {n} dòng"),
-        };
-        let mut err = std::io::stderr();
-        let _ = write!(err, "\r{line:<60}");
-        let _ = err.flush();
+            _ => format!("ghi  {n} dòng"),
+        })
     }
 }
 
-/// The command line reads one file, on one blocking thread.
-fn one_parse() -> web::BlockingPool {
-    web::BlockingPool::new(1, 0)
+/// Reads the file on a blocking thread, as the server does on its pool.
+async fn read<K>(bytes: Arc<Vec<u8>>) -> Result<ReadRows<K::Row>, String>
+where
+    K: FileKind,
+    K::Row: Send + 'static,
+{
+    tokio::task::spawn_blocking(move || files::read_table::<K>(&bytes, reading))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
 }
 
 /// An import's file and the database, with the units and catalogues the
 /// rows are checked against (no-ops once loaded).
 /// The bytes are shared, not copied, between the import and its report.
-async fn file_and_db(settings: &Settings, file: &Path) -> Result<(axum::body::Bytes, Db), String> {
+async fn file_and_db(settings: &Settings, file: &Path) -> Result<(Arc<Vec<u8>>, Db), String> {
     let bytes =
         std::fs::read(file).map_err(|e| format!("không đọc được {}: {e}", file.display()))?;
-    let bytes = axum::body::Bytes::from(bytes);
     let db = open(settings).await?;
     load_units(&db, &ReferenceData::embedded(), false).await?;
     load_catalogues(&db).await?;
-    Ok((bytes, db))
+    Ok((Arc::new(bytes), db))
 }
 
 /// Who an import runs as: a user (their scope, audited as theirs) who may
@@ -118,7 +136,7 @@ fn report_refusal(
         eprintln!("… và {} lỗi khác", errors.len() - 50);
     }
     if let Some(path) = report {
-        let xlsx = web::uploads::error_report(bytes, errors).map_err(|e| e.message)?;
+        let xlsx = files::error_report(bytes, errors).map_err(|e| e.to_string())?;
         std::fs::write(path, xlsx)
             .map_err(|e| format!("không ghi được {}: {e}", path.display()))?;
         eprintln!("báo cáo lỗi: {}", path.display());
@@ -139,20 +157,17 @@ pub(crate) async fn import_values(
         role,
         scope,
     };
-    let mut read = progress(None);
-    let file = bytes.clone();
-    let outcome = web::statistics::files::import_file(&db, who, &one_parse(), file, move |n| {
-        read(web::models::Stage::Reading, n)
-    })
-    .await
-    .map_err(|e| e.message)?;
+    let rows = read::<ValuesFile>(bytes.clone()).await?;
+    let outcome = store::statistics::values::import_file(&db, who, rows, today())
+        .await
+        .map_err(|e| e.to_string())?;
     eprintln!();
     match outcome {
-        web::statistics::files::Outcome::Imported(r) => {
+        Imported::All(r) => {
             println!("đã ghi {} giá trị / wrote {} values", r.written, r.written);
             Ok(())
         }
-        web::statistics::files::Outcome::Refused(errors) => {
+        Imported::Refused(errors) => {
             report_refusal(&bytes, &errors, report)?;
             Err(format!(
                 "tệp có {} lỗi; chưa ghi giá trị nào / {} problems, nothing written",
@@ -174,13 +189,14 @@ pub(crate) async fn import_models(
     // Rows of data: the file's lines less the header, for the bar's end.
     let lines = bytes.iter().filter(|b| **b == b'\n').count();
     let total = (!bytes.starts_with(b"PK")).then(|| lines.saturating_sub(1));
-    let file = bytes.clone();
-    let outcome = web::models::import_file(&db, author, scope, &one_parse(), file, progress(total))
+    let digest = domain::file::digest(&bytes);
+    let rows = read::<ModelFile>(bytes.clone()).await?;
+    let outcome = store::models::import_file(&db, author, scope, rows, &digest, writing(total))
         .await
-        .map_err(|e| e.message)?;
+        .map_err(|e| e.to_string())?;
     eprintln!();
     match outcome {
-        web::models::Outcome::Imported(ids) => {
+        Imported::All(ids) => {
             println!(
                 "đã nhập {} mô hình / imported {} models",
                 ids.len(),
@@ -188,7 +204,7 @@ pub(crate) async fn import_models(
             );
             Ok(())
         }
-        web::models::Outcome::Refused(errors) => {
+        Imported::Refused(errors) => {
             report_refusal(&bytes, &errors, report)?;
             Err(format!(
                 "tệp có {} lỗi; chưa nhập dòng nào / {} problems, nothing imported",

@@ -99,6 +99,160 @@ pub enum UnitRef {
     Code { level: Level, code: String },
 }
 
+/// Why a row's unit cells name no unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitProblem {
+    /// The id cell is not a whole number.
+    Id,
+    /// The level cell names no level.
+    Level,
+    /// Neither an id nor a code.
+    Missing,
+}
+
+impl UnitProblem {
+    pub fn message(self) -> &'static str {
+        match self {
+            UnitProblem::Id => "cần một số nguyên",
+            UnitProblem::Level => "cấp đơn vị không hợp lệ",
+            UnitProblem::Missing => "cần ID đơn vị hoặc mã đơn vị",
+        }
+    }
+}
+
+/// A row's unit from its id, code and level cells (trimmed; blank is
+/// none). The id wins; a code alone names a commune, the usual case in
+/// files (communes enter the figures and hold most models).
+pub fn parse_unit(
+    id: Option<&str>,
+    code: Option<&str>,
+    level: Option<&str>,
+) -> Result<UnitRef, UnitProblem> {
+    match (id, code) {
+        (Some(id), _) => id
+            .replace(['.', ' '], "")
+            .parse::<i64>()
+            .map(UnitRef::Id)
+            .map_err(|_| UnitProblem::Id),
+        (None, Some(code)) => {
+            let level = match level {
+                None => Level::Commune,
+                Some(l) => parse_level(l).ok_or(UnitProblem::Level)?,
+            };
+            Ok(UnitRef::Code {
+                level,
+                code: code.to_string(),
+            })
+        }
+        (None, None) => Err(UnitProblem::Missing),
+    }
+}
+
+/// A kind of file people import: how its header row reads, and each row
+/// after it. The models file and the figures file are two.
+pub trait FileKind {
+    type Layout;
+    type Row;
+    /// Rows one file may carry; one more stops the reading with a refusal.
+    const MAX_ROWS: usize;
+    /// What a row is called in that refusal ("giá trị", "dòng").
+    const ROW_NOUN: &'static str;
+    /// Said when a file has its header and nothing to import.
+    const NO_ROWS: &'static str;
+    fn header(cells: &[String]) -> Result<Self::Layout, CellError>;
+    /// One row: `None` when it holds nothing to import; every bad cell of
+    /// the row is reported, not only the first.
+    fn row(
+        layout: &Self::Layout,
+        n: usize,
+        cells: &[String],
+    ) -> Result<Option<Self::Row>, Vec<CellError>>;
+}
+
+/// The rows of a file that could be read, with the problems of the others;
+/// or the problems that stop the whole file (no header, empty, too long).
+pub type ReadRows<R> = Result<(Vec<R>, Vec<CellError>), Vec<CellError>>;
+
+/// How an all-or-nothing import ended.
+#[derive(Debug)]
+pub enum Imported<T> {
+    /// Everything was written; what the import reports (ids, counts).
+    All(T),
+    /// Nothing was written; the problems, row by row.
+    Refused(Vec<CellError>),
+}
+
+/// Gathers a file's rows as a reader streams them (`files::read_table`),
+/// so that every kind of file is read by the same rules.
+pub struct Collect<K: FileKind> {
+    layout: Option<K::Layout>,
+    rows: Vec<K::Row>,
+    errors: Vec<CellError>,
+    stop: Option<CellError>,
+}
+
+impl<K: FileKind> Default for Collect<K> {
+    fn default() -> Self {
+        Self {
+            layout: None,
+            rows: Vec::new(),
+            errors: Vec::new(),
+            stop: None,
+        }
+    }
+}
+
+impl<K: FileKind> Collect<K> {
+    /// Row `n` as Excel numbers it (the first is the header).
+    pub fn feed(&mut self, n: usize, cells: &[String]) {
+        if self.stop.is_some() {
+            return;
+        }
+        match &self.layout {
+            None => match K::header(cells) {
+                Ok(l) => self.layout = Some(l),
+                Err(e) => self.stop = Some(e),
+            },
+            Some(l) => match K::row(l, n, cells) {
+                Ok(Some(r)) => self.rows.push(r),
+                Ok(None) => {}
+                Err(mut e) => self.errors.append(&mut e),
+            },
+        }
+        if self.rows.len() > K::MAX_ROWS {
+            self.stop = Some(CellError::new(
+                n,
+                "",
+                format!(
+                    "tệp có hơn {} {}: hãy chia thành nhiều tệp",
+                    K::MAX_ROWS,
+                    K::ROW_NOUN
+                ),
+            ));
+        }
+    }
+
+    pub fn finish(self) -> ReadRows<K::Row> {
+        if let Some(e) = self.stop {
+            return Err(vec![e]);
+        }
+        if self.layout.is_none() {
+            return Err(vec![CellError::new(1, "", "tệp trống")]);
+        }
+        if self.rows.is_empty() && self.errors.is_empty() {
+            return Err(vec![CellError::new(2, "", K::NO_ROWS)]);
+        }
+        Ok((self.rows, self.errors))
+    }
+}
+
+/// The SHA-256 of an imported file in hex, kept with what it wrote so an
+/// import can be traced to its file.
+pub fn digest(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
 /// The label of a level in files.
 pub fn level_label(l: Level) -> &'static str {
     match l {
@@ -161,6 +315,94 @@ mod tests {
         assert!(parse_number("abc").is_err());
         assert!(parse_number("inf").is_err());
         assert!(parse_number("NaN").is_err());
+    }
+
+    #[test]
+    fn a_unit_by_id_or_by_code_and_level() {
+        assert_eq!(
+            parse_unit(Some("1.234"), Some("x"), None),
+            Ok(UnitRef::Id(1234))
+        );
+        assert_eq!(parse_unit(Some("a"), None, None), Err(UnitProblem::Id));
+        let commune = UnitRef::Code {
+            level: Level::Commune,
+            code: "00004".into(),
+        };
+        assert_eq!(parse_unit(None, Some("00004"), None), Ok(commune));
+        assert_eq!(
+            parse_unit(None, Some("01"), Some("Tỉnh")),
+            Ok(UnitRef::Code {
+                level: Level::Province,
+                code: "01".into()
+            })
+        );
+        assert_eq!(
+            parse_unit(None, Some("01"), Some("quận")),
+            Err(UnitProblem::Level)
+        );
+        assert_eq!(
+            parse_unit(None, None, Some("Tỉnh")),
+            Err(UnitProblem::Missing)
+        );
+    }
+
+    /// A file of numbers, one a row, at most three.
+    struct Numbers;
+    impl FileKind for Numbers {
+        type Layout = ();
+        type Row = f64;
+        const MAX_ROWS: usize = 3;
+        const ROW_NOUN: &'static str = "số";
+        const NO_ROWS: &'static str = "không có số nào";
+        fn header(cells: &[String]) -> Result<(), CellError> {
+            match cells.first().map(String::as_str) {
+                Some("Số") => Ok(()),
+                _ => Err(CellError::new(1, "Số", "thiếu cột")),
+            }
+        }
+        fn row(_: &(), n: usize, cells: &[String]) -> Result<Option<f64>, Vec<CellError>> {
+            let cell = cells.first().map(String::as_str).unwrap_or("");
+            parse_number(cell).map_err(|m| vec![CellError::new(n, "Số", m)])
+        }
+    }
+
+    fn read(lines: &[&str]) -> ReadRows<f64> {
+        let mut c = Collect::<Numbers>::default();
+        for (i, l) in lines.iter().enumerate() {
+            c.feed(i + 1, &[l.to_string()]);
+        }
+        c.finish()
+    }
+
+    #[test]
+    fn one_reader_for_every_kind_of_file() {
+        assert_eq!(
+            read(&["Số", "1", "", "x", "2"]).map(|(r, e)| (r, e.len())),
+            Ok((vec![1.0, 2.0], 1))
+        );
+        let only = |r: ReadRows<f64>| {
+            r.err().map(|e| {
+                e.into_iter()
+                    .map(|e| (e.row, e.message))
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(only(read(&[])), Some(vec![(1, "tệp trống".to_string())]));
+        assert_eq!(
+            only(read(&["Giá trị", "1"])),
+            Some(vec![(1, "thiếu cột".to_string())])
+        );
+        assert_eq!(
+            only(read(&["Số", ""])),
+            Some(vec![(2, "không có số nào".to_string())])
+        );
+        assert_eq!(
+            only(read(&["Số", "1", "2", "3", "4", "x"])),
+            Some(vec![(
+                5,
+                "tệp có hơn 3 số: hãy chia thành nhiều tệp".to_string()
+            )])
+        );
     }
 
     #[test]

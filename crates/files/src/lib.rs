@@ -7,6 +7,9 @@
 //!   would hold ([`MAX_XML_EVENT_BYTES`] and its siblings), so that a ZIP
 //!   bomb, a declared count of 10^17 strings or a 150 MiB text node is
 //!   refused before the parser sees it.
+//! - [`read_table`] reads an imported file of one kind (models, figures)
+//!   into its rows and the problems of the others; [`error_report`] writes
+//!   the refused rows back with what is wrong beside each.
 //! - [`bubble_map`] draws values per place as an inline SVG.
 //!
 //! Nothing here touches the network or the database; the only IO is the
@@ -27,7 +30,7 @@ pub use archive::{
 };
 pub use chart::{chart, label as chart_label, ChartKind, Series};
 pub use csv_file::{csv, BOM};
-pub use read::{read_rows, MAX_CELL_CHARS, MAX_ROWS};
+pub use read::{error_report, read_rows, read_table, MAX_CELL_CHARS, MAX_ROWS};
 pub use svg::{bubble_map, escape, MapPoint};
 pub use table::{column_letter, Cell, Column, FilesError, Sheet, Source};
 pub use xlsx::xlsx;

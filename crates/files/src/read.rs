@@ -3,13 +3,15 @@
 //! Rows stream to a callback as strings, so a caller validating an import of
 //! 100,000 rows holds one row at a time, not a second copy of the file.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{DataRef, Reader, SheetType, Xlsx};
 
 use crate::archive;
 use crate::csv_file::is_formula_start;
-use crate::table::{bool_text, column_letter, num_text, FilesError};
+use crate::table::{bool_text, column_letter, num_text, Cell, Column, FilesError, Sheet};
+use domain::file::{CellError, Collect, FileKind, ReadRows};
 
 /// Files with more rows are refused (Excel itself stops at 1,048,576).
 pub const MAX_ROWS: usize = 1_000_000;
@@ -59,6 +61,64 @@ where
     } else {
         read_csv(bytes, &mut each)
     }
+}
+
+/// Reads an uploaded file of kind `K` (models, figures …): its header,
+/// then every row, by the same rules for every kind
+/// (`domain::file::Collect`). `progress` hears every 5,000 rows.
+pub fn read_table<K: FileKind>(
+    bytes: &[u8],
+    mut progress: impl FnMut(usize),
+) -> Result<ReadRows<K::Row>, FilesError> {
+    let mut rows = Collect::<K>::default();
+    read_rows::<FilesError>(bytes, |n, cells| {
+        rows.feed(n, cells);
+        if n % 5000 == 0 {
+            progress(n);
+        }
+        Ok(())
+    })?;
+    Ok(rows.finish())
+}
+
+/// The error report of a refused import: each refused row as it was in
+/// the file, with its row number and what is wrong beside it.
+pub fn error_report(bytes: &[u8], errors: &[CellError]) -> Result<Vec<u8>, FilesError> {
+    let mut by_row: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for e in errors {
+        let msg = if e.column.is_empty() {
+            e.message.clone()
+        } else {
+            format!("{}: {}", e.column, e.message)
+        };
+        by_row.entry(e.row).or_default().push(msg);
+    }
+    let mut header: Vec<String> = Vec::new();
+    let mut rows = Vec::new();
+    // A file that cannot be read has its problems reported without its rows.
+    let _ = read_rows::<FilesError>(bytes, |n, cells| {
+        if n == 1 {
+            header = cells.to_vec();
+        } else if let Some(msgs) = by_row.remove(&n) {
+            let mut r = vec![Cell::Int(n as i64), Cell::from(msgs.join("; "))];
+            r.extend(cells.iter().map(|c| Cell::from(c.as_str())));
+            rows.push(r);
+        }
+        Ok(())
+    });
+    // Problems of the whole file (no header, unreadable) have no row to sit beside.
+    for (n, msgs) in by_row {
+        rows.push(vec![Cell::Int(n as i64), Cell::from(msgs.join("; "))]);
+    }
+    let mut columns = vec![Column::new("Dòng", 7.0), Column::new("Lỗi", 60.0)];
+    columns.extend(header.iter().map(|h| Column::new(h.clone(), 16.0)));
+    let sheet = Sheet {
+        name: "Lỗi nhập".into(),
+        columns,
+        rows,
+        highlight_col: Some(1),
+    };
+    crate::xlsx(&[sheet])
 }
 
 /// Runs a step of the XLSX parser, turning a panic inside it into an

@@ -401,24 +401,19 @@ async fn one(t: &TestDb) {
 }
 
 /// Where the import's time goes: the same steps as the handler
-/// (`web::models::files::import_file`), timed one by one on another batch.
+/// (`web::models::files::import_file`: `files::read_table`, then
+/// `store::models::import_file`), timed one by one on another batch.
 async fn breakdown(label: &str, db: &Db, n: usize, today: NaiveDate) {
-    use domain::models::file::{FileRow, Layout};
+    use domain::models::file::ModelFile;
     let rows = bs::import_rows(db, "lô hai", n, SEED + 2, today)
         .await
         .unwrap();
     let file = files::xlsx(&[import_sheet(&rows)]).unwrap();
     let t = Instant::now();
-    let mut layout: Option<Layout> = None;
-    let mut parsed = Vec::with_capacity(n);
-    files::read_rows::<files::FilesError>(&file, |i, cells| {
-        match &layout {
-            None => layout = Some(Layout::from_header(cells).unwrap()),
-            Some(l) => parsed.push(FileRow::parse(l, i, cells).unwrap()),
-        }
-        Ok(())
-    })
-    .unwrap();
+    let (parsed, refused) = files::read_table::<ModelFile>(&file, |_| {})
+        .unwrap()
+        .unwrap();
+    assert!(refused.is_empty());
     let read = t.elapsed();
     let t = Instant::now();
     let checked = store::models::check::check(db, store::accounts::Scope::All, &parsed, today)

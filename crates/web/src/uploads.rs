@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::file::CellError;
-use files::{Cell, Column, FilesError, Sheet};
 
 use crate::blocking::BlockingPool;
 use crate::downloads::download;
@@ -18,46 +17,6 @@ use crate::AppState;
 
 /// Imported files may be large (100,000 rows is about 8 MB of XLSX).
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
-
-/// The error report: each refused row as it was in the file, with its row
-/// number and what is wrong beside it.
-pub fn error_report(bytes: &[u8], errors: &[CellError]) -> Result<Vec<u8>, ApiError> {
-    use std::collections::BTreeMap;
-    let mut by_row: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for e in errors {
-        let msg = if e.column.is_empty() {
-            e.message.clone()
-        } else {
-            format!("{}: {}", e.column, e.message)
-        };
-        by_row.entry(e.row).or_default().push(msg);
-    }
-    let mut header: Vec<String> = Vec::new();
-    let mut rows = Vec::new();
-    let _ = files::read_rows::<FilesError>(bytes, |n, cells| {
-        if n == 1 {
-            header = cells.to_vec();
-        } else if let Some(msgs) = by_row.remove(&n) {
-            let mut r = vec![Cell::Int(n as i64), Cell::from(msgs.join("; "))];
-            r.extend(cells.iter().map(|c| Cell::from(c.as_str())));
-            rows.push(r);
-        }
-        Ok(())
-    });
-    // Problems of the whole file (no header, unreadable) have no row to sit beside.
-    for (n, msgs) in by_row {
-        rows.push(vec![Cell::Int(n as i64), Cell::from(msgs.join("; "))]);
-    }
-    let mut columns = vec![Column::new("Dòng", 7.0), Column::new("Lỗi", 60.0)];
-    columns.extend(header.iter().map(|h| Column::new(h.clone(), 16.0)));
-    let sheet = Sheet {
-        name: "Lỗi nhập".into(),
-        columns,
-        rows,
-        highlight_col: Some(1),
-    };
-    Ok(files::xlsx(&[sheet])?)
-}
 
 /// The multipart body of a request, read only after the role was checked
 /// (so that a refused role gets 403 whatever it sent).
@@ -148,7 +107,9 @@ pub async fn error_report_off_workers(
     errors: &[CellError],
 ) -> Result<Vec<u8>, ApiError> {
     let errors = errors.to_vec();
-    pool.run(move || error_report(&bytes, &errors)).await?
+    Ok(pool
+        .run(move || files::error_report(&bytes, &errors))
+        .await??)
 }
 
 /// The API's answer to a refused file: 422 with the rows as JSON, or the

@@ -6,9 +6,8 @@
 use chrono::NaiveDate;
 
 use super::{ModelInput, Status};
-use crate::file::parse_level;
 pub use crate::file::{level_label, CellError, UnitRef};
-use crate::org_units::Level;
+use crate::file::{parse_unit, FileKind, UnitProblem};
 use crate::time::parse_date_vn;
 
 /// What each column holds.
@@ -89,6 +88,24 @@ pub fn header(c: Col) -> &'static str {
     crate::file::header_in(&COLUMNS, c)
 }
 
+/// The models file, as `files::read_table` reads it.
+pub struct ModelFile;
+
+impl FileKind for ModelFile {
+    type Layout = Layout;
+    type Row = FileRow;
+    /// No bound of its own: the reader's (`files::MAX_ROWS`) holds.
+    const MAX_ROWS: usize = usize::MAX;
+    const ROW_NOUN: &'static str = "dòng";
+    const NO_ROWS: &'static str = "tệp không có dòng dữ liệu nào";
+    fn header(cells: &[String]) -> Result<Layout, CellError> {
+        Layout::from_header(cells)
+    }
+    fn row(layout: &Layout, n: usize, cells: &[String]) -> Result<Option<FileRow>, Vec<CellError>> {
+        FileRow::parse(layout, n, cells).map(Some)
+    }
+}
+
 /// One row of a file, read but not yet checked against the database.
 #[derive(Debug, Clone)]
 pub struct FileRow {
@@ -130,25 +147,23 @@ impl FileRow {
         if type_code.is_none() {
             err(Col::TypeCode, "không được để trống");
         }
-        let unit = match (int(Col::UnitId, &mut err), get(Col::UnitCode)) {
-            (Some(id), _) => Some(UnitRef::Id(id)),
-            (None, Some(code)) => match get(Col::UnitLevel).map(parse_level) {
-                Some(Some(level)) => Some(UnitRef::Code {
-                    level,
-                    code: code.to_string(),
-                }),
-                Some(None) => {
-                    err(Col::UnitLevel, "cấp đơn vị không hợp lệ");
-                    None
+        let (code, level) = (get(Col::UnitCode), get(Col::UnitLevel));
+        let mut unit_err = |p: UnitProblem| {
+            let c = match p {
+                UnitProblem::Level => Col::UnitLevel,
+                UnitProblem::Id | UnitProblem::Missing => Col::UnitId,
+            };
+            err(c, p.message());
+        };
+        let unit = match parse_unit(get(Col::UnitId), code, level) {
+            Ok(u) => Some(u),
+            Err(p) => {
+                unit_err(p);
+                // A bad id also says what else would name the unit, when
+                // the code does not.
+                if let (UnitProblem::Id, Err(q)) = (p, parse_unit(None, code, level)) {
+                    unit_err(q);
                 }
-                // A code alone names a commune: the usual case in files.
-                None => Some(UnitRef::Code {
-                    level: Level::Commune,
-                    code: code.to_string(),
-                }),
-            },
-            (None, None) => {
-                err(Col::UnitId, "cần ID đơn vị hoặc mã đơn vị");
                 None
             }
         };
@@ -231,6 +246,7 @@ pub fn header_of_field(field: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::org_units::Level;
 
     fn row(cells: &[&str]) -> Vec<String> {
         cells.iter().map(|s| s.to_string()).collect()

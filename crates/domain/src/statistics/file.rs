@@ -7,8 +7,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{parse_comment, Period, PeriodType};
-use crate::file::{parse_level, parse_number, CellError, UnitRef};
-use crate::org_units::Level;
+use crate::file::{parse_number, parse_unit, CellError, FileKind, UnitProblem, UnitRef};
 
 /// What each column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,6 +50,33 @@ impl Layout {
     /// value and a unit column (id or code) must be there.
     pub fn from_header(cells: &[String]) -> Result<Self, CellError> {
         Self::find(cells, &COLUMNS, &REQUIRED, [Col::UnitCode, Col::UnitId])
+    }
+}
+
+/// Values one file may carry: a whole country's month of the default
+/// data sets (3,321 communes × 100 indicators) with room to spare; more
+/// is for the API in batches.
+pub const MAX_FILE_VALUES: usize = 500_000;
+
+/// The figures file, as `files::read_table` reads it.
+pub struct ValuesFile;
+
+impl FileKind for ValuesFile {
+    type Layout = Layout;
+    type Row = ValueRow;
+    const MAX_ROWS: usize = MAX_FILE_VALUES;
+    const ROW_NOUN: &'static str = "giá trị";
+    const NO_ROWS: &'static str =
+        "tệp không có giá trị nào (dòng để trống cột \"Giá trị\" được bỏ qua)";
+    fn header(cells: &[String]) -> Result<Layout, CellError> {
+        Layout::from_header(cells)
+    }
+    fn row(
+        layout: &Layout,
+        n: usize,
+        cells: &[String],
+    ) -> Result<Option<ValueRow>, Vec<CellError>> {
+        ValueRow::parse(layout, n, cells)
     }
 }
 
@@ -97,31 +123,15 @@ impl ValueRow {
                 None
             }
         };
-        let unit = match (get(Col::UnitId), get(Col::UnitCode)) {
-            (Some(id), _) => match id.replace(['.', ' '], "").parse::<i64>() {
-                Ok(id) => Some(UnitRef::Id(id)),
-                Err(_) => {
-                    err(Col::UnitId, "cần một số nguyên");
-                    None
-                }
-            },
-            (None, Some(code)) => match get(Col::UnitLevel).map(parse_level) {
-                Some(Some(level)) => Some(UnitRef::Code {
-                    level,
-                    code: code.to_string(),
-                }),
-                Some(None) => {
-                    err(Col::UnitLevel, "cấp đơn vị không hợp lệ");
-                    None
-                }
-                // A code alone names a commune: communes enter the figures.
-                None => Some(UnitRef::Code {
-                    level: Level::Commune,
-                    code: code.to_string(),
-                }),
-            },
-            (None, None) => {
-                err(Col::UnitCode, "cần ID đơn vị hoặc mã đơn vị");
+        let unit = match parse_unit(get(Col::UnitId), get(Col::UnitCode), get(Col::UnitLevel)) {
+            Ok(u) => Some(u),
+            Err(p) => {
+                let c = match p {
+                    UnitProblem::Id => Col::UnitId,
+                    UnitProblem::Level => Col::UnitLevel,
+                    UnitProblem::Missing => Col::UnitCode,
+                };
+                err(c, p.message());
                 None
             }
         };
@@ -171,6 +181,7 @@ impl ValueRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::org_units::Level;
 
     fn row(cells: &[&str]) -> Vec<String> {
         cells.iter().map(|s| s.to_string()).collect()

@@ -14,6 +14,7 @@ use crate::text::normalize;
 use crate::DomainError;
 
 pub mod approval;
+pub mod entry;
 pub mod file;
 pub mod period;
 pub mod rule;

@@ -12,6 +12,8 @@ pub mod types;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
+use domain::file::{Imported, ReadRows};
+use domain::models::file::FileRow;
 use domain::models::{
     founding_status, ExemplarRef, ModelId, NewActivity, NewModel, NewRating, Status, StatusChange,
     StatusSpan,
@@ -322,6 +324,10 @@ async fn lock(tx: &mut Tx, id: ModelId) -> Result<ModelRow> {
     if n == 0 {
         return Err(StoreError::NotFound);
     }
+    read_row(tx, id).await
+}
+
+async fn read_row(tx: &mut Tx, id: ModelId) -> Result<ModelRow> {
     let sql = format!(
         "{} WHERE m.id = $1",
         select_rows("m.status", "m.status_since", "NULL")
@@ -458,56 +464,61 @@ async fn insert_change(
 /// new model at the new place). A new founding day moves the founding
 /// status with it, while it stays before the next change.
 pub async fn update(db: &Db, author: Author, id: ModelId, m: &NewModel) -> Result<ModelRow> {
-    let mut tx = db.begin().await?;
-    let before = lock(&mut tx, id).await?;
-    if before.org_unit_id != m.org_unit_id {
-        return Err(StoreError::Conflict(
-            "không được đổi đơn vị của mô hình".into(),
-        ));
-    }
-    let changes = spans(fetch!(tx, fetch_all, SpanRow, SPANS, id)?)?;
-    domain::models::check_founding_move(&changes, m.founded_on)?;
-    let sector = sector_of(&mut tx, m.type_id).await?;
-    execute!(
-        tx,
-        "UPDATE model_status_changes SET on_date = $1
-         WHERE model_id = $2 AND on_date = (SELECT MIN(on_date) FROM model_status_changes WHERE model_id = $2)",
-        m.founded_on,
-        id
-    )?;
-    execute!(
-        tx,
-        "UPDATE models SET type_id = $1, sector = $2, name = $3, name_folded = $4, sort_key = $5,
-            founded_on = $6, decision_no = $7, decision_date = $8, decision_issuer = $9,
-            members = $10, households = $11, leader_name = $12, leader_role = $13, partners = $14,
-            tags = $15, replicated_from = $16, updated_at = $17,
-            status_since = CASE WHEN status_since = $18 THEN $6 ELSE status_since END
-         WHERE id = $19",
-        m.type_id,
-        &sector,
-        &m.name,
-        fold(&m.name),
-        sort_key(&m.name),
-        m.founded_on,
-        m.decision.number.as_deref(),
-        m.decision.date,
-        m.decision.issuer.as_deref(),
-        m.members,
-        m.households,
-        m.leader_name.as_deref(),
-        m.leader_role.as_deref(),
-        m.partners.as_deref(),
-        m.tags.join("\n"),
-        m.replicated_from,
-        Utc::now(),
-        before.founded_on,
-        id
-    )
-    .map_err(|e| identity_conflict(e.into()))?;
-    let after = lock(&mut tx, id).await?;
-    record(&mut tx, author, "update", id, Some(&before), &after).await?;
-    tx.commit().await?;
-    Ok(after)
+    let target = audit::Target {
+        author,
+        entity: "model",
+        table: "models",
+        id,
+    };
+    let read = async |tx: &mut Tx, id| read_row(tx, id).await;
+    audit::update(db, target, read, async |tx: &mut Tx, before: &ModelRow| {
+        if before.org_unit_id != m.org_unit_id {
+            return Err(StoreError::Conflict(
+                "không được đổi đơn vị của mô hình".into(),
+            ));
+        }
+        let changes = spans(fetch!(tx, fetch_all, SpanRow, SPANS, id)?)?;
+        domain::models::check_founding_move(&changes, m.founded_on)?;
+        let sector = sector_of(tx, m.type_id).await?;
+        execute!(
+            tx,
+            "UPDATE model_status_changes SET on_date = $1
+             WHERE model_id = $2 AND on_date = (SELECT MIN(on_date) FROM model_status_changes WHERE model_id = $2)",
+            m.founded_on,
+            id
+        )?;
+        execute!(
+            tx,
+            "UPDATE models SET type_id = $1, sector = $2, name = $3, name_folded = $4, sort_key = $5,
+                founded_on = $6, decision_no = $7, decision_date = $8, decision_issuer = $9,
+                members = $10, households = $11, leader_name = $12, leader_role = $13, partners = $14,
+                tags = $15, replicated_from = $16, updated_at = $17,
+                status_since = CASE WHEN status_since = $18 THEN $6 ELSE status_since END
+             WHERE id = $19",
+            m.type_id,
+            &sector,
+            &m.name,
+            fold(&m.name),
+            sort_key(&m.name),
+            m.founded_on,
+            m.decision.number.as_deref(),
+            m.decision.date,
+            m.decision.issuer.as_deref(),
+            m.members,
+            m.households,
+            m.leader_name.as_deref(),
+            m.leader_role.as_deref(),
+            m.partners.as_deref(),
+            m.tags.join("\n"),
+            m.replicated_from,
+            Utc::now(),
+            before.founded_on,
+            id
+        )
+        .map_err(|e| identity_conflict(e.into()))?;
+        Ok(())
+    })
+    .await
 }
 
 /// Records a dated status change. The last change is read again under the
@@ -680,6 +691,35 @@ fn chunk_rows(db: &Db) -> usize {
     } else {
         12
     }
+}
+
+/// Checks and writes the rows of a models file (`files::read_table`), all
+/// or none: the rows that could be read are checked too, so one report
+/// holds the problems of reading and of checking, in row order.
+pub async fn import_file(
+    db: &Db,
+    author: Author,
+    scope: Scope,
+    read: ReadRows<FileRow>,
+    file_digest: &str,
+    progress: impl FnMut(usize),
+) -> Result<Imported<Vec<ModelId>>> {
+    let (rows, mut errors) = match read {
+        Ok(r) => r,
+        Err(errors) => return Ok(Imported::Refused(errors)),
+    };
+    let checked = match check::check(db, scope, &rows, domain::time::today()).await? {
+        Ok(c) if errors.is_empty() => c,
+        Ok(_) => return Ok(Imported::Refused(errors)),
+        Err(mut more) => {
+            errors.append(&mut more);
+            errors.sort_by_key(|e| e.row);
+            return Ok(Imported::Refused(errors));
+        }
+    };
+    drop(rows);
+    let ids = import(db, author, &checked, file_digest, progress).await?;
+    Ok(Imported::All(ids))
 }
 
 /// Inserts checked models in one transaction (all or nothing), `progress`

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use analytics::Entry;
 use chrono::{NaiveDate, Utc};
 use domain::accounts::Role;
-use domain::file::{level_label, CellError, UnitRef};
+use domain::file::{level_label, CellError, Imported, ReadRows, UnitRef};
 use domain::org_units::{Level, OrgUnit};
 use domain::statistics::approval::{parse_reason, Capacity};
 use domain::statistics::file::{self, ValueRow};
@@ -26,6 +26,8 @@ use crate::audit::{self, Author};
 use crate::error::{Result, StoreError};
 use crate::org_units::UnitsByRef;
 use crate::{execute_dyn, fetch_all_dyn, Arg, Db, Params, Tx};
+use domain::statistics::entry::check_value;
+pub use domain::statistics::entry::{Part, ValueWrite};
 
 /// Who is writing: the audit author, and the role and scope that decide
 /// what they may enter and approve.
@@ -34,16 +36,6 @@ pub struct Who {
     pub author: Author,
     pub role: Role,
     pub scope: Scope,
-}
-
-/// One value to write: `value` None deletes it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValueWrite {
-    pub indicator: String,
-    pub org_unit: i64,
-    pub period: Period,
-    pub value: Option<f64>,
-    pub comment: Option<String>,
 }
 
 /// What a batch did.
@@ -109,15 +101,6 @@ async fn approval_of(tx: &mut Tx, set: DataSetId, unit: i64, period: Period) -> 
             StoreError::Data(format!("data_approvals: trạng thái «{state}» không hợp lệ"))
         }),
     }
-}
-
-/// Whether `unit` existed during some day of `period`.
-fn existed_during(unit: &OrgUnit, set: &DataSet, period: Period) -> bool {
-    let (first, last) = (
-        period.first_day(set.calendar),
-        period.last_day(set.calendar),
-    );
-    unit.valid_from.is_none_or(|f| f <= last) && unit.valid_to.is_none_or(|t| t >= first)
 }
 
 /// A unit's stored figures that the rollups need to see a write to
@@ -213,16 +196,6 @@ struct Resolved<'a> {
     comment: Option<String>,
 }
 
-/// Which part of a value a refusal is about (an import names its column).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    Indicator,
-    Unit,
-    Period,
-    Value,
-    Comment,
-}
-
 /// Why one value of a batch cannot be written; `index` counts from 0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refusal {
@@ -291,6 +264,35 @@ pub enum Mode {
 
 /// An import at least this large refreshes the planner's statistics.
 const BULK_VALUES: usize = 10_000;
+
+/// Checks and writes the values of a figures file (`files::read_table`),
+/// all or none: the values that could be read are checked too, so one
+/// report holds the problems of reading and of checking, in row order.
+pub async fn import_file(
+    db: &Db,
+    who: Who,
+    read: ReadRows<ValueRow>,
+    today: NaiveDate,
+) -> Result<Imported<WriteReport>> {
+    let (rows, mut errors) = match read {
+        Ok(r) => r,
+        Err(errors) => return Ok(Imported::Refused(errors)),
+    };
+    let mode = if errors.is_empty() {
+        Mode::Write
+    } else {
+        Mode::CheckOnly
+    };
+    Ok(match import(db, who, &rows, today, mode).await? {
+        Ok(report) if errors.is_empty() => Imported::All(report),
+        Ok(_) => Imported::Refused(errors),
+        Err(mut more) => {
+            errors.append(&mut more);
+            errors.sort_by_key(|e| e.row);
+            Imported::Refused(errors)
+        }
+    })
+}
 
 /// Writes the values of a file: all of them, or none and every problem
 /// with its row and column. Units are named by id or by code, the code
@@ -474,71 +476,6 @@ async fn resolve<'a>(
     } else {
         Err(refusals)
     })
-}
-
-/// What a value names, if it may be entered: its indicator, data set and
-/// unit; or the part that is wrong and why.
-fn check_value<'a>(
-    w: &ValueWrite,
-    indicators: &'a HashMap<String, Indicator>,
-    sets: &'a HashMap<DataSetId, DataSet>,
-    units: &'a HashMap<i64, OrgUnit>,
-    today: NaiveDate,
-) -> std::result::Result<(&'a Indicator, &'a DataSet, &'a OrgUnit), (Part, String)> {
-    let Some(ind) = indicators.get(&w.indicator) else {
-        return Err((
-            Part::Indicator,
-            format!("không có chỉ tiêu mã «{}»", w.indicator),
-        ));
-    };
-    let Some(set) = ind.data_set_id.and_then(|s| sets.get(&s)) else {
-        return Err((
-            Part::Indicator,
-            format!("chỉ tiêu {} chưa thuộc bộ số liệu nào", ind.code),
-        ));
-    };
-    if !ind.active || !set.active {
-        return Err((
-            Part::Indicator,
-            format!("chỉ tiêu {} đã ngừng thu thập", ind.code),
-        ));
-    }
-    let Some(unit) = units.get(&w.org_unit) else {
-        return Err((
-            Part::Unit,
-            format!("không có đơn vị {} trong phạm vi của bạn", w.org_unit),
-        ));
-    };
-    if !set.entered_by(unit) {
-        return Err((
-            Part::Unit,
-            format!(
-                "{} không phải đơn vị nhập bộ số liệu {}",
-                unit.name, set.code
-            ),
-        ));
-    }
-    if !set.accepts(w.period) {
-        return Err((
-            Part::Period,
-            format!(
-                "bộ số liệu {} nhập theo {}, không theo kỳ {}",
-                set.code,
-                set.period_type.as_str(),
-                w.period
-            ),
-        ));
-    }
-    if w.period.first_day(set.calendar) > today {
-        return Err((Part::Period, format!("kỳ {} chưa bắt đầu", w.period)));
-    }
-    if !existed_during(unit, set, w.period) {
-        return Err((
-            Part::Period,
-            format!("{} không tồn tại trong kỳ {}", unit.name, w.period),
-        ));
-    }
-    Ok((ind, set, unit))
 }
 
 async fn apply_writes(

@@ -9,14 +9,13 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use domain::models::file::{level_label, CellError, Col, FileRow, Layout, COLUMNS};
+use domain::file::Imported;
+use domain::models::file::{level_label, Col, ModelFile, COLUMNS};
 use domain::models::{Rating, Sector, Status};
 use domain::org_units::Level;
 use domain::policy::Action;
-use domain::time::today;
-use files::{Cell, Column, FilesError, Sheet};
+use files::{Cell, Column, Sheet};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use store::accounts::Scope;
 use store::audit::Author;
 use store::models::{self, Matrix, ModelQuery, ModelRow};
@@ -150,111 +149,20 @@ pub fn export_matrix(m: &Matrix, fmt: &str) -> Result<Response, ApiError> {
 
 // ---- import -----------------------------------------------------------------
 
-/// How an import ended.
-pub enum Outcome {
-    Imported(Vec<i64>),
-    /// Nothing was written; the problems, row by row.
-    Refused(Vec<CellError>),
-}
-
-/// What an import is doing, for progress bars.
-#[derive(Debug, Clone, Copy)]
-pub enum Stage {
-    Reading,
-    Writing,
-}
-
-/// The rows of a model file that could be read, with the problems of the
-/// others; or the problem that stops the whole file (no header, empty).
-type ReadRows = std::result::Result<(Vec<FileRow>, Vec<CellError>), Vec<CellError>>;
-
-fn read_file(bytes: &[u8], mut progress: impl FnMut(Stage, usize)) -> Result<ReadRows, ApiError> {
-    let mut layout: Option<Layout> = None;
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    let mut header_error = None;
-    files::read_rows::<FilesError>(bytes, |n, cells| {
-        match &layout {
-            None if header_error.is_none() => match Layout::from_header(cells) {
-                Ok(l) => layout = Some(l),
-                Err(e) => header_error = Some(e),
-            },
-            None => {}
-            Some(l) => match FileRow::parse(l, n, cells) {
-                Ok(r) => rows.push(r),
-                Err(mut e) => errors.append(&mut e),
-            },
-        }
-        if n % 5000 == 0 {
-            progress(Stage::Reading, n);
-        }
-        Ok(())
-    })?;
-    if let Some(e) = header_error {
-        return Ok(Err(vec![e]));
-    }
-    if layout.is_none() {
-        return Ok(Err(vec![CellError::new(1, "", "tệp trống")]));
-    }
-    if rows.is_empty() && errors.is_empty() {
-        return Ok(Err(vec![CellError::new(
-            2,
-            "",
-            "tệp không có dòng dữ liệu nào",
-        )]));
-    }
-    Ok(Ok((rows, errors)))
-}
-
 /// Reads, checks and writes a model file: all rows or none. Shared by the
-/// page, the API and `binhyen import models`. The file is read on the
-/// blocking `pool`: a large one takes seconds of CPU.
-pub async fn import_file<P>(
+/// page and the API. The file is read on the blocking `pool`: a large one
+/// takes seconds of CPU.
+pub async fn import_file(
     db: &Db,
-    author: Author,
-    scope: Scope,
+    (author, scope): (Author, Scope),
     pool: &BlockingPool,
     bytes: Bytes,
-    progress: P,
-) -> Result<Outcome, ApiError>
-where
-    P: FnMut(Stage, usize) + Send + 'static,
-{
-    let file = bytes.clone();
-    let (read, mut progress) = pool
-        .run(move || {
-            let mut progress = progress;
-            (read_file(&file, &mut progress), progress)
-        })
-        .await?;
-    let (rows, mut errors) = match read? {
-        Ok(r) => r,
-        Err(errors) => return Ok(Outcome::Refused(errors)),
-    };
-    // The rows that could be read are checked too: one report holds all.
-    let checked = match models::check::check(db, scope, &rows, today()).await? {
-        Ok(c) if errors.is_empty() => c,
-        Ok(_) => return Ok(Outcome::Refused(errors)),
-        Err(mut more) => {
-            errors.append(&mut more);
-            errors.sort_by_key(|e| e.row);
-            return Ok(Outcome::Refused(errors));
-        }
-    };
-    drop(rows);
-    let digest = hex_digest(&bytes);
-    let ids = models::import(db, author, &checked, &digest, |n| {
-        progress(Stage::Writing, n)
-    })
-    .await?;
-    Ok(Outcome::Imported(ids))
-}
-
-fn hex_digest(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+) -> Result<Imported<Vec<i64>>, ApiError> {
+    let digest = domain::file::digest(&bytes);
+    let read = pool
+        .run(move || files::read_table::<ModelFile>(&bytes, |_| {}))
+        .await??;
+    Ok(models::import_file(db, author, scope, read, &digest, |_| {}).await?)
 }
 
 /// `POST /api/v1/models/import`: 201 with the ids, or 422 with the errors
@@ -269,14 +177,14 @@ pub async fn import_api(
     let report = wants_report(raw.as_deref())?;
     let (bytes, _) = uploaded(multipart(req, &state).await?).await?;
     let pool = &state.parses;
-    let (author, scope) = (actor.author(), actor.scope());
-    match import_file(&state.db, author, scope, pool, bytes.clone(), |_, _| {}).await? {
-        Outcome::Imported(ids) => Ok((
+    let who = (actor.author(), actor.scope());
+    match import_file(&state.db, who, pool, bytes.clone()).await? {
+        Imported::All(ids) => Ok((
             StatusCode::CREATED,
             Json(json!({"imported": ids.len(), "ids": ids})),
         )
             .into_response()),
-        Outcome::Refused(errors) => {
+        Imported::Refused(errors) => {
             refused(
                 pool,
                 bytes,

@@ -6,8 +6,6 @@
 mod files;
 mod pages;
 
-pub use files::{import_file, Outcome, Stage};
-
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;

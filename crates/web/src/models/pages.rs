@@ -15,7 +15,7 @@ use domain::time::today;
 use minijinja::{context, Value};
 use store::models::{self, types, Matrix, ModelRow};
 
-use super::files::{self as mfiles, Outcome};
+use super::files::{self as mfiles};
 use super::{
     add_activity, change_status, check_filter_unit, create, input_of, model_id, parse_matrix,
     parse_query, patch, rate, save_type, scoped, MAX_IMPORT_BYTES,
@@ -27,6 +27,7 @@ use crate::i18n::Lang;
 use crate::routes::Routes;
 use crate::uploads;
 use crate::AppState;
+use domain::file::Imported;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -562,16 +563,15 @@ async fn import_form(
     }
     let r = async {
         let (bytes, _) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
-        let (author, scope, pool) = (actor.author(), actor.scope(), &state.parses);
-        let outcome =
-            mfiles::import_file(&state.db, author, scope, pool, bytes.clone(), |_, _| {}).await?;
+        let who = (actor.author(), actor.scope());
+        let outcome = mfiles::import_file(&state.db, who, &state.parses, bytes.clone()).await?;
         Ok::<_, ApiError>((bytes, outcome))
     }
     .await;
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let (imported, errors, report) = match r {
-        Ok((_, Outcome::Imported(ids))) => (Some(ids.len()), Vec::new(), None),
-        Ok((bytes, Outcome::Refused(errors))) => {
+        Ok((_, Imported::All(ids))) => (Some(ids.len()), Vec::new(), None),
+        Ok((bytes, Imported::Refused(errors))) => {
             let report = uploads::error_report_off_workers(&state.parses, bytes, &errors)
                 .await
                 .ok()

@@ -6,15 +6,15 @@ use axum::extract::{RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use domain::file::{level_label, CellError};
+use domain::file::{level_label, Imported};
 use domain::models::Target;
 use domain::org_units::Level;
 use domain::policy::Action;
-use domain::statistics::file::{Col, Layout, ValueRow, COLUMNS};
+use domain::statistics::file::{Col, ValuesFile, COLUMNS};
 use domain::statistics::Period;
 use domain::time::today;
-use files::{Cell, Column, FilesError, Sheet};
-use store::statistics::values::{self, Mode, PeriodSheet, Who, WriteReport};
+use files::{Cell, Column, Sheet};
+use store::statistics::values::{self, PeriodSheet, Who, WriteReport};
 use store::statistics::Pivot;
 use store::Db;
 
@@ -69,100 +69,19 @@ pub fn export_pivot(p: &Pivot, fmt: &str) -> Result<Response, ApiError> {
 
 // ---- bulk entry from a file ---------------------------------------------------
 
-/// Values one file may carry: a whole country's month of the default
-/// data sets (3,321 communes × 100 indicators) with room to spare; more
-/// is for the API in batches.
-pub const MAX_FILE_VALUES: usize = 500_000;
-
-/// How an import ended.
-pub enum Outcome {
-    Imported(WriteReport),
-    /// Nothing was written; the problems, row by row.
-    Refused(Vec<CellError>),
-}
-
-/// The values of a file that could be read, with the problems of the
-/// others; or the problem that stops the whole file.
-type ReadRows = Result<(Vec<ValueRow>, Vec<CellError>), Vec<CellError>>;
-
-fn read_values(bytes: &[u8], mut progress: impl FnMut(usize)) -> Result<ReadRows, ApiError> {
-    let mut layout: Option<Layout> = None;
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    let mut stop: Option<CellError> = None;
-    files::read_rows::<FilesError>(bytes, |n, cells| {
-        if stop.is_some() {
-            return Ok(());
-        }
-        match &layout {
-            None => match Layout::from_header(cells) {
-                Ok(l) => layout = Some(l),
-                Err(e) => stop = Some(e),
-            },
-            Some(l) => match ValueRow::parse(l, n, cells) {
-                Ok(Some(r)) => rows.push(r),
-                Ok(None) => {}
-                Err(mut e) => errors.append(&mut e),
-            },
-        }
-        if rows.len() > MAX_FILE_VALUES {
-            stop = Some(CellError::new(
-                n,
-                "",
-                format!("tệp có hơn {MAX_FILE_VALUES} giá trị: hãy chia thành nhiều tệp"),
-            ));
-        }
-        if n % 5000 == 0 {
-            progress(n);
-        }
-        Ok(())
-    })?;
-    if let Some(e) = stop {
-        return Ok(Err(vec![e]));
-    }
-    if layout.is_none() {
-        return Ok(Err(vec![CellError::new(1, "", "tệp trống")]));
-    }
-    if rows.is_empty() && errors.is_empty() {
-        return Ok(Err(vec![CellError::new(
-            2,
-            "",
-            "tệp không có giá trị nào (dòng để trống cột \"Giá trị\" được bỏ qua)",
-        )]));
-    }
-    Ok(Ok((rows, errors)))
-}
-
 /// Reads, checks and writes a file of figures: all values or none. Shared
-/// by the page, the API and `binhyen import values`.
-/// The file is read on the blocking `pool`: a large one takes seconds of CPU.
+/// by the page and the API. The file is read on the blocking `pool`: a
+/// large one takes seconds of CPU.
 pub async fn import_file(
     db: &Db,
     who: Who,
     pool: &BlockingPool,
     bytes: Bytes,
-    progress: impl FnMut(usize) + Send + 'static,
-) -> Result<Outcome, ApiError> {
-    let read = pool.run(move || read_values(&bytes, progress)).await?;
-    let (rows, mut errors) = match read? {
-        Ok(r) => r,
-        Err(errors) => return Ok(Outcome::Refused(errors)),
-    };
-    // Rows that could be read are checked too, so one report holds all.
-    let mode = if errors.is_empty() {
-        Mode::Write
-    } else {
-        Mode::CheckOnly
-    };
-    match values::import(db, who, &rows, today(), mode).await? {
-        Ok(report) if errors.is_empty() => Ok(Outcome::Imported(report)),
-        Ok(_) => Ok(Outcome::Refused(errors)),
-        Err(mut more) => {
-            errors.append(&mut more);
-            errors.sort_by_key(|e| e.row);
-            Ok(Outcome::Refused(errors))
-        }
-    }
+) -> Result<Imported<WriteReport>, ApiError> {
+    let read = pool
+        .run(move || files::read_table::<ValuesFile>(&bytes, |_| {}))
+        .await??;
+    Ok(values::import_file(db, who, read, today()).await?)
 }
 
 /// `POST /api/v1/data-values/import`: 201 with what was written, or 422
@@ -177,9 +96,9 @@ pub async fn import_api(
     let report = wants_report(raw.as_deref())?;
     let (bytes, _) = uploaded(multipart(req, &state).await?).await?;
     let pool = &state.parses;
-    match import_file(&state.db, super::who(&actor), pool, bytes.clone(), |_| {}).await? {
-        Outcome::Imported(r) => Ok((StatusCode::CREATED, Json(r)).into_response()),
-        Outcome::Refused(errors) => {
+    match import_file(&state.db, super::who(&actor), pool, bytes.clone()).await? {
+        Imported::All(r) => Ok((StatusCode::CREATED, Json(r)).into_response()),
+        Imported::Refused(errors) => {
             refused(
                 pool,
                 bytes,

@@ -15,7 +15,7 @@ use minijinja::{context, Value};
 use store::statistics::values::{self, FormKey};
 use store::statistics::{self, Pivot, PivotQuery};
 
-use super::files::{import_file, period_values_sheet, Outcome};
+use super::files::{import_file, period_values_sheet};
 use super::{form_key, parse_pivot, parse_values, who};
 use crate::actor::Actor;
 use crate::downloads::file_of;
@@ -26,6 +26,7 @@ use crate::routes::Routes;
 use crate::uploads;
 use crate::uploads::MAX_IMPORT_BYTES;
 use crate::AppState;
+use domain::file::Imported;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -751,14 +752,14 @@ async fn import_form(
     let r = async {
         let (bytes, _) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
         let pool = &state.parses;
-        let outcome = import_file(&state.db, who(&actor), pool, bytes.clone(), |_| {}).await?;
+        let outcome = import_file(&state.db, who(&actor), pool, bytes.clone()).await?;
         Ok::<_, ApiError>((bytes, outcome))
     }
     .await;
     let mut status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     let (written, errors, report) = match r {
-        Ok((_, Outcome::Imported(w))) => (Some(w), Vec::new(), None),
-        Ok((bytes, Outcome::Refused(errors))) => {
+        Ok((_, Imported::All(w))) => (Some(w), Vec::new(), None),
+        Ok((bytes, Imported::Refused(errors))) => {
             let report = uploads::error_report_off_workers(&state.parses, bytes, &errors)
                 .await
                 .ok()
