@@ -144,6 +144,31 @@ fn report_refusal(
     Ok(())
 }
 
+/// What the import did on standard output, or its refusals on standard
+/// error (and the XLSX report if asked) and a failing exit.
+fn finish<T>(
+    outcome: Imported<T>,
+    bytes: &[u8],
+    report: Option<&Path>,
+    done: impl FnOnce(T) -> String,
+) -> Result<(), String> {
+    eprintln!();
+    match outcome {
+        Imported::All(t) => {
+            println!("{}", done(t));
+            Ok(())
+        }
+        Imported::Refused(errors) => {
+            report_refusal(bytes, &errors, report)?;
+            Err(format!(
+                "tệp có {} lỗi; chưa ghi gì / {} problems, nothing written",
+                errors.len(),
+                errors.len()
+            ))
+        }
+    }
+}
+
 pub(crate) async fn import_values(
     settings: &Settings,
     file: &Path,
@@ -161,21 +186,9 @@ pub(crate) async fn import_values(
     let outcome = store::statistics::values::import_file(&db, who, rows, today())
         .await
         .map_err(|e| e.to_string())?;
-    eprintln!();
-    match outcome {
-        Imported::All(r) => {
-            println!("đã ghi {} giá trị / wrote {} values", r.written, r.written);
-            Ok(())
-        }
-        Imported::Refused(errors) => {
-            report_refusal(&bytes, &errors, report)?;
-            Err(format!(
-                "tệp có {} lỗi; chưa ghi giá trị nào / {} problems, nothing written",
-                errors.len(),
-                errors.len()
-            ))
-        }
-    }
+    finish(outcome, &bytes, report, |r| {
+        format!("đã ghi {} giá trị / wrote {} values", r.written, r.written)
+    })
 }
 
 pub(crate) async fn import_models(
@@ -194,23 +207,11 @@ pub(crate) async fn import_models(
     let outcome = store::models::import_file(&db, author, scope, rows, &digest, writing(total))
         .await
         .map_err(|e| e.to_string())?;
-    eprintln!();
-    match outcome {
-        Imported::All(ids) => {
-            println!(
-                "đã nhập {} mô hình / imported {} models",
-                ids.len(),
-                ids.len()
-            );
-            Ok(())
-        }
-        Imported::Refused(errors) => {
-            report_refusal(&bytes, &errors, report)?;
-            Err(format!(
-                "tệp có {} lỗi; chưa nhập dòng nào / {} problems, nothing imported",
-                errors.len(),
-                errors.len()
-            ))
-        }
-    }
+    finish(outcome, &bytes, report, |ids| {
+        format!(
+            "đã nhập {} mô hình / imported {} models",
+            ids.len(),
+            ids.len()
+        )
+    })
 }
