@@ -34,7 +34,7 @@ pub use query::{Matrix, MatrixColumns, MatrixQuery, ModelQuery, Sort};
 /// The same for a query that has a user: no `IS NULL OR`, which would keep
 /// the planners from reading the scope's units as a semi-join.
 pub(crate) fn user_scope_clause(n: &str) -> String {
-    crate::org_units::unit_in_scope("m.org_unit_id", n)
+    crate::scope::unit_in_scope("m.org_unit_id", n)
 }
 
 pub(crate) fn scope_clause(n: &str) -> String {
@@ -98,7 +98,7 @@ impl ModelRow {
 pub(crate) fn select_rows(status: &str, since: &str, scope: &str) -> String {
     let rf_name = format!(
         "CASE WHEN {scope} IS NULL OR {} THEN rf.name END",
-        crate::org_units::unit_in_scope("rf.org_unit_id", scope)
+        crate::scope::unit_in_scope("rf.org_unit_id", scope)
     );
     format!(
         "SELECT m.id, m.type_id, t.code AS type_code, t.name AS type_name, m.sector,

@@ -9,9 +9,10 @@ use chrono::NaiveDate;
 use domain::file::UnitRef;
 use domain::org_units::OrgUnit;
 
-use super::{select_where, unit_in_scope, UnitView};
+use super::{select_where, UnitView};
 use crate::accounts::Scope;
 use crate::error::Result;
+use crate::scope::unit_in_scope;
 use crate::{Arg, Db, Params};
 
 pub struct UnitsByRef {

@@ -30,7 +30,7 @@ const SELECT: &str = "SELECT u.id, u.level, u.kind, u.code, u.name, u.short_name
         u.valid_from, u.valid_to, u.lat, u.lon, u.address, p.name AS parent_name
     FROM org_units u LEFT JOIN org_units p ON p.id = u.parent_id";
 
-pub(crate) use crate::scope::unit_in_scope;
+use crate::scope::unit_in_scope;
 
 fn scope_clause(n: usize) -> String {
     crate::scope::unit_in_scope_or_unscoped("u.id", &format!("${n}"))

@@ -125,7 +125,7 @@ async fn units(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Vec<PivotUni
     }
     if let Some(user) = scope.user_id() {
         let n = params.list([Arg::I64(Some(user))]);
-        cond.push(crate::org_units::unit_in_scope("u.id", &n));
+        cond.push(crate::scope::unit_in_scope("u.id", &n));
     }
     let sql = format!(
         "SELECT u.id, u.name, u.short_name, u.lat, u.lon FROM org_units u WHERE {} ORDER BY u.sort_key, u.id LIMIT {}",
@@ -586,7 +586,7 @@ pub async fn saved(db: &Db, user: i64, scope: Scope) -> Result<Vec<SavedPivot>> 
         None => "p.shared".to_owned(),
         Some(_) => format!(
             "(p.shared AND {})",
-            crate::org_units::unit_in_scope("p.org_unit_id", "$1")
+            crate::scope::unit_in_scope("p.org_unit_id", "$1")
         ),
     };
     let sql = format!(

@@ -72,7 +72,7 @@ async fn units_in_scope(tx: &mut Tx, scope: Scope, ids: &[i64]) -> Result<HashMa
                 args.push(Arg::I64(Some(user)));
                 format!(
                     "AND {}",
-                    crate::org_units::unit_in_scope("u.id", &format!("${}", args.len()))
+                    crate::scope::unit_in_scope("u.id", &format!("${}", args.len()))
                 )
             }
         };
@@ -1132,7 +1132,7 @@ pub async fn completeness(
             args.push(Arg::I64(Some(user)));
             format!(
                 "AND {}",
-                crate::org_units::unit_in_scope("u.id", &format!("${}", args.len()))
+                crate::scope::unit_in_scope("u.id", &format!("${}", args.len()))
             )
         }
     };
