@@ -8,7 +8,7 @@ use crate::text::fold;
 
 /// One problem in a file: where (row as Excel numbers it, column header)
 /// and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CellError {
     pub row: usize,
     pub column: String,

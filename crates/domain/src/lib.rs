@@ -9,6 +9,7 @@ pub mod models;
 pub mod org_units;
 pub mod page;
 pub mod policy;
+pub mod schema;
 pub mod statistics;
 pub mod text;
 pub mod time;

@@ -4,6 +4,8 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::Schema;
+use utoipa::ToSchema;
 
 use crate::text::{fold, normalize};
 use crate::DomainError;
@@ -12,7 +14,9 @@ use crate::DomainError;
 /// is Phường Trúc Bạch before July 2025 and Phường Ba Đình after), ids never.
 pub type OrgUnitId = i64;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Province,
@@ -61,7 +65,9 @@ impl Level {
 
 /// The kind of a unit within its level. Codes are stored; labels come from
 /// the message catalogue (`kind.<code>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     // provinces and legacy districts
@@ -346,7 +352,7 @@ impl Validity {
 }
 
 /// An org unit as every layer sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct OrgUnit {
     pub id: OrgUnitId,
     pub level: Level,
@@ -372,7 +378,7 @@ impl OrgUnit {
 }
 
 /// How a unit passed into its successor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Succession {
     /// The whole unit went into the successor (usually with others).
@@ -482,16 +488,61 @@ pub struct NewUnit {
 }
 
 /// Raw input for creating a village or site (form or JSON).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewUnitInput {
+    #[schema(required, schema_with = managed_levels)]
     pub level: Option<String>,
+    #[schema(required, schema_with = managed_kinds)]
     pub kind: Option<String>,
+    #[schema(required, nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(required, nullable = false)]
     pub parent_id: Option<OrgUnitId>,
+    #[schema(required = false, value_type = crate::schema::OptionalDay)]
     pub valid_from: Option<String>,
+    /// With `lon`, or neither.
+    #[schema(minimum = 6, maximum = 24)]
     pub lat: Option<f64>,
+    /// With `lat`, or neither.
+    #[schema(minimum = 101, maximum = 118)]
     pub lon: Option<f64>,
+    #[schema(max_length = 300)]
     pub address: Option<String>,
+}
+
+/// The levels whose units users add: villages and sites.
+fn managed_levels() -> Schema {
+    let levels: Vec<&str> = Level::ALL
+        .into_iter()
+        .filter(|l| l.is_user_managed())
+        .map(Level::as_str)
+        .collect();
+    crate::schema::one_of(&levels)
+}
+
+/// The kinds of those levels.
+fn managed_kinds() -> Schema {
+    crate::schema::one_of(&managed_kind_codes())
+}
+
+fn managed_kind_codes() -> Vec<&'static str> {
+    Level::ALL
+        .into_iter()
+        .filter(|l| l.is_user_managed())
+        .flat_map(Kind::for_level)
+        .map(Kind::as_str)
+        .collect()
+}
+
+/// A kind of those levels, or null to keep it.
+fn managed_kind_or_null() -> Schema {
+    crate::schema::one_of_or_null(&managed_kind_codes(), &[])
+}
+
+/// A new village's kind: absent, null or "" for `thon`.
+fn village_kind() -> Schema {
+    let kinds: Vec<&str> = Kind::for_level(Level::Village).map(Kind::as_str).collect();
+    crate::schema::one_of_or_null(&kinds, &[""])
 }
 
 impl NewUnit {
@@ -572,12 +623,20 @@ fn check_within_parent(from: Option<NaiveDate>, parent: &OrgUnit) -> Result<(), 
 }
 
 /// Changes to a village or site; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Absent or null fields stay as they are; an empty address clears it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct UnitPatchInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(schema_with = managed_kind_or_null)]
     pub kind: Option<String>,
+    /// With `lon`, or neither.
+    #[schema(minimum = 6, maximum = 24)]
     pub lat: Option<f64>,
+    /// With `lat`, or neither.
+    #[schema(minimum = 101, maximum = 118)]
     pub lon: Option<f64>,
+    #[schema(max_length = 300)]
     pub address: Option<String>,
 }
 
@@ -634,26 +693,35 @@ impl UnitPatch {
 }
 
 /// A new village in a merge or a split.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct VillageInput {
+    #[schema(required, nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(schema_with = village_kind)]
     pub kind: Option<String>,
 }
 
 /// Raw input of `POST /org-units/merge`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct MergeInput {
+    #[schema(required, nullable = false, min_items = 2, max_items = 100)]
     pub sources: Option<Vec<OrgUnitId>>,
+    #[schema(required, value_type = crate::schema::Day)]
     pub date: Option<String>,
+    #[schema(required, nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(schema_with = village_kind)]
     pub kind: Option<String>,
 }
 
 /// Raw input of `POST /org-units/split`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct SplitInput {
+    #[schema(required, nullable = false)]
     pub source: Option<OrgUnitId>,
+    #[schema(required, value_type = crate::schema::Day)]
     pub date: Option<String>,
+    #[schema(required, nullable = false, min_items = 2, max_items = 50)]
     pub parts: Option<Vec<VillageInput>>,
     /// Index in `parts` of the part that takes the unit's records by
     /// default; the first part when absent.

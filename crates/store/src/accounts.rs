@@ -28,7 +28,7 @@ impl Scope {
 }
 
 /// A user as the rest of the system sees it (never the password hash).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct User {
     pub id: i64,
     pub username: String,
@@ -166,13 +166,13 @@ pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<(User, S
 }
 
 /// What a new password took away from the user's other ways in.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AccessEnded {
     pub sessions_ended: u64,
     pub tokens_revoked: Vec<RevokedToken>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct RevokedToken {
     pub id: i64,
     pub name: String,
@@ -390,7 +390,7 @@ pub async fn list_users(db: &Db) -> Result<Vec<User>> {
 }
 
 /// The units a user is scoped to, with their names.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct ScopeUnit {
     pub id: OrgUnitId,
     pub name: String,
@@ -785,7 +785,7 @@ pub async fn settle_login_success(db: &Db, user_key: &str, addr_key: &str) -> Re
 
 /// A session as its owner sees it; `id` is the stored hash (not usable as
 /// a cookie).
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct SessionInfo {
     pub id: String,
     pub created_at: DateTime<Utc>,

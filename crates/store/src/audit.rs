@@ -251,7 +251,7 @@ struct Row {
 }
 
 /// A record as shown on history pages.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct Entry {
     pub id: i64,
     pub at: String,
@@ -262,7 +262,7 @@ pub struct Entry {
 }
 
 /// A record in the audit search, with what it is about.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct Record {
     pub id: i64,
     pub at: String,

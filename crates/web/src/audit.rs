@@ -8,10 +8,12 @@ use axum::Json;
 use domain::page::Page;
 use domain::time::parse_date;
 use minijinja::context;
-use serde_json::json;
 use store::audit::{self, AuditQuery, Record};
 
+use domain::schema::{AuditFilter, Day};
+
 use crate::actor::Actor;
+use crate::api::{JsonOrCsv, List, PageParams, Problem};
 use crate::error::{ApiError, PageError};
 use crate::forms::Fields;
 use crate::i18n::Lang;
@@ -22,6 +24,11 @@ use domain::policy::Action;
 pub fn routes() -> Routes {
     Routes::new().get("/api/v1/audit", api).get("/audit", page)
 }
+
+/// The API part of the document (`crate::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api))]
+pub struct Api;
 
 fn text(f: &Fields, key: &'static str) -> Result<Option<String>, ApiError> {
     match f.get(key) {
@@ -79,6 +86,22 @@ fn csv(records: &[Record]) -> String {
     out
 }
 
+/// Search the audit log (admins; province staff within their scope), newest first
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit",
+    params(
+        ("entity" = Option<AuditFilter>, Query),
+        ("entity_id" = Option<AuditFilter>, Query),
+        ("actor" = Option<AuditFilter>, Query, description = "username"),
+        ("from" = Option<Day>, Query),
+        ("to" = Option<Day>, Query),
+        ("format" = Option<JsonOrCsv>, Query),
+        PageParams,
+    ),
+    responses(
+        (status = 200, description = "Records (JSON, or CSV with format=csv)",
+            content((List<Record> = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "Not an administrator or province staff.", body = Problem),
+    ))]
 async fn api(
     State(state): State<AppState>,
     actor: Actor,
@@ -89,7 +112,7 @@ async fn api(
     let query = parse(&f)?;
     let (items, total) = audit::search(&state.db, actor.scope(), &query).await?;
     match f.get("format") {
-        None | Some("json") => Ok(Json(json!({"items": items, "total": total})).into_response()),
+        None | Some("json") => Ok(Json(List { items, total }).into_response()),
         Some("csv") => Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

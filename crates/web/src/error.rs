@@ -5,7 +5,6 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::DomainError;
-use serde_json::json;
 use store::StoreError;
 
 use crate::i18n::{self, Lang};
@@ -140,8 +139,13 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body =
-            json!({"error": {"code": self.code, "message": self.message, "field": self.field}});
+        let body = crate::api::Problem {
+            error: crate::api::ProblemBody {
+                code: self.code,
+                message: self.message,
+                field: self.field,
+            },
+        };
         let mut res = (self.status, Json(body)).into_response();
         if let Some(secs) = self.retry_after {
             res.headers_mut()

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 mod actor;
+pub mod api;
 mod audit;
 mod blocking;
 mod downloads;
@@ -17,8 +18,6 @@ mod layout;
 mod metrics;
 pub mod models;
 pub mod openapi;
-mod openapi_models;
-mod openapi_statistics;
 mod ops;
 pub mod org_units;
 mod refusals;

@@ -15,11 +15,13 @@ use domain::policy::Action;
 use domain::time::{parse_date, today};
 use minijinja::context;
 use serde::Serialize;
-use serde_json::json;
 use store::accounts::Scope;
 use store::org_units::{self as units, ListQuery, UnitView};
 
+use domain::schema::{Day, SearchText};
+
 use crate::actor::Actor;
+use crate::api::{List, PageParams};
 use crate::error::{page_error, ApiError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
@@ -79,6 +81,21 @@ fn parse_list(f: &Fields) -> Result<ListQuery, ApiError> {
     })
 }
 
+/// The API part of the document (`crate::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_api, create_api, merge_api, split_api, show_api, patch_api))]
+pub struct Api;
+
+/// List and search units in the caller's scope
+#[utoipa::path(get, path = "/api/v1/org-units", tag = "org-units",
+    params(
+        ("level" = Option<Level>, Query),
+        ("parent" = Option<i64>, Query),
+        ("as_of" = Option<Day>, Query, description = "Units valid on this date. Default: today; with `q`, every date."),
+        ("q" = Option<SearchText>, Query, description = "Name, matched without case or diacritics; exact and prefix matches first."),
+        PageParams,
+    ),
+    responses((status = 200, description = "A page of units", body = List<UnitView>)))]
 async fn list_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -86,11 +103,11 @@ async fn list_api(
 ) -> Result<Response, ApiError> {
     let query = parse_list(&Fields::from_query(q.as_deref()))?;
     let (items, total) = units::list(&state.db, actor.scope(), &query).await?;
-    Ok(Json(json!({"items": items, "total": total})).into_response())
+    Ok(Json(List { items, total }).into_response())
 }
 
 /// A unit with its links, as the API and the page show it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct UnitDetail {
     #[serde(flatten)]
     unit: UnitView,
@@ -111,6 +128,9 @@ async fn detail(state: &AppState, scope: Scope, id: i64) -> Result<UnitDetail, A
     })
 }
 
+/// A unit with its ancestors, predecessors and successors
+#[utoipa::path(get, path = "/api/v1/org-units/{id}", tag = "org-units", params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, description = "The unit", body = UnitDetail)))]
 async fn show_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -145,6 +165,9 @@ async fn create(
     Ok(units::create(&state.db, actor.author(), &new).await?)
 }
 
+/// Add a village or a site
+#[utoipa::path(post, path = "/api/v1/org-units", tag = "org-units", request_body = NewUnitInput,
+    responses((status = 201, description = "Created", body = UnitView)))]
 async fn create_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -169,6 +192,10 @@ async fn patch(
     Ok(units::update(&state.db, actor.author(), &unit.unit, &p).await?)
 }
 
+/// Change a village or site (name, kind, coordinates, address)
+#[utoipa::path(patch, path = "/api/v1/org-units/{id}", tag = "org-units", params(("id" = i64, Path, minimum = 1)),
+    request_body = UnitPatchInput,
+    responses((status = 200, description = "Changed", body = UnitView)))]
 async fn patch_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -195,6 +222,9 @@ async fn merge(
     Ok(units::merge(&state.db, actor.author(), &m).await?)
 }
 
+/// Merge villages of one commune into a new village on a date
+#[utoipa::path(post, path = "/api/v1/org-units/merge", tag = "org-units", request_body = MergeInput,
+    responses((status = 201, description = "Merged", body = units::Reorganisation)))]
 async fn merge_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -219,6 +249,9 @@ async fn split(
     Ok(units::split(&state.db, actor.author(), &s).await?)
 }
 
+/// Split a village into several on a date
+#[utoipa::path(post, path = "/api/v1/org-units/split", tag = "org-units", request_body = SplitInput,
+    responses((status = 201, description = "Split", body = units::Reorganisation)))]
 async fn split_api(
     State(state): State<AppState>,
     actor: Actor,

@@ -114,6 +114,21 @@ pub async fn error_report_off_workers(
 
 /// The API's answer to a refused file: 422 with the rows as JSON, or the
 /// XLSX report named `name` when asked for.
+/// An uploaded file, as the multipart field `file`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Upload {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// A refused file: nothing was written; each row at fault, and why.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ImportRefused {
+    error: crate::api::ProblemBody,
+    rows: Vec<CellError>,
+}
+
 pub async fn refused(
     pool: &BlockingPool,
     bytes: Bytes,
@@ -130,7 +145,14 @@ pub async fn refused(
     }
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
-        Json(serde_json::json!({"error": {"code": "invalid_rows", "message": message, "field": "file"}, "rows": errors})),
+        Json(ImportRefused {
+            error: crate::api::ProblemBody {
+                code: "invalid_rows",
+                message: message.to_string(),
+                field: Some("file"),
+            },
+            rows: errors.to_vec(),
+        }),
     )
         .into_response())
 }

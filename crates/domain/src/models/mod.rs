@@ -7,6 +7,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::Schema;
+use utoipa::ToSchema;
 
 use crate::org_units::{Kind, Level, OrgUnit};
 use crate::text::normalize;
@@ -25,7 +27,9 @@ pub const MAX_SHORT_CHARS: usize = 200;
 pub const MAX_COUNT: i64 = 1_000_000;
 
 /// The field (sector) of the movement a model type belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Sector {
     Residential,
@@ -299,7 +303,7 @@ pub fn parse_tags(field: &'static str, s: Option<&str>) -> Result<Vec<String>, D
 // ---- model types ----------------------------------------------------------
 
 /// A type as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ModelType {
     pub id: ModelTypeId,
     pub code: String,
@@ -326,13 +330,20 @@ impl ModelType {
 }
 
 /// Raw input for a type (form, JSON or the shipped catalogue).
-#[derive(Debug, Clone, Default, Deserialize)]
+///
+/// A new type needs `code`, `name`, `sector` and `targets`; an edit keeps
+/// what is absent or null, and the code cannot change.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModelTypeInput {
+    #[schema(required = false, value_type = crate::schema::TypeCode)]
     pub code: Option<String>,
     pub name: Option<String>,
     pub short_name: Option<String>,
+    #[schema(value_type = Option<Sector>)]
     pub sector: Option<String>,
+    /// Blank entries are skipped.
+    #[schema(schema_with = target_list)]
     pub targets: Option<Vec<String>>,
     pub description: Option<String>,
     pub legal_basis: Option<String>,
@@ -340,6 +351,17 @@ pub struct ModelTypeInput {
     pub coordinating_orgs: Option<String>,
     /// `true` retires the type today, `false` brings it back.
     pub retired: Option<bool>,
+}
+
+impl ModelTypeInput {
+    pub const REQUIRED_TO_CREATE: &[&str] = &["code", "name", "sector", "targets"];
+}
+
+/// Targets as codes; blank entries are skipped.
+fn target_list() -> Schema {
+    let mut codes: Vec<&str> = Target::all().map(Target::as_str).collect();
+    codes.push("");
+    crate::schema::or_null(crate::schema::array_of(crate::schema::one_of(&codes)))
 }
 
 /// A checked type, ready to write.
@@ -456,7 +478,7 @@ impl NewModelType {
 
 // ---- status ---------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Active,
@@ -508,11 +530,14 @@ pub struct StatusSpan {
     pub on_date: NaiveDate,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusInput {
+    #[schema(required, value_type = Status)]
     pub status: Option<String>,
+    #[schema(required = false, value_type = crate::schema::OptionalDay)]
     pub date: Option<String>,
+    #[schema(required, nullable = false)]
     pub reason: Option<String>,
 }
 
@@ -570,7 +595,7 @@ impl StatusChange {
 
 // ---- ratings --------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rating {
     Good,
@@ -612,12 +637,16 @@ impl Rating {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RatingInput {
+    #[schema(required, nullable = false)]
     pub year: Option<i32>,
+    #[schema(required, value_type = Rating)]
     pub rating: Option<String>,
+    #[schema(required = false, value_type = crate::schema::OptionalDay)]
     pub rated_on: Option<String>,
+    #[schema(required, nullable = false)]
     pub rater: Option<String>,
     pub note: Option<String>,
     pub exemplar: Option<bool>,
@@ -676,7 +705,7 @@ impl NewRating {
 
 // ---- activities -----------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityKind {
     Meeting,
@@ -732,13 +761,18 @@ impl ActivityKind {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityInput {
+    #[schema(required = false, value_type = crate::schema::OptionalDay)]
     pub date: Option<String>,
+    #[schema(required, value_type = ActivityKind)]
     pub kind: Option<String>,
+    #[schema(required, nullable = false)]
     pub description: Option<String>,
+    #[schema(required = false, value_type = crate::schema::Count)]
     pub participants: Option<i64>,
+    #[schema(required = false, value_type = crate::schema::Count)]
     pub quantity: Option<i64>,
 }
 
@@ -783,23 +817,33 @@ impl NewActivity {
 // ---- models ---------------------------------------------------------------
 
 /// Raw input for a model (form, JSON, or one row of an imported file).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// A new model needs its type, unit, name and founding date; an edit
+/// replaces the fields it sends.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModelInput {
     pub type_id: Option<ModelTypeId>,
     pub org_unit_id: Option<i64>,
     pub name: Option<String>,
+    #[schema(required = false, value_type = crate::schema::OptionalDay)]
     pub founded_on: Option<String>,
     pub decision_no: Option<String>,
+    #[schema(required = false, value_type = crate::schema::OptionalDay)]
     pub decision_date: Option<String>,
     pub decision_issuer: Option<String>,
+    #[schema(required = false, value_type = crate::schema::Count)]
     pub members: Option<i64>,
+    #[schema(required = false, value_type = crate::schema::Count)]
     pub households: Option<i64>,
     pub leader_name: Option<String>,
     pub leader_role: Option<String>,
     pub partners: Option<String>,
     pub tags: Option<Vec<String>>,
     pub replicated_from: Option<ModelId>,
+}
+
+impl ModelInput {
+    pub const REQUIRED_TO_CREATE: &[&str] = &["type_id", "org_unit_id", "name", "founded_on"];
 }
 
 /// The founding decision: number, date and issuer, all or none.

@@ -7,6 +7,7 @@
 //! without counting anything twice.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::models::Target;
 use crate::org_units::Level;
@@ -37,7 +38,7 @@ pub const MAX_ABS_VALUE: f64 = 1e15;
 pub const MAX_DEADLINE_DAYS: u32 = 366;
 
 /// What an indicator counts in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ValueUnit {
     Count,
@@ -67,7 +68,7 @@ impl ValueUnit {
 }
 
 /// How values of an indicator combine across units and periods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
     /// Flows: tips received, cases solved.
@@ -112,7 +113,7 @@ impl Aggregation {
 }
 
 /// A stored indicator.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Indicator {
     pub id: IndicatorId,
     pub code: String,
@@ -209,12 +210,15 @@ fn parse_text(
 }
 
 /// An indicator as sent by a user or read from the catalogue file.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorInput {
+    #[schema(value_type = crate::schema::Code)]
     pub code: String,
     pub name: String,
+    #[schema(value_type = ValueUnit)]
     pub unit: String,
+    #[schema(value_type = Aggregation)]
     pub aggregation: String,
     #[serde(default)]
     pub allow_negative: bool,
@@ -272,16 +276,20 @@ impl NewIndicator {
 }
 
 /// A stored data set.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct DataSet {
     pub id: DataSetId,
     pub code: String,
     pub name: String,
     pub period_type: PeriodType,
     pub calendar: Calendar,
+    /// Who enters it: `village`, `commune` or a kind of site.
     #[serde(serialize_with = "serialize_target")]
+    #[schema(value_type = String)]
     pub entry: Target,
     pub deadline_days: u32,
+    /// The approving levels, lowest first.
+    #[schema(value_type = Vec<Level>)]
     pub chain: Chain,
     pub description: String,
     pub active: bool,
@@ -303,20 +311,27 @@ impl DataSet {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DataSetInput {
+    #[schema(value_type = crate::schema::Code)]
     pub code: String,
     pub name: String,
+    #[schema(value_type = PeriodType)]
     pub period_type: String,
+    #[schema(value_type = Calendar)]
     pub calendar: String,
+    /// Who enters it: `village`, `commune` or a kind of site.
     pub entry: String,
+    #[schema(maximum = 366)]
     pub deadline_days: Option<u32>,
     /// Approving levels, lowest first: `["province"]`.
+    #[schema(value_type = Vec<Level>)]
     pub approval_levels: Vec<String>,
     #[serde(default)]
     pub description: String,
     /// Indicator codes, in form order.
+    #[schema(schema_with = crate::schema::code_array)]
     pub indicators: Vec<String>,
     pub active: Option<bool>,
 }
@@ -381,7 +396,7 @@ impl NewDataSet {
 }
 
 /// Severity of a validation rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Blocks submission.
@@ -410,11 +425,13 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleInput {
+    #[schema(value_type = crate::schema::Code)]
     pub data_set: String,
     pub expression: String,
+    #[schema(value_type = Severity)]
     pub severity: String,
     pub message: String,
 }
@@ -442,11 +459,12 @@ impl NewRule {
 }
 
 /// One value as sent: `{indicator, org_unit, period, value, comment?}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ValueInput {
     pub indicator: String,
     pub org_unit: i64,
+    #[schema(value_type = crate::statistics::Period)]
     pub period: String,
     /// `null` deletes the value.
     pub value: Option<f64>,
@@ -464,9 +482,10 @@ pub fn parse_comment(s: Option<&str>) -> Result<Option<String>, DomainError> {
 }
 
 /// Raw input of one successor's share of a split unit's figures.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 pub struct ShareInput {
     pub to: i64,
+    #[schema(exclusive_minimum = 0, maximum = 1)]
     pub share: f64,
 }
 

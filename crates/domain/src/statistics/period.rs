@@ -7,6 +7,7 @@ use std::fmt;
 
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::DomainError;
 
@@ -14,7 +15,9 @@ pub const MIN_YEAR: i32 = 1990;
 pub const MAX_YEAR: i32 = 2100;
 
 /// The length of a period, finest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodType {
     Month,
@@ -66,7 +69,7 @@ impl PeriodType {
 }
 
 /// Which days a month stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Calendar {
     /// Calendar months: March is 1–31 March.
@@ -305,6 +308,15 @@ impl fmt::Display for Period {
         }
     }
 }
+
+/// A period is sent and answered as its text: `2022-03`, `2022-Q1` …
+impl utoipa::PartialSchema for Period {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::schema::period().into()
+    }
+}
+
+impl ToSchema for Period {}
 
 impl Serialize for Period {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

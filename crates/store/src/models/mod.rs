@@ -46,7 +46,7 @@ fn lines<S: Serializer>(tags: &str, s: S) -> std::result::Result<S::Ok, S::Error
 }
 
 /// A model as lists, pages, the API and files show it.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct ModelRow {
     pub id: ModelId,
     pub type_id: i64,
@@ -72,6 +72,7 @@ pub struct ModelRow {
     pub leader_role: Option<String>,
     pub partners: Option<String>,
     #[serde(serialize_with = "lines")]
+    #[schema(value_type = Vec<String>)]
     pub tags: String,
     pub replicated_from: Option<ModelId>,
     pub replicated_from_name: Option<String>,
@@ -160,7 +161,7 @@ pub async fn status_spans(db: &Db, id: ModelId) -> Result<Vec<StatusSpan>> {
 }
 
 /// A status change as the model page shows it.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct StatusEntry {
     pub on_date: NaiveDate,
     pub status: String,
@@ -214,7 +215,7 @@ pub async fn exemplar_ref(db: &Db, scope: Scope, id: ModelId) -> Result<Option<E
 }
 
 /// A replica in an exemplar's tree.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct Replica {
     pub id: ModelId,
     pub name: String,
@@ -261,7 +262,7 @@ pub async fn replicas(db: &Db, scope: Scope, id: ModelId) -> Result<(Vec<Replica
 }
 
 /// A yearly rating as stored.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct RatingRow {
     pub year: i32,
     pub rating: String,
@@ -282,7 +283,7 @@ pub async fn ratings(db: &Db, id: ModelId) -> Result<Vec<RatingRow>> {
     )?)
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct ActivityRow {
     pub id: i64,
     pub on_date: NaiveDate,

@@ -394,14 +394,14 @@ pub struct MatrixQuery {
     pub columns: MatrixColumns,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MatrixColumn {
     /// The sector code or the type id, as the list's filter takes it.
     pub key: String,
     pub label: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MatrixRow {
     pub org_unit_id: i64,
     pub name: String,
@@ -413,7 +413,7 @@ pub struct MatrixRow {
     pub total: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Matrix {
     pub org_unit_id: Option<i64>,
     pub org_unit_name: Option<String>,

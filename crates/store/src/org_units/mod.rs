@@ -54,7 +54,7 @@ struct Row {
 }
 
 /// A unit with its parent's name, as lists and pages show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct UnitView {
     #[serde(flatten)]
     pub unit: OrgUnit,
@@ -315,7 +315,7 @@ pub(crate) async fn index_words(tx: &mut Tx, id: OrgUnitId) -> Result<()> {
 }
 
 /// A link to a predecessor or successor.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct Link {
     pub id: OrgUnitId,
     pub code: Option<String>,
@@ -351,7 +351,7 @@ async fn links(db: &Db, id: OrgUnitId, filter: &str, other: &str) -> Result<Vec<
 }
 
 /// A unit's ancestors, the province first (breadcrumbs).
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct Crumb {
     pub id: OrgUnitId,
     pub name: String,
@@ -705,7 +705,7 @@ async fn move_sites(tx: &mut Tx, from: OrgUnitId, to: OrgUnitId) -> Result<Vec<O
 }
 
 /// What a merge or split did, for the answer and the audit record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Reorganisation {
     pub date: NaiveDate,
     pub ended: Vec<OrgUnitId>,

@@ -289,7 +289,7 @@ impl TryFrom<SetRow> for DataSet {
 }
 
 /// A data set with its indicators in form order and its rules.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DataSetView {
     #[serde(flatten)]
     pub set: DataSet,
@@ -524,7 +524,7 @@ pub async fn update_data_set(
 }
 
 /// A stored validation rule.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct RuleView {
     pub id: RuleId,
     pub data_set_id: DataSetId,

@@ -16,7 +16,7 @@ use crate::error::{Result, StoreError};
 use crate::{fetch_all_dyn, Arg, Db, Params, Tx};
 
 /// Which hierarchy figures are shown under.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum View {
     /// The hierarchy valid in each period: 2022 figures of legacy Nam Định
@@ -73,7 +73,7 @@ pub struct PivotQuery {
     pub approved_only: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PivotRow {
     pub indicator: String,
     /// `None` for the whole country.
@@ -82,7 +82,7 @@ pub struct PivotRow {
     pub value: f64,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct PivotUnit {
     pub id: i64,
     pub name: String,
@@ -91,7 +91,7 @@ pub struct PivotUnit {
     pub lon: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Pivot {
     pub rows: Vec<PivotRow>,
     pub indicators: Vec<Indicator>,

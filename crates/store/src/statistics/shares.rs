@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::{Db, Tx};
 
 /// One successor of a unit with its configured share (None: not set).
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct SuccessorShare {
     pub id: i64,
     pub name: String,

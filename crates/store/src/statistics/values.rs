@@ -39,7 +39,7 @@ pub struct Who {
 }
 
 /// What a batch did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct WriteReport {
     pub written: usize,
     pub deleted: usize,
@@ -629,7 +629,7 @@ async fn store_values(
 }
 
 /// A value on the entry form.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FormValue {
     pub indicator_id: i64,
     pub code: String,
@@ -638,7 +638,7 @@ pub struct FormValue {
 }
 
 /// Where a data set stands for a unit and period, as pages and the API show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ApprovalView {
     pub state: &'static str,
     pub label: &'static str,
@@ -653,7 +653,7 @@ pub struct ApprovalView {
 }
 
 /// A rule or bound a form breaks.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     pub severity: &'static str,
     pub message: String,
@@ -663,7 +663,7 @@ pub struct Problem {
 }
 
 /// The entry form of a data set for a unit and period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Form {
     pub set: DataSet,
     pub indicators: Vec<Indicator>,
@@ -1082,7 +1082,7 @@ pub async fn approval_history(db: &Db, key: FormKey) -> Result<Vec<audit::Entry>
 }
 
 /// One unit's line in the completeness view.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct CompletenessRow {
     pub org_unit_id: i64,
     pub name: String,

@@ -15,12 +15,12 @@ use domain::accounts::{
     dummy_hash, new_secret, secret_hash, verify_password, LoginGate, NewPassword, LOCK_SECONDS,
 };
 use minijinja::context;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use store::accounts::{self, User};
 use store::audit::{self, Author};
 
 use crate::actor::Actor;
+use crate::api::{List, Problem};
 use crate::error::{ApiError, PageError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
@@ -52,6 +52,20 @@ pub fn protected_routes() -> Routes {
         .post("/api/v1/auth/totp/confirm", api_totp_confirm)
         .post("/api/v1/auth/totp/disable", api_totp_disable)
 }
+
+/// The API part of the document (`crate::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api_login,
+    api_logout,
+    api_password,
+    api_sessions,
+    api_end_session,
+    api_totp_start,
+    api_totp_confirm,
+    api_totp_disable
+))]
+pub struct Api;
 
 /// A local path to return to after login; anything else goes home.
 fn safe_next(next: Option<&str>) -> String {
@@ -402,7 +416,7 @@ async fn login_form(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct LoginInput {
     username: String,
     password: String,
@@ -410,6 +424,21 @@ struct LoginInput {
     totp: Option<String>,
 }
 
+/// Who logged in, and the token to send in `X-CSRF-Token` with writes.
+#[derive(Serialize, utoipa::ToSchema)]
+struct LoginResult {
+    user: User,
+    csrf_token: String,
+}
+
+/// Log in; sets the session cookie
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginInput,
+    responses(
+        (status = 200, description = "Logged in", body = LoginResult),
+        (status = 401, description = "Wrong username or password (never says which); or `totp_required` / `totp_invalid` for an account with a second factor.", body = Problem),
+        (status = 415, description = "The body is not sent as application/json.", body = Problem),
+        (status = 429, description = "Too many failed logins for this name or address (`throttled`), or too many password checks waiting (`busy`): wait the seconds of `Retry-After`; 10 failures lock the account for 15 minutes.", body = Problem),
+    ))]
 async fn api_login(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -446,7 +475,8 @@ async fn api_login(
         ));
     };
     let (secret, cookie) = start_session(&state, &headers, &user).await?;
-    let mut res = Json(json!({"user": user, "csrf_token": csrf_token(&secret)})).into_response();
+    let csrf_token = csrf_token(&secret);
+    let mut res = Json(LoginResult { user, csrf_token }).into_response();
     res.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(res)
 }
@@ -475,6 +505,9 @@ async fn logout_form(
     }
 }
 
+/// End this session
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204, description = "Logged out")))]
 async fn api_logout(
     State(state): State<AppState>,
     _actor: Actor,
@@ -648,11 +681,26 @@ async fn totp_disable_form(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct PasswordOnly {
     password: String,
 }
 
+/// A new secret for an authenticator app.
+#[derive(Serialize, utoipa::ToSchema)]
+struct TotpSecret {
+    secret: String,
+    otpauth_uri: String,
+}
+
+/// Start turning on the second factor (the password is asked first): a new secret for an authenticator app
+#[utoipa::path(post, path = "/api/v1/auth/totp/start", tag = "auth", request_body = PasswordOnly,
+    responses(
+        (status = 200, description = "The secret", body = TotpSecret),
+        (status = 400, description = "Malformed body, or a wrong password.", body = Problem),
+        (status = 409, description = "Already on.", body = Problem),
+        (status = 429, description = crate::openapi::WRONG_PASSWORDS, body = Problem),
+    ))]
 async fn api_totp_start(
     State(state): State<AppState>,
     actor: Actor,
@@ -661,14 +709,31 @@ async fn api_totp_start(
 ) -> Result<Response, ApiError> {
     let input: PasswordOnly = forms::json(&body)?;
     let (secret, uri) = totp_start(&state, &actor, &addr, &input.password).await?;
-    Ok(Json(json!({"secret": secret, "otpauth_uri": uri})).into_response())
+    let otpauth_uri = uri;
+    Ok(Json(TotpSecret {
+        secret,
+        otpauth_uri,
+    })
+    .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct CodeInput {
     code: String,
 }
 
+/// The recovery codes, shown once.
+#[derive(Serialize, utoipa::ToSchema)]
+struct RecoveryCodes {
+    recovery_codes: Vec<String>,
+}
+
+/// Confirm with a first code; answers the recovery codes, shown once
+#[utoipa::path(post, path = "/api/v1/auth/totp/confirm", tag = "auth", request_body = CodeInput,
+    responses(
+        (status = 200, description = "On", body = RecoveryCodes),
+        (status = 400, description = "Wrong code, or no setup started.", body = Problem),
+    ))]
 async fn api_totp_confirm(
     State(state): State<AppState>,
     actor: Actor,
@@ -676,15 +741,25 @@ async fn api_totp_confirm(
 ) -> Result<Response, ApiError> {
     let input: CodeInput = forms::json(&body)?;
     let codes = totp_confirm(&state, &actor, &input.code).await?;
-    Ok(Json(json!({"recovery_codes": codes})).into_response())
+    Ok(Json(RecoveryCodes {
+        recovery_codes: codes,
+    })
+    .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct DisableInput {
     password: String,
     code: String,
 }
 
+/// Turn the second factor off (password and a code needed)
+#[utoipa::path(post, path = "/api/v1/auth/totp/disable", tag = "auth", request_body = DisableInput,
+    responses(
+        (status = 204, description = "Off"),
+        (status = 400, description = "Wrong password or code.", body = Problem),
+        (status = 429, description = crate::openapi::WRONG_PASSWORDS, body = Problem),
+    ))]
 async fn api_totp_disable(
     State(state): State<AppState>,
     actor: Actor,
@@ -827,13 +902,22 @@ async fn end_session_form(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct PasswordInput {
     current_password: String,
+    #[schema(min_length = 10, max_length = 256)]
     new_password: String,
 }
 
-/// 200 with what the change ended: the other sessions and the API tokens.
+/// Change one's own password; ends one's other sessions and revokes one's API tokens
+///
+/// Answers with what the change ended: the other sessions and the API tokens.
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordInput,
+    responses(
+        (status = 200, description = "Changed; what it ended", body = accounts::AccessEnded),
+        (status = 400, description = "Wrong current password, or the new one breaks the policy (`field` says which).", body = Problem),
+        (status = 429, description = crate::openapi::WRONG_PASSWORDS, body = Problem),
+    ))]
 async fn api_password(
     State(state): State<AppState>,
     actor: Actor,
@@ -846,26 +930,44 @@ async fn api_password(
     Ok(Json(ended).into_response())
 }
 
+/// One of one's own sessions; `current` marks the one asking.
+#[derive(Serialize, utoipa::ToSchema)]
+struct SessionView {
+    #[serde(flatten)]
+    session: accounts::SessionInfo,
+    current: bool,
+}
+
+/// One's own live sessions
+#[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "auth",
+    responses((status = 200, description = "Sessions", body = List<SessionView>)))]
 async fn api_sessions(State(state): State<AppState>, actor: Actor) -> Result<Response, ApiError> {
     let items = accounts::list_sessions(&state.db, actor.user.id, state.config.sessions).await?;
     let current = actor.session.clone();
-    let items: Vec<serde_json::Value> = items
+    let items = items
         .into_iter()
-        .map(|s| {
-            json!({"id": s.id, "created_at": s.created_at, "last_seen_at": s.last_seen_at,
-                        "expires_at": s.expires_at, "current": Some(&s.id) == current.as_ref()})
+        .map(|session| SessionView {
+            current: Some(&session.id) == current.as_ref(),
+            session,
         })
         .collect();
-    let total = items.len();
-    Ok(Json(json!({"items": items, "total": total})).into_response())
+    Ok(Json(List::all(items)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct EndSessionInput {
     id: String,
     password: String,
 }
 
+/// End one of one's own sessions (the password is asked first)
+#[utoipa::path(post, path = "/api/v1/auth/sessions/end", tag = "auth", request_body = EndSessionInput,
+    responses(
+        (status = 204, description = "Ended"),
+        (status = 400, description = "Malformed body, or a wrong password (`field`: password).", body = Problem),
+        (status = 404, description = "No such session of this user.", body = Problem),
+        (status = 429, description = crate::openapi::WRONG_PASSWORDS, body = Problem),
+    ))]
 async fn api_end_session(
     State(state): State<AppState>,
     actor: Actor,

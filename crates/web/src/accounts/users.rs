@@ -11,10 +11,10 @@ use domain::accounts::{
 };
 use minijinja::context;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use store::accounts::{self, NewUser, Scope, ScopeUnit, User, UserChange};
 
 use crate::actor::Actor;
+use crate::api::{List, Problem};
 use crate::error::{page_error, ApiError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
@@ -34,8 +34,13 @@ pub fn routes() -> Routes {
         .post("/users/{id}", edit_form)
 }
 
+/// The API part of the document (`crate::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_api, create_api, show_api, patch_api))]
+pub struct Api;
+
 /// A user with the units of their scope.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct UserView {
     #[serde(flatten)]
     user: User,
@@ -68,13 +73,20 @@ async fn check_scopes(state: &AppState, ids: &[i64]) -> Result<(), ApiError> {
     Ok(())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 struct NewUserInput {
+    #[schema(required, value_type = domain::schema::Username)]
     username: Option<String>,
+    /// Absent, null or blank: the username.
+    #[schema(max_length = 100)]
     display_name: Option<String>,
+    #[schema(required, value_type = Role)]
     role: Option<String>,
+    /// Org unit ids; required for every role but admin.
     #[serde(default)]
+    #[schema(max_items = 200)]
     scopes: Vec<i64>,
+    #[schema(required, nullable = false, min_length = 10, max_length = 256)]
     password: Option<String>,
 }
 
@@ -102,13 +114,19 @@ async fn create(state: &AppState, actor: &Actor, input: &NewUserInput) -> Result
     Ok(accounts::create_user(&state.db, actor.author(), &new).await?)
 }
 
-#[derive(Deserialize, Default)]
+/// Absent or null fields stay as they are.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 struct UserPatchInput {
+    #[schema(min_length = 1, max_length = 100)]
     display_name: Option<String>,
+    #[schema(value_type = Option<Role>)]
     role: Option<String>,
+    #[schema(max_items = 200)]
     scopes: Option<Vec<i64>>,
     disabled: Option<bool>,
-    /// A new password the user must change at next login.
+    /// A reset of another user's password: they must change it at next
+    /// login (one's own is changed with POST /api/v1/auth/password).
+    #[schema(min_length = 10, max_length = 256)]
     password: Option<String>,
 }
 
@@ -160,13 +178,20 @@ async fn patch(
     Ok(accounts::update_user(&state.db, actor.author(), id, &change).await?)
 }
 
+/// All users with their scope (admins only)
+#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+    responses(
+        (status = 200, description = "Users", body = List<UserView>),
+        (status = 403, description = "Not an administrator.", body = Problem),
+    ))]
 async fn list_api(State(state): State<AppState>, actor: Actor) -> Result<Response, ApiError> {
     actor.require(Action::ManageUsers)?;
-    let items = all(&state).await?;
-    let total = items.len();
-    Ok(Json(json!({"items": items, "total": total})).into_response())
+    Ok(Json(List::all(all(&state).await?)).into_response())
 }
 
+/// Create a user (admins only); the user changes the password at first login
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserInput,
+    responses((status = 201, description = "Created", body = UserView)))]
 async fn create_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -180,6 +205,12 @@ async fn create_api(
     Ok((StatusCode::CREATED, Json(view(&state, user).await?)).into_response())
 }
 
+/// One user (admins only)
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path, minimum = 1)),
+    responses(
+        (status = 200, description = "The user", body = UserView),
+        (status = 403, description = "Not an administrator.", body = Problem),
+    ))]
 async fn show_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -193,6 +224,21 @@ async fn show_api(
     Ok(Json(view(&state, user).await?).into_response())
 }
 
+/// A changed user; a password reset also says what it ended.
+#[derive(Serialize, utoipa::ToSchema)]
+struct PatchedUser {
+    #[serde(flatten)]
+    user: UserView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sessions_ended: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tokens_revoked: Option<Vec<accounts::RevokedToken>>,
+}
+
+/// Change name, role, scope, disable, or reset the password (admins only; never one's own role or account)
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path, minimum = 1)),
+    request_body = UserPatchInput,
+    responses((status = 200, description = "Changed; a password reset also says what it ended (`sessions_ended`, `tokens_revoked`)", body = PatchedUser)))]
 async fn patch_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -205,19 +251,15 @@ async fn patch_api(
     let user = accounts::get_user(&state.db, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let mut body = serde_json::to_value(view(&state, user).await?).map_err(|_| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "lỗi hệ thống",
-        )
-    })?;
+    let user = view(&state, user).await?;
     // A reset says what it ended: the user's sessions and API tokens.
-    if let (Some(_), Some(fields)) = (&input.password, body.as_object_mut()) {
-        fields.insert("sessions_ended".into(), ended.sessions_ended.into());
-        fields.insert("tokens_revoked".into(), json!(ended.tokens_revoked));
-    }
-    Ok(Json(body).into_response())
+    let reset = input.password.is_some();
+    Ok(Json(PatchedUser {
+        user,
+        sessions_ended: reset.then_some(ended.sessions_ended),
+        tokens_revoked: reset.then_some(ended.tokens_revoked),
+    })
+    .into_response())
 }
 
 // ---- pages ---------------------------------------------------------------

@@ -1,9 +1,10 @@
 //! Models in files: the list and the matrix as XLSX or CSV, and the
 //! all-or-nothing import of an XLSX or CSV with a per-row error report.
 
+use crate::api::{Problem, ReportFormat, XLSX};
 use crate::blocking::BlockingPool;
 use crate::downloads::file_of;
-use crate::uploads::{multipart, refused, uploaded, wants_report};
+use crate::uploads::{multipart, refused, uploaded, wants_report, ImportRefused, Upload};
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -15,7 +16,6 @@ use domain::models::{Rating, Sector, Status};
 use domain::org_units::Level;
 use domain::policy::Action;
 use files::{Cell, Column, Sheet};
-use serde_json::json;
 use store::accounts::Scope;
 use store::audit::Author;
 use store::models::{self, Matrix, ModelQuery, ModelRow};
@@ -168,8 +168,26 @@ pub async fn import_file(
     Ok(models::import_file(db, author, scope, read?, &digest, |_| {}).await?)
 }
 
-/// `POST /api/v1/models/import`: 201 with the ids, or 422 with the errors
-/// (or the XLSX report when asked with `?report=xlsx`).
+/// What an import wrote.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct ImportResult {
+    imported: usize,
+    ids: Vec<i64>,
+}
+
+/// Import models from an XLSX or CSV file (multipart field `file`): all rows or none
+///
+/// 201 with the ids, or 422 with the errors (or the XLSX report when asked
+/// with `?report=xlsx`).
+#[utoipa::path(post, path = "/api/v1/models/import", tag = "models",
+    params(("report" = Option<ReportFormat>, Query, description = "On refusal, answer with the XLSX error report.")),
+    request_body(content = Upload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Imported", body = ImportResult),
+        (status = 413, description = "File larger than 64 MiB.", body = Problem),
+        (status = 422, description = "Rows refused; nothing imported",
+            content((ImportRefused = "application/json"), (Vec<u8> = XLSX))),
+    ))]
 pub async fn import_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -184,7 +202,10 @@ pub async fn import_api(
     match import_file(&state.db, who, pool, bytes.clone()).await? {
         Imported::All(ids) => Ok((
             StatusCode::CREATED,
-            Json(json!({"imported": ids.len(), "ids": ids})),
+            Json(ImportResult {
+                imported: ids.len(),
+                ids,
+            }),
         )
             .into_response()),
         Imported::Refused(errors) => {

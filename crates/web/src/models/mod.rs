@@ -18,11 +18,14 @@ use domain::models::{
 use domain::page::Page;
 use domain::policy::Action;
 use domain::time::{parse_date, today};
-use serde_json::json;
 use store::accounts::Scope;
 use store::models::{self, types, MatrixColumns, MatrixQuery, ModelQuery, ModelRow, Sort};
 
+use domain::schema::{Day, SearchText};
+use serde::Serialize;
+
 use crate::actor::Actor;
+use crate::api::{FileFormat, Items, List, PageParams, Problem, XLSX};
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
 use crate::routes::Routes;
@@ -50,6 +53,74 @@ pub fn routes() -> Routes {
         .post("/api/v1/models/{id}/activities", add_activity_api)
         .get("/api/v1/models/{id}/replicas", replicas_api)
         .merge(pages::routes())
+}
+
+/// The API part of the document (`crate::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        types_api,
+        create_type_api,
+        type_api,
+        patch_type_api,
+        list_api,
+        create_api,
+        files::import_api,
+        matrix_api,
+        show_api,
+        patch_api,
+        status_api,
+        change_status_api,
+        ratings_api,
+        rate_api,
+        activities_api,
+        add_activity_api,
+        replicas_api
+    ),
+    components(schemas(SortParam, ColumnsParam))
+)]
+pub struct Api;
+
+/// `sort` of the list.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+enum SortParam {
+    #[schema(rename = "newest")]
+    Newest,
+    #[schema(rename = "name")]
+    Name,
+    #[schema(rename = "founded_on")]
+    FoundedOn,
+    #[schema(rename = "-founded_on")]
+    FoundedOnDesc,
+}
+
+/// `columns` of the matrix.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum ColumnsParam {
+    Field,
+    Type,
+}
+
+/// A page of models; past 1,000 matches the count stops.
+#[derive(Serialize, utoipa::ToSchema)]
+struct ModelPage {
+    items: Vec<ModelRow>,
+    /// Matches, counted up to 1,000.
+    total: i64,
+    /// False when more than 1,000 match.
+    total_exact: bool,
+    page: u32,
+    per_page: u32,
+}
+
+/// The models replicated from one, and how many more lie outside the scope.
+#[derive(Serialize, utoipa::ToSchema)]
+struct ReplicaList {
+    items: Vec<models::Replica>,
+    outside_scope: i64,
 }
 
 // ---- shared checks --------------------------------------------------------
@@ -298,6 +369,10 @@ async fn save_type(
 
 // ---- API handlers ---------------------------------------------------------
 
+/// The catalogue of model types
+#[utoipa::path(get, path = "/api/v1/model-types", tag = "models",
+    params(("retired" = Option<bool>, Query, description = "Include retired types.")),
+    responses((status = 200, description = "Types", body = List<ModelType>)))]
 async fn types_api(
     State(state): State<AppState>,
     RawQuery(q): RawQuery,
@@ -306,9 +381,12 @@ async fn types_api(
     // Anything but a yes or no is refused, not read as "no".
     let all = f.bool("retired")?.unwrap_or(false);
     let items = types::list(&state.db, all).await?;
-    Ok(Json(json!({"items": items, "total": items.len()})).into_response())
+    Ok(Json(List::all(items)).into_response())
 }
 
+/// One type
+#[utoipa::path(get, path = "/api/v1/model-types/{id}", tag = "models", params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, description = "Type", body = ModelType)))]
 async fn type_api(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -319,6 +397,9 @@ async fn type_api(
     Ok(Json(t).into_response())
 }
 
+/// Add a type (admins, province staff)
+#[utoipa::path(post, path = "/api/v1/model-types", tag = "models", request_body = ModelTypeInput,
+    responses((status = 201, description = "Created", body = ModelType)))]
 async fn create_type_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -330,6 +411,9 @@ async fn create_type_api(
     Ok((StatusCode::CREATED, Json(t)).into_response())
 }
 
+/// Edit or retire a type; its models keep it
+#[utoipa::path(patch, path = "/api/v1/model-types/{id}", tag = "models", params(("id" = i64, Path, minimum = 1)), request_body = ModelTypeInput,
+    responses((status = 200, description = "Saved", body = ModelType)))]
 async fn patch_type_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -342,6 +426,28 @@ async fn patch_type_api(
     Ok(Json(save_type(&state, &actor, Some(id), &input).await?).into_response())
 }
 
+/// Models within scope, filtered, sorted and paged; or the whole list as XLSX/CSV
+#[utoipa::path(get, path = "/api/v1/models", tag = "models",
+    params(
+        ("type" = Option<i64>, Query, description = "Model type id."),
+        ("field" = Option<Sector>, Query, description = "Field (sector)."),
+        ("org_unit" = Option<i64>, Query, description = "Unit id: models there and under it, across the 2025 mapping."),
+        ("as_of" = Option<Day>, Query, description = "Models as they stood on this day (founded by then; status and rating of that day)."),
+        ("status" = Option<Status>, Query, description = "Status (on `as_of` if given)."),
+        ("rating" = Option<Rating>, Query, description = "Latest rating, or the rating of `as_of`'s year."),
+        ("exemplar" = Option<bool>, Query, description = "Exemplar in the latest rated year, or in `as_of`'s year."),
+        ("founded_from" = Option<Day>, Query, description = "Founded on or after."),
+        ("founded_to" = Option<Day>, Query, description = "Founded on or before."),
+        ("q" = Option<SearchText>, Query, description = "Words of the name, without case or diacritics."),
+        ("sort" = Option<SortParam>, Query, description = "Order."),
+        PageParams,
+        ("format" = Option<FileFormat>, Query, description = "xlsx or csv: the whole list as a file."),
+    ),
+    responses(
+        (status = 200, description = "A page of models, or the file",
+            content((ModelPage = "application/json"), (Vec<u8> = XLSX), (String = "text/csv"))),
+        (status = 404, description = "Unknown or out-of-scope unit.", body = Problem),
+    ))]
 async fn list_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -355,13 +461,22 @@ async fn list_api(
             let (items, total) = models::query::list(&state.db, actor.scope(), &q).await?;
             let exact = total <= models::query::COUNT_CAP;
             let total = total.min(models::query::COUNT_CAP);
-            Ok(Json(json!({"items": items, "total": total, "total_exact": exact, "page": q.page.page, "per_page": q.page.per_page}))
-                .into_response())
+            Ok(Json(ModelPage {
+                items,
+                total,
+                total_exact: exact,
+                page: q.page.page,
+                per_page: q.page.per_page,
+            })
+            .into_response())
         }
         Some(fmt) => files::export_list(&state, &actor, &q, fmt).await,
     }
 }
 
+/// Add a model
+#[utoipa::path(post, path = "/api/v1/models", tag = "models", request_body = ModelInput,
+    responses((status = 201, description = "Created", body = ModelRow)))]
 async fn create_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -373,6 +488,9 @@ async fn create_api(
     Ok((StatusCode::CREATED, Json(m)).into_response())
 }
 
+/// One model
+#[utoipa::path(get, path = "/api/v1/models/{id}", tag = "models", params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, description = "Model", body = ModelRow)))]
 async fn show_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -381,6 +499,9 @@ async fn show_api(
     Ok(Json(scoped(&state, &actor, model_id(&id)?).await?).into_response())
 }
 
+/// Edit a model (fields sent replace; the unit stays)
+#[utoipa::path(patch, path = "/api/v1/models/{id}", tag = "models", params(("id" = i64, Path, minimum = 1)), request_body = ModelInput,
+    responses((status = 200, description = "Saved", body = ModelRow)))]
 async fn patch_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -393,6 +514,9 @@ async fn patch_api(
     Ok(Json(patch(&state, &actor, id, &p).await?).into_response())
 }
 
+/// Dated status changes, newest first
+#[utoipa::path(get, path = "/api/v1/models/{id}/status", tag = "models", params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, description = "Changes", body = Items<models::StatusEntry>)))]
 async fn status_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -401,9 +525,12 @@ async fn status_api(
     let id = model_id(&id)?;
     scoped(&state, &actor, id).await?;
     let items = models::status_history(&state.db, id).await?;
-    Ok(Json(json!({"items": items})).into_response())
+    Ok(Json(Items { items }).into_response())
 }
 
+/// Record a dated status change with its reason
+#[utoipa::path(post, path = "/api/v1/models/{id}/status", tag = "models", params(("id" = i64, Path, minimum = 1)), request_body = StatusInput,
+    responses((status = 201, description = "Recorded", body = ModelRow)))]
 async fn change_status_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -417,6 +544,9 @@ async fn change_status_api(
     Ok((StatusCode::CREATED, Json(m)).into_response())
 }
 
+/// Yearly ratings
+#[utoipa::path(get, path = "/api/v1/models/{id}/ratings", tag = "models", params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, description = "Ratings", body = Items<models::RatingRow>)))]
 async fn ratings_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -424,9 +554,13 @@ async fn ratings_api(
 ) -> Result<Response, ApiError> {
     let id = model_id(&id)?;
     scoped(&state, &actor, id).await?;
-    Ok(Json(json!({"items": models::ratings(&state.db, id).await?})).into_response())
+    let items = models::ratings(&state.db, id).await?;
+    Ok(Json(Items { items }).into_response())
 }
 
+/// Rate a year (replaces that year's rating); admins and province staff
+#[utoipa::path(post, path = "/api/v1/models/{id}/ratings", tag = "models", params(("id" = i64, Path, minimum = 1)), request_body = RatingInput,
+    responses((status = 201, description = "Rated", body = ModelRow)))]
 async fn rate_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -440,6 +574,9 @@ async fn rate_api(
     Ok((StatusCode::CREATED, Json(m)).into_response())
 }
 
+/// Activity log, newest first
+#[utoipa::path(get, path = "/api/v1/models/{id}/activities", tag = "models", params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, description = "Activities", body = Items<models::ActivityRow>)))]
 async fn activities_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -447,9 +584,13 @@ async fn activities_api(
 ) -> Result<Response, ApiError> {
     let id = model_id(&id)?;
     scoped(&state, &actor, id).await?;
-    Ok(Json(json!({"items": models::activities(&state.db, id).await?})).into_response())
+    let items = models::activities(&state.db, id).await?;
+    Ok(Json(Items { items }).into_response())
 }
 
+/// Log an activity
+#[utoipa::path(post, path = "/api/v1/models/{id}/activities", tag = "models", params(("id" = i64, Path, minimum = 1)), request_body = ActivityInput,
+    responses((status = 201, description = "Logged", body = models::ActivityRow)))]
 async fn add_activity_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -463,6 +604,9 @@ async fn add_activity_api(
     Ok((StatusCode::CREATED, Json(a)).into_response())
 }
 
+/// Models replicated from this one, and from those (within scope)
+#[utoipa::path(get, path = "/api/v1/models/{id}/replicas", tag = "models", params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, description = "Replicas", body = ReplicaList)))]
 async fn replicas_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -471,9 +615,26 @@ async fn replicas_api(
     let id = model_id(&id)?;
     scoped(&state, &actor, id).await?;
     let (items, hidden) = models::replicas(&state.db, actor.scope(), id).await?;
-    Ok(Json(json!({"items": items, "outside_scope": hidden})).into_response())
+    Ok(Json(ReplicaList {
+        items,
+        outside_scope: hidden,
+    })
+    .into_response())
 }
 
+/// Active models on a day: rows are the areas one level below the unit, columns fields or types
+#[utoipa::path(get, path = "/api/v1/models/matrix", tag = "models",
+    params(
+        ("org_unit" = Option<i64>, Query, description = "The area; default: provinces, or the scope's units."),
+        ("as_of" = Option<Day>, Query, description = "Default: today."),
+        ("columns" = Option<ColumnsParam>, Query),
+        ("format" = Option<FileFormat>, Query),
+    ),
+    responses(
+        (status = 200, description = "The matrix",
+            content((models::Matrix = "application/json"), (Vec<u8> = XLSX), (String = "text/csv"))),
+        (status = 404, description = "Unknown or out-of-scope unit.", body = Problem),
+    ))]
 async fn matrix_api(
     State(state): State<AppState>,
     actor: Actor,

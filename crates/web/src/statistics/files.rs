@@ -84,8 +84,19 @@ pub async fn import_file(
     Ok(values::import_file(db, who, read, today()).await?)
 }
 
-/// `POST /api/v1/data-values/import`: 201 with what was written, or 422
-/// with the errors (or the XLSX report when asked with `?report=xlsx`).
+/// Write figures from an XLSX or CSV file (multipart field `file`; columns as the period sheet: unit id or code, period, indicator code, value, comment): all values or none
+///
+/// 201 with what was written, or 422 with the errors (or the XLSX report
+/// when asked with `?report=xlsx`).
+#[utoipa::path(post, path = "/api/v1/data-values/import", tag = "statistics",
+    params(("report" = Option<crate::api::ReportFormat>, Query, description = "On refusal, answer with the XLSX error report.")),
+    request_body(content = crate::uploads::Upload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Written", body = store::statistics::values::WriteReport),
+        (status = 413, description = "File larger than 64 MiB.", body = crate::api::Problem),
+        (status = 422, description = "Rows refused; nothing written",
+            content((crate::uploads::ImportRefused = "application/json"), (Vec<u8> = crate::api::XLSX))),
+    ))]
 pub async fn import_api(
     State(state): State<AppState>,
     actor: Actor,

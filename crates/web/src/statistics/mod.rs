@@ -16,8 +16,8 @@ use axum::Json;
 use domain::org_units::Level;
 use domain::policy::Action;
 use domain::statistics::{
-    ApprovalAction, DataSetInput, IndicatorInput, NewDataSet, NewIndicator, NewRule, Period,
-    RuleInput, ValueInput,
+    Aggregation, ApprovalAction, DataSet, DataSetInput, Indicator, IndicatorInput, NewDataSet,
+    NewIndicator, NewRule, Period, RuleInput, ValueInput, ValueUnit,
 };
 use domain::time::today;
 use serde::Deserialize;
@@ -25,7 +25,10 @@ use serde_json::json;
 use store::statistics::values::{self, FormKey, ValueWrite, Who};
 use store::statistics::{self, PivotQuery, View};
 
+use domain::schema::{CodeList, PeriodList};
+
 use crate::actor::Actor;
+use crate::api::{FileFormat, List, Problem, XLSX};
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
 use crate::routes::Routes;
@@ -88,13 +91,45 @@ fn form_key(f: &Fields) -> Result<FormKey, ApiError> {
     })
 }
 
+/// The API part of the document (`crate::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    indicators_api,
+    create_indicator_api,
+    indicator_api,
+    patch_indicator_api,
+    data_sets_api,
+    create_data_set_api,
+    data_set_api,
+    patch_data_set_api,
+    rules_api,
+    create_rule_api,
+    patch_rule_api,
+    form_api,
+    write_values_api,
+    files::import_api,
+    shares::shares_api,
+    shares::set_shares_api,
+    approval_api,
+    act_api,
+    completeness_api,
+    analytics_api
+))]
+pub struct Api;
+
 // ---- definitions ------------------------------------------------------------
 
+/// Every indicator
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "statistics",
+    responses((status = 200, description = "Indicators", body = List<Indicator>)))]
 async fn indicators_api(State(state): State<AppState>) -> Result<Response, ApiError> {
     let items = statistics::indicators(&state.db).await?;
-    Ok(Json(json!({"items": items, "total": items.len()})).into_response())
+    Ok(Json(List::all(items)).into_response())
 }
 
+/// One indicator
+#[utoipa::path(get, path = "/api/v1/indicators/{id}", tag = "statistics", params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, description = "Indicator", body = Indicator)))]
 async fn indicator_api(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -105,6 +140,9 @@ async fn indicator_api(
     Ok(Json(i).into_response())
 }
 
+/// Add an indicator (admins, province staff)
+#[utoipa::path(post, path = "/api/v1/indicators", tag = "statistics", request_body = IndicatorInput,
+    responses((status = 201, description = "Created", body = Indicator)))]
 async fn create_indicator_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -117,6 +155,9 @@ async fn create_indicator_api(
     Ok((StatusCode::CREATED, Json(i)).into_response())
 }
 
+/// Edit an indicator; its code is fixed, its aggregation too once it has figures
+#[utoipa::path(patch, path = "/api/v1/indicators/{id}", tag = "statistics", params(("id" = i64, Path, minimum = 1)), request_body = IndicatorPatch,
+    responses((status = 200, description = "Saved", body = Indicator)))]
 async fn patch_indicator_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -148,16 +189,22 @@ async fn patch_indicator_api(
 }
 
 /// The fields of an indicator a patch may send; the code is fixed.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct IndicatorPatch {
     name: Option<String>,
+    #[schema(value_type = Option<ValueUnit>)]
     unit: Option<String>,
+    #[schema(value_type = Option<Aggregation>)]
     aggregation: Option<String>,
     allow_negative: Option<bool>,
+    /// `null` clears the bound; absent keeps it.
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<f64>)]
     min_value: Option<Option<f64>>,
+    /// `null` clears the bound; absent keeps it.
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<f64>)]
     max_value: Option<Option<f64>>,
     description: Option<String>,
     active: Option<bool>,
@@ -189,11 +236,17 @@ mod double_option {
     }
 }
 
+/// Every data set
+#[utoipa::path(get, path = "/api/v1/data-sets", tag = "statistics",
+    responses((status = 200, description = "Data sets", body = List<DataSet>)))]
 async fn data_sets_api(State(state): State<AppState>) -> Result<Response, ApiError> {
     let items = statistics::data_sets(&state.db).await?;
-    Ok(Json(json!({"items": items, "total": items.len()})).into_response())
+    Ok(Json(List::all(items)).into_response())
 }
 
+/// One data set with its indicators and rules
+#[utoipa::path(get, path = "/api/v1/data-sets/{id}", tag = "statistics", params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, description = "Data set", body = statistics::DataSetView)))]
 async fn data_set_api(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -204,6 +257,9 @@ async fn data_set_api(
     Ok(Json(s).into_response())
 }
 
+/// Add a data set with its indicators (each indicator belongs to one data set)
+#[utoipa::path(post, path = "/api/v1/data-sets", tag = "statistics", request_body = DataSetInput,
+    responses((status = 201, description = "Created", body = statistics::DataSetView)))]
 async fn create_data_set_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -216,7 +272,12 @@ async fn create_data_set_api(
     Ok((StatusCode::CREATED, Json(s)).into_response())
 }
 
-/// A data set is replaced as a whole (its indicators are a list in order).
+/// Edit a data set (fields sent replace; `indicators` is the whole ordered list)
+///
+/// The body is a [`DataSetInput`] of which any field may be left out
+/// (`DataSetPatch` in the document, made in `crate::openapi`).
+#[utoipa::path(patch, path = "/api/v1/data-sets/{id}", tag = "statistics", params(("id" = i64, Path, minimum = 1)), request_body = DataSetInput,
+    responses((status = 200, description = "Saved", body = statistics::DataSetView)))]
 async fn patch_data_set_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -254,11 +315,17 @@ async fn patch_data_set_api(
     Ok(Json(s).into_response())
 }
 
+/// Every validation rule
+#[utoipa::path(get, path = "/api/v1/validation-rules", tag = "statistics",
+    responses((status = 200, description = "Rules", body = List<statistics::RuleView>)))]
 async fn rules_api(State(state): State<AppState>) -> Result<Response, ApiError> {
     let items = statistics::rules(&state.db).await?;
-    Ok(Json(json!({"items": items, "total": items.len()})).into_response())
+    Ok(Json(List::all(items)).into_response())
 }
 
+/// Add a rule: an expression over the data set's indicator codes
+#[utoipa::path(post, path = "/api/v1/validation-rules", tag = "statistics", request_body = RuleInput,
+    responses((status = 201, description = "Created", body = statistics::RuleView)))]
 async fn create_rule_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -270,7 +337,7 @@ async fn create_rule_api(
     Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RulePatch {
     #[serde(flatten)]
@@ -278,6 +345,9 @@ struct RulePatch {
     active: Option<bool>,
 }
 
+/// Rewrite or retire a rule
+#[utoipa::path(patch, path = "/api/v1/validation-rules/{id}", tag = "statistics", params(("id" = i64, Path, minimum = 1)), request_body = RulePatch,
+    responses((status = 200, description = "Saved", body = statistics::RuleView)))]
 async fn patch_rule_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -326,6 +396,9 @@ pub(crate) fn parse_values(items: &[ValueInput]) -> Result<Vec<ValueWrite>, ApiE
         .collect()
 }
 
+/// Write values, all or none (value null deletes); rollups follow in the same transaction
+#[utoipa::path(post, path = "/api/v1/data-values", tag = "statistics", request_body = Vec<ValueInput>,
+    responses((status = 200, description = "Written", body = values::WriteReport)))]
 async fn write_values_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -338,6 +411,16 @@ async fn write_values_api(
     Ok(Json(report).into_response())
 }
 
+/// One form: its values, approval state and validation problems
+#[utoipa::path(get, path = "/api/v1/data-values", tag = "statistics", params(
+        ("data_set" = i64, Query, description = "Data set id."),
+        ("org_unit" = i64, Query, description = "Id of the unit that enters it."),
+        ("period" = Period, Query, description = "Period of the data set's type: 2026-03, 2026-Q1, 2026-H1 or 2026."),
+    ),
+    responses(
+        (status = 200, description = "The form", body = values::Form),
+        (status = 404, description = "Unknown or out-of-scope data set, unit, indicator or form.", body = Problem),
+    ))]
 async fn form_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -348,6 +431,24 @@ async fn form_api(
     Ok(Json(form).into_response())
 }
 
+/// A form's approval state, its problems and its history.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct ApprovalInfo {
+    approval: values::ApprovalView,
+    problems: Vec<values::Problem>,
+    history: Vec<store::audit::Entry>,
+}
+
+/// A form's approval state, problems and history
+#[utoipa::path(get, path = "/api/v1/approvals", tag = "statistics", params(
+        ("data_set" = i64, Query, description = "Data set id."),
+        ("org_unit" = i64, Query, description = "Id of the unit that enters it."),
+        ("period" = Period, Query, description = "Period of the data set's type: 2026-03, 2026-Q1, 2026-H1 or 2026."),
+    ),
+    responses(
+        (status = 200, description = "Approval", body = ApprovalInfo),
+        (status = 404, description = "Unknown or out-of-scope data set, unit or form.", body = Problem),
+    ))]
 async fn approval_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -356,22 +457,29 @@ async fn approval_api(
     let key = form_key(&Fields::from_query(raw.as_deref()))?;
     let form = values::form(&state.db, who(&actor), key, today()).await?;
     let history = values::approval_history(&state.db, key).await?;
-    Ok(
-        Json(json!({"approval": form.approval, "problems": form.problems, "history": history}))
-            .into_response(),
-    )
+    Ok(Json(ApprovalInfo {
+        approval: form.approval,
+        problems: form.problems,
+        history,
+    })
+    .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ActInput {
     data_set: i64,
     org_unit: i64,
+    #[schema(value_type = Period)]
     period: String,
+    #[schema(value_type = ApprovalAction)]
     action: String,
     reason: Option<String>,
 }
 
+/// Submit, withdraw, approve, return or un-approve a form (return and un-approve need a reason)
+#[utoipa::path(post, path = "/api/v1/approvals", tag = "statistics", request_body = ActInput,
+    responses((status = 200, description = "New state", body = values::ApprovalView)))]
 async fn act_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -397,6 +505,27 @@ async fn act_api(
     Ok(Json(view).into_response())
 }
 
+/// Which entering units under an area have entered, submitted, been approved.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Completeness {
+    data_set: DataSet,
+    period: Period,
+    deadline: chrono::NaiveDate,
+    overdue: bool,
+    items: Vec<values::CompletenessRow>,
+}
+
+/// Which entering units under a unit have entered, submitted, been approved for a period
+#[utoipa::path(get, path = "/api/v1/completeness", tag = "statistics",
+    params(
+        ("data_set" = i64, Query, description = "Data set id."),
+        ("org_unit" = i64, Query, description = "The area: its entering units are listed."),
+        ("period" = Period, Query, description = "The period."),
+    ),
+    responses(
+        (status = 200, description = "Completeness", body = Completeness),
+        (status = 404, description = "Unknown or out-of-scope data set or unit.", body = Problem),
+    ))]
 async fn completeness_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -406,7 +535,14 @@ async fn completeness_api(
     let (set, rows) =
         values::completeness(&state.db, actor.scope(), key.set, key.unit, key.period).await?;
     let deadline = key.period.deadline(set.calendar, set.deadline_days);
-    Ok(Json(json!({"data_set": set, "period": key.period, "deadline": deadline, "overdue": today() > deadline, "items": rows})).into_response())
+    Ok(Json(Completeness {
+        data_set: set,
+        period: key.period,
+        deadline,
+        overdue: today() > deadline,
+        items: rows,
+    })
+    .into_response())
 }
 
 // ---- analytics ----------------------------------------------------------------
@@ -443,6 +579,22 @@ pub(crate) fn parse_pivot(f: &Fields) -> Result<PivotQuery, ApiError> {
     })
 }
 
+/// Pivot: indicators × units × periods from the rollups; approved figures only by default
+#[utoipa::path(get, path = "/api/v1/analytics", tag = "statistics",
+    params(
+        ("indicators" = Option<CodeList>, Query, description = "Indicator codes, comma-separated (none: an empty answer)."),
+        ("org_unit" = Option<i64>, Query, description = "The unit; none: the whole country (administrators)."),
+        ("level" = Option<Level>, Query, description = "Break down to the units of this level under `org_unit`; none: the unit itself."),
+        ("periods" = Option<PeriodList>, Query, description = "Periods, comma-separated: 2022-03, 2022-Q1, 2022-H1, 2022."),
+        ("view" = Option<View>, Query, description = "as_was (default): the hierarchy of each period; as_now: legacy units under their 2025 successors."),
+        ("approved_only" = Option<bool>, Query, description = "Default true."),
+        ("format" = Option<FileFormat>, Query, description = "xlsx or csv: the figures as a file."),
+    ),
+    responses(
+        (status = 200, description = "The pivot, or the file",
+            content((statistics::Pivot = "application/json"), (Vec<u8> = XLSX), (String = "text/csv"))),
+        (status = 404, description = "Unknown or out-of-scope unit.", body = Problem),
+    ))]
 async fn analytics_api(
     State(state): State<AppState>,
     actor: Actor,

@@ -7,9 +7,10 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use domain::policy::Action;
-use serde_json::json;
+use store::statistics::shares::SuccessorShare;
 
 use crate::actor::Actor;
+use crate::api::Items;
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
@@ -23,10 +24,10 @@ pub fn routes() -> Routes {
         .post("/org-units/{id}/shares", shares_form)
 }
 
-/// `GET /api/v1/org-units/{id}/shares`: the successors of a unit with the
-/// share of its sums each takes as it is now (null: not set; the default
-/// successor then takes all).
-async fn shares_api(
+/// A split unit's successors with the share of its sums and stocks each takes as it is now (null: not set; the default successor then takes all)
+#[utoipa::path(get, path = "/api/v1/org-units/{id}/shares", tag = "statistics", params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, description = "Shares", body = Items<SuccessorShare>)))]
+pub(super) async fn shares_api(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<String>,
@@ -36,12 +37,13 @@ async fn shares_api(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let items = store::statistics::shares::of(&state.db, id).await?;
-    Ok(Json(json!({"items": items})).into_response())
+    Ok(Json(Items { items }).into_response())
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SharesBody {
+    #[schema(max_items = 100)]
     shares: Vec<domain::statistics::ShareInput>,
 }
 
@@ -73,7 +75,11 @@ async fn set_shares(
     )
 }
 
-async fn set_shares_api(
+/// Replace the shares (each a successor, above 0, together 1; an empty list clears them); the unit's figures move in the rollups in the same transaction
+#[utoipa::path(put, path = "/api/v1/org-units/{id}/shares", tag = "statistics", params(("id" = i64, Path, minimum = 1)),
+    request_body = SharesBody,
+    responses((status = 200, description = "Saved", body = Items<SuccessorShare>)))]
+pub(super) async fn set_shares_api(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<String>,
@@ -83,7 +89,7 @@ async fn set_shares_api(
     may_set_shares(&state, &actor, id).await?;
     let b: SharesBody = forms::json(&body)?;
     let items = set_shares(&state, &actor, id, &b.shares).await?;
-    Ok(Json(json!({"items": items})).into_response())
+    Ok(Json(Items { items }).into_response())
 }
 
 /// The unit page's form: one percentage per successor (`share_{id}`);

@@ -309,5 +309,28 @@ async fn openapi_document_is_served_to_users() {
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.json()["openapi"], "3.1.0");
         assert!(r.json()["paths"]["/api/v1/org-units"]["get"].is_object());
+        // The browsable page and its embedded files: no CDN, behind login.
+        let page = admin.get("/api/docs").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("/api/docs/swagger-ui-bundle.js"),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("https://"), "{}", page.body);
+        for file in ["swagger-ui-bundle.js", "swagger-ui.css", "start.js"] {
+            let r = admin.get(&format!("/api/docs/{file}")).await;
+            assert_eq!(r.status, StatusCode::OK, "{file}");
+        }
+        // Swagger UI reads this server's document, and asks no validator.
+        let start = admin.get("/api/docs/start.js").await;
+        assert!(start.body.contains("\"/api/v1/openapi.json\""));
+        assert!(start.body.contains("validatorUrl: null"));
+        assert_eq!(
+            admin.get("/api/docs/app.js").await.status,
+            StatusCode::NOT_FOUND
+        );
+        let anonymous = app.anonymous(Method::GET, "/api/docs").await;
+        assert_ne!(anonymous.status, StatusCode::OK);
     }
 }
