@@ -1,7 +1,7 @@
 'use strict';
 // The administrator's pages: users (list, create, edit, disable), the
-// model type catalogue (add a type, edit it), and the audit log (filter,
-// export).
+// model type catalogue (add a type, edit it), the audit log (filter,
+// export), and the API's browsable document.
 
 module.exports = {
   name: 'admin',
@@ -109,5 +109,15 @@ module.exports = {
     assert.match(csv.name, /\.csv$/);
     const text = csv.bytes.toString('utf8').replace(/^\uFEFF/, '');
     assert.ok(text.split('\n').filter(Boolean).length >= mine + 1, 'the audit CSV has fewer rows than the page counts');
+
+    // --- The API's document, browsable -------------------------------------
+    // Swagger UI, served by the binary itself: it renders the generated
+    // document under the page's Content-Security-Policy (a blocked script
+    // or style would be a console error, which fails the journey).
+    await j.goto('/api/docs');
+    await page.locator('.swagger-ui .info .title', { hasText: 'binhyen API' }).waitFor();
+    const operations = await page.locator('.swagger-ui .opblock').count();
+    assert.ok(operations >= 50, `the API page shows ${operations} operations`);
+    await j.shot('api-docs');
   },
 };

@@ -35,6 +35,16 @@ pub fn protected_routes() -> Routes {
         description = "Phong trào Toàn dân bảo vệ an ninh Tổ quốc: administrative hierarchy across the 2025 reorganisation, movement models, reported figures. Log in with POST /api/v1/auth/login; state-changing requests authenticated by the session cookie must send the returned CSRF token in X-CSRF-Token."
     ),
     paths(serve),
+    // In the order a reader meets them.
+    tags(
+        (name = "auth", description = "Logging in, one's own password, sessions and second factor"),
+        (name = "users", description = "User administration (administrators)"),
+        (name = "org-units", description = "The administrative hierarchy across the 2025 reform"),
+        (name = "models", description = "Movement models, their types, status, ratings and activities"),
+        (name = "statistics", description = "Indicators, data sets, entry, approval and analytics"),
+        (name = "audit", description = "The audit log"),
+        (name = "api", description = "This document")
+    ),
     // Types that only query parameters name (bodies bring their own).
     components(schemas(
         Problem,
