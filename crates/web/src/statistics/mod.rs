@@ -91,6 +91,20 @@ fn form_key(f: &Fields) -> Result<FormKey, ApiError> {
     })
 }
 
+/// The three parameters that name one form (data set × unit × period), as
+/// `form_key` reads them; only described here.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct FormParams {
+    /// Data set id.
+    data_set: i64,
+    /// Id of the unit that enters it.
+    org_unit: i64,
+    /// Period of the data set's type: 2026-03, 2026-Q1, 2026-H1 or 2026.
+    period: Period,
+}
+
 /// The API part of the document (`crate::openapi`).
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
@@ -412,11 +426,7 @@ async fn write_values_api(
 }
 
 /// One form: its values, approval state and validation problems
-#[utoipa::path(get, path = "/api/v1/data-values", tag = "statistics", params(
-        ("data_set" = i64, Query, description = "Data set id."),
-        ("org_unit" = i64, Query, description = "Id of the unit that enters it."),
-        ("period" = Period, Query, description = "Period of the data set's type: 2026-03, 2026-Q1, 2026-H1 or 2026."),
-    ),
+#[utoipa::path(get, path = "/api/v1/data-values", tag = "statistics", params(FormParams),
     responses(
         (status = 200, description = "The form", body = values::Form),
         (status = 404, description = "Unknown or out-of-scope data set, unit, indicator or form.", body = Problem),
@@ -440,11 +450,7 @@ struct ApprovalInfo {
 }
 
 /// A form's approval state, problems and history
-#[utoipa::path(get, path = "/api/v1/approvals", tag = "statistics", params(
-        ("data_set" = i64, Query, description = "Data set id."),
-        ("org_unit" = i64, Query, description = "Id of the unit that enters it."),
-        ("period" = Period, Query, description = "Period of the data set's type: 2026-03, 2026-Q1, 2026-H1 or 2026."),
-    ),
+#[utoipa::path(get, path = "/api/v1/approvals", tag = "statistics", params(FormParams),
     responses(
         (status = 200, description = "Approval", body = ApprovalInfo),
         (status = 404, description = "Unknown or out-of-scope data set, unit or form.", body = Problem),
