@@ -293,12 +293,20 @@ async fn user_state(tx: &mut crate::Tx, id: i64) -> Result<UserState> {
     })
 }
 
-/// Applies a change to a user in one transaction, audited with the state
-/// before and after (never a password hash). Disabling ends the sessions.
-/// Applies an administrator's change; a password reset ends the user's
-/// sessions and revokes their tokens (returned).
+/// Applies an administrator's change to a user in one transaction, audited
+/// with the state before and after (never a password hash). Disabling ends
+/// the sessions; a password reset ends them and revokes the user's tokens
+/// (returned). Not [`audit::update`]: the log names a reset as such and
+/// keeps what it ended.
 pub async fn update_user(db: &Db, author: Author, id: i64, c: &UserChange) -> Result<AccessEnded> {
     let mut tx = db.begin().await?;
+    // The row's write lock first, as `audit::update` takes it: two
+    // administrators' changes queue, and neither logs the other's as "before".
+    execute!(
+        tx,
+        "UPDATE users SET updated_at = updated_at WHERE id = $1",
+        id
+    )?;
     let before = user_state(&mut tx, id).await?;
     let now = Utc::now();
     if let Some(name) = &c.display_name {

@@ -46,6 +46,24 @@ where
     R: AsyncFn(&mut Tx, i64) -> Result<T>,
     W: AsyncFnOnce(&mut Tx, &T) -> Result<()>,
 {
+    update_recording(db, target, read, write, |t: &T| t).await
+}
+
+/// [`update`] of a record read with more than the log keeps (a unit with
+/// its parent's name): `recorded` picks the part the log records.
+pub(crate) async fn update_recording<T, V, R, W, F>(
+    db: &Db,
+    target: Target<'_>,
+    read: R,
+    write: W,
+    recorded: F,
+) -> Result<T>
+where
+    V: Serialize,
+    R: AsyncFn(&mut Tx, i64) -> Result<T>,
+    W: AsyncFnOnce(&mut Tx, &T) -> Result<()>,
+    F: Fn(&T) -> &V,
+{
     let mut tx = db.begin().await?;
     let lock = format!(
         "UPDATE {} SET updated_at = updated_at WHERE id = $1",
@@ -64,8 +82,8 @@ where
             action: "update",
             entity: target.entity,
             entity_id: target.id.to_string(),
-            before: Some(&before),
-            after: Some(&after),
+            before: Some(recorded(&before)),
+            after: Some(recorded(&after)),
         },
     )
     .await?;

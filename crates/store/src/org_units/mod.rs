@@ -591,50 +591,38 @@ pub async fn create(db: &Db, author: Author, u: &NewUnit) -> Result<UnitView> {
 /// Applies a checked patch to a village or site. The record of what it was
 /// comes from inside the transaction, not from the caller's earlier read.
 pub async fn update(db: &Db, author: Author, unit: &OrgUnit, p: &UnitPatch) -> Result<UnitView> {
-    let mut tx = db.begin().await?;
-    execute!(
-        tx,
-        "UPDATE org_units SET updated_at = updated_at WHERE id = $1",
-        unit.id
-    )?;
-    let before = &load(&mut tx, unit.id).await?.unit;
-    let short = short_name(p.name.as_str(), p.kind);
-    let n = execute!(
-        tx,
-        "UPDATE org_units SET name = $1, short_name = $2, name_folded = $3, short_folded = $4,
-                sort_key = $5, kind = $6, lat = $7, lon = $8, address = $9, updated_at = $10
-         WHERE id = $11 AND level IN ('village', 'site')",
-        p.name.as_str(),
-        &short,
-        fold(p.name.as_str()),
-        fold(&short),
-        sort_key(&short),
-        p.kind.as_str(),
-        p.coordinates.map(|c| c.lat),
-        p.coordinates.map(|c| c.lon),
-        p.address.as_deref(),
-        Utc::now(),
-        before.id
-    )?;
-    if n == 0 {
-        return Err(StoreError::NotFound);
-    }
-    index_words(&mut tx, before.id).await?;
-    let after = load(&mut tx, before.id).await?;
-    audit::record(
-        &mut tx,
-        Change {
-            author,
-            action: "update",
-            entity: "org_unit",
-            entity_id: before.id.to_string(),
-            before: Some(before),
-            after: Some(&after.unit),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    let target = audit::Target {
+        author,
+        entity: "org_unit",
+        table: "org_units",
+        id: unit.id,
+    };
+    let write = async |tx: &mut Tx, before: &UnitView| {
+        let short = short_name(p.name.as_str(), p.kind);
+        let n = execute!(
+            tx,
+            "UPDATE org_units SET name = $1, short_name = $2, name_folded = $3, short_folded = $4,
+                    sort_key = $5, kind = $6, lat = $7, lon = $8, address = $9, updated_at = $10
+             WHERE id = $11 AND level IN ('village', 'site')",
+            p.name.as_str(),
+            &short,
+            fold(p.name.as_str()),
+            fold(&short),
+            sort_key(&short),
+            p.kind.as_str(),
+            p.coordinates.map(|c| c.lat),
+            p.coordinates.map(|c| c.lon),
+            p.address.as_deref(),
+            Utc::now(),
+            before.unit.id
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        index_words(tx, before.unit.id).await
+    };
+    // The log keeps the unit, not its parent's name.
+    audit::update_recording(db, target, load, write, |v: &UnitView| &v.unit).await
 }
 
 /// Ends `id` on `last_day`; fails if it ended meanwhile (a concurrent merge).

@@ -1,8 +1,12 @@
 //! Every route × every role × a unit in scope and one out of scope: the
 //! answer each must get. A route missing from `expect` fails the test, so a
-//! new route cannot ship without a rule.
+//! new route cannot ship without a rule. A rule names the action a route
+//! takes; who may take it is asked of `domain::policy` (whose own test
+//! writes the rights out), so the server is checked against the policy.
 
 use axum::http::{Method, StatusCode};
+use domain::accounts::Role;
+use domain::policy::{self, Action, Decision, Target};
 use serde_json::{json, Value};
 
 use crate::harness::{routes, App, Client};
@@ -27,28 +31,57 @@ use Outcome::*;
 
 const ROLES: [&str; 5] = ["admin", "tinh", "phuong", "doitac", "lanhdao"];
 
-fn manager(role: &str) -> bool {
-    matches!(role, "admin" | "tinh" | "phuong")
+/// The test accounts' roles (`harness::App`).
+fn role_of(user: &str) -> Role {
+    match user {
+        "admin" => Role::Admin,
+        "tinh" => Role::ProvinceStaff,
+        "phuong" => Role::CommuneOfficer,
+        "doitac" => Role::Partner,
+        _ => Role::Viewer,
+    }
+}
+
+/// The policy's decision for `user` taking `action` (`None`: reading) on
+/// the unit in scope or the one outside it.
+fn decide(user: &str, action: Option<Action>, in_scope: bool) -> Decision {
+    let target = if in_scope {
+        Target::InScope
+    } else {
+        Target::OutOfScope
+    };
+    policy::decide(role_of(user), action, target)
+}
+
+/// A page or list the role may open or not, wherever its scope.
+fn page(user: &str, action: Action) -> Outcome {
+    if policy::allows(role_of(user), action) {
+        Allowed
+    } else {
+        Forbidden
+    }
 }
 
 /// What `role` gets on `method path`, for the unit in scope or not. Units:
 /// a village of Phường Nam Định (in every Ninh Bình scope) and one of
 /// Phường Ba Đình, Hà Nội (in none but the admin's).
 fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Outcome> {
-    let admin = role == "admin";
-    let visible = in_scope || admin;
-    let unit_read = if visible { Allowed } else { Hidden };
-    // Roles that never write are refused before any lookup (403 for any
-    // id, so it tells nothing); writers get 404 outside their scope.
-    let unit_write = match (manager(role), visible) {
-        (false, _) => Forbidden,
-        (true, true) => Invalid,
-        (true, false) => Hidden,
+    let unit_read = match decide(role, None, in_scope) {
+        Decision::NotFound => Hidden,
+        _ => Allowed,
+    };
+    // Roles that may not take the action are refused before any lookup
+    // (403 for any id, so it tells nothing); the others get 404 outside
+    // their scope, and 400 for the empty input sent here.
+    let unit_write = |a: Action| match decide(role, Some(a), in_scope) {
+        Decision::Forbidden => Forbidden,
+        Decision::NotFound => Hidden,
+        Decision::Allow => Invalid,
     };
     // Writes naming units in the body: out of scope is "not found" (400).
-    let body_write = match (manager(role), visible) {
-        (false, _) => Forbidden,
-        (true, _) => Invalid,
+    let body_write = |a: Action| match page(role, a) {
+        Allowed => Invalid,
+        o => o,
     };
     Some(match (method.as_str(), path) {
         (
@@ -86,11 +119,13 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         // Logging out is checked last, on its own.
         ("POST", "/logout" | "/api/v1/auth/logout") => return None,
         ("GET", "/org-units/{id}" | "/api/v1/org-units/{id}") => unit_read,
-        ("GET", "/org-units/{id}/edit") => match unit_write {
+        ("GET", "/org-units/{id}/edit") => match unit_write(Action::ManageOrgUnits) {
             Invalid => Allowed,
             o => o,
         },
-        ("POST", "/org-units/{id}/edit") | ("PATCH", "/api/v1/org-units/{id}") => unit_write,
+        ("POST", "/org-units/{id}/edit") | ("PATCH", "/api/v1/org-units/{id}") => {
+            unit_write(Action::ManageOrgUnits)
+        }
         (
             "POST",
             "/org-units"
@@ -99,28 +134,14 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/api/v1/org-units/merge"
             | "/org-units/split"
             | "/api/v1/org-units/split",
-        ) => body_write,
+        ) => body_write(Action::ManageOrgUnits),
         ("GET", "/users" | "/api/v1/users" | "/users/{id}" | "/api/v1/users/{id}") => {
-            if admin {
-                Allowed
-            } else {
-                Forbidden
-            }
+            page(role, Action::ManageUsers)
         }
         ("POST", "/users" | "/users/{id}" | "/api/v1/users") | ("PATCH", "/api/v1/users/{id}") => {
-            if admin {
-                Invalid
-            } else {
-                Forbidden
-            }
+            body_write(Action::ManageUsers)
         }
-        ("GET", "/audit" | "/api/v1/audit") => {
-            if matches!(role, "admin" | "tinh") {
-                Allowed
-            } else {
-                Forbidden
-            }
-        }
+        ("GET", "/audit" | "/api/v1/audit") => page(role, Action::ReadAudit),
         // Models: read within scope; writes by role, then scope.
         ("GET", "/models" | "/api/v1/models" | "/models/matrix" | "/api/v1/models/matrix") => {
             Allowed
@@ -133,13 +154,7 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/api/v1/model-types/{id}",
         ) => Allowed,
         ("POST", "/model-types" | "/api/v1/model-types" | "/model-types/{id}")
-        | ("PATCH", "/api/v1/model-types/{id}") => {
-            if matches!(role, "admin" | "tinh") {
-                Invalid
-            } else {
-                Forbidden
-            }
-        }
+        | ("PATCH", "/api/v1/model-types/{id}") => body_write(Action::ManageModelTypes),
         (
             "GET",
             "/models/{id}"
@@ -149,35 +164,21 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/api/v1/models/{id}/activities"
             | "/api/v1/models/{id}/replicas",
         ) => unit_read,
-        ("GET", "/models/new" | "/models/import") => {
-            if manager(role) {
-                Allowed
-            } else {
-                Forbidden
-            }
-        }
+        ("GET", "/models/new" | "/models/import") => page(role, Action::ManageModels),
         ("POST", "/models" | "/api/v1/models" | "/models/import" | "/api/v1/models/import") => {
-            body_write
+            body_write(Action::ManageModels)
         }
-        ("GET", "/models/{id}/edit") => match unit_write {
+        ("GET", "/models/{id}/edit") => match unit_write(Action::ManageModels) {
             Invalid => Allowed,
             o => o,
         },
         ("POST", "/models/{id}/edit" | "/models/{id}/status" | "/api/v1/models/{id}/status")
-        | ("PATCH", "/api/v1/models/{id}") => unit_write,
+        | ("PATCH", "/api/v1/models/{id}") => unit_write(Action::ManageModels),
         ("POST", "/models/{id}/ratings" | "/api/v1/models/{id}/ratings") => {
-            match (matches!(role, "admin" | "tinh"), visible) {
-                (false, _) => Forbidden,
-                (true, true) => Invalid,
-                (true, false) => Hidden,
-            }
+            unit_write(Action::RateModels)
         }
         ("POST", "/models/{id}/activities" | "/api/v1/models/{id}/activities") => {
-            match (role != "lanhdao", visible) {
-                (false, _) => Forbidden,
-                (true, true) => Invalid,
-                (true, false) => Hidden,
-            }
+            unit_write(Action::LogModelActivities)
         }
         // Statistics: definitions read by all, written by admins and
         // province staff; figures entered by managers within scope; the
@@ -199,11 +200,9 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         // province staff (an empty form clears nothing: allowed).
         ("GET", "/api/v1/org-units/{id}/shares") => unit_read,
         ("PUT", "/api/v1/org-units/{id}/shares") | ("POST", "/org-units/{id}/shares") => {
-            match (matches!(role, "admin" | "tinh"), visible) {
-                (false, _) => Forbidden,
-                (true, false) => Hidden,
-                (true, true) if *method == Method::PUT => Invalid,
-                (true, true) => Allowed,
+            match unit_write(Action::ManageStatistics) {
+                Invalid if *method != Method::PUT => Allowed,
+                o => o,
             }
         }
         // The definition forms: shown to admins and province staff only; an
@@ -216,13 +215,7 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/statistics/data-sets/{id}"
             | "/statistics/validation-rules/new"
             | "/statistics/validation-rules/{id}",
-        ) => {
-            if matches!(role, "admin" | "tinh") {
-                Allowed
-            } else {
-                Forbidden
-            }
-        }
+        ) => page(role, Action::ManageStatistics),
         (
             "POST",
             "/statistics/indicators"
@@ -236,32 +229,20 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         | (
             "PATCH",
             "/api/v1/indicators/{id}" | "/api/v1/data-sets/{id}" | "/api/v1/validation-rules/{id}",
-        ) => {
-            if matches!(role, "admin" | "tinh") {
-                Invalid
-            } else {
-                Forbidden
-            }
-        }
+        ) => body_write(Action::ManageStatistics),
         ("GET", "/statistics/entry" | "/api/v1/data-values" | "/api/v1/approvals") => Hidden,
         ("GET", "/api/v1/completeness" | "/api/v1/analytics") => unit_read,
         ("POST", "/api/v1/data-values" | "/api/v1/data-values/import" | "/statistics/import") => {
-            body_write
+            body_write(Action::EnterFigures)
         }
-        ("GET", "/statistics/import") => {
-            if manager(role) {
-                Allowed
-            } else {
-                Forbidden
-            }
-        }
+        ("GET", "/statistics/import") => page(role, Action::EnterFigures),
         // The period's sheet under a unit: read within scope.
         ("GET", "/statistics/import/template") => unit_read,
+        // A village enters no default data set: its form is not found.
         ("POST", "/api/v1/approvals" | "/statistics/entry" | "/statistics/approval") => {
-            if manager(role) {
-                Hidden
-            } else {
-                Forbidden
+            match page(role, Action::EnterFigures) {
+                Allowed => Hidden,
+                o => o,
             }
         }
         // Anyone may keep a pivot; an empty one is refused.
