@@ -1,5 +1,9 @@
 //! Shapes the API's answers share, typed so that the OpenAPI document
 //! (`openapi.rs`) is derived from what the handlers send.
+//!
+//! The types below marked `allow(dead_code)` are never built: they
+//! describe query parameters, which the handlers read from the raw query
+//! string (`forms::Fields`, for messages that name the field).
 
 use serde::Serialize;
 use utoipa::ToSchema;
