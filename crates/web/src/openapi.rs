@@ -11,7 +11,6 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde_json::{json, Value};
 use utoipa::OpenApi;
 
@@ -63,8 +62,17 @@ struct Base;
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "api",
     responses((status = 200, description = "OpenAPI document", body = Object)))]
 async fn serve(_actor: Actor) -> Response {
-    Json(document()).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        SERVED.as_slice(),
+    )
+        .into_response()
 }
+
+/// The document is the same for the binary's whole life: built (with the
+/// router's table) and serialised on the first request, not on each.
+static SERVED: std::sync::LazyLock<Vec<u8>> =
+    std::sync::LazyLock::new(|| serde_json::to_vec(&document()).unwrap_or_default());
 
 /// The whole document: every capability's part, then [`finish`].
 pub fn document() -> Value {
