@@ -426,6 +426,26 @@ mod tests {
     }
 
     #[test]
+    fn every_variant_names_a_schema_and_an_operation_that_exist() {
+        let doc = document();
+        for v in VARIANTS {
+            assert!(
+                doc["components"]["schemas"].get(v.from).is_some(),
+                "{}",
+                v.from
+            );
+            let body = &doc["paths"][v.path][v.method]["requestBody"];
+            let want = format!("\"#/components/schemas/{}\"", v.to);
+            assert!(
+                body.to_string().contains(&want),
+                "{} {}: {body}",
+                v.method,
+                v.path
+            );
+        }
+    }
+
+    #[test]
     fn every_operation_says_what_it_answers() {
         let doc = document();
         for (path, ops) in doc["paths"].as_object().unwrap() {
