@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::page::Page;
 use domain::time::parse_date;
-use minijinja::context;
+use serde::Serialize;
 use store::audit::{self, AuditQuery, Record};
 
 use domain::schema::{AuditFilter, Day};
@@ -15,8 +15,9 @@ use domain::schema::{AuditFilter, Day};
 use crate::actor::Actor;
 use crate::api::{JsonOrCsv, List, PageParams, Problem};
 use crate::error::{ApiError, PageError};
-use crate::forms::Fields;
+use crate::forms::{Echo, Fields};
 use crate::i18n::Lang;
+use crate::layout::{Base, FormError, PageContext};
 use crate::routes::Routes;
 use crate::AppState;
 use domain::policy::Action;
@@ -128,6 +129,23 @@ async fn api(
     }
 }
 
+/// The search's filters (`query.*` in `audit/list.html`).
+const FILTERS: &[&str] = &["actor", "entity", "entity_id", "from", "to"];
+
+#[derive(Serialize)]
+struct AuditPage {
+    items: Vec<Record>,
+    total: i64,
+    query: Echo,
+    /// The same search as a CSV file.
+    csv_link: String,
+    error: Option<FormError>,
+}
+
+impl PageContext for AuditPage {
+    const TEMPLATE: &'static str = "audit/list.html";
+}
+
 async fn page(
     State(state): State<AppState>,
     actor: Actor,
@@ -150,15 +168,16 @@ async fn page(
     } else {
         StatusCode::OK
     };
-    let mut res = state.templates.render(
-        "audit/list.html",
-        lang,
-        context! {
-            items, total, query => crate::forms::echo(&f), csv_link => format!("/api/v1/audit?{}&format=csv", f.query_string()),
-            error => error.map(|e| context! { field => e.field, message => e.message }),
-            ..crate::layout::Base::new(&actor, lang, "/audit", "audit").value(),
-        },
-    );
+    let page = AuditPage {
+        items,
+        total,
+        query: Echo::of(&f, FILTERS),
+        csv_link: format!("/api/v1/audit?{}&format=csv", f.query_string()),
+        error: error.map(FormError::from),
+    };
+    let mut res = state
+        .templates
+        .page(&Base::new(&actor, lang, "/audit", "audit"), &page);
     crate::templates::with_status(&mut res, status);
     res
 }

@@ -1,10 +1,11 @@
 //! Reading request input: query strings and forms as string maps (so that a
 //! bad value is reported with its field name), JSON bodies with our error.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use axum::body::Bytes;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use crate::error::ApiError;
 
@@ -124,14 +125,62 @@ pub fn path_id(raw: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::invalid("id", "mã đơn vị phải là số nguyên dương"))
 }
 
-/// A map view for templates that re-show what the user typed.
-pub fn echo(fields: &Fields) -> HashMap<String, String> {
-    fields
-        .0
-        .iter()
-        .filter(|(k, _)| k != "csrf")
-        .cloned()
-        .collect()
+/// What a form or filter sent, to show again: every field the form has
+/// (its `names`), empty when not sent, so that its template can read each
+/// one and a misspelt name fails in the tests instead of showing nothing.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Echo(BTreeMap<&'static str, Sent>);
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Sent {
+    One(String),
+    /// A field sent several times (checkboxes).
+    All(Vec<String>),
+}
+
+impl Echo {
+    pub fn of(fields: &Fields, names: &[&'static str]) -> Self {
+        Echo(
+            names
+                .iter()
+                .map(|n| (*n, Sent::One(fields.get(n).unwrap_or_default().to_owned())))
+                .collect(),
+        )
+    }
+
+    /// The fields of a stored record (a JSON object) to edit: numbers as
+    /// written, empty for absent or null.
+    pub fn of_json(record: &serde_json::Value, names: &[&'static str]) -> Self {
+        let text = |v: Option<&serde_json::Value>| match v {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Null) | None => String::new(),
+            Some(v) => v.to_string(),
+        };
+        Echo(
+            names
+                .iter()
+                .map(|n| (*n, Sent::One(text(record.get(n)))))
+                .collect(),
+        )
+    }
+
+    /// Adds a field sent several times (every value, in order).
+    pub fn with_all(mut self, fields: &Fields, name: &'static str) -> Self {
+        self.0.insert(
+            name,
+            Sent::All(fields.all(name).map(str::to_owned).collect()),
+        );
+        self
+    }
+
+    /// The value sent for `name`, if the form has that field.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        match self.0.get(name) {
+            Some(Sent::One(s)) => Some(s),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
-//! What every signed-in page's layout needs, typed and assembled in one
-//! place: who is looking, in which language, where, the form token, and
-//! what the policy lets them do (`can.<action>`), which the navigation and
-//! each page's links and buttons follow.
+//! What every signed-in page needs, typed and assembled in one place: who
+//! is looking, in which language, where, the form token, and what the
+//! policy lets them do (`can.<action>`), which the navigation and each
+//! page's links and buttons follow. Each page adds its own typed context
+//! (a struct that implements [`PageContext`]); `Templates::page` renders the two
+//! together.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +13,7 @@ use serde::Serialize;
 use store::accounts::User;
 
 use crate::actor::Actor;
+use crate::error::ApiError;
 use crate::i18n::Lang;
 
 #[derive(Debug, Serialize)]
@@ -26,6 +29,8 @@ pub struct Base<'a> {
     pub can: BTreeMap<&'static str, bool>,
     /// Whether the user's scope is the whole country (administrators).
     pub unscoped: bool,
+    #[serde(skip)]
+    pub language: Lang,
 }
 
 impl<'a> Base<'a> {
@@ -44,11 +49,51 @@ impl<'a> Base<'a> {
             today: today().to_string(),
             can: policy::granted(actor.user.role).collect(),
             unscoped: actor.user.role.is_unscoped(),
+            language: lang,
         }
     }
+}
 
-    /// As a template value, to merge with a page's own (`context! { ..base, … }`).
-    pub fn value(&self) -> minijinja::Value {
-        minijinja::Value::from_serialize(self)
+/// A page's own context: the fields its template reads, beside `Base`'s.
+/// A template that reads a field its page does not have fails in the
+/// tests (undefined values are errors in debug builds).
+pub trait PageContext: Serialize {
+    const TEMPLATE: &'static str;
+}
+
+/// A refused form's message, shown beside the field at fault.
+#[derive(Debug, Serialize)]
+pub struct FormError {
+    pub field: Option<&'static str>,
+    pub message: String,
+}
+
+impl From<ApiError> for FormError {
+    fn from(e: ApiError) -> Self {
+        FormError {
+            field: e.field,
+            message: e.message,
+        }
     }
+}
+
+impl From<&ApiError> for FormError {
+    fn from(e: &ApiError) -> Self {
+        FormError {
+            field: e.field,
+            message: e.message.clone(),
+        }
+    }
+}
+
+/// A refusal shown on its own page with a way back
+/// (`form_error.html`).
+#[derive(Serialize)]
+pub struct Refused<'a> {
+    pub error: FormError,
+    pub back: &'a str,
+}
+
+impl PageContext for Refused<'_> {
+    const TEMPLATE: &'static str = "form_error.html";
 }

@@ -13,7 +13,6 @@ use domain::org_units::{
 use domain::page::Page;
 use domain::policy::Action;
 use domain::time::{parse_date, today};
-use minijinja::context;
 use serde::Serialize;
 use store::accounts::Scope;
 use store::org_units::{self as units, ListQuery, UnitView};
@@ -23,8 +22,9 @@ use domain::schema::{Day, SearchText};
 use crate::actor::Actor;
 use crate::api::{List, PageParams};
 use crate::error::{page_error, ApiError};
-use crate::forms::{self, Fields};
+use crate::forms::{self, Echo, Fields};
 use crate::i18n::Lang;
+use crate::layout::{Base, FormError, PageContext};
 use crate::routes::Routes;
 use crate::AppState;
 
@@ -267,10 +267,84 @@ async fn split_api(
 
 // ---- pages ---------------------------------------------------------------
 
-/// What every page's layout needs.
-fn base(actor: &Actor, lang: Lang, path: &str) -> minijinja::Value {
-    crate::layout::Base::new(actor, lang, path, "org_units").value()
+fn base<'a>(actor: &'a Actor, lang: Lang, path: impl Into<String>) -> Base<'a> {
+    Base::new(actor, lang, path, "org_units")
 }
+
+#[derive(Serialize)]
+struct ListPage<'a> {
+    items: Vec<UnitView>,
+    total: i64,
+    q: &'a str,
+    level: &'static str,
+    form_as_of: String,
+    levels: Vec<&'static str>,
+    as_of: String,
+    error: Option<FormError>,
+    page: u32,
+    pages: i64,
+    page_link: String,
+}
+
+impl PageContext for ListPage<'_> {
+    const TEMPLATE: &'static str = "org_units/list.html";
+}
+
+/// An ancestor in the breadcrumb: linked only when in the user's scope
+/// (outside it the page answers 404).
+#[derive(Serialize)]
+struct Crumb {
+    id: i64,
+    name: String,
+    linked: bool,
+}
+
+#[derive(Serialize)]
+struct ShowPage<'a> {
+    unit: &'a UnitView,
+    crumbs: Vec<Crumb>,
+    predecessors: &'a [store::org_units::Link],
+    successors: &'a [store::org_units::Link],
+    children: &'a [UnitView],
+    as_of: String,
+    subtree: i64,
+    reach: i64,
+    can_edit: bool,
+    can_add_model: bool,
+    can_add_village: bool,
+    can_add_site: bool,
+    can_merge: bool,
+    can_split: bool,
+    shares: Vec<store::statistics::shares::SuccessorShare>,
+    can_share: bool,
+    open_villages: Vec<&'a UnitView>,
+    village_kinds: Vec<&'static str>,
+    site_kinds: Vec<&'static str>,
+    show_valid_from: bool,
+    /// The add-a-village and add-a-site forms start empty.
+    form: Echo,
+    history: Vec<store::audit::Entry>,
+}
+
+impl PageContext for ShowPage<'_> {
+    const TEMPLATE: &'static str = "org_units/show.html";
+}
+
+#[derive(Serialize)]
+struct EditPage<'a> {
+    unit: &'a UnitView,
+    form: Echo,
+    kinds: Vec<&'static str>,
+    error: Option<FormError>,
+    show_valid_from: bool,
+}
+
+impl PageContext for EditPage<'_> {
+    const TEMPLATE: &'static str = "org_units/edit.html";
+}
+
+/// The fields of a unit's form (`form.*` in `org_units/unit_fields.html`).
+const UNIT_FIELDS: &[&str] = &["name", "kind", "address", "lat", "lon"];
 
 async fn list_page(
     State(state): State<AppState>,
@@ -309,25 +383,30 @@ async fn list_page(
         StatusCode::OK
     };
     let per = i64::from(query.page.per_page.max(1));
-    let ctx = context! {
-        ..base(&actor, lang, &path),
-        ..context! {
-            items => items.iter().map(flat).collect::<Vec<_>>(),
-            total,
-            q => f.get("q").unwrap_or(""),
-            // The form shows what the user chose, not the defaults of the
-            // home view, so that typing a search looks at every level and date.
-            level => if blank { "" } else { query.level.map(Level::as_str).unwrap_or("") },
-            form_as_of => if blank { String::new() } else { query.as_of.map(|d| d.to_string()).unwrap_or_default() },
-            levels => Level::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
-            as_of => query.as_of.map(|d| d.to_string()).unwrap_or_default(),
-            error => error.map(|e| context! { field => e.field, message => e.message }),
-            page => query.page.page,
-            pages => (total + per - 1) / per,
-            page_link => format!("/org-units?{}", page_query_string(&f, &query)),
-        }
+    let page = ListPage {
+        items,
+        total,
+        q: f.get("q").unwrap_or(""),
+        // The form shows what the user chose, not the defaults of the
+        // home view, so that typing a search looks at every level and date.
+        level: if blank {
+            ""
+        } else {
+            query.level.map(Level::as_str).unwrap_or("")
+        },
+        form_as_of: if blank {
+            String::new()
+        } else {
+            query.as_of.map(|d| d.to_string()).unwrap_or_default()
+        },
+        levels: Level::ALL.iter().map(|l| l.as_str()).collect(),
+        as_of: query.as_of.map(|d| d.to_string()).unwrap_or_default(),
+        error: error.map(FormError::from),
+        page: query.page.page,
+        pages: (total + per - 1) / per,
+        page_link: format!("/org-units?{}", page_query_string(&f, &query)),
     };
-    let mut res = state.templates.render("org_units/list.html", lang, ctx);
+    let mut res = state.templates.page(&base(&actor, lang, path), &page);
     crate::templates::with_status(&mut res, status);
     res
 }
@@ -358,11 +437,6 @@ async fn scope_views(state: &AppState, actor: &Actor) -> Result<Vec<UnitView>, A
         }
     }
     Ok(out)
-}
-
-/// A unit as templates read it (one flat map).
-fn flat(v: &UnitView) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or_default()
 }
 
 async fn show_page(
@@ -419,41 +493,44 @@ async fn show(
     let mut crumbs = Vec::with_capacity(d.ancestors.len());
     for c in &d.ancestors {
         let linked = units::in_scope(&state.db, actor.scope(), c.id).await?;
-        crumbs.push(context! { id => c.id, name => c.name, linked });
+        crumbs.push(Crumb {
+            id: c.id,
+            name: c.name.clone(),
+            linked,
+        });
     }
     let kinds = |l: Level| Kind::for_level(l).map(Kind::as_str).collect::<Vec<_>>();
-    let ctx = context! {
-        ..base(actor, lang, &format!("/org-units/{id}")),
-        ..context! {
-            unit => flat(&d.unit),
-            crumbs,
-            predecessors => d.predecessors,
-            successors => d.successors,
-            children => children.iter().map(flat).collect::<Vec<_>>(),
-            as_of => as_of.to_string(),
-            subtree => units::count_subtree(&state.db, id).await?,
-            reach => units::count_reach(&state.db, id).await?,
-            can_edit => manager && u.level.is_user_managed(),
-            can_add_model => actor.may(Action::ManageModels)
-                && matches!(u.level, Level::Commune | Level::Village | Level::Site),
-            can_add_village => manager && u.level == Level::Commune,
-            can_add_site => manager && matches!(u.level, Level::Commune | Level::Village),
-            can_merge => manager && u.level == Level::Commune && open_villages.len() >= 2,
-            can_split => manager && u.level == Level::Village,
-            shares => if d.successors.len() > 1 {
-                store::statistics::shares::of(&state.db, id).await?
-            } else {
-                Vec::new()
-            },
-            can_share => actor.may(Action::ManageStatistics) && d.successors.len() > 1,
-            open_villages => open_villages.iter().map(|v| flat(v)).collect::<Vec<_>>(),
-            village_kinds => kinds(Level::Village),
-            site_kinds => kinds(Level::Site),
-            show_valid_from => true,
-            history,
-        }
+    let page = ShowPage {
+        unit: &d.unit,
+        crumbs,
+        predecessors: &d.predecessors,
+        successors: &d.successors,
+        children: &children,
+        as_of: as_of.to_string(),
+        subtree: units::count_subtree(&state.db, id).await?,
+        reach: units::count_reach(&state.db, id).await?,
+        can_edit: manager && u.level.is_user_managed(),
+        can_add_model: actor.may(Action::ManageModels)
+            && matches!(u.level, Level::Commune | Level::Village | Level::Site),
+        can_add_village: manager && u.level == Level::Commune,
+        can_add_site: manager && matches!(u.level, Level::Commune | Level::Village),
+        can_merge: manager && u.level == Level::Commune && open_villages.len() >= 2,
+        can_split: manager && u.level == Level::Village,
+        shares: if d.successors.len() > 1 {
+            store::statistics::shares::of(&state.db, id).await?
+        } else {
+            Vec::new()
+        },
+        can_share: actor.may(Action::ManageStatistics) && d.successors.len() > 1,
+        open_villages,
+        village_kinds: kinds(Level::Village),
+        site_kinds: kinds(Level::Site),
+        show_valid_from: true,
+        form: Echo::of(&Fields::default(), UNIT_FIELDS),
+        history,
     };
-    Ok(state.templates.render("org_units/show.html", lang, ctx))
+    let base = base(actor, lang, format!("/org-units/{id}"));
+    Ok(state.templates.page(&base, &page))
 }
 
 /// A refused form: the reason, the field, and a way back.
@@ -464,18 +541,7 @@ pub(crate) fn form_refused(
     e: ApiError,
     back: &str,
 ) -> Response {
-    if e.status != StatusCode::BAD_REQUEST {
-        return page_error(lang, e);
-    }
-    let ctx = context! {
-        ..base(actor, lang, back),
-        ..context! { error => context! { field => e.field, message => e.message }, back }
-    };
-    let mut res = state
-        .templates
-        .render("org_units/form_error.html", lang, ctx);
-    crate::templates::with_status(&mut res, StatusCode::BAD_REQUEST);
-    res
+    state.templates.refused(&base(actor, lang, back), e, back)
 }
 
 fn unit_input(f: &Fields) -> Result<NewUnitInput, ApiError> {
@@ -545,24 +611,23 @@ fn render_edit(
     error: Option<ApiError>,
 ) -> Response {
     let form = match typed {
-        Some(f) => serde_json::to_value(forms::echo(f)).unwrap_or_default(),
-        None => flat(v),
+        Some(f) => Echo::of(f, UNIT_FIELDS),
+        None => Echo::of_json(&serde_json::to_value(v).unwrap_or_default(), UNIT_FIELDS),
     };
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    let ctx = context! {
-        ..base(actor, lang, &format!("/org-units/{}/edit", v.unit.id)),
-        ..context! {
-            unit => flat(v),
-            form,
-            kinds => Kind::for_level(v.unit.level).map(Kind::as_str).collect::<Vec<_>>(),
-            error => error.map(|e| context! { field => e.field, message => e.message }),
-        }
+    let page = EditPage {
+        unit: v,
+        form,
+        kinds: Kind::for_level(v.unit.level).map(Kind::as_str).collect(),
+        error: error.map(FormError::from),
+        show_valid_from: false,
     };
-    let mut res = state.templates.render("org_units/edit.html", lang, ctx);
+    let base = base(actor, lang, format!("/org-units/{}/edit", v.unit.id));
+    let mut res = state.templates.page(&base, &page);
     crate::templates::with_status(&mut res, status);
     res
 }
@@ -689,12 +754,28 @@ async fn split_form(
     }
 }
 
+/// An area a place filter offers, indented by its depth below the user's
+/// scope unit.
+#[derive(Debug, Serialize)]
+pub struct Area {
+    pub id: i64,
+    pub name: String,
+    pub depth: u8,
+}
+
+impl Area {
+    fn new(id: impl Into<i64>, name: String, depth: u8) -> Self {
+        Area {
+            id: id.into(),
+            name,
+            depth,
+        }
+    }
+}
+
 /// The areas place filters offer (model list, statistics): today's provinces for the
 /// unscoped, otherwise each scope unit and the units directly under it.
-pub(crate) async fn areas(
-    state: &AppState,
-    actor: &Actor,
-) -> Result<Vec<minijinja::Value>, ApiError> {
+pub(crate) async fn areas(state: &AppState, actor: &Actor) -> Result<Vec<Area>, ApiError> {
     use domain::org_units::Level;
     use store::org_units::ListQuery;
     let all = domain::page::Page {
@@ -712,12 +793,12 @@ pub(crate) async fn areas(
             ..Default::default()
         };
         for v in list(q).await?.0 {
-            out.push(context! { id => v.unit.id, name => v.unit.name, depth => 0 });
+            out.push(Area::new(v.unit.id, v.unit.name, 0));
         }
         return Ok(out);
     }
     for s in store::accounts::scope_units(&state.db, actor.user.id).await? {
-        out.push(context! { id => s.id, name => s.name, depth => 0 });
+        out.push(Area::new(s.id, s.name, 0));
         let q = ListQuery {
             parent: Some(s.id),
             as_of: Some(today()),
@@ -725,7 +806,7 @@ pub(crate) async fn areas(
             ..Default::default()
         };
         for v in list(q).await?.0 {
-            out.push(context! { id => v.unit.id, name => v.unit.name, depth => 1 });
+            out.push(Area::new(v.unit.id, v.unit.name, 1));
         }
     }
     Ok(out)

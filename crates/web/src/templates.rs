@@ -5,7 +5,10 @@ use axum::response::{Html, IntoResponse, Response};
 use minijinja::value::Value;
 use minijinja::{Environment, State};
 
+use serde::Serialize;
+
 use crate::i18n::{self, Lang};
+use crate::layout::{Base, PageContext};
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
@@ -26,7 +29,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "org_units/show.html",
     "org_units/unit_fields.html",
     "org_units/edit.html",
-    "org_units/form_error.html",
+    "form_error.html",
     "models/list.html",
     "models/show.html",
     "models/form.html",
@@ -83,7 +86,14 @@ fn vntime(v: Value) -> Value {
 impl Templates {
     pub fn load() -> Result<Self, String> {
         let mut env = Environment::new();
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+        // Tests and the verification harness run debug builds: there a
+        // template that reads something its page does not have fails. A
+        // release shows it as empty rather than fail an officer's page.
+        env.set_undefined_behavior(if cfg!(debug_assertions) {
+            minijinja::UndefinedBehavior::Strict
+        } else {
+            minijinja::UndefinedBehavior::Lenient
+        });
         for (name, src) in TEMPLATES {
             env.add_template(name, src)
                 .map_err(|e| format!("{name}: {e}"))?;
@@ -94,7 +104,42 @@ impl Templates {
         Ok(Self { env })
     }
 
-    /// Renders a page; a template error is logged and shown as a 500 page.
+    /// Renders a signed-in page: the layout's `Base` and the page's own
+    /// context, in the template the page names.
+    pub fn page<P: PageContext>(&self, base: &Base, page: &P) -> Response {
+        #[derive(Serialize)]
+        struct Whole<'a, P> {
+            #[serde(flatten)]
+            base: &'a Base<'a>,
+            #[serde(flatten)]
+            page: &'a P,
+        }
+        let ctx = Value::from_serialize(Whole { base, page });
+        self.render(P::TEMPLATE, base.language, ctx)
+    }
+
+    /// Renders a page shown before anyone signs in (login): its context
+    /// carries what the layout reads itself.
+    pub fn public_page<P: PageContext>(&self, lang: Lang, page: &P) -> Response {
+        self.render(P::TEMPLATE, lang, Value::from_serialize(page))
+    }
+
+    /// A refused form on a page of its own: the reason, the field, and a
+    /// way back (400). Other refusals (404, 403 …) get their error page.
+    pub fn refused(&self, base: &Base, e: crate::error::ApiError, back: &str) -> Response {
+        if e.status != StatusCode::BAD_REQUEST {
+            return crate::error::page_error(base.language, e);
+        }
+        let page = crate::layout::Refused {
+            error: e.into(),
+            back,
+        };
+        let mut res = self.page(base, &page);
+        with_status(&mut res, StatusCode::BAD_REQUEST);
+        res
+    }
+
+    /// Renders a template; a template error is logged and shown as a 500 page.
     pub fn render(&self, name: &str, lang: Lang, ctx: Value) -> Response {
         let result = self.env.get_template(name).and_then(|t| t.render(ctx));
         match result {
@@ -155,5 +200,21 @@ mod tests {
             )
             .unwrap();
         assert_eq!(out, "01/07/2025|&lt;b&gt;|01/07/2025 00:05");
+    }
+
+    /// What the page types promise: a template that reads a field its
+    /// page does not have fails (in the debug builds that tests run).
+    #[test]
+    fn reading_a_field_the_page_lacks_fails() {
+        let t = Templates::load().unwrap();
+        let render = |src: &str| {
+            t.env
+                .template_from_str(src)
+                .unwrap()
+                .render(minijinja::context! { form => minijinja::context! { name => "x" } })
+        };
+        assert_eq!(render("{{ form.name }}").unwrap(), "x");
+        assert!(render("{{ form.nmae }}").is_err());
+        assert!(render("{% if missing %}y{% endif %}").is_err());
     }
 }

@@ -14,7 +14,6 @@ use axum::Json;
 use domain::accounts::{
     dummy_hash, new_secret, secret_hash, verify_password, LoginGate, NewPassword, LOCK_SECONDS,
 };
-use minijinja::context;
 use serde::{Deserialize, Serialize};
 use store::accounts::{self, User};
 use store::audit::{self, Author};
@@ -24,6 +23,7 @@ use crate::api::{List, Problem};
 use crate::error::{ApiError, PageError};
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
+use crate::layout::{Base, FormError, PageContext};
 use crate::routes::Routes;
 use crate::security::{cookie, csrf_token, is_https, session_cookie, SESSION_COOKIE};
 use crate::AppState;
@@ -85,11 +85,66 @@ fn render_login(
     username: &str,
     message: Option<&str>,
 ) -> Response {
-    state.templates.render(
-        "accounts/login.html",
-        lang,
-        context! { lang => lang.code(), path => "/login", next, username, message },
-    )
+    let page = LoginPage {
+        lang: lang.code(),
+        path: "/login",
+        user: None,
+        next,
+        username,
+        message,
+    };
+    state.templates.public_page(lang, &page)
+}
+
+/// The login page, before anyone is signed in (no `Base`: no user, no
+/// form token of a session).
+#[derive(Serialize)]
+struct LoginPage<'a> {
+    lang: &'static str,
+    path: &'static str,
+    /// Nobody yet: the layout shows no navigation.
+    user: Option<()>,
+    next: &'a str,
+    username: &'a str,
+    message: Option<&'a str>,
+}
+
+impl PageContext for LoginPage<'_> {
+    const TEMPLATE: &'static str = "accounts/login.html";
+}
+
+#[derive(Serialize)]
+struct AccountPage<'a> {
+    must_change: bool,
+    sessions: Vec<SessionLine>,
+    two_factor: TwoFactor,
+    /// What was just done (`password`, `totp` …), to confirm it.
+    done: Option<&'a str>,
+    error: Option<FormError>,
+}
+
+impl PageContext for AccountPage<'_> {
+    const TEMPLATE: &'static str = "accounts/account.html";
+}
+
+#[derive(Serialize)]
+struct SessionLine {
+    current: bool,
+    id: String,
+    created_at: String,
+    last_seen_at: String,
+}
+
+#[derive(Serialize)]
+struct TwoFactor {
+    enabled: bool,
+    /// A secret being set up, not yet confirmed by a code.
+    pending: Option<String>,
+    uri: Option<String>,
+    /// Shown once, right after they are made.
+    recovery_codes: Option<Vec<String>>,
+    /// Whether this account must turn it on before anything else.
+    required: bool,
 }
 
 /// The throttling keys of a login: hashes of the name as typed and of the
@@ -793,12 +848,17 @@ async fn render_account_with(
         Ok(t) => t,
         Err(e) => return PageError::from_store(lang, e).into_response(),
     };
-    let two_factor = context! {
-        enabled => tf.enabled(),
-        pending => tf.totp_pending.clone(),
-        uri => tf.totp_pending.as_deref().map(|p| domain::totp::otpauth_uri(ISSUER, &actor.user.username, p)),
+    let two_factor = TwoFactor {
+        enabled: tf.enabled(),
+        pending: tf.totp_pending.clone(),
+        uri: tf
+            .totp_pending
+            .as_deref()
+            .map(|p| domain::totp::otpauth_uri(ISSUER, &actor.user.username, p)),
         recovery_codes,
-        required => state.config.require_2fa_admin && actor.user.role == domain::accounts::Role::Admin && !tf.enabled(),
+        required: state.config.require_2fa_admin
+            && actor.user.role == domain::accounts::Role::Admin
+            && !tf.enabled(),
     };
     let sessions =
         match accounts::list_sessions(&state.db, actor.user.id, state.config.sessions).await {
@@ -808,27 +868,23 @@ async fn render_account_with(
     let status = error.as_ref().map(|e| e.status).unwrap_or(StatusCode::OK);
     let sessions: Vec<_> = sessions
         .into_iter()
-        .map(|s| {
-            context! {
-                current => Some(&s.id) == actor.session.as_ref(),
-                id => s.id,
-                created_at => s.created_at.to_rfc3339(),
-                last_seen_at => s.last_seen_at.to_rfc3339(),
-            }
+        .map(|s| SessionLine {
+            current: Some(&s.id) == actor.session.as_ref(),
+            id: s.id,
+            created_at: s.created_at.to_rfc3339(),
+            last_seen_at: s.last_seen_at.to_rfc3339(),
         })
         .collect();
-    let mut res = state.templates.render(
-        "accounts/account.html",
-        lang,
-        context! {
-            must_change => actor.user.must_change_password,
-            sessions,
-            two_factor,
-            done,
-            error => error.map(|e| context! { field => e.field, message => e.message }),
-            ..crate::layout::Base::new(actor, lang, "/account", "account").value(),
-        },
-    );
+    let page = AccountPage {
+        must_change: actor.user.must_change_password,
+        sessions,
+        two_factor,
+        done,
+        error: error.map(FormError::from),
+    };
+    let mut res = state
+        .templates
+        .page(&Base::new(actor, lang, "/account", "account"), &page);
     crate::templates::with_status(&mut res, status);
     res
 }

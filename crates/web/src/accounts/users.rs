@@ -9,15 +9,15 @@ use axum::Json;
 use domain::accounts::{
     check_own_account_change, check_role_scope, parse_display_name, parse_username, Role,
 };
-use minijinja::context;
 use serde::{Deserialize, Serialize};
 use store::accounts::{self, NewUser, Scope, ScopeUnit, User, UserChange};
 
 use crate::actor::Actor;
 use crate::api::{List, Problem};
 use crate::error::{page_error, ApiError};
-use crate::forms::{self, Fields};
+use crate::forms::{self, Echo, Fields};
 use crate::i18n::Lang;
+use crate::layout::{Base, FormError, PageContext};
 use crate::routes::Routes;
 use crate::AppState;
 use domain::policy::Action;
@@ -264,6 +264,35 @@ async fn patch_api(
 
 // ---- pages ---------------------------------------------------------------
 
+/// The fields of the new-account form (`form.*` in `accounts/users.html`).
+const NEW_USER_FIELDS: &[&str] = &["username", "display_name", "role", "scopes"];
+
+#[derive(Serialize)]
+struct ListPage {
+    users: Vec<UserView>,
+    roles: Vec<&'static str>,
+    form: Echo,
+    error: Option<FormError>,
+}
+
+impl PageContext for ListPage {
+    const TEMPLATE: &'static str = "accounts/users.html";
+}
+
+#[derive(Serialize)]
+struct UserPage {
+    target: UserView,
+    /// The scope units' ids as the form edits them (`12, 34`).
+    scope_text: String,
+    saved: bool,
+    roles: Vec<&'static str>,
+    error: Option<FormError>,
+}
+
+impl PageContext for UserPage {
+    const TEMPLATE: &'static str = "accounts/user.html";
+}
+
 /// `12, 34 56` → `[12, 34, 56]`, or a 400 naming `scopes`.
 fn scope_ids(raw: &str) -> Result<Vec<i64>, ApiError> {
     raw.split(|c: char| c == ',' || c.is_whitespace())
@@ -299,16 +328,15 @@ async fn render_list(
     } else {
         StatusCode::OK
     };
-    let mut res = state.templates.render(
-        "accounts/users.html",
-        lang,
-        context! {
-            users, roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-            form => typed.map(forms::echo),
-            error => error.map(|e| context! { field => e.field, message => e.message }),
-            ..crate::layout::Base::new(actor, lang, "/users", "users").value(),
-        },
-    );
+    let page = ListPage {
+        users,
+        roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
+        form: Echo::of(typed.unwrap_or(&Fields::default()), NEW_USER_FIELDS),
+        error: error.map(FormError::from),
+    };
+    let mut res = state
+        .templates
+        .page(&Base::new(actor, lang, "/users", "users"), &page);
     crate::templates::with_status(&mut res, status);
     res
 }
@@ -388,16 +416,15 @@ async fn render_edit(
     } else {
         StatusCode::OK
     };
-    let mut res = state.templates.render(
-        "accounts/user.html",
-        lang,
-        context! {
-            target, scope_text, saved,
-            roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-            error => error.map(|e| context! { field => e.field, message => e.message }),
-            ..crate::layout::Base::new(actor, lang, format!("/users/{id}"), "users").value(),
-        },
-    );
+    let page = UserPage {
+        target,
+        scope_text,
+        saved,
+        roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
+        error: error.map(FormError::from),
+    };
+    let base = Base::new(actor, lang, format!("/users/{id}"), "users");
+    let mut res = state.templates.page(&base, &page);
     crate::templates::with_status(&mut res, status);
     res
 }

@@ -6,13 +6,16 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::models::file::CellError;
+use domain::models::ModelType;
 use domain::models::{
     ActivityInput, ActivityKind, ModelInput, ModelTypeInput, Rating, RatingInput, Sector, Status,
     StatusInput, Target,
 };
 use domain::policy::Action;
 use domain::time::today;
-use minijinja::{context, Value};
+use minijinja::Value;
+use serde::Serialize;
 use store::models::{self, types, Matrix, ModelRow};
 
 use super::files::{self as mfiles};
@@ -22,8 +25,10 @@ use super::{
 };
 use crate::actor::Actor;
 use crate::error::{page_error, ApiError};
-use crate::forms::{self, Fields};
+use crate::forms::{Echo, Fields};
 use crate::i18n::Lang;
+use crate::layout::{Base, FormError, PageContext};
+use crate::org_units::Area;
 use crate::routes::Routes;
 use crate::uploads;
 use crate::AppState;
@@ -49,27 +54,179 @@ pub fn routes() -> Routes {
         .post("/model-types/{id}", type_edit_form)
 }
 
-fn base(actor: &Actor, lang: Lang, path: &str) -> Value {
-    crate::layout::Base::new(actor, lang, path, "models").value()
+fn base<'a>(actor: &'a Actor, lang: Lang, path: impl Into<String>) -> Base<'a> {
+    Base::new(actor, lang, path, "models")
 }
 
 /// The choices the filters and forms offer.
-async fn choices(state: &AppState) -> Result<Value, ApiError> {
-    Ok(context! {
-        types => types::list(&state.db, true).await?,
-        sectors => Sector::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        statuses => Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        ratings => Rating::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        activity_kinds => ActivityKind::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        targets => Target::all().map(|t| t.as_str()).collect::<Vec<_>>(),
+#[derive(Serialize)]
+struct Choices {
+    types: Vec<ModelType>,
+    sectors: Vec<&'static str>,
+    statuses: Vec<&'static str>,
+    ratings: Vec<&'static str>,
+    activity_kinds: Vec<&'static str>,
+    targets: Vec<&'static str>,
+}
+
+async fn choices(state: &AppState) -> Result<Choices, ApiError> {
+    Ok(Choices {
+        types: types::list(&state.db, true).await?,
+        sectors: Sector::ALL.iter().map(|s| s.as_str()).collect(),
+        statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
+        ratings: Rating::ALL.iter().map(|s| s.as_str()).collect(),
+        activity_kinds: ActivityKind::ALL.iter().map(|s| s.as_str()).collect(),
+        targets: Target::all().map(|t| t.as_str()).collect(),
     })
 }
 
-fn error_ctx(e: Option<ApiError>) -> Value {
-    match e {
-        Some(e) => context! { field => e.field, message => e.message },
-        None => Value::from(()),
-    }
+/// The list's filters (`f.*` in `models/list.html`).
+const FILTERS: &[&str] = &[
+    "q",
+    "type",
+    "org_unit",
+    "status",
+    "rating",
+    "exemplar",
+    "field",
+    "as_of",
+    "founded_from",
+    "founded_to",
+    "sort",
+];
+
+/// The fields of the create and edit form (`form.*` in `models/form.html`).
+const FORM_FIELDS: &[&str] = &[
+    "type_id",
+    "org_unit_id",
+    "name",
+    "founded_on",
+    "decision_no",
+    "decision_date",
+    "decision_issuer",
+    "members",
+    "households",
+    "leader_name",
+    "leader_role",
+    "partners",
+    "tags",
+    "replicated_from",
+];
+
+/// The fields of a model type's form (`ty.*` in `models/type_fields.html`).
+const TYPE_FIELDS: &[&str] = &[
+    "code",
+    "name",
+    "short_name",
+    "sector",
+    "description",
+    "legal_basis",
+    "lead_org",
+    "coordinating_orgs",
+];
+
+#[derive(Serialize)]
+struct ListPage {
+    items: Vec<ModelRow>,
+    total: i64,
+    total_exact: bool,
+    choices: Choices,
+    unit_name: Option<String>,
+    areas: Vec<Area>,
+    f: Echo,
+    sorts: [(&'static str, &'static str); 4],
+    error: Option<FormError>,
+    page: u32,
+    pages: i64,
+    qs: String,
+}
+
+impl PageContext for ListPage {
+    const TEMPLATE: &'static str = "models/list.html";
+}
+
+#[derive(Serialize)]
+struct ShowPage<'a> {
+    m: ModelRow,
+    replicas: Vec<models::Replica>,
+    hidden: i64,
+    statuses: Vec<models::StatusEntry>,
+    ratings: Vec<models::RatingRow>,
+    activities: Vec<models::ActivityRow>,
+    history: Vec<store::audit::Entry>,
+    choices: Choices,
+    error: Option<FormError>,
+    /// Which of the page's forms was refused (`status`, `rating`, `activity`).
+    error_form: &'a str,
+    this_year: i32,
+}
+
+impl PageContext for ShowPage<'_> {
+    const TEMPLATE: &'static str = "models/show.html";
+}
+
+#[derive(Serialize)]
+struct FormPage<'a> {
+    model: Option<&'a ModelRow>,
+    form: Echo,
+    choices: Choices,
+    unit_name: Option<String>,
+    error: Option<FormError>,
+}
+
+impl PageContext for FormPage<'_> {
+    const TEMPLATE: &'static str = "models/form.html";
+}
+
+#[derive(Serialize)]
+struct MatrixPage {
+    svg: Value,
+    m: Matrix,
+    crumbs: Vec<store::org_units::Crumb>,
+    columns: &'static str,
+    qs: String,
+}
+
+impl PageContext for MatrixPage {
+    const TEMPLATE: &'static str = "models/matrix.html";
+}
+
+#[derive(Serialize)]
+struct ImportPage<'a> {
+    /// How many models an accepted file created.
+    imported: Option<usize>,
+    errors: Vec<&'a CellError>,
+    error_count: usize,
+    /// The error report (XLSX, base64) to download.
+    report: Option<String>,
+    max_mb: usize,
+}
+
+impl PageContext for ImportPage<'_> {
+    const TEMPLATE: &'static str = "models/import.html";
+}
+
+#[derive(Serialize)]
+struct TypesPage {
+    items: Vec<ModelType>,
+    choices: Choices,
+    /// The new type's form, as sent.
+    form: Echo,
+    error: Option<FormError>,
+}
+
+impl PageContext for TypesPage {
+    const TEMPLATE: &'static str = "models/types.html";
+}
+
+#[derive(Serialize)]
+struct TypePage {
+    ty: ModelType,
+    choices: Choices,
+}
+
+impl PageContext for TypePage {
+    const TEMPLATE: &'static str = "models/type.html";
 }
 
 fn with_status(mut r: Response, bad: bool) -> Response {
@@ -81,17 +238,7 @@ fn with_status(mut r: Response, bad: bool) -> Response {
 
 /// A refused form: a 400 page that names the field, with a way back.
 fn refused(state: &AppState, actor: &Actor, lang: Lang, e: ApiError, back: &str) -> Response {
-    if e.status != StatusCode::BAD_REQUEST {
-        return page_error(lang, e);
-    }
-    let ctx =
-        context! { ..base(actor, lang, back), ..context! { error => error_ctx(Some(e)), back } };
-    with_status(
-        state
-            .templates
-            .render("org_units/form_error.html", lang, ctx),
-        true,
-    )
+    state.templates.refused(&base(actor, lang, back), e, back)
 }
 
 // ---- list -----------------------------------------------------------------
@@ -140,23 +287,27 @@ async fn list_page(
     let total = total.min(models::query::COUNT_CAP);
     let qs = f.query_string();
     let bad = error.is_some();
-    let ctx = context! {
-        ..base(&actor, lang, &format!("/models?{qs}")),
-        ..context! {
-            items, total, total_exact, choices, unit_name, areas,
-            f => forms::echo(&f),
-            sorts => [
-                ("newest", "models.sort_newest"),
-                ("name", "models.sort_name"),
-                ("founded_on", "models.sort_founded_on"),
-                ("-founded_on", "models.sort_desc_founded_on"),
-            ],
-            error => error_ctx(error),
-            page, pages => (total + per - 1) / per,
-            qs,
-        }
+    let page = ListPage {
+        items,
+        total,
+        total_exact,
+        choices,
+        unit_name,
+        areas,
+        f: Echo::of(&f, FILTERS),
+        sorts: [
+            ("newest", "models.sort_newest"),
+            ("name", "models.sort_name"),
+            ("founded_on", "models.sort_founded_on"),
+            ("-founded_on", "models.sort_desc_founded_on"),
+        ],
+        error: error.map(FormError::from),
+        page,
+        pages: (total + per - 1) / per,
+        qs: qs.clone(),
     };
-    with_status(state.templates.render("models/list.html", lang, ctx), bad)
+    let base = base(&actor, lang, format!("/models?{qs}"));
+    with_status(state.templates.page(&base, &page), bad)
 }
 
 // ---- one model ------------------------------------------------------------
@@ -189,24 +340,21 @@ async fn show(
         None => ("", None),
     };
     let bad = error.is_some();
-    let ctx = context! {
-        ..base(actor, lang, &format!("/models/{id}")),
-        ..context! {
-            m, replicas, hidden,
-            statuses => models::status_history(db, id).await?,
-            ratings => models::ratings(db, id).await?,
-            activities => models::activities(db, id).await?,
-            history => store::audit::history(db, "model", &id.to_string()).await?,
-            choices => choices(state).await?,
-            error => error_ctx(error),
-            error_form => form,
-            this_year => chrono::Datelike::year(&today()),
-        }
+    let page = ShowPage {
+        m,
+        replicas,
+        hidden,
+        statuses: models::status_history(db, id).await?,
+        ratings: models::ratings(db, id).await?,
+        activities: models::activities(db, id).await?,
+        history: store::audit::history(db, "model", &id.to_string()).await?,
+        choices: choices(state).await?,
+        error: error.map(FormError::from),
+        error_form: form,
+        this_year: chrono::Datelike::year(&today()),
     };
-    Ok(with_status(
-        state.templates.render("models/show.html", lang, ctx),
-        bad,
-    ))
+    let base = base(actor, lang, format!("/models/{id}"));
+    Ok(with_status(state.templates.page(&base, &page), bad))
 }
 
 /// After a refused form on a model's page: the page again, with the error
@@ -333,7 +481,7 @@ async fn render_form(
     actor: &Actor,
     lang: Lang,
     model: Option<&ModelRow>,
-    form: Value,
+    form: Echo,
     error: Option<ApiError>,
 ) -> Response {
     let choices = match choices(state).await {
@@ -342,10 +490,9 @@ async fn render_form(
     };
     // The unit is named on the form: its name, so people see where.
     // A number from a stored model, a string from a form or a query string.
-    let unit_id = form.get_attr("org_unit_id").ok().and_then(|v| {
-        v.as_i64()
-            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-    });
+    let unit_id = form
+        .get("org_unit_id")
+        .and_then(|s| s.trim().parse::<i64>().ok());
     let unit_name = match unit_id {
         Some(id) => store::org_units::get(&state.db, actor.scope(), id)
             .await
@@ -358,11 +505,14 @@ async fn render_form(
         format!("/models/{}/edit", m.id)
     });
     let bad = error.is_some();
-    let ctx = context! {
-        ..base(actor, lang, &path),
-        ..context! { model, form, choices, unit_name, error => error_ctx(error) }
+    let page = FormPage {
+        model,
+        form,
+        choices,
+        unit_name,
+        error: error.map(FormError::from),
     };
-    with_status(state.templates.render("models/form.html", lang, ctx), bad)
+    with_status(state.templates.page(&base(actor, lang, path), &page), bad)
 }
 
 async fn new_page(
@@ -375,7 +525,7 @@ async fn new_page(
         return page_error(lang, e);
     }
     let f = Fields::from_query(raw.as_deref());
-    let form = Value::from_serialize(forms::echo(&f));
+    let form = Echo::of(&f, FORM_FIELDS);
     render_form(&state, &actor, lang, None, form, None).await
 }
 
@@ -393,7 +543,7 @@ async fn create_form(
     match r {
         Ok(m) => Redirect::to(&format!("/models/{}", m.id)).into_response(),
         Err(e) if e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT => {
-            let form = Value::from_serialize(forms::echo(&f));
+            let form = Echo::of(&f, FORM_FIELDS);
             render_form(&state, &actor, lang, None, form, Some(e)).await
         }
         Err(e) => page_error(lang, e),
@@ -416,18 +566,9 @@ async fn edit_page(
             let mut form = serde_json::to_value(input_of(&m)).unwrap_or_default();
             if let Some(o) = form.as_object_mut() {
                 o.insert("tags".into(), m.tag_list().join("\n").into());
-                // Empty fields show as empty boxes, not "none".
-                o.retain(|_, v| !v.is_null());
             }
-            render_form(
-                &state,
-                &actor,
-                lang,
-                Some(&m),
-                Value::from_serialize(&form),
-                None,
-            )
-            .await
+            let form = Echo::of_json(&form, FORM_FIELDS);
+            render_form(&state, &actor, lang, Some(&m), form, None).await
         }
         Err(e) => page_error(lang, e),
     }
@@ -460,7 +601,7 @@ async fn edit_form(
             match model_id(&id) {
                 Ok(mid) => match scoped(&state, &actor, mid).await {
                     Ok(m) => {
-                        let form = Value::from_serialize(forms::echo(&f));
+                        let form = Echo::of(&f, FORM_FIELDS);
                         render_form(&state, &actor, lang, Some(&m), form, Some(e)).await
                     }
                     Err(e) => page_error(lang, e),
@@ -531,15 +672,16 @@ async fn matrix_page(
     } else {
         "field"
     };
-    let ctx = context! {
-        ..base(&actor, lang, &format!("/models/matrix?{}", f.query_string())),
-        ..context! {
-            svg => Value::from_safe_string(map_svg(&m, lang)),
-            m, crumbs, columns,
-            qs => f.query_string(),
-        }
+    let qs = f.query_string();
+    let page = MatrixPage {
+        svg: Value::from_safe_string(map_svg(&m, lang)),
+        m,
+        crumbs,
+        columns,
+        qs: qs.clone(),
     };
-    state.templates.render("models/matrix.html", lang, ctx)
+    let base = base(&actor, lang, format!("/models/matrix?{qs}"));
+    state.templates.page(&base, &page)
 }
 
 // ---- import ---------------------------------------------------------------
@@ -548,8 +690,16 @@ async fn import_page(State(state): State<AppState>, actor: Actor, lang: Lang) ->
     if let Err(e) = actor.require(Action::ManageModels) {
         return page_error(lang, e);
     }
-    let ctx = context! { ..base(&actor, lang, "/models/import"), ..context! { max_mb => MAX_IMPORT_BYTES / 1024 / 1024 } };
-    state.templates.render("models/import.html", lang, ctx)
+    let page = ImportPage {
+        imported: None,
+        errors: Vec::new(),
+        error_count: 0,
+        report: None,
+        max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
+    };
+    state
+        .templates
+        .page(&base(&actor, lang, "/models/import"), &page)
 }
 
 async fn import_form(
@@ -580,21 +730,22 @@ async fn import_form(
         }
         Err(e) if e.status == StatusCode::BAD_REQUEST => {
             status = StatusCode::BAD_REQUEST;
-            let msg = domain::models::file::CellError::new(0, "", e.message);
+            let msg = CellError::new(0, "", e.message);
             (None, vec![msg], None)
         }
         Err(e) => return page_error(lang, e),
     };
-    let shown: Vec<_> = errors.iter().take(500).collect();
-    let bad = !errors.is_empty();
-    let ctx = context! {
-        ..base(&actor, lang, "/models/import"),
-        ..context! {
-            imported, errors => shown, error_count => errors.len(), report,
-            max_mb => MAX_IMPORT_BYTES / 1024 / 1024,
-        }
+    let page = ImportPage {
+        imported,
+        errors: errors.iter().take(500).collect(),
+        error_count: errors.len(),
+        report,
+        max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
     };
-    let mut res = state.templates.render("models/import.html", lang, ctx);
+    let bad = !errors.is_empty();
+    let mut res = state
+        .templates
+        .page(&base(&actor, lang, "/models/import"), &page);
     if bad {
         crate::templates::with_status(&mut res, status);
     }
@@ -622,7 +773,7 @@ async fn render_types(
     state: &AppState,
     actor: &Actor,
     lang: Lang,
-    form: Value,
+    form: Echo,
     error: Option<ApiError>,
 ) -> Response {
     let r =
@@ -633,15 +784,23 @@ async fn render_types(
         Err(e) => return page_error(lang, e),
     };
     let bad = error.is_some();
-    let ctx = context! {
-        ..base(actor, lang, "/model-types"),
-        ..context! { items, choices, form, error => error_ctx(error) }
+    let page = TypesPage {
+        items,
+        choices,
+        form,
+        error: error.map(FormError::from),
     };
-    with_status(state.templates.render("models/types.html", lang, ctx), bad)
+    with_status(
+        state
+            .templates
+            .page(&base(actor, lang, "/model-types"), &page),
+        bad,
+    )
 }
 
 async fn types_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
-    render_types(&state, &actor, lang, Value::from(()), None).await
+    let form = Echo::of(&Fields::default(), TYPE_FIELDS).with_all(&Fields::default(), "targets");
+    render_types(&state, &actor, lang, form, None).await
 }
 
 async fn type_create_form(
@@ -660,7 +819,7 @@ async fn type_create_form(
                 &state,
                 &actor,
                 lang,
-                Value::from_serialize(forms::echo(&f)),
+                Echo::of(&f, TYPE_FIELDS).with_all(&f, "targets"),
                 Some(e),
             )
             .await
@@ -684,11 +843,8 @@ async fn type_page(
     .await;
     match r {
         Ok((t, choices)) => {
-            let ctx = context! {
-                ..base(&actor, lang, &format!("/model-types/{id}")),
-                ..context! { ty => t, choices, error => error_ctx(None) }
-            };
-            state.templates.render("models/type.html", lang, ctx)
+            let base = base(&actor, lang, format!("/model-types/{id}"));
+            state.templates.page(&base, &TypePage { ty: t, choices })
         }
         Err(e) => page_error(lang, e),
     }

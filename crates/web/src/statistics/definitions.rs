@@ -12,17 +12,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::org_units::{Kind, Level};
 use domain::policy::Action;
 use domain::statistics::{
-    Aggregation, Calendar, DataSetInput, IndicatorInput, NewDataSet, NewIndicator, NewRule,
-    PeriodType, RuleInput, ValueUnit,
+    Aggregation, Calendar, DataSet, DataSetInput, Indicator, IndicatorInput, NewDataSet,
+    NewIndicator, NewRule, PeriodType, RuleInput, ValueUnit,
 };
-use minijinja::{context, Value};
-use store::statistics;
+use serde::Serialize;
+use store::statistics::{self, DataSetView};
 
 use super::path_id;
 use crate::actor::Actor;
 use crate::error::{page_error, ApiError};
-use crate::forms::{echo, Fields};
+use crate::forms::{Echo, Fields};
 use crate::i18n::Lang;
+use crate::layout::{FormError, PageContext};
 use crate::routes::Routes;
 use crate::AppState;
 
@@ -56,15 +57,39 @@ async fn list_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> R
             .into_iter()
             .filter(|i| i.data_set_id.is_none())
             .collect();
-        let ctx = context! { ..super::pages::base(&actor, lang, "/statistics/definitions"), ..context! { sets, loose } };
-        Ok::<_, ApiError>(
-            state
-                .templates
-                .render("statistics/definitions.html", lang, ctx),
-        )
+        let base = super::pages::base(&actor, lang, "/statistics/definitions");
+        Ok::<_, ApiError>(state.templates.page(&base, &ListPage { sets, loose }))
     }
     .await;
     result.unwrap_or_else(|e| page_error(lang, e))
+}
+
+#[derive(Serialize)]
+struct ListPage {
+    sets: Vec<DataSetView>,
+    /// Indicators in no data set.
+    loose: Vec<Indicator>,
+}
+
+impl PageContext for ListPage {
+    const TEMPLATE: &'static str = "statistics/definitions.html";
+}
+
+#[derive(Serialize)]
+struct FormPage {
+    what: &'static str,
+    id: Option<i64>,
+    /// The fields shown: the stored definition, or what was sent
+    /// (`approval_levels`: every level ticked).
+    v: Echo,
+    action: String,
+    error: Option<FormError>,
+    sets: Vec<DataSet>,
+    options: Options,
+}
+
+impl PageContext for FormPage {
+    const TEMPLATE: &'static str = "statistics/definition.html";
 }
 
 /// Which definition a form is about.
@@ -91,14 +116,65 @@ impl What {
             What::Rule => "/statistics/validation-rules",
         }
     }
+
+    /// The form's fields (`v.*` in `statistics/definition.html`).
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            What::Indicator => &[
+                "code",
+                "name",
+                "unit",
+                "aggregation",
+                "allow_negative",
+                "min_value",
+                "max_value",
+                "description",
+                "active",
+            ],
+            What::DataSet => &[
+                "code",
+                "name",
+                "period_type",
+                "calendar",
+                "entry",
+                "deadline_days",
+                "description",
+                "indicators",
+                "active",
+            ],
+            What::Rule => &["data_set", "expression", "severity", "message", "active"],
+        }
+    }
 }
 
-/// The choices the forms offer, as (code, i18n key).
-fn options() -> Value {
-    let pairs = |items: Vec<(&'static str, String)>| -> Vec<Value> {
+/// A definition's form fields to show, the approval levels ticked among them.
+fn echo(f: &Fields, what: What) -> Echo {
+    Echo::of(f, what.fields()).with_all(f, "approval_levels")
+}
+
+/// A choice a form offers: its code and the catalogue key of its label.
+#[derive(Serialize)]
+struct Choice {
+    code: &'static str,
+    key: String,
+}
+
+#[derive(Serialize)]
+struct Options {
+    units: Vec<Choice>,
+    aggregations: Vec<Choice>,
+    period_types: Vec<Choice>,
+    calendars: Vec<Choice>,
+    entries: Vec<Choice>,
+    levels: Vec<Choice>,
+}
+
+/// The choices the forms offer.
+fn options() -> Options {
+    let pairs = |items: Vec<(&'static str, String)>| -> Vec<Choice> {
         items
             .into_iter()
-            .map(|(code, key)| context! { code, key })
+            .map(|(code, key)| Choice { code, key })
             .collect()
     };
     let mut entries = vec![
@@ -107,13 +183,38 @@ fn options() -> Value {
     ];
     entries
         .extend(Kind::for_level(Level::Site).map(|k| (k.as_str(), format!("kind.{}", k.as_str()))));
-    context! {
-        units => pairs(ValueUnit::ALL.iter().map(|u| (u.as_str(), format!("unit.{}", u.as_str()))).collect()),
-        aggregations => pairs(Aggregation::ALL.iter().map(|a| (a.as_str(), format!("aggregation.{}", a.as_str()))).collect()),
-        period_types => pairs(PeriodType::ALL.iter().map(|p| (p.as_str(), format!("period_type.{}", p.as_str()))).collect()),
-        calendars => pairs(Calendar::ALL.iter().map(|c| (c.as_str(), format!("stats.calendar.{}", c.as_str()))).collect()),
-        entries => pairs(entries),
-        levels => pairs(["village", "commune", "district", "province"].iter().map(|l| (*l, format!("level.{l}"))).collect()),
+    Options {
+        units: pairs(
+            ValueUnit::ALL
+                .iter()
+                .map(|u| (u.as_str(), format!("unit.{}", u.as_str())))
+                .collect(),
+        ),
+        aggregations: pairs(
+            Aggregation::ALL
+                .iter()
+                .map(|a| (a.as_str(), format!("aggregation.{}", a.as_str())))
+                .collect(),
+        ),
+        period_types: pairs(
+            PeriodType::ALL
+                .iter()
+                .map(|p| (p.as_str(), format!("period_type.{}", p.as_str())))
+                .collect(),
+        ),
+        calendars: pairs(
+            Calendar::ALL
+                .iter()
+                .map(|c| (c.as_str(), format!("stats.calendar.{}", c.as_str())))
+                .collect(),
+        ),
+        entries: pairs(entries),
+        levels: pairs(
+            ["village", "commune", "district", "province"]
+                .iter()
+                .map(|l| (*l, format!("level.{l}")))
+                .collect(),
+        ),
     }
 }
 
@@ -124,7 +225,7 @@ async fn render_form(
     lang: Lang,
     what: What,
     id: Option<i64>,
-    v: HashMap<String, String>,
+    v: Echo,
     error: Option<ApiError>,
 ) -> Response {
     let sets = statistics::data_sets(&state.db).await.unwrap_or_default();
@@ -133,18 +234,17 @@ async fn render_form(
         None => what.path().to_string(),
     };
     let status = error.as_ref().map(|e| e.status);
-    let error = error.map(|e| context! { field => e.field, message => e.message });
-    let chosen: Vec<String> = v
-        .get("approval_levels")
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .unwrap_or_default();
-    let ctx = context! {
-        ..super::pages::base(actor, lang, &action),
-        ..context! { what => what.as_str(), id, v, chosen, action, error, sets, options => options() }
+    let base = super::pages::base(actor, lang, action.clone());
+    let page = FormPage {
+        what: what.as_str(),
+        id,
+        v,
+        action,
+        error: error.map(FormError::from),
+        sets,
+        options: options(),
     };
-    let mut r = state
-        .templates
-        .render("statistics/definition.html", lang, ctx);
+    let mut r = state.templates.page(&base, &page);
     if let Some(s) = status {
         crate::templates::with_status(&mut r, s);
     }
@@ -239,6 +339,16 @@ async fn show(state: AppState, actor: Actor, lang: Lang, what: What, id: Option<
             }
         }
     };
+    // The chain's levels as the checkboxes send them: one field each.
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (k, value) in v {
+        if k == "approval_levels" {
+            pairs.extend(value.split(',').map(|l| (k.clone(), l.to_string())));
+        } else {
+            pairs.push((k, value));
+        }
+    }
+    let v = echo(&Fields::from_pairs(pairs), what);
     render_form(&state, &actor, lang, what, id, v, None).await
 }
 
@@ -347,11 +457,7 @@ async fn save(
     match write(&state, &actor, what, id, &f).await {
         Ok(()) => Redirect::to("/statistics/definitions").into_response(),
         Err(e) if matches!(e.status, StatusCode::BAD_REQUEST | StatusCode::CONFLICT) => {
-            let mut v = echo(&f);
-            // Checkboxes and multi-selects: what was ticked, in one field.
-            let levels: Vec<&str> = f.all("approval_levels").collect();
-            v.insert("approval_levels".into(), levels.join(","));
-            render_form(&state, &actor, lang, what, id, v, Some(e)).await
+            render_form(&state, &actor, lang, what, id, echo(&f, what), Some(e)).await
         }
         Err(e) => page_error(lang, e),
     }

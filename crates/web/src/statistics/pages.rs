@@ -7,11 +7,15 @@ use std::collections::{BTreeMap, HashMap};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use domain::file::CellError;
 use domain::policy::Action;
 use domain::statistics::{ApprovalAction, Period, ValueInput};
+use domain::statistics::{DataSet, Indicator};
 use domain::time::today;
 use files::{ChartKind, MapPoint, Series};
-use minijinja::{context, Value};
+use minijinja::Value;
+use serde::Serialize;
 use store::statistics::values::{self, FormKey};
 use store::statistics::{self, Pivot, PivotQuery};
 
@@ -20,8 +24,10 @@ use super::{form_key, parse_pivot, parse_values, who};
 use crate::actor::Actor;
 use crate::downloads::file_of;
 use crate::error::{page_error, ApiError};
-use crate::forms::{self, Fields};
+use crate::forms::{self, Echo, Fields};
 use crate::i18n::Lang;
+use crate::layout::{Base, FormError, PageContext};
+use crate::org_units::Area;
 use crate::routes::Routes;
 use crate::uploads;
 use crate::uploads::MAX_IMPORT_BYTES;
@@ -43,16 +49,141 @@ pub fn routes() -> Routes {
         .get("/statistics/import/template", template_file)
 }
 
-pub(super) fn base(actor: &Actor, lang: Lang, path: &str) -> Value {
-    crate::layout::Base::new(actor, lang, path, "statistics").value()
+pub(super) fn base<'a>(actor: &'a Actor, lang: Lang, path: impl Into<String>) -> Base<'a> {
+    Base::new(actor, lang, path, "statistics")
 }
 
-fn render(state: &AppState, lang: Lang, name: &str, ctx: Value, bad: bool) -> Response {
-    let mut r = state.templates.render(name, lang, ctx);
+/// A page, answered 400 when it shows a refused input (`bad`).
+fn render<P: PageContext>(state: &AppState, base: &Base, page: &P, bad: bool) -> Response {
+    let mut r = state.templates.page(base, page);
     if bad {
         crate::templates::with_status(&mut r, axum::http::StatusCode::BAD_REQUEST);
     }
     r
+}
+
+#[derive(Serialize, Default)]
+struct OverviewPage<'a> {
+    sets: &'a [DataSet],
+    set: Option<&'a DataSet>,
+    period: Option<String>,
+    period_label: Option<String>,
+    unit: Option<i64>,
+    areas: Vec<Area>,
+    rows: Vec<values::CompletenessRow>,
+    summary: Summary,
+    deadline: Option<NaiveDate>,
+    overdue: bool,
+    indicator_count: usize,
+    /// The period asked does not fit the data set (`2025-Q1 ≠ month`).
+    error: Option<String>,
+}
+
+impl PageContext for OverviewPage<'_> {
+    const TEMPLATE: &'static str = "statistics/overview.html";
+}
+
+/// How far the units under the one chosen have come this period.
+#[derive(Serialize, Default)]
+struct Summary {
+    units: usize,
+    entered: usize,
+    submitted: usize,
+    approved: usize,
+}
+
+#[derive(Serialize)]
+struct EntryPage {
+    form: values::Form,
+    rows: Vec<EntryRow>,
+    steps: Vec<Step>,
+    saved: bool,
+    period: String,
+    period_label: String,
+    previous: Option<String>,
+    next: Option<String>,
+    error: Option<FormError>,
+}
+
+impl PageContext for EntryPage {
+    const TEMPLATE: &'static str = "statistics/entry.html";
+}
+
+/// A line of the entry form: the indicator, its value, whether a rule
+/// flags it, and the value as people write it.
+#[derive(Serialize)]
+struct EntryRow {
+    i: Indicator,
+    v: values::FormValue,
+    flagged: bool,
+    value_text: String,
+}
+
+/// A step of the form's approval history.
+#[derive(Serialize)]
+struct Step {
+    at: String,
+    who: Option<String>,
+    action: String,
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AnalyticsPage {
+    indicators: Vec<Indicator>,
+    areas: Vec<Area>,
+    selected: Vec<String>,
+    qs: String,
+    f: Echo,
+    rows_dim: &'static str,
+    cols_dim: &'static str,
+    levels: [&'static str; 3],
+    table: Option<TableView>,
+    chart: Value,
+    map: Option<Value>,
+    count: Option<usize>,
+    error: Option<FormError>,
+}
+
+impl PageContext for AnalyticsPage {
+    const TEMPLATE: &'static str = "statistics/analytics.html";
+}
+
+/// The analytics filters (`f.*` in `statistics/analytics.html`).
+const ANALYTICS_FILTERS: &[&str] = &["org_unit", "level", "periods", "view", "approved_only"];
+
+#[derive(Serialize)]
+struct DashboardPage {
+    items: Vec<SavedChart>,
+}
+
+impl PageContext for DashboardPage {
+    const TEMPLATE: &'static str = "statistics/dashboard.html";
+}
+
+/// A saved pivot with its chart; `mine` when the user may delete it.
+#[derive(Serialize)]
+struct SavedChart {
+    s: statistics::pivot::SavedPivot,
+    mine: bool,
+    chart: Value,
+}
+
+#[derive(Serialize)]
+struct ImportPage<'a> {
+    max_mb: usize,
+    /// The file's columns, to name on the page.
+    columns: Vec<&'static str>,
+    /// What an accepted file wrote.
+    written: Option<values::WriteReport>,
+    errors: Vec<&'a CellError>,
+    error_count: usize,
+    /// The error report (XLSX, base64) to download.
+    report: Option<String>,
+}
+
+impl PageContext for ImportPage<'_> {
+    const TEMPLATE: &'static str = "statistics/import.html";
 }
 
 /// The period a data set is being reported for today: the last one that
@@ -99,8 +230,16 @@ async fn overview(
         None => match sets.iter().find(|s| s.active) {
             Some(s) => s,
             None => {
-                let ctx = context! { ..base(actor, lang, "/statistics"), ..context! { sets, rows => Vec::<Value>::new() } };
-                return Ok(render(state, lang, "statistics/overview.html", ctx, false));
+                let page = OverviewPage {
+                    sets: &sets,
+                    ..Default::default()
+                };
+                return Ok(render(
+                    state,
+                    &base(actor, lang, "/statistics"),
+                    &page,
+                    false,
+                ));
             }
         },
     };
@@ -129,21 +268,33 @@ async fn overview(
         .await?
         .map(|v| v.indicators.len())
         .unwrap_or(0);
-    let summary = context! {
-        units => rows.len(),
-        entered => rows.iter().filter(|r| r.entered > 0).count(),
-        submitted => rows.iter().filter(|r| r.state.as_deref() == Some("submitted")).count(),
-        approved => rows.iter().filter(|r| r.state.as_deref() == Some("approved")).count(),
+    let state_is = |s: &str| {
+        rows.iter()
+            .filter(|r| r.state.as_deref() == Some(s))
+            .count()
     };
-    let overdue = deadline.is_some_and(|d| today() > d);
-    let ctx = context! {
-        ..base(actor, lang, &format!("/statistics?{}", f.query_string())),
-        ..context! {
-            sets, set, period => period.map(|p| p.to_string()), period_label => period.map(Period::label),
-            unit, areas, rows, summary, deadline, overdue, indicator_count, error,
-        }
+    let summary = Summary {
+        units: rows.len(),
+        entered: rows.iter().filter(|r| r.entered > 0).count(),
+        submitted: state_is("submitted"),
+        approved: state_is("approved"),
     };
-    Ok(render(state, lang, "statistics/overview.html", ctx, false))
+    let page = OverviewPage {
+        sets: &sets,
+        set: Some(set),
+        period: period.map(|p| p.to_string()),
+        period_label: period.map(Period::label),
+        unit,
+        areas,
+        rows,
+        summary,
+        deadline,
+        overdue: deadline.is_some_and(|d| today() > d),
+        indicator_count,
+        error,
+    };
+    let base = base(actor, lang, format!("/statistics?{}", f.query_string()));
+    Ok(render(state, &base, &page, false))
 }
 
 // ---- entry form -------------------------------------------------------------
@@ -175,7 +326,7 @@ async fn entry(
     saved: bool,
 ) -> Result<Response, ApiError> {
     let form = values::form(&state.db, who(actor), key, today()).await?;
-    let steps: Vec<Value> = values::approval_history(&state.db, key)
+    let steps: Vec<Step> = values::approval_history(&state.db, key)
         .await?
         .into_iter()
         .map(|h| {
@@ -184,33 +335,48 @@ async fn entry(
                 .as_deref()
                 .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
                 .and_then(|v| v.get("reason").and_then(|r| r.as_str().map(str::to_owned)));
-            context! { at => h.at, who => h.username, action => h.action, reason }
+            Step {
+                at: h.at,
+                who: h.username,
+                action: h.action,
+                reason,
+            }
         })
         .collect();
     let bad = error.is_some();
-    let rows: Vec<Value> = form
+    let rows: Vec<EntryRow> = form
         .indicators
         .iter()
         .zip(&form.values)
-        .map(|(i, v)| {
-            let flagged = form.problems.iter().any(|p| p.codes.contains(&i.code));
+        .map(|(i, v)| EntryRow {
+            flagged: form.problems.iter().any(|p| p.codes.contains(&i.code)),
             // As people write it: 1.234 and 12,5 (what the form reads back).
-            let value_text = v.value.map(files::chart_label).unwrap_or_default();
-            context! { i, v, flagged, value_text }
+            value_text: v.value.map(files::chart_label).unwrap_or_default(),
+            i: i.clone(),
+            v: v.clone(),
         })
         .collect();
-    let ctx = context! {
-        ..base(actor, lang, &format!("/statistics/entry?data_set={}&org_unit={}&period={}", key.set, key.unit, key.period)),
-        ..context! {
-            form, rows, steps, saved,
-            period => key.period.to_string(),
-            period_label => key.period.label(),
-            previous => key.period.previous().map(|p| p.to_string()),
-            next => key.period.next().filter(|p| p.first_day(form.set.calendar) <= today()).map(|p| p.to_string()),
-            error => error.map(|e| context! { field => e.field, message => e.message }),
-        }
+    let path = format!(
+        "/statistics/entry?data_set={}&org_unit={}&period={}",
+        key.set, key.unit, key.period
+    );
+    let next = key
+        .period
+        .next()
+        .filter(|p| p.first_day(form.set.calendar) <= today())
+        .map(|p| p.to_string());
+    let page = EntryPage {
+        form,
+        rows,
+        steps,
+        saved,
+        period: key.period.to_string(),
+        period_label: key.period.label(),
+        previous: key.period.previous().map(|p| p.to_string()),
+        next,
+        error: error.map(FormError::from),
     };
-    Ok(render(state, lang, "statistics/entry.html", ctx, bad))
+    Ok(render(state, &base(actor, lang, path), &page, bad))
 }
 
 /// The whole form at once (without script): every field sent is written,
@@ -543,32 +709,51 @@ async fn analytics(
         .map(|s| s.trim().to_owned())
         .collect();
     let bad = error.is_some();
-    let ctx = context! {
-        ..base(actor, lang, &format!("/statistics/analytics?{qs}")),
-        ..context! {
-            indicators, areas, selected, qs,
-            f => forms::echo(&f),
-            rows_dim => row_dim.as_str(), cols_dim => col_dim.as_str(),
-            levels => ["province", "commune", "village"],
-            table, chart => Value::from_safe_string(chart), map => map.map(Value::from_safe_string),
-            count => pivot.as_ref().map(|p| p.rows.len()),
-            error => error.map(|e| context! { field => e.field, message => e.message }),
-        }
+    let base = base(actor, lang, format!("/statistics/analytics?{qs}"));
+    let page = AnalyticsPage {
+        indicators,
+        areas,
+        selected,
+        qs,
+        f: Echo::of(&f, ANALYTICS_FILTERS),
+        rows_dim: row_dim.as_str(),
+        cols_dim: col_dim.as_str(),
+        levels: ["province", "commune", "village"],
+        table,
+        chart: Value::from_safe_string(chart),
+        map: map.map(Value::from_safe_string),
+        count: pivot.as_ref().map(|p| p.rows.len()),
+        error: error.map(FormError::from),
     };
-    Ok(render(state, lang, "statistics/analytics.html", ctx, bad))
+    Ok(render(state, &base, &page, bad))
 }
 
-fn table_ctx(t: &Table) -> Value {
-    let rows: Vec<Value> = t
+/// The pivot's table as the page shows it: figures as people write them.
+#[derive(Serialize)]
+struct TableView {
+    columns: Vec<String>,
+    rows: Vec<TableRow>,
+}
+
+#[derive(Serialize)]
+struct TableRow {
+    labels: Vec<String>,
+    cells: Vec<Option<String>>,
+}
+
+fn table_ctx(t: &Table) -> TableView {
+    let rows = t
         .rows
         .iter()
-        .map(|(labels, cells)| {
-            let cells: Vec<Option<String>> =
-                cells.iter().map(|c| c.map(files::chart_label)).collect();
-            context! { labels, cells }
+        .map(|(labels, cells)| TableRow {
+            labels: labels.clone(),
+            cells: cells.iter().map(|c| c.map(files::chart_label)).collect(),
         })
         .collect();
-    context! { columns => t.columns, rows }
+    TableView {
+        columns: t.columns.clone(),
+        rows,
+    }
 }
 
 fn chart_svg(t: &Table, col_dim: Dim) -> String {
@@ -700,16 +885,14 @@ async fn dashboard_page(State(state): State<AppState>, actor: Actor, lang: Lang)
                 Err(_) => String::new(),
             };
             let mine = s.owner_id == actor.user.id || actor.user.role.is_unscoped();
-            items.push(context! { s, mine, chart => Value::from_safe_string(chart) });
+            items.push(SavedChart {
+                s,
+                mine,
+                chart: Value::from_safe_string(chart),
+            });
         }
-        let ctx = context! { ..base(&actor, lang, "/statistics/dashboard"), ..context! { items } };
-        Ok::<_, ApiError>(render(
-            &state,
-            lang,
-            "statistics/dashboard.html",
-            ctx,
-            false,
-        ))
+        let base = base(&actor, lang, "/statistics/dashboard");
+        Ok::<_, ApiError>(render(&state, &base, &DashboardPage { items }, false))
     }
     .await;
     result.unwrap_or_else(|e| page_error(lang, e))
@@ -723,19 +906,28 @@ async fn import_page(State(state): State<AppState>, actor: Actor, lang: Lang) ->
     }
     render(
         &state,
-        lang,
-        "statistics/import.html",
-        import_ctx(&actor, lang),
+        &base(&actor, lang, "/statistics/import"),
+        &ImportPage::new(None, &[], None),
         false,
     )
 }
 
-fn import_ctx(actor: &Actor, lang: Lang) -> Value {
-    context! {
-        ..base(actor, lang, "/statistics/import"),
-        ..context! {
-            max_mb => MAX_IMPORT_BYTES / 1024 / 1024,
-            columns => domain::statistics::file::COLUMNS.iter().map(|(_, h, _)| *h).collect::<Vec<_>>(),
+impl<'a> ImportPage<'a> {
+    fn new(
+        written: Option<values::WriteReport>,
+        errors: &'a [CellError],
+        report: Option<String>,
+    ) -> Self {
+        ImportPage {
+            max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
+            columns: domain::statistics::file::COLUMNS
+                .iter()
+                .map(|(_, h, _)| *h)
+                .collect(),
+            written,
+            errors: errors.iter().take(500).collect(),
+            error_count: errors.len(),
+            report,
         }
     }
 }
@@ -768,20 +960,13 @@ async fn import_form(
         }
         Err(e) if e.status == axum::http::StatusCode::BAD_REQUEST => {
             status = e.status;
-            (
-                None,
-                vec![domain::file::CellError::new(0, "", e.message)],
-                None,
-            )
+            (None, vec![CellError::new(0, "", e.message)], None)
         }
         Err(e) => return page_error(lang, e),
     };
-    let shown: Vec<_> = errors.iter().take(500).collect();
-    let ctx = context! {
-        ..import_ctx(&actor, lang),
-        ..context! { written, errors => shown, error_count => errors.len(), report }
-    };
-    let mut res = render(&state, lang, "statistics/import.html", ctx, false);
+    let page = ImportPage::new(written, &errors, report);
+    let base = base(&actor, lang, "/statistics/import");
+    let mut res = render(&state, &base, &page, false);
     if !errors.is_empty() {
         crate::templates::with_status(&mut res, status);
     }
