@@ -324,7 +324,7 @@ pub async fn seed_models(db: &Db) -> Result<usize, String> {
         let Ok(m) = NewModel::parse(&input, &refs, today) else {
             continue;
         };
-        let Ok(row) = store::models::create(db, Author::System, &m).await else {
+        let Ok(row) = store::models::create(db, Author::System, Scope::All, &m).await else {
             continue; // the same type twice in a commune: skip
         };
         made.push((row.id, founded, t.id));
@@ -360,7 +360,7 @@ async fn history(
             exemplar: Some(rating == "good" && dice.next(8) == 0),
         };
         if let Ok(r) = NewRating::parse(&input, founded, today) {
-            store::models::rate(db, Author::System, id, &r)
+            store::models::rate(db, Author::System, Scope::All, id, &r)
                 .await
                 .map_err(err)?;
         }
@@ -385,7 +385,7 @@ async fn history(
             };
             let last = domain::models::founding_status(founded);
             if let Ok(c) = StatusChange::parse(&input, &last, today) {
-                store::models::change_status(db, Author::System, id, &c)
+                store::models::change_status(db, Author::System, Scope::All, id, &c)
                     .await
                     .map_err(err)?;
             }
@@ -462,7 +462,7 @@ async fn replicas(
                 this: None,
             };
             if let Ok(m) = NewModel::parse(&input, &refs, today) {
-                let _ = store::models::create(db, Author::System, &m).await;
+                let _ = store::models::create(db, Author::System, Scope::All, &m).await;
             }
         }
     }

@@ -315,8 +315,10 @@ fn author_id(a: Author) -> Option<i64> {
     }
 }
 
-/// Reads the model inside the transaction, after taking its row lock.
-async fn lock(tx: &mut Tx, id: ModelId) -> Result<ModelRow> {
+/// Reads the model inside the transaction, after taking its row lock, as
+/// the writer's scope sees it (the name of an exemplar outside it is not
+/// in the answer, nor in the audit record).
+async fn lock(tx: &mut Tx, scope: Scope, id: ModelId) -> Result<ModelRow> {
     let n = execute!(
         tx,
         "UPDATE models SET updated_at = updated_at WHERE id = $1",
@@ -325,15 +327,15 @@ async fn lock(tx: &mut Tx, id: ModelId) -> Result<ModelRow> {
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    read_row(tx, id).await
+    read_row(tx, scope, id).await
 }
 
-async fn read_row(tx: &mut Tx, id: ModelId) -> Result<ModelRow> {
+async fn read_row(tx: &mut Tx, scope: Scope, id: ModelId) -> Result<ModelRow> {
     let sql = format!(
         "{} WHERE m.id = $1",
-        select_rows("m.status", "m.status_since", "NULL")
+        select_rows("m.status", "m.status_since", "$2")
     );
-    fetch!(tx, fetch_optional, ModelRow, &sql, id)?.ok_or(StoreError::NotFound)
+    fetch!(tx, fetch_optional, ModelRow, &sql, id, scope.user_id())?.ok_or(StoreError::NotFound)
 }
 
 async fn record(
@@ -415,7 +417,7 @@ async fn sector_of(tx: &mut Tx, type_id: i64) -> Result<String> {
     )?)
 }
 
-pub async fn create(db: &Db, author: Author, m: &NewModel) -> Result<ModelRow> {
+pub async fn create(db: &Db, author: Author, scope: Scope, m: &NewModel) -> Result<ModelRow> {
     let mut tx = db.begin().await?;
     let sector = sector_of(&mut tx, m.type_id).await?;
     let founding = founding_status(m.founded_on);
@@ -428,7 +430,7 @@ pub async fn create(db: &Db, author: Author, m: &NewModel) -> Result<ModelRow> {
         .map_err(|e| identity_conflict(e.into()))?;
     let id = ids.first().ok_or(StoreError::NotFound)?.0;
     insert_change(&mut tx, id, &founding, "Thành lập", author).await?;
-    let after = lock(&mut tx, id).await?;
+    let after = lock(&mut tx, scope, id).await?;
     record(&mut tx, author, "create", id, None, &after).await?;
     tx.commit().await?;
     Ok(after)
@@ -464,14 +466,20 @@ async fn insert_change(
 /// Rewrites a model's own fields (not its unit: a model that moves is a
 /// new model at the new place). A new founding day moves the founding
 /// status with it, while it stays before the next change.
-pub async fn update(db: &Db, author: Author, id: ModelId, m: &NewModel) -> Result<ModelRow> {
+pub async fn update(
+    db: &Db,
+    author: Author,
+    scope: Scope,
+    id: ModelId,
+    m: &NewModel,
+) -> Result<ModelRow> {
     let target = audit::Target {
         author,
         entity: "model",
         table: "models",
         id,
     };
-    let read = async |tx: &mut Tx, id| read_row(tx, id).await;
+    let read = async move |tx: &mut Tx, id| read_row(tx, scope, id).await;
     audit::update(db, target, read, async |tx: &mut Tx, before: &ModelRow| {
         if before.org_unit_id != m.org_unit_id {
             return Err(StoreError::Conflict(
@@ -527,11 +535,12 @@ pub async fn update(db: &Db, author: Author, id: ModelId, m: &NewModel) -> Resul
 pub async fn change_status(
     db: &Db,
     author: Author,
+    scope: Scope,
     id: ModelId,
     c: &StatusChange,
 ) -> Result<ModelRow> {
     let mut tx = db.begin().await?;
-    let before = lock(&mut tx, id).await?;
+    let before = lock(&mut tx, scope, id).await?;
     let changes = spans(fetch!(tx, fetch_all, SpanRow, SPANS, id)?)?;
     let last = changes.last().ok_or(StoreError::NotFound)?;
     if !last.status.can_become(c.status) || c.on_date <= last.on_date {
@@ -552,7 +561,7 @@ pub async fn change_status(
         Utc::now(),
         id
     )?;
-    let after = lock(&mut tx, id).await?;
+    let after = lock(&mut tx, scope, id).await?;
     let what = serde_json::json!({"status": c.status, "date": c.on_date, "reason": c.reason});
     record(&mut tx, author, "status", id, Some(&before), &what).await?;
     tx.commit().await?;
@@ -561,9 +570,15 @@ pub async fn change_status(
 
 /// Rates a model for a year (a second rating of the year replaces the
 /// first) and copies the latest rating and the exemplar flags to the model.
-pub async fn rate(db: &Db, author: Author, id: ModelId, r: &NewRating) -> Result<ModelRow> {
+pub async fn rate(
+    db: &Db,
+    author: Author,
+    scope: Scope,
+    id: ModelId,
+    r: &NewRating,
+) -> Result<ModelRow> {
     let mut tx = db.begin().await?;
-    let before = lock(&mut tx, id).await?;
+    let before = lock(&mut tx, scope, id).await?;
     execute!(
         tx,
         "INSERT INTO model_ratings (model_id, year, rating, rated_on, rater, note, exemplar, user_id, created_at)
@@ -582,7 +597,7 @@ pub async fn rate(db: &Db, author: Author, id: ModelId, r: &NewRating) -> Result
         Utc::now()
     )?;
     refresh_rating(&mut tx, id).await?;
-    let after = lock(&mut tx, id).await?;
+    let after = lock(&mut tx, scope, id).await?;
     record(&mut tx, author, "rate", id, Some(&before), r).await?;
     tx.commit().await?;
     Ok(after)
@@ -611,7 +626,7 @@ pub async fn add_activity(
     a: &NewActivity,
 ) -> Result<ActivityRow> {
     let mut tx = db.begin().await?;
-    lock(&mut tx, id).await?;
+    lock(&mut tx, Scope::All, id).await?;
     let aid: i64 = fetch!(
         tx,
         fetch_one,

@@ -112,6 +112,7 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
         let a = models::create(
             db,
             Author::System,
+            Scope::All,
             &new_model(
                 db,
                 "to_tuan_tra_nhan_dan",
@@ -126,6 +127,7 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
         let b = models::create(
             db,
             Author::System,
+            Scope::All,
             &new_model(
                 db,
                 "tu_quan_antt",
@@ -140,6 +142,7 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
         let c = models::create(
             db,
             Author::System,
+            Scope::All,
             &new_model(
                 db,
                 "camera_an_ninh",
@@ -155,6 +158,7 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
         models::change_status(
             db,
             Author::System,
+            Scope::All,
             b.id,
             &StatusChange {
                 status: Status::Dissolved,
@@ -168,6 +172,7 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
         let dup = models::create(
             db,
             Author::System,
+            Scope::All,
             &new_model(
                 db,
                 "to_tuan_tra_nhan_dan",
@@ -247,7 +252,9 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
             date(TODAY),
         )
         .unwrap();
-        let a = models::rate(db, Author::System, a.id, &r).await.unwrap();
+        let a = models::rate(db, Author::System, Scope::All, a.id, &r)
+            .await
+            .unwrap();
         assert!(a.is_exemplar && a.last_exemplar);
         assert_eq!(a.last_rating.as_deref(), Some("good"));
         let ex = models::exemplar_ref(db, store::accounts::Scope::All, a.id)
@@ -274,7 +281,9 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
             date(TODAY),
         )
         .unwrap();
-        let d = models::create(db, Author::System, &replica).await.unwrap();
+        let d = models::create(db, Author::System, Scope::All, &replica)
+            .await
+            .unwrap();
         let (reps, hidden) = models::replicas(db, Scope::All, a.id).await.unwrap();
         assert_eq!((reps.len(), hidden), (1, 0));
         assert_eq!(reps[0].id, d.id);
@@ -572,7 +581,7 @@ async fn as_of_filters_agree_with_each_models_history() {
                     on_date: date(on),
                     reason: "Kiểm tra".into(),
                 };
-                models::change_status(db, Author::System, m.id, &c)
+                models::change_status(db, Author::System, Scope::All, m.id, &c)
                     .await
                     .unwrap();
             }

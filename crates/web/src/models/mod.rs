@@ -12,8 +12,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::models::{
-    ActivityInput, ModelInput, ModelRefs, ModelType, ModelTypeInput, NewActivity, NewModel,
-    NewModelType, NewRating, Rating, RatingInput, Sector, Status, StatusChange, StatusInput,
+    ActivityInput, ExemplarRef, ModelId, ModelInput, ModelRefs, ModelType, ModelTypeInput,
+    NewActivity, NewModel, NewModelType, NewRating, Rating, RatingInput, Sector, Status,
+    StatusChange, StatusInput,
 };
 use domain::page::Page;
 use domain::policy::Action;
@@ -235,10 +236,11 @@ async fn parse_model(
             .map(|v| v.unit),
         None => None,
     };
-    let kept = |id| current.is_some_and(|m| m.replicated_from == Some(id));
     let exemplar = match input.replicated_from {
-        Some(id) if kept(id) => models::exemplar_ref(&state.db, Scope::All, id).await?,
-        Some(id) => models::exemplar_ref(&state.db, actor.scope(), id).await?,
+        Some(id) => match models::exemplar_ref(&state.db, actor.scope(), id).await? {
+            Some(e) => Some(e),
+            None => kept_exemplar(state, current, id).await?,
+        },
         None => None,
     };
     Ok(NewModel::parse(
@@ -253,10 +255,31 @@ async fn parse_model(
     )?)
 }
 
+/// The exemplar outside the scope that the stored model already names:
+/// judged as founded on the model's own founding day, so that whether an
+/// edit is refused depends on nothing of the exemplar's (its founding day
+/// could otherwise be found by trying dates). The model can keep or move
+/// its founding day later, not earlier.
+async fn kept_exemplar(
+    state: &AppState,
+    current: Option<&ModelRow>,
+    id: ModelId,
+) -> Result<Option<ExemplarRef>, ApiError> {
+    let Some(m) = current.filter(|m| m.replicated_from == Some(id)) else {
+        return Ok(None);
+    };
+    Ok(models::exemplar_ref(&state.db, Scope::All, id)
+        .await?
+        .map(|e| ExemplarRef {
+            founded_on: m.founded_on,
+            ..e
+        }))
+}
+
 async fn create(state: &AppState, actor: &Actor, input: &ModelInput) -> Result<ModelRow, ApiError> {
     actor.require(Action::ManageModels)?;
     let m = parse_model(state, actor, input, None).await?;
-    Ok(models::create(&state.db, actor.author(), &m).await?)
+    Ok(models::create(&state.db, actor.author(), actor.scope(), &m).await?)
 }
 
 /// A patch: the fields sent replace the stored ones; the unit stays.
@@ -284,7 +307,7 @@ async fn patch(
     let input: ModelInput = serde_json::from_value(merged)
         .map_err(|e| ApiError::invalid("body", format!("JSON không hợp lệ: {e}")))?;
     let m = parse_model(state, actor, &input, Some(&current)).await?;
-    Ok(models::update(&state.db, actor.author(), id, &m).await?)
+    Ok(models::update(&state.db, actor.author(), actor.scope(), id, &m).await?)
 }
 
 /// A stored model as input again (for patches and the edit form).
@@ -318,7 +341,7 @@ async fn change_status(
     let spans = models::status_spans(&state.db, id).await?;
     let last = spans.last().ok_or_else(ApiError::not_found)?;
     let c = StatusChange::parse(input, last, today())?;
-    Ok(models::change_status(&state.db, actor.author(), id, &c).await?)
+    Ok(models::change_status(&state.db, actor.author(), actor.scope(), id, &c).await?)
 }
 
 async fn rate(
@@ -330,7 +353,7 @@ async fn rate(
     actor.require(Action::RateModels)?;
     let m = scoped(state, actor, id).await?;
     let r = NewRating::parse(input, m.founded_on, today())?;
-    Ok(models::rate(&state.db, actor.author(), id, &r).await?)
+    Ok(models::rate(&state.db, actor.author(), actor.scope(), id, &r).await?)
 }
 
 async fn add_activity(

@@ -607,14 +607,10 @@ async fn an_exemplar_outside_the_scope_is_not_found() {
             json!({"type_id": patrol, "org_unit_id": unit, "name": name,
                    "founded_on": "2025-09-01", "replicated_from": from})
         };
-        // An exemplar in Hà Nội, out of every Ninh Bình scope.
-        let r = admin
-            .write(
-                Method::POST,
-                "/api/v1/models",
-                model(app.ba_dinh, "Tổ Ba Đình", None),
-            )
-            .await;
+        // An exemplar in Hà Nội, out of every Ninh Bình scope, founded in July.
+        let mut exemplar = model(app.ba_dinh, "Tổ Ba Đình", None);
+        exemplar["founded_on"] = json!("2025-07-10");
+        let r = admin.write(Method::POST, "/api/v1/models", exemplar).await;
         let far = r.json()["id"].as_i64().unwrap();
         let far = {
             let rating = json!({"year": 2025, "rating": "good", "rated_on": "2025-12-20",
@@ -660,12 +656,38 @@ async fn an_exemplar_outside_the_scope_is_not_found() {
         assert_eq!(row["replicated_from_name"], serde_json::Value::Null, "{l}");
         let list = officer.get("/api/v1/models?q=nhan+rong").await;
         assert!(!list.body.contains("Tổ Ba Đình"), "{l}: {}", list.body);
+        let path = format!("/api/v1/models/{replica}");
         let r = officer
-            .write(
-                Method::PATCH,
-                &format!("/api/v1/models/{replica}"),
-                json!({"members": 12}),
-            )
+            .write(Method::PATCH, &path, json!({"members": 12}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        // Nor in what a write answers.
+        assert_eq!(
+            r.json()["replicated_from_name"],
+            serde_json::Value::Null,
+            "{l}"
+        );
+        assert!(!r.body.contains("Ba Đình"), "{l}: {}", r.body);
+        let status = json!({"status": "paused", "date": "2025-10-01", "reason": "Tạm dừng"});
+        let r = officer
+            .write(Method::POST, &format!("{path}/status"), status)
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        assert!(!r.body.contains("Ba Đình"), "{l}: {}", r.body);
+        // Nor its founding day: an earlier founding day for the replica is
+        // refused alike whether it falls before the exemplar's (5 July) or
+        // after it (1 August), and a later one is taken.
+        let mut refusals = Vec::new();
+        for day in ["2025-07-05", "2025-08-01"] {
+            let r = officer
+                .write(Method::PATCH, &path, json!({"founded_on": day}))
+                .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{l} {day}: {}", r.body);
+            refusals.push(r.json()["error"].clone());
+        }
+        assert_eq!(refusals[0], refusals[1], "{l}: the answer tells the day");
+        let r = officer
+            .write(Method::PATCH, &path, json!({"founded_on": "2025-09-15"}))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
     }
