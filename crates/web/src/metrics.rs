@@ -32,7 +32,7 @@ pub struct Metrics {
 /// method, and a series per invented one would grow without end.
 const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
-fn method_label(m: &str) -> &'static str {
+pub(crate) fn method_label(m: &str) -> &'static str {
     METHODS
         .iter()
         .find(|k| **k == m)

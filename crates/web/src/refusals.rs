@@ -82,13 +82,17 @@ impl Refusals {
     }
 }
 
-/// `METHOD /pattern` of a request, as the audit log names a route.
+/// `METHOD /pattern` of a request, as the audit log names a route. Both
+/// come from closed sets (the router's patterns, known methods): a path
+/// that matched no route is `unmatched` and an invented method `other`,
+/// so that a client varying them cannot make a record per request.
 pub fn route_of(req: &Request) -> String {
     let pattern = req
         .extensions()
         .get::<MatchedPath>()
-        .map_or_else(|| req.uri().path().to_string(), |p| p.as_str().to_string());
-    format!("{} {pattern}", req.method())
+        .map_or("unmatched", MatchedPath::as_str);
+    let method = crate::metrics::method_label(req.method().as_str());
+    format!("{method} {pattern}")
 }
 
 /// Audits a refusal: written now if it is the first of its minute,

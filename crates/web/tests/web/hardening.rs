@@ -294,6 +294,36 @@ async fn refusals_in_a_loop_become_one_counted_record() {
             .as_deref()
             .unwrap_or("")
             .contains("csrf")));
+        // Paths and methods the client invents share one name: varying
+        // them does not make a record per request.
+        for i in 0..30 {
+            let method = if i % 2 == 0 {
+                Method::POST
+            } else {
+                Method::from_bytes(format!("X{i}").as_bytes()).unwrap()
+            };
+            let r = app
+                .send(
+                    viewer
+                        .request(method, &format!("/nowhere/{i}"))
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            assert!(r.status.is_client_error(), "{l}: {}", r.status);
+        }
+        app.state.flush_refusals(true).await;
+        let names: std::collections::BTreeSet<String> = refusals(&app, Some("lanhdao"))
+            .await
+            .into_iter()
+            .map(|r| r.entity_id)
+            .filter(|n| !n.starts_with("POST /api/"))
+            .collect();
+        assert!(names.len() <= 2, "{l}: {names:?}");
+        assert!(
+            names.iter().all(|n| n.ends_with(" unmatched")),
+            "{l}: {names:?}"
+        );
     }
 }
 
