@@ -182,6 +182,11 @@ pub enum Imported<T> {
     Refused(Vec<CellError>),
 }
 
+/// Problems one file reports at most: past them the reading stops (the
+/// file is refused anyway), so that a file of a million bad rows holds
+/// a thousand messages in memory, not fifteen million.
+pub const MAX_ERRORS: usize = 1_000;
+
 /// Gathers a file's rows as a reader streams them (`files::read_table`),
 /// so that every kind of file is read by the same rules.
 pub struct Collect<K: FileKind> {
@@ -189,6 +194,8 @@ pub struct Collect<K: FileKind> {
     rows: Vec<K::Row>,
     errors: Vec<CellError>,
     stop: Option<CellError>,
+    /// The row at which [`MAX_ERRORS`] was reached.
+    gave_up_at: Option<usize>,
 }
 
 impl<K: FileKind> Default for Collect<K> {
@@ -198,6 +205,7 @@ impl<K: FileKind> Default for Collect<K> {
             rows: Vec::new(),
             errors: Vec::new(),
             stop: None,
+            gave_up_at: None,
         }
     }
 }
@@ -205,7 +213,7 @@ impl<K: FileKind> Default for Collect<K> {
 impl<K: FileKind> Collect<K> {
     /// Row `n` as Excel numbers it (the first is the header).
     pub fn feed(&mut self, n: usize, cells: &[String]) {
-        if self.stop.is_some() {
+        if self.stop.is_some() || self.gave_up_at.is_some() {
             return;
         }
         match &self.layout {
@@ -216,7 +224,13 @@ impl<K: FileKind> Collect<K> {
             Some(l) => match K::row(l, n, cells) {
                 Ok(Some(r)) => self.rows.push(r),
                 Ok(None) => {}
-                Err(mut e) => self.errors.append(&mut e),
+                Err(mut e) => {
+                    self.errors.append(&mut e);
+                    if self.errors.len() >= MAX_ERRORS {
+                        self.errors.truncate(MAX_ERRORS);
+                        self.gave_up_at = Some(n);
+                    }
+                }
             },
         }
         if self.rows.len() > K::MAX_ROWS {
@@ -232,9 +246,18 @@ impl<K: FileKind> Collect<K> {
         }
     }
 
-    pub fn finish(self) -> ReadRows<K::Row> {
+    pub fn finish(mut self) -> ReadRows<K::Row> {
         if let Some(e) = self.stop {
             return Err(vec![e]);
+        }
+        if let Some(n) = self.gave_up_at {
+            self.errors.push(CellError::new(
+                n,
+                "",
+                format!(
+                    "đã dừng đọc ở dòng {n} sau {MAX_ERRORS} lỗi: hãy sửa các lỗi trên rồi tải lại tệp"
+                ),
+            ));
         }
         if self.layout.is_none() {
             return Err(vec![CellError::new(1, "", "tệp trống")]);
@@ -372,6 +395,23 @@ mod tests {
             c.feed(i + 1, &[l.to_string()]);
         }
         c.finish()
+    }
+
+    /// Past MAX_ERRORS problems the reading stops, says where, and keeps
+    /// no more of them.
+    #[test]
+    fn a_file_of_bad_rows_keeps_a_bounded_list_of_problems() {
+        let mut c = Collect::<Numbers>::default();
+        c.feed(1, &["Số".to_string()]);
+        for n in 2..(MAX_ERRORS + 500) {
+            c.feed(n, &["x".to_string()]);
+        }
+        let (rows, errors) = c.finish().unwrap();
+        assert!(rows.is_empty());
+        assert_eq!(errors.len(), MAX_ERRORS + 1);
+        let last = errors.last().unwrap();
+        assert_eq!(last.row, MAX_ERRORS + 1);
+        assert!(last.message.contains("đã dừng đọc"), "{}", last.message);
     }
 
     #[test]

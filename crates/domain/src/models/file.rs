@@ -94,8 +94,10 @@ pub struct ModelFile;
 impl FileKind for ModelFile {
     type Layout = Layout;
     type Row = FileRow;
-    /// No bound of its own: the reader's (`files::MAX_ROWS`) holds.
-    const MAX_ROWS: usize = usize::MAX;
+    /// A province's models several times over; a file past it is split
+    /// (held in memory as read, 100,000 rows take about 200 MiB with the
+    /// checks; the reader's own bound is a million rows).
+    const MAX_ROWS: usize = 100_000;
     const ROW_NOUN: &'static str = "dòng";
     const NO_ROWS: &'static str = "tệp không có dòng dữ liệu nào";
     fn header(cells: &[String]) -> Result<Layout, CellError> {
