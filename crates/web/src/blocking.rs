@@ -46,6 +46,11 @@ impl BlockingPool {
         self.slot().await?.run(job).await
     }
 
+    /// Jobs waiting for a slot now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
+    }
+
     /// A slot to run one job in, taken before the job is known: a login
     /// takes it before counting the attempt, so that a full queue refuses
     /// the attempt without counting it against the account.

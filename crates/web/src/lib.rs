@@ -9,7 +9,7 @@ pub mod accounts;
 mod actor;
 pub mod api;
 mod audit;
-mod blocking;
+pub mod blocking;
 mod downloads;
 mod error;
 mod forms;
@@ -131,6 +131,13 @@ impl AppState {
             refusals: Arc::new(refusals::Refusals::default()),
             touches: Arc::new(touches::Touches::default()),
         })
+    }
+
+    /// The password checks' pool and the parses' pool, for the tests that
+    /// fill them to see the answers past their bounds.
+    #[doc(hidden)]
+    pub fn pools(&self) -> (&BlockingPool, &BlockingPool) {
+        (&self.password_checks, &self.parses)
     }
 
     /// Writes the repeated refusals held back for a minute or more (`all`:

@@ -16,6 +16,10 @@ use store::accounts;
 pub const SESSION_COOKIE: &str = "binhyen_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf";
+/// The login form's pre-session token: a cookie, and the same value in a
+/// field of the form (see [`login_token`]).
+pub const LOGIN_COOKIE: &str = "binhyen_login";
+pub const LOGIN_FIELD: &str = "login_token";
 /// Forms and JSON bodies larger than this are refused.
 pub const MAX_BODY: usize = 1024 * 1024;
 
@@ -201,10 +205,16 @@ async fn check_csrf(state: &AppState, req: Request) -> Result<Request, Box<Respo
         lang: lang_of(req.headers()),
     };
     if is_login(req.uri().path()) {
-        return if same_origin(state, req.headers()) {
-            Ok(req)
-        } else {
-            Err(refuse_csrf(state, asked, None).await)
+        return match same_origin(state, req.headers()) {
+            Some(true) => Ok(req),
+            Some(false) => Err(refuse_csrf(state, asked, None).await),
+            // The API login reads JSON only, which a form on another site
+            // cannot send; the form login then needs its own token.
+            None if req.uri().path().starts_with("/api/") => Ok(req),
+            None => match with_login_token(req).await {
+                Ok(req) => Ok(req),
+                Err(_) => Err(refuse_csrf(state, asked, None).await),
+            },
         };
     }
     let Some(secret) = cookie(req.headers(), SESSION_COOKIE) else {
@@ -282,17 +292,14 @@ async fn refuse_csrf(state: &AppState, asked: Asked, session: Option<&str>) -> B
 }
 
 /// Whether a browser says the request comes from a page of this site:
-/// `Sec-Fetch-Site` when it sends one, else `Origin` against `Host`.
-/// Clients that send neither (scripts, old browsers) are not browsers
-/// another site can drive, and pass.
-fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
+/// `Sec-Fetch-Site` when it sends one, else `Origin` against `Host`;
+/// `None` when it sends neither (scripts, old browsers).
+fn same_origin(state: &AppState, headers: &HeaderMap) -> Option<bool> {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = text("sec-fetch-site") {
-        return matches!(site, "same-origin" | "none");
+        return Some(matches!(site, "same-origin" | "none"));
     }
-    let Some(origin) = text("origin") else {
-        return true;
-    };
+    let origin = text("origin")?;
     let host = if state.config.trust_proxy() {
         text("x-forwarded-host").or_else(|| text("host"))
     } else {
@@ -301,13 +308,49 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
     let origin_host = origin
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"));
-    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h.trim()))
+    Some(matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h.trim())))
+}
+
+/// A form login without a browser's signal passes when its form carries
+/// the token its cookie holds: another site can make a browser post a
+/// form, but can neither read nor set this site's cookie to match it.
+async fn with_login_token(req: Request) -> Result<Request, ()> {
+    let Some(cookie) = cookie(req.headers(), LOGIN_COOKIE) else {
+        return Err(());
+    };
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| ())?;
+    let ok =
+        form_urlencoded::parse(&bytes).any(|(k, v)| k == LOGIN_FIELD && constant_eq(&v, &cookie));
+    if ok {
+        Ok(Request::from_parts(parts, Body::from(bytes)))
+    } else {
+        Err(())
+    }
+}
+
+/// The login form's token: the browser's own if it holds a well-formed
+/// one (two tabs keep working), else a new one; and the cookie to set.
+pub fn login_token(state: &AppState, headers: &HeaderMap) -> (String, String) {
+    let token = cookie(headers, LOGIN_COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(domain::accounts::new_secret);
+    let cookie = format!(
+        "{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=86400{}",
+        if is_https(state, headers) {
+            "; Secure"
+        } else {
+            ""
+        }
+    );
+    (token, cookie)
 }
 
 /// Logging in starts a new session whatever cookie the browser still holds
 /// (an expired one, after the idle timeout), so it carries no session
 /// token; another site posting a login (to log the victim into the
-/// attacker's account) is refused by [`same_origin`] instead.
+/// attacker's account) is refused by [`same_origin`], or, from a browser
+/// that sends no such signal, by the login form's own token.
 fn is_login(path: &str) -> bool {
     matches!(path, "/login" | "/api/v1/auth/login")
 }

@@ -72,19 +72,26 @@ fn safe_next(next: Option<&str>) -> String {
     crate::security::local_path(next)
 }
 
-async fn login_page(State(state): State<AppState>, lang: Lang, RawQuery(q): RawQuery) -> Response {
+async fn login_page(
+    State(state): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
     let f = Fields::from_query(q.as_deref());
-    render_login(&state, lang, &safe_next(f.get("next")), "", None)
+    render_login(&state, lang, &headers, &safe_next(f.get("next")), "", None)
 }
 
 /// The login page; `message` is a catalogue key shown as an alert.
 fn render_login(
     state: &AppState,
     lang: Lang,
+    headers: &HeaderMap,
     next: &str,
     username: &str,
     message: Option<&str>,
 ) -> Response {
+    let (token, cookie) = crate::security::login_token(state, headers);
     let page = LoginPage {
         lang: lang.code(),
         path: "/login",
@@ -92,8 +99,13 @@ fn render_login(
         next,
         username,
         message,
+        token: &token,
     };
-    state.templates.public_page(lang, &page)
+    let mut res = state.templates.public_page(lang, &page);
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
 }
 
 /// The login page, before anyone is signed in (no `Base`: no user, no
@@ -107,6 +119,8 @@ struct LoginPage<'a> {
     next: &'a str,
     username: &'a str,
     message: Option<&'a str>,
+    /// The form's pre-session token (`security::login_token`).
+    token: &'a str,
 }
 
 impl PageContext for LoginPage<'_> {
@@ -452,14 +466,21 @@ async fn login_form(
                 "totp_invalid" => "login.totp_invalid",
                 _ => "login.throttled",
             };
-            let mut res = render_login(&state, lang, &next, username, Some(key));
+            let mut res = render_login(&state, lang, &headers, &next, username, Some(key));
             crate::templates::with_status(&mut res, e.status);
             return res;
         }
         Err(e) => return PageError::new(e.status, lang, "error.unavailable").into_response(),
     };
     let Some(user) = user else {
-        return render_login(&state, lang, &next, username, Some("login.failed"));
+        return render_login(
+            &state,
+            lang,
+            &headers,
+            &next,
+            username,
+            Some("login.failed"),
+        );
     };
     match start_session(&state, &headers, &user).await {
         Ok((_, cookie)) => {

@@ -487,6 +487,31 @@ async fn a_second_factor_is_set_up_used_once_per_code_and_required_of_admins() {
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{l}");
         assert_eq!(send("/org-units").await.headers()["location"], "/account");
         assert_eq!(send("/account").await.status(), StatusCode::OK);
+        // Both refusals are in the audit log, under the administrator.
+        let q = store::audit::AuditQuery {
+            entity: Some("route".into()),
+            username: Some("admin".into()),
+            page: domain::page::Page::parse(Some("1"), Some("100")).unwrap(),
+            ..Default::default()
+        };
+        let (records, _) = store::audit::search(&app.t.db, store::accounts::Scope::All, &q)
+            .await
+            .unwrap();
+        let refused: Vec<&str> = records
+            .iter()
+            .filter(|r| {
+                r.action == "refused"
+                    && r.after_json
+                        .as_deref()
+                        .is_some_and(|j| j.contains("two_factor_required"))
+            })
+            .map(|r| r.entity_id.as_str())
+            .collect();
+        assert!(
+            refused.contains(&"GET /api/v1/org-units"),
+            "{l}: {refused:?}"
+        );
+        assert!(refused.contains(&"GET /org-units"), "{l}: {refused:?}");
         // Other roles are not concerned.
         let viewer = app.login("lanhdao").await;
         let req = viewer

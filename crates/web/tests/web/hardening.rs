@@ -97,12 +97,47 @@ async fn a_login_posted_from_another_site_is_refused() {
         for friendly in [
             vec![("sec-fetch-site", "same-origin")],
             vec![("origin", "http://binhyen.example")],
-            vec![],
         ] {
             let r = app.send(form(&friendly)).await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {friendly:?}");
             assert!(r.headers.contains_key(header::SET_COOKIE), "{l}");
         }
+        // Without either signal the form must carry the token its cookie
+        // holds, as the login page gives them.
+        let page = app.anonymous(Method::GET, "/login").await;
+        let set = page.headers[header::SET_COOKIE].to_str().unwrap();
+        let cookie = set.split(';').next().unwrap().to_string();
+        let token = cookie.split('=').nth(1).unwrap().to_string();
+        assert!(
+            page.body.contains(&token),
+            "{l}: the form carries the token"
+        );
+        let with = |cookie: Option<&str>, field: Option<&str>| {
+            let mut b = Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            if let Some(c) = cookie {
+                b = b.header(header::COOKIE, c);
+            }
+            let mut body = form_urlencoded::Serializer::new(String::new());
+            body.append_pair("username", "lanhdao")
+                .append_pair("password", PASSWORD);
+            if let Some(t) = field {
+                body.append_pair("login_token", t);
+            }
+            b.body(Body::from(body.finish())).unwrap()
+        };
+        let other = "0".repeat(64);
+        for (cookie, field) in [
+            (None, None),
+            (None, Some(token.as_str())),
+            (Some(cookie.as_str()), None),
+            (Some(cookie.as_str()), Some(other.as_str())),
+        ] {
+            let r = app.send(with(cookie, field)).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}: {cookie:?} {field:?}");
+        }
+        let r = app.send(with(Some(&cookie), Some(&token))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
         // Audited, like every refusal.
         let refused = refusals(&app, None).await;
         assert!(
@@ -533,6 +568,94 @@ fn hostile_xlsx() -> Vec<u8> {
     zip.finish().unwrap().into_inner()
 }
 
+/// Holds every slot of `pool` and fills its queue; the slots are given
+/// back when `release` is sent.
+async fn fill(
+    pool: &web::blocking::BlockingPool,
+    queue: usize,
+) -> tokio::sync::watch::Sender<bool> {
+    let (release, rx) = tokio::sync::watch::channel(false);
+    // More holders than slots and places in the queue: the extra ones are
+    // refused at once and end.
+    for _ in 0..queue + 8 {
+        let pool = pool.clone();
+        let mut rx = rx.clone();
+        tokio::spawn(async move {
+            if let Ok(_slot) = pool.slot().await {
+                let _ = rx.wait_for(|go| *go).await;
+            }
+        });
+    }
+    let start = Instant::now();
+    while pool.waiting() < queue {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the queue did not fill"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    release
+}
+
+/// Uploads are read on a bounded pool, and logins checked on another: a
+/// full one answers "busy, retry later" at once (503 for files, 429 for
+/// logins, with Retry-After) instead of queueing without end, and serves
+/// again once it drains.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn full_pools_answer_busy_and_recover() {
+    for app in App::all().await {
+        let l = app.label();
+        let officer = app.login("phuong").await;
+        let (passwords, parses) = app.state.pools();
+        let file = hostile_xlsx();
+
+        let release = fill(parses, 8).await;
+        for path in ["/api/v1/models/import", "/api/v1/data-values/import"] {
+            let r = officer.upload(path, "so-lieu.xlsx", &file).await;
+            assert_eq!(
+                r.status,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{l} {path}: {}",
+                r.body
+            );
+            assert_eq!(r.json()["error"]["code"], "busy", "{l}");
+            assert_eq!(r.headers[header::RETRY_AFTER], "5", "{l}");
+        }
+        let r = officer
+            .upload("/models/import", "so-lieu.xlsx", &file)
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{l}: the page too"
+        );
+        release.send(true).unwrap();
+        while parses.waiting() > 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let r = officer
+            .upload("/api/v1/models/import", "so-lieu.xlsx", &file)
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{l}: read again: {}",
+            r.body
+        );
+
+        let release = fill(passwords, 32).await;
+        let r = app.send(login_request("lanhdao", PASSWORD)).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{l}: {}", r.body);
+        assert_eq!(r.headers[header::RETRY_AFTER], "2", "{l}");
+        release.send(true).unwrap();
+        while passwords.waiting() > 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let r = app.send(login_request("lanhdao", PASSWORD)).await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: logs in again: {}", r.body);
+    }
+}
+
 /// The 1 KB file that stopped the server is refused with a problem naming
 /// the limit, by both imports and their pages, and the server goes on.
 #[tokio::test]
@@ -609,6 +732,69 @@ async fn slow_headers_and_idle_connections_are_cut_off() {
     assert!(text.to_lowercase().contains("content-security-policy"));
 
     let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("the server stops")
+        .unwrap()
+        .unwrap();
+}
+
+/// Past `max_connections` a new connection is not served until one of
+/// those open closes (it waits in the kernel's queue): a flood of idle
+/// connections holds a bounded number of tasks and buffers.
+#[tokio::test]
+async fn connections_past_the_cap_wait_for_a_free_one() {
+    let app = App::all().await.into_iter().next().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = web::server::ServerLimits {
+        max_connections: 2,
+        header_read_timeout: Duration::from_secs(30),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(web::server::serve(
+        listener,
+        app.router.clone(),
+        limits,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+        c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = [0u8; 512];
+        let n = c.read(&mut buf).await.unwrap();
+        assert!(
+            buf[..n].starts_with(b"HTTP/1.1 200"),
+            "served while under the cap"
+        );
+        held.push(c);
+    }
+    let mut third = tokio::net::TcpStream::connect(addr).await.unwrap();
+    third
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let waited =
+        tokio::time::timeout(Duration::from_millis(700), third.read_to_end(&mut answer)).await;
+    assert!(
+        waited.is_err(),
+        "a third connection was served past a cap of two"
+    );
+    drop(held.pop());
+    tokio::time::timeout(Duration::from_secs(5), third.read_to_end(&mut answer))
+        .await
+        .expect("served once a connection closed")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
+
+    let _ = stop.send(());
+    drop(held);
     tokio::time::timeout(Duration::from_secs(5), server)
         .await
         .expect("the server stops")

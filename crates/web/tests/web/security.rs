@@ -71,6 +71,7 @@ async fn deny_by_default_scope_and_roles() {
             .send(
                 axum::http::Request::post("/login")
                     .header("content-type", "application/x-www-form-urlencoded")
+                    .header("sec-fetch-site", "same-origin")
                     .body(axum::body::Body::from(format!(
                         "username=admin&password={}&next=/%09/evil.example",
                         form_urlencoded::byte_serialize(crate::harness::PASSWORD.as_bytes())
