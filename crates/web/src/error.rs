@@ -93,7 +93,7 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(d) => d.into(),
             StoreError::NotFound => Self::not_found(),
             StoreError::Forbidden => Self::forbidden(),
-            StoreError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
+            StoreError::Conflict(r) => Self::new(StatusCode::CONFLICT, "conflict", r.to_string()),
             e if e.is_unique_violation() => Self::new(
                 StatusCode::CONFLICT,
                 "conflict",
