@@ -619,6 +619,192 @@ reasons! {
     QueryTooLong(query_too_long)
         vi "truy vấn dài quá"
         en "the query is too long";
+
+    // ---- the web layer -------------------------------------------------
+    NotFound(not_found)
+        vi "không tìm thấy"
+        en "not found";
+    Forbidden(forbidden)
+        vi "không có quyền thực hiện thao tác này"
+        en "you may not do this";
+    RoleNotAllowed(role_not_allowed) { action: Term, roles: Vec<Term> }
+        vi "vai trò của bạn không được {action} (chỉ {roles})"
+        en "your role may not {action} (only {roles})";
+    Unauthorized(unauthorized)
+        vi "cần đăng nhập"
+        en "please log in";
+    Busy(busy) { seconds: u64 }
+        vi "máy chủ đang bận; vui lòng thử lại sau {seconds} giây"
+        en "the server is busy; try again in {seconds} seconds";
+    PasswordChecksBusy(password_checks_busy) { seconds: u64 }
+        vi "máy chủ đang kiểm tra nhiều mật khẩu; thử lại sau {seconds} giây"
+        en "the server is checking many passwords; try again in {seconds} seconds";
+    ServerStopping(server_stopping)
+        vi "máy chủ đang dừng hoặc gặp lỗi; vui lòng thử lại"
+        en "the server is stopping or failed; try again";
+    Duplicate(duplicate)
+        vi "dữ liệu trùng với bản ghi đã có"
+        en "this duplicates an existing record";
+    StorageFull(storage_full)
+        vi "máy chủ hết dung lượng lưu trữ nên chưa ghi được; vui lòng báo quản trị viên"
+        en "the server's storage is full, so nothing was written; tell an administrator";
+    DatabaseReadOnly(database_read_only)
+        vi "cơ sở dữ liệu đang ở chế độ chỉ đọc nên chưa ghi được; vui lòng báo quản trị viên"
+        en "the database is read-only, so nothing was written; tell an administrator";
+    DatabaseUnavailable(database_unavailable)
+        vi "cơ sở dữ liệu tạm thời không truy cập được, vui lòng thử lại"
+        en "the database cannot be reached for now; try again";
+    Internal(internal)
+        vi "lỗi hệ thống"
+        en "internal error";
+    BodyTooLarge(body_too_large) { max_mib: usize }
+        vi "dữ liệu gửi lên quá lớn (tối đa {max_mib} MiB)"
+        en "the request body is too large (at most {max_mib} MiB)";
+    MethodNotAllowed(method_not_allowed)
+        vi "phương thức không được hỗ trợ ở địa chỉ này"
+        en "this method is not supported at this address";
+    BadRequest(bad_request)
+        vi "yêu cầu không hợp lệ"
+        en "invalid request";
+    Timeout(timeout) { seconds: u64 }
+        vi "yêu cầu chạy quá {seconds} giây nên đã dừng; hãy kiểm tra kết quả rồi thử lại"
+        en "the request ran longer than {seconds} seconds and was stopped; check what it did, then try again";
+    Csrf(csrf)
+        vi "thiếu hoặc sai mã CSRF"
+        en "the CSRF token is missing or wrong";
+    TwoFactorRequired(two_factor_required) { page: String }
+        vi "quản trị viên cần bật xác thực hai lớp trước ({page})"
+        en "administrators must turn on two-factor authentication first ({page})";
+    PasswordChangeRequired(password_change_required) { endpoint: String }
+        vi "cần đổi mật khẩu trước ({endpoint})"
+        en "the password must be changed first ({endpoint})";
+    JsonInvalid(json_invalid) { detail: String }
+        vi "JSON không hợp lệ: {detail}"
+        en "invalid JSON: {detail}";
+    JsonObjectExpected(json_object_expected)
+        vi "cần một đối tượng JSON"
+        en "a JSON object is required";
+    IdInvalid(id_invalid)
+        vi "mã đơn vị phải là số nguyên dương"
+        en "a unit id is a positive whole number";
+    FormatUnknown(format_unknown) { allowed: Vec<Term> }
+        vi "định dạng phải là {allowed}"
+        en "the format must be {allowed}";
+    FileNotBuilt(file_not_built)
+        vi "không tạo được tệp"
+        en "the file could not be made";
+    FileNotSpreadsheet(file_not_spreadsheet)
+        vi "tệp không phải XLSX hoặc CSV hợp lệ"
+        en "the file is not a valid XLSX or CSV file";
+    FileNoSheet(file_no_sheet)
+        vi "tệp không có trang tính nào"
+        en "the file has no sheet";
+    CsvNotUtf8(csv_not_utf8) { row: usize }
+        vi "tệp CSV không dùng mã UTF-8 (lỗi ở dòng {row}); hãy lưu lại tệp dưới dạng «CSV UTF-8»"
+        en "the CSV file is not UTF-8 (error in row {row}); save it again as «CSV UTF-8»";
+    CsvBroken(csv_broken) { row: usize }
+        vi "tệp CSV bị lỗi ở dòng {row}"
+        en "the CSV file is broken in row {row}";
+    XlsxBroken(xlsx_broken) { row: usize }
+        vi "tệp XLSX bị hỏng hoặc không đọc được (sau dòng {row})"
+        en "the XLSX file is damaged or unreadable (after row {row})";
+    FileTooManyRows(file_too_many_rows) { max: usize, row: usize }
+        vi "tệp có quá {max} dòng (dòng {row})"
+        en "the file has more than {max} rows (row {row})";
+    CellTooLong(cell_too_long) { cell: String, max: usize }
+        vi "ô {cell} dài quá {max} ký tự"
+        en "cell {cell} is longer than {max} characters";
+    /// `what` and `limit` come from the XLSX reader, in Vietnamese.
+    XlsxArchiveLimit(xlsx_archive_limit) { what: String, limit: String }
+        vi "tệp XLSX vượt giới hạn: {what} (tối đa {limit})"
+        en "the XLSX file is past a limit: {what} (at most {limit})";
+    MultipartExpected(multipart_expected) { content_type: String, detail: String }
+        vi "cần gửi tệp dạng {content_type}: {detail}"
+        en "send the file as {content_type}: {detail}";
+    FileMissing(file_missing)
+        vi "chưa chọn tệp"
+        en "no file was chosen";
+    FileTooLarge(file_too_large) { max_mib: usize }
+        vi "tệp lớn quá {max_mib} MiB: hãy chia thành nhiều tệp"
+        en "the file is larger than {max_mib} MiB: split it into several files";
+    UploadUnreadable(upload_unreadable) { detail: String }
+        vi "không đọc được tệp tải lên: {detail}"
+        en "the upload could not be read: {detail}";
+    SearchTooLong(search_too_long) { max: usize }
+        vi "từ khóa dài quá {max} ký tự"
+        en "the search text is longer than {max} characters";
+    SearchControlCharacters(search_control_characters)
+        vi "từ khóa chứa ký tự điều khiển"
+        en "the search text contains control characters";
+    SearchInvalid(search_invalid) { max: usize }
+        vi "từ khóa dài quá {max} ký tự hoặc chứa ký tự điều khiển"
+        en "the search text is longer than {max} characters or contains control characters";
+    MergeTooMany(merge_too_many) { max: usize }
+        vi "gộp tối đa {max} thôn một lần"
+        en "at most {max} villages can be merged at once";
+    VillageIdInvalid(village_id_invalid)
+        vi "mã thôn không hợp lệ"
+        en "invalid village id";
+    PartIndexInvalid(part_index_invalid)
+        vi "số thứ tự dòng không hợp lệ"
+        en "invalid row number";
+    SortUnknown(sort_unknown) { allowed: Vec<Term> }
+        vi "sắp xếp theo {allowed}"
+        en "sort by {allowed}";
+    ColumnsUnknown(columns_unknown) { allowed: Vec<Term> }
+        vi "cột theo {allowed}"
+        en "columns by {allowed}";
+    ScopeUnitUnknown(scope_unit_unknown) { unit: i64 }
+        vi "không có đơn vị {unit}"
+        en "there is no unit {unit}";
+    ScopeIdsInvalid(scope_ids_invalid)
+        vi "mã đơn vị phải là số, cách nhau bằng dấu phẩy"
+        en "unit ids are numbers separated by commas";
+    PasswordWrong(password_wrong)
+        vi "mật khẩu hiện tại không đúng"
+        en "the current password is wrong";
+    PasswordUnchanged(password_unchanged)
+        vi "mật khẩu mới phải khác mật khẩu cũ"
+        en "the new password must differ from the old one";
+    PasswordsDiffer(passwords_differ)
+        vi "hai lần nhập mật khẩu mới không khớp"
+        en "the two new passwords do not match";
+    TotpRequired(totp_required)
+        vi "cần mã xác thực hai lớp"
+        en "a two-factor code is required";
+    TotpInvalid(totp_invalid)
+        vi "mã xác thực hai lớp không đúng"
+        en "the two-factor code is wrong";
+    TwoFactorAlreadyOn(two_factor_already_on)
+        vi "xác thực hai lớp đã bật"
+        en "two-factor authentication is already on";
+    TwoFactorSetupFirst(two_factor_setup_first)
+        vi "hãy bắt đầu cài đặt trước"
+        en "start the setup first";
+    TotpSetupCodeWrong(totp_setup_code_wrong)
+        vi "mã không đúng; kiểm tra giờ trên điện thoại"
+        en "the code is wrong; check the phone's clock";
+    CodeWrong(code_wrong)
+        vi "mã xác thực không đúng"
+        en "the code is wrong";
+    LoginThrottled(login_throttled) { seconds: i64 }
+        vi "đăng nhập sai nhiều lần; thử lại sau {seconds} giây"
+        en "too many failed logins; try again in {seconds} seconds";
+    LoginFailed(login_failed)
+        vi "tên đăng nhập hoặc mật khẩu không đúng"
+        en "wrong username or password";
+    ContentTypeRequired(content_type_required) { content_type: String }
+        vi "cần Content-Type: {content_type}"
+        en "Content-Type: {content_type} is required";
+    FileRefusedModels(file_refused_models)
+        vi "tệp có lỗi, chưa nhập dòng nào"
+        en "the file has errors; no row was imported";
+    FileRefusedValues(file_refused_values)
+        vi "tệp có lỗi, chưa nhập giá trị nào"
+        en "the file has errors; no value was imported";
+    ReportFormatUnknown(report_format_unknown) { allowed: Vec<Term> }
+        vi "báo cáo lỗi chỉ xuất được dạng {allowed}"
+        en "the error report comes only as {allowed}";
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
+use domain::Reason;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -68,7 +69,7 @@ impl Fields {
         self.get(key)
             .map(|v| {
                 v.parse::<i64>()
-                    .map_err(|_| ApiError::invalid(key, "cần một số nguyên"))
+                    .map_err(|_| ApiError::invalid(key, Reason::IntegerExpected))
             })
             .transpose()
     }
@@ -79,7 +80,7 @@ impl Fields {
             None => Ok(None),
             Some("true" | "1" | "yes") => Ok(Some(true)),
             Some("false" | "0" | "no") => Ok(Some(false)),
-            Some(_) => Err(ApiError::invalid(key, "cần true hoặc false")),
+            Some(_) => Err(ApiError::invalid(key, Reason::BooleanExpected)),
         }
     }
 
@@ -91,7 +92,7 @@ impl Fields {
                     .parse::<f64>()
                     .ok()
                     .filter(|f| f.is_finite())
-                    .ok_or_else(|| ApiError::invalid(key, "cần một số thập phân"))
+                    .ok_or_else(|| ApiError::invalid(key, Reason::DecimalExpected))
             })
             .transpose()
     }
@@ -112,7 +113,7 @@ pub fn json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
         let msg = e.to_string();
         // serde names the field in "unknown field `x`" / "invalid type … at line"
-        ApiError::invalid("body", format!("JSON không hợp lệ: {msg}"))
+        ApiError::invalid("body", Reason::JsonInvalid { detail: msg })
     })
 }
 
@@ -121,7 +122,7 @@ pub fn path_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>()
         .ok()
         .filter(|i| *i > 0)
-        .ok_or_else(|| ApiError::invalid("id", "mã đơn vị phải là số nguyên dương"))
+        .ok_or_else(|| ApiError::invalid("id", Reason::IdInvalid))
 }
 
 /// A map view for templates that re-show what the user typed.
