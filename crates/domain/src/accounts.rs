@@ -7,7 +7,8 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::DomainError;
+use crate::error::{terms, Term};
+use crate::{DomainError, Reason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -38,6 +39,18 @@ impl Role {
         }
     }
 
+    /// The role as messages name it (the UI's labels, `role.*`).
+    pub fn term(self) -> Term {
+        let (vi, en) = match self {
+            Role::Admin => ("Quản trị hệ thống", "Administrator"),
+            Role::ProvinceStaff => ("Cán bộ cấp tỉnh", "Province staff"),
+            Role::CommuneOfficer => ("Công an xã/phường", "Commune officer"),
+            Role::Partner => ("Cán bộ đơn vị phối hợp", "Partner officer"),
+            Role::Viewer => ("Lãnh đạo (chỉ xem)", "Leader (read only)"),
+        };
+        Term::new(self.as_str(), vi, en)
+    }
+
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
         Role::ALL
             .into_iter()
@@ -45,7 +58,9 @@ impl Role {
             .ok_or_else(|| {
                 DomainError::new(
                     field,
-                    "vai trò phải là admin, province_staff, commune_officer, partner hoặc viewer",
+                    Reason::RoleUnknown {
+                        allowed: terms(&Role::ALL, Role::term),
+                    },
                 )
             })
     }
@@ -101,21 +116,22 @@ impl NewPassword {
         if n < MIN_PASSWORD_CHARS {
             return Err(DomainError::new(
                 "password",
-                format!("mật khẩu cần ít nhất {MIN_PASSWORD_CHARS} ký tự"),
+                Reason::PasswordTooShort {
+                    min: MIN_PASSWORD_CHARS,
+                },
             ));
         }
         if n > MAX_PASSWORD_CHARS {
             return Err(DomainError::new(
                 "password",
-                format!("mật khẩu dài quá {MAX_PASSWORD_CHARS} ký tự"),
+                Reason::PasswordTooLong {
+                    max: MAX_PASSWORD_CHARS,
+                },
             ));
         }
         let lower = s.to_lowercase();
         if COMMON_PASSWORDS.contains(&lower.as_str()) {
-            return Err(DomainError::new(
-                "password",
-                "mật khẩu quá phổ biến, hãy chọn mật khẩu khác",
-            ));
+            return Err(DomainError::new("password", Reason::PasswordCommon));
         }
         Ok(Self(s.to_string()))
     }
@@ -126,7 +142,7 @@ impl NewPassword {
         hasher()
             .hash_password(self.0.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|_| DomainError::new("password", "không tạo được mã băm mật khẩu"))
+            .map_err(|_| DomainError::new("password", Reason::PasswordHashFailed))
     }
 }
 
@@ -173,10 +189,7 @@ pub fn parse_username(s: &str) -> Result<String, DomainError> {
     if ok {
         Ok(s)
     } else {
-        Err(DomainError::new(
-            "username",
-            "tên đăng nhập gồm 3-64 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang",
-        ))
+        Err(DomainError::new("username", Reason::UsernameInvalid))
     }
 }
 
@@ -303,22 +316,13 @@ pub fn check_own_account_change(
     reset_password: bool,
 ) -> Result<(), DomainError> {
     if reset_password {
-        return Err(DomainError::new(
-            "password",
-            "đổi mật khẩu của mình ở trang tài khoản (cần mật khẩu hiện tại)",
-        ));
+        return Err(DomainError::new("password", Reason::OwnPasswordReset));
     }
     if new_role.is_some_and(|r| r != Role::Admin) {
-        return Err(DomainError::new(
-            "role",
-            "không tự bỏ quyền quản trị của mình",
-        ));
+        return Err(DomainError::new("role", Reason::OwnAdminRole));
     }
     if disable == Some(true) {
-        return Err(DomainError::new(
-            "disabled",
-            "không tự khóa tài khoản của mình",
-        ));
+        return Err(DomainError::new("disabled", Reason::OwnAccountDisable));
     }
     Ok(())
 }
@@ -379,24 +383,24 @@ pub fn new_token() -> String {
 pub fn parse_display_name(s: &str) -> Result<String, DomainError> {
     let s = crate::text::normalize(s);
     if s.is_empty() || s.chars().count() > 100 || s.chars().any(char::is_control) {
-        return Err(DomainError::new(
-            "display_name",
-            "họ tên gồm 1 đến 100 ký tự",
-        ));
+        return Err(DomainError::new("display_name", Reason::DisplayNameInvalid));
     }
     Ok(s)
 }
 
+/// Units in one account's scope at most.
+pub const MAX_SCOPES: usize = 200;
+
 /// A role with its scope: every role but admin needs at least one unit.
 pub fn check_role_scope(role: Role, scopes: &[i64]) -> Result<(), DomainError> {
     if role != Role::Admin && scopes.is_empty() {
+        return Err(DomainError::new("scopes", Reason::ScopeRequired));
+    }
+    if scopes.len() > MAX_SCOPES {
         return Err(DomainError::new(
             "scopes",
-            "vai trò này cần ít nhất một đơn vị phạm vi",
+            Reason::ScopeTooMany { max: MAX_SCOPES },
         ));
-    }
-    if scopes.len() > 200 {
-        return Err(DomainError::new("scopes", "tối đa 200 đơn vị phạm vi"));
     }
     Ok(())
 }

@@ -9,10 +9,12 @@ pub mod models;
 pub mod org_units;
 pub mod page;
 pub mod policy;
+pub mod reason;
 pub mod schema;
 pub mod statistics;
 pub mod text;
 pub mod time;
 pub mod totp;
 
-pub use error::DomainError;
+pub use error::{Arg, DomainError, Language, Term};
+pub use reason::Reason;

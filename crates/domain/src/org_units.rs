@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::Schema;
 use utoipa::ToSchema;
 
+use crate::error::{terms, Term};
 use crate::text::{fold, normalize};
-use crate::DomainError;
+use crate::{DomainError, Reason};
 
 /// Internal identity of an org unit. Codes are reused across time (`00004`
 /// is Phường Trúc Bạch before July 2025 and Phường Ba Đình after), ids never.
@@ -45,6 +46,18 @@ impl Level {
         }
     }
 
+    /// The level as messages name it.
+    pub fn term(self) -> Term {
+        let en = match self {
+            Level::Province => "province",
+            Level::District => "district",
+            Level::Commune => "commune",
+            Level::Village => "village",
+            Level::Site => "site",
+        };
+        Term::new(self.as_str(), crate::file::level_label(self), en)
+    }
+
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
         Level::ALL
             .into_iter()
@@ -52,7 +65,9 @@ impl Level {
             .ok_or_else(|| {
                 DomainError::new(
                     field,
-                    "cấp không hợp lệ: province, district, commune, village hoặc site",
+                    Reason::LevelUnknown {
+                        allowed: terms(&Level::ALL, Level::term),
+                    },
                 )
             })
     }
@@ -173,7 +188,7 @@ impl Kind {
         Kind::ALL
             .into_iter()
             .find(|k| k.as_str() == s.trim())
-            .ok_or_else(|| DomainError::new(field, "loại đơn vị không hợp lệ"))
+            .ok_or_else(|| DomainError::new(field, Reason::KindUnknown))
     }
 
     /// The Vietnamese word that starts a unit's full name, where there is one.
@@ -398,6 +413,8 @@ impl Succession {
 
 pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_ADDRESS_CHARS: usize = 300;
+/// New villages a split makes at most.
+pub const MAX_SPLIT_PARTS: usize = 50;
 
 /// A name as entered: NFC, non-empty, bounded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -407,16 +424,18 @@ impl UnitName {
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
         let s = normalize(s);
         if s.is_empty() {
-            return Err(DomainError::new(field, "tên không được để trống"));
+            return Err(DomainError::new(field, Reason::NameEmpty));
         }
         if s.chars().count() > MAX_NAME_CHARS {
             return Err(DomainError::new(
                 field,
-                format!("tên dài quá {MAX_NAME_CHARS} ký tự"),
+                Reason::NameTooLong {
+                    max: MAX_NAME_CHARS,
+                },
             ));
         }
         if s.chars().any(char::is_control) {
-            return Err(DomainError::new(field, "tên chứa ký tự điều khiển"));
+            return Err(DomainError::new(field, Reason::NameControlCharacters));
         }
         Ok(Self(s))
     }
@@ -441,16 +460,19 @@ impl Coordinates {
     pub fn parse(lat: Option<f64>, lon: Option<f64>) -> Result<Option<Self>, DomainError> {
         match (lat, lon) {
             (None, None) => Ok(None),
-            (Some(_), None) => Err(DomainError::new("lon", "cần nhập cả kinh độ")),
-            (None, Some(_)) => Err(DomainError::new("lat", "cần nhập cả vĩ độ")),
+            (Some(_), None) => Err(DomainError::new("lon", Reason::LongitudeMissing)),
+            (None, Some(_)) => Err(DomainError::new("lat", Reason::LatitudeMissing)),
             (Some(lat), Some(lon)) => {
                 if !(6.0..=24.0).contains(&lat) {
-                    return Err(DomainError::new("lat", "vĩ độ phải trong khoảng 6 đến 24"));
+                    return Err(DomainError::new(
+                        "lat",
+                        Reason::LatitudeOutOfRange { min: 6, max: 24 },
+                    ));
                 }
                 if !(101.0..=118.0).contains(&lon) {
                     return Err(DomainError::new(
                         "lon",
-                        "kinh độ phải trong khoảng 101 đến 118",
+                        Reason::LongitudeOutOfRange { min: 101, max: 118 },
                     ));
                 }
                 Ok(Some(Self { lat, lon }))
@@ -466,11 +488,16 @@ fn parse_address(s: Option<&str>) -> Result<Option<String>, DomainError> {
     if s.chars().count() > MAX_ADDRESS_CHARS {
         return Err(DomainError::new(
             "address",
-            format!("địa chỉ dài quá {MAX_ADDRESS_CHARS} ký tự"),
+            Reason::AddressTooLong {
+                max: MAX_ADDRESS_CHARS,
+            },
         ));
     }
     if s.chars().any(char::is_control) {
-        return Err(DomainError::new("address", "địa chỉ chứa ký tự điều khiển"));
+        return Err(DomainError::new(
+            "address",
+            Reason::AddressControlCharacters,
+        ));
     }
     Ok(Some(s))
 }
@@ -553,19 +580,17 @@ impl NewUnit {
         if !level.is_user_managed() {
             return Err(DomainError::new(
                 "level",
-                "chỉ được thêm thôn/tổ dân phố (village) hoặc cơ sở (site)",
+                Reason::LevelNotUserManaged {
+                    allowed: vec![Level::Village.term(), Level::Site.term()],
+                },
             ));
         }
         let kind = Kind::parse("kind", input.kind.as_deref().unwrap_or(""))?;
         if !kind.fits(level) {
-            return Err(DomainError::new(
-                "kind",
-                "loại không phù hợp với cấp đơn vị",
-            ));
+            return Err(DomainError::new("kind", Reason::KindMismatch));
         }
         let name = UnitName::parse("name", input.name.as_deref().unwrap_or(""))?;
-        let parent = parent
-            .ok_or_else(|| DomainError::new("parent_id", "không tìm thấy đơn vị cấp trên"))?;
+        let parent = parent.ok_or_else(|| DomainError::new("parent_id", Reason::ParentNotFound))?;
         check_parent(level, parent.level)?;
         let valid_from = input
             .valid_from
@@ -596,27 +621,18 @@ pub fn check_parent(child: Level, parent: Level) -> Result<(), DomainError> {
     if ok {
         Ok(())
     } else {
-        Err(DomainError::new(
-            "parent_id",
-            "thôn/tổ dân phố phải thuộc xã/phường; cơ sở phải thuộc xã/phường hoặc thôn",
-        ))
+        Err(DomainError::new("parent_id", Reason::ParentLevelInvalid))
     }
 }
 
 /// Units are added under units that still exist, and begin within them.
 fn check_within_parent(from: Option<NaiveDate>, parent: &OrgUnit) -> Result<(), DomainError> {
     if parent.valid_to.is_some() {
-        return Err(DomainError::new(
-            "parent_id",
-            "đơn vị cấp trên đã kết thúc; hãy thêm vào đơn vị đang hiệu lực",
-        ));
+        return Err(DomainError::new("parent_id", Reason::ParentEnded));
     }
     if let (Some(f), Some(pf)) = (from, parent.valid_from) {
         if f < pf {
-            return Err(DomainError::new(
-                "valid_from",
-                "ngày bắt đầu sớm hơn ngày bắt đầu của đơn vị cấp trên",
-            ));
+            return Err(DomainError::new("valid_from", Reason::StartsBeforeParent));
         }
     }
     Ok(())
@@ -655,7 +671,9 @@ impl UnitPatch {
         if !unit.level.is_user_managed() {
             return Err(DomainError::new(
                 "id",
-                "đơn vị hành chính quốc gia không sửa được ở đây; dùng import-units",
+                Reason::NationalUnitReadOnly {
+                    command: "binhyen import-units".into(),
+                },
             ));
         }
         let name = match input.name.as_deref() {
@@ -667,10 +685,7 @@ impl UnitPatch {
             None => unit.kind,
         };
         if !kind.fits(unit.level) {
-            return Err(DomainError::new(
-                "kind",
-                "loại không phù hợp với cấp đơn vị",
-            ));
+            return Err(DomainError::new("kind", Reason::KindMismatch));
         }
         let coordinates = match (input.lat, input.lon) {
             (None, None) => match (unit.lat, unit.lon) {
@@ -763,10 +778,7 @@ fn parse_village(field: &'static str, v: &VillageInput) -> Result<NewVillage, Do
         Some(s) => Kind::parse("kind", s)?,
     };
     if !kind.fits(Level::Village) {
-        return Err(DomainError::new(
-            "kind",
-            "loại thôn/tổ dân phố không hợp lệ",
-        ));
+        return Err(DomainError::new("kind", Reason::VillageKindInvalid));
     }
     Ok(NewVillage { name, kind })
 }
@@ -774,21 +786,22 @@ fn parse_village(field: &'static str, v: &VillageInput) -> Result<NewVillage, Do
 /// A village that can end on `date - 1`: open on that day and begun before.
 fn check_can_end(v: &OrgUnit, date: NaiveDate, field: &'static str) -> Result<(), DomainError> {
     if v.level != Level::Village {
-        return Err(DomainError::new(
-            field,
-            "chỉ gộp hoặc chia được thôn/tổ dân phố",
-        ));
+        return Err(DomainError::new(field, Reason::OnlyVillagesReorganise));
     }
     if v.valid_to.is_some() {
         return Err(DomainError::new(
             field,
-            format!("{} đã kết thúc, không gộp/chia được nữa", v.name),
+            Reason::UnitAlreadyEnded {
+                name: v.name.clone(),
+            },
         ));
     }
     if v.valid_from.is_some_and(|f| f >= date) {
         return Err(DomainError::new(
             "date",
-            format!("ngày hiệu lực phải sau ngày bắt đầu của {}", v.name),
+            Reason::DateNotAfterStart {
+                name: v.name.clone(),
+            },
         ));
     }
     Ok(())
@@ -807,15 +820,12 @@ impl Merge {
         unique.sort_unstable();
         unique.dedup();
         if unique.len() < 2 || unique.len() != ids.len() {
-            return Err(DomainError::new(
-                "sources",
-                "cần ít nhất hai thôn khác nhau để gộp",
-            ));
+            return Err(DomainError::new("sources", Reason::MergeNeedsTwo));
         }
         let mut found: Vec<OrgUnitId> = sources.iter().map(|u| u.id).collect();
         found.sort_unstable();
         if found != unique {
-            return Err(DomainError::new("sources", "không tìm thấy thôn cần gộp"));
+            return Err(DomainError::new("sources", Reason::MergeSourcesNotFound));
         }
         let date = effective_date(input.date.as_deref(), today)?;
         for s in sources {
@@ -842,10 +852,7 @@ fn common_parent(units: &[OrgUnit]) -> Result<OrgUnitId, DomainError> {
     let parents: Vec<Option<OrgUnitId>> = units.iter().map(|u| u.parent_id).collect();
     match parents.first() {
         Some(Some(p)) if parents.iter().all(|q| *q == Some(*p)) => Ok(*p),
-        _ => Err(DomainError::new(
-            "sources",
-            "các thôn cần gộp phải cùng một xã/phường",
-        )),
+        _ => Err(DomainError::new("sources", Reason::MergeDifferentCommunes)),
     }
 }
 
@@ -856,18 +863,20 @@ impl Split {
         today: NaiveDate,
     ) -> Result<Self, DomainError> {
         let source =
-            source.ok_or_else(|| DomainError::new("source", "không tìm thấy thôn cần chia"))?;
+            source.ok_or_else(|| DomainError::new("source", Reason::SplitSourceNotFound))?;
         let date = effective_date(input.date.as_deref(), today)?;
         check_can_end(source, date, "source")?;
         let raw = input.parts.clone().unwrap_or_default();
         if raw.len() < 2 {
+            return Err(DomainError::new("parts", Reason::SplitNeedsTwo));
+        }
+        if raw.len() > MAX_SPLIT_PARTS {
             return Err(DomainError::new(
                 "parts",
-                "cần ít nhất hai thôn mới khi chia",
+                Reason::SplitTooMany {
+                    max: MAX_SPLIT_PARTS,
+                },
             ));
-        }
-        if raw.len() > 50 {
-            return Err(DomainError::new("parts", "chia tối đa 50 thôn mới"));
         }
         let parts = raw
             .iter()
@@ -875,14 +884,11 @@ impl Split {
             .collect::<Result<Vec<_>, _>>()?;
         let default_part = input.default_part.unwrap_or(0);
         if default_part >= parts.len() {
-            return Err(DomainError::new(
-                "default_part",
-                "phần mặc định không tồn tại",
-            ));
+            return Err(DomainError::new("default_part", Reason::DefaultPartMissing));
         }
         let parent_id = source
             .parent_id
-            .ok_or_else(|| DomainError::new("source", "thôn không có xã/phường"))?;
+            .ok_or_else(|| DomainError::new("source", Reason::VillageWithoutCommune))?;
         Ok(Self {
             source: source.id,
             parent_id,
@@ -899,10 +905,7 @@ impl Split {
 fn effective_date(raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, DomainError> {
     let date = crate::time::parse_date("date", raw.unwrap_or(""))?;
     if date > today {
-        return Err(DomainError::new(
-            "date",
-            "ngày hiệu lực không được ở tương lai",
-        ));
+        return Err(DomainError::new("date", Reason::EffectiveDateFuture));
     }
     Ok(date)
 }
@@ -912,16 +915,10 @@ fn effective_date(raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, Doma
 /// inside the write transaction, against the parent as it is then.
 pub fn check_reorganisation_parent(parent: &OrgUnit, date: NaiveDate) -> Result<(), DomainError> {
     if parent.valid_to.is_some() {
-        return Err(DomainError::new(
-            "sources",
-            "xã/phường của các thôn đã kết thúc",
-        ));
+        return Err(DomainError::new("sources", Reason::CommuneEnded));
     }
     if parent.valid_from.is_some_and(|f| date < f) {
-        return Err(DomainError::new(
-            "date",
-            "ngày hiệu lực sớm hơn ngày thành lập của xã/phường",
-        ));
+        return Err(DomainError::new("date", Reason::DateBeforeCommune));
     }
     Ok(())
 }

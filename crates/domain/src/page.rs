@@ -1,6 +1,6 @@
 //! Paging of lists: `page` from 1, `per_page` up to a bound.
 
-use crate::DomainError;
+use crate::{DomainError, Reason};
 
 pub const DEFAULT_PER_PAGE: u32 = 50;
 pub const MAX_PER_PAGE: u32 = 500;
@@ -29,7 +29,7 @@ impl Page {
                 .parse::<u32>()
                 .ok()
                 .filter(|p| *p >= 1 && *p <= 1_000_000)
-                .ok_or_else(|| DomainError::new("page", "số trang phải là số nguyên từ 1"))?,
+                .ok_or_else(|| DomainError::new("page", Reason::PageInvalid))?,
         };
         let per_page = match per_page.map(str::trim).filter(|s| !s.is_empty()) {
             None => DEFAULT_PER_PAGE,
@@ -38,10 +38,7 @@ impl Page {
                 .ok()
                 .filter(|p| (1..=MAX_PER_PAGE).contains(p))
                 .ok_or_else(|| {
-                    DomainError::new(
-                        "per_page",
-                        format!("số dòng mỗi trang phải từ 1 đến {MAX_PER_PAGE}"),
-                    )
+                    DomainError::new("per_page", Reason::PerPageInvalid { max: MAX_PER_PAGE })
                 })?,
         };
         Ok(Self { page, per_page })

@@ -11,6 +11,7 @@
 //! answered as if it did not exist (404).
 
 use crate::accounts::Role;
+use crate::error::Term;
 
 /// An action a signed-in user may be allowed, named by capability. Reading
 /// what is in one's scope (units, models, figures, pivots) and one's own
@@ -66,6 +67,32 @@ impl Action {
             Action::ReadAudit => "read_audit",
             Action::ManageUsers => "manage_users",
         }
+    }
+}
+
+impl Action {
+    /// The action as a refusal names it ("không được {action}").
+    pub fn term(self) -> Term {
+        let (vi, en) = match self {
+            Action::ManageOrgUnits => ("quản lý thôn và cơ sở", "manage villages and sites"),
+            Action::ManageModels => ("quản lý mô hình", "manage models"),
+            Action::RateModels => ("xếp loại mô hình", "rate models"),
+            Action::LogModelActivities => ("ghi hoạt động của mô hình", "log model activities"),
+            Action::ManageModelTypes => ("quản lý loại mô hình", "manage model types"),
+            Action::EnterFigures => ("nhập và duyệt số liệu", "enter and approve figures"),
+            Action::ManageStatistics => (
+                "quản lý chỉ tiêu và bộ số liệu",
+                "manage indicators and data sets",
+            ),
+            Action::ReadAudit => ("xem nhật ký thay đổi", "read the audit log"),
+            Action::ManageUsers => ("quản lý tài khoản", "manage accounts"),
+        };
+        Term::new(self.as_str(), vi, en)
+    }
+
+    /// The roles that may take this action.
+    pub fn roles(self) -> Vec<Role> {
+        Role::ALL.into_iter().filter(|r| allows(*r, self)).collect()
     }
 }
 

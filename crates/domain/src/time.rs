@@ -2,7 +2,11 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, Utc};
 
-use crate::DomainError;
+use crate::{DomainError, Reason};
+
+/// The years a date may fall in.
+const MIN_YEAR: i32 = 1900;
+const MAX_YEAR: i32 = 2100;
 
 /// The day the two-tier administration began (Nghị quyết 202/2025/QH15).
 pub const REFORM_DAY: NaiveDate = match NaiveDate::from_ymd_opt(2025, 7, 1) {
@@ -44,11 +48,14 @@ pub fn parse_date(field: &'static str, s: &str) -> Result<NaiveDate, DomainError
         });
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
-        .filter(|d| well_formed && (1900..=2100).contains(&d.year()))
+        .filter(|d| well_formed && (MIN_YEAR..=MAX_YEAR).contains(&d.year()))
         .ok_or_else(|| {
             DomainError::new(
                 field,
-                "ngày không hợp lệ, cần dạng YYYY-MM-DD (năm 1900-2100)",
+                Reason::DateInvalid {
+                    min_year: MIN_YEAR,
+                    max_year: MAX_YEAR,
+                },
             )
         })
 }
@@ -71,7 +78,10 @@ pub fn parse_date_vn(field: &'static str, s: &str) -> Result<NaiveDate, DomainEr
         }
         return Err(DomainError::new(
             field,
-            "ngày không hợp lệ, cần dạng dd/mm/yyyy hoặc YYYY-MM-DD (năm 1900-2100)",
+            Reason::DateInvalidVn {
+                min_year: MIN_YEAR,
+                max_year: MAX_YEAR,
+            },
         ));
     }
     parse_date(field, s)

@@ -102,10 +102,9 @@ pub async fn create_user(db: &Db, author: Author, u: &NewUser) -> Result<i64> {
         &u.username
     )?;
     if taken.is_some() {
-        return Err(StoreError::Conflict(format!(
-            "tên đăng nhập {} đã có",
-            u.username
-        )));
+        return Err(StoreError::Conflict(domain::Reason::UsernameTaken {
+            username: u.username.clone(),
+        }));
     }
     let now = Utc::now();
     let id: i64 = fetch!(
@@ -920,9 +919,7 @@ pub async fn enable_totp(
         user_id
     )?;
     if n == 0 {
-        return Err(StoreError::Conflict(
-            "chưa bắt đầu cài đặt xác thực hai lớp".into(),
-        ));
+        return Err(StoreError::Conflict(domain::Reason::TwoFactorNotStarted));
     }
     execute!(tx, "DELETE FROM recovery_codes WHERE user_id = $1", user_id)?;
     for h in code_hashes {

@@ -1,4 +1,4 @@
-use domain::DomainError;
+use domain::{DomainError, Reason};
 
 /// The one error type of the store.
 #[derive(Debug, thiserror::Error)]
@@ -13,9 +13,10 @@ pub enum StoreError {
     /// store refuses too).
     #[error("forbidden")]
     Forbidden,
-    /// A uniqueness or reference constraint refused the write.
+    /// The write conflicts with what is stored (a code taken, a record
+    /// changed meanwhile); nothing was written.
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(Reason),
     /// The database could not be reached or answered with an error.
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),

@@ -46,7 +46,7 @@ impl Actor {
         if self.may(action) {
             Ok(())
         } else {
-            Err(ApiError::forbidden())
+            Err(ApiError::role_not_allowed(action))
         }
     }
 }
@@ -136,7 +136,9 @@ pub async fn require_login(
                 return ApiError::new(
                     axum::http::StatusCode::FORBIDDEN,
                     "two_factor_required",
-                    "quản trị viên cần bật xác thực hai lớp trước (/account)",
+                    domain::Reason::TwoFactorRequired {
+                        page: "/account".into(),
+                    },
                 )
                 .into_response();
             }
@@ -156,7 +158,9 @@ pub async fn require_login(
             ApiError::new(
                 axum::http::StatusCode::FORBIDDEN,
                 "password_change_required",
-                "cần đổi mật khẩu trước (POST /api/v1/auth/password)",
+                domain::Reason::PasswordChangeRequired {
+                    endpoint: "POST /api/v1/auth/password".into(),
+                },
             )
             .into_response()
         } else {

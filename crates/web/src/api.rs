@@ -29,8 +29,9 @@ pub struct Items<T> {
     pub items: Vec<T>,
 }
 
-/// Every refusal: a stable code, a message for people (Vietnamese) and
-/// the input field at fault, if one is.
+/// Every refusal: a stable class and reason for programs, a message for
+/// people in the request's language, the values the reason names, and the
+/// input field at fault, if one is.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
     pub error: ProblemBody,
@@ -38,8 +39,25 @@ pub struct Problem {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProblemBody {
+    /// The class of refusal: `invalid`, `not_found`, `forbidden`,
+    /// `conflict`, `unauthorized`, `busy`, `unavailable`, `timeout` …
+    #[schema(example = "invalid")]
     pub code: &'static str,
+    /// Why, precisely and stably (snake_case), e.g. `name_empty`,
+    /// `status_unknown`, `role_not_allowed`, `not_found`: test this one,
+    /// not the message.
+    #[schema(example = "name_too_long")]
+    pub reason: &'static str,
+    /// The reason for people: Vietnamese, or English for a request with
+    /// `Accept-Language: en` (the `lang` cookie, when sent, decides).
+    #[schema(example = "tên dài quá 200 ký tự")]
     pub message: String,
+    /// The values the reason names: numbers, texts, dates as
+    /// `YYYY-MM-DD`, codes of coded values (a list of codes for a choice
+    /// among them), a nested `{"reason", "args"}` for a refusal inside
+    /// another.
+    #[schema(value_type = Object, example = json!({"max": 200}))]
+    pub args: domain::error::Args,
     pub field: Option<&'static str>,
 }
 

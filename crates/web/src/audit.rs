@@ -5,8 +5,10 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use domain::error::codes;
 use domain::page::Page;
 use domain::time::parse_date;
+use domain::Reason;
 use serde::Serialize;
 use store::audit::{self, AuditQuery, Record};
 
@@ -34,7 +36,7 @@ pub struct Api;
 fn text(f: &Fields, key: &'static str) -> Result<Option<String>, ApiError> {
     match f.get(key) {
         Some(v) if v.chars().count() > 200 || v.chars().any(char::is_control) => {
-            Err(ApiError::invalid(key, "giá trị không hợp lệ"))
+            Err(ApiError::invalid(key, Reason::ValueInvalid))
         }
         v => Ok(v.map(str::to_string)),
     }
@@ -125,7 +127,12 @@ async fn api(
             csv(&items),
         )
             .into_response()),
-        Some(_) => Err(ApiError::invalid("format", "định dạng là json hoặc csv")),
+        Some(_) => Err(ApiError::invalid(
+            "format",
+            Reason::FormatUnknown {
+                allowed: vec![codes::JSON, codes::CSV],
+            },
+        )),
     }
 }
 

@@ -3,14 +3,31 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use domain::error::codes;
 use domain::time::today;
+use domain::Reason;
 use files::{FilesError, Sheet};
 
 use crate::error::ApiError;
 
 impl From<FilesError> for ApiError {
     fn from(e: FilesError) -> Self {
-        ApiError::invalid("file", e.to_string())
+        let reason = match e {
+            FilesError::NotSpreadsheet(_) => Reason::FileNotSpreadsheet,
+            FilesError::NoSheet => Reason::FileNoSheet,
+            FilesError::NotUtf8 { row } => Reason::CsvNotUtf8 { row },
+            FilesError::Csv { row, .. } => Reason::CsvBroken { row },
+            FilesError::Xlsx { row, .. } => Reason::XlsxBroken { row },
+            FilesError::TooManyRows { row, limit } => Reason::FileTooManyRows { max: limit, row },
+            FilesError::CellTooLong { row, col, limit } => Reason::CellTooLong {
+                cell: format!("{col}{row}"),
+                max: limit,
+            },
+            // The bound is named in Vietnamese by `files` (the XLSX reader's).
+            FilesError::ArchiveLimit { what, limit } => Reason::XlsxArchiveLimit { what, limit },
+            FilesError::Write(_) => Reason::FileNotBuilt,
+        };
+        ApiError::invalid("file", reason)
     }
 }
 
@@ -43,7 +60,9 @@ pub fn file_of(sheet: &Sheet, name: &str, fmt: &str) -> Result<Response, ApiErro
         "csv" => Ok(download(files::csv(sheet), name, fmt)),
         _ => Err(ApiError::invalid(
             "format",
-            "định dạng phải là json, xlsx hoặc csv",
+            Reason::FormatUnknown {
+                allowed: vec![codes::JSON, codes::XLSX, codes::CSV],
+            },
         )),
     }
 }

@@ -1,19 +1,28 @@
-//! Errors as users see them: a JSON problem on the API, a Vietnamese page
-//! in the browser. Internals go to the log, never to the answer.
+//! Errors as users see them: a JSON problem on the API, a page in the
+//! browser, in the request's language (`language`). Internals go to the
+//! log, never to the answer.
 
-use axum::http::{StatusCode, Uri};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use domain::DomainError;
+use domain::policy::Action;
+use domain::{DomainError, Reason};
 use store::StoreError;
 
 use crate::i18n::{self, Lang};
 
-/// An API failure: `{"error": {"code", "message", "field"}}` with a status.
+/// An API failure: `{"error": {"code", "reason", "message", "args",
+/// "field"}}` with a status.
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
+    /// The class of refusal: `invalid`, `not_found`, `forbidden`,
+    /// `conflict`, `busy` …
     pub code: &'static str,
+    /// Why, precisely (`name_empty`), with the values it names.
+    pub reason: Box<Reason>,
+    /// The reason's message in the language of the request it was made in
+    /// (what pages show beside a form).
     pub message: String,
     pub field: Option<&'static str>,
     /// Seconds to wait before retrying, sent as `Retry-After` (429, 503).
@@ -21,11 +30,13 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: &'static str, reason: impl Into<Box<Reason>>) -> Self {
+        let reason = reason.into();
         Self {
             status,
             code,
-            message: message.into(),
+            message: reason.text(crate::language::current().into()),
+            reason,
             field: None,
             retry_after: None,
         }
@@ -39,32 +50,47 @@ impl ApiError {
             ..Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",
-                format!("máy chủ đang bận; vui lòng thử lại sau {retry_after} giây"),
+                Reason::Busy {
+                    seconds: retry_after,
+                },
             )
         }
     }
 
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &'static str, reason: impl Into<Box<Reason>>) -> Self {
         Self {
             field: Some(field),
-            ..Self::new(StatusCode::BAD_REQUEST, "invalid", message)
+            ..Self::new(StatusCode::BAD_REQUEST, "invalid", reason)
         }
     }
 
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "không tìm thấy")
+        Self::new(StatusCode::NOT_FOUND, "not_found", Reason::NotFound)
     }
 
     pub fn forbidden() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", Reason::Forbidden)
+    }
+
+    /// 403 for a role the policy does not let take `action`; the
+    /// arguments name the action and the roles that may take it.
+    pub fn role_not_allowed(action: Action) -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
             "forbidden",
-            "không có quyền thực hiện thao tác này",
+            Reason::RoleNotAllowed {
+                action: action.term(),
+                roles: action.roles().into_iter().map(|r| r.term()).collect(),
+            },
         )
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "cần đăng nhập")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            Reason::Unauthorized,
+        )
     }
 }
 
@@ -75,7 +101,7 @@ impl From<crate::blocking::Refused> for ApiError {
             crate::blocking::Refused::Failed => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
-                "máy chủ đang dừng hoặc gặp lỗi; vui lòng thử lại",
+                Reason::ServerStopping,
             ),
         }
     }
@@ -83,7 +109,7 @@ impl From<crate::blocking::Refused> for ApiError {
 
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
-        Self::invalid(e.field, e.message)
+        Self::invalid(e.field, e.reason)
     }
 }
 
@@ -93,12 +119,10 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(d) => d.into(),
             StoreError::NotFound => Self::not_found(),
             StoreError::Forbidden => Self::forbidden(),
-            StoreError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
-            e if e.is_unique_violation() => Self::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                "dữ liệu trùng với bản ghi đã có",
-            ),
+            StoreError::Conflict(r) => Self::new(StatusCode::CONFLICT, "conflict", r),
+            e if e.is_unique_violation() => {
+                Self::new(StatusCode::CONFLICT, "conflict", Reason::Duplicate)
+            }
             // Disk full or read-only: nothing was written, and saying so
             // beats a bare "internal error" (scripts/faults fills the disk).
             e if e.is_storage_full() => {
@@ -106,7 +130,7 @@ impl From<StoreError> for ApiError {
                 Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "unavailable",
-                    "máy chủ hết dung lượng lưu trữ nên chưa ghi được; vui lòng báo quản trị viên",
+                    Reason::StorageFull,
                 )
             }
             e if e.is_read_only() => {
@@ -114,7 +138,7 @@ impl From<StoreError> for ApiError {
                 Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "unavailable",
-                    "cơ sở dữ liệu đang ở chế độ chỉ đọc nên chưa ghi được; vui lòng báo quản trị viên",
+                    Reason::DatabaseReadOnly,
                 )
             }
             e if e.is_unavailable() => {
@@ -122,7 +146,7 @@ impl From<StoreError> for ApiError {
                 Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "unavailable",
-                    "cơ sở dữ liệu tạm thời không truy cập được, vui lòng thử lại",
+                    Reason::DatabaseUnavailable,
                 )
             }
             e => {
@@ -130,7 +154,7 @@ impl From<StoreError> for ApiError {
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
-                    "lỗi hệ thống",
+                    Reason::Internal,
                 )
             }
         }
@@ -138,18 +162,27 @@ impl From<StoreError> for ApiError {
 }
 
 impl IntoResponse for ApiError {
+    /// The problem in the language of the request being answered (the
+    /// error may have been made where that was not known).
     fn into_response(self) -> Response {
+        let lang = crate::language::current();
         let body = crate::api::Problem {
             error: crate::api::ProblemBody {
                 code: self.code,
-                message: self.message,
+                reason: self.reason.code(),
+                message: self.reason.text(lang.into()),
+                args: domain::error::Args(self.reason.args()),
                 field: self.field,
             },
         };
         let mut res = (self.status, Json(body)).into_response();
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(lang.code()),
+        );
         if let Some(secs) = self.retry_after {
-            res.headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, secs.into());
+            h.insert(header::RETRY_AFTER, secs.into());
         }
         res
     }

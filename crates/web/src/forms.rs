@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
+use domain::Reason;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -69,7 +70,7 @@ impl Fields {
         self.get(key)
             .map(|v| {
                 v.parse::<i64>()
-                    .map_err(|_| ApiError::invalid(key, "cần một số nguyên"))
+                    .map_err(|_| ApiError::invalid(key, Reason::IntegerExpected))
             })
             .transpose()
     }
@@ -80,7 +81,7 @@ impl Fields {
             None => Ok(None),
             Some("true" | "1" | "yes") => Ok(Some(true)),
             Some("false" | "0" | "no") => Ok(Some(false)),
-            Some(_) => Err(ApiError::invalid(key, "cần true hoặc false")),
+            Some(_) => Err(ApiError::invalid(key, Reason::BooleanExpected)),
         }
     }
 
@@ -92,7 +93,7 @@ impl Fields {
                     .parse::<f64>()
                     .ok()
                     .filter(|f| f.is_finite())
-                    .ok_or_else(|| ApiError::invalid(key, "cần một số thập phân"))
+                    .ok_or_else(|| ApiError::invalid(key, Reason::DecimalExpected))
             })
             .transpose()
     }
@@ -113,7 +114,7 @@ pub fn json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
         let msg = e.to_string();
         // serde names the field in "unknown field `x`" / "invalid type … at line"
-        ApiError::invalid("body", format!("JSON không hợp lệ: {msg}"))
+        ApiError::invalid("body", Reason::JsonInvalid { detail: msg })
     })
 }
 
@@ -122,7 +123,7 @@ pub fn path_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>()
         .ok()
         .filter(|i| *i > 0)
-        .ok_or_else(|| ApiError::invalid("id", "mã đơn vị phải là số nguyên dương"))
+        .ok_or_else(|| ApiError::invalid("id", Reason::IdInvalid))
 }
 
 /// What a form or filter sent, to show again: every field the form has

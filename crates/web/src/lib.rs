@@ -14,6 +14,7 @@ mod downloads;
 mod error;
 mod forms;
 mod i18n;
+mod language;
 mod layout;
 mod metrics;
 pub mod models;
@@ -201,6 +202,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::headers_and_csrf,
         ))
+        // Outside the security layer, so that its refusals (CSRF,
+        // timeouts, axum's plain errors) speak the request's language too.
+        .layer(middleware::from_fn(language::scope))
         .layer(middleware::from_fn(security::request_id))
         .with_state(state)
 }

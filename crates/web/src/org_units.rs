@@ -13,6 +13,7 @@ use domain::org_units::{
 use domain::page::Page;
 use domain::policy::Action;
 use domain::time::{parse_date, today};
+use domain::Reason;
 use serde::Serialize;
 use store::accounts::Scope;
 use store::org_units::{self as units, ListQuery, UnitView};
@@ -61,11 +62,13 @@ fn parse_list(f: &Fields) -> Result<ListQuery, ApiError> {
     {
         return Err(ApiError::invalid(
             "q",
-            format!("từ khóa dài quá {MAX_QUERY_CHARS} ký tự"),
+            Reason::SearchTooLong {
+                max: MAX_QUERY_CHARS,
+            },
         ));
     }
     if q.as_ref().is_some_and(|q| q.chars().any(char::is_control)) {
-        return Err(ApiError::invalid("q", "từ khóa chứa ký tự điều khiển"));
+        return Err(ApiError::invalid("q", Reason::SearchControlCharacters));
     }
     let as_of = match f.get("as_of") {
         Some(d) => Some(parse_date("as_of", d)?),
@@ -207,6 +210,9 @@ async fn patch_api(
     Ok(Json(patch(&state, &actor, id, &input).await?).into_response())
 }
 
+/// Villages merged at once at most.
+const MAX_MERGE_SOURCES: usize = 100;
+
 async fn merge(
     state: &AppState,
     actor: &Actor,
@@ -214,8 +220,13 @@ async fn merge(
 ) -> Result<units::Reorganisation, ApiError> {
     actor.require(Action::ManageOrgUnits)?;
     let ids = input.sources.clone().unwrap_or_default();
-    if ids.len() > 100 {
-        return Err(ApiError::invalid("sources", "gộp tối đa 100 thôn một lần"));
+    if ids.len() > MAX_MERGE_SOURCES {
+        return Err(ApiError::invalid(
+            "sources",
+            Reason::MergeTooMany {
+                max: MAX_MERGE_SOURCES,
+            },
+        ));
     }
     let sources = units::get_many(&state.db, actor.scope(), &ids).await?;
     let m = Merge::parse(input, &sources, today())?;
@@ -682,7 +693,7 @@ async fn merge_form(
         .map(|s| {
             s.trim()
                 .parse::<i64>()
-                .map_err(|_| ApiError::invalid("sources", "mã thôn không hợp lệ"))
+                .map_err(|_| ApiError::invalid("sources", Reason::VillageIdInvalid))
         })
         .collect();
     let result = match sources {
@@ -731,10 +742,7 @@ async fn split_form(
     let default_part = match f.i64("default_part") {
         Ok(Some(n)) if n >= 1 => Ok(usize::try_from(n - 1).ok()),
         Ok(None) => Ok(None),
-        _ => Err(ApiError::invalid(
-            "default_part",
-            "số thứ tự dòng không hợp lệ",
-        )),
+        _ => Err(ApiError::invalid("default_part", Reason::PartIndexInvalid)),
     };
     let result = match default_part {
         Ok(default_part) => {

@@ -8,6 +8,8 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use domain::Reason;
+
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;
 use crate::{AppState, WebConfig};
@@ -142,30 +144,25 @@ fn is_plain_error(res: &Response) -> bool {
 
 /// The problem (API) or page for a bare status.
 fn problem(status: StatusCode, api: bool, lang: Lang) -> Response {
-    let (code, message, key) = match status {
+    let (code, reason, key) = match status {
         StatusCode::PAYLOAD_TOO_LARGE => (
             "too_large",
-            format!(
-                "dữ liệu gửi lên quá lớn (tối đa {} MiB)",
-                MAX_BODY / 1024 / 1024
-            ),
+            Reason::BodyTooLarge {
+                max_mib: MAX_BODY / 1024 / 1024,
+            },
             "error.too_large",
         ),
-        StatusCode::NOT_FOUND => ("not_found", "không tìm thấy".into(), "error.not_found"),
+        StatusCode::NOT_FOUND => ("not_found", Reason::NotFound, "error.not_found"),
         StatusCode::METHOD_NOT_ALLOWED => (
             "method_not_allowed",
-            "phương thức không được hỗ trợ ở địa chỉ này".into(),
+            Reason::MethodNotAllowed,
             "error.bad_request",
         ),
-        s if s.is_client_error() => (
-            "invalid",
-            "yêu cầu không hợp lệ".into(),
-            "error.bad_request",
-        ),
-        _ => ("internal", "lỗi hệ thống".into(), "error.internal"),
+        s if s.is_client_error() => ("invalid", Reason::BadRequest, "error.bad_request"),
+        _ => ("internal", Reason::Internal, "error.internal"),
     };
     if api {
-        ApiError::new(status, code, message).into_response()
+        ApiError::new(status, code, reason).into_response()
     } else {
         PageError::new(status, lang, key).into_response()
     }
@@ -177,10 +174,9 @@ fn timed_out(api: bool, lang: Lang, limit: std::time::Duration) -> Response {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "timeout",
-            format!(
-                "yêu cầu chạy quá {} giây nên đã dừng; hãy kiểm tra kết quả rồi thử lại",
-                limit.as_secs()
-            ),
+            Reason::Timeout {
+                seconds: limit.as_secs(),
+            },
         )
         .into_response()
     } else {
@@ -285,7 +281,7 @@ async fn refuse_csrf(state: &AppState, asked: Asked, session: Option<&str>) -> B
     };
     crate::refusals::note(state, user, "csrf", asked.route).await;
     Box::new(if asked.api {
-        ApiError::new(StatusCode::FORBIDDEN, "csrf", "thiếu hoặc sai mã CSRF").into_response()
+        ApiError::new(StatusCode::FORBIDDEN, "csrf", Reason::Csrf).into_response()
     } else {
         PageError::new(StatusCode::FORBIDDEN, asked.lang, "error.csrf").into_response()
     })

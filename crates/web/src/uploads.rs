@@ -7,7 +7,9 @@ use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use domain::error::codes;
 use domain::file::CellError;
+use domain::Reason;
 
 use crate::blocking::BlockingPool;
 use crate::downloads::download;
@@ -22,7 +24,13 @@ pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 /// (so that a refused role gets 403 whatever it sent).
 pub async fn multipart(req: Request, state: &AppState) -> Result<Multipart, ApiError> {
     Multipart::from_request(req, state).await.map_err(|e| {
-        ApiError::invalid("file", format!("cần gửi tệp dạng multipart/form-data: {e}"))
+        ApiError::invalid(
+            "file",
+            Reason::MultipartExpected {
+                content_type: "multipart/form-data".into(),
+                detail: e.to_string(),
+            },
+        )
     })
 }
 
@@ -42,7 +50,7 @@ pub async fn uploaded(mut form: Multipart) -> Result<(Bytes, Vec<(String, String
     }
     let file = file
         .filter(|f| !f.is_empty())
-        .ok_or_else(|| ApiError::invalid("file", "chưa chọn tệp"))?;
+        .ok_or_else(|| ApiError::invalid("file", Reason::FileMissing))?;
     Ok((file, fields))
 }
 
@@ -52,15 +60,16 @@ fn unreadable(e: axum::extract::multipart::MultipartError) -> ApiError {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
-            format!(
-                "tệp lớn quá {} MiB: hãy chia thành nhiều tệp",
-                MAX_IMPORT_BYTES / 1024 / 1024
-            ),
+            Reason::FileTooLarge {
+                max_mib: MAX_IMPORT_BYTES / 1024 / 1024,
+            },
         );
     }
     ApiError::invalid(
         "file",
-        format!("không đọc được tệp tải lên: {}", e.body_text()),
+        Reason::UploadUnreadable {
+            detail: e.body_text(),
+        },
     )
 }
 
@@ -95,7 +104,9 @@ pub fn wants_report(raw: Option<&str>) -> Result<bool, ApiError> {
         Some("xlsx") => Ok(true),
         Some(_) => Err(ApiError::invalid(
             "report",
-            "báo cáo lỗi chỉ xuất được dạng XLSX",
+            Reason::ReportFormatUnknown {
+                allowed: vec![codes::XLSX],
+            },
         )),
     }
 }
@@ -135,7 +146,7 @@ pub async fn refused(
     errors: &[CellError],
     report: bool,
     name: &str,
-    message: &str,
+    reason: Reason,
 ) -> Result<Response, ApiError> {
     if report {
         let xlsx = error_report_off_workers(pool, bytes, errors).await?;
@@ -148,7 +159,9 @@ pub async fn refused(
         Json(ImportRefused {
             error: crate::api::ProblemBody {
                 code: "invalid_rows",
-                message: message.to_string(),
+                reason: reason.code(),
+                message: reason.text(crate::language::current().into()),
+                args: domain::error::Args(reason.args()),
                 field: Some("file"),
             },
             rows: errors.to_vec(),

@@ -10,10 +10,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::Schema;
 use utoipa::ToSchema;
 
+use crate::error::{terms, Term};
 use crate::org_units::{Kind, Level, OrgUnit};
 use crate::text::normalize;
 use crate::time::parse_date;
-use crate::DomainError;
+use crate::{DomainError, Reason};
 
 pub mod file;
 
@@ -114,7 +115,7 @@ impl Sector {
         Sector::ALL
             .into_iter()
             .find(|x| x.as_str() == s)
-            .ok_or_else(|| DomainError::new(field, "lĩnh vực không hợp lệ"))
+            .ok_or_else(|| DomainError::new(field, Reason::SectorUnknown))
     }
 }
 
@@ -159,11 +160,34 @@ impl Target {
         }
     }
 
+    /// The target as messages name it.
+    pub fn term(self) -> Term {
+        let en = match self {
+            Target::Village => "villages",
+            Target::Commune => "communes",
+            Target::Site(k) => match k {
+                Kind::Agency => "agencies",
+                Kind::Enterprise => "enterprises",
+                Kind::School => "schools",
+                Kind::Religious => "religious establishments",
+                Kind::Market => "markets",
+                Kind::IndustrialCluster => "industrial clusters",
+                _ => "other sites",
+            },
+        };
+        Term::new(self.as_str(), self.label(), en)
+    }
+
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
         let s = s.trim();
-        Target::all()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| DomainError::new(field, format!("nơi áp dụng không hợp lệ: {s}")))
+        Target::all().find(|t| t.as_str() == s).ok_or_else(|| {
+            DomainError::new(
+                field,
+                Reason::TargetUnknown {
+                    given: s.chars().take(40).collect(),
+                },
+            )
+        })
     }
 
     /// The target a unit is: villages and communes by level, sites by kind.
@@ -194,7 +218,7 @@ impl Targets {
             }
         }
         if v.is_empty() {
-            return Err(DomainError::new(field, "cần chọn ít nhất một nơi áp dụng"));
+            return Err(DomainError::new(field, Reason::TargetsEmpty));
         }
         v.sort();
         Ok(Self(v))
@@ -224,7 +248,7 @@ impl Targets {
 
 /// Text that must be present, normalised (NFC, single spaces), bounded.
 fn required_text(field: &'static str, s: Option<&str>, max: usize) -> Result<String, DomainError> {
-    optional_text(field, s, max)?.ok_or_else(|| DomainError::new(field, "không được để trống"))
+    optional_text(field, s, max)?.ok_or_else(|| DomainError::new(field, Reason::Required))
 }
 
 /// Text that may be absent; blank counts as absent.
@@ -237,10 +261,10 @@ fn optional_text(
         return Ok(None);
     };
     if s.chars().count() > max {
-        return Err(DomainError::new(field, format!("dài quá {max} ký tự")));
+        return Err(DomainError::new(field, Reason::TooLong { max }));
     }
     if s.chars().any(char::is_control) {
-        return Err(DomainError::new(field, "chứa ký tự điều khiển"));
+        return Err(DomainError::new(field, Reason::ControlCharacters));
     }
     Ok(Some(s))
 }
@@ -258,10 +282,10 @@ fn optional_note(
         return Ok(None);
     }
     if s.chars().count() > max {
-        return Err(DomainError::new(field, format!("dài quá {max} ký tự")));
+        return Err(DomainError::new(field, Reason::TooLong { max }));
     }
     if s.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(DomainError::new(field, "chứa ký tự điều khiển"));
+        return Err(DomainError::new(field, Reason::ControlCharacters));
     }
     Ok(Some(s))
 }
@@ -277,11 +301,14 @@ fn optional_count(field: &'static str, n: Option<i64>) -> Result<Option<i64>, Do
     match n {
         Some(n) if !(0..=MAX_COUNT).contains(&n) => Err(DomainError::new(
             field,
-            format!("phải là số nguyên từ 0 đến {MAX_COUNT}"),
+            Reason::CountOutOfRange { max: MAX_COUNT },
         )),
         n => Ok(n),
     }
 }
+
+/// Related movements a model names at most.
+pub const MAX_TAGS: usize = 20;
 
 /// Tags for the other emulation movements a model is combined with: one per
 /// line or comma, normalised, without repeats, at most 20.
@@ -294,8 +321,11 @@ pub fn parse_tags(field: &'static str, s: Option<&str>) -> Result<Vec<String>, D
             }
         }
     }
-    if out.len() > 20 {
-        return Err(DomainError::new(field, "tối đa 20 phong trào gắn kết"));
+    if out.len() > MAX_TAGS {
+        return Err(DomainError::new(
+            field,
+            Reason::TagsTooMany { max: MAX_TAGS },
+        ));
     }
     Ok(out)
 }
@@ -388,10 +418,7 @@ pub fn parse_type_code(field: &'static str, s: &str) -> Result<String, DomainErr
     if ok {
         Ok(s.to_string())
     } else {
-        Err(DomainError::new(
-            field,
-            "mã loại gồm 2-40 chữ thường không dấu, chữ số hoặc dấu _",
-        ))
+        Err(DomainError::new(field, Reason::TypeCodeInvalid))
     }
 }
 
@@ -409,7 +436,7 @@ impl NewModelType {
         let code = match current {
             Some(c) => {
                 if input.code.as_deref().is_some_and(|s| s.trim() != c.code) {
-                    return Err(DomainError::new("code", "không được đổi mã loại"));
+                    return Err(DomainError::new("code", Reason::TypeCodeFixed));
                 }
                 c.code.clone()
             }
@@ -429,12 +456,12 @@ impl NewModelType {
         let sector = match (&input.sector, current) {
             (Some(s), _) => Sector::parse("sector", s)?,
             (None, Some(c)) => c.sector,
-            (None, None) => return Err(DomainError::new("sector", "cần chọn lĩnh vực")),
+            (None, None) => return Err(DomainError::new("sector", Reason::SectorRequired)),
         };
         let targets = match (&input.targets, current) {
             (Some(t), _) => Targets::parse("targets", t.iter().map(String::as_str))?,
             (None, Some(c)) => Targets::parse("targets", c.targets.iter().copied())?,
-            (None, None) => return Err(DomainError::new("targets", "cần chọn nơi áp dụng")),
+            (None, None) => return Err(DomainError::new("targets", Reason::TargetsRequired)),
         };
         let retired_on = match (input.retired, current) {
             (Some(true), Some(c)) => Some(c.retired_on.unwrap_or(today)),
@@ -505,14 +532,28 @@ impl Status {
         }
     }
 
+    /// The status as messages name it.
+    pub fn term(self) -> Term {
+        let en = match self {
+            Status::Active => "Active",
+            Status::Paused => "Paused",
+            Status::Dissolved => "Dissolved",
+        };
+        Term::new(self.as_str(), self.label(), en)
+    }
+
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
         let s = s.trim();
         Status::ALL
             .into_iter()
             .find(|x| x.as_str() == s || x.label().to_lowercase() == s.to_lowercase())
             .ok_or_else(|| {
-                let labels: Vec<&str> = Status::ALL.iter().map(|x| x.label()).collect();
-                DomainError::new(field, format!("trạng thái phải là {}", one_of(&labels)))
+                DomainError::new(
+                    field,
+                    Reason::StatusUnknown {
+                        allowed: terms(&Status::ALL, Status::term),
+                    },
+                )
             })
     }
 
@@ -561,27 +602,20 @@ impl StatusChange {
         if !last.status.can_become(status) {
             return Err(DomainError::new(
                 "status",
-                format!(
-                    "không thể chuyển từ \"{}\" sang \"{}\"",
-                    last.status.label(),
-                    status.label()
-                ),
+                Reason::StatusChangeNotAllowed {
+                    from: last.status.term(),
+                    to: status.term(),
+                },
             ));
         }
         let on_date = optional_date("date", input.date.as_deref())?.unwrap_or(today);
         if on_date > today {
-            return Err(DomainError::new(
-                "date",
-                "ngày thay đổi không được ở tương lai",
-            ));
+            return Err(DomainError::new("date", Reason::ChangeDateFuture));
         }
         if on_date <= last.on_date {
             return Err(DomainError::new(
                 "date",
-                format!(
-                    "phải sau lần thay đổi trước ({})",
-                    crate::time::show_date(last.on_date)
-                ),
+                Reason::ChangeDateNotAfterLast { last: last.on_date },
             ));
         }
         let reason = required_text("reason", input.reason.as_deref(), MAX_SHORT_CHARS * 5)?;
@@ -625,14 +659,29 @@ impl Rating {
         }
     }
 
+    /// The rating as messages name it.
+    pub fn term(self) -> Term {
+        let en = match self {
+            Rating::Good => "Good",
+            Rating::Fair => "Fair",
+            Rating::Average => "Average",
+            Rating::Weak => "Weak",
+        };
+        Term::new(self.as_str(), self.label(), en)
+    }
+
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
         let s = s.trim();
         Rating::ALL
             .into_iter()
             .find(|x| x.as_str() == s || x.label().to_lowercase() == s.to_lowercase())
             .ok_or_else(|| {
-                let labels: Vec<&str> = Rating::ALL.iter().map(|x| x.label()).collect();
-                DomainError::new(field, format!("xếp loại phải là {}", one_of(&labels)))
+                DomainError::new(
+                    field,
+                    Reason::RatingUnknown {
+                        allowed: terms(&Rating::ALL, Rating::term),
+                    },
+                )
             })
     }
 }
@@ -673,24 +722,20 @@ impl NewRating {
     ) -> Result<Self, DomainError> {
         let year = input
             .year
-            .ok_or_else(|| DomainError::new("year", "cần năm xếp loại"))?;
+            .ok_or_else(|| DomainError::new("year", Reason::RatingYearRequired))?;
         if year < founded_on.year() || year > today.year() {
             return Err(DomainError::new(
                 "year",
-                format!(
-                    "năm xếp loại phải từ {} (năm thành lập) đến {}",
-                    founded_on.year(),
-                    today.year()
-                ),
+                Reason::RatingYearOutOfRange {
+                    founded: founded_on.year(),
+                    current: today.year(),
+                },
             ));
         }
         let rating = Rating::parse("rating", input.rating.as_deref().unwrap_or(""))?;
         let rated_on = optional_date("rated_on", input.rated_on.as_deref())?.unwrap_or(today);
         if rated_on.year() < year || rated_on > today {
-            return Err(DomainError::new(
-                "rated_on",
-                "ngày xếp loại phải trong hoặc sau năm được xếp loại, không ở tương lai",
-            ));
+            return Err(DomainError::new("rated_on", Reason::RatedOnInvalid));
         }
         Ok(Self {
             year,
@@ -751,13 +796,25 @@ impl ActivityKind {
             .into_iter()
             .find(|x| x.as_str() == s || x.label().to_lowercase() == s.to_lowercase())
             .ok_or_else(|| {
-                let labels: Vec<String> = ActivityKind::ALL
-                    .iter()
-                    .map(|x| format!("«{}»", x.label()))
-                    .collect();
-                let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-                DomainError::new(field, format!("loại hoạt động phải là {}", one_of(&labels)))
+                DomainError::new(
+                    field,
+                    Reason::ActivityKindUnknown {
+                        allowed: terms(&ActivityKind::ALL, ActivityKind::term),
+                    },
+                )
             })
+    }
+
+    /// The kind as messages name it.
+    pub fn term(self) -> Term {
+        let en = match self {
+            ActivityKind::Meeting => "Meeting",
+            ActivityKind::Patrol => "Patrol",
+            ActivityKind::Awareness => "Awareness session",
+            ActivityKind::Result => "Result",
+            ActivityKind::Other => "Other",
+        };
+        Term::new(self.as_str(), self.label(), en)
     }
 }
 
@@ -794,10 +851,7 @@ impl NewActivity {
     ) -> Result<Self, DomainError> {
         let on_date = optional_date("date", input.date.as_deref())?.unwrap_or(today);
         if on_date < founded_on || on_date > today {
-            return Err(DomainError::new(
-                "date",
-                "ngày hoạt động phải từ ngày thành lập đến hôm nay",
-            ));
+            return Err(DomainError::new("date", Reason::ActivityDateOutOfRange));
         }
         Ok(Self {
             on_date,
@@ -807,7 +861,7 @@ impl NewActivity {
                 input.description.as_deref(),
                 MAX_TEXT_CHARS,
             )?
-            .ok_or_else(|| DomainError::new("description", "không được để trống"))?,
+            .ok_or_else(|| DomainError::new("description", Reason::Required))?,
             participants: optional_count("participants", input.participants)?,
             quantity: optional_count("quantity", input.quantity)?,
         })
@@ -900,13 +954,13 @@ impl NewModel {
     ) -> Result<Self, DomainError> {
         let t = refs
             .model_type
-            .ok_or_else(|| DomainError::new("type_id", "không tìm thấy loại mô hình"))?;
+            .ok_or_else(|| DomainError::new("type_id", Reason::ModelTypeNotFound))?;
         let unit = refs
             .unit
-            .ok_or_else(|| DomainError::new("org_unit_id", "không tìm thấy đơn vị"))?;
+            .ok_or_else(|| DomainError::new("org_unit_id", Reason::UnitNotFound))?;
         let founded_on = parse_date("founded_on", input.founded_on.as_deref().unwrap_or(""))?;
         if founded_on > today {
-            return Err(DomainError::new("founded_on", "ngày thành lập ở tương lai"));
+            return Err(DomainError::new("founded_on", Reason::FoundedInFuture));
         }
         check_unit(t, unit, founded_on, refs.this.is_some())?;
         let decision = Decision {
@@ -921,7 +975,7 @@ impl NewModel {
         if decision.date.is_some_and(|d| d > today) {
             return Err(DomainError::new(
                 "decision_date",
-                "ngày quyết định ở tương lai",
+                Reason::DecisionDateFuture,
             ));
         }
         let replicated_from = check_exemplar(input.replicated_from, refs, founded_on)?;
@@ -952,26 +1006,26 @@ fn check_unit(
     editing: bool,
 ) -> Result<(), DomainError> {
     if !t.is_active() && !editing {
-        return Err(DomainError::new("type_id", "loại mô hình đã ngừng áp dụng"));
+        return Err(DomainError::new("type_id", Reason::ModelTypeRetired));
     }
     if !t.fits(unit) {
         return Err(DomainError::new(
             "org_unit_id",
-            format!(
-                "loại \"{}\" không áp dụng cho đơn vị này (áp dụng cho: {})",
-                t.short_name,
-                t.targets
+            Reason::TypeDoesNotFit {
+                type_name: t.short_name.clone(),
+                targets: t
+                    .targets
                     .iter()
-                    .map(|x| Target::parse("targets", x).map_or(*x, Target::label))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
+                    .filter_map(|x| Target::parse("targets", x).ok())
+                    .map(Target::term)
+                    .collect(),
+            },
         ));
     }
     if !unit.validity().contains(founded_on) {
         return Err(DomainError::new(
             "org_unit_id",
-            "đơn vị không tồn tại vào ngày thành lập; chọn đơn vị hành chính tại thời điểm đó",
+            Reason::UnitNotOnFoundingDay,
         ));
     }
     Ok(())
@@ -986,24 +1040,21 @@ fn check_exemplar(
     let e = refs
         .exemplar
         .filter(|e| e.id == id)
-        .ok_or_else(|| DomainError::new("replicated_from", "không tìm thấy mô hình điển hình"))?;
+        .ok_or_else(|| DomainError::new("replicated_from", Reason::ExemplarNotFound))?;
     if !e.is_exemplar {
-        return Err(DomainError::new(
-            "replicated_from",
-            "mô hình này chưa được công nhận điển hình tiên tiến",
-        ));
+        return Err(DomainError::new("replicated_from", Reason::NotExemplar));
     }
     if e.founded_on > founded_on {
         return Err(DomainError::new(
             "replicated_from",
-            "mô hình điển hình phải thành lập trước mô hình nhân rộng",
+            Reason::ExemplarFoundedLater,
         ));
     }
     if let Some(this) = refs.this {
         if e.id == this || e.lineage.contains(&this) {
             return Err(DomainError::new(
                 "replicated_from",
-                "không thể nhân rộng từ chính mô hình này hoặc từ bản nhân rộng của nó",
+                Reason::ReplicationCycle,
             ));
         }
     }
@@ -1036,18 +1087,9 @@ pub fn check_founding_move(
     match changes.get(1) {
         Some(next) if next.on_date <= founded_on => Err(DomainError::new(
             "founded_on",
-            "ngày thành lập phải trước lần đổi trạng thái đầu tiên",
+            Reason::FoundingAfterFirstChange,
         )),
         _ => Ok(()),
-    }
-}
-
-/// "a, b hoặc c": the choices a message lists.
-fn one_of(labels: &[&str]) -> String {
-    match labels.split_last() {
-        Some((last, [])) => (*last).to_string(),
-        Some((last, rest)) => format!("{} hoặc {last}", rest.join(", ")),
-        None => String::new(),
     }
 }
 

@@ -6,9 +6,10 @@
 use serde::Serialize;
 
 use crate::accounts::Role;
+use crate::error::{terms, Term};
 use crate::models::Target;
 use crate::org_units::Level;
-use crate::DomainError;
+use crate::{DomainError, Reason};
 
 pub const MAX_REASON_CHARS: usize = 1000;
 
@@ -29,19 +30,18 @@ impl Chain {
             if !super::level_above(level, entry) {
                 return Err(DomainError::new(
                     field,
-                    format!("cấp duyệt {s} phải ở trên cấp nhập số liệu"),
+                    Reason::ApprovalLevelNotAbove {
+                        level: level.term(),
+                    },
                 ));
             }
             if out.last().is_some_and(|prev| !above(level, *prev)) {
-                return Err(DomainError::new(
-                    field,
-                    "các cấp duyệt xếp từ thấp lên cao, không lặp",
-                ));
+                return Err(DomainError::new(field, Reason::ApprovalLevelsOrder));
             }
             out.push(level);
         }
         if out.is_empty() {
-            return Err(DomainError::new(field, "cần ít nhất một cấp duyệt"));
+            return Err(DomainError::new(field, Reason::ApprovalLevelsEmpty));
         }
         Ok(Self(out))
     }
@@ -104,6 +104,25 @@ pub enum Approval {
 }
 
 impl Approval {
+    /// One of each state (approved at the first level).
+    pub const ALL: [Approval; 4] = [
+        Approval::Draft,
+        Approval::Returned,
+        Approval::Submitted,
+        Approval::Approved { levels: 1 },
+    ];
+
+    /// The state as messages name it ("đang ở trạng thái đã nộp").
+    pub fn term(self) -> Term {
+        let en = match self {
+            Approval::Draft => "draft",
+            Approval::Returned => "returned",
+            Approval::Submitted => "submitted",
+            Approval::Approved { .. } => "approved",
+        };
+        Term::new(self.as_str(), self.label(), en)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Approval::Draft => "draft",
@@ -151,7 +170,7 @@ impl Approval {
         action: ApprovalAction,
         by: &Capacity,
     ) -> Result<Approval, DomainError> {
-        let refuse = |m: &str| Err(DomainError::new("action", m.to_owned()));
+        let refuse = |r: Reason| Err(DomainError::new("action", r));
         let n = chain.len();
         match (action, self) {
             (ApprovalAction::Submit, Approval::Draft | Approval::Returned) if by.enters => {
@@ -161,26 +180,26 @@ impl Approval {
             (ApprovalAction::Approve, Approval::Submitted | Approval::Approved { .. }) => {
                 let k = self.levels_approved();
                 if k >= n {
-                    return refuse("số liệu đã được duyệt ở cấp cao nhất");
+                    return refuse(Reason::AlreadyFullyApproved);
                 }
                 if !by.approves(k) {
-                    return refuse("bạn không có quyền duyệt ở cấp này");
+                    return refuse(Reason::NotApproverHere);
                 }
                 Ok(Approval::Approved { levels: k + 1 })
             }
             (ApprovalAction::Return, Approval::Submitted | Approval::Approved { .. }) => {
                 let k = self.levels_approved();
                 if k >= n {
-                    return refuse("số liệu đã duyệt xong: cần hủy duyệt trước khi trả lại");
+                    return refuse(Reason::ReturnAfterFinal);
                 }
                 if !by.approves(k) {
-                    return refuse("bạn không có quyền trả lại ở cấp này");
+                    return refuse(Reason::NotReturnerHere);
                 }
                 Ok(Approval::Returned)
             }
             (ApprovalAction::Unapprove, Approval::Approved { levels }) => {
                 if !by.approves(levels - 1) {
-                    return refuse("chỉ cấp đã duyệt mới được hủy duyệt");
+                    return refuse(Reason::UnapproveOwnLevel);
                 }
                 Ok(if levels > 1 {
                     Approval::Approved { levels: levels - 1 }
@@ -189,15 +208,14 @@ impl Approval {
                 })
             }
             (ApprovalAction::Submit | ApprovalAction::Withdraw, _) if !by.enters => {
-                refuse("bạn không có quyền nộp số liệu của đơn vị này")
+                refuse(Reason::NotEnterer)
             }
             (_, state) => Err(DomainError::new(
                 "action",
-                format!(
-                    "không thể {} khi số liệu đang ở trạng thái {}",
-                    action.label(),
-                    state.label()
-                ),
+                Reason::ApprovalStep {
+                    action: action.term(),
+                    state: state.term(),
+                },
             )),
         }
     }
@@ -248,7 +266,9 @@ impl ApprovalAction {
             .ok_or_else(|| {
                 DomainError::new(
                     field,
-                    "thao tác không hợp lệ (submit, withdraw, approve, return, unapprove)",
+                    Reason::ApprovalActionUnknown {
+                        allowed: terms(&ApprovalAction::ALL, ApprovalAction::term),
+                    },
                 )
             })
     }
@@ -256,6 +276,18 @@ impl ApprovalAction {
     /// Returning and un-approving must say why.
     pub fn needs_reason(self) -> bool {
         matches!(self, ApprovalAction::Return | ApprovalAction::Unapprove)
+    }
+
+    /// The action as messages name it ("không thể nộp …").
+    pub fn term(self) -> Term {
+        let en = match self {
+            ApprovalAction::Submit => "submit",
+            ApprovalAction::Withdraw => "withdraw",
+            ApprovalAction::Approve => "approve",
+            ApprovalAction::Return => "return",
+            ApprovalAction::Unapprove => "un-approve",
+        };
+        Term::new(self.as_str(), self.label(), en)
     }
 
     fn label(self) -> &'static str {
@@ -329,10 +361,14 @@ pub fn parse_reason(
         .map(|s| crate::text::normalize(s.trim()))
         .filter(|s| !s.is_empty());
     match s {
-        None if action.needs_reason() => Err(DomainError::new("reason", "cần ghi lý do")),
+        None if action.needs_reason() => {
+            Err(DomainError::new("reason", Reason::ApprovalReasonRequired))
+        }
         Some(r) if r.chars().count() > MAX_REASON_CHARS => Err(DomainError::new(
             "reason",
-            format!("tối đa {MAX_REASON_CHARS} ký tự"),
+            Reason::AtMostChars {
+                max: MAX_REASON_CHARS,
+            },
         )),
         other => Ok(other),
     }

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::{DataSet, DataSetId, Indicator, Period};
 use crate::org_units::OrgUnit;
+use crate::Reason;
 
 /// One value to write: `value` None deletes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,58 +47,68 @@ pub fn check_value<'a>(
     sets: &'a HashMap<DataSetId, DataSet>,
     units: &'a HashMap<i64, OrgUnit>,
     today: NaiveDate,
-) -> std::result::Result<(&'a Indicator, &'a DataSet, &'a OrgUnit), (Part, String)> {
+) -> std::result::Result<(&'a Indicator, &'a DataSet, &'a OrgUnit), (Part, Reason)> {
     let Some(ind) = indicators.get(&w.indicator) else {
         return Err((
             Part::Indicator,
-            format!("không có chỉ tiêu mã «{}»", w.indicator),
+            Reason::IndicatorUnknown {
+                indicator: w.indicator.chars().take(40).collect(),
+            },
         ));
     };
     let Some(set) = ind.data_set_id.and_then(|s| sets.get(&s)) else {
         return Err((
             Part::Indicator,
-            format!("chỉ tiêu {} chưa thuộc bộ số liệu nào", ind.code),
+            Reason::IndicatorWithoutSet {
+                indicator: ind.code.clone(),
+            },
         ));
     };
     if !ind.active || !set.active {
         return Err((
             Part::Indicator,
-            format!("chỉ tiêu {} đã ngừng thu thập", ind.code),
+            Reason::IndicatorRetired {
+                indicator: ind.code.clone(),
+            },
         ));
     }
     let Some(unit) = units.get(&w.org_unit) else {
-        return Err((
-            Part::Unit,
-            format!("không có đơn vị {} trong phạm vi của bạn", w.org_unit),
-        ));
+        return Err((Part::Unit, Reason::UnitNotInScope { unit: w.org_unit }));
     };
     if !set.entered_by(unit) {
         return Err((
             Part::Unit,
-            format!(
-                "{} không phải đơn vị nhập bộ số liệu {}",
-                unit.name, set.code
-            ),
+            Reason::UnitDoesNotEnter {
+                unit: unit.name.clone(),
+                data_set: set.code.clone(),
+            },
         ));
     }
     if !set.accepts(w.period) {
         return Err((
             Part::Period,
-            format!(
-                "bộ số liệu {} nhập theo {}, không theo kỳ {}",
-                set.code,
-                set.period_type.as_str(),
-                w.period
-            ),
+            Reason::PeriodOfOtherType {
+                data_set: set.code.clone(),
+                period_type: set.period_type.term(),
+                period: w.period.to_string(),
+            },
         ));
     }
     if w.period.first_day(set.calendar) > today {
-        return Err((Part::Period, format!("kỳ {} chưa bắt đầu", w.period)));
+        return Err((
+            Part::Period,
+            Reason::PeriodNotBegun {
+                period: w.period.to_string(),
+            },
+        ));
     }
     if !existed_during(unit, set, w.period) {
         return Err((
             Part::Period,
-            format!("{} không tồn tại trong kỳ {}", unit.name, w.period),
+            Reason::UnitNotInPeriod {
+                unit: unit.name.clone(),
+                period: w.period.to_string(),
+            },
         ));
     }
     Ok((ind, set, unit))

@@ -9,10 +9,11 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::error::{terms, Term};
 use crate::models::Target;
 use crate::org_units::Level;
 use crate::text::normalize;
-use crate::DomainError;
+use crate::{DomainError, Reason};
 
 pub mod approval;
 pub mod entry;
@@ -57,12 +58,27 @@ impl ValueUnit {
         }
     }
 
+    /// The unit as messages name it.
+    pub fn term(self) -> Term {
+        let (vi, en) = match self {
+            ValueUnit::Count => ("số lượng", "count"),
+            ValueUnit::Percent => ("phần trăm", "percent"),
+            ValueUnit::Money => ("tiền (đồng)", "money (VND)"),
+        };
+        Term::new(self.as_str(), vi, en)
+    }
+
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
         ValueUnit::ALL
             .into_iter()
             .find(|u| u.as_str() == s.trim())
             .ok_or_else(|| {
-                DomainError::new(field, "đơn vị tính không hợp lệ (count, percent, money)")
+                DomainError::new(
+                    field,
+                    Reason::ValueUnitUnknown {
+                        allowed: terms(&ValueUnit::ALL, ValueUnit::term),
+                    },
+                )
             })
     }
 }
@@ -106,9 +122,22 @@ impl Aggregation {
             .ok_or_else(|| {
                 DomainError::new(
                     field,
-                    "cách tổng hợp không hợp lệ (sum, average, last, max)",
+                    Reason::AggregationUnknown {
+                        allowed: terms(&Aggregation::ALL, Aggregation::term),
+                    },
                 )
             })
+    }
+
+    /// The aggregation as messages name it.
+    pub fn term(self) -> Term {
+        let (vi, en) = match self {
+            Aggregation::Sum => ("cộng", "sum"),
+            Aggregation::Average => ("trung bình", "average"),
+            Aggregation::Last => ("số cuối kỳ", "last value"),
+            Aggregation::Max => ("lớn nhất", "maximum"),
+        };
+        Term::new(self.as_str(), vi, en)
     }
 }
 
@@ -134,22 +163,28 @@ impl Indicator {
     /// validation instead (see [`Indicator::bound_problem`]).
     pub fn parse_value(&self, field: &'static str, v: f64) -> Result<f64, DomainError> {
         if !v.is_finite() || v.abs() > MAX_ABS_VALUE {
-            return Err(DomainError::new(field, "giá trị không hợp lệ"));
+            return Err(DomainError::new(field, Reason::ValueInvalid));
         }
         if v < 0.0 && !self.allow_negative {
             return Err(DomainError::new(
                 field,
-                format!("chỉ tiêu {} không nhận số âm", self.code),
+                Reason::ValueNegative {
+                    indicator: self.code.clone(),
+                },
             ));
         }
         match self.unit {
             ValueUnit::Count if v.fract() != 0.0 => Err(DomainError::new(
                 field,
-                format!("chỉ tiêu {} đếm số lượng: cần số nguyên", self.code),
+                Reason::ValueNotWhole {
+                    indicator: self.code.clone(),
+                },
             )),
             ValueUnit::Percent if !(-100.0..=100.0).contains(&v) => Err(DomainError::new(
                 field,
-                format!("chỉ tiêu {} là tỷ lệ phần trăm: từ 0 đến 100", self.code),
+                Reason::ValueNotPercent {
+                    indicator: self.code.clone(),
+                },
             )),
             _ => Ok(v),
         }
@@ -182,7 +217,9 @@ pub fn parse_code(field: &'static str, s: &str) -> Result<String, DomainError> {
     } else {
         Err(DomainError::new(
             field,
-            format!("mã chỉ được dùng chữ thường không dấu, số và «_», bắt đầu bằng chữ, tối đa {MAX_CODE_CHARS} ký tự"),
+            Reason::CodeInvalid {
+                max: MAX_CODE_CHARS,
+            },
         ))
     }
 }
@@ -195,16 +232,13 @@ fn parse_text(
 ) -> Result<String, DomainError> {
     let s = normalize(s.trim());
     if required && s.is_empty() {
-        return Err(DomainError::new(field, "cần nhập"));
+        return Err(DomainError::new(field, Reason::RequiredEntry));
     }
     if s.chars().count() > max
         || s.chars()
             .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        return Err(DomainError::new(
-            field,
-            format!("tối đa {max} ký tự, không có ký tự điều khiển"),
-        ));
+        return Err(DomainError::new(field, Reason::TextInvalid { max }));
     }
     Ok(s)
 }
@@ -247,7 +281,7 @@ impl NewIndicator {
     pub fn parse(i: &IndicatorInput) -> Result<Self, DomainError> {
         let bound = |field: &'static str, v: Option<f64>| match v {
             Some(x) if !x.is_finite() || x.abs() > MAX_ABS_VALUE => {
-                Err(DomainError::new(field, "giới hạn không hợp lệ"))
+                Err(DomainError::new(field, Reason::BoundInvalid))
             }
             other => Ok(other),
         };
@@ -255,10 +289,7 @@ impl NewIndicator {
         let max_value = bound("max_value", i.max_value)?;
         if let (Some(a), Some(b)) = (min_value, max_value) {
             if a > b {
-                return Err(DomainError::new(
-                    "max_value",
-                    "mức tối đa nhỏ hơn mức tối thiểu",
-                ));
+                return Err(DomainError::new("max_value", Reason::MaxBelowMin));
             }
         }
         Ok(Self {
@@ -360,7 +391,9 @@ impl NewDataSet {
         if deadline_days > MAX_DEADLINE_DAYS {
             return Err(DomainError::new(
                 "deadline_days",
-                format!("tối đa {MAX_DEADLINE_DAYS} ngày"),
+                Reason::DeadlineTooLong {
+                    max: MAX_DEADLINE_DAYS,
+                },
             ));
         }
         let mut indicators: Vec<String> = Vec::new();
@@ -369,7 +402,7 @@ impl NewDataSet {
             if indicators.contains(&c) {
                 return Err(DomainError::new(
                     "indicators",
-                    format!("chỉ tiêu {c} có hai lần"),
+                    Reason::IndicatorTwice { indicator: c },
                 ));
             }
             indicators.push(c);
@@ -377,7 +410,9 @@ impl NewDataSet {
         if indicators.is_empty() || indicators.len() > MAX_INDICATORS_PER_SET {
             return Err(DomainError::new(
                 "indicators",
-                format!("cần từ 1 đến {MAX_INDICATORS_PER_SET} chỉ tiêu"),
+                Reason::IndicatorCount {
+                    max: MAX_INDICATORS_PER_SET,
+                },
             ));
         }
         Ok(Self {
@@ -406,6 +441,17 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub const ALL: [Severity; 2] = [Severity::Error, Severity::Warning];
+
+    /// The severity as messages name it.
+    pub fn term(self) -> Term {
+        let (vi, en) = match self {
+            Severity::Error => ("lỗi", "error"),
+            Severity::Warning => ("cảnh báo", "warning"),
+        };
+        Term::new(self.as_str(), vi, en)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -419,7 +465,9 @@ impl Severity {
             "warning" => Ok(Severity::Warning),
             _ => Err(DomainError::new(
                 field,
-                "mức độ không hợp lệ (error, warning)",
+                Reason::SeverityUnknown {
+                    allowed: terms(&Severity::ALL, Severity::term),
+                },
             )),
         }
     }
@@ -503,30 +551,21 @@ impl Shares {
             return Ok(Self(Vec::new()));
         }
         if successors.len() < 2 {
-            return Err(DomainError::new(
-                field,
-                "chỉ chia số liệu của đơn vị đã tách thành nhiều đơn vị",
-            ));
+            return Err(DomainError::new(field, Reason::SharesNotSplit));
         }
         let mut out: Vec<(i64, f64)> = Vec::with_capacity(items.len());
         for i in items {
             if !successors.contains(&i.to) {
                 return Err(DomainError::new(
                     field,
-                    format!("đơn vị {} không kế thừa đơn vị này", i.to),
+                    Reason::ShareNotSuccessor { unit: i.to },
                 ));
             }
             if out.iter().any(|(to, _)| *to == i.to) {
-                return Err(DomainError::new(
-                    field,
-                    format!("đơn vị {} có hai lần", i.to),
-                ));
+                return Err(DomainError::new(field, Reason::ShareTwice { unit: i.to }));
             }
             if !(i.share.is_finite() && i.share > 0.0 && i.share <= 1.0) {
-                return Err(DomainError::new(
-                    field,
-                    "mỗi tỷ lệ phải lớn hơn 0 và không quá 1 (100%)",
-                ));
+                return Err(DomainError::new(field, Reason::ShareOutOfRange));
             }
             out.push((i.to, i.share));
         }
@@ -534,10 +573,9 @@ impl Shares {
         if (total - 1.0).abs() > 1e-6 {
             return Err(DomainError::new(
                 field,
-                format!(
-                    "các tỷ lệ cộng lại phải bằng 100% (đang là {:.2}%)",
-                    total * 100.0
-                ),
+                Reason::SharesTotal {
+                    total: total * 100.0,
+                },
             ));
         }
         out.sort_by_key(|(to, _)| *to);

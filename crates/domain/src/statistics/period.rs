@@ -9,7 +9,8 @@ use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::DomainError;
+use crate::error::{terms, Term};
+use crate::{DomainError, Reason};
 
 pub const MIN_YEAR: i32 = 1990;
 pub const MAX_YEAR: i32 = 2100;
@@ -43,12 +44,28 @@ impl PeriodType {
         }
     }
 
+    /// The period type as messages name it ("nhập theo tháng").
+    pub fn term(self) -> Term {
+        let (vi, en) = match self {
+            PeriodType::Month => ("tháng", "month"),
+            PeriodType::Quarter => ("quý", "quarter"),
+            PeriodType::Half => ("6 tháng", "half year"),
+            PeriodType::Year => ("năm", "year"),
+        };
+        Term::new(self.as_str(), vi, en)
+    }
+
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
         PeriodType::ALL
             .into_iter()
             .find(|t| t.as_str() == s.trim())
             .ok_or_else(|| {
-                DomainError::new(field, "loại kỳ không hợp lệ (month, quarter, half, year)")
+                DomainError::new(
+                    field,
+                    Reason::PeriodTypeUnknown {
+                        allowed: terms(&PeriodType::ALL, PeriodType::term),
+                    },
+                )
             })
     }
 
@@ -88,12 +105,29 @@ impl Calendar {
         }
     }
 
+    /// The calendar as messages name it.
+    pub fn term(self) -> Term {
+        let (vi, en) = match self {
+            Calendar::Months => ("tháng dương lịch", "calendar months"),
+            Calendar::CutOff => (
+                "từ ngày 15 tháng trước đến ngày 14 tháng báo cáo",
+                "the 15th of the previous month to the 14th",
+            ),
+        };
+        Term::new(self.as_str(), vi, en)
+    }
+
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
         Calendar::ALL
             .into_iter()
             .find(|c| c.as_str() == s.trim())
             .ok_or_else(|| {
-                DomainError::new(field, "lịch kỳ báo cáo không hợp lệ (months, cut_off)")
+                DomainError::new(
+                    field,
+                    Reason::CalendarUnknown {
+                        allowed: terms(&Calendar::ALL, Calendar::term),
+                    },
+                )
             })
     }
 }
@@ -131,10 +165,11 @@ impl Period {
         let bad = || {
             DomainError::new(
                 field,
-                format!(
-                    "kỳ không hợp lệ: «{}», cần dạng 2022-03 (tháng), 2022-Q1 (quý), 2022-H1 (6 tháng) hoặc 2022 (năm), năm {MIN_YEAR}-{MAX_YEAR}",
-                    s.trim().chars().take(20).collect::<String>()
-                ),
+                Reason::PeriodInvalid {
+                    given: s.trim().chars().take(20).collect(),
+                    min_year: MIN_YEAR,
+                    max_year: MAX_YEAR,
+                },
             )
         };
         let s = s.trim();

@@ -9,7 +9,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
-use crate::DomainError;
+use crate::{DomainError, Reason};
 
 pub const MAX_RULE_CHARS: usize = 500;
 const MAX_DEPTH: usize = 32;
@@ -131,7 +131,9 @@ impl Rule {
         if text.is_empty() || text.chars().count() > MAX_RULE_CHARS {
             return Err(DomainError::new(
                 field,
-                format!("biểu thức cần có, tối đa {MAX_RULE_CHARS} ký tự"),
+                Reason::RuleLength {
+                    max: MAX_RULE_CHARS,
+                },
             ));
         }
         let tokens = tokenize(text).map_err(|m| DomainError::new(field, m))?;
@@ -173,7 +175,7 @@ enum Token {
     Cmp(Cmp),
 }
 
-fn tokenize(s: &str) -> Result<Vec<Token>, String> {
+fn tokenize(s: &str) -> Result<Vec<Token>, Reason> {
     let chars: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -198,7 +200,7 @@ fn tokenize(s: &str) -> Result<Vec<Token>, String> {
                     ('<', _) => (Cmp::Lt, 1),
                     ('>', _) => (Cmp::Gt, 1),
                     ('=', _) => (Cmp::Eq, 1),
-                    _ => return Err("dấu «!» chỉ dùng trong «!=»".into()),
+                    _ => return Err(Reason::RuleBang),
                 };
                 out.push(Token::Cmp(cmp));
                 i += len;
@@ -216,7 +218,7 @@ fn tokenize(s: &str) -> Result<Vec<Token>, String> {
                     .parse()
                     .ok()
                     .filter(|n: &f64| n.is_finite())
-                    .ok_or_else(|| format!("số không hợp lệ: «{text}»"))?;
+                    .ok_or_else(|| Reason::RuleNumber { text: text.clone() })?;
                 out.push(Token::Number(n));
             }
             'a'..='z' | 'A'..='Z' | '_' => {
@@ -230,7 +232,11 @@ fn tokenize(s: &str) -> Result<Vec<Token>, String> {
                 let code: String = chars.get(start..i).unwrap_or_default().iter().collect();
                 out.push(Token::Code(code.to_ascii_lowercase()));
             }
-            other => return Err(format!("ký tự không dùng được trong biểu thức: «{other}»")),
+            other => {
+                return Err(Reason::RuleCharacter {
+                    character: other.to_string(),
+                })
+            }
         }
     }
     Ok(out)
@@ -252,19 +258,19 @@ impl Parser {
         t
     }
 
-    fn rule(&mut self) -> Result<Rule, String> {
+    fn rule(&mut self) -> Result<Rule, Reason> {
         let left = self.expr(0)?;
         let Some(Token::Cmp(cmp)) = self.bump() else {
-            return Err("cần một phép so sánh: <, <=, >, >=, == hoặc !=".into());
+            return Err(Reason::RuleComparison);
         };
         let right = self.expr(0)?;
         match self.peek() {
             None => Ok(Rule { left, cmp, right }),
-            Some(_) => Err("thừa phần sau biểu thức (chỉ một phép so sánh)".into()),
+            Some(_) => Err(Reason::RuleTrailing),
         }
     }
 
-    fn expr(&mut self, depth: usize) -> Result<Expr, String> {
+    fn expr(&mut self, depth: usize) -> Result<Expr, Reason> {
         let mut left = self.term(depth)?;
         while let Some(Token::Op(op @ ('+' | '-'))) = self.peek().cloned() {
             self.pos += 1;
@@ -274,7 +280,7 @@ impl Parser {
         Ok(left)
     }
 
-    fn term(&mut self, depth: usize) -> Result<Expr, String> {
+    fn term(&mut self, depth: usize) -> Result<Expr, Reason> {
         let mut left = self.factor(depth)?;
         while let Some(Token::Op(op @ ('*' | '/'))) = self.peek().cloned() {
             self.pos += 1;
@@ -284,9 +290,9 @@ impl Parser {
         Ok(left)
     }
 
-    fn factor(&mut self, depth: usize) -> Result<Expr, String> {
+    fn factor(&mut self, depth: usize) -> Result<Expr, Reason> {
         if depth > MAX_DEPTH {
-            return Err("biểu thức lồng quá sâu".into());
+            return Err(Reason::RuleTooDeep);
         }
         match self.bump() {
             Some(Token::Number(n)) => Ok(Expr::Number(n)),
@@ -296,10 +302,10 @@ impl Parser {
                 let e = self.expr(depth + 1)?;
                 match self.bump() {
                     Some(Token::Close) => Ok(e),
-                    _ => Err("thiếu dấu «)»".into()),
+                    _ => Err(Reason::RuleParenthesis),
                 }
             }
-            _ => Err("cần một số, một mã chỉ tiêu hoặc «(»".into()),
+            _ => Err(Reason::RuleOperand),
         }
     }
 }

@@ -363,7 +363,7 @@ async fn record(
 /// The unit, type and folded name that identify a model (no two alike).
 fn identity_conflict(e: StoreError) -> StoreError {
     if e.is_unique_violation() {
-        StoreError::Conflict("đã có mô hình cùng loại, cùng tên tại đơn vị này".into())
+        StoreError::Conflict(domain::Reason::ModelDuplicate)
     } else {
         e
     }
@@ -482,9 +482,7 @@ pub async fn update(
     let read = async move |tx: &mut Tx, id| read_row(tx, scope, id).await;
     audit::update(db, target, read, async |tx: &mut Tx, before: &ModelRow| {
         if before.org_unit_id != m.org_unit_id {
-            return Err(StoreError::Conflict(
-                "không được đổi đơn vị của mô hình".into(),
-            ));
+            return Err(StoreError::Conflict(domain::Reason::ModelUnitFixed));
         }
         let changes = spans(fetch!(tx, fetch_all, SpanRow, SPANS, id)?)?;
         domain::models::check_founding_move(&changes, m.founded_on)?;
@@ -544,9 +542,7 @@ pub async fn change_status(
     let changes = spans(fetch!(tx, fetch_all, SpanRow, SPANS, id)?)?;
     let last = changes.last().ok_or(StoreError::NotFound)?;
     if !last.status.can_become(c.status) || c.on_date <= last.on_date {
-        return Err(StoreError::Conflict(
-            "trạng thái đã được người khác thay đổi; tải lại trang".into(),
-        ));
+        return Err(StoreError::Conflict(domain::Reason::StatusChangedMeanwhile));
     }
     let span = StatusSpan {
         status: c.status,
@@ -770,7 +766,7 @@ pub async fn import(
         for (_, r) in chunk {
             let sector = sectors
                 .get(&r.model.type_id)
-                .ok_or_else(|| StoreError::Conflict("loại mô hình không còn".into()))?;
+                .ok_or_else(|| StoreError::Conflict(domain::Reason::ModelTypeGone))?;
             let status = match &r.later {
                 Some(c) => StatusSpan {
                     status: c.status,

@@ -110,7 +110,9 @@ pub async fn create(db: &Db, author: Author, t: &NewModelType) -> Result<ModelTy
         &t.code
     )?;
     if exists.is_some() {
-        return Err(StoreError::Conflict(format!("mã loại {} đã có", t.code)));
+        return Err(StoreError::Conflict(domain::Reason::TypeCodeTaken {
+            code: t.code.clone(),
+        }));
     }
     let id = insert(&mut tx, t).await?;
     let after = load(&mut tx, id).await?;

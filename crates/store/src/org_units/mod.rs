@@ -561,7 +561,7 @@ async fn lock_open(tx: &mut Tx, id: OrgUnitId) -> Result<OrgUnit> {
         id
     )?;
     if n == 0 {
-        return Err(StoreError::Conflict(format!("đơn vị {id} đã kết thúc")));
+        return Err(StoreError::Conflict(domain::Reason::UnitEnded { id }));
     }
     Ok(load(tx, id).await?.unit)
 }
@@ -635,7 +635,7 @@ async fn close(tx: &mut Tx, id: OrgUnitId, last_day: NaiveDate) -> Result<()> {
         id
     )?;
     if n != 1 {
-        return Err(StoreError::Conflict(format!("đơn vị {id} đã kết thúc")));
+        return Err(StoreError::Conflict(domain::Reason::UnitEnded { id }));
     }
     index_words(tx, id).await
 }

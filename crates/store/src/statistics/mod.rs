@@ -17,6 +17,7 @@ use domain::statistics::{
     IndicatorInput, NewDataSet, NewIndicator, NewRule, PeriodType, Rule, RuleId, RuleInput,
     Severity, ValueUnit,
 };
+use domain::Reason;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -181,10 +182,9 @@ pub async fn create_indicator(db: &Db, author: Author, i: &NewIndicator) -> Resu
     let mut tx = db.begin().await?;
     let exists: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM indicators WHERE code = $1", &i.code)?;
     if exists.is_some() {
-        return Err(StoreError::Conflict(format!(
-            "mã chỉ tiêu {} đã có",
-            i.code
-        )));
+        return Err(StoreError::Conflict(Reason::IndicatorCodeTaken {
+            code: i.code.clone(),
+        }));
     }
     let id = insert_indicator(&mut tx, i).await?;
     let after = load_indicator(&mut tx, id).await?;
@@ -219,14 +219,10 @@ pub async fn update_indicator(
     let read = async |tx: &mut Tx, id| load_indicator(tx, id).await;
     audit::update(db, target, read, async |tx: &mut Tx, before: &Indicator| {
         if before.code != i.code {
-            return Err(domain::DomainError::new("code", "mã chỉ tiêu không đổi được").into());
+            return Err(domain::DomainError::new("code", Reason::IndicatorCodeFixed).into());
         }
         if before.aggregation != i.aggregation && has_values(tx, id).await? {
-            return Err(domain::DomainError::new(
-                "aggregation",
-                "chỉ tiêu đã có số liệu: không đổi được cách tổng hợp",
-            )
-            .into());
+            return Err(domain::DomainError::new("aggregation", Reason::AggregationFixed).into());
         }
         execute!(
             tx,
@@ -392,12 +388,18 @@ async fn attach_indicators(tx: &mut Tx, set: DataSetId, codes: &[String]) -> Res
         )?;
         match row {
             None => {
-                return Err(domain::DomainError::new("indicators", format!("không có chỉ tiêu mã {code}")).into())
+                return Err(domain::DomainError::new(
+                    "indicators",
+                    Reason::IndicatorCodeUnknown { code: code.clone() },
+                )
+                .into())
             }
             Some((_, Some(other))) if other != set => {
                 return Err(domain::DomainError::new(
                     "indicators",
-                    format!("chỉ tiêu {code} đã thuộc một bộ số liệu khác: mỗi chỉ tiêu chỉ thu thập qua một bộ"),
+                    Reason::IndicatorInOtherSet {
+                        indicator: code.clone(),
+                    },
                 )
                 .into())
             }
@@ -408,11 +410,9 @@ async fn attach_indicators(tx: &mut Tx, set: DataSetId, codes: &[String]) -> Res
         fetch!(tx, fetch_all, scalar i64, "SELECT id FROM indicators WHERE data_set_id = $1", set)?;
     for gone in current.iter().filter(|id| !ids.contains(id)) {
         if has_values(tx, *gone).await? {
-            return Err(domain::DomainError::new(
-                "indicators",
-                "không bỏ được chỉ tiêu đã có số liệu khỏi bộ số liệu (có thể ngừng sử dụng chỉ tiêu)",
-            )
-            .into());
+            return Err(
+                domain::DomainError::new("indicators", Reason::IndicatorWithFiguresKept).into(),
+            );
         }
         execute!(
             tx,
@@ -445,10 +445,9 @@ pub async fn create_data_set(db: &Db, author: Author, s: &NewDataSet) -> Result<
     let mut tx = db.begin().await?;
     let exists: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM data_sets WHERE code = $1", &s.code)?;
     if exists.is_some() {
-        return Err(StoreError::Conflict(format!(
-            "mã bộ số liệu {} đã có",
-            s.code
-        )));
+        return Err(StoreError::Conflict(Reason::DataSetCodeTaken {
+            code: s.code.clone(),
+        }));
     }
     let id = write_set(&mut tx, None, s).await?;
     let after = load_set_view(&mut tx, id).await?;
@@ -483,7 +482,7 @@ pub async fn update_data_set(
     let read = async |tx: &mut Tx, id| load_set_view(tx, id).await;
     audit::update(db, target, read, async |tx: &mut Tx, before: &DataSetView| {
         if before.set.code != s.code {
-            return Err(domain::DomainError::new("code", "mã bộ số liệu không đổi được").into());
+            return Err(domain::DomainError::new("code", Reason::DataSetCodeFixed).into());
         }
         let changes_periods = before.set.period_type != s.period_type
             || before.set.calendar != s.calendar
@@ -494,11 +493,9 @@ pub async fn update_data_set(
                 any |= has_values(tx, i.id).await?;
             }
             if any {
-                return Err(domain::DomainError::new(
-                    "period_type",
-                    "bộ số liệu đã có số liệu: không đổi được loại kỳ, lịch kỳ hay cấp nhập",
-                )
-                .into());
+                return Err(
+                    domain::DomainError::new("period_type", Reason::DataSetPeriodsFixed).into(),
+                );
             }
         }
         if before.set.chain != s.chain {
@@ -510,11 +507,9 @@ pub async fn update_data_set(
                 id
             )?;
             if open.is_some() {
-                return Err(domain::DomainError::new(
-                    "approval_levels",
-                    "đã có số liệu được duyệt theo chuỗi duyệt hiện tại: không đổi được các cấp duyệt",
-                )
-                .into());
+                return Err(
+                    domain::DomainError::new("approval_levels", Reason::ApprovalChainFixed).into(),
+                );
             }
         }
         write_set(tx, Some(id), s).await?;
@@ -568,7 +563,12 @@ async fn load_rule(tx: &mut Tx, id: RuleId) -> Result<RuleView> {
 async fn rule_set(tx: &mut Tx, r: &NewRule) -> Result<DataSetId> {
     let set: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM data_sets WHERE code = $1", &r.data_set)?;
     let set = set.ok_or_else(|| {
-        domain::DomainError::new("data_set", format!("không có bộ số liệu mã {}", r.data_set))
+        domain::DomainError::new(
+            "data_set",
+            Reason::DataSetUnknown {
+                code: r.data_set.clone(),
+            },
+        )
     })?;
     let codes: Vec<String> = indicators_of_set(tx, set)
         .await?
@@ -583,7 +583,10 @@ async fn rule_set(tx: &mut Tx, r: &NewRule) -> Result<DataSetId> {
     {
         return Err(domain::DomainError::new(
             "expression",
-            format!("chỉ tiêu {missing} không thuộc bộ số liệu {}", r.data_set),
+            Reason::RuleIndicatorOutsideSet {
+                indicator: missing.to_string(),
+                data_set: r.data_set.clone(),
+            },
         )
         .into());
     }

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use analytics::Agg;
+use domain::error::codes;
 use domain::org_units::Level;
 use domain::statistics::{Aggregation, Indicator, Period};
-use domain::DomainError;
+use domain::{DomainError, Reason};
 use serde::Serialize;
 
 use crate::accounts::Scope;
@@ -34,7 +35,9 @@ impl View {
             "as_now" => Ok(View::AsNow),
             _ => Err(DomainError::new(
                 field,
-                "cách xem không hợp lệ (as_was, as_now)",
+                Reason::ViewUnknown {
+                    allowed: vec![codes::AS_WAS, codes::AS_NOW],
+                },
             )),
         }
     }
@@ -134,11 +137,7 @@ async fn units(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Vec<PivotUni
     );
     let rows: Vec<PivotUnit> = fetch_all_dyn(tx, &sql, params.args).await?;
     if rows.len() > MAX_UNITS {
-        return Err(DomainError::new(
-            "level",
-            format!("quá {MAX_UNITS} đơn vị: chọn đơn vị nhỏ hơn"),
-        )
-        .into());
+        return Err(DomainError::new("level", Reason::PivotTooManyUnits { max: MAX_UNITS }).into());
     }
     Ok(rows)
 }
@@ -197,12 +196,18 @@ pub async fn query(db: &Db, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
 /// [`query`], and where its time went.
 pub async fn query_timed(db: &Db, scope: Scope, q: &PivotQuery) -> Result<(Pivot, Phases)> {
     if q.indicators.len() > MAX_INDICATORS {
-        return Err(
-            DomainError::new("indicators", format!("tối đa {MAX_INDICATORS} mã chỉ tiêu")).into(),
-        );
+        return Err(DomainError::new(
+            "indicators",
+            Reason::PivotTooManyIndicators {
+                max: MAX_INDICATORS,
+            },
+        )
+        .into());
     }
     if q.periods.len() > MAX_PERIODS {
-        return Err(DomainError::new("periods", format!("tối đa {MAX_PERIODS} kỳ")).into());
+        return Err(
+            DomainError::new("periods", Reason::PivotTooManyPeriods { max: MAX_PERIODS }).into(),
+        );
     }
     // The whole country is outside every scope but the administrators'.
     if q.org_unit.is_none() && scope.user_id().is_some() {
@@ -612,12 +617,14 @@ pub async fn save(
     if name.is_empty() || name.chars().count() > MAX_SAVED_NAME_CHARS {
         return Err(DomainError::new(
             "name",
-            format!("cần tên, tối đa {MAX_SAVED_NAME_CHARS} ký tự"),
+            Reason::SavedPivotName {
+                max: MAX_SAVED_NAME_CHARS,
+            },
         )
         .into());
     }
     if query_string.chars().count() > MAX_SAVED_QUERY_CHARS {
-        return Err(DomainError::new("query", "truy vấn dài quá").into());
+        return Err(DomainError::new("query", Reason::QueryTooLong).into());
     }
     let mut tx = db.begin().await?;
     let now = chrono::Utc::now();

@@ -16,7 +16,7 @@ use domain::statistics::{
     outlier, Approval, ApprovalAction, Calendar, DataSet, DataSetId, Indicator, Outcome, Period,
     Severity,
 };
-use domain::DomainError;
+use domain::{DomainError, Reason};
 use serde::Serialize;
 
 use super::rollups::{self, EntryRow, UnitChanges};
@@ -46,10 +46,13 @@ pub struct WriteReport {
     pub unchanged: usize,
 }
 
-fn refuse(n: usize, message: impl Into<String>) -> StoreError {
+fn refuse(n: usize, problem: Reason) -> StoreError {
     DomainError::new(
         "values",
-        format!("giá trị thứ {}: {}", n + 1, message.into()),
+        Reason::ValueAt {
+            n: n + 1,
+            problem: Box::new(problem),
+        },
     )
     .into()
 }
@@ -201,7 +204,7 @@ struct Resolved<'a> {
 pub struct Refusal {
     pub index: usize,
     pub part: Part,
-    pub message: String,
+    pub reason: Reason,
 }
 
 fn allowed(who: Who) -> Result<()> {
@@ -245,7 +248,7 @@ pub async fn write(
         Ok(r) => r,
         Err(refusals) => {
             let first = refusals.into_iter().next();
-            let (n, m) = first.map_or((0, String::new()), |r| (r.index, r.message));
+            let (n, m) = first.map_or((0, Reason::ValueInvalid), |r| (r.index, r.reason));
             return Err(refuse(n, m));
         }
     };
@@ -376,7 +379,11 @@ pub async fn import(
                     (Part::Value, _) => file::Col::Value,
                     (Part::Comment, _) => file::Col::Comment,
                 };
-                errors.push(CellError::new(r.row, file::header(col), f.message));
+                errors.push(CellError::new(
+                    r.row,
+                    file::header(col),
+                    f.reason.to_string(),
+                ));
             }
         }
     }
@@ -406,11 +413,11 @@ async fn resolve<'a>(
     let mut resolved = Vec::with_capacity(writes.len());
     let mut refusals = Vec::new();
     for (index, w) in writes.iter().enumerate() {
-        let mut no = |part: Part, message: String| {
+        let mut no = |part: Part, reason: Reason| {
             refusals.push(Refusal {
                 index,
                 part,
-                message,
+                reason,
             })
         };
         let (ind, set, unit) = match check_value(w, indicators, sets, &units, today) {
@@ -423,10 +430,11 @@ async fn resolve<'a>(
         if !seen.insert((ind.id, unit.id, w.period)) {
             no(
                 Part::Indicator,
-                format!(
-                    "chỉ tiêu {} của đơn vị {} kỳ {} có hai lần",
-                    ind.code, unit.name, w.period
-                ),
+                Reason::ValueTwice {
+                    indicator: ind.code.clone(),
+                    unit: unit.name.clone(),
+                    period: w.period.to_string(),
+                },
             );
             continue;
         }
@@ -442,24 +450,24 @@ async fn resolve<'a>(
         if !state.is_open() {
             no(
                 Part::Period,
-                format!(
-                    "số liệu kỳ {} của {} đã nộp hoặc đã duyệt: không sửa được",
-                    w.period, unit.name
-                ),
+                Reason::FormClosed {
+                    period: w.period.to_string(),
+                    unit: unit.name.clone(),
+                },
             );
             continue;
         }
         let value = match w.value.map(|v| ind.parse_value("value", v)).transpose() {
             Ok(v) => v,
             Err(e) => {
-                no(Part::Value, e.message);
+                no(Part::Value, *e.reason);
                 continue;
             }
         };
         let comment = match domain::statistics::parse_comment(w.comment.as_deref()) {
             Ok(c) => c,
             Err(e) => {
-                no(Part::Comment, e.message);
+                no(Part::Comment, *e.reason);
                 continue;
             }
         };
@@ -967,21 +975,20 @@ pub async fn act(
     if action == ApprovalAction::Submit {
         let form = form_tx(&mut tx, who, key, today).await?;
         if form.values.iter().all(|v| v.value.is_none()) {
-            return Err(DomainError::new("action", "chưa có số liệu nào để nộp").into());
+            return Err(DomainError::new("action", Reason::NothingToSubmit).into());
         }
         if let Some(p) = form
             .problems
             .iter()
             .find(|p| p.severity == "error" || !p.explained)
         {
-            let hint = if p.severity == "error" {
-                ""
+            let problem = p.message.clone();
+            let reason = if p.severity == "error" {
+                Reason::SubmitBlocked { problem }
             } else {
-                " (cần ghi chú giải thích ở một trong các chỉ tiêu liên quan)"
+                Reason::SubmitNeedsComment { problem }
             };
-            return Err(
-                DomainError::new("action", format!("chưa nộp được: {}{hint}", p.message)).into(),
-            );
+            return Err(DomainError::new("action", reason).into());
         }
     }
     let user = who.author.user_id();

@@ -14,6 +14,7 @@ use axum::Json;
 use domain::accounts::{
     dummy_hash, new_secret, secret_hash, verify_password, LoginGate, NewPassword, LOCK_SECONDS,
 };
+use domain::Reason;
 use serde::{Deserialize, Serialize};
 use store::accounts::{self, User};
 use store::audit::{self, Author};
@@ -294,7 +295,7 @@ async fn check_current_password(
         return Ok(());
     }
     note_failure(state, &actor.user.username, attempt.locks).await?;
-    Err(ApiError::invalid(field, "mật khẩu hiện tại không đúng"))
+    Err(ApiError::invalid(field, Reason::PasswordWrong))
 }
 
 /// A one-time code or an unused recovery code, for a user who turned the
@@ -313,7 +314,7 @@ async fn check_second_factor(
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "totp_required",
-            "cần mã xác thực hai lớp",
+            Reason::TotpRequired,
         ));
     };
     let now = chrono::Utc::now().timestamp();
@@ -329,7 +330,7 @@ async fn check_second_factor(
     Err(ApiError::new(
         StatusCode::UNAUTHORIZED,
         "totp_invalid",
-        "mã xác thực hai lớp không đúng",
+        Reason::TotpInvalid,
     ))
 }
 
@@ -340,13 +341,13 @@ pub(crate) async fn hash_password(
     field: &'static str,
     password: &str,
 ) -> Result<String, ApiError> {
-    let new = NewPassword::parse(password).map_err(|e| ApiError::invalid(field, e.message))?;
+    let new = NewPassword::parse(password).map_err(|e| ApiError::invalid(field, e.reason))?;
     let hashed = state
         .password_checks
         .run(move || new.hash())
         .await
         .map_err(queue_full)?;
-    hashed.map_err(|e| ApiError::invalid(field, e.message))
+    hashed.map_err(|e| ApiError::invalid(field, e.reason))
 }
 
 /// 429 when every Argon2 slot is taken and the queue is full.
@@ -357,7 +358,7 @@ fn queue_full(r: crate::blocking::Refused) -> ApiError {
             ..ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "busy",
-                "máy chủ đang kiểm tra nhiều mật khẩu; thử lại sau 2 giây",
+                Reason::PasswordChecksBusy { seconds: 2 },
             )
         },
         other => ApiError::from(other),
@@ -371,7 +372,7 @@ fn throttled(secs: i64) -> ApiError {
         ..ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "throttled",
-            format!("đăng nhập sai nhiều lần; thử lại sau {secs} giây"),
+            Reason::LoginThrottled { seconds: secs },
         )
     }
 }
@@ -436,8 +437,13 @@ async fn start_session(
     .await?;
     let max_age = state.config.sessions.absolute.num_seconds();
     let c = session_cookie(&secret, is_https(state, headers), max_age);
-    let v = HeaderValue::from_str(&c)
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "cookie"))?;
+    let v = HeaderValue::from_str(&c).map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            Reason::Internal,
+        )
+    })?;
     Ok((secret, v))
 }
 
@@ -531,7 +537,9 @@ async fn api_login(
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            "cần Content-Type: application/json",
+            Reason::ContentTypeRequired {
+                content_type: "application/json".into(),
+            },
         ));
     }
     let input: LoginInput = forms::json(&body)?;
@@ -547,7 +555,7 @@ async fn api_login(
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "login_failed",
-            "tên đăng nhập hoặc mật khẩu không đúng",
+            Reason::LoginFailed,
         ));
     };
     let (secret, cookie) = start_session(&state, &headers, &user).await?;
@@ -561,8 +569,13 @@ async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<HeaderValu
     if let Some(secret) = cookie(headers, SESSION_COOKIE) {
         accounts::delete_session(&state.db, &secret_hash(&secret)).await?;
     }
-    HeaderValue::from_str(&session_cookie("", is_https(state, headers), 0))
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "cookie"))
+    HeaderValue::from_str(&session_cookie("", is_https(state, headers), 0)).map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            Reason::Internal,
+        )
+    })
 }
 
 async fn logout_form(
@@ -609,10 +622,7 @@ async fn change_password(
 ) -> Result<accounts::AccessEnded, ApiError> {
     check_current_password(state, actor, addr, "current_password", current).await?;
     if current == new {
-        return Err(ApiError::invalid(
-            "new_password",
-            "mật khẩu mới phải khác mật khẩu cũ",
-        ));
+        return Err(ApiError::invalid("new_password", Reason::PasswordUnchanged));
     }
     let new_hash = hash_password(state, "new_password", new).await?;
     let keep = actor.session.as_deref();
@@ -657,7 +667,7 @@ async fn totp_start(
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "conflict",
-            "xác thực hai lớp đã bật",
+            Reason::TwoFactorAlreadyOn,
         ));
     }
     check_current_password(state, actor, addr, "password", password).await?;
@@ -677,9 +687,9 @@ async fn totp_confirm(
     let tf = accounts::two_factor(&state.db, actor.user.id).await?;
     let pending = tf
         .totp_pending
-        .ok_or_else(|| ApiError::invalid("code", "hãy bắt đầu cài đặt trước"))?;
+        .ok_or_else(|| ApiError::invalid("code", Reason::TwoFactorSetupFirst))?;
     let step = domain::totp::verify(&pending, code, chrono::Utc::now().timestamp(), None)
-        .ok_or_else(|| ApiError::invalid("code", "mã không đúng; kiểm tra giờ trên điện thoại"))?;
+        .ok_or_else(|| ApiError::invalid("code", Reason::TotpSetupCodeWrong))?;
     let codes = domain::totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| secret_hash(c)).collect();
     accounts::enable_totp(&state.db, actor.author(), actor.user.id, step, &hashes).await?;
@@ -698,7 +708,7 @@ async fn totp_disable(
     check_current_password(state, actor, addr, "password", password).await?;
     check_second_factor(state, &actor.user, Some(code))
         .await
-        .map_err(|_| ApiError::invalid("code", "mã xác thực không đúng"))?;
+        .map_err(|_| ApiError::invalid("code", Reason::CodeWrong))?;
     accounts::disable_totp(&state.db, actor.author(), actor.user.id).await?;
     Ok(())
 }
@@ -921,7 +931,7 @@ async fn password_form(
     let current = f.raw("current_password").unwrap_or_default();
     let new = f.raw("new_password").unwrap_or_default();
     if f.raw("confirm_password").unwrap_or_default() != new {
-        let e = ApiError::invalid("confirm_password", "hai lần nhập mật khẩu mới không khớp");
+        let e = ApiError::invalid("confirm_password", Reason::PasswordsDiffer);
         return render_account(&state, &actor, lang, None, Some(e)).await;
     }
     match change_password(&state, &actor, &addr, &current, &new).await {

@@ -21,6 +21,7 @@ use crate::layout::{Base, FormError, PageContext};
 use crate::routes::Routes;
 use crate::AppState;
 use domain::policy::Action;
+use domain::Reason;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -67,7 +68,10 @@ async fn check_scopes(state: &AppState, ids: &[i64]) -> Result<(), ApiError> {
             .await?
             .is_none()
         {
-            return Err(ApiError::invalid("scopes", format!("không có đơn vị {id}")));
+            return Err(ApiError::invalid(
+                "scopes",
+                Reason::ScopeUnitUnknown { unit: *id },
+            ));
         }
     }
     Ok(())
@@ -298,9 +302,8 @@ fn scope_ids(raw: &str) -> Result<Vec<i64>, ApiError> {
     raw.split(|c: char| c == ',' || c.is_whitespace())
         .filter(|s| !s.is_empty())
         .map(|s| {
-            s.parse::<i64>().map_err(|_| {
-                ApiError::invalid("scopes", "mã đơn vị phải là số, cách nhau bằng dấu phẩy")
-            })
+            s.parse::<i64>()
+                .map_err(|_| ApiError::invalid("scopes", Reason::ScopeIdsInvalid))
         })
         .collect()
 }
@@ -363,7 +366,7 @@ async fn create_form(
         Ok(id) => Redirect::to(&format!("/users/{id}")).into_response(),
         Err(e) if matches!(e.status, StatusCode::BAD_REQUEST | StatusCode::CONFLICT) => {
             let e = if e.status == StatusCode::CONFLICT {
-                ApiError::invalid("username", e.message)
+                ApiError::invalid("username", e.reason)
             } else {
                 e
             };

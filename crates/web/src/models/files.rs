@@ -10,11 +10,13 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use domain::error::codes;
 use domain::file::Imported;
 use domain::models::file::{level_label, Col, ModelFile, COLUMNS};
 use domain::models::{Rating, Sector, Status};
 use domain::org_units::Level;
 use domain::policy::Action;
+use domain::Reason;
 use files::{Cell, Column, Sheet};
 use store::accounts::Scope;
 use store::audit::Author;
@@ -98,7 +100,9 @@ pub async fn export_list(
     if !matches!(fmt, "xlsx" | "csv") {
         return Err(ApiError::invalid(
             "format",
-            "định dạng phải là json, xlsx hoặc csv",
+            Reason::FormatUnknown {
+                allowed: vec![codes::JSON, codes::XLSX, codes::CSV],
+            },
         ));
     }
     let rows = models::query::export(&state.db, actor.scope(), q).await?;
@@ -107,7 +111,7 @@ pub async fn export_list(
     let fmt_owned = fmt.to_string();
     tokio::task::spawn_blocking(move || file_of(&sheet, "mo-hinh", &fmt_owned))
         .await
-        .map_err(|_| ApiError::invalid("format", "không tạo được tệp"))?
+        .map_err(|_| ApiError::invalid("format", Reason::FileNotBuilt))?
 }
 
 pub fn matrix_sheet(m: &Matrix) -> Sheet {
@@ -215,7 +219,7 @@ pub async fn import_api(
                 &errors,
                 report,
                 "loi-nhap-mo-hinh",
-                "tệp có lỗi, chưa nhập dòng nào",
+                Reason::FileRefusedModels,
             )
             .await
         }

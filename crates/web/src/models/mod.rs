@@ -11,6 +11,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use domain::error::codes;
 use domain::models::{
     ActivityInput, ExemplarRef, ModelId, ModelInput, ModelRefs, ModelType, ModelTypeInput,
     NewActivity, NewModel, NewModelType, NewRating, Rating, RatingInput, Sector, Status,
@@ -19,6 +20,7 @@ use domain::models::{
 use domain::page::Page;
 use domain::policy::Action;
 use domain::time::{parse_date, today};
+use domain::Reason;
 use store::accounts::Scope;
 use store::models::{self, types, MatrixColumns, MatrixQuery, ModelQuery, ModelRow, Sort};
 
@@ -138,15 +140,20 @@ async fn scoped(state: &AppState, actor: &Actor, id: i64) -> Result<ModelRow, Ap
         .ok_or_else(ApiError::not_found)
 }
 
+/// The longest search text of the list.
+const MAX_SEARCH_CHARS: usize = 100;
+
 /// The list filters, from a query string (API and page alike).
 fn parse_query(f: &Fields) -> Result<ModelQuery, ApiError> {
     let q = f.string("q");
     if q.as_ref()
-        .is_some_and(|q| q.chars().count() > 100 || q.chars().any(char::is_control))
+        .is_some_and(|q| q.chars().count() > MAX_SEARCH_CHARS || q.chars().any(char::is_control))
     {
         return Err(ApiError::invalid(
             "q",
-            "từ khóa dài quá 100 ký tự hoặc chứa ký tự điều khiển",
+            Reason::SearchInvalid {
+                max: MAX_SEARCH_CHARS,
+            },
         ));
     }
     let date = |k: &'static str| f.get(k).map(|d| parse_date(k, d)).transpose();
@@ -156,7 +163,9 @@ fn parse_query(f: &Fields) -> Result<ModelQuery, ApiError> {
         Some(s) => Sort::parse(s).ok_or_else(|| {
             ApiError::invalid(
                 "sort",
-                "sắp xếp theo newest, name, founded_on hoặc -founded_on",
+                Reason::SortUnknown {
+                    allowed: codes::MODEL_SORTS.to_vec(),
+                },
             )
         })?,
     };
@@ -210,7 +219,14 @@ fn parse_matrix(f: &Fields) -> Result<MatrixQuery, ApiError> {
         columns: match f.get("columns") {
             None | Some("field") => MatrixColumns::Sector,
             Some("type") => MatrixColumns::Type,
-            Some(_) => return Err(ApiError::invalid("columns", "cột theo field hoặc type")),
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "columns",
+                    Reason::ColumnsUnknown {
+                        allowed: codes::MATRIX_COLUMNS.to_vec(),
+                    },
+                ))
+            }
         },
     })
 }
@@ -293,19 +309,22 @@ async fn patch(
     let current = scoped(state, actor, id).await?;
     let mut merged = serde_json::to_value(input_of(&current)).map_err(|_| ApiError::not_found())?;
     let (Some(obj), Some(p)) = (merged.as_object_mut(), patch.as_object()) else {
-        return Err(ApiError::invalid("body", "cần một đối tượng JSON"));
+        return Err(ApiError::invalid("body", Reason::JsonObjectExpected));
     };
     for (k, v) in p {
         if k == "org_unit_id" && v.as_i64() != Some(current.org_unit_id) {
-            return Err(ApiError::invalid(
-                "org_unit_id",
-                "không được đổi đơn vị của mô hình",
-            ));
+            return Err(ApiError::invalid("org_unit_id", Reason::ModelUnitFixed));
         }
         obj.insert(k.clone(), v.clone());
     }
-    let input: ModelInput = serde_json::from_value(merged)
-        .map_err(|e| ApiError::invalid("body", format!("JSON không hợp lệ: {e}")))?;
+    let input: ModelInput = serde_json::from_value(merged).map_err(|e| {
+        ApiError::invalid(
+            "body",
+            Reason::JsonInvalid {
+                detail: e.to_string(),
+            },
+        )
+    })?;
     let m = parse_model(state, actor, &input, Some(&current)).await?;
     Ok(models::update(&state.db, actor.author(), actor.scope(), id, &m).await?)
 }

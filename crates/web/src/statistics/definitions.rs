@@ -15,6 +15,7 @@ use domain::statistics::{
     Aggregation, Calendar, DataSet, DataSetInput, Indicator, IndicatorInput, NewDataSet,
     NewIndicator, NewRule, PeriodType, RuleInput, ValueUnit,
 };
+use domain::Reason;
 use serde::Serialize;
 use store::statistics::{self, DataSetView};
 
@@ -355,7 +356,14 @@ async fn show(state: AppState, actor: Actor, lang: Lang, what: What, id: Option<
 fn opt_f64(f: &Fields, key: &'static str) -> Result<Option<f64>, ApiError> {
     match f.get(key) {
         None => Ok(None),
-        Some(s) => domain::file::parse_number(s).map_err(|m| ApiError::invalid(key, m)),
+        Some(s) => domain::file::parse_number(s).map_err(|_| {
+            ApiError::invalid(
+                key,
+                Reason::NumberInvalid {
+                    text: s.chars().take(40).collect(),
+                },
+            )
+        }),
     }
 }
 
@@ -392,9 +400,10 @@ async fn write(
         What::DataSet => {
             let deadline_days = match f.get("deadline_days") {
                 None => None,
-                Some(s) => Some(s.parse::<u32>().map_err(|_| {
-                    ApiError::invalid("deadline_days", "cần một số ngày (số nguyên không âm)")
-                })?),
+                Some(s) => Some(
+                    s.parse::<u32>()
+                        .map_err(|_| ApiError::invalid("deadline_days", Reason::DeadlineInvalid))?,
+                ),
             };
             let input = DataSetInput {
                 code: text("code"),

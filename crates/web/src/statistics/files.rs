@@ -116,7 +116,7 @@ pub async fn import_api(
                 &errors,
                 report,
                 "loi-nhap-so-lieu",
-                "tệp có lỗi, chưa nhập giá trị nào",
+                domain::Reason::FileRefusedValues,
             )
             .await
         }

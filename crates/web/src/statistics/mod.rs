@@ -20,6 +20,7 @@ use domain::statistics::{
     NewIndicator, NewRule, Period, RuleInput, ValueInput, ValueUnit,
 };
 use domain::time::today;
+use domain::Reason;
 use serde::Deserialize;
 use serde_json::json;
 use store::statistics::values::{self, FormKey, ValueWrite, Who};
@@ -317,13 +318,19 @@ async fn patch_data_set_api(
     });
     let patch: serde_json::Value = forms::json(&body)?;
     let (Some(obj), Some(p)) = (merged.as_object_mut(), patch.as_object()) else {
-        return Err(ApiError::invalid("body", "cần một đối tượng JSON"));
+        return Err(ApiError::invalid("body", Reason::JsonObjectExpected));
     };
     for (k, v) in p {
         obj.insert(k.clone(), v.clone());
     }
-    let input: DataSetInput = serde_json::from_value(merged)
-        .map_err(|e| ApiError::invalid("body", format!("JSON không hợp lệ: {e}")))?;
+    let input: DataSetInput = serde_json::from_value(merged).map_err(|e| {
+        ApiError::invalid(
+            "body",
+            Reason::JsonInvalid {
+                detail: e.to_string(),
+            },
+        )
+    })?;
     let s = statistics::update_data_set(&state.db, actor.author(), id, &NewDataSet::parse(&input)?)
         .await?;
     Ok(Json(s).into_response())
@@ -389,7 +396,9 @@ pub(crate) fn parse_values(items: &[ValueInput]) -> Result<Vec<ValueWrite>, ApiE
     if items.is_empty() || items.len() > MAX_VALUES_PER_REQUEST {
         return Err(ApiError::invalid(
             "values",
-            format!("cần từ 1 đến {MAX_VALUES_PER_REQUEST} giá trị"),
+            Reason::ValueCount {
+                max: MAX_VALUES_PER_REQUEST,
+            },
         ));
     }
     items
@@ -397,7 +406,13 @@ pub(crate) fn parse_values(items: &[ValueInput]) -> Result<Vec<ValueWrite>, ApiE
         .enumerate()
         .map(|(n, v)| {
             let period = Period::parse("period", &v.period).map_err(|e| {
-                ApiError::invalid("values", format!("giá trị thứ {}: {}", n + 1, e.message))
+                ApiError::invalid(
+                    "values",
+                    Reason::ValueAt {
+                        n: n + 1,
+                        problem: e.reason,
+                    },
+                )
             })?;
             Ok(ValueWrite {
                 indicator: v.indicator.trim().to_owned(),

@@ -8,11 +8,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use domain::error::codes;
 use domain::file::CellError;
 use domain::policy::Action;
 use domain::statistics::{ApprovalAction, Period, ValueInput};
 use domain::statistics::{DataSet, Indicator};
 use domain::time::today;
+use domain::Reason;
 use files::{ChartKind, MapPoint, Series};
 use minijinja::Value;
 use serde::Serialize;
@@ -402,8 +404,17 @@ async fn entry_form(
             let Some(raw) = f.raw(&format!("v_{}", i.code)) else {
                 continue;
             };
-            let value = domain::file::parse_number(&raw)
-                .map_err(|m| ApiError::invalid("value", format!("{}: {m}", i.name)))?;
+            let value = domain::file::parse_number(&raw).map_err(|_| {
+                ApiError::invalid(
+                    "value",
+                    Reason::IndicatorValue {
+                        indicator: i.name.clone(),
+                        problem: Box::new(Reason::NumberInvalid {
+                            text: raw.chars().take(40).collect(),
+                        }),
+                    },
+                )
+            })?;
             items.push(ValueInput {
                 indicator: i.code.clone(),
                 org_unit: key.unit,
@@ -821,7 +832,7 @@ async fn save_pivot_form(
     let f = Fields::parse(&body);
     let result = async {
         let Some(name) = f.get("name") else {
-            return Err(ApiError::invalid("name", "cần đặt tên cho bảng số liệu"));
+            return Err(ApiError::invalid("name", Reason::SavedPivotNameMissing));
         };
         let qs = f.raw("query").unwrap_or_default();
         let q: PivotQuery = parse_pivot(&Fields::from_query(Some(&qs)))?;
@@ -987,7 +998,9 @@ async fn template_file(
     if !matches!(fmt, "xlsx" | "csv") {
         return Err(ApiError::invalid(
             "format",
-            "định dạng phải là xlsx hoặc csv",
+            Reason::FormatUnknown {
+                allowed: vec![codes::XLSX, codes::CSV],
+            },
         ));
     }
     let sheet =
@@ -995,12 +1008,11 @@ async fn template_file(
     if !sheet.set.accepts(key.period) {
         return Err(ApiError::invalid(
             "period",
-            format!(
-                "bộ số liệu {} nhập theo {}, không theo kỳ {}",
-                sheet.set.code,
-                sheet.set.period_type.as_str(),
-                key.period
-            ),
+            Reason::PeriodOfOtherType {
+                data_set: sheet.set.code.clone(),
+                period_type: sheet.set.period_type.term(),
+                period: key.period.to_string(),
+            },
         ));
     }
     let name = format!("so-lieu-{}-{}", sheet.set.code, key.period).replace('_', "-");

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use domain::policy::Action;
+use domain::Reason;
 use store::statistics::shares::SuccessorShare;
 
 use crate::actor::Actor;
@@ -111,7 +112,15 @@ async fn shares_form(
             let Some(to) = k.strip_prefix("share_").and_then(|t| t.parse::<i64>().ok()) else {
                 continue;
             };
-            match domain::file::parse_number(v).map_err(|m| ApiError::invalid("shares", m))? {
+            let number = domain::file::parse_number(v).map_err(|_| {
+                ApiError::invalid(
+                    "shares",
+                    Reason::NumberInvalid {
+                        text: v.chars().take(40).collect(),
+                    },
+                )
+            })?;
+            match number {
                 None => {}
                 Some(pct) => items.push(domain::statistics::ShareInput {
                     to,

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod audit;
+mod errors;
 mod hardening;
 mod harness;
 mod matrix;

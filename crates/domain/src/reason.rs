@@ -1,0 +1,933 @@
+//! Every reason a request can be refused for, in one table: its stable
+//! code (snake_case, what API clients test), the values it names, and its
+//! message in Vietnamese and in English. A reason cannot be added without
+//! both texts (the macro requires them); the test below checks that each
+//! text names exactly the reason's values and that the Vietnamese text
+//! reads as Vietnamese (no English codes: a choice among coded values is
+//! a `Vec<Term>` argument, shown by its labels).
+//!
+//! To add one: a line in the right section, `Variant(code) { arg: Type }
+//! vi "… {arg} …" en "… {arg} …";`, then `DomainError::new(field,
+//! Reason::Variant { arg })` (or `ApiError::invalid` in the web layer).
+//! Argument types are those with an `Into<Arg>`: numbers, `String`,
+//! `NaiveDate`, `Term`, `Vec<Term>`, `Box<Reason>`.
+
+use chrono::NaiveDate;
+
+use crate::error::{Arg, Language, Term};
+
+/// One row of the table, for tests and documentation.
+#[derive(Debug, Clone, Copy)]
+pub struct ReasonSpec {
+    pub code: &'static str,
+    pub args: &'static [&'static str],
+    pub vi: &'static str,
+    pub en: &'static str,
+}
+
+macro_rules! reasons {
+    ($(
+        $(#[$meta:meta])*
+        $variant:ident ($code:ident) $({ $($arg:ident : $ty:ty),* $(,)? })?
+            vi $vi:literal
+            en $en:literal;
+    )*) => {
+        /// Why a request was refused (see the module's documentation).
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Reason {
+            $($(#[$meta])* $variant $({ $($arg: $ty),* })?,)*
+        }
+
+        impl Reason {
+            /// Every reason: its code, argument names and texts.
+            pub const ALL: &'static [ReasonSpec] = &[$(ReasonSpec {
+                code: stringify!($code),
+                args: &[$($(stringify!($arg)),*)?],
+                vi: $vi,
+                en: $en,
+            }),*];
+
+            /// The stable, machine-readable reason.
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $(Reason::$variant { .. } => stringify!($code),)*
+                }
+            }
+
+            /// The message template in `lang`, with `{arg}` placeholders.
+            pub fn template(&self, lang: Language) -> &'static str {
+                match (self, lang) {
+                    $(
+                        (Reason::$variant { .. }, Language::Vi) => $vi,
+                        (Reason::$variant { .. }, Language::En) => $en,
+                    )*
+                }
+            }
+
+            /// The values the reason names, by name.
+            pub fn args(&self) -> Vec<(&'static str, Arg)> {
+                match self {
+                    $(
+                        #[allow(unused_variables)]
+                        Reason::$variant { $($($arg,)*)? .. } => vec![
+                            $($((stringify!($arg), Arg::from($arg.clone())),)*)?
+                        ],
+                    )*
+                }
+            }
+        }
+    };
+}
+
+reasons! {
+    // ---- any input -----------------------------------------------------
+    /// A date in the API form.
+    DateInvalid(date_invalid) { min_year: i32, max_year: i32 }
+        vi "ngày không hợp lệ, cần dạng YYYY-MM-DD (năm {min_year}-{max_year})"
+        en "not a valid date: use YYYY-MM-DD (years {min_year}-{max_year})";
+    /// A date as typed in a file.
+    DateInvalidVn(date_invalid_vn) { min_year: i32, max_year: i32 }
+        vi "ngày không hợp lệ, cần dạng dd/mm/yyyy hoặc YYYY-MM-DD (năm {min_year}-{max_year})"
+        en "not a valid date: use dd/mm/yyyy or YYYY-MM-DD (years {min_year}-{max_year})";
+    PageInvalid(page_invalid)
+        vi "số trang phải là số nguyên từ 1"
+        en "the page must be a whole number from 1";
+    PerPageInvalid(per_page_invalid) { max: u32 }
+        vi "số dòng mỗi trang phải từ 1 đến {max}"
+        en "rows per page must be from 1 to {max}";
+    Required(required)
+        vi "không được để trống"
+        en "must not be empty";
+    RequiredEntry(required_entry)
+        vi "cần nhập"
+        en "required";
+    TooLong(too_long) { max: usize }
+        vi "dài quá {max} ký tự"
+        en "longer than {max} characters";
+    ControlCharacters(control_characters)
+        vi "chứa ký tự điều khiển"
+        en "contains control characters";
+    TextInvalid(text_invalid) { max: usize }
+        vi "tối đa {max} ký tự, không có ký tự điều khiển"
+        en "at most {max} characters, without control characters";
+    AtMostChars(at_most_chars) { max: usize }
+        vi "tối đa {max} ký tự"
+        en "at most {max} characters";
+    CountOutOfRange(count_out_of_range) { max: i64 }
+        vi "phải là số nguyên từ 0 đến {max}"
+        en "must be a whole number from 0 to {max}";
+    NumberInvalid(number_invalid) { text: String }
+        vi "không phải một số: «{text}»"
+        en "not a number: «{text}»";
+    IntegerExpected(integer_expected)
+        vi "cần một số nguyên"
+        en "a whole number is required";
+    BooleanExpected(boolean_expected)
+        vi "cần đúng (true) hoặc sai (false)"
+        en "true or false is required";
+    DecimalExpected(decimal_expected)
+        vi "cần một số thập phân"
+        en "a decimal number is required";
+    ValueInvalid(value_invalid)
+        vi "giá trị không hợp lệ"
+        en "invalid value";
+
+    // ---- org units -----------------------------------------------------
+    LevelUnknown(level_unknown) { allowed: Vec<Term> }
+        vi "cấp không hợp lệ: cần {allowed}"
+        en "unknown level: use {allowed}";
+    KindUnknown(kind_unknown)
+        vi "loại đơn vị không hợp lệ"
+        en "unknown kind of unit";
+    NameEmpty(name_empty)
+        vi "tên không được để trống"
+        en "the name must not be empty";
+    NameTooLong(name_too_long) { max: usize }
+        vi "tên dài quá {max} ký tự"
+        en "the name is longer than {max} characters";
+    NameControlCharacters(name_control_characters)
+        vi "tên chứa ký tự điều khiển"
+        en "the name contains control characters";
+    LongitudeMissing(longitude_missing)
+        vi "cần nhập cả kinh độ"
+        en "the longitude is needed too";
+    LatitudeMissing(latitude_missing)
+        vi "cần nhập cả vĩ độ"
+        en "the latitude is needed too";
+    LatitudeOutOfRange(latitude_out_of_range) { min: i64, max: i64 }
+        vi "vĩ độ phải trong khoảng {min} đến {max}"
+        en "the latitude must be between {min} and {max}";
+    LongitudeOutOfRange(longitude_out_of_range) { min: i64, max: i64 }
+        vi "kinh độ phải trong khoảng {min} đến {max}"
+        en "the longitude must be between {min} and {max}";
+    AddressTooLong(address_too_long) { max: usize }
+        vi "địa chỉ dài quá {max} ký tự"
+        en "the address is longer than {max} characters";
+    AddressControlCharacters(address_control_characters)
+        vi "địa chỉ chứa ký tự điều khiển"
+        en "the address contains control characters";
+    LevelNotUserManaged(level_not_user_managed) { allowed: Vec<Term> }
+        vi "chỉ được thêm {allowed}"
+        en "only these can be added: {allowed}";
+    KindMismatch(kind_mismatch)
+        vi "loại không phù hợp với cấp đơn vị"
+        en "the kind does not fit the level of the unit";
+    ParentNotFound(parent_not_found)
+        vi "không tìm thấy đơn vị cấp trên"
+        en "the parent unit was not found";
+    ParentLevelInvalid(parent_level_invalid)
+        vi "thôn/tổ dân phố phải thuộc xã/phường; cơ sở phải thuộc xã/phường hoặc thôn"
+        en "a village must be under a commune; a site under a commune or a village";
+    ParentEnded(parent_ended)
+        vi "đơn vị cấp trên đã kết thúc; hãy thêm vào đơn vị đang hiệu lực"
+        en "the parent unit has ended; add to a unit that still exists";
+    StartsBeforeParent(starts_before_parent)
+        vi "ngày bắt đầu sớm hơn ngày bắt đầu của đơn vị cấp trên"
+        en "the start date is before the parent unit's start";
+    NationalUnitReadOnly(national_unit_read_only) { command: String }
+        vi "đơn vị hành chính quốc gia không sửa được ở đây; dùng lệnh {command}"
+        en "national administrative units are not edited here; use the command {command}";
+    VillageKindInvalid(village_kind_invalid)
+        vi "loại thôn/tổ dân phố không hợp lệ"
+        en "not a kind of village";
+    OnlyVillagesReorganise(only_villages_reorganise)
+        vi "chỉ gộp hoặc chia được thôn/tổ dân phố"
+        en "only villages can be merged or split";
+    UnitAlreadyEnded(unit_already_ended) { name: String }
+        vi "{name} đã kết thúc, không gộp/chia được nữa"
+        en "{name} has ended and can no longer be merged or split";
+    DateNotAfterStart(date_not_after_start) { name: String }
+        vi "ngày hiệu lực phải sau ngày bắt đầu của {name}"
+        en "the date must be after {name} began";
+    MergeNeedsTwo(merge_needs_two)
+        vi "cần ít nhất hai thôn khác nhau để gộp"
+        en "a merge needs at least two different villages";
+    MergeSourcesNotFound(merge_sources_not_found)
+        vi "không tìm thấy thôn cần gộp"
+        en "a village to merge was not found";
+    MergeDifferentCommunes(merge_different_communes)
+        vi "các thôn cần gộp phải cùng một xã/phường"
+        en "the villages to merge must be in the same commune";
+    SplitSourceNotFound(split_source_not_found)
+        vi "không tìm thấy thôn cần chia"
+        en "the village to split was not found";
+    SplitNeedsTwo(split_needs_two)
+        vi "cần ít nhất hai thôn mới khi chia"
+        en "a split needs at least two new villages";
+    SplitTooMany(split_too_many) { max: usize }
+        vi "chia tối đa {max} thôn mới"
+        en "a split makes at most {max} new villages";
+    DefaultPartMissing(default_part_missing)
+        vi "phần mặc định không tồn tại"
+        en "the default part does not exist";
+    VillageWithoutCommune(village_without_commune)
+        vi "thôn không có xã/phường"
+        en "the village has no commune";
+    EffectiveDateFuture(effective_date_future)
+        vi "ngày hiệu lực không được ở tương lai"
+        en "the date cannot be in the future";
+    CommuneEnded(commune_ended)
+        vi "xã/phường của các thôn đã kết thúc"
+        en "the villages' commune has ended";
+    DateBeforeCommune(date_before_commune)
+        vi "ngày hiệu lực sớm hơn ngày thành lập của xã/phường"
+        en "the date is before the commune was established";
+    UnitEnded(unit_ended) { id: i64 }
+        vi "đơn vị {id} đã kết thúc"
+        en "unit {id} has ended";
+
+    // ---- accounts ------------------------------------------------------
+    RoleUnknown(role_unknown) { allowed: Vec<Term> }
+        vi "vai trò phải là {allowed}"
+        en "the role must be {allowed}";
+    PasswordTooShort(password_too_short) { min: usize }
+        vi "mật khẩu cần ít nhất {min} ký tự"
+        en "the password needs at least {min} characters";
+    PasswordTooLong(password_too_long) { max: usize }
+        vi "mật khẩu dài quá {max} ký tự"
+        en "the password is longer than {max} characters";
+    PasswordCommon(password_common)
+        vi "mật khẩu quá phổ biến, hãy chọn mật khẩu khác"
+        en "this password is too common; choose another";
+    PasswordHashFailed(password_hash_failed)
+        vi "không tạo được mã băm mật khẩu"
+        en "the password could not be hashed";
+    UsernameInvalid(username_invalid)
+        vi "tên đăng nhập gồm 3-64 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang"
+        en "a username has 3-64 characters: lower-case letters without diacritics, digits, dot, underscore, hyphen";
+    UsernameTaken(username_taken) { username: String }
+        vi "tên đăng nhập {username} đã có"
+        en "the username {username} is taken";
+    OwnPasswordReset(own_password_reset)
+        vi "đổi mật khẩu của mình ở trang tài khoản (cần mật khẩu hiện tại)"
+        en "change your own password on the account page (it asks for the current one)";
+    OwnAdminRole(own_admin_role)
+        vi "không tự bỏ quyền quản trị của mình"
+        en "you cannot give up your own administrator role";
+    OwnAccountDisable(own_account_disable)
+        vi "không tự khóa tài khoản của mình"
+        en "you cannot disable your own account";
+    DisplayNameInvalid(display_name_invalid)
+        vi "họ tên gồm 1 đến 100 ký tự"
+        en "the full name has 1 to 100 characters";
+    ScopeRequired(scope_required)
+        vi "vai trò này cần ít nhất một đơn vị phạm vi"
+        en "this role needs at least one unit in its scope";
+    ScopeTooMany(scope_too_many) { max: usize }
+        vi "tối đa {max} đơn vị phạm vi"
+        en "at most {max} units in a scope";
+    TwoFactorNotStarted(two_factor_not_started)
+        vi "chưa bắt đầu cài đặt xác thực hai lớp"
+        en "two-factor setup has not been started";
+
+    // ---- models --------------------------------------------------------
+    SectorUnknown(sector_unknown)
+        vi "lĩnh vực không hợp lệ"
+        en "unknown field of the movement";
+    TargetUnknown(target_unknown) { given: String }
+        vi "nơi áp dụng không hợp lệ: {given}"
+        en "unknown kind of place: {given}";
+    TargetsEmpty(targets_empty)
+        vi "cần chọn ít nhất một nơi áp dụng"
+        en "choose at least one kind of place";
+    TagsTooMany(tags_too_many) { max: usize }
+        vi "tối đa {max} phong trào gắn kết"
+        en "at most {max} related movements";
+    TypeCodeInvalid(type_code_invalid)
+        vi "mã loại gồm 2-40 chữ thường không dấu, chữ số hoặc dấu _"
+        en "a type code has 2-40 lower-case letters without diacritics, digits or _";
+    TypeCodeFixed(type_code_fixed)
+        vi "không được đổi mã loại"
+        en "the type code cannot change";
+    TypeCodeTaken(type_code_taken) { code: String }
+        vi "mã loại {code} đã có"
+        en "the type code {code} is taken";
+    SectorRequired(sector_required)
+        vi "cần chọn lĩnh vực"
+        en "choose a field of the movement";
+    TargetsRequired(targets_required)
+        vi "cần chọn nơi áp dụng"
+        en "choose where the type applies";
+    StatusUnknown(status_unknown) { allowed: Vec<Term> }
+        vi "trạng thái phải là {allowed}"
+        en "the status must be {allowed}";
+    StatusChangeNotAllowed(status_change_not_allowed) { from: Term, to: Term }
+        vi "không thể chuyển từ \"{from}\" sang \"{to}\""
+        en "cannot change from \"{from}\" to \"{to}\"";
+    ChangeDateFuture(change_date_future)
+        vi "ngày thay đổi không được ở tương lai"
+        en "the date of the change cannot be in the future";
+    ChangeDateNotAfterLast(change_date_not_after_last) { last: NaiveDate }
+        vi "phải sau lần thay đổi trước ({last})"
+        en "must be after the previous change ({last})";
+    StatusChangedMeanwhile(status_changed_meanwhile)
+        vi "trạng thái đã được người khác thay đổi; tải lại trang"
+        en "someone else changed the status meanwhile; reload the page";
+    RatingUnknown(rating_unknown) { allowed: Vec<Term> }
+        vi "xếp loại phải là {allowed}"
+        en "the rating must be {allowed}";
+    RatingYearRequired(rating_year_required)
+        vi "cần năm xếp loại"
+        en "the year rated is required";
+    RatingYearOutOfRange(rating_year_out_of_range) { founded: i32, current: i32 }
+        vi "năm xếp loại phải từ {founded} (năm thành lập) đến {current}"
+        en "the year rated must be from {founded} (the founding year) to {current}";
+    RatedOnInvalid(rated_on_invalid)
+        vi "ngày xếp loại phải trong hoặc sau năm được xếp loại, không ở tương lai"
+        en "the rating date must be in or after the year rated, not in the future";
+    ActivityKindUnknown(activity_kind_unknown) { allowed: Vec<Term> }
+        vi "loại hoạt động phải là {allowed}"
+        en "the kind of activity must be {allowed}";
+    ActivityDateOutOfRange(activity_date_out_of_range)
+        vi "ngày hoạt động phải từ ngày thành lập đến hôm nay"
+        en "the activity date must be between the founding date and today";
+    ModelTypeNotFound(model_type_not_found)
+        vi "không tìm thấy loại mô hình"
+        en "the model type was not found";
+    ModelTypeGone(model_type_gone)
+        vi "loại mô hình không còn"
+        en "the model type no longer exists";
+    UnitNotFound(unit_not_found)
+        vi "không tìm thấy đơn vị"
+        en "the unit was not found";
+    FoundedInFuture(founded_in_future)
+        vi "ngày thành lập ở tương lai"
+        en "the founding date is in the future";
+    DecisionDateFuture(decision_date_future)
+        vi "ngày quyết định ở tương lai"
+        en "the decision date is in the future";
+    ModelTypeRetired(model_type_retired)
+        vi "loại mô hình đã ngừng áp dụng"
+        en "the model type is retired";
+    TypeDoesNotFit(type_does_not_fit) { type_name: String, targets: Vec<Term> }
+        vi "loại \"{type_name}\" không áp dụng cho đơn vị này (áp dụng cho: {targets})"
+        en "the type \"{type_name}\" does not apply to this unit (it applies to: {targets})";
+    UnitNotOnFoundingDay(unit_not_on_founding_day)
+        vi "đơn vị không tồn tại vào ngày thành lập; chọn đơn vị hành chính tại thời điểm đó"
+        en "the unit did not exist on the founding date; choose the unit of that time";
+    ExemplarNotFound(exemplar_not_found)
+        vi "không tìm thấy mô hình điển hình"
+        en "the exemplary model was not found";
+    NotExemplar(not_exemplar)
+        vi "mô hình này chưa được công nhận điển hình tiên tiến"
+        en "this model has not been recognised as an exemplar";
+    ExemplarFoundedLater(exemplar_founded_later)
+        vi "mô hình điển hình phải thành lập trước mô hình nhân rộng"
+        en "the exemplar must have been founded before the model copying it";
+    ReplicationCycle(replication_cycle)
+        vi "không thể nhân rộng từ chính mô hình này hoặc từ bản nhân rộng của nó"
+        en "a model cannot copy itself or one of its own copies";
+    FoundingAfterFirstChange(founding_after_first_change)
+        vi "ngày thành lập phải trước lần đổi trạng thái đầu tiên"
+        en "the founding date must be before the first status change";
+    ModelUnitFixed(model_unit_fixed)
+        vi "không được đổi đơn vị của mô hình"
+        en "a model's unit cannot change";
+    ModelDuplicate(model_duplicate)
+        vi "đã có mô hình cùng loại, cùng tên tại đơn vị này"
+        en "this unit already has a model of this type with this name";
+
+    // ---- statistics ----------------------------------------------------
+    PeriodTypeUnknown(period_type_unknown) { allowed: Vec<Term> }
+        vi "loại kỳ không hợp lệ: cần {allowed}"
+        en "unknown period type: use {allowed}";
+    CalendarUnknown(calendar_unknown) { allowed: Vec<Term> }
+        vi "lịch kỳ báo cáo không hợp lệ: cần {allowed}"
+        en "unknown reporting calendar: use {allowed}";
+    PeriodInvalid(period_invalid) { given: String, min_year: i32, max_year: i32 }
+        vi "kỳ không hợp lệ: «{given}», cần dạng 2022-03 (tháng), 2022-Q1 (quý), 2022-H1 (6 tháng) hoặc 2022 (năm), năm {min_year}-{max_year}"
+        en "not a valid period: «{given}»; use 2022-03 (month), 2022-Q1 (quarter), 2022-H1 (half year) or 2022 (year), years {min_year}-{max_year}";
+    ValueUnitUnknown(value_unit_unknown) { allowed: Vec<Term> }
+        vi "đơn vị tính không hợp lệ: cần {allowed}"
+        en "unknown unit of measure: use {allowed}";
+    AggregationUnknown(aggregation_unknown) { allowed: Vec<Term> }
+        vi "cách tổng hợp không hợp lệ: cần {allowed}"
+        en "unknown aggregation: use {allowed}";
+    SeverityUnknown(severity_unknown) { allowed: Vec<Term> }
+        vi "mức độ không hợp lệ: cần {allowed}"
+        en "unknown severity: use {allowed}";
+    ValueNegative(value_negative) { indicator: String }
+        vi "chỉ tiêu {indicator} không nhận số âm"
+        en "indicator {indicator} takes no negative values";
+    ValueNotWhole(value_not_whole) { indicator: String }
+        vi "chỉ tiêu {indicator} đếm số lượng: cần số nguyên"
+        en "indicator {indicator} is a count: a whole number is required";
+    ValueNotPercent(value_not_percent) { indicator: String }
+        vi "chỉ tiêu {indicator} là tỷ lệ phần trăm: từ 0 đến 100"
+        en "indicator {indicator} is a percentage: from 0 to 100";
+    CodeInvalid(code_invalid) { max: usize }
+        vi "mã chỉ được dùng chữ thường không dấu, số và «_», bắt đầu bằng chữ, tối đa {max} ký tự"
+        en "a code uses only lower-case letters without diacritics, digits and «_», starts with a letter, at most {max} characters";
+    BoundInvalid(bound_invalid)
+        vi "giới hạn không hợp lệ"
+        en "invalid bound";
+    MaxBelowMin(max_below_min)
+        vi "mức tối đa nhỏ hơn mức tối thiểu"
+        en "the maximum is below the minimum";
+    DeadlineTooLong(deadline_too_long) { max: u32 }
+        vi "tối đa {max} ngày"
+        en "at most {max} days";
+    DeadlineInvalid(deadline_invalid)
+        vi "cần một số ngày (số nguyên không âm)"
+        en "a number of days is required (a whole number, not negative)";
+    IndicatorTwice(indicator_twice) { indicator: String }
+        vi "chỉ tiêu {indicator} có hai lần"
+        en "indicator {indicator} is listed twice";
+    IndicatorCount(indicator_count) { max: usize }
+        vi "cần từ 1 đến {max} chỉ tiêu"
+        en "from 1 to {max} indicators are required";
+    SharesNotSplit(shares_not_split)
+        vi "chỉ chia số liệu của đơn vị đã tách thành nhiều đơn vị"
+        en "only the figures of a unit split into several are divided";
+    ShareNotSuccessor(share_not_successor) { unit: i64 }
+        vi "đơn vị {unit} không kế thừa đơn vị này"
+        en "unit {unit} is not a successor of this unit";
+    ShareTwice(share_twice) { unit: i64 }
+        vi "đơn vị {unit} có hai lần"
+        en "unit {unit} is listed twice";
+    ShareOutOfRange(share_out_of_range)
+        vi "mỗi tỷ lệ phải lớn hơn 0 và không quá 1 (100%)"
+        en "each share must be above 0 and at most 1 (100%)";
+    SharesTotal(shares_total) { total: f64 }
+        vi "các tỷ lệ cộng lại phải bằng 100% (đang là {total}%)"
+        en "the shares must add up to 100% (they add up to {total}%)";
+    RuleLength(rule_length) { max: usize }
+        vi "biểu thức cần có, tối đa {max} ký tự"
+        en "an expression is required, at most {max} characters";
+    RuleBang(rule_bang)
+        vi "dấu «!» chỉ dùng trong «!=»"
+        en "«!» is only used in «!=»";
+    RuleNumber(rule_number) { text: String }
+        vi "số không hợp lệ: «{text}»"
+        en "not a valid number: «{text}»";
+    RuleCharacter(rule_character) { character: String }
+        vi "ký tự không dùng được trong biểu thức: «{character}»"
+        en "character not allowed in an expression: «{character}»";
+    RuleComparison(rule_comparison)
+        vi "cần một phép so sánh: <, <=, >, >=, == hoặc !="
+        en "a comparison is required: <, <=, >, >=, == or !=";
+    RuleTrailing(rule_trailing)
+        vi "thừa phần sau biểu thức (chỉ một phép so sánh)"
+        en "something follows the expression (only one comparison is allowed)";
+    RuleTooDeep(rule_too_deep)
+        vi "biểu thức lồng quá sâu"
+        en "the expression is nested too deeply";
+    RuleParenthesis(rule_parenthesis)
+        vi "thiếu dấu «)»"
+        en "«)» is missing";
+    RuleOperand(rule_operand)
+        vi "cần một số, một mã chỉ tiêu hoặc «(»"
+        en "a number, an indicator code or «(» is required";
+    ApprovalLevelNotAbove(approval_level_not_above) { level: Term }
+        vi "cấp duyệt {level} phải ở trên cấp nhập số liệu"
+        en "the approving level {level} must be above the entering level";
+    ApprovalLevelsOrder(approval_levels_order)
+        vi "các cấp duyệt xếp từ thấp lên cao, không lặp"
+        en "approving levels go from lowest to highest, without repeats";
+    ApprovalLevelsEmpty(approval_levels_empty)
+        vi "cần ít nhất một cấp duyệt"
+        en "at least one approving level is required";
+    AlreadyFullyApproved(already_fully_approved)
+        vi "số liệu đã được duyệt ở cấp cao nhất"
+        en "the figures are already approved at the highest level";
+    NotApproverHere(not_approver_here)
+        vi "bạn không có quyền duyệt ở cấp này"
+        en "you may not approve at this level";
+    ReturnAfterFinal(return_after_final)
+        vi "số liệu đã duyệt xong: cần hủy duyệt trước khi trả lại"
+        en "the figures are fully approved: un-approve them before returning them";
+    NotReturnerHere(not_returner_here)
+        vi "bạn không có quyền trả lại ở cấp này"
+        en "you may not return figures at this level";
+    UnapproveOwnLevel(unapprove_own_level)
+        vi "chỉ cấp đã duyệt mới được hủy duyệt"
+        en "only the level that approved may un-approve";
+    NotEnterer(not_enterer)
+        vi "bạn không có quyền nộp số liệu của đơn vị này"
+        en "you may not submit this unit's figures";
+    ApprovalStep(approval_step) { action: Term, state: Term }
+        vi "không thể {action} khi số liệu đang ở trạng thái {state}"
+        en "cannot {action} figures that are {state}";
+    ApprovalActionUnknown(approval_action_unknown) { allowed: Vec<Term> }
+        vi "thao tác không hợp lệ: cần {allowed}"
+        en "unknown action: use {allowed}";
+    ApprovalReasonRequired(approval_reason_required)
+        vi "cần ghi lý do"
+        en "a reason is required";
+    IndicatorUnknown(indicator_unknown) { indicator: String }
+        vi "không có chỉ tiêu mã «{indicator}»"
+        en "there is no indicator with the code «{indicator}»";
+    IndicatorWithoutSet(indicator_without_set) { indicator: String }
+        vi "chỉ tiêu {indicator} chưa thuộc bộ số liệu nào"
+        en "indicator {indicator} belongs to no data set";
+    IndicatorRetired(indicator_retired) { indicator: String }
+        vi "chỉ tiêu {indicator} đã ngừng thu thập"
+        en "indicator {indicator} is no longer collected";
+    UnitNotInScope(unit_not_in_scope) { unit: i64 }
+        vi "không có đơn vị {unit} trong phạm vi của bạn"
+        en "there is no unit {unit} in your scope";
+    UnitDoesNotEnter(unit_does_not_enter) { unit: String, data_set: String }
+        vi "{unit} không phải đơn vị nhập bộ số liệu {data_set}"
+        en "{unit} does not enter the data set {data_set}";
+    PeriodOfOtherType(period_of_other_type) { data_set: String, period_type: Term, period: String }
+        vi "bộ số liệu {data_set} nhập theo {period_type}, không theo kỳ {period}"
+        en "the data set {data_set} is entered by {period_type}, not for the period {period}";
+    PeriodNotBegun(period_not_begun) { period: String }
+        vi "kỳ {period} chưa bắt đầu"
+        en "the period {period} has not begun";
+    UnitNotInPeriod(unit_not_in_period) { unit: String, period: String }
+        vi "{unit} không tồn tại trong kỳ {period}"
+        en "{unit} did not exist during the period {period}";
+    ValueTwice(value_twice) { indicator: String, unit: String, period: String }
+        vi "chỉ tiêu {indicator} của đơn vị {unit} kỳ {period} có hai lần"
+        en "indicator {indicator} of {unit} for {period} is given twice";
+    FormClosed(form_closed) { period: String, unit: String }
+        vi "số liệu kỳ {period} của {unit} đã nộp hoặc đã duyệt: không sửa được"
+        en "the figures of {unit} for {period} are submitted or approved and cannot change";
+    ValueAt(value_at) { n: usize, problem: Box<Reason> }
+        vi "giá trị thứ {n}: {problem}"
+        en "value {n}: {problem}";
+    ValueCount(value_count) { max: usize }
+        vi "cần từ 1 đến {max} giá trị"
+        en "from 1 to {max} values are required";
+    IndicatorValue(indicator_value) { indicator: String, problem: Box<Reason> }
+        vi "{indicator}: {problem}"
+        en "{indicator}: {problem}";
+    NothingToSubmit(nothing_to_submit)
+        vi "chưa có số liệu nào để nộp"
+        en "there are no figures to submit yet";
+    SubmitBlocked(submit_blocked) { problem: String }
+        vi "chưa nộp được: {problem}"
+        en "cannot submit yet: {problem}";
+    SubmitNeedsComment(submit_needs_comment) { problem: String }
+        vi "chưa nộp được: {problem} (cần ghi chú giải thích ở một trong các chỉ tiêu liên quan)"
+        en "cannot submit yet: {problem} (explain it in a comment on one of the indicators involved)";
+    IndicatorCodeFixed(indicator_code_fixed)
+        vi "mã chỉ tiêu không đổi được"
+        en "an indicator's code cannot change";
+    IndicatorCodeTaken(indicator_code_taken) { code: String }
+        vi "mã chỉ tiêu {code} đã có"
+        en "the indicator code {code} is taken";
+    AggregationFixed(aggregation_fixed)
+        vi "chỉ tiêu đã có số liệu: không đổi được cách tổng hợp"
+        en "the indicator has figures: its aggregation cannot change";
+    IndicatorInOtherSet(indicator_in_other_set) { indicator: String }
+        vi "chỉ tiêu {indicator} đã thuộc một bộ số liệu khác: mỗi chỉ tiêu chỉ thu thập qua một bộ"
+        en "indicator {indicator} already belongs to another data set: each indicator is collected through one set";
+    IndicatorWithFiguresKept(indicator_with_figures_kept)
+        vi "không bỏ được chỉ tiêu đã có số liệu khỏi bộ số liệu (có thể ngừng sử dụng chỉ tiêu)"
+        en "an indicator with figures cannot leave its data set (it can be retired instead)";
+    DataSetCodeFixed(data_set_code_fixed)
+        vi "mã bộ số liệu không đổi được"
+        en "a data set's code cannot change";
+    DataSetCodeTaken(data_set_code_taken) { code: String }
+        vi "mã bộ số liệu {code} đã có"
+        en "the data set code {code} is taken";
+    DataSetPeriodsFixed(data_set_periods_fixed)
+        vi "bộ số liệu đã có số liệu: không đổi được loại kỳ, lịch kỳ hay cấp nhập"
+        en "the data set has figures: its period type, calendar and entering level cannot change";
+    ApprovalChainFixed(approval_chain_fixed)
+        vi "đã có số liệu được duyệt theo chuỗi duyệt hiện tại: không đổi được các cấp duyệt"
+        en "figures were approved along the current chain: its approving levels cannot change";
+    DataSetUnknown(data_set_unknown) { code: String }
+        vi "không có bộ số liệu mã {code}"
+        en "there is no data set with the code {code}";
+    RuleIndicatorOutsideSet(rule_indicator_outside_set) { indicator: String, data_set: String }
+        vi "chỉ tiêu {indicator} không thuộc bộ số liệu {data_set}"
+        en "indicator {indicator} is not in the data set {data_set}";
+    IndicatorCodeUnknown(indicator_code_unknown) { code: String }
+        vi "không có chỉ tiêu mã {code}"
+        en "there is no indicator with the code {code}";
+    ViewUnknown(view_unknown) { allowed: Vec<Term> }
+        vi "cách xem không hợp lệ: cần {allowed}"
+        en "unknown view: use {allowed}";
+    PivotTooManyUnits(pivot_too_many_units) { max: usize }
+        vi "quá {max} đơn vị: chọn đơn vị nhỏ hơn"
+        en "more than {max} units: choose a smaller unit";
+    PivotTooManyIndicators(pivot_too_many_indicators) { max: usize }
+        vi "tối đa {max} mã chỉ tiêu"
+        en "at most {max} indicator codes";
+    PivotTooManyPeriods(pivot_too_many_periods) { max: usize }
+        vi "tối đa {max} kỳ"
+        en "at most {max} periods";
+    SavedPivotName(saved_pivot_name) { max: usize }
+        vi "cần tên, tối đa {max} ký tự"
+        en "a name is required, at most {max} characters";
+    SavedPivotNameMissing(saved_pivot_name_missing)
+        vi "cần đặt tên cho bảng số liệu"
+        en "give the table a name";
+    QueryTooLong(query_too_long)
+        vi "truy vấn dài quá"
+        en "the query is too long";
+
+    // ---- the web layer -------------------------------------------------
+    NotFound(not_found)
+        vi "không tìm thấy"
+        en "not found";
+    Forbidden(forbidden)
+        vi "không có quyền thực hiện thao tác này"
+        en "you may not do this";
+    RoleNotAllowed(role_not_allowed) { action: Term, roles: Vec<Term> }
+        vi "vai trò của bạn không được {action} (chỉ {roles})"
+        en "your role may not {action} (only {roles})";
+    Unauthorized(unauthorized)
+        vi "cần đăng nhập"
+        en "please log in";
+    Busy(busy) { seconds: u64 }
+        vi "máy chủ đang bận; vui lòng thử lại sau {seconds} giây"
+        en "the server is busy; try again in {seconds} seconds";
+    PasswordChecksBusy(password_checks_busy) { seconds: u64 }
+        vi "máy chủ đang kiểm tra nhiều mật khẩu; thử lại sau {seconds} giây"
+        en "the server is checking many passwords; try again in {seconds} seconds";
+    ServerStopping(server_stopping)
+        vi "máy chủ đang dừng hoặc gặp lỗi; vui lòng thử lại"
+        en "the server is stopping or failed; try again";
+    Duplicate(duplicate)
+        vi "dữ liệu trùng với bản ghi đã có"
+        en "this duplicates an existing record";
+    StorageFull(storage_full)
+        vi "máy chủ hết dung lượng lưu trữ nên chưa ghi được; vui lòng báo quản trị viên"
+        en "the server's storage is full, so nothing was written; tell an administrator";
+    DatabaseReadOnly(database_read_only)
+        vi "cơ sở dữ liệu đang ở chế độ chỉ đọc nên chưa ghi được; vui lòng báo quản trị viên"
+        en "the database is read-only, so nothing was written; tell an administrator";
+    DatabaseUnavailable(database_unavailable)
+        vi "cơ sở dữ liệu tạm thời không truy cập được, vui lòng thử lại"
+        en "the database cannot be reached for now; try again";
+    Internal(internal)
+        vi "lỗi hệ thống"
+        en "internal error";
+    BodyTooLarge(body_too_large) { max_mib: usize }
+        vi "dữ liệu gửi lên quá lớn (tối đa {max_mib} MiB)"
+        en "the request body is too large (at most {max_mib} MiB)";
+    MethodNotAllowed(method_not_allowed)
+        vi "phương thức không được hỗ trợ ở địa chỉ này"
+        en "this method is not supported at this address";
+    BadRequest(bad_request)
+        vi "yêu cầu không hợp lệ"
+        en "invalid request";
+    Timeout(timeout) { seconds: u64 }
+        vi "yêu cầu chạy quá {seconds} giây nên đã dừng; hãy kiểm tra kết quả rồi thử lại"
+        en "the request ran longer than {seconds} seconds and was stopped; check what it did, then try again";
+    Csrf(csrf)
+        vi "thiếu hoặc sai mã CSRF"
+        en "the CSRF token is missing or wrong";
+    TwoFactorRequired(two_factor_required) { page: String }
+        vi "quản trị viên cần bật xác thực hai lớp trước ({page})"
+        en "administrators must turn on two-factor authentication first ({page})";
+    PasswordChangeRequired(password_change_required) { endpoint: String }
+        vi "cần đổi mật khẩu trước ({endpoint})"
+        en "the password must be changed first ({endpoint})";
+    JsonInvalid(json_invalid) { detail: String }
+        vi "JSON không hợp lệ: {detail}"
+        en "invalid JSON: {detail}";
+    JsonObjectExpected(json_object_expected)
+        vi "cần một đối tượng JSON"
+        en "a JSON object is required";
+    IdInvalid(id_invalid)
+        vi "mã đơn vị phải là số nguyên dương"
+        en "a unit id is a positive whole number";
+    FormatUnknown(format_unknown) { allowed: Vec<Term> }
+        vi "định dạng phải là {allowed}"
+        en "the format must be {allowed}";
+    FileNotBuilt(file_not_built)
+        vi "không tạo được tệp"
+        en "the file could not be made";
+    FileNotSpreadsheet(file_not_spreadsheet)
+        vi "tệp không phải XLSX hoặc CSV hợp lệ"
+        en "the file is not a valid XLSX or CSV file";
+    FileNoSheet(file_no_sheet)
+        vi "tệp không có trang tính nào"
+        en "the file has no sheet";
+    CsvNotUtf8(csv_not_utf8) { row: usize }
+        vi "tệp CSV không dùng mã UTF-8 (lỗi ở dòng {row}); hãy lưu lại tệp dưới dạng «CSV UTF-8»"
+        en "the CSV file is not UTF-8 (error in row {row}); save it again as «CSV UTF-8»";
+    CsvBroken(csv_broken) { row: usize }
+        vi "tệp CSV bị lỗi ở dòng {row}"
+        en "the CSV file is broken in row {row}";
+    XlsxBroken(xlsx_broken) { row: usize }
+        vi "tệp XLSX bị hỏng hoặc không đọc được (sau dòng {row})"
+        en "the XLSX file is damaged or unreadable (after row {row})";
+    FileTooManyRows(file_too_many_rows) { max: usize, row: usize }
+        vi "tệp có quá {max} dòng (dòng {row})"
+        en "the file has more than {max} rows (row {row})";
+    CellTooLong(cell_too_long) { cell: String, max: usize }
+        vi "ô {cell} dài quá {max} ký tự"
+        en "cell {cell} is longer than {max} characters";
+    /// `what` and `limit` come from the XLSX reader, in Vietnamese.
+    XlsxArchiveLimit(xlsx_archive_limit) { what: String, limit: String }
+        vi "tệp XLSX vượt giới hạn: {what} (tối đa {limit})"
+        en "the XLSX file is past a limit: {what} (at most {limit})";
+    MultipartExpected(multipart_expected) { content_type: String, detail: String }
+        vi "cần gửi tệp dạng {content_type}: {detail}"
+        en "send the file as {content_type}: {detail}";
+    FileMissing(file_missing)
+        vi "chưa chọn tệp"
+        en "no file was chosen";
+    FileTooLarge(file_too_large) { max_mib: usize }
+        vi "tệp lớn quá {max_mib} MiB: hãy chia thành nhiều tệp"
+        en "the file is larger than {max_mib} MiB: split it into several files";
+    UploadUnreadable(upload_unreadable) { detail: String }
+        vi "không đọc được tệp tải lên: {detail}"
+        en "the upload could not be read: {detail}";
+    SearchTooLong(search_too_long) { max: usize }
+        vi "từ khóa dài quá {max} ký tự"
+        en "the search text is longer than {max} characters";
+    SearchControlCharacters(search_control_characters)
+        vi "từ khóa chứa ký tự điều khiển"
+        en "the search text contains control characters";
+    SearchInvalid(search_invalid) { max: usize }
+        vi "từ khóa dài quá {max} ký tự hoặc chứa ký tự điều khiển"
+        en "the search text is longer than {max} characters or contains control characters";
+    MergeTooMany(merge_too_many) { max: usize }
+        vi "gộp tối đa {max} thôn một lần"
+        en "at most {max} villages can be merged at once";
+    VillageIdInvalid(village_id_invalid)
+        vi "mã thôn không hợp lệ"
+        en "invalid village id";
+    PartIndexInvalid(part_index_invalid)
+        vi "số thứ tự dòng không hợp lệ"
+        en "invalid row number";
+    SortUnknown(sort_unknown) { allowed: Vec<Term> }
+        vi "sắp xếp theo {allowed}"
+        en "sort by {allowed}";
+    ColumnsUnknown(columns_unknown) { allowed: Vec<Term> }
+        vi "cột theo {allowed}"
+        en "columns by {allowed}";
+    ScopeUnitUnknown(scope_unit_unknown) { unit: i64 }
+        vi "không có đơn vị {unit}"
+        en "there is no unit {unit}";
+    ScopeIdsInvalid(scope_ids_invalid)
+        vi "mã đơn vị phải là số, cách nhau bằng dấu phẩy"
+        en "unit ids are numbers separated by commas";
+    PasswordWrong(password_wrong)
+        vi "mật khẩu hiện tại không đúng"
+        en "the current password is wrong";
+    PasswordUnchanged(password_unchanged)
+        vi "mật khẩu mới phải khác mật khẩu cũ"
+        en "the new password must differ from the old one";
+    PasswordsDiffer(passwords_differ)
+        vi "hai lần nhập mật khẩu mới không khớp"
+        en "the two new passwords do not match";
+    TotpRequired(totp_required)
+        vi "cần mã xác thực hai lớp"
+        en "a two-factor code is required";
+    TotpInvalid(totp_invalid)
+        vi "mã xác thực hai lớp không đúng"
+        en "the two-factor code is wrong";
+    TwoFactorAlreadyOn(two_factor_already_on)
+        vi "xác thực hai lớp đã bật"
+        en "two-factor authentication is already on";
+    TwoFactorSetupFirst(two_factor_setup_first)
+        vi "hãy bắt đầu cài đặt trước"
+        en "start the setup first";
+    TotpSetupCodeWrong(totp_setup_code_wrong)
+        vi "mã không đúng; kiểm tra giờ trên điện thoại"
+        en "the code is wrong; check the phone's clock";
+    CodeWrong(code_wrong)
+        vi "mã xác thực không đúng"
+        en "the code is wrong";
+    LoginThrottled(login_throttled) { seconds: i64 }
+        vi "đăng nhập sai nhiều lần; thử lại sau {seconds} giây"
+        en "too many failed logins; try again in {seconds} seconds";
+    LoginFailed(login_failed)
+        vi "tên đăng nhập hoặc mật khẩu không đúng"
+        en "wrong username or password";
+    ContentTypeRequired(content_type_required) { content_type: String }
+        vi "cần Content-Type: {content_type}"
+        en "Content-Type: {content_type} is required";
+    FileRefusedModels(file_refused_models)
+        vi "tệp có lỗi, chưa nhập dòng nào"
+        en "the file has errors; no row was imported";
+    FileRefusedValues(file_refused_values)
+        vi "tệp có lỗi, chưa nhập giá trị nào"
+        en "the file has errors; no value was imported";
+    ReportFormatUnknown(report_format_unknown) { allowed: Vec<Term> }
+        vi "báo cáo lỗi chỉ xuất được dạng {allowed}"
+        en "the error report comes only as {allowed}";
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::error::placeholders;
+
+    /// Every code of a coded value a message may name.
+    fn enum_codes() -> BTreeSet<&'static str> {
+        crate::error::all_terms()
+            .into_iter()
+            .map(|t| t.code)
+            .collect()
+    }
+
+    /// Whether a word of a Vietnamese text is an English code: a coded
+    /// value's code, or lower-case ASCII joined by `_`.
+    fn english_code(word: &str, codes: &BTreeSet<&str>) -> bool {
+        let ascii_lower = !word.is_empty()
+            && word
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-');
+        ascii_lower && (codes.contains(word) || (word.contains('_') && word.len() > 1))
+    }
+
+    #[test]
+    fn every_reason_reads_in_both_languages_and_names_its_values() {
+        let codes = enum_codes();
+        assert!(codes.contains("dissolved") && codes.contains("cut_off"));
+        let mut seen = BTreeSet::new();
+        for r in Reason::ALL {
+            assert!(seen.insert(r.code), "{} twice", r.code);
+            assert!(
+                r.code.starts_with(|c: char| c.is_ascii_lowercase())
+                    && r.code
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{}: not snake_case",
+                r.code
+            );
+            assert!(
+                !r.vi.trim().is_empty() && !r.en.trim().is_empty(),
+                "{}",
+                r.code
+            );
+            let args: BTreeSet<&str> = r.args.iter().copied().collect();
+            let mut plain = r.vi.to_string();
+            for a in r.args {
+                plain = plain.replace(&format!("{{{a}}}"), " ");
+            }
+            // The same text twice is only a join of other texts ("{a}: {b}").
+            assert!(
+                r.vi != r.en || !plain.chars().any(char::is_alphabetic),
+                "{}: not translated",
+                r.code
+            );
+            for (lang, text) in [("vi", r.vi), ("en", r.en)] {
+                let named: BTreeSet<&str> = placeholders(text).into_iter().collect();
+                assert_eq!(
+                    named, args,
+                    "{} ({lang}): placeholders and arguments differ",
+                    r.code
+                );
+            }
+            for word in plain.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')) {
+                assert!(
+                    !english_code(word, &codes),
+                    "{}: English code «{word}» in «{}»",
+                    r.code,
+                    r.vi
+                );
+            }
+            assert!(
+                !r.vi.contains("Ã") && !r.vi.contains("á»") && !r.vi.contains('\u{fffd}'),
+                "{}: garbled",
+                r.code
+            );
+        }
+        assert!(Reason::ALL.len() > 150);
+    }
+
+    #[test]
+    fn the_heuristic_catches_english_codes() {
+        let codes = enum_codes();
+        for bad in ["dissolved", "cut_off", "as_was", "xlsx", "province_staff"] {
+            assert!(english_code(bad, &codes), "{bad}");
+        }
+        for fine in ["tháng", "tin", "XLSX", "YYYY-MM-DD", "dd", "MiB"] {
+            assert!(!english_code(fine, &codes), "{fine}");
+        }
+    }
+
+    #[test]
+    fn messages_fill_in_labels_and_codes_go_to_args() {
+        let r = Reason::StatusUnknown {
+            allowed: vec![
+                Term::new("active", "Đang hoạt động", "Active"),
+                Term::new("dissolved", "Giải thể", "Dissolved"),
+            ],
+        };
+        assert_eq!(r.code(), "status_unknown");
+        assert_eq!(
+            r.text(Language::Vi),
+            "trạng thái phải là Đang hoạt động hoặc Giải thể"
+        );
+        assert_eq!(
+            r.text(Language::En),
+            "the status must be Active or Dissolved"
+        );
+        let nested = Reason::ValueAt {
+            n: 2,
+            problem: Box::new(r),
+        };
+        assert_eq!(
+            nested.text(Language::En),
+            "value 2: the status must be Active or Dissolved"
+        );
+        assert_eq!(
+            serde_json::to_value(&nested).unwrap(),
+            serde_json::json!({"reason": "value_at", "args": {"n": 2, "problem": {
+                "reason": "status_unknown", "args": {"allowed": ["active", "dissolved"]}}}})
+        );
+    }
+}
