@@ -689,21 +689,15 @@ async fn a_crafted_spreadsheet_is_refused_and_the_server_goes_on() {
 #[tokio::test]
 async fn slow_headers_and_idle_connections_are_cut_off() {
     let app = App::all().await.into_iter().next().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let limits = web::server::ServerLimits {
-        max_connections: 64,
-        header_read_timeout: Duration::from_millis(500),
-    };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(web::server::serve(
-        listener,
-        app.router.clone(),
-        limits,
-        async move {
-            let _ = stopped.await;
+    let server = Served::start(
+        &app,
+        web::server::ServerLimits {
+            max_connections: 64,
+            header_read_timeout: Duration::from_millis(500),
         },
-    ));
+    )
+    .await;
+    let addr = server.addr;
 
     // Half a header, then silence: the server closes the connection.
     let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
@@ -731,12 +725,41 @@ async fn slow_headers_and_idle_connections_are_cut_off() {
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
     assert!(text.to_lowercase().contains("content-security-policy"));
 
-    let _ = stop.send(());
-    tokio::time::timeout(Duration::from_secs(5), server)
-        .await
-        .expect("the server stops")
-        .unwrap()
-        .unwrap();
+    server.stop().await;
+}
+
+/// A real server on a free local port, for the tests of the connection
+/// limits (the router alone has no connections).
+struct Served {
+    addr: SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Served {
+    async fn start(app: &App, limits: web::server::ServerLimits) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(web::server::serve(
+            listener,
+            app.router.clone(),
+            limits,
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        Served { addr, stop, task }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        tokio::time::timeout(Duration::from_secs(5), self.task)
+            .await
+            .expect("the server stops")
+            .unwrap()
+            .unwrap();
+    }
 }
 
 /// Past `max_connections` a new connection is not served until one of
@@ -745,21 +768,15 @@ async fn slow_headers_and_idle_connections_are_cut_off() {
 #[tokio::test]
 async fn connections_past_the_cap_wait_for_a_free_one() {
     let app = App::all().await.into_iter().next().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let limits = web::server::ServerLimits {
-        max_connections: 2,
-        header_read_timeout: Duration::from_secs(30),
-    };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(web::server::serve(
-        listener,
-        app.router.clone(),
-        limits,
-        async move {
-            let _ = stopped.await;
+    let server = Served::start(
+        &app,
+        web::server::ServerLimits {
+            max_connections: 2,
+            header_read_timeout: Duration::from_secs(30),
         },
-    ));
+    )
+    .await;
+    let addr = server.addr;
     let mut held = Vec::new();
     for _ in 0..2 {
         let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
@@ -793,13 +810,8 @@ async fn connections_past_the_cap_wait_for_a_free_one() {
         .unwrap();
     assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
 
-    let _ = stop.send(());
     drop(held);
-    tokio::time::timeout(Duration::from_secs(5), server)
-        .await
-        .expect("the server stops")
-        .unwrap()
-        .unwrap();
+    server.stop().await;
 }
 
 /// An exemplar outside the scope answered as found (its rating and
