@@ -49,6 +49,15 @@ enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Apply the model type catalogue again: the one in the binary, or a
+    /// newer CSV in its columns. Shipped types are added, corrected or
+    /// retired; types people added or changed here are left as they are.
+    ImportCatalogue {
+        /// A model-types.csv (code, name, short_name, sector, targets,
+        /// description, legal_basis, lead_org, coordinating_orgs, source).
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
     /// Import records from a file.
     #[command(subcommand)]
     Import(import::ImportCommand),
@@ -247,6 +256,28 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             };
             load_units(&db, &data, true).await?;
             println!("administrative units loaded");
+            Ok(())
+        }
+        Command::ImportCatalogue { file } => {
+            let db = open(&settings).await?;
+            let text = match file {
+                Some(f) => std::fs::read_to_string(&f)
+                    .map_err(|e| format!("không đọc được {}: {e}", f.display()))?,
+                None => store::models::types::DEFAULT_CATALOGUE.to_string(),
+            };
+            let done = store::models::types::apply_catalogue(&db, &text, domain::time::today())
+                .await
+                .map_err(|e| format!("không áp dụng được danh mục loại mô hình: {e}"))?;
+            println!(
+                "danh mục loại mô hình: thêm {}, sửa {}, thôi dùng {}, giữ nguyên {}",
+                done.added, done.updated, done.retired, done.unchanged
+            );
+            if !done.kept.is_empty() {
+                println!(
+                    "không ghi đè (đã được sửa hoặc thêm tại đây): {}",
+                    done.kept.join(", ")
+                );
+            }
             Ok(())
         }
         Command::Import(import::ImportCommand::Models {

@@ -38,6 +38,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "models/types.html",
     "models/type.html",
     "models/type_fields.html",
+    "models/source.html",
     "statistics/overview.html",
     "statistics/entry.html",
     "statistics/analytics.html",

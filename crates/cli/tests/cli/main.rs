@@ -496,3 +496,51 @@ fn import_values_is_all_or_nothing_with_an_error_report() {
     assert!(ok.status.success(), "{}", text(&ok));
     assert!(text(&ok).contains("đã ghi 2 giá trị"), "{}", text(&ok));
 }
+
+/// `import-catalogue` brings the shipped model types to an existing
+/// database and, run again, changes nothing; a file without its sources
+/// is refused with its line.
+#[test]
+fn the_catalogue_is_applied_again_with_one_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let o = run(&["--data-dir", d, "import-catalogue"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let shipped = store::models::types::parse_catalogue(
+        store::models::types::DEFAULT_CATALOGUE,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+    )
+    .unwrap()
+    .len();
+    assert!(
+        text(&o).contains(&format!("thêm {shipped}, sửa 0, thôi dùng 0")),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["--data-dir", d, "import-catalogue"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("thêm 0, sửa 0, thôi dùng 0, giữ nguyên {shipped}")),
+        "{}",
+        text(&o)
+    );
+    let file = dir.path().join("loai.csv");
+    std::fs::write(
+        &file,
+        "code,name,short_name,sector,targets,description,legal_basis,lead_org,coordinating_orgs,source\n\
+         ca_mot,Loại một,,residential,village,,,,,\n",
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "--data-dir",
+            d,
+            "import-catalogue",
+            "--file",
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("dòng 2"), "{}", text(&o));
+}

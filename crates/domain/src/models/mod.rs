@@ -347,6 +347,10 @@ pub struct ModelType {
     pub coordinating_orgs: Option<String>,
     /// The day the type was retired; its models and history stay.
     pub retired_on: Option<NaiveDate>,
+    /// Where a shipped type comes from: `bài viết` (the article the
+    /// catalogue follows), a named national text, or `ví dụ` (an
+    /// illustration); none for a type users added.
+    pub source: Option<String>,
 }
 
 impl ModelType {
@@ -407,6 +411,9 @@ pub struct NewModelType {
     pub lead_org: Option<String>,
     pub coordinating_orgs: Option<String>,
     pub retired_on: Option<NaiveDate>,
+    /// Set by the shipped catalogue only (`ModelType::source`); an edit
+    /// keeps it.
+    pub source: Option<String>,
 }
 
 /// A type code: lower-case ASCII letters, digits and `_`, 2 to 40 long.
@@ -499,7 +506,24 @@ impl NewModelType {
                 current.map(|c| &c.coordinating_orgs),
             )?,
             retired_on,
+            source: current.and_then(|c| c.source.clone()),
         })
+    }
+
+    /// Whether `current` already holds what this would write (a catalogue
+    /// applied again changes nothing).
+    pub fn same_as(&self, current: &ModelType) -> bool {
+        self.code == current.code
+            && self.name == current.name
+            && self.short_name == current.short_name
+            && self.sector == current.sector
+            && self.targets.codes() == current.targets
+            && self.description == current.description
+            && self.legal_basis == current.legal_basis
+            && self.lead_org == current.lead_org
+            && self.coordinating_orgs == current.coordinating_orgs
+            && self.retired_on == current.retired_on
+            && self.source == current.source
     }
 }
 
@@ -1155,6 +1179,7 @@ mod tests {
             lead_org: None,
             coordinating_orgs: None,
             retired_on: None,
+            source: None,
         }
     }
 

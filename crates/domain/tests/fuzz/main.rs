@@ -1060,6 +1060,7 @@ fn model_input_is_checked_without_panics() {
         lead_org: None,
         coordinating_orgs: None,
         retired_on: None,
+        source: None,
     };
     let u = unit();
     let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();

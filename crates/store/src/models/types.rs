@@ -1,5 +1,6 @@
 //! The catalogue of model types, and the default catalogue shipped in
-//! `data/models/model-types.csv`, loaded once on first start.
+//! `data/models/model-types.csv`: loaded on first start, and applied again
+//! to an existing database by `binhyen import-catalogue` ([`apply_catalogue`]).
 
 use chrono::{NaiveDate, Utc};
 use domain::models::{ModelType, ModelTypeId, ModelTypeInput, NewModelType, Sector, Targets};
@@ -14,7 +15,7 @@ use crate::{Db, Tx};
 pub const DEFAULT_CATALOGUE: &str = include_str!("../../../../data/models/model-types.csv");
 
 const SELECT: &str = "SELECT id, code, name, short_name, sector, targets, description, legal_basis,
-        lead_org, coordinating_orgs, retired_on FROM model_types";
+        lead_org, coordinating_orgs, retired_on, source FROM model_types";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -29,6 +30,7 @@ struct Row {
     lead_org: Option<String>,
     coordinating_orgs: Option<String>,
     retired_on: Option<NaiveDate>,
+    source: Option<String>,
 }
 
 impl TryFrom<Row> for ModelType {
@@ -50,6 +52,7 @@ impl TryFrom<Row> for ModelType {
             lead_org: r.lead_org,
             coordinating_orgs: r.coordinating_orgs,
             retired_on: r.retired_on,
+            source: r.source,
         })
     }
 }
@@ -82,8 +85,9 @@ async fn insert(tx: &mut Tx, t: &NewModelType) -> Result<ModelTypeId> {
         fetch_one,
         scalar i64,
         "INSERT INTO model_types (code, name, short_name, name_folded, sort_key, sector, targets,
-                description, legal_basis, lead_org, coordinating_orgs, retired_on, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+                description, legal_basis, lead_org, coordinating_orgs, retired_on, created_at, updated_at,
+                source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id",
         &t.code,
         &t.name,
         &t.short_name,
@@ -96,7 +100,8 @@ async fn insert(tx: &mut Tx, t: &NewModelType) -> Result<ModelTypeId> {
         t.lead_org.as_deref(),
         t.coordinating_orgs.as_deref(),
         t.retired_on,
-        now
+        now,
+        t.source.as_deref()
     )?)
 }
 
@@ -148,37 +153,43 @@ pub async fn update(
     };
     let read = async |tx: &mut Tx, id| load(tx, id).await;
     audit::update(db, target, read, async |tx: &mut Tx, before: &ModelType| {
-        execute!(
-            tx,
-            "UPDATE model_types SET name = $1, short_name = $2, name_folded = $3, sort_key = $4,
-                    sector = $5, targets = $6, description = $7, legal_basis = $8, lead_org = $9,
-                    coordinating_orgs = $10, retired_on = $11, updated_at = $12
-             WHERE id = $13",
-            &t.name,
-            &t.short_name,
-            fold(&t.name),
-            sort_key(&t.name),
-            t.sector.as_str(),
-            t.targets.to_stored(),
-            t.description.as_deref(),
-            t.legal_basis.as_deref(),
-            t.lead_org.as_deref(),
-            t.coordinating_orgs.as_deref(),
-            t.retired_on,
-            Utc::now(),
-            id
-        )?;
-        if before.sector != t.sector {
-            execute!(
-                tx,
-                "UPDATE models SET sector = $1 WHERE type_id = $2",
-                t.sector.as_str(),
-                id
-            )?;
-        }
-        Ok(())
+        rewrite(tx, before, t).await
     })
     .await
+}
+
+/// Writes `t` over the stored type `before`, its models' sector with it.
+async fn rewrite(tx: &mut Tx, before: &ModelType, t: &NewModelType) -> Result<()> {
+    execute!(
+        tx,
+        "UPDATE model_types SET name = $1, short_name = $2, name_folded = $3, sort_key = $4,
+                sector = $5, targets = $6, description = $7, legal_basis = $8, lead_org = $9,
+                coordinating_orgs = $10, retired_on = $11, updated_at = $12, source = $13
+         WHERE id = $14",
+        &t.name,
+        &t.short_name,
+        fold(&t.name),
+        sort_key(&t.name),
+        t.sector.as_str(),
+        t.targets.to_stored(),
+        t.description.as_deref(),
+        t.legal_basis.as_deref(),
+        t.lead_org.as_deref(),
+        t.coordinating_orgs.as_deref(),
+        t.retired_on,
+        Utc::now(),
+        t.source.as_deref(),
+        before.id
+    )?;
+    if before.sector != t.sector {
+        execute!(
+            tx,
+            "UPDATE models SET sector = $1 WHERE type_id = $2",
+            t.sector.as_str(),
+            before.id
+        )?;
+    }
+    Ok(())
 }
 
 /// One line of the catalogue file, as `ModelTypeInput`.
@@ -193,6 +204,8 @@ struct CatalogueLine {
     legal_basis: Option<String>,
     lead_org: Option<String>,
     coordinating_orgs: Option<String>,
+    /// `bài viết`, a named national text, or `ví dụ`.
+    source: Option<String>,
 }
 
 /// Parses the catalogue file; any bad line stops the load with its line number.
@@ -214,21 +227,34 @@ pub fn parse_catalogue(text: &str, today: NaiveDate) -> Result<Vec<NewModelType>
             coordinating_orgs: l.coordinating_orgs,
             retired: None,
         };
-        out.push(NewModelType::parse(&input, None, today).map_err(|e| at(e.to_string()))?);
+        let mut t = NewModelType::parse(&input, None, today).map_err(|e| at(e.to_string()))?;
+        t.source = l.source.filter(|s| !s.trim().is_empty());
+        if t.source.is_none() {
+            return Err(at("thiếu nguồn (cột source)".into()));
+        }
+        out.push(t);
     }
     Ok(out)
 }
 
 const CATALOGUE_NAME: &str = "model-types";
 
-/// Loads the default catalogue once: on a database that never had it.
-/// Types that users changed or retired are theirs afterwards; a later
-/// release's new types are added by code, never overwriting.
+/// What applying a catalogue did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Applied {
+    pub added: usize,
+    pub updated: usize,
+    pub retired: usize,
+    pub unchanged: usize,
+    /// Codes left as they are because someone changed them here (or added
+    /// a type of that code): the catalogue does not overwrite people's work.
+    pub kept: Vec<String>,
+}
+
+/// Loads the default catalogue on a database that never had it.
 pub async fn load_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<usize> {
-    let types = parse_catalogue(text, today)?;
-    let mut tx = db.begin().await?;
     let loaded: Option<String> = fetch!(
-        tx,
+        db,
         fetch_optional,
         scalar String,
         "SELECT digest FROM reference_data WHERE name = $1",
@@ -237,40 +263,143 @@ pub async fn load_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<usi
     if loaded.is_some() {
         return Ok(0);
     }
-    let mut added = 0;
+    Ok(apply_catalogue(db, text, today).await?.added)
+}
+
+/// Brings the shipped types to what `text` says, in one transaction: a new
+/// code is added, a type the catalogue shipped before is rewritten (or
+/// retired when the catalogue no longer has it) unless a person changed it
+/// here since, and a type people added is never touched. Applying the same
+/// catalogue again changes nothing and records nothing.
+pub async fn apply_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<Applied> {
+    let types = parse_catalogue(text, today)?;
+    let mut tx = db.begin().await?;
+    let mut done = Applied::default();
     for t in &types {
-        let exists: Option<i64> = fetch!(
+        let current: Option<i64> = fetch!(
             tx,
             fetch_optional,
             scalar i64,
             "SELECT id FROM model_types WHERE code = $1",
             &t.code
         )?;
-        if exists.is_none() {
-            insert(&mut tx, t).await?;
-            added += 1;
+        let Some(id) = current else {
+            let id = insert(&mut tx, t).await?;
+            let after = load(&mut tx, id).await?;
+            record(&mut tx, "create", None, &after).await?;
+            done.added += 1;
+            continue;
+        };
+        let before = load(&mut tx, id).await?;
+        if t.same_as(&before) {
+            done.unchanged += 1;
+        } else if before.source.is_none() || changed_here(&mut tx, id).await? {
+            done.kept.push(t.code.clone());
+        } else {
+            rewrite(&mut tx, &before, t).await?;
+            let after = load(&mut tx, id).await?;
+            record(&mut tx, "update", Some(&before), &after).await?;
+            done.updated += 1;
         }
     }
-    let digest = hex::encode(Sha256::digest(text.as_bytes()));
-    execute!(
+    // Shipped before, gone from the catalogue now: retired, models kept.
+    let shipped: Vec<Row> = fetch!(
         tx,
-        "INSERT INTO reference_data (name, digest, loaded_at) VALUES ($1, $2, $3)",
-        CATALOGUE_NAME,
-        &digest,
-        Utc::now()
+        fetch_all,
+        Row,
+        &format!("{SELECT} WHERE source IS NOT NULL AND retired_on IS NULL ORDER BY id")
     )?;
+    for row in shipped {
+        let before = ModelType::try_from(row)?;
+        if types.iter().any(|t| t.code == before.code) {
+            continue;
+        }
+        if changed_here(&mut tx, before.id).await? {
+            done.kept.push(before.code.clone());
+            continue;
+        }
+        execute!(
+            tx,
+            "UPDATE model_types SET retired_on = $1, updated_at = $2 WHERE id = $3",
+            today,
+            Utc::now(),
+            before.id
+        )?;
+        let after = load(&mut tx, before.id).await?;
+        record(&mut tx, "update", Some(&before), &after).await?;
+        done.retired += 1;
+    }
+    let digest = hex::encode(Sha256::digest(text.as_bytes()));
+    let changed = done.added + done.updated + done.retired > 0;
+    let seen: Option<String> = fetch!(
+        tx,
+        fetch_optional,
+        scalar String,
+        "SELECT digest FROM reference_data WHERE name = $1",
+        CATALOGUE_NAME
+    )?;
+    if seen.as_deref() != Some(digest.as_str()) || changed {
+        execute!(
+            tx,
+            "DELETE FROM reference_data WHERE name = $1",
+            CATALOGUE_NAME
+        )?;
+        execute!(
+            tx,
+            "INSERT INTO reference_data (name, digest, loaded_at) VALUES ($1, $2, $3)",
+            CATALOGUE_NAME,
+            &digest,
+            Utc::now()
+        )?;
+        audit::record(
+            &mut tx,
+            Change::<(), _> {
+                author: Author::System,
+                action: "load",
+                entity: "reference_data",
+                entity_id: CATALOGUE_NAME.into(),
+                before: None,
+                after: Some(&serde_json::json!({"applied": &done, "digest": digest})),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// Whether a person created or changed the type here (its audit records
+/// by a user), as against the catalogue's own writes.
+async fn changed_here(tx: &mut Tx, id: ModelTypeId) -> Result<bool> {
+    let n: i64 = fetch!(
+        tx,
+        fetch_one,
+        scalar i64,
+        "SELECT COUNT(*) FROM audit_log
+         WHERE entity = 'model_type' AND entity_id = $1 AND user_id IS NOT NULL
+           AND action IN ('create', 'update')",
+        id.to_string()
+    )?;
+    Ok(n > 0)
+}
+
+/// The catalogue's own write of a type, recorded under the system.
+async fn record(
+    tx: &mut Tx,
+    action: &str,
+    before: Option<&ModelType>,
+    after: &ModelType,
+) -> Result<()> {
     audit::record(
-        &mut tx,
-        Change::<(), _> {
+        tx,
+        Change {
             author: Author::System,
-            action: "load",
-            entity: "reference_data",
-            entity_id: CATALOGUE_NAME.into(),
-            before: None,
-            after: Some(&serde_json::json!({"types": added, "digest": digest})),
+            action,
+            entity: "model_type",
+            entity_id: after.id.to_string(),
+            before,
+            after: Some(after),
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(added)
+    .await
 }

@@ -1,6 +1,7 @@
 use chrono::NaiveDate;
 use domain::models::{
-    ModelInput, ModelRefs, NewModel, NewRating, RatingInput, Status, StatusChange,
+    ModelInput, ModelRefs, ModelTypeInput, NewModel, NewModelType, NewRating, RatingInput, Status,
+    StatusChange,
 };
 use domain::org_units::{Level, OrgUnit};
 use domain::page::Page;
@@ -681,5 +682,146 @@ async fn as_of_filters_agree_with_each_models_history() {
             t.label
         );
         t.cleanup().await;
+    }
+}
+
+/// A catalogue of four shipped types, in the shipped file's columns.
+fn catalogue(lines: &[&str]) -> String {
+    let mut s = String::from(
+        "code,name,short_name,sector,targets,description,legal_basis,lead_org,coordinating_orgs,source\n",
+    );
+    for l in lines {
+        s.push_str(l);
+        s.push('\n');
+    }
+    s
+}
+
+async fn audit_records(db: &Db) -> i64 {
+    let q = store::audit::AuditQuery {
+        page: Page::parse(Some("1"), Some("1")).unwrap(),
+        ..Default::default()
+    };
+    audit::search(db, Scope::All, &q).await.unwrap().1
+}
+
+/// A later catalogue reaches an existing database (`binhyen
+/// import-catalogue`): shipped types are corrected, added or retired; a
+/// type a person changed here, or added under a code the catalogue now
+/// uses, is left as it is; applying it again writes nothing.
+#[tokio::test]
+async fn a_newer_catalogue_reaches_an_existing_database() {
+    for t in TestDb::all().await.unwrap() {
+        let db = &t.db;
+        let l = t.label;
+        let today = date("2026-12-01");
+        let first = catalogue(&[
+            "ca_mot,Loại một,,residential,village,,,,,bài viết",
+            "ca_hai,Loại hai,,residential,village,,,,,ví dụ",
+            "ca_ba,Loại ba,,residential,village,,,,,ví dụ",
+            "ca_bon,Loại bốn,,residential,village,,,,,ví dụ",
+        ]);
+        let done = types::apply_catalogue(db, &first, today).await.unwrap();
+        assert_eq!((done.added, done.updated, done.retired), (4, 0, 0), "{l}");
+        let hash = domain::accounts::NewPassword::parse("mat-khau-do-dai-du")
+            .unwrap()
+            .hash()
+            .unwrap();
+        let officer = store::accounts::create_user(
+            db,
+            Author::System,
+            &store::accounts::NewUser {
+                username: "canbo".into(),
+                display_name: "Cán bộ".into(),
+                password_hash: hash,
+                role: domain::accounts::Role::Admin,
+                scopes: vec![],
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+        // A person renames ca_bon, and adds ca_nam before the catalogue has it.
+        let bon = types::get(db, type_id(db, "ca_bon").await)
+            .await
+            .unwrap()
+            .unwrap();
+        let input = ModelTypeInput {
+            name: Some("Loại bốn (tỉnh sửa)".into()),
+            ..Default::default()
+        };
+        let edited = NewModelType::parse(&input, Some(&bon), today).unwrap();
+        types::update(db, Author::User(officer), bon.id, &edited)
+            .await
+            .unwrap();
+        let own = ModelTypeInput {
+            code: Some("ca_nam".into()),
+            name: Some("Loại năm của tỉnh".into()),
+            sector: Some("residential".into()),
+            targets: Some(vec!["village".into()]),
+            ..Default::default()
+        };
+        let own = NewModelType::parse(&own, None, today).unwrap();
+        types::create(db, Author::User(officer), &own)
+            .await
+            .unwrap();
+
+        let second = catalogue(&[
+            "ca_mot,Loại một (đã sửa),,residential,village;commune,,Thông tri 10,,,bài viết",
+            "ca_hai,Loại hai,,residential,village,,,,,ví dụ",
+            "ca_bon,Loại bốn mới,,residential,village,,,,,ví dụ",
+            "ca_nam,Loại năm,,residential,village,,,,,bài viết",
+            "ca_sau,Loại sáu,,residential,village,,,,,ví dụ",
+        ]);
+        let done = types::apply_catalogue(db, &second, today).await.unwrap();
+        assert_eq!(
+            (done.added, done.updated, done.retired, done.unchanged),
+            (1, 1, 1, 1),
+            "{l}: {done:?}"
+        );
+        assert_eq!(done.kept, vec!["ca_bon", "ca_nam"], "{l}");
+        let get = |code: &'static str| async move {
+            types::get(db, type_id(db, code).await)
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        let mot = get("ca_mot").await;
+        assert_eq!(mot.name, "Loại một (đã sửa)", "{l}");
+        assert_eq!(mot.targets, vec!["village", "commune"], "{l}");
+        assert_eq!(mot.legal_basis.as_deref(), Some("Thông tri 10"), "{l}");
+        assert_eq!(
+            get("ca_ba").await.retired_on,
+            Some(today),
+            "{l}: gone from the catalogue"
+        );
+        assert_eq!(
+            get("ca_bon").await.name,
+            "Loại bốn (tỉnh sửa)",
+            "{l}: the person's change stays"
+        );
+        assert_eq!(
+            get("ca_nam").await.source,
+            None,
+            "{l}: the province's own type stays its own"
+        );
+        assert_eq!(get("ca_sau").await.source.as_deref(), Some("ví dụ"), "{l}");
+
+        let records = audit_records(db).await;
+        let again = types::apply_catalogue(db, &second, today).await.unwrap();
+        assert_eq!(
+            (again.added, again.updated, again.retired, again.unchanged),
+            (0, 0, 0, 3),
+            "{l}: {again:?}"
+        );
+        assert_eq!(audit_records(db).await, records, "{l}: nothing recorded");
+
+        // A line without its source is refused, and nothing is written.
+        let bad = catalogue(&["ca_bay,Loại bảy,,residential,village,,,,,"]);
+        assert!(
+            types::apply_catalogue(db, &bad, today).await.is_err(),
+            "{l}"
+        );
+        assert_eq!(audit_records(db).await, records, "{l}");
     }
 }
