@@ -50,7 +50,12 @@ module.exports = {
     await j.click(page.locator('header nav a[href="/models"]'));
     await j.click(page.locator('p.quick a', { hasText: 'Danh mục loại mô hình' }), { url: /\/model-types$/ });
     const types = await page.locator('main table tbody tr').count();
-    assert.ok(types >= 25, `catalogue lists ${types} types`);
+    assert.ok(types >= 22, `catalogue lists ${types} types`);
+    // Each shipped type says where it comes from.
+    const patrol = page.locator('main table tbody tr', { hasText: 'Tổ tuần tra nhân dân' });
+    assert.match(await patrol.innerText(), /Bài viết về phong trào/);
+    const example = page.locator('main table tbody tr', { hasText: 'Camera an ninh' });
+    assert.match(await example.innerText(), /Ví dụ minh hoạ/);
     const add = page.locator('details.card', { has: page.locator('form[action="/model-types"]') });
     await add.locator('summary').click();
     const code = `e2e_loai_${tag}`;
