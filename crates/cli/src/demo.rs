@@ -265,6 +265,9 @@ pub async fn seed_models(db: &Db) -> Result<usize, String> {
     let today = domain::time::today();
     let before = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or(today);
     let mut legacy = Vec::new();
+    // Who rated a legacy commune's models before the reform: its own
+    // province's police (Nam Định, Hà Nam), not Ninh Bình's.
+    let mut police_before: std::collections::HashMap<i64, String> = Default::default();
     for code in ["35", "36", "37"] {
         let Some(p) = units::resolve_code(db, Level::Province, code, before)
             .await
@@ -273,7 +276,10 @@ pub async fn seed_models(db: &Db) -> Result<usize, String> {
             continue;
         };
         for d in children(db, p.id, Level::District, before).await? {
-            legacy.extend(children(db, d.id, Level::Commune, before).await?);
+            for c in children(db, d.id, Level::Commune, before).await? {
+                police_before.insert(c.id, police_of(&p.name));
+                legacy.push(c);
+            }
         }
     }
     let nb = units::resolve_code(db, Level::Province, "37", today)
@@ -328,10 +334,29 @@ pub async fn seed_models(db: &Db) -> Result<usize, String> {
             continue; // the same type twice in a commune: skip
         };
         made.push((row.id, founded, t.id));
-        history(db, &mut dice, row.id, founded, today).await?;
+        let raters = Raters {
+            before_reform: police_before
+                .get(&unit.id)
+                .cloned()
+                .unwrap_or_else(|| police_of(&nb.name)),
+            after_reform: police_of(&nb.name),
+        };
+        history(db, &mut dice, row.id, founded, today, &raters).await?;
     }
     replicas(db, &mut dice, &made, &current, &types, today).await?;
     Ok(made.len())
+}
+
+/// "Công an tỉnh Nam Định" for "Tỉnh Nam Định".
+fn police_of(province: &str) -> String {
+    format!("Công an {}", province.replacen("Tỉnh", "tỉnh", 1))
+}
+
+/// Who signs a model's ratings: the police of the province the unit
+/// belonged to in that year.
+struct Raters {
+    before_reform: String,
+    after_reform: String,
 }
 
 /// Ratings, a pause or an end, and a few activities for one model.
@@ -341,6 +366,7 @@ async fn history(
     id: i64,
     founded: NaiveDate,
     today: NaiveDate,
+    raters: &Raters,
 ) -> Result<(), String> {
     use chrono::Datelike;
     let err = |e: store::StoreError| e.to_string();
@@ -355,7 +381,12 @@ async fn history(
             year: Some(year),
             rating: Some(rating.into()),
             rated_on: Some(format!("{year}-12-15")),
-            rater: Some("Công an tỉnh Ninh Bình".into()),
+            // Rated in December: after the reform from 2025 on.
+            rater: Some(if year < 2025 {
+                raters.before_reform.clone()
+            } else {
+                raters.after_reform.clone()
+            }),
             note: None,
             exemplar: Some(rating == "good" && dice.next(8) == 0),
         };

@@ -93,7 +93,7 @@ async fn models_across_the_2025_reform_as_it_was_and_as_it_is() {
         let n = types::load_catalogue(db, types::DEFAULT_CATALOGUE, date(TODAY))
             .await
             .unwrap();
-        assert_eq!(n, 25, "{}", t.label);
+        assert_eq!(n, 22, "{}", t.label);
         // A second start leaves the catalogue to its users.
         assert_eq!(
             types::load_catalogue(db, types::DEFAULT_CATALOGUE, date(TODAY))
