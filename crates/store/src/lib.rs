@@ -11,6 +11,7 @@ pub mod audit;
 pub mod error;
 pub mod models;
 pub mod org_units;
+mod reference_data;
 mod scope;
 pub mod statistics;
 

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{self, Author, Change};
 use crate::error::{Result, StoreError};
-use crate::{Db, Tx};
+use crate::{reference_data, Db, Tx};
 
 /// The default catalogue, embedded in the binary.
 pub const DEFAULT_CATALOGUE: &str = include_str!("../../../../data/models/model-types.csv");
@@ -253,13 +253,9 @@ pub struct Applied {
 
 /// Loads the default catalogue on a database that never had it.
 pub async fn load_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<usize> {
-    let loaded: Option<String> = fetch!(
-        db,
-        fetch_optional,
-        scalar String,
-        "SELECT digest FROM reference_data WHERE name = $1",
-        CATALOGUE_NAME
-    )?;
+    let mut tx = db.begin_read().await?;
+    let loaded = reference_data::digest(&mut tx, CATALOGUE_NAME).await?;
+    tx.rollback().await?;
     if loaded.is_some() {
         return Ok(0);
     }
@@ -331,38 +327,11 @@ pub async fn apply_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<Ap
     }
     let digest = hex::encode(Sha256::digest(text.as_bytes()));
     let changed = done.added + done.updated + done.retired > 0;
-    let seen: Option<String> = fetch!(
-        tx,
-        fetch_optional,
-        scalar String,
-        "SELECT digest FROM reference_data WHERE name = $1",
-        CATALOGUE_NAME
-    )?;
+    let seen = reference_data::digest(&mut tx, CATALOGUE_NAME).await?;
     if seen.as_deref() != Some(digest.as_str()) || changed {
-        execute!(
-            tx,
-            "DELETE FROM reference_data WHERE name = $1",
-            CATALOGUE_NAME
-        )?;
-        execute!(
-            tx,
-            "INSERT INTO reference_data (name, digest, loaded_at) VALUES ($1, $2, $3)",
-            CATALOGUE_NAME,
-            &digest,
-            Utc::now()
-        )?;
-        audit::record(
-            &mut tx,
-            Change::<(), _> {
-                author: Author::System,
-                action: "load",
-                entity: "reference_data",
-                entity_id: CATALOGUE_NAME.into(),
-                before: None,
-                after: Some(&serde_json::json!({"applied": &done, "digest": digest})),
-            },
-        )
-        .await?;
+        let what = serde_json::json!({"applied": &done, "digest": digest});
+        let id = CATALOGUE_NAME.to_string();
+        reference_data::mark_loaded(&mut tx, CATALOGUE_NAME, &digest, "load", id, &what).await?;
     }
     tx.commit().await?;
     Ok(done)

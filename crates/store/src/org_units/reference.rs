@@ -14,7 +14,6 @@ use domain::time::REFORM_DAY;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::audit::{self, Author, Change};
 use crate::error::{Result, StoreError};
 use crate::{execute_dyn, fetch_all_dyn, placeholders, Arg, Db, Tx};
 
@@ -615,32 +614,14 @@ pub async fn load(db: &Db, data: &ReferenceData, force: bool) -> Result<LoadRepo
         ms = started.elapsed().as_millis() as u64,
         "closures rebuilt"
     );
-    execute!(
-        tx,
-        "INSERT INTO reference_data (name, digest, loaded_at) VALUES ($1, $2, $3)
-         ON CONFLICT (name) DO UPDATE SET digest = excluded.digest, loaded_at = excluded.loaded_at",
-        DATA_NAME,
-        &digest,
-        Utc::now()
-    )?;
     let report = LoadReport {
         unchanged: false,
         units: specs.len(),
         links: links.len(),
         millis: 0,
     };
-    audit::record(
-        &mut tx,
-        Change::<(), _> {
-            author: Author::System,
-            action: "import",
-            entity: "reference_data",
-            entity_id: format!("{DATA_NAME}:{digest}"),
-            before: None,
-            after: Some(&report),
-        },
-    )
-    .await?;
+    let id = format!("{DATA_NAME}:{digest}");
+    crate::reference_data::mark_loaded(&mut tx, DATA_NAME, &digest, "import", id, &report).await?;
     tx.commit().await?;
     // Fresh statistics, or the planners guess: PostgreSQL scanned every
     // unit for a search until autovacuum came by.

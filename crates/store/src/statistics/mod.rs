@@ -787,14 +787,10 @@ const CATALOGUE_NAME: &str = "statistics";
 pub async fn load_catalogue(db: &Db) -> Result<usize> {
     let c = parse_catalogue(DEFAULT_DATA_SETS, DEFAULT_INDICATORS, DEFAULT_RULES)?;
     let mut tx = db.begin().await?;
-    let loaded: Option<String> = fetch!(
-        tx,
-        fetch_optional,
-        scalar String,
-        "SELECT digest FROM reference_data WHERE name = $1",
-        CATALOGUE_NAME
-    )?;
-    if loaded.is_some() {
+    if crate::reference_data::digest(&mut tx, CATALOGUE_NAME)
+        .await?
+        .is_some()
+    {
         return Ok(0);
     }
     let mut added = 0;
@@ -820,25 +816,9 @@ pub async fn load_catalogue(db: &Db) -> Result<usize> {
             .concat()
             .as_bytes(),
     ));
-    execute!(
-        tx,
-        "INSERT INTO reference_data (name, digest, loaded_at) VALUES ($1, $2, $3)",
-        CATALOGUE_NAME,
-        &digest,
-        Utc::now()
-    )?;
-    audit::record(
-        &mut tx,
-        Change::<(), _> {
-            author: Author::System,
-            action: "load",
-            entity: "reference_data",
-            entity_id: CATALOGUE_NAME.into(),
-            before: None,
-            after: Some(&serde_json::json!({"indicators": added, "data_sets": c.data_sets.len(), "rules": c.rules.len(), "digest": digest})),
-        },
-    )
-    .await?;
+    let what = serde_json::json!({"indicators": added, "data_sets": c.data_sets.len(), "rules": c.rules.len(), "digest": digest});
+    let id = CATALOGUE_NAME.to_string();
+    crate::reference_data::mark_loaded(&mut tx, CATALOGUE_NAME, &digest, "load", id, &what).await?;
     tx.commit().await?;
     Ok(added)
 }

@@ -1,0 +1,53 @@
+//! Which shipped data files a database has loaded (`reference_data`: a
+//! name and the SHA-256 of what was loaded), so that a start with the
+//! same files does nothing and a newer file is recognised.
+
+use chrono::Utc;
+use serde::Serialize;
+
+use crate::audit::{self, Author, Change};
+use crate::error::Result;
+use crate::Tx;
+
+/// The digest recorded for `name`, if it was ever loaded.
+pub(crate) async fn digest(tx: &mut Tx, name: &str) -> Result<Option<String>> {
+    Ok(fetch!(
+        tx,
+        fetch_optional,
+        scalar String,
+        "SELECT digest FROM reference_data WHERE name = $1",
+        name
+    )?)
+}
+
+/// Records that `name` is now loaded at `digest`, and says so in the audit
+/// log (`action` on `entity_id`, with what the load did).
+pub(crate) async fn mark_loaded(
+    tx: &mut Tx,
+    name: &str,
+    digest: &str,
+    action: &str,
+    entity_id: String,
+    what: &impl Serialize,
+) -> Result<()> {
+    execute!(
+        tx,
+        "INSERT INTO reference_data (name, digest, loaded_at) VALUES ($1, $2, $3)
+         ON CONFLICT (name) DO UPDATE SET digest = excluded.digest, loaded_at = excluded.loaded_at",
+        name,
+        digest,
+        Utc::now()
+    )?;
+    audit::record(
+        tx,
+        Change::<(), _> {
+            author: Author::System,
+            action,
+            entity: "reference_data",
+            entity_id,
+            before: None,
+            after: Some(what),
+        },
+    )
+    .await
+}
