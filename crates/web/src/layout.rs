@@ -77,15 +77,6 @@ impl From<ApiError> for FormError {
     }
 }
 
-impl From<&ApiError> for FormError {
-    fn from(e: &ApiError) -> Self {
-        FormError {
-            field: e.field,
-            message: e.message.clone(),
-        }
-    }
-}
-
 /// A refusal shown on its own page with a way back
 /// (`form_error.html`).
 #[derive(Serialize)]

@@ -3,8 +3,6 @@
 //! the same checks as the API). A refused form comes back with what was
 //! typed and the field at fault.
 
-use std::collections::HashMap;
-
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -253,15 +251,9 @@ async fn render_form(
 }
 
 /// The stored definition as form fields, or 404.
-async fn current(
-    state: &AppState,
-    what: What,
-    id: i64,
-) -> Result<HashMap<String, String>, ApiError> {
-    let mut v = HashMap::new();
-    let mut put = |k: &str, s: String| {
-        v.insert(k.to_string(), s);
-    };
+async fn current(state: &AppState, what: What, id: i64) -> Result<Fields, ApiError> {
+    let mut v = Vec::new();
+    let mut put = |k: &str, s: String| v.push((k.to_string(), s));
     let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
     let flag = |b: bool| if b { "1".to_string() } else { String::new() };
     match what {
@@ -290,7 +282,10 @@ async fn current(
             put("entry", d.set.entry.as_str().into());
             put("deadline_days", d.set.deadline_days.to_string());
             let chain: Vec<&str> = d.set.chain.levels().iter().map(|l| l.as_str()).collect();
-            put("approval_levels", chain.join(","));
+            // As the checkboxes send them: one field a level.
+            for level in chain {
+                put("approval_levels", level.to_string());
+            }
             put("description", d.set.description.clone());
             let codes: Vec<String> = d.indicators.iter().map(|i| i.code.clone()).collect();
             put("indicators", codes.join("\n"));
@@ -315,7 +310,7 @@ async fn current(
             put("active", flag(r.active));
         }
     }
-    Ok(v)
+    Ok(Fields::from_pairs(v))
 }
 
 async fn show(state: AppState, actor: Actor, lang: Lang, what: What, id: Option<&str>) -> Response {
@@ -323,11 +318,10 @@ async fn show(state: AppState, actor: Actor, lang: Lang, what: What, id: Option<
         return page_error(lang, e);
     }
     let (id, v) = match id {
-        None => {
-            let mut v = HashMap::new();
-            v.insert("active".to_string(), "1".to_string());
-            (None, v)
-        }
+        None => (
+            None,
+            Fields::from_pairs(vec![("active".into(), "1".into())]),
+        ),
         Some(raw) => {
             let loaded = async {
                 let id = path_id(raw)?;
@@ -340,16 +334,7 @@ async fn show(state: AppState, actor: Actor, lang: Lang, what: What, id: Option<
             }
         }
     };
-    // The chain's levels as the checkboxes send them: one field each.
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for (k, value) in v {
-        if k == "approval_levels" {
-            pairs.extend(value.split(',').map(|l| (k.clone(), l.to_string())));
-        } else {
-            pairs.push((k, value));
-        }
-    }
-    let v = echo(&Fields::from_pairs(pairs), what);
+    let v = echo(&v, what);
     render_form(&state, &actor, lang, what, id, v, None).await
 }
 
