@@ -2,9 +2,10 @@
 
 use chrono::NaiveDate;
 use domain::accounts::{NewPassword, Role};
+use domain::catalogue::Owner;
 use domain::models::{
-    ActivityInput, ModelInput, ModelRefs, ModelType, NewActivity, NewModel, NewRating, RatingInput,
-    StatusChange, StatusInput,
+    ActivityInput, ModelInput, ModelRefs, ModelType, ModelTypeInput, NewActivity, NewModel,
+    NewModelType, NewRating, RatingInput, StatusChange, StatusInput,
 };
 use domain::org_units::{Level, NewUnit, NewUnitInput, OrgUnit};
 use store::accounts::{self, NewUser, Scope};
@@ -144,11 +145,99 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, String)>, String> {
     if n > 0 {
         tracing::info!(models = n, "demo models created");
     }
+    let n = seed_province_types(db, &ward).await?;
+    if n > 0 {
+        tracing::info!(types = n, "demo province types created");
+    }
     let n = seed_statistics(db).await?;
     if n > 0 {
         tracing::info!(values = n, "demo figures created");
     }
     Ok(logins)
+}
+
+/// Ninh Bình's own model types beside the national catalogue
+/// (illustrations, marked `ví dụ`): (code, name, short name, places).
+const PROVINCE_TYPES: [(&str, &str, &str, &str); 3] = [
+    (
+        "nb_zalo_an_ninh",
+        "Nhóm Zalo an ninh, trật tự khu dân cư",
+        "Nhóm Zalo an ninh",
+        "village;commune",
+    ),
+    (
+        "nb_dong_ho_tu_quan",
+        "Dòng họ tự quản về an ninh, trật tự",
+        "Dòng họ tự quản",
+        "village",
+    ),
+    (
+        "nb_giao_ho_an_toan",
+        "Giáo họ an toàn về an ninh, trật tự",
+        "Giáo họ an toàn",
+        "religious",
+    ),
+];
+
+/// Ninh Bình's own types, once, and a model of the first at the ward, so
+/// that the catalogue shows a province's entries beside the national ones.
+async fn seed_province_types(db: &Db, ward: &units::UnitView) -> Result<usize, String> {
+    let err = |e: store::StoreError| e.to_string();
+    let today = domain::time::today();
+    let nb = units::resolve_code(db, Level::Province, "37", today)
+        .await
+        .map_err(err)?
+        .ok_or("demo: không thấy tỉnh Ninh Bình")?;
+    let have: Vec<String> = store::models::types::list(db, true)
+        .await
+        .map_err(err)?
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    let mut made = 0;
+    for (code, name, short, places) in PROVINCE_TYPES {
+        if have.iter().any(|c| c == code) {
+            continue;
+        }
+        let input = ModelTypeInput {
+            code: Some(code.into()),
+            name: Some(name.into()),
+            short_name: Some(short.into()),
+            sector: Some("residential".into()),
+            targets: Some(places.split(';').map(str::to_string).collect()),
+            ..Default::default()
+        };
+        let mut t = NewModelType::parse(&input, None, today).map_err(|e| e.to_string())?;
+        t.source = Some("ví dụ".into());
+        let owner = Owner::Province(nb.id);
+        let t = store::models::types::create(db, Author::System, owner, &t)
+            .await
+            .map_err(err)?;
+        made += 1;
+        if !t.targets.contains(&"commune") {
+            continue;
+        }
+        let input = ModelInput {
+            type_id: Some(t.id),
+            org_unit_id: Some(ward.unit.id),
+            name: Some(format!("{} {}", t.short_name, ward.unit.short_name)),
+            founded_on: Some("2025-09-01".into()),
+            members: Some(12),
+            leader_role: Some("Trưởng công an phường".into()),
+            ..Default::default()
+        };
+        let refs = ModelRefs {
+            model_type: Some(&t),
+            unit: Some(&ward.unit),
+            exemplar: None,
+            this: None,
+        };
+        let m = NewModel::parse(&input, &refs, today).map_err(|e| e.to_string())?;
+        store::models::create(db, Author::System, Scope::All, &m)
+            .await
+            .map_err(err)?;
+    }
+    Ok(made)
 }
 
 /// Three residential groups and a school under Phường Nam Định.

@@ -4,9 +4,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::Subcommand;
+use domain::catalogue::Owner;
 use domain::file::{FileKind, Imported, ReadRows};
 use domain::models::file::ModelFile;
-use domain::policy::Action;
+use domain::models::type_file::TypeFile;
+use domain::org_units::Level;
+use domain::policy::{self, Action, Decision};
 use domain::statistics::file::ValuesFile;
 use domain::time::today;
 use store::audit::Author;
@@ -212,6 +215,52 @@ pub(crate) async fn import_models(
             "đã nhập {} mô hình / imported {} models",
             ids.len(),
             ids.len()
+        )
+    })
+}
+
+/// A province's model-type catalogue from an XLSX or CSV file with the
+/// catalogue export's columns (`binhyen import-catalogue --province`):
+/// all rows or none, as the page loads it.
+pub(crate) async fn import_province_types(
+    settings: &Settings,
+    file: &Path,
+    province: &str,
+    username: Option<&str>,
+    report: Option<&Path>,
+) -> Result<(), String> {
+    let (bytes, db) = file_and_db(settings, file).await?;
+    let (author, role, scope) = importer(
+        &db,
+        username,
+        Action::ManageModelTypes,
+        "danh mục loại mô hình",
+    )
+    .await?;
+    let unit = store::org_units::resolve_code(&db, Level::Province, province, today())
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("không có tỉnh, thành phố hiện hành mã {province}"))?;
+    let owner = Owner::Province(unit.id);
+    let works_in = store::catalogue::provinces_of_user(&db, scope)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mine = works_in.as_deref().unwrap_or_default();
+    if policy::decide_catalogue(role, Action::ManageModelTypes, owner, mine) != Decision::Allow {
+        return Err(format!("không được nhập danh mục của {}", unit.name));
+    }
+    let outcome = match read::<TypeFile>(bytes.clone()).await? {
+        Err(stop) => Imported::Refused(stop),
+        Ok((rows, errors)) => {
+            store::models::types::import(&db, author, owner, &rows, errors, today())
+                .await
+                .map_err(|e| e.to_string())?
+        }
+    };
+    finish(outcome, &bytes, report, |d| {
+        format!(
+            "danh mục loại mô hình của {}: thêm {}, sửa {}, giữ nguyên {}",
+            unit.name, d.added, d.updated, d.unchanged
         )
     })
 }

@@ -52,11 +52,26 @@ enum Command {
     /// Apply the model type catalogue again: the one in the binary, or a
     /// newer CSV in its columns. Shipped types are added, corrected or
     /// retired; types people added or changed here are left as they are.
+    ///
+    /// With `--province CODE` the file is that province's own catalogue
+    /// instead, an XLSX or CSV in the columns of the catalogue's export
+    /// (Mã loại, Tên loại mô hình, Lĩnh vực, Nơi áp dụng …): new codes are
+    /// added, codes it has are updated, and any problem loads nothing.
     ImportCatalogue {
         /// A model-types.csv (code, name, short_name, sector, targets,
-        /// description, legal_basis, lead_org, coordinating_orgs, source).
+        /// description, legal_basis, lead_org, coordinating_orgs, source);
+        /// with --province, the province's catalogue file.
         #[arg(long)]
         file: Option<PathBuf>,
+        /// The current province's code (as in units-2025.csv) whose catalogue the file is.
+        #[arg(long, requires = "file")]
+        province: Option<String>,
+        /// Load as this user (a province's staff, or an administrator) [default: the system].
+        #[arg(long, requires = "province")]
+        username: Option<String>,
+        /// Where to write the error report (XLSX) when rows are refused.
+        #[arg(long, requires = "province")]
+        report: Option<PathBuf>,
     },
     /// Import records from a file.
     #[command(subcommand)]
@@ -258,7 +273,22 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             println!("administrative units loaded");
             Ok(())
         }
-        Command::ImportCatalogue { file } => {
+        Command::ImportCatalogue {
+            file: Some(file),
+            province: Some(province),
+            username,
+            report,
+        } => {
+            import::import_province_types(
+                &settings,
+                &file,
+                &province,
+                username.as_deref(),
+                report.as_deref(),
+            )
+            .await
+        }
+        Command::ImportCatalogue { file, .. } => {
             let db = open(&settings).await?;
             let text = match file {
                 Some(f) => std::fs::read_to_string(&f)

@@ -11,7 +11,9 @@
 //! answered as if it did not exist (404).
 
 use crate::accounts::Role;
+use crate::catalogue::Owner;
 use crate::error::Term;
+use crate::org_units::OrgUnitId;
 
 /// An action a signed-in user may be allowed, named by capability. Reading
 /// what is in one's scope (units, models, figures, pivots) and one's own
@@ -148,6 +150,42 @@ pub fn decide(role: Role, action: Option<Action>, target: Target) -> Decision {
     }
 }
 
+/// The decision for `role`, working in `provinces` (the current provinces
+/// its scope lies in), taking a catalogue `action` (`ManageModelTypes`,
+/// `ManageStatistics`) on an entry of `owner`: adding it, changing it,
+/// retiring it. Administrators keep the national catalogue and may mend a
+/// province's; a province's staff keep their own province's entries, may
+/// read the national ones but not change them (403, as a role refusal:
+/// no province's staff may), and do not see another province's (404).
+pub fn decide_catalogue(
+    role: Role,
+    action: Action,
+    owner: Owner,
+    provinces: &[OrgUnitId],
+) -> Decision {
+    if !allows(role, action) {
+        return Decision::Forbidden;
+    }
+    match owner {
+        _ if role.is_unscoped() => Decision::Allow,
+        Owner::National => Decision::Forbidden,
+        Owner::Province(p) if provinces.contains(&p) => Decision::Allow,
+        Owner::Province(_) => Decision::NotFound,
+    }
+}
+
+/// The decision for `role` in `provinces` hiding a national entry for
+/// `province`, or showing it again: a province's own choice, which its
+/// staff (and administrators) make.
+pub fn decide_hiding(
+    role: Role,
+    action: Action,
+    province: OrgUnitId,
+    provinces: &[OrgUnitId],
+) -> Decision {
+    decide_catalogue(role, action, Owner::Province(province), provinces)
+}
+
 /// The actions a role may take, for pages: `can.<action>` in templates.
 pub fn granted(role: Role) -> impl Iterator<Item = (&'static str, bool)> {
     Action::ALL
@@ -195,6 +233,30 @@ mod tests {
                 assert_eq!(allows(role, a), may.contains(&a), "{role:?} {a:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_province_keeps_its_own_catalogue_and_reads_the_national_one() {
+        let (ninh_binh, ha_noi) = (37, 1);
+        let d = |role, owner| decide_catalogue(role, Action::ManageModelTypes, owner, &[ninh_binh]);
+        assert_eq!(
+            d(Role::ProvinceStaff, Owner::Province(ninh_binh)),
+            Decision::Allow
+        );
+        assert_eq!(d(Role::ProvinceStaff, Owner::National), Decision::Forbidden);
+        assert_eq!(
+            d(Role::ProvinceStaff, Owner::Province(ha_noi)),
+            Decision::NotFound
+        );
+        assert_eq!(d(Role::Admin, Owner::National), Decision::Allow);
+        assert_eq!(d(Role::Admin, Owner::Province(ha_noi)), Decision::Allow);
+        for role in [Role::CommuneOfficer, Role::Partner, Role::Viewer] {
+            assert_eq!(d(role, Owner::Province(ninh_binh)), Decision::Forbidden);
+        }
+        let hide = |role, p| decide_hiding(role, Action::ManageModelTypes, p, &[ninh_binh]);
+        assert_eq!(hide(Role::ProvinceStaff, ninh_binh), Decision::Allow);
+        assert_eq!(hide(Role::ProvinceStaff, ha_noi), Decision::NotFound);
+        assert_eq!(hide(Role::CommuneOfficer, ninh_binh), Decision::Forbidden);
     }
 
     #[test]

@@ -302,6 +302,28 @@ reasons! {
     TypeCodeTaken(type_code_taken) { code: String }
         vi "mã loại {code} đã có"
         en "the type code {code} is taken";
+    /// A province's type at a unit of another province, or a national
+    /// type the unit's province hid.
+    TypeNotUsedHere(type_not_used_here)
+        vi "loại mô hình này không dùng ở đơn vị đã chọn (thuộc danh mục của tỉnh khác, hoặc tỉnh đã ẩn)"
+        en "this model type is not used at the chosen unit (another province's, or hidden by its province)";
+    /// A province's staff changing a national entry.
+    NationalEntry(national_entry)
+        vi "mục này thuộc danh mục quốc gia: chỉ quản trị viên sửa được; tỉnh có thể ẩn mục này"
+        en "this entry is in the national catalogue: only administrators change it; a province may hide it";
+    OnlyNationalHidden(only_national_hidden)
+        vi "chỉ ẩn được mục của danh mục quốc gia; mục của tỉnh thì cho thôi dùng"
+        en "only national entries can be hidden; retire a province's own entry instead";
+    OwnerFixed(owner_fixed)
+        vi "không đổi được danh mục sở hữu của một mục đã có"
+        en "an existing entry keeps its owner";
+    OwnerNotProvince(owner_not_province)
+        vi "đơn vị sở hữu phải là một tỉnh, thành phố hiện hành"
+        en "the owner must be a current province";
+    /// Someone working in several provinces adds an entry without saying whose.
+    OwnerProvinceRequired(owner_province_required)
+        vi "cần chọn tỉnh sở hữu mục này"
+        en "choose the province this entry belongs to";
     SectorRequired(sector_required)
         vi "cần chọn lĩnh vực"
         en "choose a field of the movement";
@@ -799,6 +821,9 @@ reasons! {
     FileRefusedModels(file_refused_models)
         vi "tệp có lỗi, chưa nhập dòng nào"
         en "the file has errors; no row was imported";
+    FileRefusedTypes(file_refused_types)
+        vi "tệp có lỗi, chưa nhập loại mô hình nào"
+        en "the file has errors; no type was loaded";
     FileRefusedValues(file_refused_values)
         vi "tệp có lỗi, chưa nhập giá trị nào"
         en "the file has errors; no value was imported";

@@ -8,6 +8,7 @@ mod db;
 pub(crate) use macros::{execute_dyn, fetch_all_dyn, placeholders, Arg, Params};
 pub mod accounts;
 pub mod audit;
+pub mod catalogue;
 pub mod error;
 pub mod models;
 pub mod org_units;

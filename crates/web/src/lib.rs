@@ -10,6 +10,7 @@ mod actor;
 pub mod api;
 mod audit;
 pub mod blocking;
+mod catalogue;
 mod downloads;
 mod error;
 mod forms;

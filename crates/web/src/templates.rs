@@ -39,6 +39,8 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "models/type.html",
     "models/type_fields.html",
     "models/source.html",
+    "models/type_hide.html",
+    "models/types_import.html",
     "statistics/overview.html",
     "statistics/entry.html",
     "statistics/analytics.html",

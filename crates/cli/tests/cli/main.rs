@@ -544,3 +544,67 @@ fn the_catalogue_is_applied_again_with_one_command() {
     assert!(!o.status.success());
     assert!(text(&o).contains("dòng 2"), "{}", text(&o));
 }
+
+/// A province's own catalogue from the shell: loaded into that province
+/// (a second load changes nothing), a national code refused with the row
+/// named and nothing written.
+#[test]
+fn a_province_catalogue_is_loaded_from_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let file = dir.path().join("loai-ninh-binh.csv");
+    std::fs::write(
+        &file,
+        "Mã loại,Tên loại mô hình,Lĩnh vực,Nơi áp dụng,Nguồn\n\
+         nb_mot,Mô hình một,Khu dân cư,\"thôn, tổ dân phố\",Công an tỉnh\n\
+         nb_hai,Mô hình hai,Khu dân cư,trường học; commune,Công an tỉnh\n",
+    )
+    .unwrap();
+    let load = |province: &str, f: &std::path::Path| {
+        let f = f.to_str().unwrap();
+        run(
+            &[
+                "--data-dir",
+                d,
+                "import-catalogue",
+                "--province",
+                province,
+                "--file",
+                f,
+            ],
+            None,
+        )
+    };
+    let o = load("37", &file);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("của Tỉnh Ninh Bình: thêm 2, sửa 0, giữ nguyên 0"),
+        "{}",
+        text(&o)
+    );
+    let o = load("37", &file);
+    assert!(
+        text(&o).contains("thêm 0, sửa 0, giữ nguyên 2"),
+        "{}",
+        text(&o)
+    );
+
+    let bad = dir.path().join("loai-loi.csv");
+    std::fs::write(
+        &bad,
+        "Mã loại,Tên loại mô hình,Lĩnh vực,Nơi áp dụng\n\
+         nb_ba,Mô hình ba,Khu dân cư,commune\n\
+         to_tuan_tra_nhan_dan,Tổ tuần tra,Khu dân cư,commune\n",
+    )
+    .unwrap();
+    let o = load("37", &bad);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("dòng 3 · Mã loại"), "{}", text(&o));
+    let o = load("99", &bad);
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("không có tỉnh, thành phố hiện hành mã 99"),
+        "{}",
+        text(&o)
+    );
+}

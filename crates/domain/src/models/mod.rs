@@ -5,6 +5,7 @@
 //! Everything a user sends is parsed here into types that cannot hold a
 //! bad value; the store only writes what these types allow.
 
+use crate::catalogue::Owner;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::Schema;
@@ -17,6 +18,7 @@ use crate::time::parse_date;
 use crate::{DomainError, Reason};
 
 pub mod file;
+pub mod type_file;
 
 pub type ModelId = i64;
 pub type ModelTypeId = i64;
@@ -351,6 +353,8 @@ pub struct ModelType {
     /// catalogue follows), a named national text, or `ví dụ` (an
     /// illustration); none for a type users added.
     pub source: Option<String>,
+    /// The national catalogue's, or one province's own.
+    pub owner: Owner,
 }
 
 impl ModelType {
@@ -385,6 +389,10 @@ pub struct ModelTypeInput {
     pub coordinating_orgs: Option<String>,
     /// `true` retires the type today, `false` brings it back.
     pub retired: Option<bool>,
+    /// The province a new type belongs to: by default the national
+    /// catalogue for administrators, the user's province for its staff.
+    /// A type keeps its owner: naming another when editing is refused.
+    pub owner_id: Option<i64>,
 }
 
 impl ModelTypeInput {
@@ -1180,6 +1188,7 @@ mod tests {
             coordinating_orgs: None,
             retired_on: None,
             source: None,
+            owner: crate::catalogue::Owner::National,
         }
     }
 

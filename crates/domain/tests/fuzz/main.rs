@@ -1064,6 +1064,7 @@ fn model_input_is_checked_without_panics() {
         coordinating_orgs: None,
         retired_on: None,
         source: None,
+        owner: domain::catalogue::Owner::National,
     };
     let u = unit();
     let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();

@@ -5,14 +5,17 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use domain::catalogue::{Catalogue, Owner};
 use domain::file::UnitRef;
 use domain::models::file::{header, header_of_field, CellError, Col, FileRow};
 use domain::models::{
     founding_status, ExemplarRef, ModelRefs, ModelType, NewModel, StatusChange, StatusInput,
 };
+use domain::Reason;
 
 use super::{exemplar_ref, existing_identities, identity, ImportModel};
 use crate::accounts::Scope;
+use crate::catalogue::{self, Hidden};
 use crate::error::Result;
 use crate::org_units::UnitsByRef;
 use crate::Db;
@@ -100,7 +103,26 @@ pub async fn check(
     unit_ids.sort_unstable();
     unit_ids.dedup();
     let existing = existing_identities(db, &unit_ids).await?;
+    let owners: HashMap<i64, Owner> = types.values().map(|t| (t.id, t.owner)).collect();
+    let (provinces, hidden) = {
+        let mut tx = db.begin_read().await?;
+        let provinces = catalogue::provinces_of_units(&mut tx, &unit_ids).await?;
+        let hidden = Hidden::load(&mut tx, Catalogue::ModelType).await?;
+        tx.rollback().await?;
+        (provinces, hidden)
+    };
     for (row, m) in &out {
+        let (t, unit) = (m.model.type_id, m.model.org_unit_id);
+        let here = provinces.get(&unit).map(Vec::as_slice).unwrap_or_default();
+        let owner = owners.get(&t).copied().unwrap_or(Owner::National);
+        if !hidden.applies(owner, t, here) {
+            errors.push(CellError::new(
+                *row,
+                header(Col::TypeCode),
+                Reason::TypeNotUsedHere.to_string(),
+            ));
+            continue;
+        }
         if existing.contains(&identity(&m.model)) {
             errors.push(CellError::new(
                 *row,

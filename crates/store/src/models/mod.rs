@@ -419,6 +419,7 @@ async fn sector_of(tx: &mut Tx, type_id: i64) -> Result<String> {
 
 pub async fn create(db: &Db, author: Author, scope: Scope, m: &NewModel) -> Result<ModelRow> {
     let mut tx = db.begin().await?;
+    types::require_usable(&mut tx, m.type_id, m.org_unit_id).await?;
     let sector = sector_of(&mut tx, m.type_id).await?;
     let founding = founding_status(m.founded_on);
     let sql = format!(
@@ -483,6 +484,11 @@ pub async fn update(
     audit::update(db, target, read, async |tx: &mut Tx, before: &ModelRow| {
         if before.org_unit_id != m.org_unit_id {
             return Err(StoreError::Conflict(domain::Reason::ModelUnitFixed));
+        }
+        // A type the unit's province hid since stays on the models that
+        // have it; changing to one needs it usable here.
+        if before.type_id != m.type_id {
+            types::require_usable(tx, m.type_id, m.org_unit_id).await?;
         }
         let changes = spans(fetch!(tx, fetch_all, SpanRow, SPANS, id)?)?;
         domain::models::check_founding_move(&changes, m.founded_on)?;

@@ -509,7 +509,7 @@ pub async fn matrix(db: &Db, scope: Scope, q: &MatrixQuery) -> Result<Matrix> {
     let (me, rows, rows_date) = areas(db, scope, q).await?;
     let counts = active_counts(db, scope, q, me.as_ref().map(|m| m.id), &rows).await?;
     let home = homes(db, &rows, &counts, rows_date).await?;
-    let columns = columns(db, q.columns, &counts).await?;
+    let columns = columns(db, q.columns, q.org_unit, &counts).await?;
     let col_of: HashMap<&str, usize> = columns
         .iter()
         .enumerate()
@@ -724,8 +724,27 @@ async fn default_row(
 }
 
 /// The columns: every sector in catalogue order, or the types in use
-/// (and any retired type that still counts).
-async fn columns(db: &Db, kind: MatrixColumns, counts: &[Count]) -> Result<Vec<MatrixColumn>> {
+/// there (national ones, and those of the area's province) and any type
+/// that counts (a retired one, another province's).
+async fn columns(
+    db: &Db,
+    kind: MatrixColumns,
+    area: Option<i64>,
+    counts: &[Count],
+) -> Result<Vec<MatrixColumn>> {
+    let provinces = match area {
+        Some(unit) => {
+            let mut tx = db.begin_read().await?;
+            let found = crate::catalogue::provinces_of_units(&mut tx, &[unit]).await;
+            tx.rollback().await?;
+            found?.remove(&unit).unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
+    let in_use_here = |t: &domain::models::ModelType| match t.owner {
+        domain::catalogue::Owner::National => t.is_active(),
+        domain::catalogue::Owner::Province(p) => t.is_active() && provinces.contains(&p),
+    };
     Ok(match kind {
         MatrixColumns::Sector => Sector::ALL
             .iter()
@@ -737,7 +756,7 @@ async fn columns(db: &Db, kind: MatrixColumns, counts: &[Count]) -> Result<Vec<M
         MatrixColumns::Type => super::types::list(db, true)
             .await?
             .into_iter()
-            .filter(|t| t.is_active() || counts.iter().any(|c| c.type_id == t.id))
+            .filter(|t| in_use_here(t) || counts.iter().any(|c| c.type_id == t.id))
             .map(|t| MatrixColumn {
                 key: t.id.to_string(),
                 label: t.short_name,

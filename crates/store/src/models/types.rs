@@ -3,19 +3,32 @@
 //! to an existing database by `binhyen import-catalogue` ([`apply_catalogue`]).
 
 use chrono::{NaiveDate, Utc};
+use std::collections::HashMap;
+
+use domain::catalogue::{Catalogue, Owner};
+use domain::file::{CellError, Imported};
+use domain::models::type_file::{header, header_of_field, Col, TypeRow};
 use domain::models::{ModelType, ModelTypeId, ModelTypeInput, NewModelType, Sector, Targets};
+use domain::org_units::OrgUnitId;
 use domain::text::{fold, sort_key};
+use domain::{DomainError, Reason};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::audit::{self, Author, Change};
+use crate::catalogue::{self, Hidden};
 use crate::error::{Result, StoreError};
 use crate::{reference_data, Db, Tx};
 
 /// The default catalogue, embedded in the binary.
 pub const DEFAULT_CATALOGUE: &str = include_str!("../../../../data/models/model-types.csv");
 
-const SELECT: &str = "SELECT id, code, name, short_name, sector, targets, description, legal_basis,
-        lead_org, coordinating_orgs, retired_on, source FROM model_types";
+/// Every type column, and the owning province's name.
+const SELECT: &str =
+    "SELECT t.id, t.code, t.name, t.short_name, t.sector, t.targets, t.description,
+        t.legal_basis, t.lead_org, t.coordinating_orgs, t.retired_on, t.source, t.owner_id,
+        o.name AS owner_name
+    FROM model_types t LEFT JOIN org_units o ON o.id = t.owner_id";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -31,6 +44,8 @@ struct Row {
     coordinating_orgs: Option<String>,
     retired_on: Option<NaiveDate>,
     source: Option<String>,
+    owner_id: Option<i64>,
+    owner_name: Option<String>,
 }
 
 impl TryFrom<Row> for ModelType {
@@ -53,32 +68,111 @@ impl TryFrom<Row> for ModelType {
             coordinating_orgs: r.coordinating_orgs,
             retired_on: r.retired_on,
             source: r.source,
+            owner: Owner::from_column(r.owner_id),
         })
     }
 }
 
-/// Every type in Vietnamese order of name; retired ones only if asked.
+/// A type as the catalogue's pages and API list it: with the owning
+/// province's name, and whether the viewer's province hid it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Listed {
+    #[serde(flatten)]
+    pub model_type: ModelType,
+    /// The owning province's name; none for a national type.
+    pub owner_name: Option<String>,
+    /// A national type that (one of) the viewer's provinces hid.
+    pub hidden: bool,
+}
+
+impl Listed {
+    fn of(r: Row, hidden: &Hidden, provinces: Option<&[OrgUnitId]>) -> Result<Self> {
+        let owner_name = r.owner_name.clone();
+        let model_type = ModelType::try_from(r)?;
+        let hidden = model_type.owner == Owner::National
+            && provinces.is_some_and(|p| hidden.by_any(p, model_type.id));
+        Ok(Listed {
+            model_type,
+            owner_name,
+            hidden,
+        })
+    }
+}
+
+/// Every type of every owner in Vietnamese order of name; retired ones
+/// only if asked. For the system's own uses (checks, the matrix, the
+/// demo); pages and the API list [`listed`].
 pub async fn list(db: &Db, include_retired: bool) -> Result<Vec<ModelType>> {
-    let sql = format!("{SELECT} WHERE ($1 OR retired_on IS NULL) ORDER BY sort_key, id");
+    let sql = format!("{SELECT} WHERE ($1 OR t.retired_on IS NULL) ORDER BY t.sort_key, t.id");
     let rows: Vec<Row> = fetch!(db, fetch_all, Row, &sql, include_retired)?;
     rows.into_iter().map(ModelType::try_from).collect()
 }
 
+/// The types someone working in `provinces` sees (`None`: the whole
+/// country, every owner's): the national ones, hidden ones marked, and
+/// their provinces' own.
+pub async fn listed(
+    db: &Db,
+    provinces: Option<&[OrgUnitId]>,
+    include_retired: bool,
+) -> Result<Vec<Listed>> {
+    let sql = format!("{SELECT} WHERE ($1 OR t.retired_on IS NULL) ORDER BY t.sort_key, t.id");
+    let rows: Vec<Row> = fetch!(db, fetch_all, Row, &sql, include_retired)?;
+    let hidden = Hidden::load_db(db, Catalogue::ModelType).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        if domain::catalogue::listed(Owner::from_column(r.owner_id), provinces) {
+            out.push(Listed::of(r, &hidden, provinces)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Any type by id, whoever owns it (for the system's own uses).
 pub async fn get(db: &Db, id: ModelTypeId) -> Result<Option<ModelType>> {
-    let sql = format!("{SELECT} WHERE id = $1");
+    let sql = format!("{SELECT} WHERE t.id = $1");
     let row: Option<Row> = fetch!(db, fetch_optional, Row, &sql, id)?;
     row.map(ModelType::try_from).transpose()
 }
 
+/// A type as someone working in `provinces` sees it: `None` when it does
+/// not exist or belongs to another province.
+pub async fn entry(
+    db: &Db,
+    id: ModelTypeId,
+    provinces: Option<&[OrgUnitId]>,
+) -> Result<Option<Listed>> {
+    let sql = format!("{SELECT} WHERE t.id = $1");
+    let Some(row) = fetch!(db, fetch_optional, Row, &sql, id)? else {
+        return Ok(None);
+    };
+    if !domain::catalogue::listed(Owner::from_column(row.owner_id), provinces) {
+        return Ok(None);
+    }
+    let hidden = Hidden::load_db(db, Catalogue::ModelType).await?;
+    Listed::of(row, &hidden, provinces).map(Some)
+}
+
+/// Fails unless type `id` may be used at `unit`: national and not hidden
+/// by the unit's province, or that province's own.
+pub(crate) async fn require_usable(tx: &mut Tx, id: ModelTypeId, unit: OrgUnitId) -> Result<()> {
+    let t = load(tx, id).await?;
+    if catalogue::applies_at(tx, Catalogue::ModelType, t.owner, id, unit).await? {
+        Ok(())
+    } else {
+        Err(DomainError::new("type_id", Reason::TypeNotUsedHere).into())
+    }
+}
+
 async fn load(tx: &mut Tx, id: ModelTypeId) -> Result<ModelType> {
-    let sql = format!("{SELECT} WHERE id = $1");
+    let sql = format!("{SELECT} WHERE t.id = $1");
     let row: Option<Row> = fetch!(tx, fetch_optional, Row, &sql, id)?;
     row.map(ModelType::try_from)
         .transpose()?
         .ok_or(StoreError::NotFound)
 }
 
-async fn insert(tx: &mut Tx, t: &NewModelType) -> Result<ModelTypeId> {
+async fn insert(tx: &mut Tx, owner: Owner, t: &NewModelType) -> Result<ModelTypeId> {
     let now = Utc::now();
     Ok(fetch!(
         tx,
@@ -86,8 +180,8 @@ async fn insert(tx: &mut Tx, t: &NewModelType) -> Result<ModelTypeId> {
         scalar i64,
         "INSERT INTO model_types (code, name, short_name, name_folded, sort_key, sector, targets,
                 description, legal_basis, lead_org, coordinating_orgs, retired_on, created_at, updated_at,
-                source)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id",
+                source, owner_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15) RETURNING id",
         &t.code,
         &t.name,
         &t.short_name,
@@ -101,11 +195,14 @@ async fn insert(tx: &mut Tx, t: &NewModelType) -> Result<ModelTypeId> {
         t.coordinating_orgs.as_deref(),
         t.retired_on,
         now,
-        t.source.as_deref()
+        t.source.as_deref(),
+        owner.column()
     )?)
 }
 
-pub async fn create(db: &Db, author: Author, t: &NewModelType) -> Result<ModelType> {
+/// Adds a type to `owner`'s catalogue. Codes are unique across every
+/// owner, so that a code names one type in files, links and the API.
+pub async fn create(db: &Db, author: Author, owner: Owner, t: &NewModelType) -> Result<ModelType> {
     let mut tx = db.begin().await?;
     let exists: Option<i64> = fetch!(
         tx,
@@ -119,7 +216,8 @@ pub async fn create(db: &Db, author: Author, t: &NewModelType) -> Result<ModelTy
             code: t.code.clone(),
         }));
     }
-    let id = insert(&mut tx, t).await?;
+    catalogue::require_owner(&mut tx, owner).await?;
+    let id = insert(&mut tx, owner, t).await?;
     let after = load(&mut tx, id).await?;
     audit::record(
         &mut tx,
@@ -226,6 +324,7 @@ pub fn parse_catalogue(text: &str, today: NaiveDate) -> Result<Vec<NewModelType>
             lead_org: l.lead_org,
             coordinating_orgs: l.coordinating_orgs,
             retired: None,
+            owner_id: None,
         };
         let mut t = NewModelType::parse(&input, None, today).map_err(|e| at(e.to_string()))?;
         t.source = l.source.filter(|s| !s.trim().is_empty());
@@ -280,9 +379,9 @@ pub async fn apply_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<Ap
             &t.code
         )?;
         let Some(id) = current else {
-            let id = insert(&mut tx, t).await?;
+            let id = insert(&mut tx, Owner::National, t).await?;
             let after = load(&mut tx, id).await?;
-            record(&mut tx, "create", None, &after).await?;
+            record(&mut tx, Author::System, "create", None, &after).await?;
             done.added += 1;
             continue;
         };
@@ -294,7 +393,7 @@ pub async fn apply_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<Ap
         } else {
             rewrite(&mut tx, &before, t).await?;
             let after = load(&mut tx, id).await?;
-            record(&mut tx, "update", Some(&before), &after).await?;
+            record(&mut tx, Author::System, "update", Some(&before), &after).await?;
             done.updated += 1;
         }
     }
@@ -303,7 +402,9 @@ pub async fn apply_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<Ap
         tx,
         fetch_all,
         Row,
-        &format!("{SELECT} WHERE source IS NOT NULL AND retired_on IS NULL ORDER BY id")
+        &format!(
+            "{SELECT} WHERE t.source IS NOT NULL AND t.owner_id IS NULL AND t.retired_on IS NULL ORDER BY t.id"
+        )
     )?;
     for row in shipped {
         let before = ModelType::try_from(row)?;
@@ -322,7 +423,7 @@ pub async fn apply_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<Ap
             before.id
         )?;
         let after = load(&mut tx, before.id).await?;
-        record(&mut tx, "update", Some(&before), &after).await?;
+        record(&mut tx, Author::System, "update", Some(&before), &after).await?;
         done.retired += 1;
     }
     let digest = hex::encode(Sha256::digest(text.as_bytes()));
@@ -352,9 +453,11 @@ async fn changed_here(tx: &mut Tx, id: ModelTypeId) -> Result<bool> {
     Ok(n > 0)
 }
 
-/// The catalogue's own write of a type, recorded under the system.
+/// A catalogue's write of a type, recorded under `author` (the system
+/// for the shipped catalogue).
 async fn record(
     tx: &mut Tx,
+    author: Author,
     action: &str,
     before: Option<&ModelType>,
     after: &ModelType,
@@ -362,7 +465,7 @@ async fn record(
     audit::record(
         tx,
         Change {
-            author: Author::System,
+            author,
             action,
             entity: "model_type",
             entity_id: after.id.to_string(),
@@ -371,4 +474,87 @@ async fn record(
         },
     )
     .await
+}
+
+/// What a catalogue file's import did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct TypesImported {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Loads a catalogue file into `owner`'s catalogue, all or nothing: a new
+/// code is added to it, a code it has is rewritten where the row differs
+/// (an unchanged row writes nothing), and a code of another catalogue is
+/// refused, as is a code twice in the file. Every problem is reported,
+/// row by row, with those the reading found (`read_errors`), and then
+/// nothing is written.
+pub async fn import(
+    db: &Db,
+    author: Author,
+    owner: Owner,
+    rows: &[TypeRow],
+    read_errors: Vec<CellError>,
+    today: NaiveDate,
+) -> Result<Imported<TypesImported>> {
+    let mut tx = db.begin().await?;
+    catalogue::require_owner(&mut tx, owner).await?;
+    let stored: Vec<Row> = fetch!(tx, fetch_all, Row, SELECT)?;
+    let mut by_code: HashMap<String, ModelType> = HashMap::new();
+    for r in stored {
+        let t = ModelType::try_from(r)?;
+        by_code.insert(t.code.clone(), t);
+    }
+    let mut errors = read_errors;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut writes: Vec<(Option<&ModelType>, NewModelType)> = Vec::new();
+    for r in rows {
+        let code = r.input.code.clone().unwrap_or_default();
+        let current = by_code.get(&code);
+        if let Some(first) = seen.insert(code.clone(), r.row) {
+            let m = format!("mã {code} đã có ở dòng {first}");
+            errors.push(CellError::new(r.row, header(Col::Code), m));
+            continue;
+        }
+        if let Some(c) = current.filter(|c| c.owner != owner) {
+            let m = match c.owner {
+                Owner::National => format!("mã {code} đã có trong danh mục quốc gia"),
+                Owner::Province(_) => format!("mã {code} đã được dùng ở danh mục khác"),
+            };
+            errors.push(CellError::new(r.row, header(Col::Code), m));
+            continue;
+        }
+        match NewModelType::parse(&r.input, current, today) {
+            Ok(mut t) => {
+                t.source = r.source.clone();
+                writes.push((current, t));
+            }
+            Err(e) => errors.push(CellError::new(r.row, header_of_field(e.field), e.message)),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.row);
+        return Ok(Imported::Refused(errors));
+    }
+    let mut done = TypesImported::default();
+    for (current, t) in writes {
+        match current {
+            None => {
+                let id = insert(&mut tx, owner, &t).await?;
+                let after = load(&mut tx, id).await?;
+                record(&mut tx, author, "create", None, &after).await?;
+                done.added += 1;
+            }
+            Some(before) if t.same_as(before) => done.unchanged += 1,
+            Some(before) => {
+                rewrite(&mut tx, before, &t).await?;
+                let after = load(&mut tx, before.id).await?;
+                record(&mut tx, author, "update", Some(before), &after).await?;
+                done.updated += 1;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(Imported::All(done))
 }

@@ -8,6 +8,7 @@
 )]
 
 mod accounts;
+mod catalogue;
 mod models;
 mod org_units;
 mod org_units_model;

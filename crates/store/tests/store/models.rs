@@ -762,9 +762,14 @@ async fn a_newer_catalogue_reaches_an_existing_database() {
             ..Default::default()
         };
         let own = NewModelType::parse(&own, None, today).unwrap();
-        types::create(db, Author::User(officer), &own)
-            .await
-            .unwrap();
+        types::create(
+            db,
+            Author::User(officer),
+            domain::catalogue::Owner::National,
+            &own,
+        )
+        .await
+        .unwrap();
 
         let second = catalogue(&[
             "ca_mot,Loại một (đã sửa),,residential,village;commune,,Thông tri 10,,,bài viết",

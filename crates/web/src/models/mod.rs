@@ -5,12 +5,14 @@
 
 mod files;
 mod pages;
+mod type_files;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use domain::catalogue::{Catalogue, Owner};
 use domain::error::codes;
 use domain::models::{
     ActivityInput, ExemplarRef, ModelId, ModelInput, ModelRefs, ModelType, ModelTypeInput,
@@ -29,6 +31,7 @@ use serde::Serialize;
 
 use crate::actor::Actor;
 use crate::api::{FileFormat, Items, List, PageParams, Problem, XLSX};
+use crate::catalogue::{HiddenInput, Workplace};
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
 use crate::routes::Routes;
@@ -42,6 +45,8 @@ pub fn routes() -> Routes {
         .post("/api/v1/model-types", create_type_api)
         .get("/api/v1/model-types/{id}", type_api)
         .patch("/api/v1/model-types/{id}", patch_type_api)
+        .put("/api/v1/model-types/{id}/hidden", hide_type_api)
+        .upload("/api/v1/model-types/import", type_files::import_api)
         .get("/api/v1/models", list_api)
         .post("/api/v1/models", create_api)
         .upload("/api/v1/models/import", files::import_api)
@@ -66,6 +71,8 @@ pub fn routes() -> Routes {
         create_type_api,
         type_api,
         patch_type_api,
+        hide_type_api,
+        type_files::import_api,
         list_api,
         create_api,
         files::import_api,
@@ -387,6 +394,9 @@ async fn add_activity(
     Ok(models::add_activity(&state.db, actor.author(), id, &a).await?)
 }
 
+/// Adds a type to the catalogue the user keeps (the national one for
+/// administrators, their province's for its staff; `owner_id` names
+/// another), or changes one the policy lets them change.
 async fn save_type(
     state: &AppState,
     actor: &Actor,
@@ -394,49 +404,116 @@ async fn save_type(
     input: &ModelTypeInput,
 ) -> Result<ModelType, ApiError> {
     actor.require(Action::ManageModelTypes)?;
+    let at = Workplace::of(state, actor).await?;
     match id {
         None => {
+            let owner = at.owner_of_new(actor, Action::ManageModelTypes, input.owner_id)?;
             let t = NewModelType::parse(input, None, today())?;
-            Ok(types::create(&state.db, actor.author(), &t).await?)
+            Ok(types::create(&state.db, actor.author(), owner, &t).await?)
         }
         Some(id) => {
-            let current = types::get(&state.db, id)
+            let current = types::entry(&state.db, id, at.provinces())
                 .await?
-                .ok_or_else(ApiError::not_found)?;
+                .ok_or_else(ApiError::not_found)?
+                .model_type;
+            at.require_change(actor, Action::ManageModelTypes, current.owner)?;
+            if input
+                .owner_id
+                .is_some_and(|o| Owner::Province(o) != current.owner)
+            {
+                return Err(ApiError::invalid("owner_id", Reason::OwnerFixed));
+            }
             let t = NewModelType::parse(input, Some(&current), today())?;
             Ok(types::update(&state.db, actor.author(), id, &t).await?)
         }
     }
 }
 
+/// Hides a national type for a province (the user's one unless named),
+/// or shows it again; answers the type as the user now sees it.
+async fn hide_type(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    input: &HiddenInput,
+) -> Result<types::Listed, ApiError> {
+    actor.require(Action::ManageModelTypes)?;
+    let at = Workplace::of(state, actor).await?;
+    let t = types::entry(&state.db, id, at.provinces())
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let province = at.hiding_province(input.province_id)?;
+    at.require_hide(actor, Action::ManageModelTypes, province)?;
+    let owner = t.model_type.owner;
+    let author = actor.author();
+    store::catalogue::set_hidden(
+        &state.db,
+        author,
+        Catalogue::ModelType,
+        id,
+        owner,
+        province,
+        input.hidden,
+    )
+    .await?;
+    types::entry(&state.db, id, at.provinces())
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
 // ---- API handlers ---------------------------------------------------------
 
-/// The catalogue of model types
+/// The catalogue of model types: the national types (those the user's province hid marked) and the province's own
 #[utoipa::path(get, path = "/api/v1/model-types", tag = "models",
-    params(("retired" = Option<bool>, Query, description = "Include retired types.")),
-    responses((status = 200, description = "Types", body = List<ModelType>)))]
+    params(
+        ("retired" = Option<bool>, Query, description = "Include retired types."),
+        ("format" = Option<FileFormat>, Query, description = "xlsx or csv: the catalogue as a file (retired types included), as the import reads it back."),
+    ),
+    responses((status = 200, description = "Types", body = List<types::Listed>)))]
 async fn types_api(
     State(state): State<AppState>,
+    actor: Actor,
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let f = Fields::from_query(q.as_deref());
     // Anything but a yes or no is refused, not read as "no".
     let all = f.bool("retired")?.unwrap_or(false);
-    let items = types::list(&state.db, all).await?;
+    if let Some(fmt) = f.get("format").filter(|f| *f != "json") {
+        return type_files::export_types(&state, &actor, fmt).await;
+    }
+    let at = Workplace::of(&state, &actor).await?;
+    let items = types::listed(&state.db, at.provinces(), all).await?;
     Ok(Json(List::all(items)).into_response())
 }
 
-/// One type
+/// One type (another province's is not found)
 #[utoipa::path(get, path = "/api/v1/model-types/{id}", tag = "models", params(("id" = i64, Path, minimum = 1)),
-    responses((status = 200, description = "Type", body = ModelType)))]
+    responses((status = 200, description = "Type", body = types::Listed)))]
 async fn type_api(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let t = types::get(&state.db, model_id(&id)?)
+    let at = Workplace::of(&state, &actor).await?;
+    let t = types::entry(&state.db, model_id(&id)?, at.provinces())
         .await?
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(t).into_response())
+}
+
+/// Hide a national type for a province, or use it again (province staff for their province)
+#[utoipa::path(put, path = "/api/v1/model-types/{id}/hidden", tag = "models", params(("id" = i64, Path, minimum = 1)), request_body = HiddenInput,
+    responses((status = 200, description = "The type as the user now sees it", body = types::Listed)))]
+async fn hide_type_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    actor.require(Action::ManageModelTypes)?;
+    let id = model_id(&id)?;
+    let input: HiddenInput = forms::json(&body)?;
+    Ok(Json(hide_type(&state, &actor, id, &input).await?).into_response())
 }
 
 /// Add a type (admins, province staff)

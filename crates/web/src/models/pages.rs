@@ -6,24 +6,26 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::catalogue::Owner;
 use domain::models::file::CellError;
-use domain::models::ModelType;
 use domain::models::{
     ActivityInput, ActivityKind, ModelInput, ModelTypeInput, Rating, RatingInput, Sector, Status,
     StatusInput, Target,
 };
 use domain::policy::Action;
 use domain::time::today;
+use domain::Reason;
 use minijinja::Value;
 use serde::Serialize;
 use store::models::{self, types, Matrix, ModelRow};
 
 use super::files::{self as mfiles};
 use super::{
-    add_activity, change_status, check_filter_unit, create, input_of, model_id, parse_matrix,
-    parse_query, patch, rate, save_type, scoped, MAX_IMPORT_BYTES,
+    add_activity, change_status, check_filter_unit, create, hide_type, input_of, model_id,
+    parse_matrix, parse_query, patch, rate, save_type, scoped, MAX_IMPORT_BYTES,
 };
 use crate::actor::Actor;
+use crate::catalogue::{HiddenInput, Workplace};
 use crate::error::{page_error, ApiError};
 use crate::forms::{Echo, Fields};
 use crate::i18n::Lang;
@@ -52,6 +54,9 @@ pub fn routes() -> Routes {
         .post("/model-types", type_create_form)
         .get("/model-types/{id}", type_page)
         .post("/model-types/{id}", type_edit_form)
+        .post("/model-types/{id}/hidden", type_hidden_form)
+        .get("/model-types/import", types_import_page)
+        .upload("/model-types/import", types_import_form)
 }
 
 fn base<'a>(actor: &'a Actor, lang: Lang, path: impl Into<String>) -> Base<'a> {
@@ -61,7 +66,9 @@ fn base<'a>(actor: &'a Actor, lang: Lang, path: impl Into<String>) -> Base<'a> {
 /// The choices the filters and forms offer.
 #[derive(Serialize)]
 struct Choices {
-    types: Vec<ModelType>,
+    /// The types the user sees: national (hidden ones marked) and their
+    /// provinces' own.
+    types: Vec<types::Listed>,
     sectors: Vec<&'static str>,
     statuses: Vec<&'static str>,
     ratings: Vec<&'static str>,
@@ -69,9 +76,10 @@ struct Choices {
     targets: Vec<&'static str>,
 }
 
-async fn choices(state: &AppState) -> Result<Choices, ApiError> {
+async fn choices(state: &AppState, actor: &Actor) -> Result<Choices, ApiError> {
+    let at = Workplace::of(state, actor).await?;
     Ok(Choices {
-        types: types::list(&state.db, true).await?,
+        types: types::listed(&state.db, at.provinces(), true).await?,
         sectors: Sector::ALL.iter().map(|s| s.as_str()).collect(),
         statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
         ratings: Rating::ALL.iter().map(|s| s.as_str()).collect(),
@@ -115,6 +123,7 @@ const FORM_FIELDS: &[&str] = &[
 
 /// The fields of a model type's form (`ty.*` in `models/type_fields.html`).
 const TYPE_FIELDS: &[&str] = &[
+    "owner_id",
     "code",
     "name",
     "short_name",
@@ -206,9 +215,42 @@ impl PageContext for ImportPage<'_> {
     const TEMPLATE: &'static str = "models/import.html";
 }
 
+/// A type on the catalogue's pages, with what the user may do to it.
+#[derive(Serialize)]
+struct TypeItem {
+    #[serde(flatten)]
+    entry: types::Listed,
+    /// Change or retire it (its owner's keepers).
+    may_edit: bool,
+    /// Hide it for the user's province, or show it again (a national type,
+    /// a province's staff).
+    may_hide: bool,
+}
+
+impl TypeItem {
+    fn new(entry: types::Listed, actor: &Actor, at: &Workplace) -> Self {
+        let owner = entry.model_type.owner;
+        let may_edit = at.may_change(actor, Action::ManageModelTypes, owner);
+        let may_hide = owner == Owner::National
+            && at
+                .single()
+                .is_some_and(|p| at.may_hide(actor, Action::ManageModelTypes, p));
+        TypeItem {
+            entry,
+            may_edit,
+            may_hide,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct TypesPage {
-    items: Vec<ModelType>,
+    items: Vec<TypeItem>,
+    /// Whose catalogue a new type may join: for administrators the
+    /// national one (no id) and every province; for a province's staff
+    /// their province(s).
+    owners: Vec<store::catalogue::Province>,
+    national_owner: bool,
     choices: Choices,
     /// The new type's form, as sent.
     form: Echo,
@@ -221,7 +263,7 @@ impl PageContext for TypesPage {
 
 #[derive(Serialize)]
 struct TypePage {
-    ty: ModelType,
+    ty: TypeItem,
     choices: Choices,
 }
 
@@ -273,7 +315,7 @@ async fn list_page(
     };
     let (choices, areas) = match async {
         Ok::<_, ApiError>((
-            choices(&state).await?,
+            choices(&state, &actor).await?,
             crate::org_units::areas(&state, &actor).await?,
         ))
     }
@@ -348,7 +390,7 @@ async fn show(
         ratings: models::ratings(db, id).await?,
         activities: models::activities(db, id).await?,
         history: store::audit::history(db, "model", &id.to_string()).await?,
-        choices: choices(state).await?,
+        choices: choices(state, actor).await?,
         error: error.map(FormError::from),
         error_form: form,
         this_year: chrono::Datelike::year(&today()),
@@ -484,7 +526,7 @@ async fn render_form(
     form: Echo,
     error: Option<ApiError>,
 ) -> Response {
-    let choices = match choices(state).await {
+    let choices = match choices(state, actor).await {
         Ok(c) => c,
         Err(e) => return page_error(lang, e),
     };
@@ -754,8 +796,8 @@ async fn import_form(
 
 // ---- the type catalogue ---------------------------------------------------
 
-fn type_input(f: &Fields) -> ModelTypeInput {
-    ModelTypeInput {
+fn type_input(f: &Fields) -> Result<ModelTypeInput, ApiError> {
+    Ok(ModelTypeInput {
         code: f.string("code"),
         name: f.string("name"),
         short_name: f.string("short_name"),
@@ -766,7 +808,8 @@ fn type_input(f: &Fields) -> ModelTypeInput {
         lead_org: Some(f.string("lead_org").unwrap_or_default()),
         coordinating_orgs: Some(f.string("coordinating_orgs").unwrap_or_default()),
         retired: Some(f.get("retired").is_some()),
-    }
+        owner_id: f.i64("owner_id")?,
+    })
 }
 
 async fn render_types(
@@ -776,16 +819,26 @@ async fn render_types(
     form: Echo,
     error: Option<ApiError>,
 ) -> Response {
-    let r =
-        async { Ok::<_, ApiError>((types::list(&state.db, true).await?, choices(state).await?)) }
-            .await;
-    let (items, choices) = match r {
+    let r = async {
+        let at = Workplace::of(state, actor).await?;
+        let listed = types::listed(&state.db, at.provinces(), true).await?;
+        let owners = store::catalogue::provinces(&state.db, at.provinces()).await?;
+        Ok::<_, ApiError>((at, listed, owners, choices(state, actor).await?))
+    }
+    .await;
+    let (at, listed, owners, choices) = match r {
         Ok(x) => x,
         Err(e) => return page_error(lang, e),
     };
+    let items = listed
+        .into_iter()
+        .map(|t| TypeItem::new(t, actor, &at))
+        .collect();
     let bad = error.is_some();
     let page = TypesPage {
         items,
+        national_owner: at.may_change(actor, Action::ManageModelTypes, Owner::National),
+        owners,
         choices,
         form,
         error: error.map(FormError::from),
@@ -810,9 +863,12 @@ async fn type_create_form(
     body: Bytes,
 ) -> Response {
     let f = Fields::parse(&body);
-    let mut input = type_input(&f);
-    input.retired = None;
-    match save_type(&state, &actor, None, &input).await {
+    let saved = async {
+        let mut input = type_input(&f)?;
+        input.retired = None;
+        save_type(&state, &actor, None, &input).await
+    };
+    match saved.await {
         Ok(_) => Redirect::to("/model-types").into_response(),
         Err(e) if e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT => {
             render_types(
@@ -835,10 +891,12 @@ async fn type_page(
     Path(id): Path<String>,
 ) -> Response {
     let r = async {
-        let t = types::get(&state.db, model_id(&id)?)
+        let at = Workplace::of(&state, &actor).await?;
+        let t = types::entry(&state.db, model_id(&id)?, at.provinces())
             .await?
             .ok_or_else(ApiError::not_found)?;
-        Ok::<_, ApiError>((t, choices(&state).await?))
+        let t = TypeItem::new(t, &actor, &at);
+        Ok::<_, ApiError>((t, choices(&state, &actor).await?))
     }
     .await;
     match r {
@@ -860,11 +918,143 @@ async fn type_edit_form(
     let f = Fields::parse(&body);
     let r = async {
         let tid = model_id(&id)?;
-        save_type(&state, &actor, Some(tid), &type_input(&f)).await
+        save_type(&state, &actor, Some(tid), &type_input(&f)?).await
     }
     .await;
     match r {
         Ok(_) => Redirect::to("/model-types").into_response(),
         Err(e) => refused(&state, &actor, lang, e, &format!("/model-types/{id}")),
+    }
+}
+
+/// Hides a national type for the user's province, or uses it again.
+async fn type_hidden_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let r = async {
+        actor.require(Action::ManageModelTypes)?;
+        let input = HiddenInput {
+            hidden: f
+                .bool("hidden")?
+                .ok_or_else(|| ApiError::invalid("hidden", Reason::Required))?,
+            province_id: None,
+        };
+        hide_type(&state, &actor, model_id(&id)?, &input).await
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to("/model-types").into_response(),
+        Err(e) => refused(&state, &actor, lang, e, &format!("/model-types/{id}")),
+    }
+}
+
+/// The catalogue import page: the file, whose catalogue it joins, and
+/// what the last file did.
+#[derive(Serialize)]
+struct TypesImportPage<'a> {
+    done: Option<store::models::types::TypesImported>,
+    errors: Vec<&'a CellError>,
+    error_count: usize,
+    report: Option<String>,
+    owners: Vec<store::catalogue::Province>,
+    national_owner: bool,
+    owner_id: Option<i64>,
+    max_mb: usize,
+}
+
+impl PageContext for TypesImportPage<'_> {
+    const TEMPLATE: &'static str = "models/types_import.html";
+}
+
+async fn types_import_render(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    outcome: Option<Imported<store::models::types::TypesImported>>,
+    bytes: Option<Bytes>,
+    owner_id: Option<i64>,
+    refused_status: StatusCode,
+) -> Response {
+    let r = async {
+        let at = Workplace::of(state, actor).await?;
+        let owners = store::catalogue::provinces(&state.db, at.provinces()).await?;
+        Ok::<_, ApiError>((at, owners))
+    }
+    .await;
+    let (at, owners) = match r {
+        Ok(x) => x,
+        Err(e) => return page_error(lang, e),
+    };
+    let (done, errors) = match outcome {
+        None => (None, Vec::new()),
+        Some(Imported::All(d)) => (Some(d), Vec::new()),
+        Some(Imported::Refused(e)) => (None, e),
+    };
+    let report = match (bytes, errors.is_empty()) {
+        (Some(b), false) => uploads::error_report_off_workers(&state.parses, b, &errors)
+            .await
+            .ok()
+            .map(|b| uploads::base64(&b)),
+        _ => None,
+    };
+    let page = TypesImportPage {
+        done,
+        errors: errors.iter().take(500).collect(),
+        error_count: errors.len(),
+        report,
+        owners,
+        national_owner: at.may_change(actor, Action::ManageModelTypes, Owner::National),
+        owner_id,
+        max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
+    };
+    let mut res = state
+        .templates
+        .page(&base(actor, lang, "/model-types/import"), &page);
+    if !errors.is_empty() {
+        crate::templates::with_status(&mut res, refused_status);
+    }
+    res
+}
+
+async fn types_import_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
+    if let Err(e) = actor.require(Action::ManageModelTypes) {
+        return page_error(lang, e);
+    }
+    types_import_render(&state, &actor, lang, None, None, None, StatusCode::OK).await
+}
+
+async fn types_import_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    req: Request,
+) -> Response {
+    if let Err(e) = actor.require(Action::ManageModelTypes) {
+        return page_error(lang, e);
+    }
+    let r = async {
+        let (bytes, fields) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
+        let owner = super::type_files::asked_owner(&Fields::from_pairs(fields))?;
+        let outcome = super::type_files::import_types(&state, &actor, owner, bytes.clone()).await?;
+        Ok::<_, ApiError>((bytes, owner, outcome))
+    }
+    .await;
+    match r {
+        Ok((bytes, owner, outcome)) => {
+            let refused = StatusCode::UNPROCESSABLE_ENTITY;
+            let outcome = Some(outcome);
+            types_import_render(&state, &actor, lang, outcome, Some(bytes), owner, refused).await
+        }
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+            let refused = Some(Imported::Refused(vec![CellError::new(0, "", e.message)]));
+            let bad = StatusCode::BAD_REQUEST;
+            types_import_render(&state, &actor, lang, refused, None, None, bad).await
+        }
+        Err(e) => page_error(lang, e),
     }
 }

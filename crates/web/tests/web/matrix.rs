@@ -6,6 +6,7 @@
 
 use axum::http::{Method, StatusCode};
 use domain::accounts::Role;
+use domain::catalogue::Owner;
 use domain::policy::{self, Action, Decision, Target};
 use serde_json::{json, Value};
 
@@ -59,6 +60,16 @@ fn page(user: &str, action: Action) -> Outcome {
         Allowed
     } else {
         Forbidden
+    }
+}
+
+/// A change to a national catalogue entry, as the policy decides it for
+/// `user` (where a user works does not matter for a national entry).
+fn national_entry_write(user: &str, action: Action) -> Outcome {
+    match policy::decide_catalogue(role_of(user), action, Owner::National, &[]) {
+        Decision::Forbidden => Forbidden,
+        Decision::NotFound => Hidden,
+        Decision::Allow => Invalid,
     }
 }
 
@@ -153,8 +164,15 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/model-types/{id}"
             | "/api/v1/model-types/{id}",
         ) => Allowed,
-        ("POST", "/model-types" | "/api/v1/model-types" | "/model-types/{id}")
-        | ("PATCH", "/api/v1/model-types/{id}") => body_write(Action::ManageModelTypes),
+        ("GET", "/model-types/import") => page(role, Action::ManageModelTypes),
+        ("POST", "/model-types" | "/api/v1/model-types")
+        | ("POST", "/model-types/import" | "/api/v1/model-types/import")
+        | ("POST", "/model-types/{id}/hidden")
+        | ("PUT", "/api/v1/model-types/{id}/hidden") => body_write(Action::ManageModelTypes),
+        // The type asked about is national: only its keepers change it.
+        ("POST", "/model-types/{id}") | ("PATCH", "/api/v1/model-types/{id}") => {
+            national_entry_write(role, Action::ManageModelTypes)
+        }
         (
             "GET",
             "/models/{id}"
@@ -344,6 +362,7 @@ async fn call(
         "/api/v1/models/{id}/activities" => json!({"kind": "patrol", "description": ""}),
         "/api/v1/model-types" => json!({"code": "X", "name": "X"}),
         "/api/v1/model-types/{id}" => json!({"name": ""}),
+        "/api/v1/model-types/{id}/hidden" => json!({"hidden": "x"}),
         "/api/v1/users" => json!({"username": "x", "role": "viewer", "password": "p"}),
         "/api/v1/users/{id}" => json!({"role": "nobody"}),
         "/api/v1/auth/password" => json!({"current_password": "sai", "new_password": "ngan"}),
@@ -396,6 +415,7 @@ async fn call(
         "/models/{id}/ratings" => vec![("year", "1800"), ("rating", "good"), ("rater", "X")],
         "/models/{id}/activities" => vec![("kind", "patrol"), ("description", "")],
         "/model-types" | "/model-types/{id}" => vec![("code", "X"), ("name", "")],
+        "/model-types/{id}/hidden" => vec![("hidden", "x")],
         "/users" => vec![("username", "x"), ("role", "viewer"), ("password", "p")],
         "/users/{id}" => vec![("display_name", ""), ("role", "viewer")],
         "/account/password" => vec![

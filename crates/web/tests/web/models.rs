@@ -164,8 +164,9 @@ async fn a_model_from_founding_to_replication_within_scope() {
             assert_eq!(r.status, StatusCode::OK, "{l}: {path}");
             assert!(r.body.contains(text), "{l}: {path} lacks {text}");
         }
-        // Retiring a type keeps its models.
-        let r = tinh
+        // Retiring a type keeps its models (a national type: administrators keep it).
+        let admin = app.login("admin").await;
+        let r = admin
             .write(
                 Method::PATCH,
                 &format!("/api/v1/model-types/{patrol}"),
@@ -310,5 +311,180 @@ async fn import_is_all_or_nothing_and_export_reads_back() {
         let viewer = app.login("lanhdao").await;
         let r = viewer.upload("/api/v1/models/import", "a.csv", b"x").await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+}
+
+/// A province's own catalogue over the API (issue 16): Ninh Bình's staff
+/// add and load types of their own, which Hà Nội neither sees nor uses;
+/// they read national types but do not change them, and hide one for
+/// their province only.
+#[tokio::test]
+async fn a_province_keeps_its_own_catalogue_over_the_api() {
+    for app in App::all().await {
+        let l = app.label();
+        let tinh = app.login("tinh").await;
+        let khac = app.login("khac").await;
+        let r = tinh
+            .write(
+                Method::POST,
+                "/api/v1/model-types",
+                json!({"code": "nb_rieng", "name": "Mô hình riêng", "sector": "residential", "targets": ["commune", "village"]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        let own = r.json();
+        assert_eq!(
+            own["owner"],
+            json!({"level": "province", "province_id": app.ninh_binh}),
+            "{l}"
+        );
+        let id = own["id"].as_i64().unwrap();
+        let codes = |v: Value| -> Vec<String> {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["code"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert!(
+            codes(tinh.get("/api/v1/model-types").await.json()).contains(&"nb_rieng".to_string()),
+            "{l}"
+        );
+        assert!(
+            !codes(khac.get("/api/v1/model-types").await.json()).contains(&"nb_rieng".to_string()),
+            "{l}"
+        );
+        assert_eq!(
+            khac.get(&format!("/api/v1/model-types/{id}")).await.status,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+        let r = khac
+            .write(Method::POST, "/api/v1/models", json!({"type_id": id, "org_unit_id": app.ba_dinh, "name": "Không được", "founded_on": "2026-01-01"}))
+            .await;
+        assert_eq!(
+            (r.status, r.json()["error"]["reason"].clone()),
+            (StatusCode::BAD_REQUEST, json!("type_not_used_here")),
+            "{l}: {}",
+            r.body
+        );
+
+        // National types: read, not changed; hidden for Ninh Bình only.
+        let patrol = type_id(&tinh, "to_tuan_tra_nhan_dan").await;
+        let r = tinh
+            .write(
+                Method::PATCH,
+                &format!("/api/v1/model-types/{patrol}"),
+                json!({"name": "Đổi tên"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.json()["error"]["reason"].clone()),
+            (StatusCode::FORBIDDEN, json!("national_entry")),
+            "{l}: {}",
+            r.body
+        );
+        let r = tinh
+            .write(
+                Method::PUT,
+                &format!("/api/v1/model-types/{patrol}/hidden"),
+                json!({"hidden": true}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        assert_eq!(r.json()["hidden"], json!(true), "{l}");
+        let r = tinh
+            .write(Method::POST, "/api/v1/models", json!({"type_id": patrol, "org_unit_id": app.ward, "name": "Sau khi ẩn", "founded_on": "2026-01-01"}))
+            .await;
+        assert_eq!(
+            r.json()["error"]["reason"],
+            json!("type_not_used_here"),
+            "{l}: {}",
+            r.body
+        );
+        let r = khac
+            .write(Method::POST, "/api/v1/models", json!({"type_id": patrol, "org_unit_id": app.ba_dinh, "name": "Tuần tra Ba Đình", "founded_on": "2026-01-01"}))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::CREATED,
+            "{l}: Hà Nội still uses it: {}",
+            r.body
+        );
+        // Hiding is a province's choice: not for another province.
+        let r = tinh
+            .write(
+                Method::PUT,
+                &format!("/api/v1/model-types/{patrol}/hidden"),
+                json!({"hidden": true, "province_id": app.nam_dinh}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{l}: {}", r.body);
+        let r = tinh
+            .write(
+                Method::PUT,
+                &format!("/api/v1/model-types/{patrol}/hidden"),
+                json!({"hidden": false}),
+            )
+            .await;
+        assert_eq!(r.json()["hidden"], json!(false), "{l}");
+
+        // A catalogue file: all or nothing, then updated in place.
+        let header = "Mã loại,Tên loại mô hình,Lĩnh vực,Nơi áp dụng\n";
+        let bad = format!("{header}nb_hai,Mô hình hai,Khu dân cư,trường học\nto_tuan_tra_nhan_dan,Tuần tra,Khu dân cư,commune\n");
+        let r = tinh
+            .upload("/api/v1/model-types/import", "loai.csv", bad.as_bytes())
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{l}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["rows"][0]["row"], json!(3), "{l}: {}", r.body);
+        assert!(
+            !codes(tinh.get("/api/v1/model-types").await.json()).contains(&"nb_hai".to_string()),
+            "{l}"
+        );
+        let good = format!("{header}nb_hai,Mô hình hai,Khu dân cư,trường học\nnb_rieng,Mô hình riêng (sửa),Khu dân cư,\"thôn, tổ dân phố\"\n");
+        let r = tinh
+            .upload("/api/v1/model-types/import", "loai.csv", good.as_bytes())
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        assert_eq!(
+            r.json(),
+            json!({"added": 1, "updated": 1, "unchanged": 0}),
+            "{l}"
+        );
+        let r = tinh.get(&format!("/api/v1/model-types/{id}")).await;
+        assert_eq!(
+            (r.json()["name"].clone(), r.json()["targets"].clone()),
+            (json!("Mô hình riêng (sửa)"), json!(["village"])),
+            "{l}"
+        );
+        // The export reads back as the same catalogue: nothing changes.
+        let r = tinh.get("/api/v1/model-types?format=csv").await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        let exported: String = r
+            .body
+            .lines()
+            .map(|line| line.trim_start_matches('\u{feff}'))
+            .filter(|line| line.starts_with("Mã loại") || line.starts_with("nb_"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let r = tinh
+            .upload(
+                "/api/v1/model-types/import",
+                "loai.csv",
+                exported.as_bytes(),
+            )
+            .await;
+        assert_eq!(
+            r.json(),
+            json!({"added": 0, "updated": 0, "unchanged": 2}),
+            "{l}: {}",
+            r.body
+        );
     }
 }

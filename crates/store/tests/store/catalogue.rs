@@ -1,0 +1,303 @@
+//! Catalogues owned by a level (issue 16): a province's own model types
+//! apply at its units only (today's and the legacy ones it took over); a
+//! national type a province hid is no longer offered there, and stays on
+//! the models that have it.
+
+use chrono::NaiveDate;
+use domain::accounts::{NewPassword, Role};
+use domain::catalogue::{Catalogue, Owner};
+use domain::models::{ModelInput, ModelRefs, ModelType, ModelTypeInput, NewModel, NewModelType};
+use domain::org_units::{Level, OrgUnit};
+use store::accounts::{self, NewUser, Scope};
+use store::audit::Author;
+use store::catalogue;
+use store::models::{self, types};
+use store::org_units::{self as units, reference};
+use store::testing::TestDb;
+use store::{Db, StoreError};
+
+const TODAY: &str = "2026-11-29";
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+async fn unit(db: &Db, level: Level, code: &str, on: &str) -> OrgUnit {
+    units::resolve_code(db, level, code, date(on))
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{code} on {on}"))
+}
+
+async fn staff(db: &Db, username: &str, province: i64) -> i64 {
+    let password_hash = NewPassword::parse("mat-khau-do-dai-du")
+        .unwrap()
+        .hash()
+        .unwrap();
+    let user = NewUser {
+        username: username.into(),
+        display_name: username.into(),
+        password_hash,
+        role: Role::ProvinceStaff,
+        scopes: vec![province],
+        must_change_password: false,
+    };
+    accounts::create_user(db, Author::System, &user)
+        .await
+        .unwrap()
+}
+
+fn new_type(code: &str) -> NewModelType {
+    let input = ModelTypeInput {
+        code: Some(code.into()),
+        name: Some(format!("Loại {code}")),
+        sector: Some("residential".into()),
+        targets: Some(vec!["commune".into(), "village".into()]),
+        ..Default::default()
+    };
+    NewModelType::parse(&input, None, date(TODAY)).unwrap()
+}
+
+fn model(t: &ModelType, u: &OrgUnit, name: &str, founded: &str) -> NewModel {
+    let input = ModelInput {
+        type_id: Some(t.id),
+        org_unit_id: Some(u.id),
+        name: Some(name.into()),
+        founded_on: Some(founded.into()),
+        ..Default::default()
+    };
+    let refs = ModelRefs {
+        model_type: Some(t),
+        unit: Some(u),
+        exemplar: None,
+        this: None,
+    };
+    NewModel::parse(&input, &refs, date(TODAY)).unwrap()
+}
+
+fn not_used_here(r: Result<models::ModelRow, StoreError>) -> bool {
+    matches!(r, Err(StoreError::Invalid(e)) if e.code() == "type_not_used_here")
+}
+
+#[tokio::test]
+async fn a_province_keeps_its_own_types_and_hides_national_ones() {
+    for t in TestDb::all().await.unwrap() {
+        let (db, l) = (&t.db, t.label);
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        types::load_catalogue(db, types::DEFAULT_CATALOGUE, date(TODAY))
+            .await
+            .unwrap();
+        let ninh_binh = unit(db, Level::Province, "37", TODAY).await;
+        let ha_noi = unit(db, Level::Province, "01", TODAY).await;
+        let phuong_nam_dinh = unit(db, Level::Commune, "13669", TODAY).await;
+        // A commune of legacy Nam Định, which Ninh Bình took over.
+        let vi_xuyen = unit(db, Level::Commune, "13636", "2022-01-01").await;
+        let ba_dinh = unit(db, Level::Commune, "00004", TODAY).await;
+        let nb_staff = staff(db, "tinh.nb", ninh_binh.id).await;
+        let hn_staff = staff(db, "tinh.hn", ha_noi.id).await;
+        let nb = catalogue::provinces_of_user(db, Scope::User(nb_staff))
+            .await
+            .unwrap()
+            .unwrap();
+        let hn = catalogue::provinces_of_user(db, Scope::User(hn_staff))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (nb.clone(), hn.clone()),
+            (vec![ninh_binh.id], vec![ha_noi.id]),
+            "{l}"
+        );
+        assert_eq!(
+            catalogue::provinces_of_user(db, Scope::All).await.unwrap(),
+            None,
+            "{l}"
+        );
+
+        // Ninh Bình's own type: listed for Ninh Bình and for the whole
+        // country, not for Hà Nội.
+        let own = types::create(
+            db,
+            Author::User(nb_staff),
+            Owner::Province(ninh_binh.id),
+            &new_type("nb_rieng"),
+        )
+        .await
+        .unwrap();
+        let codes = |items: Vec<types::Listed>| -> Vec<String> {
+            items.into_iter().map(|t| t.model_type.code).collect()
+        };
+        let listed = |p: Option<Vec<i64>>| async move {
+            codes(types::listed(db, p.as_deref(), false).await.unwrap())
+        };
+        assert!(listed(Some(nb.clone())).await.contains(&own.code), "{l}");
+        assert!(listed(None).await.contains(&own.code), "{l}");
+        assert!(!listed(Some(hn.clone())).await.contains(&own.code), "{l}");
+        assert!(
+            types::entry(db, own.id, Some(&hn)).await.unwrap().is_none(),
+            "{l}"
+        );
+        let entry = types::entry(db, own.id, Some(&nb)).await.unwrap().unwrap();
+        assert_eq!(
+            entry.owner_name.as_deref(),
+            Some(ninh_binh.name.as_str()),
+            "{l}"
+        );
+
+        // Used at Ninh Bình's units, today's and legacy ones; not in Hà Nội.
+        models::create(
+            db,
+            Author::System,
+            Scope::All,
+            &model(&own, &phuong_nam_dinh, "Mô hình riêng", "2026-01-05"),
+        )
+        .await
+        .unwrap();
+        models::create(
+            db,
+            Author::System,
+            Scope::All,
+            &model(&own, &vi_xuyen, "Mô hình riêng cũ", "2022-01-05"),
+        )
+        .await
+        .unwrap();
+        let refused = models::create(
+            db,
+            Author::System,
+            Scope::All,
+            &model(&own, &ba_dinh, "Không được", "2026-01-05"),
+        )
+        .await;
+        assert!(not_used_here(refused), "{l}");
+
+        // A national type Ninh Bình hides: still listed there (marked),
+        // no longer a choice, refused for new models, kept on old ones.
+        let national = types::list(db, false)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|t| t.code == "tu_quan_antt")
+            .unwrap();
+        assert_eq!(national.owner, Owner::National, "{l}");
+        let before = models::create(
+            db,
+            Author::System,
+            Scope::All,
+            &model(
+                &national,
+                &phuong_nam_dinh,
+                "Tự quản trước khi ẩn",
+                "2025-09-01",
+            ),
+        )
+        .await
+        .unwrap();
+        let hide = |hidden: bool| {
+            catalogue::set_hidden(
+                db,
+                Author::User(nb_staff),
+                Catalogue::ModelType,
+                national.id,
+                Owner::National,
+                ninh_binh.id,
+                hidden,
+            )
+        };
+        let records = audit_count(db).await;
+        hide(true).await.unwrap();
+        assert_eq!(
+            audit_count(db).await,
+            records + 1,
+            "{l}: the hiding is audited"
+        );
+        hide(true).await.unwrap();
+        assert_eq!(
+            audit_count(db).await,
+            records + 1,
+            "{l}: hiding again writes nothing"
+        );
+        let seen = types::entry(db, national.id, Some(&nb))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(seen.hidden, "{l}");
+        // What a new model's form offers: listed, not hidden.
+        let choices = |p: Vec<i64>| async move {
+            types::listed(db, Some(&p), false)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|t| !t.hidden)
+                .map(|t| t.model_type.code)
+                .collect::<Vec<_>>()
+        };
+        assert!(!choices(nb.clone()).await.contains(&national.code), "{l}");
+        assert!(choices(hn.clone()).await.contains(&national.code), "{l}");
+        let refused = models::create(
+            db,
+            Author::System,
+            Scope::All,
+            &model(
+                &national,
+                &phuong_nam_dinh,
+                "Tự quản sau khi ẩn",
+                "2026-01-05",
+            ),
+        )
+        .await;
+        assert!(not_used_here(refused), "{l}");
+        models::create(
+            db,
+            Author::System,
+            Scope::All,
+            &model(&national, &ba_dinh, "Tự quản Ba Đình", "2026-01-05"),
+        )
+        .await
+        .unwrap();
+        let renamed = model(
+            &national,
+            &phuong_nam_dinh,
+            "Tự quản (đổi tên)",
+            "2025-09-01",
+        );
+        models::update(db, Author::System, Scope::All, before.id, &renamed)
+            .await
+            .unwrap_or_else(|e| panic!("{l}: a model keeps a type hidden since: {e}"));
+        hide(false).await.unwrap();
+        assert!(choices(nb.clone()).await.contains(&national.code), "{l}");
+
+        // Only national entries are hidden; owners are current provinces.
+        let own_hidden = catalogue::set_hidden(
+            db,
+            Author::User(nb_staff),
+            Catalogue::ModelType,
+            own.id,
+            own.owner,
+            ninh_binh.id,
+            true,
+        )
+        .await;
+        assert!(matches!(own_hidden, Err(StoreError::Conflict(_))), "{l}");
+        let commune_owned = types::create(
+            db,
+            Author::System,
+            Owner::Province(ba_dinh.id),
+            &new_type("xa_rieng"),
+        )
+        .await;
+        assert!(
+            matches!(&commune_owned, Err(StoreError::Invalid(e)) if e.code() == "owner_not_province"),
+            "{l}: {commune_owned:?}"
+        );
+    }
+}
+
+async fn audit_count(db: &Db) -> i64 {
+    let q = store::audit::AuditQuery {
+        page: domain::page::Page::parse(Some("1"), Some("1")).unwrap(),
+        ..Default::default()
+    };
+    store::audit::search(db, Scope::All, &q).await.unwrap().1
+}

@@ -1,0 +1,90 @@
+'use strict';
+// A province's own catalogue (issue 16): Ninh Bình's staff load 55 model
+// types of their own from a file (a bad file loads nothing), see them
+// beside the national ones, cannot change a national type but hide it for
+// their province and use it again; a commune officer of Hà Nội does not
+// see Ninh Bình's types.
+
+const HEADER = 'Mã loại,Tên loại mô hình,Lĩnh vực,Nơi áp dụng,Nguồn';
+
+function csvFile(name, rows) {
+  return { name, mimeType: 'text/csv', buffer: Buffer.from(`${[HEADER, ...rows].join('\n')}\n`, 'utf8') };
+}
+
+module.exports = {
+  name: 'catalogue',
+  title: 'a province loads its own types, hides a national one; another province does not see them',
+  async run(j) {
+    const { page, assert, tag } = j;
+    const code = (n) => `nb_${tag}_${String(n).padStart(2, '0')}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+    await j.login('tinh.ninhbinh');
+    await j.goto('/model-types');
+    await j.click(page.locator('main a', { hasText: 'Nhập danh mục loại mô hình' }), { url: /\/model-types\/import$/ });
+    assert.equal(await page.locator('#owner_id option').count(), 1, 'province staff may only load their own catalogue');
+    assert.match(await page.locator('#owner_id option').innerText(), /Ninh Bình/);
+
+    // --- A bad file: a national code and an unknown place load nothing.
+    const bad = csvFile('loai-loi.csv', [
+      `${code(0)},Mô hình thử ${tag},Khu dân cư,"thôn, tổ dân phố",Quyết định của tỉnh`,
+      'to_tuan_tra_nhan_dan,Tổ tuần tra của tỉnh,Khu dân cư,"thôn, tổ dân phố",',
+      `${code(99)},Mô hình bến xe ${tag},Khu dân cư,bến xe,`,
+    ]);
+    await page.locator('#file').setInputFiles(bad);
+    await j.expecting(422, /\/model-types\/import/, async () => {
+      await page.locator('form[data-upload] button[type=submit]').click();
+      await page.locator('h2', { hasText: 'Tệp có lỗi' }).waitFor();
+    });
+    await j.scan();
+    const columns = await j.column('main table', 1);
+    assert.deepEqual(columns, ['Mã loại', 'Nơi áp dụng'], `errors name columns ${columns.join(', ')}`);
+    await j.shot('types-import-errors');
+
+    // --- 55 types of the province's own, in one go.
+    const rows = [];
+    for (let n = 1; n <= 55; n += 1) {
+      const places = n % 3 === 0 ? 'trường học' : n % 3 === 1 ? '"thôn, tổ dân phố; xã, phường"' : 'cơ sở tôn giáo';
+      rows.push(`${code(n)},Mô hình ${n} của Ninh Bình ${tag},Khu dân cư,${places},Công an tỉnh`);
+    }
+    await page.locator('#file').setInputFiles(csvFile('loai-ninh-binh.csv', rows));
+    await page.locator('form[data-upload] button[type=submit]').click();
+    const ok = page.locator('p.ok[role=status]');
+    await ok.waitFor();
+    await j.scan();
+    assert.match(await ok.innerText(), /thêm 55, sửa 0, không đổi 0/);
+    await j.shot('types-import-done');
+
+    // The catalogue lists them as the province's, beside the national ones.
+    await j.click(ok.locator('a'), { url: /\/model-types$/ });
+    const own = page.locator('main table tbody tr', { hasText: `Mô hình 7 của Ninh Bình ${tag}` });
+    assert.match(await own.innerText(), /Tỉnh Ninh Bình/);
+    const mine = await page.locator('main table tbody tr', { hasText: `của Ninh Bình ${tag}` }).count();
+    assert.equal(mine, 55, `the catalogue lists ${mine} of the 55 types`);
+    await j.shot('types');
+
+    // A national type: read, not changed; hidden for the province, then used again.
+    const national = page.locator('main table tbody tr', { hasText: 'Tổ tuần tra nhân dân' });
+    assert.match(await national.innerText(), /Quốc gia/);
+    await j.click(national.locator('a').first(), { url: /\/model-types\/\d+$/ });
+    assert.equal(await page.locator('#name').count(), 0, 'province staff get a form to change a national type');
+    await j.click(page.locator('main button', { hasText: 'Ẩn ở tỉnh tôi' }), { url: /\/model-types$/ });
+    const hidden = page.locator('main table tbody tr', { hasText: 'Tổ tuần tra nhân dân' });
+    assert.match(await hidden.innerText(), /Tỉnh đã ẩn/);
+    // A hidden type is not offered for a new model.
+    await j.goto('/models/new');
+    const offered = await page.locator('#type_id option', { hasText: 'Tổ tuần tra nhân dân' }).count();
+    assert.equal(offered, 0, 'a type hidden by the province is still offered for new models');
+    await j.goto('/model-types');
+    await j.click(hidden.locator('button', { hasText: 'Dùng lại ở tỉnh tôi' }), { url: /\/model-types$/ });
+    assert.doesNotMatch(await national.innerText(), /Tỉnh đã ẩn/);
+    await j.logout();
+
+    // --- Another province does not see Ninh Bình's types.
+    await j.login('xa.badinh');
+    await j.goto('/model-types');
+    const seen = await page.locator('main table tbody tr', { hasText: `của Ninh Bình ${tag}` }).count();
+    assert.equal(seen, 0, `a commune officer of Hà Nội sees ${seen} of Ninh Bình's types`);
+    const listed = await page.locator('main table tbody tr').count();
+    assert.ok(listed >= 20, `Hà Nội lists ${listed} national types`);
+    await j.logout();
+  },
+};
