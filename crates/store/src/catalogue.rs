@@ -127,9 +127,9 @@ struct Hiding {
 }
 
 /// Hides a national entry for `province`, or shows it again: audited as
-/// `hide` or `show` of the entry. `owner_of` reads the entry's owner (and
-/// fails with `NotFound` for none); a province's own entry is retired,
-/// not hidden.
+/// `hide` or `show` of the entry. `owner` is the entry's, as the caller
+/// read it with the entry (which must exist); a province's own entry is
+/// retired, not hidden (409). `province` must be a current province (404).
 pub async fn set_hidden(
     db: &Db,
     author: Author,

@@ -21,7 +21,9 @@
 //! BENCH_VILLAGES (60000), BENCH_IMPORT (100000), BENCH_EXPORT (100000),
 //! BENCH_REQUESTS (200, list requests per user). BENCH_VERBOSE=1 prints the
 //! slowest filter combinations; BENCH_BREAKDOWN=0 skips the step-by-step
-//! import (read, check, write through the store API on another batch).
+//! import (read, check, write through the store API on another batch);
+//! BENCH_CATALOGUES=0 skips the province catalogues (BENCH_PROVINCE_TYPES,
+//! 55 a province: loaded, hidden, listed).
 
 #![allow(
     clippy::unwrap_used,
@@ -417,6 +419,127 @@ async fn one(t: &TestDb) {
     );
     if env("BENCH_BREAKDOWN", 1) == 1 {
         breakdown(label, db, n_import, today).await;
+    }
+    if env("BENCH_CATALOGUES", 1) == 1 {
+        catalogues(label, db, &c, (admin.as_str(), staff.as_str()), n, today).await;
+    }
+}
+
+/// Province catalogues at national size (issue 16): every current
+/// province loads BENCH_PROVINCE_TYPES (55) types of its own through the
+/// catalogue import and hides five national ones; then the catalogue as
+/// administrators (every province's types) and as a province's staff (the
+/// national ones and their own), against the same request before.
+async fn catalogues(
+    label: &str,
+    db: &Db,
+    c: &Client,
+    (admin, staff): (&str, &str),
+    n: usize,
+    today: NaiveDate,
+) {
+    use domain::catalogue::{Catalogue, Owner};
+    use domain::models::type_file::TypeRow;
+    use domain::models::ModelTypeInput;
+    let timed = |tok: &str| {
+        let tok = tok.to_string();
+        async move {
+            let mut v = Vec::with_capacity(n);
+            let mut items = 0;
+            for _ in 0..n {
+                let (t, body) = c.timed(&tok, "/api/v1/model-types").await;
+                items = json(&body)["items"].as_array().unwrap().len();
+                v.push(t);
+            }
+            (pct(v, 0.95), items)
+        }
+    };
+    let (before, before_items) = timed(staff).await;
+    let per = env("BENCH_PROVINCE_TYPES", 55);
+    let provinces = store::catalogue::provinces(db, None).await.unwrap();
+    let national: Vec<i64> = store::models::types::list(db, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .take(5)
+        .map(|t| t.id)
+        .collect();
+    let mut loads = Vec::with_capacity(provinces.len());
+    for p in &provinces {
+        let rows: Vec<TypeRow> = (0..per)
+            .map(|k| TypeRow {
+                row: k + 2,
+                input: ModelTypeInput {
+                    code: Some(format!("p{}_{k:02}", p.id)),
+                    name: Some(format!("Mô hình {k} của {}", p.name)),
+                    sector: Some("residential".into()),
+                    targets: Some(vec!["village".into(), "commune".into()]),
+                    ..Default::default()
+                },
+                source: Some("Công an tỉnh".into()),
+            })
+            .collect();
+        let started = Instant::now();
+        let done = store::models::types::import(
+            db,
+            Author::System,
+            Owner::Province(p.id),
+            &rows,
+            Vec::new(),
+            today,
+        )
+        .await
+        .unwrap();
+        loads.push(started.elapsed());
+        assert!(
+            matches!(done, domain::file::Imported::All(_)),
+            "{label}: {} refused",
+            p.name
+        );
+        for id in &national {
+            store::catalogue::set_hidden(
+                db,
+                Author::System,
+                Catalogue::ModelType,
+                *id,
+                Owner::National,
+                p.id,
+                true,
+            )
+            .await
+            .unwrap();
+        }
+    }
+    let total = per * provinces.len();
+    row(
+        label,
+        &format!("{} provinces each load {per} types of their own (catalogue import, one transaction each, audited), {total} in all", provinces.len()),
+        &format!("p50 {} · max {} a province", ms(pct(loads.clone(), 0.5)), ms(pct(loads, 1.0))),
+        "",
+        "",
+    );
+    let (after_staff, staff_items) = timed(staff).await;
+    let (after_admin, admin_items) = timed(admin).await;
+    assert_eq!(
+        staff_items,
+        before_items + per,
+        "{label}: the province staff's catalogue"
+    );
+    assert!(
+        admin_items >= total,
+        "{label}: the administrators' catalogue holds {admin_items}"
+    );
+    for (who, t, items) in [
+        ("province staff", after_staff, staff_items),
+        ("administrator", after_admin, admin_items),
+    ] {
+        row(
+            label,
+            &format!("`GET /api/v1/model-types` as {who} ({items} types, five national ones hidden per province), {n} requests"),
+            &format!("**p95 {}**", ms(t)),
+            &format!("the same as province staff before, {before_items} national types, p95 {}", ms(before)),
+            &ratio(t, before),
+        );
     }
 }
 

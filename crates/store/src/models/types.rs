@@ -116,7 +116,22 @@ pub async fn listed(
     provinces: Option<&[OrgUnitId]>,
     include_retired: bool,
 ) -> Result<Vec<Listed>> {
-    let sql = format!("{SELECT} WHERE ($1 OR t.retired_on IS NULL) ORDER BY t.sort_key, t.id");
+    // The owners are filtered in the query: with every province's own
+    // types (34 × 55), reading them all for a province's staff made the
+    // list twenty times slower. The ids are the database's integers.
+    let owners = match provinces {
+        None => String::new(),
+        Some([]) => "AND t.owner_id IS NULL".to_string(),
+        Some(p) => {
+            let ids: Vec<String> = p.iter().map(i64::to_string).collect();
+            format!(
+                "AND (t.owner_id IS NULL OR t.owner_id IN ({}))",
+                ids.join(", ")
+            )
+        }
+    };
+    let sql =
+        format!("{SELECT} WHERE ($1 OR t.retired_on IS NULL) {owners} ORDER BY t.sort_key, t.id");
     let rows: Vec<Row> = fetch!(db, fetch_all, Row, &sql, include_retired)?;
     let hidden = Hidden::load_db(db, Catalogue::ModelType).await?;
     let mut out = Vec::with_capacity(rows.len());
