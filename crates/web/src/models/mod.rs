@@ -469,7 +469,8 @@ async fn hide_type(
         ("retired" = Option<bool>, Query, description = "Include retired types."),
         ("format" = Option<FileFormat>, Query, description = "xlsx or csv: the catalogue as a file (retired types included), as the import reads it back."),
     ),
-    responses((status = 200, description = "Types", body = List<types::Listed>)))]
+    responses((status = 200, description = "Types, or the catalogue file",
+        content((List<types::Listed> = "application/json"), (Vec<u8> = XLSX), (String = "text/csv")))))]
 async fn types_api(
     State(state): State<AppState>,
     actor: Actor,
