@@ -50,19 +50,28 @@ pub fn download(bytes: Vec<u8>, name: &str, fmt: &str) -> Response {
         .into_response()
 }
 
-pub fn file_of(sheet: &Sheet, name: &str, fmt: &str) -> Result<Response, ApiError> {
+/// A file format a list may answer in (`xlsx`, `csv`), or the 400 that
+/// names the choices: asked before the list is read.
+pub fn check_format(fmt: &str) -> Result<(), ApiError> {
     match fmt {
-        "xlsx" => Ok(download(
-            files::xlsx(std::slice::from_ref(sheet))?,
-            name,
-            fmt,
-        )),
-        "csv" => Ok(download(files::csv(sheet), name, fmt)),
+        "xlsx" | "csv" => Ok(()),
         _ => Err(ApiError::invalid(
             "format",
             Reason::FormatUnknown {
                 allowed: vec![codes::JSON, codes::XLSX, codes::CSV],
             },
         )),
+    }
+}
+
+pub fn file_of(sheet: &Sheet, name: &str, fmt: &str) -> Result<Response, ApiError> {
+    check_format(fmt)?;
+    match fmt {
+        "xlsx" => Ok(download(
+            files::xlsx(std::slice::from_ref(sheet))?,
+            name,
+            fmt,
+        )),
+        _ => Ok(download(files::csv(sheet), name, fmt)),
     }
 }

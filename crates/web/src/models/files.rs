@@ -10,7 +10,6 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use domain::error::codes;
 use domain::file::Imported;
 use domain::models::file::{level_label, Col, ModelFile, COLUMNS};
 use domain::models::{Rating, Sector, Status};
@@ -97,14 +96,7 @@ pub async fn export_list(
     q: &ModelQuery,
     fmt: &str,
 ) -> Result<Response, ApiError> {
-    if !matches!(fmt, "xlsx" | "csv") {
-        return Err(ApiError::invalid(
-            "format",
-            Reason::FormatUnknown {
-                allowed: vec![codes::JSON, codes::XLSX, codes::CSV],
-            },
-        ));
-    }
+    crate::downloads::check_format(fmt)?;
     let rows = models::query::export(&state.db, actor.scope(), q).await?;
     let sheet = list_sheet(&rows);
     // Writing 100,000 rows takes a second or two: off the async workers.

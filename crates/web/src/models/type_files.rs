@@ -7,7 +7,6 @@ use axum::extract::{RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use domain::error::codes;
 use domain::file::Imported;
 use domain::models::type_file::{Col, TypeFile, COLUMNS, IN_USE, RETIRED};
 use domain::models::Target;
@@ -76,14 +75,7 @@ pub async fn export_types(
     actor: &Actor,
     fmt: &str,
 ) -> Result<Response, ApiError> {
-    if !matches!(fmt, "xlsx" | "csv") {
-        return Err(ApiError::invalid(
-            "format",
-            Reason::FormatUnknown {
-                allowed: vec![codes::JSON, codes::XLSX, codes::CSV],
-            },
-        ));
-    }
+    crate::downloads::check_format(fmt)?;
     let at = Workplace::of(state, actor).await?;
     let items = types::listed(&state.db, at.provinces(), true).await?;
     file_of(&types_sheet(&items), "loai-mo-hinh", fmt)
