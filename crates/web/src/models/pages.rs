@@ -821,17 +821,20 @@ async fn render_types(
 ) -> Response {
     let r = async {
         let at = Workplace::of(state, actor).await?;
-        let listed = types::listed(&state.db, at.provinces(), true).await?;
         let owners = store::catalogue::provinces(&state.db, at.provinces()).await?;
-        Ok::<_, ApiError>((at, listed, owners, choices(state, actor).await?))
+        Ok::<_, ApiError>((at, owners, choices(state, actor).await?))
     }
     .await;
-    let (at, listed, owners, choices) = match r {
+    let (at, owners, choices) = match r {
         Ok(x) => x,
         Err(e) => return page_error(lang, e),
     };
-    let items = listed
-        .into_iter()
+    // The list is the choices' types (every type the user sees, retired
+    // ones too): read once.
+    let items = choices
+        .types
+        .iter()
+        .cloned()
         .map(|t| TypeItem::new(t, actor, &at))
         .collect();
     let bad = error.is_some();
