@@ -542,6 +542,15 @@ reasons! {
     IndicatorWithoutSet(indicator_without_set) { indicator: String }
         vi "chỉ tiêu {indicator} chưa thuộc bộ số liệu nào"
         en "indicator {indicator} belongs to no data set";
+    ComputedUnknown(computed_unknown) { allowed: Vec<Term> }
+        vi "nguồn tính tự động không hợp lệ: cần {allowed}"
+        en "unknown computed source: use {allowed}";
+    ComputedMismatch(computed_mismatch) { source: Term, aggregation: Term }
+        vi "chỉ tiêu tính từ {source} phải đếm số lượng và tổng hợp theo cách {aggregation}"
+        en "an indicator computed from {source} must be a count aggregated as {aggregation}";
+    ValueComputed(value_computed) { indicator: String, source: Term }
+        vi "chỉ tiêu {indicator} được tính tự động ({source}), không nhập tay: số liệu được lưu khi gửi báo cáo"
+        en "indicator {indicator} is computed ({source}), not typed: its figure is stored when the report is submitted";
     IndicatorRetired(indicator_retired) { indicator: String }
         vi "chỉ tiêu {indicator} đã ngừng thu thập"
         en "indicator {indicator} is no longer collected";

@@ -72,6 +72,15 @@ pub fn check_value<'a>(
             },
         ));
     }
+    if let Some(source) = ind.computed {
+        return Err((
+            Part::Indicator,
+            Reason::ValueComputed {
+                indicator: ind.code.clone(),
+                source: source.term(),
+            },
+        ));
+    }
     let Some(unit) = units.get(&w.org_unit) else {
         return Err((Part::Unit, Reason::UnitNotInScope { unit: w.org_unit }));
     };

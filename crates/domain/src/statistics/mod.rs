@@ -16,12 +16,14 @@ use crate::text::normalize;
 use crate::{DomainError, Reason};
 
 pub mod approval;
+pub mod computed;
 pub mod entry;
 pub mod file;
 pub mod period;
 pub mod rule;
 
 pub use approval::{Approval, ApprovalAction, Chain};
+pub use computed::{Computed, Origin};
 pub use period::{Calendar, Period, PeriodType};
 pub use rule::{Outcome, Rule};
 
@@ -155,6 +157,8 @@ pub struct Indicator {
     pub description: String,
     pub data_set_id: Option<DataSetId>,
     pub active: bool,
+    /// The register that computes it; `None` for a typed indicator.
+    pub computed: Option<Computed>,
 }
 
 impl Indicator {
@@ -261,6 +265,9 @@ pub struct IndicatorInput {
     #[serde(default)]
     pub description: String,
     pub active: Option<bool>,
+    /// Computed by a register instead of typed (`models.active` …).
+    #[schema(value_type = Option<Computed>)]
+    pub computed: Option<String>,
 }
 
 /// A valid indicator definition.
@@ -275,6 +282,7 @@ pub struct NewIndicator {
     pub max_value: Option<f64>,
     pub description: String,
     pub active: bool,
+    pub computed: Option<Computed>,
 }
 
 impl NewIndicator {
@@ -292,11 +300,18 @@ impl NewIndicator {
                 return Err(DomainError::new("max_value", Reason::MaxBelowMin));
             }
         }
+        let unit = ValueUnit::parse("unit", &i.unit)?;
+        let aggregation = Aggregation::parse("aggregation", &i.aggregation)?;
+        let computed = Computed::parse_optional("computed", i.computed.as_deref())?;
+        if let Some(c) = computed {
+            c.check_fits(unit, aggregation)?;
+        }
         Ok(Self {
             code: parse_code("code", &i.code)?,
             name: parse_text("name", &i.name, MAX_NAME_CHARS, true)?,
-            unit: ValueUnit::parse("unit", &i.unit)?,
-            aggregation: Aggregation::parse("aggregation", &i.aggregation)?,
+            unit,
+            aggregation,
+            computed,
             allow_negative: i.allow_negative,
             min_value,
             max_value,
@@ -659,6 +674,7 @@ mod tests {
             description: String::new(),
             data_set_id: None,
             active: true,
+            computed: None,
         }
     }
 

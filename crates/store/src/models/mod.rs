@@ -6,6 +6,7 @@
 //! legacy commune); `org_unit_reach` finds it under the 2025 units.
 
 pub mod check;
+pub(crate) mod counts;
 pub mod query;
 pub mod types;
 

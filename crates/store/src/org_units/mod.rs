@@ -429,11 +429,24 @@ pub async fn resolve_code(
 /// default successor (followed through later changes), else — for legacy
 /// districts, which have no successor — what its parent maps to.
 pub async fn mapped_to(db: &Db, id: OrgUnitId, date: NaiveDate) -> Result<Option<OrgUnit>> {
+    let mut tx = db.begin_read().await?;
+    let found = mapped_to_tx(&mut tx, id, date).await;
+    tx.rollback().await?;
+    found
+}
+
+/// [`mapped_to`] inside a transaction.
+pub(crate) async fn mapped_to_tx(
+    tx: &mut Tx,
+    id: OrgUnitId,
+    date: NaiveDate,
+) -> Result<Option<OrgUnit>> {
     let mut current = id;
     // Chains are short (reform, then a few village merges); the bound only
     // guards against a cycle in bad data.
     for _ in 0..32 {
-        let Some(v) = get(db, Scope::All, current).await? else {
+        let found = select_where_tx(tx, "u.id = $1", vec![Arg::I64(Some(current))]).await?;
+        let Some(v) = found.into_iter().next() else {
             return Ok(None);
         };
         if v.unit.validity().contains(date) {
@@ -443,7 +456,7 @@ pub async fn mapped_to(db: &Db, id: OrgUnitId, date: NaiveDate) -> Result<Option
             return Ok(None);
         }
         let next: Option<i64> = fetch!(
-            db,
+            tx,
             fetch_optional,
             scalar i64,
             "SELECT to_id FROM org_unit_successors WHERE from_id = $1

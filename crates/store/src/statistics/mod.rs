@@ -3,6 +3,7 @@
 //! `values` holds entry and approval, `rollups` the cells that keep pivots
 //! fast, `pivot` the analytics query.
 
+mod computed;
 pub mod pivot;
 pub mod rollups;
 pub mod shares;
@@ -13,9 +14,9 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::Utc;
 use domain::models::Target;
 use domain::statistics::{
-    Aggregation, Calendar, Chain, DataSet, DataSetId, DataSetInput, Indicator, IndicatorId,
-    IndicatorInput, NewDataSet, NewIndicator, NewRule, PeriodType, Rule, RuleId, RuleInput,
-    Severity, ValueUnit,
+    Aggregation, Calendar, Chain, Computed, DataSet, DataSetId, DataSetInput, Indicator,
+    IndicatorId, IndicatorInput, NewDataSet, NewIndicator, NewRule, PeriodType, Rule, RuleId,
+    RuleInput, Severity, ValueUnit,
 };
 use domain::Reason;
 use serde::Serialize;
@@ -35,7 +36,7 @@ pub const DEFAULT_RULES: &str = include_str!("../../../../data/statistics/valida
 
 const INDICATOR_SELECT: &str =
     "SELECT id, code, name, unit, aggregation, allow_negative, min_value,
-        max_value, description, data_set_id, active FROM indicators";
+        max_value, description, data_set_id, active, computed FROM indicators";
 
 #[derive(sqlx::FromRow)]
 struct IndicatorRow {
@@ -50,6 +51,7 @@ struct IndicatorRow {
     description: String,
     data_set_id: Option<i64>,
     active: bool,
+    computed: Option<String>,
 }
 
 fn bad_row(table: &str, id: i64, what: &str) -> StoreError {
@@ -64,6 +66,8 @@ impl TryFrom<IndicatorRow> for Indicator {
                 .map_err(|_| bad_row("indicators", r.id, "unit"))?,
             aggregation: Aggregation::parse("aggregation", &r.aggregation)
                 .map_err(|_| bad_row("indicators", r.id, "aggregation"))?,
+            computed: Computed::parse_optional("computed", r.computed.as_deref())
+                .map_err(|_| bad_row("indicators", r.id, "computed"))?,
             id: r.id,
             code: r.code,
             name: r.name,
@@ -150,8 +154,8 @@ async fn insert_indicator(tx: &mut Tx, i: &NewIndicator) -> Result<IndicatorId> 
         fetch_one,
         scalar i64,
         "INSERT INTO indicators (code, name, unit, aggregation, allow_negative, min_value, max_value,
-                description, data_set_id, position, active, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, 0, $9, $10, $10) RETURNING id",
+                description, data_set_id, position, active, computed, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, 0, $9, $10, $11, $11) RETURNING id",
         &i.code,
         &i.name,
         i.unit.as_str(),
@@ -161,6 +165,7 @@ async fn insert_indicator(tx: &mut Tx, i: &NewIndicator) -> Result<IndicatorId> 
         i.max_value,
         &i.description,
         i.active,
+        i.computed.map(Computed::as_str),
         now
     )?)
 }
@@ -227,8 +232,9 @@ pub async fn update_indicator(
         execute!(
             tx,
             "UPDATE indicators SET name = $1, unit = $2, aggregation = $3, allow_negative = $4,
-                    min_value = $5, max_value = $6, description = $7, active = $8, updated_at = $9
-             WHERE id = $10",
+                    min_value = $5, max_value = $6, description = $7, active = $8, computed = $9,
+                    updated_at = $10
+             WHERE id = $11",
             &i.name,
             i.unit.as_str(),
             i.aggregation.as_str(),
@@ -237,6 +243,7 @@ pub async fn update_indicator(
             i.max_value,
             &i.description,
             i.active,
+            i.computed.map(Computed::as_str),
             Utc::now(),
             id
         )?;
@@ -703,6 +710,9 @@ struct IndicatorLine {
     max_value: Option<f64>,
     data_set: String,
     description: Option<String>,
+    /// The register figure that computes it (blank: typed).
+    #[serde(default)]
+    computed: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -746,6 +756,7 @@ pub fn parse_catalogue(sets: &str, indicators: &str, rules: &str) -> Result<Cata
             max_value: l.max_value,
             description: l.description.clone().unwrap_or_default(),
             active: None,
+            computed: l.computed.clone(),
         };
         out_ind.push(NewIndicator::parse(&input).map_err(|e| at("indicators.csv", *line, e))?);
     }

@@ -13,8 +13,8 @@ use domain::org_units::{Level, OrgUnit};
 use domain::statistics::approval::{parse_reason, Capacity};
 use domain::statistics::file::{self, ValueRow};
 use domain::statistics::{
-    outlier, Approval, ApprovalAction, Calendar, DataSet, DataSetId, Indicator, Outcome, Period,
-    Severity,
+    outlier, Approval, ApprovalAction, Calendar, Computed, DataSet, DataSetId, Indicator, Origin,
+    Outcome, Period, Severity,
 };
 use domain::{DomainError, Reason};
 use serde::Serialize;
@@ -197,6 +197,8 @@ struct Resolved<'a> {
     set: DataSetId,
     value: Option<f64>,
     comment: Option<String>,
+    /// Computed by its register at submission (not typed).
+    computed: bool,
 }
 
 /// Why one value of a batch cannot be written; `index` counts from 0.
@@ -477,6 +479,7 @@ async fn resolve<'a>(
             set: set.id,
             value,
             comment,
+            computed: false,
         });
     }
     Ok(if refusals.is_empty() {
@@ -586,8 +589,8 @@ async fn store_values(
 ) -> Result<()> {
     let now = Utc::now();
     let user = author.user_id();
-    for chunk in upserts.chunks(tx.rows_per_statement(7)) {
-        let mut args = Vec::with_capacity(chunk.len() * 7);
+    for chunk in upserts.chunks(tx.rows_per_statement(8)) {
+        let mut args = Vec::with_capacity(chunk.len() * 8);
         for r in chunk {
             args.extend([
                 Arg::I64(Some(r.indicator.id)),
@@ -597,29 +600,32 @@ async fn store_values(
                 Arg::Text(r.comment.clone()),
                 Arg::Ts(now),
                 Arg::I64(user),
+                Arg::Bool(r.computed),
             ]);
         }
         let rows: Vec<String> = (0..chunk.len())
             .map(|k| {
-                let b = k * 7;
+                let b = k * 8;
                 format!(
-                    "(${}, ${}, ${}, ${}, ${}, FALSE, ${}, ${})",
+                    "(${}, ${}, ${}, ${}, ${}, FALSE, ${}, ${}, ${})",
                     b + 1,
                     b + 2,
                     b + 3,
                     b + 4,
                     b + 5,
                     b + 6,
-                    b + 7
+                    b + 7,
+                    b + 8
                 )
             })
             .collect();
         let sql = format!(
-            "INSERT INTO data_values (indicator_id, org_unit_id, period, value, comment, approved, updated_at, updated_by)
+            "INSERT INTO data_values (indicator_id, org_unit_id, period, value, comment, approved, updated_at, updated_by, computed)
              VALUES {}
              ON CONFLICT (indicator_id, org_unit_id, period) DO UPDATE SET
                 value = excluded.value, comment = excluded.comment,
-                updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+                computed = excluded.computed",
             rows.join(", ")
         );
         execute_dyn(tx, &sql, args).await?;
@@ -643,6 +649,11 @@ pub struct FormValue {
     pub code: String,
     pub value: Option<f64>,
     pub comment: Option<String>,
+    /// Typed by a person, or counted by a register (stored at submission,
+    /// or current while the form is open).
+    pub origin: Origin,
+    /// The register figure that computes the indicator, if it is computed.
+    pub computed: Option<Computed>,
 }
 
 /// Where a data set stands for a unit and period, as pages and the API show it.
@@ -785,20 +796,40 @@ async fn form_tx(tx: &mut Tx, who: Who, key: FormKey, today: NaiveDate) -> Resul
     }
     let indicators = indicators_of_set(tx, set_id).await?;
     let stored = stored_values(tx, &indicators, unit_id, period).await?;
+    let state = approval_of(tx, set_id, unit_id, period).await?;
+    // While the form is open the registers' figures are current; once it
+    // is submitted they are what was stored then.
+    let live = if state.is_open() {
+        super::computed::figures(tx, &unit, &set, period, &indicators).await?
+    } else {
+        HashMap::new()
+    };
     let values = indicators
         .iter()
         .map(|i| {
             let s = stored.get(&i.id);
+            let (value, origin) = match (i.computed, s) {
+                (None, _)
+                | (
+                    Some(_),
+                    Some(Stored {
+                        computed: false, ..
+                    }),
+                ) => (s.map(|s| s.value), Origin::Typed),
+                (Some(_), _) if state.is_open() => (live.get(&i.id).copied(), Origin::Register),
+                (Some(_), _) => (s.map(|s| s.value), Origin::Computed),
+            };
             FormValue {
                 indicator_id: i.id,
                 code: i.code.clone(),
-                value: s.map(|s| s.0),
-                comment: s.and_then(|s| s.1.clone()),
+                value,
+                comment: s.and_then(|s| s.comment.clone()),
+                origin,
+                computed: i.computed,
             }
         })
         .collect::<Vec<_>>();
     let problems = validate(tx, &set, &indicators, &values, unit_id, period).await?;
-    let state = approval_of(tx, set_id, unit_id, period).await?;
     let cap = capacity(tx, who, &set, unit_id).await?;
     let approval = approval_view(state, &set, period, &cap, today);
     Ok(Form {
@@ -812,17 +843,25 @@ async fn form_tx(tx: &mut Tx, who: Who, key: FormKey, today: NaiveDate) -> Resul
     })
 }
 
+/// A figure as stored.
+struct Stored {
+    value: f64,
+    comment: Option<String>,
+    computed: bool,
+}
+
 async fn stored_values(
     tx: &mut Tx,
     indicators: &[Indicator],
     unit: i64,
     period: Period,
-) -> Result<HashMap<i64, (f64, Option<String>)>> {
-    let rows: Vec<(i64, f64, Option<String>)> = fetch!(
+) -> Result<HashMap<i64, Stored>> {
+    let rows: Vec<(i64, f64, Option<String>, bool)> = fetch!(
         tx,
         fetch_all,
-        (i64, f64, Option<String>),
-        "SELECT indicator_id, value, comment FROM data_values WHERE org_unit_id = $1 AND period = $2",
+        (i64, f64, Option<String>, bool),
+        "SELECT indicator_id, value, comment, computed FROM data_values
+         WHERE org_unit_id = $1 AND period = $2",
         unit,
         period.to_string()
     )?;
@@ -830,7 +869,16 @@ async fn stored_values(
     Ok(rows
         .into_iter()
         .filter(|r| ids.contains(&r.0))
-        .map(|(i, v, c)| (i, (v, c)))
+        .map(|(i, value, comment, computed)| {
+            (
+                i,
+                Stored {
+                    value,
+                    comment,
+                    computed,
+                },
+            )
+        })
         .collect())
 }
 
@@ -910,6 +958,10 @@ async fn validate(
             history.entry(i).or_default().push(v);
         }
         for (i, v) in indicators.iter().zip(values) {
+            // A register's count is what it is: nobody could explain it.
+            if i.computed.is_some() {
+                continue;
+            }
             let (Some(x), Some(h)) = (v.value, history.get(&i.id)) else {
                 continue;
             };
@@ -990,6 +1042,7 @@ pub async fn act(
             };
             return Err(DomainError::new("action", reason).into());
         }
+        store_computed(&mut tx, who.author, &form).await?;
     }
     let user = who.author.user_id();
     execute!(
@@ -1023,6 +1076,42 @@ pub async fn act(
     let view = approval_view(next, &set, period, &cap, today);
     tx.commit().await?;
     Ok(view)
+}
+
+/// Stores the registers' current figures of a form being submitted, so
+/// that approval judges and keeps them like any other figure.
+async fn store_computed(tx: &mut Tx, author: Author, form: &Form) -> Result<()> {
+    let fresh: Vec<(ValueWrite, &Indicator)> = form
+        .indicators
+        .iter()
+        .zip(&form.values)
+        .filter(|(_, v)| v.origin == Origin::Register)
+        .map(|(i, v)| {
+            let w = ValueWrite {
+                indicator: i.code.clone(),
+                org_unit: form.unit.id,
+                period: form.period,
+                value: v.value,
+                comment: None,
+            };
+            (w, i)
+        })
+        .collect();
+    let resolved: Vec<Resolved> = fresh
+        .iter()
+        .map(|(w, i)| Resolved {
+            write: w,
+            indicator: (*i).clone(),
+            set: form.set.id,
+            value: w.value,
+            comment: None,
+            computed: true,
+        })
+        .collect();
+    if !resolved.is_empty() {
+        apply_writes(tx, author, &resolved).await?;
+    }
+    Ok(())
 }
 
 /// Marks the figures of a data set for a unit and period approved (or not)

@@ -830,3 +830,184 @@ async fn a_newer_catalogue_reaches_an_existing_database() {
         assert_eq!(audit_records(db).await, records, "{l}");
     }
 }
+
+/// The monthly report's model figures are counted from the register, for
+/// a legacy commune before July 2025 and for its 2025 successor after, the
+/// month that straddles 1 July split between them; submitted, they roll up
+/// under legacy Nam Định as it was and under Ninh Bình as it is now.
+#[tokio::test]
+async fn the_register_counts_the_monthly_model_figures_across_the_2025_reform() {
+    use domain::statistics::{ApprovalAction, Origin, Period};
+    use store::statistics::values::{self, FormKey, ValueWrite, Who};
+    use store::statistics::{self, PivotQuery, View};
+    for t in TestDb::all().await.unwrap() {
+        let (db, l) = (&t.db, t.label);
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        types::load_catalogue(db, types::DEFAULT_CATALOGUE, date(TODAY))
+            .await
+            .unwrap();
+        statistics::load_catalogue(db).await.unwrap();
+        let vi_xuyen = unit(db, Level::Commune, "13636", "2022-01-01").await;
+        let successor = units::mapped_to(db, vi_xuyen.id, date("2025-07-01"))
+            .await
+            .unwrap()
+            .unwrap();
+        let nam_dinh_legacy = unit(db, Level::Province, "36", "2022-01-01").await;
+        let ninh_binh = unit(db, Level::Province, "37", TODAY).await;
+        let create = async |m: NewModel| {
+            models::create(db, Author::System, Scope::All, &m)
+                .await
+                .unwrap()
+        };
+        let patrol = "to_tuan_tra_nhan_dan";
+        let a = create(new_model(db, patrol, &vi_xuyen, "Tổ A", "2020-05-10").await).await;
+        models::rate(
+            db,
+            Author::System,
+            Scope::All,
+            a.id,
+            &NewRating {
+                year: 2023,
+                rating: domain::models::Rating::Good,
+                rated_on: date("2024-01-10"),
+                rater: "Công an tỉnh Nam Định".into(),
+                note: None,
+                exemplar: true,
+            },
+        )
+        .await
+        .unwrap();
+        let mut replica = new_model(db, patrol, &vi_xuyen, "Tổ B", "2024-11-20").await;
+        replica.replicated_from = Some(a.id);
+        create(replica).await;
+        let c = create(new_model(db, patrol, &vi_xuyen, "Tổ C", "2024-03-01").await).await;
+        models::change_status(
+            db,
+            Author::System,
+            Scope::All,
+            c.id,
+            &StatusChange {
+                status: Status::Paused,
+                on_date: date("2024-10-01"),
+                reason: "Thiếu người".into(),
+            },
+        )
+        .await
+        .unwrap();
+        create(new_model(db, patrol, &successor, "Tổ D", "2025-07-05").await).await;
+        create(new_model(db, patrol, &vi_xuyen, "Tổ E", "2025-06-20").await).await;
+
+        let set = statistics::data_set_by_code(db, "bao_cao_thang")
+            .await
+            .unwrap()
+            .unwrap();
+        let who = Who {
+            author: Author::System,
+            role: domain::accounts::Role::Admin,
+            scope: Scope::All,
+        };
+        let figures = async |unit: &OrgUnit, p: &str| -> Vec<Option<f64>> {
+            let key = FormKey {
+                set: set.id,
+                unit: unit.id,
+                period: Period::parse("p", p).unwrap(),
+            };
+            let form = values::form(db, who, key, date(TODAY)).await.unwrap();
+            ["so_mo_hinh", "mo_hinh_moi", "diem_nhan_rong", "dien_hinh"]
+                .iter()
+                .map(|code| {
+                    let v = form.values.iter().find(|v| v.code == *code).unwrap();
+                    assert_eq!(v.origin, Origin::Register, "{l} {code} {p}");
+                    v.value
+                })
+                .collect()
+        };
+        // December 2024 (15/11 – 14/12): A and B active (C paused), B new
+        // and a replication of the exemplar A.
+        let some = |v: [f64; 4]| v.map(Some).to_vec();
+        assert_eq!(
+            figures(&vi_xuyen, "2024-12").await,
+            some([2.0, 1.0, 1.0, 1.0]),
+            "{l}"
+        );
+        // The successor did not exist yet: no figure at all.
+        assert_eq!(figures(&successor, "2024-12").await, vec![None; 4], "{l}");
+        // July 2025 (15/06 – 14/07): E was founded at the legacy commune,
+        // D at its successor, which alone holds the stock on 14/07.
+        assert_eq!(
+            figures(&vi_xuyen, "2025-07").await,
+            vec![None, Some(1.0), Some(0.0), None],
+            "{l}"
+        );
+        assert_eq!(
+            figures(&successor, "2025-07").await,
+            some([4.0, 1.0, 0.0, 1.0]),
+            "{l}"
+        );
+        assert_eq!(
+            figures(&successor, "2025-12").await,
+            some([4.0, 0.0, 0.0, 1.0]),
+            "{l}"
+        );
+
+        // Typing a computed figure is refused.
+        let typed = values::write(
+            db,
+            who,
+            &[ValueWrite {
+                indicator: "so_mo_hinh".into(),
+                org_unit: vi_xuyen.id,
+                period: Period::parse("p", "2024-12").unwrap(),
+                value: Some(9.0),
+                comment: None,
+            }],
+            date(TODAY),
+        )
+        .await;
+        let err = format!("{typed:?}");
+        assert!(err.contains("ValueComputed"), "{l}: {err}");
+
+        // Submitted, the register's figures are stored and roll up.
+        let key = FormKey {
+            set: set.id,
+            unit: vi_xuyen.id,
+            period: Period::parse("p", "2024-12").unwrap(),
+        };
+        values::act(db, who, key, ApprovalAction::Submit, None, date(TODAY))
+            .await
+            .unwrap();
+        let form = values::form(db, who, key, date(TODAY)).await.unwrap();
+        let stored = form.values.iter().find(|v| v.code == "so_mo_hinh").unwrap();
+        assert_eq!(
+            (stored.value, stored.origin),
+            (Some(2.0), Origin::Computed),
+            "{l}"
+        );
+        for (province, view) in [
+            (nam_dinh_legacy.id, View::AsWas),
+            (ninh_binh.id, View::AsNow),
+        ] {
+            let q = PivotQuery {
+                indicators: vec!["so_mo_hinh".into(), "mo_hinh_moi".into()],
+                org_unit: Some(province),
+                level: None,
+                periods: vec![Period::parse("p", "2024-12").unwrap()],
+                view,
+                approved_only: false,
+            };
+            let rows = statistics::pivot::query(db, Scope::All, &q)
+                .await
+                .unwrap()
+                .rows;
+            let got: Vec<(String, f64)> =
+                rows.into_iter().map(|r| (r.indicator, r.value)).collect();
+            assert_eq!(
+                got,
+                vec![("so_mo_hinh".into(), 2.0), ("mo_hinh_moi".into(), 1.0)],
+                "{l} {view:?}"
+            );
+        }
+    }
+}

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::org_units::{Kind, Level};
 use domain::policy::Action;
 use domain::statistics::{
-    Aggregation, Calendar, DataSet, DataSetInput, Indicator, IndicatorInput, NewDataSet,
+    Aggregation, Calendar, Computed, DataSet, DataSetInput, Indicator, IndicatorInput, NewDataSet,
     NewIndicator, NewRule, PeriodType, RuleInput, ValueUnit,
 };
 use domain::Reason;
@@ -129,6 +129,7 @@ impl What {
                 "max_value",
                 "description",
                 "active",
+                "computed",
             ],
             What::DataSet => &[
                 "code",
@@ -162,6 +163,7 @@ struct Choice {
 struct Options {
     units: Vec<Choice>,
     aggregations: Vec<Choice>,
+    computed: Vec<Choice>,
     period_types: Vec<Choice>,
     calendars: Vec<Choice>,
     entries: Vec<Choice>,
@@ -193,6 +195,15 @@ fn options() -> Options {
             Aggregation::ALL
                 .iter()
                 .map(|a| (a.as_str(), format!("aggregation.{}", a.as_str())))
+                .collect(),
+        ),
+        computed: pairs(
+            std::iter::once(("", "stats.computed.none".to_string()))
+                .chain(
+                    Computed::ALL
+                        .iter()
+                        .map(|c| (c.as_str(), format!("stats.computed.{}", c.as_str()))),
+                )
                 .collect(),
         ),
         period_types: pairs(
@@ -270,6 +281,10 @@ async fn current(state: &AppState, what: What, id: i64) -> Result<Fields, ApiErr
             put("max_value", num(i.max_value));
             put("description", i.description);
             put("active", flag(i.active));
+            put(
+                "computed",
+                i.computed.map(|c| c.as_str()).unwrap_or_default().into(),
+            );
         }
         What::DataSet => {
             let d = statistics::data_set(&state.db, id)
@@ -375,6 +390,7 @@ async fn write(
                 max_value: opt_f64(f, "max_value")?,
                 description: text("description"),
                 active: Some(active),
+                computed: f.string("computed"),
             };
             let new = NewIndicator::parse(&input)?;
             match id {

@@ -194,6 +194,7 @@ async fn patch_indicator_api(
         max_value: current.max_value,
         description: current.description.clone(),
         active: Some(current.active),
+        computed: current.computed.map(|c| c.as_str().to_owned()),
     };
     let patch: IndicatorPatch = forms::json(&body)?;
     patch.apply(&mut input);

@@ -119,6 +119,8 @@ struct EntryRow {
     v: values::FormValue,
     flagged: bool,
     value_text: String,
+    /// What computes it, for an indicator its register counts.
+    source: Option<&'static str>,
 }
 
 /// A step of the form's approval history.
@@ -354,6 +356,7 @@ async fn entry(
             flagged: form.problems.iter().any(|p| p.codes.contains(&i.code)),
             // As people write it: 1.234 and 12,5 (what the form reads back).
             value_text: v.value.map(files::chart_label).unwrap_or_default(),
+            source: i.computed.map(|c| c.term().label(lang.into())),
             i: i.clone(),
             v: v.clone(),
         })
@@ -400,7 +403,8 @@ async fn entry_form(
         }
         let form = values::form(&state.db, who(&actor), key, today()).await?;
         let mut items = Vec::new();
-        for i in &form.indicators {
+        // Computed figures have no field: the register keeps them.
+        for i in form.indicators.iter().filter(|i| i.computed.is_none()) {
             let Some(raw) = f.raw(&format!("v_{}", i.code)) else {
                 continue;
             };

@@ -1,0 +1,189 @@
+//! Indicators the registers count themselves. A capability that keeps a
+//! register (today the models register; later certification, forces,
+//! training, events, commendations, tips) offers figures by name here;
+//! an indicator that names one is computed for each unit and period
+//! instead of typed, shown read-only on the entry form with its source,
+//! and stored at submission for approval like any other figure.
+//!
+//! Which models count where, and on which day, is defined in
+//! `docs/architecture.md` ("Figures the registers compute").
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Aggregation, ValueUnit};
+use crate::error::{terms, Term};
+use crate::{DomainError, Reason};
+
+/// A register that offers computed figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Register {
+    Models,
+}
+
+impl Register {
+    /// Its name on forms: "Tính từ sổ mô hình".
+    pub fn label(self) -> &'static str {
+        match self {
+            Register::Models => "sổ mô hình",
+        }
+    }
+}
+
+/// Whether a figure is a count on the last day of the period (a stock,
+/// aggregated as `last`) or of what happened during it (a flow, `sum`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Stock,
+    Flow,
+}
+
+/// A figure a register computes for a unit and period.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+pub enum Computed {
+    /// Models of every type active on the period's last day.
+    #[serde(rename = "models.active")]
+    ModelsActive,
+    /// Models founded during the period.
+    #[serde(rename = "models.new")]
+    ModelsNew,
+    /// Models founded during the period as a replication of an exemplar.
+    #[serde(rename = "models.replicated")]
+    ModelsReplicated,
+    /// Active models whose latest rating by the last day made them exemplars.
+    #[serde(rename = "models.exemplar")]
+    ModelsExemplar,
+}
+
+impl Computed {
+    pub const ALL: [Computed; 4] = [
+        Computed::ModelsActive,
+        Computed::ModelsNew,
+        Computed::ModelsReplicated,
+        Computed::ModelsExemplar,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Computed::ModelsActive => "models.active",
+            Computed::ModelsNew => "models.new",
+            Computed::ModelsReplicated => "models.replicated",
+            Computed::ModelsExemplar => "models.exemplar",
+        }
+    }
+
+    pub fn register(self) -> Register {
+        Register::Models
+    }
+
+    pub fn measure(self) -> Measure {
+        match self {
+            Computed::ModelsActive | Computed::ModelsExemplar => Measure::Stock,
+            Computed::ModelsNew | Computed::ModelsReplicated => Measure::Flow,
+        }
+    }
+
+    /// The figure as forms and messages name it.
+    pub fn term(self) -> Term {
+        let (vi, en) = match self {
+            Computed::ModelsActive => (
+                "mô hình đang hoạt động vào ngày cuối kỳ (sổ mô hình)",
+                "models active on the period's last day (models register)",
+            ),
+            Computed::ModelsNew => (
+                "mô hình thành lập trong kỳ (sổ mô hình)",
+                "models founded during the period (models register)",
+            ),
+            Computed::ModelsReplicated => (
+                "mô hình nhân rộng từ điển hình, thành lập trong kỳ (sổ mô hình)",
+                "replications of exemplars founded during the period (models register)",
+            ),
+            Computed::ModelsExemplar => (
+                "điển hình tiên tiến đang hoạt động vào ngày cuối kỳ (sổ mô hình)",
+                "active exemplars on the period's last day (models register)",
+            ),
+        };
+        Term::new(self.as_str(), vi, en)
+    }
+
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        Computed::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s.trim())
+            .ok_or_else(|| {
+                DomainError::new(
+                    field,
+                    Reason::ComputedUnknown {
+                        allowed: terms(&Computed::ALL, Computed::term),
+                    },
+                )
+            })
+    }
+
+    /// Parses an optional source: blank is a typed indicator.
+    pub fn parse_optional(
+        field: &'static str,
+        s: Option<&str>,
+    ) -> Result<Option<Self>, DomainError> {
+        match s.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(s) => Computed::parse(field, s).map(Some),
+        }
+    }
+
+    /// The unit and aggregation an indicator computed this way must have:
+    /// counts, added over periods for flows, the last period's for stocks.
+    pub fn check_fits(self, unit: ValueUnit, aggregation: Aggregation) -> Result<(), DomainError> {
+        let wanted = match self.measure() {
+            Measure::Stock => Aggregation::Last,
+            Measure::Flow => Aggregation::Sum,
+        };
+        if unit == ValueUnit::Count && aggregation == wanted {
+            Ok(())
+        } else {
+            Err(DomainError::new(
+                "computed",
+                Reason::ComputedMismatch {
+                    source: self.term(),
+                    aggregation: wanted.term(),
+                },
+            ))
+        }
+    }
+}
+
+/// Where a figure on a form comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Typed by a person (also a computed indicator's figure typed before
+    /// it was computed: kept and shown as typed).
+    Typed,
+    /// Computed by its register and stored when the form was submitted.
+    Computed,
+    /// Computed by its register now; stored when the form is submitted.
+    Register,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_parse_and_fit_their_measure() {
+        for c in Computed::ALL {
+            assert_eq!(Computed::parse("c", c.as_str()).unwrap(), c);
+            let agg = match c.measure() {
+                Measure::Stock => Aggregation::Last,
+                Measure::Flow => Aggregation::Sum,
+            };
+            assert!(c.check_fits(ValueUnit::Count, agg).is_ok());
+            assert!(c.check_fits(ValueUnit::Percent, agg).is_err());
+            assert!(c.check_fits(ValueUnit::Count, Aggregation::Max).is_err());
+        }
+        assert!(Computed::parse("c", "models.all").is_err());
+        assert_eq!(Computed::parse_optional("c", Some(" ")).unwrap(), None);
+    }
+}

@@ -1,0 +1,120 @@
+//! The figures the models register offers to statistics
+//! (`domain::statistics::computed`): for one entering unit and the days of
+//! one period, the models active on the last day, those founded during it,
+//! the replications among them, and the active exemplars.
+//!
+//! A model counts at its *home*: the unit of the entering unit's level at
+//! or above the model's unit (a village's model counts at its commune). On
+//! a day when that home no longer exists, it counts where the home's
+//! default successor stands (`org_units::mapped_to`): a legacy commune's
+//! models count at their 2025 commune from July 2025, and at the legacy
+//! commune before. Stocks are given only by a unit that exists on the last
+//! day; flows by the unit that existed on each founding day, so the month
+//! that straddles 1 July 2025 is split between both hierarchies.
+//! `docs/architecture.md` ("Figures the registers compute") says why.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use domain::org_units::OrgUnit;
+use domain::statistics::computed::{Computed, Measure};
+
+use crate::error::Result;
+use crate::Tx;
+
+/// One model as the figures need it, on the period's last day.
+#[derive(sqlx::FromRow)]
+struct Counted {
+    home: i64,
+    founded_on: NaiveDate,
+    replica: bool,
+    /// Its status on the last day ('active' …), if it was founded by then.
+    status: Option<String>,
+    /// Whether its latest rating made on or before the last day was an exemplar.
+    exemplar: Option<bool>,
+}
+
+/// The figures `wanted` for `unit` over the days `first..=last`; a stock
+/// is missing when the unit does not exist on `last`.
+pub(crate) async fn figures(
+    tx: &mut Tx,
+    unit: &OrgUnit,
+    first: NaiveDate,
+    last: NaiveDate,
+    wanted: &[Computed],
+) -> Result<HashMap<Computed, f64>> {
+    // Candidates: models under every unit of the entering unit's level that
+    // it covers as it is now (itself, and the legacy units it succeeds).
+    let rows: Vec<Counted> = fetch!(
+        tx,
+        fetch_all,
+        Counted,
+        "SELECT a.id AS home, m.founded_on, m.replicated_from IS NOT NULL AS replica,
+                (SELECT s.status FROM model_status_changes s
+                  WHERE s.model_id = m.id AND s.on_date <= $2
+                    AND (s.ends_on IS NULL OR s.ends_on > $2)) AS status,
+                (SELECT r.exemplar FROM model_ratings r
+                  WHERE r.model_id = m.id AND r.rated_on <= $2
+                  ORDER BY r.rated_on DESC, r.year DESC LIMIT 1) AS exemplar
+           FROM org_unit_reach h
+           JOIN org_units a ON a.id = h.unit_id AND a.level = $3
+           JOIN org_unit_tree t ON t.ancestor_id = a.id
+           JOIN models m ON m.org_unit_id = t.unit_id
+          WHERE h.ancestor_id = $1 AND m.founded_on <= $2",
+        unit.id,
+        last,
+        unit.level.as_str()
+    )?;
+    let exists_on_last = unit.validity().contains(last);
+    let (from, to) = (
+        unit.valid_from.map_or(first, |f| f.max(first)),
+        unit.valid_to.map_or(last, |t| t.min(last)),
+    );
+    let mut homes = Homes::default();
+    let mut out: HashMap<Computed, f64> = HashMap::new();
+    for c in wanted {
+        if c.measure() == Measure::Stock && exists_on_last {
+            out.insert(*c, 0.0);
+        }
+        if c.measure() == Measure::Flow && from <= to {
+            out.insert(*c, 0.0);
+        }
+    }
+    for m in &rows {
+        let active = m.status.as_deref() == Some("active");
+        let new = m.founded_on >= from && m.founded_on <= to;
+        // Where the model stands on the day that decides each figure.
+        let stands_last =
+            active && exists_on_last && homes.on(tx, m.home, last).await? == Some(unit.id);
+        let stands_founded = new && homes.on(tx, m.home, m.founded_on).await? == Some(unit.id);
+        for c in wanted {
+            let counts = match c {
+                Computed::ModelsActive => stands_last,
+                Computed::ModelsExemplar => stands_last && m.exemplar == Some(true),
+                Computed::ModelsNew => stands_founded,
+                Computed::ModelsReplicated => stands_founded && m.replica,
+            };
+            if counts {
+                *out.entry(*c).or_default() += 1.0;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Where each home stands on a day, asked once per (home, day).
+#[derive(Default)]
+struct Homes(HashMap<(i64, NaiveDate), Option<i64>>);
+
+impl Homes {
+    async fn on(&mut self, tx: &mut Tx, home: i64, day: NaiveDate) -> Result<Option<i64>> {
+        if let Some(found) = self.0.get(&(home, day)) {
+            return Ok(*found);
+        }
+        let found = crate::org_units::mapped_to_tx(tx, home, day)
+            .await?
+            .map(|u| u.id);
+        self.0.insert((home, day), found);
+        Ok(found)
+    }
+}
