@@ -49,9 +49,11 @@ enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
-    /// Apply the model type catalogue again: the one in the binary, or a
-    /// newer CSV in its columns. Shipped types are added, corrected or
-    /// retired; types people added or changed here are left as they are.
+    /// Apply the shipped catalogues again: the model types (the ones in the
+    /// binary, or a newer CSV in its columns) and the statistics catalogue
+    /// (indicators, data sets, validation rules). Shipped entries are
+    /// added, corrected or retired; entries people added or changed here
+    /// are left as they are.
     ///
     /// With `--province CODE` the file is that province's own catalogue
     /// instead, an XLSX or CSV in the columns of the catalogue's export
@@ -229,6 +231,16 @@ pub(crate) async fn load_catalogues(db: &Db) -> Result<(), String> {
     Ok(())
 }
 
+/// The entries a catalogue left as people made them.
+fn print_kept(kept: &[String]) {
+    if !kept.is_empty() {
+        println!(
+            "không ghi đè (đã được sửa hoặc thêm tại đây): {}",
+            kept.join(", ")
+        );
+    }
+}
+
 async fn run(command: Command, settings: Settings) -> Result<(), String> {
     match command {
         Command::Serve(_) => {
@@ -302,12 +314,15 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
                 "danh mục loại mô hình: thêm {}, sửa {}, thôi dùng {}, giữ nguyên {}",
                 done.added, done.updated, done.retired, done.unchanged
             );
-            if !done.kept.is_empty() {
-                println!(
-                    "không ghi đè (đã được sửa hoặc thêm tại đây): {}",
-                    done.kept.join(", ")
-                );
-            }
+            print_kept(&done.kept);
+            let done = store::statistics::apply_catalogue(&db)
+                .await
+                .map_err(|e| format!("không áp dụng được danh mục chỉ tiêu: {e}"))?;
+            println!(
+                "danh mục chỉ tiêu, bộ báo cáo, quy tắc kiểm tra: thêm {}, sửa {}, thôi dùng {}, giữ nguyên {}",
+                done.added, done.updated, done.retired, done.unchanged
+            );
+            print_kept(&done.kept);
             Ok(())
         }
         Command::Import(import::ImportCommand::Models {

@@ -51,3 +51,20 @@ pub(crate) async fn mark_loaded(
     )
     .await
 }
+
+/// Whether a person created or changed the entry `entity` `id` here (its
+/// audit records by a user), as against a shipped catalogue's own writes:
+/// a catalogue applied again leaves such entries as people left them.
+pub(crate) async fn changed_by_people(tx: &mut Tx, entity: &str, id: i64) -> Result<bool> {
+    let n: i64 = fetch!(
+        tx,
+        fetch_one,
+        scalar i64,
+        "SELECT COUNT(*) FROM audit_log
+         WHERE entity = $1 AND entity_id = $2 AND user_id IS NOT NULL
+           AND action IN ('create', 'update')",
+        entity,
+        id.to_string()
+    )?;
+    Ok(n > 0)
+}

@@ -524,6 +524,12 @@ fn the_catalogue_is_applied_again_with_one_command() {
         "{}",
         text(&o)
     );
+    // The statistics catalogue too: applied once, then nothing to do.
+    assert!(
+        text(&o).contains("quy tắc kiểm tra: thêm 0, sửa 0, thôi dùng 0"),
+        "{}",
+        text(&o)
+    );
     let file = dir.path().join("loai.csv");
     std::fs::write(
         &file,

@@ -403,7 +403,9 @@ pub async fn apply_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<Ap
         let before = load(&mut tx, id).await?;
         if t.same_as(&before) {
             done.unchanged += 1;
-        } else if before.source.is_none() || changed_here(&mut tx, id).await? {
+        } else if before.source.is_none()
+            || reference_data::changed_by_people(&mut tx, "model_type", id).await?
+        {
             done.kept.push(t.code.clone());
         } else {
             rewrite(&mut tx, &before, t).await?;
@@ -426,7 +428,7 @@ pub async fn apply_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<Ap
         if types.iter().any(|t| t.code == before.code) {
             continue;
         }
-        if changed_here(&mut tx, before.id).await? {
+        if reference_data::changed_by_people(&mut tx, "model_type", before.id).await? {
             done.kept.push(before.code.clone());
             continue;
         }
@@ -451,21 +453,6 @@ pub async fn apply_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<Ap
     }
     tx.commit().await?;
     Ok(done)
-}
-
-/// Whether a person created or changed the type here (its audit records
-/// by a user), as against the catalogue's own writes.
-async fn changed_here(tx: &mut Tx, id: ModelTypeId) -> Result<bool> {
-    let n: i64 = fetch!(
-        tx,
-        fetch_one,
-        scalar i64,
-        "SELECT COUNT(*) FROM audit_log
-         WHERE entity = 'model_type' AND entity_id = $1 AND user_id IS NOT NULL
-           AND action IN ('create', 'update')",
-        id.to_string()
-    )?;
-    Ok(n > 0)
 }
 
 /// A catalogue's write of a type, recorded under `author` (the system

@@ -793,43 +793,300 @@ pub fn parse_catalogue(sets: &str, indicators: &str, rules: &str) -> Result<Cata
 
 const CATALOGUE_NAME: &str = "statistics";
 
-/// Loads the default indicators, data sets and rules once, on a database
-/// that never had them; afterwards they are the users' to change.
+/// What applying the statistics catalogue did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    pub added: usize,
+    pub updated: usize,
+    pub retired: usize,
+    pub unchanged: usize,
+    /// Entries left as they are because people changed them here (or the
+    /// change would strand figures): `indicator:code`, `data_set:code`,
+    /// `rule:data_set:expression`.
+    pub kept: Vec<String>,
+}
+
+/// Loads the default indicators, data sets and rules on a database that
+/// never had them; afterwards only [`apply_catalogue`] changes them.
 pub async fn load_catalogue(db: &Db) -> Result<usize> {
-    let c = parse_catalogue(DEFAULT_DATA_SETS, DEFAULT_INDICATORS, DEFAULT_RULES)?;
-    let mut tx = db.begin().await?;
-    if crate::reference_data::digest(&mut tx, CATALOGUE_NAME)
-        .await?
-        .is_some()
-    {
+    let mut tx = db.begin_read().await?;
+    let loaded = crate::reference_data::digest(&mut tx, CATALOGUE_NAME).await?;
+    tx.rollback().await?;
+    if loaded.is_some() {
         return Ok(0);
     }
-    let mut added = 0;
+    Ok(apply_catalogue(db).await?.added)
+}
+
+/// Brings the national statistics catalogue to what the binary ships, in
+/// one transaction: new indicators, data sets and rules are added; shipped
+/// ones are rewritten unless a person changed them here; a shipped rule the
+/// catalogue no longer has is retired. Applying it twice changes nothing.
+pub async fn apply_catalogue(db: &Db) -> Result<Applied> {
+    let c = parse_catalogue(DEFAULT_DATA_SETS, DEFAULT_INDICATORS, DEFAULT_RULES)?;
+    let mut tx = db.begin().await?;
+    let mut done = Applied::default();
     for i in &c.indicators {
-        let exists: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM indicators WHERE code = $1", &i.code)?;
-        if exists.is_none() {
-            insert_indicator(&mut tx, i).await?;
-            added += 1;
-        }
+        apply_indicator(&mut tx, i, &mut done).await?;
     }
     for s in &c.data_sets {
-        let exists: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM data_sets WHERE code = $1", &s.code)?;
-        if exists.is_none() {
-            write_set(&mut tx, None, s).await?;
-        }
+        apply_set(&mut tx, s, &mut done).await?;
     }
-    for r in &c.rules {
-        let set = rule_set(&mut tx, r).await?;
-        insert_rule(&mut tx, set, r).await?;
-    }
+    apply_rules(&mut tx, &c.rules, &mut done).await?;
     let digest = hex::encode(Sha256::digest(
         [DEFAULT_DATA_SETS, DEFAULT_INDICATORS, DEFAULT_RULES]
             .concat()
             .as_bytes(),
     ));
-    let what = serde_json::json!({"indicators": added, "data_sets": c.data_sets.len(), "rules": c.rules.len(), "digest": digest});
-    let id = CATALOGUE_NAME.to_string();
-    crate::reference_data::mark_loaded(&mut tx, CATALOGUE_NAME, &digest, "load", id, &what).await?;
+    let changed = done.added + done.updated + done.retired > 0;
+    let seen = crate::reference_data::digest(&mut tx, CATALOGUE_NAME).await?;
+    if seen.as_deref() != Some(digest.as_str()) || changed {
+        let what = serde_json::json!({"applied": &done, "digest": digest});
+        let id = CATALOGUE_NAME.to_string();
+        crate::reference_data::mark_loaded(&mut tx, CATALOGUE_NAME, &digest, "load", id, &what)
+            .await?;
+    }
     tx.commit().await?;
-    Ok(added)
+    Ok(done)
+}
+
+fn same_indicator(new: &NewIndicator, old: &Indicator) -> bool {
+    new.name == old.name
+        && new.unit == old.unit
+        && new.aggregation == old.aggregation
+        && new.allow_negative == old.allow_negative
+        && new.min_value == old.min_value
+        && new.max_value == old.max_value
+        && new.description == old.description
+        && new.computed == old.computed
+        && new.active == old.active
+}
+
+async fn apply_indicator(tx: &mut Tx, i: &NewIndicator, done: &mut Applied) -> Result<()> {
+    let id: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM indicators WHERE code = $1", &i.code)?;
+    let Some(id) = id else {
+        let id = insert_indicator(tx, i).await?;
+        let after = load_indicator(tx, id).await?;
+        record(
+            tx,
+            Author::System,
+            "create",
+            "indicator",
+            id,
+            None::<&()>,
+            Some(&after),
+        )
+        .await?;
+        done.added += 1;
+        return Ok(());
+    };
+    let before = load_indicator(tx, id).await?;
+    if same_indicator(i, &before) {
+        done.unchanged += 1;
+        return Ok(());
+    }
+    let stranded = before.aggregation != i.aggregation && has_values(tx, id).await?;
+    if stranded || crate::reference_data::changed_by_people(tx, "indicator", id).await? {
+        done.kept.push(format!("indicator:{}", i.code));
+        return Ok(());
+    }
+    execute!(
+        tx,
+        "UPDATE indicators SET name = $1, unit = $2, aggregation = $3, allow_negative = $4,
+                min_value = $5, max_value = $6, description = $7, active = $8, computed = $9,
+                updated_at = $10
+         WHERE id = $11",
+        &i.name,
+        i.unit.as_str(),
+        i.aggregation.as_str(),
+        i.allow_negative,
+        i.min_value,
+        i.max_value,
+        &i.description,
+        i.active,
+        i.computed.map(Computed::as_str),
+        Utc::now(),
+        id
+    )?;
+    let after = load_indicator(tx, id).await?;
+    record(
+        tx,
+        Author::System,
+        "update",
+        "indicator",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    done.updated += 1;
+    Ok(())
+}
+
+async fn apply_set(tx: &mut Tx, s: &NewDataSet, done: &mut Applied) -> Result<()> {
+    let id: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM data_sets WHERE code = $1", &s.code)?;
+    let Some(id) = id else {
+        let id = write_set(tx, None, s).await?;
+        let after = load_set_view(tx, id).await?;
+        record(
+            tx,
+            Author::System,
+            "create",
+            "data_set",
+            id,
+            None::<&()>,
+            Some(&after),
+        )
+        .await?;
+        done.added += 1;
+        return Ok(());
+    };
+    let before = load_set_view(tx, id).await?;
+    let b = &before.set;
+    let codes: Vec<String> = before.indicators.iter().map(|i| i.code.clone()).collect();
+    let same = s.name == b.name
+        && s.period_type == b.period_type
+        && s.calendar == b.calendar
+        && s.entry == b.entry
+        && s.deadline_days == b.deadline_days
+        && s.chain == b.chain
+        && s.description == b.description
+        && s.active == b.active
+        && s.indicators == codes;
+    if same {
+        done.unchanged += 1;
+        return Ok(());
+    }
+    // A set with figures keeps its periods; people's changes stay.
+    let stranded = (s.period_type != b.period_type || s.calendar != b.calendar)
+        && set_has_values(tx, id).await?;
+    if stranded || crate::reference_data::changed_by_people(tx, "data_set", id).await? {
+        done.kept.push(format!("data_set:{}", s.code));
+        return Ok(());
+    }
+    // Indicators people added to the shipped set stay on it, after the shipped ones.
+    let mut wanted = s.clone();
+    wanted
+        .indicators
+        .extend(codes.into_iter().filter(|c| !s.indicators.contains(c)));
+    write_set(tx, Some(id), &wanted).await?;
+    let after = load_set_view(tx, id).await?;
+    record(
+        tx,
+        Author::System,
+        "update",
+        "data_set",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    done.updated += 1;
+    Ok(())
+}
+
+async fn set_has_values(tx: &mut Tx, set: DataSetId) -> Result<bool> {
+    let n: Option<i64> = fetch!(
+        tx,
+        fetch_optional,
+        scalar i64,
+        "SELECT v.indicator_id FROM data_values v JOIN indicators i ON i.id = v.indicator_id
+         WHERE i.data_set_id = $1 LIMIT 1",
+        set
+    )?;
+    Ok(n.is_some())
+}
+
+/// Rules are known by their data set and expression: a shipped rule whose
+/// message changed is rewritten, one the catalogue dropped is retired.
+async fn apply_rules(tx: &mut Tx, rules: &[NewRule], done: &mut Applied) -> Result<()> {
+    let ids: Vec<(i64, String)> = fetch!(
+        tx,
+        fetch_all,
+        (i64, String),
+        "SELECT r.id, s.code FROM validation_rules r JOIN data_sets s ON s.id = r.data_set_id
+         WHERE r.owner_id IS NULL ORDER BY r.id"
+    )?;
+    let mut existing = Vec::with_capacity(ids.len());
+    for (id, set) in ids {
+        existing.push((load_rule(tx, id).await?, set));
+    }
+    let name = |set: &str, expression: &str| format!("rule:{set}:{expression}");
+    for r in rules {
+        let found = existing
+            .iter()
+            .find(|(e, set)| *set == r.data_set && e.expression == r.expression);
+        let Some((before, _)) = found else {
+            let set = rule_set(tx, r).await?;
+            let id = insert_rule(tx, set, r).await?;
+            let after = load_rule(tx, id).await?;
+            record(
+                tx,
+                Author::System,
+                "create",
+                "validation_rule",
+                id,
+                None::<&()>,
+                Some(&after),
+            )
+            .await?;
+            done.added += 1;
+            continue;
+        };
+        if before.message == r.message && before.severity == r.severity.as_str() && before.active {
+            done.unchanged += 1;
+        } else if crate::reference_data::changed_by_people(tx, "validation_rule", before.id).await?
+        {
+            done.kept.push(name(&r.data_set, &r.expression));
+        } else {
+            write_rule(tx, before, r.severity.as_str(), &r.message, true).await?;
+            done.updated += 1;
+        }
+    }
+    // Shipped before (written by no person), gone from the catalogue now.
+    for (before, set) in &existing {
+        let shipped = rules
+            .iter()
+            .any(|r| r.data_set == *set && r.expression == before.expression);
+        if shipped || !before.active {
+            continue;
+        }
+        if crate::reference_data::changed_by_people(tx, "validation_rule", before.id).await? {
+            continue;
+        }
+        write_rule(tx, before, &before.severity, &before.message, false).await?;
+        done.retired += 1;
+    }
+    Ok(())
+}
+
+/// The catalogue's rewrite of a rule's severity, message and state.
+async fn write_rule(
+    tx: &mut Tx,
+    before: &RuleView,
+    severity: &str,
+    message: &str,
+    active: bool,
+) -> Result<()> {
+    execute!(
+        tx,
+        "UPDATE validation_rules SET severity = $1, message = $2, active = $3, updated_at = $4
+         WHERE id = $5",
+        severity,
+        message,
+        active,
+        Utc::now(),
+        before.id
+    )?;
+    let after = load_rule(tx, before.id).await?;
+    record(
+        tx,
+        Author::System,
+        "update",
+        "validation_rule",
+        before.id,
+        Some(before),
+        Some(&after),
+    )
+    .await
 }

@@ -301,3 +301,85 @@ async fn audit_count(db: &Db) -> i64 {
     };
     store::audit::search(db, Scope::All, &q).await.unwrap().1
 }
+
+/// A database loaded with an older statistics catalogue gets the shipped
+/// corrections with one apply (an indicator becomes computed, a dropped
+/// shipped rule is retired), keeps what a person changed, and a second
+/// apply changes nothing.
+#[tokio::test]
+async fn the_shipped_statistics_catalogue_reaches_an_existing_database() {
+    use domain::statistics::{Computed, IndicatorInput, NewIndicator, NewRule, RuleInput};
+    use store::statistics;
+    for t in TestDb::all().await.unwrap() {
+        let (db, l) = (&t.db, t.label);
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        statistics::load_catalogue(db).await.unwrap();
+        let find = async |code: &str| {
+            statistics::indicators(db)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|i| i.code == code)
+                .unwrap()
+        };
+        let as_input = |i: &domain::statistics::Indicator, name: &str| IndicatorInput {
+            code: i.code.clone(),
+            name: name.into(),
+            unit: i.unit.as_str().into(),
+            aggregation: i.aggregation.as_str().into(),
+            allow_negative: i.allow_negative,
+            min_value: i.min_value,
+            max_value: i.max_value,
+            description: i.description.clone(),
+            active: Some(i.active),
+            computed: None,
+        };
+        // As an older release shipped it: typed, under another name.
+        let so = find("so_mo_hinh").await;
+        let old = NewIndicator::parse(&as_input(&so, "Số mô hình (cũ)")).unwrap();
+        statistics::update_indicator(db, Author::System, so.id, &old)
+            .await
+            .unwrap();
+        let rule = RuleInput {
+            data_set: "bao_cao_thang".into(),
+            expression: "tin_bao >= tin_bao_vneid".into(),
+            severity: "warning".into(),
+            message: "Quy tắc cũ".into(),
+        };
+        let old_rule = NewRule::parse(&rule).unwrap();
+        let r = statistics::create_rule(db, Author::System, &old_rule)
+            .await
+            .unwrap();
+        // A person renamed another indicator here.
+        let admin = staff(
+            db,
+            "quan_tri_chi_tieu",
+            unit(db, Level::Province, "37", TODAY).await.id,
+        )
+        .await;
+        let tin_bao = find("tin_bao").await;
+        let mine = NewIndicator::parse(&as_input(&tin_bao, "Tin báo (tên của tỉnh)")).unwrap();
+        statistics::update_indicator(db, Author::User(admin), tin_bao.id, &mine)
+            .await
+            .unwrap();
+
+        let done = statistics::apply_catalogue(db).await.unwrap();
+        assert_eq!((done.updated, done.retired), (1, 1), "{l}: {done:?}");
+        assert_eq!(done.kept, vec!["indicator:tin_bao".to_string()], "{l}");
+        let so = find("so_mo_hinh").await;
+        assert_eq!(so.computed, Some(Computed::ModelsActive), "{l}");
+        assert_ne!(so.name, "Số mô hình (cũ)", "{l}");
+        assert_eq!(find("tin_bao").await.name, "Tin báo (tên của tỉnh)", "{l}");
+        let rules = statistics::rules(db).await.unwrap();
+        assert!(!rules.iter().find(|x| x.id == r.id).unwrap().active, "{l}");
+
+        let again = statistics::apply_catalogue(db).await.unwrap();
+        assert_eq!(
+            (again.added, again.updated, again.retired),
+            (0, 0, 0),
+            "{l}: {again:?}"
+        );
+    }
+}
