@@ -43,6 +43,21 @@ module.exports = {
     }
     const formUrl = new URL(page.url());
     assert.match(await j.text('#state-title'), /Đang nhập/);
+    if (phone) {
+      // The models register counts the model figures: no field to type in,
+      // the source beside the figure, and the figure is what the register
+      // holds on the period's last day (the 14th, by the state cut-off).
+      assert.equal(await page.locator('#v_so_mo_hinh').count(), 0, 'a computed figure has no field');
+      const row = page.locator('tr', { has: page.locator('output[data-computed="so_mo_hinh"]') });
+      assert.match(await j.text(row), /Tự tính, lưu khi gửi báo cáo/);
+      const shown = Number(await j.text('output[data-computed="so_mo_hinh"]'));
+      const unit = formUrl.searchParams.get('org_unit');
+      const period = formUrl.searchParams.get('period');
+      const answer = await page.request.get(j.url(`/api/v1/models?org_unit=${unit}&as_of=${period}-14&status=active&per_page=1`));
+      assert.equal(answer.status(), 200);
+      assert.equal(shown, (await answer.json()).total, 'the register\'s active models on the last day');
+      assert.ok(shown > 0, 'the demo has active models at Phường Nam Định');
+    }
 
     // Each figure is saved when its field is left, and says so.
     const first = page.locator(`#v_${total}`);
@@ -73,6 +88,11 @@ module.exports = {
     await j.click(page.locator('main button[name=action][value=submit]'), { url: /\/statistics\/entry\?/ });
     assert.match(await j.text('#state-title'), /Đã nộp/);
     assert.ok(await page.locator(`#v_${total}`).evaluate((el) => el.readOnly), 'a submitted form is locked');
+    if (phone) {
+      const row = page.locator('tr', { has: page.locator('output[data-computed="so_mo_hinh"]') });
+      assert.match(await j.text(row), /Tự tính khi gửi báo cáo/, 'the register\'s figure was stored at submission');
+      await j.shot('computed-stored');
+    }
     await j.logout();
 
     // The province approves.
