@@ -20,24 +20,22 @@ module.exports = {
     assert.equal(await rows.count(), 1, 'one commune in scope');
     assert.match(await j.text(rows.first()), /Phường Nam Định/);
     // The two widths run side by side on one server: the phone fills this
-    // month's report, the desktop this half-year's (each form is entered,
-    // submitted and approved once).
+    // month's report, the desktop this assessment year's certification
+    // results (each form is entered, submitted and approved once).
     const phone = j.width < 600;
     const [total, part, message] = phone
       ? ['tin_bao', 'tin_bao_co_gia_tri', /Tin báo có giá trị không thể nhiều hơn/]
-      : ['khu_dan_cu', 'khu_dan_cu_an_toan', /Khu dân cư đạt chuẩn không thể nhiều hơn/];
+      : ['kdc_thuoc_dien', 'kdc_dat_chuan', /Số khu dân cư đạt chuẩn không thể nhiều hơn/];
     if (phone) {
       await j.click(rows.first().locator('a', { hasText: 'Mở biểu nhập' }), { url: /\/statistics\/entry\?/ });
       await j.click(page.locator('main a', { hasText: 'Kỳ sau' }), { url: /\/statistics\/entry\?/ });
     } else {
-      // The half-year under way, by the state cut-off (from the 15th, a day
-      // belongs to the next month's report).
+      // The assessment year under way: from 1 November a day belongs to
+      // the next year's certification.
       const d = new Date();
-      let month = d.getMonth() + 1 + (d.getDate() >= 15 ? 1 : 0);
-      let year = d.getFullYear();
-      if (month > 12) { month = 1; year += 1; }
-      await j.selectStarting('#data_set', 'Báo cáo 6 tháng');
-      await page.locator('#period').fill(`${year}-H${month <= 6 ? 1 : 2}`);
+      const year = d.getFullYear() + (d.getMonth() + 1 >= 11 ? 1 : 0);
+      await j.selectStarting('#data_set', 'Kết quả xét công nhận');
+      await page.locator('#period').fill(`${year}`);
       await j.click(page.locator('main form.filters button[type=submit]'), { url: /\/statistics\?/ });
       await j.click(rows.first().locator('a', { hasText: 'Mở biểu nhập' }), { url: /\/statistics\/entry\?/ });
     }

@@ -203,7 +203,28 @@ impl Db {
     /// Runs the embedded migrations of this backend.
     pub async fn migrate(&self) -> Result<()> {
         match self {
-            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Db::Sqlite(p) => {
+                // Foreign keys off while migrating, as SQLite's way of
+                // changing a table (create, copy, drop, rename) requires
+                // (0016); checked before the connection goes back.
+                let mut conn = p.acquire().await?;
+                sqlx::query("PRAGMA foreign_keys = OFF")
+                    .execute(&mut *conn)
+                    .await?;
+                let ran = SQLITE_MIGRATIONS.run(&mut *conn).await;
+                let broken: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+                    .fetch_all(&mut *conn)
+                    .await?;
+                sqlx::query("PRAGMA foreign_keys = ON")
+                    .execute(&mut *conn)
+                    .await?;
+                ran?;
+                if let Some((table,)) = broken.first() {
+                    return Err(StoreError::Data(format!(
+                        "migration left rows of {table} without the row they refer to"
+                    )));
+                }
+            }
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())

@@ -288,6 +288,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("stats.period_help", "Kỳ: 2026-10 (tháng), 2026-Q3 (quý), 2026-H1 (6 tháng), 2026 (năm). Lịch kỳ:", "Period: 2026-10 (month), 2026-Q3 (quarter), 2026-H1 (half year), 2026 (year). Calendar:"),
     ("stats.calendar.months", "tháng dương lịch", "calendar months"),
     ("stats.calendar.cut_off", "từ ngày 15 tháng trước đến ngày 14 tháng báo cáo", "from the 15th of the previous month to the 14th"),
+    ("stats.calendar.nov_oct", "năm đánh giá từ ngày 01/11 năm trước đến ngày 31/10", "the assessment year, 1 November of the year before to 31 October"),
     ("stats.deadline", "Hạn nhập", "Deadline"),
     ("stats.deadline_passed", "đã quá hạn", "deadline passed"),
     ("stats.units", "Đơn vị", "Units"),

@@ -2,6 +2,9 @@
 //! the calendars that decide which days each covers. Under the state
 //! cut-off (Nghị định 09/2019/NĐ-CP) month 3 runs from 15 February to
 //! 14 March and the year from 15 December of the year before to 14 December.
+//! The assessment year of the "safe for security and order" certification
+//! (`nov_oct`) runs from 1 November of the year before to 31 October: its
+//! year 2025 is 01/11/2024 – 31/10/2025, its first month November 2024.
 
 use std::fmt;
 
@@ -93,15 +96,19 @@ pub enum Calendar {
     Months,
     /// The state reporting cut-off: March is 15 February – 14 March.
     CutOff,
+    /// The certification's assessment year, 1 November – 31 October: its
+    /// month 1 is November of the year before.
+    NovOct,
 }
 
 impl Calendar {
-    pub const ALL: [Calendar; 2] = [Calendar::Months, Calendar::CutOff];
+    pub const ALL: [Calendar; 3] = [Calendar::Months, Calendar::CutOff, Calendar::NovOct];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Calendar::Months => "months",
             Calendar::CutOff => "cut_off",
+            Calendar::NovOct => "nov_oct",
         }
     }
 
@@ -112,6 +119,10 @@ impl Calendar {
             Calendar::CutOff => (
                 "từ ngày 15 tháng trước đến ngày 14 tháng báo cáo",
                 "the 15th of the previous month to the 14th",
+            ),
+            Calendar::NovOct => (
+                "năm đánh giá từ ngày 01/11 năm trước đến ngày 31/10",
+                "the assessment year, 1 November of the year before to 31 October",
             ),
         };
         Term::new(self.as_str(), vi, en)
@@ -260,6 +271,10 @@ impl Period {
             Calendar::Months => NaiveDate::from_ymd_opt(self.year, first, 1),
             Calendar::CutOff if first == 1 => NaiveDate::from_ymd_opt(self.year - 1, 12, 15),
             Calendar::CutOff => NaiveDate::from_ymd_opt(self.year, first - 1, 15),
+            Calendar::NovOct => {
+                let (year, month) = nov_oct_month(self.year, first);
+                NaiveDate::from_ymd_opt(year, month, 1)
+            }
         };
         // Years are bounded and months in range: the fallback is never taken.
         day.unwrap_or(NaiveDate::MIN)
@@ -274,6 +289,15 @@ impl Period {
             Calendar::Months => {
                 NaiveDate::from_ymd_opt(self.year, last + 1, 1).and_then(|d| d.pred_opt())
             }
+            Calendar::NovOct => {
+                let (year, month) = nov_oct_month(self.year, last);
+                let next = if month == 12 {
+                    (year + 1, 1)
+                } else {
+                    (year, month + 1)
+                };
+                NaiveDate::from_ymd_opt(next.0, next.1, 1).and_then(|d| d.pred_opt())
+            }
         };
         day.unwrap_or(NaiveDate::MAX)
     }
@@ -286,6 +310,9 @@ impl Period {
             Calendar::CutOff if day.day() >= 15 && day.month() == 12 => (day.year() + 1, 1),
             Calendar::CutOff if day.day() >= 15 => (day.year(), day.month() + 1),
             Calendar::CutOff => (day.year(), day.month()),
+            // November and December open the next assessment year.
+            Calendar::NovOct if day.month() >= 11 => (day.year() + 1, day.month() - 10),
+            Calendar::NovOct => (day.year(), day.month() + 2),
         };
         Period::month(year, month)?.within(kind)
     }
@@ -316,6 +343,20 @@ impl Period {
     }
 
     /// The Vietnamese name: "Tháng 03/2022", "Quý I/2022", "6 tháng đầu năm 2022", "Năm 2022".
+    /// [`Period::label`] under a data set's calendar: an assessment year
+    /// names itself and its days ("Năm đánh giá 2025 (01/11/2024 – 31/10/2025)").
+    pub fn label_in(self, calendar: Calendar) -> String {
+        match (calendar, self.kind) {
+            (Calendar::NovOct, PeriodType::Year) => format!(
+                "Năm đánh giá {} ({} – {})",
+                self.year,
+                self.first_day(calendar).format("%d/%m/%Y"),
+                self.last_day(calendar).format("%d/%m/%Y")
+            ),
+            _ => self.label(),
+        }
+    }
+
     pub fn label(self) -> String {
         match (self.kind, self.index) {
             (PeriodType::Month, m) => format!("Tháng {m:02}/{}", self.year),
@@ -363,6 +404,16 @@ impl<'de> Deserialize<'de> for Period {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         Period::parse("period", &s).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}
+
+/// The calendar month (year, month) of month `index` (1–12) of the
+/// assessment year `year`: 1 is November of the year before.
+fn nov_oct_month(year: i32, index: u32) -> (i32, u32) {
+    if index <= 2 {
+        (year - 1, index + 10)
+    } else {
+        (year, index - 2)
     }
 }
 
@@ -448,6 +499,20 @@ mod tests {
             Some(p("2022-Q1"))
         );
         assert_eq!(p("2022-03").deadline(c, 5), d(2022, 3, 19));
+        let y = Calendar::NovOct;
+        assert_eq!(p("2025").first_day(y), d(2024, 11, 1));
+        assert_eq!(p("2025").last_day(y), d(2025, 10, 31));
+        assert_eq!(p("2025-01").last_day(y), d(2024, 11, 30));
+        assert_eq!(p("2025-02").last_day(y), d(2024, 12, 31));
+        assert_eq!(
+            Period::containing(d(2025, 11, 1), PeriodType::Year, y),
+            Some(p("2026"))
+        );
+        assert_eq!(
+            Period::containing(d(2025, 10, 31), PeriodType::Year, y),
+            Some(p("2025"))
+        );
+        assert_eq!(p("2025").deadline(y, 30), d(2025, 11, 30));
     }
 
     #[test]
@@ -477,5 +542,9 @@ mod tests {
         assert_eq!(p("2022-Q2").label(), "Quý II/2022");
         assert_eq!(p("2022-H1").label(), "6 tháng đầu năm 2022");
         assert_eq!(p("2022").label(), "Năm 2022");
+        assert_eq!(
+            p("2025").label_in(Calendar::NovOct),
+            "Năm đánh giá 2025 (01/11/2024 – 31/10/2025)"
+        );
     }
 }

@@ -710,6 +710,9 @@ struct IndicatorLine {
     max_value: Option<f64>,
     data_set: String,
     description: Option<String>,
+    /// `false` for an indicator the catalogue retired (blank: in use).
+    #[serde(default)]
+    active: Option<bool>,
     /// The register figure that computes it (blank: typed).
     #[serde(default)]
     computed: Option<String>,
@@ -755,7 +758,7 @@ pub fn parse_catalogue(sets: &str, indicators: &str, rules: &str) -> Result<Cata
             min_value: l.min_value,
             max_value: l.max_value,
             description: l.description.clone().unwrap_or_default(),
-            active: None,
+            active: l.active,
             computed: l.computed.clone(),
         };
         out_ind.push(NewIndicator::parse(&input).map_err(|e| at("indicators.csv", *line, e))?);

@@ -794,8 +794,10 @@ async fn form_tx(tx: &mut Tx, who: Who, key: FormKey, today: NaiveDate) -> Resul
     if !set.entered_by(&unit) || !set.accepts(period) {
         return Err(StoreError::NotFound);
     }
-    let indicators = indicators_of_set(tx, set_id).await?;
+    let mut indicators = indicators_of_set(tx, set_id).await?;
     let stored = stored_values(tx, &indicators, unit_id, period).await?;
+    // A retired indicator stays on the forms that have its figure.
+    indicators.retain(|i| i.active || stored.contains_key(&i.id));
     let state = approval_of(tx, set_id, unit_id, period).await?;
     // While the form is open the registers' figures are current; once it
     // is submitted they are what was stored then.

@@ -370,13 +370,14 @@ async fn entry(
         .next()
         .filter(|p| p.first_day(form.set.calendar) <= today())
         .map(|p| p.to_string());
+    let period_label = key.period.label_in(form.set.calendar);
     let page = EntryPage {
         form,
         rows,
         steps,
         saved,
         period: key.period.to_string(),
-        period_label: key.period.label(),
+        period_label,
         previous: key.period.previous().map(|p| p.to_string()),
         next,
         error: error.map(FormError::from),
