@@ -115,9 +115,21 @@ module.exports = {
     const code = `e2e_chi_tieu_${tag}`;
     await page.locator('#code').fill(code);
     await page.locator('#name').fill(`Chỉ tiêu thử ${tag}`);
+    // The province's own indicator, on the national monthly form.
+    await j.selectStarting('#join', 'Báo cáo tháng');
     await j.shot('definition-form');
     await j.click(page.locator('main form button[type=submit]'), { url: /\/statistics\/definitions$/ });
-    assert.match(await j.text('main'), new RegExp(code));
+    const added = page.locator('main tr', { hasText: code });
+    assert.match(await j.text(added), /Tỉnh Ninh Bình/, 'the indicator is the province\'s own');
+    // A national rule hidden for the province, then used again (each width
+    // its own rule: they run side by side).
+    const expression = phone ? 'camera_ket_noi <= camera_lap_dat' : 'luot_tap_huan >= lop_tap_huan';
+    const rule = page.locator('main li', { hasText: expression });
+    await j.click(rule.locator('button', { hasText: 'Ẩn ở tỉnh tôi' }), { url: /\/statistics\/definitions$/ });
+    assert.match(await j.text(rule), /Tỉnh đã ẩn/);
+    await j.shot('rule-hidden');
+    await j.click(rule.locator('button', { hasText: 'Dùng lại ở tỉnh tôi' }), { url: /\/statistics\/definitions$/ });
+    assert.doesNotMatch(await j.text(rule), /Tỉnh đã ẩn/);
 
     // Bulk entry from a file (2022 figures of legacy Vị Xuyên, by its code):
     // a bad row writes nothing, a good file writes every value.

@@ -314,6 +314,16 @@ reasons! {
     OnlyNationalHidden(only_national_hidden)
         vi "chỉ ẩn được mục của danh mục quốc gia; mục của tỉnh thì cho thôi dùng"
         en "only national entries can be hidden; retire a province's own entry instead";
+    /// A province's entry used in another catalogue's entry (another
+    /// province's set, a national set's list, a national rule).
+    OtherOwnersEntry(other_owners_entry)
+        vi "không dùng được mục của danh mục khác ở đây: bộ báo cáo quốc gia chỉ gồm chỉ tiêu quốc gia (tỉnh thêm chỉ tiêu của mình khi tạo chỉ tiêu), bộ báo cáo của tỉnh chỉ gồm chỉ tiêu của tỉnh đó"
+        en "an entry of another catalogue cannot be used here: a national data set lists national indicators (a province adds its own when it creates them), a province's data set its own";
+    /// A province's indicator or data set at a unit of another province,
+    /// or a national one the unit's province hid.
+    IndicatorNotUsedHere(indicator_not_used_here) { indicator: String }
+        vi "chỉ tiêu {indicator} không dùng ở đơn vị này (thuộc danh mục của tỉnh khác, hoặc tỉnh đã ẩn)"
+        en "indicator {indicator} is not used at this unit (another province's, or hidden by its province)";
     OwnerFixed(owner_fixed)
         vi "không đổi được danh mục sở hữu của một mục đã có"
         en "an existing entry keeps its owner";

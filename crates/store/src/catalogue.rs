@@ -87,6 +87,14 @@ impl Hidden {
         self.0.contains(&(province, entry))
     }
 
+    /// The entries `province` hid.
+    pub fn ids_of(&self, province: OrgUnitId) -> impl Iterator<Item = i64> + '_ {
+        self.0
+            .iter()
+            .filter(move |(p, _)| *p == province)
+            .map(|(_, e)| *e)
+    }
+
     /// Whether one of `provinces` hid `entry`.
     pub fn by_any(&self, provinces: &[OrgUnitId], entry: i64) -> bool {
         provinces.iter().any(|p| self.by(*p, entry))

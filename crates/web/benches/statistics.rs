@@ -81,6 +81,7 @@ async fn generate(label: &str, db: &Db) -> Data {
         let i = store::statistics::create_indicator(
             db,
             Author::System,
+            domain::catalogue::Owner::National,
             &NewIndicator::parse(&IndicatorInput {
                 code: code.clone(),
                 name: format!("Chỉ tiêu {k}"),
@@ -89,6 +90,7 @@ async fn generate(label: &str, db: &Db) -> Data {
                 ..Default::default()
             })
             .unwrap(),
+            None,
         )
         .await
         .unwrap();
@@ -98,6 +100,7 @@ async fn generate(label: &str, db: &Db) -> Data {
     store::statistics::create_data_set(
         db,
         Author::System,
+        domain::catalogue::Owner::National,
         &NewDataSet::parse(&DataSetInput {
             code: "bench_thang".into(),
             name: "Bộ số liệu đo".into(),

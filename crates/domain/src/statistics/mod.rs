@@ -9,9 +9,11 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::catalogue::Owner;
 use crate::error::{terms, Term};
 use crate::models::Target;
 use crate::org_units::Level;
+use crate::org_units::OrgUnitId;
 use crate::text::normalize;
 use crate::{DomainError, Reason};
 
@@ -159,6 +161,9 @@ pub struct Indicator {
     pub active: bool,
     /// The register that computes it; `None` for a typed indicator.
     pub computed: Option<Computed>,
+    /// The national catalogue's, or a province's own (shown on its units'
+    /// forms only, also on a national data set).
+    pub owner: Owner,
 }
 
 impl Indicator {
@@ -268,6 +273,14 @@ pub struct IndicatorInput {
     /// Computed by a register instead of typed (`models.active` …).
     #[schema(value_type = Option<Computed>)]
     pub computed: Option<String>,
+    /// A new indicator's province (its own catalogue); by default the
+    /// national catalogue for administrators, the user's province for
+    /// its staff. Fixed once made.
+    pub owner_id: Option<OrgUnitId>,
+    /// A new indicator joins this data set's form, at its end: a province
+    /// adds its own indicators to a national form this way.
+    #[schema(value_type = Option<crate::schema::Code>)]
+    pub data_set: Option<String>,
 }
 
 /// A valid indicator definition.
@@ -339,6 +352,8 @@ pub struct DataSet {
     pub chain: Chain,
     pub description: String,
     pub active: bool,
+    /// The national catalogue's, or a province's own (entered by its units only).
+    pub owner: Owner,
 }
 
 fn serialize_target<S: serde::Serializer>(t: &Target, s: S) -> Result<S::Ok, S::Error> {
@@ -380,6 +395,10 @@ pub struct DataSetInput {
     #[schema(schema_with = crate::schema::code_array)]
     pub indicators: Vec<String>,
     pub active: Option<bool>,
+    /// A new data set's province (entered by its units only); by default
+    /// the national catalogue for administrators, the user's province for
+    /// its staff. Fixed once made.
+    pub owner_id: Option<OrgUnitId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -497,6 +516,9 @@ pub struct RuleInput {
     #[schema(value_type = Severity)]
     pub severity: String,
     pub message: String,
+    /// A new rule's province (checked on its units' forms only); by
+    /// default as for indicators. Fixed once made.
+    pub owner_id: Option<OrgUnitId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -675,6 +697,7 @@ mod tests {
             data_set_id: None,
             active: true,
             computed: None,
+            owner: Owner::National,
         }
     }
 
@@ -719,6 +742,7 @@ mod tests {
             description: String::new(),
             indicators: vec!["tin_bao".into(), "tin_bao_co_gia_tri".into()],
             active: None,
+            owner_id: None,
         })
         .unwrap();
         assert_eq!(ds.deadline_days, DEFAULT_DEADLINE_DAYS);

@@ -12,7 +12,9 @@ pub mod values;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
+use domain::catalogue::{Catalogue as Listing, Owner};
 use domain::models::Target;
+use domain::org_units::OrgUnitId;
 use domain::statistics::{
     Aggregation, Calendar, Chain, Computed, DataSet, DataSetId, DataSetInput, Indicator,
     IndicatorId, IndicatorInput, NewDataSet, NewIndicator, NewRule, PeriodType, Rule, RuleId,
@@ -23,6 +25,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::audit::{self, Author, Change};
+use crate::catalogue::Hidden;
 use crate::error::{Result, StoreError};
 use crate::{fetch_all_dyn, Arg, Db, Tx};
 
@@ -36,7 +39,7 @@ pub const DEFAULT_RULES: &str = include_str!("../../../../data/statistics/valida
 
 const INDICATOR_SELECT: &str =
     "SELECT id, code, name, unit, aggregation, allow_negative, min_value,
-        max_value, description, data_set_id, active, computed FROM indicators";
+        max_value, description, data_set_id, active, computed, owner_id FROM indicators";
 
 #[derive(sqlx::FromRow)]
 struct IndicatorRow {
@@ -52,6 +55,7 @@ struct IndicatorRow {
     data_set_id: Option<i64>,
     active: bool,
     computed: Option<String>,
+    owner_id: Option<i64>,
 }
 
 fn bad_row(table: &str, id: i64, what: &str) -> StoreError {
@@ -77,15 +81,25 @@ impl TryFrom<IndicatorRow> for Indicator {
             description: r.description,
             data_set_id: r.data_set_id,
             active: r.active,
+            owner: Owner::from_column(r.owner_id),
         })
     }
 }
 
 /// Every indicator, in form order within each data set, then by code.
-pub async fn indicators(db: &Db) -> Result<Vec<Indicator>> {
+/// The indicators someone working in `provinces` sees (`None`: everywhere):
+/// the national ones and their provinces' own.
+pub async fn indicators(db: &Db, provinces: Option<&[OrgUnitId]>) -> Result<Vec<Indicator>> {
     let sql = format!("{INDICATOR_SELECT} ORDER BY data_set_id, position, code");
     let rows: Vec<IndicatorRow> = fetch!(db, fetch_all, IndicatorRow, &sql)?;
-    rows.into_iter().map(Indicator::try_from).collect()
+    let all: Vec<Indicator> = rows
+        .into_iter()
+        .map(Indicator::try_from)
+        .collect::<Result<_>>()?;
+    Ok(all
+        .into_iter()
+        .filter(|i| domain::catalogue::listed(i.owner, provinces))
+        .collect())
 }
 
 /// The code of the first indicator (in id order) that has figures: what a
@@ -109,6 +123,19 @@ pub(crate) async fn indicators_of_set(tx: &mut Tx, set: DataSetId) -> Result<Vec
     let sql = format!("{INDICATOR_SELECT} WHERE data_set_id = $1 ORDER BY position, code");
     let rows: Vec<IndicatorRow> = fetch!(tx, fetch_all, IndicatorRow, &sql, set)?;
     rows.into_iter().map(Indicator::try_from).collect()
+}
+
+/// The indicators of a set on the form of a unit in `provinces`: the
+/// national ones its province did not hide, and its province's own.
+pub(crate) async fn indicators_at(
+    tx: &mut Tx,
+    set: DataSetId,
+    provinces: &[OrgUnitId],
+) -> Result<Vec<Indicator>> {
+    let hidden = Hidden::load(tx, Listing::Indicator).await?;
+    let mut all = indicators_of_set(tx, set).await?;
+    all.retain(|i| hidden.applies(i.owner, i.id, provinces));
+    Ok(all)
 }
 
 /// Indicators by code, in one query per few hundred codes; unknown codes
@@ -147,15 +174,15 @@ async fn load_indicator(tx: &mut Tx, id: IndicatorId) -> Result<Indicator> {
         .ok_or(StoreError::NotFound)
 }
 
-async fn insert_indicator(tx: &mut Tx, i: &NewIndicator) -> Result<IndicatorId> {
+async fn insert_indicator(tx: &mut Tx, owner: Owner, i: &NewIndicator) -> Result<IndicatorId> {
     let now = Utc::now();
     Ok(fetch!(
         tx,
         fetch_one,
         scalar i64,
         "INSERT INTO indicators (code, name, unit, aggregation, allow_negative, min_value, max_value,
-                description, data_set_id, position, active, computed, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, 0, $9, $10, $11, $11) RETURNING id",
+                description, data_set_id, position, active, computed, owner_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, 0, $9, $10, $11, $12, $12) RETURNING id",
         &i.code,
         &i.name,
         i.unit.as_str(),
@@ -166,6 +193,7 @@ async fn insert_indicator(tx: &mut Tx, i: &NewIndicator) -> Result<IndicatorId> 
         &i.description,
         i.active,
         i.computed.map(Computed::as_str),
+        owner.column(),
         now
     )?)
 }
@@ -183,15 +211,50 @@ async fn has_values(tx: &mut Tx, id: IndicatorId) -> Result<bool> {
     Ok(n.is_some())
 }
 
-pub async fn create_indicator(db: &Db, author: Author, i: &NewIndicator) -> Result<Indicator> {
+/// Adds an indicator to `owner`'s catalogue; with `join`, at the end of
+/// that data set's form (a national set, or one of the same owner: a
+/// province adds its own indicators to a national form this way).
+pub async fn create_indicator(
+    db: &Db,
+    author: Author,
+    owner: Owner,
+    i: &NewIndicator,
+    join: Option<&str>,
+) -> Result<Indicator> {
     let mut tx = db.begin().await?;
+    crate::catalogue::require_owner(&mut tx, owner).await?;
     let exists: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM indicators WHERE code = $1", &i.code)?;
     if exists.is_some() {
         return Err(StoreError::Conflict(Reason::IndicatorCodeTaken {
             code: i.code.clone(),
         }));
     }
-    let id = insert_indicator(&mut tx, i).await?;
+    let id = insert_indicator(&mut tx, owner, i).await?;
+    if let Some(code) = join {
+        let set = fetch!(
+            tx,
+            fetch_optional,
+            SetRow,
+            &format!("{SET_SELECT} WHERE code = $1"),
+            code
+        )?
+        .map(DataSet::try_from)
+        .transpose()?
+        .ok_or_else(|| {
+            domain::DomainError::new("data_set", Reason::DataSetUnknown { code: code.into() })
+        })?;
+        if set.owner != Owner::National && set.owner != owner {
+            return Err(domain::DomainError::new("data_set", Reason::OtherOwnersEntry).into());
+        }
+        execute!(
+            tx,
+            "UPDATE indicators SET data_set_id = $1,
+                    position = (SELECT COALESCE(MAX(position), -1) + 1 FROM indicators WHERE data_set_id = $1)
+             WHERE id = $2",
+            set.id,
+            id
+        )?;
+    }
     let after = load_indicator(&mut tx, id).await?;
     record(
         &mut tx,
@@ -253,7 +316,7 @@ pub async fn update_indicator(
 }
 
 const SET_SELECT: &str = "SELECT id, code, name, period_type, calendar, entry, deadline_days,
-        approval_levels, description, active FROM data_sets";
+        approval_levels, description, active, owner_id FROM data_sets";
 
 #[derive(sqlx::FromRow)]
 struct SetRow {
@@ -267,6 +330,7 @@ struct SetRow {
     approval_levels: String,
     description: String,
     active: bool,
+    owner_id: Option<i64>,
 }
 
 impl TryFrom<SetRow> for DataSet {
@@ -287,6 +351,7 @@ impl TryFrom<SetRow> for DataSet {
             name: r.name,
             description: r.description,
             active: r.active,
+            owner: Owner::from_column(r.owner_id),
         })
     }
 }
@@ -300,11 +365,19 @@ pub struct DataSetView {
     pub rules: Vec<RuleView>,
 }
 
-pub async fn data_sets(db: &Db) -> Result<Vec<DataSet>> {
+/// The data sets someone working in `provinces` sees (`None`: everywhere).
+pub async fn data_sets(db: &Db, provinces: Option<&[OrgUnitId]>) -> Result<Vec<DataSet>> {
     // In the order they were defined: the catalogue's main monthly report first.
     let sql = format!("{SET_SELECT} ORDER BY id");
     let rows: Vec<SetRow> = fetch!(db, fetch_all, SetRow, &sql)?;
-    rows.into_iter().map(DataSet::try_from).collect()
+    let all: Vec<DataSet> = rows
+        .into_iter()
+        .map(DataSet::try_from)
+        .collect::<Result<_>>()?;
+    Ok(all
+        .into_iter()
+        .filter(|s| domain::catalogue::listed(s.owner, provinces))
+        .collect())
 }
 
 pub(crate) async fn data_set_tx(tx: &mut Tx, id: DataSetId) -> Result<Option<DataSet>> {
@@ -335,7 +408,14 @@ pub async fn data_set_by_code(db: &Db, code: &str) -> Result<Option<DataSet>> {
     row.map(DataSet::try_from).transpose()
 }
 
-async fn write_set(tx: &mut Tx, id: Option<DataSetId>, s: &NewDataSet) -> Result<DataSetId> {
+/// Writes a data set: a new one of `owner` (`id` None), or the data set
+/// `id`, which keeps its owner.
+async fn write_set(
+    tx: &mut Tx,
+    id: Option<DataSetId>,
+    owner: Owner,
+    s: &NewDataSet,
+) -> Result<DataSetId> {
     let now = Utc::now();
     let id = match id {
         None => fetch!(
@@ -343,8 +423,8 @@ async fn write_set(tx: &mut Tx, id: Option<DataSetId>, s: &NewDataSet) -> Result
             fetch_one,
             scalar i64,
             "INSERT INTO data_sets (code, name, period_type, calendar, entry, deadline_days,
-                    approval_levels, description, active, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                    approval_levels, description, active, owner_id, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
             &s.code,
             &s.name,
             s.period_type.as_str(),
@@ -354,6 +434,7 @@ async fn write_set(tx: &mut Tx, id: Option<DataSetId>, s: &NewDataSet) -> Result
             s.chain.to_stored(),
             &s.description,
             s.active,
+            owner.column(),
             now
         )?,
         Some(id) => {
@@ -376,23 +457,37 @@ async fn write_set(tx: &mut Tx, id: Option<DataSetId>, s: &NewDataSet) -> Result
             id
         }
     };
-    attach_indicators(tx, id, &s.indicators).await?;
+    attach_indicators(tx, id, owner, &s.indicators).await?;
     Ok(id)
 }
 
-/// Makes `codes` the data set's indicators, in that order. An indicator
-/// belongs to one data set; one with figures cannot leave its set (its
-/// figures are of that set's periods and approvals).
-async fn attach_indicators(tx: &mut Tx, set: DataSetId, codes: &[String]) -> Result<()> {
+/// Makes `codes` the data set's indicators of its own catalogue, in that
+/// order (the indicators provinces added to a national set stay, after
+/// them). An indicator belongs to one data set; one with figures cannot
+/// leave its set (its figures are of that set's periods and approvals).
+async fn attach_indicators(
+    tx: &mut Tx,
+    set: DataSetId,
+    owner: Owner,
+    codes: &[String],
+) -> Result<()> {
     let mut ids = Vec::new();
     for code in codes {
-        let row: Option<(i64, Option<i64>)> = fetch!(
+        let row: Option<(i64, Option<i64>, Option<i64>)> = fetch!(
             tx,
             fetch_optional,
-            (i64, Option<i64>),
-            "SELECT id, data_set_id FROM indicators WHERE code = $1",
+            (i64, Option<i64>, Option<i64>),
+            "SELECT id, data_set_id, owner_id FROM indicators WHERE code = $1",
             code
         )?;
+        if let Some((_, _, of)) = row {
+            if Owner::from_column(of) != owner {
+                return Err(
+                    domain::DomainError::new("indicators", Reason::OtherOwnersEntry).into(),
+                );
+            }
+        }
+        let row = row.map(|(id, set, _)| (id, set));
         match row {
             None => {
                 return Err(domain::DomainError::new(
@@ -413,8 +508,14 @@ async fn attach_indicators(tx: &mut Tx, set: DataSetId, codes: &[String]) -> Res
             Some((id, _)) => ids.push(id),
         }
     }
-    let current: Vec<i64> =
-        fetch!(tx, fetch_all, scalar i64, "SELECT id FROM indicators WHERE data_set_id = $1", set)?;
+    let current: Vec<i64> = fetch!(
+        tx,
+        fetch_all,
+        scalar i64,
+        "SELECT id FROM indicators WHERE data_set_id = $1 AND COALESCE(owner_id, 0) = $2",
+        set,
+        owner.column().unwrap_or(0)
+    )?;
     for gone in current.iter().filter(|id| !ids.contains(id)) {
         if has_values(tx, *gone).await? {
             return Err(
@@ -448,15 +549,23 @@ async fn load_set_view(tx: &mut Tx, id: DataSetId) -> Result<DataSetView> {
     })
 }
 
-pub async fn create_data_set(db: &Db, author: Author, s: &NewDataSet) -> Result<DataSetView> {
+/// Adds a data set to `owner`'s catalogue (a province's is entered by its
+/// units only).
+pub async fn create_data_set(
+    db: &Db,
+    author: Author,
+    owner: Owner,
+    s: &NewDataSet,
+) -> Result<DataSetView> {
     let mut tx = db.begin().await?;
+    crate::catalogue::require_owner(&mut tx, owner).await?;
     let exists: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM data_sets WHERE code = $1", &s.code)?;
     if exists.is_some() {
         return Err(StoreError::Conflict(Reason::DataSetCodeTaken {
             code: s.code.clone(),
         }));
     }
-    let id = write_set(&mut tx, None, s).await?;
+    let id = write_set(&mut tx, None, owner, s).await?;
     let after = load_set_view(&mut tx, id).await?;
     record(
         &mut tx,
@@ -519,14 +628,14 @@ pub async fn update_data_set(
                 );
             }
         }
-        write_set(tx, Some(id), s).await?;
+        write_set(tx, Some(id), before.set.owner, s).await?;
         Ok(())
     })
     .await
 }
 
 /// A stored validation rule.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RuleView {
     pub id: RuleId,
     pub data_set_id: DataSetId,
@@ -534,6 +643,34 @@ pub struct RuleView {
     pub severity: String,
     pub message: String,
     pub active: bool,
+    /// The national catalogue's, or a province's own (checked on its
+    /// units' forms only).
+    pub owner: Owner,
+}
+
+#[derive(sqlx::FromRow)]
+struct RuleRow {
+    id: RuleId,
+    data_set_id: DataSetId,
+    expression: String,
+    severity: String,
+    message: String,
+    active: bool,
+    owner_id: Option<i64>,
+}
+
+impl From<RuleRow> for RuleView {
+    fn from(r: RuleRow) -> Self {
+        RuleView {
+            id: r.id,
+            data_set_id: r.data_set_id,
+            expression: r.expression,
+            severity: r.severity,
+            message: r.message,
+            active: r.active,
+            owner: Owner::from_column(r.owner_id),
+        }
+    }
 }
 
 impl RuleView {
@@ -548,26 +685,54 @@ impl RuleView {
 }
 
 const RULE_SELECT: &str =
-    "SELECT id, data_set_id, expression, severity, message, active FROM validation_rules";
+    "SELECT id, data_set_id, expression, severity, message, active, owner_id FROM validation_rules";
 
 pub(crate) async fn rules_of_set(tx: &mut Tx, set: DataSetId) -> Result<Vec<RuleView>> {
     let sql = format!("{RULE_SELECT} WHERE data_set_id = $1 ORDER BY id");
-    Ok(fetch!(tx, fetch_all, RuleView, &sql, set)?)
+    let rows: Vec<RuleRow> = fetch!(tx, fetch_all, RuleRow, &sql, set)?;
+    Ok(rows.into_iter().map(RuleView::from).collect())
 }
 
-pub async fn rules(db: &Db) -> Result<Vec<RuleView>> {
+/// The rules a form of a unit in `provinces` is checked against: the
+/// national ones its province did not hide, and its province's own.
+pub(crate) async fn rules_at(
+    tx: &mut Tx,
+    set: DataSetId,
+    provinces: &[OrgUnitId],
+) -> Result<Vec<RuleView>> {
+    let hidden = Hidden::load(tx, Listing::ValidationRule).await?;
+    let mut all = rules_of_set(tx, set).await?;
+    all.retain(|r| hidden.applies(r.owner, r.id, provinces));
+    Ok(all)
+}
+
+/// The rules someone working in `provinces` sees (`None`: everywhere).
+pub async fn rules(db: &Db, provinces: Option<&[OrgUnitId]>) -> Result<Vec<RuleView>> {
     let sql = format!("{RULE_SELECT} ORDER BY data_set_id, id");
-    Ok(fetch!(db, fetch_all, RuleView, &sql)?)
+    let rows: Vec<RuleRow> = fetch!(db, fetch_all, RuleRow, &sql)?;
+    Ok(rows
+        .into_iter()
+        .map(RuleView::from)
+        .filter(|r| domain::catalogue::listed(r.owner, provinces))
+        .collect())
+}
+
+pub async fn rule(db: &Db, id: RuleId) -> Result<Option<RuleView>> {
+    let sql = format!("{RULE_SELECT} WHERE id = $1");
+    let row: Option<RuleRow> = fetch!(db, fetch_optional, RuleRow, &sql, id)?;
+    Ok(row.map(RuleView::from))
 }
 
 async fn load_rule(tx: &mut Tx, id: RuleId) -> Result<RuleView> {
     let sql = format!("{RULE_SELECT} WHERE id = $1");
-    let row: Option<RuleView> = fetch!(tx, fetch_optional, RuleView, &sql, id)?;
-    row.ok_or(StoreError::NotFound)
+    let row: Option<RuleRow> = fetch!(tx, fetch_optional, RuleRow, &sql, id)?;
+    row.map(RuleView::from).ok_or(StoreError::NotFound)
 }
 
-/// The data set a rule belongs to, with every code it reads among its indicators.
-async fn rule_set(tx: &mut Tx, r: &NewRule) -> Result<DataSetId> {
+/// The data set a rule of `owner` belongs to (a national set, or one of
+/// the same owner), with every code it reads among the indicators that
+/// owner's forms show (a national rule reads national indicators only).
+async fn rule_set(tx: &mut Tx, owner: Owner, r: &NewRule) -> Result<DataSetId> {
     let set: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM data_sets WHERE code = $1", &r.data_set)?;
     let set = set.ok_or_else(|| {
         domain::DomainError::new(
@@ -577,9 +742,15 @@ async fn rule_set(tx: &mut Tx, r: &NewRule) -> Result<DataSetId> {
             },
         )
     })?;
+    let set_owner: Option<i64> = fetch!(tx, fetch_one, scalar Option<i64>, "SELECT owner_id FROM data_sets WHERE id = $1", set)?;
+    let set_owner = Owner::from_column(set_owner);
+    if set_owner != Owner::National && set_owner != owner {
+        return Err(domain::DomainError::new("data_set", Reason::OtherOwnersEntry).into());
+    }
     let codes: Vec<String> = indicators_of_set(tx, set)
         .await?
         .into_iter()
+        .filter(|i| i.owner == Owner::National || i.owner == owner)
         .map(|i| i.code)
         .collect();
     if let Some(missing) = r
@@ -600,10 +771,12 @@ async fn rule_set(tx: &mut Tx, r: &NewRule) -> Result<DataSetId> {
     Ok(set)
 }
 
-pub async fn create_rule(db: &Db, author: Author, r: &NewRule) -> Result<RuleView> {
+/// Adds a rule to `owner`'s catalogue.
+pub async fn create_rule(db: &Db, author: Author, owner: Owner, r: &NewRule) -> Result<RuleView> {
     let mut tx = db.begin().await?;
-    let set = rule_set(&mut tx, r).await?;
-    let id = insert_rule(&mut tx, set, r).await?;
+    crate::catalogue::require_owner(&mut tx, owner).await?;
+    let set = rule_set(&mut tx, owner, r).await?;
+    let id = insert_rule(&mut tx, set, owner, r).await?;
     let after = load_rule(&mut tx, id).await?;
     record(
         &mut tx,
@@ -619,17 +792,18 @@ pub async fn create_rule(db: &Db, author: Author, r: &NewRule) -> Result<RuleVie
     Ok(after)
 }
 
-async fn insert_rule(tx: &mut Tx, set: DataSetId, r: &NewRule) -> Result<RuleId> {
+async fn insert_rule(tx: &mut Tx, set: DataSetId, owner: Owner, r: &NewRule) -> Result<RuleId> {
     Ok(fetch!(
         tx,
         fetch_one,
         scalar i64,
-        "INSERT INTO validation_rules (data_set_id, expression, severity, message, active, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, TRUE, $5, $5) RETURNING id",
+        "INSERT INTO validation_rules (data_set_id, expression, severity, message, active, owner_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, TRUE, $5, $6, $6) RETURNING id",
         set,
         &r.expression,
         r.severity.as_str(),
         &r.message,
+        owner.column(),
         Utc::now()
     )?)
 }
@@ -649,8 +823,8 @@ pub async fn update_rule(
         id,
     };
     let read = async |tx: &mut Tx, id| load_rule(tx, id).await;
-    audit::update(db, target, read, async |tx: &mut Tx, _: &RuleView| {
-        let set = rule_set(tx, r).await?;
+    audit::update(db, target, read, async |tx: &mut Tx, before: &RuleView| {
+        let set = rule_set(tx, before.owner, r).await?;
         execute!(
             tx,
             "UPDATE validation_rules SET data_set_id = $1, expression = $2, severity = $3, message = $4,
@@ -760,6 +934,8 @@ pub fn parse_catalogue(sets: &str, indicators: &str, rules: &str) -> Result<Cata
             description: l.description.clone().unwrap_or_default(),
             active: l.active,
             computed: l.computed.clone(),
+            owner_id: None,
+            data_set: None,
         };
         out_ind.push(NewIndicator::parse(&input).map_err(|e| at("indicators.csv", *line, e))?);
     }
@@ -780,6 +956,7 @@ pub fn parse_catalogue(sets: &str, indicators: &str, rules: &str) -> Result<Cata
             approval_levels: l.approval_levels.split(',').map(str::to_owned).collect(),
             description: l.description.unwrap_or_default(),
             active: None,
+            owner_id: None,
         };
         out_sets.push(NewDataSet::parse(&input).map_err(|e| at("data-sets.csv", line, e))?);
     }
@@ -868,7 +1045,7 @@ fn same_indicator(new: &NewIndicator, old: &Indicator) -> bool {
 async fn apply_indicator(tx: &mut Tx, i: &NewIndicator, done: &mut Applied) -> Result<()> {
     let id: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM indicators WHERE code = $1", &i.code)?;
     let Some(id) = id else {
-        let id = insert_indicator(tx, i).await?;
+        let id = insert_indicator(tx, Owner::National, i).await?;
         let after = load_indicator(tx, id).await?;
         record(
             tx,
@@ -929,7 +1106,7 @@ async fn apply_indicator(tx: &mut Tx, i: &NewIndicator, done: &mut Applied) -> R
 async fn apply_set(tx: &mut Tx, s: &NewDataSet, done: &mut Applied) -> Result<()> {
     let id: Option<i64> = fetch!(tx, fetch_optional, scalar i64, "SELECT id FROM data_sets WHERE code = $1", &s.code)?;
     let Some(id) = id else {
-        let id = write_set(tx, None, s).await?;
+        let id = write_set(tx, None, Owner::National, s).await?;
         let after = load_set_view(tx, id).await?;
         record(
             tx,
@@ -946,7 +1123,12 @@ async fn apply_set(tx: &mut Tx, s: &NewDataSet, done: &mut Applied) -> Result<()
     };
     let before = load_set_view(tx, id).await?;
     let b = &before.set;
-    let codes: Vec<String> = before.indicators.iter().map(|i| i.code.clone()).collect();
+    let codes: Vec<String> = before
+        .indicators
+        .iter()
+        .filter(|i| i.owner == Owner::National)
+        .map(|i| i.code.clone())
+        .collect();
     let same = s.name == b.name
         && s.period_type == b.period_type
         && s.calendar == b.calendar
@@ -972,7 +1154,7 @@ async fn apply_set(tx: &mut Tx, s: &NewDataSet, done: &mut Applied) -> Result<()
     wanted
         .indicators
         .extend(codes.into_iter().filter(|c| !s.indicators.contains(c)));
-    write_set(tx, Some(id), &wanted).await?;
+    write_set(tx, Some(id), Owner::National, &wanted).await?;
     let after = load_set_view(tx, id).await?;
     record(
         tx,
@@ -1020,8 +1202,8 @@ async fn apply_rules(tx: &mut Tx, rules: &[NewRule], done: &mut Applied) -> Resu
             .iter()
             .find(|(e, set)| *set == r.data_set && e.expression == r.expression);
         let Some((before, _)) = found else {
-            let set = rule_set(tx, r).await?;
-            let id = insert_rule(tx, set, r).await?;
+            let set = rule_set(tx, Owner::National, r).await?;
+            let id = insert_rule(tx, set, Owner::National, r).await?;
             let after = load_rule(tx, id).await?;
             record(
                 tx,

@@ -20,12 +20,14 @@ use domain::{DomainError, Reason};
 use serde::Serialize;
 
 use super::rollups::{self, EntryRow, UnitChanges};
-use super::{data_set_tx, indicators_of_set, rules_of_set};
+use super::{data_set_tx, indicators_of_set};
 use crate::accounts::Scope;
 use crate::audit::{self, Author};
+use crate::catalogue::Hidden;
 use crate::error::{Result, StoreError};
 use crate::org_units::UnitsByRef;
 use crate::{execute_dyn, fetch_all_dyn, Arg, Db, Params, Tx};
+use domain::catalogue::Catalogue as Listing;
 use domain::statistics::entry::check_value;
 pub use domain::statistics::entry::{Part, ValueWrite};
 
@@ -410,6 +412,11 @@ async fn resolve<'a>(
         .into_iter()
         .collect();
     let units = units_in_scope(tx, who.scope, &unit_ids).await?;
+    // A province's indicators and data sets are entered by its units only;
+    // a national one its province hid is not entered there.
+    let provinces = crate::catalogue::provinces_of_units(tx, &unit_ids).await?;
+    let hidden_indicators = Hidden::load(tx, Listing::Indicator).await?;
+    let hidden_sets = Hidden::load(tx, Listing::DataSet).await?;
     let mut states: HashMap<(DataSetId, i64, Period), Approval> = HashMap::new();
     let mut seen: BTreeSet<(i64, i64, Period)> = BTreeSet::new();
     let mut resolved = Vec::with_capacity(writes.len());
@@ -429,6 +436,18 @@ async fn resolve<'a>(
                 continue;
             }
         };
+        let at = provinces.get(&unit.id).map_or(&[][..], Vec::as_slice);
+        if !hidden_indicators.applies(ind.owner, ind.id, at)
+            || !hidden_sets.applies(set.owner, set.id, at)
+        {
+            no(
+                Part::Indicator,
+                Reason::IndicatorNotUsedHere {
+                    indicator: ind.code.clone(),
+                },
+            );
+            continue;
+        }
         if !seen.insert((ind.id, unit.id, w.period)) {
             no(
                 Part::Indicator,
@@ -791,10 +810,18 @@ async fn form_tx(tx: &mut Tx, who: Who, key: FormKey, today: NaiveDate) -> Resul
         .await?
         .remove(&unit_id)
         .ok_or(StoreError::NotFound)?;
-    if !set.entered_by(&unit) || !set.accepts(period) {
+    let provinces = crate::catalogue::provinces_of_units(tx, &[unit_id])
+        .await?
+        .remove(&unit_id)
+        .unwrap_or_default();
+    let hidden_sets = Hidden::load(tx, Listing::DataSet).await?;
+    if !set.entered_by(&unit)
+        || !set.accepts(period)
+        || !hidden_sets.applies(set.owner, set.id, &provinces)
+    {
         return Err(StoreError::NotFound);
     }
-    let mut indicators = indicators_of_set(tx, set_id).await?;
+    let mut indicators = super::indicators_at(tx, set_id, &provinces).await?;
     let stored = stored_values(tx, &indicators, unit_id, period).await?;
     // A retired indicator stays on the forms that have its figure.
     indicators.retain(|i| i.active || stored.contains_key(&i.id));
@@ -831,7 +858,8 @@ async fn form_tx(tx: &mut Tx, who: Who, key: FormKey, today: NaiveDate) -> Resul
             }
         })
         .collect::<Vec<_>>();
-    let problems = validate(tx, &set, &indicators, &values, unit_id, period).await?;
+    let rules = super::rules_at(tx, set_id, &provinces).await?;
+    let problems = validate(tx, &rules, &indicators, &values, unit_id, period).await?;
     let cap = capacity(tx, who, &set, unit_id).await?;
     let approval = approval_view(state, &set, period, &cap, today);
     Ok(Form {
@@ -890,7 +918,7 @@ const OUTLIER_HISTORY: usize = 12;
 /// Rules, bounds and outliers for one form's values.
 async fn validate(
     tx: &mut Tx,
-    set: &DataSet,
+    rules: &[super::RuleView],
     indicators: &[Indicator],
     values: &[FormValue],
     unit: i64,
@@ -906,11 +934,7 @@ async fn validate(
             .iter()
             .any(|v| codes.contains(&v.code) && v.comment.is_some())
     };
-    for r in rules_of_set(tx, set.id)
-        .await?
-        .into_iter()
-        .filter(|r| r.active)
-    {
+    for r in rules.iter().filter(|r| r.active) {
         let (rule, severity) = r.parsed()?;
         if rule.check(&by_code) == Outcome::Broken {
             let codes: Vec<String> = rule.codes().into_iter().map(str::to_owned).collect();
@@ -1234,6 +1258,14 @@ pub async fn completeness(
             )
         }
     };
+    // A province's own data set is entered by its units only.
+    let owner_sql = match set.owner.column() {
+        None => String::new(),
+        Some(province) => {
+            args.push(Arg::I64(Some(province)));
+            format!("AND {}", crate::org_units::in_reach("u.id", args.len()))
+        }
+    };
     let sql = format!(
         "SELECT u.id AS org_unit_id, u.name, u.code,
                 (SELECT COUNT(*) FROM data_values v JOIN indicators i ON i.id = v.indicator_id
@@ -1243,7 +1275,7 @@ pub async fn completeness(
          LEFT JOIN data_approvals a ON a.data_set_id = $6 AND a.org_unit_id = u.id AND a.period = $7
          WHERE t.ancestor_id = $1 AND u.level = $2 AND ($3 IS NULL OR u.kind = $3)
            AND (u.valid_from IS NULL OR u.valid_from <= $5) AND (u.valid_to IS NULL OR u.valid_to >= $4)
-           {scope_sql}
+           {scope_sql} {owner_sql}
          ORDER BY u.sort_key, u.id"
     );
     let rows: Vec<CompletenessRow> = fetch_all_dyn(&mut tx, &sql, args).await?;

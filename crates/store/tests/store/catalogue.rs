@@ -317,7 +317,7 @@ async fn the_shipped_statistics_catalogue_reaches_an_existing_database() {
             .unwrap();
         statistics::load_catalogue(db).await.unwrap();
         let find = async |code: &str| {
-            statistics::indicators(db)
+            statistics::indicators(db, None)
                 .await
                 .unwrap()
                 .into_iter()
@@ -335,6 +335,8 @@ async fn the_shipped_statistics_catalogue_reaches_an_existing_database() {
             description: i.description.clone(),
             active: Some(i.active),
             computed: None,
+            owner_id: None,
+            data_set: None,
         };
         // As an older release shipped it: typed, under another name.
         let so = find("so_mo_hinh").await;
@@ -347,9 +349,10 @@ async fn the_shipped_statistics_catalogue_reaches_an_existing_database() {
             expression: "tin_bao >= tin_bao_vneid".into(),
             severity: "warning".into(),
             message: "Quy tắc cũ".into(),
+            owner_id: None,
         };
         let old_rule = NewRule::parse(&rule).unwrap();
-        let r = statistics::create_rule(db, Author::System, &old_rule)
+        let r = statistics::create_rule(db, Author::System, Owner::National, &old_rule)
             .await
             .unwrap();
         // A person renamed another indicator here.
@@ -372,7 +375,7 @@ async fn the_shipped_statistics_catalogue_reaches_an_existing_database() {
         assert_eq!(so.computed, Some(Computed::ModelsActive), "{l}");
         assert_ne!(so.name, "Số mô hình (cũ)", "{l}");
         assert_eq!(find("tin_bao").await.name, "Tin báo (tên của tỉnh)", "{l}");
-        let rules = statistics::rules(db).await.unwrap();
+        let rules = statistics::rules(db, None).await.unwrap();
         assert!(!rules.iter().find(|x| x.id == r.id).unwrap().active, "{l}");
 
         let again = statistics::apply_catalogue(db).await.unwrap();
@@ -380,6 +383,228 @@ async fn the_shipped_statistics_catalogue_reaches_an_existing_database() {
             (again.added, again.updated, again.retired),
             (0, 0, 0),
             "{l}: {again:?}"
+        );
+    }
+}
+
+/// Ninh Bình's own indicator on the national monthly form, its own rule
+/// and its own data set reach its units' forms only; the national rule it
+/// hid no longer checks its forms, and still checks Hà Nội's.
+#[tokio::test]
+async fn a_province_keeps_its_own_statistics_beside_the_national_ones() {
+    use domain::statistics::{
+        DataSetInput, IndicatorInput, NewDataSet, NewIndicator, NewRule, Period, RuleInput,
+    };
+    use store::statistics::values::{self, FormKey, ValueWrite, Who};
+    use store::statistics::{self};
+    for t in TestDb::all().await.unwrap() {
+        let (db, l) = (&t.db, t.label);
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        statistics::load_catalogue(db).await.unwrap();
+        let ninh_binh = unit(db, Level::Province, "37", TODAY).await;
+        let ha_noi = unit(db, Level::Province, "01", TODAY).await;
+        let phuong_nam_dinh = unit(db, Level::Commune, "13669", TODAY).await;
+        let ba_dinh = unit(db, Level::Commune, "00004", TODAY).await;
+        let nb_staff = staff(db, "tinh.nb.tk", ninh_binh.id).await;
+        let nb = Owner::Province(ninh_binh.id);
+        let indicator = |code: &str| {
+            NewIndicator::parse(&IndicatorInput {
+                code: code.into(),
+                name: format!("Chỉ tiêu {code}"),
+                unit: "count".into(),
+                aggregation: "sum".into(),
+                ..Default::default()
+            })
+            .unwrap()
+        };
+        let author = Author::User(nb_staff);
+        statistics::create_indicator(db, author, nb, &indicator("nb_them"), Some("bao_cao_thang"))
+            .await
+            .unwrap();
+        let rule = |expression: &str| {
+            NewRule::parse(&RuleInput {
+                data_set: "bao_cao_thang".into(),
+                expression: expression.into(),
+                severity: "error".into(),
+                message: format!("Quy tắc {expression}"),
+                owner_id: None,
+            })
+            .unwrap()
+        };
+        statistics::create_rule(db, author, nb, &rule("nb_them <= tin_bao"))
+            .await
+            .unwrap();
+        // A national rule cannot read a province's indicator.
+        let national =
+            statistics::create_rule(db, Author::System, Owner::National, &rule("nb_them <= 1"))
+                .await;
+        assert!(
+            format!("{national:?}").contains("RuleIndicatorOutsideSet"),
+            "{l}: {national:?}"
+        );
+        let hidden_rule = statistics::rules(db, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.expression == "tin_bao_co_gia_tri <= tin_bao")
+            .unwrap();
+        catalogue::set_hidden(
+            db,
+            author,
+            Catalogue::ValidationRule,
+            hidden_rule.id,
+            Owner::National,
+            ninh_binh.id,
+            true,
+        )
+        .await
+        .unwrap();
+        statistics::create_indicator(db, author, nb, &indicator("nb_rieng_1"), None)
+            .await
+            .unwrap();
+        let own_set = statistics::create_data_set(
+            db,
+            author,
+            nb,
+            &NewDataSet::parse(&DataSetInput {
+                code: "nb_rieng".into(),
+                name: "Báo cáo riêng của tỉnh".into(),
+                period_type: "month".into(),
+                calendar: "cut_off".into(),
+                entry: "commune".into(),
+                approval_levels: vec!["province".into()],
+                indicators: vec!["nb_rieng_1".into()],
+                ..Default::default()
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+        // Another province's set is not Hà Nội's to add to.
+        let hn_into_nb = statistics::create_indicator(
+            db,
+            Author::System,
+            Owner::Province(ha_noi.id),
+            &indicator("hn_vao_nb"),
+            Some("nb_rieng"),
+        )
+        .await;
+        assert!(
+            format!("{hn_into_nb:?}").contains("OtherOwnersEntry"),
+            "{l}: {hn_into_nb:?}"
+        );
+
+        // Lists: Hà Nội sees none of Ninh Bình's entries.
+        let codes = |v: Vec<domain::statistics::Indicator>| -> Vec<String> {
+            v.into_iter().map(|i| i.code).collect()
+        };
+        let hn_list = codes(
+            statistics::indicators(db, Some(&[ha_noi.id]))
+                .await
+                .unwrap(),
+        );
+        let nb_list = codes(
+            statistics::indicators(db, Some(&[ninh_binh.id]))
+                .await
+                .unwrap(),
+        );
+        assert!(!hn_list.contains(&"nb_them".to_string()), "{l}");
+        assert!(nb_list.contains(&"nb_them".to_string()), "{l}");
+        let sets = statistics::data_sets(db, Some(&[ha_noi.id])).await.unwrap();
+        assert!(!sets.iter().any(|s| s.code == "nb_rieng"), "{l}");
+
+        let monthly = statistics::data_set_by_code(db, "bao_cao_thang")
+            .await
+            .unwrap()
+            .unwrap();
+        let who = Who {
+            author: Author::System,
+            role: Role::Admin,
+            scope: Scope::All,
+        };
+        let p = Period::parse("p", "2026-10").unwrap();
+        let write = |code: &str, unit: &OrgUnit, v: f64| ValueWrite {
+            indicator: code.into(),
+            org_unit: unit.id,
+            period: p,
+            value: Some(v),
+            comment: None,
+        };
+        // Hà Nội's commune cannot enter Ninh Bình's indicator.
+        let refused = values::write(db, who, &[write("nb_them", &ba_dinh, 1.0)], date(TODAY)).await;
+        assert!(
+            format!("{refused:?}").contains("IndicatorNotUsedHere"),
+            "{l}: {refused:?}"
+        );
+        for u in [&phuong_nam_dinh, &ba_dinh] {
+            values::write(
+                db,
+                who,
+                &[
+                    write("tin_bao", u, 7.0),
+                    write("tin_bao_co_gia_tri", u, 9.0),
+                ],
+                date(TODAY),
+            )
+            .await
+            .unwrap();
+        }
+        values::write(
+            db,
+            who,
+            &[write("nb_them", &phuong_nam_dinh, 8.0)],
+            date(TODAY),
+        )
+        .await
+        .unwrap();
+        let form = async |u: &OrgUnit| {
+            let key = FormKey {
+                set: monthly.id,
+                unit: u.id,
+                period: p,
+            };
+            values::form(db, who, key, date(TODAY)).await.unwrap()
+        };
+        let nb_form = form(&phuong_nam_dinh).await;
+        let hn_form = form(&ba_dinh).await;
+        let has = |f: &values::Form, code: &str| f.indicators.iter().any(|i| i.code == code);
+        assert!(has(&nb_form, "nb_them") && !has(&hn_form, "nb_them"), "{l}");
+        let broken = |f: &values::Form| -> Vec<String> {
+            f.problems
+                .iter()
+                .filter(|p| p.severity == "error")
+                .map(|p| p.message.clone())
+                .collect()
+        };
+        // Ninh Bình: its own rule is broken, the national rule it hid is not checked.
+        assert_eq!(
+            broken(&nb_form),
+            vec!["Quy tắc nb_them <= tin_bao (nb_them <= tin_bao)".to_string()],
+            "{l}"
+        );
+        assert_eq!(broken(&hn_form).len(), 1, "{l}: {:?}", broken(&hn_form));
+        assert!(
+            broken(&hn_form)[0].contains("tin_bao_co_gia_tri <= tin_bao"),
+            "{l}"
+        );
+        // Ninh Bình's own data set: its communes only.
+        let own_key = |u: &OrgUnit| FormKey {
+            set: own_set.set.id,
+            unit: u.id,
+            period: p,
+        };
+        assert!(
+            values::form(db, who, own_key(&phuong_nam_dinh), date(TODAY))
+                .await
+                .is_ok(),
+            "{l}"
+        );
+        let hn_own = values::form(db, who, own_key(&ba_dinh), date(TODAY)).await;
+        assert!(
+            matches!(hn_own, Err(StoreError::NotFound)),
+            "{l}: {hn_own:?}"
         );
     }
 }

@@ -1,5 +1,6 @@
 use chrono::NaiveDate;
 use domain::accounts::Role;
+use domain::catalogue::Owner;
 use domain::file::UnitRef;
 use domain::org_units::{
     Level, Merge, MergeInput, NewUnit, NewUnitInput, OrgUnit, Split, SplitInput, VillageInput,
@@ -519,13 +520,14 @@ async fn figures_follow_their_units_through_merges_and_splits() {
                 ..Default::default()
             })
             .unwrap();
-            statistics::create_indicator(db, Author::System, &i)
+            statistics::create_indicator(db, Author::System, Owner::National, &i, None)
                 .await
                 .unwrap();
         }
         statistics::create_data_set(
             db,
             Author::System,
+            Owner::National,
             &NewDataSet::parse(&DataSetInput {
                 code: "v_set".into(),
                 name: "Số liệu tổ dân phố".into(),
@@ -941,7 +943,7 @@ impl Fixture {
                     ..Default::default()
                 })
                 .unwrap();
-                let i = statistics::create_indicator(db, Author::System, &i)
+                let i = statistics::create_indicator(db, Author::System, Owner::National, &i, None)
                     .await
                     .unwrap();
                 period_type.insert(
@@ -953,6 +955,7 @@ impl Fixture {
             let set = statistics::create_data_set(
                 db,
                 Author::System,
+                Owner::National,
                 &NewDataSet::parse(&DataSetInput {
                     code: code.into(),
                     name: format!("Bộ thử {code}"),
@@ -1530,6 +1533,7 @@ async fn pivot_figures_are_exact_and_in_order() {
             statistics::create_indicator(
                 db,
                 Author::System,
+                Owner::National,
                 &NewIndicator::parse(&IndicatorInput {
                     code: code.into(),
                     name: format!("Kinh phí {code}"),
@@ -1539,6 +1543,7 @@ async fn pivot_figures_are_exact_and_in_order() {
                     ..Default::default()
                 })
                 .unwrap(),
+                None,
             )
             .await
             .unwrap();
@@ -1547,6 +1552,7 @@ async fn pivot_figures_are_exact_and_in_order() {
         statistics::create_data_set(
             db,
             Author::System,
+            Owner::National,
             &NewDataSet::parse(&DataSetInput {
                 code: "kinh_phi_thang".into(),
                 name: "Kinh phí hằng tháng".into(),

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::org_units::{Kind, Level};
 use domain::policy::Action;
 use domain::statistics::{
-    Aggregation, Calendar, Computed, DataSet, DataSetInput, Indicator, IndicatorInput, NewDataSet,
-    NewIndicator, NewRule, PeriodType, RuleInput, ValueUnit,
+    Aggregation, Calendar, Computed, DataSet, DataSetInput, Indicator, IndicatorInput, PeriodType,
+    RuleInput, ValueUnit,
 };
 use domain::Reason;
 use serde::Serialize;
@@ -19,12 +19,14 @@ use store::statistics::{self, DataSetView};
 
 use super::path_id;
 use crate::actor::Actor;
+use crate::catalogue::{HiddenInput, Workplace};
 use crate::error::{page_error, ApiError};
 use crate::forms::{Echo, Fields};
 use crate::i18n::Lang;
 use crate::layout::{FormError, PageContext};
 use crate::routes::Routes;
 use crate::AppState;
+use domain::catalogue::Catalogue as Listing;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -41,23 +43,49 @@ pub fn routes() -> Routes {
         .post("/statistics/validation-rules", create_rule)
         .get("/statistics/validation-rules/{id}", edit_rule)
         .post("/statistics/validation-rules/{id}", save_rule)
+        .post("/statistics/hidden", hide_page)
 }
 
 async fn list_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
     let result = async {
+        let at = Workplace::of(&state, &actor).await?;
         let mut sets = Vec::new();
-        for s in statistics::data_sets(&state.db).await? {
-            if let Some(v) = statistics::data_set(&state.db, s.id).await? {
-                sets.push(v);
-            }
+        for s in statistics::data_sets(&state.db, at.provinces()).await? {
+            sets.push(super::catalogue::data_set_seen(&state, &at, s.id).await?);
         }
-        let loose: Vec<_> = statistics::indicators(&state.db)
+        let loose: Vec<_> = statistics::indicators(&state.db, at.provinces())
             .await?
             .into_iter()
             .filter(|i| i.data_set_id.is_none())
             .collect();
+        let owners = store::catalogue::provinces(&state.db, None)
+            .await?
+            .into_iter()
+            .map(|p| (p.id.to_string(), p.name))
+            .collect();
+        // What the user's one province hid, and whether they may hide.
+        let mut hidden = Vec::new();
+        let province = at.single();
+        if let Some(p) = province {
+            for c in [
+                Listing::Indicator,
+                Listing::DataSet,
+                Listing::ValidationRule,
+            ] {
+                let h = store::catalogue::Hidden::load_db(&state.db, c).await?;
+                hidden.extend(h.ids_of(p).map(|id| format!("{}:{id}", c.as_str())));
+            }
+        }
+        let may_hide = province.is_some_and(|p| at.may_hide(&actor, Action::ManageStatistics, p));
         let base = super::pages::base(&actor, lang, "/statistics/definitions");
-        Ok::<_, ApiError>(state.templates.page(&base, &ListPage { sets, loose }))
+        let page = ListPage {
+            sets,
+            loose,
+            owners,
+            hidden,
+            may_hide,
+        };
+        Ok::<_, ApiError>(state.templates.page(&base, &page))
     }
     .await;
     result.unwrap_or_else(|e| page_error(lang, e))
@@ -68,6 +96,47 @@ struct ListPage {
     sets: Vec<DataSetView>,
     /// Indicators in no data set.
     loose: Vec<Indicator>,
+    /// Province names by id, for entries a province owns.
+    owners: std::collections::HashMap<String, String>,
+    /// National entries the user's province hid: `indicator:12` …
+    hidden: Vec<String>,
+    /// Whether the user hides and shows national entries for their province.
+    may_hide: bool,
+}
+
+/// Hides a national entry for the user's province, or shows it again, from
+/// the definitions list.
+async fn hide_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = actor.require(Action::ManageStatistics) {
+        return page_error(lang, e);
+    }
+    let f = Fields::parse(&body);
+    let result = async {
+        let catalogue = match f.get("catalogue") {
+            Some("indicator") => Listing::Indicator,
+            Some("data_set") => Listing::DataSet,
+            Some("validation_rule") => Listing::ValidationRule,
+            _ => return Err(ApiError::invalid("catalogue", Reason::ValueInvalid)),
+        };
+        let id = f
+            .i64("id")?
+            .ok_or_else(|| ApiError::invalid("id", Reason::RequiredEntry))?;
+        let input = HiddenInput {
+            hidden: f.get("hidden") == Some("1"),
+            province_id: None,
+        };
+        super::catalogue::hide(&state, &actor, catalogue, id, &input).await
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to("/statistics/definitions").into_response(),
+        Err(e) => page_error(lang, e),
+    }
 }
 
 impl PageContext for ListPage {
@@ -85,6 +154,15 @@ struct FormPage {
     error: Option<FormError>,
     sets: Vec<DataSet>,
     options: Options,
+    /// Whose catalogue a new entry may go to: empty code for the national
+    /// one (administrators), else a province.
+    owners: Vec<OwnerChoice>,
+}
+
+#[derive(Serialize)]
+struct OwnerChoice {
+    code: String,
+    name: String,
 }
 
 impl PageContext for FormPage {
@@ -130,6 +208,8 @@ impl What {
                 "description",
                 "active",
                 "computed",
+                "owner_id",
+                "join",
             ],
             What::DataSet => &[
                 "code",
@@ -141,8 +221,16 @@ impl What {
                 "description",
                 "indicators",
                 "active",
+                "owner_id",
             ],
-            What::Rule => &["data_set", "expression", "severity", "message", "active"],
+            What::Rule => &[
+                "data_set",
+                "expression",
+                "severity",
+                "message",
+                "active",
+                "owner_id",
+            ],
         }
     }
 }
@@ -238,7 +326,27 @@ async fn render_form(
     v: Echo,
     error: Option<ApiError>,
 ) -> Response {
-    let sets = statistics::data_sets(&state.db).await.unwrap_or_default();
+    let at = Workplace::of(state, actor).await.ok();
+    let provinces = at.as_ref().and_then(|a| a.provinces());
+    let sets = statistics::data_sets(&state.db, provinces)
+        .await
+        .unwrap_or_default();
+    let mut owners = Vec::new();
+    if provinces.is_none() {
+        owners.push(OwnerChoice {
+            code: String::new(),
+            name: "national".into(),
+        });
+    }
+    for p in store::catalogue::provinces(&state.db, provinces)
+        .await
+        .unwrap_or_default()
+    {
+        owners.push(OwnerChoice {
+            code: p.id.to_string(),
+            name: p.name,
+        });
+    }
     let action = match id {
         Some(id) => format!("{}/{id}", what.path()),
         None => what.path().to_string(),
@@ -253,6 +361,7 @@ async fn render_form(
         error: error.map(FormError::from),
         sets,
         options: options(),
+        owners,
     };
     let mut r = state.templates.page(&base, &page);
     if let Some(s) = status {
@@ -262,16 +371,15 @@ async fn render_form(
 }
 
 /// The stored definition as form fields, or 404.
-async fn current(state: &AppState, what: What, id: i64) -> Result<Fields, ApiError> {
+async fn current(state: &AppState, actor: &Actor, what: What, id: i64) -> Result<Fields, ApiError> {
+    let at = Workplace::of(state, actor).await?;
     let mut v = Vec::new();
     let mut put = |k: &str, s: String| v.push((k.to_string(), s));
     let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
     let flag = |b: bool| if b { "1".to_string() } else { String::new() };
     match what {
         What::Indicator => {
-            let i = statistics::indicator(&state.db, id)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
+            let i = super::catalogue::indicator_seen(state, &at, id).await?;
             put("code", i.code);
             put("name", i.name);
             put("unit", i.unit.as_str().into());
@@ -287,9 +395,7 @@ async fn current(state: &AppState, what: What, id: i64) -> Result<Fields, ApiErr
             );
         }
         What::DataSet => {
-            let d = statistics::data_set(&state.db, id)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
+            let d = super::catalogue::data_set_seen(state, &at, id).await?;
             put("code", d.set.code.clone());
             put("name", d.set.name.clone());
             put("period_type", d.set.period_type.as_str().into());
@@ -302,17 +408,22 @@ async fn current(state: &AppState, what: What, id: i64) -> Result<Fields, ApiErr
                 put("approval_levels", level.to_string());
             }
             put("description", d.set.description.clone());
-            let codes: Vec<String> = d.indicators.iter().map(|i| i.code.clone()).collect();
+            let codes: Vec<String> = d
+                .indicators
+                .iter()
+                .filter(|i| i.owner == d.set.owner)
+                .map(|i| i.code.clone())
+                .collect();
             put("indicators", codes.join("\n"));
             put("active", flag(d.set.active));
         }
         What::Rule => {
-            let rules = statistics::rules(&state.db).await?;
+            let rules = statistics::rules(&state.db, at.provinces()).await?;
             let r = rules
                 .into_iter()
                 .find(|r| r.id == id)
                 .ok_or_else(ApiError::not_found)?;
-            let sets = statistics::data_sets(&state.db).await?;
+            let sets = statistics::data_sets(&state.db, at.provinces()).await?;
             let set = sets
                 .iter()
                 .find(|s| s.id == r.data_set_id)
@@ -340,7 +451,7 @@ async fn show(state: AppState, actor: Actor, lang: Lang, what: What, id: Option<
         Some(raw) => {
             let loaded = async {
                 let id = path_id(raw)?;
-                Ok::<_, ApiError>((id, current(&state, what, id).await?))
+                Ok::<_, ApiError>((id, current(&state, &actor, what, id).await?))
             }
             .await;
             match loaded {
@@ -377,7 +488,7 @@ async fn write(
 ) -> Result<(), ApiError> {
     let text = |k: &str| f.string(k).unwrap_or_default();
     let active = f.get("active").is_some();
-    let author = actor.author();
+    let owner_id = f.i64("owner_id")?;
     match what {
         What::Indicator => {
             let input = IndicatorInput {
@@ -391,12 +502,10 @@ async fn write(
                 description: text("description"),
                 active: Some(active),
                 computed: f.string("computed"),
+                owner_id,
+                data_set: f.string("join"),
             };
-            let new = NewIndicator::parse(&input)?;
-            match id {
-                None => drop(statistics::create_indicator(&state.db, author, &new).await?),
-                Some(id) => drop(statistics::update_indicator(&state.db, author, id, &new).await?),
-            }
+            super::catalogue::save_indicator(state, actor, id, &input).await?;
         }
         What::DataSet => {
             let deadline_days = match f.get("deadline_days") {
@@ -422,12 +531,9 @@ async fn write(
                     .map(str::to_string)
                     .collect(),
                 active: Some(active),
+                owner_id,
             };
-            let new = NewDataSet::parse(&input)?;
-            match id {
-                None => drop(statistics::create_data_set(&state.db, author, &new).await?),
-                Some(id) => drop(statistics::update_data_set(&state.db, author, id, &new).await?),
-            }
+            super::catalogue::save_data_set(state, actor, id, &input).await?;
         }
         What::Rule => {
             let input = RuleInput {
@@ -435,14 +541,9 @@ async fn write(
                 expression: text("expression"),
                 severity: text("severity"),
                 message: text("message"),
+                owner_id,
             };
-            let new = NewRule::parse(&input)?;
-            match id {
-                None => drop(statistics::create_rule(&state.db, author, &new).await?),
-                Some(id) => {
-                    drop(statistics::update_rule(&state.db, author, id, &new, active).await?)
-                }
-            }
+            super::catalogue::save_rule(state, actor, id, &input, active).await?;
         }
     }
     Ok(())

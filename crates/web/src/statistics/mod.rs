@@ -3,6 +3,7 @@
 //! and the analytics pivot with its files. Pages live in `pages.rs`; both
 //! share the parsing here.
 
+mod catalogue;
 mod definitions;
 pub mod files;
 mod pages;
@@ -16,8 +17,8 @@ use axum::Json;
 use domain::org_units::Level;
 use domain::policy::Action;
 use domain::statistics::{
-    Aggregation, ApprovalAction, DataSet, DataSetInput, Indicator, IndicatorInput, NewDataSet,
-    NewIndicator, NewRule, Period, RuleInput, ValueInput, ValueUnit,
+    Aggregation, ApprovalAction, DataSet, DataSetInput, Indicator, IndicatorInput, Period,
+    RuleInput, ValueInput, ValueUnit,
 };
 use domain::time::today;
 use domain::Reason;
@@ -30,6 +31,7 @@ use domain::schema::{CodeList, PeriodList};
 
 use crate::actor::Actor;
 use crate::api::{FileFormat, List, Problem, XLSX};
+use crate::catalogue::Workplace;
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
 use crate::routes::Routes;
@@ -45,13 +47,25 @@ pub fn routes() -> Routes {
         .post("/api/v1/indicators", create_indicator_api)
         .get("/api/v1/indicators/{id}", indicator_api)
         .patch("/api/v1/indicators/{id}", patch_indicator_api)
+        .put(
+            "/api/v1/indicators/{id}/hidden",
+            catalogue::hide_indicator_api,
+        )
         .get("/api/v1/data-sets", data_sets_api)
         .post("/api/v1/data-sets", create_data_set_api)
         .get("/api/v1/data-sets/{id}", data_set_api)
         .patch("/api/v1/data-sets/{id}", patch_data_set_api)
+        .put(
+            "/api/v1/data-sets/{id}/hidden",
+            catalogue::hide_data_set_api,
+        )
         .get("/api/v1/validation-rules", rules_api)
         .post("/api/v1/validation-rules", create_rule_api)
         .patch("/api/v1/validation-rules/{id}", patch_rule_api)
+        .put(
+            "/api/v1/validation-rules/{id}/hidden",
+            catalogue::hide_rule_api,
+        )
         .get("/api/v1/data-values", form_api)
         .post("/api/v1/data-values", write_values_api)
         .upload("/api/v1/data-values/import", files::import_api)
@@ -113,13 +127,16 @@ struct FormParams {
     create_indicator_api,
     indicator_api,
     patch_indicator_api,
+    catalogue::hide_indicator_api,
     data_sets_api,
     create_data_set_api,
     data_set_api,
     patch_data_set_api,
+    catalogue::hide_data_set_api,
     rules_api,
     create_rule_api,
     patch_rule_api,
+    catalogue::hide_rule_api,
     form_api,
     write_values_api,
     files::import_api,
@@ -134,28 +151,29 @@ pub struct Api;
 
 // ---- definitions ------------------------------------------------------------
 
-/// Every indicator
+/// The indicators: the national catalogue's and the user's province's own
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "statistics",
     responses((status = 200, description = "Indicators", body = List<Indicator>)))]
-async fn indicators_api(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let items = statistics::indicators(&state.db).await?;
+async fn indicators_api(State(state): State<AppState>, actor: Actor) -> Result<Response, ApiError> {
+    let at = Workplace::of(&state, &actor).await?;
+    let items = statistics::indicators(&state.db, at.provinces()).await?;
     Ok(Json(List::all(items)).into_response())
 }
 
-/// One indicator
+/// One indicator (another province's is not found)
 #[utoipa::path(get, path = "/api/v1/indicators/{id}", tag = "statistics", params(("id" = i64, Path, minimum = 1)),
     responses((status = 200, description = "Indicator", body = Indicator)))]
 async fn indicator_api(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let i = statistics::indicator(&state.db, path_id(&id)?)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let at = Workplace::of(&state, &actor).await?;
+    let i = catalogue::indicator_seen(&state, &at, path_id(&id)?).await?;
     Ok(Json(i).into_response())
 }
 
-/// Add an indicator (admins, province staff)
+/// Add an indicator to the national catalogue (admins) or a province's own (its staff); `data_set` puts it on that form
 #[utoipa::path(post, path = "/api/v1/indicators", tag = "statistics", request_body = IndicatorInput,
     responses((status = 201, description = "Created", body = Indicator)))]
 async fn create_indicator_api(
@@ -165,8 +183,7 @@ async fn create_indicator_api(
 ) -> Result<Response, ApiError> {
     actor.require(Action::ManageStatistics)?;
     let input: IndicatorInput = forms::json(&body)?;
-    let i = statistics::create_indicator(&state.db, actor.author(), &NewIndicator::parse(&input)?)
-        .await?;
+    let i = catalogue::save_indicator(&state, &actor, None, &input).await?;
     Ok((StatusCode::CREATED, Json(i)).into_response())
 }
 
@@ -181,9 +198,8 @@ async fn patch_indicator_api(
 ) -> Result<Response, ApiError> {
     actor.require(Action::ManageStatistics)?;
     let id = path_id(&id)?;
-    let current = statistics::indicator(&state.db, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let at = Workplace::of(&state, &actor).await?;
+    let current = catalogue::indicator_seen(&state, &at, id).await?;
     let mut input = IndicatorInput {
         code: current.code.clone(),
         name: current.name.clone(),
@@ -195,12 +211,12 @@ async fn patch_indicator_api(
         description: current.description.clone(),
         active: Some(current.active),
         computed: current.computed.map(|c| c.as_str().to_owned()),
+        owner_id: None,
+        data_set: None,
     };
     let patch: IndicatorPatch = forms::json(&body)?;
     patch.apply(&mut input);
-    let i =
-        statistics::update_indicator(&state.db, actor.author(), id, &NewIndicator::parse(&input)?)
-            .await?;
+    let i = catalogue::save_indicator(&state, &actor, Some(id), &input).await?;
     Ok(Json(i).into_response())
 }
 
@@ -252,24 +268,25 @@ mod double_option {
     }
 }
 
-/// Every data set
+/// The data sets: the national catalogue's and the user's province's own
 #[utoipa::path(get, path = "/api/v1/data-sets", tag = "statistics",
     responses((status = 200, description = "Data sets", body = List<DataSet>)))]
-async fn data_sets_api(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let items = statistics::data_sets(&state.db).await?;
+async fn data_sets_api(State(state): State<AppState>, actor: Actor) -> Result<Response, ApiError> {
+    let at = Workplace::of(&state, &actor).await?;
+    let items = statistics::data_sets(&state.db, at.provinces()).await?;
     Ok(Json(List::all(items)).into_response())
 }
 
-/// One data set with its indicators and rules
+/// One data set with the indicators and rules the user's lists show
 #[utoipa::path(get, path = "/api/v1/data-sets/{id}", tag = "statistics", params(("id" = i64, Path, minimum = 1)),
     responses((status = 200, description = "Data set", body = statistics::DataSetView)))]
 async fn data_set_api(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let s = statistics::data_set(&state.db, path_id(&id)?)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let at = Workplace::of(&state, &actor).await?;
+    let s = catalogue::data_set_seen(&state, &at, path_id(&id)?).await?;
     Ok(Json(s).into_response())
 }
 
@@ -283,8 +300,7 @@ async fn create_data_set_api(
 ) -> Result<Response, ApiError> {
     actor.require(Action::ManageStatistics)?;
     let input: DataSetInput = forms::json(&body)?;
-    let s =
-        statistics::create_data_set(&state.db, actor.author(), &NewDataSet::parse(&input)?).await?;
+    let s = catalogue::save_data_set(&state, &actor, None, &input).await?;
     Ok((StatusCode::CREATED, Json(s)).into_response())
 }
 
@@ -302,9 +318,9 @@ async fn patch_data_set_api(
 ) -> Result<Response, ApiError> {
     actor.require(Action::ManageStatistics)?;
     let id = path_id(&id)?;
-    let current = statistics::data_set(&state.db, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let at = Workplace::of(&state, &actor).await?;
+    let current = catalogue::data_set_seen(&state, &at, id).await?;
+    let own = current.set.owner;
     let mut merged = json!({
         "code": current.set.code,
         "name": current.set.name,
@@ -314,7 +330,8 @@ async fn patch_data_set_api(
         "deadline_days": current.set.deadline_days,
         "approval_levels": current.set.chain,
         "description": current.set.description,
-        "indicators": current.indicators.iter().map(|i| i.code.clone()).collect::<Vec<_>>(),
+        // Its own catalogue's indicators: provinces' additions stay where they are.
+        "indicators": current.indicators.iter().filter(|i| i.owner == own).map(|i| i.code.clone()).collect::<Vec<_>>(),
         "active": current.set.active,
     });
     let patch: serde_json::Value = forms::json(&body)?;
@@ -332,16 +349,16 @@ async fn patch_data_set_api(
             },
         )
     })?;
-    let s = statistics::update_data_set(&state.db, actor.author(), id, &NewDataSet::parse(&input)?)
-        .await?;
+    let s = catalogue::save_data_set(&state, &actor, Some(id), &input).await?;
     Ok(Json(s).into_response())
 }
 
-/// Every validation rule
+/// The validation rules: the national catalogue's and the user's province's own
 #[utoipa::path(get, path = "/api/v1/validation-rules", tag = "statistics",
     responses((status = 200, description = "Rules", body = List<statistics::RuleView>)))]
-async fn rules_api(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let items = statistics::rules(&state.db).await?;
+async fn rules_api(State(state): State<AppState>, actor: Actor) -> Result<Response, ApiError> {
+    let at = Workplace::of(&state, &actor).await?;
+    let items = statistics::rules(&state.db, at.provinces()).await?;
     Ok(Json(List::all(items)).into_response())
 }
 
@@ -355,7 +372,7 @@ async fn create_rule_api(
 ) -> Result<Response, ApiError> {
     actor.require(Action::ManageStatistics)?;
     let input: RuleInput = forms::json(&body)?;
-    let r = statistics::create_rule(&state.db, actor.author(), &NewRule::parse(&input)?).await?;
+    let r = catalogue::save_rule(&state, &actor, None, &input, true).await?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
@@ -379,14 +396,8 @@ async fn patch_rule_api(
     actor.require(Action::ManageStatistics)?;
     let id = path_id(&id)?;
     let p: RulePatch = forms::json(&body)?;
-    let r = statistics::update_rule(
-        &state.db,
-        actor.author(),
-        id,
-        &NewRule::parse(&p.rule)?,
-        p.active.unwrap_or(true),
-    )
-    .await?;
+    let r =
+        catalogue::save_rule(&state, &actor, Some(id), &p.rule, p.active.unwrap_or(true)).await?;
     Ok(Json(r).into_response())
 }
 

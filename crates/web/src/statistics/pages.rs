@@ -225,7 +225,8 @@ async fn overview(
     raw: Option<&str>,
 ) -> Result<Response, ApiError> {
     let f = Fields::from_query(raw);
-    let sets = statistics::data_sets(&state.db).await?;
+    let at = crate::catalogue::Workplace::of(state, actor).await?;
+    let sets = statistics::data_sets(&state.db, at.provinces()).await?;
     let set = match f.i64("data_set")? {
         Some(id) => sets
             .iter()
@@ -654,7 +655,8 @@ async fn analytics(
     raw: Option<&str>,
 ) -> Result<Response, ApiError> {
     let mut f = Fields::from_query(raw);
-    let indicators = statistics::indicators(&state.db).await?;
+    let at = crate::catalogue::Workplace::of(state, actor).await?;
+    let indicators = statistics::indicators(&state.db, at.provinces()).await?;
     let areas = crate::org_units::areas(state, actor).await?;
     let scope_units = store::accounts::scope_units(&state.db, actor.user.id).await?;
     if f.get("indicators").is_none() {

@@ -236,18 +236,28 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         ) => page(role, Action::ManageStatistics),
         (
             "POST",
-            "/statistics/indicators"
-            | "/statistics/indicators/{id}"
-            | "/statistics/data-sets"
-            | "/statistics/data-sets/{id}"
-            | "/statistics/validation-rules"
-            | "/statistics/validation-rules/{id}",
+            "/statistics/indicators" | "/statistics/data-sets" | "/statistics/validation-rules",
         )
         | ("POST", "/api/v1/indicators" | "/api/v1/data-sets" | "/api/v1/validation-rules")
+        | ("POST", "/statistics/hidden")
+        | (
+            "PUT",
+            "/api/v1/indicators/{id}/hidden"
+            | "/api/v1/data-sets/{id}/hidden"
+            | "/api/v1/validation-rules/{id}/hidden",
+        ) => body_write(Action::ManageStatistics),
+        // The entry asked about (the first of each) is national: only its
+        // keepers change it.
+        (
+            "POST",
+            "/statistics/indicators/{id}"
+            | "/statistics/data-sets/{id}"
+            | "/statistics/validation-rules/{id}",
+        )
         | (
             "PATCH",
             "/api/v1/indicators/{id}" | "/api/v1/data-sets/{id}" | "/api/v1/validation-rules/{id}",
-        ) => body_write(Action::ManageStatistics),
+        ) => national_entry_write(role, Action::ManageStatistics),
         ("GET", "/statistics/entry" | "/api/v1/data-values" | "/api/v1/approvals") => Hidden,
         ("GET", "/api/v1/completeness" | "/api/v1/analytics") => unit_read,
         ("POST", "/api/v1/data-values" | "/api/v1/data-values/import" | "/statistics/import") => {
@@ -362,7 +372,10 @@ async fn call(
         "/api/v1/models/{id}/activities" => json!({"kind": "patrol", "description": ""}),
         "/api/v1/model-types" => json!({"code": "X", "name": "X"}),
         "/api/v1/model-types/{id}" => json!({"name": ""}),
-        "/api/v1/model-types/{id}/hidden" => json!({"hidden": "x"}),
+        "/api/v1/model-types/{id}/hidden"
+        | "/api/v1/indicators/{id}/hidden"
+        | "/api/v1/data-sets/{id}/hidden"
+        | "/api/v1/validation-rules/{id}/hidden" => json!({"hidden": "x"}),
         "/api/v1/users" => json!({"username": "x", "role": "viewer", "password": "p"}),
         "/api/v1/users/{id}" => json!({"role": "nobody"}),
         "/api/v1/auth/password" => json!({"current_password": "sai", "new_password": "ngan"}),

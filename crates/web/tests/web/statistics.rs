@@ -795,3 +795,103 @@ async fn many_indicators_give_the_figures_each_gives_alone() {
         }
     }
 }
+
+/// Over the API, Ninh Bình's staff add their own indicator to the national
+/// monthly form and hide a national rule for their province; a Hà Nội
+/// officer sees none of it; no province changes a national entry (another
+/// province's staff: `policy::decide_catalogue`'s tests).
+#[tokio::test]
+async fn a_province_keeps_its_own_statistics_over_the_api() {
+    for app in App::all().await {
+        let l = app.label();
+        let tinh = app.login("tinh").await;
+        let khac = app.login("khac").await;
+        let r = tinh
+            .write(
+                Method::POST,
+                "/api/v1/indicators",
+                json!({"code": "nb_them_api", "name": "Chỉ tiêu của tỉnh", "unit": "count", "aggregation": "sum", "data_set": "bao_cao_thang"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        let own = r.json();
+        assert_eq!(
+            own["owner"],
+            json!({"level": "province", "province_id": app.ninh_binh}),
+            "{l}"
+        );
+        let id = own["id"].as_i64().unwrap();
+        let codes = |v: Value| -> Vec<String> {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["code"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let mine = "nb_them_api".to_string();
+        assert!(
+            codes(tinh.get("/api/v1/indicators").await.json()).contains(&mine),
+            "{l}"
+        );
+        assert!(
+            !codes(khac.get("/api/v1/indicators").await.json()).contains(&mine),
+            "{l}"
+        );
+        assert_eq!(
+            khac.get(&format!("/api/v1/indicators/{id}")).await.status,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+        let r = khac
+            .write(
+                Method::PATCH,
+                &format!("/api/v1/indicators/{id}"),
+                json!({"name": "Không được"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}: {}", r.body);
+        // A national entry: read by both, changed by neither.
+        let r = tinh
+            .write(
+                Method::PATCH,
+                "/api/v1/indicators/1",
+                json!({"name": "Đổi tên"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.json()["error"]["reason"].clone()),
+            (StatusCode::FORBIDDEN, json!("national_entry")),
+            "{l}: {}",
+            r.body
+        );
+        // Hiding a national rule for Ninh Bình.
+        let rules = tinh.get("/api/v1/validation-rules").await.json();
+        let rule = rules["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["expression"] == "tin_bao_co_gia_tri <= tin_bao")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let r = tinh
+            .write(
+                Method::PUT,
+                &format!("/api/v1/validation-rules/{rule}/hidden"),
+                json!({"hidden": true}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        assert_eq!(r.json()["province_id"], json!(app.ninh_binh), "{l}");
+        // Nobody in Hà Nội hides it for Ninh Bình.
+        let r = khac
+            .write(
+                Method::PUT,
+                &format!("/api/v1/validation-rules/{rule}/hidden"),
+                json!({"hidden": false, "province_id": app.ninh_binh}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}: {}", r.body);
+    }
+}
