@@ -145,6 +145,10 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, String)>, String> {
     if n > 0 {
         tracing::info!(models = n, "demo models created");
     }
+    let n = seed_every_type(db, &ward).await?;
+    if n > 0 {
+        tracing::info!(models = n, "demo models of every shipped type created");
+    }
     let n = seed_province_types(db, &ward).await?;
     if n > 0 {
         tracing::info!(types = n, "demo province types created");
@@ -293,6 +297,155 @@ async fn seed_villages(db: &Db, ward: &units::UnitView) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// Places of Phường Nam Định where the shipped types fit: a parish and a
+/// pagoda, an agency, an enterprise, a market and an industrial cluster,
+/// under its first residential group. Added once each (by name).
+async fn seed_places(db: &Db, ward: &units::UnitView) -> Result<Vec<OrgUnit>, String> {
+    let err = |e: store::StoreError| e.to_string();
+    let q = units::ListQuery {
+        parent: Some(ward.unit.id),
+        page: domain::page::Page {
+            page: 1,
+            per_page: domain::page::MAX_PER_PAGE,
+        },
+        ..Default::default()
+    };
+    let villages: Vec<OrgUnit> = units::list(db, Scope::All, &q)
+        .await
+        .map_err(err)?
+        .0
+        .into_iter()
+        .map(|v| v.unit)
+        .collect();
+    let Some(village) = villages.first().cloned() else {
+        return Ok(Vec::new());
+    };
+    let start = NaiveDate::from_ymd_opt(2025, 7, 1).map(|d| d.to_string());
+    let mut places = vec![ward.unit.clone()];
+    places.extend(villages);
+    for (kind, name) in [
+        ("religious", "Giáo xứ Vị Xuyên"),
+        ("religious", "Chùa Vị Xuyên"),
+        ("agency", "Trụ sở UBND phường Nam Định"),
+        ("enterprise", "Công ty Dệt may Nam Định"),
+        ("market", "Chợ Rồng"),
+        ("industrial_cluster", "Cụm công nghiệp An Xá"),
+    ] {
+        let q = units::ListQuery {
+            parent: Some(village.id),
+            q: Some(name.into()),
+            ..Default::default()
+        };
+        let found = units::list(db, Scope::All, &q).await.map_err(err)?.0;
+        if let Some(v) = found.into_iter().find(|v| v.unit.name == name) {
+            places.push(v.unit);
+            continue;
+        }
+        let input = NewUnitInput {
+            level: Some("site".into()),
+            kind: Some(kind.into()),
+            name: Some(name.into()),
+            parent_id: Some(village.id),
+            valid_from: start.clone(),
+            ..Default::default()
+        };
+        let u = NewUnit::parse(&input, Some(&village)).map_err(|e| e.to_string())?;
+        places.push(
+            units::create(db, Author::System, &u)
+                .await
+                .map_err(err)?
+                .unit,
+        );
+    }
+    // The school of seed_villages, and anything else under the villages.
+    let villages: Vec<OrgUnit> = places
+        .iter()
+        .filter(|p| p.level == Level::Village)
+        .cloned()
+        .collect();
+    for v in villages {
+        let q = units::ListQuery {
+            parent: Some(v.id),
+            page: domain::page::Page {
+                page: 1,
+                per_page: domain::page::MAX_PER_PAGE,
+            },
+            ..Default::default()
+        };
+        for child in units::list(db, Scope::All, &q).await.map_err(err)?.0 {
+            if !places.iter().any(|p| p.id == child.unit.id) {
+                places.push(child.unit);
+            }
+        }
+    }
+    Ok(places)
+}
+
+/// One model of every shipped type at Phường Nam Định, at the first of
+/// its places the type fits (residential groups for Liên gia tự quản,
+/// the school for An toàn trường học, the parish and the pagoda for
+/// Giáo xứ … and Chùa tinh tiến …), so that every type shows in the demo.
+async fn seed_every_type(db: &Db, ward: &units::UnitView) -> Result<usize, String> {
+    let err = |e: store::StoreError| e.to_string();
+    let places = seed_places(db, ward).await?;
+    let today = domain::time::today();
+    let types: Vec<ModelType> = store::models::types::list(db, false).await.map_err(err)?;
+    let mut made = 0;
+    let mut dice = Dice(1945);
+    for (k, t) in types.iter().filter(|t| t.source.is_some()).enumerate() {
+        let q = store::models::ModelQuery {
+            type_id: Some(t.id),
+            org_unit: Some(ward.unit.id),
+            ..Default::default()
+        };
+        if store::models::query::list(db, Scope::All, &q)
+            .await
+            .map_err(err)?
+            .1
+            > 0
+        {
+            continue;
+        }
+        // A place named like the type (the parish for Giáo xứ …, the
+        // pagoda for Chùa …), else the narrowest place it fits.
+        let first_word = |s: &str| {
+            s.split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_lowercase()
+        };
+        let named = places
+            .iter()
+            .find(|p| t.fits(p) && first_word(&p.name) == first_word(&t.name));
+        let Some(place) = named.or_else(|| places.iter().rev().find(|p| t.fits(p))) else {
+            continue;
+        };
+        let founded = domain::time::REFORM_DAY + chrono::Duration::days(20 + 9 * k as i64);
+        let input = ModelInput {
+            type_id: Some(t.id),
+            org_unit_id: Some(place.id),
+            name: Some(format!("{} {}", t.short_name, place.short_name)),
+            founded_on: Some(founded.min(today).to_string()),
+            members: Some(8 + dice.next(30) as i64),
+            leader_role: Some("Tổ trưởng".into()),
+            decision_issuer: Some(format!("UBND {}", ward.unit.name)),
+            ..Default::default()
+        };
+        let refs = ModelRefs {
+            model_type: Some(t),
+            unit: Some(place),
+            exemplar: None,
+            this: None,
+        };
+        let m = NewModel::parse(&input, &refs, today).map_err(|e| e.to_string())?;
+        store::models::create(db, Author::System, Scope::All, &m)
+            .await
+            .map_err(err)?;
+        made += 1;
+    }
+    Ok(made)
 }
 
 /// A small deterministic generator: the demo is the same on every machine.
@@ -661,7 +814,7 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
     let first_current = Period::month(2025, 7).ok_or("demo: kỳ")?;
     let plan = [
         (legacy, months(first_legacy, last_legacy)),
-        (current, months(first_current, last)),
+        (current.clone(), months(first_current, last)),
     ];
     for (units, periods) in &plan {
         for (k, period) in periods.iter().enumerate() {
@@ -671,16 +824,36 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                 let size = 1 + u.id.unsigned_abs() % 4;
                 let mut v = |base: u64| (base * size / 2).max(1) * (80 + dice.next(41)) / 100;
                 let tips = v(12);
+                let cameras = 10 * size + k as u64;
+                let classes = v(1);
+                // Every typed indicator of the monthly report; the model
+                // figures come from the models register at submission.
                 let figures = [
                     ("tin_bao", tips),
                     ("tin_bao_vneid", tips / 4),
                     ("tin_bao_co_gia_tri", tips / 2),
+                    ("vu_an_tu_tin_bao", tips / 6),
+                    ("doi_tuong_bat_tu_tin_bao", tips / 5),
                     ("vu_hoa_giai", v(4)),
+                    ("to_hoa_giai", 3 * size),
+                    ("giao_duc_cong_dong", v(2)),
+                    ("mien_quan_ly", v(1)),
                     ("ca_tuan_tra", v(40)),
-                    ("buoi_tuyen_truyen", v(3)),
                     ("so_to", 4 * size),
                     ("so_thanh_vien", 20 * size),
-                    ("camera_lap_dat", 10 * size + k as u64),
+                    ("lop_tap_huan", classes),
+                    ("luot_tap_huan", classes * 30),
+                    ("buoi_tuyen_truyen", v(3)),
+                    ("ho_ky_cam_ket", v(25)),
+                    ("camera_lap_dat", cameras),
+                    ("camera_ket_noi", cameras * 3 / 4),
+                    ("vu_viec_tu_camera", v(2)),
+                    ("vu_khi_giao_nop", v(1)),
+                    // The festival in August, commendations at the year's end.
+                    ("diem_ngay_hoi", u64::from(month_is(period, 8))),
+                    ("khen_tap_the", u64::from(month_is(period, 12))),
+                    ("khen_ca_nhan", u64::from(month_is(period, 12)) * size),
+                    ("kinh_phi_phong_trao", v(5) * 1_000_000),
                 ];
                 for (code, value) in figures {
                     batch.push(ValueWrite {
@@ -720,5 +893,129 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
             }
         }
     }
+    written += seed_yearly_figures(db, &current, today).await?;
     Ok(written)
+}
+
+/// The half-year report (the second half of 2025, the first of 2026) and
+/// the certification results of the 2026 assessment year for every 2025
+/// commune of Ninh Bình, submitted and approved.
+async fn seed_yearly_figures(
+    db: &Db,
+    communes: &[OrgUnit],
+    today: NaiveDate,
+) -> Result<usize, String> {
+    use domain::statistics::{ApprovalAction, Period};
+    use store::statistics::values::{self, FormKey, ValueWrite, Who};
+    let err = |e: store::StoreError| e.to_string();
+    let who = Who {
+        author: Author::System,
+        role: Role::Admin,
+        scope: Scope::All,
+    };
+    let mut written = 0;
+    let mut dice = Dice(2016);
+    for (set_code, periods) in [
+        ("bao_cao_6_thang", &["2025-H2", "2026-H1"][..]),
+        ("danh_gia_an_toan_antt", &["2026"][..]),
+    ] {
+        let Some(set) = store::statistics::data_set_by_code(db, set_code)
+            .await
+            .map_err(err)?
+        else {
+            continue;
+        };
+        for p in periods {
+            let Ok(period) = Period::parse("period", p) else {
+                continue;
+            };
+            if period.last_day(set.calendar) >= today {
+                continue;
+            }
+            let mut batch = Vec::new();
+            for u in communes {
+                let size = 1 + u.id.unsigned_abs() % 4;
+                let figures: Vec<(String, u64)> = if set_code == "bao_cao_6_thang" {
+                    vec![
+                        ("tieu_chi_19_2".into(), u64::from(dice.next(5) > 0)),
+                        ("ty_le_ho_cam_ket".into(), 80 + dice.next(20)),
+                        ("dong_nguoi_tuan_tra".into(), 20 * size + dice.next(30)),
+                    ]
+                } else {
+                    certification_figures(&mut dice, size)
+                };
+                for (code, value) in figures {
+                    batch.push(ValueWrite {
+                        indicator: code,
+                        org_unit: u.id,
+                        period,
+                        value: Some(value as f64),
+                        comment: None,
+                    });
+                }
+            }
+            if batch.is_empty() {
+                continue;
+            }
+            written += batch.len();
+            values::write(db, who, &batch, today).await.map_err(err)?;
+            for u in communes {
+                let key = FormKey {
+                    set: set.id,
+                    unit: u.id,
+                    period,
+                };
+                for step in [ApprovalAction::Submit, ApprovalAction::Approve] {
+                    if values::act(db, who, key, step, None, today).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// One commune's certification results: for each kind, those in scope,
+/// those certified, and a classification that adds up to no more.
+fn certification_figures(dice: &mut Dice, size: u64) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    for (kind, base) in [
+        ("kdc", 6 * size),
+        ("co_quan", 2 + size),
+        ("doanh_nghiep", 3 * size),
+        ("co_so_giao_duc", 1 + size / 2),
+        ("co_so_ton_giao", size / 2),
+    ] {
+        let eligible = base + dice.next(3);
+        let certified = eligible - dice.next(eligible.min(2) + 1);
+        let excellent = certified / 3;
+        let good = certified / 2;
+        let fair = certified - excellent - good;
+        for (what, n) in [
+            ("thuoc_dien", eligible),
+            ("dat_chuan", certified),
+            ("xuat_sac", excellent),
+            ("kha", good),
+            ("trung_binh", fair),
+        ] {
+            out.push((format!("{kind}_{what}"), n));
+        }
+    }
+    let certified = u64::from(dice.next(4) > 0);
+    let class = dice.next(3);
+    for (what, n) in [
+        ("dat_chuan", certified),
+        ("xuat_sac", certified * u64::from(class == 0)),
+        ("kha", certified * u64::from(class == 1)),
+        ("trung_binh", certified * u64::from(class == 2)),
+    ] {
+        out.push((format!("xa_{what}"), n));
+    }
+    out
+}
+
+/// Whether a monthly period is month `m` of its year.
+fn month_is(period: &domain::statistics::Period, m: u32) -> bool {
+    period.to_string().ends_with(&format!("-{m:02}"))
 }
