@@ -23,7 +23,9 @@
 //! slowest filter combinations; BENCH_BREAKDOWN=0 skips the step-by-step
 //! import (read, check, write through the store API on another batch);
 //! BENCH_CATALOGUES=0 skips the province catalogues (BENCH_PROVINCE_TYPES,
-//! 55 a province: loaded, hidden, listed).
+//! 55 a province: loaded, hidden, listed); BENCH_COMPUTED=0 skips the
+//! monthly form with the figures the models register computes
+//! (BENCH_FORMS communes of the busiest province, 50).
 
 #![allow(
     clippy::unwrap_used,
@@ -420,9 +422,121 @@ async fn one(t: &TestDb) {
     if env("BENCH_BREAKDOWN", 1) == 1 {
         breakdown(label, db, n_import, today).await;
     }
+    if env("BENCH_COMPUTED", 1) == 1 {
+        computed(label, db, &c, &admin, province, today).await;
+    }
     if env("BENCH_CATALOGUES", 1) == 1 {
         catalogues(label, db, &c, (admin.as_str(), staff.as_str()), n, today).await;
     }
+}
+
+/// The monthly form of BENCH_FORMS communes of the busiest province
+/// (`GET /api/v1/data-values`, last closed month), whose four model
+/// figures the models register counts while the form is open (issue 16),
+/// against the same forms with those four indicators typed (the register
+/// not asked). Each computed figure is checked against the model list of
+/// the commune on the period's last day.
+async fn computed(label: &str, db: &Db, c: &Client, admin: &str, province: i64, today: NaiveDate) {
+    use domain::statistics::{IndicatorInput, NewIndicator, Period, PeriodType};
+    store::statistics::load_catalogue(db).await.unwrap();
+    let set = store::statistics::data_set_by_code(db, "bao_cao_thang")
+        .await
+        .unwrap()
+        .unwrap();
+    let period = Period::containing(today, PeriodType::Month, set.calendar)
+        .and_then(Period::previous)
+        .unwrap();
+    let last = period.last_day(set.calendar);
+    // The 2025 communes sit right under their province.
+    let q = store::org_units::ListQuery {
+        parent: Some(province),
+        level: Some(domain::org_units::Level::Commune),
+        page: domain::page::Page {
+            page: 1,
+            per_page: env("BENCH_FORMS", 50) as u32,
+        },
+        ..Default::default()
+    };
+    let mine: Vec<i64> = store::org_units::list(db, store::accounts::Scope::All, &q)
+        .await
+        .unwrap()
+        .0
+        .into_iter()
+        .map(|v| v.unit.id)
+        .collect();
+    let forms = async || {
+        let mut times = Vec::with_capacity(mine.len());
+        let mut active = Vec::with_capacity(mine.len());
+        for id in &mine {
+            let uri = format!(
+                "/api/v1/data-values?data_set={}&org_unit={id}&period={period}",
+                set.id
+            );
+            let (t, body) = c.timed(admin, &uri).await;
+            let v = json(&body);
+            let so = v["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["code"] == "so_mo_hinh")
+                .map(|x| x["value"].as_f64());
+            active.push(so.flatten());
+            times.push(t);
+        }
+        (times, active)
+    };
+    let (with_register, figures) = forms().await;
+    let mut agree = 0;
+    for (id, f) in mine.iter().zip(&figures) {
+        let (_, body) = c
+            .get(
+                admin,
+                &format!("/api/v1/models?org_unit={id}&as_of={last}&status=active&per_page=1"),
+            )
+            .await;
+        if json(&body)["total"].as_f64() == *f {
+            agree += 1;
+        }
+    }
+    // The same forms with the four figures typed instead.
+    let computed_ones: Vec<domain::statistics::Indicator> = store::statistics::indicators(db, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.computed.is_some())
+        .collect();
+    let typed = |i: &domain::statistics::Indicator, computed: Option<String>| {
+        NewIndicator::parse(&IndicatorInput {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            unit: i.unit.as_str().into(),
+            aggregation: i.aggregation.as_str().into(),
+            description: i.description.clone(),
+            computed,
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    for i in &computed_ones {
+        store::statistics::update_indicator(db, Author::System, i.id, &typed(i, None))
+            .await
+            .unwrap();
+    }
+    let (without, _) = forms().await;
+    for i in &computed_ones {
+        let back = typed(i, i.computed.map(|c| c.as_str().to_owned()));
+        store::statistics::update_indicator(db, Author::System, i.id, &back)
+            .await
+            .unwrap();
+    }
+    let (a, b) = (pct(with_register, 0.95), pct(without, 0.95));
+    row(
+        label,
+        &format!("the monthly form of {} communes of the busiest province ({period}), its four model figures counted by the register; so_mo_hinh equal to the model list on {last} for {agree} of them", mine.len()),
+        &format!("**p95 {}**", ms(a)),
+        &format!("the same forms, the four figures typed: p95 {}", ms(b)),
+        &ratio(a, b),
+    );
 }
 
 /// Province catalogues at national size (issue 16): every current
