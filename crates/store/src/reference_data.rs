@@ -9,6 +9,20 @@ use crate::audit::{self, Author, Change};
 use crate::error::Result;
 use crate::Tx;
 
+/// What applying a shipped catalogue did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    pub added: usize,
+    pub updated: usize,
+    pub retired: usize,
+    pub unchanged: usize,
+    /// Entries left as they are because people changed them here (or added
+    /// one of that code, or the change would strand figures): the catalogue
+    /// does not overwrite people's work. Model types by code; statistics as
+    /// `indicator:code`, `data_set:code`, `rule:data_set:expression`.
+    pub kept: Vec<String>,
+}
+
 /// The digest recorded for `name`, if it was ever loaded.
 pub(crate) async fn digest(tx: &mut Tx, name: &str) -> Result<Option<String>> {
     Ok(fetch!(

@@ -353,17 +353,7 @@ pub fn parse_catalogue(text: &str, today: NaiveDate) -> Result<Vec<NewModelType>
 
 const CATALOGUE_NAME: &str = "model-types";
 
-/// What applying a catalogue did.
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Applied {
-    pub added: usize,
-    pub updated: usize,
-    pub retired: usize,
-    pub unchanged: usize,
-    /// Codes left as they are because someone changed them here (or added
-    /// a type of that code): the catalogue does not overwrite people's work.
-    pub kept: Vec<String>,
-}
+pub use crate::reference_data::Applied;
 
 /// Loads the default catalogue on a database that never had it.
 pub async fn load_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<usize> {

@@ -292,27 +292,34 @@ pub async fn update_indicator(
         if before.aggregation != i.aggregation && has_values(tx, id).await? {
             return Err(domain::DomainError::new("aggregation", Reason::AggregationFixed).into());
         }
-        execute!(
-            tx,
-            "UPDATE indicators SET name = $1, unit = $2, aggregation = $3, allow_negative = $4,
-                    min_value = $5, max_value = $6, description = $7, active = $8, computed = $9,
-                    updated_at = $10
-             WHERE id = $11",
-            &i.name,
-            i.unit.as_str(),
-            i.aggregation.as_str(),
-            i.allow_negative,
-            i.min_value,
-            i.max_value,
-            &i.description,
-            i.active,
-            i.computed.map(Computed::as_str),
-            Utc::now(),
-            id
-        )?;
+        rewrite_indicator(tx, id, i).await?;
         Ok(())
     })
     .await
+}
+
+/// Writes an indicator's definition over the stored one (its code and
+/// owner stay).
+async fn rewrite_indicator(tx: &mut Tx, id: IndicatorId, i: &NewIndicator) -> Result<()> {
+    execute!(
+        tx,
+        "UPDATE indicators SET name = $1, unit = $2, aggregation = $3, allow_negative = $4,
+                min_value = $5, max_value = $6, description = $7, active = $8, computed = $9,
+                updated_at = $10
+         WHERE id = $11",
+        &i.name,
+        i.unit.as_str(),
+        i.aggregation.as_str(),
+        i.allow_negative,
+        i.min_value,
+        i.max_value,
+        &i.description,
+        i.active,
+        i.computed.map(Computed::as_str),
+        Utc::now(),
+        id
+    )?;
+    Ok(())
 }
 
 const SET_SELECT: &str = "SELECT id, code, name, period_type, calendar, entry, deadline_days,
@@ -973,18 +980,7 @@ pub fn parse_catalogue(sets: &str, indicators: &str, rules: &str) -> Result<Cata
 
 const CATALOGUE_NAME: &str = "statistics";
 
-/// What applying the statistics catalogue did.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
-pub struct Applied {
-    pub added: usize,
-    pub updated: usize,
-    pub retired: usize,
-    pub unchanged: usize,
-    /// Entries left as they are because people changed them here (or the
-    /// change would strand figures): `indicator:code`, `data_set:code`,
-    /// `rule:data_set:expression`.
-    pub kept: Vec<String>,
-}
+pub use crate::reference_data::Applied;
 
 /// Loads the default indicators, data sets and rules on a database that
 /// never had them; afterwards only [`apply_catalogue`] changes them.
@@ -1070,24 +1066,7 @@ async fn apply_indicator(tx: &mut Tx, i: &NewIndicator, done: &mut Applied) -> R
         done.kept.push(format!("indicator:{}", i.code));
         return Ok(());
     }
-    execute!(
-        tx,
-        "UPDATE indicators SET name = $1, unit = $2, aggregation = $3, allow_negative = $4,
-                min_value = $5, max_value = $6, description = $7, active = $8, computed = $9,
-                updated_at = $10
-         WHERE id = $11",
-        &i.name,
-        i.unit.as_str(),
-        i.aggregation.as_str(),
-        i.allow_negative,
-        i.min_value,
-        i.max_value,
-        &i.description,
-        i.active,
-        i.computed.map(Computed::as_str),
-        Utc::now(),
-        id
-    )?;
+    rewrite_indicator(tx, id, i).await?;
     let after = load_indicator(tx, id).await?;
     record(
         tx,
