@@ -743,7 +743,7 @@ async fn replicas(
 }
 
 /// Monthly figures of Ninh Bình: a sample of legacy Nam Định, Hà Nam and
-/// Ninh Bình communes from July 2024 to June 2025, every 2025 commune
+/// Ninh Bình communes from January to June 2025, every 2025 commune
 /// from July 2025 to the last closed month. Older months are approved; the
 /// last two are partly submitted, partly still open (so the completeness
 /// view shows overdue communes). Once: skipped when any figure exists.
@@ -779,7 +779,7 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                 children(db, d.id, Level::Commune, before)
                     .await?
                     .into_iter()
-                    .step_by(6),
+                    .step_by(8),
             );
         }
     }
@@ -809,7 +809,7 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
         }
         out
     };
-    let first_legacy = Period::month(2024, 7).ok_or("demo: kỳ")?;
+    let first_legacy = Period::month(2025, 1).ok_or("demo: kỳ")?;
     let last_legacy = Period::month(2025, 6).ok_or("demo: kỳ")?;
     let first_current = Period::month(2025, 7).ok_or("demo: kỳ")?;
     let plan = [

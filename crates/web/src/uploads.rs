@@ -111,6 +111,70 @@ pub fn wants_report(raw: Option<&str>) -> Result<bool, ApiError> {
     }
 }
 
+/// An import as its page shows it: what an accepted file did, or its
+/// refused rows (a 400 naming the file, e.g. not a spreadsheet, is one
+/// refused row) with the status to answer and the error report.
+pub struct PageOutcome<T> {
+    pub done: Option<T>,
+    pub errors: Vec<CellError>,
+    /// The error report (the file with a column of reasons), base64.
+    pub report: Option<String>,
+    pub status: StatusCode,
+}
+
+impl<T> PageOutcome<T> {
+    /// The outcome of reading and importing `bytes`; any refusal other
+    /// than a 400 stays an error for the page to show as such.
+    pub async fn of(
+        pool: &BlockingPool,
+        r: Result<(Bytes, domain::file::Imported<T>), ApiError>,
+    ) -> Result<Self, ApiError> {
+        use domain::file::Imported;
+        let (done, errors, report, status) = match r {
+            Ok((_, Imported::All(d))) => (Some(d), Vec::new(), None, StatusCode::OK),
+            Ok((bytes, Imported::Refused(errors))) => {
+                let report = error_report_off_workers(pool, bytes, &errors)
+                    .await
+                    .ok()
+                    .map(|b| base64(&b));
+                (None, errors, report, StatusCode::UNPROCESSABLE_ENTITY)
+            }
+            Err(e) if e.status == StatusCode::BAD_REQUEST => {
+                let one = vec![CellError::new(0, "", e.message)];
+                (None, one, None, StatusCode::BAD_REQUEST)
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(PageOutcome {
+            done,
+            errors,
+            report,
+            status,
+        })
+    }
+
+    /// The refused rows as the import pages list them.
+    pub fn rows(&self) -> RowErrors<'_> {
+        RowErrors {
+            errors: self.errors.iter().take(MAX_ROWS_SHOWN).collect(),
+            error_count: self.errors.len(),
+            report: self.report.clone(),
+        }
+    }
+}
+
+/// Refused rows a page lists; the error report holds them all.
+pub const MAX_ROWS_SHOWN: usize = 500;
+
+/// The refused rows of an import on its page (`errors`, `error_count`,
+/// `report` in the templates).
+#[derive(Debug, Default, serde::Serialize)]
+pub struct RowErrors<'a> {
+    pub errors: Vec<&'a CellError>,
+    pub error_count: usize,
+    pub report: Option<String>,
+}
+
 /// The error report, built on the blocking pool (it reads the file again).
 pub async fn error_report_off_workers(
     pool: &BlockingPool,

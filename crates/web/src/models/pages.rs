@@ -7,7 +7,6 @@ use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::catalogue::Owner;
-use domain::models::file::CellError;
 use domain::models::{
     ActivityInput, ActivityKind, ModelInput, ModelTypeInput, Rating, RatingInput, Sector, Status,
     StatusInput, Target,
@@ -34,7 +33,6 @@ use crate::org_units::Area;
 use crate::routes::Routes;
 use crate::uploads;
 use crate::AppState;
-use domain::file::Imported;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -204,10 +202,8 @@ impl PageContext for MatrixPage {
 struct ImportPage<'a> {
     /// How many models an accepted file created.
     imported: Option<usize>,
-    errors: Vec<&'a CellError>,
-    error_count: usize,
-    /// The error report (XLSX, base64) to download.
-    report: Option<String>,
+    #[serde(flatten)]
+    rows: uploads::RowErrors<'a>,
     max_mb: usize,
 }
 
@@ -734,9 +730,7 @@ async fn import_page(State(state): State<AppState>, actor: Actor, lang: Lang) ->
     }
     let page = ImportPage {
         imported: None,
-        errors: Vec::new(),
-        error_count: 0,
-        report: None,
+        rows: uploads::RowErrors::default(),
         max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
     };
     state
@@ -760,36 +754,20 @@ async fn import_form(
         Ok::<_, ApiError>((bytes, outcome))
     }
     .await;
-    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
-    let (imported, errors, report) = match r {
-        Ok((_, Imported::All(ids))) => (Some(ids.len()), Vec::new(), None),
-        Ok((bytes, Imported::Refused(errors))) => {
-            let report = uploads::error_report_off_workers(&state.parses, bytes, &errors)
-                .await
-                .ok()
-                .map(|b| uploads::base64(&b));
-            (None, errors, report)
-        }
-        Err(e) if e.status == StatusCode::BAD_REQUEST => {
-            status = StatusCode::BAD_REQUEST;
-            let msg = CellError::new(0, "", e.message);
-            (None, vec![msg], None)
-        }
+    let outcome = match uploads::PageOutcome::of(&state.parses, r).await {
+        Ok(o) => o,
         Err(e) => return page_error(lang, e),
     };
     let page = ImportPage {
-        imported,
-        errors: errors.iter().take(500).collect(),
-        error_count: errors.len(),
-        report,
+        imported: outcome.done.as_ref().map(Vec::len),
+        rows: outcome.rows(),
         max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
     };
-    let bad = !errors.is_empty();
     let mut res = state
         .templates
         .page(&base(&actor, lang, "/models/import"), &page);
-    if bad {
-        crate::templates::with_status(&mut res, status);
+    if !outcome.errors.is_empty() {
+        crate::templates::with_status(&mut res, outcome.status);
     }
     res
 }
@@ -961,9 +939,8 @@ async fn type_hidden_form(
 #[derive(Serialize)]
 struct TypesImportPage<'a> {
     done: Option<store::models::types::TypesImported>,
-    errors: Vec<&'a CellError>,
-    error_count: usize,
-    report: Option<String>,
+    #[serde(flatten)]
+    rows: uploads::RowErrors<'a>,
     owners: Vec<store::catalogue::Province>,
     national_owner: bool,
     owner_id: Option<i64>,
@@ -978,10 +955,8 @@ async fn types_import_render(
     state: &AppState,
     actor: &Actor,
     lang: Lang,
-    outcome: Option<Imported<store::models::types::TypesImported>>,
-    bytes: Option<Bytes>,
+    outcome: Option<uploads::PageOutcome<store::models::types::TypesImported>>,
     owner_id: Option<i64>,
-    refused_status: StatusCode,
 ) -> Response {
     let r = async {
         let at = Workplace::of(state, actor).await?;
@@ -993,23 +968,9 @@ async fn types_import_render(
         Ok(x) => x,
         Err(e) => return page_error(lang, e),
     };
-    let (done, errors) = match outcome {
-        None => (None, Vec::new()),
-        Some(Imported::All(d)) => (Some(d), Vec::new()),
-        Some(Imported::Refused(e)) => (None, e),
-    };
-    let report = match (bytes, errors.is_empty()) {
-        (Some(b), false) => uploads::error_report_off_workers(&state.parses, b, &errors)
-            .await
-            .ok()
-            .map(|b| uploads::base64(&b)),
-        _ => None,
-    };
     let page = TypesImportPage {
-        done,
-        errors: errors.iter().take(500).collect(),
-        error_count: errors.len(),
-        report,
+        done: outcome.as_ref().and_then(|o| o.done.clone()),
+        rows: outcome.as_ref().map(|o| o.rows()).unwrap_or_default(),
         owners,
         national_owner: at.may_change(actor, Action::ManageModelTypes, Owner::National),
         owner_id,
@@ -1018,8 +979,8 @@ async fn types_import_render(
     let mut res = state
         .templates
         .page(&base(actor, lang, "/model-types/import"), &page);
-    if !errors.is_empty() {
-        crate::templates::with_status(&mut res, refused_status);
+    if let Some(o) = outcome.as_ref().filter(|o| !o.errors.is_empty()) {
+        crate::templates::with_status(&mut res, o.status);
     }
     res
 }
@@ -1028,7 +989,7 @@ async fn types_import_page(State(state): State<AppState>, actor: Actor, lang: La
     if let Err(e) = actor.require(Action::ManageModelTypes) {
         return page_error(lang, e);
     }
-    types_import_render(&state, &actor, lang, None, None, None, StatusCode::OK).await
+    types_import_render(&state, &actor, lang, None, None).await
 }
 
 async fn types_import_form(
@@ -1040,24 +1001,16 @@ async fn types_import_form(
     if let Err(e) = actor.require(Action::ManageModelTypes) {
         return page_error(lang, e);
     }
+    let mut owner = None;
     let r = async {
         let (bytes, fields) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
-        let owner = super::type_files::asked_owner(&Fields::from_pairs(fields))?;
+        owner = super::type_files::asked_owner(&Fields::from_pairs(fields))?;
         let outcome = super::type_files::import_types(&state, &actor, owner, bytes.clone()).await?;
-        Ok::<_, ApiError>((bytes, owner, outcome))
+        Ok::<_, ApiError>((bytes, outcome))
     }
     .await;
-    match r {
-        Ok((bytes, owner, outcome)) => {
-            let refused = StatusCode::UNPROCESSABLE_ENTITY;
-            let outcome = Some(outcome);
-            types_import_render(&state, &actor, lang, outcome, Some(bytes), owner, refused).await
-        }
-        Err(e) if e.status == StatusCode::BAD_REQUEST => {
-            let refused = Some(Imported::Refused(vec![CellError::new(0, "", e.message)]));
-            let bad = StatusCode::BAD_REQUEST;
-            types_import_render(&state, &actor, lang, refused, None, None, bad).await
-        }
+    match uploads::PageOutcome::of(&state.parses, r).await {
+        Ok(o) => types_import_render(&state, &actor, lang, Some(o), owner).await,
         Err(e) => page_error(lang, e),
     }
 }

@@ -9,7 +9,6 @@ use axum::extract::{Path, RawQuery, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use domain::error::codes;
-use domain::file::CellError;
 use domain::policy::Action;
 use domain::statistics::{ApprovalAction, Period, ValueInput};
 use domain::statistics::{DataSet, Indicator};
@@ -34,7 +33,6 @@ use crate::routes::Routes;
 use crate::uploads;
 use crate::uploads::MAX_IMPORT_BYTES;
 use crate::AppState;
-use domain::file::Imported;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -180,10 +178,8 @@ struct ImportPage<'a> {
     columns: Vec<&'static str>,
     /// What an accepted file wrote.
     written: Option<values::WriteReport>,
-    errors: Vec<&'a CellError>,
-    error_count: usize,
-    /// The error report (XLSX, base64) to download.
-    report: Option<String>,
+    #[serde(flatten)]
+    rows: uploads::RowErrors<'a>,
 }
 
 impl PageContext for ImportPage<'_> {
@@ -925,17 +921,13 @@ async fn import_page(State(state): State<AppState>, actor: Actor, lang: Lang) ->
     render(
         &state,
         &base(&actor, lang, "/statistics/import"),
-        &ImportPage::new(None, &[], None),
+        &ImportPage::new(None, uploads::RowErrors::default()),
         false,
     )
 }
 
 impl<'a> ImportPage<'a> {
-    fn new(
-        written: Option<values::WriteReport>,
-        errors: &'a [CellError],
-        report: Option<String>,
-    ) -> Self {
+    fn new(written: Option<values::WriteReport>, rows: uploads::RowErrors<'a>) -> Self {
         ImportPage {
             max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
             columns: domain::statistics::file::COLUMNS
@@ -943,9 +935,7 @@ impl<'a> ImportPage<'a> {
                 .map(|(_, h, _)| *h)
                 .collect(),
             written,
-            errors: errors.iter().take(500).collect(),
-            error_count: errors.len(),
-            report,
+            rows,
         }
     }
 }
@@ -966,27 +956,15 @@ async fn import_form(
         Ok::<_, ApiError>((bytes, outcome))
     }
     .await;
-    let mut status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    let (written, errors, report) = match r {
-        Ok((_, Imported::All(w))) => (Some(w), Vec::new(), None),
-        Ok((bytes, Imported::Refused(errors))) => {
-            let report = uploads::error_report_off_workers(&state.parses, bytes, &errors)
-                .await
-                .ok()
-                .map(|b| uploads::base64(&b));
-            (None, errors, report)
-        }
-        Err(e) if e.status == axum::http::StatusCode::BAD_REQUEST => {
-            status = e.status;
-            (None, vec![CellError::new(0, "", e.message)], None)
-        }
+    let outcome = match uploads::PageOutcome::of(&state.parses, r).await {
+        Ok(o) => o,
         Err(e) => return page_error(lang, e),
     };
-    let page = ImportPage::new(written, &errors, report);
+    let page = ImportPage::new(outcome.done, outcome.rows());
     let base = base(&actor, lang, "/statistics/import");
     let mut res = render(&state, &base, &page, false);
-    if !errors.is_empty() {
-        crate::templates::with_status(&mut res, status);
+    if !outcome.errors.is_empty() {
+        crate::templates::with_status(&mut res, outcome.status);
     }
     res
 }
