@@ -130,6 +130,11 @@ module.exports = {
     await j.shot('rule-hidden');
     await j.click(rule.locator('button', { hasText: 'Dùng lại ở tỉnh tôi' }), { url: /\/statistics\/definitions$/ });
     assert.doesNotMatch(await j.text(rule), /Tỉnh đã ẩn/);
+    // A national indicator: shown to the province's staff, not changed.
+    await j.click(page.locator('main a', { has: page.locator('code', { hasText: /^tin_bao$/ }) }), { url: /\/statistics\/indicators\/\d+$/ });
+    assert.match(await j.text('main'), /thuộc danh mục quốc gia/);
+    assert.equal(await page.locator('main form button[type=submit]').count(), 0, 'no save button on a national indicator');
+    assert.ok(await page.locator('#name').isDisabled(), 'the fields of a national indicator are read only');
 
     // Bulk entry from a file (2022 figures of legacy Vị Xuyên, by its code):
     // a bad row writes nothing, a good file writes every value.

@@ -34,9 +34,11 @@ async function healthy(base) {
 /**
  * Starts `binhyen --data-dir DIR demo --listen 127.0.0.1:PORT` and waits
  * for /healthz to answer 200 (up to `timeoutMs`). The server's output goes
- * to `logFile`. Returns { base, stop(), logText(), exited }.
+ * to `logFile`. Returns { base, stop(), logText(), exited }. The demo
+ * writes and approves every indicator of every data set before it
+ * listens: 40–50 s on a quiet machine (as fuzz-api's wait, 120 s).
  */
-async function startServer({ bin, logFile, timeoutMs = 60000 }) {
+async function startServer({ bin, logFile, timeoutMs = 120000 }) {
   if (!fs.existsSync(bin)) {
     throw new Error(`server binary not found: ${bin} (build it with \`cargo build -p binhyen\` or set BINHYEN_BIN)`);
   }

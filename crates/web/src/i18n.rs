@@ -316,6 +316,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("stats.saved_state", "Trạng thái lưu", "Saved state"),
     ("stats.computed", "Nguồn số liệu", "Source of the figure"),
     ("stats.def.join", "Thêm vào biểu báo cáo", "Add to the form of"),
+    ("stats.def.read_only", "Mục này thuộc danh mục quốc gia (hoặc của tỉnh khác): chỉ xem. Tỉnh có thể ẩn mục quốc gia ở trang Chỉ tiêu và bộ số liệu.", "This entry belongs to the national catalogue (or another province's): read only. A province may hide a national entry on the definitions page."),
     ("stats.def.join_none", "Chưa thêm vào biểu nào", "No form yet"),
     ("stats.def.join_hint", "Chỉ tiêu của tỉnh có thể thêm vào biểu quốc gia: chỉ các đơn vị của tỉnh thấy và nhập.", "A province's indicator may join a national form: only the province's units see and enter it."),
     ("stats.computed.none", "Nhập tay", "Typed by people"),

@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::catalogue::Owner;
 use domain::org_units::{Kind, Level};
 use domain::policy::Action;
 use domain::statistics::{
@@ -157,6 +158,8 @@ struct FormPage {
     /// Whose catalogue a new entry may go to: empty code for the national
     /// one (administrators), else a province.
     owners: Vec<OwnerChoice>,
+    /// Shown, not changed: another catalogue's entry.
+    read_only: bool,
 }
 
 #[derive(Serialize)]
@@ -316,6 +319,14 @@ fn options() -> Options {
     }
 }
 
+/// How a form is shown: with the refusal of what was sent, or read only
+/// (an entry of a catalogue the user does not keep: a national one for a
+/// province's staff).
+struct Shown {
+    error: Option<ApiError>,
+    read_only: bool,
+}
+
 /// The form page: `id` None adds, Some edits; `v` holds the fields shown.
 async fn render_form(
     state: &AppState,
@@ -324,8 +335,9 @@ async fn render_form(
     what: What,
     id: Option<i64>,
     v: Echo,
-    error: Option<ApiError>,
+    how: Shown,
 ) -> Response {
+    let Shown { error, read_only } = how;
     let at = Workplace::of(state, actor).await.ok();
     let provinces = at.as_ref().and_then(|a| a.provinces());
     let sets = statistics::data_sets(&state.db, provinces)
@@ -362,6 +374,7 @@ async fn render_form(
         sets,
         options: options(),
         owners,
+        read_only,
     };
     let mut r = state.templates.page(&base, &page);
     if let Some(s) = status {
@@ -370,16 +383,22 @@ async fn render_form(
     r
 }
 
-/// The stored definition as form fields, or 404.
-async fn current(state: &AppState, actor: &Actor, what: What, id: i64) -> Result<Fields, ApiError> {
+/// The stored definition as form fields, and whose it is; or 404.
+async fn current(
+    state: &AppState,
+    actor: &Actor,
+    what: What,
+    id: i64,
+) -> Result<(Fields, Owner), ApiError> {
     let at = Workplace::of(state, actor).await?;
     let mut v = Vec::new();
     let mut put = |k: &str, s: String| v.push((k.to_string(), s));
     let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
     let flag = |b: bool| if b { "1".to_string() } else { String::new() };
-    match what {
+    let owner = match what {
         What::Indicator => {
             let i = super::catalogue::indicator_seen(state, &at, id).await?;
+            let owner = i.owner;
             put("code", i.code);
             put("name", i.name);
             put("unit", i.unit.as_str().into());
@@ -393,6 +412,7 @@ async fn current(state: &AppState, actor: &Actor, what: What, id: i64) -> Result
                 "computed",
                 i.computed.map(|c| c.as_str()).unwrap_or_default().into(),
             );
+            owner
         }
         What::DataSet => {
             let d = super::catalogue::data_set_seen(state, &at, id).await?;
@@ -416,6 +436,7 @@ async fn current(state: &AppState, actor: &Actor, what: What, id: i64) -> Result
                 .collect();
             put("indicators", codes.join("\n"));
             put("active", flag(d.set.active));
+            d.set.owner
         }
         What::Rule => {
             let rules = statistics::rules(&state.db, at.provinces()).await?;
@@ -434,34 +455,43 @@ async fn current(state: &AppState, actor: &Actor, what: What, id: i64) -> Result
             put("severity", r.severity);
             put("message", r.message);
             put("active", flag(r.active));
+            r.owner
         }
-    }
-    Ok(Fields::from_pairs(v))
+    };
+    Ok((Fields::from_pairs(v), owner))
 }
 
 async fn show(state: AppState, actor: Actor, lang: Lang, what: What, id: Option<&str>) -> Response {
     if let Err(e) = actor.require(Action::ManageStatistics) {
         return page_error(lang, e);
     }
-    let (id, v) = match id {
+    let (id, v, read_only) = match id {
         None => (
             None,
             Fields::from_pairs(vec![("active".into(), "1".into())]),
+            false,
         ),
         Some(raw) => {
             let loaded = async {
                 let id = path_id(raw)?;
-                Ok::<_, ApiError>((id, current(&state, &actor, what, id).await?))
+                let (v, owner) = current(&state, &actor, what, id).await?;
+                let at = Workplace::of(&state, &actor).await?;
+                let mine = at.may_change(&actor, Action::ManageStatistics, owner);
+                Ok::<_, ApiError>((id, v, !mine))
             }
             .await;
             match loaded {
-                Ok((id, v)) => (Some(id), v),
+                Ok((id, v, read_only)) => (Some(id), v, read_only),
                 Err(e) => return page_error(lang, e),
             }
         }
     };
     let v = echo(&v, what);
-    render_form(&state, &actor, lang, what, id, v, None).await
+    let how = Shown {
+        error: None,
+        read_only,
+    };
+    render_form(&state, &actor, lang, what, id, v, how).await
 }
 
 fn opt_f64(f: &Fields, key: &'static str) -> Result<Option<f64>, ApiError> {
@@ -568,7 +598,11 @@ async fn save(
     match write(&state, &actor, what, id, &f).await {
         Ok(()) => Redirect::to("/statistics/definitions").into_response(),
         Err(e) if matches!(e.status, StatusCode::BAD_REQUEST | StatusCode::CONFLICT) => {
-            render_form(&state, &actor, lang, what, id, echo(&f, what), Some(e)).await
+            let how = Shown {
+                error: Some(e),
+                read_only: false,
+            };
+            render_form(&state, &actor, lang, what, id, echo(&f, what), how).await
         }
         Err(e) => page_error(lang, e),
     }
