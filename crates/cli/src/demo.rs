@@ -304,27 +304,15 @@ async fn seed_villages(db: &Db, ward: &units::UnitView) -> Result<(), String> {
 /// under its first residential group. Added once each (by name).
 async fn seed_places(db: &Db, ward: &units::UnitView) -> Result<Vec<OrgUnit>, String> {
     let err = |e: store::StoreError| e.to_string();
-    let q = units::ListQuery {
-        parent: Some(ward.unit.id),
-        page: domain::page::Page {
-            page: 1,
-            per_page: domain::page::MAX_PER_PAGE,
-        },
-        ..Default::default()
-    };
-    let villages: Vec<OrgUnit> = units::list(db, Scope::All, &q)
-        .await
-        .map_err(err)?
-        .0
-        .into_iter()
-        .map(|v| v.unit)
-        .collect();
+    let today = domain::time::today();
+    let villages = children(db, ward.unit.id, Level::Village, today).await?;
     let Some(village) = villages.first().cloned() else {
         return Ok(Vec::new());
     };
     let start = NaiveDate::from_ymd_opt(2025, 7, 1).map(|d| d.to_string());
     let mut places = vec![ward.unit.clone()];
     places.extend(villages);
+    let sites = children(db, village.id, Level::Site, today).await?;
     for (kind, name) in [
         ("religious", "Giáo xứ Vị Xuyên"),
         ("religious", "Chùa Vị Xuyên"),
@@ -333,14 +321,8 @@ async fn seed_places(db: &Db, ward: &units::UnitView) -> Result<Vec<OrgUnit>, St
         ("market", "Chợ Rồng"),
         ("industrial_cluster", "Cụm công nghiệp An Xá"),
     ] {
-        let q = units::ListQuery {
-            parent: Some(village.id),
-            q: Some(name.into()),
-            ..Default::default()
-        };
-        let found = units::list(db, Scope::All, &q).await.map_err(err)?.0;
-        if let Some(v) = found.into_iter().find(|v| v.unit.name == name) {
-            places.push(v.unit);
+        if let Some(site) = sites.iter().find(|u| u.name == name) {
+            places.push(site.clone());
             continue;
         }
         let input = NewUnitInput {
@@ -360,23 +342,15 @@ async fn seed_places(db: &Db, ward: &units::UnitView) -> Result<Vec<OrgUnit>, St
         );
     }
     // The school of seed_villages, and anything else under the villages.
-    let villages: Vec<OrgUnit> = places
+    let villages: Vec<i64> = places
         .iter()
         .filter(|p| p.level == Level::Village)
-        .cloned()
+        .map(|p| p.id)
         .collect();
     for v in villages {
-        let q = units::ListQuery {
-            parent: Some(v.id),
-            page: domain::page::Page {
-                page: 1,
-                per_page: domain::page::MAX_PER_PAGE,
-            },
-            ..Default::default()
-        };
-        for child in units::list(db, Scope::All, &q).await.map_err(err)?.0 {
-            if !places.iter().any(|p| p.id == child.unit.id) {
-                places.push(child.unit);
+        for site in children(db, v, Level::Site, today).await? {
+            if !places.iter().any(|p| p.id == site.id) {
+                places.push(site);
             }
         }
     }

@@ -69,7 +69,12 @@ pub(super) async fn data_set_seen(
     Ok(view)
 }
 
-async fn rule_seen(state: &AppState, at: &Workplace, id: i64) -> Result<RuleView, ApiError> {
+/// The rule, if the user's lists show it.
+pub(super) async fn rule_seen(
+    state: &AppState,
+    at: &Workplace,
+    id: i64,
+) -> Result<RuleView, ApiError> {
     statistics::rule(&state.db, id)
         .await?
         .filter(|r| domain::catalogue::listed(r.owner, at.provinces()))

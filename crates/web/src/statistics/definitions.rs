@@ -439,16 +439,10 @@ async fn current(
             d.set.owner
         }
         What::Rule => {
-            let rules = statistics::rules(&state.db, at.provinces()).await?;
-            let r = rules
-                .into_iter()
-                .find(|r| r.id == id)
-                .ok_or_else(ApiError::not_found)?;
-            let sets = statistics::data_sets(&state.db, at.provinces()).await?;
-            let set = sets
-                .iter()
-                .find(|s| s.id == r.data_set_id)
-                .map(|s| s.code.clone())
+            let r = super::catalogue::rule_seen(state, &at, id).await?;
+            let set = super::catalogue::data_set_seen(state, &at, r.data_set_id)
+                .await
+                .map(|v| v.set.code)
                 .unwrap_or_default();
             put("data_set", set);
             put("expression", r.expression);
