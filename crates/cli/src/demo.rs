@@ -161,18 +161,20 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, String)>, String> {
 }
 
 /// Ninh Bình's own model types beside the national catalogue
-/// (illustrations, marked `ví dụ`): (code, name, short name, places).
-const PROVINCE_TYPES: [(&str, &str, &str, &str); 3] = [
+/// (illustrations, marked `ví dụ`): (code, name, short name, field, places).
+const PROVINCE_TYPES: [(&str, &str, &str, &str, &str); 4] = [
     (
         "nb_zalo_an_ninh",
         "Nhóm Zalo an ninh, trật tự khu dân cư",
         "Nhóm Zalo an ninh",
+        "residential",
         "village;commune",
     ),
     (
         "nb_dong_ho_tu_quan",
         "Dòng họ tự quản về an ninh, trật tự",
         "Dòng họ tự quản",
+        "residential",
         "village",
     ),
     (
@@ -180,8 +182,74 @@ const PROVINCE_TYPES: [(&str, &str, &str, &str); 3] = [
         "Giáo họ an toàn về an ninh, trật tự",
         "Giáo họ an toàn",
         "religious",
+        "religious",
+    ),
+    (
+        "nb_ben_thuyen_an_toan",
+        "Bến thuyền du lịch an toàn về an ninh, trật tự",
+        "Bến thuyền an toàn",
+        PROVINCE_FIELD.0,
+        PROVINCE_PLACE_KIND.0,
     ),
 ];
+
+/// A field and a kind of place of Ninh Bình's own (a province adds them
+/// without a release), and a site of that kind: (code, name).
+const PROVINCE_FIELD: (&str, &str) = ("nb_du_lich", "Du lịch");
+const PROVINCE_PLACE_KIND: (&str, &str) = ("nb_ben_thuyen", "Bến thuyền du lịch");
+const PROVINCE_SITE: &str = "Bến thuyền du lịch sông Đào";
+
+/// Ninh Bình's own field and kind of place, and a site of that kind under
+/// the ward's first residential group; answers the site.
+async fn seed_province_words(
+    db: &Db,
+    nb: domain::org_units::OrgUnitId,
+    ward: &units::UnitView,
+) -> Result<Option<OrgUnit>, String> {
+    use domain::vocabulary::{EntryInput, NewEntry, Vocabulary};
+    let err = |e: store::StoreError| e.to_string();
+    let today = domain::time::today();
+    for (v, (code, name)) in [
+        (Vocabulary::Field, PROVINCE_FIELD),
+        (Vocabulary::PlaceKind, PROVINCE_PLACE_KIND),
+    ] {
+        let have = store::vocabulary::list(db, v, None).await.map_err(err)?;
+        if have.contains(code) {
+            continue;
+        }
+        let input = EntryInput {
+            code: Some(code.into()),
+            name: Some(name.into()),
+            owner_id: None,
+        };
+        let e = NewEntry::parse(v, &input).map_err(|e| e.to_string())?;
+        store::vocabulary::create(db, Author::System, v, Owner::Province(nb), &e)
+            .await
+            .map_err(err)?;
+    }
+    let Some(village) = children(db, ward.unit.id, Level::Village, today)
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let sites = children(db, village.id, Level::Site, today).await?;
+    if let Some(site) = sites.into_iter().find(|u| u.name == PROVINCE_SITE) {
+        return Ok(Some(site));
+    }
+    let input = NewUnitInput {
+        level: Some("site".into()),
+        kind: Some(PROVINCE_PLACE_KIND.0.into()),
+        name: Some(PROVINCE_SITE.into()),
+        parent_id: Some(village.id),
+        valid_from: NaiveDate::from_ymd_opt(2025, 7, 1).map(|d| d.to_string()),
+        ..Default::default()
+    };
+    let u = NewUnit::parse(&input, Some(&village)).map_err(|e| e.to_string())?;
+    let site = units::create(db, Author::System, &u).await.map_err(err)?;
+    Ok(Some(site.unit))
+}
 
 /// Ninh Bình's own types, once, and a model of the first at the ward, so
 /// that the catalogue shows a province's entries beside the national ones.
@@ -198,8 +266,9 @@ async fn seed_province_types(db: &Db, ward: &units::UnitView) -> Result<usize, S
         .into_iter()
         .map(|t| t.code)
         .collect();
+    let boat_site = seed_province_words(db, nb.id, ward).await?;
     let mut made = 0;
-    for (code, name, short, places) in PROVINCE_TYPES {
+    for (code, name, short, field, places) in PROVINCE_TYPES {
         if have.iter().any(|c| c == code) {
             continue;
         }
@@ -207,7 +276,7 @@ async fn seed_province_types(db: &Db, ward: &units::UnitView) -> Result<usize, S
             code: Some(code.into()),
             name: Some(name.into()),
             short_name: Some(short.into()),
-            sector: Some("residential".into()),
+            sector: Some(field.into()),
             targets: Some(places.split(';').map(str::to_string).collect()),
             ..Default::default()
         };
@@ -218,13 +287,19 @@ async fn seed_province_types(db: &Db, ward: &units::UnitView) -> Result<usize, S
             .await
             .map_err(err)?;
         made += 1;
-        if !t.targets.contains(&"commune") {
-            continue;
-        }
+        // A model at the ward, or at the site of the province's own kind.
+        let place = if t.targets.contains(&domain::models::Target::Commune) {
+            &ward.unit
+        } else {
+            match boat_site.as_ref().filter(|s| t.fits(s)) {
+                Some(site) => site,
+                None => continue,
+            }
+        };
         let input = ModelInput {
             type_id: Some(t.id),
-            org_unit_id: Some(ward.unit.id),
-            name: Some(format!("{} {}", t.short_name, ward.unit.short_name)),
+            org_unit_id: Some(place.id),
+            name: Some(format!("{} {}", t.short_name, place.short_name)),
             founded_on: Some("2025-09-01".into()),
             members: Some(12),
             leader_role: Some("Trưởng công an phường".into()),
@@ -232,7 +307,7 @@ async fn seed_province_types(db: &Db, ward: &units::UnitView) -> Result<usize, S
         };
         let refs = ModelRefs {
             model_type: Some(&t),
-            unit: Some(&ward.unit),
+            unit: Some(place),
             exemplar: None,
             this: None,
         };
@@ -506,7 +581,7 @@ pub async fn seed_models(db: &Db) -> Result<usize, String> {
     let types: Vec<ModelType> = store::models::types::list(db, false).await.map_err(err)?;
     let commune_types: Vec<&ModelType> = types
         .iter()
-        .filter(|t| t.targets.contains(&"commune"))
+        .filter(|t| t.targets.contains(&domain::models::Target::Commune))
         .collect();
     let mut dice = Dice(2025);
     let mut made: Vec<(i64, NaiveDate, i64)> = Vec::new();

@@ -84,7 +84,7 @@ pub mod codes {
 
 /// Every coded value a message may name, for the reason table's test.
 pub fn all_terms() -> Vec<Term> {
-    use crate::models::{ActivityKind, Rating, Status, Target};
+    use crate::models::{ActivityKind, Rating, Status};
     use crate::statistics::{Aggregation, Approval, ApprovalAction, Calendar, PeriodType};
     use crate::statistics::{Severity, ValueUnit};
     let mut out: Vec<Term> = codes::ALL.to_vec();
@@ -96,7 +96,6 @@ pub fn all_terms() -> Vec<Term> {
     out.extend(Status::ALL.map(|x| x.term()));
     out.extend(Rating::ALL.map(|x| x.term()));
     out.extend(ActivityKind::ALL.map(|x| x.term()));
-    out.extend(Target::all().map(|x| x.term()));
     out.extend(PeriodType::ALL.map(|x| x.term()));
     out.extend(Calendar::ALL.map(|x| x.term()));
     out.extend(ValueUnit::ALL.map(|x| x.term()));

@@ -16,6 +16,7 @@ pub mod statistics;
 pub mod text;
 pub mod time;
 pub mod totp;
+pub mod vocabulary;
 
 pub use error::{Arg, DomainError, Language, Term};
 pub use reason::Reason;

@@ -78,12 +78,34 @@ impl Level {
     }
 }
 
-/// The kind of a unit within its level. Codes are stored; labels come from
-/// the message catalogue (`kind.<code>`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
+crate::code_type!(
+    /// The kind of a site (school, religious establishment, agency …): an
+    /// entry of the catalogue of kinds of place (`place_kinds`), national
+    /// or a province's own, so that a province can add one without a
+    /// release. Its label is the catalogue's.
+    PlaceKind,
+    Reason::KindUnknown
+);
+
+impl PlaceKind {
+    /// The national kind every site can fall back on.
+    pub const OTHER: PlaceKind = PlaceKind::from_static("other");
+    pub const SCHOOL: PlaceKind = PlaceKind::from_static("school");
+    pub const RELIGIOUS: PlaceKind = PlaceKind::from_static("religious");
+
+    /// Whether `code` names something else already: a kind of
+    /// administrative unit or a level (`village`, `commune`, which model
+    /// types also target), so no kind of place may take it.
+    pub fn is_reserved(code: &str) -> bool {
+        Kind::ADMINISTRATIVE.iter().any(|k| k.as_str() == code)
+            || Level::ALL.iter().any(|l| l.as_str() == code)
+    }
+}
+
+/// The kind of a unit within its level. Codes are stored; labels of the
+/// administrative kinds come from the message catalogue (`kind.<code>`),
+/// those of sites from the catalogue of kinds of place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     // provinces and legacy districts
     Tinh,
@@ -109,18 +131,14 @@ pub enum Kind {
     ToDanPho,
     KhuPho,
     KhuDanCu,
-    // sites
-    Agency,
-    Enterprise,
-    School,
-    Religious,
-    Market,
-    IndustrialCluster,
-    Other,
+    /// A site, of a kind of place the catalogue holds.
+    Site(PlaceKind),
 }
 
 impl Kind {
-    pub const ALL: [Kind; 28] = [
+    /// The kinds the law names for provinces, districts, communes and
+    /// villages.
+    pub const ADMINISTRATIVE: [Kind; 21] = [
         Kind::Tinh,
         Kind::ThanhPho,
         Kind::Quan,
@@ -142,17 +160,18 @@ impl Kind {
         Kind::ToDanPho,
         Kind::KhuPho,
         Kind::KhuDanCu,
-        Kind::Agency,
-        Kind::Enterprise,
-        Kind::School,
-        Kind::Religious,
-        Kind::Market,
-        Kind::IndustrialCluster,
-        Kind::Other,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
+            Kind::Site(k) => k.as_str(),
+            k => k.administrative_code().unwrap_or_default(),
+        }
+    }
+
+    /// The code of an administrative kind (none for a site's).
+    pub fn administrative_code(self) -> Option<&'static str> {
+        Some(match self {
             Kind::Tinh => "tinh",
             Kind::ThanhPho => "thanh_pho",
             Kind::Quan => "quan",
@@ -174,21 +193,23 @@ impl Kind {
             Kind::ToDanPho => "to_dan_pho",
             Kind::KhuPho => "khu_pho",
             Kind::KhuDanCu => "khu_dan_cu",
-            Kind::Agency => "agency",
-            Kind::Enterprise => "enterprise",
-            Kind::School => "school",
-            Kind::Religious => "religious",
-            Kind::Market => "market",
-            Kind::IndustrialCluster => "industrial_cluster",
-            Kind::Other => "other",
-        }
+            Kind::Site(_) => return None,
+        })
     }
 
+    /// An administrative kind by its code, or else a kind of place (whether
+    /// the catalogue holds it is the store's to check).
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
-        Kind::ALL
+        match Kind::ADMINISTRATIVE
             .into_iter()
             .find(|k| k.as_str() == s.trim())
-            .ok_or_else(|| DomainError::new(field, Reason::KindUnknown))
+        {
+            Some(k) => Ok(k),
+            None if Level::ALL.iter().any(|l| l.as_str() == s.trim()) => {
+                Err(DomainError::new(field, Reason::KindUnknown))
+            }
+            None => PlaceKind::parse(field, s).map(Kind::Site),
+        }
     }
 
     /// The Vietnamese word that starts a unit's full name, where there is one.
@@ -259,17 +280,40 @@ impl Kind {
                     | KhuPho
                     | KhuDanCu
             ),
-            Level::Site => matches!(
-                self,
-                Agency | Enterprise | School | Religious | Market | IndustrialCluster | Other
-            ),
+            Level::Site => matches!(self, Site(_)),
         }
     }
 
+    /// The administrative kinds of `level` (none for sites: their kinds
+    /// are the catalogue's).
     pub fn for_level(level: Level) -> impl Iterator<Item = Kind> {
-        Kind::ALL.into_iter().filter(move |k| k.fits(level))
+        Kind::ADMINISTRATIVE
+            .into_iter()
+            .filter(move |k| k.fits(level))
     }
 }
+
+/// A kind is sent and answered as its code.
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Kind::parse("kind", &s).map_err(|_| serde::de::Error::custom("unknown kind"))
+    }
+}
+
+impl utoipa::PartialSchema for Kind {
+    fn schema() -> utoipa::openapi::RefOr<Schema> {
+        crate::schema::entry_code().into()
+    }
+}
+
+impl ToSchema for Kind {}
 
 /// The name without its type word: `Tỉnh Nam Định` → `Nam Định`. Numbered
 /// units keep their word (`Phường 1` stays `Phường 1`), since `1` alone
@@ -313,7 +357,7 @@ impl SearchText {
         }
         // The longest type word that starts the query and leaves a name.
         let mut best: Option<(usize, Vec<Kind>)> = None;
-        for k in Kind::ALL {
+        for k in Kind::ADMINISTRATIVE {
             let Some(prefix) = k.name_prefix().map(crate::text::fold) else {
                 continue;
             };
@@ -547,28 +591,22 @@ fn managed_levels() -> Schema {
     crate::schema::one_of(&levels)
 }
 
-/// The kinds of those levels.
+/// The kinds of those levels: a village's, or a kind of place of the
+/// catalogue (data, so the document gives its form).
 fn managed_kinds() -> Schema {
-    crate::schema::one_of(&managed_kind_codes())
-}
-
-fn managed_kind_codes() -> Vec<&'static str> {
-    Level::ALL
-        .into_iter()
-        .filter(|l| l.is_user_managed())
-        .flat_map(Kind::for_level)
-        .map(Kind::as_str)
-        .collect()
+    crate::schema::entry_code()
 }
 
 /// A kind of those levels, or null to keep it.
 fn managed_kind_or_null() -> Schema {
-    crate::schema::one_of_or_null(&managed_kind_codes(), &[])
+    crate::schema::or_null(crate::schema::entry_code())
 }
 
 /// A new village's kind: absent, null or "" for `thon`.
 fn village_kind() -> Schema {
-    let kinds: Vec<&str> = Kind::for_level(Level::Village).map(Kind::as_str).collect();
+    let kinds: Vec<&str> = Kind::for_level(Level::Village)
+        .filter_map(Kind::administrative_code)
+        .collect();
     crate::schema::one_of_or_null(&kinds, &[""])
 }
 
@@ -959,7 +997,7 @@ mod tests {
         assert_eq!(short_name("Xómnghèo", Kind::Xom), "Xómnghèo");
         assert_eq!(short_name("Thị trấn Vị Xuyên", Kind::ThiTran), "Vị Xuyên");
         assert_eq!(
-            short_name("Trường THCS Lê Lợi", Kind::School),
+            short_name("Trường THCS Lê Lợi", Kind::Site(PlaceKind::SCHOOL)),
             "Trường THCS Lê Lợi"
         );
     }

@@ -334,6 +334,29 @@ reasons! {
     OwnerProvinceRequired(owner_province_required)
         vi "cần chọn tỉnh sở hữu mục này"
         en "choose the province this entry belongs to";
+    /// A field or kind of place the catalogue does not hold, or holds for
+    /// another province.
+    FieldNotInCatalogue(field_not_in_catalogue) { given: String, allowed: String }
+        vi "không có lĩnh vực «{given}» trong danh mục dùng được ở đây; chọn một trong: {allowed}"
+        en "the field «{given}» is not in the catalogue used here; choose one of: {allowed}";
+    PlaceKindNotInCatalogue(place_kind_not_in_catalogue) { given: String, allowed: String }
+        vi "không có loại nơi «{given}» trong danh mục dùng được ở đây; chọn một trong: {allowed}"
+        en "the kind of place «{given}» is not in the catalogue used here; choose one of: {allowed}";
+    VocabularyCodeTaken(vocabulary_code_taken) { code: String }
+        vi "mã {code} đã có trong danh mục (của cả nước hoặc của một tỉnh); đặt mã khác"
+        en "the code {code} is taken (nationally or by a province); choose another";
+    VocabularyCodeReserved(vocabulary_code_reserved) { code: String }
+        vi "mã {code} là tên một cấp hoặc loại đơn vị hành chính; đặt mã khác"
+        en "the code {code} names a level or kind of administrative unit; choose another";
+    VocabularyCodeInvalid(vocabulary_code_invalid)
+        vi "mã gồm tối đa 32 chữ thường không dấu, chữ số hoặc dấu _, bắt đầu bằng chữ"
+        en "a code has at most 32 lower-case letters without diacritics, digits or _, starting with a letter";
+    VocabularyCodeFixed(vocabulary_code_fixed)
+        vi "không đổi được mã; chỉ đổi tên"
+        en "the code cannot change; only the name can";
+    VocabularyNameTaken(vocabulary_name_taken) { name: String }
+        vi "tên «{name}» đã có trong danh mục dùng được ở đây"
+        en "the name «{name}» is already in the catalogue used here";
     SectorRequired(sector_required)
         vi "cần chọn lĩnh vực"
         en "choose a field of the movement";
@@ -391,7 +414,7 @@ reasons! {
     ModelTypeRetired(model_type_retired)
         vi "loại mô hình đã ngừng áp dụng"
         en "the model type is retired";
-    TypeDoesNotFit(type_does_not_fit) { type_name: String, targets: Vec<Term> }
+    TypeDoesNotFit(type_does_not_fit) { type_name: String, targets: String }
         vi "loại \"{type_name}\" không áp dụng cho đơn vị này (áp dụng cho: {targets})"
         en "the type \"{type_name}\" does not apply to this unit (it applies to: {targets})";
     UnitNotOnFoundingDay(unit_not_on_founding_day)

@@ -26,6 +26,17 @@ pub const TRIMMED: &str =
 /// `2022-H1` or `2022`, years 1990–2100.
 pub const PERIOD: &str = "(199[0-9]|20[0-9]{2}|2100)(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?";
 
+/// The code of an entry of a catalogue kept as data
+/// (`catalogue::Code::parse`, trimmed).
+pub(crate) fn entry_code() -> Schema {
+    string_matching(format!(
+        "^[{TRIMMED}]*[a-z][a-z0-9_]{{0,{}}}[{TRIMMED}]*$",
+        crate::catalogue::MAX_CODE_CHARS - 1
+    ))
+    .build()
+    .into()
+}
+
 /// A catalogue code as `statistics::parse_code` takes it.
 pub const CODE: &str = "[a-z][a-z0-9_]{0,63}";
 

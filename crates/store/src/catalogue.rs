@@ -41,6 +41,17 @@ pub async fn provinces_of_user(db: &Db, scope: Scope) -> Result<Option<Vec<OrgUn
     Ok(Some(provinces))
 }
 
+/// The provinces `unit` lies in (one, or two for a legacy unit split
+/// across provinces).
+pub async fn provinces_of_unit(db: &Db, unit: OrgUnitId) -> Result<Vec<OrgUnitId>> {
+    let mut tx = db.begin_read().await?;
+    let found = provinces_of_units(&mut tx, &[unit]).await;
+    tx.rollback().await?;
+    let mut provinces = found?.remove(&unit).unwrap_or_default();
+    provinces.sort_unstable();
+    Ok(provinces)
+}
+
 /// The provinces each of `units` lies in.
 pub(crate) async fn provinces_of_units(
     tx: &mut Tx,

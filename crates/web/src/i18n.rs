@@ -169,13 +169,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("kind.to_dan_pho", "Tổ dân phố", "Residential group"),
     ("kind.khu_pho", "Khu phố", "Quarter (khu phố)"),
     ("kind.khu_dan_cu", "Khu dân cư", "Residential area"),
-    ("kind.agency", "Cơ quan", "Agency"),
-    ("kind.enterprise", "Doanh nghiệp", "Enterprise"),
-    ("kind.school", "Trường học", "School"),
-    ("kind.religious", "Cơ sở tôn giáo", "Religious establishment"),
-    ("kind.market", "Chợ", "Market"),
-    ("kind.industrial_cluster", "Cụm công nghiệp", "Industrial cluster"),
-    ("kind.other", "Khác", "Other"),
     ("succession.whole", "toàn bộ", "whole"),
     ("succession.split", "một phần", "part"),
     ("units.title", "Địa bàn", "Areas"),
@@ -446,6 +439,18 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("models.hidden", "Tỉnh đã ẩn", "Hidden here"),
     ("models.hide_here", "Ẩn ở tỉnh tôi", "Hide in my province"),
     ("models.types_import", "Nhập danh mục loại mô hình", "Load a type catalogue"),
+    ("vocabulary.title", "Lĩnh vực và loại nơi", "Fields and kinds of place"),
+    ("vocabulary.intro", "Lĩnh vực xếp loại mô hình theo mảng công tác; loại nơi là loại cơ sở (trường học, cơ sở tôn giáo, chợ …) mà đơn vị cơ sở có và loại mô hình áp dụng. Danh mục quốc gia do quản trị viên giữ; tỉnh thêm mục của mình mà không cần bản cập nhật phần mềm. Mã không đổi được; tên thì đổi được.", "Fields group model types by area of work; kinds of place are the kinds of sites (schools, religious establishments, markets …) that units have and model types apply to. Administrators keep the national lists; a province adds its own without a software release. Codes are fixed; names can change."),
+    ("vocabulary.list.model-fields", "Lĩnh vực", "Fields"),
+    ("vocabulary.hint.model-fields", "Mỗi loại mô hình thuộc một lĩnh vực; bảng tổng hợp mô hình có một cột cho mỗi lĩnh vực.", "Each model type belongs to one field; the models matrix has a column for each."),
+    ("vocabulary.list.place-kinds", "Loại nơi", "Kinds of place"),
+    ("vocabulary.hint.place-kinds", "Ngoài thôn, tổ dân phố và xã, phường, loại mô hình có thể áp dụng cho các loại cơ sở này.", "Besides villages and communes, model types may apply to these kinds of site."),
+    ("vocabulary.name", "Tên", "Name"),
+    ("vocabulary.rename", "Đổi tên", "Rename"),
+    ("vocabulary.add.model-fields", "Thêm lĩnh vực", "Add a field"),
+    ("vocabulary.add.place-kinds", "Thêm loại nơi", "Add a kind of place"),
+    ("vocabulary.code_hint", "Để trống thì lấy từ tên (chữ không dấu, nối bằng _).", "Leave empty to make it from the name."),
+    ("vocabulary.link", "Lĩnh vực và loại nơi", "Fields and kinds of place"),
     ("models.types_export", "Tải danh mục (Excel): cũng là mẫu để nhập", "Download the catalogue (Excel): also the template to load"),
     ("models.types_loaded", "Đã nhập danh mục", "Catalogue loaded"),
     ("models.types_added", "thêm", "added"),
@@ -521,21 +526,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("models.unit_id", "Đơn vị (mã số)", "Unit (id)"),
     ("models.year", "Năm", "Year"),
     ("models.yes", "Có", "Yes"),
-    ("sector.residential", "Khu dân cư", "Residential areas"),
-    ("sector.religious", "Tôn giáo", "Religious communities"),
-    ("sector.school", "Trường học", "Schools"),
-    ("sector.agency_enterprise", "Cơ quan, doanh nghiệp", "Agencies and enterprises"),
-    ("sector.veterans", "Cựu chiến binh", "Veterans"),
-    ("sector.youth", "Thanh niên", "Youth"),
-    ("sector.women", "Phụ nữ", "Women"),
-    ("sector.farmers", "Nông dân", "Farmers"),
-    ("sector.workers", "Công nhân, lao động", "Workers"),
-    ("sector.reintegration", "Tái hòa nhập cộng đồng", "Reintegration"),
-    ("sector.drugs", "Phòng, chống ma túy", "Drugs"),
-    ("sector.traffic", "Trật tự an toàn giao thông", "Traffic"),
-    ("sector.fire_safety", "Phòng cháy, chữa cháy", "Fire safety"),
-    ("sector.cameras", "Camera an ninh", "Security cameras"),
-    ("sector.other", "Khác", "Other"),
     ("model_status.active", "Đang hoạt động", "Active"),
     ("model_status.paused", "Tạm dừng", "Paused"),
     ("model_status.dissolved", "Giải thể", "Dissolved"),
@@ -548,15 +538,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("activity.awareness", "Tuyên truyền", "Awareness session"),
     ("activity.result", "Kết quả", "Result"),
     ("activity.other", "Khác", "Other"),
-    ("target.village", "Thôn, tổ dân phố", "Villages"),
-    ("target.commune", "Xã, phường", "Communes"),
-    ("target.agency", "Cơ quan", "Agency"),
-    ("target.enterprise", "Doanh nghiệp", "Enterprise"),
-    ("target.school", "Trường học", "School"),
-    ("target.religious", "Cơ sở tôn giáo", "Religious establishment"),
-    ("target.market", "Chợ", "Market"),
-    ("target.industrial_cluster", "Cụm công nghiệp", "Industrial cluster"),
-    ("target.other", "Khác", "Other"),
     ("action.status", "đổi trạng thái", "status changed"),
     ("action.rate", "xếp loại", "rated"),
     ("action.activity", "ghi hoạt động", "activity logged"),
@@ -616,7 +597,7 @@ mod tests {
     #[test]
     fn every_value_shown_through_a_dynamic_key_has_one() {
         use domain::org_units::{Kind, Level};
-        let mut keys: Vec<String> = Kind::ALL
+        let mut keys: Vec<String> = Kind::ADMINISTRATIVE
             .iter()
             .map(|k| format!("kind.{}", k.as_str()))
             .collect();
@@ -627,8 +608,10 @@ mod tests {
                 .map(|r| format!("role.{}", r.as_str())),
         );
         keys.extend(["succession.whole", "succession.split"].map(String::from));
-        use domain::models::{ActivityKind, Rating, Sector, Status, Target};
-        keys.extend(Sector::ALL.iter().map(|s| format!("sector.{}", s.as_str())));
+        for v in domain::vocabulary::Vocabulary::ALL {
+            keys.extend(["list", "hint", "add"].map(|k| format!("vocabulary.{k}.{}", v.path())));
+        }
+        use domain::models::{ActivityKind, Rating, Status};
         keys.extend(
             Status::ALL
                 .iter()
@@ -640,7 +623,6 @@ mod tests {
                 .iter()
                 .map(|s| format!("activity.{}", s.as_str())),
         );
-        keys.extend(Target::all().map(|s| format!("target.{}", s.as_str())));
         keys.extend(["status", "rate", "activity", "load"].map(|a| format!("action.{a}")));
         keys.extend(
             ["create", "update", "merge", "split", "import"].map(|a| format!("action.{a}")),

@@ -30,6 +30,7 @@ pub mod statistics;
 mod templates;
 mod touches;
 pub mod uploads;
+pub mod vocabulary;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -155,6 +156,7 @@ fn protected_routes() -> routes::Routes {
     routes::Routes::new()
         .merge(org_units::routes())
         .merge(models::routes())
+        .merge(vocabulary::routes())
         .merge(statistics::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())

@@ -83,6 +83,7 @@ pub fn document() -> Value {
         crate::audit::Api::openapi(),
         crate::org_units::Api::openapi(),
         crate::models::Api::openapi(),
+        crate::vocabulary::Api::openapi(),
         crate::statistics::Api::openapi(),
     ] {
         api.merge(part);

@@ -13,6 +13,7 @@ use domain::org_units::{
 use domain::page::Page;
 use domain::policy::Action;
 use domain::time::{parse_date, today};
+use domain::vocabulary::{Vocabulary, Words};
 use domain::Reason;
 use serde::Serialize;
 use store::accounts::Scope;
@@ -27,6 +28,7 @@ use crate::forms::{self, Echo, Fields};
 use crate::i18n::Lang;
 use crate::layout::{Base, FormError, PageContext};
 use crate::routes::Routes;
+use crate::vocabulary::{self, Choice, Labels};
 use crate::AppState;
 
 pub fn routes() -> Routes {
@@ -295,6 +297,8 @@ struct ListPage<'a> {
     page: u32,
     pages: i64,
     page_link: String,
+    /// The names of kinds of place (the kinds of sites).
+    labels: Labels,
 }
 
 impl PageContext for ListPage<'_> {
@@ -329,8 +333,9 @@ struct ShowPage<'a> {
     shares: Vec<store::statistics::shares::SuccessorShare>,
     can_share: bool,
     open_villages: Vec<&'a UnitView>,
-    village_kinds: Vec<&'static str>,
-    site_kinds: Vec<&'static str>,
+    village_kinds: Vec<Choice>,
+    site_kinds: Vec<Choice>,
+    labels: Labels,
     show_valid_from: bool,
     /// The add-a-village and add-a-site forms start empty.
     form: Echo,
@@ -345,7 +350,7 @@ impl PageContext for ShowPage<'_> {
 struct EditPage<'a> {
     unit: &'a UnitView,
     form: Echo,
-    kinds: Vec<&'static str>,
+    kinds: Vec<Choice>,
     error: Option<FormError>,
     show_valid_from: bool,
 }
@@ -416,6 +421,10 @@ async fn list_page(
         page: query.page.page,
         pages: (total + per - 1) / per,
         page_link: format!("/org-units?{}", page_query_string(&f, &query)),
+        labels: match Labels::load(&state).await {
+            Ok(l) => l,
+            Err(e) => return page_error(lang, e),
+        },
     };
     let mut res = state.templates.page(&base(&actor, lang, path), &page);
     crate::templates::with_status(&mut res, status);
@@ -510,7 +519,8 @@ async fn show(
             linked,
         });
     }
-    let kinds = |l: Level| Kind::for_level(l).map(Kind::as_str).collect::<Vec<_>>();
+    let names = store::vocabulary::Names::load(&state.db).await?;
+    let site_kinds = place_kinds_at(state, id).await?;
     let page = ShowPage {
         unit: &d.unit,
         crumbs,
@@ -534,8 +544,9 @@ async fn show(
         },
         can_share: actor.may(Action::ManageStatistics) && d.successors.len() > 1,
         open_villages,
-        village_kinds: kinds(Level::Village),
-        site_kinds: kinds(Level::Site),
+        village_kinds: kind_choices(Level::Village, &site_kinds),
+        site_kinds: kind_choices(Level::Site, &site_kinds),
+        labels: Labels::of(&names),
         show_valid_from: true,
         form: Echo::of(&Fields::default(), UNIT_FIELDS),
         history,
@@ -605,7 +616,7 @@ async fn edit_page(
     }
     match units::get(&state.db, actor.scope(), id).await {
         Ok(Some(v)) if v.unit.level.is_user_managed() && actor.may(Action::ManageOrgUnits) => {
-            render_edit(&state, &actor, lang, &v, None, None)
+            render_edit(&state, &actor, lang, &v, None, None).await
         }
         Ok(Some(_)) => page_error(lang, ApiError::forbidden()),
         Ok(None) => page_error(lang, ApiError::not_found()),
@@ -613,7 +624,30 @@ async fn edit_page(
     }
 }
 
-fn render_edit(
+/// The kinds of place usable at `unit` (national, and its province's
+/// own), for the forms that add or change a site there.
+async fn place_kinds_at(state: &AppState, unit: i64) -> Result<Words, ApiError> {
+    let provinces = store::catalogue::provinces_of_unit(&state.db, unit).await?;
+    Ok(store::vocabulary::list(&state.db, Vocabulary::PlaceKind, Some(&provinces)).await?)
+}
+
+/// The kinds a form offers for a unit of `level`: the administrative
+/// kinds (named by the message catalogue: an empty name), or for a site
+/// the kinds of place of `place_kinds`.
+fn kind_choices(level: Level, place_kinds: &Words) -> Vec<Choice> {
+    match level {
+        Level::Site => vocabulary::choices(place_kinds),
+        _ => Kind::for_level(level)
+            .filter_map(Kind::administrative_code)
+            .map(|code| Choice {
+                code: code.into(),
+                name: String::new(),
+            })
+            .collect(),
+    }
+}
+
+async fn render_edit(
     state: &AppState,
     actor: &Actor,
     lang: Lang,
@@ -630,10 +664,14 @@ fn render_edit(
     } else {
         StatusCode::OK
     };
+    let kinds = match place_kinds_at(state, v.unit.id).await {
+        Ok(k) => k,
+        Err(e) => return page_error(lang, e),
+    };
     let page = EditPage {
         unit: v,
         form,
-        kinds: Kind::for_level(v.unit.level).map(Kind::as_str).collect(),
+        kinds: kind_choices(v.unit.level, &kinds),
         error: error.map(FormError::from),
         show_valid_from: false,
     };
@@ -672,7 +710,7 @@ async fn edit_form(
         Ok(_) => Redirect::to(&format!("/org-units/{id}")).into_response(),
         Err(e) if e.status == StatusCode::BAD_REQUEST => {
             match units::get(&state.db, actor.scope(), id).await {
-                Ok(Some(v)) => render_edit(&state, &actor, lang, &v, Some(&f), Some(e)),
+                Ok(Some(v)) => render_edit(&state, &actor, lang, &v, Some(&f), Some(e)).await,
                 _ => page_error(lang, ApiError::not_found()),
             }
         }

@@ -41,6 +41,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "models/source.html",
     "models/type_hide.html",
     "models/types_import.html",
+    "models/fields.html",
     "statistics/overview.html",
     "statistics/entry.html",
     "statistics/analytics.html",

@@ -12,7 +12,7 @@ use utoipa::openapi::schema::Schema;
 use utoipa::ToSchema;
 
 use crate::error::{terms, Term};
-use crate::org_units::{Kind, Level, OrgUnit};
+use crate::org_units::{Kind, Level, OrgUnit, PlaceKind};
 use crate::text::normalize;
 use crate::time::parse_date;
 use crate::{DomainError, Reason};
@@ -29,115 +29,26 @@ pub const MAX_SHORT_CHARS: usize = 200;
 /// Bound on members and households: no model has a million of either.
 pub const MAX_COUNT: i64 = 1_000_000;
 
-/// The field (sector) of the movement a model type belongs to.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Sector {
-    Residential,
-    Religious,
-    School,
-    AgencyEnterprise,
-    Veterans,
-    Youth,
-    Women,
-    Farmers,
-    Workers,
-    Reintegration,
-    Drugs,
-    Traffic,
-    FireSafety,
-    Cameras,
-    Other,
-}
-
-impl Sector {
-    pub const ALL: [Sector; 15] = [
-        Sector::Residential,
-        Sector::Religious,
-        Sector::School,
-        Sector::AgencyEnterprise,
-        Sector::Veterans,
-        Sector::Youth,
-        Sector::Women,
-        Sector::Farmers,
-        Sector::Workers,
-        Sector::Reintegration,
-        Sector::Drugs,
-        Sector::Traffic,
-        Sector::FireSafety,
-        Sector::Cameras,
-        Sector::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sector::Residential => "residential",
-            Sector::Religious => "religious",
-            Sector::School => "school",
-            Sector::AgencyEnterprise => "agency_enterprise",
-            Sector::Veterans => "veterans",
-            Sector::Youth => "youth",
-            Sector::Women => "women",
-            Sector::Farmers => "farmers",
-            Sector::Workers => "workers",
-            Sector::Reintegration => "reintegration",
-            Sector::Drugs => "drugs",
-            Sector::Traffic => "traffic",
-            Sector::FireSafety => "fire_safety",
-            Sector::Cameras => "cameras",
-            Sector::Other => "other",
-        }
-    }
-
-    /// The Vietnamese label, for files (the UI reads the catalogue).
-    pub fn label(self) -> &'static str {
-        match self {
-            Sector::Residential => "Khu dân cư",
-            Sector::Religious => "Tôn giáo",
-            Sector::School => "Trường học",
-            Sector::AgencyEnterprise => "Cơ quan, doanh nghiệp",
-            Sector::Veterans => "Cựu chiến binh",
-            Sector::Youth => "Thanh niên",
-            Sector::Women => "Phụ nữ",
-            Sector::Farmers => "Nông dân",
-            Sector::Workers => "Công nhân, lao động",
-            Sector::Reintegration => "Tái hòa nhập cộng đồng",
-            Sector::Drugs => "Phòng, chống ma túy",
-            Sector::Traffic => "Trật tự an toàn giao thông",
-            Sector::FireSafety => "Phòng cháy, chữa cháy",
-            Sector::Cameras => "Camera an ninh",
-            Sector::Other => "Khác",
-        }
-    }
-
-    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
-        let s = s.trim();
-        Sector::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| DomainError::new(field, Reason::SectorUnknown))
-    }
-}
+crate::code_type!(
+    /// The code of the field (sector) of the movement a model type belongs
+    /// to: an entry of the catalogue of fields (`model_fields`), national
+    /// or a province's own, so that a province can add one without a
+    /// release. Its label is the catalogue's.
+    Sector,
+    Reason::SectorUnknown
+);
 
 /// A kind of place a model type is deployed at: a village, a commune, or a
-/// site of a given kind (school, religious establishment, agency …).
+/// site of a kind the catalogue of kinds of place holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
     Village,
     Commune,
-    Site(Kind),
+    Site(PlaceKind),
 }
 
 impl Target {
-    pub fn all() -> impl Iterator<Item = Target> {
-        [Target::Village, Target::Commune]
-            .into_iter()
-            .chain(Kind::for_level(Level::Site).map(Target::Site))
-    }
-
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Target::Village => "village",
             Target::Commune => "commune",
@@ -145,63 +56,62 @@ impl Target {
         }
     }
 
-    /// The Vietnamese label, for messages (the UI reads the catalogue).
-    pub fn label(self) -> &'static str {
+    /// The label of a level a type may target; a site's kind is named by
+    /// the catalogue of kinds of place.
+    pub fn level_label(self) -> Option<&'static str> {
         match self {
-            Target::Village => "thôn, tổ dân phố",
-            Target::Commune => "xã, phường",
-            Target::Site(k) => match k {
-                Kind::Agency => "cơ quan",
-                Kind::Enterprise => "doanh nghiệp",
-                Kind::School => "trường học",
-                Kind::Religious => "cơ sở tôn giáo",
-                Kind::Market => "chợ",
-                Kind::IndustrialCluster => "cụm công nghiệp",
-                _ => "cơ sở khác",
-            },
+            Target::Village => Some("Thôn, tổ dân phố"),
+            Target::Commune => Some("Xã, phường"),
+            Target::Site(_) => None,
         }
     }
 
-    /// The target as messages name it.
-    pub fn term(self) -> Term {
-        let en = match self {
-            Target::Village => "villages",
-            Target::Commune => "communes",
-            Target::Site(k) => match k {
-                Kind::Agency => "agencies",
-                Kind::Enterprise => "enterprises",
-                Kind::School => "schools",
-                Kind::Religious => "religious establishments",
-                Kind::Market => "markets",
-                Kind::IndustrialCluster => "industrial clusters",
-                _ => "other sites",
-            },
-        };
-        Term::new(self.as_str(), self.label(), en)
-    }
-
+    /// `village`, `commune`, or the code of a kind of place (whether the
+    /// catalogue holds it is the store's to check).
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
-        let s = s.trim();
-        Target::all().find(|t| t.as_str() == s).ok_or_else(|| {
+        let unknown = || {
             DomainError::new(
                 field,
                 Reason::TargetUnknown {
-                    given: s.chars().take(40).collect(),
+                    given: s.trim().chars().take(40).collect(),
                 },
             )
-        })
+        };
+        match s.trim() {
+            "village" => Ok(Target::Village),
+            "commune" => Ok(Target::Commune),
+            t if PlaceKind::is_reserved(t) => Err(unknown()),
+            t => PlaceKind::parse(field, t)
+                .map(Target::Site)
+                .map_err(|_| unknown()),
+        }
     }
 
     /// The target a unit is: villages and communes by level, sites by kind.
     pub fn of(unit: &OrgUnit) -> Option<Target> {
-        match unit.level {
-            Level::Village => Some(Target::Village),
-            Level::Commune => Some(Target::Commune),
-            Level::Site => Some(Target::Site(unit.kind)),
-            Level::Province | Level::District => None,
+        match (unit.level, unit.kind) {
+            (Level::Village, _) => Some(Target::Village),
+            (Level::Commune, _) => Some(Target::Commune),
+            (Level::Site, Kind::Site(k)) => Some(Target::Site(k)),
+            _ => None,
         }
     }
 }
+
+/// A target is sent and answered as its code.
+impl Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl utoipa::PartialSchema for Target {
+    fn schema() -> utoipa::openapi::RefOr<Schema> {
+        crate::schema::entry_code().into()
+    }
+}
+
+impl ToSchema for Target {}
 
 /// The targets of a type: a non-empty set, stored as `village,commune,school`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,8 +153,16 @@ impl Targets {
         self.0.contains(&t)
     }
 
-    pub fn codes(&self) -> Vec<&'static str> {
-        self.0.iter().map(|t| t.as_str()).collect()
+    pub fn as_slice(&self) -> &[Target] {
+        &self.0
+    }
+
+    /// The kinds of place among the targets (not villages or communes).
+    pub fn place_kinds(&self) -> impl Iterator<Item = PlaceKind> + '_ {
+        self.0.iter().filter_map(|t| match t {
+            Target::Site(k) => Some(*k),
+            _ => None,
+        })
     }
 }
 
@@ -342,7 +260,11 @@ pub struct ModelType {
     pub name: String,
     pub short_name: String,
     pub sector: Sector,
-    pub targets: Vec<&'static str>,
+    /// The field's name in the catalogue of fields.
+    pub sector_name: String,
+    pub targets: Vec<Target>,
+    /// The targets' names, in their order.
+    pub target_names: Vec<String>,
     pub description: Option<String>,
     pub legal_basis: Option<String>,
     pub lead_org: Option<String>,
@@ -363,7 +285,7 @@ impl ModelType {
     }
 
     pub fn fits(&self, unit: &OrgUnit) -> bool {
-        Target::of(unit).is_some_and(|t| self.targets.contains(&t.as_str()))
+        Target::of(unit).is_some_and(|t| self.targets.contains(&t))
     }
 }
 
@@ -399,11 +321,16 @@ impl ModelTypeInput {
     pub const REQUIRED_TO_CREATE: &[&str] = &["code", "name", "sector", "targets"];
 }
 
-/// Targets as codes; blank entries are skipped.
+/// Targets as codes (`village`, `commune`, kinds of place); blank entries
+/// are skipped.
 fn target_list() -> Schema {
-    let mut codes: Vec<&str> = Target::all().map(Target::as_str).collect();
-    codes.push("");
-    crate::schema::or_null(crate::schema::array_of(crate::schema::one_of(&codes)))
+    let blank = crate::schema::one_of(&[""]);
+    let code = utoipa::openapi::schema::AnyOfBuilder::new()
+        .item(crate::schema::entry_code())
+        .item(blank)
+        .build()
+        .into();
+    crate::schema::or_null(crate::schema::array_of(code))
 }
 
 /// A checked type, ready to write.
@@ -475,7 +402,7 @@ impl NewModelType {
         };
         let targets = match (&input.targets, current) {
             (Some(t), _) => Targets::parse("targets", t.iter().map(String::as_str))?,
-            (None, Some(c)) => Targets::parse("targets", c.targets.iter().copied())?,
+            (None, Some(c)) => Targets::parse("targets", c.targets.iter().map(Target::as_str))?,
             (None, None) => return Err(DomainError::new("targets", Reason::TargetsRequired)),
         };
         let retired_on = match (input.retired, current) {
@@ -525,7 +452,7 @@ impl NewModelType {
             && self.name == current.name
             && self.short_name == current.short_name
             && self.sector == current.sector
-            && self.targets.codes() == current.targets
+            && self.targets.as_slice() == current.targets
             && self.description == current.description
             && self.legal_basis == current.legal_basis
             && self.lead_org == current.lead_org
@@ -1045,12 +972,7 @@ fn check_unit(
             "org_unit_id",
             Reason::TypeDoesNotFit {
                 type_name: t.short_name.clone(),
-                targets: t
-                    .targets
-                    .iter()
-                    .filter_map(|x| Target::parse("targets", x).ok())
-                    .map(Target::term)
-                    .collect(),
+                targets: t.target_names.join(", "),
             },
         ));
     }
@@ -1150,7 +1072,6 @@ mod tests {
             ActivityKind::parse("kind", "Tuần tra").unwrap(),
             ActivityKind::Patrol
         );
-        assert_eq!(Target::Site(Kind::School).label(), "trường học");
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -1174,14 +1095,19 @@ mod tests {
         }
     }
 
-    fn mtype(targets: &[&'static str]) -> ModelType {
+    fn mtype(targets: &[&str]) -> ModelType {
         ModelType {
             id: 3,
             code: "to_tuan_tra".into(),
             name: "Tổ tuần tra nhân dân".into(),
             short_name: "Tổ tuần tra".into(),
-            sector: Sector::Residential,
-            targets: targets.to_vec(),
+            sector: Sector::from_static("residential"),
+            sector_name: "Khu dân cư".into(),
+            targets: targets
+                .iter()
+                .map(|t| Target::parse("t", t).unwrap())
+                .collect(),
+            target_names: targets.iter().map(|t| t.to_string()).collect(),
             description: None,
             legal_basis: None,
             lead_org: None,

@@ -5,7 +5,7 @@
 //! Fields and places are written as their Vietnamese labels and read as
 //! labels or codes; places are separated by `;` (labels hold commas).
 
-use super::{ModelTypeInput, Sector, Target};
+use super::ModelTypeInput;
 pub use crate::file::CellError;
 use crate::file::FileKind;
 use crate::text::fold;
@@ -106,63 +106,23 @@ pub struct TypeRow {
     pub source: Option<String>,
 }
 
-/// A field as a file writes it: its label or its code.
-fn sector_of(s: &str) -> Option<Sector> {
-    let f = fold(s);
-    Sector::ALL
-        .into_iter()
-        .find(|x| x.as_str() == s.trim() || fold(x.label()) == f)
-}
-
-/// A place as a file writes it: its label or its code.
-fn target_of(s: &str) -> Option<Target> {
-    let f = fold(s);
-    Target::all().find(|t| t.as_str() == s.trim() || fold(t.label()) == f)
-}
-
 impl TypeRow {
-    /// Reads one row; every bad cell of the row is reported.
+    /// Reads one row; every bad cell of the row is reported. Fields and
+    /// kinds of place are kept as written (a name or a code): the
+    /// catalogues that say what they name are data, which the store reads
+    /// (`store::models::vocabulary`).
     pub fn parse(layout: &Layout, row: usize, cells: &[String]) -> Result<Self, Vec<CellError>> {
         let mut errors = Vec::new();
         let get = |c: Col| layout.get(cells, c);
         let mut err = |c: Col, m: String| errors.push(CellError::new(row, header(c), m));
-        let sector = match get(Col::Sector) {
-            None => None,
-            Some(s) => match sector_of(s) {
-                Some(x) => Some(x.as_str().to_string()),
-                None => {
-                    let labels: Vec<&str> = Sector::ALL.iter().map(|x| x.label()).collect();
-                    err(
-                        Col::Sector,
-                        format!(
-                            "không có lĩnh vực «{s}»; chọn một trong: {}",
-                            labels.join("; ")
-                        ),
-                    );
-                    None
-                }
-            },
-        };
-        let mut targets = Vec::new();
-        for part in get(Col::Targets).unwrap_or_default().split(';') {
-            let part = part.trim();
-            if part.is_empty() {
-                continue;
-            }
-            match target_of(part) {
-                Some(t) => targets.push(t.as_str().to_string()),
-                None => {
-                    let labels: Vec<&str> = Target::all().map(|t| t.label()).collect();
-                    err(
-                        Col::Targets,
-                        format!(
-                            "không có nơi áp dụng «{part}»; dùng: {} (ngăn cách bằng dấu ;)",
-                            labels.join("; ")
-                        ),
-                    );
-                }
-            }
-        }
+        let sector = get(Col::Sector).map(str::to_string);
+        let targets: Vec<String> = get(Col::Targets)
+            .unwrap_or_default()
+            .split(';')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
         let retired = match get(Col::Status).map(fold) {
             None => None,
             Some(s) if s == fold(RETIRED) => Some(true),
@@ -210,7 +170,7 @@ mod tests {
     }
 
     #[test]
-    fn labels_and_codes_are_read_and_bad_cells_named() {
+    fn cells_are_read_and_bad_ones_named() {
         let l = Layout::from_header(&cells(&[
             "Nơi áp dụng",
             "mã loại",
@@ -232,15 +192,18 @@ mod tests {
         );
         let r = r.unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(r.input.code.as_deref(), Some("nb_tu_quan"));
+        // Fields and places stay as written: the store reads them against
+        // the lists the owner may use (`store::models::types::import`).
         assert_eq!(
             r.input.targets,
-            Some(vec!["village".to_string(), "school".to_string()])
+            Some(vec!["thôn, tổ dân phố".to_string(), "school".to_string()])
         );
+        assert_eq!(r.input.sector.as_deref(), Some("Khu dân cư"));
         assert_eq!(r.input.retired, Some(false));
         let bad = TypeRow::parse(&l, 3, &cells(&["bến xe", "x", "X", "không rõ", "sắp dùng"]))
             .unwrap_err();
         let cols: Vec<&str> = bad.iter().map(|e| e.column.as_str()).collect();
-        assert_eq!(cols, vec!["Lĩnh vực", "Nơi áp dụng", "Trạng thái"]);
+        assert_eq!(cols, vec!["Trạng thái"]);
         assert!(Layout::from_header(&cells(&["Mã loại", "Tên loại mô hình", "Lĩnh vực"])).is_err());
     }
 }

@@ -211,9 +211,22 @@ fn integer_text() -> impl Strategy<Value = String> {
 fn codes() -> Vec<String> {
     let mut all: Vec<String> = Vec::new();
     all.extend(Level::ALL.iter().map(|x| x.as_str().to_owned()));
-    all.extend(Kind::ALL.iter().map(|x| x.as_str().to_owned()));
-    all.extend(Sector::ALL.iter().map(|x| x.as_str().to_owned()));
-    all.extend(Target::all().map(|x| x.as_str().to_owned()));
+    all.extend(Kind::ADMINISTRATIVE.iter().map(|x| x.as_str().to_owned()));
+    // Fields and kinds of place are data: the national codes, and codes a
+    // province might add.
+    all.extend(
+        [
+            "residential",
+            "agency_enterprise",
+            "school",
+            "religious",
+            "other",
+            "village",
+            "commune",
+            "ben_thuyen",
+        ]
+        .map(str::to_owned),
+    );
     for s in Status::ALL {
         all.extend([s.as_str().to_owned(), s.label().to_owned()]);
     }
@@ -317,7 +330,10 @@ fn text() -> BoxedStrategy<String> {
 
 /// Unit names with their type word, as people search for them.
 fn place() -> impl Strategy<Value = String> {
-    let words: Vec<&str> = Kind::ALL.iter().filter_map(|k| k.name_prefix()).collect();
+    let words: Vec<&str> = Kind::ADMINISTRATIVE
+        .iter()
+        .filter_map(|k| k.name_prefix())
+        .collect();
     let name =
         "(Ba Đình|Yên Phụ|Hoà Bình|Nam Định|[a-zA-ZđĐàáạăắâấèéêếìíòóôốơớùúưứỳý]{1,8}|[0-9]{1,2})";
     (proptest::sample::select(words), name, 0..4).prop_map(|(w, n, how)| match how {
@@ -502,7 +518,7 @@ fn codes_from_query_strings_parse_or_refuse() {
         let t = s.trim();
         let mut any = false;
         // What parses is the code itself (or the label, where one is read).
-        let mut check = |read: Option<(&str, Option<&str>)>| {
+        let mut check = |read: Option<(String, Option<&str>)>| {
             if let Some((code, label)) = read {
                 any = true;
                 let by_label = label.is_some_and(|l| l.to_lowercase() == t.to_lowercase());
@@ -511,20 +527,32 @@ fn codes_from_query_strings_parse_or_refuse() {
             true
         };
         let ok = [
-            check(Level::parse("f", &s).ok().map(|x| (x.as_str(), None))),
-            check(Kind::parse("f", &s).ok().map(|x| (x.as_str(), None))),
-            check(Sector::parse("f", &s).ok().map(|x| (x.as_str(), None))),
+            check(
+                Level::parse("f", &s)
+                    .ok()
+                    .map(|x| (x.as_str().into(), None)),
+            ),
+            check(Kind::parse("f", &s).ok().map(|x| (x.as_str().into(), None))),
+            check(
+                Sector::parse("f", &s)
+                    .ok()
+                    .map(|x| (x.as_str().into(), None)),
+            ),
             check(
                 Status::parse("f", &s)
                     .ok()
-                    .map(|x| (x.as_str(), Some(x.label()))),
+                    .map(|x| (x.as_str().into(), Some(x.label()))),
             ),
             check(
                 Rating::parse("f", &s)
                     .ok()
-                    .map(|x| (x.as_str(), Some(x.label()))),
+                    .map(|x| (x.as_str().into(), Some(x.label()))),
             ),
-            check(Target::parse("f", &s).ok().map(|x| (x.as_str(), None))),
+            check(
+                Target::parse("f", &s)
+                    .ok()
+                    .map(|x| (x.as_str().into(), None)),
+            ),
         ];
         prop_assert!(ok.iter().all(|x| *x), "{:?}: {:?}", s, ok);
         accepted.hit_if(any);
@@ -1056,8 +1084,10 @@ fn model_input_is_checked_without_panics() {
         code: "to_tuan_tra".into(),
         name: "Tổ tuần tra".into(),
         short_name: "Tổ tuần tra".into(),
-        sector: Sector::Residential,
-        targets: vec!["commune"],
+        sector: Sector::from_static("residential"),
+        sector_name: "Khu dân cư".into(),
+        targets: vec![Target::Commune],
+        target_names: vec!["Xã, phường".into()],
         description: None,
         legal_basis: None,
         lead_org: None,

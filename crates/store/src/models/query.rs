@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use domain::models::{ModelTypeId, Rating, Sector, Status};
 use domain::page::Page;
 use domain::text::fold;
+use domain::vocabulary::Vocabulary;
 use serde::Serialize;
 
 use super::{select_rows, user_scope_clause, ModelRow};
@@ -723,7 +724,7 @@ async fn default_row(
     Ok(ancestors.iter().find_map(|a| row_of.get(a).copied()))
 }
 
-/// The columns: every sector in catalogue order, or the types in use
+/// The columns: the fields in use there in catalogue order, or the types in use
 /// there (national ones, and those of the area's province) and any type
 /// that counts (a retired one, another province's).
 async fn columns(
@@ -746,13 +747,23 @@ async fn columns(
         domain::catalogue::Owner::Province(p) => t.is_active() && provinces.contains(&p),
     };
     Ok(match kind {
-        MatrixColumns::Sector => Sector::ALL
-            .iter()
-            .map(|s| MatrixColumn {
-                key: s.as_str().into(),
-                label: s.label().into(),
-            })
-            .collect(),
+        MatrixColumns::Sector => {
+            // The fields in use there (national, the area's province's
+            // own) and any field that counts (another province's).
+            let all = crate::vocabulary::list(db, Vocabulary::Field, None).await?;
+            let listed = crate::vocabulary::list(db, Vocabulary::Field, Some(&provinces)).await?;
+            all.entries()
+                .iter()
+                .filter(|e| {
+                    listed.contains(e.code.as_str())
+                        || counts.iter().any(|c| c.sector == e.code.as_str())
+                })
+                .map(|e| MatrixColumn {
+                    key: e.code.as_str().into(),
+                    label: e.name.clone(),
+                })
+                .collect()
+        }
         MatrixColumns::Type => super::types::list(db, true)
             .await?
             .into_iter()

@@ -8,9 +8,12 @@ use std::collections::HashMap;
 use domain::catalogue::{Catalogue, Owner};
 use domain::file::{CellError, Imported};
 use domain::models::type_file::{header, header_of_field, Col, TypeRow};
-use domain::models::{ModelType, ModelTypeId, ModelTypeInput, NewModelType, Sector, Targets};
+use domain::models::{
+    ModelType, ModelTypeId, ModelTypeInput, NewModelType, Sector, Target, Targets,
+};
 use domain::org_units::OrgUnitId;
 use domain::text::{fold, sort_key};
+use domain::vocabulary::{Vocabulary, Words};
 use domain::{DomainError, Reason};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -18,6 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::audit::{self, Author, Change};
 use crate::catalogue::{self, Hidden};
 use crate::error::{Result, StoreError};
+use crate::vocabulary::{self, Names};
 use crate::{reference_data, Db, Tx};
 
 /// The default catalogue, embedded in the binary.
@@ -48,16 +52,22 @@ struct Row {
     owner_name: Option<String>,
 }
 
-impl TryFrom<Row> for ModelType {
-    type Error = StoreError;
-    fn try_from(r: Row) -> Result<Self> {
+impl Row {
+    /// The type, its field and targets named by `names`.
+    fn into_type(self, names: &Names) -> Result<ModelType> {
+        let r = self;
         let bad =
             |what: &str| StoreError::Data(format!("model_types {}: {what} không hợp lệ", r.id));
+        let targets = Targets::from_stored(&r.targets).map_err(|_| bad("targets"))?;
         Ok(ModelType {
             sector: Sector::parse("sector", &r.sector).map_err(|_| bad("sector"))?,
-            targets: Targets::from_stored(&r.targets)
-                .map_err(|_| bad("targets"))?
-                .codes(),
+            sector_name: names.fields.name(&r.sector).to_string(),
+            target_names: targets
+                .as_slice()
+                .iter()
+                .map(|t| names.target(*t))
+                .collect(),
+            targets: targets.as_slice().to_vec(),
             id: r.id,
             code: r.code,
             name: r.name,
@@ -86,9 +96,9 @@ pub struct Listed {
 }
 
 impl Listed {
-    fn of(r: Row, hidden: &Hidden, provinces: Option<&[OrgUnitId]>) -> Result<Self> {
+    fn of(r: Row, names: &Names, hidden: &Hidden, provinces: Option<&[OrgUnitId]>) -> Result<Self> {
         let owner_name = r.owner_name.clone();
-        let model_type = ModelType::try_from(r)?;
+        let model_type = r.into_type(names)?;
         let hidden = model_type.owner == Owner::National
             && provinces.is_some_and(|p| hidden.by_any(p, model_type.id));
         Ok(Listed {
@@ -105,7 +115,8 @@ impl Listed {
 pub async fn list(db: &Db, include_retired: bool) -> Result<Vec<ModelType>> {
     let sql = format!("{SELECT} WHERE ($1 OR t.retired_on IS NULL) ORDER BY t.sort_key, t.id");
     let rows: Vec<Row> = fetch!(db, fetch_all, Row, &sql, include_retired)?;
-    rows.into_iter().map(ModelType::try_from).collect()
+    let names = Names::load(db).await?;
+    rows.into_iter().map(|r| r.into_type(&names)).collect()
 }
 
 /// The types someone working in `provinces` sees (`None`: the whole
@@ -134,10 +145,11 @@ pub async fn listed(
         format!("{SELECT} WHERE ($1 OR t.retired_on IS NULL) {owners} ORDER BY t.sort_key, t.id");
     let rows: Vec<Row> = fetch!(db, fetch_all, Row, &sql, include_retired)?;
     let hidden = Hidden::load_db(db, Catalogue::ModelType).await?;
+    let names = Names::load(db).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         if domain::catalogue::listed(Owner::from_column(r.owner_id), provinces) {
-            out.push(Listed::of(r, &hidden, provinces)?);
+            out.push(Listed::of(r, &names, &hidden, provinces)?);
         }
     }
     Ok(out)
@@ -147,7 +159,8 @@ pub async fn listed(
 pub async fn get(db: &Db, id: ModelTypeId) -> Result<Option<ModelType>> {
     let sql = format!("{SELECT} WHERE t.id = $1");
     let row: Option<Row> = fetch!(db, fetch_optional, Row, &sql, id)?;
-    row.map(ModelType::try_from).transpose()
+    let Some(row) = row else { return Ok(None) };
+    row.into_type(&Names::load(db).await?).map(Some)
 }
 
 /// A type as someone working in `provinces` sees it: `None` when it does
@@ -165,7 +178,7 @@ pub async fn entry(
         return Ok(None);
     }
     let hidden = Hidden::load_db(db, Catalogue::ModelType).await?;
-    Listed::of(row, &hidden, provinces).map(Some)
+    Listed::of(row, &Names::load(db).await?, &hidden, provinces).map(Some)
 }
 
 /// Fails unless type `id` may be used at `unit`: national and not hidden
@@ -182,9 +195,8 @@ pub(crate) async fn require_usable(tx: &mut Tx, id: ModelTypeId, unit: OrgUnitId
 async fn load(tx: &mut Tx, id: ModelTypeId) -> Result<ModelType> {
     let sql = format!("{SELECT} WHERE t.id = $1");
     let row: Option<Row> = fetch!(tx, fetch_optional, Row, &sql, id)?;
-    row.map(ModelType::try_from)
-        .transpose()?
-        .ok_or(StoreError::NotFound)
+    let row = row.ok_or(StoreError::NotFound)?;
+    row.into_type(&Names::load_tx(tx).await?)
 }
 
 async fn insert(tx: &mut Tx, owner: Owner, t: &NewModelType) -> Result<ModelTypeId> {
@@ -232,6 +244,7 @@ pub async fn create(db: &Db, author: Author, owner: Owner, t: &NewModelType) -> 
         }));
     }
     catalogue::require_owner(&mut tx, owner).await?;
+    require_words(&mut tx, owner, t).await?;
     let id = insert(&mut tx, owner, t).await?;
     let after = load(&mut tx, id).await?;
     audit::record(
@@ -266,9 +279,75 @@ pub async fn update(
     };
     let read = async |tx: &mut Tx, id| load(tx, id).await;
     audit::update(db, target, read, async |tx: &mut Tx, before: &ModelType| {
+        require_words(tx, before.owner, t).await?;
         rewrite(tx, before, t).await
     })
     .await
+}
+
+/// Fails unless the type's field and kinds of place are in the lists an
+/// entry of `owner` may use (national, and a province's own for its
+/// entries).
+async fn require_words(tx: &mut Tx, owner: Owner, t: &NewModelType) -> Result<()> {
+    let fields = vocabulary::usable_by(tx, Vocabulary::Field, owner).await?;
+    vocabulary::require(Vocabulary::Field, "sector", &fields, t.sector.as_str())?;
+    let kinds = vocabulary::usable_by(tx, Vocabulary::PlaceKind, owner).await?;
+    for k in t.targets.place_kinds() {
+        vocabulary::require(Vocabulary::PlaceKind, "targets", &kinds, k.as_str())?;
+    }
+    Ok(())
+}
+
+/// A file's row with its field and places as codes: a file writes them
+/// by name (or code), and the names are those of the lists the owner may
+/// use. Each name that names nothing is reported.
+fn with_codes(
+    r: &TypeRow,
+    fields: &Words,
+    kinds: &Words,
+) -> std::result::Result<ModelTypeInput, Vec<CellError>> {
+    let mut errors = Vec::new();
+    let mut input = r.input.clone();
+    if let Some(text) = r.input.sector.as_deref() {
+        match fields.resolve(text) {
+            Some(code) => input.sector = Some(code.as_str().to_string()),
+            None => {
+                let e = Vocabulary::Field.not_in_catalogue("sector", text, fields);
+                errors.push(CellError::new(r.row, header(Col::Sector), e.message));
+            }
+        }
+    }
+    let mut targets = Vec::new();
+    for text in r.input.targets.iter().flatten() {
+        let level = [Target::Village, Target::Commune]
+            .into_iter()
+            .find(|t| t.as_str() == text.trim() || t.level_label().map(fold) == Some(fold(text)));
+        match level
+            .map(|t| t.as_str().to_string())
+            .or_else(|| kinds.resolve(text).map(|c| c.as_str().to_string()))
+        {
+            Some(code) => targets.push(code),
+            None => {
+                let mut names = vec![
+                    Target::Village.level_label().unwrap_or_default(),
+                    Target::Commune.level_label().unwrap_or_default(),
+                ];
+                names.extend(kinds.names());
+                let m = format!(
+                    "không có nơi áp dụng «{}»; dùng: {} (ngăn cách bằng dấu ;)",
+                    text.trim(),
+                    names.join("; ")
+                );
+                errors.push(CellError::new(r.row, header(Col::Targets), m));
+            }
+        }
+    }
+    input.targets = Some(targets);
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Writes `t` over the stored type `before`, its models' sector with it.
@@ -383,6 +462,7 @@ pub async fn apply_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<Ap
             "SELECT id FROM model_types WHERE code = $1",
             &t.code
         )?;
+        require_words(&mut tx, Owner::National, t).await?;
         let Some(id) = current else {
             let id = insert(&mut tx, Owner::National, t).await?;
             let after = load(&mut tx, id).await?;
@@ -413,8 +493,9 @@ pub async fn apply_catalogue(db: &Db, text: &str, today: NaiveDate) -> Result<Ap
             "{SELECT} WHERE t.source IS NOT NULL AND t.owner_id IS NULL AND t.retired_on IS NULL ORDER BY t.id"
         )
     )?;
+    let names = Names::load_tx(&mut tx).await?;
     for row in shipped {
-        let before = ModelType::try_from(row)?;
+        let before = row.into_type(&names)?;
         if types.iter().any(|t| t.code == before.code) {
             continue;
         }
@@ -493,11 +574,14 @@ pub async fn import(
     let mut tx = db.begin().await?;
     catalogue::require_owner(&mut tx, owner).await?;
     let stored: Vec<Row> = fetch!(tx, fetch_all, Row, SELECT)?;
+    let names = Names::load_tx(&mut tx).await?;
     let mut by_code: HashMap<String, ModelType> = HashMap::new();
     for r in stored {
-        let t = ModelType::try_from(r)?;
+        let t = r.into_type(&names)?;
         by_code.insert(t.code.clone(), t);
     }
+    let fields = vocabulary::usable_by(&mut tx, Vocabulary::Field, owner).await?;
+    let kinds = vocabulary::usable_by(&mut tx, Vocabulary::PlaceKind, owner).await?;
     let mut errors = read_errors;
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut writes: Vec<(Option<&ModelType>, NewModelType)> = Vec::new();
@@ -517,7 +601,14 @@ pub async fn import(
             errors.push(CellError::new(r.row, header(Col::Code), m));
             continue;
         }
-        match NewModelType::parse(&r.input, current, today) {
+        let input = match with_codes(r, &fields, &kinds) {
+            Ok(input) => input,
+            Err(mut e) => {
+                errors.append(&mut e);
+                continue;
+            }
+        };
+        match NewModelType::parse(&input, current, today) {
             Ok(mut t) => {
                 t.source = r.source.clone();
                 writes.push((current, t));

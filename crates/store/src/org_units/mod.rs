@@ -19,6 +19,7 @@ use domain::org_units::{
 };
 use domain::page::Page;
 use domain::text::{fold, prefix_upper_bound, sort_key, word_suffixes};
+use domain::vocabulary::Vocabulary;
 use serde::Serialize;
 
 use crate::accounts::Scope;
@@ -474,7 +475,18 @@ pub(crate) async fn mapped_to_tx(
 
 // ---- writes -------------------------------------------------------------
 
+/// Fails unless a site's kind is in the catalogue of kinds of place used
+/// at `at` (the site, or its parent for a new one): national, or its
+/// province's own.
+async fn require_place_kind(tx: &mut Tx, kind: Kind, at: OrgUnitId) -> Result<()> {
+    let Kind::Site(k) = kind else { return Ok(()) };
+    let words = crate::vocabulary::usable_at(tx, Vocabulary::PlaceKind, at).await?;
+    crate::vocabulary::require(Vocabulary::PlaceKind, "kind", &words, k.as_str())?;
+    Ok(())
+}
+
 async fn insert_unit(tx: &mut Tx, u: &NewUnit) -> Result<OrgUnitId> {
+    require_place_kind(tx, u.kind, u.parent_id).await?;
     let now = Utc::now();
     let name = u.name.as_str();
     let short = short_name(name, u.kind);
@@ -611,6 +623,9 @@ pub async fn update(db: &Db, author: Author, unit: &OrgUnit, p: &UnitPatch) -> R
         id: unit.id,
     };
     let write = async |tx: &mut Tx, before: &UnitView| {
+        if p.kind != before.unit.kind {
+            require_place_kind(tx, p.kind, before.unit.id).await?;
+        }
         let short = short_name(p.name.as_str(), p.kind);
         let n = execute!(
             tx,

@@ -423,6 +423,12 @@ async fn write_set(
     owner: Owner,
     s: &NewDataSet,
 ) -> Result<DataSetId> {
+    // A set entered by sites of a kind the owner's catalogue holds.
+    if let Target::Site(k) = s.entry {
+        use domain::vocabulary::Vocabulary;
+        let kinds = crate::vocabulary::usable_by(tx, Vocabulary::PlaceKind, owner).await?;
+        crate::vocabulary::require(Vocabulary::PlaceKind, "entry", &kinds, k.as_str())?;
+    }
     let now = Utc::now();
     let id = match id {
         None => fetch!(

@@ -1233,7 +1233,7 @@ pub async fn completeness(
     let (level, kind) = match set.entry {
         domain::models::Target::Commune => ("commune", None),
         domain::models::Target::Village => ("village", None),
-        domain::models::Target::Site(k) => ("site", Some(k.as_str())),
+        domain::models::Target::Site(k) => ("site", Some(k.as_str().to_owned())),
     };
     let (first, last) = (
         period.first_day(set.calendar),
@@ -1242,7 +1242,7 @@ pub async fn completeness(
     let mut args = vec![
         Arg::I64(Some(under)),
         Arg::Text(Some(level.into())),
-        Arg::Text(kind.map(str::to_owned)),
+        Arg::Text(kind),
         Arg::Date(Some(first)),
         Arg::Date(Some(last)),
         Arg::I64(Some(set_id)),

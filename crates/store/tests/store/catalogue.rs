@@ -18,18 +18,18 @@ use store::{Db, StoreError};
 
 const TODAY: &str = "2026-11-29";
 
-fn date(s: &str) -> NaiveDate {
+pub(crate) fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-async fn unit(db: &Db, level: Level, code: &str, on: &str) -> OrgUnit {
+pub(crate) async fn unit(db: &Db, level: Level, code: &str, on: &str) -> OrgUnit {
     units::resolve_code(db, level, code, date(on))
         .await
         .unwrap()
         .unwrap_or_else(|| panic!("{code} on {on}"))
 }
 
-async fn staff(db: &Db, username: &str, province: i64) -> i64 {
+pub(crate) async fn staff(db: &Db, username: &str, province: i64) -> i64 {
     let password_hash = NewPassword::parse("mat-khau-do-dai-du")
         .unwrap()
         .hash()

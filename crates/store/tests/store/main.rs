@@ -14,3 +14,4 @@ mod org_units;
 mod org_units_model;
 mod seeds;
 mod statistics;
+mod vocabulary;

@@ -504,7 +504,7 @@ async fn lists_count_up_to_the_cap_and_keep_their_order_past_it() {
             for org_unit in [Some(province.id), None] {
                 let q = ModelQuery {
                     org_unit,
-                    sector: Some(domain::models::Sector::Residential),
+                    sector: Some(domain::models::Sector::from_static("residential")),
                     status: Some(Status::Active),
                     sort,
                     page: page(1),
@@ -793,7 +793,11 @@ async fn a_newer_catalogue_reaches_an_existing_database() {
         };
         let mot = get("ca_mot").await;
         assert_eq!(mot.name, "Loại một (đã sửa)", "{l}");
-        assert_eq!(mot.targets, vec!["village", "commune"], "{l}");
+        assert_eq!(
+            mot.target_names,
+            vec!["Thôn, tổ dân phố", "Xã, phường"],
+            "{l}"
+        );
         assert_eq!(mot.legal_basis.as_deref(), Some("Thông tri 10"), "{l}");
         assert_eq!(
             get("ca_ba").await.retired_on,

@@ -12,9 +12,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::file::Imported;
 use domain::models::file::{level_label, Col, ModelFile, COLUMNS};
-use domain::models::{Rating, Sector, Status};
+use domain::models::{Rating, Status};
 use domain::org_units::Level;
 use domain::policy::Action;
+use domain::vocabulary::Words;
 use domain::Reason;
 use files::{Cell, Column, Sheet};
 use store::accounts::Scope;
@@ -37,8 +38,9 @@ fn label<T>(
     }
 }
 
-/// One model as a row of the file, in [`COLUMNS`] order.
-fn row_cells(m: &ModelRow) -> Vec<Cell> {
+/// One model as a row of the file, in [`COLUMNS`] order; `fields` names
+/// its field.
+fn row_cells(m: &ModelRow, fields: &Words) -> Vec<Cell> {
     COLUMNS
         .iter()
         .map(|(c, _, _)| match c {
@@ -46,7 +48,7 @@ fn row_cells(m: &ModelRow) -> Vec<Cell> {
             Col::Name => Cell::from(m.name.as_str()),
             Col::TypeCode => Cell::from(m.type_code.as_str()),
             Col::TypeName => Cell::from(m.type_name.as_str()),
-            Col::Sector => label(&m.sector, Sector::parse, Sector::label),
+            Col::Sector => Cell::from(fields.name(&m.sector)),
             Col::UnitId => Cell::Int(m.org_unit_id),
             Col::UnitCode => Cell::from(m.org_unit_code.clone()),
             Col::UnitLevel => match Level::parse("x", &m.org_unit_level) {
@@ -78,14 +80,14 @@ fn row_cells(m: &ModelRow) -> Vec<Cell> {
         .collect()
 }
 
-pub fn list_sheet(rows: &[ModelRow]) -> Sheet {
+pub fn list_sheet(rows: &[ModelRow], fields: &Words) -> Sheet {
     Sheet {
         name: "Mô hình".into(),
         columns: COLUMNS
             .iter()
             .map(|(_, h, w)| Column::new(*h, *w))
             .collect(),
-        rows: rows.iter().map(row_cells).collect(),
+        rows: rows.iter().map(|m| row_cells(m, fields)).collect(),
         highlight_col: None,
     }
 }
@@ -98,7 +100,8 @@ pub async fn export_list(
 ) -> Result<Response, ApiError> {
     crate::downloads::check_format(fmt)?;
     let rows = models::query::export(&state.db, actor.scope(), q).await?;
-    let sheet = list_sheet(&rows);
+    let names = store::vocabulary::Names::load(&state.db).await?;
+    let sheet = list_sheet(&rows, &names.fields);
     // Writing 100,000 rows takes a second or two: off the async workers.
     let fmt_owned = fmt.to_string();
     tokio::task::spawn_blocking(move || file_of(&sheet, "mo-hinh", &fmt_owned))

@@ -8,11 +8,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::catalogue::Owner;
 use domain::models::{
-    ActivityInput, ActivityKind, ModelInput, ModelTypeInput, Rating, RatingInput, Sector, Status,
-    StatusInput, Target,
+    ActivityInput, ActivityKind, ModelInput, ModelTypeInput, Rating, RatingInput, Status,
+    StatusInput,
 };
 use domain::policy::Action;
 use domain::time::today;
+use domain::vocabulary::Vocabulary;
 use domain::Reason;
 use minijinja::Value;
 use serde::Serialize;
@@ -32,6 +33,7 @@ use crate::layout::{Base, FormError, PageContext};
 use crate::org_units::Area;
 use crate::routes::Routes;
 use crate::uploads;
+use crate::vocabulary::{self, Choice, Labels};
 use crate::AppState;
 
 pub fn routes() -> Routes {
@@ -67,22 +69,31 @@ struct Choices {
     /// The types the user sees: national (hidden ones marked) and their
     /// provinces' own.
     types: Vec<types::Listed>,
-    sectors: Vec<&'static str>,
+    /// The fields the user's lists hold (national, their provinces').
+    sectors: Vec<Choice>,
     statuses: Vec<&'static str>,
     ratings: Vec<&'static str>,
     activity_kinds: Vec<&'static str>,
-    targets: Vec<&'static str>,
+    /// Villages, communes and the kinds of place the user's lists hold.
+    targets: Vec<Choice>,
+    /// The names of every stored field and place.
+    labels: Labels,
 }
 
 async fn choices(state: &AppState, actor: &Actor) -> Result<Choices, ApiError> {
     let at = Workplace::of(state, actor).await?;
     Ok(Choices {
         types: types::listed(&state.db, at.provinces(), true).await?,
-        sectors: Sector::ALL.iter().map(|s| s.as_str()).collect(),
+        sectors: vocabulary::choices(
+            &store::vocabulary::list(&state.db, Vocabulary::Field, at.provinces()).await?,
+        ),
         statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
         ratings: Rating::ALL.iter().map(|s| s.as_str()).collect(),
         activity_kinds: ActivityKind::ALL.iter().map(|s| s.as_str()).collect(),
-        targets: Target::all().map(|t| t.as_str()).collect(),
+        targets: vocabulary::target_choices(
+            &store::vocabulary::list(&state.db, Vocabulary::PlaceKind, at.provinces()).await?,
+        ),
+        labels: Labels::load(state).await?,
     })
 }
 

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::file::Imported;
 use domain::models::type_file::{Col, TypeFile, COLUMNS, IN_USE, RETIRED};
-use domain::models::Target;
 use domain::policy::Action;
 use domain::time::today;
 use domain::Reason;
@@ -28,20 +27,14 @@ use crate::AppState;
 /// One type as a row of the file, in [`COLUMNS`] order.
 fn row_cells(t: &Listed) -> Vec<Cell> {
     let ty = &t.model_type;
-    let targets: Vec<&str> = ty
-        .targets
-        .iter()
-        .filter_map(|x| Target::parse("x", x).ok())
-        .map(Target::label)
-        .collect();
     COLUMNS
         .iter()
         .map(|(c, _, _)| match c {
             Col::Code => Cell::from(ty.code.as_str()),
             Col::Name => Cell::from(ty.name.as_str()),
             Col::ShortName => Cell::from(ty.short_name.as_str()),
-            Col::Sector => Cell::from(ty.sector.label()),
-            Col::Targets => Cell::from(targets.join("; ")),
+            Col::Sector => Cell::from(ty.sector_name.as_str()),
+            Col::Targets => Cell::from(ty.target_names.join("; ")),
             Col::Description => Cell::from(ty.description.clone()),
             Col::LegalBasis => Cell::from(ty.legal_basis.clone()),
             Col::LeadOrg => Cell::from(ty.lead_org.clone()),

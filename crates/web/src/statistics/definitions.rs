@@ -8,12 +8,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::catalogue::Owner;
-use domain::org_units::{Kind, Level};
 use domain::policy::Action;
 use domain::statistics::{
     Aggregation, Calendar, Computed, DataSet, DataSetInput, Indicator, IndicatorInput, PeriodType,
     RuleInput, ValueUnit,
 };
+use domain::vocabulary::Vocabulary;
 use domain::Reason;
 use serde::Serialize;
 use store::statistics::{self, DataSetView};
@@ -85,6 +85,7 @@ async fn list_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> R
             owners,
             hidden,
             may_hide,
+            labels: crate::vocabulary::Labels::load(&state).await?,
         };
         Ok::<_, ApiError>(state.templates.page(&base, &page))
     }
@@ -103,6 +104,8 @@ struct ListPage {
     hidden: Vec<String>,
     /// Whether the user hides and shows national entries for their province.
     may_hide: bool,
+    /// The names of kinds of place sets are entered at.
+    labels: crate::vocabulary::Labels,
 }
 
 /// Hides a national entry for the user's province, or shows it again, from
@@ -243,11 +246,13 @@ fn echo(f: &Fields, what: What) -> Echo {
     Echo::of(f, what.fields()).with_all(f, "approval_levels")
 }
 
-/// A choice a form offers: its code and the catalogue key of its label.
+/// A choice a form offers: its code and the catalogue key of its label,
+/// or its name where a list kept as data names it (kinds of place).
 #[derive(Serialize)]
 struct Choice {
-    code: &'static str,
+    code: String,
     key: String,
+    name: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -261,20 +266,32 @@ struct Options {
     levels: Vec<Choice>,
 }
 
-/// The choices the forms offer.
-fn options() -> Options {
+/// The choices the forms offer; `kinds` are the kinds of place the user's
+/// lists hold, whose sites may enter a data set.
+fn options(kinds: &domain::vocabulary::Words) -> Options {
     let pairs = |items: Vec<(&'static str, String)>| -> Vec<Choice> {
         items
             .into_iter()
-            .map(|(code, key)| Choice { code, key })
+            .map(|(code, key)| Choice {
+                code: code.into(),
+                key,
+                name: None,
+            })
             .collect()
     };
-    let mut entries = vec![
+    let mut entries = pairs(vec![
         ("commune", "level.commune".to_string()),
         ("village", "level.village".to_string()),
-    ];
-    entries
-        .extend(Kind::for_level(Level::Site).map(|k| (k.as_str(), format!("kind.{}", k.as_str()))));
+    ]);
+    entries.extend(
+        crate::vocabulary::choices(kinds)
+            .into_iter()
+            .map(|c| Choice {
+                code: c.code,
+                key: String::new(),
+                name: Some(c.name),
+            }),
+    );
     Options {
         units: pairs(
             ValueUnit::ALL
@@ -309,7 +326,7 @@ fn options() -> Options {
                 .map(|c| (c.as_str(), format!("stats.calendar.{}", c.as_str())))
                 .collect(),
         ),
-        entries: pairs(entries),
+        entries,
         levels: pairs(
             ["village", "commune", "district", "province"]
                 .iter()
@@ -343,6 +360,9 @@ async fn render_form(
     let sets = statistics::data_sets(&state.db, provinces)
         .await
         .unwrap_or_default();
+    let kinds = store::vocabulary::list(&state.db, Vocabulary::PlaceKind, provinces)
+        .await
+        .unwrap_or_default();
     let mut owners = Vec::new();
     if provinces.is_none() {
         owners.push(OwnerChoice {
@@ -372,7 +392,7 @@ async fn render_form(
         action,
         error: error.map(FormError::from),
         sets,
-        options: options(),
+        options: options(&kinds),
         owners,
         read_only,
     };

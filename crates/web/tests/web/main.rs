@@ -17,3 +17,4 @@ mod models;
 mod org_units;
 mod security;
 mod statistics;
+mod vocabulary;

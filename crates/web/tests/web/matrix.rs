@@ -165,6 +165,17 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/api/v1/model-types/{id}",
         ) => Allowed,
         ("GET", "/model-types/import") => page(role, Action::ManageModelTypes),
+        // Fields and kinds of place: read by all, kept with the types.
+        ("GET", "/model-types/fields" | "/api/v1/model-fields" | "/api/v1/place-kinds") => Allowed,
+        (
+            "POST",
+            "/model-fields" | "/api/v1/model-fields" | "/place-kinds" | "/api/v1/place-kinds",
+        ) => body_write(Action::ManageModelTypes),
+        // The entry asked about is national (`residential`, `school`).
+        ("POST", "/model-fields/{code}" | "/place-kinds/{code}")
+        | ("PATCH", "/api/v1/model-fields/{code}" | "/api/v1/place-kinds/{code}") => {
+            national_entry_write(role, Action::ManageModelTypes)
+        }
         ("POST", "/model-types" | "/api/v1/model-types")
         | ("POST", "/model-types/import" | "/api/v1/model-types/import")
         | ("POST", "/model-types/{id}/hidden")
@@ -331,7 +342,13 @@ async fn call(
     } else {
         unit
     };
+    let code = if pattern.contains("place-kinds") {
+        "school"
+    } else {
+        "residential"
+    };
     let mut path = pattern
+        .replace("{code}", code)
         .replace("{file}", "app.css")
         .replace("{id}", &id.to_string());
     if *method == Method::GET {
@@ -372,6 +389,10 @@ async fn call(
         "/api/v1/models/{id}/activities" => json!({"kind": "patrol", "description": ""}),
         "/api/v1/model-types" => json!({"code": "X", "name": "X"}),
         "/api/v1/model-types/{id}" => json!({"name": ""}),
+        "/api/v1/model-fields"
+        | "/api/v1/model-fields/{code}"
+        | "/api/v1/place-kinds"
+        | "/api/v1/place-kinds/{code}" => json!({"name": ""}),
         "/api/v1/model-types/{id}/hidden"
         | "/api/v1/indicators/{id}/hidden"
         | "/api/v1/data-sets/{id}/hidden"
@@ -429,6 +450,9 @@ async fn call(
         "/models/{id}/activities" => vec![("kind", "patrol"), ("description", "")],
         "/model-types" | "/model-types/{id}" => vec![("code", "X"), ("name", "")],
         "/model-types/{id}/hidden" => vec![("hidden", "x")],
+        "/model-fields" | "/model-fields/{code}" | "/place-kinds" | "/place-kinds/{code}" => {
+            vec![("name", "")]
+        }
         "/users" => vec![("username", "x"), ("role", "viewer"), ("password", "p")],
         "/users/{id}" => vec![("display_name", ""), ("role", "viewer")],
         "/account/password" => vec![
