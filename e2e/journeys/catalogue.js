@@ -3,7 +3,8 @@
 // types of their own from a file (a bad file loads nothing), see them
 // beside the national ones, cannot change a national type but hide it for
 // their province and use it again; a commune officer of Hà Nội does not
-// see Ninh Bình's types.
+// see Ninh Bình's types. The province adds a field and a kind of place of
+// its own, which the type form then offers.
 
 const HEADER = 'Mã loại,Tên loại mô hình,Lĩnh vực,Nơi áp dụng,Nguồn';
 
@@ -61,6 +62,40 @@ module.exports = {
     assert.equal(mine, 55, `the catalogue lists ${mine} of the 55 types`);
     await j.shot('types');
 
+    // --- A field and a kind of place of the province's own, without a
+    // release: added on their page, offered by the type form.
+    await j.click(page.locator('main a', { hasText: 'Lĩnh vực và loại nơi' }), { url: /\/model-types\/fields$/ });
+    const fieldName = `Du lịch ${tag}`;
+    const kindName = `Bến thuyền ${tag}`;
+    const fields = page.locator('section', { has: page.locator('h2', { hasText: 'Lĩnh vực' }) }).first();
+    const kinds = page.locator('section', { has: page.locator('h2', { hasText: 'Loại nơi' }) });
+    assert.match(await fields.innerText(), /Phòng cháy, chữa cháy/);
+    // A name the lists already hold is refused, and nothing is added.
+    await fields.locator('summary').click();
+    await fields.locator('input[name=name]').last().fill('khu dân cư');
+    await j.expecting(400, /\/model-fields$/, async () => {
+      await j.click(fields.locator('form.stack button[type=submit]'), { url: /\/model-fields$/ });
+    });
+    await j.scan();
+    assert.match(await page.locator('main p.error[role=alert]').innerText(), /tên «khu dân cư» đã có/);
+    assert.equal(await fields.locator('input[name=name]').last().inputValue(), 'khu dân cư', 'the refused form keeps what was typed');
+    await j.shot('fields-refused');
+    await j.goto('/model-types/fields');
+    await fields.locator('summary').click();
+    await fields.locator('input[name=name]').last().fill(fieldName);
+    await j.click(fields.locator('form.stack button[type=submit]'), { url: /\/model-types\/fields$/ });
+    await kinds.locator('summary').click();
+    await kinds.locator('input[name=name]').last().fill(kindName);
+    await j.click(kinds.locator('form.stack button[type=submit]'), { url: /\/model-types\/fields$/ });
+    await j.scan();
+    const ownField = fields.locator('tbody tr', { hasText: 'Tỉnh Ninh Bình' }).filter({ has: page.locator(`input[value="${fieldName}"]`) });
+    assert.equal(await ownField.count(), 1, 'the new field is listed as the province\'s');
+    assert.equal(await kinds.locator(`input[value="${kindName}"]`).count(), 1, 'the new kind of place is listed');
+    await j.shot('fields');
+    await j.goto('/model-types');
+    assert.equal(await page.locator('#sector option', { hasText: fieldName }).count(), 1, 'the type form offers the new field');
+    assert.equal(await page.locator('fieldset label', { hasText: kindName }).count(), 1, 'the type form offers the new kind of place');
+
     // A national type: read, not changed; hidden for the province, then used
     // again. The two widths run side by side on one server: each hides its
     // own type, or one would find the other's hidden.
@@ -88,6 +123,8 @@ module.exports = {
     assert.equal(seen, 0, `a commune officer of Hà Nội sees ${seen} of Ninh Bình's types`);
     const listed = await page.locator('main table tbody tr').count();
     assert.ok(listed >= 20, `Hà Nội lists ${listed} national types`);
+    await j.goto('/model-types/fields');
+    assert.doesNotMatch(await page.locator('main').innerText(), new RegExp(`Du lịch ${tag}`), 'Hà Nội sees Ninh Bình\'s field');
     await j.logout();
   },
 };

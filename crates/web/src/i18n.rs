@@ -446,6 +446,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("vocabulary.list.place-kinds", "Loại nơi", "Kinds of place"),
     ("vocabulary.hint.place-kinds", "Ngoài thôn, tổ dân phố và xã, phường, loại mô hình có thể áp dụng cho các loại cơ sở này.", "Besides villages and communes, model types may apply to these kinds of site."),
     ("vocabulary.name", "Tên", "Name"),
+    ("vocabulary.code", "Mã", "Code"),
     ("vocabulary.rename", "Đổi tên", "Rename"),
     ("vocabulary.add.model-fields", "Thêm lĩnh vực", "Add a field"),
     ("vocabulary.add.place-kinds", "Thêm loại nơi", "Add a kind of place"),

@@ -24,7 +24,7 @@ use crate::actor::Actor;
 use crate::api::List;
 use crate::catalogue::Workplace;
 use crate::error::{page_error, ApiError};
-use crate::forms::{self, Fields};
+use crate::forms::{self, Echo, Fields};
 use crate::i18n::Lang;
 use crate::layout::{Base, FormError, PageContext};
 use crate::routes::Routes;
@@ -302,9 +302,10 @@ struct Page {
     /// Whose list a new entry may join (as for model types).
     owners: Vec<store::catalogue::Province>,
     national_owner: bool,
-    /// Which list the refused form was for, and why.
+    /// Which list the refused form was for, why, and what was sent.
     error_in: Option<&'static str>,
     error: Option<FormError>,
+    sent: Echo,
 }
 
 impl PageContext for Page {
@@ -316,6 +317,7 @@ async fn render(
     actor: &Actor,
     lang: Lang,
     error: Option<(Vocabulary, ApiError)>,
+    sent: &Fields,
 ) -> Response {
     let r = async {
         let at = Workplace::of(state, actor).await?;
@@ -342,6 +344,7 @@ async fn render(
             national_owner: at.may_change(actor, ACTION, Owner::National),
             error_in: error.as_ref().map(|(v, _)| v.path()),
             error: None,
+            sent: Echo::of(sent, &["name", "code", "owner_id"]),
         })
     }
     .await;
@@ -360,7 +363,7 @@ async fn render(
 }
 
 async fn page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
-    render(&state, &actor, lang, None).await
+    render(&state, &actor, lang, None, &Fields::default()).await
 }
 
 fn form_input(f: &Fields) -> Result<EntryInput, ApiError> {
@@ -377,13 +380,13 @@ async fn after_form(
     state: &AppState,
     actor: &Actor,
     lang: Lang,
-    v: Vocabulary,
+    (v, sent): (Vocabulary, &Fields),
     done: Result<Entry, ApiError>,
 ) -> Response {
     match done {
         Ok(_) => Redirect::to("/model-types/fields").into_response(),
         Err(e) if e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT => {
-            render(state, actor, lang, Some((v, e))).await
+            render(state, actor, lang, Some((v, e)), sent).await
         }
         Err(e) => page_error(lang, e),
     }
@@ -398,7 +401,7 @@ async fn create_form_of(
 ) -> Response {
     let f = Fields::parse(&body);
     let done = async { create(&state, &actor, v, &form_input(&f)?).await }.await;
-    after_form(&state, &actor, lang, v, done).await
+    after_form(&state, &actor, lang, (v, &f), done).await
 }
 
 async fn rename_form_of(
@@ -416,7 +419,8 @@ async fn rename_form_of(
         rename(&state, &actor, v, code, &form_input(&f)?).await
     }
     .await;
-    after_form(&state, &actor, lang, v, done).await
+    // A refused rename shows the page as stored: the add form stays empty.
+    after_form(&state, &actor, lang, (v, &Fields::default()), done).await
 }
 
 async fn create_field_form(
