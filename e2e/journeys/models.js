@@ -199,10 +199,15 @@ module.exports = {
     ]);
     await page.locator('#file').setInputFiles(good);
     await page.locator('form[data-upload] button[type=submit]').click();
-    const ok = page.locator('p.ok[role=status]');
-    await ok.waitFor();
+    // First what the file would do, nothing written; then the confirmation.
+    const counts = page.locator('p.preview-counts');
+    await counts.waitFor();
     await j.scan();
-    assert.match(await ok.innerText(), /Đã nhập số mô hình: 2/);
+    assert.match(await counts.innerText(), /thêm mới 2 · sửa 0 · không đổi 0/);
+    await j.shot('import-preview');
+    await j.click(page.locator('main button', { hasText: 'Xác nhận ghi' }), { url: /\/models\/import\/confirm$/ });
+    const ok = page.locator('p.ok[role=status]');
+    assert.match(await ok.innerText(), /Đã ghi: thêm mới 2, sửa 0, không đổi 0/);
     await j.shot('import-done');
 
     // The list holds the good file's rows and none of the bad file's.
@@ -210,6 +215,26 @@ module.exports = {
     await page.locator('#q').fill(`E2E nhap ${tag}`);
     await j.click(page.locator('form[role=search] button[type=submit]'), { url: /q=E2E/ });
     assert.equal(await j.count(), 2, 'imported rows not found by a search without diacritics');
+
+    // --- A round trip: the list exported, one cell edited, imported again:
+    // the preview shows that one change, before → after, and the rest unchanged.
+    const exported = await j.download(page.locator('main a', { hasText: 'CSV' }));
+    const text = exported.bytes.toString('utf8');
+    assert.ok(text.includes(`E2E nhập ${tag} camera`), 'the export holds the imported rows');
+    const editedCsv = text.replace(`E2E nhập ${tag} camera`, `E2E nhập ${tag} camera sửa`);
+    await j.goto('/models/import');
+    await page.locator('#file').setInputFiles({ name: 'mo-hinh-sua.csv', mimeType: 'text/csv', buffer: Buffer.from(editedCsv, 'utf8') });
+    await page.locator('form[data-upload] button[type=submit]').click();
+    await counts.waitFor();
+    await j.scan();
+    assert.match(await counts.innerText(), /thêm mới 0 · sửa 1 · không đổi 1/);
+    const change = page.locator('main section.card tbody tr').first();
+    assert.match(await change.innerText(), new RegExp(`Tên mô hình\\s+E2E nhập ${tag} camera\\s+E2E nhập ${tag} camera sửa`));
+    await j.shot('import-round-trip');
+    await j.click(page.locator('main button', { hasText: 'Xác nhận ghi' }), { url: /\/models\/import\/confirm$/ });
+    assert.match(await ok.innerText(), /Đã ghi: thêm mới 0, sửa 1, không đổi 1/);
+    await j.goto(`/models?q=${encodeURIComponent(`E2E nhap ${tag} camera sua`)}`);
+    assert.equal(await j.count(), 1, 'the edited name was not written');
     // An imported model's page says where it came from.
     await j.click(page.locator('main table tbody a[href^="/models/"]').first(), { url: /\/models\/\d+$/ });
     const importedHistory = await page.locator('section.card').last().locator('tbody tr').count();

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use clap::Subcommand;
 use domain::catalogue::Owner;
-use domain::file::{FileKind, Imported, ReadRows};
+use domain::file::{Done, FileKind, Imported, Mode, ReadRows, Written};
 use domain::models::file::ModelFile;
 use domain::models::type_file::TypeFile;
 use domain::org_units::Level;
@@ -22,7 +22,9 @@ use crate::{load_catalogues, load_units, open, user_id};
 #[derive(Subcommand)]
 pub(crate) enum ImportCommand {
     /// Deployed models from an XLSX or CSV file with the export's columns:
-    /// every row is checked first, and any problem imports nothing.
+    /// a row with "Mã mô hình" (or a stored model's type, unit and name)
+    /// updates that model, one without creates one; every row is checked
+    /// first, and any problem writes nothing.
     Models {
         file: PathBuf,
         /// Import as this user (their scope applies; audited as theirs) [default: the system, unscoped].
@@ -31,6 +33,9 @@ pub(crate) enum ImportCommand {
         /// Where to write the error report (XLSX) when rows are refused.
         #[arg(long)]
         report: Option<PathBuf>,
+        /// Only say what the file would do (new, changed, unchanged); write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Figures from an XLSX or CSV file (unit id or code, period, indicator
     /// code, value, comment), as the period sheet of the statistics page:
@@ -199,6 +204,7 @@ pub(crate) async fn import_models(
     file: &Path,
     username: Option<&str>,
     report: Option<&Path>,
+    dry_run: bool,
 ) -> Result<(), String> {
     let (bytes, db) = file_and_db(settings, file).await?;
     let (author, _, scope) = importer(&db, username, Action::ManageModels, "mô hình").await?;
@@ -207,14 +213,22 @@ pub(crate) async fn import_models(
     let total = (!bytes.starts_with(b"PK")).then(|| lines.saturating_sub(1));
     let digest = domain::file::digest(&bytes);
     let rows = read::<ModelFile>(bytes.clone()).await?;
-    let outcome = store::models::import_file(&db, author, scope, rows, &digest, writing(total))
-        .await
-        .map_err(|e| e.to_string())?;
-    finish(outcome, &bytes, report, |ids| {
+    let mode = if dry_run { Mode::Preview } else { Mode::Apply };
+    let outcome =
+        store::models::import_file(&db, author, scope, rows, &digest, &mode, writing(total))
+            .await
+            .map_err(|e| e.to_string())?;
+    finish(outcome, &bytes, report, |done| {
+        let (verb, w) = match done {
+            Done::Written(w) => ("đã ghi / written", w.written),
+            Done::Previewed { preview, .. } => (
+                "chưa ghi, tệp sẽ / dry run, the file would",
+                Written::from(&preview),
+            ),
+        };
         format!(
-            "đã nhập {} mô hình / imported {} models",
-            ids.len(),
-            ids.len()
+            "{verb}: thêm {} · sửa {} · không đổi {} / new {}, changed {}, unchanged {}",
+            w.new, w.changed, w.unchanged, w.new, w.changed, w.unchanged
         )
     })
 }

@@ -329,7 +329,11 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             file,
             username,
             report,
-        }) => import::import_models(&settings, &file, username.as_deref(), report.as_deref()).await,
+            dry_run,
+        }) => {
+            let (user, report) = (username.as_deref(), report.as_deref());
+            import::import_models(&settings, &file, user, report, dry_run).await
+        }
         Command::Import(import::ImportCommand::Values {
             file,
             username,

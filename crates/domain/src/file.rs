@@ -182,6 +182,166 @@ pub enum Imported<T> {
     Refused(Vec<CellError>),
 }
 
+// ---- previews: what an import would do ------------------------------------
+
+/// How an import runs: writing at once (as before previews), only saying
+/// what it would write, or writing what a preview showed and nothing else.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Mode {
+    #[default]
+    Apply,
+    Preview,
+    /// Writes only if the file still does what the preview with this
+    /// digest showed (no record it reads changed meanwhile).
+    Confirm(String),
+}
+
+impl Mode {
+    /// From the API's `dry_run` and `confirm` parameters.
+    pub fn of(dry_run: bool, confirm: Option<&str>) -> Self {
+        match (dry_run, confirm.map(str::trim).filter(|c| !c.is_empty())) {
+            (true, _) => Mode::Preview,
+            (false, Some(d)) => Mode::Confirm(d.to_string()),
+            (false, None) => Mode::Apply,
+        }
+    }
+}
+
+/// One field a row changes on a stored record, as the file writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldChange {
+    pub column: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// Compares a record's fields as the file writes them: `(column, stored,
+/// in the file)`; the ones that differ are the changes.
+pub fn changes<'a>(
+    fields: impl IntoIterator<Item = (&'a str, String, String)>,
+) -> Vec<FieldChange> {
+    fields
+        .into_iter()
+        .filter(|(_, before, after)| before != after)
+        .map(|(column, before, after)| FieldChange {
+            column: column.to_string(),
+            before,
+            after,
+        })
+        .collect()
+}
+
+/// What one row does to the record it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    New,
+    Changed(Vec<FieldChange>),
+    Unchanged,
+}
+
+/// A row that changes a stored record, as a preview shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RowChange {
+    pub row: usize,
+    /// The record, as people name it ("Mã mô hình 123", a type's code).
+    pub record: String,
+    pub fields: Vec<FieldChange>,
+}
+
+/// Changed rows a preview lists in full; the counts are always whole.
+pub const MAX_PREVIEW_ROWS: usize = 1_000;
+
+/// What an import would do, nothing written yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Preview {
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    /// The changed rows, each field before → after: the first
+    /// [`MAX_PREVIEW_ROWS`].
+    pub changes: Vec<RowChange>,
+    /// What a confirmation names (`confirm=`): a digest of every row's
+    /// effect and of the stored values it read, so that a file that would
+    /// now do anything else (a record changed meanwhile) is not applied.
+    pub digest: String,
+}
+
+impl Preview {
+    /// From each row's effect in file order: `(row, record, effect)`.
+    pub fn of<'a>(rows: impl IntoIterator<Item = (usize, String, &'a Effect)>) -> Self {
+        use sha2::{Digest, Sha256};
+        let mut p = Preview::default();
+        let mut h = Sha256::new();
+        for (row, record, effect) in rows {
+            let kind = match effect {
+                Effect::New => {
+                    p.new += 1;
+                    "new"
+                }
+                Effect::Unchanged => {
+                    p.unchanged += 1;
+                    "same"
+                }
+                Effect::Changed(fields) => {
+                    p.changed += 1;
+                    for f in fields {
+                        for part in [&f.column, &f.before, &f.after] {
+                            h.update(part.len().to_le_bytes());
+                            h.update(part.as_bytes());
+                        }
+                    }
+                    if p.changes.len() < MAX_PREVIEW_ROWS {
+                        p.changes.push(RowChange {
+                            row,
+                            record: record.clone(),
+                            fields: fields.clone(),
+                        });
+                    }
+                    "changed"
+                }
+            };
+            h.update(row.to_le_bytes());
+            h.update(record.len().to_le_bytes());
+            h.update(record.as_bytes());
+            h.update(kind.as_bytes());
+        }
+        p.digest = hex::encode(h.finalize());
+        p
+    }
+
+    /// Whether a confirmation with `digest` confirms this preview.
+    pub fn confirms(&self, digest: &str) -> bool {
+        self.digest == digest.trim()
+    }
+}
+
+/// What an import did with a file it could read and check: wrote it, or
+/// only said what it would write (asked for a preview, or a confirmation
+/// whose preview the file no longer matches: `stale`).
+#[derive(Debug)]
+pub enum Done<T> {
+    Written(T),
+    Previewed { preview: Preview, stale: bool },
+}
+
+/// What an import wrote, by effect.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Written {
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
+impl From<&Preview> for Written {
+    fn from(p: &Preview) -> Self {
+        Written {
+            new: p.new,
+            changed: p.changed,
+            unchanged: p.unchanged,
+        }
+    }
+}
+
 /// Problems one file reports at most: past them the reading stops (the
 /// file is refused anyway), so that a file of a million bad rows holds
 /// a thousand messages in memory, not fifteen million.
@@ -323,6 +483,41 @@ pub fn parse_number(s: &str) -> Result<Option<f64>, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_preview_counts_every_row_and_its_digest_follows_what_was_read() {
+        let changed = Effect::Changed(changes([
+            ("Tên mô hình", "A".to_string(), "B".to_string()),
+            ("Số thành viên", "12".to_string(), "12".to_string()),
+        ]));
+        let rows = |before: &str, effect: &Effect| {
+            let e = Effect::Changed(changes([(
+                "Tên mô hình",
+                before.to_string(),
+                "B".to_string(),
+            )]));
+            let first = Preview::of([
+                (2, "Mã mô hình 7".to_string(), &Effect::New),
+                (3, "Mã mô hình 8".to_string(), effect),
+                (4, "Mã mô hình 9".to_string(), &Effect::Unchanged),
+            ]);
+            (first, Preview::of([(3, "Mã mô hình 8".to_string(), &e)]))
+        };
+        let (p, _) = rows("A", &changed);
+        assert_eq!((p.new, p.changed, p.unchanged), (1, 1, 1));
+        assert_eq!(p.changes[0].fields.len(), 1, "an equal field is no change");
+        assert_eq!(p.changes[0].fields[0].before, "A");
+        assert!(p.confirms(&format!(" {} ", p.digest)));
+        // The same file read against other stored values is another preview.
+        let (_, a) = rows("A", &changed);
+        let (_, b) = rows("A2", &changed);
+        assert_ne!(a.digest, b.digest);
+        let (q, _) = rows("A", &Effect::Unchanged);
+        assert_ne!(p.digest, q.digest);
+        assert_eq!(Mode::of(true, Some("x")), Mode::Preview);
+        assert_eq!(Mode::of(false, Some(" d ")), Mode::Confirm("d".into()));
+        assert_eq!(Mode::of(false, Some("")), Mode::Apply);
+    }
 
     #[test]
     fn numbers_as_people_type_them() {

@@ -860,6 +860,16 @@ reasons! {
     ContentTypeRequired(content_type_required) { content_type: String }
         vi "cần Content-Type: {content_type}"
         en "Content-Type: {content_type} is required";
+    /// A confirmed import whose file would now do something else than the
+    /// preview confirmed showed (a record it reads changed meanwhile).
+    ImportPreviewStale(import_preview_stale)
+        vi "dữ liệu đã thay đổi kể từ lúc xem trước, chưa ghi gì: hãy xem bản xem trước mới rồi xác nhận lại"
+        en "the data changed since the preview; nothing was written: check the new preview and confirm again";
+    /// A draft kept for a confirmation that is gone (applied, replaced or
+    /// older than a day) or another user's.
+    ImportDraftGone(import_draft_gone)
+        vi "không còn tệp đã tải lên để xác nhận (đã nhập, đã thay bằng tệp khác hoặc quá một ngày): hãy tải tệp lên lại"
+        en "the uploaded file to confirm is gone (imported, replaced or older than a day): upload it again";
     FileRefusedModels(file_refused_models)
         vi "tệp có lỗi, chưa nhập dòng nào"
         en "the file has errors; no row was imported";

@@ -163,7 +163,11 @@ pub async fn record<B: Serialize, A: Serialize>(tx: &mut Tx, c: Change<'_, B, A>
     Ok(())
 }
 
-/// Appends many records of one action (an import's new rows) to the chain
+/// One record of [`record_many`]: the entity's id, what it was (none for
+/// a new one) and what it is.
+pub type Item = (String, Option<serde_json::Value>, serde_json::Value);
+
+/// Appends many records of one action (an import's rows) to the chain
 /// inside `tx`: the head is read and written once, the hashes computed
 /// here in order and the rows inserted in few statements. Ids follow the
 /// order of `items`, as `verify` walks them.
@@ -172,7 +176,7 @@ pub async fn record_many(
     author: Author,
     action: &str,
     entity: &str,
-    items: &[(String, serde_json::Value)],
+    items: &[Item],
 ) -> Result<()> {
     let mut prev: String = fetch!(
         tx,
@@ -185,7 +189,8 @@ pub async fn record_many(
     let rows_per = if tx.is_postgres() { 500 } else { 12 };
     for chunk in items.chunks(rows_per) {
         let mut args = Vec::with_capacity(chunk.len() * 10);
-        for (entity_id, after) in chunk {
+        for (entity_id, before, after) in chunk {
+            let before = before.as_ref().map(serde_json::Value::to_string);
             let after = Some(after.to_string());
             let fields = AuditFields {
                 at: &at,
@@ -193,7 +198,7 @@ pub async fn record_many(
                 action,
                 entity,
                 entity_id,
-                before_json: None,
+                before_json: before.as_deref(),
                 after_json: after.as_deref(),
                 request_id: request_id.as_deref(),
             };
@@ -204,7 +209,7 @@ pub async fn record_many(
                 crate::Arg::Text(Some(action.into())),
                 crate::Arg::Text(Some(entity.into())),
                 crate::Arg::Text(Some(entity_id.clone())),
-                crate::Arg::Text(None),
+                crate::Arg::Text(before),
                 crate::Arg::Text(after),
                 crate::Arg::Text(Some(prev.clone())),
                 crate::Arg::Text(Some(hash.clone())),

@@ -695,7 +695,7 @@ async fn breakdown(label: &str, db: &Db, n: usize, today: NaiveDate) {
     let check = t.elapsed();
     drop(parsed);
     let t = Instant::now();
-    store::models::import(db, Author::System, &checked, "bench", |_| {})
+    store::models::apply(db, Author::System, checked, "bench", |_| {})
         .await
         .unwrap();
     let write = t.elapsed();

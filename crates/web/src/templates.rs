@@ -50,6 +50,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "statistics/import.html",
     "statistics/definition.html",
     "uploads/errors.html",
+    "uploads/preview.html",
 );
 
 pub struct Templates {

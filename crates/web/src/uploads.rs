@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::error::codes;
-use domain::file::CellError;
+use domain::file::{CellError, Done, Mode, Preview};
 use domain::Reason;
 
 use crate::blocking::BlockingPool;
@@ -16,6 +16,81 @@ use crate::downloads::download;
 use crate::error::ApiError;
 use crate::forms::Fields;
 use crate::AppState;
+
+// ---- previews ---------------------------------------------------------------
+
+/// How an import request runs: `dry_run=true` answers what it would do,
+/// `confirm=<digest>` writes only what the preview with that digest showed.
+pub fn mode_of(raw: Option<&str>) -> Result<Mode, ApiError> {
+    let f = Fields::from_query(raw);
+    Ok(Mode::of(
+        f.bool("dry_run")?.unwrap_or(false),
+        f.get("confirm"),
+    ))
+}
+
+/// A confirmation whose preview no longer holds: nothing was written; what
+/// the file would do now.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct PreviewStale {
+    error: crate::api::ProblemBody,
+    preview: Preview,
+}
+
+/// The API's answer to a file that was read and checked: 201 with what
+/// was written, 200 with the preview, or 409 with the new preview when
+/// the confirmed one no longer holds.
+pub fn done_answer<T: serde::Serialize>(d: Done<T>) -> Response {
+    match d {
+        Done::Written(t) => (StatusCode::CREATED, Json(t)).into_response(),
+        Done::Previewed {
+            preview,
+            stale: false,
+        } => Json(preview).into_response(),
+        Done::Previewed {
+            preview,
+            stale: true,
+        } => {
+            let reason = Reason::ImportPreviewStale;
+            let body = PreviewStale {
+                error: crate::api::ProblemBody {
+                    code: "conflict",
+                    reason: reason.code(),
+                    message: reason.text(crate::language::current().into()),
+                    args: domain::error::Args(reason.args()),
+                    field: Some("confirm"),
+                },
+                preview,
+            };
+            (StatusCode::CONFLICT, Json(body)).into_response()
+        }
+    }
+}
+
+/// A preview as an import page shows it (`uploads/preview.html`), with
+/// what confirms it: the kept file and the preview's digest.
+#[derive(serde::Serialize)]
+pub struct PreviewShown {
+    pub preview: Preview,
+    /// The kept file (`store::drafts`).
+    pub draft: String,
+    /// The confirmed preview no longer held: this one is new.
+    pub stale: bool,
+    /// Where the confirmation posts.
+    pub action: &'static str,
+}
+
+/// The draft and digest a page's confirmation sends.
+pub fn confirmation(f: &Fields) -> Result<(String, Mode), ApiError> {
+    let draft = f
+        .get("draft")
+        .filter(|d| d.len() == 64 && d.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(|| ApiError::invalid("draft", Reason::ImportDraftGone))?;
+    let digest = f
+        .get("digest")
+        .ok_or_else(|| ApiError::invalid("digest", Reason::Required))?;
+    Ok((draft.to_string(), Mode::Confirm(digest.to_string())))
+}
 
 /// Imported files may be large (100,000 rows is about 8 MB of XLSX).
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;

@@ -112,9 +112,14 @@ impl FileKind for ModelFile {
 #[derive(Debug, Clone)]
 pub struct FileRow {
     pub row: usize,
+    /// The model the row updates ("Mã mô hình", as the export writes it);
+    /// none for a new model, or one named by its type, unit and name.
+    pub id: Option<i64>,
     pub type_code: String,
     pub unit: UnitRef,
     pub input: ModelInput,
+    /// The status the row states, if any.
+    pub status: Option<Status>,
     /// A status other than active, from a later day.
     pub later: Option<(Status, NaiveDate)>,
 }
@@ -145,6 +150,7 @@ impl FileRow {
                 }
             }
         };
+        let id = int(Col::Id, &mut err);
         let type_code = get(Col::TypeCode).map(str::to_string);
         if type_code.is_none() {
             err(Col::TypeCode, "không được để trống");
@@ -206,15 +212,24 @@ impl FileRow {
             leader_name: get(Col::LeaderName).map(str::to_string),
             leader_role: get(Col::LeaderRole).map(str::to_string),
             partners: get(Col::Partners).map(str::to_string),
-            tags: get(Col::Tags).map(|t| vec![t.to_string()]),
+            // The export writes a model's movements with "; " between them.
+            tags: get(Col::Tags).map(|t| {
+                t.split(';')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }),
             replicated_from: int(Col::ReplicatedFrom, &mut err),
         };
         match (errors.is_empty(), type_code, unit) {
             (true, Some(type_code), Some(unit)) => Ok(Self {
                 row,
+                id,
                 type_code,
                 unit,
                 input,
+                status,
                 later,
             }),
             _ => Err(errors),

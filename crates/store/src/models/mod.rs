@@ -6,14 +6,15 @@
 //! legacy commune); `org_unit_reach` finds it under the 2025 units.
 
 pub mod check;
+pub use check::{Planned, PlannedRow};
 pub(crate) mod counts;
 pub mod query;
 pub mod types;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use domain::file::{Imported, ReadRows};
+use domain::file::{Done, Effect, FieldChange, Imported, Mode, Preview, ReadRows, Written};
 use domain::models::file::FileRow;
 use domain::models::{
     founding_status, ExemplarRef, ModelId, NewActivity, NewModel, NewRating, Status, StatusChange,
@@ -25,7 +26,7 @@ use serde::{Serialize, Serializer};
 use crate::accounts::Scope;
 use crate::audit::{self, Author, Change};
 use crate::error::{Result, StoreError};
-use crate::{execute_dyn, fetch_all_dyn, placeholders, Arg, Db, Tx};
+use crate::{execute_dyn, fetch_all_dyn, placeholders, Arg, Db, Params, Tx};
 
 pub use query::{Matrix, MatrixColumns, MatrixQuery, ModelQuery, Sort};
 
@@ -668,18 +669,19 @@ pub fn identity(m: &NewModel) -> Identity {
 }
 
 /// Which of these units' models exist already, by identity.
-pub async fn existing_identities(db: &Db, unit_ids: &[i64]) -> Result<HashSet<Identity>> {
+pub async fn existing_identities(db: &Db, unit_ids: &[i64]) -> Result<HashMap<Identity, ModelId>> {
     #[derive(sqlx::FromRow)]
     struct Key {
+        id: i64,
         org_unit_id: i64,
         type_id: i64,
         name_folded: String,
     }
-    let mut out = HashSet::new();
+    let mut out = HashMap::new();
     for chunk in unit_ids.chunks(500) {
         let args: Vec<Arg> = chunk.iter().map(|i| Arg::I64(Some(*i))).collect();
         let sql = format!(
-            "SELECT org_unit_id, type_id, name_folded FROM models WHERE org_unit_id IN ({})",
+            "SELECT id, org_unit_id, type_id, name_folded FROM models WHERE org_unit_id IN ({})",
             (1..=chunk.len())
                 .map(|i| format!("${i}"))
                 .collect::<Vec<_>>()
@@ -688,8 +690,35 @@ pub async fn existing_identities(db: &Db, unit_ids: &[i64]) -> Result<HashSet<Id
         let rows: Vec<Key> = fetch_dyn!(db, fetch_all, Key, &sql, args)?;
         out.extend(
             rows.into_iter()
-                .map(|r| (r.org_unit_id, r.type_id, r.name_folded)),
+                .map(|r| ((r.org_unit_id, r.type_id, r.name_folded), r.id)),
         );
+    }
+    Ok(out)
+}
+
+/// The models of `ids` the scope reaches, as files show them; one query
+/// per 500 ids.
+pub async fn rows_by_id(
+    db: &Db,
+    scope: Scope,
+    ids: &[ModelId],
+) -> Result<HashMap<ModelId, ModelRow>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut p = Params::default();
+        let user = p.push(Arg::I64(scope.user_id()));
+        let list: Vec<String> = chunk.iter().map(|id| p.push(Arg::I64(Some(*id)))).collect();
+        let sql = format!(
+            "{} WHERE m.id IN ({}) AND {}",
+            select_rows("m.status", "m.status_since", &user),
+            list.join(", "),
+            scope_clause(&user)
+        );
+        let rows: Vec<ModelRow> = fetch_dyn!(db, fetch_all, ModelRow, &sql, p.args)?;
+        out.extend(rows.into_iter().map(|r| (r.id, r)));
     }
     Ok(out)
 }
@@ -704,16 +733,28 @@ pub struct ImportModel {
 /// Rows per INSERT. sqlx binds SQLite parameters in time that grows
 /// faster than their number, so SQLite takes small statements (as the
 /// reference loader does); PostgreSQL takes large ones.
-fn chunk_rows(db: &Db) -> usize {
-    if db.is_postgres() {
+fn chunk_rows(postgres: bool) -> usize {
+    if postgres {
         500
     } else {
         12
     }
 }
 
-/// Checks and writes the rows of a models file (`files::read_table`), all
-/// or none: the rows that could be read are checked too, so one report
+/// What an import of models wrote: rows by effect, and the ids of the new
+/// models in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ModelsWritten {
+    #[serde(flatten)]
+    pub written: Written,
+    pub created: Vec<ModelId>,
+}
+
+/// Checks the rows of a models file (`files::read_table`) and, unless
+/// `mode` asks for a preview only, writes them, all or none: new models
+/// are created, stored ones (named by id, or by type, unit and name)
+/// updated where the row differs, unchanged rows left alone (no audit
+/// record). The rows that could be read are checked too, so one report
 /// holds the problems of reading and of checking, in row order.
 pub async fn import_file(
     db: &Db,
@@ -721,14 +762,15 @@ pub async fn import_file(
     scope: Scope,
     read: ReadRows<FileRow>,
     file_digest: &str,
+    mode: &Mode,
     progress: impl FnMut(usize),
-) -> Result<Imported<Vec<ModelId>>> {
+) -> Result<Imported<Done<ModelsWritten>>> {
     let (rows, mut errors) = match read {
         Ok(r) => r,
         Err(errors) => return Ok(Imported::Refused(errors)),
     };
-    let checked = match check::check(db, scope, &rows, domain::time::today()).await? {
-        Ok(c) if errors.is_empty() => c,
+    let plan = match check::check(db, scope, &rows, domain::time::today()).await? {
+        Ok(p) if errors.is_empty() => p,
         Ok(_) => return Ok(Imported::Refused(errors)),
         Err(mut more) => {
             errors.append(&mut more);
@@ -737,8 +779,148 @@ pub async fn import_file(
         }
     };
     drop(rows);
-    let ids = import(db, author, &checked, file_digest, progress).await?;
-    Ok(Imported::All(ids))
+    let effects: Vec<(usize, String, Effect)> = plan
+        .iter()
+        .map(|p| (p.row, p.record(), p.effect()))
+        .collect();
+    let preview = Preview::of(effects.iter().map(|(row, rec, e)| (*row, rec.clone(), e)));
+    drop(effects);
+    match mode {
+        Mode::Preview => {
+            return Ok(Imported::All(Done::Previewed {
+                preview,
+                stale: false,
+            }))
+        }
+        Mode::Confirm(d) if !preview.confirms(d) => {
+            return Ok(Imported::All(Done::Previewed {
+                preview,
+                stale: true,
+            }))
+        }
+        Mode::Apply | Mode::Confirm(_) => {}
+    }
+    let created = apply(db, author, plan, file_digest, progress).await?;
+    Ok(Imported::All(Done::Written(ModelsWritten {
+        written: Written::from(&preview),
+        created,
+    })))
+}
+
+/// Writes a checked plan in one transaction: the new models, then the
+/// changes. Answers the new models' ids in file order.
+pub async fn apply(
+    db: &Db,
+    author: Author,
+    plan: Vec<PlannedRow>,
+    file_digest: &str,
+    progress: impl FnMut(usize),
+) -> Result<Vec<ModelId>> {
+    let mut new = Vec::new();
+    let mut updates = Vec::new();
+    for p in plan {
+        match p.planned {
+            Planned::New(m) => new.push(m),
+            Planned::Update {
+                before,
+                model,
+                changes,
+            } => updates.push((before, model, changes)),
+            Planned::Unchanged(_) => {}
+        }
+    }
+    let mut tx = db.begin().await?;
+    let sectors = sectors(&mut tx).await?;
+    let ids = insert_new(&mut tx, author, &new, file_digest, &sectors, progress).await?;
+    update_many(&mut tx, author, &updates, file_digest, &sectors).await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Each type's sector, copied onto its models.
+async fn sectors(tx: &mut Tx) -> Result<HashMap<i64, String>> {
+    #[derive(sqlx::FromRow)]
+    struct S {
+        id: i64,
+        sector: String,
+    }
+    let all: Vec<S> = fetch!(tx, fetch_all, S, "SELECT id, sector FROM model_types")?;
+    Ok(all.into_iter().map(|s| (s.id, s.sector)).collect())
+}
+
+/// Rewrites the stored models a file changes, as [`update`] does one
+/// (the founding status moves with a new founding day), with one audit
+/// record each: the fields before and after, and the file.
+async fn update_many(
+    tx: &mut Tx,
+    author: Author,
+    updates: &[(Box<ModelRow>, NewModel, Vec<FieldChange>)],
+    file_digest: &str,
+    sectors: &HashMap<i64, String>,
+) -> Result<()> {
+    let mut records: Vec<audit::Item> = Vec::with_capacity(updates.len());
+    let now = Utc::now();
+    for (before, m, changes) in updates {
+        let id = before.id;
+        if before.founded_on != m.founded_on {
+            let spans_now = spans(fetch!(tx, fetch_all, SpanRow, SPANS, id)?)?;
+            domain::models::check_founding_move(&spans_now, m.founded_on)?;
+            execute!(
+                tx,
+                "UPDATE model_status_changes SET on_date = $1
+                 WHERE model_id = $2 AND on_date = (SELECT MIN(on_date) FROM model_status_changes WHERE model_id = $2)",
+                m.founded_on,
+                id
+            )?;
+        }
+        let sector = sectors
+            .get(&m.type_id)
+            .ok_or(StoreError::Conflict(domain::Reason::ModelTypeGone))?;
+        execute!(
+            tx,
+            "UPDATE models SET type_id = $1, sector = $2, name = $3, name_folded = $4, sort_key = $5,
+                founded_on = $6, decision_no = $7, decision_date = $8, decision_issuer = $9,
+                members = $10, households = $11, leader_name = $12, leader_role = $13, partners = $14,
+                tags = $15, replicated_from = $16, updated_at = $17,
+                status_since = CASE WHEN status_since = $18 THEN $6 ELSE status_since END
+             WHERE id = $19",
+            m.type_id,
+            sector,
+            &m.name,
+            fold(&m.name),
+            sort_key(&m.name),
+            m.founded_on,
+            m.decision.number.as_deref(),
+            m.decision.date,
+            m.decision.issuer.as_deref(),
+            m.members,
+            m.households,
+            m.leader_name.as_deref(),
+            m.leader_role.as_deref(),
+            m.partners.as_deref(),
+            m.tags.join("\n"),
+            m.replicated_from,
+            now,
+            before.founded_on,
+            id
+        )
+        .map_err(|e| identity_conflict(e.into()))?;
+        let side = |pick: fn(&FieldChange) -> &String| {
+            let mut o = serde_json::Map::new();
+            for c in changes {
+                o.insert(c.column.clone(), pick(c).clone().into());
+            }
+            o
+        };
+        let mut after = side(|c| &c.after);
+        after.insert("file_sha256".into(), file_digest.into());
+        records.push((
+            id.to_string(),
+            Some(side(|c| &c.before).into()),
+            after.into(),
+        ));
+    }
+    audit::record_many(tx, author, "import", "model", &records).await
 }
 
 /// Inserts checked models in one transaction (all or nothing), `progress`
@@ -749,18 +931,25 @@ pub async fn import(
     author: Author,
     rows: &[ImportModel],
     file_digest: &str,
-    mut progress: impl FnMut(usize),
+    progress: impl FnMut(usize),
 ) -> Result<Vec<ModelId>> {
     let mut tx = db.begin().await?;
-    let sectors: HashMap<i64, String> = {
-        #[derive(sqlx::FromRow)]
-        struct S {
-            id: i64,
-            sector: String,
-        }
-        let all: Vec<S> = fetch!(tx, fetch_all, S, "SELECT id, sector FROM model_types")?;
-        all.into_iter().map(|s| (s.id, s.sector)).collect()
-    };
+    let sectors = sectors(&mut tx).await?;
+    let ids = insert_new(&mut tx, author, rows, file_digest, &sectors, progress).await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Inserts new models of an import inside `tx`, with one audit record
+/// each; answers their ids in the order of `rows`.
+async fn insert_new(
+    tx: &mut Tx,
+    author: Author,
+    rows: &[ImportModel],
+    file_digest: &str,
+    sectors: &HashMap<i64, String>,
+    mut progress: impl FnMut(usize),
+) -> Result<Vec<ModelId>> {
     // Written in place order: each place's entries in `models_identity` and
     // `models_place` then go in side by side rather than all over those
     // indexes (100,000 rows into 300,000 on SQLite: 6.6 s in file order,
@@ -768,7 +957,7 @@ pub async fn import(
     let mut by_place: Vec<(usize, &ImportModel)> = rows.iter().enumerate().collect();
     by_place.sort_by_key(|(_, r)| r.model.org_unit_id);
     let mut written: Vec<(usize, ModelId)> = Vec::with_capacity(rows.len());
-    for chunk in by_place.chunks(chunk_rows(db)) {
+    for chunk in by_place.chunks(chunk_rows(tx.is_postgres())) {
         let mut args = Vec::with_capacity(chunk.len() * (MODEL_COLS + 2));
         for (_, r) in chunk {
             let sector = sectors
@@ -794,7 +983,7 @@ pub async fn import(
             type_id: i64,
             name_folded: String,
         }
-        let back: Vec<Back> = fetch_all_dyn(&mut tx, &sql, args)
+        let back: Vec<Back> = fetch_all_dyn(tx, &sql, args)
             .await
             .map_err(|e| identity_conflict(e.into()))?;
         // RETURNING order is not promised: match rows back by identity.
@@ -836,13 +1025,13 @@ pub async fn import(
             "INSERT INTO model_status_changes (model_id, on_date, ends_on, status, reason, user_id, created_at) VALUES {}",
             placeholders(n, 7)
         );
-        execute_dyn(&mut tx, &sql, cargs).await?;
+        execute_dyn(tx, &sql, cargs).await?;
         progress(written.len());
     }
     written.sort_unstable();
     let ids: Vec<ModelId> = written.into_iter().map(|(_, id)| id).collect();
     // One record per model, so that each model's history shows its import.
-    let records: Vec<(String, serde_json::Value)> = ids
+    let records: Vec<audit::Item> = ids
         .iter()
         .zip(rows)
         .map(|(id, r)| {
@@ -852,10 +1041,9 @@ pub async fn import(
                 "founded_on": m.founded_on, "status": r.later.as_ref().map(|c| c.status),
                 "file_sha256": file_digest,
             });
-            (id.to_string(), after)
+            (id.to_string(), None, after)
         })
         .collect();
-    audit::record_many(&mut tx, author, "import", "model", &records).await?;
-    tx.commit().await?;
+    audit::record_many(tx, author, "import", "model", &records).await?;
     Ok(ids)
 }

@@ -592,9 +592,15 @@ async fn apply_writes(
     }
     store_values(tx, author, &upserts, &deletes).await?;
     rollups::apply(tx, &batch).await?;
-    let items: Vec<(String, serde_json::Value)> = audit_items
+    let items: Vec<audit::Item> = audit_items
         .into_iter()
-        .map(|(id, (before, after))| (id, serde_json::json!({"before": before, "after": after})))
+        .map(|(id, (before, after))| {
+            (
+                id,
+                None,
+                serde_json::json!({"before": before, "after": after}),
+            )
+        })
         .collect();
     audit::record_many(tx, author, "write", "data_values", &items).await?;
     Ok(report)

@@ -1015,3 +1015,219 @@ async fn the_register_counts_the_monthly_model_figures_across_the_2025_reform() 
         }
     }
 }
+
+/// A row of a models file as the export writes it for `m`.
+fn file_row(n: usize, m: &models::ModelRow) -> domain::models::file::FileRow {
+    domain::models::file::FileRow {
+        row: n,
+        id: Some(m.id),
+        type_code: m.type_code.clone(),
+        unit: domain::file::UnitRef::Id(m.org_unit_id),
+        input: ModelInput {
+            name: Some(m.name.clone()),
+            founded_on: Some(m.founded_on.to_string()),
+            members: m.members,
+            tags: Some(m.tag_list()),
+            ..Default::default()
+        },
+        status: Status::parse("status", &m.status).ok(),
+        later: None,
+    }
+}
+
+/// Issue 25: a file that names stored models updates what it changes,
+/// leaves the rest alone (no audit record), adds its new rows, after a
+/// preview that writes nothing; a confirmation whose preview no longer
+/// holds writes nothing.
+#[tokio::test]
+async fn an_edited_export_updates_what_changed_after_a_preview() {
+    use domain::file::{Done, Imported, Mode};
+    for t in TestDb::all().await.unwrap() {
+        let (db, l) = (&t.db, t.label);
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        types::load_catalogue(db, types::DEFAULT_CATALOGUE, date(TODAY))
+            .await
+            .unwrap();
+        let ward = unit(db, Level::Commune, "13669", TODAY).await;
+        let mut stored = Vec::new();
+        for name in ["Camera A", "Camera B", "Camera C"] {
+            let m = new_model(db, "camera_an_ninh", &ward, name, "2025-08-01").await;
+            stored.push(
+                models::create(db, Author::System, Scope::All, &m)
+                    .await
+                    .unwrap(),
+            );
+        }
+        let audits = |db: &Db| {
+            let db = db.clone();
+            async move {
+                let mut n = 0;
+                for m in &stored_ids(&db).await {
+                    n += audit::history(&db, "model", &m.to_string())
+                        .await
+                        .unwrap()
+                        .len();
+                }
+                n
+            }
+        };
+        let before_audits = audits(db).await;
+        // Edited: B's members and C's name; A as exported; a new row.
+        let mut rows: Vec<_> = stored
+            .iter()
+            .enumerate()
+            .map(|(i, m)| file_row(i + 2, m))
+            .collect();
+        rows[1].input.members = Some(15);
+        rows[2].input.name = Some("Camera C mới".into());
+        let mut new = file_row(5, &stored[0]);
+        new.id = None;
+        new.input.name = Some("Camera D".into());
+        rows.push(new);
+        let run = |mode: Mode, rows: Vec<domain::models::file::FileRow>| async move {
+            models::import_file(
+                db,
+                Author::System,
+                Scope::All,
+                Ok((rows, Vec::new())),
+                "f",
+                &mode,
+                |_| {},
+            )
+            .await
+            .unwrap()
+        };
+        let Imported::All(Done::Previewed {
+            preview,
+            stale: false,
+        }) = run(Mode::Preview, rows.clone()).await
+        else {
+            panic!("{l}: no preview")
+        };
+        assert_eq!(
+            (preview.new, preview.changed, preview.unchanged),
+            (1, 2, 1),
+            "{l}"
+        );
+        let fields: Vec<(&str, &str, &str)> = preview
+            .changes
+            .iter()
+            .flat_map(|c| {
+                c.fields
+                    .iter()
+                    .map(|f| (f.column.as_str(), f.before.as_str(), f.after.as_str()))
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("Số thành viên", "", "15"),
+                ("Tên mô hình", "Camera C", "Camera C mới")
+            ],
+            "{l}"
+        );
+        assert_eq!(
+            audits(db).await,
+            before_audits,
+            "{l}: a preview writes nothing"
+        );
+
+        // B changes meanwhile: the confirmation finds another file effect.
+        let b = &stored[1];
+        let mut changed = new_model(db, "camera_an_ninh", &ward, "Camera B", "2025-08-01").await;
+        changed.leader_name = Some("Trần Văn B".into());
+        models::update(db, Author::System, Scope::All, b.id, &changed)
+            .await
+            .unwrap();
+        let Imported::All(Done::Previewed {
+            preview: fresh,
+            stale: true,
+        }) = run(Mode::Confirm(preview.digest.clone()), rows.clone()).await
+        else {
+            panic!("{l}: a stale confirmation was written")
+        };
+        assert_eq!(fresh.changed, 2, "{l}");
+        assert!(
+            fresh.changes[0]
+                .fields
+                .iter()
+                .any(|f| f.column == "Người phụ trách"),
+            "{l}"
+        );
+        let after_update = audits(db).await;
+
+        // Confirmed as it now stands: exactly the new row and the two
+        // changes are written and audited.
+        let Imported::All(Done::Written(w)) =
+            run(Mode::Confirm(fresh.digest.clone()), rows.clone()).await
+        else {
+            panic!("{l}: not written")
+        };
+        assert_eq!(
+            (
+                w.written.new,
+                w.written.changed,
+                w.written.unchanged,
+                w.created.len()
+            ),
+            (1, 2, 1, 1),
+            "{l}"
+        );
+        let get = |id: i64| async move { models::get(db, Scope::All, id).await.unwrap().unwrap() };
+        assert_eq!(get(b.id).await.members, Some(15), "{l}");
+        assert_eq!(
+            get(b.id).await.leader_name,
+            None,
+            "{l}: the file's value wins once confirmed"
+        );
+        assert_eq!(get(stored[2].id).await.name, "Camera C mới", "{l}");
+        assert_eq!(
+            audits(db).await,
+            after_update + 3,
+            "{l}: one record per written model"
+        );
+        let last = audit::history(db, "model", &b.id.to_string())
+            .await
+            .unwrap();
+        assert!(last.iter().any(|e| e.action == "import"), "{l}");
+        assert!(audit::verify(db).await.unwrap().is_ok(), "{l}");
+        // The same file again changes nothing: the row without an id now
+        // names Camera D by its type, unit and name.
+        let Imported::All(Done::Written(w)) = run(Mode::Apply, rows.clone()).await else {
+            panic!("{l}")
+        };
+        assert_eq!(
+            (w.written.new, w.written.changed, w.written.unchanged),
+            (0, 0, 4),
+            "{l}"
+        );
+        assert_eq!(
+            audits(db).await,
+            after_update + 3,
+            "{l}: unchanged rows write no record"
+        );
+
+        // A model's unit and status do not change through a file.
+        let mut moved = file_row(2, &get(stored[0].id).await);
+        moved.unit = domain::file::UnitRef::Id(unit(db, Level::Commune, "00004", TODAY).await.id);
+        let mut paused = file_row(3, &get(stored[2].id).await);
+        paused.status = Some(Status::Paused);
+        paused.later = Some((Status::Paused, date("2026-01-01")));
+        let Imported::Refused(errors) = run(Mode::Preview, vec![moved, paused]).await else {
+            panic!("{l}")
+        };
+        let cols: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
+        assert_eq!(cols, ["ID đơn vị", "Trạng thái"], "{l}: {errors:?}");
+    }
+}
+
+async fn stored_ids(db: &Db) -> Vec<i64> {
+    models::query::export(db, Scope::All, &ModelQuery::default())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect()
+}

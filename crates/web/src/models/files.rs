@@ -4,13 +4,14 @@
 use crate::api::{Problem, ReportFormat, XLSX};
 use crate::blocking::BlockingPool;
 use crate::downloads::file_of;
-use crate::uploads::{multipart, refused, uploaded, wants_report, ImportRefused, Upload};
+use crate::uploads::{
+    done_answer, mode_of, multipart, refused, uploaded, wants_report, ImportRefused, PreviewStale,
+    Upload,
+};
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use domain::file::Imported;
+use axum::response::Response;
+use domain::file::{Done, Imported, Mode, Preview};
 use domain::models::file::{level_label, Col, ModelFile, COLUMNS};
 use domain::models::{Rating, Status};
 use domain::org_units::Level;
@@ -20,7 +21,7 @@ use domain::Reason;
 use files::{Cell, Column, Sheet};
 use store::accounts::Scope;
 use store::audit::Author;
-use store::models::{self, Matrix, ModelQuery, ModelRow};
+use store::models::{self, Matrix, ModelQuery, ModelRow, ModelsWritten};
 use store::Db;
 
 use crate::actor::Actor;
@@ -156,7 +157,8 @@ pub async fn import_file(
     (author, scope): (Author, Scope),
     pool: &BlockingPool,
     bytes: Bytes,
-) -> Result<Imported<Vec<i64>>, ApiError> {
+    mode: &Mode,
+) -> Result<Imported<Done<ModelsWritten>>, ApiError> {
     // Hashing 64 MiB takes as long as a small read: both off the workers.
     let (digest, read) = pool
         .run(move || {
@@ -164,25 +166,29 @@ pub async fn import_file(
             (digest, files::read_table::<ModelFile>(&bytes, |_| {}))
         })
         .await?;
-    Ok(models::import_file(db, author, scope, read?, &digest, |_| {}).await?)
+    Ok(models::import_file(db, author, scope, read?, &digest, mode, |_| {}).await?)
 }
 
-/// What an import wrote.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-struct ImportResult {
-    imported: usize,
-    ids: Vec<i64>,
-}
-
-/// Import models from an XLSX or CSV file (multipart field `file`): all rows or none
+/// Import models from an XLSX or CSV file (multipart field `file`): create and update, all rows or none
 ///
-/// 201 with the ids, or 422 with the errors (or the XLSX report when asked
-/// with `?report=xlsx`).
+/// A row with "Mã mô hình" (or the type, unit and name of a stored model)
+/// updates that model where it differs; a row without creates one;
+/// unchanged rows write nothing. `dry_run=true` answers what the file
+/// would do (200) and writes nothing; `confirm=<digest>` writes only if
+/// the file still does what that preview showed (409 with the new preview
+/// otherwise). 201 with the counts and the new ids, or 422 with the
+/// errors (or the XLSX report when asked with `?report=xlsx`).
 #[utoipa::path(post, path = "/api/v1/models/import", tag = "models",
-    params(("report" = Option<ReportFormat>, Query, description = "On refusal, answer with the XLSX error report.")),
+    params(
+        ("report" = Option<ReportFormat>, Query, description = "On refusal, answer with the XLSX error report."),
+        ("dry_run" = Option<bool>, Query, description = "Only answer what the file would do."),
+        ("confirm" = Option<String>, Query, description = "The digest of the preview being confirmed."),
+    ),
     request_body(content = Upload, content_type = "multipart/form-data"),
     responses(
-        (status = 201, description = "Imported", body = ImportResult),
+        (status = 200, description = "What the file would do (dry_run)", body = Preview),
+        (status = 201, description = "Imported", body = ModelsWritten),
+        (status = 409, description = "The confirmed preview no longer holds; nothing written", body = PreviewStale),
         (status = 413, description = "File larger than 64 MiB.", body = Problem),
         (status = 422, description = "Rows refused; nothing imported",
             content((ImportRefused = "application/json"), (Vec<u8> = XLSX))),
@@ -195,18 +201,12 @@ pub async fn import_api(
 ) -> Result<Response, ApiError> {
     actor.require(Action::ManageModels)?;
     let report = wants_report(raw.as_deref())?;
+    let mode = mode_of(raw.as_deref())?;
     let (bytes, _) = uploaded(multipart(req, &state).await?).await?;
     let pool = &state.parses;
     let who = (actor.author(), actor.scope());
-    match import_file(&state.db, who, pool, bytes.clone()).await? {
-        Imported::All(ids) => Ok((
-            StatusCode::CREATED,
-            Json(ImportResult {
-                imported: ids.len(),
-                ids,
-            }),
-        )
-            .into_response()),
+    match import_file(&state.db, who, pool, bytes.clone(), &mode).await? {
+        Imported::All(done) => Ok(done_answer(done)),
         Imported::Refused(errors) => {
             refused(
                 pool,

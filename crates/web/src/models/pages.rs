@@ -7,6 +7,7 @@ use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::catalogue::Owner;
+use domain::file::{Done, Imported, Mode};
 use domain::models::{
     ActivityInput, ActivityKind, ModelInput, ModelTypeInput, Rating, RatingInput, Status,
     StatusInput,
@@ -17,7 +18,7 @@ use domain::vocabulary::Vocabulary;
 use domain::Reason;
 use minijinja::Value;
 use serde::Serialize;
-use store::models::{self, types, Matrix, ModelRow};
+use store::models::{self, types, Matrix, ModelRow, ModelsWritten};
 
 use super::files::{self as mfiles};
 use super::{
@@ -43,6 +44,7 @@ pub fn routes() -> Routes {
         .get("/models/new", new_page)
         .get("/models/matrix", matrix_page)
         .get("/models/import", import_page)
+        .post("/models/import/confirm", import_confirm_form)
         .upload("/models/import", import_form)
         .get("/models/{id}", show_page)
         .get("/models/{id}/edit", edit_page)
@@ -211,8 +213,10 @@ impl PageContext for MatrixPage {
 
 #[derive(Serialize)]
 struct ImportPage<'a> {
-    /// How many models an accepted file created.
-    imported: Option<usize>,
+    /// What a confirmed file wrote.
+    written: Option<domain::file::Written>,
+    /// What an uploaded file would do, and the form that confirms it.
+    shown: Option<uploads::PreviewShown>,
     #[serde(flatten)]
     rows: uploads::RowErrors<'a>,
     max_mb: usize,
@@ -735,20 +739,62 @@ async fn matrix_page(
 
 // ---- import ---------------------------------------------------------------
 
+/// The draft register of the models import (`store::drafts`).
+const DRAFTS: &str = "models";
+
 async fn import_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
     if let Err(e) = actor.require(Action::ManageModels) {
         return page_error(lang, e);
     }
-    let page = ImportPage {
-        imported: None,
-        rows: uploads::RowErrors::default(),
-        max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
-    };
-    state
-        .templates
-        .page(&base(&actor, lang, "/models/import"), &page)
+    render_import(&state, &actor, lang, None).await
 }
 
+/// The import page: the form, and what the last file did or would do.
+async fn render_import(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    outcome: Option<(uploads::PageOutcome<Done<ModelsWritten>>, String)>,
+) -> Response {
+    let (mut written, mut shown, mut status) = (None, None, StatusCode::OK);
+    let rows = match &outcome {
+        None => uploads::RowErrors::default(),
+        Some((o, draft)) => {
+            match &o.done {
+                Some(Done::Written(w)) => written = Some(w.written.clone()),
+                Some(Done::Previewed { preview, stale }) => {
+                    shown = Some(uploads::PreviewShown {
+                        preview: preview.clone(),
+                        draft: draft.clone(),
+                        stale: *stale,
+                        action: "/models/import/confirm",
+                    });
+                    if *stale {
+                        status = StatusCode::CONFLICT;
+                    }
+                }
+                None => status = o.status,
+            }
+            o.rows()
+        }
+    };
+    let page = ImportPage {
+        written,
+        shown,
+        rows,
+        max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
+    };
+    let mut res = state
+        .templates
+        .page(&base(actor, lang, "/models/import"), &page);
+    if status != StatusCode::OK {
+        crate::templates::with_status(&mut res, status);
+    }
+    res
+}
+
+/// A file uploaded on the page: kept, checked, and shown as a preview
+/// (nothing written until the user confirms).
 async fn import_form(
     State(state): State<AppState>,
     actor: Actor,
@@ -758,29 +804,58 @@ async fn import_form(
     if let Err(e) = actor.require(Action::ManageModels) {
         return page_error(lang, e);
     }
+    let mut draft = String::new();
     let r = async {
         let (bytes, _) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
+        let user = actor.user.id;
+        draft = store::drafts::keep(&state.db, user, DRAFTS, "", &bytes).await?;
         let who = (actor.author(), actor.scope());
-        let outcome = mfiles::import_file(&state.db, who, &state.parses, bytes.clone()).await?;
+        let mode = Mode::Preview;
+        let outcome =
+            mfiles::import_file(&state.db, who, &state.parses, bytes.clone(), &mode).await?;
         Ok::<_, ApiError>((bytes, outcome))
     }
     .await;
-    let outcome = match uploads::PageOutcome::of(&state.parses, r).await {
-        Ok(o) => o,
-        Err(e) => return page_error(lang, e),
-    };
-    let page = ImportPage {
-        imported: outcome.done.as_ref().map(Vec::len),
-        rows: outcome.rows(),
-        max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
-    };
-    let mut res = state
-        .templates
-        .page(&base(&actor, lang, "/models/import"), &page);
-    if !outcome.errors.is_empty() {
-        crate::templates::with_status(&mut res, outcome.status);
+    match uploads::PageOutcome::of(&state.parses, r).await {
+        Ok(o) => render_import(&state, &actor, lang, Some((o, draft))).await,
+        Err(e) => page_error(lang, e),
     }
-    res
+}
+
+/// The confirmation of a preview: the kept file is checked again and
+/// written only if it still does what the preview showed.
+async fn import_confirm_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = actor.require(Action::ManageModels) {
+        return page_error(lang, e);
+    }
+    let f = Fields::parse(&body);
+    let mut kept = String::new();
+    let r = async {
+        let (draft, mode) = uploads::confirmation(&f)?;
+        let bytes = store::drafts::get(&state.db, &draft, actor.user.id, DRAFTS)
+            .await?
+            .ok_or_else(|| ApiError::invalid("draft", Reason::ImportDraftGone))?
+            .bytes;
+        let bytes = Bytes::from(bytes);
+        let who = (actor.author(), actor.scope());
+        let outcome =
+            mfiles::import_file(&state.db, who, &state.parses, bytes.clone(), &mode).await?;
+        if matches!(outcome, Imported::All(Done::Written(_))) {
+            store::drafts::discard(&state.db, &draft).await?;
+        }
+        kept = draft;
+        Ok::<_, ApiError>((bytes, outcome))
+    }
+    .await;
+    match uploads::PageOutcome::of(&state.parses, r).await {
+        Ok(o) => render_import(&state, &actor, lang, Some((o, kept))).await,
+        Err(e) => page_error(lang, e),
+    }
 }
 
 // ---- the type catalogue ---------------------------------------------------

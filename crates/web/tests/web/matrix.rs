@@ -194,9 +194,14 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/api/v1/models/{id}/replicas",
         ) => unit_read,
         ("GET", "/models/new" | "/models/import") => page(role, Action::ManageModels),
-        ("POST", "/models" | "/api/v1/models" | "/models/import" | "/api/v1/models/import") => {
-            body_write(Action::ManageModels)
-        }
+        (
+            "POST",
+            "/models"
+            | "/api/v1/models"
+            | "/models/import"
+            | "/api/v1/models/import"
+            | "/models/import/confirm",
+        ) => body_write(Action::ManageModels),
         ("GET", "/models/{id}/edit") => match unit_write(Action::ManageModels) {
             Invalid => Allowed,
             o => o,

@@ -269,7 +269,13 @@ async fn import_is_all_or_nothing_and_export_reads_back() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
-        assert_eq!(r.json()["imported"], 2);
+        assert_eq!(
+            (
+                r.json()["new"].as_i64(),
+                r.json()["created"].as_array().map(Vec::len)
+            ),
+            (Some(2), Some(2))
+        );
         let r = tinh
             .upload("/api/v1/models/import", "b.csv", by_code.as_bytes())
             .await;
@@ -284,16 +290,93 @@ async fn import_is_all_or_nothing_and_export_reads_back() {
             1
         );
 
-        // Export: CSV with a BOM and the same columns; it imports back as duplicates.
+        // Export: CSV with a BOM and the same columns; it imports back as
+        // unchanged, and an edited cell as a change, after a preview.
         let csv = tinh.get("/api/v1/models?format=csv&field=cameras").await;
         assert_eq!(csv.status, StatusCode::OK);
         assert!(csv.body.starts_with('\u{feff}'), "BOM");
         assert!(csv.body.contains("Camera tổ 1") && csv.body.contains("Ngày thành lập"));
-        let again = tinh
-            .upload("/api/v1/models/import", "export.csv", csv.body.as_bytes())
+        let preview = |body: String| {
+            let tinh = &tinh;
+            async move {
+                tinh.upload(
+                    "/api/v1/models/import?dry_run=true",
+                    "export.csv",
+                    body.as_bytes(),
+                )
+                .await
+            }
+        };
+        let same = preview(csv.body.clone()).await;
+        assert_eq!(same.status, StatusCode::OK, "{l}: {}", same.body);
+        let n = same.json()["unchanged"].as_i64().unwrap();
+        assert!(
+            n >= 1 && same.json()["new"] == 0 && same.json()["changed"] == 0,
+            "{l}: {}",
+            same.body
+        );
+        let edited = csv.body.replace("Camera tổ 1", "Camera tổ một");
+        let p = preview(edited.clone()).await.json();
+        assert_eq!(
+            (
+                p["new"].as_i64(),
+                p["changed"].as_i64(),
+                p["unchanged"].as_i64()
+            ),
+            (Some(0), Some(1), Some(n - 1)),
+            "{l}: {p}"
+        );
+        assert_eq!(
+            p["changes"][0]["fields"],
+            json!([{"column": "Tên mô hình", "before": "Camera tổ 1", "after": "Camera tổ một"}]),
+            "{l}"
+        );
+        let digest = p["digest"].as_str().unwrap().to_string();
+        assert_eq!(
+            total(&tinh, "q=camera%20to%20mot").await,
+            0,
+            "a preview writes nothing"
+        );
+        // Someone changes the model meanwhile: the confirmation is refused
+        // with the new preview, and nothing is written.
+        let id = p["changes"][0]["record"]
+            .as_str()
+            .unwrap()
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .to_string();
+        let r = tinh
+            .write(
+                Method::PATCH,
+                &format!("/api/v1/models/{id}"),
+                json!({"members": 9}),
+            )
             .await;
-        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(again.body.contains("đã có mô hình"), "{}", again.body);
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        let uri = format!("/api/v1/models/import?confirm={digest}");
+        let stale = tinh.upload(&uri, "export.csv", edited.as_bytes()).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{l}: {}", stale.body);
+        assert_eq!(
+            stale.json()["error"]["reason"],
+            "import_preview_stale",
+            "{l}"
+        );
+        let fresh = stale.json()["preview"]["digest"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(total(&tinh, "q=camera%20to%20mot").await, 0, "{l}");
+        let uri = format!("/api/v1/models/import?confirm={fresh}");
+        let done = tinh.upload(&uri, "export.csv", edited.as_bytes()).await;
+        assert_eq!(done.status, StatusCode::CREATED, "{l}: {}", done.body);
+        assert_eq!(
+            done.json()["changed"].as_i64(),
+            Some(1),
+            "{l}: {}",
+            done.body
+        );
+        assert_eq!(total(&tinh, "q=camera%20to%20mot").await, 1, "{l}");
         let xlsx = tinh.get("/api/v1/models?format=xlsx").await;
         assert_eq!(xlsx.status, StatusCode::OK);
         assert!(xlsx.headers[header::CONTENT_DISPOSITION]
@@ -486,5 +569,62 @@ async fn a_province_keeps_its_own_catalogue_over_the_api() {
             "{l}: {}",
             r.body
         );
+    }
+}
+
+/// The import page (issue 25): a file is checked and previewed, nothing
+/// written; the confirmation writes it, once; another user cannot confirm
+/// it.
+#[tokio::test]
+async fn the_import_page_previews_a_file_and_writes_it_once_confirmed() {
+    for app in App::all().await {
+        let l = app.label();
+        let tinh = app.login("tinh").await;
+        let before = total(&tinh, "").await;
+        let file = format!(
+            "Tên mô hình,Mã loại,ID đơn vị,Ngày thành lập\nCamera xem trước,camera_an_ninh,{},01/08/2025\n",
+            app.ward
+        );
+        let page = tinh
+            .upload("/models/import", "moi.csv", file.as_bytes())
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{l}: {}", page.body);
+        assert!(
+            page.body.contains("Xem trước") && page.body.contains("Xác nhận ghi"),
+            "{l}"
+        );
+        assert_eq!(
+            total(&tinh, "").await,
+            before,
+            "{l}: a preview writes nothing"
+        );
+        let field = |name: &str| {
+            let at = page
+                .body
+                .find(&format!("name=\"{name}\" value=\""))
+                .unwrap();
+            let rest = &page.body[at + name.len() + 15..];
+            rest[..rest.find('"').unwrap()].to_string()
+        };
+        let (draft, digest) = (field("draft"), field("digest"));
+        let confirm = [("draft", draft.as_str()), ("digest", digest.as_str())];
+        // Only the uploader confirms their file.
+        let other = app.login("admin").await;
+        let r = other.form("/models/import/confirm", &confirm).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{l}");
+        assert_eq!(total(&tinh, "").await, before, "{l}");
+        let r = tinh.form("/models/import/confirm", &confirm).await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        assert!(
+            r.body.contains("Đã ghi: thêm mới 1, sửa 0, không đổi 0"),
+            "{l}: {}",
+            r.body
+        );
+        assert_eq!(total(&tinh, "").await, before + 1, "{l}");
+        // The draft is gone once written: a second confirmation writes nothing.
+        let r = tinh.form("/models/import/confirm", &confirm).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{l}");
+        assert!(r.body.contains("không còn tệp"), "{l}");
+        assert_eq!(total(&tinh, "").await, before + 1, "{l}");
     }
 }
