@@ -48,10 +48,14 @@ module.exports = {
     }
     await page.locator('#file').setInputFiles(csvFile('loai-ninh-binh.csv', rows));
     await page.locator('form[data-upload] button[type=submit]').click();
-    const ok = page.locator('p.ok[role=status]');
-    await ok.waitFor();
+    // A preview first; nothing is loaded until it is confirmed.
+    const counts = page.locator('p.preview-counts');
+    await counts.waitFor();
     await j.scan();
-    assert.match(await ok.innerText(), /thêm 55, sửa 0, không đổi 0/);
+    assert.match(await counts.innerText(), /thêm mới 55 · sửa 0 · không đổi 0/);
+    await j.click(page.locator('main button', { hasText: 'Xác nhận ghi' }), { url: /\/model-types\/import\/confirm$/ });
+    const ok = page.locator('p.ok[role=status]');
+    assert.match(await ok.innerText(), /Đã ghi: thêm mới 55, sửa 0, không đổi 0/);
     await j.shot('types-import-done');
 
     // The catalogue lists them as the province's, beside the national ones.

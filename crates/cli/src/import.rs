@@ -51,6 +51,21 @@ pub(crate) enum ImportCommand {
     },
 }
 
+/// What an import wrote, or would write (`--dry-run`), in one line.
+fn said(done: Done<Written>) -> String {
+    let (verb, w) = match done {
+        Done::Written(w) => ("đã ghi / written", w),
+        Done::Previewed { preview, .. } => (
+            "chưa ghi, tệp sẽ / dry run, the file would",
+            Written::from(&preview),
+        ),
+    };
+    format!(
+        "{verb}: thêm {} · sửa {} · không đổi {} / new {}, changed {}, unchanged {}",
+        w.new, w.changed, w.unchanged, w.new, w.changed, w.unchanged
+    )
+}
+
 /// A progress line on standard error, redrawn in place.
 fn show(line: String) {
     use std::io::Write as _;
@@ -240,8 +255,8 @@ pub(crate) async fn import_province_types(
     settings: &Settings,
     file: &Path,
     province: &str,
-    username: Option<&str>,
-    report: Option<&Path>,
+    (username, report): (Option<&str>, Option<&Path>),
+    dry_run: bool,
 ) -> Result<(), String> {
     let (bytes, db) = file_and_db(settings, file).await?;
     let (author, role, scope) = importer(
@@ -263,18 +278,16 @@ pub(crate) async fn import_province_types(
     if policy::decide_catalogue(role, Action::ManageModelTypes, owner, mine) != Decision::Allow {
         return Err(format!("không được nhập danh mục của {}", unit.name));
     }
+    let mode = if dry_run { Mode::Preview } else { Mode::Apply };
     let outcome = match read::<TypeFile>(bytes.clone()).await? {
         Err(stop) => Imported::Refused(stop),
         Ok((rows, errors)) => {
-            store::models::types::import(&db, author, owner, &rows, errors, today())
+            store::models::types::import(&db, author, owner, &rows, errors, (today(), &mode))
                 .await
                 .map_err(|e| e.to_string())?
         }
     };
     finish(outcome, &bytes, report, |d| {
-        format!(
-            "danh mục loại mô hình của {}: thêm {}, sửa {}, giữ nguyên {}",
-            unit.name, d.added, d.updated, d.unchanged
-        )
+        format!("danh mục loại mô hình của {}: {}", unit.name, said(d))
     })
 }

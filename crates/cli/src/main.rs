@@ -74,6 +74,9 @@ enum Command {
         /// Where to write the error report (XLSX) when rows are refused.
         #[arg(long, requires = "province")]
         report: Option<PathBuf>,
+        /// With --province: only say what the file would do; write nothing.
+        #[arg(long, requires = "province")]
+        dry_run: bool,
     },
     /// Import records from a file.
     #[command(subcommand)]
@@ -290,13 +293,14 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             province: Some(province),
             username,
             report,
+            dry_run,
         } => {
             import::import_province_types(
                 &settings,
                 &file,
                 &province,
-                username.as_deref(),
-                report.as_deref(),
+                (username.as_deref(), report.as_deref()),
+                dry_run,
             )
             .await
         }

@@ -615,7 +615,7 @@ async fn catalogues(
             Owner::Province(p.id),
             &rows,
             Vec::new(),
-            today,
+            (today, &domain::file::Mode::Apply),
         )
         .await
         .unwrap();

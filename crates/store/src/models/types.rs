@@ -6,8 +6,10 @@ use chrono::{NaiveDate, Utc};
 use std::collections::HashMap;
 
 use domain::catalogue::{Catalogue, Owner};
-use domain::file::{CellError, Imported};
-use domain::models::type_file::{header, header_of_field, Col, TypeRow};
+use domain::file::{
+    changes, CellError, Done, Effect, FieldChange, Imported, Mode, Preview, Written,
+};
+use domain::models::type_file::{header, header_of_field, Col, TypeRow, IN_USE, RETIRED};
 use domain::models::{
     ModelType, ModelTypeId, ModelTypeInput, NewModelType, Sector, Target, Targets,
 };
@@ -549,28 +551,20 @@ async fn record(
     .await
 }
 
-/// What a catalogue file's import did.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct TypesImported {
-    pub added: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-}
-
-/// Loads a catalogue file into `owner`'s catalogue, all or nothing: a new
-/// code is added to it, a code it has is rewritten where the row differs
-/// (an unchanged row writes nothing), and a code of another catalogue is
-/// refused, as is a code twice in the file. Every problem is reported,
-/// row by row, with those the reading found (`read_errors`), and then
-/// nothing is written.
+/// Loads a catalogue file into `owner`'s catalogue, all or nothing, after
+/// a preview if `mode` asks for one: a new code is added to it, a code it
+/// has is rewritten where the row differs (an unchanged row writes
+/// nothing), and a code of another catalogue is refused, as is a code
+/// twice in the file. Every problem is reported, row by row, with those
+/// the reading found (`read_errors`), and then nothing is written.
 pub async fn import(
     db: &Db,
     author: Author,
     owner: Owner,
     rows: &[TypeRow],
     read_errors: Vec<CellError>,
-    today: NaiveDate,
-) -> Result<Imported<TypesImported>> {
+    (today, mode): (NaiveDate, &Mode),
+) -> Result<Imported<Done<Written>>> {
     let mut tx = db.begin().await?;
     catalogue::require_owner(&mut tx, owner).await?;
     let stored: Vec<Row> = fetch!(tx, fetch_all, Row, SELECT)?;
@@ -584,7 +578,7 @@ pub async fn import(
     let kinds = vocabulary::usable_by(&mut tx, Vocabulary::PlaceKind, owner).await?;
     let mut errors = read_errors;
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut writes: Vec<(Option<&ModelType>, NewModelType)> = Vec::new();
+    let mut writes: Vec<(usize, Option<&ModelType>, NewModelType)> = Vec::new();
     for r in rows {
         let code = r.input.code.clone().unwrap_or_default();
         let current = by_code.get(&code);
@@ -611,7 +605,7 @@ pub async fn import(
         match NewModelType::parse(&input, current, today) {
             Ok(mut t) => {
                 t.source = r.source.clone();
-                writes.push((current, t));
+                writes.push((r.row, current, t));
             }
             Err(e) => errors.push(CellError::new(r.row, header_of_field(e.field), e.message)),
         }
@@ -620,24 +614,106 @@ pub async fn import(
         errors.sort_by_key(|e| e.row);
         return Ok(Imported::Refused(errors));
     }
-    let mut done = TypesImported::default();
-    for (current, t) in writes {
-        match current {
-            None => {
-                let id = insert(&mut tx, owner, &t).await?;
+    let effects: Vec<(usize, String, Effect)> = writes
+        .iter()
+        .map(|(row, current, t)| {
+            let record = format!("{} {}", header(Col::Code), t.code);
+            let effect = match current {
+                None => Effect::New,
+                Some(c) => match type_changes(c, t, &names) {
+                    ch if ch.is_empty() => Effect::Unchanged,
+                    ch => Effect::Changed(ch),
+                },
+            };
+            (*row, record, effect)
+        })
+        .collect();
+    let preview = Preview::of(effects.iter().map(|(row, rec, e)| (*row, rec.clone(), e)));
+    let stale = match mode {
+        Mode::Preview => Some(false),
+        Mode::Confirm(d) if !preview.confirms(d) => Some(true),
+        Mode::Apply | Mode::Confirm(_) => None,
+    };
+    if let Some(stale) = stale {
+        tx.rollback().await?;
+        return Ok(Imported::All(Done::Previewed { preview, stale }));
+    }
+    for ((_, current, t), (_, _, effect)) in writes.iter().zip(&effects) {
+        match (current, effect) {
+            (None, _) => {
+                let id = insert(&mut tx, owner, t).await?;
                 let after = load(&mut tx, id).await?;
                 record(&mut tx, author, "create", None, &after).await?;
-                done.added += 1;
             }
-            Some(before) if t.same_as(before) => done.unchanged += 1,
-            Some(before) => {
-                rewrite(&mut tx, before, &t).await?;
+            (Some(before), Effect::Changed(_)) => {
+                rewrite(&mut tx, before, t).await?;
                 let after = load(&mut tx, before.id).await?;
                 record(&mut tx, author, "update", Some(before), &after).await?;
-                done.updated += 1;
             }
+            (Some(_), _) => {}
         }
     }
     tx.commit().await?;
-    Ok(Imported::All(done))
+    Ok(Imported::All(Done::Written(Written::from(&preview))))
+}
+
+/// The fields a catalogue row changes on a stored type, as the file
+/// writes them (fields and places by name).
+fn type_changes(before: &ModelType, after: &NewModelType, names: &Names) -> Vec<FieldChange> {
+    let text = |s: &Option<String>| s.clone().unwrap_or_default();
+    let status = |retired: bool| if retired { RETIRED } else { IN_USE }.to_string();
+    let targets: Vec<String> = after
+        .targets
+        .as_slice()
+        .iter()
+        .map(|t| names.target(*t))
+        .collect();
+    changes([
+        (header(Col::Name), before.name.clone(), after.name.clone()),
+        (
+            header(Col::ShortName),
+            before.short_name.clone(),
+            after.short_name.clone(),
+        ),
+        (
+            header(Col::Sector),
+            before.sector_name.clone(),
+            names.fields.name(after.sector.as_str()).to_string(),
+        ),
+        (
+            header(Col::Targets),
+            before.target_names.join("; "),
+            targets.join("; "),
+        ),
+        (
+            header(Col::Description),
+            text(&before.description),
+            text(&after.description),
+        ),
+        (
+            header(Col::LegalBasis),
+            text(&before.legal_basis),
+            text(&after.legal_basis),
+        ),
+        (
+            header(Col::LeadOrg),
+            text(&before.lead_org),
+            text(&after.lead_org),
+        ),
+        (
+            header(Col::CoordinatingOrgs),
+            text(&before.coordinating_orgs),
+            text(&after.coordinating_orgs),
+        ),
+        (
+            header(Col::Source),
+            text(&before.source),
+            text(&after.source),
+        ),
+        (
+            header(Col::Status),
+            status(before.retired_on.is_some()),
+            status(after.retired_on.is_some()),
+        ),
+    ])
 }

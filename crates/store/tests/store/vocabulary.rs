@@ -3,7 +3,7 @@
 //! nobody else can; files name them by name.
 
 use domain::catalogue::Owner;
-use domain::file::Imported;
+use domain::file::{Done, Imported, Mode};
 use domain::models::type_file::TypeRow;
 use domain::models::{ModelTypeInput, NewModelType};
 use domain::org_units::{Level, NewUnit, NewUnitInput};
@@ -237,12 +237,12 @@ async fn a_province_adds_fields_and_kinds_of_place_that_only_it_uses() {
             nb,
             &rows,
             Vec::new(),
-            date(TODAY),
+            (date(TODAY), &Mode::Apply),
         )
         .await
         .unwrap();
         assert!(
-            matches!(done, Imported::All(ref d) if d.added == 2),
+            matches!(done, Imported::All(Done::Written(ref d)) if d.new == 2),
             "{l}: {done:?}"
         );
         let t = types::list(db, false)
@@ -271,9 +271,16 @@ async fn a_province_adds_fields_and_kinds_of_place_that_only_it_uses() {
             "Du lịch, dịch vụ",
             &["Bến thuyền du lịch"],
         )];
-        let done = types::import(db, Author::System, hn, &rows, Vec::new(), date(TODAY))
-            .await
-            .unwrap();
+        let done = types::import(
+            db,
+            Author::System,
+            hn,
+            &rows,
+            Vec::new(),
+            (date(TODAY), &Mode::Apply),
+        )
+        .await
+        .unwrap();
         let Imported::Refused(errors) = done else {
             panic!("{l}")
         };
@@ -287,5 +294,64 @@ async fn a_province_adds_fields_and_kinds_of_place_that_only_it_uses() {
                 .all(|t| t.code != "hn_file"),
             "{l}"
         );
+
+        // The catalogue file again, one place changed: previewed field by
+        // field, written once confirmed (issue 25).
+        let rows = [
+            row(2, "nb_file_1", "Du lịch, dịch vụ", &["Bến thuyền du lịch"]),
+            row(3, "nb_file_2", "Khu dân cư", &["school"]),
+        ];
+        let run = |mode: Mode| {
+            let rows = &rows;
+            async move {
+                let how = (date(TODAY), &mode);
+                types::import(db, Author::User(nb_staff), nb, rows, Vec::new(), how)
+                    .await
+                    .unwrap()
+            }
+        };
+        let Imported::All(Done::Previewed {
+            preview,
+            stale: false,
+        }) = run(Mode::Preview).await
+        else {
+            panic!("{l}")
+        };
+        assert_eq!(
+            (preview.new, preview.changed, preview.unchanged),
+            (0, 1, 1),
+            "{l}"
+        );
+        let f = &preview.changes[0].fields;
+        assert_eq!(
+            (
+                f[0].column.as_str(),
+                f[0].before.as_str(),
+                f[0].after.as_str()
+            ),
+            (
+                "Nơi áp dụng",
+                "Thôn, tổ dân phố; Bến thuyền du lịch",
+                "Bến thuyền du lịch"
+            ),
+            "{l}"
+        );
+        let Imported::All(Done::Written(w)) = run(Mode::Confirm(preview.digest.clone())).await
+        else {
+            panic!("{l}")
+        };
+        assert_eq!((w.new, w.changed, w.unchanged), (0, 1, 1), "{l}");
+        let t = types::list(db, false)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|t| t.code == "nb_file_1")
+            .unwrap();
+        assert_eq!(t.target_names, ["Bến thuyền du lịch"], "{l}");
+        let Imported::All(Done::Previewed { stale: true, .. }) =
+            run(Mode::Confirm(preview.digest)).await
+        else {
+            panic!("{l}: a used preview confirmed again")
+        };
     }
 }

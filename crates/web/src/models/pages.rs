@@ -59,6 +59,7 @@ pub fn routes() -> Routes {
         .post("/model-types/{id}/hidden", type_hidden_form)
         .get("/model-types/import", types_import_page)
         .upload("/model-types/import", types_import_form)
+        .post("/model-types/import/confirm", types_import_confirm_form)
 }
 
 fn base<'a>(actor: &'a Actor, lang: Lang, path: impl Into<String>) -> Base<'a> {
@@ -1024,7 +1025,10 @@ async fn type_hidden_form(
 /// what the last file did.
 #[derive(Serialize)]
 struct TypesImportPage<'a> {
-    done: Option<store::models::types::TypesImported>,
+    /// What a confirmed file wrote.
+    written: Option<domain::file::Written>,
+    /// What an uploaded file would do, and the form that confirms it.
+    shown: Option<uploads::PreviewShown>,
     #[serde(flatten)]
     rows: uploads::RowErrors<'a>,
     owners: Vec<store::catalogue::Province>,
@@ -1037,11 +1041,14 @@ impl PageContext for TypesImportPage<'_> {
     const TEMPLATE: &'static str = "models/types_import.html";
 }
 
+/// The draft register of the type catalogue import (`store::drafts`).
+const TYPE_DRAFTS: &str = "model_types";
+
 async fn types_import_render(
     state: &AppState,
     actor: &Actor,
     lang: Lang,
-    outcome: Option<uploads::PageOutcome<store::models::types::TypesImported>>,
+    outcome: Option<(uploads::PageOutcome<Done<domain::file::Written>>, String)>,
     owner_id: Option<i64>,
 ) -> Response {
     let r = async {
@@ -1054,9 +1061,28 @@ async fn types_import_render(
         Ok(x) => x,
         Err(e) => return page_error(lang, e),
     };
+    let (mut written, mut shown, mut status) = (None, None, StatusCode::OK);
+    if let Some((o, draft)) = &outcome {
+        match &o.done {
+            Some(Done::Written(w)) => written = Some(w.clone()),
+            Some(Done::Previewed { preview, stale }) => {
+                shown = Some(uploads::PreviewShown {
+                    preview: preview.clone(),
+                    draft: draft.clone(),
+                    stale: *stale,
+                    action: "/model-types/import/confirm",
+                });
+                if *stale {
+                    status = StatusCode::CONFLICT;
+                }
+            }
+            None => status = o.status,
+        }
+    }
     let page = TypesImportPage {
-        done: outcome.as_ref().and_then(|o| o.done.clone()),
-        rows: outcome.as_ref().map(|o| o.rows()).unwrap_or_default(),
+        written,
+        shown,
+        rows: outcome.as_ref().map(|(o, _)| o.rows()).unwrap_or_default(),
         owners,
         national_owner: at.may_change(actor, Action::ManageModelTypes, Owner::National),
         owner_id,
@@ -1065,8 +1091,8 @@ async fn types_import_render(
     let mut res = state
         .templates
         .page(&base(actor, lang, "/model-types/import"), &page);
-    if let Some(o) = outcome.as_ref().filter(|o| !o.errors.is_empty()) {
-        crate::templates::with_status(&mut res, o.status);
+    if status != StatusCode::OK {
+        crate::templates::with_status(&mut res, status);
     }
     res
 }
@@ -1078,6 +1104,7 @@ async fn types_import_page(State(state): State<AppState>, actor: Actor, lang: La
     types_import_render(&state, &actor, lang, None, None).await
 }
 
+/// A catalogue file uploaded on the page: kept, checked and previewed.
 async fn types_import_form(
     State(state): State<AppState>,
     actor: Actor,
@@ -1087,16 +1114,56 @@ async fn types_import_form(
     if let Err(e) = actor.require(Action::ManageModelTypes) {
         return page_error(lang, e);
     }
-    let mut owner = None;
+    let (mut owner, mut draft) = (None, String::new());
     let r = async {
         let (bytes, fields) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
         owner = super::type_files::asked_owner(&Fields::from_pairs(fields))?;
-        let outcome = super::type_files::import_types(&state, &actor, owner, bytes.clone()).await?;
+        let options = owner.map(|o| o.to_string()).unwrap_or_default();
+        draft =
+            store::drafts::keep(&state.db, actor.user.id, TYPE_DRAFTS, &options, &bytes).await?;
+        let mode = Mode::Preview;
+        let outcome =
+            super::type_files::import_types(&state, &actor, owner, bytes.clone(), &mode).await?;
         Ok::<_, ApiError>((bytes, outcome))
     }
     .await;
     match uploads::PageOutcome::of(&state.parses, r).await {
-        Ok(o) => types_import_render(&state, &actor, lang, Some(o), owner).await,
+        Ok(o) => types_import_render(&state, &actor, lang, Some((o, draft)), owner).await,
+        Err(e) => page_error(lang, e),
+    }
+}
+
+/// The confirmation of a catalogue preview: written only if the kept file
+/// still does what the preview showed.
+async fn types_import_confirm_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = actor.require(Action::ManageModelTypes) {
+        return page_error(lang, e);
+    }
+    let f = Fields::parse(&body);
+    let (mut owner, mut kept) = (None, String::new());
+    let r = async {
+        let (draft, mode) = uploads::confirmation(&f)?;
+        let d = store::drafts::get(&state.db, &draft, actor.user.id, TYPE_DRAFTS)
+            .await?
+            .ok_or_else(|| ApiError::invalid("draft", Reason::ImportDraftGone))?;
+        owner = d.options.parse::<i64>().ok();
+        let bytes = Bytes::from(d.bytes);
+        let outcome =
+            super::type_files::import_types(&state, &actor, owner, bytes.clone(), &mode).await?;
+        if matches!(outcome, Imported::All(Done::Written(_))) {
+            store::drafts::discard(&state.db, &draft).await?;
+        }
+        kept = draft;
+        Ok::<_, ApiError>((bytes, outcome))
+    }
+    .await;
+    match uploads::PageOutcome::of(&state.parses, r).await {
+        Ok(o) => types_import_render(&state, &actor, lang, Some((o, kept)), owner).await,
         Err(e) => page_error(lang, e),
     }
 }

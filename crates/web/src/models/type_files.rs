@@ -4,16 +4,14 @@
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, Request, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use domain::file::Imported;
+use axum::response::Response;
+use domain::file::{Done, Imported, Mode, Preview, Written};
 use domain::models::type_file::{Col, TypeFile, COLUMNS, IN_USE, RETIRED};
 use domain::policy::Action;
 use domain::time::today;
 use domain::Reason;
 use files::{Cell, Column, Sheet};
-use store::models::types::{self, Listed, TypesImported};
+use store::models::types::{self, Listed};
 
 use crate::actor::Actor;
 use crate::api::{Problem, ReportFormat, XLSX};
@@ -21,7 +19,10 @@ use crate::catalogue::Workplace;
 use crate::downloads::file_of;
 use crate::error::ApiError;
 use crate::forms::Fields;
-use crate::uploads::{multipart, refused, uploaded, wants_report, ImportRefused, Upload};
+use crate::uploads::{
+    done_answer, mode_of, multipart, refused, uploaded, wants_report, ImportRefused, PreviewStale,
+    Upload,
+};
 use crate::AppState;
 
 /// One type as a row of the file, in [`COLUMNS`] order.
@@ -82,7 +83,8 @@ pub async fn import_types(
     actor: &Actor,
     asked: Option<i64>,
     bytes: Bytes,
-) -> Result<Imported<TypesImported>, ApiError> {
+    mode: &Mode,
+) -> Result<Imported<Done<Written>>, ApiError> {
     let at = Workplace::of(state, actor).await?;
     let owner = at.owner_of_new(actor, Action::ManageModelTypes, asked)?;
     let read = state
@@ -93,7 +95,8 @@ pub async fn import_types(
         Err(stop) => return Ok(Imported::Refused(stop)),
         Ok(read) => read,
     };
-    Ok(types::import(&state.db, actor.author(), owner, &rows, errors, today()).await?)
+    let how = (today(), mode);
+    Ok(types::import(&state.db, actor.author(), owner, &rows, errors, how).await?)
 }
 
 /// The owner a catalogue import names: `owner_id` in the query string or
@@ -105,16 +108,23 @@ pub fn asked_owner(f: &Fields) -> Result<Option<i64>, ApiError> {
 /// Load a model-type catalogue from an XLSX or CSV file (multipart field `file`): all rows or none
 ///
 /// A new code joins the catalogue, a code it has is updated where the row
-/// differs, a code of another catalogue is refused. 201 with the counts,
-/// or 422 with the errors (or the XLSX report with `?report=xlsx`).
+/// differs (an unchanged row writes nothing), a code of another catalogue
+/// is refused. `dry_run=true` answers what the file would do (200);
+/// `confirm=<digest>` writes only if it still does what that preview
+/// showed (409 with the new preview otherwise). 201 with the counts, or
+/// 422 with the errors (or the XLSX report with `?report=xlsx`).
 #[utoipa::path(post, path = "/api/v1/model-types/import", tag = "models",
     params(
         ("owner_id" = Option<i64>, Query, description = "The province whose catalogue this is; by default the user's own (national for administrators)."),
         ("report" = Option<ReportFormat>, Query, description = "On refusal, answer with the XLSX error report."),
+        ("dry_run" = Option<bool>, Query, description = "Only answer what the file would do."),
+        ("confirm" = Option<String>, Query, description = "The digest of the preview being confirmed."),
     ),
     request_body(content = Upload, content_type = "multipart/form-data"),
     responses(
-        (status = 201, description = "Loaded", body = TypesImported),
+        (status = 200, description = "What the file would do (dry_run)", body = Preview),
+        (status = 201, description = "Loaded", body = Written),
+        (status = 409, description = "The confirmed preview no longer holds; nothing written", body = PreviewStale),
         (status = 413, description = "File larger than 64 MiB.", body = Problem),
         (status = 422, description = "Rows refused; nothing loaded",
             content((ImportRefused = "application/json"), (Vec<u8> = XLSX))),
@@ -129,9 +139,10 @@ pub async fn import_api(
     let f = Fields::from_query(raw.as_deref());
     let report = wants_report(raw.as_deref())?;
     let asked = asked_owner(&f)?;
+    let mode = mode_of(raw.as_deref())?;
     let (bytes, _) = uploaded(multipart(req, &state).await?).await?;
-    match import_types(&state, &actor, asked, bytes.clone()).await? {
-        Imported::All(done) => Ok((StatusCode::CREATED, Json(done)).into_response()),
+    match import_types(&state, &actor, asked, bytes.clone(), &mode).await? {
+        Imported::All(done) => Ok(done_answer(done)),
         Imported::Refused(errors) => {
             let name = "loi-nhap-loai-mo-hinh";
             refused(

@@ -177,7 +177,10 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             national_entry_write(role, Action::ManageModelTypes)
         }
         ("POST", "/model-types" | "/api/v1/model-types")
-        | ("POST", "/model-types/import" | "/api/v1/model-types/import")
+        | (
+            "POST",
+            "/model-types/import" | "/api/v1/model-types/import" | "/model-types/import/confirm",
+        )
         | ("POST", "/model-types/{id}/hidden")
         | ("PUT", "/api/v1/model-types/{id}/hidden") => body_write(Action::ManageModelTypes),
         // The type asked about is national: only its keepers change it.

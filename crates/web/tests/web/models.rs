@@ -537,7 +537,7 @@ async fn a_province_keeps_its_own_catalogue_over_the_api() {
         assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
         assert_eq!(
             r.json(),
-            json!({"added": 1, "updated": 1, "unchanged": 0}),
+            json!({"new": 1, "changed": 1, "unchanged": 0}),
             "{l}"
         );
         let r = tinh.get(&format!("/api/v1/model-types/{id}")).await;
@@ -565,7 +565,7 @@ async fn a_province_keeps_its_own_catalogue_over_the_api() {
             .await;
         assert_eq!(
             r.json(),
-            json!({"added": 0, "updated": 0, "unchanged": 2}),
+            json!({"new": 0, "changed": 0, "unchanged": 2}),
             "{l}: {}",
             r.body
         );
