@@ -39,7 +39,8 @@ pub(crate) enum ImportCommand {
     },
     /// Figures from an XLSX or CSV file (unit id or code, period, indicator
     /// code, value, comment), as the period sheet of the statistics page:
-    /// every value is checked first, and any problem writes nothing.
+    /// every value is checked first, and any problem writes nothing; a
+    /// value equal to the stored one writes nothing.
     Values {
         file: PathBuf,
         /// Import as this user (their scope applies; audited as theirs) [default: the system, unscoped].
@@ -48,6 +49,9 @@ pub(crate) enum ImportCommand {
         /// Where to write the error report (XLSX) when rows are refused.
         #[arg(long)]
         report: Option<PathBuf>,
+        /// Only say what the file would do (new, changed, unchanged); write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -195,8 +199,8 @@ fn finish<T>(
 pub(crate) async fn import_values(
     settings: &Settings,
     file: &Path,
-    username: Option<&str>,
-    report: Option<&Path>,
+    (username, report): (Option<&str>, Option<&Path>),
+    dry_run: bool,
 ) -> Result<(), String> {
     let (bytes, db) = file_and_db(settings, file).await?;
     let (author, role, scope) = importer(&db, username, Action::EnterFigures, "số liệu").await?;
@@ -206,11 +210,12 @@ pub(crate) async fn import_values(
         scope,
     };
     let rows = read::<ValuesFile>(bytes.clone()).await?;
-    let outcome = store::statistics::values::import_file(&db, who, rows, today())
+    let mode = if dry_run { Mode::Preview } else { Mode::Apply };
+    let outcome = store::statistics::values::import_file(&db, who, rows, (today(), &mode))
         .await
         .map_err(|e| e.to_string())?;
-    finish(outcome, &bytes, report, |r| {
-        format!("đã ghi {} giá trị / wrote {} values", r.written, r.written)
+    finish(outcome, &bytes, report, |d| {
+        format!("số liệu / figures: {}", said(d))
     })
 }
 

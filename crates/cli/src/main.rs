@@ -342,7 +342,11 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             file,
             username,
             report,
-        }) => import::import_values(&settings, &file, username.as_deref(), report.as_deref()).await,
+            dry_run,
+        }) => {
+            let how = (username.as_deref(), report.as_deref());
+            import::import_values(&settings, &file, how, dry_run).await
+        }
         Command::User(u) => user::user(&settings, u).await,
         Command::Analytics(AnalyticsCommand::Rebuild) => {
             let db = open(&settings).await?;

@@ -80,16 +80,90 @@ pub struct PreviewShown {
     pub action: &'static str,
 }
 
-/// The draft and digest a page's confirmation sends.
-pub fn confirmation(f: &Fields) -> Result<(String, Mode), ApiError> {
-    let draft = f
-        .get("draft")
-        .filter(|d| d.len() == 64 && d.bytes().all(|b| b.is_ascii_hexdigit()))
-        .ok_or_else(|| ApiError::invalid("draft", Reason::ImportDraftGone))?;
-    let digest = f
-        .get("digest")
-        .ok_or_else(|| ApiError::invalid("digest", Reason::Required))?;
-    Ok((draft.to_string(), Mode::Confirm(digest.to_string())))
+/// A page's confirmation: the kept file it names (only its uploader's),
+/// the draft's id, and the mode that writes it if its preview holds.
+pub struct Confirmation {
+    pub draft: String,
+    pub kept: store::drafts::Draft,
+    pub mode: Mode,
+}
+
+impl Confirmation {
+    /// Reads the draft and digest a confirmation form sends.
+    pub async fn of(
+        state: &AppState,
+        user: i64,
+        register: &str,
+        f: &Fields,
+    ) -> Result<Self, ApiError> {
+        let draft = f
+            .get("draft")
+            .filter(|d| d.len() == 64 && d.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or_else(|| ApiError::invalid("draft", Reason::ImportDraftGone))?;
+        let digest = f
+            .get("digest")
+            .ok_or_else(|| ApiError::invalid("digest", Reason::Required))?;
+        let kept = store::drafts::get(&state.db, draft, user, register)
+            .await?
+            .ok_or_else(|| ApiError::invalid("draft", Reason::ImportDraftGone))?;
+        Ok(Confirmation {
+            draft: draft.to_string(),
+            kept,
+            mode: Mode::Confirm(digest.to_string()),
+        })
+    }
+
+    /// Drops the kept file once `outcome` wrote it.
+    pub async fn done<T>(
+        &self,
+        state: &AppState,
+        outcome: &domain::file::Imported<Done<T>>,
+    ) -> Result<(), ApiError> {
+        if matches!(outcome, domain::file::Imported::All(Done::Written(_))) {
+            store::drafts::discard(&state.db, &self.draft).await?;
+        }
+        Ok(())
+    }
+}
+
+/// What an import page shows of an outcome: what a confirmed file wrote,
+/// or the preview with the form that confirms it (posting to `action`),
+/// and the status to answer (409 for a preview that no longer held).
+pub struct Shown {
+    pub written: Option<domain::file::Written>,
+    pub preview: Option<PreviewShown>,
+    pub status: StatusCode,
+}
+
+impl<T> PageOutcome<Done<T>> {
+    pub fn shown(
+        &self,
+        draft: &str,
+        action: &'static str,
+        written: impl Fn(&T) -> domain::file::Written,
+    ) -> Shown {
+        let mut s = Shown {
+            written: None,
+            preview: None,
+            status: StatusCode::OK,
+        };
+        match &self.done {
+            Some(Done::Written(t)) => s.written = Some(written(t)),
+            Some(Done::Previewed { preview, stale }) => {
+                s.preview = Some(PreviewShown {
+                    preview: preview.clone(),
+                    draft: draft.to_string(),
+                    stale: *stale,
+                    action,
+                });
+                if *stale {
+                    s.status = StatusCode::CONFLICT;
+                }
+            }
+            None => s.status = self.status,
+        }
+        s
+    }
 }
 
 /// Imported files may be large (100,000 rows is about 8 MB of XLSX).

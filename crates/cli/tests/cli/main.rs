@@ -433,7 +433,11 @@ fn import_models_is_all_or_nothing_with_an_error_report() {
         None,
     );
     assert!(ok.status.success(), "{}", text(&ok));
-    assert!(text(&ok).contains("đã nhập 2 mô hình"), "{}", text(&ok));
+    assert!(
+        text(&ok).contains("đã ghi / written: thêm 2 · sửa 0 · không đổi 0"),
+        "{}",
+        text(&ok)
+    );
     // The legacy commune's model stays where it was founded (Vị Xuyên, 2022).
     let again = run(
         &[
@@ -445,10 +449,28 @@ fn import_models_is_all_or_nothing_with_an_error_report() {
         ],
         None,
     );
+    // Imported again, the same rows change nothing (they name their models
+    // by type, unit and name); --dry-run only says so.
     assert!(
-        !again.status.success() && text(&again).contains("đã có mô hình"),
+        again.status.success() && text(&again).contains("thêm 0 · sửa 0 · không đổi 2"),
         "{}",
         text(&again)
+    );
+    let dry = run(
+        &[
+            "--data-dir",
+            d,
+            "import",
+            "models",
+            "--dry-run",
+            good_file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        dry.status.success() && text(&dry).contains("chưa ghi, tệp sẽ / dry run"),
+        "{}",
+        text(&dry)
     );
 }
 
@@ -494,7 +516,11 @@ fn import_values_is_all_or_nothing_with_an_error_report() {
         None,
     );
     assert!(ok.status.success(), "{}", text(&ok));
-    assert!(text(&ok).contains("đã ghi 2 giá trị"), "{}", text(&ok));
+    assert!(
+        text(&ok).contains("đã ghi / written: thêm 2"),
+        "{}",
+        text(&ok)
+    );
 }
 
 /// `import-catalogue` brings the shipped model types to an existing
@@ -584,13 +610,13 @@ fn a_province_catalogue_is_loaded_from_the_shell() {
     let o = load("37", &file);
     assert!(o.status.success(), "{}", text(&o));
     assert!(
-        text(&o).contains("của Tỉnh Ninh Bình: thêm 2, sửa 0, giữ nguyên 0"),
+        text(&o).contains("của Tỉnh Ninh Bình: đã ghi / written: thêm 2 · sửa 0 · không đổi 0"),
         "{}",
         text(&o)
     );
     let o = load("37", &file);
     assert!(
-        text(&o).contains("thêm 0, sửa 0, giữ nguyên 2"),
+        text(&o).contains("thêm 0 · sửa 0 · không đổi 2"),
         "{}",
         text(&o)
     );

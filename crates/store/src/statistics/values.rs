@@ -8,7 +8,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use analytics::Entry;
 use chrono::{NaiveDate, Utc};
 use domain::accounts::Role;
-use domain::file::{level_label, CellError, Imported, ReadRows, UnitRef};
+use domain::file::Mode as FileMode;
+use domain::file::{
+    level_label, CellError, Done, Effect, Imported, Preview, ReadRows, UnitRef, Written,
+};
 use domain::org_units::{Level, OrgUnit};
 use domain::statistics::approval::{parse_reason, Capacity};
 use domain::statistics::file::{self, ValueRow};
@@ -272,33 +275,34 @@ pub enum Mode {
 /// An import at least this large refreshes the planner's statistics.
 const BULK_VALUES: usize = 10_000;
 
-/// Checks and writes the values of a figures file (`files::read_table`),
-/// all or none: the values that could be read are checked too, so one
-/// report holds the problems of reading and of checking, in row order.
+/// Checks the values of a figures file (`files::read_table`) and, unless
+/// `mode` asks for a preview only, writes them, all or none: a value for
+/// a unit, period and indicator that has none is new, one that differs
+/// from the stored value (or comment) a change, an equal one left alone
+/// (no audit record). The values that could be read are checked too, so
+/// one report holds the problems of reading and of checking, in row order.
 pub async fn import_file(
     db: &Db,
     who: Who,
     read: ReadRows<ValueRow>,
-    today: NaiveDate,
-) -> Result<Imported<WriteReport>> {
+    (today, mode): (NaiveDate, &FileMode),
+) -> Result<Imported<Done<Written>>> {
     let (rows, mut errors) = match read {
         Ok(r) => r,
         Err(errors) => return Ok(Imported::Refused(errors)),
     };
-    let mode = if errors.is_empty() {
-        Mode::Write
-    } else {
-        Mode::CheckOnly
-    };
-    Ok(match import(db, who, &rows, today, mode).await? {
-        Ok(report) if errors.is_empty() => Imported::All(report),
-        Ok(_) => Imported::Refused(errors),
-        Err(mut more) => {
-            errors.append(&mut more);
-            errors.sort_by_key(|e| e.row);
-            Imported::Refused(errors)
-        }
-    })
+    let check_only = !errors.is_empty();
+    Ok(
+        match import_planned(db, who, &rows, today, (mode, check_only)).await? {
+            Ok(done) if errors.is_empty() => Imported::All(done),
+            Ok(_) => Imported::Refused(errors),
+            Err(mut more) => {
+                errors.append(&mut more);
+                errors.sort_by_key(|e| e.row);
+                Imported::Refused(errors)
+            }
+        },
+    )
 }
 
 /// Writes the values of a file: all of them, or none and every problem
@@ -312,6 +316,28 @@ pub async fn import(
     today: NaiveDate,
     mode: Mode,
 ) -> Result<std::result::Result<WriteReport, Vec<CellError>>> {
+    let how = (&FileMode::Apply, mode == Mode::CheckOnly);
+    Ok(import_planned(db, who, rows, today, how)
+        .await?
+        .map(|done| match done {
+            Done::Written(w) => WriteReport {
+                written: w.new + w.changed,
+                deleted: 0,
+                unchanged: w.unchanged,
+            },
+            Done::Previewed { .. } => WriteReport::default(),
+        }))
+}
+
+/// [`import`], with the preview and confirmation of `domain::file::Mode`
+/// (`check_only`: a file with unreadable rows is only checked).
+async fn import_planned(
+    db: &Db,
+    who: Who,
+    rows: &[ValueRow],
+    today: NaiveDate,
+    (mode, check_only): (&FileMode, bool),
+) -> Result<std::result::Result<Done<Written>, Vec<CellError>>> {
     allowed(who)?;
     let units = UnitsByRef::load(db, who.scope, rows.iter().map(|r| &r.unit)).await?;
     let mut tx = db.begin().await?;
@@ -358,16 +384,34 @@ pub async fn import(
         row_of.push(r);
     }
     match resolve(&mut tx, who, &writes, today, &indicators, &sets).await? {
-        Ok(_) if errors.is_empty() && mode == Mode::CheckOnly => {
-            return Ok(Ok(WriteReport::default()));
+        Ok(_) if errors.is_empty() && check_only => {
+            return Ok(Ok(Done::Written(Written::default())));
         }
         Ok(resolved) if errors.is_empty() => {
-            let report = apply_writes(&mut tx, who.author, &resolved).await?;
+            let effects = effects(&mut tx, &resolved, &row_of).await?;
+            let preview = Preview::of(effects.iter().map(|(row, rec, e)| (*row, rec.clone(), e)));
+            let stale = match mode {
+                FileMode::Preview => Some(false),
+                FileMode::Confirm(d) if !preview.confirms(d) => Some(true),
+                FileMode::Apply | FileMode::Confirm(_) => None,
+            };
+            if let Some(stale) = stale {
+                tx.rollback().await?;
+                return Ok(Ok(Done::Previewed { preview, stale }));
+            }
+            // Equal values are left alone: no write, no audit record.
+            let changed: Vec<Resolved> = resolved
+                .into_iter()
+                .zip(&effects)
+                .filter(|(_, (_, _, e))| *e != Effect::Unchanged)
+                .map(|(r, _)| r)
+                .collect();
+            apply_writes(&mut tx, who.author, &changed).await?;
             tx.commit().await?;
-            if resolved.len() >= BULK_VALUES {
+            if changed.len() >= BULK_VALUES {
                 db.refresh_statistics(&["data_values", "rollups"]).await;
             }
-            return Ok(Ok(report));
+            return Ok(Ok(Done::Written(Written::from(&preview))));
         }
         Ok(_) => {}
         Err(refusals) => {
@@ -393,6 +437,85 @@ pub async fn import(
     }
     errors.sort_by_key(|e| e.row);
     Ok(Err(errors))
+}
+
+/// What each checked value of a file does against what is stored: new,
+/// a change of its value or comment, or nothing. `rows` are the file's
+/// rows of `resolved`, in the same order.
+async fn effects(
+    tx: &mut Tx,
+    resolved: &[Resolved<'_>],
+    rows: &[&ValueRow],
+) -> Result<Vec<(usize, String, Effect)>> {
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        indicator_id: i64,
+        period: String,
+        value: f64,
+        comment: Option<String>,
+    }
+    let mut by_unit: BTreeMap<i64, Vec<&Resolved>> = BTreeMap::new();
+    for r in resolved {
+        by_unit.entry(r.write.org_unit).or_default().push(r);
+    }
+    let mut stored: HashMap<(i64, i64, String), (f64, Option<String>)> = HashMap::new();
+    for (unit, rs) in &by_unit {
+        for chunk in rs.chunks(400) {
+            let mut p = Params::default();
+            let u = p.push(Arg::I64(Some(*unit)));
+            let ids: BTreeSet<i64> = chunk.iter().map(|r| r.indicator.id).collect();
+            let periods: BTreeSet<String> =
+                chunk.iter().map(|r| r.write.period.to_string()).collect();
+            let sql = format!(
+                "SELECT indicator_id, period, value, comment FROM data_values
+                 WHERE org_unit_id = {u} AND indicator_id IN ({}) AND period IN ({})",
+                p.list(ids.into_iter().map(|i| Arg::I64(Some(i)))),
+                p.list(periods.into_iter().map(|x| Arg::Text(Some(x))))
+            );
+            for s in fetch_all_dyn::<Stored>(tx, &sql, p.args).await? {
+                stored.insert((*unit, s.indicator_id, s.period), (s.value, s.comment));
+            }
+        }
+    }
+    let shown = |v: f64| {
+        if v.fract() == 0.0 && v.abs() < 1e15 {
+            format!("{}", v as i64)
+        } else {
+            v.to_string()
+        }
+    };
+    let mut out = Vec::with_capacity(resolved.len());
+    for (r, row) in resolved.iter().zip(rows) {
+        let key = (r.write.org_unit, r.indicator.id, r.write.period.to_string());
+        let unit = match &row.unit {
+            UnitRef::Id(id) => format!("ID {id}"),
+            UnitRef::Code { code, .. } => code.clone(),
+        };
+        let record = format!("{unit} · {} · {}", r.write.period, r.indicator.code);
+        let after_value = r.value.map(shown).unwrap_or_default();
+        let after_comment = r.comment.clone().unwrap_or_default();
+        let effect = match stored.get(&key) {
+            None if r.value.is_none() => Effect::Unchanged,
+            None => Effect::New,
+            Some((v, c)) => {
+                let changes = domain::file::changes([
+                    (file::header(file::Col::Value), shown(*v), after_value),
+                    (
+                        file::header(file::Col::Comment),
+                        c.clone().unwrap_or_default(),
+                        after_comment,
+                    ),
+                ]);
+                if changes.is_empty() {
+                    Effect::Unchanged
+                } else {
+                    Effect::Changed(changes)
+                }
+            }
+        };
+        out.push((row.row, record, effect));
+    }
+    Ok(out)
 }
 
 /// Checks every value of a batch; the values ready to write, or every

@@ -7,7 +7,7 @@ use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::catalogue::Owner;
-use domain::file::{Done, Imported, Mode};
+use domain::file::{Done, Mode};
 use domain::models::{
     ActivityInput, ActivityKind, ModelInput, ModelTypeInput, Rating, RatingInput, Status,
     StatusInput,
@@ -218,6 +218,8 @@ struct ImportPage<'a> {
     written: Option<domain::file::Written>,
     /// What an uploaded file would do, and the form that confirms it.
     shown: Option<uploads::PreviewShown>,
+    #[serde(skip)]
+    status: StatusCode,
     #[serde(flatten)]
     rows: uploads::RowErrors<'a>,
     max_mb: usize,
@@ -757,40 +759,21 @@ async fn render_import(
     lang: Lang,
     outcome: Option<(uploads::PageOutcome<Done<ModelsWritten>>, String)>,
 ) -> Response {
-    let (mut written, mut shown, mut status) = (None, None, StatusCode::OK);
-    let rows = match &outcome {
-        None => uploads::RowErrors::default(),
-        Some((o, draft)) => {
-            match &o.done {
-                Some(Done::Written(w)) => written = Some(w.written.clone()),
-                Some(Done::Previewed { preview, stale }) => {
-                    shown = Some(uploads::PreviewShown {
-                        preview: preview.clone(),
-                        draft: draft.clone(),
-                        stale: *stale,
-                        action: "/models/import/confirm",
-                    });
-                    if *stale {
-                        status = StatusCode::CONFLICT;
-                    }
-                }
-                None => status = o.status,
-            }
-            o.rows()
-        }
-    };
+    let action = "/models/import/confirm";
+    let shown = outcome
+        .as_ref()
+        .map(|(o, draft)| o.shown(draft, action, |w| w.written.clone()));
     let page = ImportPage {
-        written,
-        shown,
-        rows,
+        written: shown.as_ref().and_then(|s| s.written.clone()),
+        status: shown.as_ref().map_or(StatusCode::OK, |s| s.status),
+        shown: shown.and_then(|s| s.preview),
+        rows: outcome.as_ref().map(|(o, _)| o.rows()).unwrap_or_default(),
         max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
     };
     let mut res = state
         .templates
         .page(&base(actor, lang, "/models/import"), &page);
-    if status != StatusCode::OK {
-        crate::templates::with_status(&mut res, status);
-    }
+    crate::templates::with_status(&mut res, page.status);
     res
 }
 
@@ -837,19 +820,13 @@ async fn import_confirm_form(
     let f = Fields::parse(&body);
     let mut kept = String::new();
     let r = async {
-        let (draft, mode) = uploads::confirmation(&f)?;
-        let bytes = store::drafts::get(&state.db, &draft, actor.user.id, DRAFTS)
-            .await?
-            .ok_or_else(|| ApiError::invalid("draft", Reason::ImportDraftGone))?
-            .bytes;
-        let bytes = Bytes::from(bytes);
+        let c = uploads::Confirmation::of(&state, actor.user.id, DRAFTS, &f).await?;
+        let bytes = Bytes::from(c.kept.bytes.clone());
         let who = (actor.author(), actor.scope());
         let outcome =
-            mfiles::import_file(&state.db, who, &state.parses, bytes.clone(), &mode).await?;
-        if matches!(outcome, Imported::All(Done::Written(_))) {
-            store::drafts::discard(&state.db, &draft).await?;
-        }
-        kept = draft;
+            mfiles::import_file(&state.db, who, &state.parses, bytes.clone(), &c.mode).await?;
+        c.done(&state, &outcome).await?;
+        kept = c.draft;
         Ok::<_, ApiError>((bytes, outcome))
     }
     .await;
@@ -1061,27 +1038,14 @@ async fn types_import_render(
         Ok(x) => x,
         Err(e) => return page_error(lang, e),
     };
-    let (mut written, mut shown, mut status) = (None, None, StatusCode::OK);
-    if let Some((o, draft)) = &outcome {
-        match &o.done {
-            Some(Done::Written(w)) => written = Some(w.clone()),
-            Some(Done::Previewed { preview, stale }) => {
-                shown = Some(uploads::PreviewShown {
-                    preview: preview.clone(),
-                    draft: draft.clone(),
-                    stale: *stale,
-                    action: "/model-types/import/confirm",
-                });
-                if *stale {
-                    status = StatusCode::CONFLICT;
-                }
-            }
-            None => status = o.status,
-        }
-    }
+    let action = "/model-types/import/confirm";
+    let shown = outcome
+        .as_ref()
+        .map(|(o, draft)| o.shown(draft, action, Clone::clone));
+    let status = shown.as_ref().map_or(StatusCode::OK, |s| s.status);
     let page = TypesImportPage {
-        written,
-        shown,
+        written: shown.as_ref().and_then(|s| s.written.clone()),
+        shown: shown.and_then(|s| s.preview),
         rows: outcome.as_ref().map(|(o, _)| o.rows()).unwrap_or_default(),
         owners,
         national_owner: at.may_change(actor, Action::ManageModelTypes, Owner::National),
@@ -1091,9 +1055,7 @@ async fn types_import_render(
     let mut res = state
         .templates
         .page(&base(actor, lang, "/model-types/import"), &page);
-    if status != StatusCode::OK {
-        crate::templates::with_status(&mut res, status);
-    }
+    crate::templates::with_status(&mut res, status);
     res
 }
 
@@ -1147,18 +1109,13 @@ async fn types_import_confirm_form(
     let f = Fields::parse(&body);
     let (mut owner, mut kept) = (None, String::new());
     let r = async {
-        let (draft, mode) = uploads::confirmation(&f)?;
-        let d = store::drafts::get(&state.db, &draft, actor.user.id, TYPE_DRAFTS)
-            .await?
-            .ok_or_else(|| ApiError::invalid("draft", Reason::ImportDraftGone))?;
-        owner = d.options.parse::<i64>().ok();
-        let bytes = Bytes::from(d.bytes);
+        let c = uploads::Confirmation::of(&state, actor.user.id, TYPE_DRAFTS, &f).await?;
+        owner = c.kept.options.parse::<i64>().ok();
+        let bytes = Bytes::from(c.kept.bytes.clone());
         let outcome =
-            super::type_files::import_types(&state, &actor, owner, bytes.clone(), &mode).await?;
-        if matches!(outcome, Imported::All(Done::Written(_))) {
-            store::drafts::discard(&state.db, &draft).await?;
-        }
-        kept = draft;
+            super::type_files::import_types(&state, &actor, owner, bytes.clone(), &c.mode).await?;
+        c.done(&state, &outcome).await?;
+        kept = c.draft;
         Ok::<_, ApiError>((bytes, outcome))
     }
     .await;

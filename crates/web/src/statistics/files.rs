@@ -3,10 +3,8 @@
 //! from an XLSX or CSV file, all values or none.
 
 use axum::extract::{RawQuery, Request, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use domain::file::{level_label, Imported};
+use axum::response::Response;
+use domain::file::{level_label, Done, Imported, Mode, Written};
 use domain::models::Target;
 use domain::org_units::Level;
 use domain::policy::Action;
@@ -14,7 +12,7 @@ use domain::statistics::file::{Col, ValuesFile, COLUMNS};
 use domain::statistics::Period;
 use domain::time::today;
 use files::{Cell, Column, Sheet};
-use store::statistics::values::{self, PeriodSheet, Who, WriteReport};
+use store::statistics::values::{self, PeriodSheet, Who};
 use store::statistics::Pivot;
 use store::Db;
 
@@ -77,22 +75,34 @@ pub async fn import_file(
     who: Who,
     pool: &BlockingPool,
     bytes: Bytes,
-) -> Result<Imported<WriteReport>, ApiError> {
+    mode: &Mode,
+) -> Result<Imported<Done<Written>>, ApiError> {
     let read = pool
         .run(move || files::read_table::<ValuesFile>(&bytes, |_| {}))
         .await??;
-    Ok(values::import_file(db, who, read, today()).await?)
+    Ok(values::import_file(db, who, read, (today(), mode)).await?)
 }
 
 /// Write figures from an XLSX or CSV file (multipart field `file`; columns as the period sheet: unit id or code, period, indicator code, value, comment): all values or none
 ///
-/// 201 with what was written, or 422 with the errors (or the XLSX report
-/// when asked with `?report=xlsx`).
+/// A value for a unit, period and indicator that has none is new, one
+/// that differs from the stored value or comment a change, an equal one
+/// is left alone. `dry_run=true` answers what the file would do (200);
+/// `confirm=<digest>` writes only if it still does what that preview
+/// showed (409 with the new preview otherwise). 201 with what was
+/// written, or 422 with the errors (or the XLSX report when asked with
+/// `?report=xlsx`).
 #[utoipa::path(post, path = "/api/v1/data-values/import", tag = "statistics",
-    params(("report" = Option<crate::api::ReportFormat>, Query, description = "On refusal, answer with the XLSX error report.")),
+    params(
+        ("report" = Option<crate::api::ReportFormat>, Query, description = "On refusal, answer with the XLSX error report."),
+        ("dry_run" = Option<bool>, Query, description = "Only answer what the file would do."),
+        ("confirm" = Option<String>, Query, description = "The digest of the preview being confirmed."),
+    ),
     request_body(content = crate::uploads::Upload, content_type = "multipart/form-data"),
     responses(
-        (status = 201, description = "Written", body = store::statistics::values::WriteReport),
+        (status = 200, description = "What the file would do (dry_run)", body = domain::file::Preview),
+        (status = 201, description = "Written", body = Written),
+        (status = 409, description = "The confirmed preview no longer holds; nothing written", body = crate::uploads::PreviewStale),
         (status = 413, description = "File larger than 64 MiB.", body = crate::api::Problem),
         (status = 422, description = "Rows refused; nothing written",
             content((crate::uploads::ImportRefused = "application/json"), (Vec<u8> = crate::api::XLSX))),
@@ -105,10 +115,11 @@ pub async fn import_api(
 ) -> Result<Response, ApiError> {
     actor.require(Action::EnterFigures)?;
     let report = wants_report(raw.as_deref())?;
+    let mode = crate::uploads::mode_of(raw.as_deref())?;
     let (bytes, _) = uploaded(multipart(req, &state).await?).await?;
     let pool = &state.parses;
-    match import_file(&state.db, super::who(&actor), pool, bytes.clone()).await? {
-        Imported::All(r) => Ok((StatusCode::CREATED, Json(r)).into_response()),
+    match import_file(&state.db, super::who(&actor), pool, bytes.clone(), &mode).await? {
+        Imported::All(done) => Ok(crate::uploads::done_answer(done)),
         Imported::Refused(errors) => {
             refused(
                 pool,

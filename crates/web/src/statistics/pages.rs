@@ -6,9 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use domain::error::codes;
+use domain::file::{Done, Mode};
 use domain::policy::Action;
 use domain::statistics::{ApprovalAction, Period, ValueInput};
 use domain::statistics::{DataSet, Indicator};
@@ -46,6 +48,7 @@ pub fn routes() -> Routes {
         .post("/statistics/pivots/{id}/delete", delete_pivot_form)
         .get("/statistics/import", import_page)
         .upload("/statistics/import", import_form)
+        .post("/statistics/import/confirm", import_confirm_form)
         .get("/statistics/import/template", template_file)
 }
 
@@ -176,8 +179,10 @@ struct ImportPage<'a> {
     max_mb: usize,
     /// The file's columns, to name on the page.
     columns: Vec<&'static str>,
-    /// What an accepted file wrote.
-    written: Option<values::WriteReport>,
+    /// What a confirmed file wrote.
+    written: Option<domain::file::Written>,
+    /// What an uploaded file would do, and the form that confirms it.
+    shown: Option<uploads::PreviewShown>,
     #[serde(flatten)]
     rows: uploads::RowErrors<'a>,
 }
@@ -914,32 +919,45 @@ async fn dashboard_page(State(state): State<AppState>, actor: Actor, lang: Lang)
 
 // ---- bulk entry from a file ---------------------------------------------------
 
+/// The draft register of the figures import (`store::drafts`).
+const DRAFTS: &str = "data_values";
+
 async fn import_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
     if let Err(e) = actor.require(Action::EnterFigures) {
         return page_error(lang, e);
     }
-    render(
-        &state,
-        &base(&actor, lang, "/statistics/import"),
-        &ImportPage::new(None, uploads::RowErrors::default()),
-        false,
-    )
+    render_import(&state, &actor, lang, None)
 }
 
-impl<'a> ImportPage<'a> {
-    fn new(written: Option<values::WriteReport>, rows: uploads::RowErrors<'a>) -> Self {
-        ImportPage {
-            max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
-            columns: domain::statistics::file::COLUMNS
-                .iter()
-                .map(|(_, h, _)| *h)
-                .collect(),
-            written,
-            rows,
-        }
-    }
+/// The import page: the form, and what the last file did or would do.
+fn render_import(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    outcome: Option<(uploads::PageOutcome<Done<domain::file::Written>>, String)>,
+) -> Response {
+    let action = "/statistics/import/confirm";
+    let shown = outcome
+        .as_ref()
+        .map(|(o, draft)| o.shown(draft, action, Clone::clone));
+    let status = shown.as_ref().map_or(StatusCode::OK, |s| s.status);
+    let page = ImportPage {
+        max_mb: MAX_IMPORT_BYTES / 1024 / 1024,
+        columns: domain::statistics::file::COLUMNS
+            .iter()
+            .map(|(_, h, _)| *h)
+            .collect(),
+        written: shown.as_ref().and_then(|s| s.written.clone()),
+        shown: shown.and_then(|s| s.preview),
+        rows: outcome.as_ref().map(|(o, _)| o.rows()).unwrap_or_default(),
+    };
+    let base = base(actor, lang, "/statistics/import");
+    let mut res = render(state, &base, &page, false);
+    crate::templates::with_status(&mut res, status);
+    res
 }
 
+/// A file of figures uploaded on the page: kept, checked and previewed.
 async fn import_form(
     State(state): State<AppState>,
     actor: Actor,
@@ -949,24 +967,49 @@ async fn import_form(
     if let Err(e) = actor.require(Action::EnterFigures) {
         return page_error(lang, e);
     }
+    let mut draft = String::new();
     let r = async {
         let (bytes, _) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
+        draft = store::drafts::keep(&state.db, actor.user.id, DRAFTS, "", &bytes).await?;
         let pool = &state.parses;
-        let outcome = import_file(&state.db, who(&actor), pool, bytes.clone()).await?;
+        let outcome =
+            import_file(&state.db, who(&actor), pool, bytes.clone(), &Mode::Preview).await?;
         Ok::<_, ApiError>((bytes, outcome))
     }
     .await;
-    let outcome = match uploads::PageOutcome::of(&state.parses, r).await {
-        Ok(o) => o,
-        Err(e) => return page_error(lang, e),
-    };
-    let page = ImportPage::new(outcome.done, outcome.rows());
-    let base = base(&actor, lang, "/statistics/import");
-    let mut res = render(&state, &base, &page, false);
-    if !outcome.errors.is_empty() {
-        crate::templates::with_status(&mut res, outcome.status);
+    match uploads::PageOutcome::of(&state.parses, r).await {
+        Ok(o) => render_import(&state, &actor, lang, Some((o, draft))),
+        Err(e) => page_error(lang, e),
     }
-    res
+}
+
+/// The confirmation of a preview: written only if the kept file still
+/// does what the preview showed.
+async fn import_confirm_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = actor.require(Action::EnterFigures) {
+        return page_error(lang, e);
+    }
+    let f = Fields::parse(&body);
+    let mut kept = String::new();
+    let r = async {
+        let c = uploads::Confirmation::of(&state, actor.user.id, DRAFTS, &f).await?;
+        let bytes = Bytes::from(c.kept.bytes.clone());
+        let pool = &state.parses;
+        let outcome = import_file(&state.db, who(&actor), pool, bytes.clone(), &c.mode).await?;
+        c.done(&state, &outcome).await?;
+        kept = c.draft;
+        Ok::<_, ApiError>((bytes, outcome))
+    }
+    .await;
+    match uploads::PageOutcome::of(&state.parses, r).await {
+        Ok(o) => render_import(&state, &actor, lang, Some((o, kept))),
+        Err(e) => page_error(lang, e),
+    }
 }
 
 /// `/statistics/import/template?data_set=&org_unit=&period=&format=`: the

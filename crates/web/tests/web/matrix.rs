@@ -279,9 +279,13 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         ) => national_entry_write(role, Action::ManageStatistics),
         ("GET", "/statistics/entry" | "/api/v1/data-values" | "/api/v1/approvals") => Hidden,
         ("GET", "/api/v1/completeness" | "/api/v1/analytics") => unit_read,
-        ("POST", "/api/v1/data-values" | "/api/v1/data-values/import" | "/statistics/import") => {
-            body_write(Action::EnterFigures)
-        }
+        (
+            "POST",
+            "/api/v1/data-values"
+            | "/api/v1/data-values/import"
+            | "/statistics/import"
+            | "/statistics/import/confirm",
+        ) => body_write(Action::EnterFigures),
         ("GET", "/statistics/import") => page(role, Action::EnterFigures),
         // The period's sheet under a unit: read within scope.
         ("GET", "/statistics/import/template") => unit_read,

@@ -628,3 +628,114 @@ async fn the_import_page_previews_a_file_and_writes_it_once_confirmed() {
         assert_eq!(total(&tinh, "").await, before + 1, "{l}");
     }
 }
+
+/// The stored models the LibreOffice fixture names
+/// (`tests/fixtures/make_office_files.py`): type, name, founding day,
+/// members, leader.
+const OFFICE_MODELS: [(&str, &str, &str, i64, &str); 4] = [
+    (
+        "camera_an_ninh",
+        "Camera an ninh tổ dân phố Vị Xuyên 1",
+        "2025-08-01",
+        12,
+        "Nguyễn Văn An",
+    ),
+    (
+        "to_tuan_tra_nhan_dan",
+        "Tổ tuần tra nhân dân phường Nam Định",
+        "2025-08-15",
+        1200,
+        "Trần Văn Bình",
+    ),
+    (
+        "tu_quan_antt",
+        "Mô hình tự quản về an ninh, trật tự khu phố Hàng Sắt",
+        "2025-09-01",
+        30,
+        "Phạm Thị Cúc",
+    ),
+    (
+        "camera_an_ninh",
+        "Camera an ninh chợ Rồng",
+        "2025-10-01",
+        8,
+        "Phạm Văn Dũng",
+    ),
+];
+
+/// Issue 25: a sheet edited and saved by LibreOffice Calc (dates as dates
+/// and as text, "1.500", a hidden column, trailing formatted rows, a
+/// second sheet) previews as 1 new, 3 changed, the rest unchanged, and
+/// writes exactly that once confirmed.
+#[tokio::test]
+async fn a_sheet_saved_by_libreoffice_updates_three_cells_and_adds_a_row() {
+    let file = include_bytes!("../fixtures/mo-hinh-libreoffice.xlsx");
+    for app in App::all().await {
+        let l = app.label();
+        let tinh = app.login("tinh").await;
+        for (ty, name, founded, members, leader) in OFFICE_MODELS {
+            create(
+                &tinh,
+                json!({"type_id": type_id(&tinh, ty).await, "org_unit_id": app.ward, "name": name,
+                       "founded_on": founded, "members": members, "leader_name": leader}),
+            )
+            .await;
+        }
+        let r = tinh
+            .upload(
+                "/api/v1/models/import?dry_run=true",
+                "mo-hinh-sua.xlsx",
+                file,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        let p = r.json();
+        assert_eq!(
+            (&p["new"], &p["changed"], &p["unchanged"]),
+            (&json!(1), &json!(3), &json!(1)),
+            "{l}: {p}"
+        );
+        let mut fields: Vec<(String, String, String)> = p["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["fields"].as_array().unwrap().clone())
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap().to_string();
+                (s("column"), s("before"), s("after"))
+            })
+            .collect();
+        fields.sort();
+        let want = [
+            ("Ngày thành lập", "01/10/2025", "02/10/2025"),
+            ("Người phụ trách", "Phạm Thị Cúc", "Lê Thị Cúc"),
+            ("Số thành viên", "1200", "1500"),
+        ]
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
+        assert_eq!(fields, want, "{l}");
+        let uri = format!(
+            "/api/v1/models/import?confirm={}",
+            p["digest"].as_str().unwrap()
+        );
+        let r = tinh.upload(&uri, "mo-hinh-sua.xlsx", file).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        assert_eq!(
+            (&r.json()["new"], &r.json()["changed"]),
+            (&json!(1), &json!(3)),
+            "{l}"
+        );
+        let again = tinh
+            .upload(
+                "/api/v1/models/import?dry_run=true",
+                "mo-hinh-sua.xlsx",
+                file,
+            )
+            .await
+            .json();
+        assert_eq!(
+            (&again["new"], &again["changed"], &again["unchanged"]),
+            (&json!(0), &json!(0), &json!(5)),
+            "{l}: written once, the same sheet changes nothing"
+        );
+    }
+}

@@ -383,7 +383,66 @@ async fn figures_from_a_filled_in_period_sheet() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
-        assert_eq!(r.json()["written"], 2, "{l}");
+        assert_eq!(r.json()["new"], 2, "{l}");
+        // The same sheet again changes nothing; one value edited is one
+        // change, previewed before → after and written once confirmed.
+        let dry = |body: String| {
+            let phuong = &phuong;
+            async move {
+                phuong
+                    .upload(
+                        "/api/v1/data-values/import?dry_run=true",
+                        "so-lieu.csv",
+                        body.as_bytes(),
+                    )
+                    .await
+                    .json()
+            }
+        };
+        let p = dry(filled.clone()).await;
+        assert_eq!(
+            (&p["new"], &p["changed"], &p["unchanged"]),
+            (&json!(0), &json!(0), &json!(2)),
+            "{l}: {p}"
+        );
+        let edited: String = filled
+            .lines()
+            .map(|line| match line.strip_suffix(",12,") {
+                Some(rest) if line.contains(",tin_bao,") => format!("{rest},15,\n"),
+                _ => format!("{line}\n"),
+            })
+            .collect();
+        let p = dry(edited.clone()).await;
+        assert_eq!(
+            (&p["changed"], &p["unchanged"]),
+            (&json!(1), &json!(1)),
+            "{l}: {p}"
+        );
+        assert_eq!(
+            p["changes"][0]["fields"],
+            json!([{"column": "Giá trị", "before": "12", "after": "15"}]),
+            "{l}"
+        );
+        let uri = format!(
+            "/api/v1/data-values/import?confirm={}",
+            p["digest"].as_str().unwrap()
+        );
+        let r = phuong.upload(&uri, "so-lieu.csv", edited.as_bytes()).await;
+        assert_eq!(
+            (r.status, &r.json()["changed"]),
+            (StatusCode::CREATED, &json!(1)),
+            "{l}: {}",
+            r.body
+        );
+        // Back to 12, so that what follows reads as before.
+        let r = phuong
+            .upload(
+                "/api/v1/data-values/import",
+                "so-lieu.csv",
+                filled.as_bytes(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
         let f = phuong
             .get(&format!("/api/v1/data-values?{form}"))
             .await
