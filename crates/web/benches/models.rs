@@ -364,34 +364,16 @@ async fn one(t: &TestDb) {
     let rows = bs::import_rows(db, "nhập", n_import, SEED + 1, today)
         .await
         .unwrap();
-    let sheet = import_sheet(&rows);
+    let sheet = import_sheet(&rows, None);
     let file = files::xlsx(std::slice::from_ref(&sheet)).unwrap();
     let lines: Vec<String> = rows
         .iter()
         .map(|(name, code, unit, day)| format!("{name},{code},{unit},{day}"))
         .collect();
     drop(sheet);
-    let boundary = "binhyen-bench-boundary";
-    let mut body = Vec::with_capacity(file.len() + 512);
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"mo-hinh.xlsx\"\r\n\
-             Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(&file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let file_mb = file.len() as f64 / 1e6;
+    let req = upload(&admin, "/api/v1/models/import", &file);
     drop(file);
-    let req = Request::post("/api/v1/models/import")
-        .header(header::AUTHORIZATION, format!("Bearer {admin}"))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
     let reset = reset_peak();
     let (_, rss_before) = memory();
     let t = Instant::now();
@@ -404,7 +386,7 @@ async fn one(t: &TestDb) {
         "{}",
         String::from_utf8_lossy(&res[..res.len().min(2000)])
     );
-    assert_eq!(json(&res)["imported"].as_u64(), Some(n_import as u64));
+    assert_eq!(json(&res)["new"].as_u64(), Some(n_import as u64));
     let t = Instant::now();
     bs::plain_insert(db, &lines).await.unwrap();
     let plain = t.elapsed();
@@ -419,6 +401,7 @@ async fn one(t: &TestDb) {
         &format!("plain insert of the same rows into a bare table {}", ms(plain)),
         &ratio(import_time, plain),
     );
+    round_trip(label, &c, &admin, &rows, import_time).await;
     if env("BENCH_BREAKDOWN", 1) == 1 {
         breakdown(label, db, n_import, today).await;
     }
@@ -680,7 +663,7 @@ async fn breakdown(label: &str, db: &Db, n: usize, today: NaiveDate) {
     let rows = bs::import_rows(db, "lô hai", n, SEED + 2, today)
         .await
         .unwrap();
-    let file = files::xlsx(&[import_sheet(&rows)]).unwrap();
+    let file = files::xlsx(&[import_sheet(&rows, None)]).unwrap();
     let t = Instant::now();
     let (parsed, refused) = files::read_table::<ModelFile>(&file, |_| {})
         .unwrap()
@@ -719,8 +702,91 @@ async fn breakdown(label: &str, db: &Db, n: usize, today: NaiveDate) {
     );
 }
 
-/// An import file with the columns a person fills in.
-fn import_sheet(rows: &[(String, String, i64, NaiveDate)]) -> Sheet {
+/// A multipart request that uploads `file` to `uri`.
+fn upload(token: &str, uri: &str, file: &[u8]) -> Request<Body> {
+    let boundary = "binhyen-bench-boundary";
+    let mut body = Vec::with_capacity(file.len() + 512);
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"mo-hinh.xlsx\"\r\n\
+             Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// Issue 25: the imported file again with a member count on every row
+/// (each row names its model by type, unit and name): what the preview
+/// takes, and the confirmation that writes every change, against the
+/// import of the same rows as new models (same run).
+async fn round_trip(
+    label: &str,
+    c: &Client,
+    admin: &str,
+    rows: &[(String, String, i64, NaiveDate)],
+    import_time: std::time::Duration,
+) {
+    let n = rows.len();
+    let file = files::xlsx(&[import_sheet(rows, Some(7))]).unwrap();
+    let t = Instant::now();
+    let dry = "/api/v1/models/import?dry_run=true";
+    let (status, res) = c.send(upload(admin, dry, &file)).await;
+    let preview_time = t.elapsed();
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&res[..res.len().min(2000)])
+    );
+    let p = json(&res);
+    assert_eq!(
+        p["changed"].as_u64(),
+        Some(n as u64),
+        "{label}: every row changes"
+    );
+    let digest = p["digest"].as_str().unwrap().to_string();
+    let t = Instant::now();
+    let uri = format!("/api/v1/models/import?confirm={digest}");
+    let (status, res) = c.send(upload(admin, &uri, &file)).await;
+    let apply_time = t.elapsed();
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&res[..res.len().min(2000)])
+    );
+    assert_eq!(json(&res)["changed"].as_u64(), Some(n as u64));
+    row(
+        label,
+        &format!("preview of the {n}-row file again with a member count on every row (dry_run)"),
+        &format!("**{}**", ms(preview_time)),
+        &format!("import of the same rows as new models {}", ms(import_time)),
+        &ratio(preview_time, import_time),
+    );
+    row(
+        label,
+        &format!(
+            "confirmed: {n} models updated, one audit record each (checked again, then written)"
+        ),
+        &format!("**{}**", ms(apply_time)),
+        &format!("import of the same rows as new models {}", ms(import_time)),
+        &ratio(apply_time, import_time),
+    );
+}
+
+/// An import file with the columns a person fills in, and a member count
+/// on every row when `members` is given.
+fn import_sheet(rows: &[(String, String, i64, NaiveDate)], members: Option<i64>) -> Sheet {
     let header = |col: Col| {
         COLUMNS
             .iter()
@@ -735,6 +801,7 @@ fn import_sheet(rows: &[(String, String, i64, NaiveDate)]) -> Sheet {
             header(Col::TypeCode),
             header(Col::UnitId),
             header(Col::FoundedOn),
+            header(Col::Members),
         ],
         rows: rows
             .iter()
@@ -744,6 +811,7 @@ fn import_sheet(rows: &[(String, String, i64, NaiveDate)]) -> Sheet {
                     Cell::from(code.as_str()),
                     Cell::Int(*unit),
                     Cell::Date(*day),
+                    Cell::from(members),
                 ]
             })
             .collect(),
