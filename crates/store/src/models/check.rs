@@ -152,9 +152,21 @@ pub async fn check(
     unit_ids.dedup();
     let existing = existing_identities(db, &unit_ids).await?;
     let mut by_identity = Vec::new();
-    for p in parsed.iter_mut().filter(|p| p.id.is_none()) {
-        p.id = existing.get(&identity(&p.model)).copied();
-        by_identity.extend(p.id);
+    for p in parsed.iter_mut() {
+        let named = existing.get(&identity(&p.model)).copied();
+        match p.id {
+            None => {
+                p.id = named;
+                by_identity.extend(named);
+            }
+            // Renamed (or retyped) onto another stored model.
+            Some(id) if named.is_some_and(|other| other != id) => errors.push(CellError::new(
+                p.r.row,
+                header(Col::Name),
+                "đã có mô hình khác cùng loại, cùng tên tại đơn vị này",
+            )),
+            Some(_) => {}
+        }
     }
     stored.extend(super::rows_by_id(db, scope, &by_identity).await?);
     let owners: HashMap<i64, Owner> = types.values().map(|t| (t.id, t.owner)).collect();

@@ -1215,11 +1215,18 @@ async fn an_edited_export_updates_what_changed_after_a_preview() {
         let mut paused = file_row(3, &get(stored[2].id).await);
         paused.status = Some(Status::Paused);
         paused.later = Some((Status::Paused, date("2026-01-01")));
-        let Imported::Refused(errors) = run(Mode::Preview, vec![moved, paused]).await else {
+        // Nor is a model renamed onto another one of its type and unit.
+        let mut clash = file_row(4, &get(stored[1].id).await);
+        clash.input.name = Some("Camera A".into());
+        let Imported::Refused(errors) = run(Mode::Preview, vec![moved, paused, clash]).await else {
             panic!("{l}")
         };
         let cols: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
-        assert_eq!(cols, ["ID đơn vị", "Trạng thái"], "{l}: {errors:?}");
+        assert_eq!(
+            cols,
+            ["ID đơn vị", "Trạng thái", "Tên mô hình"],
+            "{l}: {errors:?}"
+        );
     }
 }
 
