@@ -176,6 +176,7 @@ pub async fn send_to(router: &Router, req: Request<Body>) -> Res {
         status,
         headers,
         body: String::from_utf8_lossy(&bytes).to_string(),
+        bytes: bytes.to_vec(),
     }
 }
 
@@ -183,6 +184,8 @@ pub struct Res {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent (a file).
+    pub bytes: Vec<u8>,
 }
 
 impl Res {

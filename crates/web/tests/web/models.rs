@@ -383,6 +383,60 @@ async fn import_is_all_or_nothing_and_export_reads_back() {
             .to_str()
             .unwrap()
             .contains(".xlsx"));
+        // The XLSX export reads back unchanged (dates as dates, ids, tags).
+        let back = tinh
+            .upload(
+                "/api/v1/models/import?dry_run=true",
+                "mo-hinh.xlsx",
+                &xlsx.bytes,
+            )
+            .await;
+        assert_eq!(back.status, StatusCode::OK, "{l}: {}", back.body);
+        let (n, all) = (
+            back.json()["unchanged"].as_i64().unwrap(),
+            total(&tinh, "").await,
+        );
+        assert_eq!(
+            (
+                back.json()["new"].as_i64(),
+                back.json()["changed"].as_i64(),
+                n
+            ),
+            (Some(0), Some(0), all),
+            "{l}"
+        );
+        // A row naming a model outside the scope is refused like any other
+        // out-of-scope write.
+        let admin = app.login("admin").await;
+        let hn = create(
+            &admin,
+            json!({"type_id": type_id(&admin, "camera_an_ninh").await, "org_unit_id": app.ba_dinh,
+                   "name": "Camera Ba Đình", "founded_on": "2025-08-01"}),
+        )
+        .await;
+        let foreign = format!(
+            "Mã mô hình,Tên mô hình,Mã loại,ID đơn vị,Ngày thành lập\n{},Camera Ba Đình sửa,camera_an_ninh,{},01/08/2025\n",
+            hn["id"], app.ba_dinh
+        );
+        let r = tinh
+            .upload(
+                "/api/v1/models/import?dry_run=true",
+                "x.csv",
+                foreign.as_bytes(),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{l}: {}",
+            r.body
+        );
+        assert_eq!(
+            r.json()["rows"][0]["column"],
+            "Mã mô hình",
+            "{l}: {}",
+            r.body
+        );
         let mx = tinh
             .get(&format!(
                 "/api/v1/models/matrix?org_unit={}&format=csv",
