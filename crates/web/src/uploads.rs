@@ -88,6 +88,43 @@ pub struct Confirmation {
     pub mode: Mode,
 }
 
+/// What a confirmation form led to: the outcome for [`PageOutcome::of`],
+/// the draft's id (kept for a preview that no longer held) and the
+/// options the file was uploaded with.
+pub type Confirmed<T> = (
+    Result<(Bytes, domain::file::Imported<Done<T>>), ApiError>,
+    String,
+    String,
+);
+
+/// A page's confirmation from start to end: the draft the form names is
+/// imported by `import` (its bytes, the confirmation's mode, the options
+/// it was uploaded with) and dropped once written.
+pub async fn confirmed<T, Fut>(
+    state: &AppState,
+    (user, register): (i64, &str),
+    body: &Bytes,
+    import: impl FnOnce(Bytes, Mode, String) -> Fut,
+) -> Confirmed<T>
+where
+    Fut: std::future::Future<Output = Result<domain::file::Imported<Done<T>>, ApiError>>,
+{
+    let f = Fields::parse(body);
+    let c = match Confirmation::of(state, user, register, &f).await {
+        Ok(c) => c,
+        Err(e) => return (Err(e), String::new(), String::new()),
+    };
+    let bytes = Bytes::from(c.kept.bytes.clone());
+    let options = c.kept.options.clone();
+    let r = async {
+        let outcome = import(bytes.clone(), c.mode.clone(), options.clone()).await?;
+        c.done(state, &outcome).await?;
+        Ok((bytes, outcome))
+    }
+    .await;
+    (r, c.draft, options)
+}
+
 impl Confirmation {
     /// Reads the draft and digest a confirmation form sends.
     pub async fn of(

@@ -817,19 +817,13 @@ async fn import_confirm_form(
     if let Err(e) = actor.require(Action::ManageModels) {
         return page_error(lang, e);
     }
-    let f = Fields::parse(&body);
-    let mut kept = String::new();
-    let r = async {
-        let c = uploads::Confirmation::of(&state, actor.user.id, DRAFTS, &f).await?;
-        let bytes = Bytes::from(c.kept.bytes.clone());
-        let who = (actor.author(), actor.scope());
-        let outcome =
-            mfiles::import_file(&state.db, who, &state.parses, bytes.clone(), &c.mode).await?;
-        c.done(&state, &outcome).await?;
-        kept = c.draft;
-        Ok::<_, ApiError>((bytes, outcome))
-    }
-    .await;
+    let who = (actor.author(), actor.scope());
+    let (r, kept, _) =
+        uploads::confirmed(&state, (actor.user.id, DRAFTS), &body, |bytes, mode, _| {
+            let state = &state;
+            async move { mfiles::import_file(&state.db, who, &state.parses, bytes, &mode).await }
+        })
+        .await;
     match uploads::PageOutcome::of(&state.parses, r).await {
         Ok(o) => render_import(&state, &actor, lang, Some((o, kept))).await,
         Err(e) => page_error(lang, e),
@@ -1106,19 +1100,16 @@ async fn types_import_confirm_form(
     if let Err(e) = actor.require(Action::ManageModelTypes) {
         return page_error(lang, e);
     }
-    let f = Fields::parse(&body);
-    let (mut owner, mut kept) = (None, String::new());
-    let r = async {
-        let c = uploads::Confirmation::of(&state, actor.user.id, TYPE_DRAFTS, &f).await?;
-        owner = c.kept.options.parse::<i64>().ok();
-        let bytes = Bytes::from(c.kept.bytes.clone());
-        let outcome =
-            super::type_files::import_types(&state, &actor, owner, bytes.clone(), &c.mode).await?;
-        c.done(&state, &outcome).await?;
-        kept = c.draft;
-        Ok::<_, ApiError>((bytes, outcome))
-    }
+    let user = (actor.user.id, TYPE_DRAFTS);
+    let (r, kept, options) = uploads::confirmed(&state, user, &body, |bytes, mode, options| {
+        let (state, actor) = (&state, &actor);
+        async move {
+            let owner = options.parse::<i64>().ok();
+            super::type_files::import_types(state, actor, owner, bytes, &mode).await
+        }
+    })
     .await;
+    let owner = options.parse::<i64>().ok();
     match uploads::PageOutcome::of(&state.parses, r).await {
         Ok(o) => types_import_render(&state, &actor, lang, Some((o, kept)), owner).await,
         Err(e) => page_error(lang, e),

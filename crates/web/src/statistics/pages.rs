@@ -994,18 +994,13 @@ async fn import_confirm_form(
     if let Err(e) = actor.require(Action::EnterFigures) {
         return page_error(lang, e);
     }
-    let f = Fields::parse(&body);
-    let mut kept = String::new();
-    let r = async {
-        let c = uploads::Confirmation::of(&state, actor.user.id, DRAFTS, &f).await?;
-        let bytes = Bytes::from(c.kept.bytes.clone());
-        let pool = &state.parses;
-        let outcome = import_file(&state.db, who(&actor), pool, bytes.clone(), &c.mode).await?;
-        c.done(&state, &outcome).await?;
-        kept = c.draft;
-        Ok::<_, ApiError>((bytes, outcome))
-    }
-    .await;
+    let who = who(&actor);
+    let (r, kept, _) =
+        uploads::confirmed(&state, (actor.user.id, DRAFTS), &body, |bytes, mode, _| {
+            let state = &state;
+            async move { import_file(&state.db, who, &state.parses, bytes, &mode).await }
+        })
+        .await;
     match uploads::PageOutcome::of(&state.parses, r).await {
         Ok(o) => render_import(&state, &actor, lang, Some((o, kept))),
         Err(e) => page_error(lang, e),
