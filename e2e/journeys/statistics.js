@@ -156,10 +156,16 @@ module.exports = {
     await j.shot('import-errors');
     await page.locator('#file').setInputFiles(figures('so-lieu.csv', [`13636,${month},tin_bao,3`, `13636,${month},vu_hoa_giai,"1,0"`]));
     await page.locator('form[data-upload] button[type=submit]').click();
-    const ok = page.locator('p.ok[role=status]');
-    await ok.waitFor();
+    // What the file would do first; written once confirmed.
+    const counts = page.locator('p.preview-counts');
+    await counts.waitFor();
     await j.scan();
-    assert.match(await ok.innerText(), /Đã ghi giá trị: 2/);
+    const [, added, changed] = /thêm mới (\d+) · sửa (\d+) · không đổi 0/.exec(await counts.innerText()) || [];
+    assert.equal(Number(added) + Number(changed), 2, `the preview says ${await counts.innerText()}`);
+    await j.shot('import-preview');
+    await j.click(page.locator('main button', { hasText: 'Xác nhận ghi' }), { url: /\/statistics\/import\/confirm$/ });
+    const ok = page.locator('p.ok[role=status]');
+    assert.match(await ok.innerText(), new RegExp(`Đã ghi: thêm mới ${added}, sửa ${changed}, không đổi 0`));
     await j.shot('import-done');
     await j.logout();
   },

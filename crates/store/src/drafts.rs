@@ -1,7 +1,8 @@
 //! Files kept between the preview of an import and its confirmation
 //! (`import_drafts`): a page without JavaScript uploads a file once, sees
-//! what it would do, and confirms by the draft's id. A user keeps one
-//! draft per register; drafts older than a day are dropped.
+//! what it would do, and confirms by the draft's id. A user keeps a few
+//! drafts per register (two tabs, two files), the newest
+//! [`KEPT_PER_USER`]; drafts older than a day are dropped.
 
 use chrono::{Duration, Utc};
 
@@ -11,6 +12,9 @@ use crate::Db;
 /// How long a draft waits for its confirmation.
 pub const KEPT_FOR: Duration = Duration::days(1);
 
+/// Drafts a user keeps per register: older ones are dropped.
+pub const KEPT_PER_USER: i64 = 5;
+
 /// A kept file and the options it was uploaded with (whose catalogue, …).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Draft {
@@ -18,8 +22,9 @@ pub struct Draft {
     pub options: String,
 }
 
-/// Keeps `bytes` for `user`'s import into `register`, replacing their
-/// earlier draft of it; answers the draft's id (256 random bits).
+/// Keeps `bytes` for `user`'s import into `register` (dropping their
+/// oldest drafts past [`KEPT_PER_USER`], and everyone's older than a day);
+/// answers the draft's id (256 random bits).
 pub async fn keep(
     db: &Db,
     user: i64,
@@ -32,10 +37,13 @@ pub async fn keep(
     let mut tx = db.begin().await?;
     execute!(
         tx,
-        "DELETE FROM import_drafts WHERE (user_id = $1 AND register = $2) OR created_at < $3",
+        "DELETE FROM import_drafts WHERE created_at < $1
+            OR id IN (SELECT id FROM import_drafts WHERE user_id = $2 AND register = $3
+                      ORDER BY created_at DESC, id LIMIT 1000000 OFFSET $4)",
+        now - KEPT_FOR,
         user,
         register,
-        now - KEPT_FOR
+        KEPT_PER_USER - 1
     )?;
     execute!(
         tx,

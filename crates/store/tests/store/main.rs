@@ -9,6 +9,7 @@
 
 mod accounts;
 mod catalogue;
+mod drafts;
 mod models;
 mod org_units;
 mod org_units_model;
