@@ -160,12 +160,12 @@ module.exports = {
     const counts = page.locator('p.preview-counts');
     await counts.waitFor();
     await j.scan();
-    const [, added, changed] = /thêm mới (\d+) · sửa (\d+) · không đổi 0/.exec(await counts.innerText()) || [];
-    assert.equal(Number(added) + Number(changed), 2, `the preview says ${await counts.innerText()}`);
+    const [, newRows, changedRows] = /thêm mới (\d+) · sửa (\d+) · không đổi 0/.exec(await counts.innerText()) || [];
+    assert.equal(Number(newRows) + Number(changedRows), 2, `the preview says ${await counts.innerText()}`);
     await j.shot('import-preview');
     await j.click(page.locator('main button', { hasText: 'Xác nhận ghi' }), { url: /\/statistics\/import\/confirm$/ });
     const ok = page.locator('p.ok[role=status]');
-    assert.match(await ok.innerText(), new RegExp(`Đã ghi: thêm mới ${added}, sửa ${changed}, không đổi 0`));
+    assert.match(await ok.innerText(), new RegExp(`Đã ghi: thêm mới ${newRows}, sửa ${changedRows}, không đổi 0`));
     await j.shot('import-done');
     await j.logout();
   },
