@@ -15,6 +15,7 @@ mod harness;
 mod matrix;
 mod models;
 mod org_units;
+mod round_trips;
 mod security;
 mod statistics;
 mod vocabulary;

@@ -723,7 +723,7 @@ const OFFICE_MODELS: [(&str, &str, &str, i64, &str); 4] = [
 /// writes exactly that once confirmed.
 #[tokio::test]
 async fn a_sheet_saved_by_libreoffice_updates_three_cells_and_adds_a_row() {
-    let file = include_bytes!("../fixtures/mo-hinh-libreoffice.xlsx");
+    let file = include_bytes!("../fixtures/mo-hinh-sua-libreoffice.xlsx");
     for app in App::all().await {
         let l = app.label();
         let tinh = app.login("tinh").await;
