@@ -355,7 +355,66 @@ async fn import_values(label: &str, db: &Db, data: &Data) -> usize {
         "",
     );
     let _ = report;
+    round_trip(label, db, who, &rows, took).await;
     rows.len()
+}
+
+/// Issue 25: the imported values again, each one more: the preview (every
+/// value a change) and the confirmation that writes them, against the
+/// import of the same values as new ones (same run).
+async fn round_trip(
+    label: &str,
+    db: &Db,
+    who: store::statistics::values::Who,
+    rows: &[domain::statistics::file::ValueRow],
+    import_time: Duration,
+) {
+    use domain::file::{Done, Imported, Mode};
+    use store::statistics::values;
+    let today = domain::time::today();
+    let n = rows.len();
+    let edited: Vec<_> = rows
+        .iter()
+        .cloned()
+        .map(|mut r| {
+            r.value += 1.0;
+            r
+        })
+        .collect();
+    let run = |mode: Mode| {
+        let edited = edited.clone();
+        async move {
+            values::import_file(db, who, Ok((edited, Vec::new())), (today, &mode))
+                .await
+                .unwrap()
+        }
+    };
+    let started = Instant::now();
+    let Imported::All(Done::Previewed { preview, .. }) = run(Mode::Preview).await else {
+        panic!("{label}: the preview was refused or written")
+    };
+    let preview_time = started.elapsed();
+    assert_eq!(preview.changed, n, "{label}: every value changes");
+    let started = Instant::now();
+    let Imported::All(Done::Written(w)) = run(Mode::Confirm(preview.digest.clone())).await else {
+        panic!("{label}: the confirmation was not written")
+    };
+    let apply_time = started.elapsed();
+    assert_eq!(w.changed, n, "{label}");
+    row(
+        label,
+        &format!("preview of the {n} values again, each one more (`values::import_file`, dry run)"),
+        &format!("**{}**", ms(preview_time)),
+        &format!("import of the same values as new {}", ms(import_time)),
+        &ratio(preview_time, import_time),
+    );
+    row(
+        label,
+        &format!("confirmed: {n} values rewritten (checked again, then written, rollups and audit)"),
+        &format!("**{}**", ms(apply_time)),
+        &format!("import of the same values as new {}", ms(import_time)),
+        &ratio(apply_time, import_time),
+    );
 }
 
 /// A client reading the national pivot in a loop while a write runs.
