@@ -410,7 +410,9 @@ async fn round_trip(
     );
     row(
         label,
-        &format!("confirmed: {n} values rewritten (checked again, then written, rollups and audit)"),
+        &format!(
+            "confirmed: {n} values rewritten (checked again, then written, rollups and audit)"
+        ),
         &format!("**{}**", ms(apply_time)),
         &format!("import of the same values as new {}", ms(import_time)),
         &ratio(apply_time, import_time),
