@@ -207,6 +207,25 @@ impl Mode {
     }
 }
 
+impl Mode {
+    /// What this mode makes of a checked file's preview: `Ok` with the
+    /// preview to write by, or `Err` with the answer instead of writing
+    /// (the preview; stale when a confirmation's digest no longer matches).
+    pub fn gate<T>(&self, preview: Preview) -> Result<Preview, Done<T>> {
+        match self {
+            Mode::Preview => Err(Done::Previewed {
+                preview,
+                stale: false,
+            }),
+            Mode::Confirm(d) if !preview.confirms(d) => Err(Done::Previewed {
+                preview,
+                stale: true,
+            }),
+            Mode::Apply | Mode::Confirm(_) => Ok(preview),
+        }
+    }
+}
+
 /// One field a row changes on a stored record, as the file writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldChange {
@@ -517,6 +536,16 @@ mod tests {
         assert_eq!(Mode::of(true, Some("x")), Mode::Preview);
         assert_eq!(Mode::of(false, Some(" d ")), Mode::Confirm("d".into()));
         assert_eq!(Mode::of(false, Some("")), Mode::Apply);
+        let gated = |m: Mode| match m.gate::<()>(p.clone()) {
+            Ok(_) => "write",
+            Err(Done::Previewed { stale: false, .. }) => "preview",
+            Err(Done::Previewed { stale: true, .. }) => "stale",
+            Err(Done::Written(())) => "written",
+        };
+        assert_eq!(gated(Mode::Apply), "write");
+        assert_eq!(gated(Mode::Preview), "preview");
+        assert_eq!(gated(Mode::Confirm(p.digest.clone())), "write");
+        assert_eq!(gated(Mode::Confirm(q.digest.clone())), "stale");
     }
 
     #[test]

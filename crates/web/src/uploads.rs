@@ -88,14 +88,41 @@ pub struct Confirmation {
     pub mode: Mode,
 }
 
-/// What a confirmation form led to: the outcome for [`PageOutcome::of`],
-/// the draft's id (kept for a preview that no longer held) and the
-/// options the file was uploaded with.
+/// What a page's upload ([`previewed`]) or confirmation ([`confirmed`])
+/// led to: the outcome for [`PageOutcome::of`], the draft's id (kept for
+/// the confirmation of a preview) and the options the file was uploaded
+/// with.
 pub type Confirmed<T> = (
     Result<(Bytes, domain::file::Imported<Done<T>>), ApiError>,
     String,
     String,
 );
+
+/// A page's upload from start to end: the file is kept as a draft for its
+/// confirmation, with the options `options` reads from the form's other
+/// fields, and previewed by `import` (its bytes, `Mode::Preview`, those
+/// options).
+pub async fn previewed<T, Fut>(
+    state: &AppState,
+    req: Request,
+    (user, register): (i64, &str),
+    options: impl FnOnce(&Fields) -> Result<String, ApiError>,
+    import: impl FnOnce(Bytes, Mode, String) -> Fut,
+) -> Confirmed<T>
+where
+    Fut: std::future::Future<Output = Result<domain::file::Imported<Done<T>>, ApiError>>,
+{
+    let (mut draft, mut kept_options) = (String::new(), String::new());
+    let r = async {
+        let (bytes, fields) = uploaded(multipart(req, state).await?).await?;
+        kept_options = options(&Fields::from_pairs(fields))?;
+        draft = store::drafts::keep(&state.db, user, register, &kept_options, &bytes).await?;
+        let outcome = import(bytes.clone(), Mode::Preview, kept_options.clone()).await?;
+        Ok((bytes, outcome))
+    }
+    .await;
+    (r, draft, kept_options)
+}
 
 /// A page's confirmation from start to end: the draft the form names is
 /// imported by `import` (its bytes, the confirmation's mode, the options

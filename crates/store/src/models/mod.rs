@@ -785,21 +785,10 @@ pub async fn import_file(
         .collect();
     let preview = Preview::of(effects.iter().map(|(row, rec, e)| (*row, rec.clone(), e)));
     drop(effects);
-    match mode {
-        Mode::Preview => {
-            return Ok(Imported::All(Done::Previewed {
-                preview,
-                stale: false,
-            }))
-        }
-        Mode::Confirm(d) if !preview.confirms(d) => {
-            return Ok(Imported::All(Done::Previewed {
-                preview,
-                stale: true,
-            }))
-        }
-        Mode::Apply | Mode::Confirm(_) => {}
-    }
+    let preview = match mode.gate(preview) {
+        Ok(preview) => preview,
+        Err(answer) => return Ok(Imported::All(answer)),
+    };
     let created = apply(db, author, plan, file_digest, progress).await?;
     Ok(Imported::All(Done::Written(ModelsWritten {
         written: Written::from(&preview),

@@ -629,15 +629,13 @@ pub async fn import(
         })
         .collect();
     let preview = Preview::of(effects.iter().map(|(row, rec, e)| (*row, rec.clone(), e)));
-    let stale = match mode {
-        Mode::Preview => Some(false),
-        Mode::Confirm(d) if !preview.confirms(d) => Some(true),
-        Mode::Apply | Mode::Confirm(_) => None,
+    let preview = match mode.gate(preview) {
+        Ok(preview) => preview,
+        Err(answer) => {
+            tx.rollback().await?;
+            return Ok(Imported::All(answer));
+        }
     };
-    if let Some(stale) = stale {
-        tx.rollback().await?;
-        return Ok(Imported::All(Done::Previewed { preview, stale }));
-    }
     for ((_, current, t), (_, _, effect)) in writes.iter().zip(&effects) {
         match (current, effect) {
             (None, _) => {

@@ -390,15 +390,13 @@ async fn import_planned(
         Ok(resolved) if errors.is_empty() => {
             let effects = effects(&mut tx, &resolved, &row_of).await?;
             let preview = Preview::of(effects.iter().map(|(row, rec, e)| (*row, rec.clone(), e)));
-            let stale = match mode {
-                FileMode::Preview => Some(false),
-                FileMode::Confirm(d) if !preview.confirms(d) => Some(true),
-                FileMode::Apply | FileMode::Confirm(_) => None,
+            let preview = match mode.gate(preview) {
+                Ok(preview) => preview,
+                Err(answer) => {
+                    tx.rollback().await?;
+                    return Ok(Ok(answer));
+                }
             };
-            if let Some(stale) = stale {
-                tx.rollback().await?;
-                return Ok(Ok(Done::Previewed { preview, stale }));
-            }
             // Equal values are left alone: no write, no audit record.
             let changed: Vec<Resolved> = resolved
                 .into_iter()

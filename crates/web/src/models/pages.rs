@@ -7,7 +7,7 @@ use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::catalogue::Owner;
-use domain::file::{Done, Mode};
+use domain::file::Done;
 use domain::models::{
     ActivityInput, ActivityKind, ModelInput, ModelTypeInput, Rating, RatingInput, Status,
     StatusInput,
@@ -788,17 +788,18 @@ async fn import_form(
     if let Err(e) = actor.require(Action::ManageModels) {
         return page_error(lang, e);
     }
-    let mut draft = String::new();
-    let r = async {
-        let (bytes, _) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
-        let user = actor.user.id;
-        draft = store::drafts::keep(&state.db, user, DRAFTS, "", &bytes).await?;
-        let who = (actor.author(), actor.scope());
-        let mode = Mode::Preview;
-        let outcome =
-            mfiles::import_file(&state.db, who, &state.parses, bytes.clone(), &mode).await?;
-        Ok::<_, ApiError>((bytes, outcome))
-    }
+    let who = (actor.author(), actor.scope());
+    let none = |_: &Fields| Ok(String::new());
+    let (r, draft, _) = uploads::previewed(
+        &state,
+        req,
+        (actor.user.id, DRAFTS),
+        none,
+        |bytes, mode, _| {
+            let state = &state;
+            async move { mfiles::import_file(&state.db, who, &state.parses, bytes, &mode).await }
+        },
+    )
     .await;
     match uploads::PageOutcome::of(&state.parses, r).await {
         Ok(o) => render_import(&state, &actor, lang, Some((o, draft))).await,
@@ -1070,19 +1071,21 @@ async fn types_import_form(
     if let Err(e) = actor.require(Action::ManageModelTypes) {
         return page_error(lang, e);
     }
-    let (mut owner, mut draft) = (None, String::new());
-    let r = async {
-        let (bytes, fields) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
-        owner = super::type_files::asked_owner(&Fields::from_pairs(fields))?;
-        let options = owner.map(|o| o.to_string()).unwrap_or_default();
-        draft =
-            store::drafts::keep(&state.db, actor.user.id, TYPE_DRAFTS, &options, &bytes).await?;
-        let mode = Mode::Preview;
-        let outcome =
-            super::type_files::import_types(&state, &actor, owner, bytes.clone(), &mode).await?;
-        Ok::<_, ApiError>((bytes, outcome))
-    }
+    // The catalogue a file joins is kept with it, as its option.
+    let owner_of = |f: &Fields| {
+        let owner = super::type_files::asked_owner(f)?;
+        Ok(owner.map(|o| o.to_string()).unwrap_or_default())
+    };
+    let user = (actor.user.id, TYPE_DRAFTS);
+    let (r, draft, options) = uploads::previewed(&state, req, user, owner_of, |bytes, mode, o| {
+        let (state, actor) = (&state, &actor);
+        async move {
+            let owner = o.parse::<i64>().ok();
+            super::type_files::import_types(state, actor, owner, bytes, &mode).await
+        }
+    })
     .await;
+    let owner = options.parse::<i64>().ok();
     match uploads::PageOutcome::of(&state.parses, r).await {
         Ok(o) => types_import_render(&state, &actor, lang, Some((o, draft)), owner).await,
         Err(e) => page_error(lang, e),

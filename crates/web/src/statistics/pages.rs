@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use domain::error::codes;
-use domain::file::{Done, Mode};
+use domain::file::Done;
 use domain::policy::Action;
 use domain::statistics::{ApprovalAction, Period, ValueInput};
 use domain::statistics::{DataSet, Indicator};
@@ -967,15 +967,18 @@ async fn import_form(
     if let Err(e) = actor.require(Action::EnterFigures) {
         return page_error(lang, e);
     }
-    let mut draft = String::new();
-    let r = async {
-        let (bytes, _) = uploads::uploaded(uploads::multipart(req, &state).await?).await?;
-        draft = store::drafts::keep(&state.db, actor.user.id, DRAFTS, "", &bytes).await?;
-        let pool = &state.parses;
-        let outcome =
-            import_file(&state.db, who(&actor), pool, bytes.clone(), &Mode::Preview).await?;
-        Ok::<_, ApiError>((bytes, outcome))
-    }
+    let who = who(&actor);
+    let none = |_: &Fields| Ok(String::new());
+    let (r, draft, _) = uploads::previewed(
+        &state,
+        req,
+        (actor.user.id, DRAFTS),
+        none,
+        |bytes, mode, _| {
+            let state = &state;
+            async move { import_file(&state.db, who, &state.parses, bytes, &mode).await }
+        },
+    )
     .await;
     match uploads::PageOutcome::of(&state.parses, r).await {
         Ok(o) => render_import(&state, &actor, lang, Some((o, draft))),
