@@ -475,6 +475,28 @@ pub fn parse_level(s: &str) -> Option<Level> {
         .find(|l| l.as_str() == s.trim() || fold(level_label(*l)) == f)
 }
 
+/// A number as people write it: integral values without `.0`, others with
+/// the shortest `.`-decimal form that round-trips; non-finite values empty.
+/// Exactly three decimals get a fourth, `0`: Vietnamese readers (and
+/// [`parse_number`], which reads imported figures) take one
+/// `.` before three digits for a group of thousands, so `2.375` would
+/// come back from an export or a spreadsheet's number as 2375.
+pub fn number_text(n: f64) -> String {
+    if !n.is_finite() {
+        String::new()
+    } else if n.fract() == 0.0 && n.abs() < 1e15 {
+        // Exactly representable as i64 here, so the cast is lossless.
+        format!("{}", n as i64)
+    } else {
+        // `Display` of an f64 has no exponent: one `.` at most.
+        let mut s = format!("{n}");
+        if s.split_once('.').is_some_and(|(_, d)| d.len() == 3) {
+            s.push('0');
+        }
+        s
+    }
+}
+
 /// A number as people type it: `1234`, `1.234` (thousands), `12,5`
 /// (decimal), `1 000`. Blank is no number.
 pub fn parse_number(s: &str) -> Result<Option<f64>, &'static str> {

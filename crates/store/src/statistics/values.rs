@@ -475,13 +475,7 @@ async fn effects(
             }
         }
     }
-    let shown = |v: f64| {
-        if v.fract() == 0.0 && v.abs() < 1e15 {
-            format!("{}", v as i64)
-        } else {
-            v.to_string()
-        }
-    };
+    let shown = domain::file::number_text;
     let mut out = Vec::with_capacity(resolved.len());
     for (r, row) in resolved.iter().zip(rows) {
         let key = (r.write.org_unit, r.indicator.id, r.write.period.to_string());
