@@ -205,7 +205,7 @@ impl Kind {
             .find(|k| k.as_str() == s.trim())
         {
             Some(k) => Ok(k),
-            None if Level::ALL.iter().any(|l| l.as_str() == s.trim()) => {
+            None if PlaceKind::is_reserved(s.trim()) => {
                 Err(DomainError::new(field, Reason::KindUnknown))
             }
             None => PlaceKind::parse(field, s).map(Kind::Site),
