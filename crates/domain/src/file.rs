@@ -44,8 +44,9 @@ pub fn header_in<C: Copy + PartialEq>(columns: &Columns<C>, c: C) -> &'static st
 pub struct Layout<C>(Vec<(C, usize)>);
 
 impl<C: Copy + PartialEq> Layout<C> {
-    /// Reads the header row: the `required` columns must be there, and one
-    /// of the two `unit` columns (id or code).
+    /// Reads the header row: the `required` columns must be there, once
+    /// each known column at most, and one of the two `unit` columns (id or
+    /// code).
     pub fn find(
         cells: &[String],
         columns: &Columns<C>,
@@ -56,9 +57,21 @@ impl<C: Copy + PartialEq> Layout<C> {
         for (i, h) in cells.iter().enumerate() {
             let h = fold(h);
             if let Some((c, _, _)) = columns.iter().find(|(_, name, _)| fold(name) == h) {
-                if !found.iter().any(|(f, _)| f == c) {
-                    found.push((*c, i));
+                // Two columns with one header: reading either would be a
+                // guess, and the wrong one silently imports blanks.
+                if let Some((_, first)) = found.iter().find(|(f, _)| f == c) {
+                    let h = header_in(columns, *c);
+                    return Err(CellError::new(
+                        1,
+                        h,
+                        format!(
+                            "cột \"{h}\" có hai lần ở dòng tiêu đề (cột thứ {} và thứ {}): hãy xóa hoặc đổi tên một cột",
+                            first + 1,
+                            i + 1
+                        ),
+                    ));
                 }
+                found.push((*c, i));
             }
         }
         let has = |c: C| found.iter().any(|(f, _)| *f == c);

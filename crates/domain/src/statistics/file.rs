@@ -218,6 +218,14 @@ mod tests {
     }
 
     #[test]
+    fn a_header_naming_a_column_twice_is_refused() {
+        let e = Layout::from_header(&row(&["Mã đơn vị", "Ky", "Mã chỉ tiêu", "Giá trị", "Kỳ"]))
+            .unwrap_err();
+        assert_eq!((e.row, e.column.as_str()), (1, "Kỳ"));
+        assert!(e.message.contains("thứ 2 và thứ 5"), "{}", e.message);
+    }
+
+    #[test]
     fn every_bad_cell_of_a_row_is_reported() {
         let l = Layout::from_header(&row(&["ID đơn vị", "Kỳ", "Mã chỉ tiêu", "Giá trị"])).unwrap();
         let e = ValueRow::parse(&l, 7, &row(&["x", "2022-13", "", "abc"])).unwrap_err();
