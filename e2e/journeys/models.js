@@ -109,6 +109,7 @@ module.exports = {
     assert.match(await j.text('main dl'), /Xây dựng làng văn hoá, Phòng chống ma tuý/, 'tags changed by an edit that did not touch them');
 
     // --- Rating (exemplar), activity, status ----------------------------
+    await page.locator('details:has(form[action$="/ratings"]) > summary').click();
     await page.locator('#r_rating').selectOption('good');
     await page.locator('#r_rater').fill('Công an tỉnh Ninh Bình');
     await page.locator('#r_note').fill('Hoạt động hiệu quả');
@@ -128,6 +129,7 @@ module.exports = {
       j.knownBug(hidden.length === 0, `on a phone a model's activities hide the column "${hidden.join(', ')}" just entered`);
     }
 
+    await page.locator('details:has(form[action$="/status"]) > summary').click();
     await page.locator('#st_status').selectOption('paused');
     await page.locator('#st_reason').fill('Tạm dừng để sửa chữa');
     await j.click(page.locator('form[action$="/status"] button[type=submit]'));

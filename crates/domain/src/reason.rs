@@ -136,6 +136,15 @@ reasons! {
     LevelUnknown(level_unknown) { allowed: Vec<Term> }
         vi "cấp không hợp lệ: cần {allowed}"
         en "unknown level: use {allowed}";
+    UnitTextUnknown(unit_text_unknown) { text: String }
+        vi "không tìm thấy đơn vị «{text}» trong phạm vi của bạn: gõ vài chữ của tên rồi chọn trong danh sách gợi ý, hoặc ghi mã đơn vị hành chính"
+        en "no unit «{text}» in your scope: type part of its name and pick a suggestion, or give its administrative code";
+    UnitTextAmbiguous(unit_text_ambiguous) { text: String, candidates: String }
+        vi "có nhiều nơi tên «{text}»: {candidates}. Chọn một trong danh sách gợi ý, hoặc ghi thêm tên cấp trên sau dấu phẩy"
+        en "several match «{text}»: {candidates}. Pick one of the suggestions, or add its parent's name after a comma";
+    ModelTextUnknown(model_text_unknown) { text: String }
+        vi "không tìm thấy mô hình «{text}» trong phạm vi của bạn: gõ vài chữ của tên rồi chọn trong danh sách gợi ý"
+        en "no model «{text}» in your scope: type part of its name and pick a suggestion";
     KindUnknown(kind_unknown)
         vi "loại đơn vị không hợp lệ"
         en "unknown kind of unit";

@@ -65,12 +65,18 @@ pub trait PageContext: Serialize {
 #[derive(Debug, Serialize)]
 pub struct FormError {
     pub field: Option<&'static str>,
+    /// The field as the form names it ("Ngày thành lập"), never its code.
+    pub label: Option<&'static str>,
     pub message: String,
 }
 
 impl From<ApiError> for FormError {
     fn from(e: ApiError) -> Self {
+        let lang = crate::language::current();
         FormError {
+            label: e
+                .field
+                .and_then(|f| crate::i18n::lookup(lang, &format!("field.{f}"))),
             field: e.field,
             message: e.message,
         }

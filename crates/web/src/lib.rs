@@ -14,6 +14,7 @@ mod catalogue;
 mod downloads;
 mod error;
 mod forms;
+mod home;
 mod i18n;
 mod language;
 mod layout;
@@ -22,6 +23,7 @@ pub mod models;
 pub mod openapi;
 mod ops;
 pub mod org_units;
+mod pickers;
 mod refusals;
 pub mod routes;
 mod security;
@@ -154,6 +156,7 @@ impl AppState {
 /// ones (deny by default).
 fn protected_routes() -> routes::Routes {
     routes::Routes::new()
+        .merge(home::routes())
         .merge(org_units::routes())
         .merge(models::routes())
         .merge(vocabulary::routes())

@@ -25,7 +25,7 @@ pub fn public_routes() -> Routes {
 }
 
 pub fn protected_routes() -> Routes {
-    Routes::new().get("/", || async { Redirect::to("/org-units") })
+    Routes::new().get("/", || async { Redirect::to("/home") })
 }
 
 /// How long `/healthz` waits for the database. Without a bound of its own

@@ -43,6 +43,8 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "models/types_import.html",
     "models/fields.html",
     "statistics/overview.html",
+    "statistics/inbox.html",
+    "home.html",
     "statistics/entry.html",
     "statistics/analytics.html",
     "statistics/dashboard.html",
@@ -88,6 +90,26 @@ fn vntime(v: Value) -> Value {
     }
 }
 
+/// A whole number with Vietnamese thousands dots (`12.345`); anything else
+/// unchanged.
+fn num(v: Value) -> Value {
+    match i64::try_from(v.clone()) {
+        Ok(n) => {
+            let digits = n.unsigned_abs().to_string();
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    out.push('.');
+                }
+                out.push(c);
+            }
+            let sign = if n < 0 { "-" } else { "" };
+            Value::from_safe_string(format!("{sign}{out}"))
+        }
+        Err(_) => v,
+    }
+}
+
 impl Templates {
     pub fn load() -> Result<Self, String> {
         let mut env = Environment::new();
@@ -106,6 +128,7 @@ impl Templates {
         env.add_function("t", translate);
         env.add_filter("vndate", vndate);
         env.add_filter("vntime", vntime);
+        env.add_filter("num", num);
         Ok(Self { env })
     }
 

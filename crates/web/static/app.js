@@ -91,7 +91,7 @@
     var input = form.querySelector("input[data-indicator='" + code + "']");
     var comment = form.querySelector("input[data-comment='" + code + "']");
     var value = number(input.value);
-    if (typeof value === "number" && isNaN(value)) { out.textContent = "?"; input.setAttribute("aria-invalid", "true"); return; }
+    if (typeof value === "number" && isNaN(value)) { out.textContent = form.dataset.badNumber; input.setAttribute("aria-invalid", "true"); return; }
     out.textContent = form.dataset.saving;
     var body = [{ indicator: code, org_unit: Number(form.dataset.unit), period: form.dataset.period, value: value, comment: comment.value || null }];
     pending += 1;
@@ -117,4 +117,77 @@
     if (el.readOnly) { return; }
     el.addEventListener("change", function () { save(el.dataset.indicator || el.dataset.comment); });
   });
+})();
+
+// Pickers: a unit or an exemplar chosen by name. The box is plain text the
+// server reads (a name, a code, or a suggestion's label: pickers.rs); this
+// only offers suggestions from the API as one types, and the last few
+// picked. Labels are written as pickers.rs writes them.
+(function () {
+  "use strict";
+  var SOURCES = {
+    unit: function (q) { return "/api/v1/org-units?per_page=10&q=" + encodeURIComponent(q); },
+    exemplar: function (q) { return "/api/v1/models?per_page=10&exemplar=true&q=" + encodeURIComponent(q); }
+  };
+  var today = new Date().toISOString().slice(0, 10);
+  function label(kind, x) {
+    if (kind === "exemplar") { return x.name + " — " + x.org_unit_name; }
+    var s = x.name + (x.parent_name ? ", " + x.parent_name : "");
+    var current = !x.valid_to || x.valid_to >= today;
+    return s + (x.code && current ? " (" + x.code + ")" : "");
+  }
+  function recent(kind) {
+    try { return JSON.parse(localStorage.getItem("picked." + kind) || "[]"); } catch (e) { return []; }
+  }
+  function remember(kind, value) {
+    if (!value) { return; }
+    var list = recent(kind).filter(function (v) { return v !== value; });
+    list.unshift(value);
+    try { localStorage.setItem("picked." + kind, JSON.stringify(list.slice(0, 5))); } catch (e) { /* private mode */ }
+  }
+  function fill(list, values) {
+    list.textContent = "";
+    values.forEach(function (v) { var o = document.createElement("option"); o.value = v; list.appendChild(o); });
+  }
+  document.querySelectorAll("input[data-picker]").forEach(function (input) {
+    var kind = input.dataset.picker;
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list || !SOURCES[kind]) { return; }
+    fill(list, recent(kind));
+    var timer = null;
+    var asked = "";
+    // A box of several units (data-multiple) separates them with ";":
+    // suggestions complete the last one.
+    function split() {
+      var parts = input.value.split(";");
+      var last = parts.pop().trim();
+      var prefix = input.hasAttribute("data-multiple") && parts.length ? parts.join(";").trim() + "; " : "";
+      return { q: input.hasAttribute("data-multiple") ? last : input.value.trim(), prefix: prefix };
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var typed = split();
+      if (typed.q.length < 2) { fill(list, recent(kind)); return; }
+      timer = setTimeout(function () {
+        asked = input.value;
+        fetch(SOURCES[kind](typed.q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+          .then(function (j) {
+            if (asked !== input.value) { return; }
+            fill(list, (j.items || []).map(function (x) { return typed.prefix + label(kind, x); }));
+          })
+          .catch(function () { /* the server still reads what is typed */ });
+      }, 250);
+    });
+    if (input.form) { input.form.addEventListener("submit", function () { remember(kind, input.value.trim()); }); }
+  });
+})();
+
+// Long filter forms fold on a phone (details.more-filters opens itself on
+// wider screens, and stays open without script).
+(function () {
+  "use strict";
+  if (window.matchMedia && window.matchMedia("(max-width: 600px)").matches) {
+    document.querySelectorAll("details.more-filters[data-fold]").forEach(function (d) { d.open = false; });
+  }
 })();

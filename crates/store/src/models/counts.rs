@@ -118,3 +118,50 @@ impl Homes {
         Ok(found)
     }
 }
+
+/// A place's models at a glance, for the home page: the active ones, those
+/// founded this year, the exemplars and those not yet rated this year.
+#[derive(Debug, Clone, Default, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Glance {
+    pub active: i64,
+    pub new_this_year: i64,
+    pub exemplars: i64,
+    pub unrated: i64,
+}
+
+/// [`Glance`] of the models at `under` or below it (across the 2025
+/// mapping), within `scope`, for `year`.
+pub async fn glance(
+    db: &crate::Db,
+    scope: crate::accounts::Scope,
+    under: i64,
+    year: i32,
+) -> Result<Glance> {
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN);
+    let mut args = vec![
+        crate::Arg::I64(Some(under)),
+        crate::Arg::Date(Some(first)),
+        crate::Arg::I64(Some(i64::from(year))),
+    ];
+    let scope_sql = match scope.user_id() {
+        None => String::new(),
+        Some(user) => {
+            args.push(crate::Arg::I64(Some(user)));
+            format!("AND {}", super::user_scope_clause("$4"))
+        }
+    };
+    let sql = format!(
+        "SELECT COUNT(*) AS active,
+                COALESCE(SUM(CASE WHEN m.founded_on >= $2 THEN 1 ELSE 0 END), 0) AS new_this_year,
+                COALESCE(SUM(CASE WHEN m.last_exemplar THEN 1 ELSE 0 END), 0) AS exemplars,
+                COALESCE(SUM(CASE WHEN m.last_rating_year = $3 THEN 0 ELSE 1 END), 0) AS unrated
+         FROM models m
+         WHERE m.status = 'active'
+           AND m.org_unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = $1)
+           {scope_sql}"
+    );
+    let mut tx = db.begin_read().await?;
+    let rows: Vec<Glance> = crate::fetch_all_dyn(&mut tx, &sql, args).await?;
+    tx.rollback().await?;
+    Ok(rows.into_iter().next().unwrap_or_default())
+}

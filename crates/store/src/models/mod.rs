@@ -7,7 +7,7 @@
 
 pub mod check;
 pub use check::{Planned, PlannedRow};
-pub(crate) mod counts;
+pub mod counts;
 pub mod query;
 pub mod types;
 

@@ -81,6 +81,8 @@ pub struct ModelQuery {
     pub exemplar: Option<bool>,
     pub founded_from: Option<NaiveDate>,
     pub founded_to: Option<NaiveDate>,
+    /// Models with no rating for this year (the home page's "to rate").
+    pub unrated_in: Option<i32>,
     /// Words of the name, matched without case or diacritics.
     pub q: Option<String>,
     pub sort: Sort,
@@ -254,6 +256,10 @@ fn filter(q: &ModelQuery, scope: Scope, source: Source, pg: bool, p: &mut Params
             "{steer}m.founded_on <= {}",
             p.push(Arg::Date(Some(d)))
         ));
+    }
+    if let Some(y) = q.unrated_in {
+        let n = p.push(Arg::I64(Some(i64::from(y))));
+        c.push(format!("COALESCE(m.last_rating_year, 0) <> {n}"));
     }
     if let Some(text) = q.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
         let v = p.push(Arg::Text(Some(format!("%{}%", like_escape(&text)))));

@@ -4,6 +4,7 @@
 //! fast, `pivot` the analytics query.
 
 mod computed;
+pub mod inbox;
 pub mod pivot;
 pub mod rollups;
 pub mod shares;

@@ -18,6 +18,7 @@ use crate::error::{page_error, ApiError};
 use crate::forms::{self, Echo, Fields};
 use crate::i18n::Lang;
 use crate::layout::{Base, FormError, PageContext};
+use crate::pickers;
 use crate::routes::Routes;
 use crate::AppState;
 use domain::policy::Action;
@@ -297,17 +298,6 @@ impl PageContext for UserPage {
     const TEMPLATE: &'static str = "accounts/user.html";
 }
 
-/// `12, 34 56` → `[12, 34, 56]`, or a 400 naming `scopes`.
-fn scope_ids(raw: &str) -> Result<Vec<i64>, ApiError> {
-    raw.split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse::<i64>()
-                .map_err(|_| ApiError::invalid("scopes", Reason::ScopeIdsInvalid))
-        })
-        .collect()
-}
-
 async fn list_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
     render_list(&state, &actor, lang, None, None).await
 }
@@ -351,17 +341,20 @@ async fn create_form(
     body: Bytes,
 ) -> Response {
     let f = Fields::parse(&body);
-    let input = scope_ids(f.get("scopes").unwrap_or("")).map(|scopes| NewUserInput {
-        username: f.string("username"),
-        display_name: f.string("display_name"),
-        role: f.string("role"),
-        scopes,
-        password: f.raw("password"),
-    });
-    let result = match input {
-        Ok(input) => create(&state, &actor, &input).await,
-        Err(e) => Err(e),
-    };
+    let result = async {
+        actor.require(Action::ManageUsers)?;
+        let scopes =
+            pickers::resolve_units(&state, &actor, "scopes", f.get("scopes").unwrap_or("")).await?;
+        let input = NewUserInput {
+            username: f.string("username"),
+            display_name: f.string("display_name"),
+            role: f.string("role"),
+            scopes,
+            password: f.raw("password"),
+        };
+        create(&state, &actor, &input).await
+    }
+    .await;
     match result {
         Ok(id) => Redirect::to(&format!("/users/{id}")).into_response(),
         Err(e) if matches!(e.status, StatusCode::BAD_REQUEST | StatusCode::CONFLICT) => {
@@ -408,12 +401,11 @@ async fn render_edit(
         Ok(v) => v,
         Err(e) => return page_error(lang, e),
     };
-    let scope_text = target
-        .scopes
-        .iter()
-        .map(|s| s.id.to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let ids: Vec<i64> = target.scopes.iter().map(|s| s.id).collect();
+    let scope_text = match pickers::unit_labels(state, actor, &ids).await {
+        Ok(t) => t,
+        Err(e) => return page_error(lang, e),
+    };
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST
     } else {
@@ -443,18 +435,21 @@ async fn edit_form(
     let Ok(uid) = forms::path_id(&id) else {
         return page_error(lang, ApiError::not_found());
     };
-    let input = scope_ids(f.get("scopes").unwrap_or("")).map(|scopes| UserPatchInput {
-        display_name: f.string("display_name"),
-        role: f.string("role"),
-        scopes: Some(scopes),
-        // An unticked box sends nothing: the form always says the state.
-        disabled: Some(f.get("disabled").is_some()),
-        password: f.raw("password").filter(|p| !p.is_empty()),
-    });
-    let result = match input {
-        Ok(input) => patch(&state, &actor, uid, &input).await.map(|_| ()),
-        Err(e) => Err(e),
-    };
+    let result = async {
+        actor.require(Action::ManageUsers)?;
+        let scopes =
+            pickers::resolve_units(&state, &actor, "scopes", f.get("scopes").unwrap_or("")).await?;
+        let input = UserPatchInput {
+            display_name: f.string("display_name"),
+            role: f.string("role"),
+            scopes: Some(scopes),
+            // An unticked box sends nothing: the form always says the state.
+            disabled: Some(f.get("disabled").is_some()),
+            password: f.raw("password").filter(|p| !p.is_empty()),
+        };
+        patch(&state, &actor, uid, &input).await.map(|_| ())
+    }
+    .await;
     match result {
         Ok(()) => render_edit(&state, &actor, lang, &id, None, true).await,
         Err(e) if e.status == StatusCode::BAD_REQUEST => {

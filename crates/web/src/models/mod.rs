@@ -195,10 +195,23 @@ fn parse_query(f: &Fields) -> Result<ModelQuery, ApiError> {
         exemplar,
         founded_from: date("founded_from")?,
         founded_to: date("founded_to")?,
+        unrated_in: year(f, "unrated")?,
         q,
         sort,
         page: Page::parse(f.get("page"), f.get("per_page"))?,
     })
+}
+
+/// A year (1900–2200) given as a filter.
+fn year(f: &Fields, key: &'static str) -> Result<Option<i32>, ApiError> {
+    f.i64(key)?
+        .map(|y| {
+            i32::try_from(y)
+                .ok()
+                .filter(|y| (1900..=2200).contains(y))
+                .ok_or_else(|| ApiError::invalid(key, Reason::ValueInvalid))
+        })
+        .transpose()
 }
 
 /// An `org_unit` filter outside the scope answers as if it did not exist.
@@ -557,6 +570,7 @@ async fn patch_type_api(
         ("rating" = Option<Rating>, Query, description = "Latest rating, or the rating of `as_of`'s year."),
         ("exemplar" = Option<bool>, Query, description = "Exemplar in the latest rated year, or in `as_of`'s year."),
         ("founded_from" = Option<Day>, Query, description = "Founded on or after."),
+        ("unrated" = Option<i32>, Query, description = "Not rated for this year (2026): the models still to rate."),
         ("founded_to" = Option<Day>, Query, description = "Founded on or before."),
         ("q" = Option<SearchText>, Query, description = "Words of the name, without case or diacritics."),
         ("sort" = Option<SortParam>, Query, description = "Order."),

@@ -32,6 +32,7 @@ use crate::forms::{Echo, Fields};
 use crate::i18n::Lang;
 use crate::layout::{Base, FormError, PageContext};
 use crate::org_units::Area;
+use crate::pickers;
 use crate::routes::Routes;
 use crate::uploads;
 use crate::vocabulary::{self, Choice, Labels};
@@ -112,6 +113,7 @@ const FILTERS: &[&str] = &[
     "as_of",
     "founded_from",
     "founded_to",
+    "unrated",
     "sort",
 ];
 
@@ -119,6 +121,8 @@ const FILTERS: &[&str] = &[
 const FORM_FIELDS: &[&str] = &[
     "type_id",
     "org_unit_id",
+    "org_unit",
+    "replicated_from_name",
     "name",
     "founded_on",
     "decision_no",
@@ -191,7 +195,9 @@ struct FormPage<'a> {
     model: Option<&'a ModelRow>,
     form: Echo,
     choices: Choices,
-    unit_name: Option<String>,
+    /// The unit and the replicated exemplar as the pickers write them.
+    unit_label: Option<String>,
+    replica_label: Option<String>,
     error: Option<FormError>,
 }
 
@@ -532,6 +538,34 @@ fn model_input(f: &Fields) -> Result<ModelInput, ApiError> {
     })
 }
 
+/// The form's fields with the unit and the replicated exemplar, typed or
+/// picked by name (`org_unit`, `replicated_from_name`), read as their ids.
+async fn picked(state: &AppState, actor: &Actor, f: &Fields) -> Result<Fields, ApiError> {
+    let has = |k: &str| f.pairs().iter().any(|(x, _)| x == k);
+    // What is typed wins over an id the same form carries.
+    let (unit_typed, replica_typed) = (has("org_unit"), has("replicated_from_name"));
+    let mut pairs: Vec<(String, String)> = f
+        .pairs()
+        .iter()
+        .filter(|(k, _)| {
+            !(unit_typed && k == "org_unit_id" || replica_typed && k == "replicated_from")
+        })
+        .cloned()
+        .collect();
+    if let Some(text) = f.get("org_unit") {
+        let id = pickers::resolve_unit(state, actor, "org_unit_id", text).await?;
+        pairs.push(("org_unit_id".into(), id.to_string()));
+    }
+    if let Some(text) = f.get("replicated_from_name") {
+        let id = pickers::resolve_model(state, actor, "replicated_from", text).await?;
+        pairs.push(("replicated_from".into(), id.to_string()));
+    } else if replica_typed {
+        // An emptied box: no longer a replication.
+        pairs.push(("replicated_from".into(), String::new()));
+    }
+    Ok(Fields::from_pairs(pairs))
+}
+
 async fn render_form(
     state: &AppState,
     actor: &Actor,
@@ -549,12 +583,23 @@ async fn render_form(
     let unit_id = form
         .get("org_unit_id")
         .and_then(|s| s.trim().parse::<i64>().ok());
-    let unit_name = match unit_id {
+    let unit_label = match unit_id {
         Some(id) => store::org_units::get(&state.db, actor.scope(), id)
             .await
             .ok()
             .flatten()
-            .map(|v| v.unit.name),
+            .map(|v| pickers::unit_label(&v)),
+        None => None,
+    };
+    let replica_id = form
+        .get("replicated_from")
+        .and_then(|s| s.trim().parse::<i64>().ok());
+    let replica_label = match replica_id {
+        Some(id) => models::get(&state.db, actor.scope(), id)
+            .await
+            .ok()
+            .flatten()
+            .map(|m| pickers::model_label(&m.name, &m.org_unit_name)),
         None => None,
     };
     let path = model.map_or("/models/new".to_string(), |m| {
@@ -565,7 +610,8 @@ async fn render_form(
         model,
         form,
         choices,
-        unit_name,
+        unit_label,
+        replica_label,
         error: error.map(FormError::from),
     };
     with_status(state.templates.page(&base(actor, lang, path), &page), bad)
@@ -592,10 +638,12 @@ async fn create_form(
     body: Bytes,
 ) -> Response {
     let f = Fields::parse(&body);
-    let r = match model_input(&f) {
-        Ok(input) => create(&state, &actor, &input).await,
-        Err(e) => Err(e),
-    };
+    let r = async {
+        actor.require(Action::ManageModels)?;
+        let picked = picked(&state, &actor, &f).await?;
+        create(&state, &actor, &model_input(&picked)?).await
+    }
+    .await;
     match r {
         Ok(m) => Redirect::to(&format!("/models/{}", m.id)).into_response(),
         Err(e) if e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT => {
@@ -640,7 +688,9 @@ async fn edit_form(
     let f = Fields::parse(&body);
     let r = async {
         let mid = model_id(&id)?;
-        let mut input = serde_json::to_value(model_input(&f)?).unwrap_or_default();
+        actor.require(Action::ManageModels)?;
+        let picked = picked(&state, &actor, &f).await?;
+        let mut input = serde_json::to_value(model_input(&picked)?).unwrap_or_default();
         // An emptied box clears the field: send it as null, not "absent".
         if let Some(o) = input.as_object_mut() {
             o.remove("org_unit_id");

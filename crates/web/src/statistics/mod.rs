@@ -6,6 +6,7 @@
 mod catalogue;
 mod definitions;
 pub mod files;
+mod inbox;
 mod pages;
 mod shares;
 
@@ -74,11 +75,12 @@ pub fn routes() -> Routes {
         .get("/api/v1/completeness", completeness_api)
         .get("/api/v1/analytics", analytics_api)
         .merge(pages::routes())
+        .merge(inbox::routes())
         .merge(definitions::routes())
         .merge(shares::routes())
 }
 
-fn who(actor: &Actor) -> Who {
+pub(crate) fn who(actor: &Actor) -> Who {
     Who {
         author: actor.author(),
         role: actor.user.role,
@@ -123,6 +125,7 @@ struct FormParams {
 /// The API part of the document (`crate::openapi`).
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
+    inbox::api,
     indicators_api,
     create_indicator_api,
     indicator_api,

@@ -101,6 +101,12 @@ struct EntryPage {
     rows: Vec<EntryRow>,
     steps: Vec<Step>,
     saved: bool,
+    /// The approval step just taken, said in words (`approval.done.*`).
+    done: Option<&'static str>,
+    /// The previous period's label, when its figures are shown beside.
+    previous_label: Option<String>,
+    /// Rows some check flags, for the approver's eye.
+    flagged: usize,
     period: String,
     period_label: String,
     previous: Option<String>,
@@ -120,8 +126,23 @@ struct EntryRow {
     v: values::FormValue,
     flagged: bool,
     value_text: String,
+    comment_text: String,
+    /// The previous period's figure, as people write it.
+    previous_text: Option<String>,
+    /// The value typed cannot be read or was refused: marked and kept.
+    invalid: bool,
     /// What computes it, for an indicator its register counts.
     source: Option<&'static str>,
+}
+
+/// What the entry page shows beside the form itself.
+#[derive(Default)]
+struct EntryShown {
+    error: Option<ApiError>,
+    saved: bool,
+    done: Option<ApprovalAction>,
+    /// A refused "save all": the fields as typed, shown again as typed.
+    typed: Option<Fields>,
 }
 
 /// A step of the form's approval history.
@@ -316,8 +337,14 @@ async fn entry_page(
         Ok(k) => k,
         Err(e) => return page_error(lang, e),
     };
-    let saved = f.get("saved").is_some();
-    match entry(&state, &actor, lang, key, None, saved).await {
+    let shown = EntryShown {
+        saved: f.get("saved").is_some(),
+        done: f
+            .get("done")
+            .and_then(|a| ApprovalAction::parse("done", a).ok()),
+        ..EntryShown::default()
+    };
+    match entry(&state, &actor, lang, key, shown).await {
         Ok(r) => r,
         Err(e) => page_error(lang, e),
     }
@@ -328,10 +355,10 @@ async fn entry(
     actor: &Actor,
     lang: Lang,
     key: FormKey,
-    error: Option<ApiError>,
-    saved: bool,
+    shown: EntryShown,
 ) -> Result<Response, ApiError> {
     let form = values::form(&state.db, who(actor), key, today()).await?;
+    let previous = previous_values(state, actor, key).await?;
     let steps: Vec<Step> = values::approval_history(&state.db, key)
         .await?
         .into_iter()
@@ -349,20 +376,51 @@ async fn entry(
             }
         })
         .collect();
+    let EntryShown {
+        error,
+        saved,
+        done,
+        typed,
+    } = shown;
     let bad = error.is_some();
-    let rows: Vec<EntryRow> = form
+    // The indicator a refusal names (a bound, a negative figure).
+    let refused = match error.as_ref().map(|e| e.reason.as_ref()) {
+        Some(Reason::IndicatorValue { indicator, .. }) => Some(indicator.as_str()),
+        _ => None,
+    };
+    let mut rows: Vec<EntryRow> = form
         .indicators
         .iter()
         .zip(&form.values)
-        .map(|(i, v)| EntryRow {
-            flagged: form.problems.iter().any(|p| p.codes.contains(&i.code)),
-            // As people write it: 1.234 and 12,5 (what the form reads back).
-            value_text: v.value.map(files::chart_label).unwrap_or_default(),
-            source: i.computed.map(|c| c.term().label(lang.into())),
-            i: i.clone(),
-            v: v.clone(),
+        .map(|(i, v)| {
+            let typed_value = typed.as_ref().and_then(|f| f.raw(&format!("v_{}", i.code)));
+            let typed_comment = typed.as_ref().and_then(|f| f.raw(&format!("c_{}", i.code)));
+            let unreadable = typed_value
+                .as_deref()
+                .is_some_and(|t| domain::file::parse_number(t).is_err());
+            EntryRow {
+                flagged: form.problems.iter().any(|p| p.codes.contains(&i.code)),
+                // As people write it: 1.234 and 12,5 (what the form reads back).
+                value_text: typed_value
+                    .unwrap_or_else(|| v.value.map(files::chart_label).unwrap_or_default()),
+                comment_text: typed_comment
+                    .unwrap_or_else(|| v.comment.clone().unwrap_or_default()),
+                previous_text: previous
+                    .as_ref()
+                    .and_then(|p| p.get(&i.code).copied())
+                    .map(files::chart_label),
+                invalid: unreadable || refused.is_some_and(|r| r == i.name || r == i.code),
+                source: i.computed.map(|c| c.term().label(lang.into())),
+                i: i.clone(),
+                v: v.clone(),
+            }
         })
         .collect();
+    // An approver reads what the checks flag first.
+    if form.approval.actions.contains(&"approve") {
+        rows.sort_by_key(|r| !r.flagged);
+    }
+    let flagged = rows.iter().filter(|r| r.flagged).count();
     let path = format!(
         "/statistics/entry?data_set={}&org_unit={}&period={}",
         key.set, key.unit, key.period
@@ -373,11 +431,18 @@ async fn entry(
         .filter(|p| p.first_day(form.set.calendar) <= today())
         .map(|p| p.to_string());
     let period_label = key.period.label_in(form.set.calendar);
+    let previous_label = previous
+        .as_ref()
+        .and(key.period.previous())
+        .map(|p| p.label_in(form.set.calendar));
     let page = EntryPage {
         form,
         rows,
         steps,
         saved,
+        done: done.map(ApprovalAction::as_str),
+        previous_label,
+        flagged,
         period: key.period.to_string(),
         period_label,
         previous: key.period.previous().map(|p| p.to_string()),
@@ -385,6 +450,29 @@ async fn entry(
         error: error.map(FormError::from),
     };
     Ok(render(state, &base(actor, lang, path), &page, bad))
+}
+
+/// The figures of the period before `key`'s, by indicator code; none when
+/// the unit did not report then (a 2025 commune's first month).
+async fn previous_values(
+    state: &AppState,
+    actor: &Actor,
+    key: FormKey,
+) -> Result<Option<HashMap<String, f64>>, ApiError> {
+    let Some(period) = key.period.previous() else {
+        return Ok(None);
+    };
+    let before = FormKey { period, ..key };
+    match values::form(&state.db, who(actor), before, today()).await {
+        Ok(form) => Ok(Some(
+            form.values
+                .into_iter()
+                .filter_map(|v| v.value.map(|x| (v.code, x)))
+                .collect(),
+        )),
+        Err(store::StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The whole form at once (without script): every field sent is written,
@@ -454,7 +542,7 @@ async fn entry_form(
         Ok(())
     }
     .await;
-    back_to_form(&state, &actor, lang, key, result, "&saved=1").await
+    back_to_form(&state, &actor, lang, key, result, "&saved=1", Some(f)).await
 }
 
 /// After a form post: back to the entry page (with `suffix` on the
@@ -466,6 +554,7 @@ async fn back_to_form(
     key: FormKey,
     result: Result<(), ApiError>,
     suffix: &str,
+    typed: Option<Fields>,
 ) -> Response {
     match result {
         Ok(()) => Redirect::to(&format!(
@@ -474,7 +563,12 @@ async fn back_to_form(
         ))
         .into_response(),
         Err(e) if e.status == axum::http::StatusCode::BAD_REQUEST => {
-            entry(state, actor, lang, key, Some(e), false)
+            let shown = EntryShown {
+                error: Some(e),
+                typed,
+                ..EntryShown::default()
+            };
+            entry(state, actor, lang, key, shown)
                 .await
                 .unwrap_or_else(|e| page_error(lang, e))
         }
@@ -507,10 +601,14 @@ async fn approval_form(
             today(),
         )
         .await?;
-        Ok(())
+        Ok(action)
     }
     .await;
-    back_to_form(&state, &actor, lang, key, result, "").await
+    let done = result
+        .as_ref()
+        .map(|a| format!("&done={}", a.as_str()))
+        .unwrap_or_default();
+    back_to_form(&state, &actor, lang, key, result.map(|_| ()), &done, None).await
 }
 
 // ---- analytics ----------------------------------------------------------------

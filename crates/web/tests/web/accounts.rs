@@ -335,19 +335,27 @@ async fn administrators_manage_users_and_nobody_escalates() {
                 &[
                     ("username", "canbo.hai"),
                     ("role", "viewer"),
-                    ("scopes", &app.ninh_binh.to_string()),
+                    // A scope is named as people know it: its name, even
+                    // typed without diacritics.
+                    ("scopes", "tinh ninh binh"),
                     ("password", PASSWORD),
                 ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let ward = store::org_units::get(&app.t.db, store::accounts::Scope::All, app.ward)
+            .await
+            .unwrap()
+            .unwrap();
+        let code = ward.unit.code.clone().unwrap();
         let r = admin
             .form(
                 &format!("/users/{id}"),
                 &[
                     ("display_name", "Cán bộ đổi tên"),
                     ("role", "commune_officer"),
-                    ("scopes", &app.ward.to_string()),
+                    // Or by its national code.
+                    ("scopes", &code),
                 ],
             )
             .await;
@@ -355,6 +363,14 @@ async fn administrators_manage_users_and_nobody_escalates() {
             r.body.contains("Cán bộ đổi tên") && r.body.contains("Đã lưu"),
             "{l}"
         );
+        // The form shows the scope by name and code, never by id.
+        assert!(
+            r.body.contains(&format!("{}, ", ward.unit.name))
+                && r.body.contains(&format!("({code})")),
+            "{l}: {}",
+            r.body
+        );
+        assert!(!r.body.contains(&format!("value=\"{}\"", app.ward)), "{l}");
         assert!(store::audit::verify(&app.t.db).await.unwrap().is_ok());
     }
 }

@@ -12,6 +12,7 @@ mod audit;
 mod errors;
 mod hardening;
 mod harness;
+mod home;
 mod matrix;
 mod models;
 mod org_units;

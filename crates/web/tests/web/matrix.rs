@@ -296,6 +296,13 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
                 o => o,
             }
         }
+        // The home page: everyone's own.
+        ("GET", "/home" | "/api/v1/home") => Allowed,
+        // The approvals inbox: for those who approve; nothing ticked is refused.
+        ("GET", "/statistics/approvals" | "/api/v1/approvals/waiting") => {
+            page(role, Action::EnterFigures)
+        }
+        ("POST", "/statistics/approvals") => body_write(Action::EnterFigures),
         // Anyone may keep a pivot; an empty one is refused.
         ("POST", "/statistics/pivots") => Invalid,
         ("POST", "/statistics/pivots/{id}/delete") => Hidden,
@@ -308,7 +315,7 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
 /// redirect an allowed request.
 fn redirect_target(method: &Method, pattern: &str, path: &str) -> Option<String> {
     match (method.as_str(), pattern) {
-        ("GET", "/") => Some("/org-units".into()),
+        ("GET", "/") => Some("/home".into()),
         ("GET", "/lang") => Some("/".into()),
         ("GET", "/favicon.ico") => Some("/static/favicon.svg".into()),
         // An empty shares form clears nothing: back to the unit's page.

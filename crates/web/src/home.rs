@@ -1,0 +1,169 @@
+//! The home page: what the person looking must do now (reports to enter
+//! or fix, reports waiting for their approval, models to rate), their
+//! area at a glance, and the shortcuts their role uses. Every role lands
+//! here after logging in; `/api/v1/home` answers the same as JSON.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::Datelike;
+use domain::org_units::{Level, OrgUnit};
+use domain::policy::Action;
+use domain::time::today;
+use serde::Serialize;
+use store::models::counts::Glance;
+use store::statistics::inbox::{self, Progress, Waiting};
+
+use crate::actor::Actor;
+use crate::catalogue::Workplace;
+use crate::error::{page_error, ApiError};
+use crate::i18n::Lang;
+use crate::layout::{Base, PageContext};
+use crate::routes::Routes;
+use crate::AppState;
+
+pub fn routes() -> Routes {
+    Routes::new().get("/home", page).get("/api/v1/home", api)
+}
+
+/// The API part of the document (`crate::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api))]
+pub struct Api;
+
+/// How many reports of each kind the home page lists; the rest are a link.
+const SHOWN: usize = 8;
+
+/// What waits for one person, and their area at a glance.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Home {
+    /// Reports their units must still enter, submit or fix: overdue, due
+    /// within a week, or sent back.
+    due: Vec<Waiting>,
+    /// Reports whose next approval step is theirs, earliest deadline first.
+    waiting: Vec<Waiting>,
+    waiting_total: usize,
+    /// Active models not rated this year, for those who rate them.
+    to_rate: i64,
+    /// The areas of their scope as they are today.
+    areas: Vec<AreaGlance>,
+    /// The year "this year" means (ratings, new models).
+    year: i32,
+}
+
+/// One area of a person's scope: its models and how its units report.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AreaGlance {
+    org_unit: i64,
+    name: String,
+    level: &'static str,
+    models: Glance,
+    /// Each active data set's last period, over the units that enter it.
+    reports: Vec<Progress>,
+}
+
+async fn home(state: &AppState, actor: &Actor) -> Result<Home, ApiError> {
+    let day = today();
+    let who = crate::statistics::who(actor);
+    let at = Workplace::of(state, actor).await?;
+    let units = current_scope_units(state, actor).await?;
+    let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+    let due = if actor.may(Action::EnterFigures) && enters_at_home(actor) {
+        inbox::due(&state.db, who, &ids, at.provinces(), day).await?
+    } else {
+        Vec::new()
+    };
+    let (mut waiting, waiting_total) = if actor.may(Action::EnterFigures) {
+        inbox::waiting(&state.db, who, day).await?
+    } else {
+        (Vec::new(), 0)
+    };
+    waiting.truncate(SHOWN);
+    let mut areas = Vec::new();
+    for u in units {
+        let models =
+            store::models::counts::glance(&state.db, actor.scope(), u.id, day.year()).await?;
+        let reports = inbox::progress(&state.db, who, u.id, at.provinces(), day).await?;
+        areas.push(AreaGlance {
+            org_unit: u.id,
+            name: u.name,
+            level: u.level.as_str(),
+            models,
+            reports,
+        });
+    }
+    let to_rate = if actor.may(Action::RateModels) {
+        areas.iter().map(|a| a.models.unrated).sum()
+    } else {
+        0
+    };
+    Ok(Home {
+        to_rate,
+        due,
+        waiting,
+        waiting_total,
+        areas,
+        year: day.year(),
+    })
+}
+
+/// Commune officers enter their own reports; province staff may enter for
+/// a commune, but their work is approving: their home lists what their
+/// communes owe under "reports", not as their own to-do.
+fn enters_at_home(actor: &Actor) -> bool {
+    actor.user.role == domain::accounts::Role::CommuneOfficer
+}
+
+/// The units of a person's scope that exist today (a province's staff
+/// also keep the legacy provinces it absorbed, whose models and figures
+/// the new one's already reach). None for administrators: the whole
+/// country is not an area to glance at.
+async fn current_scope_units(state: &AppState, actor: &Actor) -> Result<Vec<OrgUnit>, ApiError> {
+    if actor.scope().user_id().is_none() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = store::accounts::scope_units(&state.db, actor.user.id)
+        .await?
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    let day = today();
+    let mut units = store::org_units::get_many(&state.db, actor.scope(), &ids).await?;
+    units.retain(|u| u.valid_to.is_none_or(|to| to >= day) && u.level != Level::Site);
+    Ok(units)
+}
+
+/// What waits for me, and my area at a glance
+///
+/// The reports my units must enter or fix (overdue, due within a week, or
+/// sent back), the reports waiting for my approval (the first few, and how
+/// many), and for each area of my scope its active models and how its units
+/// report this period.
+#[utoipa::path(get, path = "/api/v1/home", tag = "statistics",
+    responses((status = 200, description = "What waits", body = Home)))]
+async fn api(State(state): State<AppState>, actor: Actor) -> Result<Response, ApiError> {
+    Ok(Json(home(&state, &actor).await?).into_response())
+}
+
+#[derive(Serialize)]
+struct HomePage {
+    home: Home,
+    /// How many reports each list shows before its "see all" link.
+    shown: usize,
+}
+
+impl PageContext for HomePage {
+    const TEMPLATE: &'static str = "home.html";
+}
+
+async fn page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
+    match home(&state, &actor).await {
+        Ok(home) => {
+            let base = Base::new(&actor, lang, "/home", "home");
+            state
+                .templates
+                .page(&base, &HomePage { home, shown: SHOWN })
+        }
+        Err(e) => page_error(lang, e),
+    }
+}
