@@ -50,6 +50,8 @@ module.exports = {
 
     // Nor can a model be filed there through the form.
     await j.goto(`/models/new?org_unit_id=${communeId}`);
+    assert.equal(await page.locator('#org_unit').inputValue(), '', 'a unit out of scope is named on the form');
+    await page.locator('#org_unit').fill('Xã Bắc Lý');
     await j.selectStarting('#type_id', 'Camera an ninh');
     await page.locator('#name').fill('Không được phép');
     await page.locator('#founded_on').fill('2025-09-01');

@@ -122,6 +122,8 @@ class Journey {
       const failure = req.failure() ? req.failure().errorText : 'failed';
       // A link with `download` ends its request once the file is saved.
       if (failure === 'net::ERR_ABORTED' && this.downloading) return;
+      // A picker's suggestions still on their way when the form is sent.
+      if (failure === 'net::ERR_ABORTED' && req.resourceType() === 'fetch' && /\/api\/v1\/(org-units|models)\?/.test(req.url())) return;
       this.problem('request failed', `${req.method()} ${req.url()}: ${failure}`);
     });
     page.on('response', (resp) => {
@@ -182,6 +184,11 @@ class Journey {
   /** Clicks a link or button and waits for the next page. */
   async click(locator, opts) {
     const loc = typeof locator === 'string' ? this.page.locator(locator) : locator;
+    // On a phone the menu folds behind its button: open it, as a person would.
+    const menu = this.page.locator('label.menu-button');
+    if (this.width < 600 && (await loc.count()) > 0 && !(await loc.first().isVisible()) && (await menu.isVisible())) {
+      await menu.click();
+    }
     await loc.scrollIntoViewIfNeeded();
     await this.nav(() => loc.click(), opts);
   }
@@ -205,13 +212,27 @@ class Journey {
     const found = new Set(text.match(this.keyRe) || []);
     for (const k of found) this.problem('untranslated key', `"${k}" on ${page.url()}`);
     // A phone must not need sideways scrolling (wide tables scroll inside
-    // their own box): noted, not failed.
+    // their own box), and no text may be smaller than 12 px there.
     if (this.width < 600) {
+      const where = new URL(page.url()).pathname;
       const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth).catch(() => 0);
-      if (over > 1) {
-        const msg = `page ${new URL(page.url()).pathname} is ${over}px wider than the ${this.width}px screen`;
-        if (!this.warnings.includes(msg)) this.warnings.push(msg);
-      }
+      if (over > 1) this.problem('phone', `page ${where} is ${over}px wider than the ${this.width}px screen`);
+      const tiny = await page.evaluate(() => {
+        const out = [];
+        for (const el of document.querySelectorAll('body *')) {
+          const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+          if (!own || !el.getClientRects().length) continue;
+          let size = parseFloat(getComputedStyle(el).fontSize);
+          // Text in a drawing is as small as the drawing is scaled down.
+          const svg = el.closest('svg');
+          if (svg && svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width) {
+            size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          }
+          if (size < 11.95) out.push(`${el.tagName.toLowerCase()} ${size}px "${el.textContent.trim().slice(0, 30)}"`);
+        }
+        return out.slice(0, 3);
+      }).catch(() => []);
+      if (tiny.length) this.problem('phone', `text under 12px on ${where}: ${tiny.join('; ')}`);
     }
     return text;
   }
@@ -293,6 +314,14 @@ class Journey {
     const m = /^(?:Hơn |More than )?(\d+)/.exec(t);
     assert.ok(m, `no count in "${t}"`);
     return Number(m[1]);
+  }
+
+  /** Opens a list's folded filters (folded on a phone), as a person would. */
+  async openFilters() {
+    const more = this.page.locator('details.more-filters');
+    if ((await more.count()) && !(await more.first().evaluate((d) => d.open))) {
+      await more.first().locator('summary').click();
+    }
   }
 
   /** Picks the option of a <select> whose text starts with `prefix`. */

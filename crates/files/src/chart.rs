@@ -68,6 +68,45 @@ fn nice_max(v: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
+/// `title` in at most two lines of about `width` characters, broken after
+/// a ` · ` or a space.
+fn title_lines(title: &str, width: usize) -> Vec<String> {
+    if title.chars().count() <= width {
+        return vec![title.to_owned()];
+    }
+    let cut = |sep: &str| {
+        title
+            .match_indices(sep)
+            .map(|(i, _)| i)
+            .filter(|i| title.get(..*i).is_some_and(|h| h.chars().count() <= width))
+            .last()
+            .map(|i| {
+                (
+                    title.get(..i).unwrap_or_default(),
+                    title.get(i + sep.len()..).unwrap_or_default(),
+                )
+            })
+    };
+    match cut(" · ").or_else(|| cut(" ")) {
+        Some((a, b)) => {
+            let b: String = if b.chars().count() > width {
+                b.chars()
+                    .take(width.saturating_sub(1))
+                    .chain(['…'])
+                    .collect()
+            } else {
+                b.to_owned()
+            };
+            vec![a.to_owned(), b]
+        }
+        None => vec![title
+            .chars()
+            .take(width.saturating_sub(1))
+            .chain(['…'])
+            .collect()],
+    }
+}
+
 /// Draws the chart. Negative values are drawn from zero downwards only in
 /// the axis range (the axis starts at the smallest of zero and the data).
 pub fn chart(
@@ -88,10 +127,22 @@ pub fn chart(
     let mut svg = String::with_capacity(1024 + categories.len() * series.len() * 120);
     let _ = write!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}" font-family="sans-serif"><title>{t}</title><text x="{x}" y="20" font-size="15" font-weight="bold" text-anchor="middle">{t}</text>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}" font-family="sans-serif"><title>{t}</title>"#,
         t = escape(title),
-        x = num(w / 2.0)
     );
+    // A long title (indicator · area · periods) takes two lines at its
+    // parts' seams rather than running off the picture.
+    let lines = title_lines(title, (w / 8.5) as usize);
+    for (i, line) in lines.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r#"<text x="{x}" y="{y}" font-size="15" font-weight="bold" text-anchor="middle">{t}</text>"#,
+            x = num(w / 2.0),
+            y = 20 + 19 * i,
+            t = escape(line)
+        );
+    }
+    let title_room = 19.0 * (lines.len().max(1) - 1) as f64;
     let values = series
         .iter()
         .flat_map(|s| s.values.iter().take(categories.len()).flatten().copied());
@@ -111,8 +162,15 @@ pub fn chart(
     let top = nice_max(hi);
     let bottom = if lo < 0.0 { -nice_max(-lo) } else { 0.0 };
     // Room: title above, legend and category labels below, axis labels left.
-    let legend_rows = series.len().div_ceil(3) as f64;
-    let (left, right, top_y) = (70.0, 16.0, 36.0);
+    // The legend puts as many names on a row as fit whole.
+    let (left, right, top_y) = (70.0, 16.0, 36.0 + title_room);
+    let longest = series
+        .iter()
+        .map(|s| s.name.chars().count().min(60))
+        .max()
+        .unwrap_or(1);
+    let per_row = (((w - left - right) / (longest as f64 * 6.8 + 24.0)) as usize).clamp(1, 3);
+    let legend_rows = series.len().div_ceil(per_row) as f64;
     let bottom_y = h - 56.0 - legend_rows * 18.0;
     let plot_w = (w - left - right).max(1.0);
     let plot_h = (bottom_y - top_y).max(1.0);
@@ -123,7 +181,7 @@ pub fn chart(
         let y = y_of(v);
         let _ = write!(
             svg,
-            r##"<line x1="{left}" y1="{y}" x2="{x2}" y2="{y}" stroke="#ddd"/><text x="{lx}" y="{ty}" font-size="11" text-anchor="end" fill="#444">{l}</text>"##,
+            r##"<line x1="{left}" y1="{y}" x2="{x2}" y2="{y}" stroke="#ddd"/><text x="{lx}" y="{ty}" font-size="12" text-anchor="end" fill="#444">{l}</text>"##,
             y = num(y),
             x2 = num(left + plot_w),
             lx = num(left - 6.0),
@@ -147,7 +205,7 @@ pub fn chart(
         let short: String = c.chars().take(14).collect();
         let _ = write!(
             svg,
-            r##"<text x="{x}" y="{y}" font-size="11" text-anchor="end" fill="#444" transform="rotate(-30 {x} {y})">{t}</text>"##,
+            r##"<text x="{x}" y="{y}" font-size="12" text-anchor="end" fill="#444" transform="rotate(-30 {x} {y})">{t}</text>"##,
             x = num(x),
             y = num(bottom_y + 14.0),
             t = escape(&short)
@@ -206,13 +264,12 @@ pub fn chart(
             }
         }
     }
-    // Legend, three to a row.
     for (k, s) in series.iter().enumerate() {
         let colour = COLOURS.get(k % COLOURS.len()).copied().unwrap_or("#000");
-        let (col, row) = ((k % 3) as f64, (k / 3) as f64);
-        let x = left + col * (plot_w / 3.0);
+        let (col, row) = ((k % per_row) as f64, (k / per_row) as f64);
+        let x = left + col * (plot_w / per_row as f64);
         let y = h - 14.0 - (legend_rows - 1.0 - row) * 18.0;
-        let name: String = s.name.chars().take(40).collect();
+        let name: String = s.name.chars().take(60).collect();
         let _ = write!(
             svg,
             r##"<rect x="{}" y="{}" width="12" height="12" fill="{colour}"/><text x="{}" y="{}" font-size="12" fill="#222">{}</text>"##,

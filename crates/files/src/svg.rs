@@ -19,6 +19,8 @@ const FILL: &str = r##"fill="#d62728" fill-opacity="0.55" stroke="#8b1a1a" strok
 const HOLLOW: &str = r##"fill="none" stroke="#555" stroke-width="1""##;
 const ZERO_R: f64 = 2.5;
 const MIN_R: f64 = 2.0;
+/// How many of the largest places carry their name on the map.
+const LABELLED: usize = 5;
 
 /// Draws `points` as circles whose area is proportional to `value`, on an
 /// equirectangular projection fitted to the points' bounding box, with a
@@ -102,7 +104,8 @@ pub fn bubble_map(
 
     let mut order = points;
     order.sort_by_key(|p| std::cmp::Reverse(p.value));
-    for p in order {
+    let mut labels = String::new();
+    for (rank, p) in order.into_iter().enumerate() {
         let cx = off_x + (p.lon * k - px_min) * scale;
         let cy = off_y + (lat_max - p.lat) * scale;
         let link = p.href.as_deref().filter(|h| safe_href(h));
@@ -126,7 +129,27 @@ pub fn bubble_map(
         if link.is_some() {
             svg.push_str("</a>");
         }
+        // The largest few are named beside their circle, drawn last over
+        // every circle with a white halo so they stay readable.
+        if rank < LABELLED && p.value > 0 {
+            let name: String = p.label.chars().take(28).collect();
+            // Right of the circle, or left of it near the right edge.
+            let (x, anchor) = if cx > w * 0.65 {
+                (cx - radius(p.value) - 3.0, "end")
+            } else {
+                (cx + radius(p.value) + 3.0, "start")
+            };
+            let _ = write!(
+                labels,
+                r##"<text x="{}" y="{}" text-anchor="{anchor}" font-size="12" fill="#222" stroke="#fff" stroke-width="3" paint-order="stroke">{} · {}</text>"##,
+                fmt(x),
+                fmt(cy + 4.0),
+                escape(&name),
+                group_thousands(p.value)
+            );
+        }
     }
+    svg.push_str(&labels);
 
     // Legend: the label, then the reference circles bottom-aligned in a row
     // with their values underneath.

@@ -290,6 +290,8 @@ pub struct Record {
     pub id: i64,
     pub at: String,
     pub username: Option<String>,
+    /// The user's name as people know them ("Công an phường Nam Định").
+    pub display_name: Option<String>,
     pub action: String,
     pub entity: String,
     pub entity_id: String,
@@ -367,7 +369,7 @@ pub async fn search(
         p.push(Arg::I64(Some(q.page.offset()))),
     );
     let sql = format!(
-        "SELECT a.id, a.at, u.username, a.action, a.entity, a.entity_id, a.before_json, a.after_json,
+        "SELECT a.id, a.at, u.username, u.display_name, a.action, a.entity, a.entity_id, a.before_json, a.after_json,
                 a.request_id
          FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
          WHERE {filter} ORDER BY a.id DESC LIMIT {limit} OFFSET {offset}"

@@ -1,12 +1,15 @@
 //! The audit log: a page and an API to search it (administrators, and
 //! province staff within their scope), with CSV export.
 
+use std::collections::HashMap;
+
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::error::codes;
 use domain::page::Page;
+use domain::statistics::Period;
 use domain::time::parse_date;
 use domain::Reason;
 use serde::Serialize;
@@ -136,14 +139,196 @@ async fn api(
     }
 }
 
+/// The kinds of record people search by.
+pub(crate) const ENTITIES: &[&str] = &[
+    "data_approval",
+    "data_values",
+    "model",
+    "model_type",
+    "org_unit",
+    "user",
+    "login",
+    "indicator",
+    "data_set",
+    "validation_rule",
+    "api_token",
+    "reference_data",
+];
+
 /// The search's filters (`query.*` in `audit/list.html`).
 const FILTERS: &[&str] = &["actor", "entity", "entity_id", "from", "to"];
 
+/// A record as the page reads it: a sentence ("Công an phường Nam Định
+/// nộp Báo cáo tháng · Tháng 11/2026 của Phường Nam Định"), the record
+/// itself one click away.
+#[derive(Serialize)]
+struct Line {
+    r: Record,
+    sentence: String,
+    /// The page of what it is about, when there is one.
+    href: Option<String>,
+}
+
+/// The names a page of records mentions, read once for the page.
+#[derive(Default)]
+struct Names {
+    units: HashMap<i64, String>,
+    sets: HashMap<i64, String>,
+    models: HashMap<i64, String>,
+    users: HashMap<i64, String>,
+}
+
+impl Names {
+    async fn load(state: &AppState, actor: &Actor, records: &[Record]) -> Result<Self, ApiError> {
+        let mut unit_ids = Vec::new();
+        let mut model_ids = Vec::new();
+        let mut user_ids = Vec::new();
+        for r in records {
+            match r.entity.as_str() {
+                "org_unit" => unit_ids.extend(r.entity_id.parse::<i64>().ok()),
+                "data_approval" | "data_values" => unit_ids.extend(
+                    r.entity_id
+                        .split(':')
+                        .nth(1)
+                        .and_then(|u| u.parse::<i64>().ok()),
+                ),
+                "model" => model_ids.extend(r.entity_id.parse::<i64>().ok()),
+                "user" if r.action != "login" => user_ids.extend(r.entity_id.parse::<i64>().ok()),
+                _ => {}
+            }
+        }
+        unit_ids.sort_unstable();
+        unit_ids.dedup();
+        let units = store::org_units::get_many(&state.db, actor.scope(), &unit_ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+        let sets = store::statistics::data_sets(&state.db, None)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect();
+        let models = store::models::rows_by_id(&state.db, actor.scope(), &model_ids)
+            .await?
+            .into_iter()
+            .map(|(id, m)| (id, m.name))
+            .collect();
+        user_ids.sort_unstable();
+        user_ids.dedup();
+        let mut users = HashMap::new();
+        for id in user_ids {
+            if let Some(u) = store::accounts::get_user(&state.db, id).await? {
+                users.insert(id, u.username);
+            }
+        }
+        Ok(Names {
+            units,
+            sets,
+            models,
+            users,
+        })
+    }
+
+    /// What a record is about, in words, and its page.
+    fn object(&self, lang: Lang, r: &Record) -> (String, Option<String>) {
+        let t = |k: &str| crate::i18n::text(lang, k).to_owned();
+        let id = r.entity_id.as_str();
+        match r.entity.as_str() {
+            "data_approval" | "data_values" => {
+                let mut parts = id.splitn(3, ':');
+                let set = parts.next().and_then(|s| s.parse::<i64>().ok());
+                let unit = parts.next().and_then(|u| u.parse::<i64>().ok());
+                let period = parts.next().and_then(|p| Period::parse("period", p).ok());
+                let set_name = set
+                    .and_then(|s| self.sets.get(&s))
+                    .cloned()
+                    .unwrap_or_else(|| t("audit.a_report"));
+                let period = period.map(Period::label).unwrap_or_default();
+                let unit_name = unit
+                    .and_then(|u| self.units.get(&u))
+                    .cloned()
+                    .unwrap_or_default();
+                let href = match (set, unit, parts_period(id)) {
+                    (Some(s), Some(u), Some(p)) => Some(format!(
+                        "/statistics/entry?data_set={s}&org_unit={u}&period={p}"
+                    )),
+                    _ => None,
+                };
+                (
+                    format!("{set_name} · {period} {} {unit_name}", t("audit.of")),
+                    href,
+                )
+            }
+            "model" => {
+                let name = id
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|m| self.models.get(&m))
+                    .cloned();
+                let href = name.as_ref().map(|_| format!("/models/{id}"));
+                (
+                    format!("{} {}", t("audit.entity.model"), name.unwrap_or_default()),
+                    href,
+                )
+            }
+            "org_unit" => {
+                let name = id
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|u| self.units.get(&u))
+                    .cloned();
+                let href = name.as_ref().map(|_| format!("/org-units/{id}"));
+                (name.unwrap_or_else(|| t("audit.entity.org_unit")), href)
+            }
+            "user" => {
+                let name = id
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|u| self.users.get(&u))
+                    .cloned();
+                let href = name.as_ref().map(|_| format!("/users/{id}"));
+                (name.unwrap_or_default(), href)
+            }
+            "login" | "api_token" | "route" => (String::new(), None),
+            other => {
+                let key = format!("audit.entity.{other}");
+                let kind = crate::i18n::lookup(lang, &key)
+                    .map(str::to_owned)
+                    .unwrap_or_default();
+                (format!("{kind} {id}").trim().to_owned(), None)
+            }
+        }
+    }
+
+    fn sentence(&self, lang: Lang, r: &Record) -> (String, Option<String>) {
+        let who = r
+            .display_name
+            .clone()
+            .or_else(|| r.username.clone())
+            .unwrap_or_else(|| crate::i18n::text(lang, "units.system").to_owned());
+        let verb_key = format!("audit.did.{}.{}", r.entity, r.action);
+        let verb = crate::i18n::lookup(lang, &verb_key)
+            .or_else(|| crate::i18n::lookup(lang, &format!("audit.did.{}", r.action)))
+            .map(str::to_owned)
+            .unwrap_or_else(|| r.action.replace('_', " "));
+        let (object, href) = self.object(lang, r);
+        (format!("{who} {verb} {object}").trim().to_owned(), href)
+    }
+}
+
+/// The period part of a report's record id (`set:unit:2026-11`).
+fn parts_period(id: &str) -> Option<&str> {
+    id.splitn(3, ':').nth(2)
+}
+
 #[derive(Serialize)]
 struct AuditPage {
-    items: Vec<Record>,
+    items: Vec<Line>,
     total: i64,
     query: Echo,
+    /// The kinds of record the search offers (`audit.entity.*`).
+    entities: &'static [&'static str],
     /// The same search as a CSV file.
     csv_link: String,
     error: Option<FormError>,
@@ -175,9 +360,21 @@ async fn page(
     } else {
         StatusCode::OK
     };
+    let names = match Names::load(&state, &actor, &items).await {
+        Ok(n) => n,
+        Err(e) => return crate::error::page_error(lang, e),
+    };
+    let items = items
+        .into_iter()
+        .map(|r| {
+            let (sentence, href) = names.sentence(lang, &r);
+            Line { r, sentence, href }
+        })
+        .collect();
     let page = AuditPage {
         items,
         total,
+        entities: ENTITIES,
         query: Echo::of(&f, FILTERS),
         csv_link: format!("/api/v1/audit?{}&format=csv", f.query_string()),
         error: error.map(FormError::from),

@@ -379,3 +379,20 @@ pub async fn progress(
     }
     Ok(out)
 }
+
+/// The province whose units last moved a report of `set` (entered,
+/// submitted, approved): where someone who sees the whole country looks
+/// first, rather than the first province in alphabetical order.
+pub async fn latest_province(db: &Db, set: DataSetId) -> Result<Option<i64>> {
+    Ok(fetch!(
+        db,
+        fetch_optional,
+        scalar i64,
+        "SELECT p.id FROM data_approvals a
+         JOIN org_unit_tree t ON t.unit_id = a.org_unit_id
+         JOIN org_units p ON p.id = t.ancestor_id AND p.level = 'province'
+         WHERE a.data_set_id = $1
+         ORDER BY a.updated_at DESC LIMIT 1",
+        set
+    )?)
+}

@@ -164,8 +164,12 @@ struct AnalyticsPage {
     rows_dim: &'static str,
     cols_dim: &'static str,
     levels: [&'static str; 3],
+    /// The period spans offered (`stats.span.*`).
+    spans: [&'static str; 5],
     table: Option<TableView>,
-    chart: Value,
+    charts: Vec<ChartView>,
+    /// Indicators chosen beyond the charts drawn (the table holds them).
+    more_indicators: usize,
     map: Option<Value>,
     count: Option<usize>,
     error: Option<FormError>,
@@ -176,7 +180,14 @@ impl PageContext for AnalyticsPage {
 }
 
 /// The analytics filters (`f.*` in `statistics/analytics.html`).
-const ANALYTICS_FILTERS: &[&str] = &["org_unit", "level", "periods", "view", "approved_only"];
+const ANALYTICS_FILTERS: &[&str] = &[
+    "org_unit",
+    "level",
+    "periods",
+    "span",
+    "view",
+    "approved_only",
+];
 
 #[derive(Serialize)]
 struct DashboardPage {
@@ -187,12 +198,23 @@ impl PageContext for DashboardPage {
     const TEMPLATE: &'static str = "statistics/dashboard.html";
 }
 
-/// A saved pivot with its chart; `mine` when the user may delete it.
+/// A saved pivot with its charts; `mine` when the user may delete it.
 #[derive(Serialize)]
 struct SavedChart {
     s: statistics::pivot::SavedPivot,
     mine: bool,
-    chart: Value,
+    charts: Vec<ChartView>,
+}
+
+/// The area a pivot is about, as its charts' titles name it.
+async fn area_name(state: &AppState, actor: &Actor, unit: Option<i64>) -> Result<String, ApiError> {
+    Ok(match unit {
+        None => "Cả nước".to_owned(),
+        Some(id) => store::org_units::get(&state.db, actor.scope(), id)
+            .await?
+            .map(|v| v.unit.name)
+            .unwrap_or_default(),
+    })
 }
 
 #[derive(Serialize)]
@@ -276,7 +298,10 @@ async fn overview(
     };
     let unit = match f.i64("org_unit")? {
         Some(u) => Some(u),
-        None => default_unit(state, actor).await?,
+        None => match default_unit(state, actor).await? {
+            Some(u) => Some(u),
+            None => statistics::inbox::latest_province(&state.db, set.id).await?,
+        },
     };
     let areas = crate::org_units::areas(state, actor).await?;
     let (rows, error) = match (unit, period) {
@@ -738,15 +763,6 @@ async fn analytics_page(
     }
 }
 
-/// The periods offered by default: the last five years.
-fn default_periods() -> String {
-    let y = chrono::Datelike::year(&today());
-    (y - 4..=y)
-        .map(|y| y.to_string())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 async fn analytics(
     state: &AppState,
     actor: &Actor,
@@ -766,11 +782,13 @@ async fn analytics(
             .or_else(|| indicators.first().map(|i| i.code.clone()));
         let mut q = vec![
             ("indicators".to_owned(), first.unwrap_or_default()),
-            ("periods".to_owned(), default_periods()),
+            ("span".to_owned(), "years5".to_owned()),
             ("view".to_owned(), "as_now".to_owned()),
         ];
-        match scope_units.first() {
-            Some(u) => {
+        match (f.i64("org_unit").ok().flatten(), scope_units.first()) {
+            // A unit's page asks for its own figures.
+            (Some(asked), _) => q.push(("org_unit".into(), asked.to_string())),
+            (None, Some(u)) => {
                 q.push(("org_unit".into(), u.id.to_string()));
                 let below = if u.level == "province" {
                     "commune"
@@ -779,7 +797,7 @@ async fn analytics(
                 };
                 q.push(("level".into(), below.into()));
             }
-            None => q.push(("level".into(), "province".into())),
+            (None, None) => q.push(("level".into(), "province".into())),
         }
         f = Fields::from_pairs(q);
     } else if f.get("org_unit").is_none() {
@@ -813,12 +831,13 @@ async fn analytics(
         },
     };
     let qs = f.query_string();
-    let (table, chart, map) = match &pivot {
+    let area = area_name(state, actor, f.i64("org_unit").ok().flatten()).await?;
+    let (table, charts, map) = match &pivot {
         Some(p) => {
             let t = layout(p, row_dim, col_dim);
-            (Some(table_ctx(&t)), chart_svg(&t, col_dim), map_svg(p))
+            (Some(table_ctx(&t)), charts(p, &area), map_svg(p))
         }
-        None => (None, String::new(), None),
+        None => (None, Vec::new(), None),
     };
     let selected: Vec<String> = f
         .all("indicators")
@@ -836,8 +855,13 @@ async fn analytics(
         rows_dim: row_dim.as_str(),
         cols_dim: col_dim.as_str(),
         levels: ["province", "commune", "village"],
+        spans: super::SPANS,
         table,
-        chart: Value::from_safe_string(chart),
+        charts,
+        more_indicators: pivot
+            .as_ref()
+            .map(|p| p.indicators.len().saturating_sub(MAX_CHARTS))
+            .unwrap_or(0),
         map: map.map(Value::from_safe_string),
         count: pivot.as_ref().map(|p| p.rows.len()),
         error: error.map(FormError::from),
@@ -873,26 +897,95 @@ fn table_ctx(t: &Table) -> TableView {
     }
 }
 
-fn chart_svg(t: &Table, col_dim: Dim) -> String {
-    let series: Vec<Series> = t
-        .rows
-        .iter()
-        .map(|(labels, cells)| Series {
-            name: labels
-                .iter()
-                .filter(|l| !l.is_empty())
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" · "),
-            values: cells.clone(),
-        })
-        .collect();
-    let kind = if col_dim == Dim::Period && t.columns.len() > 1 {
-        ChartKind::Lines
+/// The most charts one pivot draws (one per indicator).
+const MAX_CHARTS: usize = 6;
+/// Areas drawn as lines over time, and as bars for one period.
+const TOP_LINES: usize = 8;
+const TOP_BARS: usize = 30;
+
+/// One chart of the analytics page: what it shows, said in its title, and
+/// how much of the pivot it leaves out.
+#[derive(Serialize)]
+struct ChartView {
+    svg: Value,
+    /// "8 / 134 đơn vị có số liệu lớn nhất kỳ cuối"
+    shown: Option<(usize, usize)>,
+}
+
+/// The pivot as small multiples: one chart per indicator, so that each
+/// has its own scale. Over several periods, a line per area (the largest
+/// in the last period); for one period, a bar per area, largest first.
+fn charts(p: &Pivot, area: &str) -> Vec<ChartView> {
+    let periods: Vec<Period> = p.periods.clone();
+    let whole: [(Option<i64>, String); 1] = [(None, area.to_owned())];
+    let units: Vec<(Option<i64>, String)> = if p.units.is_empty() {
+        whole.to_vec()
     } else {
-        ChartKind::Bars
+        p.units
+            .iter()
+            .map(|u| (Some(u.id), u.name.clone()))
+            .collect()
     };
-    files::chart("Biểu đồ", &t.columns, &series, kind, 900, 380)
+    let span = match (periods.first(), periods.last()) {
+        (Some(a), Some(b)) if a != b => format!("{} – {}", a.label(), b.label()),
+        (Some(a), _) => a.label(),
+        _ => String::new(),
+    };
+    let mut out = Vec::new();
+    for i in p.indicators.iter().take(MAX_CHARTS) {
+        let value = |u: Option<i64>, per: Period| {
+            p.rows
+                .iter()
+                .find(|r| r.indicator == i.code && r.org_unit_id == u && r.period == per)
+                .map(|r| r.value)
+        };
+        let Some(last) = periods.last().copied() else {
+            continue;
+        };
+        let mut ranked: Vec<&(Option<i64>, String)> = units
+            .iter()
+            .filter(|(u, _)| periods.iter().any(|per| value(*u, *per).is_some()))
+            .collect();
+        ranked.sort_by(|a, b| {
+            let (x, y) = (
+                value(a.0, last).unwrap_or(f64::MIN),
+                value(b.0, last).unwrap_or(f64::MIN),
+            );
+            y.total_cmp(&x)
+        });
+        let total = ranked.len();
+        let title = format!("{} · {area} · {span}", i.name);
+        let svg = if periods.len() > 1 {
+            ranked.truncate(TOP_LINES);
+            let series: Vec<Series> = ranked
+                .iter()
+                .map(|(u, name)| Series {
+                    name: name.clone(),
+                    values: periods.iter().map(|per| value(*u, *per)).collect(),
+                })
+                .collect();
+            let categories: Vec<String> = periods.iter().map(|per| per.to_string()).collect();
+            files::chart(&title, &categories, &series, ChartKind::Lines, 640, 380)
+        } else {
+            ranked.truncate(TOP_BARS);
+            let categories: Vec<String> = ranked.iter().map(|(_, n)| n.clone()).collect();
+            let series = [Series {
+                name: i.name.clone(),
+                values: ranked.iter().map(|(u, _)| value(*u, last)).collect(),
+            }];
+            files::chart(&title, &categories, &series, ChartKind::Bars, 640, 380)
+        };
+        let limit = if periods.len() > 1 {
+            TOP_LINES
+        } else {
+            TOP_BARS
+        };
+        out.push(ChartView {
+            svg: Value::from_safe_string(svg),
+            shown: (total > limit).then_some((limit, total)),
+        });
+    }
+    out
 }
 
 /// One circle per area for the first indicator in the last period asked.
@@ -922,7 +1015,7 @@ fn map_svg(p: &Pivot) -> Option<String> {
         &points,
         &format!("{} — {}", first.name, last.label()),
         &first.name,
-        720,
+        640,
         520,
     ))
 }
@@ -989,24 +1082,15 @@ async fn dashboard_page(State(state): State<AppState>, actor: Actor, lang: Lang)
         let mut items = Vec::new();
         for s in saved {
             let f = Fields::from_query(Some(&s.query));
-            let chart = match parse_pivot(&f) {
+            let charts = match parse_pivot(&f) {
                 Ok(q) => match statistics::pivot::query(&state.db, actor.scope(), &q).await {
-                    Ok(p) => {
-                        let rd = Dim::parse(f.get("rows"), Dim::Area);
-                        let cd = Dim::parse(f.get("cols"), Dim::Period);
-                        let cd = if cd == rd { Dim::Period } else { cd };
-                        chart_svg(&layout(&p, rd, cd), cd)
-                    }
-                    Err(_) => String::new(),
+                    Ok(p) => charts(&p, &area_name(&state, &actor, q.org_unit).await?),
+                    Err(_) => Vec::new(),
                 },
-                Err(_) => String::new(),
+                Err(_) => Vec::new(),
             };
             let mine = s.owner_id == actor.user.id || actor.user.role.is_unscoped();
-            items.push(SavedChart {
-                s,
-                mine,
-                chart: Value::from_safe_string(chart),
-            });
+            items.push(SavedChart { s, mine, charts });
         }
         let base = base(&actor, lang, "/statistics/dashboard");
         Ok::<_, ApiError>(render(&state, &base, &DashboardPage { items }, false))
