@@ -34,8 +34,9 @@ module.exports = {
       // the next year's certification.
       const d = new Date();
       const year = d.getFullYear() + (d.getMonth() + 1 >= 11 ? 1 : 0);
-      await j.selectStarting('#data_set', 'Kết quả xét công nhận');
-      await page.locator('#period').fill(`${year}`);
+      // Choosing the data set shows its own periods at once.
+      await j.nav(() => j.selectStarting('#data_set', 'Kết quả xét công nhận'));
+      await page.locator('#period').selectOption(`${year}`);
       await j.click(page.locator('main form.filters button[type=submit]'), { url: /\/statistics\?/ });
       await j.click(rows.first().locator('a', { hasText: 'Mở biểu nhập' }), { url: /\/statistics\/entry\?/ });
     }
@@ -105,6 +106,18 @@ module.exports = {
     await j.click(page.locator('main a', { hasText: 'Phân tích số liệu' }), { url: /\/statistics\/analytics/ });
     assert.ok((await page.locator('main table.matrix tbody tr').count()) > 5, 'the communes of Ninh Bình');
     assert.ok((await page.locator('main svg').count()) >= 1, 'a chart');
+    // The chart says what it shows, and how much of the table it draws.
+    const title = await page.locator('figure.chart svg title').first().textContent();
+    assert.match(title, /Tỉnh Ninh Bình/, `the chart is titled "${title}"`);
+    assert.doesNotMatch(title, /^Biểu đồ$/);
+    if ((await page.locator('figure.chart figcaption').count()) > 0) {
+      assert.match(await j.text(page.locator('figure.chart figcaption').first()), /Biểu đồ vẽ \d+ \/ \d+ đơn vị/);
+    }
+    // Periods are chosen as spans, not typed as codes.
+    assert.equal(await page.locator('#span').inputValue(), 'years5');
+    await page.locator('#span').selectOption('months12');
+    await j.click(page.locator('form[action="/statistics/analytics"] button[type=submit]'), { url: /span=months12/ });
+    assert.ok((await page.locator('main table.matrix thead th').count()) >= 12, 'twelve months as columns');
     await j.shot('analytics');
     const xlsx = await j.download(page.locator('main a', { hasText: 'Tải Excel' }));
     assert.equal(xlsx.bytes.subarray(0, 2).toString(), 'PK', 'an XLSX file');

@@ -157,7 +157,85 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, String)>, String> {
     if n > 0 {
         tracing::info!(values = n, "demo figures created");
     }
+    let n = seed_saved_charts(db).await?;
+    if n > 0 {
+        tracing::info!(charts = n, "demo saved charts created");
+    }
     Ok(logins)
+}
+
+/// The province's saved charts, shared with its officers, so that the
+/// "Biểu đồ đã lưu" page opens full: (name, indicators, span, level).
+const SAVED_CHARTS: [(&str, &str, &str, Option<Level>); 3] = [
+    (
+        "Mô hình đang hoạt động, 12 tháng gần nhất",
+        "so_mo_hinh",
+        "months12",
+        None,
+    ),
+    (
+        "Tin báo của quần chúng theo xã, 5 năm",
+        "tin_bao,tin_bao_co_gia_tri",
+        "years5",
+        Some(Level::Commune),
+    ),
+    (
+        "Mô hình mới và điểm nhân rộng theo quý",
+        "mo_hinh_moi,diem_nhan_rong",
+        "quarters4",
+        None,
+    ),
+];
+
+/// [`SAVED_CHARTS`], saved by the province's staff account. Once: skipped
+/// when it has any.
+async fn seed_saved_charts(db: &Db) -> Result<usize, String> {
+    use store::statistics::pivot::{self, PivotQuery, View};
+    let err = |e: store::StoreError| e.to_string();
+    let Some((staff, _)) = accounts::find_by_username(db, "tinh.ninhbinh")
+        .await
+        .map_err(err)?
+    else {
+        return Ok(0);
+    };
+    let scope = store::accounts::Scope::User(staff.id);
+    if !pivot::saved(db, staff.id, scope)
+        .await
+        .map_err(err)?
+        .is_empty()
+    {
+        return Ok(0);
+    }
+    let today = domain::time::today();
+    let Some(province) = units::resolve_code(db, Level::Province, "37", today)
+        .await
+        .map_err(err)?
+    else {
+        return Ok(0);
+    };
+    let mut n = 0;
+    for (name, indicators, span, level) in SAVED_CHARTS {
+        let q = PivotQuery {
+            indicators: indicators.split(',').map(str::to_owned).collect(),
+            org_unit: Some(province.id),
+            level,
+            periods: domain::statistics::period::span(span, today).unwrap_or_default(),
+            view: View::AsNow,
+            approved_only: true,
+        };
+        let mut qs = format!(
+            "indicators={indicators}&org_unit={}&span={span}&view=as_now&approved_only=true",
+            province.id
+        );
+        if let Some(l) = level {
+            qs.push_str(&format!("&level={}", l.as_str()));
+        }
+        pivot::save(db, Author::User(staff.id), staff.id, name, &q, &qs, true)
+            .await
+            .map_err(err)?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// Ninh Bình's own model types beside the national catalogue

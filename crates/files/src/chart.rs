@@ -55,13 +55,14 @@ pub fn label(v: f64) -> String {
     }
 }
 
-/// A "nice" upper bound for the axis: 1, 2 or 5 times a power of ten.
-fn nice_max(v: f64) -> f64 {
-    if v <= 0.0 || !v.is_finite() {
+/// The round step at or above `v`: 1, 2, 2.5 or 5 times a power of ten
+/// (1 at least: the figures are mostly counts).
+fn nice_step(v: f64) -> f64 {
+    if v <= 1.0 || !v.is_finite() {
         return 1.0;
     }
     let p = 10f64.powf(v.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
+    [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
         .map(|m| m * p)
         .find(|m| *m >= v)
@@ -159,8 +160,15 @@ pub fn chart(
         );
         return svg;
     }
-    let top = nice_max(hi);
-    let bottom = if lo < 0.0 { -nice_max(-lo) } else { 0.0 };
+    // Four steps of a round size (1, 2, 2.5 or 5 times a power of ten):
+    // the axis reads 0, 1, 2, 3, 4 rather than 0; 1,2; 2,5; 3,8.
+    let span = hi.max(0.0) - lo.min(0.0);
+    let step = nice_step(span / 4.0);
+    let top = (hi.max(0.0) / step)
+        .ceil()
+        .max(if lo < 0.0 { 0.0 } else { 1.0 })
+        * step;
+    let bottom = (lo.min(0.0) / step).floor() * step;
     // Room: title above, legend and category labels below, axis labels left.
     // The legend puts as many names on a row as fit whole.
     let (left, right, top_y) = (70.0, 16.0, 36.0 + title_room);
@@ -175,9 +183,10 @@ pub fn chart(
     let plot_w = (w - left - right).max(1.0);
     let plot_h = (bottom_y - top_y).max(1.0);
     let y_of = |v: f64| bottom_y - (v - bottom) / (top - bottom) * plot_h;
-    // Grid and axis labels: five steps.
-    for k in 0..=4 {
-        let v = bottom + (top - bottom) * f64::from(k) / 4.0;
+    // Grid and axis labels, one per step.
+    let steps = ((top - bottom) / step).round().max(1.0) as u32;
+    for k in 0..=steps {
+        let v = bottom + step * f64::from(k);
         let y = y_of(v);
         let _ = write!(
             svg,
@@ -289,6 +298,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn axes_step_in_round_numbers_and_titles_break_at_seams() {
+        assert_eq!(nice_step(0.85), 1.0);
+        assert_eq!(nice_step(2.2), 2.5);
+        assert_eq!(nice_step(340.0), 500.0);
+        let svg = chart(
+            "t",
+            &["a".into()],
+            &[Series {
+                name: "s".into(),
+                values: vec![Some(3.4)],
+            }],
+            ChartKind::Bars,
+            640,
+            380,
+        );
+        assert!(svg.contains(">4</text>") && !svg.contains(">3,8<"), "{svg}");
+        let lines = title_lines(
+            "Số mô hình phong trào đang hoạt động · Tỉnh Ninh Bình · Tháng 12/2025 – Tháng 11/2026",
+            60,
+        );
+        assert_eq!(lines.len(), 2);
+        assert!(
+            lines[0].ends_with("Tỉnh Ninh Bình") && lines[1].starts_with("Tháng"),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
     fn labels_read_as_vietnamese_numbers() {
         assert_eq!(label(1234567.0), "1.234.567");
         assert_eq!(label(-1000.0), "-1.000");
@@ -320,7 +357,7 @@ mod tests {
         }
         let empty = chart("T", &[], &[], ChartKind::Bars, 400, 300);
         assert!(empty.contains("Không có dữ liệu"));
-        assert_eq!(nice_max(73.0), 100.0);
-        assert_eq!(nice_max(0.3), 0.5);
+        assert_eq!(nice_step(73.0 / 4.0), 20.0);
+        assert_eq!(nice_step(0.3), 1.0);
     }
 }

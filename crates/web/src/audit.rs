@@ -291,12 +291,12 @@ impl Names {
                 (name.unwrap_or_default(), href)
             }
             "login" | "api_token" | "route" => (String::new(), None),
+            // Catalogue entries and the like: their kind (the record's
+            // detail names which one).
             other => {
                 let key = format!("audit.entity.{other}");
-                let kind = crate::i18n::lookup(lang, &key)
-                    .map(str::to_owned)
-                    .unwrap_or_default();
-                (format!("{kind} {id}").trim().to_owned(), None)
+                let kind = crate::i18n::lookup(lang, &key).unwrap_or_default();
+                (lower_first(kind), None)
             }
         }
     }
@@ -313,8 +313,23 @@ impl Names {
             .map(str::to_owned)
             .unwrap_or_else(|| r.action.replace('_', " "));
         let (object, href) = self.object(lang, r);
-        (format!("{who} {verb} {object}").trim().to_owned(), href)
+        let sentence = format!("{who} {verb} {object}");
+        (upper_first(sentence.trim()), href)
     }
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// The period part of a report's record id (`set:unit:2026-11`).

@@ -196,6 +196,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("audit.after", "Sau", "After"),
     ("audit.request", "Mã yêu cầu", "Request id"),
     ("audit.none", "Không có bản ghi nào.", "No record."),
+    ("stats.state.not_sent", "Chưa nộp", "Not sent"),
+    ("stats.state.waiting", "Chờ duyệt", "Waiting for approval"),
+    ("stats.state.approved", "Đã duyệt", "Approved"),
+    ("stats.state.returned", "Bị trả lại", "Returned"),
+    ("stats.calendar_is", "Lịch kỳ của bộ số liệu này:", "This data set's calendar:"),
     ("home.title", "Việc cần làm", "To do"),
     ("home.hello", "Xin chào", "Hello"),
     ("home.todo", "Việc cần làm", "To do"),
@@ -452,7 +457,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("stats.no_sets", "Chưa có bộ số liệu nào.", "No data set yet."),
     ("stats.data_set", "Bộ số liệu", "Data set"),
     ("stats.period", "Kỳ báo cáo", "Period"),
-    ("stats.period_help", "Kỳ: 2026-10 (tháng), 2026-Q3 (quý), 2026-H1 (6 tháng), 2026 (năm). Lịch kỳ:", "Period: 2026-10 (month), 2026-Q3 (quarter), 2026-H1 (half year), 2026 (year). Calendar:"),
     ("stats.calendar.months", "tháng dương lịch", "calendar months"),
     ("stats.calendar.cut_off", "từ ngày 15 tháng trước đến ngày 14 tháng báo cáo", "from the 15th of the previous month to the 14th"),
     ("stats.calendar.nov_oct", "năm đánh giá từ ngày 01/11 năm trước đến ngày 31/10", "the assessment year, 1 November of the year before to 31 October"),
@@ -500,7 +504,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("stats.history", "Lịch sử nộp, duyệt", "Approval history"),
     ("stats.no_history", "Chưa có bước nào.", "No step yet."),
     ("stats.system", "Hệ thống", "System"),
-    ("stats.indicators", "Chỉ tiêu (chọn nhiều bằng Ctrl)", "Indicators (Ctrl to pick several)"),
+    ("stats.indicators", "Chỉ tiêu (chọn một hoặc nhiều)", "Indicators (one or several)"),
     ("stats.country", "Toàn quốc", "Whole country"),
     ("stats.level", "Chia theo cấp", "Break down by"),
     ("stats.level_self", "Không chia", "No breakdown"),
@@ -530,10 +534,10 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("stats.map", "Bản đồ", "Map"),
     ("stats.pivot_name", "Tên bảng số liệu", "Name of this pivot"),
     ("stats.share", "Chia sẻ trong phạm vi", "Share within scope"),
-    ("stats.save_pivot", "Lưu vào bảng tin", "Save to dashboard"),
+    ("stats.save_pivot", "Lưu vào Biểu đồ đã lưu", "Save to saved charts"),
     ("stats.shared_by", "Chia sẻ bởi", "Shared by"),
     ("stats.private", "Chỉ mình tôi", "Only me"),
-    ("stats.delete_pivot", "Xóa khỏi bảng tin", "Remove from dashboard"),
+    ("stats.delete_pivot", "Xóa khỏi Biểu đồ đã lưu", "Remove from saved charts"),
     ("stats.no_pivots", "Chưa lưu bảng số liệu nào. Tạo một bảng ở trang", "No saved pivot yet. Make one on the page"),
     ("stats.period_type", "Loại kỳ", "Period type"),
     ("stats.calendar", "Lịch kỳ", "Calendar"),
@@ -853,6 +857,9 @@ mod tests {
         }
         keys.extend(["error", "warning"].map(|s| format!("stats.{s}")));
         keys.extend(["deadline", "unit", "report"].map(|s| format!("inbox.sort.{s}")));
+        keys.extend(
+            ["not_sent", "waiting", "approved", "returned"].map(|s| format!("stats.state.{s}")),
+        );
         for e in crate::audit::ENTITIES {
             keys.push(format!("audit.entity.{e}"));
         }

@@ -191,3 +191,12 @@
     document.querySelectorAll("details.more-filters[data-fold]").forEach(function (d) { d.open = false; });
   }
 })();
+
+// A choice that changes what the rest of the form offers (a data set and
+// its periods) sends the form at once; without script, "Xem" does.
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.requestSubmit(); });
+  });
+})();

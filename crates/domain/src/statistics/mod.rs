@@ -178,7 +178,7 @@ impl Indicator {
             return Err(DomainError::new(
                 field,
                 Reason::ValueNegative {
-                    indicator: self.code.clone(),
+                    indicator: self.name.clone(),
                 },
             ));
         }
@@ -186,13 +186,13 @@ impl Indicator {
             ValueUnit::Count if v.fract() != 0.0 => Err(DomainError::new(
                 field,
                 Reason::ValueNotWhole {
-                    indicator: self.code.clone(),
+                    indicator: self.name.clone(),
                 },
             )),
             ValueUnit::Percent if !(-100.0..=100.0).contains(&v) => Err(DomainError::new(
                 field,
                 Reason::ValueNotPercent {
-                    indicator: self.code.clone(),
+                    indicator: self.name.clone(),
                 },
             )),
             _ => Ok(v),
@@ -204,9 +204,9 @@ impl Indicator {
     pub fn bound_problem(&self, v: f64) -> Option<String> {
         match (self.min_value, self.max_value) {
             (Some(min), _) if v < min => {
-                Some(format!("{}: nhỏ hơn mức tối thiểu {min}", self.code))
+                Some(format!("{}: nhỏ hơn mức tối thiểu {min}", self.name))
             }
-            (_, Some(max)) if v > max => Some(format!("{}: lớn hơn mức tối đa {max}", self.code)),
+            (_, Some(max)) if v > max => Some(format!("{}: lớn hơn mức tối đa {max}", self.name)),
             _ => None,
         }
     }

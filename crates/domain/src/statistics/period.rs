@@ -357,6 +357,17 @@ impl Period {
         }
     }
 
+    /// A name short enough for a chart's axis: `12/2025`, `Quý IV/2025`,
+    /// `6T đầu/2026`, `2026`.
+    pub fn short_label(self) -> String {
+        match (self.kind, self.index) {
+            (PeriodType::Month, m) => format!("{m:02}/{}", self.year),
+            (PeriodType::Half, 1) => format!("6T đầu/{}", self.year),
+            (PeriodType::Half, _) => format!("6T cuối/{}", self.year),
+            _ => self.label(),
+        }
+    }
+
     pub fn label(self) -> String {
         match (self.kind, self.index) {
             (PeriodType::Month, m) => format!("Tháng {m:02}/{}", self.year),
@@ -417,9 +428,65 @@ fn nov_oct_month(year: i32, index: u32) -> (i32, u32) {
     }
 }
 
+/// The spans a pivot may name instead of its periods, as pages offer them;
+/// a saved pivot with a span moves on with the calendar.
+pub const SPANS: [&str; 5] = ["years5", "years3", "months12", "quarters4", "halves4"];
+
+/// The periods of a span on `today`: years up to this one; months,
+/// quarters and halves up to the last that has ended (figures are entered
+/// after a period closes).
+pub fn span(name: &str, today: NaiveDate) -> Option<Vec<Period>> {
+    let (kind, n, ended) = match name {
+        "years5" => (PeriodType::Year, 5, false),
+        "years3" => (PeriodType::Year, 3, false),
+        "months12" => (PeriodType::Month, 12, true),
+        "quarters4" => (PeriodType::Quarter, 4, true),
+        "halves4" => (PeriodType::Half, 4, true),
+        _ => return None,
+    };
+    let mut p = Period::containing(today, kind, Calendar::Months)?;
+    if ended {
+        p = p.previous()?;
+    }
+    let mut out = vec![p];
+    while out.len() < n {
+        p = p.previous()?;
+        out.push(p);
+    }
+    out.reverse();
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_end_where_figures_exist() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        let text = |s: &str| -> Vec<String> {
+            span(s, day)
+                .unwrap()
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        assert_eq!(text("years3"), ["2024", "2025", "2026"]);
+        let months = text("months12");
+        assert_eq!(
+            (months[0].as_str(), months[11].as_str()),
+            ("2025-12", "2026-11")
+        );
+        assert_eq!(
+            text("quarters4"),
+            ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
+        );
+        assert_eq!(
+            text("halves4"),
+            ["2024-H2", "2025-H1", "2025-H2", "2026-H1"]
+        );
+        assert!(span("forever", day).is_none());
+    }
 
     fn p(s: &str) -> Period {
         Period::parse("p", s).unwrap_or_else(|e| panic!("{s}: {e}"))

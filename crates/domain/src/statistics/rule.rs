@@ -310,9 +310,50 @@ impl Parser {
     }
 }
 
+/// A rule's expression as people read it: each indicator code replaced by
+/// its name (`name_of`), and the comparison written as in print
+/// (`Tin báo có giá trị ≤ Tin báo`).
+pub fn readable<'a>(expression: &str, name_of: impl Fn(&str) -> Option<&'a str>) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            out.push_str(name_of(word).unwrap_or(word));
+            word.clear();
+        }
+    };
+    for c in expression.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out.replace("<=", "≤")
+        .replace(">=", "≥")
+        .replace("!=", "≠")
+        .replace('*', "×")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expressions_read_with_names() {
+        let names = |c: &str| match c {
+            "tin_bao" => Some("Tin báo"),
+            "tin_bao_co_gia_tri" => Some("Tin báo có giá trị"),
+            _ => None,
+        };
+        assert_eq!(
+            readable("tin_bao_co_gia_tri <= tin_bao * 2", names),
+            "Tin báo có giá trị ≤ Tin báo × 2"
+        );
+        assert_eq!(readable("x_1 >= 3", names), "x_1 ≥ 3");
+    }
 
     fn values(pairs: &[(&str, f64)]) -> HashMap<String, f64> {
         pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()

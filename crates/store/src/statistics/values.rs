@@ -1062,7 +1062,16 @@ async fn validate(
             problems.push(Problem {
                 severity: severity.as_str(),
                 explained: severity == Severity::Warning && commented(&codes),
-                message: format!("{} ({})", r.message, r.expression),
+                message: format!(
+                    "{} ({})",
+                    r.message,
+                    domain::statistics::rule::readable(&r.expression, |c| {
+                        indicators
+                            .iter()
+                            .find(|i| i.code == c)
+                            .map(|i| i.name.as_str())
+                    })
+                ),
                 codes,
             });
         }

@@ -584,36 +584,6 @@ async fn completeness_api(
 // ---- analytics ----------------------------------------------------------------
 
 /// The pivot's parameters, from a query string (API and page alike).
-/// The spans a pivot may name instead of its periods, as pages offer them;
-/// a saved pivot with a span moves on with the calendar.
-pub(crate) const SPANS: [&str; 5] = ["years5", "years3", "months12", "quarters4", "halves4"];
-
-/// The periods of a span on `today`: years up to this one; months,
-/// quarters and halves up to the last that has ended (figures are entered
-/// after a period closes).
-pub(crate) fn span_periods(span: &str, today: chrono::NaiveDate) -> Option<Vec<Period>> {
-    use domain::statistics::{Calendar, PeriodType};
-    let (kind, n, ended) = match span {
-        "years5" => (PeriodType::Year, 5, false),
-        "years3" => (PeriodType::Year, 3, false),
-        "months12" => (PeriodType::Month, 12, true),
-        "quarters4" => (PeriodType::Quarter, 4, true),
-        "halves4" => (PeriodType::Half, 4, true),
-        _ => return None,
-    };
-    let mut p = Period::containing(today, kind, Calendar::Months)?;
-    if ended {
-        p = p.previous()?;
-    }
-    let mut out = vec![p];
-    while out.len() < n {
-        p = p.previous()?;
-        out.push(p);
-    }
-    out.reverse();
-    Some(out)
-}
-
 pub(crate) fn parse_pivot(f: &Fields) -> Result<PivotQuery, ApiError> {
     // `indicators=a,b` or `indicators=a&indicators=b` (a multiple select).
     let list = |k: &str| -> Vec<String> {
@@ -625,7 +595,7 @@ pub(crate) fn parse_pivot(f: &Fields) -> Result<PivotQuery, ApiError> {
             .collect()
     };
     let periods = match f.get("span").filter(|s| *s != "custom") {
-        Some(span) => span_periods(span, domain::time::today())
+        Some(span) => domain::statistics::period::span(span, domain::time::today())
             .ok_or_else(|| ApiError::invalid("span", Reason::ValueInvalid))?,
         None => list("periods")
             .iter()
@@ -677,38 +647,5 @@ async fn analytics_api(
     match f.get("format") {
         None | Some("json") => Ok(Json(pivot).into_response()),
         Some(fmt) => files::export_pivot(&pivot, fmt),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::span_periods;
-    use chrono::NaiveDate;
-
-    #[test]
-    fn spans_end_where_figures_exist() {
-        let day = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
-        let text = |s: &str| -> Vec<String> {
-            span_periods(s, day)
-                .unwrap()
-                .iter()
-                .map(ToString::to_string)
-                .collect()
-        };
-        assert_eq!(text("years3"), ["2024", "2025", "2026"]);
-        let months = text("months12");
-        assert_eq!(
-            (months[0].as_str(), months[11].as_str()),
-            ("2025-12", "2026-11")
-        );
-        assert_eq!(
-            text("quarters4"),
-            ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
-        );
-        assert_eq!(
-            text("halves4"),
-            ["2024-H2", "2025-H1", "2025-H2", "2026-H1"]
-        );
-        assert!(span_periods("forever", day).is_none());
     }
 }

@@ -78,8 +78,56 @@ struct OverviewPage<'a> {
     deadline: Option<NaiveDate>,
     overdue: bool,
     indicator_count: usize,
+    /// The periods offered: the recent ones of the set's type, newest first.
+    periods: Vec<crate::vocabulary::Choice>,
+    /// Only the units whose report is in this state (`waiting`, `late` …).
+    state: Option<&'static str>,
     /// The period asked does not fit the data set (`2025-Q1 ≠ month`).
     error: Option<String>,
+}
+
+/// The states the overview filters its units by.
+const OVERVIEW_STATES: [&str; 4] = ["not_sent", "waiting", "approved", "returned"];
+
+/// Whether a unit's line is in the state asked.
+fn in_state(r: &values::CompletenessRow, state: &str) -> bool {
+    match (state, r.state.as_deref()) {
+        ("not_sent", None | Some("draft" | "returned")) => true,
+        ("waiting", Some("submitted")) => true,
+        ("approved", Some("approved")) => true,
+        ("returned", Some("returned")) => true,
+        _ => false,
+    }
+}
+
+/// The periods a data set's overview offers: two years of months, eight
+/// quarters, four halves or five years, up to the one under way, and the
+/// one asked if older.
+fn period_choices(set: &DataSet, asked: Option<Period>) -> Vec<crate::vocabulary::Choice> {
+    let n = match set.period_type {
+        domain::statistics::PeriodType::Month => 24,
+        domain::statistics::PeriodType::Quarter => 8,
+        domain::statistics::PeriodType::Half => 4,
+        domain::statistics::PeriodType::Year => 5,
+    };
+    let mut out: Vec<Period> = Vec::new();
+    let mut p = Period::containing(today(), set.period_type, set.calendar);
+    while let Some(x) = p {
+        if out.len() >= n {
+            break;
+        }
+        out.push(x);
+        p = x.previous();
+    }
+    if let Some(a) = asked.filter(|a| !out.contains(a)) {
+        out.push(a);
+    }
+    out.iter()
+        .map(|p| crate::vocabulary::Choice {
+            code: p.to_string(),
+            name: p.label_in(set.calendar),
+        })
+        .collect()
 }
 
 impl PageContext for OverviewPage<'_> {
@@ -292,8 +340,13 @@ async fn overview(
             }
         },
     };
+    // A period of another type (the data set was just changed): the
+    // new set's current one instead.
     let period = match f.get("period") {
-        Some(p) => Some(Period::parse("period", p)?),
+        Some(p) => match Period::parse("period", p)? {
+            p if set.accepts(p) => Some(p),
+            _ => current_period(set),
+        },
         None => current_period(set),
     };
     let unit = match f.i64("org_unit")? {
@@ -320,6 +373,9 @@ async fn overview(
         .await?
         .map(|v| v.indicators.len())
         .unwrap_or(0);
+    let only = f
+        .get("state")
+        .and_then(|s| OVERVIEW_STATES.into_iter().find(|x| *x == s));
     let state_is = |s: &str| {
         rows.iter()
             .filter(|r| r.state.as_deref() == Some(s))
@@ -331,7 +387,13 @@ async fn overview(
         submitted: state_is("submitted"),
         approved: state_is("approved"),
     };
+    let mut rows = rows;
+    if let Some(st) = only {
+        rows.retain(|r| in_state(r, st));
+    }
     let page = OverviewPage {
+        periods: period_choices(set, period),
+        state: only,
         sets: &sets,
         set: Some(set),
         period: period.map(|p| p.to_string()),
@@ -855,7 +917,7 @@ async fn analytics(
         rows_dim: row_dim.as_str(),
         cols_dim: col_dim.as_str(),
         levels: ["province", "commune", "village"],
-        spans: super::SPANS,
+        spans: domain::statistics::period::SPANS,
         table,
         charts,
         more_indicators: pivot
@@ -907,6 +969,9 @@ const TOP_BARS: usize = 30;
 /// how much of the pivot it leaves out.
 #[derive(Serialize)]
 struct ChartView {
+    /// What it shows, also written above the drawing on a phone (where the
+    /// drawing scrolls sideways).
+    title: String,
     svg: Value,
     /// "8 / 134 đơn vị có số liệu lớn nhất kỳ cuối"
     shown: Option<(usize, usize)>,
@@ -964,7 +1029,7 @@ fn charts(p: &Pivot, area: &str) -> Vec<ChartView> {
                     values: periods.iter().map(|per| value(*u, *per)).collect(),
                 })
                 .collect();
-            let categories: Vec<String> = periods.iter().map(|per| per.to_string()).collect();
+            let categories: Vec<String> = periods.iter().map(|per| per.short_label()).collect();
             files::chart(&title, &categories, &series, ChartKind::Lines, 640, 380)
         } else {
             ranked.truncate(TOP_BARS);
@@ -981,6 +1046,7 @@ fn charts(p: &Pivot, area: &str) -> Vec<ChartView> {
             TOP_BARS
         };
         out.push(ChartView {
+            title,
             svg: Value::from_safe_string(svg),
             shown: (total > limit).then_some((limit, total)),
         });

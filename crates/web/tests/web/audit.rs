@@ -102,5 +102,12 @@ async fn the_audit_log_records_writes_logins_and_refusals_within_scope() {
             page.body.contains("Nhật ký thay đổi") && page.body.contains("org_unit"),
             "{l}"
         );
+        // Each record reads as a sentence naming who did what to which unit.
+        assert!(
+            page.body
+                .contains("Người dùng admin thêm đơn vị Thôn Nhật Ký</a>"),
+            "{l}: {}",
+            page.body
+        );
     }
 }
