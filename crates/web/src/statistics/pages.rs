@@ -91,13 +91,13 @@ const OVERVIEW_STATES: [&str; 4] = ["not_sent", "waiting", "approved", "returned
 
 /// Whether a unit's line is in the state asked.
 fn in_state(r: &values::CompletenessRow, state: &str) -> bool {
-    match (state, r.state.as_deref()) {
-        ("not_sent", None | Some("draft" | "returned")) => true,
-        ("waiting", Some("submitted")) => true,
-        ("approved", Some("approved")) => true,
-        ("returned", Some("returned")) => true,
-        _ => false,
-    }
+    matches!(
+        (state, r.state.as_deref()),
+        ("not_sent", None | Some("draft" | "returned"))
+            | ("waiting", Some("submitted"))
+            | ("approved", Some("approved"))
+            | ("returned", Some("returned"))
+    )
 }
 
 /// The periods a data set's overview offers: two years of months, eight
