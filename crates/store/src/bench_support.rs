@@ -729,3 +729,103 @@ pub async fn fair_pivot(
     tx.rollback().await?;
     Ok(rows)
 }
+
+/// The approvals of data set `set` at national size: every unit's report
+/// of every period approved, but the last two periods' every third one
+/// submitted and waiting (and another third not sent). Skipped when the
+/// set has approvals already. Answers the rows written and how many wait.
+pub async fn generate_approvals(
+    db: &Db,
+    set: i64,
+    units: &[i64],
+    periods: &[String],
+) -> Result<(u64, u64), StoreError> {
+    let have: i64 = fetch!(
+        db,
+        fetch_one,
+        scalar i64,
+        "SELECT COUNT(*) FROM data_approvals WHERE data_set_id = $1",
+        set
+    )?;
+    if have > 0 {
+        let waiting: i64 = fetch!(
+            db,
+            fetch_one,
+            scalar i64,
+            "SELECT COUNT(*) FROM data_approvals WHERE data_set_id = $1 AND state = 'submitted'",
+            set
+        )?;
+        return Ok((0, u64::try_from(waiting).unwrap_or(0)));
+    }
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    let rows_per = tx.rows_per_statement(6);
+    let (mut batch, mut pending, mut n, mut waiting) = (Vec::new(), 0usize, 0u64, 0u64);
+    let recent = periods.len().saturating_sub(2);
+    for (k, p) in periods.iter().enumerate() {
+        for (i, unit) in units.iter().enumerate() {
+            let (state, levels) = match (k >= recent, i % 3) {
+                (false, _) => ("approved", 1),
+                (true, 0) => ("submitted", 0),
+                (true, 1) => ("approved", 1),
+                (true, _) => continue,
+            };
+            waiting += u64::from(state == "submitted");
+            batch.extend([
+                Arg::I64(Some(set)),
+                Arg::I64(Some(*unit)),
+                Arg::Text(Some(p.clone())),
+                Arg::Text(Some(state.into())),
+                Arg::I64(Some(levels)),
+                Arg::Ts(now),
+            ]);
+            pending += 1;
+            n += 1;
+            if pending == rows_per {
+                insert_approvals(&mut tx, std::mem::take(&mut batch), pending).await?;
+                pending = 0;
+            }
+        }
+    }
+    if pending > 0 {
+        insert_approvals(&mut tx, batch, pending).await?;
+    }
+    tx.commit().await?;
+    Ok((n, waiting))
+}
+
+async fn insert_approvals(tx: &mut crate::Tx, args: Vec<Arg>, rows: usize) -> Result<(), StoreError> {
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let b = r * 6;
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, NULL)",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO data_approvals (data_set_id, org_unit_id, period, state, levels, updated_at, updated_by) VALUES {}",
+        values.join(", ")
+    );
+    execute_dyn(tx, &sql, args).await?;
+    Ok(())
+}
+
+/// The baseline of the approvals inbox: the reports submitted under one
+/// unit, counted by one plain query.
+pub async fn submitted_under(db: &Db, unit: i64) -> Result<i64, StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_one,
+        scalar i64,
+        "SELECT COUNT(*) FROM data_approvals a JOIN org_unit_reach t ON t.unit_id = a.org_unit_id
+         WHERE t.ancestor_id = $1 AND a.state = 'submitted'",
+        unit
+    )?)
+}

@@ -523,12 +523,17 @@ async fn measure(label: &str, db: &Db, url: &str, data: &Data) {
     // minutes of plain GROUP BYs at national size); BENCH_ONLY=breakdown
     // measures one province by commune alone.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    if only == "inbox" {
+        inbox(label, db, data, &c, &admin).await;
+        return;
+    }
     if only != "entry" {
         pivots(label, db, data, &c, &admin, only != "breakdown").await;
     }
     if only == "breakdown" {
         return;
     }
+    inbox(label, db, data, &c, &admin).await;
     if import_values(label, db, data).await > 0 {
         first_pivots(label, "an import", db, data).await;
     }
@@ -538,6 +543,79 @@ async fn measure(label: &str, db: &Db, url: &str, data: &Data) {
     first_pivots(label, "a restart", &restarted, data).await;
     restarted.close().await;
     entry(label, db, data, &c, &admin).await;
+}
+
+/// The officers' pages over the national reports (every commune × every
+/// month, the last two partly waiting): a province's approvals inbox and
+/// home page, a commune's home page and the whole country's inbox, each
+/// beside one plain count of the province's waiting reports; the inbox
+/// must count exactly what the plain query counts.
+async fn inbox(label: &str, db: &Db, data: &Data, c: &Client, admin: &str) {
+    let set = store::statistics::data_set_by_code(db, "bench_thang")
+        .await
+        .unwrap()
+        .expect("the bench's data set");
+    let months: Vec<String> = data.months.iter().map(Period::to_string).collect();
+    let started = Instant::now();
+    let (written, waiting) = bs::generate_approvals(db, set.id, &data.current, &months)
+        .await
+        .unwrap();
+    if written > 0 {
+        row(
+            label,
+            &format!("approvals generated ({} communes × {} months)", data.current.len(), months.len()),
+            &format!("{written} rows, {waiting} waiting, {}", ms(started.elapsed())),
+            "",
+            "",
+        );
+    }
+    // The province with the most communes, and one of its communes.
+    let today = domain::time::today();
+    let hanoi = store::org_units::resolve_code(db, domain::org_units::Level::Province, "01", today)
+        .await
+        .unwrap()
+        .expect("Hà Nội")
+        .id;
+    let tag = std::process::id();
+    let staff = user(db, &format!("tinh{tag}"), Role::ProvinceStaff, vec![hanoi]).await;
+    let commune = *data.current.first().unwrap();
+    let officer = user(db, &format!("xa{tag}"), Role::CommuneOfficer, vec![commune]).await;
+    let mut base = Vec::new();
+    let mut want = 0;
+    for _ in 0..10 {
+        let t = Instant::now();
+        want = bs::submitted_under(db, hanoi).await.unwrap();
+        base.push(t.elapsed());
+    }
+    let base = pct(base, 0.5);
+    let pages: [(&str, &str, &str); 5] = [
+        ("province inbox (API)", &staff, "/api/v1/approvals/waiting"),
+        ("province inbox (page)", &staff, "/statistics/approvals"),
+        ("province home (page)", &staff, "/home"),
+        ("commune home (page)", &officer, "/home"),
+        ("national inbox (API, admin)", admin, "/api/v1/approvals/waiting"),
+    ];
+    for (what, token, uri) in pages {
+        let mut t = Vec::new();
+        let mut body = Default::default();
+        for _ in 0..10 {
+            let (d, b) = c.timed(token, uri).await;
+            t.push(d);
+            body = b;
+        }
+        if uri == "/api/v1/approvals/waiting" && token == staff.as_str() {
+            let total = json(&body)["total"].as_i64().unwrap();
+            assert_eq!(total, want, "{label}: the inbox counts {total}, the plain query {want}");
+        }
+        let p50 = pct(t.clone(), 0.5);
+        row(
+            label,
+            &format!("{what}, p50 (p95) of 10"),
+            &format!("{} ({})", ms(p50), ms(pct(t, 0.95))),
+            &format!("count of {want} waiting under Hà Nội {}", ms(base)),
+            &ratio(p50, base),
+        );
+    }
 }
 
 /// The national rollups and one province by commune, each beside the
