@@ -193,9 +193,56 @@ pub fn parse_username(s: &str) -> Result<String, DomainError> {
     }
 }
 
+/// The device a browser says it runs on, coarsely, for the sessions list
+/// ("Chrome · Android"): a browser family and a system, nothing that tells
+/// one person from another (no version, no model, never the address).
+pub fn device_of(user_agent: &str) -> String {
+    let ua = user_agent.to_ascii_lowercase();
+    let browser = [
+        ("edg/", "Edge"),
+        ("coc_coc", "Cốc Cốc"),
+        ("zalo", "Zalo"),
+        ("opr/", "Opera"),
+        ("firefox/", "Firefox"),
+        ("chrome/", "Chrome"),
+        ("safari/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .iter()
+    .find(|(k, _)| ua.contains(k))
+    .map_or("Trình duyệt khác", |(_, n)| n);
+    let system = [
+        ("android", "Android"),
+        ("iphone", "iPhone"),
+        ("ipad", "iPad"),
+        ("windows", "Windows"),
+        ("mac os", "macOS"),
+        ("cros", "ChromeOS"),
+        ("linux", "Linux"),
+    ]
+    .iter()
+    .find(|(k, _)| ua.contains(k))
+    .map(|(_, n)| *n);
+    match system {
+        Some(s) => format!("{browser} · {s}"),
+        None => browser.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn devices_are_told_apart_coarsely() {
+        let android = "Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+        assert_eq!(device_of(android), "Chrome · Android");
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0";
+        assert_eq!(device_of(edge), "Edge · Windows");
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+        assert_eq!(device_of(iphone), "Safari · iPhone");
+        assert_eq!(device_of(""), "Trình duyệt khác");
+    }
 
     #[test]
     fn password_policy() {

@@ -230,9 +230,15 @@ async fn auth(label: &str, t: &TestDb, ping95: Duration) {
     .await
     .unwrap();
     let secret = new_secret();
-    accounts::create_session(db, user, &secret_hash(&secret), SessionLimits::default())
-        .await
-        .unwrap();
+    accounts::create_session(
+        db,
+        user,
+        &secret_hash(&secret),
+        SessionLimits::default(),
+        "bench",
+    )
+    .await
+    .unwrap();
     let runs = time(500, |_| async {
         accounts::session_user(db, &secret_hash(&secret), SessionLimits::default())
             .await

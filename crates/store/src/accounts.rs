@@ -436,16 +436,18 @@ pub async fn create_session(
     user_id: i64,
     id_hash: &str,
     limits: SessionLimits,
+    device: &str,
 ) -> Result<()> {
     let now = Utc::now();
     execute!(
         db,
-        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
-         VALUES ($1, $2, $3, $3, $4)",
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, device)
+         VALUES ($1, $2, $3, $3, $4, $5)",
         id_hash,
         user_id,
         now,
-        now + limits.absolute
+        now + limits.absolute,
+        device
     )?;
     Ok(())
 }
@@ -795,6 +797,9 @@ pub async fn settle_login_success(db: &Db, user_key: &str, addr_key: &str) -> Re
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct SessionInfo {
     pub id: String,
+    /// "Chrome · Android" (`domain::accounts::device_of`); none for
+    /// sessions opened before it was kept.
+    pub device: Option<String>,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -811,7 +816,7 @@ pub async fn list_sessions(
         db,
         fetch_all,
         SessionInfo,
-        "SELECT id_hash AS id, created_at, last_seen_at, expires_at FROM sessions
+        "SELECT id_hash AS id, device, created_at, last_seen_at, expires_at FROM sessions
          WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 ORDER BY created_at DESC",
         user_id,
         now,

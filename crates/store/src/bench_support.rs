@@ -794,7 +794,11 @@ pub async fn generate_approvals(
     Ok((n, waiting))
 }
 
-async fn insert_approvals(tx: &mut crate::Tx, args: Vec<Arg>, rows: usize) -> Result<(), StoreError> {
+async fn insert_approvals(
+    tx: &mut crate::Tx,
+    args: Vec<Arg>,
+    rows: usize,
+) -> Result<(), StoreError> {
     let values: Vec<String> = (0..rows)
         .map(|r| {
             let b = r * 6;

@@ -563,8 +563,15 @@ async fn inbox(label: &str, db: &Db, data: &Data, c: &Client, admin: &str) {
     if written > 0 {
         row(
             label,
-            &format!("approvals generated ({} communes × {} months)", data.current.len(), months.len()),
-            &format!("{written} rows, {waiting} waiting, {}", ms(started.elapsed())),
+            &format!(
+                "approvals generated ({} communes × {} months)",
+                data.current.len(),
+                months.len()
+            ),
+            &format!(
+                "{written} rows, {waiting} waiting, {}",
+                ms(started.elapsed())
+            ),
             "",
             "",
         );
@@ -593,7 +600,11 @@ async fn inbox(label: &str, db: &Db, data: &Data, c: &Client, admin: &str) {
         ("province inbox (page)", &staff, "/statistics/approvals"),
         ("province home (page)", &staff, "/home"),
         ("commune home (page)", &officer, "/home"),
-        ("national inbox (API, admin)", admin, "/api/v1/approvals/waiting"),
+        (
+            "national inbox (API, admin)",
+            admin,
+            "/api/v1/approvals/waiting",
+        ),
     ];
     for (what, token, uri) in pages {
         let mut t = Vec::new();
@@ -605,7 +616,10 @@ async fn inbox(label: &str, db: &Db, data: &Data, c: &Client, admin: &str) {
         }
         if uri == "/api/v1/approvals/waiting" && token == staff.as_str() {
             let total = json(&body)["total"].as_i64().unwrap();
-            assert_eq!(total, want, "{label}: the inbox counts {total}, the plain query {want}");
+            assert_eq!(
+                total, want,
+                "{label}: the inbox counts {total}, the plain query {want}"
+            );
         }
         let p50 = pct(t.clone(), 0.5);
         row(

@@ -289,6 +289,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("account.two_factor_disable", "Tắt xác thực hai lớp", "Turn off two-factor authentication"),
     ("account.two_factor_off_done", "Đã tắt xác thực hai lớp.", "Two-factor authentication is off."),
     ("account.sessions", "Các phiên đăng nhập", "Sessions"),
+    ("account.device", "Thiết bị", "Device"),
+    ("account.device_unknown", "Không rõ", "Unknown"),
     ("account.started", "Bắt đầu", "Started"),
     ("account.last_seen", "Hoạt động gần nhất", "Last active"),
     ("account.this_session", "Phiên này", "This session"),

@@ -31,7 +31,7 @@ pub fn protected_routes() -> Routes {
 #[openapi(
     info(
         title = "binhyen API",
-        description = "Phong trào Toàn dân bảo vệ an ninh Tổ quốc: administrative hierarchy across the 2025 reorganisation, movement models, reported figures. Log in with POST /api/v1/auth/login; state-changing requests authenticated by the session cookie must send the returned CSRF token in X-CSRF-Token. A refusal is a Problem: `code` (its class), `reason` (why, stable: test this), `args` (the values it names) and `message` (for people: Vietnamese, or English with `Accept-Language: en`; the `lang` cookie, when sent, decides)."
+        description = "Phong trào Toàn dân bảo vệ an ninh Tổ quốc: administrative hierarchy across the 2025 reorganisation, movement models, reported figures. Log in with POST /api/v1/auth/login; state-changing requests authenticated by the session cookie must send the returned CSRF token in X-CSRF-Token. Units, models and data sets are named by id here (pages never show one): find a unit's id by its name, typed with or without diacritics, or its national code with GET /api/v1/org-units?q=Phường Nam Định, a model's with GET /api/v1/models?q=. A refusal is a Problem: `code` (its class), `reason` (why, stable: test this), `args` (the values it names) and `message` (for people: Vietnamese, or English with `Accept-Language: en`; the `lang` cookie, when sent, decides)."
     ),
     paths(serve),
     // In the order a reader meets them.

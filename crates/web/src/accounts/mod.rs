@@ -428,11 +428,16 @@ async fn start_session(
     user: &User,
 ) -> Result<(String, HeaderValue), ApiError> {
     let secret = new_secret();
+    let agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     accounts::create_session(
         &state.db,
         user.id,
         &secret_hash(&secret),
         state.config.sessions,
+        &domain::accounts::device_of(agent),
     )
     .await?;
     let max_age = state.config.sessions.absolute.num_seconds();

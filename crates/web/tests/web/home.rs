@@ -241,3 +241,71 @@ async fn units_and_exemplars_are_picked_by_name_or_code_never_by_id() {
         assert!(edit.body.contains("Tổ tự quản bến sông — "), "{l}");
     }
 }
+
+#[tokio::test]
+async fn a_refused_form_keeps_what_was_typed_and_says_what_each_action_did() {
+    for app in App::all().await {
+        let l = app.label();
+        let set = monthly(&app).await.to_string();
+        let phuong = app.login("phuong").await;
+        let ward = app.ward.to_string();
+        let key = [
+            ("data_set", set.as_str()),
+            ("org_unit", ward.as_str()),
+            ("period", "2026-04"),
+        ];
+        let mut fields = key.to_vec();
+        fields.extend([
+            ("v_tin_bao", "12"),
+            ("v_tin_bao_co_gia_tri", "mười"),
+            ("c_tin_bao", "đã xác minh"),
+        ]);
+        let r = phuong.form("/statistics/entry", &fields).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{l}");
+        // Both figures come back as typed; the unreadable one is marked in words.
+        assert!(
+            r.body.contains("value=\"12\"") && r.body.contains("value=\"mười\""),
+            "{l}"
+        );
+        assert!(r.body.contains("value=\"đã xác minh\""), "{l}");
+        assert!(
+            r.body
+                .contains("aria-invalid=\"true\" aria-describedby=\"e_tin_bao_co_gia_tri\""),
+            "{l}"
+        );
+        assert!(
+            !r.body.contains("<code>value</code>"),
+            "{l}: a field's code shown"
+        );
+        let saved = phuong
+            .get(&format!(
+                "/api/v1/data-values?data_set={set}&org_unit={ward}&period=2026-04"
+            ))
+            .await
+            .json();
+        let tin_bao = saved["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["code"] == "tin_bao")
+            .unwrap()
+            .clone();
+        assert!(
+            tin_bao["value"].is_null(),
+            "{l}: nothing written: {tin_bao}"
+        );
+        // Saved, then submitted: each step says so on the page it leads to.
+        let mut fields = key.to_vec();
+        fields.push(("v_tin_bao", "12"));
+        let r = phuong.form("/statistics/entry", &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let mut fields = key.to_vec();
+        fields.push(("action", "submit"));
+        let r = phuong.form("/statistics/approval", &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let to = location(&r);
+        assert!(to.ends_with("&done=submit"), "{l}: {to}");
+        let page = phuong.get(&to).await;
+        assert!(page.body.contains("Đã nộp báo cáo."), "{l}");
+    }
+}
