@@ -14,14 +14,16 @@
 //!   after importing BENCH_IMPORT_FORMS (1,000) forms through
 //!   `values::import` and after a restart (a new pool);
 //! - entry: forms of one commune-month POSTed to /api/v1/data-values with
-//!   rollups maintained (values per second, and each form's time).
+//!   rollups maintained (values per second, and each form's time);
+//! - the officers' pages: the largest pivot page of a province, the
+//!   approvals inbox and the home pages over every commune's reports.
 //!
 //! `cargo bench -p web --bench statistics` (SQLite; PostgreSQL too when
 //! BINHYEN_TEST_DATABASE_URL is set). Sizes: BENCH_INDICATORS (100),
 //! BENCH_MONTHS (60), BENCH_LEGACY_INDICATORS (10), BENCH_FORMS (300);
 //! BENCH_KEEP=1 keeps the databases (for `scripts/bench-duckdb`), even
 //! when a measure fails; BENCH_REUSE=URL measures the pivots, the import
-//! and the entry again on a kept one; BENCH_ONLY=entry or =breakdown
+//! and the entry again on a kept one; BENCH_ONLY=entry, =breakdown or =inbox
 //! measures that alone; BENCH_VERBOSE=1 prints each breakdown request
 //! with the page faults it took.
 
@@ -545,11 +547,12 @@ async fn measure(label: &str, db: &Db, url: &str, data: &Data) {
     entry(label, db, data, &c, &admin).await;
 }
 
-/// The officers' pages over the national reports (every commune × every
-/// month, the last two partly waiting): a province's approvals inbox and
-/// home page, a commune's home page and the whole country's inbox, each
-/// beside one plain count of the province's waiting reports; the inbox
-/// must count exactly what the plain query counts.
+/// The officers' pages at national size: the largest pivot page of a
+/// province (beside the same pivot as JSON), and over the national reports
+/// (every commune × every month, the last two partly waiting) a province's
+/// approvals inbox and home page, a commune's home page and the whole
+/// country's inbox, each beside one plain count of the province's waiting
+/// reports; the inbox must count exactly what the plain query counts.
 async fn inbox(label: &str, db: &Db, data: &Data, c: &Client, admin: &str) {
     let set = store::statistics::data_set_by_code(db, "bench_thang")
         .await
@@ -595,6 +598,40 @@ async fn inbox(label: &str, db: &Db, data: &Data, c: &Client, admin: &str) {
         base.push(t.elapsed());
     }
     let base = pct(base, 0.5);
+    // The largest pivot page a province opens: its communes × ten
+    // indicators × twelve months, with its charts and table, beside the
+    // same pivot as JSON (what the page adds).
+    let ten = data
+        .codes
+        .iter()
+        .take(10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(",");
+    let pivot =
+        format!("indicators={ten}&org_unit={hanoi}&level=commune&span=months12&view=as_now");
+    let page_uri = format!("/statistics/analytics?{pivot}");
+    let api_uri = format!("/api/v1/analytics?{pivot}");
+    let mut api = Vec::new();
+    for _ in 0..5 {
+        api.push(c.timed(&staff, &api_uri).await.0);
+    }
+    let api = pct(api, 0.5);
+    let mut page = Vec::new();
+    for _ in 0..5 {
+        page.push(c.timed(&staff, &page_uri).await.0);
+    }
+    row(
+        label,
+        "province by commune, 10 indicators × 12 months: the page (charts, table), p50 (p95) of 5",
+        &format!(
+            "{} ({})",
+            ms(pct(page.clone(), 0.5)),
+            ms(pct(page.clone(), 0.95))
+        ),
+        &format!("the same pivot as JSON {}", ms(api)),
+        &ratio(pct(page, 0.5), api),
+    );
     let pages: [(&str, &str, &str); 5] = [
         ("province inbox (API)", &staff, "/api/v1/approvals/waiting"),
         ("province inbox (page)", &staff, "/statistics/approvals"),

@@ -996,14 +996,16 @@ fn charts(p: &Pivot, area: &str) -> Vec<ChartView> {
         (Some(a), _) => a.label(),
         _ => String::new(),
     };
+    // Read once: a province's communes × months × indicators is tens of
+    // thousands of cells, each looked up by every chart.
+    let cells: HashMap<(&str, Option<i64>, Period), f64> = p
+        .rows
+        .iter()
+        .map(|r| ((r.indicator.as_str(), r.org_unit_id, r.period), r.value))
+        .collect();
     let mut out = Vec::new();
     for i in p.indicators.iter().take(MAX_CHARTS) {
-        let value = |u: Option<i64>, per: Period| {
-            p.rows
-                .iter()
-                .find(|r| r.indicator == i.code && r.org_unit_id == u && r.period == per)
-                .map(|r| r.value)
-        };
+        let value = |u: Option<i64>, per: Period| cells.get(&(i.code.as_str(), u, per)).copied();
         let Some(last) = periods.last().copied() else {
             continue;
         };
