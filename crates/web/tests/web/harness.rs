@@ -216,6 +216,19 @@ impl Client<'_> {
             .header(header::COOKIE, &self.cookie)
     }
 
+    /// The id of the data set with `code`, as this user lists them.
+    pub async fn data_set(&self, code: &str) -> i64 {
+        let sets = self.get("/api/v1/data-sets").await.json();
+        sets["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["code"] == code)
+            .unwrap_or_else(|| panic!("no data set {code}"))["id"]
+            .as_i64()
+            .unwrap()
+    }
+
     pub async fn get(&self, uri: &str) -> Res {
         self.app
             .send(self.request(Method::GET, uri).body(Body::empty()).unwrap())

@@ -9,16 +9,7 @@ use crate::harness::App;
 
 /// The id of the national monthly report.
 async fn monthly(app: &App) -> i64 {
-    let admin = app.login("admin").await;
-    let sets = admin.get("/api/v1/data-sets").await.json();
-    sets["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["code"] == "bao_cao_thang")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap()
+    app.login("admin").await.data_set("bao_cao_thang").await
 }
 
 fn location(r: &crate::harness::Res) -> String {

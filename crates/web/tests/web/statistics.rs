@@ -30,15 +30,7 @@ async fn figures_from_entry_to_approval_and_pivot() {
         let tinh = app.login("tinh").await;
         let phuong = app.login("phuong").await;
         let lanhdao = app.login("lanhdao").await;
-        let sets = admin.get("/api/v1/data-sets").await.json();
-        let monthly = sets["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["code"] == "bao_cao_thang")
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap();
+        let monthly = admin.data_set("bao_cao_thang").await;
 
         // The commune officer enters for the ward; the legacy commune's
         // 2022 figures are the province's to enter.
@@ -316,15 +308,7 @@ async fn figures_from_a_filled_in_period_sheet() {
         let l = app.label();
         let phuong = app.login("phuong").await;
         let lanhdao = app.login("lanhdao").await;
-        let sets = phuong.get("/api/v1/data-sets").await.json();
-        let monthly = sets["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["code"] == "bao_cao_thang")
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap();
+        let monthly = phuong.data_set("bao_cao_thang").await;
         let form = format!("data_set={monthly}&org_unit={}&period=2026-05", app.ward);
 
         let sheet = phuong
@@ -631,15 +615,7 @@ async fn definitions_are_edited_on_pages() {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
-        let sets = tinh.get("/api/v1/data-sets").await.json();
-        let set = sets["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["code"] == "tuan_tra_quy")
-            .unwrap()["id"]
-            .as_i64()
-            .unwrap();
+        let set = tinh.data_set("tuan_tra_quy").await;
         let view = tinh.get(&format!("/api/v1/data-sets/{set}")).await.json();
         assert_eq!(view["indicators"][0]["code"], "so_buoi_tuan_tra");
         assert_eq!(view["rules"][0]["severity"], "warning");
