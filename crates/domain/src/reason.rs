@@ -566,6 +566,9 @@ reasons! {
     UnapproveOwnLevel(unapprove_own_level)
         vi "chỉ cấp đã duyệt mới được hủy duyệt"
         en "only the level that approved may un-approve";
+    WithdrawByApprover(withdraw_by_approver)
+        vi "người duyệt không rút lại báo cáo: hãy trả lại kèm lý do để đơn vị sửa"
+        en "an approver does not withdraw a report: return it with a reason for the unit to fix";
     NotEnterer(not_enterer)
         vi "bạn không có quyền nộp số liệu của đơn vị này"
         en "you may not submit this unit's figures";

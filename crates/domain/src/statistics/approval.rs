@@ -176,7 +176,14 @@ impl Approval {
             (ApprovalAction::Submit, Approval::Draft | Approval::Returned) if by.enters => {
                 Ok(Approval::Submitted)
             }
-            (ApprovalAction::Withdraw, Approval::Submitted) if by.enters => Ok(Approval::Draft),
+            // Withdrawing is the sender's undo; whoever decides on the
+            // report returns it instead (with a reason the sender reads).
+            (ApprovalAction::Withdraw, Approval::Submitted) if by.enters && !by.approves(0) => {
+                Ok(Approval::Draft)
+            }
+            (ApprovalAction::Withdraw, Approval::Submitted) if by.enters => {
+                refuse(Reason::WithdrawByApprover)
+            }
             (ApprovalAction::Approve, Approval::Submitted | Approval::Approved { .. }) => {
                 let k = self.levels_approved();
                 if k >= n {
@@ -413,6 +420,19 @@ mod tests {
         assert!(Approval::Draft
             .next(&c, ApprovalAction::Approve, &province)
             .is_err());
+        // The sender withdraws; whoever decides returns, with a reason.
+        let admin = Capacity::of(Role::Admin, &c, true, |_| true);
+        let submitted = Approval::Submitted;
+        assert_eq!(
+            submitted.next(&c, ApprovalAction::Withdraw, &commune),
+            Ok(Approval::Draft)
+        );
+        for approver in [&province, &admin] {
+            let e = submitted
+                .next(&c, ApprovalAction::Withdraw, approver)
+                .unwrap_err();
+            assert_eq!(*e.reason, Reason::WithdrawByApprover);
+        }
     }
 
     #[test]
