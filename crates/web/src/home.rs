@@ -33,6 +33,8 @@ pub struct Api;
 
 /// How many reports of each kind the home page lists; the rest are a link.
 const SHOWN: usize = 8;
+/// The years the trend of new models covers.
+const TREND_YEARS: i32 = 5;
 
 /// What waits for one person, and their area at a glance.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -58,6 +60,8 @@ pub struct AreaGlance {
     name: String,
     level: &'static str,
     models: Glance,
+    /// Models founded in each of the last five years, this one included.
+    founded: Vec<(i32, i64)>,
     /// Each active data set's last period, over the units that enter it.
     reports: Vec<Progress>,
 }
@@ -84,11 +88,20 @@ async fn home(state: &AppState, actor: &Actor) -> Result<Home, ApiError> {
         let models =
             store::models::counts::glance(&state.db, actor.scope(), u.id, day.year()).await?;
         let reports = inbox::progress(&state.db, who, u.id, at.provinces(), day).await?;
+        let founded = store::models::counts::founded_by_year(
+            &state.db,
+            actor.scope(),
+            u.id,
+            day.year(),
+            TREND_YEARS,
+        )
+        .await?;
         areas.push(AreaGlance {
             org_unit: u.id,
             name: u.name,
             level: u.level.as_str(),
             models,
+            founded,
             reports,
         });
     }
@@ -148,6 +161,8 @@ async fn api(State(state): State<AppState>, actor: Actor) -> Result<Response, Ap
 #[derive(Serialize)]
 struct HomePage {
     home: Home,
+    /// Each area's trend of new models, drawn (in the order of the areas).
+    trends: Vec<minijinja::Value>,
     /// How many reports each list shows before its "see all" link.
     shown: usize,
 }
@@ -160,10 +175,34 @@ async fn page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Respon
     match home(&state, &actor).await {
         Ok(home) => {
             let base = Base::new(&actor, lang, "/home", "home");
-            state
-                .templates
-                .page(&base, &HomePage { home, shown: SHOWN })
+            state.templates.page(
+                &base,
+                &HomePage {
+                    trends: home.areas.iter().map(trend_svg).collect(),
+                    home,
+                    shown: SHOWN,
+                },
+            )
         }
         Err(e) => page_error(lang, e),
     }
+}
+
+/// An area's new models by year, as bars titled with what they show.
+fn trend_svg(a: &AreaGlance) -> minijinja::Value {
+    let (Some((first, _)), Some((last, _))) = (a.founded.first(), a.founded.last()) else {
+        return minijinja::Value::from("");
+    };
+    let title = format!(
+        "Mô hình mới thành lập theo năm · {} · {first}–{last}",
+        a.name
+    );
+    let years: Vec<String> = a.founded.iter().map(|(y, _)| y.to_string()).collect();
+    let series = [files::Series {
+        name: "Mô hình mới".into(),
+        values: a.founded.iter().map(|(_, n)| Some(*n as f64)).collect(),
+    }];
+    // Drawn narrow: on a phone it fits the card without scrolling.
+    let svg = files::chart(&title, &years, &series, files::ChartKind::Bars, 340, 240);
+    minijinja::Value::from_safe_string(svg)
 }

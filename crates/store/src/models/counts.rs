@@ -120,7 +120,8 @@ impl Homes {
 }
 
 /// A place's models at a glance, for the home page: the active ones, those
-/// founded this year, the exemplars and those not yet rated this year.
+/// founded this year (whatever became of them since), the active
+/// exemplars and the active models not yet rated this year.
 #[derive(Debug, Clone, Default, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Glance {
     pub active: i64,
@@ -151,17 +152,61 @@ pub async fn glance(
         }
     };
     let sql = format!(
-        "SELECT COUNT(*) AS active,
+        "SELECT COALESCE(SUM(CASE WHEN m.status = 'active' THEN 1 ELSE 0 END), 0) AS active,
                 COALESCE(SUM(CASE WHEN m.founded_on >= $2 THEN 1 ELSE 0 END), 0) AS new_this_year,
-                COALESCE(SUM(CASE WHEN m.last_exemplar THEN 1 ELSE 0 END), 0) AS exemplars,
-                COALESCE(SUM(CASE WHEN m.last_rating_year = $3 THEN 0 ELSE 1 END), 0) AS unrated
+                COALESCE(SUM(CASE WHEN m.status = 'active' AND m.last_exemplar THEN 1 ELSE 0 END), 0) AS exemplars,
+                COALESCE(SUM(CASE WHEN m.status = 'active' AND COALESCE(m.last_rating_year, 0) <> $3
+                                  THEN 1 ELSE 0 END), 0) AS unrated
          FROM models m
-         WHERE m.status = 'active'
-           AND m.org_unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = $1)
+         WHERE m.org_unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = $1)
            {scope_sql}"
     );
     let mut tx = db.begin_read().await?;
     let rows: Vec<Glance> = crate::fetch_all_dyn(&mut tx, &sql, args).await?;
     tx.rollback().await?;
     Ok(rows.into_iter().next().unwrap_or_default())
+}
+
+/// How many models were founded at `under` or below it in each of the
+/// `years` years up to `last`, within `scope`: the trend the home page
+/// draws (every year named, none left out for having no model).
+pub async fn founded_by_year(
+    db: &crate::Db,
+    scope: crate::accounts::Scope,
+    under: i64,
+    last: i32,
+    years: i32,
+) -> Result<Vec<(i32, i64)>> {
+    let first = last - years + 1;
+    let from = NaiveDate::from_ymd_opt(first, 1, 1).unwrap_or(NaiveDate::MIN);
+    let mut args = vec![crate::Arg::I64(Some(under)), crate::Arg::Date(Some(from))];
+    let scope_sql = match scope.user_id() {
+        None => String::new(),
+        Some(user) => {
+            args.push(crate::Arg::I64(Some(user)));
+            format!("AND {}", super::user_scope_clause("$3"))
+        }
+    };
+    // The year as the first four characters of the day's text: the same
+    // SQL on both databases.
+    let sql = format!(
+        "SELECT SUBSTR(CAST(m.founded_on AS TEXT), 1, 4) AS y, COUNT(*) AS n
+         FROM models m
+         WHERE m.founded_on >= $2
+           AND m.org_unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = $1)
+           {scope_sql}
+         GROUP BY SUBSTR(CAST(m.founded_on AS TEXT), 1, 4)"
+    );
+    let mut tx = db.begin_read().await?;
+    let rows: Vec<(String, i64)> = crate::fetch_all_dyn(&mut tx, &sql, args).await?;
+    tx.rollback().await?;
+    Ok((first..=last)
+        .map(|y| {
+            let n = rows
+                .iter()
+                .find(|(t, _)| t.parse::<i32>().ok() == Some(y))
+                .map_or(0, |(_, n)| *n);
+            (y, n)
+        })
+        .collect())
 }
