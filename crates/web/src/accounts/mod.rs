@@ -146,6 +146,7 @@ impl PageContext for AccountPage<'_> {
 struct SessionLine {
     current: bool,
     id: String,
+    device: Option<String>,
     created_at: String,
     last_seen_at: String,
 }
@@ -906,6 +907,7 @@ async fn render_account_with(
         .into_iter()
         .map(|s| SessionLine {
             current: Some(&s.id) == actor.session.as_ref(),
+            device: s.device,
             id: s.id,
             created_at: s.created_at.to_rfc3339(),
             last_seen_at: s.last_seen_at.to_rfc3339(),
