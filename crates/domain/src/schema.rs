@@ -77,6 +77,15 @@ text_form!(
     PeriodList => listed(PERIOD, 600)
 );
 text_form!(
+    /// A year a list filters by: 1900 to 2200.
+    Year => year()
+);
+text_form!(
+    /// A span of periods that moves with the calendar
+    /// (`statistics::period::span`), or `custom` for the periods given.
+    Span => span()
+);
+text_form!(
     /// A search text of a list: at most 100 characters.
     SearchText => filter_text(100)
 );
@@ -176,6 +185,22 @@ fn filter_text(max: usize) -> Schema {
     )))
     .build()
     .into()
+}
+
+/// A year: 1900 to 2200.
+fn year() -> Schema {
+    typed(Type::Integer)
+        .minimum(Some(1900))
+        .maximum(Some(2200))
+        .build()
+        .into()
+}
+
+/// The spans [`crate::statistics::period::span`] knows, and `custom`.
+fn span() -> Schema {
+    let mut all: Vec<&str> = crate::statistics::period::SPANS.to_vec();
+    all.push("custom");
+    one_of(&all)
 }
 
 /// A count a model may hold: 0 to `models::MAX_COUNT`, or null.

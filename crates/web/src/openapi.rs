@@ -51,6 +51,8 @@ pub fn protected_routes() -> Routes {
         domain::schema::CodeList,
         domain::schema::PeriodList,
         domain::schema::SearchText,
+        domain::schema::Span,
+        domain::schema::Year,
         crate::api::FileFormat,
         crate::api::JsonOrCsv,
         crate::api::ReportFormat

@@ -570,7 +570,7 @@ async fn patch_type_api(
         ("rating" = Option<Rating>, Query, description = "Latest rating, or the rating of `as_of`'s year."),
         ("exemplar" = Option<bool>, Query, description = "Exemplar in the latest rated year, or in `as_of`'s year."),
         ("founded_from" = Option<Day>, Query, description = "Founded on or after."),
-        ("unrated" = Option<i32>, Query, description = "Not rated for this year (2026): the models still to rate."),
+        ("unrated" = Option<domain::schema::Year>, Query, description = "Not rated for this year (2026): the models still to rate."),
         ("founded_to" = Option<Day>, Query, description = "Founded on or before."),
         ("q" = Option<SearchText>, Query, description = "Words of the name, without case or diacritics."),
         ("sort" = Option<SortParam>, Query, description = "Order."),

@@ -626,7 +626,7 @@ pub(crate) fn parse_pivot(f: &Fields) -> Result<PivotQuery, ApiError> {
         ("org_unit" = Option<i64>, Query, description = "The unit; none: the whole country (administrators)."),
         ("level" = Option<Level>, Query, description = "Break down to the units of this level under `org_unit`; none: the unit itself."),
         ("periods" = Option<PeriodList>, Query, description = "Periods, comma-separated: 2022-03, 2022-Q1, 2022-H1, 2022."),
-        ("span" = Option<String>, Query, description = "Instead of periods, a span that moves with the calendar: years5, years3 (up to this year), months12, quarters4, halves4 (up to the last ended); custom: use periods."),
+        ("span" = Option<domain::schema::Span>, Query, description = "Instead of periods, a span that moves with the calendar: years5, years3 (up to this year), months12, quarters4, halves4 (up to the last ended); custom: use periods."),
         ("view" = Option<View>, Query, description = "as_was (default): the hierarchy of each period; as_now: legacy units under their 2025 successors."),
         ("approved_only" = Option<bool>, Query, description = "Default true."),
         ("format" = Option<FileFormat>, Query, description = "xlsx or csv: the figures as a file."),
