@@ -178,7 +178,7 @@ async fn page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Respon
             state.templates.page(
                 &base,
                 &HomePage {
-                    trends: home.areas.iter().map(trend_svg).collect(),
+                    trends: home.areas.iter().map(|a| trend_svg(a, lang)).collect(),
                     home,
                     shown: SHOWN,
                 },
@@ -189,17 +189,18 @@ async fn page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Respon
 }
 
 /// An area's new models by year, as bars titled with what they show.
-fn trend_svg(a: &AreaGlance) -> minijinja::Value {
+fn trend_svg(a: &AreaGlance, lang: Lang) -> minijinja::Value {
     let (Some((first, _)), Some((last, _))) = (a.founded.first(), a.founded.last()) else {
         return minijinja::Value::from("");
     };
     let title = format!(
-        "Mô hình mới thành lập theo năm · {} · {first}–{last}",
+        "{} · {} · {first}–{last}",
+        crate::i18n::text(lang, "home.trend"),
         a.name
     );
     let years: Vec<String> = a.founded.iter().map(|(y, _)| y.to_string()).collect();
     let series = [files::Series {
-        name: "Mô hình mới".into(),
+        name: crate::i18n::text(lang, "home.trend_series").into(),
         values: a.founded.iter().map(|(_, n)| Some(*n as f64)).collect(),
     }];
     // Drawn narrow: on a phone it fits the card without scrolling.

@@ -248,7 +248,7 @@ async fn act_form(
             };
             return render(&state, &actor, lang, sort, shown).await;
         }
-        let (approved, failed) = approve_all(&state, &actor, &keys).await?;
+        let (approved, failed) = approve_all(&state, &actor, lang, &keys).await?;
         if failed.is_empty() {
             let to = format!(
                 "/statistics/approvals?sort={}&approved={approved}",
@@ -268,10 +268,11 @@ async fn act_form(
 }
 
 /// Approves each report named, one transaction each; what could not be
-/// approved is named with the reason, in Vietnamese.
+/// approved is named with the reason, in the page's language.
 async fn approve_all(
     state: &AppState,
     actor: &Actor,
+    lang: Lang,
     keys: &[String],
 ) -> Result<(usize, Vec<Failed>), ApiError> {
     let (waiting, _) = inbox::waiting(&state.db, who(actor), today()).await?;
@@ -288,7 +289,7 @@ async fn approve_all(
         let (Some(key), Some(name)) = (parse_key(k), name) else {
             failed.push(Failed {
                 name: k.clone(),
-                reason: "báo cáo này không còn chờ bạn duyệt".into(),
+                reason: crate::i18n::text(lang, "inbox.not_waiting").to_owned(),
             });
             continue;
         };

@@ -255,9 +255,14 @@ struct SavedChart {
 }
 
 /// The area a pivot is about, as its charts' titles name it.
-async fn area_name(state: &AppState, actor: &Actor, unit: Option<i64>) -> Result<String, ApiError> {
+async fn area_name(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    unit: Option<i64>,
+) -> Result<String, ApiError> {
     Ok(match unit {
-        None => "Cả nước".to_owned(),
+        None => crate::i18n::text(lang, "stats.country").to_owned(),
         Some(id) => store::org_units::get(&state.db, actor.scope(), id)
             .await?
             .map(|v| v.unit.name)
@@ -893,7 +898,7 @@ async fn analytics(
         },
     };
     let qs = f.query_string();
-    let area = area_name(state, actor, f.i64("org_unit").ok().flatten()).await?;
+    let area = area_name(state, actor, lang, f.i64("org_unit").ok().flatten()).await?;
     let (table, charts, map) = match &pivot {
         Some(p) => {
             let t = layout(p, row_dim, col_dim);
@@ -1152,7 +1157,7 @@ async fn dashboard_page(State(state): State<AppState>, actor: Actor, lang: Lang)
             let f = Fields::from_query(Some(&s.query));
             let charts = match parse_pivot(&f) {
                 Ok(q) => match statistics::pivot::query(&state.db, actor.scope(), &q).await {
-                    Ok(p) => charts(&p, &area_name(&state, &actor, q.org_unit).await?),
+                    Ok(p) => charts(&p, &area_name(&state, &actor, lang, q.org_unit).await?),
                     Err(_) => Vec::new(),
                 },
                 Err(_) => Vec::new(),
