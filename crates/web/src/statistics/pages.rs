@@ -82,8 +82,6 @@ struct OverviewPage<'a> {
     periods: Vec<crate::vocabulary::Choice>,
     /// Only the units whose report is in this state (`waiting`, `late` …).
     state: Option<&'static str>,
-    /// The period asked does not fit the data set (`2025-Q1 ≠ month`).
-    error: Option<String>,
 }
 
 /// The states the overview filters its units by.
@@ -362,16 +360,15 @@ async fn overview(
         },
     };
     let areas = crate::org_units::areas(state, actor).await?;
-    let (rows, error) = match (unit, period) {
-        (Some(u), Some(p)) if set.accepts(p) => {
-            let (_, rows) = values::completeness(&state.db, actor.scope(), set.id, u, p).await?;
-            (rows, None)
+    // The period always fits the set (a period of another type fell back
+    // to the set's current one above).
+    let rows = match (unit, period) {
+        (Some(u), Some(p)) => {
+            values::completeness(&state.db, actor.scope(), set.id, u, p)
+                .await?
+                .1
         }
-        (Some(_), Some(p)) => (
-            Vec::new(),
-            Some(format!("{} ≠ {}", p, set.period_type.as_str())),
-        ),
-        _ => (Vec::new(), None),
+        _ => Vec::new(),
     };
     let deadline = period.map(|p| p.deadline(set.calendar, set.deadline_days));
     let indicator_count = statistics::data_set(&state.db, set.id)
@@ -410,7 +407,6 @@ async fn overview(
         deadline,
         overdue: deadline.is_some_and(|d| today() > d),
         indicator_count,
-        error,
     };
     let base = base(actor, lang, format!("/statistics?{}", f.query_string()));
     Ok(render(state, &base, &page, false))
