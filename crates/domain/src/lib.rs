@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod catalogue;
+pub mod certification;
 pub mod error;
 pub mod file;
 pub mod models;

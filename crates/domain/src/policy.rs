@@ -41,10 +41,18 @@ pub enum Action {
     ReadAudit,
     /// Create accounts, set their roles and scopes, reset passwords.
     ManageUsers,
+    /// Register units for certification, enter their self-assessment,
+    /// submit, review and return cases, mark units outside the scheme.
+    Certify,
+    /// Decide a case and revoke a certification: the competent level's
+    /// (`certification::may_decide` says which level decides what).
+    DecideCertification,
+    /// Publish a new version of a kind's criteria.
+    ManageCertificationCriteria,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 12] = [
         Action::ManageOrgUnits,
         Action::ManageModels,
         Action::RateModels,
@@ -54,6 +62,9 @@ impl Action {
         Action::ManageStatistics,
         Action::ReadAudit,
         Action::ManageUsers,
+        Action::Certify,
+        Action::DecideCertification,
+        Action::ManageCertificationCriteria,
     ];
 
     /// The name pages use (`can.manage_models`).
@@ -68,6 +79,9 @@ impl Action {
             Action::ManageStatistics => "manage_statistics",
             Action::ReadAudit => "read_audit",
             Action::ManageUsers => "manage_users",
+            Action::Certify => "certify",
+            Action::DecideCertification => "decide_certification",
+            Action::ManageCertificationCriteria => "manage_certification_criteria",
         }
     }
 }
@@ -88,6 +102,18 @@ impl Action {
             ),
             Action::ReadAudit => ("xem nhật ký thay đổi", "read the audit log"),
             Action::ManageUsers => ("quản lý tài khoản", "manage accounts"),
+            Action::Certify => (
+                "đăng ký, đánh giá, thẩm định hồ sơ công nhận an toàn về ANTT",
+                "register, assess and review certification cases",
+            ),
+            Action::DecideCertification => (
+                "quyết định, thu hồi công nhận an toàn về ANTT",
+                "decide and revoke certifications",
+            ),
+            Action::ManageCertificationCriteria => (
+                "công bố bộ tiêu chí công nhận",
+                "publish certification criteria",
+            ),
         };
         Term::new(self.as_str(), vi, en)
     }
@@ -102,7 +128,11 @@ impl Action {
 pub fn allows(role: Role, action: Action) -> bool {
     use Role::*;
     match action {
-        Action::ManageOrgUnits | Action::ManageModels | Action::EnterFigures => {
+        Action::ManageOrgUnits
+        | Action::ManageModels
+        | Action::EnterFigures
+        | Action::Certify
+        | Action::DecideCertification => {
             matches!(role, Admin | ProvinceStaff | CommuneOfficer)
         }
         Action::RateModels
@@ -110,7 +140,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         | Action::ManageStatistics
         | Action::ReadAudit => matches!(role, Admin | ProvinceStaff),
         Action::LogModelActivities => role != Viewer,
-        Action::ManageUsers => role == Admin,
+        Action::ManageUsers | Action::ManageCertificationCriteria => role == Admin,
     }
 }
 
@@ -214,6 +244,8 @@ mod tests {
                     Action::EnterFigures,
                     Action::ManageStatistics,
                     Action::ReadAudit,
+                    Action::Certify,
+                    Action::DecideCertification,
                 ],
             ),
             (
@@ -223,6 +255,8 @@ mod tests {
                     Action::ManageModels,
                     Action::LogModelActivities,
                     Action::EnterFigures,
+                    Action::Certify,
+                    Action::DecideCertification,
                 ],
             ),
             (Role::Partner, &[Action::LogModelActivities]),

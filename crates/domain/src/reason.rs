@@ -696,6 +696,101 @@ reasons! {
         vi "truy vấn dài quá"
         en "the query is too long";
 
+    // ---- certification -------------------------------------------------
+    YearInvalid(year_invalid)
+        vi "năm phải từ 2000 đến 2100"
+        en "the year must be from 2000 to 2100";
+    DateInFuture(date_in_future)
+        vi "ngày không được sau hôm nay"
+        en "the day cannot be after today";
+    PercentOutOfRange(percent_out_of_range)
+        vi "tỷ lệ phải từ 0 đến 100 (%)"
+        en "the share must be from 0 to 100 (%)";
+    CertificationKindUnknown(certification_kind_unknown) { allowed: Vec<Term> }
+        vi "loại đơn vị xét công nhận phải là một trong: {allowed}"
+        en "the kind of certified unit must be one of: {allowed}";
+    CertificationStateUnknown(certification_state_unknown) { allowed: Vec<Term> }
+        vi "trạng thái phải là một trong: {allowed}"
+        en "the state must be one of: {allowed}";
+    ClassificationUnknown(classification_unknown) { allowed: Vec<Term> }
+        vi "xếp loại phải là một trong: {allowed}"
+        en "the classification must be one of: {allowed}";
+    CriteriaYearTaken(criteria_year_taken) { latest: i32 }
+        vi "bộ tiêu chí mới phải áp dụng từ năm sau năm {latest} (năm áp dụng của bộ gần nhất); bộ đã công bố không sửa được"
+        en "a new criteria set must start after {latest} (the latest set's first year); a published set cannot be changed";
+    CriteriaCount(criteria_count) { max: usize }
+        vi "bộ tiêu chí cần từ 1 đến {max} tiêu chí"
+        en "a criteria set needs 1 to {max} criteria";
+    CriterionCodeTwice(criterion_code_twice) { code: String }
+        vi "mã tiêu chí «{code}» có hai lần"
+        en "criterion code «{code}» appears twice";
+    RegisterUnitsCount(register_units_count) { max: usize }
+        vi "cần chọn từ 1 đến {max} đơn vị để đăng ký"
+        en "choose 1 to {max} units to register";
+    RegistrationOutsideWindow(registration_outside_window) { kind: Term, year: i32, from: NaiveDate, to: NaiveDate }
+        vi "{kind} đăng ký năm đánh giá {year} từ ngày {from} đến hết quý I (ngày {to})"
+        en "a {kind} registers for assessment year {year} from {from} to the end of quarter I ({to})";
+    CertificationStepOutOfOrder(certification_step_out_of_order) { step: Term, state: Term, allowed: Vec<Term> }
+        vi "không thể {step} hồ sơ đang ở trạng thái {state}; bước có thể làm: {allowed}"
+        en "cannot {step} a case that is {state}; possible steps: {allowed}";
+    CriterionNotInSet(criterion_not_in_set) { version: i64 }
+        vi "có tiêu chí không thuộc bộ tiêu chí (phiên bản {version}) áp dụng cho năm của hồ sơ"
+        en "a criterion is not in the set (version {version}) in force for the case's year";
+    CriterionAnsweredTwice(criterion_answered_twice)
+        vi "một tiêu chí được đánh giá hai lần"
+        en "a criterion is answered twice";
+    CriterionUnanswered(criterion_unanswered) { code: String }
+        vi "chưa đánh giá tiêu chí {code}"
+        en "criterion {code} is not answered";
+    ReturnReasonRequired(return_reason_required)
+        vi "cần ghi lý do trả lại"
+        en "give the reason for returning";
+    StepBeforeLast(step_before_last) { last: NaiveDate }
+        vi "ngày không được trước bước trước đó ({last})"
+        en "the day cannot be before the previous step ({last})";
+    RequiredCriteriaUnmet(required_criteria_unmet) { codes: String }
+        vi "chưa đạt tiêu chí bắt buộc {codes}: chỉ có thể xếp loại Không đạt"
+        en "required criteria {codes} are not met: only «not met» is possible";
+    NoActiveModel(no_active_model) { kind: Term }
+        vi "{kind} chưa có mô hình phong trào nào hoạt động trong năm đánh giá (sổ mô hình)"
+        en "the {kind} has no movement model active during the assessment year (models register)";
+    StaffNotAllBriefed(staff_not_all_briefed) { percent: f64 }
+        vi "mới có {percent}% cán bộ, nhân viên được phổ biến, quán triệt; cần 100%"
+        en "only {percent}% of staff were briefed; 100% is required";
+    ResidentialShareTooLow(residential_share_too_low) { min: i64, certified: i64, eligible: i64 }
+        vi "năm trước mới có {certified}/{eligible} khu dân cư của xã được công nhận; cần ít nhất {min}%"
+        en "last year only {certified} of {eligible} residential areas of the commune were certified; at least {min}% is required";
+    UnitNotCertifiable(unit_not_certifiable)
+        vi "đơn vị này không thuộc loại được xét công nhận (khu dân cư, xã, cơ quan, doanh nghiệp, cơ sở giáo dục, cơ sở tôn giáo)"
+        en "this unit is not of a certified kind (residential area, commune, agency, enterprise, school, religious establishment)";
+    UnitExempt(unit_exempt) { unit: String, category: String }
+        vi "{unit} không thuộc diện xét công nhận ({category})"
+        en "{unit} is outside the scheme ({category})";
+    AlreadyRegistered(already_registered) { unit: String, year: i32 }
+        vi "{unit} đã đăng ký năm đánh giá {year}"
+        en "{unit} is already registered for assessment year {year}";
+    RevokedThisYear(revoked_this_year) { unit: String, year: i32 }
+        vi "{unit} đã bị thu hồi công nhận năm {year}; không xét lại trong năm đó"
+        en "{unit} had its certification revoked in {year}; it cannot be certified again that year";
+    NoCriteriaInForce(no_criteria_in_force) { kind: Term, year: i32 }
+        vi "chưa có bộ tiêu chí {kind} áp dụng cho năm {year}"
+        en "no {kind} criteria set is in force for {year}";
+    DecisionNotYourLevel(decision_not_your_level) { level: Term }
+        vi "quyết định công nhận loại đơn vị này thuộc {level}"
+        en "this kind of unit is certified by {level}";
+    CertificationChangedMeanwhile(certification_changed_meanwhile)
+        vi "hồ sơ đã được người khác xử lý; tải lại trang"
+        en "someone else acted on the case meanwhile; reload the page";
+    UnitNotRegistrable(unit_not_registrable) { unit: String }
+        vi "{unit} không tồn tại trong năm đánh giá"
+        en "{unit} did not exist during the assessment year";
+    EvidenceKindRefused(evidence_kind_refused)
+        vi "tệp minh chứng phải là PDF, ảnh (PNG, JPEG), DOCX hoặc XLSX"
+        en "evidence must be a PDF, an image (PNG, JPEG), a DOCX or an XLSX file";
+    ExemptCategoryUnknown(exempt_category_unknown) { allowed: String }
+        vi "diện không xét phải là một trong: {allowed}"
+        en "the exemption must be one of: {allowed}";
+
     // ---- the web layer -------------------------------------------------
     NotFound(not_found)
         vi "không tìm thấy"

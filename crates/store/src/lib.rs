@@ -9,6 +9,7 @@ pub(crate) use macros::{execute_dyn, fetch_all_dyn, placeholders, Arg, Params};
 pub mod accounts;
 pub mod audit;
 pub mod catalogue;
+pub mod certification;
 pub mod drafts;
 pub mod error;
 pub mod models;

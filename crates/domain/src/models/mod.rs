@@ -167,12 +167,16 @@ impl Targets {
 }
 
 /// Text that must be present, normalised (NFC, single spaces), bounded.
-fn required_text(field: &'static str, s: Option<&str>, max: usize) -> Result<String, DomainError> {
+pub(crate) fn required_text(
+    field: &'static str,
+    s: Option<&str>,
+    max: usize,
+) -> Result<String, DomainError> {
     optional_text(field, s, max)?.ok_or_else(|| DomainError::new(field, Reason::Required))
 }
 
 /// Text that may be absent; blank counts as absent.
-fn optional_text(
+pub(crate) fn optional_text(
     field: &'static str,
     s: Option<&str>,
     max: usize,
@@ -190,7 +194,7 @@ fn optional_text(
 }
 
 /// Longer free text (descriptions, notes): line breaks kept, each line normalised.
-fn optional_note(
+pub(crate) fn optional_note(
     field: &'static str,
     s: Option<&str>,
     max: usize,
@@ -210,7 +214,10 @@ fn optional_note(
     Ok(Some(s))
 }
 
-fn optional_date(field: &'static str, s: Option<&str>) -> Result<Option<NaiveDate>, DomainError> {
+pub(crate) fn optional_date(
+    field: &'static str,
+    s: Option<&str>,
+) -> Result<Option<NaiveDate>, DomainError> {
     s.map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| parse_date(field, s))

@@ -19,6 +19,7 @@ use crate::{DomainError, Reason};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Register {
     Models,
+    Certification,
 }
 
 impl Register {
@@ -26,6 +27,7 @@ impl Register {
     pub fn label(self) -> &'static str {
         match self {
             Register::Models => "sổ mô hình",
+            Register::Certification => "sổ xét công nhận an toàn về ANTT",
         }
     }
 }
@@ -55,14 +57,58 @@ pub enum Computed {
     /// Active models whose latest rating by the last day made them exemplars.
     #[serde(rename = "models.exemplar")]
     ModelsExemplar,
+    /// Eligible residential units of the assessment year the period ends in.
+    #[serde(rename = "certification.residential.eligible")]
+    CertResidentialEligible,
+    /// Certified residential units of the assessment year the period ends in.
+    #[serde(rename = "certification.residential.certified")]
+    CertResidentialCertified,
+    /// Certified commune units of the assessment year the period ends in.
+    #[serde(rename = "certification.commune.certified")]
+    CertCommuneCertified,
+    /// Eligible agency units of the assessment year the period ends in.
+    #[serde(rename = "certification.agency.eligible")]
+    CertAgencyEligible,
+    /// Certified agency units of the assessment year the period ends in.
+    #[serde(rename = "certification.agency.certified")]
+    CertAgencyCertified,
+    /// Eligible enterprise units of the assessment year the period ends in.
+    #[serde(rename = "certification.enterprise.eligible")]
+    CertEnterpriseEligible,
+    /// Certified enterprise units of the assessment year the period ends in.
+    #[serde(rename = "certification.enterprise.certified")]
+    CertEnterpriseCertified,
+    /// Eligible school units of the assessment year the period ends in.
+    #[serde(rename = "certification.school.eligible")]
+    CertSchoolEligible,
+    /// Certified school units of the assessment year the period ends in.
+    #[serde(rename = "certification.school.certified")]
+    CertSchoolCertified,
+    /// Eligible religious units of the assessment year the period ends in.
+    #[serde(rename = "certification.religious.eligible")]
+    CertReligiousEligible,
+    /// Certified religious units of the assessment year the period ends in.
+    #[serde(rename = "certification.religious.certified")]
+    CertReligiousCertified,
 }
 
 impl Computed {
-    pub const ALL: [Computed; 4] = [
+    pub const ALL: [Computed; 15] = [
         Computed::ModelsActive,
         Computed::ModelsNew,
         Computed::ModelsReplicated,
         Computed::ModelsExemplar,
+        Computed::CertResidentialEligible,
+        Computed::CertResidentialCertified,
+        Computed::CertCommuneCertified,
+        Computed::CertAgencyEligible,
+        Computed::CertAgencyCertified,
+        Computed::CertEnterpriseEligible,
+        Computed::CertEnterpriseCertified,
+        Computed::CertSchoolEligible,
+        Computed::CertSchoolCertified,
+        Computed::CertReligiousEligible,
+        Computed::CertReligiousCertified,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,17 +117,51 @@ impl Computed {
             Computed::ModelsNew => "models.new",
             Computed::ModelsReplicated => "models.replicated",
             Computed::ModelsExemplar => "models.exemplar",
+            Computed::CertResidentialEligible => "certification.residential.eligible",
+            Computed::CertResidentialCertified => "certification.residential.certified",
+            Computed::CertCommuneCertified => "certification.commune.certified",
+            Computed::CertAgencyEligible => "certification.agency.eligible",
+            Computed::CertAgencyCertified => "certification.agency.certified",
+            Computed::CertEnterpriseEligible => "certification.enterprise.eligible",
+            Computed::CertEnterpriseCertified => "certification.enterprise.certified",
+            Computed::CertSchoolEligible => "certification.school.eligible",
+            Computed::CertSchoolCertified => "certification.school.certified",
+            Computed::CertReligiousEligible => "certification.religious.eligible",
+            Computed::CertReligiousCertified => "certification.religious.certified",
         }
     }
 
     pub fn register(self) -> Register {
-        Register::Models
+        match self.certification() {
+            Some(_) => Register::Certification,
+            None => Register::Models,
+        }
+    }
+
+    /// A certification figure: the kind it counts, and whether it counts
+    /// the certified units (else the eligible).
+    pub fn certification(self) -> Option<(crate::certification::Kind, bool)> {
+        use crate::certification::Kind;
+        match self {
+            Computed::CertResidentialEligible => Some((Kind::Residential, false)),
+            Computed::CertResidentialCertified => Some((Kind::Residential, true)),
+            Computed::CertCommuneCertified => Some((Kind::Commune, true)),
+            Computed::CertAgencyEligible => Some((Kind::Agency, false)),
+            Computed::CertAgencyCertified => Some((Kind::Agency, true)),
+            Computed::CertEnterpriseEligible => Some((Kind::Enterprise, false)),
+            Computed::CertEnterpriseCertified => Some((Kind::Enterprise, true)),
+            Computed::CertSchoolEligible => Some((Kind::School, false)),
+            Computed::CertSchoolCertified => Some((Kind::School, true)),
+            Computed::CertReligiousEligible => Some((Kind::Religious, false)),
+            Computed::CertReligiousCertified => Some((Kind::Religious, true)),
+            _ => None,
+        }
     }
 
     pub fn measure(self) -> Measure {
         match self {
-            Computed::ModelsActive | Computed::ModelsExemplar => Measure::Stock,
             Computed::ModelsNew | Computed::ModelsReplicated => Measure::Flow,
+            _ => Measure::Stock,
         }
     }
 
@@ -103,6 +183,50 @@ impl Computed {
             Computed::ModelsExemplar => (
                 "điển hình tiên tiến đang hoạt động vào ngày cuối kỳ (sổ mô hình)",
                 "active exemplars on the period's last day (models register)",
+            ),
+            Computed::CertResidentialEligible => (
+                "khu dân cư thuộc diện xét công nhận của năm đánh giá (sổ xét công nhận)",
+                "residential areas eligible in the assessment year (certification register)",
+            ),
+            Computed::CertResidentialCertified => (
+                "khu dân cư được công nhận đạt chuẩn của năm đánh giá (sổ xét công nhận)",
+                "residential areas certified in the assessment year (certification register)",
+            ),
+            Computed::CertCommuneCertified => (
+                "xã, phường, đặc khu được công nhận đạt chuẩn của năm đánh giá (sổ xét công nhận)",
+                "the commune certified in the assessment year (certification register)",
+            ),
+            Computed::CertAgencyEligible => (
+                "cơ quan thuộc diện xét công nhận của năm đánh giá (sổ xét công nhận)",
+                "agencies eligible in the assessment year (certification register)",
+            ),
+            Computed::CertAgencyCertified => (
+                "cơ quan được công nhận đạt chuẩn của năm đánh giá (sổ xét công nhận)",
+                "agencies certified in the assessment year (certification register)",
+            ),
+            Computed::CertEnterpriseEligible => (
+                "doanh nghiệp thuộc diện xét công nhận của năm đánh giá (sổ xét công nhận)",
+                "enterprises eligible in the assessment year (certification register)",
+            ),
+            Computed::CertEnterpriseCertified => (
+                "doanh nghiệp được công nhận đạt chuẩn của năm đánh giá (sổ xét công nhận)",
+                "enterprises certified in the assessment year (certification register)",
+            ),
+            Computed::CertSchoolEligible => (
+                "cơ sở giáo dục thuộc diện xét công nhận của năm đánh giá (sổ xét công nhận)",
+                "schools eligible in the assessment year (certification register)",
+            ),
+            Computed::CertSchoolCertified => (
+                "cơ sở giáo dục được công nhận đạt chuẩn của năm đánh giá (sổ xét công nhận)",
+                "schools certified in the assessment year (certification register)",
+            ),
+            Computed::CertReligiousEligible => (
+                "cơ sở tôn giáo thuộc diện xét công nhận của năm đánh giá (sổ xét công nhận)",
+                "religious establishments eligible in the assessment year (certification register)",
+            ),
+            Computed::CertReligiousCertified => (
+                "cơ sở tôn giáo được công nhận đạt chuẩn của năm đánh giá (sổ xét công nhận)",
+                "religious establishments certified in the assessment year (certification register)",
             ),
         };
         Term::new(self.as_str(), vi, en)

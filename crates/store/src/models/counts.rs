@@ -93,6 +93,8 @@ pub(crate) async fn figures(
                 Computed::ModelsExemplar => stands_last && m.exemplar == Some(true),
                 Computed::ModelsNew => stands_founded,
                 Computed::ModelsReplicated => stands_founded && m.replica,
+                // the certification register's, not asked of this one
+                _ => false,
             };
             if counts {
                 *out.entry(*c).or_default() += 1.0;

@@ -711,7 +711,7 @@ async fn homes(
 }
 
 /// The row that holds the unit `unit` maps to on `date`, walking up from it.
-async fn default_row(
+pub(crate) async fn default_row(
     db: &Db,
     unit: i64,
     date: NaiveDate,

@@ -35,7 +35,7 @@ pub(crate) async fn figures(
         period.last_day(set.calendar),
     );
     let mut by_source: HashMap<Computed, f64> = HashMap::new();
-    for register in [Register::Models] {
+    for register in [Register::Models, Register::Certification] {
         let asked: Vec<Computed> = wanted
             .iter()
             .map(|w| w.1)
@@ -47,6 +47,9 @@ pub(crate) async fn figures(
         let found = match register {
             Register::Models => {
                 crate::models::counts::figures(tx, unit, first, last, &asked).await?
+            }
+            Register::Certification => {
+                crate::certification::summary::figures(tx, unit, last, &asked).await?
             }
         };
         by_source.extend(found);

@@ -1,0 +1,453 @@
+//! The dashboard figures: for one year, by area of a unit and by kind,
+//! the eligible units, the registered, certified (by classification), not
+//! certified and revoked, in either view of the 2025 reform:
+//!
+//! - `was`: the areas are the unit's parts as they were at the year's end
+//!   (a legacy province's districts in 2024, the predecessors' parts when
+//!   the unit did not exist yet);
+//! - `now`: the areas are today's parts, legacy units counted under their
+//!   successors.
+//!
+//! Each unit counts once, in the area that reaches it (`org_unit_reach`);
+//! a legacy commune split in 2025 counts under its default successor.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use domain::certification::{Kind, KindRules};
+use domain::org_units::Level;
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::Scope;
+use crate::error::{Result, StoreError};
+use crate::{fetch_all_dyn, Arg, Db, Params};
+
+/// Which hierarchy the areas come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    /// Today's units, legacy units mapped to their successors.
+    #[default]
+    Now,
+    /// The units as they were in the year.
+    Was,
+}
+
+impl View {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "now" => Some(View::Now),
+            "was" => Some(View::Was),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Now => "now",
+            View::Was => "was",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SummaryQuery {
+    pub org_unit: Option<i64>,
+    pub year: i32,
+    pub view: View,
+    pub today: NaiveDate,
+}
+
+/// The figures of one kind in one area.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Cell {
+    /// Units of the kind that existed during the year and are not exempt.
+    pub eligible: i64,
+    pub registered: i64,
+    /// Registered and not decided yet.
+    pub in_progress: i64,
+    pub certified: i64,
+    pub xuat_sac: i64,
+    pub kha: i64,
+    pub trung_binh: i64,
+    pub not_certified: i64,
+    pub revoked: i64,
+}
+
+impl Cell {
+    fn add(&mut self, o: &Cell) {
+        self.eligible += o.eligible;
+        self.registered += o.registered;
+        self.in_progress += o.in_progress;
+        self.certified += o.certified;
+        self.xuat_sac += o.xuat_sac;
+        self.kha += o.kha;
+        self.trung_binh += o.trung_binh;
+        self.not_certified += o.not_certified;
+        self.revoked += o.revoked;
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SummaryRow {
+    pub org_unit_id: i64,
+    pub name: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// One cell per kind, in the order of `kinds`.
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Summary {
+    pub org_unit_id: Option<i64>,
+    pub org_unit_name: Option<String>,
+    pub year: i32,
+    pub view: View,
+    /// The day whose hierarchy the areas come from.
+    pub rows_date: NaiveDate,
+    pub kinds: Vec<Kind>,
+    pub rows: Vec<SummaryRow>,
+    /// One cell per kind over every area.
+    pub totals: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Area {
+    id: i64,
+    name: String,
+    lat: Option<f64>,
+    lon: Option<f64>,
+}
+
+const VALID_ON: &str =
+    "(u.valid_from IS NULL OR u.valid_from <= $1) AND (u.valid_to IS NULL OR u.valid_to >= $1)";
+
+/// The areas of the summary and the day their hierarchy is read on.
+async fn areas(
+    db: &Db,
+    scope: Scope,
+    q: &SummaryQuery,
+) -> Result<(Option<Area>, Vec<Area>, NaiveDate)> {
+    let year_end = NaiveDate::from_ymd_opt(q.year, 12, 31).unwrap_or(q.today);
+    let date = match q.view {
+        View::Now => q.today,
+        View::Was => year_end.min(q.today),
+    };
+    let Some(id) = q.org_unit else {
+        let rows: Vec<Area> = match scope.user_id() {
+            None => fetch!(
+                db,
+                fetch_all,
+                Area,
+                &format!("SELECT u.id, u.name, u.lat, u.lon FROM org_units u
+                          WHERE u.level = 'province' AND {VALID_ON} ORDER BY u.sort_key"),
+                date
+            )?,
+            Some(user) => fetch!(
+                db,
+                fetch_all,
+                Area,
+                "SELECT u.id, u.name, u.lat, u.lon FROM user_scopes s JOIN org_units u ON u.id = s.org_unit_id
+                 WHERE s.user_id = $1 ORDER BY u.sort_key",
+                user
+            )?,
+        };
+        return Ok((None, rows, date));
+    };
+    let unit = crate::org_units::get(db, scope, id)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .unit;
+    let me = Area {
+        id: unit.id,
+        name: unit.name.clone(),
+        lat: unit.lat,
+        lon: unit.lon,
+    };
+    // As it was, before the unit existed: its predecessors' parts.
+    let parents: Vec<i64> = if !unit.validity().contains(date) && q.view == View::Was {
+        crate::org_units::predecessors(db, id)
+            .await?
+            .into_iter()
+            .map(|l| l.id)
+            .collect()
+    } else {
+        vec![id]
+    };
+    let date = if parents == [id] {
+        match (unit.valid_from, unit.valid_to) {
+            (Some(f), _) if date < f => f,
+            (_, Some(t)) if date > t => t,
+            _ => date,
+        }
+    } else {
+        date
+    };
+    let mut p = Params::default();
+    let d = p.push(Arg::Date(Some(date)));
+    let ps = p.list(parents.iter().map(|x| Arg::I64(Some(*x))));
+    let sql = format!(
+        "SELECT u.id, u.name, u.lat, u.lon FROM org_units u WHERE u.parent_id IN ({ps})
+           AND {} ORDER BY u.sort_key, u.id",
+        VALID_ON.replace("$1", &d)
+    );
+    let mut tx = db.begin_read().await?;
+    let mut rows: Vec<Area> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
+    tx.rollback().await?;
+    if rows.is_empty() {
+        rows.push(me.clone());
+    }
+    Ok((Some(me), rows, date))
+}
+
+#[derive(sqlx::FromRow)]
+struct Counted {
+    row_id: i64,
+    unit_id: i64,
+    level: String,
+    unit_kind: String,
+    valid_from: Option<NaiveDate>,
+    valid_to: Option<NaiveDate>,
+    state: Option<String>,
+    classification: Option<String>,
+    exempt: bool,
+}
+
+fn kind_of(level: &str, unit_kind: &str) -> Option<Kind> {
+    match level {
+        "village" => Some(Kind::Residential),
+        "commune" => Some(Kind::Commune),
+        "site" => match unit_kind {
+            "agency" => Some(Kind::Agency),
+            "enterprise" => Some(Kind::Enterprise),
+            "school" => Some(Kind::School),
+            "religious" => Some(Kind::Religious),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The dashboard for a year in one view.
+pub async fn summary(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary> {
+    let kinds = super::criteria::kinds(db).await?;
+    let (me, rows, rows_date) = areas(db, scope, q).await?;
+    let first = NaiveDate::from_ymd_opt(q.year - 1, 1, 1).unwrap_or(q.today);
+    let last = NaiveDate::from_ymd_opt(q.year, 12, 31).unwrap_or(q.today);
+    let mut p = Params::default();
+    let y = p.push(Arg::I64(Some(i64::from(q.year))));
+    let f = p.push(Arg::Date(Some(first)));
+    let l = p.push(Arg::Date(Some(last)));
+    let rs = p.list(rows.iter().map(|a| Arg::I64(Some(a.id))));
+    let scope_sql = match scope.user_id() {
+        None => String::new(),
+        Some(u) => {
+            let n = p.push(Arg::I64(Some(u)));
+            format!("AND {}", crate::scope::unit_in_scope("u.id", &n))
+        }
+    };
+    let sql = format!(
+        "SELECT r.ancestor_id AS row_id, u.id AS unit_id, u.level, u.kind AS unit_kind,
+                u.valid_from, u.valid_to, c.state, c.classification,
+                EXISTS (SELECT 1 FROM certification_exemptions e
+                         WHERE e.org_unit_id = u.id AND e.from_year <= {y}) AS exempt
+           FROM org_unit_reach r
+           JOIN org_units u ON u.id = r.unit_id
+           LEFT JOIN certification_cases c ON c.org_unit_id = u.id AND c.year = {y}
+          WHERE r.ancestor_id IN ({rs}) AND u.level IN ('village', 'commune', 'site')
+            AND (u.valid_from IS NULL OR u.valid_from <= {l})
+            AND (u.valid_to IS NULL OR u.valid_to >= {f})
+            {scope_sql}"
+    );
+    let mut tx = db.begin_read().await?;
+    let counted: Vec<Counted> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
+    tx.rollback().await?;
+    let row_of: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let homes = homes(db, &counted, &row_of, rows_date).await?;
+    let order: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
+    let mut grid = vec![vec![Cell::default(); order.len()]; rows.len()];
+    let mut seen: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    for c in &counted {
+        let Some(kind) = kind_of(&c.level, &c.unit_kind) else {
+            continue;
+        };
+        if homes.get(&c.unit_id) != row_of.get(&c.row_id) || !seen.insert(c.unit_id) {
+            continue;
+        }
+        let (Some(k), Some(rules)) = (
+            order.iter().position(|o| *o == kind),
+            kinds.iter().find(|r| r.kind == kind),
+        ) else {
+            continue;
+        };
+        if !existed(rules, q.year, c.valid_from, c.valid_to) && c.state.is_none() {
+            continue;
+        }
+        let Some(cell) = homes
+            .get(&c.unit_id)
+            .and_then(|r| grid.get_mut(*r))
+            .and_then(|r| r.get_mut(k))
+        else {
+            continue;
+        };
+        if !c.exempt {
+            cell.eligible += 1;
+        }
+        count_case(cell, c.state.as_deref(), c.classification.as_deref());
+    }
+    let mut totals = vec![Cell::default(); order.len()];
+    let out_rows: Vec<SummaryRow> = rows
+        .into_iter()
+        .zip(grid)
+        .map(|(a, cells)| {
+            for (t, c) in totals.iter_mut().zip(&cells) {
+                t.add(c);
+            }
+            SummaryRow {
+                org_unit_id: a.id,
+                name: a.name,
+                lat: a.lat,
+                lon: a.lon,
+                cells,
+            }
+        })
+        .collect();
+    Ok(Summary {
+        org_unit_id: me.as_ref().map(|m| m.id),
+        org_unit_name: me.map(|m| m.name),
+        year: q.year,
+        view: q.view,
+        rows_date,
+        kinds: order,
+        rows: out_rows,
+        totals,
+    })
+}
+
+fn existed(rules: &KindRules, year: i32, from: Option<NaiveDate>, to: Option<NaiveDate>) -> bool {
+    let (first, last) = rules.span(year);
+    from.is_none_or(|f| f <= last) && to.is_none_or(|t| t >= first)
+}
+
+fn count_case(cell: &mut Cell, state: Option<&str>, classification: Option<&str>) {
+    let Some(state) = state else { return };
+    cell.registered += 1;
+    match state {
+        "certified" => {
+            cell.certified += 1;
+            match classification {
+                Some("xuat_sac") => cell.xuat_sac += 1,
+                Some("kha") => cell.kha += 1,
+                Some("trung_binh") => cell.trung_binh += 1,
+                _ => {}
+            }
+        }
+        "not_certified" => cell.not_certified += 1,
+        "revoked" => cell.revoked += 1,
+        _ => cell.in_progress += 1,
+    }
+}
+
+/// The row each counted unit belongs to: the one row that reaches it, or,
+/// for a unit two rows reach (a split legacy commune's), the row of the
+/// unit it maps to on `date`.
+async fn homes(
+    db: &Db,
+    counted: &[Counted],
+    row_of: &HashMap<i64, usize>,
+    date: NaiveDate,
+) -> Result<HashMap<i64, usize>> {
+    let mut reached: HashMap<i64, Vec<usize>> = HashMap::new();
+    for c in counted {
+        if let Some(r) = row_of.get(&c.row_id) {
+            let v = reached.entry(c.unit_id).or_default();
+            if !v.contains(r) {
+                v.push(*r);
+            }
+        }
+    }
+    let mut out = HashMap::with_capacity(reached.len());
+    for (unit, mut rs) in reached {
+        rs.sort_unstable();
+        let chosen = match rs.as_slice() {
+            [one] => Some(*one),
+            _ => crate::models::query::default_row(db, unit, date, row_of)
+                .await?
+                .or(rs.first().copied()),
+        };
+        if let Some(r) = chosen {
+            out.insert(unit, r);
+        }
+    }
+    Ok(out)
+}
+
+/// The figures the statistics register asks for (`certification.*`): for a
+/// commune (or any unit) and the assessment year a period ends in, the
+/// eligible and certified units of a kind under it, and for a commune
+/// itself whether it was certified (1 or 0).
+pub(crate) async fn figures(
+    tx: &mut crate::Tx,
+    unit: &domain::org_units::OrgUnit,
+    last: NaiveDate,
+    wanted: &[domain::statistics::computed::Computed],
+) -> Result<HashMap<domain::statistics::computed::Computed, f64>> {
+    use domain::statistics::computed::Computed;
+    let year = last.year();
+    let kinds = super::criteria::kinds_tx(tx).await?;
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        level: String,
+        unit_kind: String,
+        valid_from: Option<NaiveDate>,
+        valid_to: Option<NaiveDate>,
+        state: Option<String>,
+        exempt: bool,
+    }
+    let rows: Vec<Row> = fetch!(
+        tx,
+        fetch_all,
+        Row,
+        "SELECT u.level, u.kind AS unit_kind, u.valid_from, u.valid_to, c.state,
+                EXISTS (SELECT 1 FROM certification_exemptions e
+                         WHERE e.org_unit_id = u.id AND e.from_year <= $2) AS exempt
+           FROM org_unit_tree t
+           JOIN org_units u ON u.id = t.unit_id
+           LEFT JOIN certification_cases c ON c.org_unit_id = u.id AND c.year = $2
+          WHERE t.ancestor_id = $1 AND u.level IN ('village', 'commune', 'site')",
+        unit.id,
+        year
+    )?;
+    let mut out: HashMap<Computed, f64> = wanted.iter().map(|c| (*c, 0.0)).collect();
+    for r in &rows {
+        let Some(kind) = kind_of(&r.level, &r.unit_kind) else {
+            continue;
+        };
+        let Some(rules) = kinds.iter().find(|k| k.kind == kind) else {
+            continue;
+        };
+        let eligible = !r.exempt && existed(rules, year, r.valid_from, r.valid_to);
+        let certified = r.state.as_deref() == Some("certified");
+        for c in wanted {
+            let Some((k, counts_certified)) = c.certification() else {
+                continue;
+            };
+            if k != kind {
+                continue;
+            }
+            let hit = if counts_certified {
+                certified
+            } else {
+                eligible
+            };
+            if hit {
+                *out.entry(*c).or_default() += 1.0;
+            }
+        }
+    }
+    if unit.level != Level::Commune {
+        out.retain(|c, _| c.certification().is_none_or(|(k, _)| k != Kind::Commune));
+    }
+    Ok(out)
+}
