@@ -992,11 +992,10 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                     });
                 }
             }
-            if batch.is_empty() {
-                continue;
-            }
             written += batch.len();
-            values::write(db, who, &batch, today).await.map_err(err)?;
+            if !batch.is_empty() {
+                values::write(db, who, &batch, today).await.map_err(err)?;
+            }
             // Older months approved; the last two partly submitted, partly
             // open; the one before them has a few still waiting.
             let age = periods.len() - k;
@@ -1071,7 +1070,8 @@ async fn seed_yearly_figures(
                         ("dong_nguoi_tuan_tra".into(), 20 * size + dice.next(30)),
                     ]
                 } else {
-                    certification_figures(&mut dice, size)
+                    // The certification register counts these (seed_certification).
+                    Vec::new()
                 };
                 for (code, value) in figures {
                     batch.push(ValueWrite {
@@ -1083,11 +1083,10 @@ async fn seed_yearly_figures(
                     });
                 }
             }
-            if batch.is_empty() {
-                continue;
-            }
             written += batch.len();
-            values::write(db, who, &batch, today).await.map_err(err)?;
+            if !batch.is_empty() {
+                values::write(db, who, &batch, today).await.map_err(err)?;
+            }
             for u in communes {
                 let key = FormKey {
                     set: set.id,
@@ -1103,45 +1102,6 @@ async fn seed_yearly_figures(
         }
     }
     Ok(written)
-}
-
-/// One commune's certification results: for each kind, those in scope,
-/// those certified, and a classification that adds up to no more.
-fn certification_figures(dice: &mut Dice, size: u64) -> Vec<(String, u64)> {
-    let mut out = Vec::new();
-    for (kind, base) in [
-        ("kdc", 6 * size),
-        ("co_quan", 2 + size),
-        ("doanh_nghiep", 3 * size),
-        ("co_so_giao_duc", 1 + size / 2),
-        ("co_so_ton_giao", size / 2),
-    ] {
-        let eligible = base + dice.next(3);
-        let certified = eligible - dice.next(eligible.min(2) + 1);
-        let excellent = certified / 3;
-        let good = certified / 2;
-        let fair = certified - excellent - good;
-        for (what, n) in [
-            ("thuoc_dien", eligible),
-            ("dat_chuan", certified),
-            ("xuat_sac", excellent),
-            ("kha", good),
-            ("trung_binh", fair),
-        ] {
-            out.push((format!("{kind}_{what}"), n));
-        }
-    }
-    let certified = u64::from(dice.next(4) > 0);
-    let class = dice.next(3);
-    for (what, n) in [
-        ("dat_chuan", certified),
-        ("xuat_sac", certified * u64::from(class == 0)),
-        ("kha", certified * u64::from(class == 1)),
-        ("trung_binh", certified * u64::from(class == 2)),
-    ] {
-        out.push((format!("xa_{what}"), n));
-    }
-    out
 }
 
 /// Whether a monthly period is month `m` of its year.

@@ -231,6 +231,12 @@ pub(crate) async fn load_catalogues(db: &Db) -> Result<(), String> {
     if n > 0 {
         tracing::info!(indicators = n, "statistics catalogue loaded");
     }
+    let n = store::certification::criteria::load_default(db)
+        .await
+        .map_err(|e| format!("không nạp được bộ tiêu chí công nhận: {e}"))?;
+    if n > 0 {
+        tracing::info!(sets = n, "certification criteria loaded");
+    }
     Ok(())
 }
 

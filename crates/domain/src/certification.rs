@@ -611,7 +611,6 @@ pub fn check_order(step: Step, state: State) -> Result<(), DomainError> {
     Err(DomainError::new(
         "state",
         Reason::CertificationStepOutOfOrder {
-            step: step.term(),
             state: state.term(),
             allowed: Step::ACTIONS
                 .into_iter()

@@ -730,9 +730,9 @@ reasons! {
     RegistrationOutsideWindow(registration_outside_window) { kind: Term, year: i32, from: NaiveDate, to: NaiveDate }
         vi "{kind} đăng ký năm đánh giá {year} từ ngày {from} đến hết quý I (ngày {to})"
         en "a {kind} registers for assessment year {year} from {from} to the end of quarter I ({to})";
-    CertificationStepOutOfOrder(certification_step_out_of_order) { step: Term, state: Term, allowed: Vec<Term> }
-        vi "không thể {step} hồ sơ đang ở trạng thái {state}; bước có thể làm: {allowed}"
-        en "cannot {step} a case that is {state}; possible steps: {allowed}";
+    CertificationStepOutOfOrder(certification_step_out_of_order) { state: Term, allowed: Vec<Term> }
+        vi "không làm được bước này khi hồ sơ đang ở trạng thái {state}; bước có thể làm: {allowed}"
+        en "this step cannot be taken while the case is {state}; possible steps: {allowed}";
     CriterionNotInSet(criterion_not_in_set) { version: i64 }
         vi "có tiêu chí không thuộc bộ tiêu chí (phiên bản {version}) áp dụng cho năm của hồ sơ"
         en "a criterion is not in the set (version {version}) in force for the case's year";
@@ -787,6 +787,9 @@ reasons! {
     EvidenceKindRefused(evidence_kind_refused)
         vi "tệp minh chứng phải là PDF, ảnh (PNG, JPEG), DOCX hoặc XLSX"
         en "evidence must be a PDF, an image (PNG, JPEG), a DOCX or an XLSX file";
+    NoCertificates(no_certificates) { year: i32 }
+        vi "chưa có đơn vị nào được công nhận năm {year} để in giấy công nhận"
+        en "no unit was certified in {year}: no certificate to print";
     ExemptCategoryUnknown(exempt_category_unknown) { allowed: String }
         vi "diện không xét phải là một trong: {allowed}"
         en "the exemption must be one of: {allowed}";

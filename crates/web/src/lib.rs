@@ -11,6 +11,7 @@ pub mod api;
 mod audit;
 pub mod blocking;
 mod catalogue;
+pub mod certification;
 mod downloads;
 mod error;
 mod forms;
@@ -161,6 +162,7 @@ fn protected_routes() -> routes::Routes {
         .merge(models::routes())
         .merge(vocabulary::routes())
         .merge(statistics::routes())
+        .merge(certification::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())
         .merge(audit::routes())

@@ -87,6 +87,7 @@ pub fn document() -> Value {
         crate::models::Api::openapi(),
         crate::vocabulary::Api::openapi(),
         crate::statistics::Api::openapi(),
+        crate::certification::Api::openapi(),
         crate::home::Api::openapi(),
     ] {
         api.merge(part);

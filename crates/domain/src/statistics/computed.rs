@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Aggregation, ValueUnit};
+use crate::certification::{Classification, Kind};
 use crate::error::{terms, Term};
 use crate::{DomainError, Reason};
 
@@ -30,6 +31,17 @@ impl Register {
             Register::Certification => "sổ xét công nhận an toàn về ANTT",
         }
     }
+}
+
+/// What a certification figure counts of a kind's units in a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tally {
+    /// Units that existed during the year and are not exempt.
+    Eligible,
+    /// Units certified (and not revoked).
+    Certified,
+    /// Units certified with this classification.
+    Classified(Classification),
 }
 
 /// Whether a figure is a count on the last day of the period (a stock,
@@ -90,10 +102,64 @@ pub enum Computed {
     /// Certified religious units of the assessment year the period ends in.
     #[serde(rename = "certification.religious.certified")]
     CertReligiousCertified,
+    /// Residential units certified with classification XuatSac in the assessment year.
+    #[serde(rename = "certification.residential.xuat_sac")]
+    CertResidentialXuatSac,
+    /// Residential units certified with classification Kha in the assessment year.
+    #[serde(rename = "certification.residential.kha")]
+    CertResidentialKha,
+    /// Residential units certified with classification TrungBinh in the assessment year.
+    #[serde(rename = "certification.residential.trung_binh")]
+    CertResidentialTrungBinh,
+    /// Commune units certified with classification XuatSac in the assessment year.
+    #[serde(rename = "certification.commune.xuat_sac")]
+    CertCommuneXuatSac,
+    /// Commune units certified with classification Kha in the assessment year.
+    #[serde(rename = "certification.commune.kha")]
+    CertCommuneKha,
+    /// Commune units certified with classification TrungBinh in the assessment year.
+    #[serde(rename = "certification.commune.trung_binh")]
+    CertCommuneTrungBinh,
+    /// Agency units certified with classification XuatSac in the assessment year.
+    #[serde(rename = "certification.agency.xuat_sac")]
+    CertAgencyXuatSac,
+    /// Agency units certified with classification Kha in the assessment year.
+    #[serde(rename = "certification.agency.kha")]
+    CertAgencyKha,
+    /// Agency units certified with classification TrungBinh in the assessment year.
+    #[serde(rename = "certification.agency.trung_binh")]
+    CertAgencyTrungBinh,
+    /// Enterprise units certified with classification XuatSac in the assessment year.
+    #[serde(rename = "certification.enterprise.xuat_sac")]
+    CertEnterpriseXuatSac,
+    /// Enterprise units certified with classification Kha in the assessment year.
+    #[serde(rename = "certification.enterprise.kha")]
+    CertEnterpriseKha,
+    /// Enterprise units certified with classification TrungBinh in the assessment year.
+    #[serde(rename = "certification.enterprise.trung_binh")]
+    CertEnterpriseTrungBinh,
+    /// School units certified with classification XuatSac in the assessment year.
+    #[serde(rename = "certification.school.xuat_sac")]
+    CertSchoolXuatSac,
+    /// School units certified with classification Kha in the assessment year.
+    #[serde(rename = "certification.school.kha")]
+    CertSchoolKha,
+    /// School units certified with classification TrungBinh in the assessment year.
+    #[serde(rename = "certification.school.trung_binh")]
+    CertSchoolTrungBinh,
+    /// Religious units certified with classification XuatSac in the assessment year.
+    #[serde(rename = "certification.religious.xuat_sac")]
+    CertReligiousXuatSac,
+    /// Religious units certified with classification Kha in the assessment year.
+    #[serde(rename = "certification.religious.kha")]
+    CertReligiousKha,
+    /// Religious units certified with classification TrungBinh in the assessment year.
+    #[serde(rename = "certification.religious.trung_binh")]
+    CertReligiousTrungBinh,
 }
 
 impl Computed {
-    pub const ALL: [Computed; 15] = [
+    pub const ALL: [Computed; 33] = [
         Computed::ModelsActive,
         Computed::ModelsNew,
         Computed::ModelsReplicated,
@@ -109,6 +175,24 @@ impl Computed {
         Computed::CertSchoolCertified,
         Computed::CertReligiousEligible,
         Computed::CertReligiousCertified,
+        Computed::CertResidentialXuatSac,
+        Computed::CertResidentialKha,
+        Computed::CertResidentialTrungBinh,
+        Computed::CertCommuneXuatSac,
+        Computed::CertCommuneKha,
+        Computed::CertCommuneTrungBinh,
+        Computed::CertAgencyXuatSac,
+        Computed::CertAgencyKha,
+        Computed::CertAgencyTrungBinh,
+        Computed::CertEnterpriseXuatSac,
+        Computed::CertEnterpriseKha,
+        Computed::CertEnterpriseTrungBinh,
+        Computed::CertSchoolXuatSac,
+        Computed::CertSchoolKha,
+        Computed::CertSchoolTrungBinh,
+        Computed::CertReligiousXuatSac,
+        Computed::CertReligiousKha,
+        Computed::CertReligiousTrungBinh,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -128,6 +212,24 @@ impl Computed {
             Computed::CertSchoolCertified => "certification.school.certified",
             Computed::CertReligiousEligible => "certification.religious.eligible",
             Computed::CertReligiousCertified => "certification.religious.certified",
+            Computed::CertResidentialXuatSac => "certification.residential.xuat_sac",
+            Computed::CertResidentialKha => "certification.residential.kha",
+            Computed::CertResidentialTrungBinh => "certification.residential.trung_binh",
+            Computed::CertCommuneXuatSac => "certification.commune.xuat_sac",
+            Computed::CertCommuneKha => "certification.commune.kha",
+            Computed::CertCommuneTrungBinh => "certification.commune.trung_binh",
+            Computed::CertAgencyXuatSac => "certification.agency.xuat_sac",
+            Computed::CertAgencyKha => "certification.agency.kha",
+            Computed::CertAgencyTrungBinh => "certification.agency.trung_binh",
+            Computed::CertEnterpriseXuatSac => "certification.enterprise.xuat_sac",
+            Computed::CertEnterpriseKha => "certification.enterprise.kha",
+            Computed::CertEnterpriseTrungBinh => "certification.enterprise.trung_binh",
+            Computed::CertSchoolXuatSac => "certification.school.xuat_sac",
+            Computed::CertSchoolKha => "certification.school.kha",
+            Computed::CertSchoolTrungBinh => "certification.school.trung_binh",
+            Computed::CertReligiousXuatSac => "certification.religious.xuat_sac",
+            Computed::CertReligiousKha => "certification.religious.kha",
+            Computed::CertReligiousTrungBinh => "certification.religious.trung_binh",
         }
     }
 
@@ -138,22 +240,74 @@ impl Computed {
         }
     }
 
-    /// A certification figure: the kind it counts, and whether it counts
-    /// the certified units (else the eligible).
-    pub fn certification(self) -> Option<(crate::certification::Kind, bool)> {
-        use crate::certification::Kind;
+    /// A certification figure: the kind it counts and what of it.
+    pub fn certification(self) -> Option<(Kind, Tally)> {
         match self {
-            Computed::CertResidentialEligible => Some((Kind::Residential, false)),
-            Computed::CertResidentialCertified => Some((Kind::Residential, true)),
-            Computed::CertCommuneCertified => Some((Kind::Commune, true)),
-            Computed::CertAgencyEligible => Some((Kind::Agency, false)),
-            Computed::CertAgencyCertified => Some((Kind::Agency, true)),
-            Computed::CertEnterpriseEligible => Some((Kind::Enterprise, false)),
-            Computed::CertEnterpriseCertified => Some((Kind::Enterprise, true)),
-            Computed::CertSchoolEligible => Some((Kind::School, false)),
-            Computed::CertSchoolCertified => Some((Kind::School, true)),
-            Computed::CertReligiousEligible => Some((Kind::Religious, false)),
-            Computed::CertReligiousCertified => Some((Kind::Religious, true)),
+            Computed::CertResidentialEligible => Some((Kind::Residential, Tally::Eligible)),
+            Computed::CertResidentialCertified => Some((Kind::Residential, Tally::Certified)),
+            Computed::CertResidentialXuatSac => Some((
+                Kind::Residential,
+                Tally::Classified(Classification::XuatSac),
+            )),
+            Computed::CertResidentialKha => {
+                Some((Kind::Residential, Tally::Classified(Classification::Kha)))
+            }
+            Computed::CertResidentialTrungBinh => Some((
+                Kind::Residential,
+                Tally::Classified(Classification::TrungBinh),
+            )),
+            Computed::CertCommuneCertified => Some((Kind::Commune, Tally::Certified)),
+            Computed::CertCommuneXuatSac => {
+                Some((Kind::Commune, Tally::Classified(Classification::XuatSac)))
+            }
+            Computed::CertCommuneKha => {
+                Some((Kind::Commune, Tally::Classified(Classification::Kha)))
+            }
+            Computed::CertCommuneTrungBinh => {
+                Some((Kind::Commune, Tally::Classified(Classification::TrungBinh)))
+            }
+            Computed::CertAgencyEligible => Some((Kind::Agency, Tally::Eligible)),
+            Computed::CertAgencyCertified => Some((Kind::Agency, Tally::Certified)),
+            Computed::CertAgencyXuatSac => {
+                Some((Kind::Agency, Tally::Classified(Classification::XuatSac)))
+            }
+            Computed::CertAgencyKha => Some((Kind::Agency, Tally::Classified(Classification::Kha))),
+            Computed::CertAgencyTrungBinh => {
+                Some((Kind::Agency, Tally::Classified(Classification::TrungBinh)))
+            }
+            Computed::CertEnterpriseEligible => Some((Kind::Enterprise, Tally::Eligible)),
+            Computed::CertEnterpriseCertified => Some((Kind::Enterprise, Tally::Certified)),
+            Computed::CertEnterpriseXuatSac => {
+                Some((Kind::Enterprise, Tally::Classified(Classification::XuatSac)))
+            }
+            Computed::CertEnterpriseKha => {
+                Some((Kind::Enterprise, Tally::Classified(Classification::Kha)))
+            }
+            Computed::CertEnterpriseTrungBinh => Some((
+                Kind::Enterprise,
+                Tally::Classified(Classification::TrungBinh),
+            )),
+            Computed::CertSchoolEligible => Some((Kind::School, Tally::Eligible)),
+            Computed::CertSchoolCertified => Some((Kind::School, Tally::Certified)),
+            Computed::CertSchoolXuatSac => {
+                Some((Kind::School, Tally::Classified(Classification::XuatSac)))
+            }
+            Computed::CertSchoolKha => Some((Kind::School, Tally::Classified(Classification::Kha))),
+            Computed::CertSchoolTrungBinh => {
+                Some((Kind::School, Tally::Classified(Classification::TrungBinh)))
+            }
+            Computed::CertReligiousEligible => Some((Kind::Religious, Tally::Eligible)),
+            Computed::CertReligiousCertified => Some((Kind::Religious, Tally::Certified)),
+            Computed::CertReligiousXuatSac => {
+                Some((Kind::Religious, Tally::Classified(Classification::XuatSac)))
+            }
+            Computed::CertReligiousKha => {
+                Some((Kind::Religious, Tally::Classified(Classification::Kha)))
+            }
+            Computed::CertReligiousTrungBinh => Some((
+                Kind::Religious,
+                Tally::Classified(Classification::TrungBinh),
+            )),
             _ => None,
         }
     }
@@ -227,6 +381,78 @@ impl Computed {
             Computed::CertReligiousCertified => (
                 "cơ sở tôn giáo được công nhận đạt chuẩn của năm đánh giá (sổ xét công nhận)",
                 "religious establishments certified in the assessment year (certification register)",
+            ),
+            Computed::CertResidentialXuatSac => (
+                "khu dân cư được công nhận, xếp loại Xuất sắc (sổ xét công nhận)",
+                "residential areas certified as excellent (certification register)",
+            ),
+            Computed::CertResidentialKha => (
+                "khu dân cư được công nhận, xếp loại Khá (sổ xét công nhận)",
+                "residential areas certified as good (certification register)",
+            ),
+            Computed::CertResidentialTrungBinh => (
+                "khu dân cư được công nhận, xếp loại Trung bình (sổ xét công nhận)",
+                "residential areas certified as average (certification register)",
+            ),
+            Computed::CertCommuneXuatSac => (
+                "xã, phường, đặc khu được công nhận, xếp loại Xuất sắc (sổ xét công nhận)",
+                "the commune certified as excellent (certification register)",
+            ),
+            Computed::CertCommuneKha => (
+                "xã, phường, đặc khu được công nhận, xếp loại Khá (sổ xét công nhận)",
+                "the commune certified as good (certification register)",
+            ),
+            Computed::CertCommuneTrungBinh => (
+                "xã, phường, đặc khu được công nhận, xếp loại Trung bình (sổ xét công nhận)",
+                "the commune certified as average (certification register)",
+            ),
+            Computed::CertAgencyXuatSac => (
+                "cơ quan được công nhận, xếp loại Xuất sắc (sổ xét công nhận)",
+                "agencies certified as excellent (certification register)",
+            ),
+            Computed::CertAgencyKha => (
+                "cơ quan được công nhận, xếp loại Khá (sổ xét công nhận)",
+                "agencies certified as good (certification register)",
+            ),
+            Computed::CertAgencyTrungBinh => (
+                "cơ quan được công nhận, xếp loại Trung bình (sổ xét công nhận)",
+                "agencies certified as average (certification register)",
+            ),
+            Computed::CertEnterpriseXuatSac => (
+                "doanh nghiệp được công nhận, xếp loại Xuất sắc (sổ xét công nhận)",
+                "enterprises certified as excellent (certification register)",
+            ),
+            Computed::CertEnterpriseKha => (
+                "doanh nghiệp được công nhận, xếp loại Khá (sổ xét công nhận)",
+                "enterprises certified as good (certification register)",
+            ),
+            Computed::CertEnterpriseTrungBinh => (
+                "doanh nghiệp được công nhận, xếp loại Trung bình (sổ xét công nhận)",
+                "enterprises certified as average (certification register)",
+            ),
+            Computed::CertSchoolXuatSac => (
+                "cơ sở giáo dục được công nhận, xếp loại Xuất sắc (sổ xét công nhận)",
+                "schools certified as excellent (certification register)",
+            ),
+            Computed::CertSchoolKha => (
+                "cơ sở giáo dục được công nhận, xếp loại Khá (sổ xét công nhận)",
+                "schools certified as good (certification register)",
+            ),
+            Computed::CertSchoolTrungBinh => (
+                "cơ sở giáo dục được công nhận, xếp loại Trung bình (sổ xét công nhận)",
+                "schools certified as average (certification register)",
+            ),
+            Computed::CertReligiousXuatSac => (
+                "cơ sở tôn giáo được công nhận, xếp loại Xuất sắc (sổ xét công nhận)",
+                "religious establishments certified as excellent (certification register)",
+            ),
+            Computed::CertReligiousKha => (
+                "cơ sở tôn giáo được công nhận, xếp loại Khá (sổ xét công nhận)",
+                "religious establishments certified as good (certification register)",
+            ),
+            Computed::CertReligiousTrungBinh => (
+                "cơ sở tôn giáo được công nhận, xếp loại Trung bình (sổ xét công nhận)",
+                "religious establishments certified as average (certification register)",
             ),
         };
         Term::new(self.as_str(), vi, en)

@@ -450,7 +450,7 @@ pub async fn act(
     if expected.is_some_and(|e| e != state) {
         return Err(StoreError::Conflict(Reason::CertificationChangedMeanwhile));
     }
-    cert::check_order(act.step(), state)?;
+    cert::check_order(act.step(), state).map_err(|e| StoreError::Conflict(*e.reason))?;
     match act {
         Act::Assess(a) => assess(&mut tx, author, &before, a).await?,
         Act::Submit(n) | Act::Review(n) | Act::Return(n) => {
@@ -602,7 +602,7 @@ async fn residential_results(tx: &mut Tx, commune: i64, year: i32) -> Result<(i6
                 COALESCE(SUM(CASE WHEN c.state = 'certified' THEN 1 ELSE 0 END), 0) AS certified
            FROM org_units u
            LEFT JOIN certification_cases c ON c.org_unit_id = u.id AND c.year = $2
-          WHERE u.parent_id = $1 AND u.level = 'village'
+          WHERE u.id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = $1) AND u.level = 'village'
             AND (u.valid_from IS NULL OR u.valid_from <= $4)
             AND (u.valid_to IS NULL OR u.valid_to >= $3)
             AND NOT EXISTS (SELECT 1 FROM certification_exemptions e
@@ -857,7 +857,6 @@ pub async fn add_evidence(
     let case = read_tx(&mut tx, id).await?;
     if case.state()?.is_final() {
         return Err(StoreError::Conflict(Reason::CertificationStepOutOfOrder {
-            step: Step::Assess.term(),
             state: case.state()?.term(),
             allowed: vec![],
         }));

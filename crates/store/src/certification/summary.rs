@@ -24,28 +24,29 @@ use crate::{fetch_all_dyn, Arg, Db, Params};
 
 /// Which hierarchy the areas come from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
 pub enum View {
     /// Today's units, legacy units mapped to their successors.
     #[default]
+    #[serde(rename = "as_now")]
     Now,
     /// The units as they were in the year.
+    #[serde(rename = "as_was")]
     Was,
 }
 
 impl View {
     pub fn parse(s: &str) -> Option<Self> {
         match s {
-            "now" => Some(View::Now),
-            "was" => Some(View::Was),
+            "as_now" => Some(View::Now),
+            "as_was" => Some(View::Was),
             _ => None,
         }
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            View::Now => "now",
-            View::Was => "was",
+            View::Now => "as_now",
+            View::Was => "as_was",
         }
     }
 }
@@ -393,7 +394,7 @@ pub(crate) async fn figures(
     last: NaiveDate,
     wanted: &[domain::statistics::computed::Computed],
 ) -> Result<HashMap<domain::statistics::computed::Computed, f64>> {
-    use domain::statistics::computed::Computed;
+    use domain::statistics::computed::{Computed, Tally};
     let year = last.year();
     let kinds = super::criteria::kinds_tx(tx).await?;
     #[derive(sqlx::FromRow)]
@@ -403,13 +404,14 @@ pub(crate) async fn figures(
         valid_from: Option<NaiveDate>,
         valid_to: Option<NaiveDate>,
         state: Option<String>,
+        classification: Option<String>,
         exempt: bool,
     }
     let rows: Vec<Row> = fetch!(
         tx,
         fetch_all,
         Row,
-        "SELECT u.level, u.kind AS unit_kind, u.valid_from, u.valid_to, c.state,
+        "SELECT u.level, u.kind AS unit_kind, u.valid_from, u.valid_to, c.state, c.classification,
                 EXISTS (SELECT 1 FROM certification_exemptions e
                          WHERE e.org_unit_id = u.id AND e.from_year <= $2) AS exempt
            FROM org_unit_tree t
@@ -430,16 +432,18 @@ pub(crate) async fn figures(
         let eligible = !r.exempt && existed(rules, year, r.valid_from, r.valid_to);
         let certified = r.state.as_deref() == Some("certified");
         for c in wanted {
-            let Some((k, counts_certified)) = c.certification() else {
+            let Some((k, tally)) = c.certification() else {
                 continue;
             };
             if k != kind {
                 continue;
             }
-            let hit = if counts_certified {
-                certified
-            } else {
-                eligible
+            let hit = match tally {
+                Tally::Eligible => eligible,
+                Tally::Certified => certified,
+                Tally::Classified(x) => {
+                    certified && r.classification.as_deref() == Some(x.as_str())
+                }
             };
             if hit {
                 *out.entry(*c).or_default() += 1.0;

@@ -58,6 +58,9 @@ impl App {
         .await
         .unwrap();
         store::statistics::load_catalogue(&t.db).await.unwrap();
+        store::certification::criteria::load_default(&t.db)
+            .await
+            .unwrap();
         let ninh_binh = id_of(&t, Level::Province, "37", "2026-01-01").await;
         let vi_xuyen = id_of(&t, Level::Commune, "13636", "2025-01-01").await;
         let ward = units::successors(&t.db, vi_xuyen).await.unwrap()[0].id;

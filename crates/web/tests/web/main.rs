@@ -9,6 +9,7 @@
 
 mod accounts;
 mod audit;
+mod certification;
 mod errors;
 mod hardening;
 mod harness;

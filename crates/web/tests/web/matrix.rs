@@ -24,6 +24,9 @@ enum Outcome {
     Forbidden,
     /// 404: out of scope is indistinguishable from absent.
     Hidden,
+    /// 409: allowed, but the record is not in a state for it (the
+    /// certificate of a case not certified yet).
+    Conflict,
     /// A change to one's own account with a wrong current password: 400,
     /// or 429 once the wrong ones reach the login limits (they count).
     WrongPassword,
@@ -306,6 +309,45 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         // Anyone may keep a pivot; an empty one is refused.
         ("POST", "/statistics/pivots") => Invalid,
         ("POST", "/statistics/pivots/{id}/delete") => Hidden,
+        // Certification: read within scope; steps by role, then scope.
+        (
+            "GET",
+            "/certifications"
+            | "/certifications/summary"
+            | "/certifications/criteria"
+            | "/api/v1/certifications"
+            | "/api/v1/certification-summary"
+            | "/api/v1/certification-criteria",
+        ) => Allowed,
+        ("POST", "/api/v1/certification-criteria") => {
+            body_write(Action::ManageCertificationCriteria)
+        }
+        ("GET", "/certifications/new") => page(role, Action::Certify),
+        ("POST", "/certifications" | "/api/v1/certifications") => body_write(Action::Certify),
+        // Printing needs a unit and a year.
+        ("GET", "/api/v1/certifications/certificates.pdf") => Invalid,
+        ("GET", "/certifications/{id}" | "/api/v1/certifications/{id}") => unit_read,
+        // The case is registered: no certificate yet.
+        ("GET", "/api/v1/certifications/{id}/certificate.pdf") => match unit_read {
+            Allowed => Conflict,
+            o => o,
+        },
+        // No such evidence file, in any case.
+        ("GET", "/api/v1/certifications/{id}/evidence/{evidence_id}") => Hidden,
+        (
+            "POST",
+            "/certifications/{id}/step"
+            | "/certifications/{id}/evidence"
+            | "/api/v1/certifications/{id}/assess"
+            | "/api/v1/certifications/{id}/submit"
+            | "/api/v1/certifications/{id}/review"
+            | "/api/v1/certifications/{id}/return"
+            | "/api/v1/certifications/{id}/evidence",
+        ) => unit_write(Action::Certify),
+        ("POST", "/api/v1/certifications/{id}/decide" | "/api/v1/certifications/{id}/revoke") => {
+            unit_write(Action::DecideCertification)
+        }
+        ("PUT", "/api/v1/org-units/{id}/certification-exemption") => unit_write(Action::Certify),
         _ => panic!("{method} {path} has no rule: add one to `expect`"),
     })
 }
@@ -335,6 +377,7 @@ struct Answer {
 
 /// A request that exercises the route without changing anything for good:
 /// writes carry input that is refused after the permission check.
+#[allow(clippy::too_many_arguments)]
 async fn call(
     c: &Client<'_>,
     method: &Method,
@@ -343,6 +386,7 @@ async fn call(
     user_id: i64,
     model: i64,
     type_id: i64,
+    case: i64,
 ) -> Answer {
     let id = if pattern.contains("/users/") {
         user_id
@@ -350,6 +394,8 @@ async fn call(
         model
     } else if pattern.contains("/model-types/") {
         type_id
+    } else if pattern.contains("/certifications/") {
+        case
     } else if pattern.contains("/indicators/")
         || pattern.contains("/data-sets/")
         || pattern.contains("/validation-rules/")
@@ -369,6 +415,7 @@ async fn call(
     let mut path = pattern
         .replace("{code}", code)
         .replace("{file}", "app.css")
+        .replace("{evidence_id}", "999999")
         .replace("{id}", &id.to_string());
     if *method == Method::GET {
         match pattern {
@@ -440,6 +487,15 @@ async fn call(
         "/api/v1/approvals" => {
             json!({"data_set": 1, "org_unit": unit, "period": "2026-01", "action": "submit"})
         }
+        "/api/v1/certification-criteria" => json!({"kind": "residential", "from_year": 1999}),
+        "/api/v1/certifications" => json!({"org_unit_ids": [unit], "registered_on": bad_date}),
+        "/api/v1/certifications/{id}/assess" => json!({"answers": []}),
+        "/api/v1/certifications/{id}/submit"
+        | "/api/v1/certifications/{id}/review"
+        | "/api/v1/certifications/{id}/return" => json!({"on": bad_date}),
+        "/api/v1/certifications/{id}/decide" => json!({"classification": "x"}),
+        "/api/v1/certifications/{id}/revoke" => json!({"reason": ""}),
+        "/api/v1/org-units/{id}/certification-exemption" => json!({"category": "school_primary"}),
         _ => json!({}),
     };
     let unit_s = unit.to_string();
@@ -464,6 +520,8 @@ async fn call(
             ("founded_on", bad_date),
         ],
         "/models/{id}/edit" => vec![("name", "")],
+        "/certifications" => vec![("units", &unit_s), ("registered_on", bad_date)],
+        "/certifications/{id}/step" => vec![("step", "submit"), ("on", bad_date)],
         "/models/{id}/status" => vec![("status", "paused"), ("date", bad_date), ("reason", "X")],
         "/models/{id}/ratings" => vec![("year", "1800"), ("rating", "good"), ("rater", "X")],
         "/models/{id}/activities" => vec![("kind", "patrol"), ("description", "")],
@@ -527,6 +585,7 @@ fn matches(outcome: Outcome, answer: &Answer) -> bool {
         Invalid => status == StatusCode::BAD_REQUEST,
         Forbidden => status == StatusCode::FORBIDDEN,
         Hidden => status == StatusCode::NOT_FOUND,
+        Conflict => status == StatusCode::CONFLICT,
         WrongPassword => {
             status == StatusCode::BAD_REQUEST || status == StatusCode::TOO_MANY_REQUESTS
         }
@@ -541,7 +600,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
         let mut villages = Vec::new();
         for parent in [app.ward, app.ba_dinh] {
             let r = admin
-                .write(Method::POST, "/api/v1/org-units", json!({"level": "village", "kind": "thon", "name": "Thôn Ma Trận", "parent_id": parent}))
+                .write(Method::POST, "/api/v1/org-units", json!({"level": "village", "kind": "thon", "name": "Thôn Ma Trận", "parent_id": parent, "valid_from": "2025-07-01"}))
                 .await;
             villages.push(r.json()["id"].as_i64().unwrap());
         }
@@ -563,6 +622,20 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
             assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
             models.push(r.json()["id"].as_i64().unwrap());
         }
+        // One registered certification case in each village (assessment
+        // year 2026: 1 November 2025 to 31 October 2026).
+        let mut cases = Vec::new();
+        for v in &villages {
+            let r = admin
+                .write(
+                    Method::POST,
+                    "/api/v1/certifications",
+                    json!({"org_unit_ids": [v], "year": 2026, "registered_on": "2026-01-15"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+            cases.push(r.json()["items"][0]["id"].as_i64().unwrap());
+        }
         let other_user = store::accounts::find_by_username(&app.t.db, "khac")
             .await
             .unwrap()
@@ -574,9 +647,9 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
         let mut checked = 0;
         for role in ROLES {
             let c = app.login(role).await;
-            for (in_scope, unit, model) in [
-                (true, villages[0], models[0]),
-                (false, villages[1], models[1]),
+            for (in_scope, unit, model, case) in [
+                (true, villages[0], models[0], cases[0]),
+                (false, villages[1], models[1], cases[1]),
             ] {
                 for (method, pattern) in &all {
                     let Some(outcome) = expect(method, pattern, role, in_scope) else {
@@ -586,7 +659,8 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                         );
                         continue;
                     };
-                    let answer = call(&c, method, pattern, unit, other_user, model, type_id).await;
+                    let answer =
+                        call(&c, method, pattern, unit, other_user, model, type_id, case).await;
                     assert!(
                         matches(outcome, &answer),
                         "{l}: {role} {method} {pattern} ({}) expected {outcome:?}, got {} {}",

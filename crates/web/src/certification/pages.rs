@@ -1,0 +1,484 @@
+//! The HTML pages of certification: the list with filters, a case's page
+//! (criteria, answers, steps, evidence and the form of each step the user
+//! may take now), the registration form and the dashboard with its map.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::certification::{
+    AnswerInput, AssessInput, Classification, DecideInput, Kind, NoteInput, RegisterInput,
+    RevokeInput, State as CaseState, Step,
+};
+use domain::policy::Action;
+use serde::Serialize;
+use store::certification::{self as certs, CaseDetail, CaseRow, Summary};
+
+use super::{
+    act, case_id, check_unit, criteria_answer, expected_state, parse_query, register, scoped,
+    summary, CriteriaAnswer, StepInput,
+};
+use crate::actor::Actor;
+use crate::error::{page_error, ApiError};
+use crate::forms::{Echo, Fields};
+use crate::i18n::Lang;
+use crate::layout::{Base, FormError, PageContext};
+use crate::pickers;
+use crate::routes::Routes;
+use crate::AppState;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/certifications", list_page)
+        .post("/certifications", register_form)
+        .get("/certifications/new", new_page)
+        .get("/certifications/summary", summary_page)
+        .get("/certifications/criteria", criteria_page)
+        .get("/certifications/{id}", show_page)
+        .post("/certifications/{id}/step", step_form)
+        .upload("/certifications/{id}/evidence", evidence_form)
+}
+
+fn base<'a>(actor: &'a Actor, lang: Lang, path: impl Into<String>) -> Base<'a> {
+    Base::new(actor, lang, path, "certification")
+}
+
+fn with_status(r: Response, bad: bool) -> Response {
+    if bad {
+        (axum::http::StatusCode::BAD_REQUEST, r).into_response()
+    } else {
+        r
+    }
+}
+
+/// The choices the filters and forms offer.
+#[derive(Serialize)]
+struct Choices {
+    kinds: Vec<&'static str>,
+    states: Vec<&'static str>,
+    classifications: Vec<&'static str>,
+}
+
+fn choices() -> Choices {
+    Choices {
+        kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
+        states: CaseState::ALL.iter().map(|s| s.as_str()).collect(),
+        classifications: Classification::ALL.iter().map(|c| c.as_str()).collect(),
+    }
+}
+
+const FILTERS: &[&str] = &[
+    "org_unit",
+    "kind",
+    "year",
+    "state",
+    "classification",
+    "view",
+];
+
+#[derive(Serialize)]
+struct ListPage {
+    items: Vec<CaseRow>,
+    total: i64,
+    page: u32,
+    pages: i64,
+    f: Echo,
+    query: String,
+    choices: Choices,
+    unit_label: Option<String>,
+}
+
+impl PageContext for ListPage {
+    const TEMPLATE: &'static str = "certification/list.html";
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let r = async {
+        let f = Fields::from_query(q.as_deref());
+        let query = parse_query(&f)?;
+        check_unit(&state, &actor, query.org_unit).await?;
+        let (items, total) = certs::list(&state.db, actor.scope(), &query).await?;
+        let unit_label = match query.org_unit {
+            Some(u) => store::org_units::get(&state.db, actor.scope(), u)
+                .await?
+                .map(|v| pickers::unit_label(&v)),
+            None => None,
+        };
+        let per = i64::from(query.page.per_page.max(1));
+        let page = ListPage {
+            items,
+            total,
+            page: query.page.page,
+            pages: (total + per - 1) / per,
+            f: Echo::of(&f, FILTERS),
+            query: f.query_string(),
+            choices: choices(),
+            unit_label,
+        };
+        Ok::<_, ApiError>(
+            state
+                .templates
+                .page(&base(&actor, lang, "/certifications"), &page),
+        )
+    }
+    .await;
+    r.unwrap_or_else(|e| page_error(lang, e))
+}
+
+#[derive(Serialize)]
+struct ShowPage {
+    c: CaseDetail,
+    /// Whether the user may enter the self-assessment now.
+    can_assess: bool,
+    /// The other steps the user may take now, in the order the page offers them.
+    others: Vec<&'static str>,
+    /// The latest answers by criterion id.
+    answer_of: std::collections::BTreeMap<String, certs::AnswerRow>,
+    choices: Choices,
+    error: Option<FormError>,
+    error_step: String,
+    history: Vec<store::audit::Entry>,
+}
+
+impl PageContext for ShowPage {
+    const TEMPLATE: &'static str = "certification/show.html";
+}
+
+async fn show(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    id: &str,
+    error: Option<(ApiError, String)>,
+) -> Result<Response, ApiError> {
+    let case = scoped(state, actor, case_id(id)?).await?;
+    let cid = case.id;
+    let current = case.state()?;
+    let detail = certs::detail(&state.db, case).await?;
+    let steps: Vec<&'static str> = Step::ACTIONS
+        .into_iter()
+        .filter(|s| s.from_states().contains(&current))
+        .filter(|s| {
+            actor.may(if s.is_decision() {
+                Action::DecideCertification
+            } else {
+                Action::Certify
+            })
+        })
+        .map(Step::as_str)
+        .collect();
+    let bad = error.is_some();
+    let (error, error_step) = match error {
+        Some((e, s)) => (Some(FormError::from(e)), s),
+        None => (None, String::new()),
+    };
+    let answer_of = detail
+        .answers
+        .iter()
+        .map(|a| (a.criterion_id.to_string(), a.clone()))
+        .collect();
+    let page = ShowPage {
+        c: detail,
+        can_assess: steps.contains(&"assess"),
+        others: steps.into_iter().filter(|s| *s != "assess").collect(),
+        answer_of,
+        choices: choices(),
+        error,
+        error_step,
+        history: store::audit::history(&state.db, "certification", &cid.to_string()).await?,
+    };
+    let base = base(actor, lang, format!("/certifications/{cid}"));
+    Ok(with_status(state.templates.page(&base, &page), bad))
+}
+
+async fn show_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Response {
+    show(&state, &actor, lang, &id, None)
+        .await
+        .unwrap_or_else(|e| page_error(lang, e))
+}
+
+/// A step's form: `step` names it; the fields are the API's.
+fn step_input(f: &Fields) -> Result<StepInput, ApiError> {
+    let step = f
+        .get("step")
+        .and_then(Step::parse_action)
+        .ok_or_else(|| ApiError::invalid("step", domain::Reason::ValueInvalid))?;
+    let note = || NoteInput {
+        on: f.string("on"),
+        note: f.string("note"),
+    };
+    Ok(match step {
+        Step::Assess => {
+            let mut answers = Vec::new();
+            for id in f.all("criterion") {
+                let Ok(cid) = id.parse::<i64>() else {
+                    return Err(ApiError::invalid("answers", domain::Reason::ValueInvalid));
+                };
+                answers.push(AnswerInput {
+                    criterion_id: Some(cid),
+                    met: match f.get(&format!("met_{cid}")) {
+                        Some("yes") => Some(true),
+                        Some("no") => Some(false),
+                        _ => None,
+                    },
+                    explanation: f.string(&format!("explain_{cid}")),
+                });
+            }
+            let staff = match f.get("staff_briefed_percent").filter(|s| !s.is_empty()) {
+                None => None,
+                Some(s) => Some(s.replace(',', ".").parse::<f64>().map_err(|_| {
+                    ApiError::invalid("staff_briefed_percent", domain::Reason::PercentOutOfRange)
+                })?),
+            };
+            StepInput::Assess(AssessInput {
+                on: f.string("on"),
+                answers: Some(answers),
+                staff_briefed_percent: staff,
+                note: f.string("note"),
+            })
+        }
+        Step::Decide => StepInput::Decide(DecideInput {
+            on: f.string("on"),
+            classification: f.string("classification"),
+            decision_no: f.string("decision_no"),
+            note: f.string("note"),
+        }),
+        Step::Revoke => StepInput::Revoke(RevokeInput {
+            on: f.string("on"),
+            reason: f.string("reason"),
+            decision_no: f.string("decision_no"),
+        }),
+        s => StepInput::Note(s, note()),
+    })
+}
+
+async fn step_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let step = f.get("step").unwrap_or("").to_string();
+    let r = async {
+        let input = step_input(&f)?;
+        let expected = expected_state(&f)?;
+        act(&state, &actor, case_id(&id)?, expected, input).await
+    }
+    .await;
+    match r {
+        Ok(c) => Redirect::to(&format!("/certifications/{}", c.id)).into_response(),
+        Err(e)
+            if e.status == axum::http::StatusCode::NOT_FOUND
+                || e.status == axum::http::StatusCode::FORBIDDEN =>
+        {
+            page_error(lang, e)
+        }
+        Err(e) => show(&state, &actor, lang, &id, Some((e, step)))
+            .await
+            .unwrap_or_else(|e| page_error(lang, e)),
+    }
+}
+
+async fn evidence_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    let r = async {
+        actor.require(Action::Certify)?;
+        let cid = case_id(&id)?;
+        scoped(&state, &actor, cid).await?;
+        let form = crate::uploads::multipart(req, &state).await?;
+        let (name, bytes) = super::files::uploaded_named(form).await?;
+        super::files::store_evidence(&state, &actor, cid, None, &name, &bytes).await
+    }
+    .await;
+    match r {
+        Ok(_) => Redirect::to(&format!("/certifications/{id}")).into_response(),
+        Err(e)
+            if e.status == axum::http::StatusCode::NOT_FOUND
+                || e.status == axum::http::StatusCode::FORBIDDEN =>
+        {
+            page_error(lang, e)
+        }
+        Err(e) => show(&state, &actor, lang, &id, Some((e, "evidence".into())))
+            .await
+            .unwrap_or_else(|e| page_error(lang, e)),
+    }
+}
+
+#[derive(Serialize)]
+struct NewPage {
+    form: Echo,
+    error: Option<FormError>,
+    done: Vec<CaseRow>,
+}
+
+impl PageContext for NewPage {
+    const TEMPLATE: &'static str = "certification/new.html";
+}
+
+const NEW_FIELDS: &[&str] = &[
+    "units",
+    "year",
+    "registered_on",
+    "party_resolution_on",
+    "households_percent",
+];
+
+async fn new_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
+    if let Err(e) = actor.require(Action::Certify) {
+        return page_error(lang, e);
+    }
+    let page = NewPage {
+        form: Echo::of(&Fields::parse(b""), NEW_FIELDS),
+        error: None,
+        done: Vec::new(),
+    };
+    state
+        .templates
+        .page(&base(&actor, lang, "/certifications/new"), &page)
+}
+
+async fn register_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = actor.require(Action::Certify) {
+        return page_error(lang, e);
+    }
+    let f = Fields::parse(&body);
+    let r = async {
+        let ids =
+            pickers::resolve_units(&state, &actor, "org_unit_ids", f.get("units").unwrap_or(""))
+                .await?;
+        let households = match f.get("households_percent").filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(s.replace(',', ".").parse::<f64>().map_err(|_| {
+                ApiError::invalid("households_percent", domain::Reason::PercentOutOfRange)
+            })?),
+        };
+        let year = super::year(&f, "year")?;
+        let input = RegisterInput {
+            org_unit_ids: Some(ids),
+            year,
+            registered_on: f.string("registered_on"),
+            party_resolution_on: f.string("party_resolution_on"),
+            households_percent: households,
+        };
+        register(&state, &actor, &input).await
+    }
+    .await;
+    let (error, done) = match r {
+        Ok(done) => (None, done),
+        Err(e) => (Some(FormError::from(e)), Vec::new()),
+    };
+    let bad = error.is_some();
+    let page = NewPage {
+        form: Echo::of(&f, NEW_FIELDS),
+        error,
+        done,
+    };
+    with_status(
+        state
+            .templates
+            .page(&base(&actor, lang, "/certifications/new"), &page),
+        bad,
+    )
+}
+
+#[derive(Serialize)]
+struct SummaryPage {
+    s: Summary,
+    f: Echo,
+    query: String,
+    /// Certified areas as circles on the map (inline SVG).
+    map: Option<String>,
+}
+
+impl PageContext for SummaryPage {
+    const TEMPLATE: &'static str = "certification/summary.html";
+}
+
+async fn summary_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let r = async {
+        let f = Fields::from_query(q.as_deref());
+        let s = summary(&state, &actor, &f).await?;
+        let points: Vec<files::MapPoint> = s
+            .rows
+            .iter()
+            .filter_map(|r| {
+                let certified: i64 = r.cells.iter().map(|c| c.certified).sum();
+                Some(files::MapPoint {
+                    label: r.name.clone(),
+                    lat: r.lat?,
+                    lon: r.lon?,
+                    value: certified,
+                    href: Some(format!(
+                        "/certifications/summary?org_unit={}&year={}&view={}",
+                        r.org_unit_id,
+                        s.year,
+                        s.view.as_str()
+                    )),
+                })
+            })
+            .collect();
+        let t = |k| crate::i18n::text(lang, k);
+        let map = (!points.is_empty()).then(|| {
+            files::bubble_map(&points, t("cert.map_title"), t("cert.map_legend"), 640, 520)
+        });
+        let keys = ["org_unit", "year", "view"];
+        let page = SummaryPage {
+            f: Echo::of(&f, &keys),
+            query: f.query_string(),
+            s,
+            map,
+        };
+        Ok::<_, ApiError>(
+            state
+                .templates
+                .page(&base(&actor, lang, "/certifications/summary"), &page),
+        )
+    }
+    .await;
+    r.unwrap_or_else(|e| page_error(lang, e))
+}
+
+#[derive(Serialize)]
+struct CriteriaPage {
+    c: CriteriaAnswer,
+}
+
+impl PageContext for CriteriaPage {
+    const TEMPLATE: &'static str = "certification/criteria.html";
+}
+
+async fn criteria_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
+    match criteria_answer(&state).await {
+        Ok(c) => state.templates.page(
+            &base(&actor, lang, "/certifications/criteria"),
+            &CriteriaPage { c },
+        ),
+        Err(e) => page_error(lang, e),
+    }
+}

@@ -1,0 +1,267 @@
+//! Certification: the whole cycle of a residential area through the API,
+//! with the steps out of order refused, a return, the certificate PDF,
+//! the dashboard, a revocation, and the limits of scope and level.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::harness::{App, Client};
+
+async fn village(admin: &Client<'_>, parent: i64, name: &str) -> i64 {
+    let r = admin
+        .write(Method::POST, "/api/v1/org-units", json!({"level": "village", "kind": "to_dan_pho", "name": name, "parent_id": parent, "valid_from": "2025-07-01"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()["id"].as_i64().unwrap()
+}
+
+async fn register(c: &Client<'_>, unit: i64) -> (StatusCode, Value) {
+    let r = c
+        .write(Method::POST, "/api/v1/certifications", json!({"org_unit_ids": [unit], "year": 2026, "registered_on": "2026-01-15", "party_resolution_on": "2026-01-10", "households_percent": 100}))
+        .await;
+    (r.status, r.json())
+}
+
+async fn step(c: &Client<'_>, id: i64, action: &str, body: Value) -> (StatusCode, Value) {
+    let r = c
+        .write(
+            Method::POST,
+            &format!("/api/v1/certifications/{id}/{action}"),
+            body,
+        )
+        .await;
+    (r.status, r.json())
+}
+
+/// Every criterion of the case's set, all met but `unmet`.
+async fn answers(c: &Client<'_>, id: i64, unmet: Option<usize>, on: &str) -> Value {
+    let case = c.get(&format!("/api/v1/certifications/{id}")).await.json();
+    let list: Vec<Value> = case["criteria"]["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, k)| json!({"criterion_id": k["id"], "met": Some(i) != unmet, "explanation": "Đã kiểm tra"}))
+        .collect();
+    json!({ "answers": list, "on": on })
+}
+
+#[tokio::test]
+async fn a_residential_area_goes_from_registration_to_certificate_and_revocation() {
+    for app in App::all().await {
+        let l = app.label();
+        let admin = app.login("admin").await;
+        let phuong = app.login("phuong").await;
+        let v = village(&admin, app.ward, "Tổ dân phố Công Nhận").await;
+        let (s, body) = register(&phuong, v).await;
+        assert_eq!(s, StatusCode::CREATED, "{l}: {body}");
+        let case = &body["items"][0];
+        let id = case["id"].as_i64().unwrap();
+        assert_eq!(case["kind"], "residential");
+        assert_eq!(case["state"], "registered");
+        // Twice for a year: refused, nothing changes.
+        let (s, body) = register(&phuong, v).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{l}: {body}");
+        assert_eq!(body["error"]["reason"], "already_registered", "{l}: {body}");
+        // Deciding an unassessed case: out of order.
+        let decide =
+            json!({"classification": "kha", "decision_no": "12/QĐ-UBND", "on": "2026-11-20"});
+        let (s, body) = step(&phuong, id, "decide", decide.clone()).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{l}: {body}");
+        assert_eq!(body["error"]["reason"], "certification_step_out_of_order");
+        // An assessment that skips a criterion is refused.
+        let (s, body) = step(&phuong, id, "assess", json!({"answers": []})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{l}: {body}");
+        assert_eq!(body["error"]["reason"], "criterion_unanswered");
+        // Assessed with criterion 4 unmet, submitted, returned with a reason.
+        let (s, body) = step(
+            &phuong,
+            id,
+            "assess",
+            answers(&phuong, id, Some(3), "2026-02-01").await,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{l}: {body}");
+        assert_eq!(body["state"], "assessed");
+        let (s, _) = step(&phuong, id, "submit", json!({"on": "2026-02-02"})).await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, body) = step(&phuong, id, "return", json!({"on": "2026-02-03"})).await;
+        assert_eq!(
+            s,
+            StatusCode::BAD_REQUEST,
+            "{l}: a return needs its reason: {body}"
+        );
+        let (s, body) = step(
+            &phuong,
+            id,
+            "return",
+            json!({"on": "2026-02-03", "note": "Thiếu biên bản họp"}),
+        )
+        .await;
+        assert_eq!(
+            (s, body["state"].as_str()),
+            (StatusCode::OK, Some("returned")),
+            "{l}: {body}"
+        );
+        // Reviewed with an unmet required criterion: only "not met" is possible.
+        step(
+            &phuong,
+            id,
+            "assess",
+            answers(&phuong, id, Some(3), "2026-02-04").await,
+        )
+        .await;
+        step(&phuong, id, "submit", json!({"on": "2026-02-05"})).await;
+        let (s, _) = step(&phuong, id, "review", json!({"on": "2026-02-06"})).await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, body) = step(&phuong, id, "decide", decide.clone()).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{l}: {body}");
+        assert_eq!(body["error"]["reason"], "required_criteria_unmet");
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains("TC4"),
+            "{body}"
+        );
+        // Back, assessed again with every criterion met, then certified.
+        step(
+            &phuong,
+            id,
+            "return",
+            json!({"on": "2026-02-07", "note": "Đánh giá lại tiêu chí 4"}),
+        )
+        .await;
+        step(
+            &phuong,
+            id,
+            "assess",
+            answers(&phuong, id, None, "2026-02-07").await,
+        )
+        .await;
+        step(&phuong, id, "submit", json!({"on": "2026-02-08"})).await;
+        step(&phuong, id, "review", json!({"on": "2026-02-09"})).await;
+        let (s, body) = step(&phuong, id, "decide", decide.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{l}: {body}");
+        assert_eq!(body["state"], "certified");
+        assert_eq!(body["classification"], "kha");
+        assert!(
+            body["certificate_no"]
+                .as_str()
+                .unwrap()
+                .ends_with("/GCN-ANTT-2026"),
+            "{body}"
+        );
+        // The certificate, as a PDF.
+        let pdf = phuong
+            .get(&format!("/api/v1/certifications/{id}/certificate.pdf"))
+            .await;
+        assert_eq!(pdf.status, StatusCode::OK, "{l}");
+        assert!(pdf.bytes.starts_with(b"%PDF-"));
+        // The dashboard counts it under the ward, the register's indicator too.
+        let sum = phuong
+            .get(&format!(
+                "/api/v1/certification-summary?org_unit={}&year=2026",
+                app.ward
+            ))
+            .await;
+        assert_eq!(sum.status, StatusCode::OK, "{l}: {}", sum.body);
+        let sum = sum.json();
+        let k = sum["kinds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|k| k == "residential")
+            .unwrap();
+        assert_eq!(sum["totals"][k]["certified"], 1, "{l}: {sum}");
+        assert!(sum["totals"][k]["eligible"].as_i64().unwrap() >= 1);
+        // The steps, in order, each signed.
+        let detail = phuong
+            .get(&format!("/api/v1/certifications/{id}"))
+            .await
+            .json();
+        let actions: Vec<&str> = detail["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions.first(), Some(&"register"));
+        assert_eq!(actions.last(), Some(&"decide"));
+        assert!(detail["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["username"] == "phuong"));
+        // Revoked: no certificate any more, and no new registration that year.
+        let (s, body) = step(
+            &phuong,
+            id,
+            "revoke",
+            json!({"reason": "Xảy ra vụ việc phức tạp", "decision_no": "30/QĐ-UBND"}),
+        )
+        .await;
+        assert_eq!(
+            (s, body["state"].as_str()),
+            (StatusCode::OK, Some("revoked")),
+            "{l}: {body}"
+        );
+        let pdf = phuong
+            .get(&format!("/api/v1/certifications/{id}/certificate.pdf"))
+            .await;
+        assert_eq!(pdf.status, StatusCode::CONFLICT);
+        let (s, body) = register(&phuong, v).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert_eq!(body["error"]["reason"], "revoked_this_year", "{l}: {body}");
+        // The page shows the case and its state.
+        let page = phuong.get(&format!("/certifications/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{l}");
+        assert!(page.body.contains("Bị thu hồi công nhận"));
+    }
+}
+
+#[tokio::test]
+async fn scope_and_level_bound_who_registers_and_decides() {
+    for app in App::all().await {
+        let l = app.label();
+        let admin = app.login("admin").await;
+        let phuong = app.login("phuong").await;
+        // Outside the officer's ward: "not found", to register and to read.
+        let far = village(&admin, app.ba_dinh, "Tổ dân phố Xa").await;
+        let (s, _) = register(&phuong, far).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{l}");
+        let (s, body) = register(&admin, far).await;
+        assert_eq!(s, StatusCode::CREATED, "{l}: {body}");
+        let far_case = body["items"][0]["id"].as_i64().unwrap();
+        let r = phuong
+            .get(&format!("/api/v1/certifications/{far_case}"))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        // A ward is certified by the province: its officer may not decide it.
+        let (s, body) = register(&phuong, app.ward).await;
+        assert_eq!(s, StatusCode::CREATED, "{l}: {body}");
+        let ward_case = body["items"][0]["id"].as_i64().unwrap();
+        assert_eq!(body["items"][0]["kind"], "commune");
+        let (s, body) = step(
+            &phuong,
+            ward_case,
+            "decide",
+            json!({"classification": "kha", "decision_no": "1/QĐ"}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{l}: {body}");
+        assert_eq!(body["error"]["reason"], "decision_not_your_level");
+        // Viewers read, never act.
+        let viewer = app.login("lanhdao").await;
+        let (s, _) = register(&viewer, app.ward).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // Criteria as published: a set starting in a year already covered is refused.
+        let r = admin
+            .write(Method::POST, "/api/v1/certification-criteria", json!({"kind": "residential", "from_year": 2022, "title": "Mới", "source": "TT", "criteria": [{"code": "A", "text": "Tiêu chí", "source": "TT"}]}))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{l}: {}", r.body);
+        assert_eq!(r.json()["error"]["reason"], "criteria_year_taken");
+        let r = admin
+            .write(Method::POST, "/api/v1/certification-criteria", json!({"kind": "residential", "from_year": 2027, "title": "Mới", "source": "TT 48/2025", "criteria": [{"code": "A", "text": "Tiêu chí", "source": "TT"}]}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        assert_eq!(r.json()["version"], 2);
+    }
+}
