@@ -19,18 +19,27 @@ module.exports = {
     const rows = page.locator('main table tbody tr');
     assert.equal(await rows.count(), 1, 'one commune in scope');
     assert.match(await j.text(rows.first()), /Phường Nam Định/);
-    // The two widths run side by side on one server: the phone fills next
-    // month's report, the desktop the month the overview opens on (each
-    // form is entered, submitted and approved once). The certification
-    // results are counted by the certification register now, so both use
-    // the monthly report's typed figures.
+    // The two widths run side by side on one server: the phone fills this
+    // month's report, the desktop this assessment year's certification
+    // form (each form is entered, submitted and approved once); the
+    // certification register counts the units, the households are typed.
     const phone = j.width < 600;
     const [total, part, message] = phone
       ? ['tin_bao', 'tin_bao_co_gia_tri', /Tin báo có giá trị không thể nhiều hơn/]
-      : ['tin_bao', 'tin_bao_vneid', /Tin báo qua VNeID không thể nhiều hơn/];
-    await j.click(rows.first().locator('a', { hasText: 'Mở biểu nhập' }), { url: /\/statistics\/entry\?/ });
+      : ['so_ho_gia_dinh', 'so_ho_dang_ky', /Số hộ đăng ký không thể nhiều hơn/];
     if (phone) {
+      await j.click(rows.first().locator('a', { hasText: 'Mở biểu nhập' }), { url: /\/statistics\/entry\?/ });
       await j.click(page.locator('main a', { hasText: 'Kỳ sau' }), { url: /\/statistics\/entry\?/ });
+    } else {
+      // The assessment year under way: from 1 November a day belongs to
+      // the next year's certification.
+      const d = new Date();
+      const year = d.getFullYear() + (d.getMonth() + 1 >= 11 ? 1 : 0);
+      // Choosing the data set shows its own periods at once.
+      await j.nav(() => j.selectStarting('#data_set', 'Kết quả xét công nhận'));
+      await page.locator('#period').selectOption(`${year}`);
+      await j.click(page.locator('main form.filters button[type=submit]'), { url: /\/statistics\?/ });
+      await j.click(rows.first().locator('a', { hasText: 'Mở biểu nhập' }), { url: /\/statistics\/entry\?/ });
     }
     const formUrl = new URL(page.url());
     assert.match(await j.text('#state-title'), /Đang nhập/);

@@ -153,6 +153,10 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, String)>, String> {
     if n > 0 {
         tracing::info!(types = n, "demo province types created");
     }
+    let n = crate::demo_certification::seed(db, &ward.unit, today).await?;
+    if n > 0 {
+        tracing::info!(cases = n, "demo certification cases created");
+    }
     let n = seed_statistics(db).await?;
     if n > 0 {
         tracing::info!(values = n, "demo figures created");
@@ -593,7 +597,7 @@ impl Dice {
 }
 
 /// The units under `parent` of `level`, as they were on `on`.
-async fn children(
+pub(crate) async fn children(
     db: &Db,
     parent: i64,
     level: Level,
@@ -992,10 +996,11 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                     });
                 }
             }
-            written += batch.len();
-            if !batch.is_empty() {
-                values::write(db, who, &batch, today).await.map_err(err)?;
+            if batch.is_empty() {
+                continue;
             }
+            written += batch.len();
+            values::write(db, who, &batch, today).await.map_err(err)?;
             // Older months approved; the last two partly submitted, partly
             // open; the one before them has a few still waiting.
             let age = periods.len() - k;
@@ -1070,8 +1075,13 @@ async fn seed_yearly_figures(
                         ("dong_nguoi_tuan_tra".into(), 20 * size + dice.next(30)),
                     ]
                 } else {
-                    // The certification register counts these (seed_certification).
-                    Vec::new()
+                    // The certification register counts the units; the
+                    // households are typed.
+                    let households = 400 * size + dice.next(100);
+                    vec![
+                        ("so_ho_gia_dinh".into(), households),
+                        ("so_ho_dang_ky".into(), households - dice.next(20)),
+                    ]
                 };
                 for (code, value) in figures {
                     batch.push(ValueWrite {

@@ -4,6 +4,7 @@
 mod backup;
 mod config;
 mod demo;
+mod demo_certification;
 mod import;
 mod serve;
 mod token;

@@ -1014,8 +1014,10 @@ pub fn check_decision(
     if let (Some(min), Some((certified, eligible))) =
         (rules.min_residential_share, facts.residential_prev)
     {
-        // integer arithmetic: certified / eligible >= min / 100
-        if eligible == 0 || certified * 100 < min * eligible {
+        // Villages are entered by people, not shipped: a commune whose
+        // areas were never entered has nothing to judge, and the rule
+        // does not apply (integer arithmetic: certified / eligible >= min / 100).
+        if eligible > 0 && certified * 100 < min * eligible {
             return Err(refusal(Reason::ResidentialShareTooLow {
                 min,
                 certified,
@@ -1231,6 +1233,11 @@ mod tests {
             ..good.clone()
         };
         assert_eq!(code(&met(true, true), &few), "residential_share_too_low");
+        let none_entered = Facts {
+            residential_prev: Some((0, 0)),
+            ..good.clone()
+        };
+        assert!(check_decision(&r, &kha, &set(), &met(true, true), None, &none_entered).is_ok());
         // not certifying needs no rule
         let no = d(Classification::KhongDat);
         assert!(check_decision(&r, &no, &set(), &met(false, false), None, &no_model).is_ok());

@@ -40,7 +40,7 @@ pub struct Certificate {
     pub classification: String,
     pub decision_no: String,
     pub decided_on: NaiveDate,
-    /// The signer's title ("CHỦ TỊCH").
+    /// The signer's title, a line each ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH").
     pub signer_title: String,
 }
 
@@ -150,6 +150,22 @@ fn border(surface: &mut krilla::surface::Surface<'_>, inset: f32, width: f32) {
     }
 }
 
+/// A thin horizontal line from `x1` to `x2` at `y` (from the top).
+fn rule(surface: &mut krilla::surface::Surface<'_>, x1: f32, x2: f32, y: f32) {
+    let mut pb = PathBuilder::new();
+    pb.move_to(x1, y);
+    pb.line_to(x2, y);
+    if let Some(path) = pb.finish() {
+        surface.set_stroke(Some(Stroke {
+            paint: rgb::Color::new(0, 0, 0).into(),
+            width: 0.7,
+            ..Default::default()
+        }));
+        surface.draw_path(&path);
+        surface.set_stroke(None);
+    }
+}
+
 fn page(document: &mut Document, fonts: &Fonts, c: &Certificate) -> Result<(), FilesError> {
     let settings =
         PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| FilesError::Write("khổ giấy".into()))?;
@@ -197,6 +213,11 @@ fn page(document: &mut Document, fonts: &Fonts, c: &Certificate) -> Result<(), F
     for l in &header {
         draw(&mut s, fonts, l);
     }
+    // The short rules under the motto and the issuing body, as the state
+    // format draws them.
+    let motto = width(&fonts.bold_face, "Độc lập - Tự do - Hạnh phúc", 14.0);
+    rule(&mut s, right - motto / 2.0, right + motto / 2.0, 96.0);
+    rule(&mut s, left - 30.0, left + 30.0, 96.0);
     let number = format!("Số: {}", c.number);
     draw(
         &mut s,
@@ -206,7 +227,7 @@ fn page(document: &mut Document, fonts: &Fonts, c: &Certificate) -> Result<(), F
             size: 13.0,
             bold: false,
             align: Align::Centre(left),
-            y: 112.0,
+            y: 116.0,
         },
     );
     let title = [
@@ -316,32 +337,24 @@ fn page(document: &mut Document, fonts: &Fonts, c: &Certificate) -> Result<(), F
         c.decided_on.format("%m"),
         c.decided_on.format("%Y")
     );
-    let sign = [
-        Line {
-            text: &date,
-            size: 13.0,
-            bold: false,
-            align: Align::Centre(right),
-            y: 458.0,
-        },
-        Line {
-            text: &c.signer_title,
-            size: 13.0,
-            bold: true,
-            align: Align::Centre(right),
-            y: 478.0,
-        },
-        Line {
-            text: "(Ký, ghi rõ họ tên và đóng dấu)",
-            size: 12.0,
-            bold: false,
-            align: Align::Centre(right),
-            y: 495.0,
-        },
-    ];
-    for l in &sign {
-        draw(&mut s, fonts, l);
+    let line = |text, size, bold, y| Line {
+        text,
+        size,
+        bold,
+        align: Align::Centre(right),
+        y,
+    };
+    draw(&mut s, fonts, &line(&date, 13.0, false, 450.0));
+    let mut y = 470.0;
+    for l in c.signer_title.lines() {
+        draw(&mut s, fonts, &line(l, 13.0, true, y));
+        y += 16.0;
     }
+    draw(
+        &mut s,
+        fonts,
+        &line("(Ký, ghi rõ họ tên và đóng dấu)", 12.0, false, y + 2.0),
+    );
     s.finish();
     page.finish();
     Ok(())
@@ -381,7 +394,7 @@ mod tests {
             classification: "Xuất sắc".into(),
             decision_no: "125/QĐ-UBND".into(),
             decided_on: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-            signer_title: "TM. ỦY BAN NHÂN DÂN - CHỦ TỊCH".into(),
+            signer_title: "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH".into(),
         }
     }
 

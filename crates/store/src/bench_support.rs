@@ -833,3 +833,258 @@ pub async fn submitted_under(db: &Db, unit: i64) -> Result<i64, StoreError> {
         unit
     )?)
 }
+
+// ---- certification (crates/web/benches/certification.rs) -----------------
+
+/// What [`generate_certification`] wrote.
+#[derive(Debug, Clone, Default)]
+pub struct CertificationData {
+    pub villages: usize,
+    pub sites: usize,
+    pub cases: usize,
+    pub steps: usize,
+}
+
+/// A national-size certification register, in one transaction of
+/// multi-row inserts (not the audited API): `villages` villages spread
+/// over the current communes, `sites` agencies, enterprises, schools and
+/// religious establishments under them, and for each of `years` one case
+/// per village, site and commune of that year (legacy communes before
+/// 2025): ~85% certified (by classification), ~10% not certified, the
+/// rest of the last year in progress; each decided case with its five
+/// steps. The reference units and the default criteria must be loaded.
+pub async fn generate_certification(
+    db: &Db,
+    villages: usize,
+    sites: usize,
+    years: std::ops::RangeInclusive<i32>,
+    seed: u64,
+) -> Result<CertificationData, StoreError> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut tx = db.begin().await?;
+    let current: Vec<i64> = fetch!(
+        tx,
+        fetch_all,
+        scalar i64,
+        "SELECT id FROM org_units WHERE level = 'commune' AND valid_to IS NULL ORDER BY id"
+    )?;
+    let legacy: Vec<i64> = fetch!(
+        tx,
+        fetch_all,
+        scalar i64,
+        "SELECT id FROM org_units WHERE level = 'commune' AND valid_to IS NOT NULL ORDER BY id"
+    )?;
+    let now = Utc::now();
+    let unit_row = |level: &str, kind: &str, name: String, parent: i64| {
+        let short = name.clone();
+        vec![
+            Arg::Text(Some(level.into())),
+            Arg::Text(Some(kind.into())),
+            Arg::Text(Some(name.clone())),
+            Arg::Text(Some(short.clone())),
+            Arg::Text(Some(fold(&name))),
+            Arg::Text(Some(fold(&short))),
+            Arg::Text(Some(sort_key(&short))),
+            Arg::I64(Some(parent)),
+            Arg::Ts(now),
+            Arg::Ts(now),
+        ]
+    };
+    const UNIT_HEAD: &str = "INSERT INTO org_units (level, kind, name, short_name, name_folded,
+        short_folded, sort_key, parent_id, created_at, updated_at) VALUES ";
+    let mut rows = Vec::with_capacity(villages);
+    for i in 0..villages {
+        let c = current
+            .get(i % current.len().max(1))
+            .copied()
+            .ok_or_else(|| StoreError::Data("bench: no commune".into()))?;
+        rows.push(unit_row("village", "thon", format!("Thôn số {}", i + 1), c));
+    }
+    insert_rows(&mut tx, UNIT_HEAD, 10, rows).await?;
+    let village_ids: Vec<i64> = fetch!(
+        tx,
+        fetch_all,
+        scalar i64,
+        "SELECT id FROM org_units WHERE level = 'village' ORDER BY id"
+    )?;
+    let kinds = ["agency", "enterprise", "school", "religious"];
+    let mut rows = Vec::with_capacity(sites);
+    for i in 0..sites {
+        let v = *any(&mut rng, &village_ids)?;
+        let k = *kinds.get(i % kinds.len()).unwrap_or(&"school");
+        rows.push(unit_row("site", k, format!("Cơ sở {k} {}", i + 1), v));
+    }
+    insert_rows(&mut tx, UNIT_HEAD, 10, rows).await?;
+    crate::org_units::reference::rebuild_closures(&mut tx).await?;
+    let site_rows: Vec<(i64, String)> = fetch!(
+        tx,
+        fetch_all,
+        (i64, String),
+        "SELECT id, kind FROM org_units WHERE level = 'site' ORDER BY id"
+    )?;
+    let sets = crate::certification::criteria::sets_tx(&mut tx, None).await?;
+    let set_of = |kind: &str| {
+        sets.iter()
+            .find(|s| s.kind.as_str() == kind)
+            .map(|s| s.id)
+            .ok_or_else(|| StoreError::Data(format!("bench: no criteria for {kind}")))
+    };
+    let first_case: i64 = fetch!(
+        tx,
+        fetch_one,
+        scalar i64,
+        "SELECT COALESCE(MAX(id), 0) + 1 FROM certification_cases"
+    )?;
+    let last_year = *years.end();
+    let mut out = CertificationData {
+        villages: village_ids.len(),
+        sites: site_rows.len(),
+        ..Default::default()
+    };
+    let classes = ["xuat_sac", "kha", "kha", "trung_binh"];
+    let mut next_id = first_case;
+    for year in years {
+        let communes = if year < 2025 { &legacy } else { &current };
+        let units: Vec<(i64, &str)> = village_ids
+            .iter()
+            .map(|v| (*v, "residential"))
+            .chain(communes.iter().map(|c| (*c, "commune")))
+            .chain(site_rows.iter().map(|(id, k)| (*id, k.as_str())))
+            .collect();
+        let mut cases = Vec::with_capacity(units.len());
+        let mut steps = Vec::with_capacity(units.len() * 5);
+        for (unit, kind) in units {
+            let id = next_id;
+            next_id += 1;
+            let registered = NaiveDate::from_ymd_opt(year, 2, 1).unwrap_or_default();
+            let decided = NaiveDate::from_ymd_opt(year, 10, 20).unwrap_or_default();
+            let r: f64 = rng.gen();
+            let (state, class) = if year == last_year && r < 0.05 {
+                ("submitted", None)
+            } else if r < 0.15 {
+                ("not_certified", Some("khong_dat"))
+            } else {
+                ("certified", Some(*any(&mut rng, &classes)?))
+            };
+            let number = (state == "certified").then(|| format!("{id}/GCN-ANTT-{year}"));
+            cases.push(vec![
+                Arg::I64(Some(id)),
+                Arg::I64(Some(unit)),
+                Arg::Text(Some(kind.into())),
+                Arg::I64(Some(i64::from(year))),
+                Arg::I64(Some(set_of(kind)?)),
+                Arg::Text(Some(state.into())),
+                Arg::Date(Some(if class.is_some() { decided } else { registered })),
+                Arg::Date(Some(registered)),
+                Arg::Text(class.map(str::to_string)),
+                Arg::Date(class.map(|_| decided)),
+                Arg::Text(class.map(|_| format!("{}/QĐ-UBND", id % 1000))),
+                Arg::I64(number.as_ref().map(|_| unit)),
+                Arg::Text(number),
+                Arg::Ts(now),
+                Arg::Ts(now),
+            ]);
+            let done = if class.is_some() { 5 } else { 3 };
+            for (i, action) in ["register", "assess", "submit", "review", "decide"]
+                .iter()
+                .take(done)
+                .enumerate()
+            {
+                steps.push(vec![
+                    Arg::I64(Some(id)),
+                    Arg::Text(Some((*action).into())),
+                    Arg::Date(Some(registered + Duration::days(20 * i as i64))),
+                    Arg::Text(Some("{}".into())),
+                    Arg::Ts(now),
+                ]);
+            }
+        }
+        out.cases += cases.len();
+        out.steps += steps.len();
+        insert_rows(
+            &mut tx,
+            "INSERT INTO certification_cases (id, org_unit_id, kind, year, set_id, state,
+                state_since, registered_on, classification, decided_on, decision_no,
+                certificate_issuer_id, certificate_no, created_at, updated_at) VALUES ",
+            15,
+            cases,
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            "INSERT INTO certification_steps (case_id, action, on_date, detail, created_at) VALUES ",
+            5,
+            steps,
+        )
+        .await?;
+    }
+    if tx.is_postgres() {
+        execute!(
+            tx,
+            "SELECT setval(pg_get_serial_sequence('certification_cases', 'id'), (SELECT MAX(id) FROM certification_cases))"
+        )?;
+    }
+    tx.commit().await?;
+    analyze(db).await?;
+    Ok(out)
+}
+
+/// The plain baseline of the dashboard: one GROUP BY over a year's cases
+/// (no hierarchy, no areas).
+pub async fn plain_certification_counts(db: &Db, year: i32) -> Result<usize, StoreError> {
+    let rows: Vec<(String, String, i64)> = fetch!(
+        db,
+        fetch_all,
+        (String, String, i64),
+        "SELECT kind, state, COUNT(*) FROM certification_cases WHERE year = $1 GROUP BY kind, state",
+        year
+    )?;
+    Ok(rows.len())
+}
+
+/// `n` new villages in commune `commune` (for registering them at once).
+pub async fn villages_in(
+    db: &Db,
+    commune: i64,
+    n: usize,
+    tag: &str,
+) -> Result<Vec<i64>, StoreError> {
+    let mut tx = db.begin().await?;
+    let now = Utc::now();
+    let rows = (0..n)
+        .map(|i| {
+            let name = format!("Tổ {tag} {}", i + 1);
+            vec![
+                Arg::Text(Some("village".into())),
+                Arg::Text(Some("to_dan_pho".into())),
+                Arg::Text(Some(name.clone())),
+                Arg::Text(Some(name.clone())),
+                Arg::Text(Some(fold(&name))),
+                Arg::Text(Some(fold(&name))),
+                Arg::Text(Some(sort_key(&name))),
+                Arg::I64(Some(commune)),
+                Arg::Ts(now),
+                Arg::Ts(now),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "INSERT INTO org_units (level, kind, name, short_name, name_folded, short_folded,
+            sort_key, parent_id, created_at, updated_at) VALUES ",
+        10,
+        rows,
+    )
+    .await?;
+    crate::org_units::reference::rebuild_closures(&mut tx).await?;
+    let ids: Vec<i64> = fetch!(
+        tx,
+        fetch_all,
+        scalar i64,
+        "SELECT id FROM org_units WHERE parent_id = $1 AND name LIKE $2 ORDER BY id",
+        commune,
+        format!("Tổ {tag} %")
+    )?;
+    tx.commit().await?;
+    Ok(ids)
+}

@@ -47,6 +47,8 @@ pub struct Home {
     waiting_total: usize,
     /// Active models not rated this year, for those who rate them.
     to_rate: i64,
+    /// Certification cases waiting for a step they may take, by state.
+    certification: Vec<store::certification::Pending>,
     /// The areas of their scope as they are today.
     areas: Vec<AreaGlance>,
     /// The year "this year" means (ratings, new models).
@@ -110,7 +112,9 @@ async fn home(state: &AppState, actor: &Actor) -> Result<Home, ApiError> {
     } else {
         0
     };
+    let certification = certification_due(state, actor).await?;
     Ok(Home {
+        certification,
         to_rate,
         due,
         waiting,
@@ -118,6 +122,24 @@ async fn home(state: &AppState, actor: &Actor) -> Result<Home, ApiError> {
         areas,
         year: day.year(),
     })
+}
+
+/// The certification steps waiting on the person: self-assessments,
+/// reviews and submissions for those who certify, decisions for those who
+/// decide. Administrators see none (the whole country is not a to-do).
+async fn certification_due(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<store::certification::Pending>, ApiError> {
+    if actor.scope().user_id().is_none() || !actor.may(Action::Certify) {
+        return Ok(Vec::new());
+    }
+    let decides = actor.may(Action::DecideCertification);
+    Ok(store::certification::pending(&state.db, actor.scope())
+        .await?
+        .into_iter()
+        .filter(|p| p.state != "reviewed" || decides)
+        .collect())
 }
 
 /// Commune officers enter their own reports; province staff may enter for

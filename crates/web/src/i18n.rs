@@ -512,6 +512,35 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("stats.computed.models.new", "Tự tính: mô hình thành lập trong kỳ", "Computed: models founded during the period"),
     ("stats.computed.models.replicated", "Tự tính: mô hình nhân rộng từ điển hình trong kỳ", "Computed: replications of exemplars founded during the period"),
     ("stats.computed.models.exemplar", "Tự tính: điển hình tiên tiến đang hoạt động", "Computed: active exemplars"),
+    ("stats.computed.certification.residential.eligible", "Tự tính: khu dân cư thuộc diện xét công nhận", "Computed: residential areas eligible for certification"),
+    ("stats.computed.certification.residential.certified", "Tự tính: khu dân cư được công nhận đạt chuẩn", "Computed: residential areas certified"),
+    ("stats.computed.certification.residential.xuat_sac", "Tự tính: khu dân cư được công nhận, xếp loại Xuất sắc", "Computed: residential areas certified as excellent"),
+    ("stats.computed.certification.residential.kha", "Tự tính: khu dân cư được công nhận, xếp loại Khá", "Computed: residential areas certified as good"),
+    ("stats.computed.certification.residential.trung_binh", "Tự tính: khu dân cư được công nhận, xếp loại Trung bình", "Computed: residential areas certified as average"),
+    ("stats.computed.certification.commune.certified", "Tự tính: xã, phường, đặc khu (1: được công nhận) được công nhận đạt chuẩn", "Computed: the commune (1: certified) certified"),
+    ("stats.computed.certification.commune.xuat_sac", "Tự tính: xã, phường, đặc khu được công nhận, xếp loại Xuất sắc", "Computed: the commune certified as excellent"),
+    ("stats.computed.certification.commune.kha", "Tự tính: xã, phường, đặc khu được công nhận, xếp loại Khá", "Computed: the commune certified as good"),
+    ("stats.computed.certification.commune.trung_binh", "Tự tính: xã, phường, đặc khu được công nhận, xếp loại Trung bình", "Computed: the commune certified as average"),
+    ("stats.computed.certification.agency.eligible", "Tự tính: cơ quan thuộc diện xét công nhận", "Computed: agencies eligible for certification"),
+    ("stats.computed.certification.agency.certified", "Tự tính: cơ quan được công nhận đạt chuẩn", "Computed: agencies certified"),
+    ("stats.computed.certification.agency.xuat_sac", "Tự tính: cơ quan được công nhận, xếp loại Xuất sắc", "Computed: agencies certified as excellent"),
+    ("stats.computed.certification.agency.kha", "Tự tính: cơ quan được công nhận, xếp loại Khá", "Computed: agencies certified as good"),
+    ("stats.computed.certification.agency.trung_binh", "Tự tính: cơ quan được công nhận, xếp loại Trung bình", "Computed: agencies certified as average"),
+    ("stats.computed.certification.enterprise.eligible", "Tự tính: doanh nghiệp thuộc diện xét công nhận", "Computed: enterprises eligible for certification"),
+    ("stats.computed.certification.enterprise.certified", "Tự tính: doanh nghiệp được công nhận đạt chuẩn", "Computed: enterprises certified"),
+    ("stats.computed.certification.enterprise.xuat_sac", "Tự tính: doanh nghiệp được công nhận, xếp loại Xuất sắc", "Computed: enterprises certified as excellent"),
+    ("stats.computed.certification.enterprise.kha", "Tự tính: doanh nghiệp được công nhận, xếp loại Khá", "Computed: enterprises certified as good"),
+    ("stats.computed.certification.enterprise.trung_binh", "Tự tính: doanh nghiệp được công nhận, xếp loại Trung bình", "Computed: enterprises certified as average"),
+    ("stats.computed.certification.school.eligible", "Tự tính: cơ sở giáo dục thuộc diện xét công nhận", "Computed: schools eligible for certification"),
+    ("stats.computed.certification.school.certified", "Tự tính: cơ sở giáo dục được công nhận đạt chuẩn", "Computed: schools certified"),
+    ("stats.computed.certification.school.xuat_sac", "Tự tính: cơ sở giáo dục được công nhận, xếp loại Xuất sắc", "Computed: schools certified as excellent"),
+    ("stats.computed.certification.school.kha", "Tự tính: cơ sở giáo dục được công nhận, xếp loại Khá", "Computed: schools certified as good"),
+    ("stats.computed.certification.school.trung_binh", "Tự tính: cơ sở giáo dục được công nhận, xếp loại Trung bình", "Computed: schools certified as average"),
+    ("stats.computed.certification.religious.eligible", "Tự tính: cơ sở tôn giáo thuộc diện xét công nhận", "Computed: religious establishments eligible for certification"),
+    ("stats.computed.certification.religious.certified", "Tự tính: cơ sở tôn giáo được công nhận đạt chuẩn", "Computed: religious establishments certified"),
+    ("stats.computed.certification.religious.xuat_sac", "Tự tính: cơ sở tôn giáo được công nhận, xếp loại Xuất sắc", "Computed: religious establishments certified as excellent"),
+    ("stats.computed.certification.religious.kha", "Tự tính: cơ sở tôn giáo được công nhận, xếp loại Khá", "Computed: religious establishments certified as good"),
+    ("stats.computed.certification.religious.trung_binh", "Tự tính: cơ sở tôn giáo được công nhận, xếp loại Trung bình", "Computed: religious establishments certified as average"),
     ("stats.origin.register", "Tự tính, lưu khi gửi báo cáo", "Computed now, stored when the report is submitted"),
     ("stats.origin.computed", "Tự tính khi gửi báo cáo", "Computed when the report was submitted"),
     ("stats.origin.typed_before", "Nhập tay trước khi chỉ tiêu được tính tự động; giữ nguyên", "Typed before the indicator was computed; kept as typed"),
@@ -710,6 +739,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("models.ratings", "Xếp loại hằng năm", "Yearly ratings"),
     ("models.reason", "Lý do", "Reason"),
     ("models.record", "Ghi lại", "Record"),
+    ("home.certification", "Xét công nhận an toàn về ANTT", "Certification"),
+    ("home.cert.registered", "hồ sơ đã đăng ký, chờ tự đánh giá", "registered cases to self-assess"),
+    ("home.cert.returned", "hồ sơ bị trả lại, cần đánh giá lại", "returned cases to assess again"),
+    ("home.cert.assessed", "hồ sơ đã tự đánh giá, chờ gửi thẩm định", "self-assessed cases to submit"),
+    ("home.cert.submitted", "hồ sơ chờ thẩm định", "cases to review"),
+    ("home.cert.reviewed", "hồ sơ chờ quyết định công nhận", "cases to decide"),
     ("nav.certification", "Công nhận an toàn", "Certification"),
     ("cert.title", "Xét công nhận \"An toàn về an ninh, trật tự\"", "\"Safe for security and order\" certification"),
     ("cert.summary", "Tổng hợp kết quả", "Results dashboard"),
@@ -941,6 +976,11 @@ mod tests {
                 .map(|s| format!("activity.{}", s.as_str())),
         );
         keys.extend(["status", "rate", "activity", "load"].map(|a| format!("action.{a}")));
+        keys.extend(
+            domain::statistics::computed::Computed::ALL
+                .iter()
+                .map(|c| format!("stats.computed.{}", c.as_str())),
+        );
         use domain::certification::{self as cert, Classification, DecidingLevel};
         keys.extend(
             cert::Kind::ALL

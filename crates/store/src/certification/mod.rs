@@ -837,6 +837,29 @@ pub async fn certified_under(
     Ok(list(db, scope, &q).await?.0)
 }
 
+/// Cases waiting for a step, by state, in a scope: what the home page
+/// lists as to do.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Pending {
+    #[schema(value_type = State)]
+    pub state: String,
+    pub n: i64,
+}
+
+pub async fn pending(db: &Db, scope: Scope) -> Result<Vec<Pending>> {
+    let sql = format!(
+        "SELECT c.state, COUNT(*) AS n FROM certification_cases c
+          WHERE c.state IN ('registered', 'returned', 'assessed', 'submitted', 'reviewed')
+            AND {}
+          GROUP BY c.state",
+        scope_clause("$1")
+    );
+    let mut rows: Vec<Pending> = fetch!(db, fetch_all, Pending, &sql, scope.user_id())?;
+    let order = |s: &str| State::ALL.iter().position(|x| x.as_str() == s);
+    rows.sort_by_key(|p| order(&p.state));
+    Ok(rows)
+}
+
 // ---- evidence and exemptions --------------------------------------------------
 
 /// Stores an evidence file (its kind already checked by content).

@@ -172,7 +172,7 @@ async fn certificate_of(state: &AppState, c: &CaseRow) -> Result<Certificate, Ap
         classification: class_label(c.classification.as_deref()),
         decision_no: c.decision_no.clone().unwrap_or_default(),
         decided_on: c.decided_on.unwrap_or_else(today),
-        signer_title: "TM. ỦY BAN NHÂN DÂN - CHỦ TỊCH".into(),
+        signer_title: "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH".into(),
     })
 }
 

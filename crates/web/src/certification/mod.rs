@@ -181,6 +181,18 @@ async fn check_unit(state: &AppState, actor: &Actor, unit: Option<i64>) -> Resul
     Ok(())
 }
 
+/// A user whose scope is one unit sees that unit's parts by default.
+async fn only_scope_unit(state: &AppState, actor: &Actor) -> Result<Option<i64>, ApiError> {
+    if actor.scope().user_id().is_none() {
+        return Ok(None);
+    }
+    let units = store::accounts::scope_units(&state.db, actor.user.id).await?;
+    Ok(match units.as_slice() {
+        [one] => Some(one.id),
+        _ => None,
+    })
+}
+
 /// The year a dashboard opens on: the residential areas' current one.
 async fn default_year(state: &AppState) -> Result<i32, ApiError> {
     let rules = certs::rules(&state.db, Kind::Residential).await?;
@@ -188,7 +200,10 @@ async fn default_year(state: &AppState) -> Result<i32, ApiError> {
 }
 
 async fn summary(state: &AppState, actor: &Actor, f: &Fields) -> Result<Summary, ApiError> {
-    let org_unit = f.i64("org_unit")?;
+    let org_unit = match f.i64("org_unit")? {
+        Some(u) => Some(u),
+        None => only_scope_unit(state, actor).await?,
+    };
     let year = match year(f, "year")? {
         Some(y) => y,
         None => default_year(state).await?,

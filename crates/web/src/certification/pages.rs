@@ -42,14 +42,6 @@ fn base<'a>(actor: &'a Actor, lang: Lang, path: impl Into<String>) -> Base<'a> {
     Base::new(actor, lang, path, "certification")
 }
 
-fn with_status(r: Response, bad: bool) -> Response {
-    if bad {
-        (axum::http::StatusCode::BAD_REQUEST, r).into_response()
-    } else {
-        r
-    }
-}
-
 /// The choices the filters and forms offer.
 #[derive(Serialize)]
 struct Choices {
@@ -171,7 +163,9 @@ async fn show(
         })
         .map(Step::as_str)
         .collect();
-    let bad = error.is_some();
+    let status = error
+        .as_ref()
+        .map_or(axum::http::StatusCode::OK, |(e, _)| e.status);
     let (error, error_step) = match error {
         Some((e, s)) => (Some(FormError::from(e)), s),
         None => (None, String::new()),
@@ -192,7 +186,7 @@ async fn show(
         history: store::audit::history(&state.db, "certification", &cid.to_string()).await?,
     };
     let base = base(actor, lang, format!("/certifications/{cid}"));
-    Ok(with_status(state.templates.page(&base, &page), bad))
+    Ok((status, state.templates.page(&base, &page)).into_response())
 }
 
 async fn show_page(
@@ -384,22 +378,22 @@ async fn register_form(
         register(&state, &actor, &input).await
     }
     .await;
-    let (error, done) = match r {
-        Ok(done) => (None, done),
-        Err(e) => (Some(FormError::from(e)), Vec::new()),
+    let (error, done, status) = match r {
+        Ok(done) => (None, done, axum::http::StatusCode::OK),
+        Err(e) => {
+            let status = e.status;
+            (Some(FormError::from(e)), Vec::new(), status)
+        }
     };
-    let bad = error.is_some();
     let page = NewPage {
         form: Echo::of(&f, NEW_FIELDS),
         error,
         done,
     };
-    with_status(
-        state
-            .templates
-            .page(&base(&actor, lang, "/certifications/new"), &page),
-        bad,
-    )
+    let html = state
+        .templates
+        .page(&base(&actor, lang, "/certifications/new"), &page);
+    (status, html).into_response()
 }
 
 #[derive(Serialize)]
