@@ -124,6 +124,26 @@ async fn one(t: &TestDb) {
         );
     }
     let uri = format!("/api/v1/certification-summary?year={this_year}");
+    // The national figures count every case once: as many certified as the
+    // register lists.
+    let (_, body) = c.timed(&admin, &uri).await;
+    let national: i64 = json(&body)["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["certified"].as_i64().unwrap())
+        .sum();
+    let (_, body) = c
+        .timed(
+            &admin,
+            &format!("/api/v1/certifications?year={this_year}&state=certified&per_page=1"),
+        )
+        .await;
+    assert_eq!(
+        national,
+        json(&body)["total"].as_i64().unwrap(),
+        "{label}: national certified"
+    );
     let p95 = p95_of(&c, &admin, &uri, runs.min(10)).await;
     row(
         label,

@@ -230,72 +230,183 @@ fn kind_of(level: &str, unit_kind: &str) -> Option<Kind> {
     }
 }
 
-/// The dashboard for a year in one view.
+/// The predicate of a kind's units on alias `u`.
+fn kind_predicate(kind: Kind) -> String {
+    match kind.unit_filter() {
+        (level, None) => format!("u.level = '{}'", level.as_str()),
+        (level, Some(place)) => format!("u.level = '{}' AND u.kind = '{place}'", level.as_str()),
+    }
+}
+
+/// SQL that is 1 when the unit on alias `u` existed during its kind's
+/// assessment year, else 0 (each kind's span bound in `p`).
+fn existed_sql(kinds: &[KindRules], year: i32, p: &mut Params) -> String {
+    let mut arms = String::new();
+    for k in kinds {
+        let (first, last) = k.span(year);
+        let f = p.push(Arg::Date(Some(first)));
+        let l = p.push(Arg::Date(Some(last)));
+        arms.push_str(&format!(
+            " WHEN {} THEN CASE WHEN (u.valid_from IS NULL OR u.valid_from <= {l})
+                AND (u.valid_to IS NULL OR u.valid_to >= {f}) THEN 1 ELSE 0 END",
+            kind_predicate(k.kind)
+        ));
+    }
+    format!("CAST(CASE{arms} ELSE 0 END AS INTEGER)")
+}
+
+#[derive(sqlx::FromRow)]
+struct Group {
+    row_id: i64,
+    level: String,
+    unit_kind: String,
+    state: Option<String>,
+    classification: Option<String>,
+    existed: i32,
+    exempt: i32,
+    n: i64,
+}
+
+/// The dashboard for a year in one view. The units one area alone reaches
+/// are counted by the database (one row per area, kind and outcome); the
+/// few that two areas reach (a split legacy commune's) are read one by one
+/// and given to the area of their default successor.
 pub async fn summary(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary> {
     let kinds = super::criteria::kinds(db).await?;
     let (me, rows, rows_date) = areas(db, scope, q).await?;
     let first = NaiveDate::from_ymd_opt(q.year - 1, 1, 1).unwrap_or(q.today);
     let last = NaiveDate::from_ymd_opt(q.year, 12, 31).unwrap_or(q.today);
-    let mut p = Params::default();
-    let y = p.push(Arg::I64(Some(i64::from(q.year))));
-    let f = p.push(Arg::Date(Some(first)));
-    let l = p.push(Arg::Date(Some(last)));
-    let rs = p.list(rows.iter().map(|a| Arg::I64(Some(a.id))));
-    let scope_sql = match scope.user_id() {
-        None => String::new(),
-        Some(u) => {
-            let n = p.push(Arg::I64(Some(u)));
-            format!("AND {}", crate::scope::unit_in_scope("u.id", &n))
-        }
+    let query = |multi: bool| {
+        let mut p = Params::default();
+        let y = p.push(Arg::I64(Some(i64::from(q.year))));
+        let f = p.push(Arg::Date(Some(first)));
+        let l = p.push(Arg::Date(Some(last)));
+        let rs = p.list(rows.iter().map(|a| Arg::I64(Some(a.id))));
+        let existed = if multi {
+            String::new()
+        } else {
+            existed_sql(&kinds, q.year, &mut p)
+        };
+        let scope_sql = match scope.user_id() {
+            None => String::new(),
+            Some(u) => {
+                let n = p.push(Arg::I64(Some(u)));
+                format!("AND {}", crate::scope::unit_in_scope("u.id", &n))
+            }
+        };
+        let (select, which) = if multi {
+            (
+                format!(
+                    "r.row_id, u.id AS unit_id, u.level, u.kind AS unit_kind, u.valid_from,
+                     u.valid_to, c.state, c.classification,
+                     EXISTS (SELECT 1 FROM certification_exemptions e
+                              WHERE e.org_unit_id = u.id AND e.from_year <= {y}) AS exempt"
+                ),
+                "IN",
+            )
+        } else {
+            (
+                format!(
+                    "r.row_id, u.level, u.kind AS unit_kind, c.state, c.classification,
+                     {existed} AS existed,
+                     CASE WHEN EXISTS (SELECT 1 FROM certification_exemptions e
+                       WHERE e.org_unit_id = u.id AND e.from_year <= {y}) THEN 1 ELSE 0 END AS exempt"
+                ),
+                "NOT IN",
+            )
+        };
+        let units = format!(
+            "SELECT {select}
+               FROM r
+               JOIN org_units u ON u.id = r.unit_id
+               LEFT JOIN certification_cases c ON c.org_unit_id = u.id AND c.year = {y}
+              WHERE u.level IN ('village', 'commune', 'site')
+                AND (u.valid_from IS NULL OR u.valid_from <= {l})
+                AND (u.valid_to IS NULL OR u.valid_to >= {f})
+                AND r.unit_id {which} (SELECT unit_id FROM m)
+                {scope_sql}"
+        );
+        // Grouped outside: both planners then group plain columns.
+        let body = if multi {
+            units
+        } else {
+            format!(
+                "SELECT row_id, level, unit_kind, state, classification, existed, exempt,
+                        COUNT(*) AS n
+                   FROM ({units}) t
+                  GROUP BY row_id, level, unit_kind, state, classification, existed, exempt"
+            )
+        };
+        let sql = format!(
+            "WITH r AS (SELECT ancestor_id AS row_id, unit_id FROM org_unit_reach
+                         WHERE ancestor_id IN ({rs})),
+                  m AS (SELECT unit_id FROM r GROUP BY unit_id HAVING COUNT(*) > 1)
+             {body}"
+        );
+        (sql, p.args)
     };
-    let sql = format!(
-        "SELECT r.ancestor_id AS row_id, u.id AS unit_id, u.level, u.kind AS unit_kind,
-                u.valid_from, u.valid_to, c.state, c.classification,
-                EXISTS (SELECT 1 FROM certification_exemptions e
-                         WHERE e.org_unit_id = u.id AND e.from_year <= {y}) AS exempt
-           FROM org_unit_reach r
-           JOIN org_units u ON u.id = r.unit_id
-           LEFT JOIN certification_cases c ON c.org_unit_id = u.id AND c.year = {y}
-          WHERE r.ancestor_id IN ({rs}) AND u.level IN ('village', 'commune', 'site')
-            AND (u.valid_from IS NULL OR u.valid_from <= {l})
-            AND (u.valid_to IS NULL OR u.valid_to >= {f})
-            {scope_sql}"
-    );
     let mut tx = db.begin_read().await?;
-    let counted: Vec<Counted> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
+    let (sql, args) = query(false);
+    let groups: Vec<Group> = fetch_all_dyn(&mut tx, &sql, args).await?;
+    let (sql, args) = query(true);
+    let counted: Vec<Counted> = fetch_all_dyn(&mut tx, &sql, args).await?;
     tx.rollback().await?;
     let row_of: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-    let homes = homes(db, &counted, &row_of, rows_date).await?;
     let order: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
     let mut grid = vec![vec![Cell::default(); order.len()]; rows.len()];
+    let mut count = |row: usize, kind: Kind, g: Outcome<'_>| {
+        let Some(cell) = order
+            .iter()
+            .position(|o| *o == kind)
+            .and_then(|k| grid.get_mut(row).and_then(|r| r.get_mut(k)))
+        else {
+            return;
+        };
+        if !g.existed && g.state.is_none() {
+            return;
+        }
+        if !g.exempt {
+            cell.eligible += g.n;
+        }
+        count_case(cell, g.state, g.classification, g.n);
+    };
+    for g in &groups {
+        let (Some(kind), Some(row)) = (kind_of(&g.level, &g.unit_kind), row_of.get(&g.row_id))
+        else {
+            continue;
+        };
+        let outcome = Outcome {
+            existed: g.existed == 1,
+            exempt: g.exempt == 1,
+            state: g.state.as_deref(),
+            classification: g.classification.as_deref(),
+            n: g.n,
+        };
+        count(*row, kind, outcome);
+    }
+    let homes = homes(db, &counted, &row_of, rows_date).await?;
     let mut seen: std::collections::HashSet<i64> = std::collections::HashSet::new();
     for c in &counted {
         let Some(kind) = kind_of(&c.level, &c.unit_kind) else {
             continue;
         };
-        if homes.get(&c.unit_id) != row_of.get(&c.row_id) || !seen.insert(c.unit_id) {
-            continue;
-        }
-        let (Some(k), Some(rules)) = (
-            order.iter().position(|o| *o == kind),
-            kinds.iter().find(|r| r.kind == kind),
-        ) else {
+        let Some(row) = homes.get(&c.unit_id) else {
             continue;
         };
-        if !existed(rules, q.year, c.valid_from, c.valid_to) && c.state.is_none() {
+        if Some(row) != row_of.get(&c.row_id) || !seen.insert(c.unit_id) {
             continue;
         }
-        let Some(cell) = homes
-            .get(&c.unit_id)
-            .and_then(|r| grid.get_mut(*r))
-            .and_then(|r| r.get_mut(k))
-        else {
+        let Some(rules) = kinds.iter().find(|r| r.kind == kind) else {
             continue;
         };
-        if !c.exempt {
-            cell.eligible += 1;
-        }
-        count_case(cell, c.state.as_deref(), c.classification.as_deref());
+        let outcome = Outcome {
+            existed: existed(rules, q.year, c.valid_from, c.valid_to),
+            exempt: c.exempt,
+            state: c.state.as_deref(),
+            classification: c.classification.as_deref(),
+            n: 1,
+        };
+        count(*row, kind, outcome);
     }
     let mut totals = vec![Cell::default(); order.len()];
     let out_rows: Vec<SummaryRow> = rows
@@ -326,27 +437,36 @@ pub async fn summary(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary>
     })
 }
 
+/// What `n` units of a kind in an area came to.
+struct Outcome<'a> {
+    existed: bool,
+    exempt: bool,
+    state: Option<&'a str>,
+    classification: Option<&'a str>,
+    n: i64,
+}
+
 fn existed(rules: &KindRules, year: i32, from: Option<NaiveDate>, to: Option<NaiveDate>) -> bool {
     let (first, last) = rules.span(year);
     from.is_none_or(|f| f <= last) && to.is_none_or(|t| t >= first)
 }
 
-fn count_case(cell: &mut Cell, state: Option<&str>, classification: Option<&str>) {
+fn count_case(cell: &mut Cell, state: Option<&str>, classification: Option<&str>, n: i64) {
     let Some(state) = state else { return };
-    cell.registered += 1;
+    cell.registered += n;
     match state {
         "certified" => {
-            cell.certified += 1;
+            cell.certified += n;
             match classification {
-                Some("xuat_sac") => cell.xuat_sac += 1,
-                Some("kha") => cell.kha += 1,
-                Some("trung_binh") => cell.trung_binh += 1,
+                Some("xuat_sac") => cell.xuat_sac += n,
+                Some("kha") => cell.kha += n,
+                Some("trung_binh") => cell.trung_binh += n,
                 _ => {}
             }
         }
-        "not_certified" => cell.not_certified += 1,
-        "revoked" => cell.revoked += 1,
-        _ => cell.in_progress += 1,
+        "not_certified" => cell.not_certified += n,
+        "revoked" => cell.revoked += n,
+        _ => cell.in_progress += n,
     }
 }
 
