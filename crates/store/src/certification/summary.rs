@@ -202,19 +202,6 @@ async fn areas(
     Ok((Some(me), rows, date))
 }
 
-#[derive(sqlx::FromRow)]
-struct Counted {
-    row_id: i64,
-    unit_id: i64,
-    level: String,
-    unit_kind: String,
-    valid_from: Option<NaiveDate>,
-    valid_to: Option<NaiveDate>,
-    state: Option<String>,
-    classification: Option<String>,
-    exempt: bool,
-}
-
 fn kind_of(level: &str, unit_kind: &str) -> Option<Kind> {
     match level {
         "village" => Some(Kind::Residential),
@@ -258,6 +245,8 @@ fn existed_sql(kinds: &[KindRules], year: i32, p: &mut Params) -> String {
 #[derive(sqlx::FromRow)]
 struct Group {
     row_id: i64,
+    /// Set only for a unit that two areas reach.
+    unit_id: Option<i64>,
     level: String,
     unit_kind: String,
     state: Option<String>,
@@ -276,137 +265,72 @@ pub async fn summary(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary>
     let (me, rows, rows_date) = areas(db, scope, q).await?;
     let first = NaiveDate::from_ymd_opt(q.year - 1, 1, 1).unwrap_or(q.today);
     let last = NaiveDate::from_ymd_opt(q.year, 12, 31).unwrap_or(q.today);
-    let query = |multi: bool| {
-        let mut p = Params::default();
-        let y = p.push(Arg::I64(Some(i64::from(q.year))));
-        let f = p.push(Arg::Date(Some(first)));
-        let l = p.push(Arg::Date(Some(last)));
-        let rs = p.list(rows.iter().map(|a| Arg::I64(Some(a.id))));
-        let existed = if multi {
-            String::new()
-        } else {
-            existed_sql(&kinds, q.year, &mut p)
-        };
-        let scope_sql = match scope.user_id() {
-            None => String::new(),
-            Some(u) => {
-                let n = p.push(Arg::I64(Some(u)));
-                format!("AND {}", crate::scope::unit_in_scope("u.id", &n))
-            }
-        };
-        let (select, which) = if multi {
-            (
-                format!(
-                    "r.row_id, u.id AS unit_id, u.level, u.kind AS unit_kind, u.valid_from,
-                     u.valid_to, c.state, c.classification,
-                     EXISTS (SELECT 1 FROM certification_exemptions e
-                              WHERE e.org_unit_id = u.id AND e.from_year <= {y}) AS exempt"
-                ),
-                "IN",
-            )
-        } else {
-            (
-                format!(
-                    "r.row_id, u.level, u.kind AS unit_kind, c.state, c.classification,
-                     {existed} AS existed,
-                     CASE WHEN EXISTS (SELECT 1 FROM certification_exemptions e
-                       WHERE e.org_unit_id = u.id AND e.from_year <= {y}) THEN 1 ELSE 0 END AS exempt"
-                ),
-                "NOT IN",
-            )
-        };
-        let units = format!(
-            "SELECT {select}
-               FROM r
-               JOIN org_units u ON u.id = r.unit_id
-               LEFT JOIN certification_cases c ON c.org_unit_id = u.id AND c.year = {y}
-              WHERE u.level IN ('village', 'commune', 'site')
-                AND (u.valid_from IS NULL OR u.valid_from <= {l})
-                AND (u.valid_to IS NULL OR u.valid_to >= {f})
-                AND r.unit_id {which} (SELECT unit_id FROM m)
-                {scope_sql}"
-        );
-        // Grouped outside: both planners then group plain columns.
-        let body = if multi {
-            units
-        } else {
-            format!(
-                "SELECT row_id, level, unit_kind, state, classification, existed, exempt,
-                        COUNT(*) AS n
-                   FROM ({units}) t
-                  GROUP BY row_id, level, unit_kind, state, classification, existed, exempt"
-            )
-        };
-        let sql = format!(
-            "WITH r AS (SELECT ancestor_id AS row_id, unit_id FROM org_unit_reach
-                         WHERE ancestor_id IN ({rs})),
-                  m AS (SELECT unit_id FROM r GROUP BY unit_id HAVING COUNT(*) > 1)
-             {body}"
-        );
-        (sql, p.args)
+    let mut p = Params::default();
+    let y = p.push(Arg::I64(Some(i64::from(q.year))));
+    let f = p.push(Arg::Date(Some(first)));
+    let l = p.push(Arg::Date(Some(last)));
+    let rs = p.list(rows.iter().map(|a| Arg::I64(Some(a.id))));
+    let existed = existed_sql(&kinds, q.year, &mut p);
+    let scope_sql = match scope.user_id() {
+        None => String::new(),
+        Some(u) => {
+            let n = p.push(Arg::I64(Some(u)));
+            format!("AND {}", crate::scope::unit_in_scope("u.id", &n))
+        }
     };
+    // One pass: `reached` counts the areas that reach a unit; units one
+    // area reaches are grouped away, the others keep their id.
+    let sql = format!(
+        "WITH r AS (SELECT ancestor_id AS row_id, unit_id,
+                           COUNT(*) OVER (PARTITION BY unit_id) AS reached
+                      FROM org_unit_reach WHERE ancestor_id IN ({rs}))
+         SELECT row_id, unit_id, level, unit_kind, state, classification, existed, exempt,
+                COUNT(*) AS n
+           FROM (SELECT r.row_id, CASE WHEN r.reached > 1 THEN u.id END AS unit_id,
+                        u.level, u.kind AS unit_kind, c.state, c.classification,
+                        {existed} AS existed,
+                        CASE WHEN e.org_unit_id IS NULL THEN 0 ELSE 1 END AS exempt
+                   FROM r
+                   JOIN org_units u ON u.id = r.unit_id
+                   LEFT JOIN certification_cases c ON c.org_unit_id = u.id AND c.year = {y}
+                   LEFT JOIN certification_exemptions e
+                          ON e.org_unit_id = u.id AND e.from_year <= {y}
+                  WHERE u.level IN ('village', 'commune', 'site')
+                    AND (u.valid_from IS NULL OR u.valid_from <= {l})
+                    AND (u.valid_to IS NULL OR u.valid_to >= {f})
+                    {scope_sql}) t
+          GROUP BY row_id, unit_id, level, unit_kind, state, classification, existed, exempt"
+    );
     let mut tx = db.begin_read().await?;
-    let (sql, args) = query(false);
-    let groups: Vec<Group> = fetch_all_dyn(&mut tx, &sql, args).await?;
-    let (sql, args) = query(true);
-    let counted: Vec<Counted> = fetch_all_dyn(&mut tx, &sql, args).await?;
+    let groups: Vec<Group> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
     tx.rollback().await?;
     let row_of: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let homes = homes(db, &groups, &row_of, rows_date).await?;
     let order: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
     let mut grid = vec![vec![Cell::default(); order.len()]; rows.len()];
-    let mut count = |row: usize, kind: Kind, g: Outcome<'_>| {
-        let Some(cell) = order
-            .iter()
-            .position(|o| *o == kind)
-            .and_then(|k| grid.get_mut(row).and_then(|r| r.get_mut(k)))
-        else {
-            return;
-        };
-        if !g.existed && g.state.is_none() {
-            return;
-        }
-        if !g.exempt {
-            cell.eligible += g.n;
-        }
-        count_case(cell, g.state, g.classification, g.n);
-    };
     for g in &groups {
         let (Some(kind), Some(row)) = (kind_of(&g.level, &g.unit_kind), row_of.get(&g.row_id))
         else {
             continue;
         };
-        let outcome = Outcome {
-            existed: g.existed == 1,
-            exempt: g.exempt == 1,
-            state: g.state.as_deref(),
-            classification: g.classification.as_deref(),
-            n: g.n,
-        };
-        count(*row, kind, outcome);
-    }
-    let homes = homes(db, &counted, &row_of, rows_date).await?;
-    let mut seen: std::collections::HashSet<i64> = std::collections::HashSet::new();
-    for c in &counted {
-        let Some(kind) = kind_of(&c.level, &c.unit_kind) else {
-            continue;
-        };
-        let Some(row) = homes.get(&c.unit_id) else {
-            continue;
-        };
-        if Some(row) != row_of.get(&c.row_id) || !seen.insert(c.unit_id) {
+        // A unit two areas reach counts in its home area only.
+        if g.unit_id.is_some_and(|u| homes.get(&u) != Some(row)) {
             continue;
         }
-        let Some(rules) = kinds.iter().find(|r| r.kind == kind) else {
+        let Some(cell) = order
+            .iter()
+            .position(|o| *o == kind)
+            .and_then(|k| grid.get_mut(*row).and_then(|r| r.get_mut(k)))
+        else {
             continue;
         };
-        let outcome = Outcome {
-            existed: existed(rules, q.year, c.valid_from, c.valid_to),
-            exempt: c.exempt,
-            state: c.state.as_deref(),
-            classification: c.classification.as_deref(),
-            n: 1,
-        };
-        count(*row, kind, outcome);
+        if g.existed == 0 && g.state.is_none() {
+            continue;
+        }
+        if g.exempt == 0 {
+            cell.eligible += g.n;
+        }
+        count_case(cell, g.state.as_deref(), g.classification.as_deref(), g.n);
     }
     let mut totals = vec![Cell::default(); order.len()];
     let out_rows: Vec<SummaryRow> = rows
@@ -437,15 +361,6 @@ pub async fn summary(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary>
     })
 }
 
-/// What `n` units of a kind in an area came to.
-struct Outcome<'a> {
-    existed: bool,
-    exempt: bool,
-    state: Option<&'a str>,
-    classification: Option<&'a str>,
-    n: i64,
-}
-
 fn existed(rules: &KindRules, year: i32, from: Option<NaiveDate>, to: Option<NaiveDate>) -> bool {
     let (first, last) = rules.span(year);
     from.is_none_or(|f| f <= last) && to.is_none_or(|t| t >= first)
@@ -470,19 +385,19 @@ fn count_case(cell: &mut Cell, state: Option<&str>, classification: Option<&str>
     }
 }
 
-/// The row each counted unit belongs to: the one row that reaches it, or,
-/// for a unit two rows reach (a split legacy commune's), the row of the
-/// unit it maps to on `date`.
+/// The row each unit that two rows reach (a split legacy commune's)
+/// belongs to: the row of the unit it maps to on `date`.
 async fn homes(
     db: &Db,
-    counted: &[Counted],
+    groups: &[Group],
     row_of: &HashMap<i64, usize>,
     date: NaiveDate,
 ) -> Result<HashMap<i64, usize>> {
     let mut reached: HashMap<i64, Vec<usize>> = HashMap::new();
-    for c in counted {
-        if let Some(r) = row_of.get(&c.row_id) {
-            let v = reached.entry(c.unit_id).or_default();
+    for g in groups {
+        let Some(unit) = g.unit_id else { continue };
+        if let Some(r) = row_of.get(&g.row_id) {
+            let v = reached.entry(unit).or_default();
             if !v.contains(r) {
                 v.push(*r);
             }
