@@ -30,6 +30,7 @@ pub const MAX_CRITERIA: usize = 30;
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[schema(as = CertificationKind)]
 pub enum Kind {
     Residential,
     Commune,
@@ -137,6 +138,7 @@ impl Kind {
 /// Which level's decision certifies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = CertificationLevel)]
 pub enum DecidingLevel {
     /// The commune People's Committee (recorded by the commune police).
     Commune,
@@ -350,6 +352,7 @@ impl NewCriteriaSet {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = CertificationState)]
 pub enum State {
     Registered,
     Assessed,
@@ -505,6 +508,7 @@ impl Classification {
 /// A step of the cycle after registration, as the API names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = CertificationStep)]
 pub enum Step {
     Register,
     Assess,

@@ -12,7 +12,7 @@
 pub mod criteria;
 pub mod summary;
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use domain::certification::{
     self as cert, Answer, Assessment, Classification, CriteriaSet, Decision, Facts, Kind,
     KindRules, Noted, Registration, Revocation, State, Step,
@@ -816,15 +816,16 @@ pub async fn export(db: &Db, scope: Scope, q: &CaseQuery) -> Result<Vec<CaseRow>
     Ok(rows)
 }
 
-/// The certified cases of a commune's units (or one case) for bulk printing.
+/// The certified cases under a unit (the whole scope if none) for bulk
+/// printing: at most a page of the list's largest size.
 pub async fn certified_under(
     db: &Db,
     scope: Scope,
-    org_unit: i64,
+    org_unit: Option<i64>,
     year: i32,
 ) -> Result<Vec<CaseRow>> {
     let q = CaseQuery {
-        org_unit: Some(org_unit),
+        org_unit,
         year: Some(year),
         state: Some(State::Certified),
         view: View::Was,
@@ -1072,14 +1073,4 @@ pub async fn set_exemption(
     .await?;
     tx.commit().await?;
     Ok(after)
-}
-
-/// The current assessment year of a kind (today's day falls in it).
-pub fn current_year(rules: &KindRules, today: NaiveDate) -> i32 {
-    rules.year_of(today)
-}
-
-/// The calendar year a day belongs to (for defaults of dashboards).
-pub fn calendar_year(d: NaiveDate) -> i32 {
-    d.year()
 }

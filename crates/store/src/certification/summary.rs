@@ -99,6 +99,17 @@ pub struct SummaryRow {
     pub cells: Vec<Cell>,
 }
 
+/// One kind's cases of one year under the unit (the trend line of the
+/// dashboard): registered, certified.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct YearCount {
+    pub year: i32,
+    #[schema(value_type = domain::certification::Kind)]
+    pub kind: Kind,
+    pub registered: i64,
+    pub certified: i64,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Summary {
     pub org_unit_id: Option<i64>,
@@ -111,6 +122,9 @@ pub struct Summary {
     pub rows: Vec<SummaryRow>,
     /// One cell per kind over every area.
     pub totals: Vec<Cell>,
+    /// The cases under the unit (or the scope) in this year and the four
+    /// before it, by kind: year over year.
+    pub trend: Vec<YearCount>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -349,7 +363,9 @@ pub async fn summary(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary>
             }
         })
         .collect();
+    let trend = trend(db, scope, me.as_ref().map(|m| m.id), q.year).await?;
     Ok(Summary {
+        trend,
         org_unit_id: me.as_ref().map(|m| m.id),
         org_unit_name: me.map(|m| m.name),
         year: q.year,
@@ -359,6 +375,58 @@ pub async fn summary(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary>
         rows: out_rows,
         totals,
     })
+}
+
+/// How many years the trend covers, this one included.
+pub const TREND_YEARS: i32 = 5;
+
+/// The cases of the last five years under `under` (everything the scope
+/// reaches when none), by year and kind: one GROUP BY over the cases.
+async fn trend(db: &Db, scope: Scope, under: Option<i64>, year: i32) -> Result<Vec<YearCount>> {
+    let mut p = Params::default();
+    let from = p.push(Arg::I64(Some(i64::from(year - TREND_YEARS + 1))));
+    let to = p.push(Arg::I64(Some(i64::from(year))));
+    let mut w = vec![format!("c.year BETWEEN {from} AND {to}")];
+    if let Some(u) = under {
+        let n = p.push(Arg::I64(Some(u)));
+        w.push(format!(
+            "c.org_unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = {n})"
+        ));
+    }
+    if let Some(u) = scope.user_id() {
+        let n = p.push(Arg::I64(Some(u)));
+        w.push(crate::scope::unit_in_scope("c.org_unit_id", &n));
+    }
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        year: i32,
+        kind: String,
+        registered: i64,
+        certified: i64,
+    }
+    let sql = format!(
+        "SELECT c.year, c.kind, COUNT(*) AS registered,
+                COALESCE(SUM(CASE WHEN c.state = 'certified' THEN 1 ELSE 0 END), 0) AS certified
+           FROM certification_cases c
+          WHERE {}
+          GROUP BY c.year, c.kind
+          ORDER BY c.year, c.kind",
+        w.join(" AND ")
+    );
+    let mut tx = db.begin_read().await?;
+    let rows: Vec<Row> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
+    tx.rollback().await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(YearCount {
+                year: r.year,
+                kind: Kind::parse("kind", &r.kind).ok()?,
+                registered: r.registered,
+                certified: r.certified,
+            })
+        })
+        .collect())
 }
 
 fn existed(rules: &KindRules, year: i32, from: Option<NaiveDate>, to: Option<NaiveDate>) -> bool {

@@ -291,7 +291,17 @@ async fn act(
     let a = match input {
         StepInput::Assess(i) => {
             let detail = certs::detail(&state.db, case.clone()).await?;
-            Act::Assess(Assessment::parse(&i, &detail.criteria, since, now)?)
+            // Answers to another set's criteria (another year's version) are
+            // a step out of order, not a typing error.
+            Act::Assess(
+                Assessment::parse(&i, &detail.criteria, since, now).map_err(|e| {
+                    if e.reason.code() == "criterion_not_in_set" {
+                        ApiError::new(StatusCode::CONFLICT, "conflict", e.reason)
+                    } else {
+                        ApiError::from(e)
+                    }
+                })?,
+            )
         }
         StepInput::Note(s, i) => {
             let n = Noted::parse(s, &i, since, now)?;
@@ -371,7 +381,8 @@ async fn publish_api(
         PageParams,
     ),
     responses((status = 200, description = "A page of cases, or the file",
-        content((CasePage = "application/json"), (Vec<u8> = XLSX), (String = "text/csv")))))]
+        content((CasePage = "application/json"), (Vec<u8> = XLSX), (String = "text/csv"))),
+        (status = 404, description = "The unit is unknown or outside the scope.", body = Problem)))]
 async fn list_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -418,7 +429,8 @@ async fn register_api(
         ("view" = Option<ViewParam>, Query),
         ("format" = Option<FileFormat>, Query),
     ),
-    responses((status = 200, description = "The figures", content((Summary = "application/json"), (Vec<u8> = XLSX), (String = "text/csv")))))]
+    responses((status = 200, description = "The figures", content((Summary = "application/json"), (Vec<u8> = XLSX), (String = "text/csv"))),
+        (status = 404, description = "The unit is unknown or outside the scope.", body = Problem)))]
 async fn summary_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -613,13 +625,14 @@ async fn pdf_api(
     files::certificates_pdf(&state, vec![case], &format!("giay-cong-nhan-{id}")).await
 }
 
-/// The certificates of the certified units under a unit for a year, one page each
+/// The certificates of the certified units under a unit (the user's scope if none) for an assessment year (the current one if none), one page each, at most 500
 #[utoipa::path(get, path = "/api/v1/certifications/certificates.pdf", tag = "certification",
     params(
-        ("org_unit" = i64, Query, minimum = 1, description = "The commune (or any unit) whose certified units print."),
-        ("year" = i32, Query, minimum = 2000, maximum = 2100),
+        ("org_unit" = Option<i64>, Query, minimum = 1, description = "The commune (or any unit) whose certified units print."),
+        ("year" = Option<i32>, Query, minimum = 2000, maximum = 2100),
     ),
     responses((status = 200, description = "The certificates", content((Vec<u8> = "application/pdf"))),
+        (status = 404, description = "The unit is unknown or outside the scope.", body = Problem),
         (status = 409, description = "None certified", body = Problem)))]
 async fn bulk_pdf_api(
     State(state): State<AppState>,
@@ -627,11 +640,12 @@ async fn bulk_pdf_api(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let f = Fields::from_query(q.as_deref());
-    let unit = f
-        .i64("org_unit")?
-        .ok_or_else(|| ApiError::invalid("org_unit", Reason::Required))?;
-    let year = year(&f, "year")?.ok_or_else(|| ApiError::invalid("year", Reason::Required))?;
-    check_unit(&state, &actor, Some(unit)).await?;
+    let unit = f.i64("org_unit")?;
+    let year = match year(&f, "year")? {
+        Some(y) => y,
+        None => default_year(&state).await?,
+    };
+    check_unit(&state, &actor, unit).await?;
     let cases = certs::certified_under(&state.db, actor.scope(), unit, year).await?;
     if cases.is_empty() {
         return Err(ApiError::new(

@@ -200,6 +200,20 @@ async fn show_page(
         .unwrap_or_else(|e| page_error(lang, e))
 }
 
+/// A share typed on a form ("100", "97,5"); blank is none. The range is
+/// the domain's to check.
+fn percent(f: &Fields, key: &'static str) -> Result<Option<f64>, ApiError> {
+    f.get(key)
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim()
+                .replace(',', ".")
+                .parse::<f64>()
+                .map_err(|_| ApiError::invalid(key, domain::Reason::PercentOutOfRange))
+        })
+        .transpose()
+}
+
 /// A step's form: `step` names it; the fields are the API's.
 fn step_input(f: &Fields) -> Result<StepInput, ApiError> {
     let step = f
@@ -227,12 +241,7 @@ fn step_input(f: &Fields) -> Result<StepInput, ApiError> {
                     explanation: f.string(&format!("explain_{cid}")),
                 });
             }
-            let staff = match f.get("staff_briefed_percent").filter(|s| !s.is_empty()) {
-                None => None,
-                Some(s) => Some(s.replace(',', ".").parse::<f64>().map_err(|_| {
-                    ApiError::invalid("staff_briefed_percent", domain::Reason::PercentOutOfRange)
-                })?),
-            };
+            let staff = percent(f, "staff_briefed_percent")?;
             StepInput::Assess(AssessInput {
                 on: f.string("on"),
                 answers: Some(answers),
@@ -361,12 +370,7 @@ async fn register_form(
         let ids =
             pickers::resolve_units(&state, &actor, "org_unit_ids", f.get("units").unwrap_or(""))
                 .await?;
-        let households = match f.get("households_percent").filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => Some(s.replace(',', ".").parse::<f64>().map_err(|_| {
-                ApiError::invalid("households_percent", domain::Reason::PercentOutOfRange)
-            })?),
-        };
+        let households = percent(&f, "households_percent")?;
         let year = super::year(&f, "year")?;
         let input = RegisterInput {
             org_unit_ids: Some(ids),
@@ -403,6 +407,11 @@ struct SummaryPage {
     query: String,
     /// Certified areas as circles on the map (inline SVG).
     map: Option<String>,
+    /// Certified units by kind over five years (inline SVG), and its table:
+    /// the years, then a row per kind of (registered, certified) a year.
+    trend_chart: Option<String>,
+    years: Vec<i32>,
+    trend_rows: Vec<(Kind, Vec<(i64, i64)>)>,
 }
 
 impl PageContext for SummaryPage {
@@ -437,12 +446,56 @@ async fn summary_page(
                 })
             })
             .collect();
-        let t = |k| crate::i18n::text(lang, k);
+        let t = |k: &str| crate::i18n::text(lang, k).to_string();
         let map = (!points.is_empty()).then(|| {
-            files::bubble_map(&points, t("cert.map_title"), t("cert.map_legend"), 640, 520)
+            files::bubble_map(
+                &points,
+                &t("cert.map_title"),
+                &t("cert.map_legend"),
+                640,
+                520,
+            )
+        });
+        let years: Vec<i32> = (s.year - certs::summary::TREND_YEARS + 1..=s.year).collect();
+        let trend_rows: Vec<(Kind, Vec<(i64, i64)>)> = Kind::ALL
+            .into_iter()
+            .filter(|k| s.trend.iter().any(|t| t.kind == *k))
+            .map(|k| {
+                let per_year = years
+                    .iter()
+                    .map(|y| {
+                        s.trend
+                            .iter()
+                            .find(|t| t.kind == k && t.year == *y)
+                            .map_or((0, 0), |t| (t.registered, t.certified))
+                    })
+                    .collect();
+                (k, per_year)
+            })
+            .collect();
+        let series: Vec<files::Series> = trend_rows
+            .iter()
+            .map(|(k, v)| files::Series {
+                name: t(&format!("cert_kind.{}", k.as_str())),
+                values: v.iter().map(|(_, c)| Some(*c as f64)).collect(),
+            })
+            .collect();
+        let categories: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+        let trend_chart = (!series.is_empty()).then(|| {
+            files::chart(
+                &t("cert.trend_title"),
+                &categories,
+                &series,
+                files::ChartKind::Lines,
+                640,
+                300,
+            )
         });
         let keys = ["org_unit", "year", "view"];
         let page = SummaryPage {
+            trend_chart,
+            years,
+            trend_rows,
             f: Echo::of(&f, &keys),
             query: f.query_string(),
             s,

@@ -73,6 +73,25 @@ async fn a_residential_area_goes_from_registration_to_certificate_and_revocation
         let (s, body) = step(&phuong, id, "assess", json!({"answers": []})).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{l}: {body}");
         assert_eq!(body["error"]["reason"], "criterion_unanswered");
+        // Answers to criteria of another set (another kind's, or another
+        // year's version): out of order, nothing written.
+        let criteria = phuong.get("/api/v1/certification-criteria").await.json();
+        let school_criterion = criteria["sets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["kind"] == "school")
+            .unwrap()["criteria"][0]["id"]
+            .clone();
+        let (s, body) = step(
+            &phuong,
+            id,
+            "assess",
+            json!({"answers": [{"criterion_id": school_criterion, "met": true}]}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{l}: {body}");
+        assert_eq!(body["error"]["reason"], "criterion_not_in_set");
         // Assessed with criterion 4 unmet, submitted, returned with a reason.
         let (s, body) = step(
             &phuong,
@@ -172,6 +191,22 @@ async fn a_residential_area_goes_from_registration_to_certificate_and_revocation
             .unwrap();
         assert_eq!(sum["totals"][k]["certified"], 1, "{l}: {sum}");
         assert!(sum["totals"][k]["eligible"].as_i64().unwrap() >= 1);
+        let k_trend = sum["trend"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["year"] == 2026 && t["kind"] == "residential")
+            .cloned()
+            .unwrap();
+        assert_eq!(k_trend["certified"], 1, "{l}: {sum}");
+        let page = phuong
+            .get(&format!(
+                "/certifications/summary?org_unit={}&year=2026&view=as_was",
+                app.ward
+            ))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{l}");
+        assert!(page.body.contains("Qua các năm") && page.body.contains("<svg"));
         // The steps, in order, each signed.
         let detail = phuong
             .get(&format!("/api/v1/certifications/{id}"))

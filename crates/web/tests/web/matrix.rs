@@ -324,8 +324,8 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         }
         ("GET", "/certifications/new") => page(role, Action::Certify),
         ("POST", "/certifications" | "/api/v1/certifications") => body_write(Action::Certify),
-        // Printing needs a unit and a year.
-        ("GET", "/api/v1/certifications/certificates.pdf") => Invalid,
+        // Nothing is certified this year: nothing to print, for anyone.
+        ("GET", "/api/v1/certifications/certificates.pdf") => Conflict,
         ("GET", "/certifications/{id}" | "/api/v1/certifications/{id}") => unit_read,
         // The case is registered: no certificate yet.
         ("GET", "/api/v1/certifications/{id}/certificate.pdf") => match unit_read {
