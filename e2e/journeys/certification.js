@@ -107,11 +107,12 @@ module.exports = {
     // The province's dashboard, in both views.
     await j.login('tinh.ninhbinh');
     await j.goto('/certifications/summary?year=2026');
-    assert.match(await j.text('main table.matrix'), /Phường Nam Định/);
+    assert.match(await j.text('#areas'), /Phường Nam Định/);
+    assert.match(await j.text('#trend'), /Khu dân cư/);
     await j.shot('summary-now');
     await page.locator('#s_view').selectOption('as_was');
     await j.click(page.locator('main form.filters button[type=submit]'), { url: /view=as_was/ });
-    assert.ok((await page.locator('main table.matrix tbody tr').count()) >= 1);
+    assert.ok((await page.locator('#areas tbody tr').count()) >= 1);
     await j.shot('summary-was');
     await j.logout();
   },
