@@ -812,6 +812,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("cert.total", "Tổng cộng", "Total"),
     ("cert.by_classification", "Theo xếp loại", "By classification"),
     ("cert.in_progress", "Đang xét", "In progress"),
+    ("units.certification_here", "Hồ sơ công nhận an toàn về ANTT (cả của các đơn vị trước sắp xếp)", "Certification cases (its predecessors' too)"),
     ("cert.trend", "Qua các năm", "Year over year"),
     ("cert.trend_title", "Đơn vị được công nhận qua 5 năm", "Units certified over five years"),
     ("cert.trend_hint", "Mỗi ô: được công nhận / đã đăng ký.", "Each cell: certified / registered."),

@@ -245,6 +245,26 @@ async fn a_residential_area_goes_from_registration_to_certificate_and_revocation
         let (s, body) = register(&phuong, v).await;
         assert_eq!(s, StatusCode::CONFLICT);
         assert_eq!(body["error"]["reason"], "revoked_this_year", "{l}: {body}");
+        // The ward's page leads to its cases, its predecessors' included.
+        let ward_page = phuong.get(&format!("/org-units/{}", app.ward)).await;
+        assert!(ward_page
+            .body
+            .contains(&format!("/certifications?org_unit={}", app.ward)));
+        let listed = phuong
+            .get(&format!(
+                "/api/v1/certifications?org_unit={}&year=2026",
+                app.ward
+            ))
+            .await
+            .json();
+        assert!(
+            listed["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["id"] == id),
+            "{l}: {listed}"
+        );
         // The page shows the case and its state.
         let page = phuong.get(&format!("/certifications/{id}")).await;
         assert_eq!(page.status, StatusCode::OK, "{l}");
