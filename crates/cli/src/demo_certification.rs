@@ -190,9 +190,8 @@ async fn case(
     if until == Until::Registered {
         return Ok(1);
     }
-    let detail = certs::detail(db, c.clone()).await.map_err(err)?;
-    let answers = detail
-        .criteria
+    let criteria = certs::criteria_of(db, &c).await.map_err(err)?;
+    let answers = criteria
         .criteria
         .iter()
         .map(|k| Answer {

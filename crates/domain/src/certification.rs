@@ -10,9 +10,10 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::accounts::Role;
 use crate::error::{terms, Term};
 use crate::models::{optional_date, optional_note, optional_text, required_text};
-use crate::org_units::{Kind as UnitKind, Level, OrgUnit, PlaceKind};
+use crate::org_units::{Level, OrgUnit, Validity};
 use crate::{DomainError, Reason};
 
 pub const MAX_NOTE_CHARS: usize = 2000;
@@ -102,23 +103,16 @@ impl Kind {
     /// groups, communes, and sites that are agencies, enterprises, schools
     /// or religious establishments.
     pub fn of(unit: &OrgUnit) -> Option<Kind> {
-        match (unit.level, unit.kind) {
-            (Level::Village, _) => Some(Kind::Residential),
-            (Level::Commune, _) => Some(Kind::Commune),
-            (Level::Site, UnitKind::Site(p)) => Kind::of_place(p),
-            _ => None,
-        }
+        Kind::of_codes(unit.level.as_str(), unit.kind.as_str())
     }
 
-    /// The certified kind of a kind of place.
-    pub fn of_place(p: PlaceKind) -> Option<Kind> {
-        match p.as_str() {
-            "agency" => Some(Kind::Agency),
-            "enterprise" => Some(Kind::Enterprise),
-            "school" => Some(Kind::School),
-            "religious" => Some(Kind::Religious),
-            _ => None,
-        }
+    /// The same from the stored codes of a unit's level and kind (what a
+    /// query reads without building the unit).
+    pub fn of_codes(level: &str, kind: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| match k.unit_filter() {
+            (l, None) => l.as_str() == level,
+            (l, Some(place)) => l.as_str() == level && place == kind,
+        })
     }
 
     /// The level and, for sites, the kind of place a kind's units have:
@@ -205,6 +199,12 @@ impl KindRules {
         } else {
             day.year()
         }
+    }
+
+    /// Whether a unit existing over `v` existed during assessment year `year`.
+    pub fn existed(&self, year: i32, v: Validity) -> bool {
+        let (first, last) = self.span(year);
+        v.from.is_none_or(|f| f <= last) && v.to.is_none_or(|t| t >= first)
     }
 
     /// The last day to register for `year`: the end of its quarter I.
@@ -1041,14 +1041,14 @@ pub fn next_state(step: Step, classification: Option<Classification>) -> State {
     step.next(classification)
 }
 
-/// Which level may record a decision (or revoke it) on a kind, against the
-/// deciding user's level: a commune's staff decide what the commune
-/// decides; the province's what the province decides (and, as the level
-/// above, may also record a commune's decision); administrators any.
-pub fn may_decide(level: DecidingLevel, user_level: DecidingLevel) -> bool {
+/// Whether `role` may record a decision (or revoke it) on a kind the
+/// `level` decides: a commune's staff decide what the commune decides; the
+/// province's staff what the province decides (and, as the level above,
+/// may also record a commune's decision); administrators any.
+pub fn may_decide(level: DecidingLevel, role: Role) -> bool {
     match level {
         DecidingLevel::Commune => true,
-        DecidingLevel::Province => user_level == DecidingLevel::Province,
+        DecidingLevel::Province => matches!(role, Role::Admin | Role::ProvinceStaff),
     }
 }
 

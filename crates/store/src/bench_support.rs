@@ -875,30 +875,19 @@ pub async fn generate_certification(
         "SELECT id FROM org_units WHERE level = 'commune' AND valid_to IS NOT NULL ORDER BY id"
     )?;
     let now = Utc::now();
-    let unit_row = |level: &str, kind: &str, name: String, parent: i64| {
-        let short = name.clone();
-        vec![
-            Arg::Text(Some(level.into())),
-            Arg::Text(Some(kind.into())),
-            Arg::Text(Some(name.clone())),
-            Arg::Text(Some(short.clone())),
-            Arg::Text(Some(fold(&name))),
-            Arg::Text(Some(fold(&short))),
-            Arg::Text(Some(sort_key(&short))),
-            Arg::I64(Some(parent)),
-            Arg::Ts(now),
-            Arg::Ts(now),
-        ]
-    };
-    const UNIT_HEAD: &str = "INSERT INTO org_units (level, kind, name, short_name, name_folded,
-        short_folded, sort_key, parent_id, created_at, updated_at) VALUES ";
     let mut rows = Vec::with_capacity(villages);
     for i in 0..villages {
         let c = current
             .get(i % current.len().max(1))
             .copied()
             .ok_or_else(|| StoreError::Data("bench: no commune".into()))?;
-        rows.push(unit_row("village", "thon", format!("Thôn số {}", i + 1), c));
+        rows.push(unit_row(
+            "village",
+            "thon",
+            &format!("Thôn số {}", i + 1),
+            c,
+            now,
+        ));
     }
     insert_rows(&mut tx, UNIT_HEAD, 10, rows).await?;
     let village_ids: Vec<i64> = fetch!(
@@ -912,7 +901,7 @@ pub async fn generate_certification(
     for i in 0..sites {
         let v = *any(&mut rng, &village_ids)?;
         let k = *kinds.get(i % kinds.len()).unwrap_or(&"school");
-        rows.push(unit_row("site", k, format!("Cơ sở {k} {}", i + 1), v));
+        rows.push(unit_row("site", k, &format!("Cơ sở {k} {}", i + 1), v, now));
     }
     insert_rows(&mut tx, UNIT_HEAD, 10, rows).await?;
     crate::org_units::reference::rebuild_closures(&mut tx).await?;
@@ -1042,6 +1031,31 @@ pub async fn plain_certification_counts(db: &Db, year: i32) -> Result<usize, Sto
     Ok(rows.len())
 }
 
+const UNIT_HEAD: &str = "INSERT INTO org_units (level, kind, name, short_name, name_folded,
+    short_folded, sort_key, parent_id, created_at, updated_at) VALUES ";
+
+/// One generated unit's row for [`UNIT_HEAD`] (its short name is its name).
+fn unit_row(
+    level: &str,
+    kind: &str,
+    name: &str,
+    parent: i64,
+    now: chrono::DateTime<Utc>,
+) -> Vec<Arg> {
+    vec![
+        Arg::Text(Some(level.into())),
+        Arg::Text(Some(kind.into())),
+        Arg::Text(Some(name.into())),
+        Arg::Text(Some(name.into())),
+        Arg::Text(Some(fold(name))),
+        Arg::Text(Some(fold(name))),
+        Arg::Text(Some(sort_key(name))),
+        Arg::I64(Some(parent)),
+        Arg::Ts(now),
+        Arg::Ts(now),
+    ]
+}
+
 /// `n` new villages in commune `commune` (for registering them at once).
 pub async fn villages_in(
     db: &Db,
@@ -1053,29 +1067,16 @@ pub async fn villages_in(
     let now = Utc::now();
     let rows = (0..n)
         .map(|i| {
-            let name = format!("Tổ {tag} {}", i + 1);
-            vec![
-                Arg::Text(Some("village".into())),
-                Arg::Text(Some("to_dan_pho".into())),
-                Arg::Text(Some(name.clone())),
-                Arg::Text(Some(name.clone())),
-                Arg::Text(Some(fold(&name))),
-                Arg::Text(Some(fold(&name))),
-                Arg::Text(Some(sort_key(&name))),
-                Arg::I64(Some(commune)),
-                Arg::Ts(now),
-                Arg::Ts(now),
-            ]
+            unit_row(
+                "village",
+                "to_dan_pho",
+                &format!("Tổ {tag} {}", i + 1),
+                commune,
+                now,
+            )
         })
         .collect();
-    insert_rows(
-        &mut tx,
-        "INSERT INTO org_units (level, kind, name, short_name, name_folded, short_folded,
-            sort_key, parent_id, created_at, updated_at) VALUES ",
-        10,
-        rows,
-    )
-    .await?;
+    insert_rows(&mut tx, UNIT_HEAD, 10, rows).await?;
     crate::org_units::reference::rebuild_closures(&mut tx).await?;
     let ids: Vec<i64> = fetch!(
         tx,

@@ -198,6 +198,14 @@ async fn answers_tx(tx: &mut Tx, id: i64) -> Result<Vec<AnswerRow>> {
     )?)
 }
 
+/// The criteria set a case is judged by.
+pub async fn criteria_of(db: &Db, case: &CaseRow) -> Result<CriteriaSet> {
+    let mut tx = db.begin_read().await?;
+    let set = set_of(&mut tx, case).await?;
+    tx.rollback().await?;
+    Ok(set)
+}
+
 async fn set_of(tx: &mut Tx, case: &CaseRow) -> Result<CriteriaSet> {
     criteria::sets_tx(tx, Some(case.kind()?))
         .await?
@@ -286,10 +294,7 @@ async fn check_registrable(
     rules: &KindRules,
     year: i32,
 ) -> Result<()> {
-    let (first, last) = rules.span(year);
-    let v = unit.validity();
-    let existed = v.from.is_none_or(|f| f <= last) && v.to.is_none_or(|t| t >= first);
-    if !existed {
+    if !rules.existed(year, unit.validity()) {
         return Err(StoreError::Conflict(Reason::UnitNotRegistrable {
             unit: unit.name.clone(),
         }));

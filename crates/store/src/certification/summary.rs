@@ -216,21 +216,6 @@ async fn areas(
     Ok((Some(me), rows, date))
 }
 
-fn kind_of(level: &str, unit_kind: &str) -> Option<Kind> {
-    match level {
-        "village" => Some(Kind::Residential),
-        "commune" => Some(Kind::Commune),
-        "site" => match unit_kind {
-            "agency" => Some(Kind::Agency),
-            "enterprise" => Some(Kind::Enterprise),
-            "school" => Some(Kind::School),
-            "religious" => Some(Kind::Religious),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// The predicate of a kind's units on alias `u`.
 fn kind_predicate(kind: Kind) -> String {
     match kind.unit_filter() {
@@ -323,8 +308,10 @@ pub async fn summary(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary>
     let order: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
     let mut grid = vec![vec![Cell::default(); order.len()]; rows.len()];
     for g in &groups {
-        let (Some(kind), Some(row)) = (kind_of(&g.level, &g.unit_kind), row_of.get(&g.row_id))
-        else {
+        let (Some(kind), Some(row)) = (
+            Kind::of_codes(&g.level, &g.unit_kind),
+            row_of.get(&g.row_id),
+        ) else {
             continue;
         };
         // A unit two areas reach counts in its home area only.
@@ -429,11 +416,6 @@ async fn trend(db: &Db, scope: Scope, under: Option<i64>, year: i32) -> Result<V
         .collect())
 }
 
-fn existed(rules: &KindRules, year: i32, from: Option<NaiveDate>, to: Option<NaiveDate>) -> bool {
-    let (first, last) = rules.span(year);
-    from.is_none_or(|f| f <= last) && to.is_none_or(|t| t >= first)
-}
-
 fn count_case(cell: &mut Cell, state: Option<&str>, classification: Option<&str>, n: i64) {
     let Some(state) = state else { return };
     cell.registered += n;
@@ -526,13 +508,17 @@ pub(crate) async fn figures(
     )?;
     let mut out: HashMap<Computed, f64> = wanted.iter().map(|c| (*c, 0.0)).collect();
     for r in &rows {
-        let Some(kind) = kind_of(&r.level, &r.unit_kind) else {
+        let Some(kind) = Kind::of_codes(&r.level, &r.unit_kind) else {
             continue;
         };
         let Some(rules) = kinds.iter().find(|k| k.kind == kind) else {
             continue;
         };
-        let eligible = !r.exempt && existed(rules, year, r.valid_from, r.valid_to);
+        let validity = domain::org_units::Validity {
+            from: r.valid_from,
+            to: r.valid_to,
+        };
+        let eligible = !r.exempt && rules.existed(year, validity);
         let certified = r.state.as_deref() == Some("certified");
         for c in wanted {
             let Some((k, tally)) = c.certification() else {

@@ -12,11 +12,10 @@ use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use domain::accounts::Role;
 use domain::certification::{
-    self as cert, AssessInput, Assessment, Classification, CriteriaSetInput, DecideInput,
-    DecidingLevel, Decision, Kind, NewCriteriaSet, NoteInput, Noted, RegisterInput, Registration,
-    Revocation, RevokeInput, State as CaseState, Step,
+    self as cert, AssessInput, Assessment, Classification, CriteriaSetInput, DecideInput, Decision,
+    Kind, NewCriteriaSet, NoteInput, Noted, RegisterInput, Registration, Revocation, RevokeInput,
+    State as CaseState, Step,
 };
 use domain::page::Page;
 use domain::policy::Action;
@@ -248,15 +247,6 @@ impl StepInput {
     }
 }
 
-/// The level a user decides at: the province's staff (and administrators)
-/// at the province, everyone else at the commune.
-fn user_level(role: Role) -> DecidingLevel {
-    match role {
-        Role::Admin | Role::ProvinceStaff => DecidingLevel::Province,
-        _ => DecidingLevel::Commune,
-    }
-}
-
 /// Takes a step: the role first (403), then the case in scope (404), the
 /// deciding level (403), the input (400), then the state (409).
 async fn act(
@@ -276,7 +266,7 @@ async fn act(
     let kind = case.kind()?;
     if step.is_decision() {
         let rules = certs::rules(&state.db, kind).await?;
-        if !cert::may_decide(rules.deciding_level, user_level(actor.user.role)) {
+        if !cert::may_decide(rules.deciding_level, actor.user.role) {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
@@ -290,18 +280,16 @@ async fn act(
     let now = today();
     let a = match input {
         StepInput::Assess(i) => {
-            let detail = certs::detail(&state.db, case.clone()).await?;
+            let criteria = certs::criteria_of(&state.db, &case).await?;
             // Answers to another set's criteria (another year's version) are
             // a step out of order, not a typing error.
-            Act::Assess(
-                Assessment::parse(&i, &detail.criteria, since, now).map_err(|e| {
-                    if e.reason.code() == "criterion_not_in_set" {
-                        ApiError::new(StatusCode::CONFLICT, "conflict", e.reason)
-                    } else {
-                        ApiError::from(e)
-                    }
-                })?,
-            )
+            Act::Assess(Assessment::parse(&i, &criteria, since, now).map_err(|e| {
+                if e.reason.code() == "criterion_not_in_set" {
+                    ApiError::new(StatusCode::CONFLICT, "conflict", e.reason)
+                } else {
+                    ApiError::from(e)
+                }
+            })?)
         }
         StepInput::Note(s, i) => {
             let n = Noted::parse(s, &i, since, now)?;

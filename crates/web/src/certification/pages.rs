@@ -279,18 +279,7 @@ async fn step_form(
         act(&state, &actor, case_id(&id)?, expected, input).await
     }
     .await;
-    match r {
-        Ok(c) => Redirect::to(&format!("/certifications/{}", c.id)).into_response(),
-        Err(e)
-            if e.status == axum::http::StatusCode::NOT_FOUND
-                || e.status == axum::http::StatusCode::FORBIDDEN =>
-        {
-            page_error(lang, e)
-        }
-        Err(e) => show(&state, &actor, lang, &id, Some((e, step)))
-            .await
-            .unwrap_or_else(|e| page_error(lang, e)),
-    }
+    back_to_case(&state, &actor, lang, &id, r.map(|_| ()), step).await
 }
 
 async fn evidence_form(
@@ -309,15 +298,27 @@ async fn evidence_form(
         super::files::store_evidence(&state, &actor, cid, None, &name, &bytes).await
     }
     .await;
+    back_to_case(&state, &actor, lang, &id, r.map(|_| ()), "evidence".into()).await
+}
+
+/// After a form on a case's page: the page again, or, refused, the page
+/// with the error beside the form `form` (a refusal of the role or the
+/// scope gets its error page).
+async fn back_to_case(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    id: &str,
+    r: Result<(), ApiError>,
+    form: String,
+) -> Response {
+    use axum::http::StatusCode;
     match r {
-        Ok(_) => Redirect::to(&format!("/certifications/{id}")).into_response(),
-        Err(e)
-            if e.status == axum::http::StatusCode::NOT_FOUND
-                || e.status == axum::http::StatusCode::FORBIDDEN =>
-        {
+        Ok(()) => Redirect::to(&format!("/certifications/{id}")).into_response(),
+        Err(e) if e.status == StatusCode::NOT_FOUND || e.status == StatusCode::FORBIDDEN => {
             page_error(lang, e)
         }
-        Err(e) => show(&state, &actor, lang, &id, Some((e, "evidence".into())))
+        Err(e) => show(state, actor, lang, id, Some((e, form)))
             .await
             .unwrap_or_else(|e| page_error(lang, e)),
     }
