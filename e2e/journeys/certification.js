@@ -110,6 +110,13 @@ module.exports = {
     assert.match(await j.text('#areas'), /Phường Nam Định/);
     assert.match(await j.text('#trend'), /Khu dân cư/);
     await j.shot('summary-now');
+    // Steps overdue by level: the demo's enterprise self-assessed in March
+    // and never sent its assessment on.
+    await j.click(page.locator('#overdue + table a.late').first(), { url: /overdue=1/ });
+    assert.match(await j.text('main table.cards'), /Công ty Dệt may Nam Định/);
+    assert.match(await j.text('main table.cards'), /Quá hạn/);
+    await j.shot('overdue');
+    await j.goto('/certifications/summary?year=2026');
     await page.locator('#s_view').selectOption('as_was');
     await j.click(page.locator('main form.filters button[type=submit]'), { url: /view=as_was/ });
     assert.ok((await page.locator('#areas tbody tr').count()) >= 1);

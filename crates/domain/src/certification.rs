@@ -213,6 +213,87 @@ impl KindRules {
     }
 }
 
+// ---- deadlines --------------------------------------------------------------
+
+/// What a deadline counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = CertificationDeadlineBasis)]
+pub enum DeadlineBasis {
+    /// The last day of the case's assessment year.
+    YearEnd,
+    /// The day the case entered its state (the date of its last step).
+    StateSince,
+}
+
+impl DeadlineBasis {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "year_end" => Some(DeadlineBasis::YearEnd),
+            "state_since" => Some(DeadlineBasis::StateSince),
+            _ => None,
+        }
+    }
+}
+
+/// How long a case may wait in an open state for its next step
+/// (`certification_deadlines`, data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = CertificationDeadline)]
+pub struct Deadline {
+    pub state: State,
+    pub basis: DeadlineBasis,
+    pub days: i64,
+}
+
+/// When a case in a state is overdue, as a condition on its stored columns
+/// (so that lists filter in the database).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverdueIf {
+    /// `state_since` before this day.
+    SinceBefore(NaiveDate),
+    /// The assessment year this one or earlier.
+    YearAtMost(i32),
+}
+
+impl Deadline {
+    /// The last day the awaited step may be taken.
+    pub fn due(&self, rules: &KindRules, year: i32, since: NaiveDate) -> NaiveDate {
+        let from = match self.basis {
+            DeadlineBasis::YearEnd => rules.span(year).1,
+            DeadlineBasis::StateSince => since,
+        };
+        from.checked_add_days(chrono::Days::new(self.days.unsigned_abs()))
+            .unwrap_or(NaiveDate::MAX)
+    }
+
+    /// The same rule as `due(..) < today`, on the columns: a year's end
+    /// plus `days` falls before today exactly when the day `days` before
+    /// today lies in a later assessment year.
+    pub fn overdue_if(&self, rules: &KindRules, today: NaiveDate) -> OverdueIf {
+        let edge = today
+            .checked_sub_days(chrono::Days::new(self.days.unsigned_abs()))
+            .unwrap_or(NaiveDate::MIN);
+        match self.basis {
+            DeadlineBasis::StateSince => OverdueIf::SinceBefore(edge),
+            DeadlineBasis::YearEnd => OverdueIf::YearAtMost(rules.year_of(edge) - 1),
+        }
+    }
+}
+
+/// The level whose people take the step a case in `state` awaits: the
+/// commune (its police register, assess, submit and review) or, for a
+/// reviewed case, the level that decides the kind. None for a closed case.
+pub fn awaiting_level(state: State, rules: &KindRules) -> Option<DecidingLevel> {
+    match state {
+        State::Registered | State::Returned | State::Assessed | State::Submitted => {
+            Some(DecidingLevel::Commune)
+        }
+        State::Reviewed => Some(rules.deciding_level),
+        State::Certified | State::NotCertified | State::Revoked => None,
+    }
+}
+
 // ---- criteria ---------------------------------------------------------------
 
 /// One criterion of a published set.
@@ -429,6 +510,15 @@ impl State {
                 )
             })
     }
+
+    /// The states that await a step.
+    pub const OPEN: [State; 5] = [
+        State::Registered,
+        State::Assessed,
+        State::Submitted,
+        State::Returned,
+        State::Reviewed,
+    ];
 
     /// Whether the case is over for its year (decided or revoked).
     pub fn is_final(self) -> bool {
@@ -1061,6 +1151,58 @@ pub fn certificate_no(running: i64, year: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overdue_on_the_columns_is_the_same_rule_as_the_due_day() {
+        let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        for kind in [Kind::Residential, Kind::Commune] {
+            let r = rules(kind);
+            for basis in [DeadlineBasis::YearEnd, DeadlineBasis::StateSince] {
+                for days in [0, 10, 45] {
+                    let d = Deadline {
+                        state: State::Registered,
+                        basis,
+                        days,
+                    };
+                    for offset in (0..1100).step_by(7) {
+                        let today = start + chrono::Days::new(offset);
+                        let since = today - chrono::Days::new(offset % 60);
+                        for year in 2023..=2027 {
+                            let late = d.due(&r, year, since) < today;
+                            let by_columns = match d.overdue_if(&r, today) {
+                                OverdueIf::SinceBefore(day) => since < day,
+                                OverdueIf::YearAtMost(y) => year <= y,
+                            };
+                            assert_eq!(
+                                late, by_columns,
+                                "{kind:?} {basis:?} {days} {today} {year}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_reviewed_case_awaits_the_level_that_decides_its_kind() {
+        assert_eq!(
+            awaiting_level(State::Reviewed, &rules(Kind::Commune)),
+            Some(DecidingLevel::Province)
+        );
+        assert_eq!(
+            awaiting_level(State::Reviewed, &rules(Kind::Residential)),
+            Some(DecidingLevel::Commune)
+        );
+        assert_eq!(
+            awaiting_level(State::Submitted, &rules(Kind::Commune)),
+            Some(DecidingLevel::Commune)
+        );
+        assert_eq!(
+            awaiting_level(State::Certified, &rules(Kind::Commune)),
+            None
+        );
+    }
 
     fn rules(kind: Kind) -> KindRules {
         let residential = kind == Kind::Residential;

@@ -135,11 +135,13 @@ async fn certification_due(
         return Ok(Vec::new());
     }
     let decides = actor.may(Action::DecideCertification);
-    Ok(store::certification::pending(&state.db, actor.scope())
-        .await?
-        .into_iter()
-        .filter(|p| p.state != "reviewed" || decides)
-        .collect())
+    Ok(
+        store::certification::pending(&state.db, actor.scope(), domain::time::today())
+            .await?
+            .into_iter()
+            .filter(|p| p.state != "reviewed" || decides)
+            .collect(),
+    )
 }
 
 /// Commune officers enter their own reports; province staff may enter for

@@ -745,6 +745,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("home.cert.assessed", "hồ sơ đã tự đánh giá, chờ gửi thẩm định", "self-assessed cases to submit"),
     ("home.cert.submitted", "hồ sơ chờ thẩm định", "cases to review"),
     ("home.cert.reviewed", "hồ sơ chờ quyết định công nhận", "cases to decide"),
+    ("home.cert.overdue", "quá hạn", "overdue"),
     ("nav.certification", "Công nhận an toàn", "Certification"),
     ("cert.title", "Xét công nhận \"An toàn về an ninh, trật tự\"", "\"Safe for security and order\" certification"),
     ("cert.summary", "Tổng hợp kết quả", "Results dashboard"),
@@ -811,7 +812,21 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("cert.certified_short", "Đạt", "Cert."),
     ("cert.total", "Tổng cộng", "Total"),
     ("cert.by_classification", "Theo xếp loại", "By classification"),
+    ("cert.by_area", "Theo địa bàn", "By area"),
     ("cert.in_progress", "Đang xét", "In progress"),
+    ("cert.awaiting", "Bước tiếp theo thuộc", "Next step falls to"),
+    ("cert.overdue", "Quá hạn", "Overdue"),
+    ("cert.overdue_only", "Chỉ hồ sơ quá hạn", "Overdue only"),
+    ("cert.due", "hạn", "due"),
+    ("cert.deadline", "Thời hạn", "Deadline"),
+    ("cert.by_year_end", "đến ngày cuối của năm đánh giá", "by the last day of the assessment year"),
+    ("cert.overdue_title", "Hồ sơ quá hạn theo cấp", "Overdue cases by level"),
+    ("cert.overdue_none", "Không có hồ sơ quá hạn.", "No case is overdue."),
+    ("cert.overdue_step", "Bước đang chờ", "Step awaited"),
+    ("cert.deadlines", "Hạn của từng bước", "Deadline of each step"),
+    ("cert.days", "ngày", "days"),
+    ("cert_basis.year_end", "sau ngày cuối của năm đánh giá", "after the last day of the assessment year"),
+    ("cert_basis.state_since", "kể từ ngày hồ sơ chuyển sang trạng thái này", "from the day the case entered this state"),
     ("units.certification_here", "Hồ sơ công nhận an toàn về ANTT (cả của các đơn vị trước sắp xếp)", "Certification cases (its predecessors' too)"),
     ("cert.trend", "Qua các năm", "Year over year"),
     ("cert.trend_title", "Đơn vị được công nhận qua 5 năm", "Units certified over five years"),
@@ -831,6 +846,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("cert_kind.enterprise", "Doanh nghiệp", "Enterprise"),
     ("cert_kind.school", "Cơ sở giáo dục", "School"),
     ("cert_kind.religious", "Cơ sở tôn giáo", "Religious establishment"),
+    ("cert_awaits.registered", "Tự đánh giá", "Self-assessment"),
+    ("cert_awaits.assessed", "Gửi công an xã thẩm định", "Submission for review"),
+    ("cert_awaits.returned", "Tự đánh giá lại sau khi bị trả lại", "New self-assessment after a return"),
+    ("cert_awaits.submitted", "Thẩm định của công an xã", "The commune police's review"),
+    ("cert_awaits.reviewed", "Quyết định công nhận", "The decision"),
     ("cert_state.registered", "Đã đăng ký", "Registered"),
     ("cert_state.assessed", "Đã tự đánh giá", "Self-assessed"),
     ("cert_state.submitted", "Chờ công an xã thẩm định", "Awaiting review"),
@@ -996,6 +1016,12 @@ mod tests {
                 .iter()
                 .map(|s| format!("cert_state.{}", s.as_str())),
         );
+        keys.extend(
+            cert::State::OPEN
+                .iter()
+                .map(|s| format!("cert_awaits.{}", s.as_str())),
+        );
+        keys.extend(["year_end", "state_since"].map(|b| format!("cert_basis.{b}")));
         keys.extend(
             Classification::ALL
                 .iter()

@@ -10,12 +10,13 @@
 //! unit through `org_unit_reach`.
 
 pub mod criteria;
+pub mod overdue;
 pub mod summary;
 
 use chrono::{NaiveDate, Utc};
 use domain::certification::{
-    self as cert, Answer, Assessment, Classification, CriteriaSet, Decision, Facts, Kind,
-    KindRules, Noted, Registration, Revocation, State, Step,
+    self as cert, Answer, Assessment, Classification, CriteriaSet, DecidingLevel, Decision, Facts,
+    Kind, KindRules, Noted, Registration, Revocation, State, Step,
 };
 use domain::org_units::{Level, OrgUnit};
 use domain::page::Page;
@@ -56,6 +57,10 @@ pub struct CaseRow {
     pub certificate_no: Option<String>,
     pub certificate_issuer: Option<String>,
     pub revoked_on: Option<NaiveDate>,
+    /// The last day for the step the case awaits (its state's deadline);
+    /// none once decided or revoked.
+    #[sqlx(skip)]
+    pub due_on: Option<NaiveDate>,
 }
 
 impl CaseRow {
@@ -88,14 +93,15 @@ fn scope_clause(n: &str) -> String {
 /// One case, if the scope reaches its unit.
 pub async fn get(db: &Db, scope: Scope, id: i64) -> Result<Option<CaseRow>> {
     let sql = format!("{SELECT} WHERE c.id = $1 AND {}", scope_clause("$2"));
-    Ok(fetch!(
-        db,
-        fetch_optional,
-        CaseRow,
-        &sql,
-        id,
-        scope.user_id()
-    )?)
+    let mut tx = db.begin_read().await?;
+    let mut row: Option<CaseRow> = fetch!(tx, fetch_optional, CaseRow, &sql, id, scope.user_id())?;
+    if let Some(r) = row.as_mut() {
+        overdue::Clock::load_tx(&mut tx)
+            .await?
+            .fill(std::slice::from_mut(r));
+    }
+    tx.rollback().await?;
+    Ok(row)
 }
 
 async fn read_tx(tx: &mut Tx, id: i64) -> Result<CaseRow> {
@@ -269,7 +275,9 @@ pub async fn register(
         record(&mut tx, author, "register", case_id, None, &row).await?;
         out.push(row);
     }
+    let clock = overdue::Clock::load_tx(&mut tx).await?;
     tx.commit().await?;
+    clock.fill(&mut out);
     Ok(out)
 }
 
@@ -464,7 +472,7 @@ pub async fn act(
         Act::Decide(d) => decide(&mut tx, author, &before, d).await?,
         Act::Revoke(r) => revoke(&mut tx, author, &before, r).await?,
     }
-    let after = read_tx(&mut tx, id).await?;
+    let mut after = read_tx(&mut tx, id).await?;
     record(
         &mut tx,
         author,
@@ -474,7 +482,9 @@ pub async fn act(
         &after,
     )
     .await?;
+    let clock = overdue::Clock::load_tx(&mut tx).await?;
     tx.commit().await?;
+    clock.fill(std::slice::from_mut(&mut after));
     Ok(after)
 }
 
@@ -750,11 +760,18 @@ pub struct CaseQuery {
     /// `now`: everything that lies in the unit today (legacy units mapped);
     /// `was`: the unit's own hierarchy as it was.
     pub view: View,
+    /// Only the open cases whose next step falls to this level.
+    pub awaiting: Option<DecidingLevel>,
+    /// Only the cases past their deadline on this day.
+    pub overdue_on: Option<NaiveDate>,
     pub page: Page,
 }
 
-fn filter(q: &CaseQuery, scope: Scope, p: &mut Params) -> String {
+fn filter(q: &CaseQuery, scope: Scope, clock: &overdue::Clock, p: &mut Params) -> String {
     let mut w = vec!["1 = 1".to_string()];
+    if q.awaiting.is_some() || q.overdue_on.is_some() {
+        w.push(clock.condition(p, q.awaiting, q.overdue_on));
+    }
     if let Some(u) = scope.user_id() {
         let n = p.push(Arg::I64(Some(u)));
         w.push(crate::scope::unit_in_scope("c.org_unit_id", &n));
@@ -795,29 +812,33 @@ fn filter(q: &CaseQuery, scope: Scope, p: &mut Params) -> String {
 
 /// A page of cases, newest year first, then by unit name; and the count.
 pub async fn list(db: &Db, scope: Scope, q: &CaseQuery) -> Result<(Vec<CaseRow>, i64)> {
-    let mut p = Params::default();
-    let w = filter(q, scope, &mut p);
-    let count_sql = format!("SELECT COUNT(*) FROM certification_cases c WHERE {w}");
     let mut tx = db.begin_read().await?;
+    let clock = overdue::Clock::load_tx(&mut tx).await?;
+    let mut p = Params::default();
+    let w = filter(q, scope, &clock, &mut p);
+    let count_sql = format!("SELECT COUNT(*) FROM certification_cases c WHERE {w}");
     let total: i64 = fetch_dyn!(tx, fetch_one, scalar i64, &count_sql, p.to_vec())?;
     let lim = p.push(Arg::I64(Some(q.page.limit())));
     let off = p.push(Arg::I64(Some(q.page.offset())));
     let sql = format!(
         "{SELECT} WHERE {w} ORDER BY c.year DESC, u.sort_key, c.id LIMIT {lim} OFFSET {off}"
     );
-    let rows: Vec<CaseRow> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
+    let mut rows: Vec<CaseRow> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
     tx.rollback().await?;
+    clock.fill(&mut rows);
     Ok((rows, total))
 }
 
 /// Every case the filters match, for a file (no paging; bounded by the scope).
 pub async fn export(db: &Db, scope: Scope, q: &CaseQuery) -> Result<Vec<CaseRow>> {
-    let mut p = Params::default();
-    let w = filter(q, scope, &mut p);
-    let sql = format!("{SELECT} WHERE {w} ORDER BY c.year DESC, u.sort_key, c.id LIMIT 200000");
     let mut tx = db.begin_read().await?;
-    let rows: Vec<CaseRow> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
+    let clock = overdue::Clock::load_tx(&mut tx).await?;
+    let mut p = Params::default();
+    let w = filter(q, scope, &clock, &mut p);
+    let sql = format!("{SELECT} WHERE {w} ORDER BY c.year DESC, u.sort_key, c.id LIMIT 200000");
+    let mut rows: Vec<CaseRow> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
     tx.rollback().await?;
+    clock.fill(&mut rows);
     Ok(rows)
 }
 
@@ -843,24 +864,32 @@ pub async fn certified_under(
     Ok(list(db, scope, &q).await?.0)
 }
 
-/// Cases waiting for a step, by state, in a scope: what the home page
-/// lists as to do.
+/// Cases waiting for a step, by state, in a scope, and how many of them
+/// are past their deadline on `today`: what the home page lists as to do.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct Pending {
     #[schema(value_type = State)]
     pub state: String,
     pub n: i64,
+    pub overdue: i64,
 }
 
-pub async fn pending(db: &Db, scope: Scope) -> Result<Vec<Pending>> {
+pub async fn pending(db: &Db, scope: Scope, today: NaiveDate) -> Result<Vec<Pending>> {
+    let mut tx = db.begin_read().await?;
+    let clock = overdue::Clock::load_tx(&mut tx).await?;
+    let mut p = Params::default();
+    let late = clock.condition(&mut p, None, Some(today));
+    let user = p.push(Arg::I64(scope.user_id()));
     let sql = format!(
-        "SELECT c.state, COUNT(*) AS n FROM certification_cases c
+        "SELECT c.state, COUNT(*) AS n, SUM(CASE WHEN {late} THEN 1 ELSE 0 END) AS overdue
+           FROM certification_cases c
           WHERE c.state IN ('registered', 'returned', 'assessed', 'submitted', 'reviewed')
             AND {}
           GROUP BY c.state",
-        scope_clause("$1")
+        scope_clause(&user)
     );
-    let mut rows: Vec<Pending> = fetch!(db, fetch_all, Pending, &sql, scope.user_id())?;
+    let mut rows: Vec<Pending> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
+    tx.rollback().await?;
     let order = |s: &str| State::ALL.iter().position(|x| x.as_str() == s);
     rows.sort_by_key(|p| order(&p.state));
     Ok(rows)

@@ -13,9 +13,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::certification::{
-    self as cert, AssessInput, Assessment, Classification, CriteriaSetInput, DecideInput, Decision,
-    Kind, NewCriteriaSet, NoteInput, Noted, RegisterInput, Registration, Revocation, RevokeInput,
-    State as CaseState, Step,
+    self as cert, AssessInput, Assessment, Classification, CriteriaSetInput, DecideInput,
+    DecidingLevel, Decision, Kind, NewCriteriaSet, NoteInput, Noted, RegisterInput, Registration,
+    Revocation, RevokeInput, State as CaseState, Step,
 };
 use domain::page::Page;
 use domain::policy::Action;
@@ -166,7 +166,23 @@ fn parse_query(f: &Fields) -> Result<CaseQuery, ApiError> {
             .map(|s| Classification::parse("classification", s))
             .transpose()?,
         view: view(f)?,
+        awaiting: f.get("awaiting").map(awaiting).transpose()?,
+        overdue_on: f.bool("overdue")?.unwrap_or(false).then(today),
         page: Page::parse(f.get("page"), f.get("per_page"))?,
+    })
+}
+
+fn awaiting(s: &str) -> Result<DecidingLevel, ApiError> {
+    DecidingLevel::parse(s).ok_or_else(|| {
+        ApiError::invalid(
+            "awaiting",
+            Reason::LevelUnknown {
+                allowed: vec![
+                    DecidingLevel::Commune.term(),
+                    DecidingLevel::Province.term(),
+                ],
+            },
+        )
     })
 }
 
@@ -328,6 +344,8 @@ pub struct CriteriaAnswer {
     kinds: Vec<cert::KindRules>,
     sets: Vec<cert::CriteriaSet>,
     exempt_categories: Vec<certs::ExemptCategory>,
+    /// How long a case may wait in each open state for its next step.
+    deadlines: Vec<cert::Deadline>,
 }
 
 async fn criteria_answer(state: &AppState) -> Result<CriteriaAnswer, ApiError> {
@@ -335,6 +353,10 @@ async fn criteria_answer(state: &AppState) -> Result<CriteriaAnswer, ApiError> {
         kinds: certs::criteria::kinds(&state.db).await?,
         sets: certs::criteria::sets(&state.db).await?,
         exempt_categories: certs::exempt_categories(&state.db).await?,
+        deadlines: certs::overdue::Clock::load(&state.db)
+            .await?
+            .deadlines()
+            .to_vec(),
     })
 }
 
@@ -365,6 +387,8 @@ async fn publish_api(
         ("state" = Option<CaseState>, Query),
         ("classification" = Option<Classification>, Query),
         ("view" = Option<ViewParam>, Query, description = "as_now: units mapped to today's (default); as_was: the unit's own hierarchy as it was."),
+        ("awaiting" = Option<DecidingLevel>, Query, description = "Only open cases whose next step falls to this level (the commune registers, assesses, submits and reviews; the deciding level decides)."),
+        ("overdue" = Option<bool>, Query, description = "Only cases past the deadline of their state today (`due_on` before today)."),
         ("format" = Option<FileFormat>, Query),
         PageParams,
     ),

@@ -65,6 +65,8 @@ const FILTERS: &[&str] = &[
     "state",
     "classification",
     "view",
+    "awaiting",
+    "overdue",
 ];
 
 #[derive(Serialize)]
@@ -77,6 +79,8 @@ struct ListPage {
     query: String,
     choices: Choices,
     unit_label: Option<String>,
+    /// Due days before it are overdue.
+    today: chrono::NaiveDate,
 }
 
 impl PageContext for ListPage {
@@ -110,6 +114,7 @@ async fn list_page(
             query: f.query_string(),
             choices: choices(),
             unit_label,
+            today: domain::time::today(),
         };
         Ok::<_, ApiError>(
             state
@@ -134,6 +139,8 @@ struct ShowPage {
     error: Option<FormError>,
     error_step: String,
     history: Vec<store::audit::Entry>,
+    /// Due days before it are overdue.
+    today: chrono::NaiveDate,
 }
 
 impl PageContext for ShowPage {
@@ -184,6 +191,7 @@ async fn show(
         error,
         error_step,
         history: store::audit::history(&state.db, "certification", &cid.to_string()).await?,
+        today: domain::time::today(),
     };
     let base = base(actor, lang, format!("/certifications/{cid}"));
     Ok((status, state.templates.page(&base, &page)).into_response())
@@ -413,6 +421,8 @@ struct SummaryPage {
     trend_chart: Option<String>,
     years: Vec<i32>,
     trend_rows: Vec<(Kind, Vec<(i64, i64)>)>,
+    /// Open cases past their deadline (any year), by the level that must act.
+    overdue: Vec<certs::overdue::OverdueCount>,
 }
 
 impl PageContext for SummaryPage {
@@ -493,7 +503,16 @@ async fn summary_page(
             )
         });
         let keys = ["org_unit", "year", "view"];
+        let overdue_of = certs::CaseQuery {
+            org_unit: s.org_unit_id,
+            view: s.view,
+            ..certs::CaseQuery::default()
+        };
+        let overdue =
+            certs::overdue::counts(&state.db, actor.scope(), &overdue_of, domain::time::today())
+                .await?;
         let page = SummaryPage {
+            overdue,
             trend_chart,
             years,
             trend_rows,

@@ -3,6 +3,7 @@
 //! the dashboard, a revocation, and the limits of scope and level.
 
 use axum::http::{Method, StatusCode};
+use chrono::Datelike;
 use serde_json::{json, Value};
 
 use crate::harness::{App, Client};
@@ -318,5 +319,94 @@ async fn scope_and_level_bound_who_registers_and_decides() {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
         assert_eq!(r.json()["version"], 2);
+    }
+}
+
+#[tokio::test]
+async fn overdue_cases_are_listed_by_the_level_that_must_act() {
+    for app in App::all().await {
+        let l = app.label();
+        let admin = app.login("admin").await;
+        let phuong = app.login("phuong").await;
+        // Self-assessed on 1 February 2026 and never sent on: ten days to
+        // submit, so overdue since 12 February, awaiting the commune.
+        let late = village(&admin, app.ward, "Tổ dân phố Chậm").await;
+        let (s, body) = register(&phuong, late).await;
+        assert_eq!(s, StatusCode::CREATED, "{l}: {body}");
+        let late_case = body["items"][0]["id"].as_i64().unwrap();
+        let (s, _) = step(
+            &phuong,
+            late_case,
+            "assess",
+            answers(&phuong, late_case, None, "2026-02-01").await,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{l}");
+        // Registered for the year under way: due at its end, not overdue.
+        let fresh = village(&admin, app.ward, "Tổ dân phố Đúng Hạn").await;
+        let today = domain::time::today();
+        let year = if today.month() >= 11 {
+            today.year() + 1
+        } else {
+            today.year()
+        };
+        let on = today.min(chrono::NaiveDate::from_ymd_opt(year, 3, 31).unwrap());
+        let r = phuong
+            .write(Method::POST, "/api/v1/certifications", json!({"org_unit_ids": [fresh], "year": year, "registered_on": on.to_string(), "party_resolution_on": on.to_string(), "households_percent": 100}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        assert_eq!(
+            r.json()["items"][0]["due_on"],
+            format!("{year}-10-31"),
+            "{l}: a residential year ends on 31 October"
+        );
+
+        let ward = app.ward;
+        let list = |q: String| {
+            let phuong = &phuong;
+            async move {
+                let r = phuong
+                    .get(&format!("/api/v1/certifications?org_unit={ward}&{q}"))
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                r.json()
+            }
+        };
+        let overdue = list("overdue=true".into()).await;
+        assert_eq!(overdue["total"], 1, "{l}: {overdue}");
+        assert_eq!(overdue["items"][0]["id"], late_case);
+        assert_eq!(overdue["items"][0]["due_on"], "2026-02-11");
+        assert_eq!(list("awaiting=commune".into()).await["total"], 2, "{l}");
+        // Residential areas are decided by the commune: nothing awaits the province.
+        assert_eq!(list("awaiting=province".into()).await["total"], 0, "{l}");
+        assert_eq!(
+            list("awaiting=commune&overdue=1&state=assessed".into()).await["total"],
+            1,
+            "{l}"
+        );
+        // Bad filters are refused by name.
+        for (q, reason) in [
+            ("awaiting=huyen", "level_unknown"),
+            ("overdue=maybe", "boolean_expected"),
+        ] {
+            let r = phuong.get(&format!("/api/v1/certifications?{q}")).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{l}: {q}");
+            assert_eq!(r.json()["error"]["reason"], reason, "{l}: {q}");
+        }
+        // The officer's home counts it; the dashboard lists it by level.
+        let home = phuong.get("/home").await.body;
+        assert!(
+            home.contains("/certifications?state=assessed&amp;overdue=1"),
+            "{l}: home"
+        );
+        let dash = phuong.get("/certifications/summary").await.body;
+        assert!(
+            dash.contains("awaiting=commune&amp;state=assessed"),
+            "{l}: dashboard"
+        );
+        // Sent on: it awaits the review, due fifteen days after.
+        let (s, body) = step(&phuong, late_case, "submit", json!({"on": "2026-11-20"})).await;
+        assert_eq!(s, StatusCode::OK, "{l}: {body}");
+        assert_eq!(body["due_on"], "2026-12-05", "{l}: {body}");
     }
 }
