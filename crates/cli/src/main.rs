@@ -91,7 +91,7 @@ enum Command {
     /// API tokens for other systems (sent as `Authorization: Bearer …`).
     #[command(subcommand)]
     Token(token::TokenCommand),
-    /// The rollups behind the statistics pivots.
+    /// The rollups behind the statistics pivots and the certification tallies.
     #[command(subcommand)]
     Analytics(AnalyticsCommand),
 }
@@ -99,7 +99,8 @@ enum Command {
 #[derive(Subcommand)]
 enum AnalyticsCommand {
     /// Recompute every rollup from the stored figures (readers keep the old
-    /// ones until it commits; writers of figures wait).
+    /// ones until it commits; writers of figures wait), and let the
+    /// certification tallies be counted again.
     Rebuild,
 }
 
@@ -368,6 +369,10 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
                 r.cells,
                 started.elapsed().as_secs_f64()
             );
+            store::certification::tallies::forget(&db)
+                .await
+                .map_err(|e| format!("không xoá được số liệu công nhận đã cộng: {e}"))?;
+            println!("certification tallies cleared: each year is counted again on its next national summary");
             Ok(())
         }
         Command::Token(t) => token::token(&settings, t).await,

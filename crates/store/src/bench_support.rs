@@ -1013,6 +1013,8 @@ pub async fn generate_certification(
             "SELECT setval(pg_get_serial_sequence('certification_cases', 'id'), (SELECT MAX(id) FROM certification_cases))"
         )?;
     }
+    // Cases written around the store: the tallies build from them anew.
+    crate::certification::tallies::clear(&mut tx).await?;
     tx.commit().await?;
     analyze(db).await?;
     Ok(out)

@@ -124,6 +124,47 @@ async fn one(t: &TestDb) {
         );
     }
     let uri = format!("/api/v1/certification-summary?year={this_year}");
+    // The first national summary of a year builds its tallies (and the
+    // trend's four years before it).
+    let (first, _) = c.timed(&admin, &uri).await;
+    row(
+        label,
+        &format!("first national summary {this_year}: builds the tallies of 5 years"),
+        &ms(first),
+        &ms(base),
+        &ratio(first, base),
+    );
+    // The tallies give the figures the units give one by one, in both views.
+    for view in [
+        store::certification::View::Now,
+        store::certification::View::Was,
+    ] {
+        let q = store::certification::SummaryQuery {
+            org_unit: None,
+            year: this_year,
+            view,
+            today,
+        };
+        let scope = store::accounts::Scope::All;
+        let t = Instant::now();
+        let counted = store::certification::summary::summary_unit_by_unit(db, scope, &q)
+            .await
+            .unwrap();
+        let by_units = t.elapsed();
+        let tallied = store::certification::summary::summary(db, scope, &q)
+            .await
+            .unwrap();
+        assert_eq!(tallied, counted, "{label}: tallies {view:?}");
+        if view == store::certification::View::Now {
+            row(
+                label,
+                "national summary counted unit by unit (no tallies), once",
+                &ms(by_units),
+                &ms(base),
+                &ratio(by_units, base),
+            );
+        }
+    }
     // The national figures count every case once: as many certified as the
     // register lists.
     let (_, body) = c.timed(&admin, &uri).await;

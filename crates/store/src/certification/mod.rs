@@ -12,6 +12,7 @@
 pub mod criteria;
 pub mod overdue;
 pub mod summary;
+pub mod tallies;
 
 use chrono::{NaiveDate, Utc};
 use domain::certification::{
@@ -275,6 +276,8 @@ pub async fn register(
         record(&mut tx, author, "register", case_id, None, &row).await?;
         out.push(row);
     }
+    let units: Vec<i64> = out.iter().map(|c| c.org_unit_id).collect();
+    tallies::units_changed(&mut tx, &units, None).await?;
     let clock = overdue::Clock::load_tx(&mut tx).await?;
     tx.commit().await?;
     clock.fill(&mut out);
@@ -482,6 +485,7 @@ pub async fn act(
         &after,
     )
     .await?;
+    tallies::units_changed(&mut tx, &[before.org_unit_id], Some(before.year)).await?;
     let clock = overdue::Clock::load_tx(&mut tx).await?;
     tx.commit().await?;
     clock.fill(std::slice::from_mut(&mut after));
@@ -1105,6 +1109,7 @@ pub async fn set_exemption(
         },
     )
     .await?;
+    tallies::units_changed(&mut tx, &[unit], None).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -89,7 +89,7 @@ impl Cell {
     }
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SummaryRow {
     pub org_unit_id: i64,
     pub name: String,
@@ -101,7 +101,7 @@ pub struct SummaryRow {
 
 /// One kind's cases of one year under the unit (the trend line of the
 /// dashboard): registered, certified.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct YearCount {
     pub year: i32,
     #[schema(value_type = domain::certification::Kind)]
@@ -110,7 +110,7 @@ pub struct YearCount {
     pub certified: i64,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Summary {
     pub org_unit_id: Option<i64>,
     pub org_unit_name: Option<String>,
@@ -226,7 +226,7 @@ fn kind_predicate(kind: Kind) -> String {
 
 /// SQL that is 1 when the unit on alias `u` existed during its kind's
 /// assessment year, else 0 (each kind's span bound in `p`).
-fn existed_sql(kinds: &[KindRules], year: i32, p: &mut Params) -> String {
+pub(super) fn existed_sql(kinds: &[KindRules], year: i32, p: &mut Params) -> String {
     let mut arms = String::new();
     for k in kinds {
         let (first, last) = k.span(year);
@@ -246,8 +246,18 @@ struct Group {
     row_id: i64,
     /// Set only for a unit that two areas reach.
     unit_id: Option<i64>,
+    #[sqlx(flatten)]
+    units: Units,
+}
+
+/// Units alike for the figures: their kind, case outcome, whether they
+/// existed during the year and whether they are outside the scheme.
+#[derive(sqlx::FromRow)]
+pub(super) struct Units {
     level: String,
     unit_kind: String,
+    /// The kind the unit's case was registered as (a case keeps it).
+    case_kind: Option<String>,
     state: Option<String>,
     classification: Option<String>,
     existed: i32,
@@ -255,84 +265,85 @@ struct Group {
     n: i64,
 }
 
+impl Units {
+    pub(super) fn kind(&self) -> Option<Kind> {
+        match &self.case_kind {
+            Some(k) => Kind::parse("kind", k).ok(),
+            None => Kind::of_codes(&self.level, &self.unit_kind),
+        }
+    }
+
+    /// Adds these units to their kind's cell: eligible unless exempt (a unit
+    /// that did not exist in the year only through its case), then its case.
+    pub(super) fn add_to(&self, cell: &mut Cell) {
+        if self.existed == 0 && self.state.is_none() {
+            return;
+        }
+        if self.exempt == 0 {
+            cell.eligible += self.n;
+        }
+        count_case(
+            cell,
+            self.state.as_deref(),
+            self.classification.as_deref(),
+            self.n,
+        );
+    }
+}
+
+/// The columns of [`Units`] over `u` (org_units), `c` (the year's case)
+/// and `e` (an exemption), and the same list to group by.
+pub(super) fn units_columns(existed: &str) -> (String, &'static str) {
+    (
+        format!(
+            "u.level, u.kind AS unit_kind, c.kind AS case_kind, c.state, c.classification,
+             {existed} AS existed, CASE WHEN e.org_unit_id IS NULL THEN 0 ELSE 1 END AS exempt,
+             COUNT(*) AS n"
+        ),
+        "u.level, u.kind, c.kind, c.state, c.classification, existed, exempt",
+    )
+}
+
 /// The dashboard for a year in one view. The units one area alone reaches
 /// are counted by the database (one row per area, kind and outcome); the
 /// few that two areas reach (a split legacy commune's) are read one by one
 /// and given to the area of their default successor.
 pub async fn summary(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary> {
+    summary_with(db, scope, q, true).await
+}
+
+/// The summary counted unit by unit even where tallies would serve: what
+/// tests and the benchmark compare the tallies with.
+#[cfg(feature = "testing")]
+pub async fn summary_unit_by_unit(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary> {
+    summary_with(db, scope, q, false).await
+}
+
+async fn summary_with(db: &Db, scope: Scope, q: &SummaryQuery, tallies: bool) -> Result<Summary> {
     let kinds = super::criteria::kinds(db).await?;
     let (me, rows, rows_date) = areas(db, scope, q).await?;
-    let first = NaiveDate::from_ymd_opt(q.year - 1, 1, 1).unwrap_or(q.today);
-    let last = NaiveDate::from_ymd_opt(q.year, 12, 31).unwrap_or(q.today);
-    let mut p = Params::default();
-    let y = p.push(Arg::I64(Some(i64::from(q.year))));
-    let f = p.push(Arg::Date(Some(first)));
-    let l = p.push(Arg::Date(Some(last)));
-    let rs = p.list(rows.iter().map(|a| Arg::I64(Some(a.id))));
-    let existed = existed_sql(&kinds, q.year, &mut p);
-    let scope_sql = match scope.user_id() {
-        None => String::new(),
-        Some(u) => {
-            let n = p.push(Arg::I64(Some(u)));
-            format!("AND {}", crate::scope::unit_in_scope("u.id", &n))
-        }
-    };
-    // One pass: `reached` counts the areas that reach a unit; units one
-    // area reaches are grouped away, the others keep their id.
-    let sql = format!(
-        "WITH r AS (SELECT ancestor_id AS row_id, unit_id,
-                           COUNT(*) OVER (PARTITION BY unit_id) AS reached
-                      FROM org_unit_reach WHERE ancestor_id IN ({rs}))
-         SELECT row_id, unit_id, level, unit_kind, state, classification, existed, exempt,
-                COUNT(*) AS n
-           FROM (SELECT r.row_id, CASE WHEN r.reached > 1 THEN u.id END AS unit_id,
-                        u.level, u.kind AS unit_kind, c.state, c.classification,
-                        {existed} AS existed,
-                        CASE WHEN e.org_unit_id IS NULL THEN 0 ELSE 1 END AS exempt
-                   FROM r
-                   JOIN org_units u ON u.id = r.unit_id
-                   LEFT JOIN certification_cases c ON c.org_unit_id = u.id AND c.year = {y}
-                   LEFT JOIN certification_exemptions e
-                          ON e.org_unit_id = u.id AND e.from_year <= {y}
-                  WHERE u.level IN ('village', 'commune', 'site')
-                    AND (u.valid_from IS NULL OR u.valid_from <= {l})
-                    AND (u.valid_to IS NULL OR u.valid_to >= {f})
-                    {scope_sql}) t
-          GROUP BY row_id, unit_id, level, unit_kind, state, classification, existed, exempt"
-    );
-    let mut tx = db.begin_read().await?;
-    let groups: Vec<Group> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
-    tx.rollback().await?;
-    let row_of: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-    let homes = homes(db, &groups, &row_of, rows_date).await?;
     let order: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
-    let mut grid = vec![vec![Cell::default(); order.len()]; rows.len()];
-    for g in &groups {
-        let (Some(kind), Some(row)) = (
-            Kind::of_codes(&g.level, &g.unit_kind),
-            row_of.get(&g.row_id),
-        ) else {
-            continue;
-        };
-        // A unit two areas reach counts in its home area only.
-        if g.unit_id.is_some_and(|u| homes.get(&u) != Some(row)) {
-            continue;
-        }
-        let Some(cell) = order
+    // The whole country, unscoped: its provinces hold whole communes, whose
+    // tallies add up to the same figures as the units one by one.
+    let national = tallies && q.org_unit.is_none() && scope.user_id().is_none();
+    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+    let tallied = if national {
+        super::tallies::by_rows(db, q.year, &ids).await?
+    } else {
+        None
+    };
+    let grid = match tallied {
+        Some(t) => ids
             .iter()
-            .position(|o| *o == kind)
-            .and_then(|k| grid.get_mut(*row).and_then(|r| r.get_mut(k)))
-        else {
-            continue;
-        };
-        if g.existed == 0 && g.state.is_none() {
-            continue;
-        }
-        if g.exempt == 0 {
-            cell.eligible += g.n;
-        }
-        count_case(cell, g.state.as_deref(), g.classification.as_deref(), g.n);
-    }
+            .map(|r| {
+                order
+                    .iter()
+                    .map(|k| t.get(&(*r, *k)).copied().unwrap_or_default())
+                    .collect()
+            })
+            .collect(),
+        None => by_units(db, scope, q, &kinds, &ids, rows_date).await?,
+    };
     let mut totals = vec![Cell::default(); order.len()];
     let out_rows: Vec<SummaryRow> = rows
         .into_iter()
@@ -350,7 +361,11 @@ pub async fn summary(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary>
             }
         })
         .collect();
-    let trend = trend(db, scope, me.as_ref().map(|m| m.id), q.year).await?;
+    let trend = if national {
+        super::tallies::trend(db, q.year - TREND_YEARS + 1..=q.year).await?
+    } else {
+        trend(db, scope, me.as_ref().map(|m| m.id), q.year).await?
+    };
     Ok(Summary {
         trend,
         org_unit_id: me.as_ref().map(|m| m.id),
@@ -362,6 +377,77 @@ pub async fn summary(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary>
         rows: out_rows,
         totals,
     })
+}
+
+/// The grid of the summary (a row per area, a cell per kind) counted unit
+/// by unit: every area and scope, at the cost of visiting each unit.
+async fn by_units(
+    db: &Db,
+    scope: Scope,
+    q: &SummaryQuery,
+    kinds: &[KindRules],
+    rows: &[i64],
+    rows_date: NaiveDate,
+) -> Result<Vec<Vec<Cell>>> {
+    let first = NaiveDate::from_ymd_opt(q.year - 1, 1, 1).unwrap_or(q.today);
+    let last = NaiveDate::from_ymd_opt(q.year, 12, 31).unwrap_or(q.today);
+    let mut p = Params::default();
+    let y = p.push(Arg::I64(Some(i64::from(q.year))));
+    let f = p.push(Arg::Date(Some(first)));
+    let l = p.push(Arg::Date(Some(last)));
+    let rs = p.list(rows.iter().map(|a| Arg::I64(Some(*a))));
+    let existed = existed_sql(kinds, q.year, &mut p);
+    let scope_sql = match scope.user_id() {
+        None => String::new(),
+        Some(u) => {
+            let n = p.push(Arg::I64(Some(u)));
+            format!("AND {}", crate::scope::unit_in_scope("u.id", &n))
+        }
+    };
+    // One pass: `reached` counts the areas that reach a unit; units one
+    // area reaches are grouped away, the others keep their id.
+    let (columns, group_by) = units_columns(&existed);
+    let sql = format!(
+        "WITH r AS (SELECT ancestor_id AS row_id, unit_id,
+                           COUNT(*) OVER (PARTITION BY unit_id) AS reached
+                      FROM org_unit_reach WHERE ancestor_id IN ({rs}))
+         SELECT r.row_id, CASE WHEN r.reached > 1 THEN u.id END AS unit_id, {columns}
+           FROM r
+           JOIN org_units u ON u.id = r.unit_id
+           LEFT JOIN certification_cases c ON c.org_unit_id = u.id AND c.year = {y}
+           LEFT JOIN certification_exemptions e
+                  ON e.org_unit_id = u.id AND e.from_year <= {y}
+          WHERE u.level IN ('village', 'commune', 'site')
+            AND (u.valid_from IS NULL OR u.valid_from <= {l})
+            AND (u.valid_to IS NULL OR u.valid_to >= {f})
+            {scope_sql}
+          GROUP BY r.row_id, CASE WHEN r.reached > 1 THEN u.id END, {group_by}"
+    );
+    let mut tx = db.begin_read().await?;
+    let groups: Vec<Group> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
+    tx.rollback().await?;
+    let row_of: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, a)| (*a, i)).collect();
+    let homes = homes(db, &groups, &row_of, rows_date).await?;
+    let order: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
+    let mut grid = vec![vec![Cell::default(); order.len()]; rows.len()];
+    for g in &groups {
+        let (Some(kind), Some(row)) = (g.units.kind(), row_of.get(&g.row_id)) else {
+            continue;
+        };
+        // A unit two areas reach counts in its home area only.
+        if g.unit_id.is_some_and(|u| homes.get(&u) != Some(row)) {
+            continue;
+        }
+        let Some(cell) = order
+            .iter()
+            .position(|o| *o == kind)
+            .and_then(|k| grid.get_mut(*row).and_then(|r| r.get_mut(k)))
+        else {
+            continue;
+        };
+        g.units.add_to(cell);
+    }
+    Ok(grid)
 }
 
 /// How many years the trend covers, this one included.

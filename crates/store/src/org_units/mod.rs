@@ -609,6 +609,7 @@ pub async fn create(db: &Db, author: Author, u: &NewUnit) -> Result<UnitView> {
         },
     )
     .await?;
+    crate::certification::tallies::units_changed(&mut tx, &[id], None).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -647,7 +648,9 @@ pub async fn update(db: &Db, author: Author, unit: &OrgUnit, p: &UnitPatch) -> R
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        index_words(tx, before.unit.id).await
+        index_words(tx, before.unit.id).await?;
+        // A site's kind is its certification kind.
+        crate::certification::tallies::units_changed(tx, &[before.unit.id], None).await
     };
     // The log keeps the unit, not its parent's name.
     audit::update_recording(db, target, load, write, |v: &UnitView| &v.unit).await
@@ -770,6 +773,8 @@ pub async fn merge(db: &Db, author: Author, m: &Merge) -> Result<Reorganisation>
     let mut changed = sources.clone();
     changed.extend(&moved);
     crate::statistics::rollups::rehome_under(&mut tx, &changed).await?;
+    changed.push(into);
+    crate::certification::tallies::units_changed(&mut tx, &changed, None).await?;
     let r = Reorganisation {
         date: m.date,
         ended: m.sources.clone(),
@@ -813,6 +818,8 @@ pub async fn split(db: &Db, author: Author, s: &Split) -> Result<Reorganisation>
     let mut changed = vec![s.source];
     changed.extend(&moved);
     crate::statistics::rollups::rehome_under(&mut tx, &changed).await?;
+    changed.extend(created.iter().map(|c| c.unit.id));
+    crate::certification::tallies::units_changed(&mut tx, &changed, None).await?;
     let r = Reorganisation {
         date: s.date,
         ended: vec![s.source],

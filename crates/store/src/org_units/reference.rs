@@ -529,6 +529,8 @@ async fn index_words(tx: &mut Tx, specs: &[Spec], ids: &HashMap<String, i64>) ->
 /// derived data: this is always safe, and it is what every incremental
 /// write keeps them equal to.
 pub async fn rebuild_closures(tx: &mut Tx) -> Result<()> {
+    // Units changed in bulk: the certification tallies build again.
+    crate::certification::tallies::clear(tx).await?;
     execute!(tx, "DELETE FROM org_unit_tree")?;
     execute!(
         tx,

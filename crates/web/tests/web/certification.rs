@@ -47,12 +47,47 @@ async fn answers(c: &Client<'_>, id: i64, unmet: Option<usize>, on: &str) -> Val
     json!({ "answers": list, "on": on })
 }
 
+/// The national summary, read once so that its tallies are built before
+/// the writes that must keep them in step.
+async fn national(admin: &Client<'_>, year: i32) -> Value {
+    let r = admin
+        .get(&format!("/api/v1/certification-summary?year={year}"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+}
+
+/// The national figures from the tallies are the figures counted unit by
+/// unit, in both views.
+async fn assert_tallies_match(app: &App, year: i32) {
+    for view in [
+        store::certification::View::Now,
+        store::certification::View::Was,
+    ] {
+        let q = store::certification::SummaryQuery {
+            org_unit: None,
+            year,
+            view,
+            today: domain::time::today(),
+        };
+        let scope = store::accounts::Scope::All;
+        let tallied = store::certification::summary::summary(&app.state.db, scope, &q)
+            .await
+            .unwrap();
+        let counted = store::certification::summary::summary_unit_by_unit(&app.state.db, scope, &q)
+            .await
+            .unwrap();
+        assert_eq!(tallied, counted, "{}: {year} {view:?}", app.label());
+    }
+}
+
 #[tokio::test]
 async fn a_residential_area_goes_from_registration_to_certificate_and_revocation() {
     for app in App::all().await {
         let l = app.label();
         let admin = app.login("admin").await;
         let phuong = app.login("phuong").await;
+        national(&admin, 2026).await;
         let v = village(&admin, app.ward, "Tổ dân phố Công Nhận").await;
         let (s, body) = register(&phuong, v).await;
         assert_eq!(s, StatusCode::CREATED, "{l}: {body}");
@@ -270,6 +305,41 @@ async fn a_residential_area_goes_from_registration_to_certificate_and_revocation
         let page = phuong.get(&format!("/certifications/{id}")).await;
         assert_eq!(page.status, StatusCode::OK, "{l}");
         assert!(page.body.contains("Bị thu hồi công nhận"));
+        // Every step since the national figures were first counted: the
+        // tallies followed; and so they do a school opened, another taken
+        // out of the scheme.
+        assert_tallies_match(&app, 2026).await;
+        let r = admin
+            .write(Method::POST, "/api/v1/org-units", json!({"level": "site", "kind": "school", "name": "Trường THCS Đếm Lại", "parent_id": app.ward, "valid_from": "2025-07-01"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        assert_tallies_match(&app, 2026).await;
+        let primary = admin
+            .write(Method::POST, "/api/v1/org-units", json!({"level": "site", "kind": "school", "name": "Trường Tiểu học Miễn", "parent_id": app.ward, "valid_from": "2025-07-01"}))
+            .await
+            .json()["id"]
+            .as_i64()
+            .unwrap();
+        let r = phuong
+            .write(
+                Method::PUT,
+                &format!("/api/v1/org-units/{primary}/certification-exemption"),
+                json!({"category": "school_primary", "from_year": 2026}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        let totals = national(&admin, 2026).await["totals"].clone();
+        let sum = |k: &str| -> i64 {
+            totals
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c[k].as_i64().unwrap())
+                .sum()
+        };
+        assert!(sum("revoked") >= 1, "{l}: {totals}");
+        assert_tallies_match(&app, 2026).await;
+        assert_tallies_match(&app, 2025).await;
     }
 }
 
