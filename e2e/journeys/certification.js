@@ -96,6 +96,10 @@ module.exports = {
       assert.match(await j.text('#case-state'), /Bị thu hồi công nhận/);
       await j.shot('revoked');
     }
+    // The unit's page keeps its certification history.
+    await j.click(page.locator('main dl a[href^="/org-units/"]').first(), { url: /\/org-units\/\d+$/ });
+    assert.match(await j.text('#certification'), phone ? /Bị thu hồi công nhận/ : /Được công nhận/);
+    await j.shot('unit');
     await j.logout();
 
     // Another province's officer: as if the case did not exist.

@@ -340,6 +340,7 @@ struct ShowPage<'a> {
     /// The add-a-village and add-a-site forms start empty.
     form: Echo,
     history: Vec<store::audit::Entry>,
+    certification: Option<crate::certification::UnitCertification>,
 }
 
 impl PageContext for ShowPage<'_> {
@@ -537,6 +538,7 @@ async fn show(
         can_add_site: manager && matches!(u.level, Level::Commune | Level::Village),
         can_merge: manager && u.level == Level::Commune && open_villages.len() >= 2,
         can_split: manager && u.level == Level::Village,
+        certification: crate::certification::unit_section(state, actor, u).await?,
         shares: if d.successors.len() > 1 {
             store::statistics::shares::of(&state.db, id).await?
         } else {

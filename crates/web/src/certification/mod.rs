@@ -729,6 +729,55 @@ async fn evidence_api(
         .into_response())
 }
 
+/// What a unit's page shows of certification: its own cases of the last
+/// years (a 2025 unit's predecessors' too) and its place in the scheme.
+#[derive(Serialize)]
+pub struct UnitCertification {
+    kind: Kind,
+    cases: Vec<CaseRow>,
+    exemption: Option<certs::Exemption>,
+    /// The categories outside the scheme for the unit's kind.
+    categories: Vec<certs::ExemptCategory>,
+    can_exempt: bool,
+    /// The year the exemption form proposes (this one).
+    year: i32,
+}
+
+/// None for a unit that is never certified (a province, a district).
+pub async fn unit_section(
+    state: &AppState,
+    actor: &Actor,
+    unit: &domain::org_units::OrgUnit,
+) -> Result<Option<UnitCertification>, ApiError> {
+    let Some(kind) = Kind::of(unit) else {
+        return Ok(None);
+    };
+    let q = CaseQuery {
+        org_unit: Some(unit.id),
+        kind: Some(kind),
+        view: View::Now,
+        page: Page {
+            page: 1,
+            per_page: 10,
+        },
+        ..CaseQuery::default()
+    };
+    let (cases, _) = certs::list(&state.db, actor.scope(), &q).await?;
+    let categories: Vec<certs::ExemptCategory> = certs::exempt_categories(&state.db)
+        .await?
+        .into_iter()
+        .filter(|c| c.kind == kind.as_str())
+        .collect();
+    Ok(Some(UnitCertification {
+        kind,
+        cases,
+        exemption: certs::exemption(&state.db, unit.id).await?,
+        can_exempt: actor.may(Action::Certify) && !categories.is_empty() && unit.valid_to.is_none(),
+        categories,
+        year: certs::rules(&state.db, kind).await?.year_of(today()),
+    }))
+}
+
 /// A unit's place in the scheme: `category` marks it outside (a primary school, a small enterprise …) from `from_year`; null brings it back
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -739,7 +788,7 @@ pub struct ExemptionInput {
     pub note: Option<String>,
 }
 
-async fn set_exemption(
+pub(super) async fn set_exemption(
     state: &AppState,
     actor: &Actor,
     unit: i64,

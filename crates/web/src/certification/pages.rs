@@ -36,6 +36,36 @@ pub fn routes() -> Routes {
         .get("/certifications/{id}", show_page)
         .post("/certifications/{id}/step", step_form)
         .upload("/certifications/{id}/evidence", evidence_form)
+        .post("/org-units/{id}/certification-exemption", exemption_form)
+}
+
+/// The exemption form of a unit's page: a category takes the unit out of
+/// the scheme from a year; none brings it back. Then the unit's page again.
+async fn exemption_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let r = async {
+        actor.require(Action::Certify)?;
+        let unit = case_id(&id)?;
+        check_unit(&state, &actor, Some(unit)).await?;
+        let f = Fields::parse(&body);
+        let input = super::ExemptionInput {
+            category: f.string("category"),
+            from_year: super::year(&f, "from_year")?,
+            note: f.string("note"),
+        };
+        super::set_exemption(&state, &actor, unit, &input).await?;
+        Ok::<_, ApiError>(unit)
+    }
+    .await;
+    match r {
+        Ok(unit) => Redirect::to(&format!("/org-units/{unit}#certification")).into_response(),
+        Err(e) => page_error(lang, e),
+    }
 }
 
 fn base<'a>(actor: &'a Actor, lang: Lang, path: impl Into<String>) -> Base<'a> {

@@ -340,6 +340,26 @@ async fn a_residential_area_goes_from_registration_to_certificate_and_revocation
         assert!(sum("revoked") >= 1, "{l}: {totals}");
         assert_tallies_match(&app, 2026).await;
         assert_tallies_match(&app, 2025).await;
+        // A unit's page: its cases, and whether it is in the scheme, which
+        // its form changes.
+        let page = phuong.get(&format!("/org-units/{v}")).await.body;
+        assert!(
+            page.contains(&format!("/certifications/{id}")),
+            "{l}: unit page"
+        );
+        let outside = "Không thuộc diện xét: Trường tiểu học";
+        let page = phuong.get(&format!("/org-units/{primary}")).await.body;
+        assert!(page.contains(outside), "{l}: exemption shown");
+        let r = phuong
+            .form(
+                &format!("/org-units/{primary}/certification-exemption"),
+                &[("category", ""), ("from_year", "2026")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let page = phuong.get(&format!("/org-units/{primary}")).await.body;
+        assert!(!page.contains(outside), "{l}: back in the scheme");
+        assert_tallies_match(&app, 2026).await;
     }
 }
 

@@ -347,7 +347,8 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         ("POST", "/api/v1/certifications/{id}/decide" | "/api/v1/certifications/{id}/revoke") => {
             unit_write(Action::DecideCertification)
         }
-        ("PUT", "/api/v1/org-units/{id}/certification-exemption") => unit_write(Action::Certify),
+        ("PUT", "/api/v1/org-units/{id}/certification-exemption")
+        | ("POST", "/org-units/{id}/certification-exemption") => unit_write(Action::Certify),
         _ => panic!("{method} {path} has no rule: add one to `expect`"),
     })
 }
@@ -522,6 +523,9 @@ async fn call(
         "/models/{id}/edit" => vec![("name", "")],
         "/certifications" => vec![("units", &unit_s), ("registered_on", bad_date)],
         "/certifications/{id}/step" => vec![("step", "submit"), ("on", bad_date)],
+        "/org-units/{id}/certification-exemption" => {
+            vec![("category", "school_primary"), ("from_year", "1800")]
+        }
         "/models/{id}/status" => vec![("status", "paused"), ("date", bad_date), ("reason", "X")],
         "/models/{id}/ratings" => vec![("year", "1800"), ("rating", "good"), ("rater", "X")],
         "/models/{id}/activities" => vec![("kind", "patrol"), ("description", "")],
