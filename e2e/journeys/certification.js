@@ -9,7 +9,7 @@
 
 module.exports = {
   name: 'certification',
-  title: 'register, self-assess, return, decide, certificate PDF, revoke, out of scope, dashboard',
+  title: 'register, self-assess, return, decide, certificate PDF, revoke, out of scope, dashboard, overdue, unit page, publish criteria',
   async run(j) {
     const { page, assert } = j;
     const phone = j.width < 600;
@@ -125,6 +125,18 @@ module.exports = {
     await j.click(page.locator('main form.filters button[type=submit]'), { url: /view=as_was/ });
     assert.ok((await page.locator('#areas tbody tr').count()) >= 1);
     await j.shot('summary-was');
+    await j.logout();
+
+    // An administrator publishes a new version of a kind's criteria from
+    // the filled form (each width its own kind: they share one server).
+    await j.login('admin');
+    const kind = phone ? 'religious' : 'enterprise';
+    await j.goto(`/certifications/criteria/new?kind=${kind}`);
+    await page.locator('#from_year').fill('2030');
+    await page.locator('#title').fill('Bộ tiêu chí sửa đổi');
+    await j.shot('publish-form');
+    await j.click(page.locator('#publish button[type=submit]'), { url: /\/certifications\/criteria#set-\d+$/ });
+    assert.match(await j.text('main'), /áp dụng từ năm 2030/);
     await j.logout();
   },
 };

@@ -37,6 +37,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "certification/new.html",
     "certification/summary.html",
     "certification/criteria.html",
+    "certification/publish.html",
     "models/form.html",
     "models/matrix.html",
     "models/import.html",

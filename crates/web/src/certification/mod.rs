@@ -371,11 +371,21 @@ async fn publish_api(
 ) -> Result<Response, ApiError> {
     actor.require(Action::ManageCertificationCriteria)?;
     let input: CriteriaSetInput = forms::json(&body)?;
+    let set = publish(&state, &actor, &input).await?;
+    Ok((StatusCode::CREATED, Json(set)).into_response())
+}
+
+/// Publishes a new version of a kind's criteria (API and page alike).
+async fn publish(
+    state: &AppState,
+    actor: &Actor,
+    input: &CriteriaSetInput,
+) -> Result<cert::CriteriaSet, ApiError> {
+    actor.require(Action::ManageCertificationCriteria)?;
     let kind = Kind::parse("kind", input.kind.as_deref().unwrap_or(""))?;
     let latest = certs::criteria::latest_from(&state.db, kind).await?;
-    let s = NewCriteriaSet::parse(&input, latest)?;
-    let set = certs::criteria::publish(&state.db, actor.author(), &s).await?;
-    Ok((StatusCode::CREATED, Json(set)).into_response())
+    let s = NewCriteriaSet::parse(input, latest)?;
+    Ok(certs::criteria::publish(&state.db, actor.author(), &s).await?)
 }
 
 /// Cases in scope, newest year first; `format=xlsx|csv` for the register as a file

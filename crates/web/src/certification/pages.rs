@@ -33,6 +33,8 @@ pub fn routes() -> Routes {
         .get("/certifications/new", new_page)
         .get("/certifications/summary", summary_page)
         .get("/certifications/criteria", criteria_page)
+        .post("/certifications/criteria", publish_form)
+        .get("/certifications/criteria/new", publish_page)
         .get("/certifications/{id}", show_page)
         .post("/certifications/{id}/step", step_form)
         .upload("/certifications/{id}/evidence", evidence_form)
@@ -577,5 +579,183 @@ async fn criteria_page(State(state): State<AppState>, actor: Actor, lang: Lang) 
             &CriteriaPage { c },
         ),
         Err(e) => page_error(lang, e),
+    }
+}
+
+/// One line of the publish form: a criterion as typed.
+#[derive(Serialize, Default)]
+struct CriterionLine {
+    code: String,
+    text: String,
+    source: String,
+    required: bool,
+    to_check: bool,
+}
+
+/// Empty lines the publish form offers after the latest version's.
+const SPARE_LINES: usize = 3;
+/// The most lines a publish form may carry.
+const MAX_LINES: usize = 60;
+
+#[derive(Serialize)]
+struct PublishPage {
+    kind: &'static str,
+    kinds: Vec<&'static str>,
+    /// The version this one would supersede, and its first year.
+    latest: Option<(i64, i32)>,
+    from_year: String,
+    title: String,
+    source: String,
+    lines: Vec<CriterionLine>,
+    error: Option<FormError>,
+}
+
+impl PageContext for PublishPage {
+    const TEMPLATE: &'static str = "certification/publish.html";
+}
+
+/// The form of a new version of a kind's criteria, filled with the latest
+/// version's (administrators).
+async fn publish_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let r = async {
+        actor.require(Action::ManageCertificationCriteria)?;
+        let f = Fields::from_query(q.as_deref());
+        let kind = Kind::parse("kind", f.get("kind").unwrap_or("residential"))?;
+        let sets = certs::criteria::sets(&state.db).await?;
+        let latest = sets
+            .iter()
+            .filter(|s| s.kind == kind)
+            .max_by_key(|s| s.version);
+        let mut lines: Vec<CriterionLine> = latest
+            .map(|s| {
+                s.criteria
+                    .iter()
+                    .map(|c| CriterionLine {
+                        code: c.code.clone(),
+                        text: c.text.clone(),
+                        source: c.source.clone(),
+                        required: c.required,
+                        to_check: c.to_check,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        lines.extend((0..SPARE_LINES).map(|_| CriterionLine::default()));
+        let page = PublishPage {
+            kind: kind.as_str(),
+            kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
+            latest: latest.map(|s| (s.version, s.from_year)),
+            from_year: latest
+                .map(|s| {
+                    (s.from_year + 1)
+                        .max(chrono::Datelike::year(&domain::time::today()))
+                        .to_string()
+                })
+                .unwrap_or_default(),
+            title: latest.map(|s| s.title.clone()).unwrap_or_default(),
+            source: latest.map(|s| s.source.clone()).unwrap_or_default(),
+            lines,
+            error: None,
+        };
+        Ok::<_, ApiError>(
+            state
+                .templates
+                .page(&base(&actor, lang, "/certifications/criteria/new"), &page),
+        )
+    }
+    .await;
+    r.unwrap_or_else(|e| page_error(lang, e))
+}
+
+/// The lines of a sent publish form (`code_0`, `text_0` … up to `lines`);
+/// a line without code and text is left out.
+fn lines_of(f: &Fields) -> Vec<CriterionLine> {
+    let n = f
+        .get("lines")
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(MAX_LINES);
+    (0..n)
+        .map(|i| CriterionLine {
+            code: f.get(&format!("code_{i}")).unwrap_or("").to_string(),
+            text: f.get(&format!("text_{i}")).unwrap_or("").to_string(),
+            source: f.get(&format!("source_{i}")).unwrap_or("").to_string(),
+            required: f.get(&format!("required_{i}")).is_some(),
+            to_check: f.get(&format!("to_check_{i}")).is_some(),
+        })
+        .filter(|l| !l.code.is_empty() || !l.text.is_empty())
+        .collect()
+}
+
+async fn publish_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = actor.require(Action::ManageCertificationCriteria) {
+        return page_error(lang, e);
+    }
+    let f = Fields::parse(&body);
+    let lines = lines_of(&f);
+    let kind = f.get("kind").and_then(|k| Kind::parse("kind", k).ok());
+    let input = domain::certification::CriteriaSetInput {
+        kind: f.string("kind"),
+        from_year: f.get("from_year").and_then(|y| y.parse::<i32>().ok()),
+        title: f.string("title"),
+        source: f.string("source"),
+        criteria: Some(
+            lines
+                .iter()
+                .map(|l| domain::certification::CriterionInput {
+                    code: Some(l.code.clone()),
+                    text: Some(l.text.clone()),
+                    source: Some(l.source.clone()),
+                    required: Some(l.required),
+                    to_check: Some(l.to_check),
+                })
+                .collect(),
+        ),
+    };
+    match super::publish(&state, &actor, &input).await {
+        Ok(set) => {
+            Redirect::to(&format!("/certifications/criteria#set-{}", set.id)).into_response()
+        }
+        Err(e) => {
+            let status = e.status;
+            let latest = match kind {
+                Some(k) => certs::criteria::sets(&state.db)
+                    .await
+                    .ok()
+                    .and_then(|sets| {
+                        sets.iter()
+                            .filter(|s| s.kind == k)
+                            .max_by_key(|s| s.version)
+                            .map(|s| (s.version, s.from_year))
+                    }),
+                None => None,
+            };
+            let mut lines = lines;
+            lines.extend((0..SPARE_LINES).map(|_| CriterionLine::default()));
+            let page = PublishPage {
+                kind: kind.map_or("residential", Kind::as_str),
+                kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
+                latest,
+                from_year: f.get("from_year").unwrap_or("").to_string(),
+                title: f.get("title").unwrap_or("").to_string(),
+                source: f.get("source").unwrap_or("").to_string(),
+                lines,
+                error: Some(FormError::from(e)),
+            };
+            let html = state
+                .templates
+                .page(&base(&actor, lang, "/certifications/criteria/new"), &page);
+            (status, html).into_response()
+        }
     }
 }

@@ -409,6 +409,55 @@ async fn scope_and_level_bound_who_registers_and_decides() {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
         assert_eq!(r.json()["version"], 2);
+        // The same through the page: filled with the latest version of the
+        // kind, published from a later year, refused for a year taken.
+        let page = admin.get("/certifications/criteria/new?kind=school").await;
+        assert_eq!(page.status, StatusCode::OK, "{l}");
+        assert!(page.body.contains("name=\"code_0\""), "{l}: lines");
+        let lines = [
+            ("kind", "school"),
+            ("lines", "2"),
+            ("title", "Tiêu chí cơ sở giáo dục (sửa đổi)"),
+            ("source", "Thông tư 48/2025/TT-BCA"),
+            ("code_0", "GD1"),
+            ("text_0", "Có mô hình hoạt động hiệu quả"),
+            ("source_0", "Thông tư 48/2025/TT-BCA"),
+            ("required_0", "1"),
+            ("code_1", ""),
+            ("text_1", ""),
+        ];
+        let with_year = |y: &'static str| {
+            let mut v = lines.to_vec();
+            v.push(("from_year", y));
+            v
+        };
+        let r = admin
+            .form("/certifications/criteria", &with_year("2028"))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let criteria = admin.get("/api/v1/certification-criteria").await.json();
+        let school: Vec<&Value> = criteria["sets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["kind"] == "school")
+            .collect();
+        assert_eq!(school.len(), 2, "{l}");
+        assert_eq!(school[1]["from_year"], 2028);
+        assert_eq!(school[1]["criteria"].as_array().unwrap().len(), 1);
+        let r = admin
+            .form("/certifications/criteria", &with_year("2028"))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{l}");
+        assert!(
+            r.body.contains("Có mô hình hoạt động hiệu quả"),
+            "{l}: kept"
+        );
+        // Not an administrator: refused.
+        let r = phuong
+            .form("/certifications/criteria", &with_year("2029"))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}");
     }
 }
 

@@ -319,9 +319,10 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/api/v1/certification-summary"
             | "/api/v1/certification-criteria",
         ) => Allowed,
-        ("POST", "/api/v1/certification-criteria") => {
+        ("POST", "/api/v1/certification-criteria" | "/certifications/criteria") => {
             body_write(Action::ManageCertificationCriteria)
         }
+        ("GET", "/certifications/criteria/new") => page(role, Action::ManageCertificationCriteria),
         ("GET", "/certifications/new") => page(role, Action::Certify),
         ("POST", "/certifications" | "/api/v1/certifications") => body_write(Action::Certify),
         // Nothing is certified this year: nothing to print, for anyone.
@@ -523,6 +524,12 @@ async fn call(
         "/models/{id}/edit" => vec![("name", "")],
         "/certifications" => vec![("units", &unit_s), ("registered_on", bad_date)],
         "/certifications/{id}/step" => vec![("step", "submit"), ("on", bad_date)],
+        "/certifications/criteria" => vec![
+            ("kind", "residential"),
+            ("from_year", "1999"),
+            ("lines", "1"),
+            ("code_0", "A"),
+        ],
         "/org-units/{id}/certification-exemption" => {
             vec![("category", "school_primary"), ("from_year", "1800")]
         }
