@@ -277,7 +277,8 @@ pub async fn register(
         out.push(row);
     }
     let units: Vec<i64> = out.iter().map(|c| c.org_unit_id).collect();
-    tallies::units_changed(&mut tx, &units, None).await?;
+    let years: Vec<i32> = out.iter().map(|c| c.year).collect();
+    tallies::units_changed(&mut tx, &units, Some(&years)).await?;
     let clock = overdue::Clock::load_tx(&mut tx).await?;
     tx.commit().await?;
     clock.fill(&mut out);
@@ -485,7 +486,7 @@ pub async fn act(
         &after,
     )
     .await?;
-    tallies::units_changed(&mut tx, &[before.org_unit_id], Some(before.year)).await?;
+    tallies::units_changed(&mut tx, &[before.org_unit_id], Some(&[before.year])).await?;
     let clock = overdue::Clock::load_tx(&mut tx).await?;
     tx.commit().await?;
     clock.fill(std::slice::from_mut(&mut after));

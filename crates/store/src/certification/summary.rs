@@ -291,16 +291,19 @@ impl Units {
     }
 }
 
-/// The columns of [`Units`] over `u` (org_units), `c` (the year's case)
-/// and `e` (an exemption), and the same list to group by.
-pub(super) fn units_columns(existed: &str) -> (String, &'static str) {
-    (
-        format!(
-            "u.level, u.kind AS unit_kind, c.kind AS case_kind, c.state, c.classification,
-             {existed} AS existed, CASE WHEN e.org_unit_id IS NULL THEN 0 ELSE 1 END AS exempt,
-             COUNT(*) AS n"
-        ),
-        "u.level, u.kind, c.kind, c.state, c.classification, existed, exempt",
+/// The query of [`Units`] grouped by `key` (its column names, first in
+/// the result): `inner` selects `key`'s columns from `u` (org_units), `c`
+/// (the year's case) and `e` (an exemption); the grouping happens outside,
+/// over the derived table (PostgreSQL planned the flat form slower).
+pub(super) fn grouped_units(key: &str, inner: &str, existed: &str) -> String {
+    format!(
+        "SELECT {key}, level, unit_kind, case_kind, state, classification, existed, exempt,
+                COUNT(*) AS n
+           FROM (SELECT {inner}, u.level, u.kind AS unit_kind, c.kind AS case_kind, c.state,
+                        c.classification, {existed} AS existed,
+                        CASE WHEN e.org_unit_id IS NULL THEN 0 ELSE 1 END AS exempt
+                   {{from}}) t
+          GROUP BY {key}, level, unit_kind, case_kind, state, classification, existed, exempt"
     )
 }
 
@@ -325,7 +328,11 @@ async fn summary_with(db: &Db, scope: Scope, q: &SummaryQuery, tallies: bool) ->
     let order: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
     // The whole country, unscoped: its provinces hold whole communes, whose
     // tallies add up to the same figures as the units one by one.
-    let national = tallies && q.org_unit.is_none() && scope.user_id().is_none();
+    let national = tallies
+        && q.org_unit.is_none()
+        && scope.user_id().is_none()
+        && super::tallies::kept(q.year - TREND_YEARS + 1, q.today)
+        && super::tallies::kept(q.year, q.today);
     let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
     let tallied = if national {
         super::tallies::by_rows(db, q.year, &ids).await?
@@ -406,13 +413,8 @@ async fn by_units(
     };
     // One pass: `reached` counts the areas that reach a unit; units one
     // area reaches are grouped away, the others keep their id.
-    let (columns, group_by) = units_columns(&existed);
-    let sql = format!(
-        "WITH r AS (SELECT ancestor_id AS row_id, unit_id,
-                           COUNT(*) OVER (PARTITION BY unit_id) AS reached
-                      FROM org_unit_reach WHERE ancestor_id IN ({rs}))
-         SELECT r.row_id, CASE WHEN r.reached > 1 THEN u.id END AS unit_id, {columns}
-           FROM r
+    let from = format!(
+        "FROM r
            JOIN org_units u ON u.id = r.unit_id
            LEFT JOIN certification_cases c ON c.org_unit_id = u.id AND c.year = {y}
            LEFT JOIN certification_exemptions e
@@ -420,8 +422,19 @@ async fn by_units(
           WHERE u.level IN ('village', 'commune', 'site')
             AND (u.valid_from IS NULL OR u.valid_from <= {l})
             AND (u.valid_to IS NULL OR u.valid_to >= {f})
-            {scope_sql}
-          GROUP BY r.row_id, CASE WHEN r.reached > 1 THEN u.id END, {group_by}"
+            {scope_sql}"
+    );
+    let grouped = grouped_units(
+        "row_id, unit_id",
+        "r.row_id, CASE WHEN r.reached > 1 THEN u.id END AS unit_id",
+        &existed,
+    )
+    .replace("{from}", &from);
+    let sql = format!(
+        "WITH r AS (SELECT ancestor_id AS row_id, unit_id,
+                           COUNT(*) OVER (PARTITION BY unit_id) AS reached
+                      FROM org_unit_reach WHERE ancestor_id IN ({rs}))
+         {grouped}"
     );
     let mut tx = db.begin_read().await?;
     let groups: Vec<Group> = fetch_all_dyn(&mut tx, &sql, p.args).await?;

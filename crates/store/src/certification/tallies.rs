@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{NaiveDate, Utc};
 use domain::certification::Kind;
 
-use super::summary::{existed_sql, units_columns, Cell, Units, YearCount};
+use super::summary::{existed_sql, grouped_units, Cell, Units, YearCount};
 use crate::error::Result;
 use crate::{execute_dyn, fetch_all_dyn, Arg, Db, Params, Tx};
 
@@ -69,10 +69,8 @@ async fn compute(
                  JOIN org_units a2 ON a2.id = t2.ancestor_id
                 WHERE t2.unit_id = u.id AND a2.level = 'commune')"
         };
-        let (columns, group_by) = units_columns(&existed);
-        let sql = format!(
-            "SELECT a.id AS home_id, {columns}
-               FROM org_units a
+        let from = format!(
+            "FROM org_units a
                JOIN org_unit_tree t ON t.ancestor_id = a.id
                JOIN org_units u ON u.id = t.unit_id
                LEFT JOIN certification_cases c ON c.org_unit_id = u.id AND c.year = {y}
@@ -80,9 +78,9 @@ async fn compute(
                       ON e.org_unit_id = u.id AND e.from_year <= {y}
               WHERE a.level = '{home_level}' {only_sql} AND {units_sql}
                 AND (u.valid_from IS NULL OR u.valid_from <= {l})
-                AND (u.valid_to IS NULL OR u.valid_to >= {f})
-              GROUP BY a.id, {group_by}"
+                AND (u.valid_to IS NULL OR u.valid_to >= {f})"
         );
+        let sql = grouped_units("home_id", "a.id AS home_id", &existed).replace("{from}", &from);
         let groups: Vec<HomeUnits> = fetch_all_dyn(tx, &sql, p.args).await?;
         for g in &groups {
             if let Some(kind) = g.units.kind() {
@@ -205,18 +203,10 @@ async fn homes_of(tx: &mut Tx, units: &[i64]) -> Result<BTreeSet<i64>> {
         .collect())
 }
 
-/// Recomputes the homes of `units` for the built years (only `year` when
-/// given): called by every write that changes what they count.
-pub(crate) async fn units_changed(tx: &mut Tx, units: &[i64], year: Option<i32>) -> Result<()> {
-    let mut years: Vec<i64> = fetch!(
-        tx,
-        fetch_all,
-        scalar i64,
-        "SELECT year FROM certification_tally_years ORDER BY year"
-    )?;
-    if let Some(y) = year {
-        years.retain(|b| *b == i64::from(y));
-    }
+/// Recomputes the homes of `units` for the built years (only those in
+/// `only` when given): called by every write that changes what they count.
+pub(crate) async fn units_changed(tx: &mut Tx, units: &[i64], only: Option<&[i32]>) -> Result<()> {
+    let years = built_years(tx, only).await?;
     if years.is_empty() {
         return Ok(());
     }
@@ -229,16 +219,7 @@ pub(crate) async fn units_changed(tx: &mut Tx, units: &[i64], year: Option<i32>)
         advisory(tx, "SELECT pg_advisory_xact_lock($1)", HOME_LOCK + h).await?;
     }
     // A build that committed while we waited may have added a year.
-    let mut years: Vec<i64> = fetch!(
-        tx,
-        fetch_all,
-        scalar i64,
-        "SELECT year FROM certification_tally_years ORDER BY year"
-    )?;
-    if let Some(y) = year {
-        years.retain(|b| *b == i64::from(y));
-    }
-    for y in years {
+    for y in built_years(tx, only).await? {
         let Ok(year) = i32::try_from(y) else { continue };
         let mut p = Params::default();
         let yn = p.push(Arg::I64(Some(y)));
@@ -253,6 +234,28 @@ pub(crate) async fn units_changed(tx: &mut Tx, units: &[i64], year: Option<i32>)
         store(tx, year, &cells).await?;
     }
     Ok(())
+}
+
+/// The built years, those in `only` alone when given.
+async fn built_years(tx: &mut Tx, only: Option<&[i32]>) -> Result<Vec<i64>> {
+    let mut years: Vec<i64> = fetch!(
+        tx,
+        fetch_all,
+        scalar i64,
+        "SELECT year FROM certification_tally_years ORDER BY year"
+    )?;
+    if let Some(only) = only {
+        years.retain(|b| only.iter().any(|y| i64::from(*y) == *b));
+    }
+    Ok(years)
+}
+
+/// Whether tallies are kept for `year`: the years people look back on (a
+/// twenty-year review) and the next. Others are counted unit by unit, so
+/// that a far year asked once does not weigh on every later write.
+pub(super) fn kept(year: i32, today: NaiveDate) -> bool {
+    let now = chrono::Datelike::year(&today);
+    (now - 20..=now + 1).contains(&year)
 }
 
 /// Forgets every tally: the units were reloaded in bulk (the next national
