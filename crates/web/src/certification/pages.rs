@@ -614,6 +614,42 @@ impl PageContext for PublishPage {
     const TEMPLATE: &'static str = "certification/publish.html";
 }
 
+/// The latest published version of a kind's criteria.
+async fn latest_set(
+    state: &AppState,
+    kind: Kind,
+) -> Result<Option<domain::certification::CriteriaSet>, ApiError> {
+    Ok(certs::criteria::sets(&state.db)
+        .await?
+        .into_iter()
+        .filter(|s| s.kind == kind)
+        .max_by_key(|s| s.version))
+}
+
+/// The publish form of `kind` with `lines` (and spare ones after them).
+async fn publish_view(
+    state: &AppState,
+    kind: Kind,
+    typed: (String, String, String),
+    mut lines: Vec<CriterionLine>,
+    error: Option<FormError>,
+) -> Result<PublishPage, ApiError> {
+    lines.extend((0..SPARE_LINES).map(|_| CriterionLine::default()));
+    let (from_year, title, source) = typed;
+    Ok(PublishPage {
+        kind: kind.as_str(),
+        kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
+        latest: latest_set(state, kind)
+            .await?
+            .map(|s| (s.version, s.from_year)),
+        from_year,
+        title,
+        source,
+        lines,
+        error,
+    })
+}
+
 /// The form of a new version of a kind's criteria, filled with the latest
 /// version's (administrators).
 async fn publish_page(
@@ -626,42 +662,30 @@ async fn publish_page(
         actor.require(Action::ManageCertificationCriteria)?;
         let f = Fields::from_query(q.as_deref());
         let kind = Kind::parse("kind", f.get("kind").unwrap_or("residential"))?;
-        let sets = certs::criteria::sets(&state.db).await?;
-        let latest = sets
-            .iter()
-            .filter(|s| s.kind == kind)
-            .max_by_key(|s| s.version);
-        let mut lines: Vec<CriterionLine> = latest
-            .map(|s| {
-                s.criteria
-                    .iter()
+        let (typed, lines) = match latest_set(&state, kind).await? {
+            Some(s) => {
+                let this_year = chrono::Datelike::year(&domain::time::today());
+                let typed = (
+                    (s.from_year + 1).max(this_year).to_string(),
+                    s.title,
+                    s.source,
+                );
+                let lines = s
+                    .criteria
+                    .into_iter()
                     .map(|c| CriterionLine {
-                        code: c.code.clone(),
-                        text: c.text.clone(),
-                        source: c.source.clone(),
+                        code: c.code,
+                        text: c.text,
+                        source: c.source,
                         required: c.required,
                         to_check: c.to_check,
                     })
-                    .collect()
-            })
-            .unwrap_or_default();
-        lines.extend((0..SPARE_LINES).map(|_| CriterionLine::default()));
-        let page = PublishPage {
-            kind: kind.as_str(),
-            kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
-            latest: latest.map(|s| (s.version, s.from_year)),
-            from_year: latest
-                .map(|s| {
-                    (s.from_year + 1)
-                        .max(chrono::Datelike::year(&domain::time::today()))
-                        .to_string()
-                })
-                .unwrap_or_default(),
-            title: latest.map(|s| s.title.clone()).unwrap_or_default(),
-            source: latest.map(|s| s.source.clone()).unwrap_or_default(),
-            lines,
-            error: None,
+                    .collect();
+                (typed, lines)
+            }
+            None => (Default::default(), Vec::new()),
         };
+        let page = publish_view(&state, kind, typed, lines, None).await?;
         Ok::<_, ApiError>(
             state
                 .templates
@@ -728,29 +752,20 @@ async fn publish_form(
         }
         Err(e) => {
             let status = e.status;
-            let latest = match kind {
-                Some(k) => certs::criteria::sets(&state.db)
-                    .await
-                    .ok()
-                    .and_then(|sets| {
-                        sets.iter()
-                            .filter(|s| s.kind == k)
-                            .max_by_key(|s| s.version)
-                            .map(|s| (s.version, s.from_year))
-                    }),
-                None => None,
-            };
-            let mut lines = lines;
-            lines.extend((0..SPARE_LINES).map(|_| CriterionLine::default()));
-            let page = PublishPage {
-                kind: kind.map_or("residential", Kind::as_str),
-                kinds: Kind::ALL.iter().map(|k| k.as_str()).collect(),
-                latest,
-                from_year: f.get("from_year").unwrap_or("").to_string(),
-                title: f.get("title").unwrap_or("").to_string(),
-                source: f.get("source").unwrap_or("").to_string(),
+            let typed =
+                ["from_year", "title", "source"].map(|k| f.get(k).unwrap_or("").to_string());
+            let [from_year, title, source] = typed;
+            let page = match publish_view(
+                &state,
+                kind.unwrap_or(Kind::Residential),
+                (from_year, title, source),
                 lines,
-                error: Some(FormError::from(e)),
+                Some(FormError::from(e)),
+            )
+            .await
+            {
+                Ok(p) => p,
+                Err(e) => return page_error(lang, e),
             };
             let html = state
                 .templates
