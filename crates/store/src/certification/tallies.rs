@@ -40,8 +40,8 @@ struct HomeUnits {
 
 /// The figures of `year` for the homes in `only` (all when none), as the
 /// table stores them: the units under each commune, then the sites under
-/// each province with no commune between (two straight joins: one query
-/// over a union of both was much slower on SQLite).
+/// each province with no commune between (two straight joins, each
+/// driven by its homes through the tree's index).
 async fn compute(
     tx: &mut Tx,
     year: i32,
