@@ -553,11 +553,13 @@ async fn homes(
         }
     }
     let mut out = HashMap::with_capacity(reached.len());
+    // One read transaction for all of them (a split province's are many).
+    let mut tx = db.begin_read().await?;
     for (unit, mut rs) in reached {
         rs.sort_unstable();
         let chosen = match rs.as_slice() {
             [one] => Some(*one),
-            _ => crate::models::query::default_row(db, unit, date, row_of)
+            _ => crate::models::query::default_row(&mut tx, unit, date, row_of)
                 .await?
                 .or(rs.first().copied()),
         };
@@ -565,6 +567,7 @@ async fn homes(
             out.insert(unit, r);
         }
     }
+    tx.rollback().await?;
     Ok(out)
 }
 

@@ -695,11 +695,16 @@ async fn homes(
         }
     }
     let mut out = HashMap::with_capacity(reached.len());
+    // One read transaction for every unit two rows reach: a split
+    // province has many, each a few small queries.
+    let mut tx = db.begin_read().await?;
     for (unit, mut rs) in reached {
         rs.sort_unstable();
         let first = rs.first().copied();
         let chosen = if rs.len() > 1 {
-            default_row(db, unit, rows_date, &row_of).await?.or(first)
+            default_row(&mut tx, unit, rows_date, &row_of)
+                .await?
+                .or(first)
         } else {
             first
         };
@@ -707,21 +712,22 @@ async fn homes(
             out.insert(unit, r);
         }
     }
+    tx.rollback().await?;
     Ok(out)
 }
 
 /// The row that holds the unit `unit` maps to on `date`, walking up from it.
 pub(crate) async fn default_row(
-    db: &Db,
+    tx: &mut crate::Tx,
     unit: i64,
     date: NaiveDate,
     row_of: &HashMap<i64, usize>,
 ) -> Result<Option<usize>> {
-    let Some(target) = org_units::mapped_to(db, unit, date).await? else {
+    let Some(target) = org_units::mapped_to_tx(tx, unit, date).await? else {
         return Ok(None);
     };
     let ancestors: Vec<i64> = fetch!(
-        db,
+        tx,
         fetch_all,
         scalar i64,
         "SELECT ancestor_id FROM org_unit_tree WHERE unit_id = $1 ORDER BY depth",
