@@ -94,15 +94,14 @@ fn scope_clause(n: &str) -> String {
 /// One case, if the scope reaches its unit.
 pub async fn get(db: &Db, scope: Scope, id: i64) -> Result<Option<CaseRow>> {
     let sql = format!("{SELECT} WHERE c.id = $1 AND {}", scope_clause("$2"));
-    let mut tx = db.begin_read().await?;
-    let mut row: Option<CaseRow> = fetch!(tx, fetch_optional, CaseRow, &sql, id, scope.user_id())?;
-    if let Some(r) = row.as_mut() {
-        overdue::Clock::load_tx(&mut tx)
-            .await?
-            .fill(std::slice::from_mut(r));
-    }
-    tx.rollback().await?;
-    Ok(row)
+    Ok(fetch!(
+        db,
+        fetch_optional,
+        CaseRow,
+        &sql,
+        id,
+        scope.user_id()
+    )?)
 }
 
 async fn read_tx(tx: &mut Tx, id: i64) -> Result<CaseRow> {
@@ -163,8 +162,11 @@ pub struct CaseDetail {
     pub evidence: Vec<EvidenceRow>,
 }
 
-pub async fn detail(db: &Db, case: CaseRow) -> Result<CaseDetail> {
+pub async fn detail(db: &Db, mut case: CaseRow) -> Result<CaseDetail> {
     let mut tx = db.begin_read().await?;
+    overdue::Clock::load_tx(&mut tx)
+        .await?
+        .fill(std::slice::from_mut(&mut case));
     let criteria = set_of(&mut tx, &case).await?;
     let answers = answers_tx(&mut tx, case.id).await?;
     let steps = fetch!(

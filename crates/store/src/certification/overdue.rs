@@ -46,6 +46,14 @@ async fn deadlines_tx(tx: &mut Tx) -> Result<Vec<Deadline>> {
     Ok(all)
 }
 
+/// How long a case may wait in each open state, in the order of the cycle.
+pub async fn deadlines(db: &Db) -> Result<Vec<Deadline>> {
+    let mut tx = db.begin_read().await?;
+    let d = deadlines_tx(&mut tx).await?;
+    tx.rollback().await?;
+    Ok(d)
+}
+
 /// The rules that say when a case is due: the kinds' years and deciding
 /// levels and the deadlines of the open states, read once per request.
 #[derive(Debug, Clone)]
@@ -60,17 +68,6 @@ impl Clock {
             kinds: super::criteria::kinds_tx(tx).await?,
             deadlines: deadlines_tx(tx).await?,
         })
-    }
-
-    pub async fn load(db: &Db) -> Result<Clock> {
-        let mut tx = db.begin_read().await?;
-        let c = Clock::load_tx(&mut tx).await?;
-        tx.rollback().await?;
-        Ok(c)
-    }
-
-    pub fn deadlines(&self) -> &[Deadline] {
-        &self.deadlines
     }
 
     fn rules(&self, kind: Kind) -> Option<&KindRules> {

@@ -292,17 +292,18 @@ impl Units {
 }
 
 /// The query of [`Units`] grouped by `key` (its column names, first in
-/// the result): `inner` selects `key`'s columns from `u` (org_units), `c`
-/// (the year's case) and `e` (an exemption); the grouping happens outside,
-/// over the derived table (PostgreSQL planned the flat form slower).
-pub(super) fn grouped_units(key: &str, inner: &str, existed: &str) -> String {
+/// the result): `inner` selects `key`'s columns and `from` joins `u`
+/// (org_units), `c` (the year's case) and `e` (an exemption); the grouping
+/// happens outside, over the derived table (PostgreSQL planned the flat
+/// form slower).
+pub(super) fn grouped_units(key: &str, inner: &str, existed: &str, from: &str) -> String {
     format!(
         "SELECT {key}, level, unit_kind, case_kind, state, classification, existed, exempt,
                 COUNT(*) AS n
            FROM (SELECT {inner}, u.level, u.kind AS unit_kind, c.kind AS case_kind, c.state,
                         c.classification, {existed} AS existed,
                         CASE WHEN e.org_unit_id IS NULL THEN 0 ELSE 1 END AS exempt
-                   {{from}}) t
+                   {from}) t
           GROUP BY {key}, level, unit_kind, case_kind, state, classification, existed, exempt"
     )
 }
@@ -428,8 +429,8 @@ async fn by_units(
         "row_id, unit_id",
         "r.row_id, CASE WHEN r.reached > 1 THEN u.id END AS unit_id",
         &existed,
-    )
-    .replace("{from}", &from);
+        &from,
+    );
     let sql = format!(
         "WITH r AS (SELECT ancestor_id AS row_id, unit_id,
                            COUNT(*) OVER (PARTITION BY unit_id) AS reached

@@ -80,7 +80,7 @@ async fn compute(
                 AND (u.valid_from IS NULL OR u.valid_from <= {l})
                 AND (u.valid_to IS NULL OR u.valid_to >= {f})"
         );
-        let sql = grouped_units("home_id", "a.id AS home_id", &existed).replace("{from}", &from);
+        let sql = grouped_units("home_id", "a.id AS home_id", &existed, &from);
         let groups: Vec<HomeUnits> = fetch_all_dyn(tx, &sql, p.args).await?;
         for g in &groups {
             if let Some(kind) = g.units.kind() {

@@ -649,8 +649,11 @@ pub async fn update(db: &Db, author: Author, unit: &OrgUnit, p: &UnitPatch) -> R
             return Err(StoreError::NotFound);
         }
         index_words(tx, before.unit.id).await?;
-        // A site's kind is its certification kind.
-        crate::certification::tallies::units_changed(tx, &[before.unit.id], None).await
+        // A site's kind is its certification kind; its name counts nowhere.
+        if p.kind != before.unit.kind {
+            crate::certification::tallies::units_changed(tx, &[before.unit.id], None).await?;
+        }
+        Ok(())
     };
     // The log keeps the unit, not its parent's name.
     audit::update_recording(db, target, load, write, |v: &UnitView| &v.unit).await

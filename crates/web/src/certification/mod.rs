@@ -109,7 +109,8 @@ pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
 
 // ---- shared checks ----------------------------------------------------------
 
-fn case_id(raw: &str) -> Result<i64, ApiError> {
+/// A case's or a unit's id from the path; anything else is "not found".
+fn id_in_path(raw: &str) -> Result<i64, ApiError> {
     forms::path_id(raw).map_err(|_| ApiError::not_found())
 }
 
@@ -353,10 +354,7 @@ async fn criteria_answer(state: &AppState) -> Result<CriteriaAnswer, ApiError> {
         kinds: certs::criteria::kinds(&state.db).await?,
         sets: certs::criteria::sets(&state.db).await?,
         exempt_categories: certs::exempt_categories(&state.db).await?,
-        deadlines: certs::overdue::Clock::load(&state.db)
-            .await?
-            .deadlines()
-            .to_vec(),
+        deadlines: certs::overdue::deadlines(&state.db).await?,
     })
 }
 
@@ -475,7 +473,7 @@ async fn show_api(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let case = scoped(&state, &actor, case_id(&id)?).await?;
+    let case = scoped(&state, &actor, id_in_path(&id)?).await?;
     Ok(Json(certs::detail(&state.db, case).await?).into_response())
 }
 
@@ -487,7 +485,7 @@ async fn step_api(
     input: StepInput,
 ) -> Result<Response, ApiError> {
     let expected = expected_state(&Fields::from_query(q))?;
-    let row = act(state, actor, case_id(id)?, expected, input).await?;
+    let row = act(state, actor, id_in_path(id)?, expected, input).await?;
     Ok(Json(row).into_response())
 }
 
@@ -633,7 +631,7 @@ async fn pdf_api(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let case = scoped(&state, &actor, case_id(&id)?).await?;
+    let case = scoped(&state, &actor, id_in_path(&id)?).await?;
     if case.state()? != CaseState::Certified {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -693,7 +691,7 @@ async fn evidence_upload_api(
     req: Request,
 ) -> Result<Response, ApiError> {
     actor.require(Action::Certify)?;
-    let id = case_id(&id)?;
+    let id = id_in_path(&id)?;
     scoped(&state, &actor, id).await?;
     let criterion = Fields::from_query(q.as_deref()).i64("criterion_id")?;
     let form = crate::uploads::multipart(req, &state).await?;
@@ -711,7 +709,7 @@ async fn evidence_api(
     actor: Actor,
     Path((id, eid)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let (id, eid) = (case_id(&id)?, case_id(&eid)?);
+    let (id, eid) = (id_in_path(&id)?, id_in_path(&eid)?);
     let (name, content_type, content) = certs::evidence(&state.db, actor.scope(), id, eid)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -838,7 +836,7 @@ async fn exemption_api(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     actor.require(Action::Certify)?;
-    let unit = case_id(&id)?;
+    let unit = id_in_path(&id)?;
     check_unit(&state, &actor, Some(unit)).await?;
     let input: ExemptionInput = forms::json(&body)?;
     Ok(Json(set_exemption(&state, &actor, unit, &input).await?).into_response())
