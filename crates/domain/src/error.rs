@@ -103,6 +103,15 @@ pub fn all_terms() -> Vec<Term> {
     out.extend(Severity::ALL.map(|x| x.term()));
     out.extend(ApprovalAction::ALL.map(|x| x.term()));
     out.extend(Approval::ALL.map(|x| x.term()));
+    {
+        use crate::forces::{AreaMark, EndReason, Force, Role as TeamRole, Rule, Schooling};
+        out.extend(Force::ALL.iter().map(|x| x.term()));
+        out.extend(TeamRole::ALL.iter().map(|x| x.term()));
+        out.extend(EndReason::ALL.iter().map(|x| x.term()));
+        out.extend(Schooling::ALL.iter().map(|x| x.term()));
+        out.extend(AreaMark::ALL.iter().map(|x| x.term()));
+        out.extend(Rule::ALL.iter().map(|x| x.term()));
+    }
     out
 }
 

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod certification;
 pub mod error;
 pub mod file;
+pub mod forces;
 pub mod models;
 pub mod org_units;
 pub mod page;

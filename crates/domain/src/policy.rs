@@ -49,10 +49,17 @@ pub enum Action {
     DecideCertification,
     /// Publish a new version of a kind's criteria.
     ManageCertificationCriteria,
+    /// Set up and dissolve security teams, recognise and end members,
+    /// enter households and mark areas (border, mountain, minority).
+    ManageForces,
+    /// Add a province's team-size rule.
+    ManageTeamSizeRules,
+    /// See a member's whole national ID number (on their own page).
+    ReadNationalIds,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 15] = [
         Action::ManageOrgUnits,
         Action::ManageModels,
         Action::RateModels,
@@ -65,6 +72,9 @@ impl Action {
         Action::Certify,
         Action::DecideCertification,
         Action::ManageCertificationCriteria,
+        Action::ManageForces,
+        Action::ManageTeamSizeRules,
+        Action::ReadNationalIds,
     ];
 
     /// The name pages use (`can.manage_models`).
@@ -82,6 +92,9 @@ impl Action {
             Action::Certify => "certify",
             Action::DecideCertification => "decide_certification",
             Action::ManageCertificationCriteria => "manage_certification_criteria",
+            Action::ManageForces => "manage_forces",
+            Action::ManageTeamSizeRules => "manage_team_size_rules",
+            Action::ReadNationalIds => "read_national_ids",
         }
     }
 }
@@ -114,6 +127,18 @@ impl Action {
                 "công bố bộ tiêu chí công nhận",
                 "publish certification criteria",
             ),
+            Action::ManageForces => (
+                "quản lý Tổ bảo vệ ANTT và thành viên",
+                "manage security teams and their members",
+            ),
+            Action::ManageTeamSizeRules => (
+                "ban hành quy định số lượng thành viên tổ",
+                "set team-size rules",
+            ),
+            Action::ReadNationalIds => (
+                "xem đầy đủ số định danh cá nhân",
+                "see whole national ID numbers",
+            ),
         };
         Term::new(self.as_str(), vi, en)
     }
@@ -132,13 +157,18 @@ pub fn allows(role: Role, action: Action) -> bool {
         | Action::ManageModels
         | Action::EnterFigures
         | Action::Certify
-        | Action::DecideCertification => {
+        | Action::DecideCertification
+        | Action::ManageForces => {
             matches!(role, Admin | ProvinceStaff | CommuneOfficer)
         }
         Action::RateModels
         | Action::ManageModelTypes
         | Action::ManageStatistics
-        | Action::ReadAudit => matches!(role, Admin | ProvinceStaff),
+        | Action::ReadAudit
+        | Action::ManageTeamSizeRules => matches!(role, Admin | ProvinceStaff),
+        // Province staff only: the administrator keeps the system, not the
+        // people in it.
+        Action::ReadNationalIds => role == ProvinceStaff,
         Action::LogModelActivities => role != Viewer,
         Action::ManageUsers | Action::ManageCertificationCriteria => role == Admin,
     }
@@ -232,7 +262,26 @@ mod tests {
     #[test]
     fn each_role_may_do_what_its_work_needs() {
         let table: [(Role, &[Action]); 5] = [
-            (Role::Admin, &Action::ALL),
+            (
+                Role::Admin,
+                // Everything but the people's whole ID numbers.
+                &[
+                    Action::ManageOrgUnits,
+                    Action::ManageModels,
+                    Action::RateModels,
+                    Action::LogModelActivities,
+                    Action::ManageModelTypes,
+                    Action::EnterFigures,
+                    Action::ManageStatistics,
+                    Action::ReadAudit,
+                    Action::ManageUsers,
+                    Action::Certify,
+                    Action::DecideCertification,
+                    Action::ManageCertificationCriteria,
+                    Action::ManageForces,
+                    Action::ManageTeamSizeRules,
+                ],
+            ),
             (
                 Role::ProvinceStaff,
                 &[
@@ -246,6 +295,9 @@ mod tests {
                     Action::ReadAudit,
                     Action::Certify,
                     Action::DecideCertification,
+                    Action::ManageForces,
+                    Action::ManageTeamSizeRules,
+                    Action::ReadNationalIds,
                 ],
             ),
             (
@@ -257,6 +309,7 @@ mod tests {
                     Action::EnterFigures,
                     Action::Certify,
                     Action::DecideCertification,
+                    Action::ManageForces,
                 ],
             ),
             (Role::Partner, &[Action::LogModelActivities]),

@@ -794,6 +794,120 @@ reasons! {
         vi "diện không xét phải là một trong: {allowed}"
         en "the exemption must be one of: {allowed}";
 
+    // ---- forces ----------------------------------------------------------
+    ForceUnknown(force_unknown) { allowed: Vec<Term> }
+        vi "lực lượng phải là một trong: {allowed}"
+        en "the force must be one of: {allowed}";
+    TeamRoleUnknown(team_role_unknown) { allowed: Vec<Term> }
+        vi "chức danh phải là một trong: {allowed}"
+        en "the role must be one of: {allowed}";
+    EndReasonUnknown(end_reason_unknown) { allowed: Vec<Term> }
+        vi "lý do thôi phải là một trong: {allowed}"
+        en "the reason for ending must be one of: {allowed}";
+    SchoolingLevelUnknown(schooling_level_unknown) { allowed: Vec<Term> }
+        vi "trình độ học vấn phải là một trong: {allowed}"
+        en "the schooling must be one of: {allowed}";
+    AreaMarkUnknown(area_mark_unknown) { allowed: Vec<Term> }
+        vi "đặc điểm địa bàn phải là một trong: {allowed}"
+        en "the kind of area must be one of: {allowed}";
+    EligibilityRuleUnknown(eligibility_rule_unknown) { allowed: Vec<Term> }
+        vi "điều kiện phải là một trong: {allowed}"
+        en "the condition must be one of: {allowed}";
+    ForceNotInForce(force_not_in_force) { force: Term, from: NaiveDate }
+        vi "{force}: Tổ bảo vệ ANTT có từ ngày {from}; các lực lượng cũ kết thúc trước ngày đó"
+        en "{force}: security and order teams exist from {from}; the older forces ended before it";
+    HistoricalForceOpen(historical_force_open)
+        vi "lực lượng trước Luật 30/2023 là danh sách đã đóng: cần ngày kết thúc"
+        en "a force before Law 30/2023 is a closed roster: give its end date";
+    EndBeforeStart(end_before_start)
+        vi "ngày kết thúc trước ngày bắt đầu"
+        en "the end date is before the start";
+    PhoneInvalid(phone_invalid)
+        vi "số điện thoại cần 9 đến 11 chữ số"
+        en "a phone number has 9 to 11 digits";
+    NationalIdInvalid(national_id_invalid)
+        vi "số định danh cá nhân/CCCD cần 12 chữ số (CMND cũ: 9 chữ số)"
+        en "a citizen ID number has 12 digits (an older ID card: 9)";
+    PersonOrId(person_or_id)
+        vi "cần chọn người đã có trong hồ sơ hoặc nhập người mới, không cả hai"
+        en "give either an existing person (person_id) or a new one (person), not both";
+    MemberTooYoung(member_too_young) { age: i64, min: i64 }
+        vi "mới {age} tuổi, chưa đủ {min} tuổi"
+        en "is {age} years old, under {min}";
+    MemberTooOld(member_too_old) { age: i64, max: i64 }
+        vi "{age} tuổi, trên {max} tuổi mà không có quyết định cho phép"
+        en "is {age} years old, over {max}, without a decision allowing it";
+    ResidenceUnknown(residence_unknown)
+        vi "chưa ghi ngày bắt đầu cư trú tại địa bàn"
+        en "the day residence in the area began is not given";
+    ResidenceTooShort(residence_too_short) { since: NaiveDate }
+        vi "cư trú tại địa bàn từ ngày {since}, chưa đủ 1 năm"
+        en "resident in the area since {since}, less than a year";
+    SchoolingTooLow(schooling_too_low) { has: Term, needed: Term }
+        vi "trình độ {has}, cần tối thiểu {needed}"
+        en "schooling {has}; at least {needed} is required";
+    SchoolingNotDeclared(schooling_not_declared) { needed: Term }
+        vi "chưa ghi trình độ học vấn (cần tối thiểu {needed})"
+        en "schooling is not given (at least {needed} is required)";
+    HealthCertificateMissing(health_certificate_missing)
+        vi "chưa có giấy chứng nhận đủ sức khỏe"
+        en "no health certificate is given";
+    HealthCertificateOld(health_certificate_old) { on: NaiveDate, months: i64 }
+        vi "giấy chứng nhận sức khỏe ngày {on} đã quá {months} tháng"
+        en "the health certificate of {on} is older than {months} months";
+    SanctionNotDeclared(sanction_not_declared)
+        vi "chưa xác nhận không bị truy cứu, xử lý hoặc áp dụng biện pháp hành chính"
+        en "it is not declared that the person is not prosecuted, sanctioned or under an administrative measure";
+    MemberNotEligible(member_not_eligible) { failed: String }
+        vi "chưa đủ điều kiện: {failed}. Cán bộ có thể vẫn công nhận nếu ghi lý do; lý do được ghi vào nhật ký"
+        en "not eligible: {failed}. An officer may recognise the member with a reason (override_reason), which is audited";
+    UnderAgeNotOverridable(under_age_not_overridable) { min: i64 }
+        vi "người chưa đủ {min} tuổi không thể được công nhận, kể cả có lý do"
+        en "a person under {min} cannot be recognised, even with a reason";
+    MembersOutOfRange(members_out_of_range) { max: i64 }
+        vi "số thành viên phải từ 1 đến {max}"
+        en "the number of members must be from 1 to {max}";
+    SmallMaxOutsideRange(small_max_outside_range)
+        vi "số tối đa khi ít hộ phải nằm giữa số tối thiểu và số tối đa"
+        en "the maximum for small villages must lie between the minimum and the maximum";
+    TeamUnitInvalid(team_unit_invalid) { force: Term }
+        vi "{force} lập ở thôn, tổ dân phố (công an xã bán chuyên trách: ở xã)"
+        en "a {force} belongs to a village or residential group (part-time police: to a commune)";
+    TeamExists(team_exists) { unit: String }
+        vi "{unit} đã có tổ đang hoạt động; thêm tổ thứ hai cần số quyết định cho phép"
+        en "{unit} already has an active team; a second needs a decision (second_team_decision)";
+    TeamEnded(team_ended)
+        vi "tổ đã giải thể hoặc đã kết thúc"
+        en "the team has been dissolved or has ended";
+    StartBeforeTeam(start_before_team) { from: NaiveDate }
+        vi "ngày bắt đầu trước ngày thành lập tổ ({from})"
+        en "the start is before the team was set up ({from})";
+    MemberActiveElsewhere(member_active_elsewhere) { team: String }
+        vi "người này đang là thành viên của {team}; cần cho thôi ở đó trước"
+        en "this person is an active member of {team}; end that membership first";
+    MembershipEnded(membership_ended)
+        vi "thành viên đã thôi"
+        en "the membership has ended";
+    PersonUnknown(person_unknown)
+        vi "không tìm thấy người này trong phạm vi của bạn"
+        en "no such person in your scope";
+    NationalIdTaken(national_id_taken)
+        vi "số định danh này đã có trong hồ sơ với họ tên hoặc ngày sinh khác; kiểm tra lại"
+        en "this ID number is on record under another name or birth date; check it";
+    ProvinceExpected(province_expected)
+        vi "cần một tỉnh, thành phố hiện hành"
+        en "a current province is required";
+    SizeRuleExists(size_rule_exists) { from: NaiveDate }
+        vi "tỉnh đã có quy định áp dụng từ ngày {from}"
+        en "the province already has a rule from {from}";
+
+    AreaMarkUnitInvalid(area_mark_unit_invalid)
+        vi "chỉ đánh dấu địa bàn cho xã, phường hoặc thôn, tổ dân phố"
+        en "only a commune or a village can be marked";
+    HouseholdsUnitInvalid(households_unit_invalid)
+        vi "số hộ chỉ nhập cho thôn, tổ dân phố"
+        en "households are entered for villages and residential groups only";
+
     // ---- the web layer -------------------------------------------------
     NotFound(not_found)
         vi "không tìm thấy"
