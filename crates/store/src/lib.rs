@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod certification;
 pub mod drafts;
 pub mod error;
+pub mod forces;
 pub mod models;
 pub mod org_units;
 mod reference_data;

@@ -128,11 +128,11 @@ pub struct Summary {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
-struct Area {
-    id: i64,
-    name: String,
-    lat: Option<f64>,
-    lon: Option<f64>,
+pub(crate) struct Area {
+    pub id: i64,
+    pub name: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
 }
 
 const VALID_ON: &str =
@@ -149,7 +149,22 @@ async fn areas(
         View::Now => q.today,
         View::Was => year_end.min(q.today),
     };
-    let Some(id) = q.org_unit else {
+    areas_on(db, scope, q.org_unit, date, q.view).await
+}
+
+/// The rows of a dashboard of `org_unit`'s parts (the provinces, or the
+/// scope's units, when none) as the hierarchy stood on `date`, and the day
+/// it was read on: as it was, a unit that did not exist yet stands for
+/// its predecessors' parts; a unit no longer existing, for its parts on
+/// its last day.
+pub(crate) async fn areas_on(
+    db: &Db,
+    scope: Scope,
+    org_unit: Option<i64>,
+    date: NaiveDate,
+    view: View,
+) -> Result<(Option<Area>, Vec<Area>, NaiveDate)> {
+    let Some(id) = org_unit else {
         let rows: Vec<Area> = match scope.user_id() {
             None => fetch!(
                 db,
@@ -181,7 +196,7 @@ async fn areas(
         lon: unit.lon,
     };
     // As it was, before the unit existed: its predecessors' parts.
-    let parents: Vec<i64> = if !unit.validity().contains(date) && q.view == View::Was {
+    let parents: Vec<i64> = if !unit.validity().contains(date) && view == View::Was {
         crate::org_units::predecessors(db, id)
             .await?
             .into_iter()

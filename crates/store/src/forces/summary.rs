@@ -1,0 +1,302 @@
+//! The teams and members of an area's parts on a day, in either view of
+//! the 2025 reform: teams, members by role, villages, villages without a
+//! team, teams with too few or too many members against their province's
+//! rule. One grouped query for the teams and one for the villages.
+//!
+//! Rows: as it is now, a team counts under the row whose subtree, mapped
+//! across the reform, reaches its village; a unit that two rows reach (a
+//! legacy commune split in 2025) goes to the row of its default successor.
+//! As it was, under the row above it in the hierarchy of the day. The
+//! whole country as it is now counts by the team's province directly.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use domain::forces::{Force, SizeRule, SizeStatus};
+use serde::Serialize;
+
+use crate::accounts::Scope;
+use crate::certification::summary::{areas_on, Area};
+use crate::certification::View;
+use crate::error::Result;
+use crate::{fetch_all_dyn, Arg, Db, Params};
+
+#[derive(Debug, Clone)]
+pub struct ForcesQuery {
+    pub org_unit: Option<i64>,
+    pub as_of: NaiveDate,
+    pub view: View,
+    pub force: Force,
+    pub today: NaiveDate,
+}
+
+/// One area's figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ForcesCell {
+    pub teams: i64,
+    pub members: i64,
+    pub leaders: i64,
+    pub deputies: i64,
+    /// Villages and residential groups existing on the day.
+    pub villages: i64,
+    pub villages_without_team: i64,
+    pub teams_too_few: i64,
+    pub teams_too_many: i64,
+    /// Teams of a province with no size rule in force.
+    pub teams_no_rule: i64,
+}
+
+impl ForcesCell {
+    fn add(&mut self, o: &ForcesCell) {
+        self.teams += o.teams;
+        self.members += o.members;
+        self.leaders += o.leaders;
+        self.deputies += o.deputies;
+        self.villages += o.villages;
+        self.villages_without_team += o.villages_without_team;
+        self.teams_too_few += o.teams_too_few;
+        self.teams_too_many += o.teams_too_many;
+        self.teams_no_rule += o.teams_no_rule;
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ForcesRow {
+    pub org_unit_id: i64,
+    pub name: String,
+    #[serde(flatten)]
+    pub cell: ForcesCell,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ForcesSummary {
+    pub org_unit_id: Option<i64>,
+    pub org_unit_name: Option<String>,
+    pub as_of: NaiveDate,
+    #[schema(value_type = String)]
+    pub view: View,
+    #[schema(value_type = Force)]
+    pub force: Force,
+    /// The day the rows' hierarchy was read on.
+    pub rows_date: NaiveDate,
+    pub rows: Vec<ForcesRow>,
+    pub totals: ForcesCell,
+}
+
+/// How a unit column finds its row: the join, the row's id and, for a
+/// unit two rows reach, the unit itself (resolved afterwards).
+struct Mapping {
+    join: String,
+    row: String,
+    shared: String,
+}
+
+fn mapping(q: &ForcesQuery, national: bool, col: &str, rows: &str) -> Mapping {
+    match q.view {
+        View::Was => Mapping {
+            join: format!(
+                "JOIN org_unit_tree a ON a.unit_id = {col} AND a.ancestor_id IN ({rows})"
+            ),
+            row: "a.ancestor_id".into(),
+            shared: "NULL".into(),
+        },
+        // Provinces: a legacy commune's successors all lie in one 2025
+        // province, so no unit reaches two.
+        View::Now if national => Mapping {
+            join: format!(
+                "JOIN org_unit_reach a ON a.unit_id = {col} AND a.ancestor_id IN ({rows})"
+            ),
+            row: "a.ancestor_id".into(),
+            shared: "NULL".into(),
+        },
+        View::Now => Mapping {
+            join: format!(
+                "JOIN (SELECT unit_id, MIN(ancestor_id) AS row_id, COUNT(*) AS n FROM org_unit_reach
+                        WHERE ancestor_id IN ({rows}) GROUP BY unit_id) a ON a.unit_id = {col}"
+            ),
+            row: "a.row_id".into(),
+            shared: format!("CASE WHEN a.n > 1 THEN {col} ELSE NULL END"),
+        },
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TeamGroup {
+    row_id: i64,
+    shared_unit: Option<i64>,
+    province_id: i64,
+    members: i64,
+    small: i32,
+    teams: i64,
+    leaders: i64,
+    deputies: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct VillageGroup {
+    row_id: i64,
+    shared_unit: Option<i64>,
+    villages: i64,
+    without_team: i64,
+}
+
+/// The summary of `q.org_unit`'s parts (the caller checked it is in the
+/// scope; the rows then lie in it, and so does all they reach).
+pub async fn summary(db: &Db, scope: Scope, q: &ForcesQuery) -> Result<ForcesSummary> {
+    let date = match q.view {
+        View::Now => q.today,
+        View::Was => q.as_of,
+    };
+    let (me, rows, rows_date) = areas_on(db, scope, q.org_unit, date, q.view).await?;
+    let national = q.org_unit.is_none() && scope.user_id().is_none();
+    let mut tx = db.begin_read().await?;
+    let teams: Vec<TeamGroup> = {
+        let mut p = Params::default();
+        let sql = teams_sql(q, national, &rows, &mut p);
+        fetch_all_dyn(&mut tx, &sql, p.args).await?
+    };
+    let villages: Vec<VillageGroup> = if q.force == Force::Law30 {
+        let mut p = Params::default();
+        let sql = villages_sql(q, national, &rows, &mut p);
+        fetch_all_dyn(&mut tx, &sql, p.args).await?
+    } else {
+        Vec::new()
+    };
+    let mut provinces: Vec<i64> = teams.iter().map(|t| t.province_id).collect();
+    provinces.sort_unstable();
+    provinces.dedup();
+    let rules = super::rules::in_force(&mut tx, &provinces, q.as_of).await?;
+    let row_of: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let mut shared: HashMap<i64, Option<usize>> = HashMap::new();
+    for u in teams
+        .iter()
+        .filter_map(|t| t.shared_unit)
+        .chain(villages.iter().filter_map(|v| v.shared_unit))
+    {
+        if let std::collections::hash_map::Entry::Vacant(e) = shared.entry(u) {
+            e.insert(crate::models::query::default_row(&mut tx, u, rows_date, &row_of).await?);
+        }
+    }
+    tx.rollback().await?;
+    let home = |row_id: i64, unit: Option<i64>| -> Option<usize> {
+        match unit {
+            Some(u) => shared.get(&u).copied().flatten(),
+            None => row_of.get(&row_id).copied(),
+        }
+    };
+    let mut cells = vec![ForcesCell::default(); rows.len()];
+    for t in &teams {
+        let Some(cell) = home(t.row_id, t.shared_unit).and_then(|i| cells.get_mut(i)) else {
+            continue;
+        };
+        cell.teams += t.teams;
+        cell.members += t.members * t.teams;
+        cell.leaders += t.leaders;
+        cell.deputies += t.deputies;
+        if q.force == Force::Law30 {
+            match SizeRule::status_of(rules.get(&t.province_id), t.members, t.small != 0) {
+                SizeStatus::TooFew => cell.teams_too_few += t.teams,
+                SizeStatus::TooMany => cell.teams_too_many += t.teams,
+                SizeStatus::NoRule => cell.teams_no_rule += t.teams,
+                SizeStatus::Ok => {}
+            }
+        }
+    }
+    for v in &villages {
+        if let Some(cell) = home(v.row_id, v.shared_unit).and_then(|i| cells.get_mut(i)) {
+            cell.villages += v.villages;
+            cell.villages_without_team += v.without_team;
+        }
+    }
+    let mut totals = ForcesCell::default();
+    cells.iter().for_each(|c| totals.add(c));
+    Ok(ForcesSummary {
+        org_unit_id: me.as_ref().map(|m| m.id),
+        org_unit_name: me.map(|m| m.name),
+        as_of: q.as_of,
+        view: q.view,
+        force: q.force,
+        rows_date,
+        rows: rows
+            .into_iter()
+            .zip(cells)
+            .map(|(a, cell): (Area, ForcesCell)| ForcesRow {
+                org_unit_id: a.id,
+                name: a.name,
+                cell,
+            })
+            .collect(),
+        totals,
+    })
+}
+
+fn row_list(rows: &[Area], p: &mut Params) -> String {
+    if rows.is_empty() {
+        return "NULL".into();
+    }
+    p.list(rows.iter().map(|a| Arg::I64(Some(a.id))))
+}
+
+/// Teams open on the day, grouped by row, province, members serving and
+/// whether the village is small by its province's rule.
+fn teams_sql(q: &ForcesQuery, national: bool, rows: &[Area], p: &mut Params) -> String {
+    let d = p.push(Arg::Date(Some(q.as_of)));
+    let y = p.push(Arg::I64(Some(i64::from(q.as_of.year()))));
+    let f = p.push(Arg::Text(Some(q.force.as_str().into())));
+    let (join, row, shared) = if national && q.view == View::Now {
+        (
+            String::new(),
+            "t.province_id".to_string(),
+            "NULL".to_string(),
+        )
+    } else {
+        let r = row_list(rows, p);
+        let m = mapping(q, national, "t.org_unit_id", &r);
+        (m.join, m.row, m.shared)
+    };
+    format!(
+        "SELECT row_id, shared_unit, province_id, members, small, COUNT(*) AS teams,
+                CAST(SUM(leaders) AS BIGINT) AS leaders, CAST(SUM(deputies) AS BIGINT) AS deputies
+           FROM (SELECT {row} AS row_id, {shared} AS shared_unit, t.province_id,
+                        COALESCE(c.members, 0) AS members, COALESCE(c.leaders, 0) AS leaders,
+                        COALESCE(c.deputies, 0) AS deputies,
+                        CASE WHEN h.households IS NOT NULL AND r.small_households IS NOT NULL
+                              AND h.households < r.small_households THEN 1 ELSE 0 END AS small
+                   FROM security_teams t {join}
+                   LEFT JOIN (SELECT team_id, COUNT(*) AS members,
+                                     SUM(CASE WHEN role = 'to_truong' THEN 1 ELSE 0 END) AS leaders,
+                                     SUM(CASE WHEN role = 'to_pho' THEN 1 ELSE 0 END) AS deputies
+                                FROM team_members
+                               WHERE start_on <= {d} AND (end_on IS NULL OR end_on >= {d})
+                               GROUP BY team_id) c ON c.team_id = t.id
+                   LEFT JOIN unit_households h ON h.org_unit_id = t.org_unit_id AND h.year = {y}
+                   LEFT JOIN team_size_rules r ON r.province_id = t.province_id
+                         AND r.from_date = (SELECT MAX(r2.from_date) FROM team_size_rules r2
+                                             WHERE r2.province_id = t.province_id AND r2.from_date <= {d})
+                  WHERE t.force = {f} AND t.established_on <= {d}
+                    AND (t.ended_on IS NULL OR t.ended_on >= {d})) x
+          GROUP BY row_id, shared_unit, province_id, members, small"
+    )
+}
+
+/// Villages existing on the day, and those without an open team of Law 30.
+fn villages_sql(q: &ForcesQuery, national: bool, rows: &[Area], p: &mut Params) -> String {
+    let d = p.push(Arg::Date(Some(q.as_of)));
+    let r = row_list(rows, p);
+    let m = mapping(q, national, "u.id", &r);
+    format!(
+        "SELECT row_id, shared_unit, COUNT(*) AS villages, CAST(SUM(without_team) AS BIGINT) AS without_team
+           FROM (SELECT {row} AS row_id, {shared} AS shared_unit,
+                        CASE WHEN EXISTS (SELECT 1 FROM security_teams t WHERE t.org_unit_id = u.id
+                                            AND t.force = 'to_bao_ve_antt' AND t.established_on <= {d}
+                                            AND (t.ended_on IS NULL OR t.ended_on >= {d}))
+                             THEN 0 ELSE 1 END AS without_team
+                   FROM org_units u {join}
+                  WHERE u.level = 'village' AND (u.valid_from IS NULL OR u.valid_from <= {d})
+                    AND (u.valid_to IS NULL OR u.valid_to >= {d})) x
+          GROUP BY row_id, shared_unit",
+        row = m.row,
+        shared = m.shared,
+        join = m.join
+    )
+}
