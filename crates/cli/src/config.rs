@@ -10,6 +10,8 @@ use serde::Deserialize;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "binhyen-data";
+/// The key file's name in the data folder.
+pub const ID_KEY_FILE: &str = "national-id.key";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -110,6 +112,9 @@ pub struct FileConfig {
     pub session_idle_minutes: Option<i64>,
     pub session_absolute_hours: Option<i64>,
     pub require_2fa_admin: Option<bool>,
+    /// The key that seals national ID numbers (created if missing; every
+    /// server of one database needs the same file).
+    pub id_key_file: Option<PathBuf>,
 }
 
 /// `trust_proxy` in the file: a number of proxies, or `true` (one) and
@@ -180,6 +185,8 @@ pub struct Settings {
     pub listen: SocketAddr,
     pub web: web::WebConfig,
     pub server: web::server::ServerLimits,
+    /// Where the key sealing national ID numbers is kept.
+    pub id_key_file: PathBuf,
 }
 
 impl Settings {
@@ -190,6 +197,10 @@ impl Settings {
             .clone()
             .or(f.data_dir)
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let id_key_file = f
+            .id_key_file
+            .clone()
+            .unwrap_or_else(|| data_dir.join(ID_KEY_FILE));
         let (database_url, data_dir) = match database_url {
             Some(url) => (url, None),
             None => (
@@ -253,11 +264,13 @@ impl Settings {
                 request_timeout: Duration::from_secs(request_timeout),
                 hsts_max_age: s.hsts_max_age.or(f.hsts_max_age),
                 max_parses: within("max_parses", max_parses, 1..=16)?,
+                ..web::WebConfig::default()
             },
             server: web::server::ServerLimits {
                 max_connections: within("max_connections", max_connections, 16..=65_536)?,
                 header_read_timeout: Duration::from_secs(header_timeout),
             },
+            id_key_file,
         })
     }
 }

@@ -37,7 +37,9 @@ fn trim_freed_memory() {}
 
 pub(crate) async fn serve(db: Db, settings: &Settings) -> Result<(), String> {
     trim_freed_memory();
-    let state = web::AppState::new(db.clone(), settings.web.clone())?;
+    let mut config = settings.web.clone();
+    config.id_key = id_key(&settings.id_key_file)?;
+    let state = web::AppState::new(db.clone(), config)?;
     let app = web::router(state.clone());
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
@@ -98,4 +100,35 @@ async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// The key sealing national ID numbers: read from its file, or created
+/// there (readable by the owner only) on the first start. Losing it makes
+/// the sealed numbers unreadable: it is backed up with the data folder.
+pub(crate) fn id_key(path: &std::path::Path) -> Result<domain::forces::IdKey, String> {
+    use std::io::Write;
+    let unreadable = |e: &dyn std::fmt::Display| {
+        format!("không đọc được khóa số định danh {}: {e}", path.display())
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| unreadable(&e))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(mut file) => {
+            let hex = domain::forces::IdKey::generate_hex();
+            file.write_all(hex.as_bytes())
+                .and_then(|_| file.sync_all())
+                .map_err(|e| unreadable(&e))?;
+            tracing::info!(file = %path.display(), "created the national ID key");
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(unreadable(&e)),
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| unreadable(&e))?;
+    domain::forces::IdKey::from_hex(&text)
+        .ok_or_else(|| unreadable(&"cần 64 chữ số hex / 64 hex digits expected"))
 }

@@ -14,6 +14,7 @@ mod catalogue;
 pub mod certification;
 mod downloads;
 mod error;
+mod forces;
 mod forms;
 mod home;
 mod i18n;
@@ -71,6 +72,8 @@ pub struct WebConfig {
     pub hsts_max_age: Option<u64>,
     /// Uploaded files read at once (each on a blocking thread).
     pub max_parses: usize,
+    /// Seals national ID numbers (`domain::forces::IdKey`).
+    pub id_key: domain::forces::IdKey,
 }
 
 impl WebConfig {
@@ -91,6 +94,9 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(120),
             hsts_max_age: None,
             max_parses: 2,
+            // A key of this process only: the server reads its own from
+            // the data folder (`binhyen serve`); tests keep this one.
+            id_key: domain::forces::IdKey::random(),
         }
     }
 }
@@ -163,6 +169,7 @@ fn protected_routes() -> routes::Routes {
         .merge(vocabulary::routes())
         .merge(statistics::routes())
         .merge(certification::routes())
+        .merge(forces::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())
         .merge(audit::routes())

@@ -88,6 +88,7 @@ pub fn document() -> Value {
         crate::vocabulary::Api::openapi(),
         crate::statistics::Api::openapi(),
         crate::certification::Api::openapi(),
+        crate::forces::Api::openapi(),
         crate::home::Api::openapi(),
     ] {
         api.merge(part);

@@ -88,7 +88,7 @@ pub struct Api;
 /// `view` of the list and the dashboard.
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
-enum ViewParam {
+pub(crate) enum ViewParam {
     #[schema(rename = "as_now")]
     AsNow,
     #[schema(rename = "as_was")]
@@ -198,7 +198,10 @@ async fn check_unit(state: &AppState, actor: &Actor, unit: Option<i64>) -> Resul
 }
 
 /// A user whose scope is one unit sees that unit's parts by default.
-async fn only_scope_unit(state: &AppState, actor: &Actor) -> Result<Option<i64>, ApiError> {
+pub(crate) async fn only_scope_unit(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Option<i64>, ApiError> {
     if actor.scope().user_id().is_none() {
         return Ok(None);
     }

@@ -11,6 +11,7 @@ mod accounts;
 mod audit;
 mod certification;
 mod errors;
+mod forces;
 mod hardening;
 mod harness;
 mod home;

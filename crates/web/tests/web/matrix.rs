@@ -350,6 +350,32 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         }
         ("PUT", "/api/v1/org-units/{id}/certification-exemption")
         | ("POST", "/org-units/{id}/certification-exemption") => unit_write(Action::Certify),
+        // Security teams: read within scope; writes by role, then scope.
+        (
+            "GET",
+            "/api/v1/security-teams" | "/api/v1/team-size-rules" | "/api/v1/forces-summary",
+        ) => Allowed,
+        ("POST", "/api/v1/security-teams") => body_write(Action::ManageForces),
+        ("POST", "/api/v1/team-size-rules") => body_write(Action::ManageTeamSizeRules),
+        ("GET", "/api/v1/security-teams/{id}" | "/api/v1/security-teams/{id}/members") => unit_read,
+        (
+            "POST",
+            "/api/v1/security-teams/{id}/dissolve" | "/api/v1/security-teams/{id}/members",
+        )
+        | ("PUT", "/api/v1/org-units/{id}/area-marks" | "/api/v1/org-units/{id}/households") => {
+            unit_write(Action::ManageForces)
+        }
+        // No such membership or person, in any team.
+        ("POST", "/api/v1/security-teams/{id}/members/{member_id}/end") => {
+            match page(role, Action::ManageForces) {
+                Allowed => Hidden,
+                o => o,
+            }
+        }
+        (
+            "GET",
+            "/api/v1/security-teams/{id}/members/{member_id}/eligibility" | "/api/v1/people/{id}",
+        ) => Hidden,
         _ => panic!("{method} {path} has no rule: add one to `expect`"),
     })
 }
@@ -389,6 +415,7 @@ async fn call(
     model: i64,
     type_id: i64,
     case: i64,
+    team: i64,
 ) -> Answer {
     let id = if pattern.contains("/users/") {
         user_id
@@ -398,6 +425,10 @@ async fn call(
         type_id
     } else if pattern.contains("/certifications/") {
         case
+    } else if pattern.contains("/security-teams/") {
+        team
+    } else if pattern.contains("/people/") {
+        999_999
     } else if pattern.contains("/indicators/")
         || pattern.contains("/data-sets/")
         || pattern.contains("/validation-rules/")
@@ -418,6 +449,7 @@ async fn call(
         .replace("{code}", code)
         .replace("{file}", "app.css")
         .replace("{evidence_id}", "999999")
+        .replace("{member_id}", "999999")
         .replace("{id}", &id.to_string());
     if *method == Method::GET {
         match pattern {
@@ -498,6 +530,17 @@ async fn call(
         "/api/v1/certifications/{id}/decide" => json!({"classification": "x"}),
         "/api/v1/certifications/{id}/revoke" => json!({"reason": ""}),
         "/api/v1/org-units/{id}/certification-exemption" => json!({"category": "school_primary"}),
+        "/api/v1/security-teams" => {
+            json!({"org_unit_id": unit, "established_on": bad_date, "decision_no": "X"})
+        }
+        "/api/v1/security-teams/{id}/dissolve" => json!({"ended_on": bad_date, "reason": "X"}),
+        "/api/v1/security-teams/{id}/members" => json!({"person_id": 1, "role": "x"}),
+        "/api/v1/security-teams/{id}/members/{member_id}/end" => {
+            json!({"end_on": "2026-01-01", "reason": "moved"})
+        }
+        "/api/v1/team-size-rules" => json!({"province_id": unit, "min_members": 0}),
+        "/api/v1/org-units/{id}/area-marks" => json!({"marks": ["x"]}),
+        "/api/v1/org-units/{id}/households" => json!({"year": 1800, "households": 1}),
         _ => json!({}),
     };
     let unit_s = unit.to_string();
@@ -647,6 +690,19 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
             assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
             cases.push(r.json()["items"][0]["id"].as_i64().unwrap());
         }
+        // One security team in each village.
+        let mut teams = Vec::new();
+        for v in &villages {
+            let r = admin
+                .write(
+                    Method::POST,
+                    "/api/v1/security-teams",
+                    json!({"org_unit_id": v, "established_on": "2025-07-15", "decision_no": "1/QĐ-UBND"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+            teams.push(r.json()["id"].as_i64().unwrap());
+        }
         let other_user = store::accounts::find_by_username(&app.t.db, "khac")
             .await
             .unwrap()
@@ -658,9 +714,9 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
         let mut checked = 0;
         for role in ROLES {
             let c = app.login(role).await;
-            for (in_scope, unit, model, case) in [
-                (true, villages[0], models[0], cases[0]),
-                (false, villages[1], models[1], cases[1]),
+            for (in_scope, unit, model, case, team) in [
+                (true, villages[0], models[0], cases[0], teams[0]),
+                (false, villages[1], models[1], cases[1], teams[1]),
             ] {
                 for (method, pattern) in &all {
                     let Some(outcome) = expect(method, pattern, role, in_scope) else {
@@ -670,8 +726,10 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                         );
                         continue;
                     };
-                    let answer =
-                        call(&c, method, pattern, unit, other_user, model, type_id, case).await;
+                    let answer = call(
+                        &c, method, pattern, unit, other_user, model, type_id, case, team,
+                    )
+                    .await;
                     assert!(
                         matches(outcome, &answer),
                         "{l}: {role} {method} {pattern} ({}) expected {outcome:?}, got {} {}",
