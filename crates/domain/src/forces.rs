@@ -37,10 +37,22 @@ macro_rules! coded {
         $($(#[$vmeta:meta])* $variant:ident = $code:literal, $vi:literal, $en:literal;)*
     }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-        #[schema(as = $schema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $code)] $variant,)*
+        }
+
+        // By hand: the derive does not read the codes through the macro.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::RefOr::T(crate::schema::one_of(&[$($code),*]))
+            }
+        }
+
+        impl ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($schema))
+            }
         }
 
         impl $name {

@@ -57,9 +57,10 @@ pub struct TeamRow {
     pub deputies: i64,
     /// The village's households in the day's year, if entered.
     pub households: Option<i32>,
-    /// The size against the province's rule on that day.
+    /// The size against the province's rule on that day (none for the
+    /// older forces, which had no such rule).
     #[sqlx(skip)]
-    #[schema(value_type = SizeStatus)]
+    #[schema(value_type = Option<SizeStatus>)]
     pub size: Option<SizeStatus>,
 }
 

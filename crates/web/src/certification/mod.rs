@@ -132,7 +132,7 @@ fn year(f: &Fields, key: &'static str) -> Result<Option<i32>, ApiError> {
         .transpose()
 }
 
-fn view(f: &Fields) -> Result<View, ApiError> {
+pub(crate) fn view(f: &Fields) -> Result<View, ApiError> {
     match f.get("view") {
         None | Some("") => Ok(View::Now),
         Some(v) => View::parse(v).ok_or_else(|| {
@@ -188,7 +188,11 @@ fn awaiting(s: &str) -> Result<DecidingLevel, ApiError> {
 }
 
 /// An `org_unit` filter outside the scope answers as if it did not exist.
-async fn check_unit(state: &AppState, actor: &Actor, unit: Option<i64>) -> Result<(), ApiError> {
+pub(crate) async fn check_unit(
+    state: &AppState,
+    actor: &Actor,
+    unit: Option<i64>,
+) -> Result<(), ApiError> {
     if let Some(u) = unit {
         if !store::org_units::in_scope(&state.db, actor.scope(), u).await? {
             return Err(ApiError::not_found());

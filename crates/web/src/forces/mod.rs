@@ -22,7 +22,6 @@ use domain::policy::Action;
 use domain::time::{parse_date, today};
 use domain::Reason;
 use serde::{Deserialize, Serialize};
-use store::certification::View;
 use store::forces::rules::{Households, SizeRuleRow};
 use store::forces::{
     self as forces, Added, ForcesQuery, ForcesSummary, MemberRow, PersonDetail, TeamQuery, TeamRow,
@@ -30,6 +29,7 @@ use store::forces::{
 
 use crate::actor::Actor;
 use crate::api::{FileFormat, List, PageParams, Problem, XLSX};
+use crate::certification::{check_unit, view};
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
 use crate::routes::Routes;
@@ -112,20 +112,6 @@ fn day(f: &Fields, key: &'static str) -> Result<NaiveDate, ApiError> {
     })
 }
 
-fn view(f: &Fields) -> Result<View, ApiError> {
-    match f.get("view") {
-        None | Some("") => Ok(View::Now),
-        Some(v) => View::parse(v).ok_or_else(|| {
-            ApiError::invalid(
-                "view",
-                Reason::ViewUnknown {
-                    allowed: vec![domain::error::codes::AS_NOW, domain::error::codes::AS_WAS],
-                },
-            )
-        }),
-    }
-}
-
 fn force(f: &Fields) -> Result<Option<Force>, ApiError> {
     Ok(f.get("force")
         .filter(|s| !s.is_empty())
@@ -168,16 +154,6 @@ fn parse_query(f: &Fields) -> Result<TeamQuery, ApiError> {
             .transpose()?,
         page: Page::parse(f.get("page"), f.get("per_page"))?,
     })
-}
-
-/// An `org_unit` filter outside the scope answers as if it did not exist.
-async fn check_unit(state: &AppState, actor: &Actor, unit: Option<i64>) -> Result<(), ApiError> {
-    if let Some(u) = unit {
-        if !store::org_units::in_scope(&state.db, actor.scope(), u).await? {
-            return Err(ApiError::not_found());
-        }
-    }
-    Ok(())
 }
 
 async fn team(
