@@ -14,7 +14,7 @@ use crate::error::{terms, DomainError, Term};
 use crate::models::{optional_date, optional_note, optional_text, required_text};
 use crate::reason::Reason;
 
-pub use national_id::{masked, IdKey, NationalId, SealedId};
+pub use national_id::{masked, IdKey, NationalId};
 
 /// Names, decision numbers, signers.
 pub const MAX_SHORT_CHARS: usize = 200;
@@ -22,12 +22,8 @@ pub const MAX_SHORT_CHARS: usize = 200;
 pub const MAX_NOTE_CHARS: usize = 2000;
 /// The day the Law on forces protecting security and order at the
 /// grassroots took effect: the older forces end the day before.
-pub const LAW_30_FROM: (i32, u32, u32) = (2024, 7, 1);
-
-/// The first day of Law 30's teams.
 pub fn law_30_from() -> NaiveDate {
-    let (y, m, d) = LAW_30_FROM;
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+    NaiveDate::from_ymd_opt(2024, 7, 1).unwrap_or(NaiveDate::MIN)
 }
 
 /// Declares an enum of coded values: its code, its Vietnamese and English
@@ -100,6 +96,17 @@ impl Force {
     /// 2024, the older forces until the day before.
     pub fn existed_on(self, day: NaiveDate) -> bool {
         (self == Force::Law30) == (day >= law_30_from())
+    }
+
+    /// The name a team gets when its decision names none.
+    pub fn team_name(self, unit_name: &str) -> String {
+        let prefix = match self {
+            Force::Law30 => "Tổ bảo vệ ANTT",
+            Force::NeighbourhoodGuard => "Tổ bảo vệ dân phố",
+            Force::PartTimePolice => "Công an xã bán chuyên trách",
+            Force::CivilDefence => "Đội dân phòng",
+        };
+        format!("{prefix} {unit_name}")
     }
 }
 
@@ -445,7 +452,7 @@ pub struct NewMember {
 }
 
 /// What the recognising decision declares about a member.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Declared {
     pub resident_since: Option<NaiveDate>,
     pub health_certified_on: Option<NaiveDate>,
@@ -718,6 +725,30 @@ pub enum SizeStatus {
 }
 
 impl SizeStatus {
+    pub const ALL: [SizeStatus; 4] = [
+        SizeStatus::Ok,
+        SizeStatus::TooFew,
+        SizeStatus::TooMany,
+        SizeStatus::NoRule,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SizeStatus::Ok => "ok",
+            SizeStatus::TooFew => "too_few",
+            SizeStatus::TooMany => "too_many",
+            SizeStatus::NoRule => "no_rule",
+        }
+    }
+
+    /// A list filter's value.
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s.trim())
+            .ok_or_else(|| DomainError::new(field, Reason::ValueInvalid))
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             SizeStatus::Ok => "Đủ",
@@ -840,6 +871,62 @@ impl NewSizeRule {
             },
             decision_ref: required_text("decision_ref", input.decision_ref.as_deref(), 60)?,
         })
+    }
+}
+
+/// A village's households in a year, as sent.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdsInput {
+    #[schema(required, nullable = false, minimum = 2000, maximum = 2100)]
+    pub year: Option<i64>,
+    #[schema(required, nullable = false, minimum = 0, maximum = 100000)]
+    pub households: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Households {
+    pub year: i32,
+    pub households: i32,
+}
+
+impl Households {
+    pub fn parse(input: &HouseholdsInput) -> Result<Self, DomainError> {
+        let year = input
+            .year
+            .and_then(|y| i32::try_from(y).ok())
+            .filter(|y| (2000..=2100).contains(y))
+            .ok_or_else(|| DomainError::new("year", Reason::YearInvalid))?;
+        let households = input
+            .households
+            .and_then(|h| i32::try_from(h).ok())
+            .filter(|h| (0..=100_000).contains(h))
+            .ok_or_else(|| {
+                DomainError::new("households", Reason::CountOutOfRange { max: 100_000 })
+            })?;
+        Ok(Self { year, households })
+    }
+}
+
+/// A unit's marks, as sent: they replace the unit's marks.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AreaMarksInput {
+    #[schema(value_type = Vec<AreaMark>)]
+    pub marks: Vec<String>,
+}
+
+impl AreaMarksInput {
+    /// The marks, each once, in code order.
+    pub fn parse(&self) -> Result<Vec<AreaMark>, DomainError> {
+        let mut marks = self
+            .marks
+            .iter()
+            .map(|m| AreaMark::parse("marks", m))
+            .collect::<Result<Vec<_>, _>>()?;
+        marks.sort_by_key(|m| m.as_str());
+        marks.dedup();
+        Ok(marks)
     }
 }
 

@@ -4,8 +4,11 @@
 //! Every scoped query takes its clause from here; who may act at all is
 //! `domain::policy`'s to say.
 
-use crate::error::Result;
-use crate::Tx;
+use domain::org_units::OrgUnit;
+
+use crate::accounts::Scope;
+use crate::error::{Result, StoreError};
+use crate::{Arg, Tx};
 
 /// The ids of the units user `n` (a placeholder such as `$3`) reaches, as
 /// a subquery.
@@ -34,4 +37,19 @@ pub(crate) async fn reaches(tx: &mut Tx, user: i64, unit: i64) -> Result<bool> {
     let sql = format!("SELECT 1 WHERE {}", unit_in_scope("$2", "$1"));
     let hit: Option<i32> = fetch!(tx, fetch_optional, scalar i32, &sql, user, unit)?;
     Ok(hit.is_some())
+}
+
+/// The unit, if the scope reaches it; otherwise "not found" (as absent).
+pub(crate) async fn unit(tx: &mut Tx, scope: Scope, id: i64) -> Result<OrgUnit> {
+    if let Some(user) = scope.user_id() {
+        if !reaches(tx, user, id).await? {
+            return Err(StoreError::NotFound);
+        }
+    }
+    crate::org_units::select_where_tx(tx, "u.id = $1", vec![Arg::I64(Some(id))])
+        .await?
+        .into_iter()
+        .next()
+        .map(|v| v.unit)
+        .ok_or(StoreError::NotFound)
 }

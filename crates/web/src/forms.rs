@@ -118,6 +118,12 @@ pub fn json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     })
 }
 
+/// A record's id from the path; anything else is "not found" (a bad id
+/// names no record).
+pub fn record_id(raw: &str) -> Result<i64, ApiError> {
+    path_id(raw).map_err(|_| ApiError::not_found())
+}
+
 /// The path id, or a 400 naming `id`.
 pub fn path_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>()

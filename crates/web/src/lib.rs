@@ -8,6 +8,7 @@
 pub mod accounts;
 mod actor;
 pub mod api;
+mod areas;
 mod audit;
 pub mod blocking;
 mod catalogue;

@@ -241,7 +241,7 @@ pub async fn register(
     sets.sort_by_key(|s| s.from_year);
     let mut out = Vec::with_capacity(r.org_unit_ids.len());
     for id in &r.org_unit_ids {
-        let unit = unit_in_scope(&mut tx, scope, *id).await?;
+        let unit = crate::scope::unit(&mut tx, scope, *id).await?;
         let kind = Kind::of(&unit).ok_or(StoreError::Invalid(domain::DomainError::new(
             "org_unit_ids",
             Reason::UnitNotCertifiable,
@@ -285,21 +285,6 @@ pub async fn register(
     tx.commit().await?;
     clock.fill(&mut out);
     Ok(out)
-}
-
-/// The unit, if the scope reaches it; otherwise "not found".
-async fn unit_in_scope(tx: &mut Tx, scope: Scope, id: i64) -> Result<OrgUnit> {
-    if let Some(user) = scope.user_id() {
-        if !crate::scope::reaches(tx, user, id).await? {
-            return Err(StoreError::NotFound);
-        }
-    }
-    crate::org_units::select_where_tx(tx, "u.id = $1", vec![Arg::I64(Some(id))])
-        .await?
-        .into_iter()
-        .next()
-        .map(|v| v.unit)
-        .ok_or(StoreError::NotFound)
 }
 
 async fn check_registrable(
@@ -1045,7 +1030,7 @@ pub async fn set_exemption(
     exempt: Option<(&str, i32, Option<&str>)>,
 ) -> Result<Option<Exemption>> {
     let mut tx = db.begin().await?;
-    let u = unit_in_scope(&mut tx, scope, unit).await?;
+    let u = crate::scope::unit(&mut tx, scope, unit).await?;
     let kind = Kind::of(&u).ok_or(StoreError::Invalid(domain::DomainError::new(
         "org_unit_id",
         Reason::UnitNotCertifiable,

@@ -15,10 +15,10 @@ pub mod summary;
 
 use chrono::{Datelike, NaiveDate, Utc};
 use domain::forces::{
-    self as f, masked, Check, Declared, Dissolution, EndMember, EndMemberInput, Force, IdKey,
-    NewMember, NewPerson, NewTeam, Role, SizeStatus, Who,
+    self as f, masked, Check, Declared, Dissolution, DissolveInput, EndMember, EndMemberInput,
+    Force, IdKey, MemberInput, NewMember, NewPerson, NewTeam, Role, SizeStatus, Who,
 };
-use domain::org_units::{Level, OrgUnit};
+use domain::org_units::Level;
 use domain::page::Page;
 use domain::text::fold;
 use domain::Reason;
@@ -62,17 +62,6 @@ pub struct TeamRow {
     #[sqlx(skip)]
     #[schema(value_type = Option<SizeStatus>)]
     pub size: Option<SizeStatus>,
-}
-
-impl TeamRow {
-    pub fn force(&self) -> Result<Force> {
-        Force::parse("force", &self.force)
-            .map_err(|_| StoreError::Data("security_teams: force".into()))
-    }
-
-    pub fn is_open_on(&self, day: NaiveDate) -> bool {
-        self.established_on <= day && self.ended_on.is_none_or(|e| e >= day)
-    }
 }
 
 /// The team columns with its members on day `$d` (a placeholder) and the
@@ -140,7 +129,7 @@ pub struct TeamQuery {
     pub as_of: NaiveDate,
     /// `as_now`: under a 2025 unit through the mapping; `as_was`: under
     /// the unit as the hierarchy stood.
-    pub view: crate::certification::View,
+    pub view: crate::org_units::areas::View,
     pub force: Option<Force>,
     /// Only teams whose size is this against the rule.
     pub size: Option<SizeStatus>,
@@ -155,8 +144,8 @@ fn list_where(scope: Scope, q: &TeamQuery, p: &mut Params) -> String {
     if let Some(u) = q.org_unit {
         let n = p.push(Arg::I64(Some(u)));
         let table = match q.view {
-            crate::certification::View::Now => "org_unit_reach",
-            crate::certification::View::Was => "org_unit_tree",
+            crate::org_units::areas::View::Now => "org_unit_reach",
+            crate::org_units::areas::View::Was => "org_unit_tree",
         };
         c.push(format!(
             "t.org_unit_id IN (SELECT unit_id FROM {table} WHERE ancestor_id = {n})"
@@ -234,21 +223,6 @@ async fn rows_of(
 /// The most teams a file holds.
 const EXPORT_LIMIT: i64 = 200_000;
 
-/// The unit, if the scope reaches it; otherwise "not found".
-pub(crate) async fn unit_in_scope(tx: &mut Tx, scope: Scope, id: i64) -> Result<OrgUnit> {
-    if let Some(user) = scope.user_id() {
-        if !crate::scope::reaches(tx, user, id).await? {
-            return Err(StoreError::NotFound);
-        }
-    }
-    crate::org_units::select_where_tx(tx, "u.id = $1", vec![Arg::I64(Some(id))])
-        .await?
-        .into_iter()
-        .next()
-        .map(|v| v.unit)
-        .ok_or(StoreError::NotFound)
-}
-
 /// The 2025 province a unit lies in (through the mapping for a legacy one).
 pub(crate) async fn province_of(tx: &mut Tx, unit: i64) -> Result<Option<i64>> {
     Ok(fetch!(
@@ -268,7 +242,7 @@ fn invalid(field: &'static str, reason: Reason) -> StoreError {
 /// Sets up a team (or enters a closed historical roster).
 pub async fn create(db: &Db, author: Author, scope: Scope, t: &NewTeam) -> Result<TeamRow> {
     let mut tx = db.begin().await?;
-    let unit = unit_in_scope(&mut tx, scope, t.org_unit_id).await?;
+    let unit = crate::scope::unit(&mut tx, scope, t.org_unit_id).await?;
     let wanted = match t.force {
         Force::PartTimePolice => Level::Commune,
         _ => Level::Village,
@@ -307,7 +281,7 @@ pub async fn create(db: &Db, author: Author, scope: Scope, t: &NewTeam) -> Resul
     let name = t
         .name
         .clone()
-        .unwrap_or_else(|| format!("{} {}", short_force_name(t.force), unit.name));
+        .unwrap_or_else(|| t.force.team_name(&unit.name));
     let now = Utc::now();
     let id: i64 = fetch!(
         tx,
@@ -344,25 +318,17 @@ pub async fn create(db: &Db, author: Author, scope: Scope, t: &NewTeam) -> Resul
     Ok(row)
 }
 
-fn short_force_name(force: Force) -> &'static str {
-    match force {
-        Force::Law30 => "Tổ bảo vệ ANTT",
-        Force::NeighbourhoodGuard => "Tổ bảo vệ dân phố",
-        Force::PartTimePolice => "Công an xã bán chuyên trách",
-        Force::CivilDefence => "Đội dân phòng",
-    }
-}
-
 /// Dissolves a team: it ends on the day, and so do its open memberships.
 pub async fn dissolve(
     db: &Db,
     author: Author,
     scope: Scope,
     id: i64,
-    d: &Dissolution,
+    input: &DissolveInput,
 ) -> Result<TeamRow> {
     let mut tx = db.begin().await?;
-    let before = team_in_scope(&mut tx, scope, id, d.ended_on).await?;
+    let before = team_in_scope(&mut tx, scope, id, domain::time::today()).await?;
+    let d = Dissolution::parse(input, before.established_on, domain::time::today())?;
     if before.ended_on.is_some() {
         return Err(StoreError::Conflict(Reason::TeamEnded));
     }
@@ -555,7 +521,9 @@ pub struct Added {
     pub person_reused: bool,
 }
 
-/// Adds a member to an open team: the person found or created, the
+/// Adds a member to an open team (the input is read once the team is
+/// known to be in scope, so that a stranger learns nothing from a
+/// refusal): the person found or created, the
 /// eligibility checked on the start day (a failure refuses unless an
 /// officer's reason overrides it, and under 18 always refuses), one open
 /// membership per person.
@@ -565,10 +533,12 @@ pub async fn add_member(
     scope: Scope,
     key: &IdKey,
     team_id: i64,
-    m: &NewMember,
+    input: &MemberInput,
 ) -> Result<Added> {
     let mut tx = db.begin().await?;
-    let team = team_in_scope(&mut tx, scope, team_id, m.start_on).await?;
+    let today = domain::time::today();
+    let team = team_in_scope(&mut tx, scope, team_id, today).await?;
+    let m = &NewMember::parse(input, today)?;
     if team.ended_on.is_some() {
         return Err(StoreError::Conflict(Reason::TeamEnded));
     }
@@ -591,7 +561,7 @@ pub async fn add_member(
     }
     let facts = f::Facts {
         birth_date: person.birth_date,
-        schooling: person.schooling(),
+        schooling: schooling_of(person.schooling.as_deref()),
         relaxed_schooling: rules::relaxed_schooling(&mut tx, team.org_unit_id).await?,
         declared: &m.declared,
     };
@@ -763,10 +733,7 @@ pub async fn recheck(
     };
     let facts = f::Facts {
         birth_date: r.birth_date,
-        schooling: r
-            .schooling
-            .as_deref()
-            .and_then(|s| f::Schooling::parse("schooling", s).ok()),
+        schooling: schooling_of(r.schooling.as_deref()),
         relaxed_schooling: rules::relaxed_schooling(&mut tx, team.org_unit_id).await?,
         declared: &declared,
     };
@@ -790,12 +757,9 @@ pub(crate) struct PersonDb {
     pub home_unit_id: i64,
 }
 
-impl PersonDb {
-    fn schooling(&self) -> Option<f::Schooling> {
-        self.schooling
-            .as_deref()
-            .and_then(|s| f::Schooling::parse("schooling", s).ok())
-    }
+/// A stored schooling code, read back.
+fn schooling_of(code: Option<&str>) -> Option<f::Schooling> {
+    code.and_then(|s| f::Schooling::parse("schooling", s).ok())
 }
 
 const SELECT_PERSON: &str = "SELECT pe.id, pe.full_name, pe.birth_date, pe.phone, pe.schooling,
@@ -813,7 +777,13 @@ fn person_scope(n: &str) -> String {
 }
 
 async fn person_in_scope(tx: &mut Tx, scope: Scope, id: i64) -> Result<PersonDb> {
-    let found: Option<PersonDb> = match scope.user_id() {
+    find_person(tx, scope, id)
+        .await?
+        .ok_or_else(|| invalid("person_id", Reason::PersonUnknown))
+}
+
+async fn find_person(tx: &mut Tx, scope: Scope, id: i64) -> Result<Option<PersonDb>> {
+    Ok(match scope.user_id() {
         None => fetch!(
             tx,
             fetch_optional,
@@ -832,8 +802,7 @@ async fn person_in_scope(tx: &mut Tx, scope: Scope, id: i64) -> Result<PersonDb>
             id,
             user
         )?,
-    };
-    found.ok_or_else(|| invalid("person_id", Reason::PersonUnknown))
+    })
 }
 
 /// The person with this national ID number if one is on record under the
@@ -864,7 +833,7 @@ async fn find_or_create_person(
         }
     }
     let now = Utc::now();
-    let sealed = p.national_id.as_ref().map(|id| key.seal(id).0);
+    let sealed = p.national_id.as_ref().map(|id| key.seal(id));
     let last4 = p.national_id.as_ref().map(|id| id.last4());
     let id: i64 = fetch!(
         tx,
@@ -945,10 +914,8 @@ pub async fn person(
     reveal: bool,
 ) -> Result<Option<PersonDetail>> {
     let mut tx = db.begin_read().await?;
-    let p = match person_in_scope(&mut tx, scope, id).await {
-        Ok(p) => p,
-        Err(StoreError::Invalid(_)) => return Ok(None),
-        Err(e) => return Err(e),
+    let Some(p) = find_person(&mut tx, scope, id).await? else {
+        return Ok(None);
     };
     let home_unit_name: String = fetch!(
         tx,

@@ -6,12 +6,14 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use domain::forces::{AreaMark, Force, NewSizeRule, SizeRule};
+use domain::forces::{
+    AreaMark, AreaMarksInput, Force, Households, HouseholdsInput, NewSizeRule, SizeRule,
+};
 use domain::org_units::Level;
 use domain::Reason;
 use serde::Serialize;
 
-use super::{invalid, record, unit_in_scope, TeamRow};
+use super::{invalid, record, TeamRow};
 use crate::accounts::Scope;
 use crate::audit::Author;
 use crate::error::{Result, StoreError};
@@ -107,7 +109,7 @@ pub async fn add_size_rule(
     r: &NewSizeRule,
 ) -> Result<SizeRuleRow> {
     let mut tx = db.begin().await?;
-    let unit = unit_in_scope(&mut tx, scope, r.province_id).await?;
+    let unit = crate::scope::unit(&mut tx, scope, r.province_id).await?;
     if unit.level != Level::Province || unit.valid_to.is_some() {
         return Err(invalid("province_id", Reason::ProvinceExpected));
     }
@@ -177,31 +179,17 @@ pub(crate) async fn relaxed_schooling(tx: &mut Tx, unit: i64) -> Result<bool> {
     Ok(hit.is_some())
 }
 
-/// A unit's marks.
-pub async fn area_marks(db: &Db, unit: i64) -> Result<Vec<AreaMark>> {
-    let codes: Vec<String> = fetch!(
-        db,
-        fetch_all,
-        scalar String,
-        "SELECT mark FROM unit_area_marks WHERE org_unit_id = $1 ORDER BY mark",
-        unit
-    )?;
-    Ok(codes
-        .iter()
-        .filter_map(|c| AreaMark::parse("mark", c).ok())
-        .collect())
-}
-
 /// Replaces a commune's or a village's marks.
 pub async fn set_area_marks(
     db: &Db,
     author: Author,
     scope: Scope,
     unit: i64,
-    marks: &[AreaMark],
+    input: &AreaMarksInput,
 ) -> Result<Vec<AreaMark>> {
     let mut tx = db.begin().await?;
-    let u = unit_in_scope(&mut tx, scope, unit).await?;
+    let u = crate::scope::unit(&mut tx, scope, unit).await?;
+    let marks = input.parse()?;
     if !matches!(u.level, Level::Commune | Level::Village) {
         return Err(invalid("org_unit_id", Reason::AreaMarkUnitInvalid));
     }
@@ -217,10 +205,7 @@ pub async fn set_area_marks(
         "DELETE FROM unit_area_marks WHERE org_unit_id = $1",
         unit
     )?;
-    let mut after: Vec<AreaMark> = marks.to_vec();
-    after.sort_by_key(|m| m.as_str());
-    after.dedup();
-    for m in &after {
+    for m in &marks {
         execute!(
             tx,
             "INSERT INTO unit_area_marks (org_unit_id, mark) VALUES ($1, $2)",
@@ -235,30 +220,19 @@ pub async fn set_area_marks(
         "org_unit",
         unit,
         Some(&before),
-        &after,
+        &marks,
     )
     .await?;
     tx.commit().await?;
-    Ok(after)
+    Ok(marks)
 }
 
-/// A village's households in a year.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
-pub struct Households {
+/// A village's households in a year, as saved.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct UnitHouseholds {
     pub org_unit_id: i64,
     pub year: i32,
     pub households: i32,
-}
-
-pub async fn households(db: &Db, unit: i64) -> Result<Vec<Households>> {
-    Ok(fetch!(
-        db,
-        fetch_all,
-        Households,
-        "SELECT org_unit_id, year, households FROM unit_households WHERE org_unit_id = $1
-          ORDER BY year DESC",
-        unit
-    )?)
 }
 
 /// Enters (or corrects) a village's households for a year.
@@ -266,10 +240,17 @@ pub async fn set_households(
     db: &Db,
     author: Author,
     scope: Scope,
-    h: &Households,
-) -> Result<Households> {
+    unit: i64,
+    input: &HouseholdsInput,
+) -> Result<UnitHouseholds> {
     let mut tx = db.begin().await?;
-    let u = unit_in_scope(&mut tx, scope, h.org_unit_id).await?;
+    let u = crate::scope::unit(&mut tx, scope, unit).await?;
+    let parsed = Households::parse(input)?;
+    let h = UnitHouseholds {
+        org_unit_id: unit,
+        year: parsed.year,
+        households: parsed.households,
+    };
     if u.level != Level::Village {
         return Err(invalid("org_unit_id", Reason::HouseholdsUnitInvalid));
     }
@@ -298,9 +279,9 @@ pub async fn set_households(
         before
             .map(|b| serde_json::json!({"year": h.year, "households": b}))
             .as_ref(),
-        h,
+        &h,
     )
     .await?;
     tx.commit().await?;
-    Ok(h.clone())
+    Ok(h)
 }

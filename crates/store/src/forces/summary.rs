@@ -16,9 +16,8 @@ use domain::forces::{Force, SizeRule, SizeStatus};
 use serde::Serialize;
 
 use crate::accounts::Scope;
-use crate::certification::summary::{areas_on, Area};
-use crate::certification::View;
 use crate::error::Result;
+use crate::org_units::areas::{areas_on, Area, View};
 use crate::{fetch_all_dyn, Arg, Db, Params};
 
 #[derive(Debug, Clone)]

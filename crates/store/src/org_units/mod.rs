@@ -7,6 +7,7 @@
 //! legacy Nam Định") and `org_unit_reach` (hierarchy plus successions: "all
 //! records that 2025 Ninh Bình covers", legacy units included).
 
+pub mod areas;
 mod by_ref;
 pub mod reference;
 

@@ -26,6 +26,7 @@ use store::certification::{self as certs, Act, CaseDetail, CaseQuery, CaseRow, S
 
 use crate::actor::Actor;
 use crate::api::{FileFormat, List, PageParams, Problem, XLSX};
+use crate::areas::{check_unit, only_scope_unit, view, ViewParam};
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
 use crate::routes::Routes;
@@ -85,16 +86,6 @@ pub fn routes() -> Routes {
 )]
 pub struct Api;
 
-/// `view` of the list and the dashboard.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub(crate) enum ViewParam {
-    #[schema(rename = "as_now")]
-    AsNow,
-    #[schema(rename = "as_was")]
-    AsWas,
-}
-
 /// A page of cases and how many match.
 #[derive(Serialize, utoipa::ToSchema)]
 struct CasePage {
@@ -108,11 +99,6 @@ struct CasePage {
 pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
 
 // ---- shared checks ----------------------------------------------------------
-
-/// A case's or a unit's id from the path; anything else is "not found".
-fn id_in_path(raw: &str) -> Result<i64, ApiError> {
-    forms::path_id(raw).map_err(|_| ApiError::not_found())
-}
 
 /// The case, if the actor's scope reaches its unit.
 async fn scoped(state: &AppState, actor: &Actor, id: i64) -> Result<CaseRow, ApiError> {
@@ -130,20 +116,6 @@ fn year(f: &Fields, key: &'static str) -> Result<Option<i32>, ApiError> {
                 .ok_or_else(|| ApiError::invalid(key, Reason::YearInvalid))
         })
         .transpose()
-}
-
-pub(crate) fn view(f: &Fields) -> Result<View, ApiError> {
-    match f.get("view") {
-        None | Some("") => Ok(View::Now),
-        Some(v) => View::parse(v).ok_or_else(|| {
-            ApiError::invalid(
-                "view",
-                Reason::ViewUnknown {
-                    allowed: vec![domain::error::codes::AS_NOW, domain::error::codes::AS_WAS],
-                },
-            )
-        }),
-    }
 }
 
 /// The list filters, from a query string (API and page alike).
@@ -184,35 +156,6 @@ fn awaiting(s: &str) -> Result<DecidingLevel, ApiError> {
                 ],
             },
         )
-    })
-}
-
-/// An `org_unit` filter outside the scope answers as if it did not exist.
-pub(crate) async fn check_unit(
-    state: &AppState,
-    actor: &Actor,
-    unit: Option<i64>,
-) -> Result<(), ApiError> {
-    if let Some(u) = unit {
-        if !store::org_units::in_scope(&state.db, actor.scope(), u).await? {
-            return Err(ApiError::not_found());
-        }
-    }
-    Ok(())
-}
-
-/// A user whose scope is one unit sees that unit's parts by default.
-pub(crate) async fn only_scope_unit(
-    state: &AppState,
-    actor: &Actor,
-) -> Result<Option<i64>, ApiError> {
-    if actor.scope().user_id().is_none() {
-        return Ok(None);
-    }
-    let units = store::accounts::scope_units(&state.db, actor.user.id).await?;
-    Ok(match units.as_slice() {
-        [one] => Some(one.id),
-        _ => None,
     })
 }
 
@@ -480,7 +423,7 @@ async fn show_api(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let case = scoped(&state, &actor, id_in_path(&id)?).await?;
+    let case = scoped(&state, &actor, forms::record_id(&id)?).await?;
     Ok(Json(certs::detail(&state.db, case).await?).into_response())
 }
 
@@ -492,7 +435,7 @@ async fn step_api(
     input: StepInput,
 ) -> Result<Response, ApiError> {
     let expected = expected_state(&Fields::from_query(q))?;
-    let row = act(state, actor, id_in_path(id)?, expected, input).await?;
+    let row = act(state, actor, forms::record_id(id)?, expected, input).await?;
     Ok(Json(row).into_response())
 }
 
@@ -638,7 +581,7 @@ async fn pdf_api(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let case = scoped(&state, &actor, id_in_path(&id)?).await?;
+    let case = scoped(&state, &actor, forms::record_id(&id)?).await?;
     if case.state()? != CaseState::Certified {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -698,7 +641,7 @@ async fn evidence_upload_api(
     req: Request,
 ) -> Result<Response, ApiError> {
     actor.require(Action::Certify)?;
-    let id = id_in_path(&id)?;
+    let id = forms::record_id(&id)?;
     scoped(&state, &actor, id).await?;
     let criterion = Fields::from_query(q.as_deref()).i64("criterion_id")?;
     let form = crate::uploads::multipart(req, &state).await?;
@@ -716,7 +659,7 @@ async fn evidence_api(
     actor: Actor,
     Path((id, eid)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let (id, eid) = (id_in_path(&id)?, id_in_path(&eid)?);
+    let (id, eid) = (forms::record_id(&id)?, forms::record_id(&eid)?);
     let (name, content_type, content) = certs::evidence(&state.db, actor.scope(), id, eid)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -843,7 +786,7 @@ async fn exemption_api(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     actor.require(Action::Certify)?;
-    let unit = id_in_path(&id)?;
+    let unit = forms::record_id(&id)?;
     check_unit(&state, &actor, Some(unit)).await?;
     let input: ExemptionInput = forms::json(&body)?;
     Ok(Json(set_exemption(&state, &actor, unit, &input).await?).into_response())

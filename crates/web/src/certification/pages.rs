@@ -14,8 +14,8 @@ use serde::Serialize;
 use store::certification::{self as certs, CaseDetail, CaseRow, Summary};
 
 use super::{
-    act, check_unit, criteria_answer, expected_state, id_in_path, parse_query, register, scoped,
-    summary, CriteriaAnswer, StepInput,
+    act, check_unit, criteria_answer, expected_state, parse_query, register, scoped, summary,
+    CriteriaAnswer, StepInput,
 };
 use crate::actor::Actor;
 use crate::error::{page_error, ApiError};
@@ -52,7 +52,7 @@ async fn exemption_form(
 ) -> Response {
     let r = async {
         actor.require(Action::Certify)?;
-        let unit = id_in_path(&id)?;
+        let unit = crate::forms::record_id(&id)?;
         check_unit(&state, &actor, Some(unit)).await?;
         let f = Fields::parse(&body);
         let input = super::ExemptionInput {
@@ -186,7 +186,7 @@ async fn show(
     id: &str,
     error: Option<(ApiError, String)>,
 ) -> Result<Response, ApiError> {
-    let case = scoped(state, actor, id_in_path(id)?).await?;
+    let case = scoped(state, actor, crate::forms::record_id(id)?).await?;
     let cid = case.id;
     let current = case.state()?;
     let detail = certs::detail(&state.db, case).await?;
@@ -316,7 +316,14 @@ async fn step_form(
     let r = async {
         let input = step_input(&f)?;
         let expected = expected_state(&f)?;
-        act(&state, &actor, id_in_path(&id)?, expected, input).await
+        act(
+            &state,
+            &actor,
+            crate::forms::record_id(&id)?,
+            expected,
+            input,
+        )
+        .await
     }
     .await;
     back_to_case(&state, &actor, lang, &id, r.map(|_| ()), step).await
@@ -331,7 +338,7 @@ async fn evidence_form(
 ) -> Response {
     let r = async {
         actor.require(Action::Certify)?;
-        let cid = id_in_path(&id)?;
+        let cid = crate::forms::record_id(&id)?;
         scoped(&state, &actor, cid).await?;
         let form = crate::uploads::multipart(req, &state).await?;
         let (name, bytes) = super::files::uploaded_named(form).await?;

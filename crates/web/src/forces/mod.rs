@@ -14,22 +14,21 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use domain::forces::{
-    AreaMark, Dissolution, DissolveInput, EndMemberInput, Force, MemberInput, NewMember,
+    AreaMark, AreaMarksInput, DissolveInput, EndMemberInput, Force, HouseholdsInput, MemberInput,
     NewSizeRule, NewTeam, Role, SizeRuleInput, SizeStatus, TeamInput,
 };
 use domain::page::Page;
 use domain::policy::Action;
 use domain::time::{parse_date, today};
-use domain::Reason;
-use serde::{Deserialize, Serialize};
-use store::forces::rules::{Households, SizeRuleRow};
+use serde::Serialize;
+use store::forces::rules::{SizeRuleRow, UnitHouseholds};
 use store::forces::{
     self as forces, Added, ForcesQuery, ForcesSummary, MemberRow, PersonDetail, TeamQuery, TeamRow,
 };
 
 use crate::actor::Actor;
 use crate::api::{FileFormat, List, PageParams, Problem, XLSX};
-use crate::certification::{check_unit, view};
+use crate::areas::{check_unit, only_scope_unit, view, ViewParam};
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
 use crate::routes::Routes;
@@ -101,10 +100,6 @@ pub struct TeamDetail {
 
 // ---- shared parsing ------------------------------------------------------------
 
-fn id_in_path(raw: &str) -> Result<i64, ApiError> {
-    forms::path_id(raw).map_err(|_| ApiError::not_found())
-}
-
 fn day(f: &Fields, key: &'static str) -> Result<NaiveDate, ApiError> {
     Ok(match f.get(key).filter(|s| !s.trim().is_empty()) {
         Some(s) => parse_date(key, s)?,
@@ -119,27 +114,6 @@ fn force(f: &Fields) -> Result<Option<Force>, ApiError> {
         .transpose()?)
 }
 
-fn size(s: &str) -> Result<SizeStatus, ApiError> {
-    [
-        SizeStatus::Ok,
-        SizeStatus::TooFew,
-        SizeStatus::TooMany,
-        SizeStatus::NoRule,
-    ]
-    .into_iter()
-    .find(|v| size_code(*v) == s)
-    .ok_or_else(|| ApiError::invalid("size", Reason::ValueInvalid))
-}
-
-pub(crate) fn size_code(s: SizeStatus) -> &'static str {
-    match s {
-        SizeStatus::Ok => "ok",
-        SizeStatus::TooFew => "too_few",
-        SizeStatus::TooMany => "too_many",
-        SizeStatus::NoRule => "no_rule",
-    }
-}
-
 /// The list filters, from a query string (API and page alike).
 fn parse_query(f: &Fields) -> Result<TeamQuery, ApiError> {
     Ok(TeamQuery {
@@ -150,7 +124,7 @@ fn parse_query(f: &Fields) -> Result<TeamQuery, ApiError> {
         size: f
             .get("size")
             .filter(|s| !s.is_empty())
-            .map(size)
+            .map(|s| SizeStatus::parse("size", s))
             .transpose()?,
         page: Page::parse(f.get("page"), f.get("per_page"))?,
     })
@@ -170,7 +144,7 @@ async fn team(
 async fn summary(state: &AppState, actor: &Actor, f: &Fields) -> Result<ForcesSummary, ApiError> {
     let org_unit = match f.i64("org_unit")? {
         Some(u) => Some(u),
-        None => crate::certification::only_scope_unit(state, actor).await?,
+        None => only_scope_unit(state, actor).await?,
     };
     check_unit(state, actor, org_unit).await?;
     let q = ForcesQuery {
@@ -196,15 +170,13 @@ async fn add_member(
     input: &MemberInput,
 ) -> Result<Added, ApiError> {
     actor.require(Action::ManageForces)?;
-    team(state, actor, team_id, today()).await?;
-    let m = NewMember::parse(input, today())?;
     Ok(forces::add_member(
         &state.db,
         actor.author(),
         actor.scope(),
         &state.config.id_key,
         team_id,
-        &m,
+        input,
     )
     .await?)
 }
@@ -235,9 +207,7 @@ async fn dissolve(
     input: &DissolveInput,
 ) -> Result<TeamRow, ApiError> {
     actor.require(Action::ManageForces)?;
-    let t = team(state, actor, id, today()).await?;
-    let d = Dissolution::parse(input, t.established_on, today())?;
-    Ok(forces::dissolve(&state.db, actor.author(), actor.scope(), id, &d).await?)
+    Ok(forces::dissolve(&state.db, actor.author(), actor.scope(), id, input).await?)
 }
 
 async fn person(state: &AppState, actor: &Actor, id: i64) -> Result<PersonDetail, ApiError> {
@@ -259,7 +229,7 @@ async fn person(state: &AppState, actor: &Actor, id: i64) -> Result<PersonDetail
     params(
         ("org_unit" = Option<i64>, Query, description = "Teams of villages under this unit."),
         ("as_of" = Option<domain::schema::Day>, Query, description = "Teams open on this day, with their members that day (default: today)."),
-        ("view" = Option<crate::certification::ViewParam>, Query, description = "as_now: under today's units through the 2025 mapping (default); as_was: the hierarchy as it was."),
+        ("view" = Option<ViewParam>, Query, description = "as_now: under today's units through the 2025 mapping (default); as_was: the hierarchy as it was."),
         ("force" = Option<Force>, Query, description = "Law 30's teams or one of the older forces."),
         ("size" = Option<SizeStatus>, Query, description = "Only teams whose size stands so against the province's rule."),
         ("format" = Option<FileFormat>, Query),
@@ -317,7 +287,7 @@ async fn show_api(
 ) -> Result<Response, ApiError> {
     let f = Fields::from_query(q.as_deref());
     let as_of = day(&f, "as_of")?;
-    let t = team(&state, &actor, id_in_path(&id)?, as_of).await?;
+    let t = team(&state, &actor, forms::record_id(&id)?, as_of).await?;
     let members = forces::members(&state.db, t.id, Some(as_of)).await?;
     Ok(Json(TeamDetail {
         team: t,
@@ -340,7 +310,7 @@ async fn dissolve_api(
 ) -> Result<Response, ApiError> {
     actor.require(Action::ManageForces)?;
     let input: DissolveInput = forms::json(&body)?;
-    Ok(Json(dissolve(&state, &actor, id_in_path(&id)?, &input).await?).into_response())
+    Ok(Json(dissolve(&state, &actor, forms::record_id(&id)?, &input).await?).into_response())
 }
 
 /// The team's members: serving on `as_of` (default today), or everyone who ever served (`all=true`)
@@ -357,7 +327,7 @@ async fn members_api(
     let f = Fields::from_query(q.as_deref());
     let as_of = day(&f, "as_of")?;
     let all = f.bool("all")?.unwrap_or(false);
-    let t = team(&state, &actor, id_in_path(&id)?, as_of).await?;
+    let t = team(&state, &actor, forms::record_id(&id)?, as_of).await?;
     let rows = forces::members(&state.db, t.id, (!all).then_some(as_of)).await?;
     Ok(Json(List::all(rows)).into_response())
 }
@@ -375,8 +345,7 @@ async fn add_member_api(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     actor.require(Action::ManageForces)?;
-    let id = id_in_path(&id)?;
-    team(&state, &actor, id, today()).await?;
+    let id = forms::record_id(&id)?;
     let input: MemberInput = forms::json(&body)?;
     let added = add_member(&state, &actor, id, &input).await?;
     Ok((StatusCode::CREATED, Json(added)).into_response())
@@ -399,8 +368,8 @@ async fn end_member_api(
     let row = end_member(
         &state,
         &actor,
-        id_in_path(&id)?,
-        id_in_path(&member_id)?,
+        forms::record_id(&id)?,
+        forms::record_id(&member_id)?,
         &input,
     )
     .await?;
@@ -423,8 +392,8 @@ async fn eligibility_api(
     let checks = forces::recheck(
         &state.db,
         actor.scope(),
-        id_in_path(&id)?,
-        id_in_path(&member_id)?,
+        forms::record_id(&id)?,
+        forms::record_id(&member_id)?,
         on,
     )
     .await?;
@@ -439,7 +408,7 @@ async fn person_api(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(person(&state, &actor, id_in_path(&id)?).await?).into_response())
+    Ok(Json(person(&state, &actor, forms::record_id(&id)?).await?).into_response())
 }
 
 /// The provinces' team-size rules (of one province, if given)
@@ -477,7 +446,7 @@ async fn add_size_rule_api(
     params(
         ("org_unit" = Option<i64>, Query, description = "Its parts are the rows; none: the provinces (or the user's scope)."),
         ("as_of" = Option<domain::schema::Day>, Query, description = "Default: today."),
-        ("view" = Option<crate::certification::ViewParam>, Query),
+        ("view" = Option<ViewParam>, Query),
         ("force" = Option<Force>, Query, description = "Default: Law 30's teams."),
         ("format" = Option<FileFormat>, Query),
     ),
@@ -497,14 +466,6 @@ async fn summary_api(
     Ok(Json(s).into_response())
 }
 
-/// The marks of a commune or village where primary schooling suffices.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct AreaMarksInput {
-    #[schema(value_type = Vec<AreaMark>)]
-    marks: Vec<String>,
-}
-
 /// Mark a commune or village as a border, mountain or minority area (replaces its marks)
 #[utoipa::path(put, path = "/api/v1/org-units/{id}/area-marks", tag = "forces",
     params(("id" = i64, Path, minimum = 1)), request_body = AreaMarksInput,
@@ -516,33 +477,22 @@ async fn area_marks_api(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     actor.require(Action::ManageForces)?;
-    let id = id_in_path(&id)?;
-    check_unit(&state, &actor, Some(id)).await?;
     let input: AreaMarksInput = forms::json(&body)?;
-    let marks = input
-        .marks
-        .iter()
-        .map(|m| AreaMark::parse("marks", m))
-        .collect::<Result<Vec<_>, _>>()?;
-    let saved =
-        forces::rules::set_area_marks(&state.db, actor.author(), actor.scope(), id, &marks).await?;
+    let saved = forces::rules::set_area_marks(
+        &state.db,
+        actor.author(),
+        actor.scope(),
+        forms::record_id(&id)?,
+        &input,
+    )
+    .await?;
     Ok(Json(List::all(saved)).into_response())
-}
-
-/// A village's households in a year.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct HouseholdsInput {
-    #[schema(minimum = 2000, maximum = 2100)]
-    year: i64,
-    #[schema(minimum = 0, maximum = 100000)]
-    households: i64,
 }
 
 /// Enter a village's households for a year (what the team-size rule reads)
 #[utoipa::path(put, path = "/api/v1/org-units/{id}/households", tag = "forces",
     params(("id" = i64, Path, minimum = 1)), request_body = HouseholdsInput,
-    responses((status = 200, description = "Saved", body = Households)))]
+    responses((status = 200, description = "Saved", body = UnitHouseholds)))]
 async fn households_api(
     State(state): State<AppState>,
     actor: Actor,
@@ -550,26 +500,14 @@ async fn households_api(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     actor.require(Action::ManageForces)?;
-    let id = id_in_path(&id)?;
-    check_unit(&state, &actor, Some(id)).await?;
     let input: HouseholdsInput = forms::json(&body)?;
-    let h = households_of(id, input.year, input.households)?;
-    let saved = forces::rules::set_households(&state.db, actor.author(), actor.scope(), &h).await?;
+    let saved = forces::rules::set_households(
+        &state.db,
+        actor.author(),
+        actor.scope(),
+        forms::record_id(&id)?,
+        &input,
+    )
+    .await?;
     Ok(Json(saved).into_response())
-}
-
-fn households_of(unit: i64, year: i64, households: i64) -> Result<Households, ApiError> {
-    let year = i32::try_from(year)
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| ApiError::invalid("year", Reason::YearInvalid))?;
-    let households = i32::try_from(households)
-        .ok()
-        .filter(|h| (0..=100_000).contains(h))
-        .ok_or_else(|| ApiError::invalid("households", Reason::CountOutOfRange { max: 100_000 }))?;
-    Ok(Households {
-        org_unit_id: unit,
-        year,
-        households,
-    })
 }

@@ -31,6 +31,7 @@ use serde::Serialize;
 
 use crate::actor::Actor;
 use crate::api::{FileFormat, Items, List, PageParams, Problem, XLSX};
+use crate::areas::check_unit;
 use crate::catalogue::{HiddenInput, Workplace};
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
@@ -212,20 +213,6 @@ fn year(f: &Fields, key: &'static str) -> Result<Option<i32>, ApiError> {
                 .ok_or_else(|| ApiError::invalid(key, Reason::ValueInvalid))
         })
         .transpose()
-}
-
-/// An `org_unit` filter outside the scope answers as if it did not exist.
-async fn check_filter_unit(
-    state: &AppState,
-    actor: &Actor,
-    q: &ModelQuery,
-) -> Result<(), ApiError> {
-    if let Some(u) = q.org_unit {
-        if !store::org_units::in_scope(&state.db, actor.scope(), u).await? {
-            return Err(ApiError::not_found());
-        }
-    }
-    Ok(())
 }
 
 fn parse_matrix(f: &Fields) -> Result<MatrixQuery, ApiError> {
@@ -589,7 +576,7 @@ async fn list_api(
 ) -> Result<Response, ApiError> {
     let f = Fields::from_query(raw.as_deref());
     let q = parse_query(&f)?;
-    check_filter_unit(&state, &actor, &q).await?;
+    check_unit(&state, &actor, q.org_unit).await?;
     match f.get("format") {
         None | Some("json") => {
             let (items, total) = models::query::list(&state.db, actor.scope(), &q).await?;

@@ -22,8 +22,8 @@ use store::models::{self, types, Matrix, ModelRow, ModelsWritten};
 
 use super::files::{self as mfiles};
 use super::{
-    add_activity, change_status, check_filter_unit, create, hide_type, input_of, model_id,
-    parse_matrix, parse_query, patch, rate, save_type, scoped, MAX_IMPORT_BYTES,
+    add_activity, change_status, create, hide_type, input_of, model_id, parse_matrix, parse_query,
+    patch, rate, save_type, scoped, MAX_IMPORT_BYTES,
 };
 use crate::actor::Actor;
 use crate::catalogue::{HiddenInput, Workplace};
@@ -316,7 +316,7 @@ async fn list_page(
     let (items, total, error, page, per) = match query {
         Err(e) => (Vec::new(), 0, Some(e), 1, 50),
         Ok(q) => {
-            if let Err(e) = check_filter_unit(&state, &actor, &q).await {
+            if let Err(e) = crate::areas::check_unit(&state, &actor, q.org_unit).await {
                 return page_error(lang, e);
             }
             match models::query::list(&state.db, actor.scope(), &q).await {

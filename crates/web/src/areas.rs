@@ -1,0 +1,65 @@
+//! What the dashboards and lists of areas share over HTTP: the `view` of
+//! the 2025 reform, an `org_unit` filter checked against the scope, and
+//! the scope's own unit as the default area.
+
+use store::org_units::areas::View;
+
+use crate::actor::Actor;
+use crate::error::ApiError;
+use crate::forms::Fields;
+use crate::AppState;
+use domain::Reason;
+
+/// `view` of the list and the dashboard.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) enum ViewParam {
+    #[schema(rename = "as_now")]
+    AsNow,
+    #[schema(rename = "as_was")]
+    AsWas,
+}
+
+/// The `view` a request names: as it is now unless it says otherwise.
+pub(crate) fn view(f: &Fields) -> Result<View, ApiError> {
+    match f.get("view") {
+        None | Some("") => Ok(View::Now),
+        Some(v) => View::parse(v).ok_or_else(|| {
+            ApiError::invalid(
+                "view",
+                Reason::ViewUnknown {
+                    allowed: vec![domain::error::codes::AS_NOW, domain::error::codes::AS_WAS],
+                },
+            )
+        }),
+    }
+}
+
+/// An `org_unit` filter outside the scope answers as if it did not exist.
+pub(crate) async fn check_unit(
+    state: &AppState,
+    actor: &Actor,
+    unit: Option<i64>,
+) -> Result<(), ApiError> {
+    if let Some(u) = unit {
+        if !store::org_units::in_scope(&state.db, actor.scope(), u).await? {
+            return Err(ApiError::not_found());
+        }
+    }
+    Ok(())
+}
+
+/// A user whose scope is one unit sees that unit's parts by default.
+pub(crate) async fn only_scope_unit(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Option<i64>, ApiError> {
+    if actor.scope().user_id().is_none() {
+        return Ok(None);
+    }
+    let units = store::accounts::scope_units(&state.db, actor.user.id).await?;
+    Ok(match units.as_slice() {
+        [one] => Some(one.id),
+        _ => None,
+    })
+}
