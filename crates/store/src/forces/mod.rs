@@ -65,23 +65,28 @@ pub struct TeamRow {
 }
 
 /// The team columns with its members on day `$d` (a placeholder) and the
-/// village's households in the year `$y`.
+/// village's households in the year `$y`. The members are counted per
+/// row (through `team_members (team_id, start_on)`), so that one team or
+/// a page of them does not count every member in the country.
 fn select_teams(d: &str, y: &str) -> String {
+    let serving = |role: &str| {
+        format!(
+            "(SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id{role}
+                 AND m.start_on <= {d} AND (m.end_on IS NULL OR m.end_on >= {d}))"
+        )
+    };
     format!(
         "SELECT t.id, t.org_unit_id, u.name AS org_unit_name, p.name AS parent_name, t.province_id,
             t.force, t.name, t.established_on, t.decision_no, t.decision_on, t.decision_signer,
             t.second_team_decision, t.ended_on, t.end_reason,
-            COALESCE(c.members, 0) AS members, COALESCE(c.leaders, 0) AS leaders,
-            COALESCE(c.deputies, 0) AS deputies, h.households
+            {} AS members, {} AS leaders, {} AS deputies, h.households
        FROM security_teams t
        JOIN org_units u ON u.id = t.org_unit_id
        LEFT JOIN org_units p ON p.id = u.parent_id
-       LEFT JOIN (SELECT team_id, COUNT(*) AS members,
-                         SUM(CASE WHEN role = 'to_truong' THEN 1 ELSE 0 END) AS leaders,
-                         SUM(CASE WHEN role = 'to_pho' THEN 1 ELSE 0 END) AS deputies
-                    FROM team_members WHERE start_on <= {d} AND (end_on IS NULL OR end_on >= {d})
-                   GROUP BY team_id) c ON c.team_id = t.id
-       LEFT JOIN unit_households h ON h.org_unit_id = t.org_unit_id AND h.year = {y}"
+       LEFT JOIN unit_households h ON h.org_unit_id = t.org_unit_id AND h.year = {y}",
+        serving(""),
+        serving(" AND m.role = 'to_truong'"),
+        serving(" AND m.role = 'to_pho'")
     )
 }
 

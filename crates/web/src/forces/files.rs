@@ -89,6 +89,7 @@ pub fn summary_sheet(s: &ForcesSummary) -> Sheet {
             Cell::Int(c.members - c.leaders - c.deputies),
             Cell::Int(c.teams_too_few),
             Cell::Int(c.teams_too_many),
+            Cell::Int(c.teams_no_rule),
         ]
     };
     let mut rows: Vec<Vec<Cell>> = s.rows.iter().map(|r| cells(&r.name, &r.cell)).collect();
@@ -106,6 +107,7 @@ pub fn summary_sheet(s: &ForcesSummary) -> Sheet {
             ("Tổ viên", 10.0),
             ("Tổ thiếu người", 12.0),
             ("Tổ thừa người", 12.0),
+            ("Tổ chưa có quy định số lượng", 16.0),
         ]),
         rows,
         highlight_col: None,
