@@ -33,8 +33,11 @@ impl Formats {
         let date = Format::new().set_num_format("dd/mm/yyyy");
         let red_bold = |f: Format| f.set_bold().set_font_color(Color::RGB(0xC0_00_00));
         Formats {
+            // Wrapped, so that a header longer than its column reads whole.
             header: Format::new()
                 .set_bold()
+                .set_text_wrap()
+                .set_align(rust_xlsxwriter::FormatAlign::Top)
                 .set_background_color(Color::RGB(0xDD_EB_F7))
                 .set_border_bottom(FormatBorder::Thin),
             highlight: red_bold(Format::new()),
@@ -44,8 +47,9 @@ impl Formats {
     }
 }
 
-/// Writes `sheets` as one XLSX workbook: a bold, filled, frozen header row
-/// with an autofilter, column widths from [`crate::Column::width`], dates as
+/// Writes `sheets` as one XLSX workbook: a bold, filled, wrapped, frozen
+/// header row with an autofilter (repeated on each printed page, A4
+/// landscape, fitted to the page's width), column widths from [`crate::Column::width`], dates as
 /// real Excel dates shown `dd/mm/yyyy`, booleans as "Có"/"Không".
 pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, FilesError> {
     if sheets.is_empty() {
@@ -65,11 +69,26 @@ pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, FilesError> {
     workbook.save_to_buffer().map_err(write_err)
 }
 
+/// The lines a column's header takes at its width (about one character
+/// per unit of width).
+fn header_lines(c: &crate::Column) -> usize {
+    let width = c.width.clamp(1.0, MAX_COLUMN_WIDTH);
+    // Widths are small positive numbers here: the cast cannot truncate.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let per_line = width as usize;
+    c.header.chars().count().div_ceil(per_line.max(1))
+}
+
 fn write_err(e: XlsxError) -> FilesError {
     FilesError::Write(Box::new(e))
 }
 
 fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats) -> Result<(), XlsxError> {
+    // Room for a header wrapped on two lines (spreadsheets do not grow a
+    // row for wrapped text written this way).
+    if sheet.columns.iter().any(|c| header_lines(c) > 1) {
+        ws.set_row_height(0, 30)?;
+    }
     for (c, column) in sheet.columns.iter().enumerate() {
         let c = col_num(c)?;
         if column.width.is_finite() && column.width > 0.0 {
@@ -79,6 +98,12 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, f: &Formats) -> Result<(), Xls
     }
     if !sheet.columns.is_empty() {
         ws.set_freeze_panes(1, 0)?;
+        // Printed as officers file them: landscape, every column on the
+        // page's width, the header row on every page.
+        ws.set_landscape();
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(0, 0)?;
         let last_row = row_num(sheet.rows.len())?;
         let last_col = col_num(sheet.columns.len() - 1)?;
         ws.autofilter(0, 0, last_row, last_col)?;

@@ -44,7 +44,7 @@ pub fn list_sheet(rows: &[TeamRow]) -> Sheet {
     Sheet {
         name: "Tổ bảo vệ ANTT".into(),
         columns: columns(&[
-            ("Tên tổ", 32.0),
+            ("Tên tổ", 40.0),
             ("Lực lượng", 22.0),
             ("Thôn, tổ dân phố", 28.0),
             ("Thuộc", 28.0),
