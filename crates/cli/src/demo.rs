@@ -957,8 +957,9 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                 let tips = v(12);
                 let cameras = 10 * size + k as u64;
                 let classes = v(1);
-                // Every typed indicator of the monthly report; the model
-                // figures come from the models register at submission.
+                // Every typed indicator of the monthly report; the models'
+                // and the security teams' figures come from their registers
+                // at submission.
                 let figures = [
                     ("tin_bao", tips),
                     ("tin_bao_vneid", tips / 4),
@@ -970,8 +971,6 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                     ("giao_duc_cong_dong", v(2)),
                     ("mien_quan_ly", v(1)),
                     ("ca_tuan_tra", v(40)),
-                    ("so_to", 4 * size),
-                    ("so_thanh_vien", 20 * size),
                     ("lop_tap_huan", classes),
                     ("luot_tap_huan", classes * 30),
                     ("buoi_tuyen_truyen", v(3)),

@@ -484,7 +484,7 @@ fn import_values_is_all_or_nothing_with_an_error_report() {
     let bad_file = dir.path().join("bad.csv");
     std::fs::write(
         &bad_file,
-        format!("{header}{good}13669,2026-03,so_to,-1,\n"),
+        format!("{header}{good}13669,2026-03,to_hoa_giai,-1,\n"),
     )
     .unwrap();
     let report = dir.path().join("loi.xlsx");

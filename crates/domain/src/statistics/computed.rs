@@ -21,6 +21,7 @@ use crate::{DomainError, Reason};
 pub enum Register {
     Models,
     Certification,
+    Forces,
 }
 
 impl Register {
@@ -29,6 +30,7 @@ impl Register {
         match self {
             Register::Models => "sổ mô hình",
             Register::Certification => "sổ xét công nhận an toàn về ANTT",
+            Register::Forces => "sổ tổ bảo vệ an ninh, trật tự",
         }
     }
 }
@@ -156,10 +158,17 @@ pub enum Computed {
     /// Religious units certified with classification TrungBinh in the assessment year.
     #[serde(rename = "certification.religious.trung_binh")]
     CertReligiousTrungBinh,
+    /// Security teams (of any force, the rosters before July 2024 too)
+    /// active on the period's last day.
+    #[serde(rename = "forces.teams")]
+    ForcesTeams,
+    /// Members of those teams on the period's last day.
+    #[serde(rename = "forces.members")]
+    ForcesMembers,
 }
 
 impl Computed {
-    pub const ALL: [Computed; 33] = [
+    pub const ALL: [Computed; 35] = [
         Computed::ModelsActive,
         Computed::ModelsNew,
         Computed::ModelsReplicated,
@@ -193,6 +202,8 @@ impl Computed {
         Computed::CertReligiousXuatSac,
         Computed::CertReligiousKha,
         Computed::CertReligiousTrungBinh,
+        Computed::ForcesTeams,
+        Computed::ForcesMembers,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -230,13 +241,16 @@ impl Computed {
             Computed::CertReligiousXuatSac => "certification.religious.xuat_sac",
             Computed::CertReligiousKha => "certification.religious.kha",
             Computed::CertReligiousTrungBinh => "certification.religious.trung_binh",
+            Computed::ForcesTeams => "forces.teams",
+            Computed::ForcesMembers => "forces.members",
         }
     }
 
     pub fn register(self) -> Register {
-        match self.certification() {
-            Some(_) => Register::Certification,
-            None => Register::Models,
+        match self {
+            Computed::ForcesTeams | Computed::ForcesMembers => Register::Forces,
+            _ if self.certification().is_some() => Register::Certification,
+            _ => Register::Models,
         }
     }
 
@@ -453,6 +467,14 @@ impl Computed {
             Computed::CertReligiousTrungBinh => (
                 "cơ sở tôn giáo được công nhận, xếp loại Trung bình (sổ xét công nhận)",
                 "religious establishments certified as average (certification register)",
+            ),
+            Computed::ForcesTeams => (
+                "tổ bảo vệ an ninh, trật tự (cả lực lượng trước 01/7/2024) hoạt động vào ngày cuối kỳ (sổ tổ bảo vệ ANTT)",
+                "security teams (the forces before 1 July 2024 too) active on the period's last day (forces register)",
+            ),
+            Computed::ForcesMembers => (
+                "thành viên các tổ đó vào ngày cuối kỳ (sổ tổ bảo vệ ANTT)",
+                "members of those teams on the period's last day (forces register)",
             ),
         };
         Term::new(self.as_str(), vi, en)

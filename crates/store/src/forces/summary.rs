@@ -299,3 +299,62 @@ fn villages_sql(q: &ForcesQuery, national: bool, rows: &[Area], p: &mut Params) 
         join = m.join
     )
 }
+
+/// The figures the forces register offers to statistics
+/// (`domain::statistics::computed`) for one entering unit on the period's
+/// last day: teams active that day, of every force (so the rosters before
+/// July 2024 report for their years), and their members that day. A team
+/// counts at its *home*, the unit of the entering unit's level above its
+/// village, mapped across the 2025 reform the way the models register
+/// maps its models; nothing is given for a unit that does not exist on
+/// the last day.
+pub(crate) async fn figures(
+    tx: &mut crate::Tx,
+    unit: &domain::org_units::OrgUnit,
+    last: NaiveDate,
+    wanted: &[domain::statistics::computed::Computed],
+) -> Result<HashMap<domain::statistics::computed::Computed, f64>> {
+    use domain::statistics::computed::Computed;
+    if !unit.validity().contains(last) {
+        return Ok(HashMap::new());
+    }
+    #[derive(sqlx::FromRow)]
+    struct Counted {
+        home: i64,
+        members: i64,
+    }
+    let rows: Vec<Counted> = fetch!(
+        tx,
+        fetch_all,
+        Counted,
+        "SELECT a.id AS home,
+                (SELECT COUNT(*) FROM team_members m
+                  WHERE m.team_id = s.id AND m.start_on <= $2
+                    AND (m.end_on IS NULL OR m.end_on >= $2)) AS members
+           FROM org_unit_reach h
+           JOIN org_units a ON a.id = h.unit_id AND a.level = $3
+           JOIN org_unit_tree t ON t.ancestor_id = a.id
+           JOIN security_teams s ON s.org_unit_id = t.unit_id
+          WHERE h.ancestor_id = $1 AND s.established_on <= $2
+            AND (s.ended_on IS NULL OR s.ended_on >= $2)",
+        unit.id,
+        last,
+        unit.level.as_str()
+    )?;
+    let mut homes = crate::org_units::Homes::default();
+    let (mut teams, mut members) = (0.0, 0.0);
+    for r in &rows {
+        if homes.on(tx, r.home, last).await? == Some(unit.id) {
+            teams += 1.0;
+            members += r.members as f64;
+        }
+    }
+    Ok(wanted
+        .iter()
+        .filter_map(|c| match c {
+            Computed::ForcesTeams => Some((*c, teams)),
+            Computed::ForcesMembers => Some((*c, members)),
+            _ => None,
+        })
+        .collect())
+}

@@ -70,7 +70,7 @@ pub(crate) async fn figures(
         unit.valid_from.map_or(first, |f| f.max(first)),
         unit.valid_to.map_or(last, |t| t.min(last)),
     );
-    let mut homes = Homes::default();
+    let mut homes = crate::org_units::Homes::default();
     let mut out: HashMap<Computed, f64> = HashMap::new();
     for c in wanted {
         if c.measure() == Measure::Stock && exists_on_last {
@@ -102,23 +102,6 @@ pub(crate) async fn figures(
         }
     }
     Ok(out)
-}
-
-/// Where each home stands on a day, asked once per (home, day).
-#[derive(Default)]
-struct Homes(HashMap<(i64, NaiveDate), Option<i64>>);
-
-impl Homes {
-    async fn on(&mut self, tx: &mut Tx, home: i64, day: NaiveDate) -> Result<Option<i64>> {
-        if let Some(found) = self.0.get(&(home, day)) {
-            return Ok(*found);
-        }
-        let found = crate::org_units::mapped_to_tx(tx, home, day)
-            .await?
-            .map(|u| u.id);
-        self.0.insert((home, day), found);
-        Ok(found)
-    }
 }
 
 /// A place's models at a glance, for the home page: the active ones, those

@@ -845,3 +845,24 @@ pub async fn split(db: &Db, author: Author, s: &Split) -> Result<Reorganisation>
     tx.commit().await?;
     Ok(r)
 }
+
+/// Where each unit a register counts at (its *home*) stands on a day
+/// across the 2025 reform, asked once per (home, day).
+#[derive(Default)]
+pub(crate) struct Homes(std::collections::HashMap<(i64, NaiveDate), Option<i64>>);
+
+impl Homes {
+    pub(crate) async fn on(
+        &mut self,
+        tx: &mut Tx,
+        home: i64,
+        day: NaiveDate,
+    ) -> Result<Option<i64>> {
+        if let Some(found) = self.0.get(&(home, day)) {
+            return Ok(*found);
+        }
+        let found = mapped_to_tx(tx, home, day).await?.map(|u| u.id);
+        self.0.insert((home, day), found);
+        Ok(found)
+    }
+}

@@ -35,7 +35,7 @@ pub(crate) async fn figures(
         period.last_day(set.calendar),
     );
     let mut by_source: HashMap<Computed, f64> = HashMap::new();
-    for register in [Register::Models, Register::Certification] {
+    for register in [Register::Models, Register::Certification, Register::Forces] {
         let asked: Vec<Computed> = wanted
             .iter()
             .map(|w| w.1)
@@ -51,6 +51,7 @@ pub(crate) async fn figures(
             Register::Certification => {
                 crate::certification::summary::figures(tx, unit, last, &asked).await?
             }
+            Register::Forces => crate::forces::summary::figures(tx, unit, last, &asked).await?,
         };
         by_source.extend(found);
     }

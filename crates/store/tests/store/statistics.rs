@@ -142,8 +142,8 @@ async fn figures_across_the_2025_reform_in_both_views() {
                 write("tin_bao", &vi_xuyen, "2022-03", Some(5.0)),
                 write("tin_bao", &vi_xuyen, "2022-04", Some(3.0)),
                 write("tin_bao", &quang_trung, "2022-03", Some(7.0)),
-                write("so_to", &vi_xuyen, "2022-01", Some(4.0)),
-                write("so_to", &vi_xuyen, "2022-03", Some(6.0)),
+                write("to_hoa_giai", &vi_xuyen, "2022-01", Some(4.0)),
+                write("to_hoa_giai", &vi_xuyen, "2022-03", Some(6.0)),
                 write("tin_bao", &phuong_nam_dinh, "2026-03", Some(4.0)),
             ],
             today,
@@ -231,7 +231,7 @@ async fn figures_across_the_2025_reform_in_both_views() {
         // A stock adds each unit's latest figure: Q1 is March's 6, not 10.
         let stock = pivot(
             db,
-            &["so_to"],
+            &["to_hoa_giai"],
             Some(vi_xuyen.id),
             None,
             &["2022-Q1", "2022-01"],

@@ -351,6 +351,40 @@ async fn a_team_and_its_members_from_setup_to_a_move() {
             (json!(2), json!(6)),
             "{l}: {nb}"
         );
+        // The monthly report counts them itself: February 2026 ends on
+        // the 14th, and its figures are the register's on that day.
+        let set = admin.data_set("bao_cao_thang").await;
+        let form = phuong
+            .get(&format!(
+                "/api/v1/data-values?data_set={set}&org_unit={}&period=2026-02",
+                app.ward
+            ))
+            .await
+            .json();
+        let figure = |code: &str| {
+            let v = form["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|v| v["code"] == code)
+                .cloned()
+                .unwrap();
+            assert_eq!(v["origin"], "register", "{l}: {v}");
+            v["value"].clone()
+        };
+        let on_last = admin
+            .get(&format!(
+                "/api/v1/forces-summary?org_unit={}&as_of=2026-02-14",
+                app.ward
+            ))
+            .await
+            .json();
+        assert_eq!(figure("so_to"), json!(2.0), "{l}");
+        assert_eq!(
+            figure("so_thanh_vien").as_f64(),
+            on_last["totals"]["members"].as_f64(),
+            "{l}: {on_last}"
+        );
         // As it was on 1 October 2025: both teams, the leader and Bình.
         let was = admin
             .get(&format!(

@@ -451,7 +451,7 @@ async fn figures_from_a_filled_in_period_sheet() {
         // Outside the scope, a bad value and an unknown indicator: nothing
         // is written, every row is reported.
         let bad = format!(
-            "ID đơn vị,Kỳ,Mã chỉ tiêu,Giá trị\n{w},2026-05,tin_bao,13\n{b},2026-05,tin_bao,1\n{w},2026-05,khong_co,1\n{w},2026-05,so_to,abc\n",
+            "ID đơn vị,Kỳ,Mã chỉ tiêu,Giá trị\n{w},2026-05,tin_bao,13\n{b},2026-05,tin_bao,1\n{w},2026-05,khong_co,1\n{w},2026-05,to_hoa_giai,abc\n",
             w = app.ward,
             b = app.ba_dinh
         );
