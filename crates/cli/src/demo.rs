@@ -91,7 +91,10 @@ async fn by_name(db: &Db, level: Level, name: &str) -> Result<units::UnitView, S
 }
 
 /// Creates the demo users and data unless they exist; returns the logins.
-pub async fn seed(db: &Db) -> Result<Vec<(String, String, String)>, String> {
+pub async fn seed(
+    db: &Db,
+    id_key: &domain::forces::IdKey,
+) -> Result<Vec<(String, String, String)>, String> {
     let today = domain::time::today();
     let ward = by_name(db, Level::Commune, "Phường Nam Định").await?;
     let hash = NewPassword::parse(PASSWORD)
@@ -156,6 +159,10 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, String)>, String> {
     let n = crate::demo_certification::seed(db, &ward.unit, today).await?;
     if n > 0 {
         tracing::info!(cases = n, "demo certification cases created");
+    }
+    let n = crate::demo_forces::seed(db, id_key, &ward.unit, today).await?;
+    if n > 0 {
+        tracing::info!(teams = n, "demo security teams created");
     }
     let n = seed_statistics(db).await?;
     if n > 0 {

@@ -5,6 +5,7 @@ mod backup;
 mod config;
 mod demo;
 mod demo_certification;
+mod demo_forces;
 mod import;
 mod serve;
 mod token;
@@ -264,7 +265,8 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             let db = open(&settings).await?;
             load_units(&db, &ReferenceData::embedded(), false).await?;
             load_catalogues(&db).await?;
-            let logins = demo::seed(&db).await?;
+            let id_key = serve::id_key(&settings.id_key_file)?;
+            let logins = demo::seed(&db, &id_key).await?;
             println!("\nbinhyen demo: http://{}", settings.listen);
             if let Some(dir) = &settings.data_dir {
                 println!("dữ liệu / data: {}", dir.display());

@@ -153,6 +153,11 @@ pub(crate) const ENTITIES: &[&str] = &[
     "validation_rule",
     "api_token",
     "reference_data",
+    "certification",
+    "security_team",
+    "team_member",
+    "person",
+    "team_size_rule",
 ];
 
 /// The search's filters (`query.*` in `audit/list.html`).

@@ -341,6 +341,7 @@ struct ShowPage<'a> {
     form: Echo,
     history: Vec<store::audit::Entry>,
     certification: Option<crate::certification::UnitCertification>,
+    forces: Option<crate::forces::UnitForces>,
 }
 
 impl PageContext for ShowPage<'_> {
@@ -539,6 +540,7 @@ async fn show(
         can_merge: manager && u.level == Level::Commune && open_villages.len() >= 2,
         can_split: manager && u.level == Level::Village,
         certification: crate::certification::unit_section(state, actor, u).await?,
+        forces: crate::forces::unit_section(state, actor, u).await?,
         shares: if d.successors.len() > 1 {
             store::statistics::shares::of(&state.db, id).await?
         } else {

@@ -227,6 +227,33 @@ pub async fn set_area_marks(
     Ok(marks)
 }
 
+/// A unit's own area marks and its households in `year` (if entered),
+/// for its page. The unit's page has checked the scope.
+pub async fn unit_marks_and_households(
+    db: &Db,
+    unit: i64,
+    year: i32,
+) -> Result<(Vec<String>, Option<i32>)> {
+    let mut tx = db.begin_read().await?;
+    let marks: Vec<String> = fetch!(
+        tx,
+        fetch_all,
+        scalar String,
+        "SELECT mark FROM unit_area_marks WHERE org_unit_id = $1 ORDER BY mark",
+        unit
+    )?;
+    let households: Option<i32> = fetch!(
+        tx,
+        fetch_optional,
+        scalar i32,
+        "SELECT households FROM unit_households WHERE org_unit_id = $1 AND year = $2",
+        unit,
+        year
+    )?;
+    tx.rollback().await?;
+    Ok((marks, households))
+}
+
 /// A village's households in a year, as saved.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct UnitHouseholds {

@@ -6,6 +6,9 @@
 //! `pages.rs` share the same parsing and checks.
 
 mod files;
+mod pages;
+
+pub use pages::{unit_section, UnitForces};
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -56,6 +59,7 @@ pub fn routes() -> Routes {
         .get("/api/v1/forces-summary", summary_api)
         .put("/api/v1/org-units/{id}/area-marks", area_marks_api)
         .put("/api/v1/org-units/{id}/households", households_api)
+        .merge(pages::routes())
 }
 
 /// The API part of the document (`crate::openapi`).

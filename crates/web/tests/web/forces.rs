@@ -458,3 +458,169 @@ async fn a_team_and_its_members_from_setup_to_a_move() {
         );
     }
 }
+
+fn location(r: &crate::harness::Res) -> String {
+    r.headers[axum::http::header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The same journey through the pages an officer uses: a team set up by
+/// its village's name, a member refused for schooling, the refusal shown
+/// with the override asked for, then recognised with a reason; the
+/// checks, the person's page, ending the membership, the village's marks
+/// and households, a size rule, and the dashboard's matrix.
+#[tokio::test]
+async fn the_pages_set_up_a_team_refuse_then_override_a_member() {
+    for app in App::all().await {
+        let l = app.label();
+        let admin = app.login("admin").await;
+        let phuong = app.login("phuong").await;
+        let tinh = app.login("tinh").await;
+        let v = village(&admin, app.ward, "Tổ dân phố Trang Một").await;
+
+        let r = phuong.get("/security-teams/new").await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        let r = phuong
+            .form(
+                "/security-teams",
+                &[
+                    ("org_unit_id", &v.to_string()),
+                    ("established_on", "2025-08-01"),
+                    ("decision_no", "15/QĐ-UBND"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let team_page = location(&r);
+        let r = phuong.get(&team_page).await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        assert!(
+            r.body.contains("Tổ bảo vệ ANTT Tổ dân phố Trang Một"),
+            "{l}"
+        );
+        // A second one in the same village is refused beside the form.
+        let again = phuong
+            .form(
+                "/security-teams",
+                &[
+                    ("org_unit_id", &v.to_string()),
+                    ("established_on", "2025-08-01"),
+                    ("decision_no", "16"),
+                ],
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{l}");
+        assert!(again.body.contains("role=\"alert\""), "{l}");
+
+        // Refused: primary schooling in an unmarked village.
+        let members = format!("{team_page}/members");
+        let mut fields = vec![
+            ("full_name", "Trần Văn Cường"),
+            ("birth_date", "1985-03-04"),
+            ("schooling", "primary"),
+            ("national_id", "036085004321"),
+            ("role", "to_vien"),
+            ("start_on", "2025-09-01"),
+            ("decision_no", "20/QĐ-UBND"),
+            ("resident_since", "2000-01-01"),
+            ("health_certified_on", "2025-08-15"),
+            ("no_sanction", "true"),
+        ];
+        let refused = phuong.form(&members, &fields).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{l}");
+        assert!(refused.body.contains("Trình độ học vấn"), "{l}");
+        assert!(refused.body.contains("name=\"override_reason\""), "{l}");
+        assert!(refused.body.contains("Trần Văn Cường"), "{l}: kept");
+        assert!(!refused.body.contains("036085004321"), "{l}: never echoed");
+        // Recognised with a reason: the checks shown, the override noted.
+        fields.push(("override_reason", "Thôn thiếu người, đang học bổ túc"));
+        let r = phuong.form(&members, &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let checked = location(&r);
+        assert!(checked.contains("added=1&check="), "{l}: {checked}");
+        let r = phuong.get(&checked).await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        assert!(r.body.contains("Thôn thiếu người"), "{l}");
+        assert!(r.body.contains("••••••••4321"), "{l}");
+        let person = r
+            .body
+            .split("href=\"/people/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        let p = phuong.get(&format!("/people/{person}")).await;
+        assert_eq!(p.status, StatusCode::OK, "{l}");
+        assert!(p.body.contains("••••••••4321"), "{l}");
+        assert!(
+            !p.body.contains("036085004321"),
+            "{l}: commune officers see it masked"
+        );
+        let p = tinh.get(&format!("/people/{person}")).await;
+        assert!(
+            p.body.contains("036085004321"),
+            "{l}: province staff see it whole"
+        );
+
+        // Ending the membership: a bad date is refused beside its form.
+        let member_id = checked.rsplit('=').next().unwrap();
+        let end = format!("{members}/{member_id}/end");
+        let r = phuong
+            .form(&end, &[("end_on", "2025-01-01"), ("reason", "moved")])
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{l}");
+        assert!(r.body.contains("role=\"alert\""), "{l}");
+        let r = phuong
+            .form(&end, &[("end_on", "2025-12-01"), ("reason", "moved")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let r = phuong.get(&team_page).await;
+        assert!(r.body.contains("Chuyển nơi cư trú"), "{l}: a former member");
+
+        // The village's marks and households, from its page.
+        let r = phuong
+            .form(
+                &format!("/org-units/{v}/area-marks"),
+                &[("marks", "mountain"), ("marks", "minority")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let r = phuong
+            .form(
+                &format!("/org-units/{v}/households"),
+                &[("year", "2026"), ("households", "320")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let unit = phuong.get(&format!("/org-units/{v}")).await;
+        assert!(unit.body.contains("Miền núi"), "{l}");
+        assert!(unit.body.contains("id=\"forces\""), "{l}");
+
+        // A size rule, by the province's name; then the dashboard.
+        let r = tinh.get("/team-size-rules").await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        let r = tinh
+            .form(
+                "/team-size-rules",
+                &[
+                    ("province", "37"),
+                    ("from_date", "2024-07-01"),
+                    ("min_members", "3"),
+                    ("max_members", "5"),
+                    ("small_households", "350"),
+                    ("small_max_members", "4"),
+                    ("decision_ref", "12/2024/QĐ-UBND"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let r = phuong.get(&format!("/forces?org_unit={}", app.ward)).await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        assert!(r.body.contains("Tổ dân phố Trang Một"), "{l}");
+        let r = phuong.get("/security-teams?size=too_few").await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        assert!(r.body.contains("Trang Một"), "{l}: no member left, too few");
+    }
+}

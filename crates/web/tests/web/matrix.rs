@@ -374,8 +374,28 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         }
         (
             "GET",
-            "/api/v1/security-teams/{id}/members/{member_id}/eligibility" | "/api/v1/people/{id}",
+            "/api/v1/security-teams/{id}/members/{member_id}/eligibility"
+            | "/api/v1/people/{id}"
+            | "/people/{id}",
         ) => Hidden,
+        ("GET", "/forces" | "/security-teams" | "/team-size-rules") => Allowed,
+        ("GET", "/security-teams/new") => page(role, Action::ManageForces),
+        ("POST", "/security-teams") => body_write(Action::ManageForces),
+        ("POST", "/team-size-rules") => body_write(Action::ManageTeamSizeRules),
+        ("GET", "/security-teams/{id}") => unit_read,
+        (
+            "POST",
+            "/security-teams/{id}/members"
+            | "/security-teams/{id}/dissolve"
+            | "/org-units/{id}/area-marks"
+            | "/org-units/{id}/households",
+        ) => unit_write(Action::ManageForces),
+        ("POST", "/security-teams/{id}/members/{member_id}/end") => {
+            match page(role, Action::ManageForces) {
+                Allowed => Hidden,
+                o => o,
+            }
+        }
         _ => panic!("{method} {path} has no rule: add one to `expect`"),
     })
 }
@@ -573,6 +593,15 @@ async fn call(
             ("lines", "1"),
             ("code_0", "A"),
         ],
+        "/security-teams" => vec![("org_unit_id", &unit_s), ("established_on", bad_date)],
+        "/security-teams/{id}/members" => vec![("person_id", "1"), ("role", "x")],
+        "/security-teams/{id}/dissolve" => vec![("ended_on", bad_date), ("reason", "X")],
+        "/security-teams/{id}/members/{member_id}/end" => {
+            vec![("end_on", "2026-01-01"), ("reason", "moved")]
+        }
+        "/team-size-rules" => vec![("province", &unit_s), ("min_members", "0")],
+        "/org-units/{id}/area-marks" => vec![("marks", "x")],
+        "/org-units/{id}/households" => vec![("year", "1800"), ("households", "1")],
         "/org-units/{id}/certification-exemption" => {
             vec![("category", "school_primary"), ("from_year", "1800")]
         }
