@@ -5,6 +5,7 @@
 //! kept sealed. No IO: `store::forces` writes what these types allow.
 
 mod national_id;
+pub mod roster_file;
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -261,7 +262,7 @@ impl NewTeam {
 
 /// Law 30's teams start on 1 July 2024 or later and stay open; the older
 /// forces are closed rosters that ended by 30 June 2024.
-fn check_force_dates(
+pub(crate) fn check_force_dates(
     force: Force,
     from: NaiveDate,
     to: Option<NaiveDate>,

@@ -1103,6 +1103,9 @@ reasons! {
     FileRefusedValues(file_refused_values)
         vi "tệp có lỗi, chưa nhập giá trị nào"
         en "the file has errors; no value was imported";
+    FileRefusedRosters(file_refused_rosters)
+        vi "tệp có lỗi, chưa nhập danh sách nào"
+        en "the file has errors; no roster was imported";
     ReportFormatUnknown(report_format_unknown) { allowed: Vec<Term> }
         vi "báo cáo lỗi chỉ xuất được dạng {allowed}"
         en "the error report comes only as {allowed}";

@@ -44,6 +44,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "forces/show.html",
     "forces/person.html",
     "forces/rules.html",
+    "forces/import.html",
     "models/form.html",
     "models/matrix.html",
     "models/import.html",

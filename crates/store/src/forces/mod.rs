@@ -10,6 +10,7 @@
 //! unit through `org_unit_reach`. A person is seen by whoever's scope
 //! reaches the unit they last served in or any team they served in.
 
+pub mod roster;
 pub mod rules;
 pub mod summary;
 

@@ -121,3 +121,34 @@ pub fn export_summary(s: &ForcesSummary, fmt: &str) -> Result<Response, ApiError
         fmt,
     )
 }
+
+// ---- historical rosters from a file --------------------------------------------
+
+/// Reads, checks and writes a file of historical rosters: all or none.
+/// Shared by the page and the API; read on the blocking pool.
+pub async fn import_rosters(
+    state: &AppState,
+    actor: &Actor,
+    bytes: axum::body::Bytes,
+    mode: &domain::file::Mode,
+) -> Result<domain::file::Imported<domain::file::Done<domain::file::Written>>, ApiError> {
+    let read = state
+        .parses
+        .run(move || files::read_table::<domain::forces::roster_file::RosterFile>(&bytes, |_| {}))
+        .await??;
+    Ok(forces::roster::import_file(&state.db, actor.author(), actor.scope(), read, mode).await?)
+}
+
+/// The roster file's columns with no rows: what to fill in.
+pub fn roster_template() -> Result<Response, ApiError> {
+    let sheet = Sheet {
+        name: "Danh sách lưu trữ".into(),
+        columns: domain::forces::roster_file::COLUMNS
+            .iter()
+            .map(|(_, h, w)| Column::new(*h, *w))
+            .collect(),
+        rows: Vec::new(),
+        highlight_col: None,
+    };
+    file_of(&sheet, "danh-sach-luc-luong-truoc-2024", "xlsx")
+}

@@ -5,7 +5,7 @@
 //! the team list as a file. The API handlers here and the pages in
 //! `pages.rs` share the same parsing and checks.
 
-mod files;
+pub(crate) mod files;
 mod pages;
 
 pub use pages::{unit_section, UnitForces};
@@ -59,6 +59,11 @@ pub fn routes() -> Routes {
         .get("/api/v1/forces-summary", summary_api)
         .put("/api/v1/org-units/{id}/area-marks", area_marks_api)
         .put("/api/v1/org-units/{id}/households", households_api)
+        .upload("/api/v1/security-teams/import", import_api)
+        .get(
+            "/api/v1/security-teams/roster-template",
+            roster_template_api,
+        )
         .merge(pages::routes())
 }
 
@@ -79,7 +84,9 @@ pub fn routes() -> Routes {
         add_size_rule_api,
         summary_api,
         area_marks_api,
-        households_api
+        households_api,
+        import_api,
+        roster_template_api
     ),
     components(schemas(Force, Role, SizeStatus, AreaMark, domain::forces::EndReason))
 )]
@@ -514,4 +521,61 @@ async fn households_api(
     )
     .await?;
     Ok(Json(saved).into_response())
+}
+
+/// Import closed rosters of the forces before July 2024 from an XLSX or CSV file (multipart field `file`; the columns of `/api/v1/security-teams/roster-template`): all rosters or none
+///
+/// The rows that share a unit, a force and a first day are one roster;
+/// one already on record is refused. `dry_run=true` answers what the file
+/// would do (200); `confirm=<digest>` writes only if it still does what
+/// that preview showed (409 with the new preview otherwise). 201 with
+/// what was written, or 422 with the errors (the XLSX report with
+/// `?report=xlsx`).
+#[utoipa::path(post, path = "/api/v1/security-teams/import", tag = "forces",
+    params(
+        ("report" = Option<crate::api::ReportFormat>, Query, description = "On refusal, answer with the XLSX error report."),
+        ("dry_run" = Option<bool>, Query, description = "Only answer what the file would do."),
+        ("confirm" = Option<String>, Query, description = "The digest of the preview being confirmed."),
+    ),
+    request_body(content = crate::uploads::Upload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "What the file would do (dry_run)", body = domain::file::Preview),
+        (status = 201, description = "Written", body = domain::file::Written),
+        (status = 409, description = "The confirmed preview no longer holds; nothing written", body = crate::uploads::PreviewStale),
+        (status = 413, description = "File larger than 64 MiB.", body = Problem),
+        (status = 422, description = "Rows refused; nothing written",
+            content((crate::uploads::ImportRefused = "application/json"), (Vec<u8> = XLSX))),
+    ))]
+async fn import_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(raw): RawQuery,
+    req: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    actor.require(Action::ManageForces)?;
+    let report = crate::uploads::wants_report(raw.as_deref())?;
+    let mode = crate::uploads::mode_of(raw.as_deref())?;
+    let (bytes, _) =
+        crate::uploads::uploaded(crate::uploads::multipart(req, &state).await?).await?;
+    match files::import_rosters(&state, &actor, bytes.clone(), &mode).await? {
+        domain::file::Imported::All(done) => Ok(crate::uploads::done_answer(done)),
+        domain::file::Imported::Refused(errors) => {
+            crate::uploads::refused(
+                &state.parses,
+                bytes,
+                &errors,
+                report,
+                "loi-nhap-danh-sach",
+                domain::Reason::FileRefusedRosters,
+            )
+            .await
+        }
+    }
+}
+
+/// The historical roster file's columns, empty, to fill in
+#[utoipa::path(get, path = "/api/v1/security-teams/roster-template", tag = "forces",
+    responses((status = 200, description = "The XLSX file", content((Vec<u8> = XLSX)))))]
+async fn roster_template_api(_actor: Actor) -> Result<Response, ApiError> {
+    files::roster_template()
 }

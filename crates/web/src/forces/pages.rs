@@ -52,6 +52,9 @@ pub fn routes() -> Routes {
         .post("/team-size-rules", add_rule_form)
         .post("/org-units/{id}/area-marks", area_marks_form)
         .post("/org-units/{id}/households", households_form)
+        .get("/security-teams/import", import_page)
+        .upload("/security-teams/import", import_form)
+        .post("/security-teams/import/confirm", import_confirm_form)
 }
 
 fn base<'a>(actor: &'a Actor, lang: Lang, path: impl Into<String>) -> Base<'a> {
@@ -830,4 +833,110 @@ async fn households_form(
     }
     .await;
     back_to_unit(lang, &id, r)
+}
+
+// ---- historical rosters from a file ---------------------------------------------
+
+/// Where a user's uploaded roster file is kept until confirmed.
+const DRAFTS: &str = "security_team_rosters";
+
+#[derive(Serialize)]
+struct ImportPage<'a> {
+    max_mb: usize,
+    columns: Vec<&'static str>,
+    written: Option<domain::file::Written>,
+    shown: Option<crate::uploads::PreviewShown>,
+    #[serde(flatten)]
+    rows: crate::uploads::RowErrors<'a>,
+}
+
+impl PageContext for ImportPage<'_> {
+    const TEMPLATE: &'static str = "forces/import.html";
+}
+
+type Outcome = crate::uploads::PageOutcome<domain::file::Done<domain::file::Written>>;
+
+fn render_import(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    outcome: Option<(Outcome, String)>,
+) -> Response {
+    let shown = outcome
+        .as_ref()
+        .map(|(o, draft)| o.shown(draft, "/security-teams/import/confirm", Clone::clone));
+    let status = shown.as_ref().map_or(StatusCode::OK, |s| s.status);
+    let page = ImportPage {
+        max_mb: crate::uploads::MAX_IMPORT_BYTES / 1024 / 1024,
+        columns: domain::forces::roster_file::COLUMNS
+            .iter()
+            .map(|(_, h, _)| *h)
+            .collect(),
+        written: shown.as_ref().and_then(|s| s.written.clone()),
+        shown: shown.and_then(|s| s.preview),
+        rows: outcome.as_ref().map(|(o, _)| o.rows()).unwrap_or_default(),
+    };
+    let mut res = state
+        .templates
+        .page(&base(actor, lang, "/security-teams/import"), &page);
+    crate::templates::with_status(&mut res, status);
+    res
+}
+
+async fn import_page(State(state): State<AppState>, actor: Actor, lang: Lang) -> Response {
+    if let Err(e) = actor.require(Action::ManageForces) {
+        return page_error(lang, e);
+    }
+    render_import(&state, &actor, lang, None)
+}
+
+/// A roster file uploaded on the page: kept, checked and previewed.
+async fn import_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    req: axum::extract::Request,
+) -> Response {
+    if let Err(e) = actor.require(Action::ManageForces) {
+        return page_error(lang, e);
+    }
+    let none = |_: &Fields| Ok(String::new());
+    let (r, draft, _) = crate::uploads::previewed(
+        &state,
+        req,
+        (actor.user.id, DRAFTS),
+        none,
+        |bytes, mode, _| {
+            let (state, actor) = (&state, &actor);
+            async move { super::files::import_rosters(state, actor, bytes, &mode).await }
+        },
+    )
+    .await;
+    match crate::uploads::PageOutcome::of(&state.parses, r).await {
+        Ok(o) => render_import(&state, &actor, lang, Some((o, draft))),
+        Err(e) => page_error(lang, e),
+    }
+}
+
+/// The confirmation of a preview: written only if the kept file still
+/// does what the preview showed.
+async fn import_confirm_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    body: Bytes,
+) -> Response {
+    if let Err(e) = actor.require(Action::ManageForces) {
+        return page_error(lang, e);
+    }
+    let (r, kept, _) =
+        crate::uploads::confirmed(&state, (actor.user.id, DRAFTS), &body, |bytes, mode, _| {
+            let (state, actor) = (&state, &actor);
+            async move { super::files::import_rosters(state, actor, bytes, &mode).await }
+        })
+        .await;
+    match crate::uploads::PageOutcome::of(&state.parses, r).await {
+        Ok(o) => render_import(&state, &actor, lang, Some((o, kept))),
+        Err(e) => page_error(lang, e),
+    }
 }

@@ -624,3 +624,190 @@ async fn the_pages_set_up_a_team_refuse_then_override_a_member() {
         assert!(r.body.contains("Trang Một"), "{l}: no member left, too few");
     }
 }
+
+/// A CSV of the roster file's columns: one row per member.
+fn roster_csv(rows: &[[&str; 14]]) -> Vec<u8> {
+    let mut s: String = domain::forces::roster_file::COLUMNS
+        .iter()
+        .map(|(_, h, _)| format!("\"{h}\""))
+        .collect::<Vec<_>>()
+        .join(",");
+    s.push('\n');
+    for r in rows {
+        let quoted: Vec<String> = r.iter().map(|c| format!("\"{c}\"")).collect();
+        s.push_str(&quoted.join(","));
+        s.push('\n');
+    }
+    s.into_bytes()
+}
+
+/// The part-time police of legacy Vị Xuyên, 2019 to June 2024, from a
+/// file: previewed, confirmed, counted by the monthly report of its
+/// months; the same file again, and a file with bad rows, write nothing.
+#[tokio::test]
+async fn historical_rosters_import_from_a_file_all_or_nothing() {
+    for app in App::all().await {
+        let l = app.label();
+        let phuong = app.login("phuong").await;
+        let member = |name, birth, role, end| {
+            [
+                "",
+                "13636",
+                "",
+                "Phường Vị Xuyên",
+                "Công an xã bán chuyên trách",
+                "",
+                "01/01/2019",
+                "30/06/2024",
+                "05/QĐ-UBND",
+                name,
+                birth,
+                role,
+                "",
+                end,
+            ]
+        };
+        let file = roster_csv(&[
+            member("Trương Văn Bình", "12/05/1975", "Tổ trưởng", ""),
+            member("Lương Văn Toàn", "1980-02-02", "", ""),
+            member("Mai Thị Hằng", "03/03/1985", "to_vien", "31/12/2022"),
+        ]);
+        let uri = "/api/v1/security-teams/import";
+        let preview = phuong
+            .upload(&format!("{uri}?dry_run=true"), "ds.csv", &file)
+            .await;
+        assert_eq!(preview.status, StatusCode::OK, "{l}: {}", preview.body);
+        let p = preview.json();
+        assert_eq!(p["new"], 3, "{l}: {p}");
+        let digest = p["digest"].as_str().unwrap().to_string();
+        let written = phuong
+            .upload(&format!("{uri}?confirm={digest}"), "ds.csv", &file)
+            .await;
+        assert_eq!(written.status, StatusCode::CREATED, "{l}: {}", written.body);
+        // The roster is closed, its members with it.
+        let list = phuong
+            .get(&format!(
+                "/api/v1/security-teams?org_unit={}&as_of=2023-06-01&force=cong_an_xa_ban_chuyen_trach",
+                app.vi_xuyen
+            ))
+            .await
+            .json();
+        assert_eq!(list["total"], 1, "{l}: {list}");
+        let team = &list["items"][0];
+        assert_eq!(team["members"], 2, "{l}: Hằng left at the end of 2022");
+        assert_eq!(team["ended_on"], "2024-06-30", "{l}");
+        // The monthly report of March 2024 counts it for legacy Vị Xuyên.
+        let set = phuong.data_set("bao_cao_thang").await;
+        let form = phuong
+            .get(&format!(
+                "/api/v1/data-values?data_set={set}&org_unit={}&period=2024-03",
+                app.vi_xuyen
+            ))
+            .await
+            .json();
+        let value = |code: &str| {
+            form["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|v| v["code"] == code)
+                .map(|v| v["value"].clone())
+                .unwrap()
+        };
+        assert_eq!(value("so_to"), json!(1.0), "{l}: {form}");
+        assert_eq!(value("so_thanh_vien"), json!(2.0), "{l}");
+        // The same roster again is refused, row by row; nothing written.
+        let again = phuong.upload(uri, "ds.csv", &file).await;
+        assert_eq!(
+            again.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{l}: {}",
+            again.body
+        );
+        assert!(again.body.contains("đã có trong sổ"), "{l}: {}", again.body);
+        // Law 30's teams, a roster ending after June 2024 and a village
+        // named as the part-time police's unit: each row says why.
+        let bad = roster_csv(&[
+            [
+                "",
+                "13636",
+                "",
+                "",
+                "Tổ bảo vệ ANTT",
+                "",
+                "01/01/2019",
+                "30/06/2024",
+                "",
+                "A",
+                "1970-01-01",
+                "",
+                "",
+                "",
+            ],
+            [
+                "",
+                "13636",
+                "",
+                "",
+                "Dân phòng",
+                "",
+                "01/01/2020",
+                "31/12/2024",
+                "",
+                "B",
+                "1970-01-01",
+                "",
+                "",
+                "",
+            ],
+            [
+                "",
+                "13636",
+                "",
+                "",
+                "Dân phòng",
+                "",
+                "01/01/2020",
+                "30/06/2024",
+                "",
+                "C",
+                "1970-01-01",
+                "",
+                "",
+                "",
+            ],
+        ]);
+        let r = phuong.upload(uri, "bad.csv", &bad).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{l}: {}",
+            r.body
+        );
+        let rows: Vec<i64> = r.json()["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["row"].as_i64().unwrap())
+            .collect();
+        assert_eq!(rows, [2, 3, 4], "{l}: {}", r.body);
+        let after = phuong
+            .get(&format!(
+                "/api/v1/security-teams?org_unit={}&as_of=2023-06-01&force=dan_phong",
+                app.vi_xuyen
+            ))
+            .await
+            .json();
+        assert_eq!(after["total"], 0, "{l}");
+        // Viewers cannot import.
+        let lanhdao = app.login("lanhdao").await;
+        assert_eq!(
+            lanhdao.upload(uri, "ds.csv", &file).await.status,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+        // The page previews, then confirms.
+        let page = phuong.get("/security-teams/import").await;
+        assert_eq!(page.status, StatusCode::OK, "{l}");
+    }
+}

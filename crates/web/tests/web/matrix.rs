@@ -379,6 +379,14 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/people/{id}",
         ) => Hidden,
         ("GET", "/forces" | "/security-teams" | "/team-size-rules") => Allowed,
+        ("GET", "/api/v1/security-teams/roster-template") => Allowed,
+        ("GET", "/security-teams/import") => page(role, Action::ManageForces),
+        (
+            "POST",
+            "/api/v1/security-teams/import"
+            | "/security-teams/import"
+            | "/security-teams/import/confirm",
+        ) => body_write(Action::ManageForces),
         ("GET", "/security-teams/new") => page(role, Action::ManageForces),
         ("POST", "/security-teams") => body_write(Action::ManageForces),
         ("POST", "/team-size-rules") => body_write(Action::ManageTeamSizeRules),
