@@ -112,6 +112,8 @@ pub fn all_terms() -> Vec<Term> {
         out.extend(AreaMark::ALL.iter().map(|x| x.term()));
         out.extend(Rule::ALL.iter().map(|x| x.term()));
     }
+    out.extend(crate::training::Topic::ALL.iter().map(|x| x.term()));
+    out.extend(crate::training::Audience::ALL.iter().map(|x| x.term()));
     out
 }
 

@@ -11,7 +11,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{terms, DomainError, Term};
+use crate::error::DomainError;
 use crate::models::{optional_date, optional_note, optional_text, required_text};
 use crate::reason::Reason;
 
@@ -25,60 +25,6 @@ pub const MAX_NOTE_CHARS: usize = 2000;
 /// grassroots took effect: the older forces end the day before.
 pub fn law_30_from() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 7, 1).unwrap_or(NaiveDate::MIN)
-}
-
-/// Declares an enum of coded values: its code, its Vietnamese and English
-/// labels, `ALL`, `as_str`, `term` and `parse` (refused with `$reason`).
-macro_rules! coded {
-    ($(#[$meta:meta])* $name:ident, $reason:ident, $schema:ident {
-        $($(#[$vmeta:meta])* $variant:ident = $code:literal, $vi:literal, $en:literal;)*
-    }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $code)] $variant,)*
-        }
-
-        // By hand: the derive does not read the codes through the macro.
-        impl utoipa::PartialSchema for $name {
-            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                utoipa::openapi::RefOr::T(crate::schema::one_of(&[$($code),*]))
-            }
-        }
-
-        impl ToSchema for $name {
-            fn name() -> std::borrow::Cow<'static, str> {
-                std::borrow::Cow::Borrowed(stringify!($schema))
-            }
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code,)* }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $vi,)* }
-            }
-
-            pub fn term(self) -> Term {
-                match self { $($name::$variant => Term::new($code, $vi, $en),)* }
-            }
-
-            pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == s.trim())
-                    .ok_or_else(|| DomainError::new(
-                        field,
-                        Reason::$reason { allowed: terms(Self::ALL, Self::term) },
-                    ))
-            }
-        }
-    };
 }
 
 coded!(

@@ -1,6 +1,8 @@
 //! Rules of binhyen: types that parse rather than validate, state changes,
 //! Vietnamese text folding and dates. No IO, no async, no SQL.
 
+#[macro_use]
+mod coded;
 pub mod accounts;
 pub mod audit;
 pub mod catalogue;
@@ -18,6 +20,7 @@ pub mod statistics;
 pub mod text;
 pub mod time;
 pub mod totp;
+pub mod training;
 pub mod vocabulary;
 
 pub use error::{Arg, DomainError, Language, Term};

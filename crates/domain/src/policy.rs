@@ -56,10 +56,15 @@ pub enum Action {
     ManageTeamSizeRules,
     /// See a member's whole national ID number (on their own page).
     ReadNationalIds,
+    /// Run training classes: create them, enrol, mark attendance, enter
+    /// results and print certificates.
+    ManageTraining,
+    /// Add training courses (their topics and hours).
+    ManageCourses,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 17] = [
         Action::ManageOrgUnits,
         Action::ManageModels,
         Action::RateModels,
@@ -75,6 +80,8 @@ impl Action {
         Action::ManageForces,
         Action::ManageTeamSizeRules,
         Action::ReadNationalIds,
+        Action::ManageTraining,
+        Action::ManageCourses,
     ];
 
     /// The name pages use (`can.manage_models`).
@@ -95,6 +102,8 @@ impl Action {
             Action::ManageForces => "manage_forces",
             Action::ManageTeamSizeRules => "manage_team_size_rules",
             Action::ReadNationalIds => "read_national_ids",
+            Action::ManageTraining => "manage_training",
+            Action::ManageCourses => "manage_courses",
         }
     }
 }
@@ -139,6 +148,14 @@ impl Action {
                 "xem đầy đủ số định danh cá nhân",
                 "see whole national ID numbers",
             ),
+            Action::ManageTraining => (
+                "tổ chức lớp tập huấn, ghi danh, điểm danh, nhập kết quả",
+                "run training classes, enrol, mark attendance, enter results",
+            ),
+            Action::ManageCourses => (
+                "xây dựng chương trình tập huấn",
+                "add training courses",
+            ),
         };
         Term::new(self.as_str(), vi, en)
     }
@@ -158,14 +175,16 @@ pub fn allows(role: Role, action: Action) -> bool {
         | Action::EnterFigures
         | Action::Certify
         | Action::DecideCertification
-        | Action::ManageForces => {
+        | Action::ManageForces
+        | Action::ManageTraining => {
             matches!(role, Admin | ProvinceStaff | CommuneOfficer)
         }
         Action::RateModels
         | Action::ManageModelTypes
         | Action::ManageStatistics
         | Action::ReadAudit
-        | Action::ManageTeamSizeRules => matches!(role, Admin | ProvinceStaff),
+        | Action::ManageTeamSizeRules
+        | Action::ManageCourses => matches!(role, Admin | ProvinceStaff),
         // Province staff only: the administrator keeps the system, not the
         // people in it.
         Action::ReadNationalIds => role == ProvinceStaff,
@@ -280,6 +299,8 @@ mod tests {
                     Action::ManageCertificationCriteria,
                     Action::ManageForces,
                     Action::ManageTeamSizeRules,
+                    Action::ManageTraining,
+                    Action::ManageCourses,
                 ],
             ),
             (
@@ -298,6 +319,8 @@ mod tests {
                     Action::ManageForces,
                     Action::ManageTeamSizeRules,
                     Action::ReadNationalIds,
+                    Action::ManageTraining,
+                    Action::ManageCourses,
                 ],
             ),
             (
@@ -310,6 +333,7 @@ mod tests {
                     Action::Certify,
                     Action::DecideCertification,
                     Action::ManageForces,
+                    Action::ManageTraining,
                 ],
             ),
             (Role::Partner, &[Action::LogModelActivities]),

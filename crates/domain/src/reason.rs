@@ -908,6 +908,50 @@ reasons! {
         vi "số hộ chỉ nhập cho thôn, tổ dân phố"
         en "households are entered for villages and residential groups only";
 
+    // ---- training -------------------------------------------------------
+    TrainingTopicUnknown(training_topic_unknown) { allowed: Vec<Term> }
+        vi "chuyên đề phải là một trong: {allowed}"
+        en "the topic must be one of: {allowed}";
+    TrainingAudienceUnknown(training_audience_unknown) { allowed: Vec<Term> }
+        vi "đối tượng tập huấn phải là một trong: {allowed}"
+        en "the audience must be one of: {allowed}";
+    TopicTwice(topic_twice) { topic: Term }
+        vi "chuyên đề {topic} có hai lần"
+        en "the topic {topic} is listed twice";
+    ScoreOutOfRange(score_out_of_range)
+        vi "điểm phải từ 0 đến 10"
+        en "a score is from 0 to 10";
+    SessionOutsideClass(session_outside_class)
+        vi "buổi học nằm ngoài thời gian của lớp"
+        en "a session falls outside the class's days";
+    CourseUnknown(course_unknown)
+        vi "không có chương trình tập huấn này"
+        en "there is no such course";
+    CourseNameTaken(course_name_taken) { name: String }
+        vi "đã có chương trình tập huấn \"{name}\""
+        en "a course named \"{name}\" exists already";
+    OrganiserUnitInvalid(organiser_unit_invalid)
+        vi "đơn vị tổ chức lớp phải là một tỉnh hoặc một xã, phường, đặc khu đang tồn tại"
+        en "a class is run by an existing province or commune";
+    ClassFull(class_full) { capacity: i64 }
+        vi "lớp đã đủ {capacity} học viên"
+        en "the class is full ({capacity} places)";
+    AlreadyEnrolled(already_enrolled)
+        vi "người này đã có trong lớp"
+        en "this person is enrolled already";
+    NotEnrolled(not_enrolled) { enrolment: i64 }
+        vi "học viên {enrolment} không có trong lớp này"
+        en "enrolment {enrolment} is not in this class";
+    NotASession(not_a_session) { day: NaiveDate }
+        vi "lớp không có buổi học ngày {day}"
+        en "the class has no session on {day}";
+    ResultBeforeEnd(result_before_end) { last: NaiveDate }
+        vi "chỉ nhập kết quả từ buổi học cuối ({last})"
+        en "results are entered from the last session ({last}) on";
+    NoCertificate(no_certificate)
+        vi "học viên chưa đạt nên chưa có giấy chứng nhận"
+        en "the trainee has not passed: no certificate";
+
     // ---- the web layer -------------------------------------------------
     NotFound(not_found)
         vi "không tìm thấy"
