@@ -152,10 +152,7 @@ impl Action {
                 "tổ chức lớp tập huấn, ghi danh, điểm danh, nhập kết quả",
                 "run training classes, enrol, mark attendance, enter results",
             ),
-            Action::ManageCourses => (
-                "xây dựng chương trình tập huấn",
-                "add training courses",
-            ),
+            Action::ManageCourses => ("xây dựng chương trình tập huấn", "add training courses"),
         };
         Term::new(self.as_str(), vi, en)
     }

@@ -18,6 +18,7 @@ pub mod org_units;
 mod reference_data;
 mod scope;
 pub mod statistics;
+pub mod training;
 pub mod vocabulary;
 
 pub use db::{redact_url, sqlite_path, Backend, Db, Tx};

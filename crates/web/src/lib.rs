@@ -34,6 +34,7 @@ pub mod server;
 pub mod statistics;
 mod templates;
 mod touches;
+mod training;
 pub mod uploads;
 pub mod vocabulary;
 
@@ -171,6 +172,7 @@ fn protected_routes() -> routes::Routes {
         .merge(statistics::routes())
         .merge(certification::routes())
         .merge(forces::routes())
+        .merge(training::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())
         .merge(audit::routes())

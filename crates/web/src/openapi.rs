@@ -41,6 +41,9 @@ pub fn protected_routes() -> Routes {
         (name = "org-units", description = "The administrative hierarchy across the 2025 reform"),
         (name = "models", description = "Movement models, their types, status, ratings and activities"),
         (name = "statistics", description = "Indicators, data sets, entry, approval and analytics"),
+        (name = "certification", description = "Certification \"An toàn về an ninh, trật tự\": criteria, cases, steps, certificates, dashboard"),
+        (name = "forces", description = "Grassroots security teams: teams, members and eligibility, people, size rules, counts, historical rosters"),
+        (name = "training", description = "Training: courses, classes, enrolments, attendance, results and certificates"),
         (name = "audit", description = "The audit log"),
         (name = "api", description = "This document")
     ),
@@ -89,6 +92,7 @@ pub fn document() -> Value {
         crate::statistics::Api::openapi(),
         crate::certification::Api::openapi(),
         crate::forces::Api::openapi(),
+        crate::training::Api::openapi(),
         crate::home::Api::openapi(),
     ] {
         api.merge(part);

@@ -772,17 +772,21 @@ const SELECT_PERSON: &str = "SELECT pe.id, pe.full_name, pe.birth_date, pe.phone
         pe.national_id_sealed, pe.national_id_last4, pe.home_unit_id FROM people pe";
 
 /// Whether user `n` sees the person on alias `pe`: the unit they last
-/// served in, or any team they served in, is in the scope.
+/// served in, any team they served in, or the organiser of any class
+/// they were enrolled in is in the scope.
 fn person_scope(n: &str) -> String {
     format!(
         "({} OR EXISTS (SELECT 1 FROM team_members sm JOIN security_teams st ON st.id = sm.team_id
-                         WHERE sm.person_id = pe.id AND {}))",
+                         WHERE sm.person_id = pe.id AND {})
+             OR EXISTS (SELECT 1 FROM enrolments se JOIN training_classes sc ON sc.id = se.class_id
+                         WHERE se.person_id = pe.id AND {}))",
         crate::scope::unit_in_scope("pe.home_unit_id", n),
-        crate::scope::unit_in_scope("st.org_unit_id", n)
+        crate::scope::unit_in_scope("st.org_unit_id", n),
+        crate::scope::unit_in_scope("sc.organiser_unit_id", n)
     )
 }
 
-async fn person_in_scope(tx: &mut Tx, scope: Scope, id: i64) -> Result<PersonDb> {
+pub(crate) async fn person_in_scope(tx: &mut Tx, scope: Scope, id: i64) -> Result<PersonDb> {
     find_person(tx, scope, id)
         .await?
         .ok_or_else(|| invalid("person_id", Reason::PersonUnknown))
@@ -815,7 +819,7 @@ async fn find_person(tx: &mut Tx, scope: Scope, id: i64) -> Result<Option<Person
 /// same name and birth day (then their record is used); a different name
 /// or birth day under the same number is refused. Without a number, a new
 /// record.
-async fn find_or_create_person(
+pub(crate) async fn find_or_create_person(
     tx: &mut Tx,
     author: Author,
     key: &IdKey,

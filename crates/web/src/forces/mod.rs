@@ -221,7 +221,11 @@ async fn dissolve(
     Ok(forces::dissolve(&state.db, actor.author(), actor.scope(), id, input).await?)
 }
 
-async fn person(state: &AppState, actor: &Actor, id: i64) -> Result<PersonDetail, ApiError> {
+pub(crate) async fn person(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+) -> Result<PersonDetail, ApiError> {
     forces::person(
         &state.db,
         actor.scope(),

@@ -21,4 +21,5 @@ mod org_units;
 mod round_trips;
 mod security;
 mod statistics;
+mod training;
 mod vocabulary;

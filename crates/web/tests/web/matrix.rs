@@ -379,6 +379,23 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/people/{id}",
         ) => Hidden,
         ("GET", "/forces" | "/security-teams" | "/team-size-rules") => Allowed,
+        // Training: read within scope; writes by role, then scope.
+        ("GET", "/api/v1/courses" | "/api/v1/classes") => Allowed,
+        ("POST", "/api/v1/courses") => body_write(Action::ManageCourses),
+        ("POST", "/api/v1/classes") => body_write(Action::ManageTraining),
+        (
+            "GET",
+            "/api/v1/classes/{id}"
+            | "/api/v1/classes/{id}/enrolments"
+            | "/api/v1/classes/{id}/attendance",
+        ) => unit_read,
+        (
+            "POST",
+            "/api/v1/classes/{id}/enrolments"
+            | "/api/v1/classes/{id}/attendance"
+            | "/api/v1/classes/{id}/enrolments/{enrolment_id}/result",
+        ) => unit_write(Action::ManageTraining),
+        ("GET", "/api/v1/people/{id}/training") => Hidden,
         ("GET", "/api/v1/security-teams/roster-template") => Allowed,
         ("GET", "/security-teams/import") => page(role, Action::ManageForces),
         (
@@ -443,7 +460,7 @@ async fn call(
     model: i64,
     type_id: i64,
     case: i64,
-    team: i64,
+    (team, class): (i64, i64),
 ) -> Answer {
     let id = if pattern.contains("/users/") {
         user_id
@@ -455,6 +472,8 @@ async fn call(
         case
     } else if pattern.contains("/security-teams/") {
         team
+    } else if pattern.contains("/classes/") {
+        class
     } else if pattern.contains("/people/") {
         999_999
     } else if pattern.contains("/indicators/")
@@ -478,6 +497,7 @@ async fn call(
         .replace("{file}", "app.css")
         .replace("{evidence_id}", "999999")
         .replace("{member_id}", "999999")
+        .replace("{enrolment_id}", "999999")
         .replace("{id}", &id.to_string());
     if *method == Method::GET {
         match pattern {
@@ -567,6 +587,13 @@ async fn call(
             json!({"end_on": "2026-01-01", "reason": "moved"})
         }
         "/api/v1/team-size-rules" => json!({"province_id": unit, "min_members": 0}),
+        "/api/v1/courses" => json!({"name": ""}),
+        "/api/v1/classes" => json!({"organiser_unit_id": unit, "starts_on": bad_date}),
+        "/api/v1/classes/{id}/enrolments" => json!({}),
+        "/api/v1/classes/{id}/attendance" => {
+            json!([{"enrolment_id": 999999, "session_on": "2026-01-05", "present": true}])
+        }
+        "/api/v1/classes/{id}/enrolments/{enrolment_id}/result" => json!({"score": 5}),
         "/api/v1/org-units/{id}/area-marks" => json!({"marks": ["x"]}),
         "/api/v1/org-units/{id}/households" => json!({"year": 1800, "households": 1}),
         _ => json!({}),
@@ -740,6 +767,28 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
             assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
             teams.push(r.json()["id"].as_i64().unwrap());
         }
+        // One training class run by each commune.
+        let r = admin
+            .write(
+                Method::POST,
+                "/api/v1/courses",
+                json!({"name": "Ma trận", "topics": [{"topic": "tuan_tra", "hours": 4}]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        let course = r.json()["id"].as_i64().unwrap();
+        let mut classes = Vec::new();
+        for u in [app.ward, app.ba_dinh] {
+            let r = admin
+                .write(
+                    Method::POST,
+                    "/api/v1/classes",
+                    json!({"course_id": course, "organiser_unit_id": u, "audience": "team_members", "starts_on": "2026-01-05", "ends_on": "2026-01-06", "capacity": 30}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+            classes.push(r.json()["id"].as_i64().unwrap());
+        }
         let other_user = store::accounts::find_by_username(&app.t.db, "khac")
             .await
             .unwrap()
@@ -751,9 +800,16 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
         let mut checked = 0;
         for role in ROLES {
             let c = app.login(role).await;
-            for (in_scope, unit, model, case, team) in [
-                (true, villages[0], models[0], cases[0], teams[0]),
-                (false, villages[1], models[1], cases[1], teams[1]),
+            for (in_scope, unit, model, case, team, class) in [
+                (true, villages[0], models[0], cases[0], teams[0], classes[0]),
+                (
+                    false,
+                    villages[1],
+                    models[1],
+                    cases[1],
+                    teams[1],
+                    classes[1],
+                ),
             ] {
                 for (method, pattern) in &all {
                     let Some(outcome) = expect(method, pattern, role, in_scope) else {
@@ -764,7 +820,15 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                         continue;
                     };
                     let answer = call(
-                        &c, method, pattern, unit, other_user, model, type_id, case, team,
+                        &c,
+                        method,
+                        pattern,
+                        unit,
+                        other_user,
+                        model,
+                        type_id,
+                        case,
+                        (team, class),
                     )
                     .await;
                     assert!(

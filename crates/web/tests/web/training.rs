@@ -1,0 +1,189 @@
+//! Training: a course, a class run by the ward, people enrolled (a team
+//! member on record and newcomers), the class full, attendance marked
+//! all or nothing, results with certificate numbers for those who pass,
+//! a person's history with the refresher due; the scope and the roles.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::harness::{App, Client};
+
+async fn post(c: &Client<'_>, uri: &str, body: Value) -> (StatusCode, Value) {
+    let r = c.write(Method::POST, uri, body).await;
+    let v = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+    (r.status, v)
+}
+
+fn newcomer(name: &str) -> Value {
+    json!({"person": {"full_name": name, "birth_date": "1988-05-05"}})
+}
+
+#[tokio::test]
+async fn a_class_from_enrolment_to_certificates() {
+    for app in App::all().await {
+        let l = app.label();
+        let tinh = app.login("tinh").await;
+        let phuong = app.login("phuong").await;
+
+        // A course: topics with hours; the same name again is refused.
+        let course = json!({"name": "Bồi dưỡng nghiệp vụ Tổ bảo vệ ANTT", "topics": [{"topic": "tuan_tra", "hours": 8}, {"topic": "pccc_cnch", "hours": 4}], "refresher_months": 12});
+        let (s, c) = post(&tinh, "/api/v1/courses", course.clone()).await;
+        assert_eq!(s, StatusCode::CREATED, "{l}: {c}");
+        assert_eq!(c["total_hours"], 12, "{l}");
+        let course_id = c["id"].as_i64().unwrap();
+        let (s, body) = post(&tinh, "/api/v1/courses", course).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{l}: {body}");
+        // Commune officers run classes, not courses.
+        let (s, _) = post(&phuong, "/api/v1/courses", json!({"name": "X"})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{l}");
+
+        // A class of three sessions and three places, run by the ward.
+        let class = json!({"course_id": course_id, "organiser_unit_id": app.ward, "audience": "team_members", "starts_on": "2026-03-02", "ends_on": "2026-03-04", "place": "Hội trường phường", "capacity": 3});
+        let (s, k) = post(&phuong, "/api/v1/classes", class.clone()).await;
+        assert_eq!(s, StatusCode::CREATED, "{l}: {k}");
+        assert_eq!(k["sessions"], 3, "{l}");
+        assert_eq!(
+            k["name"], "Bồi dưỡng nghiệp vụ Tổ bảo vệ ANTT tháng 3/2026",
+            "{l}"
+        );
+        let id = k["id"].as_i64().unwrap();
+        // A village does not run classes; another commune is out of scope.
+        let mut bad = class.clone();
+        bad["organiser_unit_id"] = json!(app.ba_dinh);
+        assert_eq!(
+            post(&phuong, "/api/v1/classes", bad).await.0,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+
+        // Enrolment: three places; a fourth is refused, and twice too.
+        let enrol = format!("/api/v1/classes/{id}/enrolments");
+        let mut trainees = Vec::new();
+        for name in ["Nguyễn Văn Học", "Trần Thị Chăm", "Lê Văn Vắng"] {
+            let (s, e) = post(&phuong, &enrol, newcomer(name)).await;
+            assert_eq!(s, StatusCode::CREATED, "{l}: {e}");
+            trainees.push((e["id"].as_i64().unwrap(), e["person_id"].as_i64().unwrap()));
+        }
+        let (s, body) = post(&phuong, &enrol, newcomer("Người Thứ Tư")).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{l}: {body}");
+        assert_eq!(body["error"]["reason"], "class_full", "{l}");
+        let (s, body) = post(&phuong, &enrol, json!({"person_id": trainees[0].1})).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{l}: {body}");
+
+        // Attendance: a mark for someone not enrolled, or a day without a
+        // session, refuses the whole batch.
+        let marks = format!("/api/v1/classes/{id}/attendance");
+        let mark =
+            |e: i64, d: &str, p: bool| json!({"enrolment_id": e, "session_on": d, "present": p});
+        let (s, body) = post(
+            &phuong,
+            &marks,
+            json!([
+                mark(trainees[0].0, "2026-03-02", true),
+                mark(999_999, "2026-03-02", true)
+            ]),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{l}: {body}");
+        assert_eq!(body["error"]["reason"], "not_enrolled", "{l}");
+        let (s, body) = post(
+            &phuong,
+            &marks,
+            json!([mark(trainees[0].0, "2026-03-05", true)]),
+        )
+        .await;
+        assert_eq!(body["error"]["reason"], "not_a_session", "{l}: {s}");
+        let got = phuong.get(&marks).await.json();
+        assert_eq!(
+            got["items"].as_array().unwrap().len(),
+            0,
+            "{l}: nothing written"
+        );
+        let mut all = Vec::new();
+        for (i, (e, _)) in trainees.iter().enumerate() {
+            for (d, day) in ["2026-03-02", "2026-03-03", "2026-03-04"]
+                .iter()
+                .enumerate()
+            {
+                // The third trainee came once.
+                all.push(mark(*e, day, i < 2 || d == 0));
+            }
+        }
+        let (s, body) = post(&phuong, &marks, Value::Array(all)).await;
+        assert_eq!(s, StatusCode::OK, "{l}: {body}");
+        assert_eq!(body["written"], 9, "{l}");
+
+        // Results: passes get the ward's next numbers; a good score with
+        // one session in three does not pass.
+        let result = |e: i64| format!("/api/v1/classes/{id}/enrolments/{e}/result");
+        let (s, r) = post(&phuong, &result(trainees[0].0), json!({"score": 8.5})).await;
+        assert_eq!(s, StatusCode::OK, "{l}: {r}");
+        assert_eq!(r["passed"], true, "{l}");
+        assert_eq!(r["certificate_no"], "001/2026/CN-TH", "{l}");
+        let (_, r) = post(&phuong, &result(trainees[2].0), json!({"score": 9})).await;
+        assert_eq!(
+            (r["passed"].clone(), r["certificate_no"].clone()),
+            (json!(false), Value::Null),
+            "{l}: {r}"
+        );
+        let (_, r) = post(&phuong, &result(trainees[1].0), json!({"score": 4})).await;
+        assert_eq!(r["passed"], false, "{l}");
+        let (_, r) = post(&phuong, &result(trainees[1].0), json!({"score": 6})).await;
+        assert_eq!(
+            r["certificate_no"], "002/2026/CN-TH",
+            "{l}: corrected, then passed"
+        );
+        let (_, r) = post(&phuong, &result(trainees[0].0), json!({"score": 9})).await;
+        assert_eq!(
+            r["certificate_no"], "001/2026/CN-TH",
+            "{l}: a correction keeps the number"
+        );
+        let (s, _) = post(&phuong, &result(trainees[0].0), json!({"score": 11})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{l}");
+        let k = phuong.get(&format!("/api/v1/classes/{id}")).await.json();
+        assert_eq!(
+            (k["class"]["enrolled"].clone(), k["class"]["passed"].clone()),
+            (json!(3), json!(2)),
+            "{l}: {k}"
+        );
+
+        // The history: the class, the certificate, the refresher a year on.
+        let h = phuong
+            .get(&format!("/api/v1/people/{}/training", trainees[0].1))
+            .await
+            .json();
+        assert_eq!(
+            h["items"][0]["certificate_no"], "001/2026/CN-TH",
+            "{l}: {h}"
+        );
+        assert_eq!(h["items"][0]["refresher_due"], "2027-03-04", "{l}");
+
+        // Lists, scope and roles.
+        let list = phuong
+            .get(&format!(
+                "/api/v1/classes?org_unit={}&audience=team_members",
+                app.ward
+            ))
+            .await
+            .json();
+        assert_eq!(list["total"], 1, "{l}: {list}");
+        let khac = app.login("khac").await;
+        assert_eq!(
+            khac.get(&format!("/api/v1/classes/{id}")).await.status,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+        assert_eq!(khac.get("/api/v1/classes").await.json()["total"], 0, "{l}");
+        let lanhdao = app.login("lanhdao").await;
+        assert_eq!(
+            lanhdao.get(&format!("/api/v1/classes/{id}")).await.status,
+            StatusCode::OK,
+            "{l}"
+        );
+        assert_eq!(
+            post(&lanhdao, &enrol, newcomer("Ai Đó")).await.0,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+    }
+}
