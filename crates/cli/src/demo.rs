@@ -963,10 +963,9 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                 let mut v = |base: u64| (base * size / 2).max(1) * (80 + dice.next(41)) / 100;
                 let tips = v(12);
                 let cameras = 10 * size + k as u64;
-                let classes = v(1);
-                // Every typed indicator of the monthly report; the models'
-                // and the security teams' figures come from their registers
-                // at submission.
+                // Every typed indicator of the monthly report; the models',
+                // the security teams' and the training classes' figures come
+                // from their registers at submission.
                 let figures = [
                     ("tin_bao", tips),
                     ("tin_bao_vneid", tips / 4),
@@ -978,8 +977,6 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                     ("giao_duc_cong_dong", v(2)),
                     ("mien_quan_ly", v(1)),
                     ("ca_tuan_tra", v(40)),
-                    ("lop_tap_huan", classes),
-                    ("luot_tap_huan", classes * 30),
                     ("buoi_tuyen_truyen", v(3)),
                     ("ho_ky_cam_ket", v(25)),
                     ("camera_lap_dat", cameras),

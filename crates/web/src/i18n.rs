@@ -1105,6 +1105,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("action.set_area_marks", "sửa vùng đặc thù", "area marks changed"),
     ("action.set_households", "nhập số hộ", "households entered"),
     ("stats.computed.forces.teams", "Tự tính: tổ bảo vệ ANTT hoạt động vào ngày cuối kỳ (cả lực lượng trước 01/7/2024)", "Computed: security teams active on the period's last day (the forces before 1 July 2024 too)"),
+    ("stats.computed.training.classes", "Tự tính: lớp tập huấn kết thúc trong kỳ (sổ tập huấn)", "Computed: training classes ending during the period (training register)"),
+    ("stats.computed.training.trainees", "Tự tính: lượt người dự các lớp đó (sổ tập huấn)", "Computed: trainee-times of those classes (training register)"),
     ("stats.computed.forces.members", "Tự tính: thành viên các tổ vào ngày cuối kỳ", "Computed: the teams' members on the period's last day"),
 ];
 

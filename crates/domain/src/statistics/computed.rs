@@ -22,6 +22,7 @@ pub enum Register {
     Models,
     Certification,
     Forces,
+    Training,
 }
 
 impl Register {
@@ -31,6 +32,7 @@ impl Register {
             Register::Models => "sổ mô hình",
             Register::Certification => "sổ xét công nhận an toàn về ANTT",
             Register::Forces => "sổ tổ bảo vệ an ninh, trật tự",
+            Register::Training => "sổ tập huấn",
         }
     }
 }
@@ -165,10 +167,16 @@ pub enum Computed {
     /// Members of those teams on the period's last day.
     #[serde(rename = "forces.members")]
     ForcesMembers,
+    /// Training classes whose last day falls in the period.
+    #[serde(rename = "training.classes")]
+    TrainingClasses,
+    /// Their trainees present at one session at least (trainee-times).
+    #[serde(rename = "training.trainees")]
+    TrainingTrainees,
 }
 
 impl Computed {
-    pub const ALL: [Computed; 35] = [
+    pub const ALL: [Computed; 37] = [
         Computed::ModelsActive,
         Computed::ModelsNew,
         Computed::ModelsReplicated,
@@ -204,6 +212,8 @@ impl Computed {
         Computed::CertReligiousTrungBinh,
         Computed::ForcesTeams,
         Computed::ForcesMembers,
+        Computed::TrainingClasses,
+        Computed::TrainingTrainees,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -243,12 +253,15 @@ impl Computed {
             Computed::CertReligiousTrungBinh => "certification.religious.trung_binh",
             Computed::ForcesTeams => "forces.teams",
             Computed::ForcesMembers => "forces.members",
+            Computed::TrainingClasses => "training.classes",
+            Computed::TrainingTrainees => "training.trainees",
         }
     }
 
     pub fn register(self) -> Register {
         match self {
             Computed::ForcesTeams | Computed::ForcesMembers => Register::Forces,
+            Computed::TrainingClasses | Computed::TrainingTrainees => Register::Training,
             _ if self.certification().is_some() => Register::Certification,
             _ => Register::Models,
         }
@@ -328,7 +341,10 @@ impl Computed {
 
     pub fn measure(self) -> Measure {
         match self {
-            Computed::ModelsNew | Computed::ModelsReplicated => Measure::Flow,
+            Computed::ModelsNew
+            | Computed::ModelsReplicated
+            | Computed::TrainingClasses
+            | Computed::TrainingTrainees => Measure::Flow,
             _ => Measure::Stock,
         }
     }
@@ -475,6 +491,14 @@ impl Computed {
             Computed::ForcesMembers => (
                 "thành viên các tổ đó vào ngày cuối kỳ (sổ tổ bảo vệ ANTT)",
                 "members of those teams on the period's last day (forces register)",
+            ),
+            Computed::TrainingClasses => (
+                "lớp tập huấn kết thúc trong kỳ, do đơn vị tổ chức (sổ tập huấn)",
+                "training classes ending during the period, run by the unit (training register)",
+            ),
+            Computed::TrainingTrainees => (
+                "lượt người dự các lớp đó, có mặt ít nhất một buổi (sổ tập huấn)",
+                "trainee-times of those classes, present at one session at least (training register)",
             ),
         };
         Term::new(self.as_str(), vi, en)

@@ -84,14 +84,14 @@ pub struct ForcesSummary {
 
 /// How a unit column finds its row: the join, the row's id and, for a
 /// unit two rows reach, the unit itself (resolved afterwards).
-struct Mapping {
-    join: String,
-    row: String,
-    shared: String,
+pub(crate) struct Mapping {
+    pub join: String,
+    pub row: String,
+    pub shared: String,
 }
 
-fn mapping(q: &ForcesQuery, national: bool, col: &str, rows: &str) -> Mapping {
-    match q.view {
+pub(crate) fn mapping(view: View, national: bool, col: &str, rows: &str) -> Mapping {
+    match view {
         View::Was => Mapping {
             join: format!(
                 "JOIN org_unit_tree a ON a.unit_id = {col} AND a.ancestor_id IN ({rows})"
@@ -229,7 +229,7 @@ pub async fn summary(db: &Db, scope: Scope, q: &ForcesQuery) -> Result<ForcesSum
     })
 }
 
-fn row_list(rows: &[Area], p: &mut Params) -> String {
+pub(crate) fn row_list(rows: &[Area], p: &mut Params) -> String {
     if rows.is_empty() {
         return "NULL".into();
     }
@@ -250,7 +250,7 @@ fn teams_sql(q: &ForcesQuery, national: bool, rows: &[Area], p: &mut Params) -> 
         )
     } else {
         let r = row_list(rows, p);
-        let m = mapping(q, national, "t.org_unit_id", &r);
+        let m = mapping(q.view, national, "t.org_unit_id", &r);
         (m.join, m.row, m.shared)
     };
     format!(
@@ -282,7 +282,7 @@ fn teams_sql(q: &ForcesQuery, national: bool, rows: &[Area], p: &mut Params) -> 
 fn villages_sql(q: &ForcesQuery, national: bool, rows: &[Area], p: &mut Params) -> String {
     let d = p.push(Arg::Date(Some(q.as_of)));
     let r = row_list(rows, p);
-    let m = mapping(q, national, "u.id", &r);
+    let m = mapping(q.view, national, "u.id", &r);
     format!(
         "SELECT row_id, shared_unit, COUNT(*) AS villages, CAST(SUM(without_team) AS BIGINT) AS without_team
            FROM (SELECT {row} AS row_id, {shared} AS shared_unit,

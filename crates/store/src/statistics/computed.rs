@@ -35,7 +35,12 @@ pub(crate) async fn figures(
         period.last_day(set.calendar),
     );
     let mut by_source: HashMap<Computed, f64> = HashMap::new();
-    for register in [Register::Models, Register::Certification, Register::Forces] {
+    for register in [
+        Register::Models,
+        Register::Certification,
+        Register::Forces,
+        Register::Training,
+    ] {
         let asked: Vec<Computed> = wanted
             .iter()
             .map(|w| w.1)
@@ -52,6 +57,9 @@ pub(crate) async fn figures(
                 crate::certification::summary::figures(tx, unit, last, &asked).await?
             }
             Register::Forces => crate::forces::summary::figures(tx, unit, last, &asked).await?,
+            Register::Training => {
+                crate::training::summary::figures(tx, unit, (first, last), &asked).await?
+            }
         };
         by_source.extend(found);
     }

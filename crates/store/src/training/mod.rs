@@ -17,6 +17,8 @@ use crate::audit::{self, Author, Change};
 use crate::error::{Result, StoreError};
 use crate::{fetch_all_dyn, Arg, Db, Params, Tx};
 
+pub mod summary;
+
 fn invalid(field: &'static str, reason: Reason) -> StoreError {
     StoreError::Invalid(domain::DomainError::new(field, reason))
 }

@@ -44,6 +44,7 @@ pub fn routes() -> Routes {
             result_api,
         )
         .get("/api/v1/people/{id}/training", history_api)
+        .get("/api/v1/training-summary", summary_api)
 }
 
 /// The API part of the document (`crate::openapi`).
@@ -60,7 +61,8 @@ pub fn routes() -> Routes {
         attendance_api,
         mark_attendance_api,
         result_api,
-        history_api
+        history_api,
+        summary_api
     ),
     components(schemas(Topic, Audience))
 )]
@@ -322,4 +324,60 @@ async fn history_api(
     // The person's page decides who sees them; the same check here.
     let p = crate::forces::person(&state, &actor, forms::record_id(&id)?).await?;
     Ok(Json(List::all(training::history(&state.db, p.id).await?)).into_response())
+}
+
+/// Classes, trainee-times and passes by area over a span of days, in either view of the 2025 reform
+#[utoipa::path(get, path = "/api/v1/training-summary", tag = "training",
+    params(
+        ("org_unit" = Option<i64>, Query, description = "Its parts are the rows; none: the provinces (or the user's scope)."),
+        ("from" = Option<domain::schema::Day>, Query, description = "Classes ending on or after this day (default: 1 January of this year)."),
+        ("to" = Option<domain::schema::Day>, Query, description = "Classes ending on or before this day (default: today)."),
+        ("view" = Option<crate::areas::ViewParam>, Query),
+        ("audience" = Option<Audience>, Query),
+        ("course" = Option<i64>, Query),
+    ),
+    responses((status = 200, description = "The figures", body = training::summary::TrainingSummary),
+        (status = 404, description = "The unit is unknown or outside the scope.", body = Problem)))]
+async fn summary_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let f = Fields::from_query(q.as_deref());
+    Ok(Json(summary(&state, &actor, &f).await?).into_response())
+}
+
+/// The summary the API and the pages show.
+pub(crate) async fn summary(
+    state: &AppState,
+    actor: &Actor,
+    f: &Fields,
+) -> Result<training::summary::TrainingSummary, ApiError> {
+    use chrono::Datelike;
+    let org_unit = match f.i64("org_unit")? {
+        Some(u) => Some(u),
+        None => crate::areas::only_scope_unit(state, actor).await?,
+    };
+    crate::areas::check_unit(state, actor, org_unit).await?;
+    let now = domain::time::today();
+    let from = optional_day(f, "from")?
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(now.year(), 1, 1).unwrap_or(now));
+    let to = optional_day(f, "to")?.unwrap_or(now);
+    if to < from {
+        return Err(ApiError::invalid("to", domain::Reason::EndBeforeStart));
+    }
+    let q = training::summary::TrainingQuery {
+        org_unit,
+        from,
+        to,
+        view: crate::areas::view(f)?,
+        audience: f
+            .get("audience")
+            .filter(|s| !s.is_empty())
+            .map(|s| Audience::parse("audience", s))
+            .transpose()?,
+        course: f.i64("course")?,
+        today: now,
+    };
+    Ok(training::summary::summary(&state.db, actor.scope(), &q).await?)
 }

@@ -380,7 +380,7 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         ) => Hidden,
         ("GET", "/forces" | "/security-teams" | "/team-size-rules") => Allowed,
         // Training: read within scope; writes by role, then scope.
-        ("GET", "/api/v1/courses" | "/api/v1/classes") => Allowed,
+        ("GET", "/api/v1/courses" | "/api/v1/classes" | "/api/v1/training-summary") => Allowed,
         ("POST", "/api/v1/courses") => body_write(Action::ManageCourses),
         ("POST", "/api/v1/classes") => body_write(Action::ManageTraining),
         (

@@ -158,6 +158,88 @@ async fn a_class_from_enrolment_to_certificates() {
         );
         assert_eq!(h["items"][0]["refresher_due"], "2027-03-04", "{l}");
 
+        // The summary by area, and the monthly report: March 2026 ends on
+        // the 14th, after the class's last day.
+        let sum = tinh
+            .get(&format!(
+                "/api/v1/training-summary?org_unit={}&from=2026-01-01&to=2026-12-31",
+                app.ninh_binh
+            ))
+            .await
+            .json();
+        assert_eq!(
+            (
+                sum["totals"]["classes"].clone(),
+                sum["totals"]["trainees"].clone(),
+                sum["totals"]["passed"].clone()
+            ),
+            (json!(1), json!(3), json!(2)),
+            "{l}: {sum}"
+        );
+        let row = sum["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["org_unit_id"] == app.ward)
+            .cloned()
+            .unwrap();
+        assert_eq!(row["trainees"], 3, "{l}: {row}");
+        let was = tinh
+            .get(&format!(
+                "/api/v1/training-summary?org_unit={}&from=2026-01-01&to=2026-12-31&view=as_was",
+                app.ninh_binh
+            ))
+            .await
+            .json();
+        assert_eq!(was["totals"]["trainees"], 3, "{l}: {was}");
+        let admin = app.login("admin").await;
+        let national = admin
+            .get("/api/v1/training-summary?from=2026-01-01&to=2026-12-31")
+            .await
+            .json();
+        let nb = national["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["org_unit_id"] == app.ninh_binh)
+            .cloned()
+            .unwrap();
+        assert_eq!(
+            (nb["classes"].clone(), nb["trainees"].clone()),
+            (json!(1), json!(3)),
+            "{l}: {nb}"
+        );
+        let (s, _) = (
+            admin
+                .get("/api/v1/training-summary?from=2026-02-01&to=2026-01-01")
+                .await
+                .status,
+            (),
+        );
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{l}");
+        let set = tinh.data_set("bao_cao_thang").await;
+        let form = phuong
+            .get(&format!(
+                "/api/v1/data-values?data_set={set}&org_unit={}&period=2026-03",
+                app.ward
+            ))
+            .await
+            .json();
+        let value = |code: &str| {
+            form["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|v| v["code"] == code)
+                .map(|v| v["value"].clone())
+                .unwrap()
+        };
+        assert_eq!(
+            (value("lop_tap_huan"), value("luot_tap_huan")),
+            (json!(1.0), json!(3.0)),
+            "{l}: {form}"
+        );
+
         // Lists, scope and roles.
         let list = phuong
             .get(&format!(
