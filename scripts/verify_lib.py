@@ -114,7 +114,11 @@ class Server:
             raise RuntimeError(f"binhyen {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()[-800:]}")
         return r
 
-    def start(self, command="serve", wait=90, extra_env=None):
+    def start(self, command="serve", wait=None, extra_env=None):
+        # `demo` seeds before it listens: on PostgreSQL about 100 s on two
+        # cores (every monthly form asks the registers for their figures).
+        if wait is None:
+            wait = 240 if command == "demo" else 90
         env = dict(os.environ)
         env.setdefault("BINHYEN_LOG", "info,sqlx=warn")
         if extra_env:

@@ -330,7 +330,7 @@ async fn history_api(
 #[utoipa::path(get, path = "/api/v1/training-summary", tag = "training",
     params(
         ("org_unit" = Option<i64>, Query, description = "Its parts are the rows; none: the provinces (or the user's scope)."),
-        ("from" = Option<domain::schema::Day>, Query, description = "Classes ending on or after this day (default: 1 January of this year)."),
+        ("from" = Option<domain::schema::Day>, Query, description = "Classes ending on or after this day (default: 1 January of the year of `to`)."),
         ("to" = Option<domain::schema::Day>, Query, description = "Classes ending on or before this day (default: today)."),
         ("view" = Option<crate::areas::ViewParam>, Query),
         ("audience" = Option<Audience>, Query),
@@ -360,12 +360,11 @@ pub(crate) async fn summary(
     };
     crate::areas::check_unit(state, actor, org_unit).await?;
     let now = domain::time::today();
-    let from = optional_day(f, "from")?
-        .unwrap_or_else(|| NaiveDate::from_ymd_opt(now.year(), 1, 1).unwrap_or(now));
     let to = optional_day(f, "to")?.unwrap_or(now);
-    if to < from {
-        return Err(ApiError::invalid("to", domain::Reason::EndBeforeStart));
-    }
+    // By default the year `to` falls in; a span that ends before it
+    // begins holds no class (a read, not an error).
+    let from = optional_day(f, "from")?
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year(), 1, 1).unwrap_or(to));
     let q = training::summary::TrainingQuery {
         org_unit,
         from,
