@@ -124,6 +124,15 @@ pub enum UnitProblem {
 }
 
 impl UnitProblem {
+    /// Which of a file's unit columns (`[id, code, level]`) is wrong.
+    pub fn column<C>(self, [id, code, level]: [C; 3]) -> C {
+        match self {
+            UnitProblem::Id => id,
+            UnitProblem::Level => level,
+            UnitProblem::Missing => code,
+        }
+    }
+
     pub fn message(self) -> &'static str {
         match self {
             UnitProblem::Id => "cần một số nguyên",

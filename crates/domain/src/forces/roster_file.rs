@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 
 use super::{check_force_dates, Force, Role};
-use crate::file::{parse_unit, CellError, FileKind, UnitProblem, UnitRef};
+use crate::file::{parse_unit, CellError, FileKind, UnitRef};
 use crate::time::parse_date_vn;
 
 /// What each column holds.
@@ -130,12 +130,10 @@ impl RosterRow {
         let unit = match parse_unit(get(Col::UnitId), get(Col::UnitCode), get(Col::UnitLevel)) {
             Ok(u) => Some(u),
             Err(p) => {
-                let c = match p {
-                    UnitProblem::Id => Col::UnitId,
-                    UnitProblem::Level => Col::UnitLevel,
-                    UnitProblem::Missing => Col::UnitCode,
-                };
-                err(c, p.message().into());
+                err(
+                    p.column([Col::UnitId, Col::UnitCode, Col::UnitLevel]),
+                    p.message().into(),
+                );
                 None
             }
         };

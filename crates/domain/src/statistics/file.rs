@@ -7,7 +7,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{parse_comment, Period, PeriodType};
-use crate::file::{parse_number, parse_unit, CellError, FileKind, UnitProblem, UnitRef};
+use crate::file::{parse_number, parse_unit, CellError, FileKind, UnitRef};
 
 /// What each column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -126,12 +126,10 @@ impl ValueRow {
         let unit = match parse_unit(get(Col::UnitId), get(Col::UnitCode), get(Col::UnitLevel)) {
             Ok(u) => Some(u),
             Err(p) => {
-                let c = match p {
-                    UnitProblem::Id => Col::UnitId,
-                    UnitProblem::Level => Col::UnitLevel,
-                    UnitProblem::Missing => Col::UnitCode,
-                };
-                err(c, p.message());
+                err(
+                    p.column([Col::UnitId, Col::UnitCode, Col::UnitLevel]),
+                    p.message(),
+                );
                 None
             }
         };

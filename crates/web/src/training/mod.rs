@@ -91,17 +91,21 @@ fn optional_day(f: &Fields, key: &'static str) -> Result<Option<NaiveDate>, ApiE
         .transpose()?)
 }
 
+/// The `audience` filter; blank is every audience.
+fn audience(f: &Fields) -> Result<Option<Audience>, ApiError> {
+    Ok(f.get("audience")
+        .filter(|s| !s.is_empty())
+        .map(|s| Audience::parse("audience", s))
+        .transpose()?)
+}
+
 /// The class list's filters, from a query string.
 fn class_query(f: &Fields) -> Result<ClassQuery, ApiError> {
     Ok(ClassQuery {
         org_unit: f.i64("org_unit")?,
         from: optional_day(f, "from")?,
         to: optional_day(f, "to")?,
-        audience: f
-            .get("audience")
-            .filter(|s| !s.is_empty())
-            .map(|s| Audience::parse("audience", s))
-            .transpose()?,
+        audience: audience(f)?,
         course: f.i64("course")?,
         page: Page::parse(f.get("page"), f.get("per_page"))?,
     })
@@ -370,11 +374,7 @@ pub(crate) async fn summary(
         from,
         to,
         view: crate::areas::view(f)?,
-        audience: f
-            .get("audience")
-            .filter(|s| !s.is_empty())
-            .map(|s| Audience::parse("audience", s))
-            .transpose()?,
+        audience: audience(f)?,
         course: f.i64("course")?,
         today: now,
     };
