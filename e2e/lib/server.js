@@ -2,7 +2,7 @@
 // Starts the real binhyen binary with the demo data on a free port of
 // 127.0.0.1 and a fresh data folder, and stops it again.
 
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -32,6 +32,22 @@ async function healthy(base) {
 }
 
 /**
+ * Fills `dataDir` with a copy of the harness's seeded demo
+ * (scripts/verify_lib.py seeds it once per binary and day), so that
+ * `demo` only prints its accounts. E2E_FRESH_DEMO=1 seeds afresh.
+ */
+function copySeededDemo(bin, dataDir) {
+  if (process.env.E2E_FRESH_DEMO === '1') return;
+  // verify_lib copies into a folder that does not exist yet.
+  fs.rmdirSync(dataDir);
+  const r = spawnSync('python3', [path.join(__dirname, '..', '..', 'scripts', 'verify_lib.py'), 'demo-copy', 'sqlite', dataDir], {
+    env: { ...process.env, BINHYEN_BIN: bin },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`the seeded demo could not be copied (python3 scripts/verify_lib.py: ${r.status})`);
+}
+
+/**
  * Starts `binhyen --data-dir DIR demo --listen 127.0.0.1:PORT` and waits
  * for /healthz to answer 200 (up to `timeoutMs`). The server's output goes
  * to `logFile`. Returns { base, stop(), logText(), exited }. The demo
@@ -43,6 +59,7 @@ async function startServer({ bin, logFile, timeoutMs = 120000 }) {
     throw new Error(`server binary not found: ${bin} (build it with \`cargo build -p binhyen\` or set BINHYEN_BIN)`);
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'binhyen-e2e-data-'));
+  copySeededDemo(bin, dataDir);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const log = fs.openSync(logFile, 'w');

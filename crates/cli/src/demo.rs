@@ -533,19 +533,6 @@ async fn seed_every_type(db: &Db, ward: &units::UnitView) -> Result<usize, Strin
     let mut made = 0;
     let mut dice = Dice(1945);
     for (k, t) in types.iter().filter(|t| t.source.is_some()).enumerate() {
-        let q = store::models::ModelQuery {
-            type_id: Some(t.id),
-            org_unit: Some(ward.unit.id),
-            ..Default::default()
-        };
-        if store::models::query::list(db, Scope::All, &q)
-            .await
-            .map_err(err)?
-            .1
-            > 0
-        {
-            continue;
-        }
         // A place named like the type (the parish for Giáo xứ …, the
         // pagoda for Chùa …), else the narrowest place it fits.
         let first_word = |s: &str| {
@@ -560,6 +547,20 @@ async fn seed_every_type(db: &Db, ward: &units::UnitView) -> Result<usize, Strin
         let Some(place) = named.or_else(|| places.iter().rev().find(|p| t.fits(p))) else {
             continue;
         };
+        // Seeded already (some places lie outside the ward: ask the place).
+        let q = store::models::ModelQuery {
+            type_id: Some(t.id),
+            org_unit: Some(place.id),
+            ..Default::default()
+        };
+        if store::models::query::list(db, Scope::All, &q)
+            .await
+            .map_err(err)?
+            .1
+            > 0
+        {
+            continue;
+        }
         let founded = domain::time::REFORM_DAY + chrono::Duration::days(20 + 9 * k as i64);
         let input = ModelInput {
             type_id: Some(t.id),
