@@ -11,7 +11,8 @@
 //!   into its rows and the problems of the others; [`error_report`] writes
 //!   the refused rows back with what is wrong beside each.
 //! - [`bubble_map`] draws values per place as an inline SVG.
-//! - [`certificates`] writes certificates as a PDF with its fonts embedded.
+//! - [`certificates`] and [`training_certificates`] write certificates as a
+//!   PDF with its fonts embedded.
 //!
 //! Nothing here touches the network or the database; the only IO is the
 //! temporary file rust_xlsxwriter uses per worksheet in constant-memory mode.
@@ -32,7 +33,7 @@ pub use archive::{
 };
 pub use chart::{chart, label as chart_label, ChartKind, Series};
 pub use csv_file::{csv, BOM};
-pub use pdf::{certificates, Certificate};
+pub use pdf::{certificates, training_certificates, Certificate, TrainingCertificate};
 pub use read::{error_report, read_rows, read_table, MAX_CELL_CHARS, MAX_ROWS};
 pub use svg::{bubble_map, escape, MapPoint};
 pub use table::{column_letter, Cell, Column, FilesError, Sheet, Source};

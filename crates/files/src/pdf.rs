@@ -1,6 +1,8 @@
 //! PDF documents: the certificate "Giấy công nhận đạt tiêu chuẩn An toàn về
 //! an ninh, trật tự" on A4 landscape, one page per certificate (a
-//! commune's areas print in one file). Liberation Serif (metric-compatible
+//! commune's areas print in one file), and the training certificate
+//! "Giấy chứng nhận hoàn thành lớp tập huấn" in the same frame and
+//! letterhead, a page per trainee who passed. Liberation Serif (metric-compatible
 //! with Times New Roman, SIL Open Font License) is embedded, subsetted by
 //! krilla, so Vietnamese reads the same on any machine without fonts.
 
@@ -166,6 +168,83 @@ fn rule(surface: &mut krilla::surface::Surface<'_>, x1: f32, x2: f32, y: f32) {
     }
 }
 
+/// The centres of the letterhead's two columns (issuer, motto).
+const LEFT: f32 = 215.0;
+const RIGHT: f32 = WIDTH - 245.0;
+
+/// The state format's letterhead: the issuing body and unit on the left
+/// with the number under them, the national name and motto on the right,
+/// each with its short rule.
+fn letterhead(
+    s: &mut krilla::surface::Surface<'_>,
+    fonts: &Fonts,
+    issuer_body: &str,
+    issuer_name: &str,
+    number: &str,
+) {
+    let at = |text, size, bold, x, y| Line {
+        text,
+        size,
+        bold,
+        align: Align::Centre(x),
+        y,
+    };
+    for l in [
+        at(issuer_body, 13.0, false, LEFT, 70.0),
+        at(issuer_name, 13.0, true, LEFT, 87.0),
+        at(
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            13.0,
+            true,
+            RIGHT,
+            70.0,
+        ),
+        at("Độc lập - Tự do - Hạnh phúc", 14.0, true, RIGHT, 87.0),
+    ] {
+        draw(s, fonts, &l);
+    }
+    let motto = width(&fonts.bold_face, "Độc lập - Tự do - Hạnh phúc", 14.0);
+    rule(s, RIGHT - motto / 2.0, RIGHT + motto / 2.0, 96.0);
+    rule(s, LEFT - 30.0, LEFT + 30.0, 96.0);
+    let number = format!("Số: {number}");
+    draw(s, fonts, &at(&number, 13.0, false, LEFT, 116.0));
+}
+
+/// Place and date, the signer's title (a line each) and the note for the
+/// signature and seal, in the right column at the foot of the page.
+fn signature(
+    s: &mut krilla::surface::Surface<'_>,
+    fonts: &Fonts,
+    place: &str,
+    on: NaiveDate,
+    signer_title: &str,
+) {
+    let date = format!(
+        "{place}, ngày {} tháng {} năm {}",
+        on.format("%d"),
+        on.format("%m"),
+        on.format("%Y")
+    );
+    let line = |text, size, bold, y| Line {
+        text,
+        size,
+        bold,
+        align: Align::Centre(RIGHT),
+        y,
+    };
+    draw(s, fonts, &line(&date, 13.0, false, 450.0));
+    let mut y = 470.0;
+    for l in signer_title.lines() {
+        draw(s, fonts, &line(l, 13.0, true, y));
+        y += 16.0;
+    }
+    draw(
+        s,
+        fonts,
+        &line("(Ký, ghi rõ họ tên và đóng dấu)", 12.0, false, y + 2.0),
+    );
+}
+
 fn page(document: &mut Document, fonts: &Fonts, c: &Certificate) -> Result<(), FilesError> {
     let settings =
         PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| FilesError::Write("khổ giấy".into()))?;
@@ -177,59 +256,8 @@ fn page(document: &mut Document, fonts: &Fonts, c: &Certificate) -> Result<(), F
         paint: rgb::Color::new(0, 0, 0).into(),
         ..Default::default()
     }));
-    let left = 215.0;
-    let right = WIDTH - 245.0;
     let mid = WIDTH / 2.0;
-    let header = [
-        Line {
-            text: &c.issuer_body,
-            size: 13.0,
-            bold: false,
-            align: Align::Centre(left),
-            y: 70.0,
-        },
-        Line {
-            text: &c.issuer_name,
-            size: 13.0,
-            bold: true,
-            align: Align::Centre(left),
-            y: 87.0,
-        },
-        Line {
-            text: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-            size: 13.0,
-            bold: true,
-            align: Align::Centre(right),
-            y: 70.0,
-        },
-        Line {
-            text: "Độc lập - Tự do - Hạnh phúc",
-            size: 14.0,
-            bold: true,
-            align: Align::Centre(right),
-            y: 87.0,
-        },
-    ];
-    for l in &header {
-        draw(&mut s, fonts, l);
-    }
-    // The short rules under the motto and the issuing body, as the state
-    // format draws them.
-    let motto = width(&fonts.bold_face, "Độc lập - Tự do - Hạnh phúc", 14.0);
-    rule(&mut s, right - motto / 2.0, right + motto / 2.0, 96.0);
-    rule(&mut s, left - 30.0, left + 30.0, 96.0);
-    let number = format!("Số: {}", c.number);
-    draw(
-        &mut s,
-        fonts,
-        &Line {
-            text: &number,
-            size: 13.0,
-            bold: false,
-            align: Align::Centre(left),
-            y: 116.0,
-        },
-    );
+    letterhead(&mut s, fonts, &c.issuer_body, &c.issuer_name, &c.number);
     let title = [
         Line {
             text: "GIẤY CÔNG NHẬN",
@@ -330,31 +358,7 @@ fn page(document: &mut Document, fonts: &Fonts, c: &Certificate) -> Result<(), F
             y: y + 26.0,
         },
     );
-    let date = format!(
-        "{}, ngày {} tháng {} năm {}",
-        c.place,
-        c.decided_on.format("%d"),
-        c.decided_on.format("%m"),
-        c.decided_on.format("%Y")
-    );
-    let line = |text, size, bold, y| Line {
-        text,
-        size,
-        bold,
-        align: Align::Centre(right),
-        y,
-    };
-    draw(&mut s, fonts, &line(&date, 13.0, false, 450.0));
-    let mut y = 470.0;
-    for l in c.signer_title.lines() {
-        draw(&mut s, fonts, &line(l, 13.0, true, y));
-        y += 16.0;
-    }
-    draw(
-        &mut s,
-        fonts,
-        &line("(Ký, ghi rõ họ tên và đóng dấu)", 12.0, false, y + 2.0),
-    );
+    signature(&mut s, fonts, &c.place, c.decided_on, &c.signer_title);
     s.finish();
     page.finish();
     Ok(())
@@ -371,6 +375,124 @@ pub fn certificates(items: &[Certificate]) -> Result<Vec<u8>, FilesError> {
     );
     for c in items {
         page(&mut document, &fonts, c)?;
+    }
+    document
+        .finish()
+        .map_err(|e| FilesError::Write(format!("PDF: {e:?}").into()))
+}
+
+/// What a training certificate says: someone completed a class.
+#[derive(Debug, Clone)]
+pub struct TrainingCertificate {
+    /// "CÔNG AN TỈNH NINH BÌNH" and the organiser ("CÔNG AN PHƯỜNG NAM ĐỊNH").
+    pub issuer_body: String,
+    pub issuer_name: String,
+    pub place: String,
+    pub number: String,
+    pub full_name: String,
+    pub birth_date: NaiveDate,
+    pub class_name: String,
+    /// The course and its hours ("Kỹ năng tuần tra, 12 giờ").
+    pub course: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub class_place: Option<String>,
+    pub score: f64,
+    pub certified_on: NaiveDate,
+    /// The signer's title, a line each ("GIÁM ĐỐC" or "TRƯỞNG CÔNG AN").
+    pub signer_title: String,
+}
+
+fn training_page(
+    document: &mut Document,
+    fonts: &Fonts,
+    c: &TrainingCertificate,
+) -> Result<(), FilesError> {
+    let settings =
+        PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| FilesError::Write("khổ giấy".into()))?;
+    let mut page = document.start_page_with(settings);
+    let mut s = page.surface();
+    border(&mut s, 22.0, 3.0);
+    border(&mut s, 28.0, 0.8);
+    s.set_fill(Some(Fill {
+        paint: rgb::Color::new(0, 0, 0).into(),
+        ..Default::default()
+    }));
+    letterhead(&mut s, fonts, &c.issuer_body, &c.issuer_name, &c.number);
+    fn centred(text: &str, size: f32, bold: bool, y: f32) -> Line<'_> {
+        Line {
+            text,
+            size,
+            bold,
+            align: Align::Centre(WIDTH / 2.0),
+            y,
+        }
+    }
+    draw(
+        &mut s,
+        fonts,
+        &centred("GIẤY CHỨNG NHẬN", 34.0, true, 175.0),
+    );
+    draw(
+        &mut s,
+        fonts,
+        &centred("HOÀN THÀNH LỚP TẬP HUẤN", 18.0, true, 205.0),
+    );
+    draw(&mut s, fonts, &centred("Chứng nhận:", 15.0, false, 240.0));
+    draw(&mut s, fonts, &centred(&c.full_name, 24.0, true, 270.0));
+    let born = format!("Sinh ngày {}", c.birth_date.format("%d/%m/%Y"));
+    draw(&mut s, fonts, &centred(&born, 14.0, false, 292.0));
+    let mut y = 322.0;
+    let class = format!("Đã hoàn thành lớp: {}", c.class_name);
+    for line in wrap(&fonts.bold_face, &class, 16.0, WIDTH - 160.0) {
+        draw(&mut s, fonts, &centred(&line, 16.0, true, y));
+        y += 20.0;
+    }
+    let held = match &c.class_place {
+        Some(p) => format!(
+            "Chương trình {}; từ ngày {} đến ngày {} tại {p}",
+            c.course,
+            c.starts_on.format("%d/%m/%Y"),
+            c.ends_on.format("%d/%m/%Y")
+        ),
+        None => format!(
+            "Chương trình {}; từ ngày {} đến ngày {}",
+            c.course,
+            c.starts_on.format("%d/%m/%Y"),
+            c.ends_on.format("%d/%m/%Y")
+        ),
+    };
+    for line in wrap(&fonts.regular_face, &held, 14.0, WIDTH - 160.0) {
+        draw(&mut s, fonts, &centred(&line, 14.0, false, y));
+        y += 18.0;
+    }
+    let result = format!("Kết quả: Đạt ({}/10)", format_score(c.score));
+    draw(&mut s, fonts, &centred(&result, 15.0, true, y + 6.0));
+    signature(&mut s, fonts, &c.place, c.certified_on, &c.signer_title);
+    s.finish();
+    page.finish();
+    Ok(())
+}
+
+/// A score as Vietnamese writes it: a comma before the decimals, none for
+/// a whole number.
+fn format_score(score: f64) -> String {
+    let text = format!("{score:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    text.replace('.', ",")
+}
+
+/// Training certificates as one PDF, a page each.
+pub fn training_certificates(items: &[TrainingCertificate]) -> Result<Vec<u8>, FilesError> {
+    let fonts = Fonts::load()?;
+    let mut document = Document::new();
+    document.set_metadata(
+        Metadata::new()
+            .title("Giấy chứng nhận hoàn thành lớp tập huấn".into())
+            .creator("binhyen".into()),
+    );
+    for c in items {
+        training_page(&mut document, &fonts, c)?;
     }
     document
         .finish()
@@ -401,10 +523,45 @@ mod tests {
     #[test]
     fn a_certificate_is_a_pdf_with_its_font_embedded() {
         let pdf = certificates(&[sample(), sample()]).unwrap();
+        if let Some(out) = std::env::var_os("PDF_OUT") {
+            std::fs::write(out, &pdf).unwrap();
+        }
         assert!(pdf.starts_with(b"%PDF-"));
         let text = String::from_utf8_lossy(&pdf);
         assert!(text.contains("/FontFile2"), "font embedded");
         assert!(text.contains("/Count 2"), "two pages");
+    }
+
+    #[test]
+    fn a_training_certificate_is_a_page_each() {
+        let c = TrainingCertificate {
+            issuer_body: "CÔNG AN TỈNH NINH BÌNH".into(),
+            issuer_name: "CÔNG AN PHƯỜNG NAM ĐỊNH".into(),
+            place: "Nam Định".into(),
+            number: "001/2026/CN-TH".into(),
+            full_name: "Phạm Văn Siêng".into(),
+            birth_date: NaiveDate::from_ymd_opt(1990, 2, 2).unwrap(),
+            class_name: "Kỹ năng tuần tra tháng 3/2026".into(),
+            course: "Kỹ năng tuần tra, 12 giờ".into(),
+            starts_on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            ends_on: NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
+            class_place: Some("Hội trường phường".into()),
+            score: 8.5,
+            certified_on: NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
+            signer_title: "TRƯỞNG CÔNG AN".into(),
+        };
+        let pdf = training_certificates(&[c.clone(), c]).unwrap();
+        // PDF_OUT=/tmp/x.pdf keeps the file, to look at (pdftoppm).
+        if let Some(out) = std::env::var_os("PDF_OUT") {
+            std::fs::write(out, &pdf).unwrap();
+        }
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("/FontFile2"), "font embedded");
+        assert!(text.contains("/Count 2"), "two pages");
+        assert_eq!(format_score(8.5), "8,5");
+        assert_eq!(format_score(8.0), "8");
+        assert_eq!(format_score(7.25), "7,25");
     }
 
     #[test]

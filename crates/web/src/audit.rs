@@ -158,6 +158,9 @@ pub(crate) const ENTITIES: &[&str] = &[
     "team_member",
     "person",
     "team_size_rule",
+    "course",
+    "training_class",
+    "enrolment",
 ];
 
 /// The search's filters (`query.*` in `audit/list.html`).

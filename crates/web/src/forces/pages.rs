@@ -590,6 +590,8 @@ struct PersonPage {
     p: PersonDetail,
     /// The person serves in a team now (a move ends that membership first).
     serving: bool,
+    /// The classes they took, latest first.
+    training: Vec<store::training::TrainingRecord>,
 }
 
 impl PageContext for PersonPage {
@@ -606,7 +608,12 @@ async fn person_page(
         let p = super::person(&state, &actor, forms::record_id(&id)?).await?;
         let serving = p.memberships.iter().any(|m| m.end_on.is_none());
         let pid = p.id;
-        let page = PersonPage { p, serving };
+        let training = store::training::history(&state.db, p.id).await?;
+        let page = PersonPage {
+            p,
+            serving,
+            training,
+        };
         Ok::<_, ApiError>(
             state
                 .templates

@@ -28,6 +28,9 @@ use crate::forms::{self, Fields};
 use crate::routes::Routes;
 use crate::AppState;
 
+mod files;
+mod pages;
+
 pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/courses", courses_api)
@@ -43,8 +46,10 @@ pub fn routes() -> Routes {
             "/api/v1/classes/{id}/enrolments/{enrolment_id}/result",
             result_api,
         )
+        .get("/api/v1/classes/{id}/certificates.pdf", certificates_api)
         .get("/api/v1/people/{id}/training", history_api)
         .get("/api/v1/training-summary", summary_api)
+        .merge(pages::routes())
 }
 
 /// The API part of the document (`crate::openapi`).
@@ -61,6 +66,7 @@ pub fn routes() -> Routes {
         attendance_api,
         mark_attendance_api,
         result_api,
+        certificates_api,
         history_api,
         summary_api
     ),
@@ -314,6 +320,20 @@ async fn result_api(
     )
     .await?;
     Ok(Json(row).into_response())
+}
+
+/// The certificates of the class's trainees who passed, one PDF, a page each (A4 landscape)
+#[utoipa::path(get, path = "/api/v1/classes/{id}/certificates.pdf", tag = "training",
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, description = "The certificates", content((Vec<u8> = "application/pdf"))),
+        (status = 409, description = "Nobody in the class has passed yet", body = Problem)))]
+async fn certificates_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (c, _) = class(&state, &actor, forms::record_id(&id)?).await?;
+    files::certificates_pdf(&state, &actor, c).await
 }
 
 /// A person's classes, latest first, with refreshers due

@@ -421,6 +421,23 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
                 o => o,
             }
         }
+        ("GET", "/training" | "/classes" | "/courses") => Allowed,
+        ("GET", "/classes/new") => page(role, Action::ManageTraining),
+        ("POST", "/classes") => body_write(Action::ManageTraining),
+        ("POST", "/courses") => body_write(Action::ManageCourses),
+        ("GET", "/classes/{id}") => unit_read,
+        // A trainee not in the class is refused as the API refuses it.
+        (
+            "POST",
+            "/classes/{id}/enrolments"
+            | "/classes/{id}/attendance"
+            | "/classes/{id}/enrolments/{enrolment_id}/result",
+        ) => unit_write(Action::ManageTraining),
+        // Nobody in the class has passed: nothing to print.
+        ("GET", "/api/v1/classes/{id}/certificates.pdf") => match unit_read {
+            Allowed => Conflict,
+            o => o,
+        },
         _ => panic!("{method} {path} has no rule: add one to `expect`"),
     })
 }
@@ -635,6 +652,15 @@ async fn call(
             vec![("end_on", "2026-01-01"), ("reason", "moved")]
         }
         "/team-size-rules" => vec![("province", &unit_s), ("min_members", "0")],
+        "/courses" => vec![("name", "")],
+        "/classes" => vec![
+            ("course_id", "1"),
+            ("organiser_unit_id", &unit_s),
+            ("starts_on", bad_date),
+        ],
+        "/classes/{id}/enrolments" => vec![],
+        "/classes/{id}/attendance" => vec![("day", bad_date)],
+        "/classes/{id}/enrolments/{enrolment_id}/result" => vec![("score", "5")],
         "/org-units/{id}/area-marks" => vec![("marks", "x")],
         "/org-units/{id}/households" => vec![("year", "1800"), ("households", "1")],
         "/org-units/{id}/certification-exemption" => {

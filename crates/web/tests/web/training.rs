@@ -267,3 +267,218 @@ async fn a_class_from_enrolment_to_certificates() {
         );
     }
 }
+
+fn location(r: &crate::harness::Res) -> String {
+    r.headers[axum::http::header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The same work through the pages: the province adds a course from its
+/// form (hours per topic), the ward sets up a class, enrols a newcomer,
+/// marks each session and enters the result; the certificate number shows
+/// on the class and the person's page, the summary counts the class, and
+/// a refused form keeps what was typed beside its error.
+#[tokio::test]
+async fn the_pages_run_a_class_from_course_to_certificate() {
+    for app in App::all().await {
+        let l = app.label();
+        let tinh = app.login("tinh").await;
+        let phuong = app.login("phuong").await;
+        let lanhdao = app.login("lanhdao").await;
+
+        let r = tinh.get("/courses").await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        assert!(r.body.contains("name=\"hours_tuan_tra\""), "{l}");
+        let none = tinh
+            .form(
+                "/courses",
+                &[("name", "Không chuyên đề"), ("pass_mark", "5")],
+            )
+            .await;
+        assert_eq!(none.status, StatusCode::BAD_REQUEST, "{l}");
+        assert!(none.body.contains("role=\"alert\""), "{l}");
+        assert!(none.body.contains("Không chuyên đề"), "{l}: kept");
+        let r = tinh
+            .form(
+                "/courses",
+                &[
+                    ("name", "Kỹ năng tuần tra"),
+                    ("hours_tuan_tra", "8"),
+                    ("hours_phap_luat", "4"),
+                    ("refresher_months", "12"),
+                    ("pass_mark", "5"),
+                    ("min_attendance_percent", "80"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let r = tinh.get(&location(&r)).await;
+        assert!(r.body.contains("Kỹ năng tuần tra"), "{l}");
+        assert!(r.body.contains("Tuần tra, kiểm soát (8)"), "{l}");
+        let courses: Value = serde_json::from_str(&tinh.get("/api/v1/courses").await.body).unwrap();
+        let course = courses["items"][0]["id"].as_i64().unwrap().to_string();
+        // Only the province adds courses.
+        assert_eq!(
+            phuong
+                .form("/courses", &[("name", "X"), ("hours_tuan_tra", "2")])
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+
+        // A class: a last day before the first is refused beside the form.
+        assert_eq!(
+            phuong.get("/classes/new").await.status,
+            StatusCode::OK,
+            "{l}"
+        );
+        let ward = app.ward.to_string();
+        let mut fields = vec![
+            ("course_id", course.as_str()),
+            ("organiser_unit_id", ward.as_str()),
+            ("audience", "team_members"),
+            ("starts_on", "2026-03-03"),
+            ("ends_on", "2026-03-02"),
+            ("capacity", "5"),
+            ("place", "Hội trường phường"),
+        ];
+        let refused = phuong.form("/classes", &fields).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{l}");
+        assert!(refused.body.contains("role=\"alert\""), "{l}");
+        assert!(refused.body.contains("Hội trường phường"), "{l}: kept");
+        fields[3] = ("starts_on", "2026-03-02");
+        fields[4] = ("ends_on", "2026-03-03");
+        let r = phuong.form("/classes", &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let page = location(&r);
+        let id = page.rsplit('/').next().unwrap().to_owned();
+
+        // A newcomer enrolled; the same person again is refused.
+        let enrol = format!("{page}/enrolments");
+        let r = phuong
+            .form(
+                &enrol,
+                &[
+                    ("full_name", "Phạm Văn Siêng"),
+                    ("birth_date", "1990-02-02"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let list: Value = serde_json::from_str(
+            &phuong
+                .get(&format!("/api/v1/classes/{id}/enrolments"))
+                .await
+                .body,
+        )
+        .unwrap();
+        let e = list["items"][0]["id"].as_i64().unwrap().to_string();
+        let person = list["items"][0]["person_id"].as_i64().unwrap().to_string();
+        let again = phuong.form(&enrol, &[("person_id", person.as_str())]).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{l}: {}", again.body);
+        assert!(again.body.contains("role=\"alert\""), "{l}: {}", again.body);
+
+        // Nobody has passed yet: nothing to print.
+        let none = phuong
+            .get(&format!("/api/v1/classes/{id}/certificates.pdf"))
+            .await;
+        assert_eq!(none.status, StatusCode::CONFLICT, "{l}: {}", none.body);
+
+        // Results wait for attendance: one session of two fails the 80 %.
+        let attendance = format!("{page}/attendance");
+        let r = phuong
+            .form(
+                &attendance,
+                &[("day", "2026-03-02"), ("present", e.as_str())],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let r = phuong.get(&format!("{page}?day=2026-03-02")).await;
+        assert!(
+            r.body
+                .contains(&format!("name=\"present\" value=\"{e}\" checked")),
+            "{l}"
+        );
+        let r = phuong.form(&attendance, &[("day", "2026-03-03")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        let result = format!("{page}/enrolments/{e}/result");
+        let r = phuong.form(&result, &[("score", "8")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        assert!(phuong.get(&page).await.body.contains("Không đạt"), "{l}");
+        // A day without a session is refused beside the attendance form.
+        let r = phuong
+            .form(
+                &attendance,
+                &[("day", "2026-03-09"), ("present", e.as_str())],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{l}");
+        assert!(r.body.contains("role=\"alert\""), "{l}");
+        let r = phuong
+            .form(
+                &attendance,
+                &[("day", "2026-03-03"), ("present", e.as_str())],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        let r = phuong.form(&result, &[("score", "8")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        let r = phuong.get(&page).await;
+        assert!(
+            r.body.contains("2026&#x2f;CN-TH"),
+            "{l}: a certificate number: {}",
+            phuong
+                .get(&format!("/api/v1/classes/{id}/enrolments"))
+                .await
+                .body
+        );
+        assert!(r.body.contains("certificates.pdf"), "{l}");
+        let pdf = phuong
+            .get(&format!("/api/v1/classes/{id}/certificates.pdf"))
+            .await;
+        assert_eq!(pdf.status, StatusCode::OK, "{l}");
+        assert!(pdf.body.starts_with("%PDF-"), "{l}");
+        assert_eq!(
+            app.login("khac")
+                .await
+                .get(&format!("/api/v1/classes/{id}/certificates.pdf"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "{l}: another commune's certificates"
+        );
+        let r = phuong.get(&format!("/people/{person}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        assert!(
+            r.body.contains("2026&#x2f;CN-TH"),
+            "{l}: on the person's page"
+        );
+        assert!(r.body.contains("03/03/2027"), "{l}: refresher due");
+
+        // The lists and the summary; readers read, and cannot set up.
+        let r = lanhdao
+            .get(&format!(
+                "/training?org_unit={}&from=2026-01-01&to=2026-12-31",
+                app.ward
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        assert!(r.body.contains("id=\"areas\""), "{l}");
+        let r = lanhdao.get("/classes?from=2026-01-01").await;
+        assert!(r.body.contains(&format!("/classes/{id}")), "{l}");
+        assert!(!r.body.contains("/classes/new"), "{l}");
+        assert_eq!(
+            lanhdao.get("/classes/new").await.status,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+        assert_eq!(
+            app.login("khac").await.get(&page).await.status,
+            StatusCode::NOT_FOUND,
+            "{l}: another commune's class"
+        );
+    }
+}
