@@ -100,8 +100,8 @@ module.exports = {
     await j.click(form.locator('button[type=submit]'), { url: /added=1/ });
     assert.match(await j.text('#members'), new RegExp(mover));
     await j.goto(`/people/${personId}`);
-    assert.match(await j.text('main table'), /Tổ dân phố Vị Xuyên 2/);
-    assert.match(await j.text('main table'), new RegExp(group));
+    assert.match(await j.text('#teams table'), /Tổ dân phố Vị Xuyên 2/);
+    assert.match(await j.text('#teams table'), new RegExp(group));
     await j.shot('person');
     await j.logout();
 

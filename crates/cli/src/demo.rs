@@ -164,6 +164,10 @@ pub async fn seed(
     if n > 0 {
         tracing::info!(teams = n, "demo security teams created");
     }
+    let n = crate::demo_training::seed(db, id_key, &ward.unit, today).await?;
+    if n > 0 {
+        tracing::info!(classes = n, "demo training classes created");
+    }
     let n = seed_statistics(db).await?;
     if n > 0 {
         tracing::info!(values = n, "demo figures created");

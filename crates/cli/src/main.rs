@@ -6,6 +6,7 @@ mod config;
 mod demo;
 mod demo_certification;
 mod demo_forces;
+mod demo_training;
 mod import;
 mod serve;
 mod token;

@@ -49,10 +49,20 @@ pub struct Home {
     to_rate: i64,
     /// Certification cases waiting for a step they may take, by state.
     certification: Vec<store::certification::Pending>,
+    /// Training to follow up, for those who run classes.
+    training: TrainingDue,
     /// The areas of their scope as they are today.
     areas: Vec<AreaGlance>,
     /// The year "this year" means (ratings, new models).
     year: i32,
+}
+
+/// Classes over without every result, and people due a refresher within
+/// `training::REFRESHER_HORIZON_DAYS`.
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct TrainingDue {
+    awaiting_results: i64,
+    refreshers_due: i64,
 }
 
 /// One area of a person's scope: its models and how its units report.
@@ -113,8 +123,10 @@ async fn home(state: &AppState, actor: &Actor) -> Result<Home, ApiError> {
         0
     };
     let certification = certification_due(state, actor).await?;
+    let training = training_due(state, actor, day).await?;
     Ok(Home {
         certification,
+        training,
         to_rate,
         due,
         waiting,
@@ -142,6 +154,26 @@ async fn certification_due(
             .filter(|p| p.state != "reviewed" || decides)
             .collect(),
     )
+}
+
+/// What training waits on those who run classes in their scope.
+/// Administrators see none, as for certification.
+async fn training_due(
+    state: &AppState,
+    actor: &Actor,
+    day: chrono::NaiveDate,
+) -> Result<TrainingDue, ApiError> {
+    if actor.scope().user_id().is_none() || !actor.may(Action::ManageTraining) {
+        return Ok(TrainingDue::default());
+    }
+    let by = day + chrono::Duration::days(crate::training::REFRESHER_HORIZON_DAYS);
+    let first = domain::page::Page::parse(None, Some("1"))?;
+    Ok(TrainingDue {
+        awaiting_results: store::training::awaiting_results(&state.db, actor.scope(), day).await?,
+        refreshers_due: store::training::refreshers_due(&state.db, actor.scope(), by, first)
+            .await?
+            .1,
+    })
 }
 
 /// Commune officers enter their own reports; province staff may enter for

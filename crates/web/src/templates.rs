@@ -50,6 +50,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "training/new.html",
     "training/show.html",
     "training/courses.html",
+    "training/refreshers.html",
     "models/form.html",
     "models/matrix.html",
     "models/import.html",

@@ -93,15 +93,23 @@ pub(crate) async fn areas_on(
         lat: unit.lat,
         lon: unit.lon,
     };
-    // As it was, before the unit existed: its predecessors' parts.
-    let parents: Vec<i64> = if !unit.validity().contains(date) && view == View::Was {
+    // As it was, before the unit existed: its predecessors' parts. After
+    // it ended (or with none before it): its own parts on its last (first)
+    // day. An empty list would be `IN ()`, which PostgreSQL refuses.
+    let not_yet = unit.valid_from.is_some_and(|f| date < f);
+    let predecessors: Vec<i64> = if not_yet && view == View::Was {
         crate::org_units::predecessors(db, id)
             .await?
             .into_iter()
             .map(|l| l.id)
             .collect()
     } else {
+        Vec::new()
+    };
+    let parents = if predecessors.is_empty() {
         vec![id]
+    } else {
+        predecessors
     };
     let date = if parents == [id] {
         match (unit.valid_from, unit.valid_to) {

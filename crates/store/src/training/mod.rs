@@ -318,6 +318,9 @@ pub struct ClassQuery {
     pub to: Option<NaiveDate>,
     pub audience: Option<Audience>,
     pub course: Option<i64>,
+    /// Only classes over before this day with a trainee still without a
+    /// result (the home page's "results to enter").
+    pub awaiting_results: Option<NaiveDate>,
     pub page: Page,
 }
 
@@ -345,11 +348,22 @@ fn class_where(scope: Scope, q: &ClassQuery, p: &mut Params) -> String {
         let n = p.push(Arg::I64(Some(course)));
         c.push(format!("c.course_id = {n}"));
     }
+    if let Some(today) = q.awaiting_results {
+        c.push(awaiting_results_cond(today, p));
+    }
     if let Some(user) = scope.user_id() {
         let n = p.push(Arg::I64(Some(user)));
         c.push(crate::scope::unit_in_scope("c.organiser_unit_id", &n));
     }
     c.join(" AND ")
+}
+
+fn awaiting_results_cond(today: NaiveDate, p: &mut Params) -> String {
+    let n = p.push(Arg::Date(Some(today)));
+    format!(
+        "c.ends_on < {n} AND EXISTS (SELECT 1 FROM enrolments e
+                                      WHERE e.class_id = c.id AND e.score IS NULL)"
+    )
 }
 
 /// The classes the filters match, latest first, with how many match.
@@ -647,10 +661,13 @@ pub async fn set_result(
         (true, None) => (Some(next_certificate(&mut tx, &c, last).await?), Some(last)),
         (false, _) => (None, None),
     };
+    let refresher_due = on
+        .zip(course.refresher_months)
+        .map(|(on, months)| t::refresher_due(on, months));
     execute!(
         tx,
         "UPDATE enrolments SET score = $2, passed = $3, note = $4, certificate_no = $5,
-                certified_on = $6, updated_at = $7
+                certified_on = $6, refresher_due = $7, updated_at = $8
           WHERE id = $1",
         enrolment,
         score,
@@ -658,6 +675,7 @@ pub async fn set_result(
         note.as_deref(),
         number.as_deref(),
         on,
+        refresher_due,
         Utc::now()
     )?;
     let after = enrolment_tx(&mut tx, class, enrolment).await?;
@@ -756,4 +774,103 @@ pub async fn history(db: &Db, person: i64) -> Result<Vec<TrainingRecord>> {
             r
         })
         .collect())
+}
+
+// ---- what waits -------------------------------------------------------------------
+
+/// A passed trainee due a refresher: their latest certificate of a course
+/// with refreshers, and no pass of that course since.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct RefresherDue {
+    pub person_id: i64,
+    pub full_name: String,
+    pub course_id: i64,
+    pub course_name: String,
+    pub class_id: i64,
+    pub class_name: String,
+    pub certificate_no: Option<String>,
+    pub refresher_due: NaiveDate,
+}
+
+/// People of the scope (trained by its units, or living in them) due a
+/// refresher by `by`, the most overdue first; and how many there are.
+pub async fn refreshers_due(
+    db: &Db,
+    scope: Scope,
+    by: NaiveDate,
+    page: Page,
+) -> Result<(Vec<RefresherDue>, i64)> {
+    let mut p = Params::default();
+    let cond = refreshers_where(scope, by, &mut p);
+    let lim = p.push(Arg::I64(Some(page.limit())));
+    let off = p.push(Arg::I64(Some(page.offset())));
+    let sql = format!(
+        "SELECT e.person_id, pe.full_name, c.course_id, co.name AS course_name, c.id AS class_id,
+                c.name AS class_name, e.certificate_no, e.refresher_due
+           FROM enrolments e
+           JOIN training_classes c ON c.id = e.class_id
+           JOIN courses co ON co.id = c.course_id
+           JOIN people pe ON pe.id = e.person_id
+          WHERE {cond}
+          ORDER BY e.refresher_due, pe.name_folded, e.id
+          LIMIT {lim} OFFSET {off}"
+    );
+    let mut tx = db.begin_read().await?;
+    let rows: Vec<RefresherDue> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
+    let mut c = Params::default();
+    let sql = format!(
+        "SELECT COUNT(*) FROM enrolments e
+           JOIN training_classes c ON c.id = e.class_id
+           JOIN people pe ON pe.id = e.person_id
+          WHERE {}",
+        refreshers_where(scope, by, &mut c)
+    );
+    let total = fetch_dyn!(&mut tx, fetch_one, scalar i64, &sql, c.args)?;
+    tx.rollback().await?;
+    Ok((rows, total))
+}
+
+fn refreshers_where(scope: Scope, by: NaiveDate, p: &mut Params) -> String {
+    let n = p.push(Arg::Date(Some(by)));
+    let mut c = vec![
+        format!("e.refresher_due <= {n}"),
+        // Refreshed since: a later pass of the same course.
+        "NOT EXISTS (SELECT 1 FROM enrolments e2
+                       JOIN training_classes c2 ON c2.id = e2.class_id
+                      WHERE e2.person_id = e.person_id AND c2.course_id = c.course_id
+                        AND e2.passed AND e2.certified_on > e.certified_on)"
+            .to_string(),
+    ];
+    if let Some(user) = scope.user_id() {
+        let u = p.push(Arg::I64(Some(user)));
+        c.push(format!(
+            "({} OR {})",
+            crate::scope::unit_in_scope("c.organiser_unit_id", &u),
+            crate::scope::unit_in_scope("pe.home_unit_id", &u)
+        ));
+    }
+    c.join(" AND ")
+}
+
+/// Classes of the scope whose last day has passed with a trainee still
+/// without a result.
+pub async fn awaiting_results(db: &Db, scope: Scope, today: NaiveDate) -> Result<i64> {
+    let q = ClassQuery {
+        org_unit: None,
+        from: None,
+        to: None,
+        audience: None,
+        course: None,
+        awaiting_results: Some(today),
+        page: Page::default(),
+    };
+    let mut p = Params::default();
+    let sql = format!(
+        "SELECT COUNT(*) FROM training_classes c WHERE {}",
+        class_where(scope, &q, &mut p)
+    );
+    let mut tx = db.begin_read().await?;
+    let n = fetch_dyn!(&mut tx, fetch_one, scalar i64, &sql, p.args)?;
+    tx.rollback().await?;
+    Ok(n)
 }

@@ -49,6 +49,7 @@ pub fn routes() -> Routes {
         .get("/api/v1/classes/{id}/certificates.pdf", certificates_api)
         .get("/api/v1/people/{id}/training", history_api)
         .get("/api/v1/training-summary", summary_api)
+        .get("/api/v1/refreshers-due", refreshers_api)
         .merge(pages::routes())
 }
 
@@ -68,7 +69,8 @@ pub fn routes() -> Routes {
         result_api,
         certificates_api,
         history_api,
-        summary_api
+        summary_api,
+        refreshers_api
     ),
     components(schemas(Topic, Audience))
 )]
@@ -113,6 +115,10 @@ fn class_query(f: &Fields) -> Result<ClassQuery, ApiError> {
         to: optional_day(f, "to")?,
         audience: audience(f)?,
         course: f.i64("course")?,
+        awaiting_results: f
+            .bool("awaiting_results")?
+            .unwrap_or(false)
+            .then(domain::time::today),
         page: Page::parse(f.get("page"), f.get("per_page"))?,
     })
 }
@@ -163,6 +169,7 @@ async fn create_course_api(
         ("to" = Option<domain::schema::Day>, Query, description = "Classes ending on or before this day."),
         ("audience" = Option<Audience>, Query),
         ("course" = Option<i64>, Query),
+        ("awaiting_results" = Option<bool>, Query, description = "Only classes over with a trainee still without a result."),
         PageParams,
     ),
     responses((status = 200, description = "A page of classes", body = ClassPage),
@@ -399,4 +406,59 @@ pub(crate) async fn summary(
         today: now,
     };
     Ok(training::summary::summary(&state.db, actor.scope(), &q).await?)
+}
+
+/// How far ahead the lists of refreshers due look by default.
+pub(crate) const REFRESHER_HORIZON_DAYS: i64 = 30;
+
+/// A page of people due a refresher and how many there are.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct RefresherPage {
+    items: Vec<training::RefresherDue>,
+    total: i64,
+    page: u32,
+    per_page: u32,
+    by: NaiveDate,
+}
+
+impl RefresherPage {
+    pub(crate) fn pages(&self) -> i64 {
+        let per = i64::from(self.per_page.max(1));
+        (self.total + per - 1) / per
+    }
+}
+
+/// The people due a refresher: the list the API and the page show.
+pub(crate) async fn refreshers(
+    state: &AppState,
+    actor: &Actor,
+    f: &Fields,
+) -> Result<RefresherPage, ApiError> {
+    let by = optional_day(f, "by")?
+        .unwrap_or_else(|| domain::time::today() + chrono::Duration::days(REFRESHER_HORIZON_DAYS));
+    let page = Page::parse(f.get("page"), f.get("per_page"))?;
+    let (items, total) = training::refreshers_due(&state.db, actor.scope(), by, page).await?;
+    Ok(RefresherPage {
+        items,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+        by,
+    })
+}
+
+/// People trained by the scope's units or living in them whose refresher falls due by a day, the most overdue first
+#[utoipa::path(get, path = "/api/v1/refreshers-due", tag = "training",
+    params(
+        ("by" = Option<domain::schema::Day>, Query, description = "Due on or before this day (default: 30 days from today)."),
+        PageParams,
+    ),
+    responses((status = 200, description = "A page of people due a refresher", body = RefresherPage)))]
+async fn refreshers_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let f = Fields::from_query(q.as_deref());
+    Ok(Json(refreshers(&state, &actor, &f).await?).into_response())
 }

@@ -43,6 +43,7 @@ pub fn routes() -> Routes {
             "/classes/{id}/enrolments/{enrolment_id}/result",
             result_form,
         )
+        .get("/refreshers-due", refreshers_page)
         .get("/courses", courses_page)
         .post("/courses", create_course_form)
 }
@@ -127,7 +128,14 @@ async fn summary_page(
 
 // ---- the class list ---------------------------------------------------------------
 
-const FILTERS: &[&str] = &["org_unit", "from", "to", "audience", "course"];
+const FILTERS: &[&str] = &[
+    "org_unit",
+    "from",
+    "to",
+    "audience",
+    "course",
+    "awaiting_results",
+];
 
 #[derive(Serialize)]
 struct ListPage {
@@ -589,6 +597,43 @@ async fn result_form(
     }
     .await;
     back_to_class(&state, &actor, lang, &id, r, &which, f).await
+}
+
+// ---- refreshers due ---------------------------------------------------------------
+
+#[derive(Serialize)]
+struct RefreshersPage {
+    r: super::RefresherPage,
+    pages: i64,
+    query: String,
+}
+
+impl PageContext for RefreshersPage {
+    const TEMPLATE: &'static str = "training/refreshers.html";
+}
+
+async fn refreshers_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let r = async {
+        let f = Fields::from_query(q.as_deref());
+        let r = super::refreshers(&state, &actor, &f).await?;
+        let page = RefreshersPage {
+            pages: r.pages(),
+            r,
+            query: f.query_string(),
+        };
+        Ok::<_, ApiError>(
+            state
+                .templates
+                .page(&base(&actor, lang, "/refreshers-due"), &page),
+        )
+    }
+    .await;
+    r.unwrap_or_else(|e| page_error(lang, e))
 }
 
 // ---- courses ----------------------------------------------------------------------

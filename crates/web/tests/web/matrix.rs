@@ -421,7 +421,8 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
                 o => o,
             }
         }
-        ("GET", "/training" | "/classes" | "/courses") => Allowed,
+        ("GET", "/training" | "/classes" | "/courses" | "/refreshers-due")
+        | ("GET", "/api/v1/refreshers-due") => Allowed,
         ("GET", "/classes/new") => page(role, Action::ManageTraining),
         ("POST", "/classes") => body_write(Action::ManageTraining),
         ("POST", "/courses") => body_write(Action::ManageCourses),

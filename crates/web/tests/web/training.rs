@@ -404,6 +404,11 @@ async fn the_pages_run_a_class_from_course_to_certificate() {
         );
         let r = phuong.form(&attendance, &[("day", "2026-03-03")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        // The class is over with a result missing: the ward's home says so.
+        let home = phuong.get("/home").await;
+        assert!(home.body.contains("/classes?awaiting_results=true"), "{l}");
+        let r = phuong.get("/classes?awaiting_results=true").await;
+        assert!(r.body.contains(&format!("/classes/{id}\"")), "{l}");
         let result = format!("{page}/enrolments/{e}/result");
         let r = phuong.form(&result, &[("score", "8")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
@@ -457,6 +462,40 @@ async fn the_pages_run_a_class_from_course_to_certificate() {
             "{l}: on the person's page"
         );
         assert!(r.body.contains("03/03/2027"), "{l}: refresher due");
+
+        // Due a refresher a year after the certificate, until retrained.
+        let r = phuong.get("/refreshers-due?by=2027-04-01").await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        assert!(r.body.contains("Phạm Văn Siêng"), "{l}");
+        let r = phuong.get("/refreshers-due?by=2027-01-01").await;
+        assert!(!r.body.contains("Phạm Văn Siêng"), "{l}: not due yet");
+        let r = phuong.get("/classes?awaiting_results=true").await;
+        assert!(
+            !r.body.contains(&format!("/classes/{id}\"")),
+            "{l}: results in"
+        );
+        assert!(
+            app.login("khac")
+                .await
+                .get("/api/v1/refreshers-due?by=2027-04-01")
+                .await
+                .body
+                .contains("\"total\":0"),
+            "{l}: another commune's"
+        );
+
+        // A legacy area as it was, asked after it ended: its parts on its
+        // last day (PostgreSQL once refused the empty list of parents).
+        for u in ["/api/v1/training-summary", "/api/v1/forces-summary"] {
+            let r = tinh
+                .get(&format!("{u}?view=as_was&org_unit={}", app.nam_dinh))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{l}: {u}: {}", r.body);
+            assert!(
+                r.body.contains("Huyện Vụ Bản") || r.body.contains("Thành phố Nam Định"),
+                "{l}: {u}"
+            );
+        }
 
         // The lists and the summary; readers read, and cannot set up.
         let r = lanhdao
