@@ -1091,3 +1091,325 @@ pub async fn villages_in(
     tx.commit().await?;
     Ok(ids)
 }
+
+// ---- forces and training (crates/web/benches/forces.rs) -------------------
+
+/// What [`generate_forces`] wrote.
+#[derive(Debug, Clone, Default)]
+pub struct ForcesData {
+    pub villages: usize,
+    pub teams: usize,
+    pub members: usize,
+    pub classes: usize,
+    pub enrolments: usize,
+    pub attendance: usize,
+}
+
+/// A national-size register of security teams and their training, in one
+/// transaction of multi-row inserts (not the audited API): `villages`
+/// villages over the current communes, a team in each since July 2024
+/// with 3–4 members (a leader, a deputy), one person each; one course;
+/// `classes_per_commune` classes of every current commune over the last
+/// two years, 25 of the commune's members each (or as many as it has),
+/// two sessions marked for every trainee, results entered (nine in ten
+/// pass). The reference units must be loaded.
+pub async fn generate_forces(
+    db: &Db,
+    villages: usize,
+    classes_per_commune: usize,
+    today: NaiveDate,
+    seed: u64,
+) -> Result<ForcesData, StoreError> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut tx = db.begin().await?;
+    let communes: Vec<(i64, i64)> = fetch!(
+        tx,
+        fetch_all,
+        (i64, i64),
+        "SELECT id, parent_id FROM org_units
+          WHERE level = 'commune' AND valid_to IS NULL AND parent_id IS NOT NULL ORDER BY id"
+    )?;
+    if communes.is_empty() {
+        return Err(StoreError::Data("bench: no commune".into()));
+    }
+    let now = Utc::now();
+    let rows = (0..villages)
+        .map(|i| {
+            let (c, _) = communes
+                .get(i % communes.len())
+                .copied()
+                .unwrap_or_default();
+            unit_row("village", "thon", &format!("Thôn số {}", i + 1), c, now)
+        })
+        .collect();
+    insert_rows(&mut tx, UNIT_HEAD, 10, rows).await?;
+    crate::org_units::reference::rebuild_closures(&mut tx).await?;
+    // (village, commune, province)
+    let places: Vec<(i64, i64, i64)> = fetch!(
+        tx,
+        fetch_all,
+        (i64, i64, i64),
+        "SELECT v.id, c.id, c.parent_id FROM org_units v JOIN org_units c ON c.id = v.parent_id
+          WHERE v.level = 'village' AND c.valid_to IS NULL ORDER BY v.id"
+    )?;
+    let mut team_id: i64 = next_id(&mut tx, "security_teams").await?;
+    let mut person_id: i64 = next_id(&mut tx, "people").await?;
+    let established = NaiveDate::from_ymd_opt(2024, 7, 1).unwrap_or(today);
+    let mut teams = Vec::with_capacity(places.len());
+    let mut people = Vec::with_capacity(places.len() * 4);
+    let mut members = Vec::with_capacity(places.len() * 4);
+    // The members of each commune, for its classes.
+    let mut of_commune: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+    for (village, commune, province) in &places {
+        teams.push(vec![
+            Arg::I64(Some(team_id)),
+            Arg::I64(Some(*village)),
+            Arg::I64(Some(*province)),
+            Arg::Text(Some("to_bao_ve_antt".into())),
+            Arg::Text(Some(format!("Tổ bảo vệ ANTT {team_id}"))),
+            Arg::Date(Some(established)),
+            Arg::Text(Some(format!("{}/QĐ-UBND", team_id % 1000))),
+            Arg::Ts(now),
+            Arg::Ts(now),
+        ]);
+        let n = 3 + rng.gen_range(0..2);
+        for k in 0..n {
+            let name = format!("Nguyễn Văn {person_id}");
+            let born =
+                NaiveDate::from_ymd_opt(1960 + rng.gen_range(0..40), 1 + rng.gen_range(0..12), 1)
+                    .unwrap_or(established);
+            people.push(vec![
+                Arg::I64(Some(person_id)),
+                Arg::Text(Some(name.clone())),
+                Arg::Text(Some(fold(&name))),
+                Arg::Date(Some(born)),
+                Arg::I64(Some(*village)),
+                Arg::Ts(now),
+                Arg::Ts(now),
+            ]);
+            let role = match k {
+                0 => "to_truong",
+                1 => "to_pho",
+                _ => "to_vien",
+            };
+            members.push(vec![
+                Arg::I64(Some(team_id)),
+                Arg::I64(Some(person_id)),
+                Arg::Text(Some(role.into())),
+                Arg::Date(Some(established)),
+                Arg::Text(Some(format!("{}/QĐ-UBND", team_id % 1000))),
+                Arg::Bool(true),
+                Arg::Text(Some("[]".into())),
+                Arg::Ts(now),
+                Arg::Ts(now),
+            ]);
+            of_commune.entry(*commune).or_default().push(person_id);
+            person_id += 1;
+        }
+        team_id += 1;
+    }
+    let mut out = ForcesData {
+        villages: places.len(),
+        teams: teams.len(),
+        members: members.len(),
+        ..Default::default()
+    };
+    insert_rows(
+        &mut tx,
+        "INSERT INTO security_teams (id, org_unit_id, province_id, force, name, established_on,
+            decision_no, created_at, updated_at) VALUES ",
+        9,
+        teams,
+    )
+    .await?;
+    insert_rows(
+        &mut tx,
+        "INSERT INTO people (id, full_name, name_folded, birth_date, home_unit_id, created_at,
+            updated_at) VALUES ",
+        7,
+        people,
+    )
+    .await?;
+    insert_rows(
+        &mut tx,
+        "INSERT INTO team_members (team_id, person_id, role, start_on, decision_no, no_sanction,
+            eligibility, created_at, updated_at) VALUES ",
+        9,
+        members,
+    )
+    .await?;
+
+    // Training: one course, classes of every commune, two sessions each.
+    let course: i64 = next_id(&mut tx, "courses").await?;
+    execute!(
+        tx,
+        "INSERT INTO courses (id, name, name_folded, total_hours, refresher_months, pass_mark,
+            min_attendance_percent, created_at, updated_at)
+         VALUES ($1, 'Bồi dưỡng nghiệp vụ (bench)', 'boi duong nghiep vu (bench)', 16, 12, 5, 80, $2, $2)",
+        course,
+        now
+    )?;
+    execute!(
+        tx,
+        "INSERT INTO course_topics (course_id, topic, hours) VALUES ($1, 'tuan_tra', 16)",
+        course
+    )?;
+    let mut class_id: i64 = next_id(&mut tx, "training_classes").await?;
+    let mut enrolment_id: i64 = next_id(&mut tx, "enrolments").await?;
+    let (mut classes, mut sessions, mut enrolments, mut marks) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let two_years_ago = today - Duration::days(730);
+    for (commune, province) in &communes {
+        let Some(trainees) = of_commune.get(commune) else {
+            continue;
+        };
+        for _ in 0..classes_per_commune {
+            let first = day_between(&mut rng, two_years_ago, today - Duration::days(2));
+            let days = [first, first + Duration::days(1)];
+            classes.push(vec![
+                Arg::I64(Some(class_id)),
+                Arg::I64(Some(course)),
+                Arg::I64(Some(*commune)),
+                Arg::I64(Some(*province)),
+                Arg::Text(Some(format!("Lớp {class_id}"))),
+                Arg::Text(Some("team_members".into())),
+                Arg::Date(Some(days[0])),
+                Arg::Date(Some(days[1])),
+                Arg::I64(Some(40)),
+                Arg::I64(Some(2)),
+                Arg::Ts(now),
+                Arg::Ts(now),
+            ]);
+            for d in days {
+                sessions.push(vec![Arg::I64(Some(class_id)), Arg::Date(Some(d))]);
+            }
+            let start = rng.gen_range(0..trainees.len());
+            for k in 0..trainees.len().min(25) {
+                let Some(&person) = trainees.get((start + k) % trainees.len()) else {
+                    continue;
+                };
+                let missed = rng.gen_range(0..10) == 0;
+                let score = f64::from(rng.gen_range(3..11));
+                let passed = score >= 5.0 && !missed;
+                enrolments.push(vec![
+                    Arg::I64(Some(enrolment_id)),
+                    Arg::I64(Some(class_id)),
+                    Arg::I64(Some(person)),
+                    Arg::Date(Some(days[0])),
+                    Arg::I64(Some(if missed { 1 } else { 2 })),
+                    Arg::F64(Some(score)),
+                    Arg::Bool(passed),
+                    Arg::Text(
+                        passed.then(|| format!("{enrolment_id:03}/{}/CN-TH", days[1].year())),
+                    ),
+                    Arg::Date(passed.then_some(days[1])),
+                    Arg::Ts(now),
+                    Arg::Ts(now),
+                ]);
+                for (i, d) in days.iter().enumerate() {
+                    marks.push(vec![
+                        Arg::I64(Some(enrolment_id)),
+                        Arg::Date(Some(*d)),
+                        Arg::Bool(!(missed && i == 0)),
+                    ]);
+                }
+                enrolment_id += 1;
+            }
+            class_id += 1;
+        }
+    }
+    out.classes = classes.len();
+    out.enrolments = enrolments.len();
+    out.attendance = marks.len();
+    insert_rows(
+        &mut tx,
+        "INSERT INTO training_classes (id, course_id, organiser_unit_id, province_id, name,
+            audience, starts_on, ends_on, capacity, sessions, created_at, updated_at) VALUES ",
+        12,
+        classes,
+    )
+    .await?;
+    insert_rows(
+        &mut tx,
+        "INSERT INTO class_sessions (class_id, session_on) VALUES ",
+        2,
+        sessions,
+    )
+    .await?;
+    insert_rows(
+        &mut tx,
+        "INSERT INTO enrolments (id, class_id, person_id, enrolled_on, attended, score, passed,
+            certificate_no, certified_on, created_at, updated_at) VALUES ",
+        11,
+        enrolments,
+    )
+    .await?;
+    insert_rows(
+        &mut tx,
+        "INSERT INTO attendance (enrolment_id, session_on, present) VALUES ",
+        3,
+        marks,
+    )
+    .await?;
+    if tx.is_postgres() {
+        for table in [
+            "security_teams",
+            "people",
+            "courses",
+            "training_classes",
+            "enrolments",
+        ] {
+            execute_dyn(
+                &mut tx,
+                &format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"),
+                vec![],
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    db.optimize().await?;
+    if db.is_postgres() {
+        execute!(
+            db,
+            "VACUUM (ANALYZE) org_units, org_unit_reach, org_unit_tree, security_teams,
+                team_members, people, training_classes, class_sessions, enrolments, attendance"
+        )?;
+    }
+    Ok(out)
+}
+
+/// The id after the largest of `table` (rows inserted with their ids).
+async fn next_id(tx: &mut crate::Tx, table: &str) -> Result<i64, StoreError> {
+    let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
+    Ok(fetch_dyn!(tx, fetch_one, scalar i64, &sql, Vec::<Arg>::new())?)
+}
+
+/// The plain baselines of the forces benchmark: one GROUP BY over the
+/// open memberships by province, and one over a province's classes.
+pub async fn plain_forces_counts(db: &Db) -> Result<usize, StoreError> {
+    let rows: Vec<(i64, i64)> = fetch!(
+        db,
+        fetch_all,
+        (i64, i64),
+        "SELECT t.province_id, COUNT(*) FROM team_members m JOIN security_teams t ON t.id = m.team_id
+          WHERE m.end_on IS NULL GROUP BY t.province_id"
+    )?;
+    Ok(rows.len())
+}
+
+pub async fn plain_class_counts(
+    db: &Db,
+    province: i64,
+    from: NaiveDate,
+) -> Result<i64, StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_one,
+        scalar i64,
+        "SELECT COUNT(*) FROM enrolments e JOIN training_classes c ON c.id = e.class_id
+          WHERE c.province_id = $1 AND c.ends_on >= $2 AND e.attended > 0",
+        province,
+        from
+    )?)
+}

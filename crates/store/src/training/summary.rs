@@ -134,7 +134,7 @@ pub async fn summary(db: &Db, scope: Scope, q: &TrainingQuery) -> Result<Trainin
         } else {
             let r = row_list(&rows, &mut p);
             let m = mapping(q.view, national, "c.organiser_unit_id", &r);
-            (m.join, m.row, m.shared)
+            (m.join(), m.row, m.shared)
         };
         // By position: PostgreSQL takes no constant (a NULL `shared`) in GROUP BY.
         let sql = format!(
