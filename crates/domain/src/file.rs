@@ -543,6 +543,19 @@ pub fn parse_number(s: &str) -> Result<Option<f64>, &'static str> {
         .ok_or("cần một số")
 }
 
+/// Excel's column letter for a 0-based column index: 0 → A, 26 → AA.
+pub fn column_letter(mut index: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(char::from(b'A' + (index % 26) as u8));
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    letters.iter().rev().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -951,6 +951,21 @@ reasons! {
     NoCertificate(no_certificate)
         vi "học viên chưa đạt nên chưa có giấy chứng nhận"
         en "the trainee has not passed: no certificate";
+    AttendanceSheetHeader(attendance_sheet_header) { column: String }
+        vi "cột {column}: bảng điểm danh bắt đầu bằng Mã học viên, Họ và tên, Năm sinh, rồi mỗi buổi học một cột (ngày dd/mm/yyyy của lớp); hãy tải lại bảng của lớp"
+        en "column {column}: the attendance sheet starts with the trainee number, name and year of birth, then a column per session (the class's days, dd/mm/yyyy); download the class's sheet again";
+    AttendanceSheetCell(attendance_sheet_cell) { row: usize, column: String }
+        vi "dòng {row}, cột {column}: ghi x nếu có mặt, để trống nếu vắng"
+        en "row {row}, column {column}: x for present, blank for absent";
+    TraineeRowRefused(trainee_row_refused) { row: usize, why: String }
+        vi "dòng {row}: {why}; không ghi danh ai trong tệp"
+        en "row {row}: {why}; nobody in the file was enrolled";
+    TraineeSheetHeader(trainee_sheet_header) { column: String }
+        vi "cột {column}: danh sách học viên có các cột Mã người, Họ và tên, Ngày sinh, Điện thoại (tải tệp mẫu)"
+        en "column {column}: the trainee list's columns are the person number, name, date of birth and phone (download the template)";
+    AttendanceSheetTrainee(attendance_sheet_trainee) { row: usize }
+        vi "dòng {row}: mã học viên không thuộc lớp này (hoặc bị ghi hai lần)"
+        en "row {row}: the trainee number is not of this class (or appears twice)";
 
     // ---- the web layer -------------------------------------------------
     NotFound(not_found)

@@ -423,6 +423,194 @@ pub fn certificate_no(seq: i64, year: i32) -> String {
     format!("{seq:03}/{year}/CN-TH")
 }
 
+// ---- the attendance sheet ---------------------------------------------------------
+
+/// The attendance sheet's first columns; then a column per session.
+pub const SHEET_COLUMNS: [&str; 3] = ["Mã học viên", "Họ và tên", "Năm sinh"];
+
+/// A session's column header: its day as Vietnamese writes it.
+pub fn session_header(day: NaiveDate) -> String {
+    day.format("%d/%m/%Y").to_string()
+}
+
+/// What a cell says: present ("x", "1", "có"), absent (blank, "0",
+/// "v", "vắng", "k"), or not understood.
+fn presence(cell: &str) -> Option<bool> {
+    match crate::text::fold(cell.trim()).as_str() {
+        "x" | "1" | "co" | "c" | "co mat" => Some(true),
+        "" | "0" | "v" | "vang" | "k" | "khong" => Some(false),
+        _ => None,
+    }
+}
+
+/// The marks of an attendance sheet filled in by hand (`rows`: the row's
+/// number in the file and its cells, the header first): each trainee of
+/// `enrolled` at each session column. A session column left wholly blank
+/// was not marked and writes nothing; in a column with any mark a blank is
+/// absent. The first problem refuses the sheet, naming its row and column.
+pub fn marks_from_sheet(
+    rows: &[(usize, Vec<String>)],
+    sessions: &[NaiveDate],
+    enrolled: &[i64],
+) -> Result<Vec<Mark>, DomainError> {
+    let bad_header = |i: usize| {
+        DomainError::new(
+            "file",
+            Reason::AttendanceSheetHeader {
+                column: crate::file::column_letter(i),
+            },
+        )
+    };
+    let Some(((_, header), body)) = rows.split_first() else {
+        return Err(bad_header(0));
+    };
+    for (i, want) in SHEET_COLUMNS.iter().enumerate() {
+        if header.get(i).map(|h| crate::text::fold(h.trim())) != Some(crate::text::fold(want)) {
+            return Err(bad_header(i));
+        }
+    }
+    let mut days = Vec::new();
+    for (i, h) in header.iter().enumerate().skip(SHEET_COLUMNS.len()) {
+        if h.trim().is_empty() {
+            continue;
+        }
+        let day = NaiveDate::parse_from_str(h.trim(), "%d/%m/%Y")
+            .ok()
+            .or_else(|| crate::time::parse_date("day", h.trim()).ok())
+            .filter(|d| sessions.contains(d))
+            .ok_or_else(|| bad_header(i))?;
+        days.push((i, day));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut cells: Vec<(i64, usize, NaiveDate, bool)> = Vec::new();
+    let mut marked = std::collections::HashSet::new();
+    for (row, cols) in body {
+        if cols.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let id = cols
+            .first()
+            .and_then(|c| c.trim().trim_end_matches(".0").parse::<i64>().ok())
+            .filter(|id| enrolled.contains(id) && seen.insert(*id))
+            .ok_or_else(|| {
+                DomainError::new("file", Reason::AttendanceSheetTrainee { row: *row })
+            })?;
+        for (i, day) in &days {
+            let cell = cols.get(*i).map(String::as_str).unwrap_or_default();
+            let present = presence(cell).ok_or_else(|| {
+                DomainError::new(
+                    "file",
+                    Reason::AttendanceSheetCell {
+                        row: *row,
+                        column: crate::file::column_letter(*i),
+                    },
+                )
+            })?;
+            if !cell.trim().is_empty() {
+                marked.insert(*day);
+            }
+            cells.push((id, *i, *day, present));
+        }
+    }
+    let marks: Vec<Mark> = cells
+        .into_iter()
+        .filter(|(_, _, day, _)| marked.contains(day))
+        .map(|(enrolment_id, _, session_on, present)| Mark {
+            enrolment_id,
+            session_on,
+            present,
+        })
+        .collect();
+    if marks.len() > MAX_MARKS {
+        return Err(DomainError::new(
+            "marks",
+            Reason::CountOutOfRange {
+                max: MAX_MARKS as i64,
+            },
+        ));
+    }
+    Ok(marks)
+}
+
+/// The columns of a list of trainees to enrol: someone on record by their
+/// number, or a newcomer by name and date of birth (phone optional).
+pub const TRAINEE_COLUMNS: [&str; 4] = ["Mã người", "Họ và tên", "Ngày sinh", "Điện thoại"];
+
+/// The enrolments a list of trainees asks for (`rows`: the row's number
+/// and cells, the header first), with each one's row number. Blank rows
+/// are skipped; a row's own problems (a bad date) are found when it is
+/// enrolled, and named by its row then.
+pub fn trainees_from_sheet(
+    rows: &[(usize, Vec<String>)],
+) -> Result<Vec<(usize, EnrolInput)>, DomainError> {
+    let bad_header = |i: usize| {
+        DomainError::new(
+            "file",
+            Reason::TraineeSheetHeader {
+                column: crate::file::column_letter(i),
+            },
+        )
+    };
+    let Some(((_, header), body)) = rows.split_first() else {
+        return Err(bad_header(0));
+    };
+    for (i, want) in TRAINEE_COLUMNS.iter().enumerate() {
+        let got = header.get(i).map(|h| crate::text::fold(h.trim()));
+        let fits = match &got {
+            Some(g) => *g == crate::text::fold(want),
+            // The phone column may be left out.
+            None => i == TRAINEE_COLUMNS.len() - 1,
+        };
+        if !fits {
+            return Err(bad_header(i));
+        }
+    }
+    let mut out = Vec::new();
+    for (row, cols) in body {
+        let cell = |i: usize| {
+            cols.get(i)
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+        };
+        if cols.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let input = match cell(0) {
+            Some(id) => EnrolInput {
+                person_id: Some(id.trim_end_matches(".0").parse().map_err(|_| {
+                    DomainError::new(
+                        "file",
+                        Reason::TraineeRowRefused {
+                            row: *row,
+                            why: format!("mã người \"{id}\" không phải một số"),
+                        },
+                    )
+                })?),
+                person: None,
+            },
+            None => EnrolInput {
+                person_id: None,
+                person: Some(PersonInput {
+                    full_name: cell(1),
+                    birth_date: cell(2),
+                    phone: cell(3),
+                    ..Default::default()
+                }),
+            },
+        };
+        out.push((*row, input));
+    }
+    if out.len() > MAX_CAPACITY as usize {
+        return Err(DomainError::new(
+            "file",
+            Reason::CountOutOfRange {
+                max: i64::from(MAX_CAPACITY),
+            },
+        ));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,6 +635,85 @@ mod tests {
             refresher_months: Some(12),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn an_attendance_sheet_marks_the_sessions_it_fills_in() {
+        let days = [d("2026-03-02"), d("2026-03-03"), d("2026-03-04")];
+        let row = |n: usize, cells: &[&str]| (n, cells.iter().map(|c| c.to_string()).collect());
+        let header = row(
+            1,
+            &[
+                "Mã học viên",
+                "Họ và tên",
+                "Năm sinh",
+                "02/03/2026",
+                "03/03/2026",
+                "04/03/2026",
+            ],
+        );
+        let sheet = vec![
+            header.clone(),
+            row(2, &["7", "A", "1990", "x", "", ""]),
+            row(3, &["8.0", "B", "1991", "X", "vắng", ""]),
+            row(4, &["", "", "", "", "", ""]),
+        ];
+        let marks = marks_from_sheet(&sheet, &days, &[7, 8]).unwrap();
+        // The third session was not marked at all: nothing written for it.
+        assert_eq!(marks.len(), 4);
+        assert!(marks.contains(&Mark {
+            enrolment_id: 8,
+            session_on: days[1],
+            present: false
+        }));
+        assert!(marks.contains(&Mark {
+            enrolment_id: 7,
+            session_on: days[0],
+            present: true
+        }));
+        // A word that is neither present nor absent names its cell.
+        let mut bad = sheet.clone();
+        bad[1] = row(2, &["7", "A", "1990", "muộn", "", ""]);
+        let e = marks_from_sheet(&bad, &days, &[7, 8]).unwrap_err();
+        assert!(e.to_string().contains("dòng 2, cột D"), "{e}");
+        // Someone not in the class, or twice.
+        assert!(marks_from_sheet(&sheet, &days, &[7]).is_err());
+        let mut twice = sheet.clone();
+        twice[2] = row(3, &["7", "A", "1990", "x", "", ""]);
+        assert!(marks_from_sheet(&twice, &days, &[7, 8]).is_err());
+        // A day the class does not meet, or another sheet.
+        let mut other = sheet.clone();
+        other[0] = row(1, &["Mã học viên", "Họ và tên", "Năm sinh", "09/03/2026"]);
+        assert!(marks_from_sheet(&other, &days, &[7, 8]).is_err());
+        other[0] = row(1, &["Tên", "Họ và tên", "Năm sinh"]);
+        assert!(marks_from_sheet(&other, &days, &[7, 8]).is_err());
+    }
+
+    #[test]
+    fn a_list_of_trainees_names_people_on_record_or_newcomers() {
+        let row = |n: usize, cells: &[&str]| (n, cells.iter().map(|c| c.to_string()).collect());
+        let sheet = vec![
+            row(1, &["Mã người", "Họ và tên", "Ngày sinh", "Điện thoại"]),
+            row(2, &["12", "", "", ""]),
+            row(3, &["", "Lê Thị Mơ", "1990-02-02", "0912"]),
+            row(4, &["", "", "", ""]),
+        ];
+        let got = trainees_from_sheet(&sheet).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].1.person_id, Some(12));
+        assert_eq!(got[1].0, 3);
+        assert_eq!(
+            got[1].1.person.as_ref().unwrap().full_name.as_deref(),
+            Some("Lê Thị Mơ")
+        );
+        let mut bad = sheet.clone();
+        bad[1] = row(2, &["mười hai", "", "", ""]);
+        assert!(trainees_from_sheet(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("dòng 2"));
+        bad[0] = row(1, &["Họ và tên", "Ngày sinh"]);
+        assert!(trainees_from_sheet(&bad).is_err());
     }
 
     #[test]

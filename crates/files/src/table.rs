@@ -149,18 +149,7 @@ pub enum FilesError {
     Write(#[source] Source),
 }
 
-/// Excel's column letter for a 0-based column index: 0 → A, 26 → AA.
-pub fn column_letter(mut index: usize) -> String {
-    let mut letters = Vec::new();
-    loop {
-        letters.push(char::from(b'A' + (index % 26) as u8));
-        if index < 26 {
-            break;
-        }
-        index = index / 26 - 1;
-    }
-    letters.iter().rev().collect()
-}
+pub use domain::file::column_letter;
 
 /// Text for a boolean, in both writers and the reader.
 pub(crate) fn bool_text(b: bool) -> &'static str {

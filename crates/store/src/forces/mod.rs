@@ -841,6 +841,25 @@ pub(crate) async fn find_or_create_person(
             }
             return Err(StoreError::Conflict(Reason::NationalIdTaken));
         }
+    } else {
+        // Without an ID number, the same name and date of birth at the same
+        // unit is taken for the same person (a list uploaded twice, a
+        // trainee of two classes), not a second record.
+        let found: Option<PersonDb> = fetch!(
+            tx,
+            fetch_optional,
+            PersonDb,
+            &format!(
+                "{SELECT_PERSON} WHERE pe.home_unit_id = $1 AND pe.name_folded = $2
+                   AND pe.birth_date = $3 ORDER BY pe.id LIMIT 1"
+            ),
+            home,
+            fold(&p.full_name),
+            p.birth_date
+        )?;
+        if let Some(found) = found {
+            return Ok((found, true));
+        }
     }
     let now = Utc::now();
     let sealed = p.national_id.as_ref().map(|id| key.seal(id));

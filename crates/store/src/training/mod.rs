@@ -460,8 +460,45 @@ pub async fn enrol(
     input: &t::EnrolInput,
 ) -> Result<EnrolmentRow> {
     let mut tx = db.begin().await?;
+    let row = enrol_tx(&mut tx, author, scope, key, class, input).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Enrols everyone of a list (a file's rows) in one transaction: all of
+/// them, or, at the first refusal, none; the error names the list's
+/// position (0-based) that was refused.
+pub async fn enrol_many(
+    db: &Db,
+    author: Author,
+    scope: Scope,
+    key: &IdKey,
+    class: i64,
+    inputs: &[t::EnrolInput],
+) -> std::result::Result<Vec<EnrolmentRow>, (usize, StoreError)> {
+    let mut tx = db.begin().await.map_err(|e| (0, e))?;
+    let mut rows = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        rows.push(
+            enrol_tx(&mut tx, author, scope, key, class, input)
+                .await
+                .map_err(|e| (i, e))?,
+        );
+    }
+    tx.commit().await.map_err(|e| (inputs.len(), e))?;
+    Ok(rows)
+}
+
+async fn enrol_tx(
+    tx: &mut Tx,
+    author: Author,
+    scope: Scope,
+    key: &IdKey,
+    class: i64,
+    input: &t::EnrolInput,
+) -> Result<EnrolmentRow> {
     let today = domain::time::today();
-    let c = class_in_scope(&mut tx, scope, class).await?;
+    let c = class_in_scope(tx, scope, class).await?;
     let trainee = input.parse(today)?;
     if c.enrolled >= i64::from(c.capacity) {
         return Err(StoreError::Conflict(Reason::ClassFull {
@@ -469,13 +506,9 @@ pub async fn enrol(
         }));
     }
     let person = match &trainee {
-        Trainee::Existing(id) => {
-            crate::forces::person_in_scope(&mut tx, scope, *id)
-                .await?
-                .id
-        }
+        Trainee::Existing(id) => crate::forces::person_in_scope(tx, scope, *id).await?.id,
         Trainee::New(p) => {
-            crate::forces::find_or_create_person(&mut tx, author, key, p, c.organiser_unit_id)
+            crate::forces::find_or_create_person(tx, author, key, p, c.organiser_unit_id)
                 .await?
                 .0
                 .id
@@ -504,9 +537,8 @@ pub async fn enrol(
         today,
         now
     )?;
-    let row = enrolment_tx(&mut tx, class, id).await?;
-    record(&mut tx, author, "enrol", "enrolment", id, &row).await?;
-    tx.commit().await?;
+    let row = enrolment_tx(tx, class, id).await?;
+    record(tx, author, "enrol", "enrolment", id, &row).await?;
     Ok(row)
 }
 

@@ -1,14 +1,23 @@
-//! A class's certificates as one PDF (a page per trainee who passed), in
-//! the state's letterhead: the organiser's police under its province's.
+//! A class's files: its certificates as one PDF (a page per trainee who
+//! passed, in the state's letterhead: the organiser's police under its
+//! province's), and its attendance sheet, downloaded and uploaded filled in.
 
+use std::collections::HashSet;
+
+use axum::body::Bytes;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use domain::org_units::Level;
-use domain::Reason;
-use files::TrainingCertificate;
+use domain::training::{
+    marks_from_sheet, session_header, trainees_from_sheet, SHEET_COLUMNS, TRAINEE_COLUMNS,
+};
+use domain::{DomainError, Reason};
+use files::{Cell, Column, Sheet, TrainingCertificate};
 use store::training::{self as training, ClassRow};
 
 use crate::actor::Actor;
+use crate::downloads::file_of;
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -74,4 +83,167 @@ pub async fn certificates_pdf(
         bytes,
     )
         .into_response())
+}
+
+/// The class's attendance sheet: a trainee a row (number, name, year of
+/// birth), a session a column, "x" where marked present; printed, filled
+/// in by hand or on a computer, and uploaded again.
+pub async fn attendance_sheet(
+    state: &AppState,
+    c: &ClassRow,
+    sessions: &[NaiveDate],
+) -> Result<Response, ApiError> {
+    let trainees = training::enrolments(&state.db, c.id).await?;
+    let marks = training::attendance(&state.db, c.id).await?;
+    let present: HashSet<(i64, NaiveDate)> = marks
+        .iter()
+        .filter(|m| m.present)
+        .map(|m| (m.enrolment_id, m.session_on))
+        .collect();
+    let mut columns = vec![
+        Column::new(SHEET_COLUMNS[0], 12.0),
+        Column::new(SHEET_COLUMNS[1], 32.0),
+        Column::new(SHEET_COLUMNS[2], 10.0),
+    ];
+    columns.extend(
+        sessions
+            .iter()
+            .map(|d| Column::new(session_header(*d), 11.0)),
+    );
+    let rows = trainees
+        .iter()
+        .map(|e| {
+            let mut row = vec![
+                Cell::Int(e.id),
+                Cell::from(e.full_name.clone()),
+                Cell::Int(i64::from(e.birth_year)),
+            ];
+            row.extend(sessions.iter().map(|d| {
+                if present.contains(&(e.id, *d)) {
+                    Cell::from("x".to_string())
+                } else {
+                    Cell::Empty
+                }
+            }));
+            row
+        })
+        .collect();
+    let sheet = Sheet {
+        name: "Điểm danh".into(),
+        columns,
+        rows,
+        highlight_col: None,
+    };
+    let name = format!("diem-danh-lop-{}", c.id);
+    tokio::task::spawn_blocking(move || file_of(&sheet, &name, "xlsx"))
+        .await
+        .map_err(|_| ApiError::invalid("format", Reason::FileNotBuilt))?
+}
+
+/// A filled attendance sheet: every mark it holds, written as one batch
+/// (all or nothing); the first problem refuses it, by row and column.
+pub async fn upload_attendance(
+    state: &AppState,
+    actor: &Actor,
+    c: &ClassRow,
+    sessions: &[NaiveDate],
+    bytes: Bytes,
+) -> Result<usize, ApiError> {
+    let enrolled: Vec<i64> = training::enrolments(&state.db, c.id)
+        .await?
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    let days = sessions.to_vec();
+    let marks = tokio::task::spawn_blocking(move || {
+        let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+        files::read_rows::<ApiError>(&bytes, |n, cells| {
+            // A sheet of the class: its trainees and a header, no more.
+            if rows.len() > enrolled.len() + 1 {
+                return Err(
+                    DomainError::new("file", Reason::AttendanceSheetTrainee { row: n }).into(),
+                );
+            }
+            rows.push((n, cells.to_vec()));
+            Ok(())
+        })?;
+        Ok::<_, ApiError>(marks_from_sheet(&rows, &days, &enrolled)?)
+    })
+    .await
+    .map_err(|_| ApiError::invalid("file", Reason::FileNotBuilt))??;
+    Ok(training::mark_attendance(&state.db, actor.author(), actor.scope(), c.id, &marks).await?)
+}
+
+/// The list of trainees to fill in: its columns, empty.
+pub fn trainee_template() -> Result<Response, ApiError> {
+    let sheet = Sheet {
+        name: "Học viên".into(),
+        columns: TRAINEE_COLUMNS
+            .iter()
+            .zip([12.0, 32.0, 14.0, 16.0])
+            .map(|(h, w)| Column::new(*h, w))
+            .collect(),
+        rows: Vec::new(),
+        highlight_col: None,
+    };
+    file_of(&sheet, "danh-sach-hoc-vien", "xlsx")
+}
+
+/// A list of trainees (XLSX or CSV): everyone on it enrolled, or nobody;
+/// a refusal names the row.
+pub async fn upload_trainees(
+    state: &AppState,
+    actor: &Actor,
+    c: &ClassRow,
+    bytes: Bytes,
+) -> Result<usize, ApiError> {
+    let wanted = tokio::task::spawn_blocking(move || {
+        let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+        files::read_rows::<ApiError>(&bytes, |n, cells| {
+            // A class holds at most MAX_CAPACITY: a longer list is refused
+            // before it is read whole.
+            if rows.len() > domain::training::MAX_CAPACITY as usize + 1 {
+                return Err(DomainError::new(
+                    "file",
+                    Reason::CountOutOfRange {
+                        max: i64::from(domain::training::MAX_CAPACITY),
+                    },
+                )
+                .into());
+            }
+            rows.push((n, cells.to_vec()));
+            Ok(())
+        })?;
+        Ok::<_, ApiError>(trainees_from_sheet(&rows)?)
+    })
+    .await
+    .map_err(|_| ApiError::invalid("file", Reason::FileNotBuilt))??;
+    let inputs: Vec<_> = wanted.iter().map(|(_, i)| i.clone()).collect();
+    match training::enrol_many(
+        &state.db,
+        actor.author(),
+        actor.scope(),
+        &state.config.id_key,
+        c.id,
+        &inputs,
+    )
+    .await
+    {
+        Ok(rows) => Ok(rows.len()),
+        Err((i, e)) => {
+            let e = ApiError::from(e);
+            match wanted.get(i) {
+                // The row's own refusal, said with its row.
+                Some((row, _)) if e.status != axum::http::StatusCode::NOT_FOUND => {
+                    let why = e.reason.text(crate::language::current().into());
+                    Err(ApiError::new(
+                        e.status,
+                        e.code,
+                        Reason::TraineeRowRefused { row: *row, why },
+                    ))
+                }
+                _ => Err(e),
+            }
+        }
+    }
 }

@@ -47,6 +47,16 @@ pub fn routes() -> Routes {
             result_api,
         )
         .get("/api/v1/classes/{id}/certificates.pdf", certificates_api)
+        .get("/api/v1/classes/{id}/attendance.xlsx", attendance_sheet_api)
+        .upload(
+            "/api/v1/classes/{id}/attendance/upload",
+            upload_attendance_api,
+        )
+        .upload(
+            "/api/v1/classes/{id}/enrolments/upload",
+            upload_trainees_api,
+        )
+        .get("/api/v1/classes/trainee-template", trainee_template_api)
         .get("/api/v1/people/{id}/training", history_api)
         .get("/api/v1/training-summary", summary_api)
         .get("/api/v1/refreshers-due", refreshers_api)
@@ -68,6 +78,10 @@ pub fn routes() -> Routes {
         mark_attendance_api,
         result_api,
         certificates_api,
+        attendance_sheet_api,
+        upload_attendance_api,
+        upload_trainees_api,
+        trainee_template_api,
         history_api,
         summary_api,
         refreshers_api
@@ -341,6 +355,75 @@ async fn certificates_api(
 ) -> Result<Response, ApiError> {
     let (c, _) = class(&state, &actor, forms::record_id(&id)?).await?;
     files::certificates_pdf(&state, &actor, c).await
+}
+
+/// The class's attendance sheet (XLSX): a trainee a row, a session a column, "x" where present
+#[utoipa::path(get, path = "/api/v1/classes/{id}/attendance.xlsx", tag = "training",
+    params(("id" = i64, Path, minimum = 1)),
+    responses((status = 200, description = "The sheet", content((Vec<u8> = crate::api::XLSX)))))]
+async fn attendance_sheet_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (c, sessions) = class(&state, &actor, forms::record_id(&id)?).await?;
+    files::attendance_sheet(&state, &c, &sessions).await
+}
+
+/// Mark attendance from the class's sheet filled in (XLSX or CSV): all its marks or none
+#[utoipa::path(post, path = "/api/v1/classes/{id}/attendance/upload", tag = "training",
+    params(("id" = i64, Path, minimum = 1)),
+    request_body(content = crate::uploads::Upload, content_type = "multipart/form-data"),
+    responses((status = 200, description = "Written", body = Marked),
+        (status = 400, description = "A cell, a column or a trainee the sheet cannot hold; nothing written", body = Problem),
+        (status = 413, description = "File larger than 64 MiB.", body = Problem)))]
+async fn upload_attendance_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    req: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    actor.require(Action::ManageTraining)?;
+    let (c, sessions) = class(&state, &actor, forms::record_id(&id)?).await?;
+    let (bytes, _) =
+        crate::uploads::uploaded(crate::uploads::multipart(req, &state).await?).await?;
+    let written = files::upload_attendance(&state, &actor, &c, &sessions, bytes).await?;
+    Ok(Json(Marked { written }).into_response())
+}
+
+/// Enrol a list of trainees (XLSX or CSV: person number, or name, date of birth and phone): everyone or nobody
+#[utoipa::path(post, path = "/api/v1/classes/{id}/enrolments/upload", tag = "training",
+    params(("id" = i64, Path, minimum = 1)),
+    request_body(content = crate::uploads::Upload, content_type = "multipart/form-data"),
+    responses((status = 200, description = "Enrolled", body = Enrolled),
+        (status = 400, description = "A row refused (its number in the message); nobody enrolled", body = Problem),
+        (status = 409, description = "The class would be over capacity, or someone is in it already; nobody enrolled", body = Problem),
+        (status = 413, description = "File larger than 64 MiB.", body = Problem)))]
+async fn upload_trainees_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    req: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    actor.require(Action::ManageTraining)?;
+    let (c, _) = class(&state, &actor, forms::record_id(&id)?).await?;
+    let (bytes, _) =
+        crate::uploads::uploaded(crate::uploads::multipart(req, &state).await?).await?;
+    let enrolled = files::upload_trainees(&state, &actor, &c, bytes).await?;
+    Ok(Json(Enrolled { enrolled }).into_response())
+}
+
+/// How many a list enrolled.
+#[derive(Serialize, utoipa::ToSchema)]
+struct Enrolled {
+    enrolled: usize,
+}
+
+/// The list of trainees to fill in (XLSX): its columns, empty
+#[utoipa::path(get, path = "/api/v1/classes/trainee-template", tag = "training",
+    responses((status = 200, description = "The XLSX file", content((Vec<u8> = crate::api::XLSX)))))]
+async fn trainee_template_api(_actor: Actor) -> Result<Response, ApiError> {
+    files::trainee_template()
 }
 
 /// A person's classes, latest first, with refreshers due

@@ -39,6 +39,8 @@ pub fn routes() -> Routes {
         .get("/classes/{id}", show_page)
         .post("/classes/{id}/enrolments", enrol_form)
         .post("/classes/{id}/attendance", attendance_form)
+        .upload("/classes/{id}/attendance/upload", attendance_upload_form)
+        .upload("/classes/{id}/enrolments/upload", trainees_upload_form)
         .post(
             "/classes/{id}/enrolments/{enrolment_id}/result",
             result_form,
@@ -566,6 +568,55 @@ async fn attendance_form(
     }
     .await;
     back_to_class(&state, &actor, lang, &id, r, "attendance", f).await
+}
+
+/// The class's attendance sheet filled in, uploaded from its page.
+async fn attendance_upload_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    req: axum::extract::Request,
+) -> Response {
+    let r = async {
+        actor.require(Action::ManageTraining)?;
+        let (c, sessions) = class(&state, &actor, forms::record_id(&id)?).await?;
+        let (bytes, _) =
+            crate::uploads::uploaded(crate::uploads::multipart(req, &state).await?).await?;
+        super::files::upload_attendance(&state, &actor, &c, &sessions, bytes).await?;
+        Ok("?done=marked#attendance".to_owned())
+    }
+    .await;
+    back_to_class(
+        &state,
+        &actor,
+        lang,
+        &id,
+        r,
+        "attendance",
+        Fields::parse(b""),
+    )
+    .await
+}
+
+/// A list of trainees uploaded from the class's page.
+async fn trainees_upload_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    req: axum::extract::Request,
+) -> Response {
+    let r = async {
+        actor.require(Action::ManageTraining)?;
+        let (c, _) = class(&state, &actor, forms::record_id(&id)?).await?;
+        let (bytes, _) =
+            crate::uploads::uploaded(crate::uploads::multipart(req, &state).await?).await?;
+        super::files::upload_trainees(&state, &actor, &c, bytes).await?;
+        Ok("?done=enrolled#trainees".to_owned())
+    }
+    .await;
+    back_to_class(&state, &actor, lang, &id, r, "enrol", Fields::parse(b"")).await
 }
 
 async fn result_form(

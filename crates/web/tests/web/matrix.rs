@@ -434,6 +434,15 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/classes/{id}/attendance"
             | "/classes/{id}/enrolments/{enrolment_id}/result",
         ) => unit_write(Action::ManageTraining),
+        ("GET", "/api/v1/classes/{id}/attendance.xlsx") => unit_read,
+        (
+            "POST",
+            "/api/v1/classes/{id}/attendance/upload"
+            | "/classes/{id}/attendance/upload"
+            | "/api/v1/classes/{id}/enrolments/upload"
+            | "/classes/{id}/enrolments/upload",
+        ) => unit_write(Action::ManageTraining),
+        ("GET", "/api/v1/classes/trainee-template") => Allowed,
         // Nobody in the class has passed: nothing to print.
         ("GET", "/api/v1/classes/{id}/certificates.pdf") => match unit_read {
             Allowed => Conflict,

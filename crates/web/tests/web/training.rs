@@ -463,6 +463,57 @@ async fn the_pages_run_a_class_from_course_to_certificate() {
         );
         assert!(r.body.contains("03/03/2027"), "{l}: refresher due");
 
+        // The attendance sheet: downloaded, filled in, uploaded again.
+        let sheet = phuong
+            .get(&format!("/api/v1/classes/{id}/attendance.xlsx"))
+            .await;
+        assert_eq!(sheet.status, StatusCode::OK, "{l}");
+        assert!(sheet.body.starts_with("PK"), "{l}");
+        let upload = format!("{page}/attendance/upload");
+        let filled = |cells: &str| {
+            format!("Mã học viên,Họ và tên,Năm sinh,02/03/2026,03/03/2026\n{e},Phạm Văn Siêng,1990,{cells}\n")
+        };
+        let bad = phuong
+            .upload(&upload, "diem-danh.csv", filled("muộn,x").as_bytes())
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{l}");
+        assert!(bad.body.contains("dòng 2, cột D"), "{l}: {}", bad.body);
+        let attended = || async {
+            let v: Value = serde_json::from_str(
+                &phuong
+                    .get(&format!("/api/v1/classes/{id}/enrolments"))
+                    .await
+                    .body,
+            )
+            .unwrap();
+            v["items"][0]["attended"].as_i64().unwrap()
+        };
+        assert_eq!(attended().await, 2, "{l}: nothing written");
+        // A column left wholly blank was not marked: it changes nothing.
+        let r = phuong
+            .upload(&upload, "diem-danh.csv", filled(",x").as_bytes())
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        assert_eq!(attended().await, 2, "{l}: a blank column is not marked");
+        let r = phuong
+            .upload(&upload, "diem-danh.csv", filled("v,x").as_bytes())
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        assert_eq!(attended().await, 1, "{l}: v is absent");
+        let (s, body) = {
+            let r = phuong
+                .upload(
+                    &format!("/api/v1/classes/{id}/attendance/upload"),
+                    "diem-danh.csv",
+                    filled("x,x").as_bytes(),
+                )
+                .await;
+            (r.status, r.body)
+        };
+        assert_eq!(s, StatusCode::OK, "{l}: {body}");
+        assert!(body.contains("\"written\":2"), "{l}: {body}");
+        assert_eq!(attended().await, 2, "{l}");
+
         // Due a refresher a year after the certificate, until retrained.
         let r = phuong.get("/refreshers-due?by=2027-04-01").await;
         assert_eq!(r.status, StatusCode::OK, "{l}");
@@ -483,6 +534,39 @@ async fn the_pages_run_a_class_from_course_to_certificate() {
                 .contains("\"total\":0"),
             "{l}: another commune's"
         );
+
+        // A list of trainees: a bad row refuses the whole list.
+        let list = format!("{page}/enrolments/upload");
+        let count = || async {
+            let v: Value = serde_json::from_str(
+                &phuong
+                    .get(&format!("/api/v1/classes/{id}/enrolments"))
+                    .await
+                    .body,
+            )
+            .unwrap();
+            v["total"].as_i64().unwrap()
+        };
+        let header = "Mã người,Họ và tên,Ngày sinh,Điện thoại\n";
+        let bad = format!("{header},Đỗ Thị Na,1992-03-03,\n,Vũ Văn Tú,ngày nào,\n");
+        let r = phuong.upload(&list, "hoc-vien.csv", bad.as_bytes()).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{l}");
+        assert!(r.body.contains("dòng 3"), "{l}: {}", r.body);
+        assert_eq!(count().await, 1, "{l}: nobody enrolled");
+        let good = format!("{header},Đỗ Thị Na,1992-03-03,\n,Vũ Văn Tú,1993-04-04,0912000111\n");
+        let r = phuong.upload(&list, "hoc-vien.csv", good.as_bytes()).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        assert_eq!(count().await, 3, "{l}");
+        // The same list again: they are in the class already.
+        let r = phuong
+            .upload(
+                &format!("/api/v1/classes/{id}/enrolments/upload"),
+                "hoc-vien.csv",
+                good.as_bytes(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{l}: {}", r.body);
+        assert_eq!(count().await, 3, "{l}");
 
         // A legacy area as it was, asked after it ended: its parts on its
         // last day (PostgreSQL once refused the empty list of parents).
