@@ -14,7 +14,8 @@
 //! - recognising a member (eligibility checked, audited), vs. a one-row
 //!   insert into a bare table;
 //! - one batch of attendance marks (BENCH_MARKS, all or nothing), vs. the
-//!   same number of rows into a bare table.
+//!   same number of rows into a bare table; and the same marks through the
+//!   class's XLSX sheet, downloaded and uploaded again, vs. the JSON batch.
 //!
 //! `cargo bench -p web --bench forces` (SQLite; PostgreSQL too when
 //! BINHYEN_TEST_DATABASE_URL is set). Sizes: BENCH_VILLAGES (82000),
@@ -305,6 +306,48 @@ async fn one(t: &TestDb) {
         &ms(took),
         &format!("{} ({n} rows into a bare table)", ms(plain)),
         &ratio(took, plain),
+    );
+    // The same marks as the officer sends them: the class's sheet,
+    // downloaded and uploaded again.
+    let (sheet_took, xlsx) = c
+        .timed(&admin, &format!("/api/v1/classes/{class}/attendance.xlsx"))
+        .await;
+    assert!(xlsx.starts_with(b"PK"), "{label}: the sheet");
+    let boundary = "----bench-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"diem-danh.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&xlsx);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = Request::post(format!("/api/v1/classes/{class}/attendance/upload"))
+        .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let t = Instant::now();
+    let (status, answer) = c.send(req).await;
+    let upload = t.elapsed();
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{label}: {}",
+        String::from_utf8_lossy(&answer)
+    );
+    let written = json(&answer)["written"].as_u64().unwrap() as usize;
+    assert_eq!(written, n, "{label}: every mark of the sheet");
+    row(
+        label,
+        &format!(
+            "the class's attendance sheet: download ({} KiB XLSX) / upload filled in ({n} marks)",
+            xlsx.len() / 1024
+        ),
+        &format!("{} / {}", ms(sheet_took), ms(upload)),
+        &format!("{} (the same marks as JSON)", ms(took)),
+        &ratio(upload, took),
     );
 }
 
