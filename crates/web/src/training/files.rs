@@ -247,3 +247,114 @@ pub async fn upload_trainees(
         }
     }
 }
+
+/// How many classes a file of the list holds at most.
+const EXPORT_LIMIT: u32 = 100_000;
+
+/// The class list as a file (XLSX or CSV): every class the filters match.
+pub async fn export_classes(
+    state: &AppState,
+    actor: &Actor,
+    mut q: training::ClassQuery,
+    fmt: &str,
+) -> Result<Response, ApiError> {
+    q.page = domain::page::Page {
+        page: 1,
+        per_page: EXPORT_LIMIT,
+    };
+    let (rows, _) = training::classes(&state.db, actor.scope(), &q).await?;
+    let rows = rows
+        .into_iter()
+        .map(|c| {
+            vec![
+                Cell::from(c.name),
+                Cell::from(c.course_name),
+                Cell::from(c.organiser_name),
+                Cell::from(
+                    domain::training::Audience::parse("audience", &c.audience)
+                        .map_or(c.audience.clone(), |a| a.label().to_string()),
+                ),
+                Cell::Date(c.starts_on),
+                Cell::Date(c.ends_on),
+                Cell::Int(i64::from(c.sessions)),
+                c.place.map_or(Cell::Empty, Cell::from),
+                Cell::Int(i64::from(c.capacity)),
+                Cell::Int(c.enrolled),
+                Cell::Int(c.passed),
+            ]
+        })
+        .collect();
+    let sheet = Sheet {
+        name: "Lớp tập huấn".into(),
+        columns: [
+            ("Lớp", 40.0),
+            ("Chương trình", 32.0),
+            ("Đơn vị tổ chức", 26.0),
+            ("Đối tượng", 24.0),
+            ("Từ ngày", 12.0),
+            ("Đến ngày", 12.0),
+            ("Số buổi", 8.0),
+            ("Địa điểm", 26.0),
+            ("Số chỗ", 8.0),
+            ("Học viên", 10.0),
+            ("Đạt", 8.0),
+        ]
+        .iter()
+        .map(|(h, w)| Column::new(*h, *w))
+        .collect(),
+        rows,
+        highlight_col: None,
+    };
+    let fmt = fmt.to_string();
+    tokio::task::spawn_blocking(move || file_of(&sheet, "lop-tap-huan", &fmt))
+        .await
+        .map_err(|_| ApiError::invalid("format", Reason::FileNotBuilt))?
+}
+
+/// The trainee-times by area as a file: an area a row, then the classes
+/// of the area's own level and the total.
+pub fn export_summary(
+    s: &training::summary::TrainingSummary,
+    fmt: &str,
+) -> Result<Response, ApiError> {
+    let cells = |name: &str, c: &training::summary::TrainingCell| {
+        vec![
+            Cell::from(name.to_string()),
+            Cell::Int(c.classes),
+            Cell::Int(c.trainees),
+            Cell::Int(c.passed),
+        ]
+    };
+    let mut rows: Vec<Vec<Cell>> = s.rows.iter().map(|r| cells(&r.name, &r.cell)).collect();
+    if s.by_area_itself.classes > 0 {
+        rows.push(cells("Lớp do chính cấp này tổ chức", &s.by_area_itself));
+    }
+    rows.push(cells("Tổng cộng", &s.totals));
+    let sheet = Sheet {
+        name: format!(
+            "{} đến {}",
+            s.from.format("%d-%m-%Y"),
+            s.to.format("%d-%m-%Y")
+        ),
+        columns: [
+            ("Địa bàn", 32.0),
+            ("Số lớp", 10.0),
+            ("Lượt người", 12.0),
+            ("Được cấp giấy chứng nhận", 16.0),
+        ]
+        .iter()
+        .map(|(h, w)| Column::new(*h, *w))
+        .collect(),
+        rows,
+        highlight_col: None,
+    };
+    file_of(
+        &sheet,
+        &format!(
+            "tap-huan-{}-{}",
+            s.from.format("%Y-%m-%d"),
+            s.to.format("%Y-%m-%d")
+        ),
+        fmt,
+    )
+}

@@ -184,9 +184,11 @@ async fn create_course_api(
         ("audience" = Option<Audience>, Query),
         ("course" = Option<i64>, Query),
         ("awaiting_results" = Option<bool>, Query, description = "Only classes over with a trainee still without a result."),
+        ("format" = Option<crate::api::FileFormat>, Query),
         PageParams,
     ),
-    responses((status = 200, description = "A page of classes", body = ClassPage),
+    responses((status = 200, description = "A page of classes, or the file",
+        content((ClassPage = "application/json"), (Vec<u8> = crate::api::XLSX), (String = "text/csv"))),
         (status = 404, description = "The unit is unknown or outside the scope.", body = Problem)))]
 async fn classes_api(
     State(state): State<AppState>,
@@ -196,6 +198,10 @@ async fn classes_api(
     let f = Fields::from_query(q.as_deref());
     let query = class_query(&f)?;
     crate::areas::check_unit(&state, &actor, query.org_unit).await?;
+    if let Some(fmt) = f.get("format").filter(|f| *f != "json") {
+        crate::downloads::check_format(fmt)?;
+        return files::export_classes(&state, &actor, query, fmt).await;
+    }
     let (items, total) = training::classes(&state.db, actor.scope(), &query).await?;
     Ok(Json(ClassPage {
         items,
@@ -449,8 +455,10 @@ async fn history_api(
         ("view" = Option<crate::areas::ViewParam>, Query),
         ("audience" = Option<Audience>, Query),
         ("course" = Option<i64>, Query),
+        ("format" = Option<crate::api::FileFormat>, Query),
     ),
-    responses((status = 200, description = "The figures", body = training::summary::TrainingSummary),
+    responses((status = 200, description = "The figures, or the file",
+        content((training::summary::TrainingSummary = "application/json"), (Vec<u8> = crate::api::XLSX), (String = "text/csv"))),
         (status = 404, description = "The unit is unknown or outside the scope.", body = Problem)))]
 async fn summary_api(
     State(state): State<AppState>,
@@ -458,7 +466,12 @@ async fn summary_api(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let f = Fields::from_query(q.as_deref());
-    Ok(Json(summary(&state, &actor, &f).await?).into_response())
+    let s = summary(&state, &actor, &f).await?;
+    if let Some(fmt) = f.get("format").filter(|f| *f != "json") {
+        crate::downloads::check_format(fmt)?;
+        return files::export_summary(&s, fmt);
+    }
+    Ok(Json(s).into_response())
 }
 
 /// The summary the API and the pages show.

@@ -581,6 +581,21 @@ async fn the_pages_run_a_class_from_course_to_certificate() {
             );
         }
 
+        // The list and the summary as files.
+        let r = lanhdao
+            .get("/api/v1/classes?from=2026-01-01&format=xlsx")
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        assert!(r.body.starts_with("PK"), "{l}");
+        let r = lanhdao
+            .get(&format!(
+                "/api/v1/training-summary?org_unit={}&from=2026-01-01&format=csv",
+                app.ward
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        assert!(r.body.contains("Tổng cộng"), "{l}: {}", r.body);
+
         // The lists and the summary; readers read, and cannot set up.
         let r = lanhdao
             .get(&format!(
