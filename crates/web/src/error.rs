@@ -252,6 +252,12 @@ pub async fn not_found(uri: Uri, lang: Lang) -> Response {
     }
 }
 
+/// Whether a form's refusal is shown beside the form that caused it: any
+/// but a refusal of the role or the scope, which gets its error page.
+pub fn beside_form(e: &ApiError) -> bool {
+    e.status != StatusCode::NOT_FOUND && e.status != StatusCode::FORBIDDEN
+}
+
 /// An API failure answered as a page.
 pub fn page_error(lang: Lang, e: ApiError) -> Response {
     PageError::from_api(lang, e).into_response()

@@ -196,6 +196,21 @@ pub async fn resolve_units(
 }
 
 /// Units as a box of several shows them: labels separated by `; `.
+/// The label of a unit in the scope, for a form or a filter that carries
+/// its id (none when absent or out of scope).
+pub async fn unit_label_of(
+    state: &AppState,
+    actor: &Actor,
+    unit: Option<i64>,
+) -> Result<Option<String>, ApiError> {
+    Ok(match unit {
+        Some(u) => store::org_units::get(&state.db, actor.scope(), u)
+            .await?
+            .map(|v| unit_label(&v)),
+        None => None,
+    })
+}
+
 pub async fn unit_labels(state: &AppState, actor: &Actor, ids: &[i64]) -> Result<String, ApiError> {
     let mut out = Vec::new();
     for id in ids {

@@ -26,7 +26,7 @@ use store::forces::{self as forces, ForcesSummary, MemberRow, PersonDetail, Team
 
 use super::{day, parse_query, summary, team};
 use crate::actor::Actor;
-use crate::error::{page_error, ApiError};
+use crate::error::{beside_form, page_error, ApiError};
 use crate::forms::{self, Echo, Fields};
 use crate::i18n::Lang;
 use crate::layout::{Base, FormError, PageContext};
@@ -86,12 +86,6 @@ fn choices() -> Choices {
         schooling: Schooling::ALL.iter().map(|s| s.as_str()).collect(),
         marks: AreaMark::ALL.iter().map(|m| m.as_str()).collect(),
     }
-}
-
-/// A refusal of the role or the scope gets its error page; any other is
-/// shown beside the form that caused it.
-fn beside_form(e: &ApiError) -> bool {
-    e.status != StatusCode::NOT_FOUND && e.status != StatusCode::FORBIDDEN
 }
 
 // ---- the dashboard ------------------------------------------------------------------
@@ -169,7 +163,7 @@ async fn list_page(
         let query = parse_query(&f)?;
         crate::areas::check_unit(&state, &actor, query.org_unit).await?;
         let (items, total) = forces::list(&state.db, actor.scope(), &query).await?;
-        let unit_label = unit_label(&state, &actor, query.org_unit).await?;
+        let unit_label = pickers::unit_label_of(&state, &actor, query.org_unit).await?;
         let per = i64::from(query.page.per_page.max(1));
         let page = ListPage {
             items,
@@ -190,19 +184,6 @@ async fn list_page(
     }
     .await;
     r.unwrap_or_else(|e| page_error(lang, e))
-}
-
-async fn unit_label(
-    state: &AppState,
-    actor: &Actor,
-    unit: Option<i64>,
-) -> Result<Option<String>, ApiError> {
-    Ok(match unit {
-        Some(u) => store::org_units::get(&state.db, actor.scope(), u)
-            .await?
-            .map(|v| pickers::unit_label(&v)),
-        None => None,
-    })
 }
 
 // ---- a new team ---------------------------------------------------------------------
@@ -241,7 +222,10 @@ async fn render_new(
 ) -> Response {
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let unit = f.get("org_unit_id").and_then(|s| s.trim().parse().ok());
-    let unit_label = unit_label(state, actor, unit).await.ok().flatten();
+    let unit_label = pickers::unit_label_of(state, actor, unit)
+        .await
+        .ok()
+        .flatten();
     let page = NewPage {
         form: Echo::of(f, TEAM_FIELDS),
         unit_label,

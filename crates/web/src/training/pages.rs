@@ -22,7 +22,7 @@ use store::training::{self as training, ClassRow, CourseRow, EnrolmentRow};
 
 use super::{class, class_query, summary};
 use crate::actor::Actor;
-use crate::error::{page_error, ApiError};
+use crate::error::{beside_form, page_error, ApiError};
 use crate::forms::{self, Echo, Fields};
 use crate::i18n::Lang;
 use crate::layout::{Base, FormError, PageContext};
@@ -68,25 +68,6 @@ fn choices() -> Choices {
         topics: Topic::ALL.iter().map(|t| t.as_str()).collect(),
         schooling: Schooling::ALL.iter().map(|s| s.as_str()).collect(),
     }
-}
-
-/// A refusal of the role or the scope gets its error page; any other is
-/// shown beside the form that caused it.
-fn beside_form(e: &ApiError) -> bool {
-    e.status != StatusCode::NOT_FOUND && e.status != StatusCode::FORBIDDEN
-}
-
-async fn unit_label(
-    state: &AppState,
-    actor: &Actor,
-    unit: Option<i64>,
-) -> Result<Option<String>, ApiError> {
-    Ok(match unit {
-        Some(u) => store::org_units::get(&state.db, actor.scope(), u)
-            .await?
-            .map(|v| pickers::unit_label(&v)),
-        None => None,
-    })
 }
 
 // ---- the summary ------------------------------------------------------------------
@@ -177,7 +158,7 @@ async fn list_page(
             query: f.query_string(),
             courses: training::courses(&state.db).await?,
             choices: choices(),
-            unit_label: unit_label(&state, &actor, query.org_unit).await?,
+            unit_label: pickers::unit_label_of(&state, &actor, query.org_unit).await?,
         };
         Ok::<_, ApiError>(state.templates.page(&base(&actor, lang, "/classes"), &page))
     }
@@ -228,7 +209,10 @@ async fn render_new(
         .and_then(|s| s.trim().parse().ok());
     let page = NewPage {
         form: Echo::of(f, CLASS_FIELDS),
-        unit_label: unit_label(state, actor, unit).await.ok().flatten(),
+        unit_label: pickers::unit_label_of(state, actor, unit)
+            .await
+            .ok()
+            .flatten(),
         courses: training::courses(&state.db).await?,
         error: error.map(FormError::from),
         choices: choices(),
