@@ -1385,6 +1385,18 @@ async fn next_id(tx: &mut crate::Tx, table: &str) -> Result<i64, StoreError> {
     Ok(fetch_dyn!(tx, fetch_one, scalar i64, &sql, Vec::<Arg>::new())?)
 }
 
+/// The province with the most teams (at small sizes not every province
+/// has one): its id and name.
+pub async fn province_with_most_teams(db: &Db) -> Result<(i64, String), StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_one,
+        (i64, String),
+        "SELECT t.province_id, u.name FROM security_teams t JOIN org_units u ON u.id = t.province_id
+          GROUP BY t.province_id, u.name ORDER BY COUNT(*) DESC, t.province_id LIMIT 1"
+    )?)
+}
+
 /// The plain baselines of the forces benchmark: one GROUP BY over the
 /// open memberships by province, and one over a province's classes.
 pub async fn plain_forces_counts(db: &Db) -> Result<usize, StoreError> {

@@ -108,7 +108,7 @@ async fn one(t: &TestDb) {
         data.attendance,
         ms(started.elapsed())
     );
-    let (province, province_name) = bs::province_with_most_communes(db).await.unwrap();
+    let (province, province_name) = bs::province_with_most_teams(db).await.unwrap();
     let admin = user(db, "bench.admin", Role::Admin, vec![]).await;
     let staff = user(db, "bench.tinh", Role::ProvinceStaff, vec![province]).await;
     let state = web::AppState::new(db.clone(), web::WebConfig::default()).unwrap();
