@@ -1,7 +1,8 @@
 'use strict';
 // Training: the ward's officer sees the class over last week waiting for
 // its results on the home page, then sets up a new class on a demo course,
-// enrols two newcomers, marks attendance session by session, and enters
+// enrols two newcomers, marks attendance session by session (and sends the
+// class's sheet back through its file round trip), and enters
 // the results once the last session is over: one passes with a numbered
 // certificate (the PDF prints), one does not (a session missed). The
 // trainee's page lists the class; the refreshers due list the demo's
@@ -11,7 +12,7 @@
 
 module.exports = {
   name: 'training',
-  title: 'home reminder, new class, enrolment, attendance by session, results, certificates PDF, person history, refreshers, summary both views, out of scope',
+  title: 'home reminder, new class, enrolment, attendance by session and by sheet, results, certificates PDF, person history, refreshers, summary both views, out of scope',
   async run(j) {
     const { page, assert } = j;
     const phone = j.width < 600;
@@ -53,7 +54,7 @@ module.exports = {
       if (!(await form.evaluate((d) => d.open))) await form.locator('summary').click();
       await form.locator('#full_name').fill(name);
       await form.locator('#birth_date').fill('1991-04-04');
-      await j.click(form.locator('button[type=submit]'), { url: /done=enrolled/ });
+      await j.click(form.locator('form[action$="/enrolments"] button[type=submit]'), { url: /done=enrolled/ });
       assert.match(await j.text('#trainees'), new RegExp(name));
     }
 
@@ -67,11 +68,19 @@ module.exports = {
         if (who.some((n) => label.includes(n))) await boxes.nth(i).check();
         else await boxes.nth(i).uncheck();
       }
-      await j.click(page.locator('#attendance form.stack button[type=submit]'), { url: /done=marked/ });
+      await j.click(page.locator('#attendance form[action$="/attendance"] button[type=submit]'), { url: /done=marked/ });
     };
     await mark(first, names);
     await mark(last, [names[0]]);
     await j.shot('attendance');
+    // The class's sheet, downloaded and uploaded back as it is: the same marks.
+    const sheet = page.locator('#attendance details.action');
+    await sheet.locator('summary').click();
+    const file = await j.download(sheet.locator('a', { hasText: 'Tải bảng điểm danh' }));
+    assert.equal(file.bytes.subarray(0, 2).toString(), 'PK');
+    await sheet.locator('input[type=file]').setInputFiles({ name: file.name, mimeType: 'application/octet-stream', buffer: file.bytes });
+    await j.click(sheet.locator('button[type=submit]'), { url: /done=marked/ });
+    assert.match(await j.text(page.locator('#trainees tbody tr', { hasText: names[1] })), /1\/2/);
 
     // Results: both score 8; the one who missed a session does not pass.
     for (const name of names) {
