@@ -145,6 +145,12 @@ impl Db {
             // ping sqlx sends before each use was only two more thread
             // hand-offs per query (scripts/load).
             .test_before_acquire(false)
+            // Connections are renewed every ten minutes, so that none keeps
+            // the planner's statistics of long before (see below) for the
+            // life of the server: after a large import the old ones planned
+            // a province's team dashboard as a probe of every village of the
+            // country (77 s; docs/benchmarks.md, "Forces and training").
+            .max_lifetime(Duration::from_secs(600))
             // A connection reads the planner's statistics once, when it
             // opens, and never sees a later ANALYZE run by another one; and
             // the tables filled after the reference load (models, figures)
