@@ -23,7 +23,7 @@
     clippy::panic
 )]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -38,14 +38,6 @@ mod common;
 use common::*;
 
 const SEED: u64 = 20_261_205;
-
-async fn p95_of(c: &Client, token: &str, uri: &str, runs: usize) -> Duration {
-    let mut v = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        v.push(c.timed(token, uri).await.0);
-    }
-    pct(v, 0.95)
-}
 
 async fn one(t: &TestDb) {
     let label = t.label;

@@ -45,14 +45,6 @@ use common::*;
 
 const SEED: u64 = 20_261_206;
 
-async fn p95_of(c: &Client, token: &str, uri: &str, runs: usize) -> Duration {
-    let mut v = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        v.push(c.timed(token, uri).await.0);
-    }
-    pct(v, 0.95)
-}
-
 /// A write through the router: its time, status and answer.
 async fn write(
     c: &Client,

@@ -65,6 +65,15 @@ pub fn reset_peak() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
+/// The 95th percentile of `runs` GETs of `uri`.
+pub async fn p95_of(c: &Client, token: &str, uri: &str, runs: usize) -> Duration {
+    let mut v = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        v.push(c.timed(token, uri).await.0);
+    }
+    pct(v, 0.95)
+}
+
 pub struct Client {
     pub router: Router,
 }
