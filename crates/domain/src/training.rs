@@ -482,7 +482,7 @@ pub fn marks_from_sheet(
         days.push((i, day));
     }
     let mut seen = std::collections::HashSet::new();
-    let mut cells: Vec<(i64, usize, NaiveDate, bool)> = Vec::new();
+    let mut cells: Vec<Mark> = Vec::new();
     let mut marked = std::collections::HashSet::new();
     for (row, cols) in body {
         if cols.iter().all(|c| c.trim().is_empty()) {
@@ -509,17 +509,16 @@ pub fn marks_from_sheet(
             if !cell.trim().is_empty() {
                 marked.insert(*day);
             }
-            cells.push((id, *i, *day, present));
+            cells.push(Mark {
+                enrolment_id: id,
+                session_on: *day,
+                present,
+            });
         }
     }
     let marks: Vec<Mark> = cells
         .into_iter()
-        .filter(|(_, _, day, _)| marked.contains(day))
-        .map(|(enrolment_id, _, session_on, present)| Mark {
-            enrolment_id,
-            session_on,
-            present,
-        })
+        .filter(|m| marked.contains(&m.session_on))
         .collect();
     if marks.len() > MAX_MARKS {
         return Err(DomainError::new(

@@ -245,7 +245,12 @@ fn signature(
     );
 }
 
-fn page(document: &mut Document, fonts: &Fonts, c: &Certificate) -> Result<(), FilesError> {
+/// An A4 landscape page in the certificates' double frame, text in black,
+/// its content drawn by `content`.
+fn framed_page(
+    document: &mut Document,
+    content: impl FnOnce(&mut krilla::surface::Surface<'_>),
+) -> Result<(), FilesError> {
     let settings =
         PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| FilesError::Write("khổ giấy".into()))?;
     let mut page = document.start_page_with(settings);
@@ -256,112 +261,118 @@ fn page(document: &mut Document, fonts: &Fonts, c: &Certificate) -> Result<(), F
         paint: rgb::Color::new(0, 0, 0).into(),
         ..Default::default()
     }));
-    let mid = WIDTH / 2.0;
-    letterhead(&mut s, fonts, &c.issuer_body, &c.issuer_name, &c.number);
-    let title = [
-        Line {
-            text: "GIẤY CÔNG NHẬN",
-            size: 34.0,
-            bold: true,
-            align: Align::Centre(mid),
-            y: 190.0,
-        },
-        Line {
-            text: "ĐẠT TIÊU CHUẨN \"AN TOÀN VỀ AN NINH, TRẬT TỰ\"",
-            size: 18.0,
-            bold: true,
-            align: Align::Centre(mid),
-            y: 222.0,
-        },
-    ];
-    for l in &title {
-        draw(&mut s, fonts, l);
-    }
-    let year = format!("Năm {}", c.year);
-    draw(
-        &mut s,
-        fonts,
-        &Line {
-            text: &year,
-            size: 15.0,
-            bold: false,
-            align: Align::Centre(mid),
-            y: 246.0,
-        },
-    );
-    let kind_line = format!("{}:", c.kind_label);
-    draw(
-        &mut s,
-        fonts,
-        &Line {
-            text: &kind_line,
-            size: 15.0,
-            bold: false,
-            align: Align::Centre(mid),
-            y: 286.0,
-        },
-    );
-    let mut y = 318.0;
-    for line in wrap(&fonts.bold_face, &c.unit_name, 24.0, WIDTH - 160.0) {
-        draw(
-            &mut s,
-            fonts,
-            &Line {
-                text: &line,
-                size: 24.0,
-                bold: true,
-                align: Align::Centre(mid),
-                y,
-            },
-        );
-        y += 28.0;
-    }
-    if let Some(p) = &c.unit_parent {
-        draw(
-            &mut s,
-            fonts,
-            &Line {
-                text: p,
-                size: 15.0,
-                bold: false,
-                align: Align::Centre(mid),
-                y,
-            },
-        );
-        y += 24.0;
-    }
-    let class = format!("Xếp loại: {}", c.classification);
-    draw(
-        &mut s,
-        fonts,
-        &Line {
-            text: &class,
-            size: 16.0,
-            bold: true,
-            align: Align::Centre(mid),
-            y: y + 4.0,
-        },
-    );
-    let basis = format!(
-        "(Theo Quyết định số {} ngày {})",
-        c.decision_no,
-        c.decided_on.format("%d/%m/%Y")
-    );
-    draw(
-        &mut s,
-        fonts,
-        &Line {
-            text: &basis,
-            size: 13.0,
-            bold: false,
-            align: Align::Centre(mid),
-            y: y + 26.0,
-        },
-    );
-    signature(&mut s, fonts, &c.place, c.decided_on, &c.signer_title);
+    content(&mut s);
     s.finish();
     page.finish();
     Ok(())
+}
+
+fn page(document: &mut Document, fonts: &Fonts, c: &Certificate) -> Result<(), FilesError> {
+    framed_page(document, |s| {
+        let mid = WIDTH / 2.0;
+        letterhead(s, fonts, &c.issuer_body, &c.issuer_name, &c.number);
+        let title = [
+            Line {
+                text: "GIẤY CÔNG NHẬN",
+                size: 34.0,
+                bold: true,
+                align: Align::Centre(mid),
+                y: 190.0,
+            },
+            Line {
+                text: "ĐẠT TIÊU CHUẨN \"AN TOÀN VỀ AN NINH, TRẬT TỰ\"",
+                size: 18.0,
+                bold: true,
+                align: Align::Centre(mid),
+                y: 222.0,
+            },
+        ];
+        for l in &title {
+            draw(s, fonts, l);
+        }
+        let year = format!("Năm {}", c.year);
+        draw(
+            s,
+            fonts,
+            &Line {
+                text: &year,
+                size: 15.0,
+                bold: false,
+                align: Align::Centre(mid),
+                y: 246.0,
+            },
+        );
+        let kind_line = format!("{}:", c.kind_label);
+        draw(
+            s,
+            fonts,
+            &Line {
+                text: &kind_line,
+                size: 15.0,
+                bold: false,
+                align: Align::Centre(mid),
+                y: 286.0,
+            },
+        );
+        let mut y = 318.0;
+        for line in wrap(&fonts.bold_face, &c.unit_name, 24.0, WIDTH - 160.0) {
+            draw(
+                s,
+                fonts,
+                &Line {
+                    text: &line,
+                    size: 24.0,
+                    bold: true,
+                    align: Align::Centre(mid),
+                    y,
+                },
+            );
+            y += 28.0;
+        }
+        if let Some(p) = &c.unit_parent {
+            draw(
+                s,
+                fonts,
+                &Line {
+                    text: p,
+                    size: 15.0,
+                    bold: false,
+                    align: Align::Centre(mid),
+                    y,
+                },
+            );
+            y += 24.0;
+        }
+        let class = format!("Xếp loại: {}", c.classification);
+        draw(
+            s,
+            fonts,
+            &Line {
+                text: &class,
+                size: 16.0,
+                bold: true,
+                align: Align::Centre(mid),
+                y: y + 4.0,
+            },
+        );
+        let basis = format!(
+            "(Theo Quyết định số {} ngày {})",
+            c.decision_no,
+            c.decided_on.format("%d/%m/%Y")
+        );
+        draw(
+            s,
+            fonts,
+            &Line {
+                text: &basis,
+                size: 13.0,
+                bold: false,
+                align: Align::Centre(mid),
+                y: y + 26.0,
+            },
+        );
+        signature(s, fonts, &c.place, c.decided_on, &c.signer_title);
+    })
 }
 
 /// The certificates as one PDF, a page each.
@@ -408,70 +419,55 @@ fn training_page(
     fonts: &Fonts,
     c: &TrainingCertificate,
 ) -> Result<(), FilesError> {
-    let settings =
-        PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| FilesError::Write("khổ giấy".into()))?;
-    let mut page = document.start_page_with(settings);
-    let mut s = page.surface();
-    border(&mut s, 22.0, 3.0);
-    border(&mut s, 28.0, 0.8);
-    s.set_fill(Some(Fill {
-        paint: rgb::Color::new(0, 0, 0).into(),
-        ..Default::default()
-    }));
-    letterhead(&mut s, fonts, &c.issuer_body, &c.issuer_name, &c.number);
-    fn centred(text: &str, size: f32, bold: bool, y: f32) -> Line<'_> {
-        Line {
-            text,
-            size,
-            bold,
-            align: Align::Centre(WIDTH / 2.0),
-            y,
+    framed_page(document, |s| {
+        letterhead(s, fonts, &c.issuer_body, &c.issuer_name, &c.number);
+        fn centred(text: &str, size: f32, bold: bool, y: f32) -> Line<'_> {
+            Line {
+                text,
+                size,
+                bold,
+                align: Align::Centre(WIDTH / 2.0),
+                y,
+            }
         }
-    }
-    draw(
-        &mut s,
-        fonts,
-        &centred("GIẤY CHỨNG NHẬN", 34.0, true, 175.0),
-    );
-    draw(
-        &mut s,
-        fonts,
-        &centred("HOÀN THÀNH LỚP TẬP HUẤN", 18.0, true, 205.0),
-    );
-    draw(&mut s, fonts, &centred("Chứng nhận:", 15.0, false, 240.0));
-    draw(&mut s, fonts, &centred(&c.full_name, 24.0, true, 270.0));
-    let born = format!("Sinh ngày {}", c.birth_date.format("%d/%m/%Y"));
-    draw(&mut s, fonts, &centred(&born, 14.0, false, 292.0));
-    let mut y = 322.0;
-    let class = format!("Đã hoàn thành lớp: {}", c.class_name);
-    for line in wrap(&fonts.bold_face, &class, 16.0, WIDTH - 160.0) {
-        draw(&mut s, fonts, &centred(&line, 16.0, true, y));
-        y += 20.0;
-    }
-    let held = match &c.class_place {
-        Some(p) => format!(
-            "Chương trình {}; từ ngày {} đến ngày {} tại {p}",
-            c.course,
-            c.starts_on.format("%d/%m/%Y"),
-            c.ends_on.format("%d/%m/%Y")
-        ),
-        None => format!(
-            "Chương trình {}; từ ngày {} đến ngày {}",
-            c.course,
-            c.starts_on.format("%d/%m/%Y"),
-            c.ends_on.format("%d/%m/%Y")
-        ),
-    };
-    for line in wrap(&fonts.regular_face, &held, 14.0, WIDTH - 160.0) {
-        draw(&mut s, fonts, &centred(&line, 14.0, false, y));
-        y += 18.0;
-    }
-    let result = format!("Kết quả: Đạt ({}/10)", format_score(c.score));
-    draw(&mut s, fonts, &centred(&result, 15.0, true, y + 6.0));
-    signature(&mut s, fonts, &c.place, c.certified_on, &c.signer_title);
-    s.finish();
-    page.finish();
-    Ok(())
+        draw(s, fonts, &centred("GIẤY CHỨNG NHẬN", 34.0, true, 175.0));
+        draw(
+            s,
+            fonts,
+            &centred("HOÀN THÀNH LỚP TẬP HUẤN", 18.0, true, 205.0),
+        );
+        draw(s, fonts, &centred("Chứng nhận:", 15.0, false, 240.0));
+        draw(s, fonts, &centred(&c.full_name, 24.0, true, 270.0));
+        let born = format!("Sinh ngày {}", c.birth_date.format("%d/%m/%Y"));
+        draw(s, fonts, &centred(&born, 14.0, false, 292.0));
+        let mut y = 322.0;
+        let class = format!("Đã hoàn thành lớp: {}", c.class_name);
+        for line in wrap(&fonts.bold_face, &class, 16.0, WIDTH - 160.0) {
+            draw(s, fonts, &centred(&line, 16.0, true, y));
+            y += 20.0;
+        }
+        let held = match &c.class_place {
+            Some(p) => format!(
+                "Chương trình {}; từ ngày {} đến ngày {} tại {p}",
+                c.course,
+                c.starts_on.format("%d/%m/%Y"),
+                c.ends_on.format("%d/%m/%Y")
+            ),
+            None => format!(
+                "Chương trình {}; từ ngày {} đến ngày {}",
+                c.course,
+                c.starts_on.format("%d/%m/%Y"),
+                c.ends_on.format("%d/%m/%Y")
+            ),
+        };
+        for line in wrap(&fonts.regular_face, &held, 14.0, WIDTH - 160.0) {
+            draw(s, fonts, &centred(&line, 14.0, false, y));
+            y += 18.0;
+        }
+        let result = format!("Kết quả: Đạt ({}/10)", format_score(c.score));
+        draw(s, fonts, &centred(&result, 15.0, true, y + 6.0));
+        signature(s, fonts, &c.place, c.certified_on, &c.signer_title);
+    })
 }
 
 /// A score as Vietnamese writes it: a comma before the decimals, none for

@@ -50,6 +50,21 @@ pub fn download(bytes: Vec<u8>, name: &str, fmt: &str) -> Response {
         .into_response()
 }
 
+/// A PDF download (certificates): `name` in ASCII, without the extension.
+pub fn pdf(bytes: Vec<u8>, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.pdf\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// A file format a list may answer in (`xlsx`, `csv`), or the 400 that
 /// names the choices: asked before the list is read.
 pub fn check_format(fmt: &str) -> Result<(), ApiError> {

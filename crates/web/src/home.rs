@@ -167,12 +167,9 @@ async fn training_due(
         return Ok(TrainingDue::default());
     }
     let by = day + chrono::Duration::days(crate::training::REFRESHER_HORIZON_DAYS);
-    let first = domain::page::Page::parse(None, Some("1"))?;
     Ok(TrainingDue {
         awaiting_results: store::training::awaiting_results(&state.db, actor.scope(), day).await?,
-        refreshers_due: store::training::refreshers_due(&state.db, actor.scope(), by, first)
-            .await?
-            .1,
+        refreshers_due: store::training::count_refreshers_due(&state.db, actor.scope(), by).await?,
     })
 }
 

@@ -98,15 +98,15 @@ impl Mapping {
         format!("JOIN {} ON {}", self.from, self.on)
     }
 
-    /// As the first table of a query, before `CROSS JOIN` the table of the
-    /// column, with `on` in the WHERE clause. SQLite then always reads the
-    /// rows' units first and seeks the column's table by its index: left
-    /// to choose, a connection holding statistics from before a large load
+    /// As the first table of a query, `CROSS JOIN` the column's `table`,
+    /// with `on` for the WHERE clause. SQLite then always reads the rows'
+    /// units first and seeks the column's table by its index: left to
+    /// choose, a connection holding statistics from before a large load
     /// read every village of the country and probed the mapping for each
     /// (2 s as it was, 77 s as it is now for one province of 82,000
     /// villages). PostgreSQL plans a CROSS JOIN as any join.
-    pub fn first(&self) -> &str {
-        &self.from
+    pub fn before(&self, table: &str) -> String {
+        format!("{} CROSS JOIN {table}", self.from)
     }
 }
 
@@ -261,7 +261,8 @@ fn teams_sql(q: &ForcesQuery, national: bool, rows: &[Area], p: &mut Params) -> 
     let d = p.push(Arg::Date(Some(q.as_of)));
     let y = p.push(Arg::I64(Some(i64::from(q.as_of.year()))));
     let f = p.push(Arg::Text(Some(q.force.as_str().into())));
-    let (from, on, row, shared) = if national && q.view == View::Now {
+    let whole_country = national && q.view == View::Now;
+    let (from, on, row, shared) = if whole_country {
         (
             "security_teams t".to_string(),
             "1 = 1".to_string(),
@@ -271,14 +272,13 @@ fn teams_sql(q: &ForcesQuery, national: bool, rows: &[Area], p: &mut Params) -> 
     } else {
         let r = row_list(rows, p);
         let m = mapping(q.view, national, "t.org_unit_id", &r);
-        let from = format!("{} CROSS JOIN security_teams t", m.first());
-        (from, m.on, m.row, m.shared)
+        (m.before("security_teams t"), m.on, m.row, m.shared)
     };
     // The whole country's teams join every serving member grouped by team
     // (one pass); an area's teams seek their own members by index
     // (team_members_team) rather than group the country's.
     let serving = format!("m.start_on <= {d} AND (m.end_on IS NULL OR m.end_on >= {d})");
-    let (counts, members) = if national && q.view == View::Now {
+    let (counts, members) = if whole_country {
         (
             "COALESCE(c.members, 0) AS members, COALESCE(c.leaders, 0) AS leaders,
              COALESCE(c.deputies, 0) AS deputies"
@@ -339,13 +339,13 @@ fn villages_sql(q: &ForcesQuery, national: bool, rows: &[Area], p: &mut Params) 
                                             WHERE t.force = 'to_bao_ve_antt' AND t.established_on <= {d}
                                               AND (t.ended_on IS NULL OR t.ended_on >= {d}))
                              THEN 0 ELSE 1 END AS without_team
-                   FROM {first} CROSS JOIN org_units u
+                   FROM {from}
                   WHERE {on} AND u.level = 'village' AND (u.valid_from IS NULL OR u.valid_from <= {d})
                     AND (u.valid_to IS NULL OR u.valid_to >= {d})) x
           GROUP BY row_id, shared_unit",
         row = m.row,
         shared = m.shared,
-        first = m.first(),
+        from = m.before("org_units u"),
         on = m.on
     )
 }

@@ -119,6 +119,14 @@ pub async fn create_course(db: &Db, author: Author, c: &NewCourse) -> Result<Cou
     Ok(row)
 }
 
+/// One course with its topics.
+pub async fn course(db: &Db, id: i64) -> Result<Option<CourseRow>> {
+    let mut tx = db.begin_read().await?;
+    let c = course_tx(&mut tx, id).await?;
+    tx.rollback().await?;
+    Ok(c)
+}
+
 async fn course_tx(tx: &mut Tx, id: i64) -> Result<Option<CourseRow>> {
     let found: Option<CourseRow> = fetch!(
         tx,
@@ -856,17 +864,30 @@ pub async fn refreshers_due(
     );
     let mut tx = db.begin_read().await?;
     let rows: Vec<RefresherDue> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
-    let mut c = Params::default();
+    let total = count_refreshers_tx(&mut tx, scope, by).await?;
+    tx.rollback().await?;
+    Ok((rows, total))
+}
+
+/// How many people of the scope are due a refresher by `by` (the home
+/// page's count).
+pub async fn count_refreshers_due(db: &Db, scope: Scope, by: NaiveDate) -> Result<i64> {
+    let mut tx = db.begin_read().await?;
+    let n = count_refreshers_tx(&mut tx, scope, by).await?;
+    tx.rollback().await?;
+    Ok(n)
+}
+
+async fn count_refreshers_tx(tx: &mut Tx, scope: Scope, by: NaiveDate) -> Result<i64> {
+    let mut p = Params::default();
     let sql = format!(
         "SELECT COUNT(*) FROM enrolments e
            JOIN training_classes c ON c.id = e.class_id
            JOIN people pe ON pe.id = e.person_id
           WHERE {}",
-        refreshers_where(scope, by, &mut c)
+        refreshers_where(scope, by, &mut p)
     );
-    let total = fetch_dyn!(&mut tx, fetch_one, scalar i64, &sql, c.args)?;
-    tx.rollback().await?;
-    Ok((rows, total))
+    Ok(fetch_dyn!(tx, fetch_one, scalar i64, &sql, p.args)?)
 }
 
 fn refreshers_where(scope: Scope, by: NaiveDate, p: &mut Params) -> String {

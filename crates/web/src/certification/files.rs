@@ -2,8 +2,8 @@
 //! the certificates as PDF, and evidence files checked by their content.
 
 use axum::extract::Multipart;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use domain::certification::{Classification, Kind, State as CaseState};
 use domain::org_units::Level;
 use domain::time::today;
@@ -190,17 +190,7 @@ pub async fn certificates_pdf(
     let bytes = tokio::task::spawn_blocking(move || files::certificates(&items))
         .await
         .map_err(|_| ApiError::invalid("format", Reason::FileNotBuilt))??;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.pdf\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::downloads::pdf(bytes, name))
 }
 
 /// The file of a multipart form (field `file`) and its name.

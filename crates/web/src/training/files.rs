@@ -5,12 +5,12 @@
 use std::collections::HashSet;
 
 use axum::body::Bytes;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use domain::org_units::Level;
 use domain::training::{
-    marks_from_sheet, session_header, trainees_from_sheet, SHEET_COLUMNS, TRAINEE_COLUMNS,
+    marks_from_sheet, session_header, trainees_from_sheet, MAX_CAPACITY, SHEET_COLUMNS,
+    TRAINEE_COLUMNS,
 };
 use domain::{DomainError, Reason};
 use files::{Cell, Column, Sheet, TrainingCertificate};
@@ -38,10 +38,8 @@ pub async fn certificates_pdf(
         (Level::Province, _) | (_, None) => ("BỘ CÔNG AN".to_owned(), "GIÁM ĐỐC"),
         (_, Some(province)) => (police_of(province), "TRƯỞNG CÔNG AN"),
     };
-    let course = training::courses(&state.db)
+    let course = training::course(&state.db, c.course_id)
         .await?
-        .into_iter()
-        .find(|x| x.id == c.course_id)
         .map(|x| format!("{}, {} giờ", x.name, x.total_hours))
         .unwrap_or_else(|| c.course_name.clone());
     let items: Vec<TrainingCertificate> = training::enrolments(&state.db, c.id)
@@ -72,17 +70,10 @@ pub async fn certificates_pdf(
     let bytes = tokio::task::spawn_blocking(move || files::training_certificates(&items))
         .await
         .map_err(|_| ApiError::invalid("format", Reason::FileNotBuilt))??;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"giay-chung-nhan-lop-{}.pdf\"", c.id),
-            ),
-        ],
+    Ok(crate::downloads::pdf(
         bytes,
-    )
-        .into_response())
+        &format!("giay-chung-nhan-lop-{}", c.id),
+    ))
 }
 
 /// The class's attendance sheet: a trainee a row (number, name, year of
@@ -100,11 +91,8 @@ pub async fn attendance_sheet(
         .filter(|m| m.present)
         .map(|m| (m.enrolment_id, m.session_on))
         .collect();
-    let mut columns = vec![
-        Column::new(SHEET_COLUMNS[0], 12.0),
-        Column::new(SHEET_COLUMNS[1], 32.0),
-        Column::new(SHEET_COLUMNS[2], 10.0),
-    ];
+    let [number, name, born] = SHEET_COLUMNS;
+    let mut columns = columns(&[(number, 12.0), (name, 32.0), (born, 10.0)]);
     columns.extend(
         sessions
             .iter()
@@ -155,23 +143,40 @@ pub async fn upload_attendance(
         .map(|e| e.id)
         .collect();
     let days = sessions.to_vec();
-    let marks = tokio::task::spawn_blocking(move || {
-        let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
-        files::read_rows::<ApiError>(&bytes, |n, cells| {
-            // A sheet of the class: its trainees and a header, no more.
-            if rows.len() > enrolled.len() + 1 {
-                return Err(
-                    DomainError::new("file", Reason::AttendanceSheetTrainee { row: n }).into(),
-                );
-            }
-            rows.push((n, cells.to_vec()));
-            Ok(())
-        })?;
-        Ok::<_, ApiError>(marks_from_sheet(&rows, &days, &enrolled)?)
-    })
-    .await
-    .map_err(|_| ApiError::invalid("file", Reason::FileNotBuilt))??;
+    // A sheet of the class: its trainees and a header (one row to spare).
+    let most = enrolled.len() + 2;
+    let marks = state
+        .parses
+        .run(move || {
+            let rows = read_at_most(&bytes, most, |row| Reason::AttendanceSheetTrainee { row })?;
+            Ok::<_, ApiError>(marks_from_sheet(&rows, &days, &enrolled)?)
+        })
+        .await??;
     Ok(training::mark_attendance(&state.db, actor.author(), actor.scope(), c.id, &marks).await?)
+}
+
+/// The rows of an uploaded sheet (its row number and cells), the header
+/// included, refused with `too_many(row)` past `most` rows. Run on the
+/// parse pool (`AppState::parses`), as every import is.
+fn read_at_most(
+    bytes: &[u8],
+    most: usize,
+    too_many: impl Fn(usize) -> Reason,
+) -> Result<Vec<(usize, Vec<String>)>, ApiError> {
+    let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+    files::read_rows::<ApiError>(bytes, |n, cells| {
+        if rows.len() >= most {
+            return Err(DomainError::new("file", too_many(n)).into());
+        }
+        rows.push((n, cells.to_vec()));
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// Columns from (header, width) pairs.
+fn columns(spec: &[(&str, f64)]) -> Vec<Column> {
+    spec.iter().map(|(h, w)| Column::new(*h, *w)).collect()
 }
 
 /// The list of trainees to fill in: its columns, empty.
@@ -197,27 +202,18 @@ pub async fn upload_trainees(
     c: &ClassRow,
     bytes: Bytes,
 ) -> Result<usize, ApiError> {
-    let wanted = tokio::task::spawn_blocking(move || {
-        let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
-        files::read_rows::<ApiError>(&bytes, |n, cells| {
-            // A class holds at most MAX_CAPACITY: a longer list is refused
-            // before it is read whole.
-            if rows.len() > domain::training::MAX_CAPACITY as usize + 1 {
-                return Err(DomainError::new(
-                    "file",
-                    Reason::CountOutOfRange {
-                        max: i64::from(domain::training::MAX_CAPACITY),
-                    },
-                )
-                .into());
-            }
-            rows.push((n, cells.to_vec()));
-            Ok(())
-        })?;
-        Ok::<_, ApiError>(trainees_from_sheet(&rows)?)
-    })
-    .await
-    .map_err(|_| ApiError::invalid("file", Reason::FileNotBuilt))??;
+    // A class holds at most MAX_CAPACITY: a longer list is refused before
+    // it is read whole.
+    let most = MAX_CAPACITY as usize + 2;
+    let wanted = state
+        .parses
+        .run(move || {
+            let rows = read_at_most(&bytes, most, |_| Reason::CountOutOfRange {
+                max: i64::from(MAX_CAPACITY),
+            })?;
+            Ok::<_, ApiError>(trainees_from_sheet(&rows)?)
+        })
+        .await??;
     let inputs: Vec<_> = wanted.iter().map(|(_, i)| i.clone()).collect();
     match training::enrol_many(
         &state.db,
@@ -286,7 +282,7 @@ pub async fn export_classes(
         .collect();
     let sheet = Sheet {
         name: "Lớp tập huấn".into(),
-        columns: [
+        columns: columns(&[
             ("Lớp", 40.0),
             ("Chương trình", 32.0),
             ("Đơn vị tổ chức", 26.0),
@@ -298,10 +294,7 @@ pub async fn export_classes(
             ("Số chỗ", 8.0),
             ("Học viên", 10.0),
             ("Đạt", 8.0),
-        ]
-        .iter()
-        .map(|(h, w)| Column::new(*h, *w))
-        .collect(),
+        ]),
         rows,
         highlight_col: None,
     };
@@ -336,15 +329,12 @@ pub fn export_summary(
             s.from.format("%d-%m-%Y"),
             s.to.format("%d-%m-%Y")
         ),
-        columns: [
+        columns: columns(&[
             ("Địa bàn", 32.0),
             ("Số lớp", 10.0),
             ("Lượt người", 12.0),
             ("Được cấp giấy chứng nhận", 16.0),
-        ]
-        .iter()
-        .map(|(h, w)| Column::new(*h, *w))
-        .collect(),
+        ]),
         rows,
         highlight_col: None,
     };

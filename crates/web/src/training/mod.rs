@@ -148,6 +148,21 @@ pub(crate) async fn class(
         .ok_or_else(ApiError::not_found)
 }
 
+/// A file sent for a class (its attendance sheet, a list of trainees),
+/// read once the role and the scope allow it: the class, its session days
+/// and the file.
+pub(crate) async fn class_upload(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    req: axum::extract::Request,
+) -> Result<(ClassRow, Vec<NaiveDate>, Bytes), ApiError> {
+    actor.require(Action::ManageTraining)?;
+    let (c, sessions) = class(state, actor, forms::record_id(id)?).await?;
+    let (bytes, _) = crate::uploads::uploaded(crate::uploads::multipart(req, state).await?).await?;
+    Ok((c, sessions, bytes))
+}
+
 // ---- courses ----------------------------------------------------------------------
 
 /// Every training course with its topics and hours
@@ -389,10 +404,7 @@ async fn upload_attendance_api(
     Path(id): Path<String>,
     req: axum::extract::Request,
 ) -> Result<Response, ApiError> {
-    actor.require(Action::ManageTraining)?;
-    let (c, sessions) = class(&state, &actor, forms::record_id(&id)?).await?;
-    let (bytes, _) =
-        crate::uploads::uploaded(crate::uploads::multipart(req, &state).await?).await?;
+    let (c, sessions, bytes) = class_upload(&state, &actor, &id, req).await?;
     let written = files::upload_attendance(&state, &actor, &c, &sessions, bytes).await?;
     Ok(Json(Marked { written }).into_response())
 }
@@ -411,10 +423,7 @@ async fn upload_trainees_api(
     Path(id): Path<String>,
     req: axum::extract::Request,
 ) -> Result<Response, ApiError> {
-    actor.require(Action::ManageTraining)?;
-    let (c, _) = class(&state, &actor, forms::record_id(&id)?).await?;
-    let (bytes, _) =
-        crate::uploads::uploaded(crate::uploads::multipart(req, &state).await?).await?;
+    let (c, _, bytes) = class_upload(&state, &actor, &id, req).await?;
     let enrolled = files::upload_trainees(&state, &actor, &c, bytes).await?;
     Ok(Json(Enrolled { enrolled }).into_response())
 }

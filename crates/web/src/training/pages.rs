@@ -381,22 +381,23 @@ async fn show(
         .map(|s| domain::time::parse_date("day", s))
         .transpose()?;
     let day = chosen_day(asked, &sessions, today);
-    let marks = training::attendance(&state.db, c.id).await?;
+    // The chosen session's marks, by trainee (a class holds up to 1,000
+    // trainees and 60 sessions).
+    let marked: std::collections::HashMap<i64, bool> = training::attendance(&state.db, c.id)
+        .await?
+        .into_iter()
+        .filter(|m| Some(m.session_on) == day)
+        .map(|m| (m.enrolment_id, m.present))
+        .collect();
     let trainees = training::enrolments(&state.db, c.id)
         .await?
         .into_iter()
-        .map(|e| {
-            let present = marks
-                .iter()
-                .find(|m| m.enrolment_id == e.id && Some(m.session_on) == day)
-                .map(|m| m.present);
-            Trainee { e, present }
+        .map(|e| Trainee {
+            present: marked.get(&e.id).copied(),
+            e,
         })
         .collect::<Vec<_>>();
-    let course = training::courses(&state.db)
-        .await?
-        .into_iter()
-        .find(|x| x.id == c.course_id);
+    let course = training::course(&state.db, c.course_id).await?;
     let last = sessions.last().copied().unwrap_or(c.ends_on);
     let status = error.as_ref().map_or(StatusCode::OK, |(e, _, _)| e.status);
     let (error, error_form, form) = match error {
@@ -563,10 +564,7 @@ async fn attendance_upload_form(
     req: axum::extract::Request,
 ) -> Response {
     let r = async {
-        actor.require(Action::ManageTraining)?;
-        let (c, sessions) = class(&state, &actor, forms::record_id(&id)?).await?;
-        let (bytes, _) =
-            crate::uploads::uploaded(crate::uploads::multipart(req, &state).await?).await?;
+        let (c, sessions, bytes) = super::class_upload(&state, &actor, &id, req).await?;
         super::files::upload_attendance(&state, &actor, &c, &sessions, bytes).await?;
         Ok("?done=marked#attendance".to_owned())
     }
@@ -592,10 +590,7 @@ async fn trainees_upload_form(
     req: axum::extract::Request,
 ) -> Response {
     let r = async {
-        actor.require(Action::ManageTraining)?;
-        let (c, _) = class(&state, &actor, forms::record_id(&id)?).await?;
-        let (bytes, _) =
-            crate::uploads::uploaded(crate::uploads::multipart(req, &state).await?).await?;
+        let (c, _, bytes) = super::class_upload(&state, &actor, &id, req).await?;
         super::files::upload_trainees(&state, &actor, &c, bytes).await?;
         Ok("?done=enrolled#trainees".to_owned())
     }
