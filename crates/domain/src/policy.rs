@@ -61,10 +61,14 @@ pub enum Action {
     ManageTraining,
     /// Add training courses (their topics and hours).
     ManageCourses,
+    /// Register documents, attach their files and link them to what they
+    /// govern: national texts are the administrators' (as the national
+    /// catalogue is), a province's and a commune's their own staff's.
+    ManageDocuments,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ManageOrgUnits,
         Action::ManageModels,
         Action::RateModels,
@@ -82,6 +86,7 @@ impl Action {
         Action::ReadNationalIds,
         Action::ManageTraining,
         Action::ManageCourses,
+        Action::ManageDocuments,
     ];
 
     /// The name pages use (`can.manage_models`).
@@ -104,6 +109,7 @@ impl Action {
             Action::ReadNationalIds => "read_national_ids",
             Action::ManageTraining => "manage_training",
             Action::ManageCourses => "manage_courses",
+            Action::ManageDocuments => "manage_documents",
         }
     }
 }
@@ -153,6 +159,10 @@ impl Action {
                 "run training classes, enrol, mark attendance, enter results",
             ),
             Action::ManageCourses => ("xây dựng chương trình tập huấn", "add training courses"),
+            Action::ManageDocuments => (
+                "đăng ký văn bản, đính kèm tệp và liên kết văn bản",
+                "register documents, attach their files and link them",
+            ),
         };
         Term::new(self.as_str(), vi, en)
     }
@@ -173,7 +183,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         | Action::Certify
         | Action::DecideCertification
         | Action::ManageForces
-        | Action::ManageTraining => {
+        | Action::ManageTraining
+        | Action::ManageDocuments => {
             matches!(role, Admin | ProvinceStaff | CommuneOfficer)
         }
         Action::RateModels
@@ -298,6 +309,7 @@ mod tests {
                     Action::ManageTeamSizeRules,
                     Action::ManageTraining,
                     Action::ManageCourses,
+                    Action::ManageDocuments,
                 ],
             ),
             (
@@ -318,6 +330,7 @@ mod tests {
                     Action::ReadNationalIds,
                     Action::ManageTraining,
                     Action::ManageCourses,
+                    Action::ManageDocuments,
                 ],
             ),
             (
@@ -331,6 +344,7 @@ mod tests {
                     Action::DecideCertification,
                     Action::ManageForces,
                     Action::ManageTraining,
+                    Action::ManageDocuments,
                 ],
             ),
             (Role::Partner, &[Action::LogModelActivities]),

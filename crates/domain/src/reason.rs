@@ -967,6 +967,56 @@ reasons! {
         vi "dòng {row}: mã học viên không thuộc lớp này (hoặc bị ghi hai lần)"
         en "row {row}: the trainee number is not of this class (or appears twice)";
 
+    // ---- documents -------------------------------------------------------
+    DocumentKindUnknown(document_kind_unknown) { allowed: Vec<Term> }
+        vi "loại văn bản phải là một trong: {allowed}"
+        en "the kind of document is one of: {allowed}";
+    DocumentLevelUnknown(document_level_unknown) { allowed: Vec<Term> }
+        vi "cấp ban hành phải là một trong: {allowed}"
+        en "the issuing level is one of: {allowed}";
+    DocumentStatusUnknown(document_status_unknown) { allowed: Vec<Term> }
+        vi "tình trạng hiệu lực phải là một trong: {allowed}"
+        en "the status is one of: {allowed}";
+    DocumentLinkKindUnknown(document_link_kind_unknown) { allowed: Vec<Term> }
+        vi "văn bản liên kết được với: {allowed}"
+        en "a document links to: {allowed}";
+    DocumentUnitForLevel(document_unit_for_level) { level: Term }
+        vi "văn bản {level}: văn bản trung ương không gắn với đơn vị, văn bản cấp tỉnh hoặc cấp xã phải chọn tỉnh hoặc xã ban hành"
+        en "a {level} document: national texts name no unit, a province's or a commune's name the issuing province or commune";
+    DocumentUnitWrongLevel(document_unit_wrong_level) { level: Term }
+        vi "đơn vị ban hành phải là một {level} đang tồn tại vào ngày ban hành"
+        en "the issuing unit must be a {level} existing on the day of issue";
+    DocumentInForceBeforeIssued(document_in_force_before_issued)
+        vi "ngày có hiệu lực không được trước ngày ban hành"
+        en "a document is not in force before it is issued";
+    DocumentUntilBeforeFrom(document_until_before_from)
+        vi "ngày hết hiệu lực phải sau ngày có hiệu lực"
+        en "a document expires after it comes into force";
+    DocumentIssuerTwice(document_issuer_twice) { issuer: String }
+        vi "cơ quan ban hành \"{issuer}\" được ghi hai lần"
+        en "the issuing body \"{issuer}\" is named twice";
+    DocumentNumberTaken(document_number_taken) { number: String, issuer: String, year: i32 }
+        vi "{issuer} đã có văn bản số {number} năm {year}"
+        en "{issuer} has a document numbered {number} in {year} already";
+    DocumentUnknown(document_unknown)
+        vi "văn bản không có trong sổ đăng ký (hoặc ngoài phạm vi của bạn)"
+        en "no such document in the register (or outside your scope)";
+    DocumentReplacementCycle(document_replacement_cycle) { number: String }
+        vi "văn bản {number} đã thay thế (trực tiếp hoặc gián tiếp) văn bản này: không thể thay thế ngược lại"
+        en "document {number} replaces this one (directly or not): it cannot be replaced by it in turn";
+    DocumentReplacedAlready(document_replaced_already) { number: String, by: String }
+        vi "văn bản {number} đã được văn bản {by} thay thế"
+        en "document {number} is replaced by {by} already";
+    DocumentLinkTargetUnknown(document_link_target_unknown) { kind: Term }
+        vi "không có {kind} này (hoặc ngoài phạm vi của bạn)"
+        en "no such {kind} (or outside your scope)";
+    DocumentFileKindRefused(document_file_kind_refused)
+        vi "tệp văn bản phải là PDF, DOCX hoặc ảnh quét (PNG, JPEG)"
+        en "a document's file is a PDF, a DOCX or a scan (PNG, JPEG)";
+    TooManyItems(too_many_items) { max: usize }
+        vi "tối đa {max} mục"
+        en "at most {max} items";
+
     // ---- the web layer -------------------------------------------------
     NotFound(not_found)
         vi "không tìm thấy"

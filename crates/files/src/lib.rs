@@ -24,6 +24,7 @@ mod pdf;
 mod read;
 mod svg;
 mod table;
+mod text;
 mod xlsx;
 
 pub use archive::{
@@ -37,4 +38,5 @@ pub use pdf::{certificates, training_certificates, Certificate, TrainingCertific
 pub use read::{error_report, read_rows, read_table, MAX_CELL_CHARS, MAX_ROWS};
 pub use svg::{bubble_map, escape, MapPoint};
 pub use table::{column_letter, Cell, Column, FilesError, Sheet, Source};
+pub use text::{extract as extract_text, MAX_PDF_PAGES};
 pub use xlsx::xlsx;
