@@ -279,22 +279,6 @@ impl NewDocument {
     pub fn number_key(&self) -> String {
         number_key(&self.number)
     }
-
-    /// Its number, issuers, signer and subject as search reads them.
-    pub fn head_text(&self) -> String {
-        let mut s = self.issuers.join(" ");
-        s.push(' ');
-        s.push_str(&self.subject);
-        if let Some(signer) = &self.signer {
-            s.push(' ');
-            s.push_str(signer);
-        }
-        if let Some(summary) = &self.summary {
-            s.push(' ');
-            s.push_str(summary);
-        }
-        index_text(&s)
-    }
 }
 
 fn issuers(list: &[String]) -> Result<Vec<String>, DomainError> {
@@ -325,7 +309,10 @@ fn issuers(list: &[String]) -> Result<Vec<String>, DomainError> {
 
 /// A number as compared: folded, without spaces.
 pub fn number_key(number: &str) -> String {
-    fold(number).chars().filter(|c| !c.is_whitespace()).collect()
+    fold(number)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// An issuing body as compared: folded.
@@ -427,7 +414,6 @@ mod tests {
         assert_eq!(doc.number_key(), "19-ct/tu");
         assert_eq!(doc.in_force_from, d("2012-06-05"));
         assert_eq!(doc.year(), 2012);
-        assert!(doc.head_text().contains("ban thuong vu tinh uy nam dinh"));
     }
 
     #[test]
@@ -438,10 +424,16 @@ mod tests {
             f(&mut i);
             NewDocument::parse(&i, today).unwrap_err().field
         };
-        assert_eq!(field(|i| i.issued_on = Some("2027-01-01".into())), "issued_on");
+        assert_eq!(
+            field(|i| i.issued_on = Some("2027-01-01".into())),
+            "issued_on"
+        );
         assert_eq!(field(|i| i.org_unit_id = None), "org_unit_id");
         assert_eq!(field(|i| i.level = Some("national".into())), "org_unit_id");
-        assert_eq!(field(|i| i.in_force_from = Some("2012-01-01".into())), "in_force_from");
+        assert_eq!(
+            field(|i| i.in_force_from = Some("2012-01-01".into())),
+            "in_force_from"
+        );
         assert_eq!(
             field(|i| {
                 i.in_force_from = Some("2013-01-01".into());
@@ -463,11 +455,23 @@ mod tests {
     fn the_status_follows_the_dates_and_a_replacement() {
         let (from, today) = (d("2020-01-01"), d("2026-12-06"));
         assert_eq!(Status::on(today, from, None, None), Status::InForce);
-        assert_eq!(Status::on(today, d("2027-01-01"), None, None), Status::Pending);
-        assert_eq!(Status::on(today, from, Some(d("2025-12-31")), None), Status::Expired);
-        assert_eq!(Status::on(today, from, None, Some(d("2026-01-01"))), Status::Replaced);
+        assert_eq!(
+            Status::on(today, d("2027-01-01"), None, None),
+            Status::Pending
+        );
+        assert_eq!(
+            Status::on(today, from, Some(d("2025-12-31")), None),
+            Status::Expired
+        );
+        assert_eq!(
+            Status::on(today, from, None, Some(d("2026-01-01"))),
+            Status::Replaced
+        );
         // A replacement that is not yet in force leaves the old text in force.
-        assert_eq!(Status::on(today, from, None, Some(d("2027-01-01"))), Status::InForce);
+        assert_eq!(
+            Status::on(today, from, None, Some(d("2027-01-01"))),
+            Status::InForce
+        );
     }
 
     #[test]

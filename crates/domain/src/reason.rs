@@ -984,8 +984,8 @@ reasons! {
         vi "văn bản {level}: văn bản trung ương không gắn với đơn vị, văn bản cấp tỉnh hoặc cấp xã phải chọn tỉnh hoặc xã ban hành"
         en "a {level} document: national texts name no unit, a province's or a commune's name the issuing province or commune";
     DocumentUnitWrongLevel(document_unit_wrong_level) { level: Term }
-        vi "đơn vị ban hành phải là một {level} đang tồn tại vào ngày ban hành"
-        en "the issuing unit must be a {level} existing on the day of issue";
+        vi "{level}: đơn vị ban hành phải là một đơn vị của cấp này, đang tồn tại vào ngày ban hành"
+        en "{level}: the issuing unit is a unit of that level, existing on the day of issue";
     DocumentInForceBeforeIssued(document_in_force_before_issued)
         vi "ngày có hiệu lực không được trước ngày ban hành"
         en "a document is not in force before it is issued";
@@ -1001,6 +1001,9 @@ reasons! {
     DocumentUnknown(document_unknown)
         vi "văn bản không có trong sổ đăng ký (hoặc ngoài phạm vi của bạn)"
         en "no such document in the register (or outside your scope)";
+    DocumentNumberAmbiguous(document_number_ambiguous) { number: String, count: i64 }
+        vi "có {count} văn bản cùng số {number}: ghi mã văn bản (#mã, xem ở trang văn bản) thay cho số"
+        en "{count} documents are numbered {number}: give the document's id (#id, on its page) instead";
     DocumentReplacementCycle(document_replacement_cycle) { number: String }
         vi "văn bản {number} đã thay thế (trực tiếp hoặc gián tiếp) văn bản này: không thể thay thế ngược lại"
         en "document {number} replaces this one (directly or not): it cannot be replaced by it in turn";

@@ -63,7 +63,9 @@ fn docx_text(bytes: &[u8]) -> Option<String> {
         return None;
     }
     let mut xml = String::new();
-    part.take(MAX_DOCX_XML_BYTES).read_to_string(&mut xml).ok()?;
+    part.take(MAX_DOCX_XML_BYTES)
+        .read_to_string(&mut xml)
+        .ok()?;
     Some(docx_runs(&xml))
 }
 

@@ -161,6 +161,7 @@ pub(crate) const ENTITIES: &[&str] = &[
     "course",
     "training_class",
     "enrolment",
+    "document",
 ];
 
 /// The search's filters (`query.*` in `audit/list.html`).
@@ -299,6 +300,10 @@ impl Names {
                 (name.unwrap_or_default(), href)
             }
             "login" | "api_token" | "route" => (String::new(), None),
+            "document" => (
+                format!("{} #{id}", lower_first(&t("audit.entity.document"))),
+                Some(format!("/documents/{id}")),
+            ),
             // Catalogue entries and the like: their kind (the record's
             // detail names which one).
             other => {

@@ -48,7 +48,7 @@ pub fn text(lang: Lang, key: &str) -> &str {
     match CATALOGUE.get(key) {
         Some((vi, en)) => match lang {
             Lang::Vi => vi,
-            Lang::En => en,
+            Lang::En => en.as_str(),
         },
         None => key,
     }
@@ -58,7 +58,7 @@ pub fn text(lang: Lang, key: &str) -> &str {
 pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
     CATALOGUE.get(key).map(|(vi, en)| match lang {
         Lang::Vi => *vi,
-        Lang::En => *en,
+        Lang::En => en.as_str(),
     })
 }
 
@@ -67,13 +67,47 @@ pub fn has(key: &str) -> bool {
     CATALOGUE.contains_key(key)
 }
 
-static CATALOGUE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| {
-        MESSAGES
-            .iter()
-            .map(|(k, vi, en)| (*k, (*vi, *en)))
-            .collect()
-    });
+static CATALOGUE: LazyLock<HashMap<String, (&'static str, String)>> = LazyLock::new(|| {
+    let mut map: HashMap<String, (&'static str, String)> = MESSAGES
+        .iter()
+        .map(|(k, vi, en)| (k.to_string(), (*vi, en.to_string())))
+        .collect();
+    for (prefix, terms) in coded_terms() {
+        for t in terms {
+            map.insert(format!("{prefix}.{}", t.code), (t.vi, capitalised(t.en)));
+        }
+    }
+    map
+});
+
+/// The labels of coded values the domain declares with both languages
+/// (`coded!`), under `prefix.code`: the pages read them like any message,
+/// and nobody types them twice.
+fn coded_terms() -> Vec<(&'static str, Vec<domain::Term>)> {
+    use domain::documents as d;
+    vec![
+        ("doc_kind", d::Kind::ALL.iter().map(|v| v.term()).collect()),
+        (
+            "doc_level",
+            d::Level::ALL.iter().map(|v| v.term()).collect(),
+        ),
+        (
+            "doc_status",
+            d::Status::ALL.iter().map(|v| v.term()).collect(),
+        ),
+        (
+            "link_kind",
+            d::LinkKind::ALL.iter().map(|v| v.term()).collect(),
+        ),
+    ]
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
 
 const MESSAGES: &[(&str, &str, &str)] = &[
     ("app.name", "Bình Yên", "Binh Yen"),
@@ -166,6 +200,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("audit.entity.course", "Chương trình tập huấn", "Training course"),
     ("audit.entity.training_class", "Lớp tập huấn", "Training class"),
     ("audit.entity.enrolment", "Học viên lớp tập huấn", "Trainee"),
+    ("audit.entity.document", "Văn bản", "Document"),
+    ("audit.did.document.replace", "đánh dấu được thay thế", "marked as replaced"),
+    ("audit.did.document.attach", "đính kèm tệp vào", "attached a file to"),
+    ("audit.did.document.detach", "gỡ tệp khỏi", "removed a file from"),
+    ("audit.did.document.link", "liên kết", "linked"),
+    ("audit.did.document.unlink", "bỏ liên kết", "unlinked"),
     ("audit.did.certification.register", "đăng ký xét công nhận", "registered for certification"),
     ("audit.did.certification.assess", "tự đánh giá hồ sơ công nhận", "self-assessed the certification case"),
     ("audit.did.certification.submit", "gửi thẩm định hồ sơ công nhận", "submitted the certification case"),
@@ -956,6 +996,55 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     // ---- forces (security teams) ----
     ("nav.forces", "Tổ bảo vệ ANTT", "Security teams"),
     ("nav.training", "Tập huấn", "Training"),
+    ("nav.documents", "Văn bản", "Documents"),
+    ("doc.title", "Sổ văn bản", "Register of documents"),
+    ("doc.new", "Đăng ký văn bản", "Register a document"),
+    ("doc.edit", "Sửa văn bản", "Edit the document"),
+    ("doc.save", "Lưu", "Save"),
+    ("doc.search", "Tìm", "Search"),
+    ("doc.search_hint", "số, ký hiệu, trích yếu, nội dung: chi thi 19, NQLT 01", "number, subject, text: chi thi 19, NQLT 01"),
+    ("doc.kind", "Loại văn bản", "Kind"),
+    ("doc.level", "Cấp ban hành", "Level"),
+    ("doc.status", "Hiệu lực", "Status"),
+    ("doc.year", "Năm", "Year"),
+    ("doc.issuer", "Cơ quan ban hành", "Issuing body"),
+    ("doc.issuers", "Cơ quan ban hành", "Issuing bodies"),
+    ("doc.issuers_hint", "mỗi dòng một cơ quan (văn bản liên tịch ghi đủ các cơ quan)", "one body a line (all bodies of a joint text)"),
+    ("doc.count", "Số văn bản", "Documents"),
+    ("doc.number", "Số, ký hiệu", "Number and symbol"),
+    ("doc.subject", "Trích yếu", "Subject"),
+    ("doc.issued_on", "Ngày ban hành", "Issued on"),
+    ("doc.files_n", "tệp", "files"),
+    ("doc.none", "Chưa có văn bản nào khớp.", "No document matches."),
+    ("doc.form_help", "Ghi đúng số, ký hiệu và ngày như trên văn bản. Văn bản trung ương do quản trị hệ thống đăng ký; văn bản cấp tỉnh, cấp xã chọn đơn vị ban hành.", "Write the number, symbol and date as printed. National texts are registered by administrators; a province's or commune's name the issuing unit."),
+    ("doc.unit", "Đơn vị ban hành (tỉnh hoặc xã)", "Issuing unit (province or commune)"),
+    ("doc.unit_help", "bỏ trống với văn bản trung ương", "blank for a national text"),
+    ("doc.signer", "Người ký", "Signed by"),
+    ("doc.in_force_from", "Có hiệu lực từ", "In force from"),
+    ("doc.in_force_from_help", "bỏ trống: từ ngày ban hành", "blank: from the day of issue"),
+    ("doc.in_force_until", "Hết hiệu lực ngày", "In force until"),
+    ("doc.in_force", "Hiệu lực", "In force"),
+    ("doc.replaces", "Thay thế văn bản", "Replaces"),
+    ("doc.replaces_hint", "số văn bản bị thay thế, cách nhau bởi dấu phẩy (hoặc #mã)", "numbers of the documents replaced, comma-separated (or #id)"),
+    ("doc.replaced_by", "Được thay thế bởi", "Replaced by"),
+    ("doc.from", "từ", "from"),
+    ("doc.summary", "Tóm tắt nội dung", "Summary"),
+    ("doc.details", "Thông tin văn bản", "The document"),
+    ("doc.id", "Mã văn bản", "Document id"),
+    ("doc.files", "Tệp đính kèm", "Files"),
+    ("doc.no_files", "Chưa có tệp.", "No file yet."),
+    ("doc.not_searchable", "không đọc được chữ (bản quét)", "no text to search (a scan)"),
+    ("doc.remove", "Gỡ", "Remove"),
+    ("doc.attach", "Đính kèm tệp", "Attach a file"),
+    ("doc.attach_help", "PDF, DOCX hoặc ảnh quét PNG, JPEG; chữ trong PDF, DOCX được đưa vào tìm kiếm", "PDF, DOCX or a PNG/JPEG scan; the text of PDFs and DOCX files is searched"),
+    ("doc.links", "Văn bản này là căn cứ của", "This document governs"),
+    ("doc.no_links", "Chưa liên kết với nội dung nào.", "Not linked to anything yet."),
+    ("doc.unlink", "Bỏ liên kết", "Unlink"),
+    ("doc.link_to", "Liên kết với", "Link to"),
+    ("doc.link", "Liên kết", "Link"),
+    ("doc.governing", "Văn bản căn cứ", "Governing documents"),
+    ("doc.none_linked", "Chưa liên kết văn bản nào.", "No document linked yet."),
+    ("doc.all_linked", "Xem trong sổ văn bản", "See in the register"),
     ("action.enrol", "ghi danh", "enrolled"),
     ("action.attendance", "điểm danh", "attendance marked"),
     ("action.result", "nhập kết quả", "result entered"),

@@ -9,10 +9,12 @@ pub mod accounts;
 mod actor;
 pub mod api;
 mod areas;
+mod attachments;
 mod audit;
 pub mod blocking;
 mod catalogue;
 pub mod certification;
+mod documents;
 mod downloads;
 mod error;
 mod forces;
@@ -173,6 +175,7 @@ fn protected_routes() -> routes::Routes {
         .merge(certification::routes())
         .merge(forces::routes())
         .merge(training::routes())
+        .merge(documents::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())
         .merge(audit::routes())

@@ -70,6 +70,10 @@ impl Routes {
         self.add(Method::PUT, path, routing::put(h))
     }
 
+    pub fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {
+        self.add(Method::DELETE, path, routing::delete(h))
+    }
+
     /// A POST that takes a file: bodies up to the import limit instead of
     /// the 1 MiB every other request may send.
     pub fn upload<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {

@@ -29,6 +29,11 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
                    font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; \
                    object-src 'none'; frame-ancestors 'none'";
 
+/// The same for an uploaded file: opened anyway, it runs in a unique
+/// origin, without scripts, forms or plugins.
+const CSP_SANDBOXED: &str = "sandbox; default-src 'none'; img-src 'self' data:; \
+                             style-src 'unsafe-inline'; frame-ancestors 'none'";
+
 /// Gives each request an id: in the `X-Request-Id` answer header, on the
 /// log lines of the request, and in every audit record it writes.
 pub async fn request_id(req: Request, next: Next) -> Response {
@@ -107,9 +112,13 @@ fn lang_of(headers: &HeaderMap) -> Lang {
 }
 
 fn add_headers(config: &WebConfig, h: &mut HeaderMap, is_static: bool) {
+    // A kept file adds `sandbox` to the policy (`attachments::download`).
+    let sandbox = h
+        .get(header::CONTENT_SECURITY_POLICY)
+        .is_some_and(|v| v.as_bytes() == b"sandbox");
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
+        HeaderValue::from_static(if sandbox { CSP_SANDBOXED } else { CSP }),
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

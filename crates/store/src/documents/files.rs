@@ -49,7 +49,13 @@ pub struct NewFile<'a> {
 }
 
 /// Attaches a file and re-indexes the document with its text.
-pub async fn add(db: &Db, author: Author, scope: Scope, id: i64, f: &NewFile<'_>) -> Result<FileRow> {
+pub async fn add(
+    db: &Db,
+    author: Author,
+    scope: Scope,
+    id: i64,
+    f: &NewFile<'_>,
+) -> Result<FileRow> {
     let mut tx = db.begin().await?;
     writable_tx(&mut tx, scope, id).await?;
     let fid: i64 = fetch!(

@@ -32,8 +32,9 @@ fn target(kind: LinkKind) -> (&'static str, &'static str, &'static str) {
         LinkKind::DataSet => ("data_sets x", "x.code || ' — ' || x.name", "x.owner_id"),
         LinkKind::Indicator => ("indicators x", "x.code || ' — ' || x.name", "x.owner_id"),
         LinkKind::Criterion => (
-            "certification_criteria x JOIN certification_criteria_sets cs ON cs.id = x.set_id",
-            "cs.title || ' — ' || x.code || '. ' || x.text",
+            "certification_criteria x",
+            "(SELECT cs.title FROM certification_criteria_sets cs WHERE cs.id = x.set_id)
+                || ' — ' || x.code || '. ' || x.text",
             "NULL",
         ),
         LinkKind::Program => ("programs x", "x.name", "x.org_unit_id"),
@@ -169,4 +170,36 @@ pub async fn documents_of(db: &Db, scope: Scope, link: Link) -> Result<Vec<Docum
     let rows: Vec<DocumentRow> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
     tx.rollback().await?;
     Ok(finish_all(rows))
+}
+
+/// The records a document may be linked to, as a page offers them: every
+/// visible one of each kind (at most `per_kind`), by kind and name.
+pub async fn candidates(db: &Db, scope: Scope, per_kind: i64) -> Result<Vec<LinkRow>> {
+    let mut out = Vec::new();
+    let mut tx = db.begin_read().await?;
+    for k in LinkKind::ALL {
+        let (from, label, owner) = target(*k);
+        let mut p = Params::default();
+        let mut cond = "1 = 1".to_string();
+        if let Some(user) = scope.user_id() {
+            let u = p.push(Arg::I64(Some(user)));
+            cond = visible(owner, &u);
+        }
+        let lim = p.push(Arg::I64(Some(per_kind)));
+        let sql = format!(
+            "SELECT '{}' AS kind, x.id AS id, {label} AS label FROM {from}
+              WHERE {cond} ORDER BY 3 LIMIT {lim}",
+            k.as_str()
+        );
+        let rows: Vec<LinkRow> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
+        // A criterion's text is long; a choice shows its start.
+        out.extend(rows.into_iter().map(|mut r| {
+            if r.label.chars().count() > 100 {
+                r.label = r.label.chars().take(99).chain(['…']).collect();
+            }
+            r
+        }));
+    }
+    tx.rollback().await?;
+    Ok(out)
 }

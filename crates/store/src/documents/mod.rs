@@ -155,7 +155,10 @@ pub(crate) async fn read_tx(tx: &mut Tx, scope: Scope, id: i64) -> Result<Docume
     }
     let rows: Vec<DocumentRow> =
         fetch_all_dyn(tx, &format!("{SELECT_DOCUMENT} WHERE {cond}"), p.args).await?;
-    finish_all(rows).into_iter().next().ok_or(StoreError::NotFound)
+    finish_all(rows)
+        .into_iter()
+        .next()
+        .ok_or(StoreError::NotFound)
 }
 
 /// A document the scope may change: national texts are the unscoped
@@ -336,7 +339,11 @@ pub async fn update(
         doc.summary.as_deref(),
         Utc::now()
     )?;
-    execute!(tx, "DELETE FROM document_issuers WHERE document_id = $1", id)?;
+    execute!(
+        tx,
+        "DELETE FROM document_issuers WHERE document_id = $1",
+        id
+    )?;
     write_issuers(&mut tx, id, doc).await?;
     // What it replaced and no longer does is in force again.
     execute!(
@@ -392,7 +399,13 @@ async fn write_issuers(tx: &mut Tx, id: i64, doc: &NewDocument) -> Result<()> {
 /// Marks the documents `doc` replaces as replaced by `id` from its first
 /// day in force, refusing one replaced by another document already and
 /// one that replaces `id` itself (directly or down a chain).
-async fn replace(tx: &mut Tx, author: Author, scope: Scope, id: i64, doc: &NewDocument) -> Result<()> {
+async fn replace(
+    tx: &mut Tx,
+    author: Author,
+    scope: Scope,
+    id: i64,
+    doc: &NewDocument,
+) -> Result<()> {
     for &old in &doc.replaces {
         let target = match read_tx(tx, scope, old).await {
             Ok(t) => t,
@@ -429,7 +442,15 @@ async fn replace(tx: &mut Tx, author: Author, scope: Scope, id: i64, doc: &NewDo
             doc.in_force_from,
             Utc::now()
         )?;
-        record(tx, author, "replace", "document", old, &serde_json::json!({ "replaced_by": id })).await?;
+        record(
+            tx,
+            author,
+            "replace",
+            "document",
+            old,
+            &serde_json::json!({ "replaced_by": id }),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -569,4 +590,34 @@ pub async fn list(db: &Db, scope: Scope, q: &DocumentQuery) -> Result<(Vec<Docum
     let total = fetch_dyn!(&mut tx, fetch_one, scalar i64, &sql, c.args)?;
     tx.rollback().await?;
     Ok((finish_all(rows), total))
+}
+
+/// Whether the scope may change the document (pages show their forms by it).
+pub async fn may_write(db: &Db, scope: Scope, id: i64) -> Result<bool> {
+    let mut tx = db.begin_read().await?;
+    let r = writable_tx(&mut tx, scope, id).await;
+    tx.rollback().await?;
+    match r {
+        Ok(_) => Ok(true),
+        Err(StoreError::Forbidden | StoreError::NotFound) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The visible documents numbered `number` (any case, spaces aside), the
+/// latest first: how a form names the documents a new one replaces.
+pub async fn by_number(db: &Db, scope: Scope, number: &str) -> Result<Vec<DocumentRow>> {
+    let mut p = Params::default();
+    let n = p.push(Arg::Text(Some(d::number_key(number))));
+    let mut cond = format!("d.number_key = {n}");
+    if let Some(user) = scope.user_id() {
+        let u = p.push(Arg::I64(Some(user)));
+        cond.push_str(&format!(" AND {}", visible("d.org_unit_id", &u)));
+    }
+    let sql =
+        format!("{SELECT_DOCUMENT} WHERE {cond} ORDER BY d.issued_on DESC, d.id DESC LIMIT 20");
+    let mut tx = db.begin_read().await?;
+    let rows: Vec<DocumentRow> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
+    tx.rollback().await?;
+    Ok(finish_all(rows))
 }

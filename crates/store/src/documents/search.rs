@@ -5,7 +5,7 @@
 //! `documents.search` ranked by ts_rank (migration 0026). Both read the
 //! same folded words, so a query finds the same documents on either.
 
-use domain::documents::{index_text, Search};
+use domain::documents::{index_text, Kind, Search};
 
 use crate::error::Result;
 use crate::{Arg, Params, Tx};
@@ -18,6 +18,7 @@ const MAX_BODY_BYTES: usize = 600_000;
 pub(crate) async fn refresh(tx: &mut Tx, id: i64) -> Result<()> {
     #[derive(sqlx::FromRow)]
     struct Head {
+        kind: String,
         number: String,
         issuers: String,
         signer: Option<String>,
@@ -28,11 +29,13 @@ pub(crate) async fn refresh(tx: &mut Tx, id: i64) -> Result<()> {
         tx,
         fetch_one,
         Head,
-        "SELECT number, issuers, signer, subject, summary FROM documents WHERE id = $1",
+        "SELECT kind, number, issuers, signer, subject, summary FROM documents WHERE id = $1",
         id
     )?;
+    // The kind's name too: people search "chỉ thị 19".
+    let kind = Kind::parse("kind", &h.kind).map_or("", |k| k.label());
     let head = index_text(&format!(
-        "{} {} {} {}",
+        "{kind} {} {} {} {}",
         h.issuers,
         h.subject,
         h.signer.unwrap_or_default(),
@@ -57,7 +60,13 @@ pub(crate) async fn refresh(tx: &mut Tx, id: i64) -> Result<()> {
 }
 
 /// Writes one entry (already folded words).
-pub(crate) async fn write(tx: &mut Tx, id: i64, number: &str, head: &str, body: &str) -> Result<()> {
+pub(crate) async fn write(
+    tx: &mut Tx,
+    id: i64,
+    number: &str,
+    head: &str,
+    body: &str,
+) -> Result<()> {
     if tx.is_postgres() {
         execute!(
             tx,

@@ -1,19 +1,17 @@
 //! Certification files: the register and the dashboard as XLSX or CSV,
 //! the certificates as PDF, and evidence files checked by their content.
 
-use axum::extract::Multipart;
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::certification::{Classification, Kind, State as CaseState};
 use domain::org_units::Level;
 use domain::time::today;
 use domain::Reason;
 use files::{Cell, Certificate, Column, Sheet};
-use sha2::{Digest, Sha256};
 use store::certification::{self as certs, CaseQuery, CaseRow, Summary};
 
 use super::MAX_EVIDENCE_BYTES;
 use crate::actor::Actor;
+use crate::attachments;
 use crate::downloads::file_of;
 use crate::error::ApiError;
 use crate::AppState;
@@ -193,70 +191,6 @@ pub async fn certificates_pdf(
     Ok(crate::downloads::pdf(bytes, name))
 }
 
-/// The file of a multipart form (field `file`) and its name.
-pub async fn uploaded_named(mut form: Multipart) -> Result<(String, Vec<u8>), ApiError> {
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|_| ApiError::invalid("file", Reason::FileMissing))?
-    {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field.file_name().unwrap_or("minh-chung").to_string();
-        let data = field.bytes().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
-            } else {
-                ApiError::invalid("file", Reason::FileMissing)
-            }
-        })?;
-        if data.is_empty() {
-            break;
-        }
-        return Ok((name, data.to_vec()));
-    }
-    Err(ApiError::invalid("file", Reason::FileMissing))
-}
-
-fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "too_large",
-        Reason::FileTooLarge {
-            max_mib: MAX_EVIDENCE_BYTES / 1024 / 1024,
-        },
-    )
-}
-
-/// The type of an evidence file by its first bytes (and, for the Office
-/// formats, the archive's entries), never by its name.
-pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
-        return Some("application/pdf");
-    }
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Some("image/png");
-    }
-    if bytes.starts_with(b"\xFF\xD8\xFF") {
-        return Some("image/jpeg");
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
-        let names: Vec<String> = archive
-            .file_names()
-            .filter_map(|n| n.ok().map(|n| n.into_owned()))
-            .collect();
-        if names.iter().any(|n| n == "word/document.xml") {
-            return Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
-        }
-        if names.iter().any(|n| n == "xl/workbook.xml") {
-            return Some(crate::api::XLSX);
-        }
-    }
-    None
-}
-
 /// Checks an evidence file's size and kind, then stores it on the case.
 pub async fn store_evidence(
     state: &AppState,
@@ -266,26 +200,22 @@ pub async fn store_evidence(
     name: &str,
     bytes: &[u8],
 ) -> Result<certs::EvidenceRow, ApiError> {
-    if bytes.len() > MAX_EVIDENCE_BYTES {
-        return Err(too_large());
-    }
-    let content_type =
-        sniff(bytes).ok_or_else(|| ApiError::invalid("file", Reason::EvidenceKindRefused))?;
-    let name: String = name
-        .chars()
-        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-        .take(120)
-        .collect();
-    let digest = hex(&Sha256::digest(bytes));
+    let f = attachments::checked(
+        name,
+        bytes,
+        MAX_EVIDENCE_BYTES,
+        attachments::EVIDENCE_KINDS,
+        Reason::EvidenceKindRefused,
+    )?;
     Ok(certs::add_evidence(
         &state.db,
         actor.author(),
         actor.scope(),
         id,
         criterion,
-        &name,
-        content_type,
-        &digest,
+        &f.name,
+        f.content_type,
+        &f.sha256,
         bytes,
     )
     .await?)
@@ -305,8 +235,4 @@ fn place_name(full: &str) -> String {
     .find_map(|p| full.strip_prefix(p))
     .unwrap_or(full)
     .to_string()
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }

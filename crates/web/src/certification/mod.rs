@@ -9,7 +9,7 @@ mod pages;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::certification::{
@@ -645,7 +645,7 @@ async fn evidence_upload_api(
     scoped(&state, &actor, id).await?;
     let criterion = Fields::from_query(q.as_deref()).i64("criterion_id")?;
     let form = crate::uploads::multipart(req, &state).await?;
-    let (name, bytes) = files::uploaded_named(form).await?;
+    let (name, bytes) = crate::attachments::uploaded_named(form, MAX_EVIDENCE_BYTES).await?;
     let row = files::store_evidence(&state, &actor, id, criterion, &name, &bytes).await?;
     Ok((StatusCode::CREATED, Json(row)).into_response())
 }
@@ -663,28 +663,7 @@ async fn evidence_api(
     let (name, content_type, content) = certs::evidence(&state.db, actor.scope(), id, eid)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let ascii: String = domain::text::fold(&name)
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\""),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
-        ],
-        content,
-    )
-        .into_response())
+    Ok(crate::attachments::download(&name, content_type, content))
 }
 
 /// What a unit's page shows of certification: its own cases of the last

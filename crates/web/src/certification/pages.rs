@@ -341,7 +341,8 @@ async fn evidence_form(
         let cid = crate::forms::record_id(&id)?;
         scoped(&state, &actor, cid).await?;
         let form = crate::uploads::multipart(req, &state).await?;
-        let (name, bytes) = super::files::uploaded_named(form).await?;
+        let (name, bytes) =
+            crate::attachments::uploaded_named(form, super::MAX_EVIDENCE_BYTES).await?;
         super::files::store_evidence(&state, &actor, cid, None, &name, &bytes).await
     }
     .await;

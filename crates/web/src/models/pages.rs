@@ -285,6 +285,9 @@ impl PageContext for TypesPage {
 struct TypePage {
     ty: TypeItem,
     choices: Choices,
+    /// The documents linked as its legal basis (its free text stays for
+    /// the types that have none yet).
+    linked: crate::documents::LinkedDocuments,
 }
 
 impl PageContext for TypePage {
@@ -985,14 +988,24 @@ async fn type_page(
         let t = types::entry(&state.db, model_id(&id)?, at.provinces())
             .await?
             .ok_or_else(ApiError::not_found)?;
+        let link = domain::documents::Link {
+            kind: domain::documents::LinkKind::ModelType,
+            id: t.model_type.id,
+        };
+        let linked = crate::documents::LinkedDocuments::of(&state, &actor, link).await?;
         let t = TypeItem::new(t, &actor, &at);
-        Ok::<_, ApiError>((t, choices(&state, &actor).await?))
+        Ok::<_, ApiError>((t, choices(&state, &actor).await?, linked))
     }
     .await;
     match r {
-        Ok((t, choices)) => {
+        Ok((t, choices, linked)) => {
             let base = base(&actor, lang, format!("/model-types/{id}"));
-            state.templates.page(&base, &TypePage { ty: t, choices })
+            let page = TypePage {
+                ty: t,
+                choices,
+                linked,
+            };
+            state.templates.page(&base, &page)
         }
         Err(e) => page_error(lang, e),
     }

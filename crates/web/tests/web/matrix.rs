@@ -443,6 +443,43 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/classes/{id}/enrolments/upload",
         ) => unit_write(Action::ManageTraining),
         ("GET", "/api/v1/classes/trainee-template") => Allowed,
+        // Documents: a commune's, read from it, above and below it; written
+        // by role, then scope. A file or link that does not exist: 404/400.
+        ("GET", "/documents" | "/api/v1/documents") => Allowed,
+        ("GET", "/documents/new") => page(role, Action::ManageDocuments),
+        ("POST", "/documents" | "/api/v1/documents") => body_write(Action::ManageDocuments),
+        (
+            "GET",
+            "/documents/{id}"
+            | "/api/v1/documents/{id}"
+            | "/api/v1/documents/{id}/files"
+            | "/api/v1/documents/{id}/links",
+        ) => unit_read,
+        ("GET", "/documents/{id}/edit") => match unit_write(Action::ManageDocuments) {
+            Invalid => Allowed,
+            o => o,
+        },
+        ("PUT", "/api/v1/documents/{id}")
+        | (
+            "POST",
+            "/documents/{id}"
+            | "/api/v1/documents/{id}/files"
+            | "/documents/{id}/files"
+            | "/api/v1/documents/{id}/links"
+            | "/documents/{id}/links"
+            | "/documents/{id}/links/delete",
+        )
+        | ("DELETE", "/api/v1/documents/{id}/links/{kind}/{target_id}") => {
+            unit_write(Action::ManageDocuments)
+        }
+        ("GET", "/api/v1/documents/{id}/files/{file_id}") => Hidden,
+        ("DELETE", "/api/v1/documents/{id}/files/{file_id}")
+        | ("POST", "/documents/{id}/files/{file_id}/delete") => {
+            match unit_write(Action::ManageDocuments) {
+                Invalid => Hidden,
+                o => o,
+            }
+        }
         // Nobody in the class has passed: nothing to print.
         ("GET", "/api/v1/classes/{id}/certificates.pdf") => match unit_read {
             Allowed => Conflict,
@@ -487,7 +524,7 @@ async fn call(
     model: i64,
     type_id: i64,
     case: i64,
-    (team, class): (i64, i64),
+    (team, class, document): (i64, i64, i64),
 ) -> Answer {
     let id = if pattern.contains("/users/") {
         user_id
@@ -501,6 +538,8 @@ async fn call(
         team
     } else if pattern.contains("/classes/") {
         class
+    } else if pattern.contains("/documents/") {
+        document
     } else if pattern.contains("/people/") {
         999_999
     } else if pattern.contains("/indicators/")
@@ -525,6 +564,9 @@ async fn call(
         .replace("{evidence_id}", "999999")
         .replace("{member_id}", "999999")
         .replace("{enrolment_id}", "999999")
+        .replace("{file_id}", "999999")
+        .replace("{target_id}", "999999")
+        .replace("{kind}", "model_type")
         .replace("{id}", &id.to_string());
     if *method == Method::GET {
         match pattern {
@@ -621,6 +663,10 @@ async fn call(
             json!([{"enrolment_id": 999999, "session_on": "2026-01-05", "present": true}])
         }
         "/api/v1/classes/{id}/enrolments/{enrolment_id}/result" => json!({"score": 5}),
+        "/api/v1/documents" | "/api/v1/documents/{id}" => {
+            json!({"kind": "chi_thi", "number": "1/CT", "issued_on": bad_date})
+        }
+        "/api/v1/documents/{id}/links" => json!({"kind": "model_type", "id": 999999}),
         "/api/v1/org-units/{id}/area-marks" => json!({"marks": ["x"]}),
         "/api/v1/org-units/{id}/households" => json!({"year": 1800, "households": 1}),
         _ => json!({}),
@@ -671,6 +717,14 @@ async fn call(
         "/classes/{id}/enrolments" => vec![],
         "/classes/{id}/attendance" => vec![("day", bad_date)],
         "/classes/{id}/enrolments/{enrolment_id}/result" => vec![("score", "5")],
+        "/documents" | "/documents/{id}" => vec![
+            ("kind", "chi_thi"),
+            ("number", "1/CT"),
+            ("issued_on", bad_date),
+        ],
+        "/documents/{id}/links" | "/documents/{id}/links/delete" => {
+            vec![("target", "model_type:999999")]
+        }
         "/org-units/{id}/area-marks" => vec![("marks", "x")],
         "/org-units/{id}/households" => vec![("year", "1800"), ("households", "1")],
         "/org-units/{id}/certification-exemption" => {
@@ -825,6 +879,19 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
             assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
             classes.push(r.json()["id"].as_i64().unwrap());
         }
+        // One document issued by each commune.
+        let mut documents = Vec::new();
+        for u in [app.ward, app.ba_dinh] {
+            let r = admin
+                .write(
+                    Method::POST,
+                    "/api/v1/documents",
+                    json!({"kind": "ke_hoach", "number": format!("{u}/KH-CAX"), "issued_on": "2026-01-05", "issuers": ["Công an xã"], "subject": "Kế hoạch ma trận", "level": "commune", "org_unit_id": u}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+            documents.push(r.json()["id"].as_i64().unwrap());
+        }
         let other_user = store::accounts::find_by_username(&app.t.db, "khac")
             .await
             .unwrap()
@@ -836,8 +903,16 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
         let mut checked = 0;
         for role in ROLES {
             let c = app.login(role).await;
-            for (in_scope, unit, model, case, team, class) in [
-                (true, villages[0], models[0], cases[0], teams[0], classes[0]),
+            for (in_scope, unit, model, case, team, class, document) in [
+                (
+                    true,
+                    villages[0],
+                    models[0],
+                    cases[0],
+                    teams[0],
+                    classes[0],
+                    documents[0],
+                ),
                 (
                     false,
                     villages[1],
@@ -845,6 +920,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     cases[1],
                     teams[1],
                     classes[1],
+                    documents[1],
                 ),
             ] {
                 for (method, pattern) in &all {
@@ -864,7 +940,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                         model,
                         type_id,
                         case,
-                        (team, class),
+                        (team, class, document),
                     )
                     .await;
                     assert!(
