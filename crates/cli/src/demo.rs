@@ -176,6 +176,10 @@ pub async fn seed(
     if n > 0 {
         tracing::info!(charts = n, "demo saved charts created");
     }
+    let n = crate::demo_documents::seed(db, &ward.unit, today).await?;
+    if n > 0 {
+        tracing::info!(documents = n, "demo documents created");
+    }
     Ok(logins)
 }
 

@@ -65,10 +65,20 @@ pub enum Action {
     /// govern: national texts are the administrators' (as the national
     /// catalogue is), a province's and a commune's their own staff's.
     ManageDocuments,
+    /// Add partner organisations, their contacts, and end one into its
+    /// successor: national bodies by administrators, a province's and a
+    /// commune's by the staff of its scope.
+    ManagePartners,
+    /// Set up coordination programmes, their parties, basis documents and
+    /// targets, and enter the progress no source holds.
+    ManagePrograms,
+    /// Report a programme's activities: every party's, partners included
+    /// (for their own organisation, on programmes they are party to).
+    ReportProgramActivities,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 21] = [
         Action::ManageOrgUnits,
         Action::ManageModels,
         Action::RateModels,
@@ -87,6 +97,9 @@ impl Action {
         Action::ManageTraining,
         Action::ManageCourses,
         Action::ManageDocuments,
+        Action::ManagePartners,
+        Action::ManagePrograms,
+        Action::ReportProgramActivities,
     ];
 
     /// The name pages use (`can.manage_models`).
@@ -110,6 +123,9 @@ impl Action {
             Action::ManageTraining => "manage_training",
             Action::ManageCourses => "manage_courses",
             Action::ManageDocuments => "manage_documents",
+            Action::ManagePartners => "manage_partners",
+            Action::ManagePrograms => "manage_programs",
+            Action::ReportProgramActivities => "report_program_activities",
         }
     }
 }
@@ -163,6 +179,15 @@ impl Action {
                 "đăng ký văn bản, đính kèm tệp và liên kết văn bản",
                 "register documents, attach their files and link them",
             ),
+            Action::ManagePartners => ("quản lý tổ chức phối hợp", "manage partner organisations"),
+            Action::ManagePrograms => (
+                "xây dựng chương trình, kế hoạch phối hợp và chỉ tiêu",
+                "set up coordination programmes and their targets",
+            ),
+            Action::ReportProgramActivities => (
+                "báo cáo hoạt động của chương trình phối hợp",
+                "report programme activities",
+            ),
         };
         Term::new(self.as_str(), vi, en)
     }
@@ -184,7 +209,9 @@ pub fn allows(role: Role, action: Action) -> bool {
         | Action::DecideCertification
         | Action::ManageForces
         | Action::ManageTraining
-        | Action::ManageDocuments => {
+        | Action::ManageDocuments
+        | Action::ManagePartners
+        | Action::ManagePrograms => {
             matches!(role, Admin | ProvinceStaff | CommuneOfficer)
         }
         Action::RateModels
@@ -196,7 +223,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         // Province staff only: the administrator keeps the system, not the
         // people in it.
         Action::ReadNationalIds => role == ProvinceStaff,
-        Action::LogModelActivities => role != Viewer,
+        Action::LogModelActivities | Action::ReportProgramActivities => role != Viewer,
         Action::ManageUsers | Action::ManageCertificationCriteria => role == Admin,
     }
 }
@@ -310,6 +337,9 @@ mod tests {
                     Action::ManageTraining,
                     Action::ManageCourses,
                     Action::ManageDocuments,
+                    Action::ManagePartners,
+                    Action::ManagePrograms,
+                    Action::ReportProgramActivities,
                 ],
             ),
             (
@@ -331,6 +361,9 @@ mod tests {
                     Action::ManageTraining,
                     Action::ManageCourses,
                     Action::ManageDocuments,
+                    Action::ManagePartners,
+                    Action::ManagePrograms,
+                    Action::ReportProgramActivities,
                 ],
             ),
             (
@@ -345,9 +378,15 @@ mod tests {
                     Action::ManageForces,
                     Action::ManageTraining,
                     Action::ManageDocuments,
+                    Action::ManagePartners,
+                    Action::ManagePrograms,
+                    Action::ReportProgramActivities,
                 ],
             ),
-            (Role::Partner, &[Action::LogModelActivities]),
+            (
+                Role::Partner,
+                &[Action::LogModelActivities, Action::ReportProgramActivities],
+            ),
             (Role::Viewer, &[]),
         ];
         for (role, may) in table {

@@ -972,8 +972,8 @@ reasons! {
         vi "loại văn bản phải là một trong: {allowed}"
         en "the kind of document is one of: {allowed}";
     DocumentLevelUnknown(document_level_unknown) { allowed: Vec<Term> }
-        vi "cấp ban hành phải là một trong: {allowed}"
-        en "the issuing level is one of: {allowed}";
+        vi "cấp phải là một trong: {allowed}"
+        en "the level is one of: {allowed}";
     DocumentStatusUnknown(document_status_unknown) { allowed: Vec<Term> }
         vi "tình trạng hiệu lực phải là một trong: {allowed}"
         en "the status is one of: {allowed}";
@@ -1019,6 +1019,77 @@ reasons! {
     TooManyItems(too_many_items) { max: usize }
         vi "tối đa {max} mục"
         en "at most {max} items";
+
+    // ---- partners and programmes -------------------------------------------
+    PartnerKindUnknown(partner_kind_unknown) { allowed: Vec<Term> }
+        vi "loại tổ chức phải là một trong: {allowed}"
+        en "the kind of organisation is one of: {allowed}";
+    EmailInvalid(email_invalid)
+        vi "địa chỉ thư điện tử không đúng dạng (ten@mien)"
+        en "the e-mail address is not of the form name@domain";
+    PartnerNameTaken(partner_name_taken) { name: String }
+        vi "đã có tổ chức \"{name}\" ở đơn vị này"
+        en "an organisation named \"{name}\" exists at this unit already";
+    PartnerUnknown(partner_unknown)
+        vi "không có tổ chức phối hợp này (hoặc ngoài phạm vi của bạn)"
+        en "no such partner organisation (or outside your scope)";
+    PartnerSuccessorInvalid(partner_successor_invalid)
+        vi "tổ chức kế tục phải là một tổ chức khác cùng loại, đang hoạt động"
+        en "the continuing organisation is another one of the same kind, still active";
+    PartnerEnded(partner_ended) { name: String }
+        vi "{name} đã kết thúc hoạt động"
+        en "{name} has ended";
+    ProgramKindUnknown(program_kind_unknown) { allowed: Vec<Term> }
+        vi "loại chương trình phải là một trong: {allowed}"
+        en "the kind of programme is one of: {allowed}";
+    TargetSourceUnknown(target_source_unknown) { allowed: Vec<Term> }
+        vi "nguồn số liệu của chỉ tiêu phải là một trong: {allowed}"
+        en "a target's source is one of: {allowed}";
+    ProgramActivityKindUnknown(program_activity_kind_unknown) { allowed: Vec<Term> }
+        vi "loại hoạt động phải là một trong: {allowed}"
+        en "the kind of activity is one of: {allowed}";
+    ProgramPeriodInvalid(program_period_invalid) { max_years: i64 }
+        vi "ngày kết thúc phải sau ngày bắt đầu, trong vòng {max_years} năm"
+        en "the programme ends after it starts, within {max_years} years";
+    ProgramPartnerRequired(program_partner_required)
+        vi "chương trình phối hợp có ít nhất một tổ chức phối hợp ngoài lực lượng Công an"
+        en "a coordination programme has at least one partner besides the police";
+    ProgramParentInvalid(program_parent_invalid)
+        vi "chương trình cấp trên phải là chương trình của cấp trên đơn vị này (hoặc chính đơn vị), bao trùm thời gian thực hiện"
+        en "the higher programme belongs to a unit above this one (or to it) and spans its period";
+    ProgramUnknown(program_unknown)
+        vi "không có chương trình này (hoặc ngoài phạm vi của bạn)"
+        en "no such programme (or outside your scope)";
+    TargetValueInvalid(target_value_invalid)
+        vi "giá trị chỉ tiêu phải là số dương"
+        en "a target's value is a positive number";
+    TargetIndicatorUnknown(target_indicator_unknown) { code: String }
+        vi "không có chỉ tiêu thống kê mã {code}"
+        en "there is no indicator coded {code}";
+    TargetModelTypeUnknown(target_model_type_unknown)
+        vi "không có loại mô hình này"
+        en "no such model type";
+    TargetDueOutside(target_due_outside) { from: NaiveDate, to: NaiveDate }
+        vi "hạn hoàn thành phải trong thời gian chương trình ({from} – {to})"
+        en "a target is due within the programme ({from} to {to})";
+    TargetNotManual(target_not_manual) { source: Term }
+        vi "tiến độ của chỉ tiêu này được tính tự động từ {source}; chỉ nhập tay chỉ tiêu không có nguồn số liệu"
+        en "this target's progress is computed from {source}; only targets without a source are entered";
+    ActivityOutsidePeriod(activity_outside_period) { from: NaiveDate, to: NaiveDate }
+        vi "hoạt động phải diễn ra trong thời gian chương trình ({from} – {to})"
+        en "an activity takes place within the programme ({from} to {to})";
+    ActivityOutsideArea(activity_outside_area)
+        vi "nơi tổ chức hoạt động phải thuộc địa bàn của chương trình"
+        en "an activity takes place within the programme's area";
+    ActivityPartyInvalid(activity_party_invalid)
+        vi "đơn vị tổ chức hoạt động phải là một bên tham gia chương trình"
+        en "an activity is held by a party to the programme";
+    PartnerAccountUnknown(partner_account_unknown) { username: String }
+        vi "không có tài khoản đối tác \"{username}\""
+        en "there is no partner account \"{username}\"";
+    PartnerAccountWithoutOrganisation(partner_account_without_organisation)
+        vi "tài khoản đối tác chưa được gắn với tổ chức nào; đề nghị quản trị viên gắn tài khoản với tổ chức của bạn"
+        en "this partner account belongs to no organisation yet; ask an administrator to attach it to yours";
 
     // ---- the web layer -------------------------------------------------
     NotFound(not_found)

@@ -1425,3 +1425,1061 @@ pub async fn plain_class_counts(
         from
     )?)
 }
+
+// ---- documents (crates/web/benches/programs.rs) ---------------------------
+
+/// What [`generate_documents`] wrote.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentsData {
+    pub documents: usize,
+    pub national: usize,
+    pub province: usize,
+    pub commune: usize,
+    /// Issued since the 2025 reform (at its 34 provinces and 3,321
+    /// communes; the earlier ones at the legacy units).
+    pub since_reform: usize,
+    pub replaced: usize,
+    pub issuers: usize,
+    pub files: usize,
+    /// Files without text (scans): not in the index.
+    pub scans: usize,
+    /// Words of the files' text, all files together.
+    pub words: usize,
+}
+
+/// The words the files and summaries are made of, the most frequent
+/// first (drawn with Zipf's weights): the register's own vocabulary.
+const DOC_TERMS: &[&str] = &[
+    "và",
+    "các",
+    "của",
+    "công an",
+    "an ninh",
+    "trật tự",
+    "thực hiện",
+    "trên địa bàn",
+    "nhân dân",
+    "phong trào",
+    "toàn dân bảo vệ an ninh Tổ quốc",
+    "tổ chức",
+    "cơ sở",
+    "triển khai",
+    "đơn vị",
+    "năm",
+    "trong",
+    "lực lượng",
+    "cán bộ",
+    "chiến sĩ",
+    "đảm bảo",
+    "tình hình",
+    "xã hội",
+    "phòng ngừa",
+    "tội phạm",
+    "vi phạm pháp luật",
+    "quần chúng",
+    "tham gia",
+    "phối hợp",
+    "chính quyền",
+    "cấp ủy",
+    "Đảng",
+    "Mặt trận Tổ quốc",
+    "đoàn thể",
+    "hộ gia đình",
+    "khu dân cư",
+    "thôn",
+    "tổ dân phố",
+    "xây dựng",
+    "củng cố",
+    "nâng cao",
+    "hiệu quả",
+    "chất lượng",
+    "tuyên truyền",
+    "vận động",
+    "phổ biến",
+    "giáo dục pháp luật",
+    "kiểm tra",
+    "giám sát",
+    "báo cáo",
+    "kết quả",
+    "sơ kết",
+    "tổng kết",
+    "khen thưởng",
+    "điển hình tiên tiến",
+    "mô hình",
+    "tự quản",
+    "tự phòng",
+    "tự bảo vệ",
+    "tự hòa giải",
+    "hòa giải ở cơ sở",
+    "tranh chấp",
+    "mâu thuẫn",
+    "trộm cắp tài sản",
+    "ma túy",
+    "tệ nạn xã hội",
+    "cờ bạc",
+    "an toàn giao thông",
+    "trật tự đô thị",
+    "phòng cháy chữa cháy",
+    "cứu nạn cứu hộ",
+    "tín dụng đen",
+    "lừa đảo qua mạng",
+    "không gian mạng",
+    "camera an ninh",
+    "đối tượng",
+    "người nghiện",
+    "tái hòa nhập cộng đồng",
+    "giúp đỡ",
+    "thanh thiếu niên",
+    "học sinh",
+    "nhà trường",
+    "doanh nghiệp",
+    "cơ quan",
+    "tôn giáo",
+    "dân tộc",
+    "lao động",
+    "khu công nghiệp",
+    "tạm trú",
+    "cư trú",
+    "căn cước",
+    "định danh điện tử",
+    "chuyển đổi số",
+    "dữ liệu dân cư",
+    "Đề án 06",
+    "vũ khí",
+    "vật liệu nổ",
+    "công cụ hỗ trợ",
+    "thu hồi",
+    "tổ bảo vệ an ninh trật tự",
+    "lực lượng tham gia bảo vệ an ninh trật tự ở cơ sở",
+    "dân phòng",
+    "tuần tra",
+    "canh gác",
+    "nắm tình hình",
+    "tin báo",
+    "tố giác tội phạm",
+    "đường dây nóng",
+    "nhóm Zalo",
+    "ngày hội",
+    "ngày truyền thống",
+    "thi đua",
+    "bằng khen",
+    "giấy khen",
+    "tập thể",
+    "cá nhân",
+    "xuất sắc",
+    "tiêu chí",
+    "công nhận",
+    "an toàn về an ninh trật tự",
+    "nông thôn mới",
+    "văn minh đô thị",
+    "kinh phí",
+    "ngân sách",
+    "hỗ trợ",
+    "chế độ chính sách",
+    "bồi dưỡng",
+    "tập huấn",
+    "nghiệp vụ",
+    "học viên",
+    "quy chế",
+    "Hội Liên hiệp Phụ nữ",
+    "Đoàn Thanh niên",
+    "Hội Cựu chiến binh",
+    "Hội Nông dân",
+    "Liên đoàn Lao động",
+    "Hội Người cao tuổi",
+    "bệnh viện",
+    "chợ",
+    "bến xe",
+    "lễ hội",
+    "mùa mưa bão",
+    "Tết Nguyên đán",
+    "cao điểm",
+    "tấn công trấn áp",
+    "truy nã",
+    "vận động đầu thú",
+    "bạo lực gia đình",
+    "xâm hại trẻ em",
+    "đuối nước",
+    "môi trường",
+    "đất đai",
+    "xây dựng trái phép",
+    "lấn chiếm",
+    "thiên tai",
+    "dịch bệnh",
+    "người nước ngoài",
+    "xuất nhập cảnh",
+    "tin giả",
+    "thông tin xấu độc",
+    "mạng xã hội",
+    "chống phá",
+    "bầu cử",
+    "đại hội",
+    "kỷ niệm",
+    "chỉ đạo",
+    "điều hành",
+    "nhiệm vụ trọng tâm",
+    "giải pháp",
+    "mục tiêu",
+    "chỉ tiêu",
+    "tiến độ",
+    "thời gian",
+    "trách nhiệm",
+    "phân công",
+    "đầu mối",
+    "thường trực",
+    "ban chỉ đạo",
+    "tổ công tác",
+    "hướng dẫn",
+    "quy định",
+    "quy trình",
+    "biểu mẫu",
+    "số liệu",
+    "thống kê",
+    "định kỳ",
+    "hằng tháng",
+    "hằng quý",
+    "sáu tháng đầu năm",
+    "cuối năm",
+    "đề nghị",
+    "kiến nghị",
+    "đề xuất",
+    "tồn tại",
+    "hạn chế",
+    "nguyên nhân",
+    "bài học kinh nghiệm",
+    "phương hướng",
+    "nhiệm vụ",
+    "thời gian tới",
+    "đồng chí",
+    "trưởng công an",
+    "phó trưởng công an",
+    "chủ tịch",
+    "bí thư",
+    "trưởng thôn",
+];
+
+/// Words a few hundred files each hold, for searches that find few.
+const RARE_DOC_TERMS: &[&str] = &[
+    "flycam",
+    "pháo nổ",
+    "thuốc lá điện tử",
+    "khí cười",
+    "bóng cười",
+    "ma túy đá",
+    "cần sa",
+    "tiền ảo",
+    "đa cấp",
+    "vàng giả",
+    "hàng cấm",
+    "lũ quét",
+    "sạt lở đất",
+    "hồ chứa",
+    "cầu treo",
+    "đò ngang",
+    "thủy điện",
+    "rừng phòng hộ",
+    "lâm tặc",
+    "tê tê",
+    "chim hoang dã",
+    "đua xe trái phép",
+    "họ hụi",
+    "cầm đồ",
+    "karaoke",
+    "nhà nghỉ",
+    "tàu cá",
+    "khai thác cát",
+    "hành lang điện",
+    "đê điều",
+    "trường mầm non",
+    "ký túc xá",
+    "chung cư mini",
+    "xe điện",
+    "trạm sạc",
+    "pin năng lượng mặt trời",
+    "trang trại",
+    "hợp tác xã",
+    "làng nghề",
+    "di tích",
+    "nhà thờ họ",
+    "giáo xứ",
+    "chùa",
+    "lễ hội đền",
+    "đền thờ",
+    "bắt cóc trực tuyến",
+    "sim rác",
+    "tài khoản ngân hàng",
+    "ví điện tử",
+    "app vay tiền",
+    "game online",
+    "livestream",
+    "hàng giả",
+    "xăng dầu",
+    "khoáng sản",
+    "chó thả rông",
+    "tiếng ồn",
+    "rác thải",
+    "nước sạch",
+    "điện sinh hoạt",
+    "hỏa hoạn chợ",
+    "kho hóa chất",
+];
+
+/// Subjects: what a document is about, with the kinds that speak of it.
+const DOC_TOPICS: &[&str] = &[
+    "phong trào Toàn dân bảo vệ an ninh Tổ quốc",
+    "công tác phòng, chống tội phạm và tệ nạn ma túy",
+    "bảo đảm trật tự, an toàn giao thông",
+    "công tác phòng cháy, chữa cháy và cứu nạn, cứu hộ",
+    "xây dựng mô hình tự quản về an ninh, trật tự",
+    "thực hiện Đề án 06 về dữ liệu dân cư, định danh và xác thực điện tử",
+    "lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở",
+    "phòng, chống lừa đảo chiếm đoạt tài sản trên không gian mạng",
+    "cao điểm tấn công, trấn áp tội phạm dịp Tết Nguyên đán",
+    "xét công nhận xã, phường, thị trấn đạt tiêu chuẩn an toàn về an ninh, trật tự",
+    "Ngày hội Toàn dân bảo vệ an ninh Tổ quốc 19/8",
+    "giúp đỡ, cảm hóa người lầm lỗi tái hòa nhập cộng đồng",
+    "quản lý cư trú, tạm trú, tạm vắng",
+    "vận động toàn dân giao nộp vũ khí, vật liệu nổ, công cụ hỗ trợ",
+    "phòng, chống tín dụng đen",
+    "bảo đảm an ninh, trật tự cuộc bầu cử",
+    "phòng, chống bạo lực gia đình và xâm hại trẻ em",
+    "bảo đảm an ninh, trật tự các lễ hội",
+    "phòng, chống đuối nước cho học sinh trong dịp hè",
+    "xây dựng khu dân cư, cơ quan, doanh nghiệp, nhà trường an toàn về an ninh, trật tự",
+    "khen thưởng tập thể, cá nhân có thành tích xuất sắc",
+    "tập huấn nghiệp vụ cho tổ bảo vệ an ninh, trật tự",
+    "phối hợp bảo đảm an ninh, trật tự trong khu công nghiệp",
+    "phòng, chống đua xe trái phép",
+];
+
+const DOC_FAMILY: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý",
+];
+const DOC_MIDDLE: &[&str] = &[
+    "Văn", "Thị", "Đức", "Minh", "Hữu", "Quang", "Thanh", "Ngọc", "Xuân", "Công",
+];
+const DOC_GIVEN: &[&str] = &[
+    "An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hùng", "Hương", "Lan", "Long", "Mai", "Nam",
+    "Phong", "Quân", "Sơn", "Thắng", "Thủy", "Trung", "Tuấn", "Việt", "Khánh", "Lực",
+];
+
+/// A unit that issues documents.
+#[derive(sqlx::FromRow)]
+struct Issuing {
+    id: i64,
+    kind: String,
+    name: String,
+    short_name: String,
+    valid_to: Option<NaiveDate>,
+}
+
+/// One planned document (its files' text is drawn when it is written).
+struct PlannedDoc {
+    id: i64,
+    kind: domain::documents::Kind,
+    number: String,
+    issued_on: NaiveDate,
+    issuers: Vec<String>,
+    signer: String,
+    subject: String,
+    level: &'static str,
+    unit: Option<i64>,
+    /// The unit's name as its texts mention it (folded).
+    place: String,
+    in_force_from: NaiveDate,
+    in_force_until: Option<NaiveDate>,
+    summary: Option<String>,
+    files: usize,
+}
+
+/// "Tỉnh Ninh Bình" → "tỉnh Ninh Bình", as an issuer's name reads.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The kinds a level issues, with their weights, the symbol of each, and
+/// whether two bodies issue it jointly.
+fn doc_kinds(level: &str) -> Vec<(domain::documents::Kind, u32, &'static str, bool)> {
+    use domain::documents::Kind as K;
+    match level {
+        "national" => vec![
+            (K::Law, 3, "QH", false),
+            (K::Decree, 12, "NĐ-CP", false),
+            (K::Circular, 25, "TT-BCA", false),
+            (K::Directive, 10, "CT-TTg", false),
+            (K::Decision, 20, "QĐ-BCA", false),
+            (K::Plan, 15, "KH-BCA", false),
+            (K::OfficialLetter, 15, "BCA-V05", false),
+        ],
+        _ => vec![
+            (K::Plan, 30, "KH", false),
+            (K::OfficialLetter, 20, "CV", false),
+            (K::Decision, 15, "QĐ", false),
+            (K::Report, 12, "BC", false),
+            (K::Guidance, 6, "HD", false),
+            (K::Directive, 4, "CT", false),
+            (K::Programme, 4, "CTr", true),
+            (K::Resolution, 3, "NQ", false),
+            (K::JointResolution, 2, "NQLT", true),
+            (K::Other, 4, "TB", false),
+        ],
+    }
+}
+
+/// The folded words of one file: `words` words drawn from the register's
+/// vocabulary (Zipf), a rare word now and then, the place and the year.
+fn doc_file_text(
+    rng: &mut StdRng,
+    words: usize,
+    terms: &[String],
+    zipf: &rand::distributions::WeightedIndex<f64>,
+    rare: &[String],
+    place: &str,
+    year: i32,
+) -> (String, usize) {
+    let mut out = String::with_capacity(words * 7);
+    let mut n = 0;
+    while n < words {
+        let r: f64 = rng.gen();
+        let term: std::borrow::Cow<'_, str> = if r < 0.003 {
+            any(rng, rare).map(|s| s.as_str()).unwrap_or("").into()
+        } else if r < 0.03 {
+            place.into()
+        } else if r < 0.04 {
+            format!("{}", year - rng.gen_range(0..3)).into()
+        } else if r < 0.05 {
+            format!("{}", rng.gen_range(1..200)).into()
+        } else {
+            terms
+                .get(rng.sample(zipf))
+                .map(|s| s.as_str())
+                .unwrap_or("")
+                .into()
+        };
+        if term.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&term);
+        n += term.split(' ').count();
+    }
+    (out, n)
+}
+
+/// Inserts `rows` (each `cols` values) with `head`, each row's tuple
+/// written by `tuple` from its placeholders (`$1` …): for values computed
+/// in SQL beside the bound ones.
+async fn insert_rows_as(
+    tx: &mut crate::Tx,
+    head: &str,
+    cols: usize,
+    rows: Vec<Vec<Arg>>,
+    tuple: impl Fn(&[String]) -> String,
+) -> Result<(), StoreError> {
+    let per = tx.rows_per_statement(cols);
+    let mut it = rows.into_iter().peekable();
+    while it.peek().is_some() {
+        let chunk: Vec<Vec<Arg>> = it.by_ref().take(per).collect();
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let ps: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+                tuple(&ps)
+            })
+            .collect();
+        let sql = format!("{head}{}", values.join(", "));
+        execute_dyn(tx, &sql, chunk.into_iter().flatten().collect()).await?;
+    }
+    Ok(())
+}
+
+/// A national-size register of documents, in transactions of multi-row
+/// inserts (not the audited API), `BATCH` documents each: `documents`
+/// documents over the last ten years (more of them recent), ~2% national,
+/// ~30% of provinces and the rest of communes — those issued since the
+/// 2025 reform at its 34 provinces and 3,321 communes, the earlier ones at
+/// the legacy units, as the register's check requires — with their
+/// issuing bodies (a joint programme or resolution names two), numbers
+/// counted per body, year and symbol (`123/KH-CAT`), subjects and
+/// summaries in Vietnamese, ~5% replaced by a later one of the same unit
+/// and kind; about `files_per_doc` files each (1 to 2 × `files_per_doc`
+/// − 1), one in twenty a scan without text, the others 150–450 words of
+/// folded text; and the search index as `documents::search` writes it
+/// (SQLite's `documents_fts`, PostgreSQL's `documents.search`). The
+/// reference units must be loaded. Statistics are refreshed at the end.
+pub async fn generate_documents(
+    db: &Db,
+    documents: usize,
+    files_per_doc: usize,
+    today: NaiveDate,
+    seed: u64,
+) -> Result<DocumentsData, StoreError> {
+    use domain::documents::{index_text, issuer_key, number_key, Kind as DocKind};
+    use rand::distributions::WeightedIndex;
+    const BATCH: usize = 2_000;
+
+    let mut rng = StdRng::seed_from_u64(seed);
+    let reform = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or(today);
+    let units: Vec<(String, Issuing)> = fetch!(
+        db,
+        fetch_all,
+        Issuing,
+        "SELECT id, kind, name, short_name, valid_to FROM org_units
+          WHERE level IN ('province', 'commune') ORDER BY id"
+    )?
+    .into_iter()
+    .map(|u| {
+        let level = if u.kind == "tinh" || u.kind == "thanh_pho" {
+            "province"
+        } else {
+            "commune"
+        };
+        (level.to_string(), u)
+    })
+    .collect();
+    let pick = |level: &str, current: bool| -> Vec<&Issuing> {
+        units
+            .iter()
+            .filter(|(l, u)| l == level && u.valid_to.is_none() == current)
+            .map(|(_, u)| u)
+            .collect()
+    };
+    let (prov_now, prov_was) = (pick("province", true), pick("province", false));
+    let (comm_now, comm_was) = (pick("commune", true), pick("commune", false));
+    if prov_now.is_empty() || comm_now.is_empty() {
+        return Err(StoreError::Data("bench: no province or commune".into()));
+    }
+
+    let err = |e: rand::distributions::WeightedError| StoreError::Data(format!("bench: {e}"));
+    let terms: Vec<String> = DOC_TERMS.iter().map(|t| index_text(t)).collect();
+    let zipf = WeightedIndex::new((0..terms.len()).map(|r| 1.0 / (r as f64 + 1.0))).map_err(err)?;
+    let rare: Vec<String> = RARE_DOC_TERMS.iter().map(|t| index_text(t)).collect();
+    let national_kinds = doc_kinds("national");
+    let local_kinds = doc_kinds("province");
+    let national_w = WeightedIndex::new(national_kinds.iter().map(|k| k.1)).map_err(err)?;
+    let local_w = WeightedIndex::new(local_kinds.iter().map(|k| k.1)).map_err(err)?;
+    let national_bodies = [
+        ("Bộ Công an", "BCA"),
+        ("Chính phủ", "CP"),
+        ("Thủ tướng Chính phủ", "TTg"),
+        ("Quốc hội", "QH"),
+    ];
+
+    // The register, planned: numbers counted per body, year and symbol.
+    let first_id = {
+        let mut tx = db.begin().await?;
+        let id = next_id(&mut tx, "documents").await?;
+        tx.rollback().await?;
+        id
+    };
+    let mut counters: std::collections::HashMap<(String, i32, String), u32> = Default::default();
+    let mut out = DocumentsData::default();
+    let mut planned: Vec<PlannedDoc> = Vec::with_capacity(documents);
+    for i in 0..documents {
+        // More recent texts than old ones: 3,650 days × u^1.5.
+        let back = (3650.0 * rng.gen::<f64>().powf(1.5)) as i64;
+        let issued_on = today - Duration::days(back);
+        let year = issued_on.year();
+        let now = issued_on >= reform;
+        out.since_reform += usize::from(now);
+        let r: f64 = rng.gen();
+        let (level, unit): (&'static str, Option<&Issuing>) = if r < 0.02 {
+            ("national", None)
+        } else if r < 0.32 {
+            let from = if now || prov_was.is_empty() {
+                &prov_now
+            } else {
+                &prov_was
+            };
+            ("province", Some(*any(&mut rng, from)?))
+        } else {
+            let from = if now || comm_was.is_empty() {
+                &comm_now
+            } else {
+                &comm_was
+            };
+            ("commune", Some(*any(&mut rng, from)?))
+        };
+        let k = if level == "national" {
+            national_kinds.get(rng.sample(&national_w))
+        } else {
+            local_kinds.get(rng.sample(&local_w))
+        };
+        let (kind, symbol, joint) = k
+            .map(|k| (k.0, k.2, k.3))
+            .ok_or_else(|| StoreError::Data("bench: no kind".into()))?;
+        // The issuing bodies, the first one's abbreviation in the number.
+        let (place_name, issuers, body) = match unit {
+            None => {
+                let (name, abbr) = national_bodies
+                    .iter()
+                    .find(|b| symbol.ends_with(b.1))
+                    .or(national_bodies.first())
+                    .copied()
+                    .unwrap_or(("Bộ Công an", "BCA"));
+                (
+                    "Việt Nam".to_string(),
+                    vec![name.to_string()],
+                    abbr.to_string(),
+                )
+            }
+            Some(u) => {
+                let place = lower_first(&u.name);
+                let police = match u.kind.as_str() {
+                    "tinh" => "CAT",
+                    "thanh_pho" => "CATP",
+                    "phuong" => "CAP",
+                    _ => "CAX",
+                };
+                let party = match u.kind.as_str() {
+                    "tinh" => format!("Tỉnh ủy {}", u.short_name),
+                    "thanh_pho" => format!("Thành ủy {}", u.short_name),
+                    _ => format!("Đảng ủy {place}"),
+                };
+                let bodies = if joint {
+                    vec![
+                        (format!("Công an {place}"), police),
+                        (format!("Ủy ban Mặt trận Tổ quốc Việt Nam {place}"), "MTTQ"),
+                    ]
+                } else {
+                    match rng.gen_range(0..10) {
+                        0..=5 => vec![(format!("Công an {place}"), police)],
+                        6..=8 => vec![(format!("Ủy ban nhân dân {place}"), "UBND")],
+                        _ if level == "province" => vec![(party, "TU")],
+                        _ => vec![(party, "ĐU")],
+                    }
+                };
+                let abbr: Vec<&str> = bodies.iter().map(|b| b.1).collect();
+                let abbr = abbr.join("-");
+                (
+                    u.name.clone(),
+                    bodies.into_iter().map(|b| b.0).collect(),
+                    abbr,
+                )
+            }
+        };
+        let first_key = issuers.first().map(|s| issuer_key(s)).unwrap_or_default();
+        let seq = counters
+            .entry((first_key, year, format!("{symbol}-{body}")))
+            .or_insert(0);
+        *seq += 1;
+        let number = match (level, kind) {
+            ("national", DocKind::Law) => format!("{}/{year}/QH15", *seq),
+            ("national", DocKind::OfficialLetter) => format!("{}/{symbol}", *seq),
+            ("national", DocKind::Decree | DocKind::Circular) => {
+                format!("{}/{year}/{symbol}", *seq)
+            }
+            ("national", _) => format!("{}/{symbol}", *seq),
+            (_, DocKind::OfficialLetter) => format!("{}/{body}-PV01", *seq),
+            _ => format!("{}/{symbol}-{body}", *seq),
+        };
+        let topic = *any(&mut rng, DOC_TOPICS)?;
+        let label = kind.label();
+        let subject = match kind {
+            DocKind::Plan => format!(
+                "{label} triển khai {topic} trên địa bàn {} năm {year}",
+                lower_first(&place_name)
+            ),
+            DocKind::OfficialLetter => format!("V/v tăng cường {topic}"),
+            DocKind::Decision => format!(
+                "{label} kiện toàn Ban Chỉ đạo {topic} {}",
+                lower_first(&place_name)
+            ),
+            DocKind::Report => format!(
+                "{label} {} {topic} năm {year}",
+                if rng.gen_bool(0.5) {
+                    "sơ kết sáu tháng"
+                } else {
+                    "tổng kết"
+                }
+            ),
+            DocKind::Programme => format!("{label} về {topic} giai đoạn {year}–{}", year + 4),
+            _ => format!("{label} về {topic}"),
+        };
+        let signer = format!(
+            "{} {} {}",
+            any(&mut rng, DOC_FAMILY)?,
+            any(&mut rng, DOC_MIDDLE)?,
+            any(&mut rng, DOC_GIVEN)?
+        );
+        let summary = rng.gen_bool(0.25).then(|| {
+            let mut s = String::from("Nội dung:");
+            for _ in 0..rng.gen_range(8..16) {
+                s.push(' ');
+                s.push_str(DOC_TERMS.get(rng.sample(&zipf)).copied().unwrap_or("và"));
+            }
+            s.push('.');
+            s
+        });
+        let in_force_from = issued_on
+            + Duration::days(if rng.gen_bool(0.2) {
+                rng.gen_range(1..30)
+            } else {
+                0
+            });
+        let in_force_until = (matches!(kind, DocKind::Plan | DocKind::Report) && rng.gen_bool(0.4))
+            .then(|| NaiveDate::from_ymd_opt(year, 12, 31))
+            .flatten()
+            .filter(|u| *u >= in_force_from);
+        let files = if files_per_doc == 0 {
+            0
+        } else {
+            rng.gen_range(1..=2 * files_per_doc - 1)
+        };
+        match level {
+            "national" => out.national += 1,
+            "province" => out.province += 1,
+            _ => out.commune += 1,
+        }
+        out.issuers += issuers.len();
+        planned.push(PlannedDoc {
+            id: first_id + i as i64,
+            kind,
+            number,
+            issued_on,
+            issuers,
+            signer,
+            subject,
+            level,
+            unit: unit.map(|u| u.id),
+            place: index_text(&place_name),
+            in_force_from,
+            in_force_until,
+            summary,
+            files,
+        });
+    }
+    out.documents = planned.len();
+
+    // Written in batches, each with its files' text drawn and its index.
+    let pg = db.is_postgres();
+    let now = Utc::now();
+    let placeholder = b"%PDF-1.4\n% bench placeholder\n";
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(placeholder))
+    };
+    let blob = if pg {
+        format!("'\\x{}'::bytea", hex::encode(placeholder))
+    } else {
+        format!("X'{}'", hex::encode(placeholder))
+    };
+    for batch in planned.chunks(BATCH) {
+        let mut tx = db.begin().await?;
+        let (mut docs, mut issuer_rows, mut file_rows, mut fts) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for d in batch {
+            let mut body = String::new();
+            for f in 0..d.files {
+                let scan = rng.gen_bool(0.05);
+                let text = if scan {
+                    out.scans += 1;
+                    None
+                } else {
+                    let words = rng.gen_range(150..=450);
+                    let (t, n) = doc_file_text(
+                        &mut rng,
+                        words,
+                        &terms,
+                        &zipf,
+                        &rare,
+                        &d.place,
+                        d.issued_on.year(),
+                    );
+                    out.words += n;
+                    body.push_str(&t);
+                    body.push(' ');
+                    Some(t)
+                };
+                let stem: String = d
+                    .number
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                    .collect();
+                let (name, ctype) = if scan || f % 2 == 0 {
+                    (format!("{stem}-{}.pdf", f + 1), "application/pdf")
+                } else {
+                    (
+                        format!("{stem}-{}.docx", f + 1),
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    )
+                };
+                file_rows.push(vec![
+                    Arg::I64(Some(d.id)),
+                    Arg::Text(Some(name)),
+                    Arg::Text(Some(ctype.into())),
+                    Arg::I64(Some(placeholder.len() as i64)),
+                    Arg::Text(Some(sha.clone())),
+                    Arg::Text(text),
+                    Arg::Ts(now),
+                ]);
+                out.files += 1;
+            }
+            // As `documents::search::refresh` reads a document.
+            let head = index_text(&format!(
+                "{} {} {} {} {}",
+                d.kind.label(),
+                d.issuers.join("\n"),
+                d.subject,
+                d.signer,
+                d.summary.as_deref().unwrap_or_default()
+            ));
+            let number = index_text(&d.number);
+            let mut row = vec![
+                Arg::I64(Some(d.id)),
+                Arg::Text(Some(d.kind.as_str().into())),
+                Arg::Text(Some(d.number.clone())),
+                Arg::Text(Some(number_key(&d.number))),
+                Arg::I64(Some(i64::from(d.issued_on.year()))),
+                Arg::Date(Some(d.issued_on)),
+                Arg::Text(Some(d.issuers.join("\n"))),
+                Arg::Text(Some(d.signer.clone())),
+                Arg::Text(Some(d.subject.clone())),
+                Arg::Text(Some(d.level.into())),
+                Arg::I64(d.unit),
+                Arg::Date(Some(d.in_force_from)),
+                Arg::Date(d.in_force_until),
+                Arg::Text(d.summary.clone()),
+                Arg::I64(Some(d.files as i64)),
+                Arg::Ts(now),
+                Arg::Ts(now),
+            ];
+            if pg {
+                row.extend([
+                    Arg::Text(Some(number)),
+                    Arg::Text(Some(head)),
+                    Arg::Text(Some(body)),
+                ]);
+            } else {
+                fts.push(vec![
+                    Arg::I64(Some(d.id)),
+                    Arg::Text(Some(number)),
+                    Arg::Text(Some(head)),
+                    Arg::Text(Some(body)),
+                ]);
+            }
+            docs.push(row);
+            for (position, name) in d.issuers.iter().enumerate() {
+                issuer_rows.push(vec![
+                    Arg::I64(Some(d.id)),
+                    Arg::I64(Some(position as i64)),
+                    Arg::Text(Some(name.clone())),
+                    Arg::Text(Some(issuer_key(name))),
+                    Arg::I64(Some(i64::from(d.issued_on.year()))),
+                    Arg::Text(Some(number_key(&d.number))),
+                ]);
+            }
+        }
+        let head = "INSERT INTO documents (id, kind, number, number_key, year, issued_on, issuers,
+            signer, subject, level, org_unit_id, in_force_from, in_force_until, summary, files,
+            created_at, updated_at";
+        if pg {
+            insert_rows_as(
+                &mut tx,
+                &format!("{head}, search) VALUES "),
+                20,
+                docs,
+                |p| {
+                    format!(
+                        "({}, setweight(to_tsvector('simple', {}), 'A')
+                            || setweight(to_tsvector('simple', {}), 'B')
+                            || setweight(to_tsvector('simple', {}), 'C'))",
+                        p.get(..17).unwrap_or_default().join(", "),
+                        p.get(17).map_or("''", |s| s.as_str()),
+                        p.get(18).map_or("''", |s| s.as_str()),
+                        p.get(19).map_or("''", |s| s.as_str()),
+                    )
+                },
+            )
+            .await?;
+        } else {
+            insert_rows(&mut tx, &format!("{head}) VALUES "), 17, docs).await?;
+            insert_rows(
+                &mut tx,
+                "INSERT INTO documents_fts (rowid, number, head, body) VALUES ",
+                4,
+                fts,
+            )
+            .await?;
+        }
+        insert_rows(
+            &mut tx,
+            "INSERT INTO document_issuers (document_id, position, name, name_key, year, number_key) VALUES ",
+            6,
+            issuer_rows,
+        )
+        .await?;
+        insert_rows_as(
+            &mut tx,
+            "INSERT INTO document_files (document_id, name, content_type, size, sha256, text,
+                created_at, content) VALUES ",
+            7,
+            file_rows,
+            |p| format!("({}, {blob})", p.join(", ")),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+
+    // Replacements: now and then a unit's later text of a kind replaces
+    // its earlier one, from its first day in force.
+    let mut last: std::collections::HashMap<(Option<i64>, &str), &PlannedDoc> = Default::default();
+    let mut by_date: Vec<&PlannedDoc> = planned.iter().collect();
+    by_date.sort_by_key(|d| (d.issued_on, d.id));
+    let mut tx = db.begin().await?;
+    for d in by_date {
+        let key = (d.unit, d.kind.as_str());
+        if let Some(old) = last.get(&key) {
+            if matches!(
+                d.kind,
+                DocKind::Decision | DocKind::Directive | DocKind::Guidance | DocKind::Plan
+            ) && rng.gen_bool(0.1)
+            {
+                execute!(
+                    tx,
+                    "UPDATE documents SET replaced_by = $2, replaced_from = $3 WHERE id = $1",
+                    old.id,
+                    d.id,
+                    d.in_force_from
+                )?;
+                out.replaced += 1;
+            }
+        }
+        last.insert(key, d);
+    }
+    if tx.is_postgres() {
+        execute!(
+            tx,
+            "SELECT setval(pg_get_serial_sequence('documents', 'id'), (SELECT MAX(id) FROM documents))"
+        )?;
+    }
+    tx.commit().await?;
+
+    // The index in one piece, and fresh planner statistics.
+    if pg {
+        execute!(
+            db,
+            "VACUUM (ANALYZE) documents, document_issuers, document_files"
+        )?;
+    } else {
+        execute!(
+            db,
+            "INSERT INTO documents_fts (documents_fts) VALUES ('optimize')"
+        )?;
+    }
+    db.optimize().await?;
+    Ok(out)
+}
+
+/// The 2025 province whose documents (its own, its communes' and those
+/// of the legacy units it covers) are the most: its id and name.
+pub async fn province_with_most_documents(db: &Db) -> Result<(i64, String), StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_one,
+        (i64, String),
+        "SELECT p.id, p.name FROM org_units p
+           JOIN org_unit_reach r ON r.ancestor_id = p.id
+           JOIN documents d ON d.org_unit_id = r.unit_id
+          WHERE p.level = 'province' AND p.valid_to IS NULL
+          GROUP BY p.id, p.name ORDER BY COUNT(*) DESC, p.id LIMIT 1"
+    )?)
+}
+
+/// The commune under `province` (either tree) that issued the most
+/// documents: its short name, as people type it.
+pub async fn busiest_commune_in(db: &Db, province: i64) -> Result<String, StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_one,
+        scalar String,
+        "SELECT u.short_name FROM documents d
+           JOIN org_units u ON u.id = d.org_unit_id
+           JOIN org_unit_reach r ON r.unit_id = u.id
+          WHERE r.ancestor_id = $1 AND u.level = 'commune'
+          GROUP BY u.id, u.short_name ORDER BY COUNT(*) DESC, u.id LIMIT 1",
+        province
+    )?)
+}
+
+/// The number of the latest plan of `province` itself or a unit under it.
+pub async fn latest_plan_number_in(db: &Db, province: i64) -> Result<String, StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_one,
+        scalar String,
+        "SELECT d.number FROM documents d
+           JOIN org_unit_reach r ON r.unit_id = d.org_unit_id
+          WHERE r.ancestor_id = $1 AND d.kind = 'ke_hoach'
+          ORDER BY d.issued_on DESC, d.id DESC LIMIT 1",
+        province
+    )?)
+}
+
+/// The search's question asked of the index alone, the plain way: the
+/// first `limit` matches by rank and how many match, with no scope, no
+/// join to the register and no tie-break. `(ids, count)`.
+pub async fn plain_document_search(
+    db: &Db,
+    search: &domain::documents::Search,
+    limit: i64,
+) -> Result<(Vec<i64>, i64), StoreError> {
+    if db.is_postgres() {
+        let q = search.tsquery();
+        let ids = fetch!(
+            db,
+            fetch_all,
+            scalar i64,
+            "SELECT id FROM documents, to_tsquery('simple', $1) q WHERE search @@ q
+              ORDER BY ts_rank(search, q) DESC LIMIT $2",
+            &q,
+            limit
+        )?;
+        let n = fetch!(
+            db,
+            fetch_one,
+            scalar i64,
+            "SELECT COUNT(*) FROM documents WHERE search @@ to_tsquery('simple', $1)",
+            &q
+        )?;
+        Ok((ids, n))
+    } else {
+        let q = search.fts5();
+        let ids = fetch!(
+            db,
+            fetch_all,
+            scalar i64,
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH $1
+              ORDER BY bm25(documents_fts, 10.0, 3.0, 1.0) LIMIT $2",
+            &q,
+            limit
+        )?;
+        let n = fetch!(
+            db,
+            fetch_one,
+            scalar i64,
+            "SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH $1",
+            &q
+        )?;
+        Ok((ids, n))
+    }
+}
+
+/// How many documents the staff of a 2025 province see, counted the
+/// plain way: the national ones and those of every unit it covers.
+pub async fn visible_documents(db: &Db, province: i64) -> Result<i64, StoreError> {
+    Ok(fetch!(
+        db,
+        fetch_one,
+        scalar i64,
+        "SELECT COUNT(*) FROM documents
+          WHERE org_unit_id IS NULL
+             OR org_unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = $1)",
+        province
+    )?)
+}

@@ -16,6 +16,8 @@ pub mod error;
 pub mod forces;
 pub mod models;
 pub mod org_units;
+pub mod partners;
+pub mod programs;
 mod reference_data;
 mod scope;
 pub mod statistics;

@@ -53,3 +53,37 @@ pub(crate) async fn unit(tx: &mut Tx, scope: Scope, id: i64) -> Result<OrgUnit> 
         .map(|v| v.unit)
         .ok_or(StoreError::NotFound)
 }
+
+/// `col` names a unit whose records of the shared kinds (documents,
+/// partner organisations, programmes, catalogue entries) user `n` sees:
+/// one of their scope, one under it, or one above it (a commune reads its
+/// province's directives and plans), across the 2025 mapping. NULL
+/// (national) is everyone's. These records belong to provinces and
+/// communes only, so the units above are looked up from those levels, not
+/// from every village the scope reaches.
+pub(crate) fn visible_unit(col: &str, n: &str) -> String {
+    format!(
+        "({col} IS NULL OR {col} IN (
+            SELECT t.ancestor_id FROM org_unit_tree t
+             WHERE t.unit_id IN (SELECT r.unit_id FROM org_unit_reach r
+                                   JOIN user_scopes s ON s.org_unit_id = r.ancestor_id
+                                   JOIN org_units ru ON ru.id = r.unit_id
+                                  WHERE s.user_id = {n}
+                                    AND ru.level IN ('province', 'district', 'commune'))))"
+    )
+}
+
+/// Refuses a scope that may not write a record of the shared kinds at
+/// `unit` (`None`: national): 403 for a national one (the unscoped
+/// administrators keep those, as they keep the national catalogue), 404
+/// for a unit the scope does not reach.
+pub(crate) async fn may_write_at(tx: &mut Tx, scope: Scope, unit: Option<i64>) -> Result<()> {
+    let Some(user) = scope.user_id() else {
+        return Ok(());
+    };
+    match unit {
+        None => Err(StoreError::Forbidden),
+        Some(u) if reaches(tx, user, u).await? => Ok(()),
+        Some(_) => Err(StoreError::NotFound),
+    }
+}

@@ -162,6 +162,8 @@ pub(crate) const ENTITIES: &[&str] = &[
     "training_class",
     "enrolment",
     "document",
+    "partner",
+    "program",
 ];
 
 /// The search's filters (`query.*` in `audit/list.html`).
@@ -300,9 +302,12 @@ impl Names {
                 (name.unwrap_or_default(), href)
             }
             "login" | "api_token" | "route" => (String::new(), None),
-            "document" => (
-                format!("{} #{id}", lower_first(&t("audit.entity.document"))),
-                Some(format!("/documents/{id}")),
+            "document" | "partner" | "program" => (
+                format!(
+                    "{} #{id}",
+                    lower_first(&t(&format!("audit.entity.{}", r.entity)))
+                ),
+                Some(format!("/{}s/{id}", r.entity)),
             ),
             // Catalogue entries and the like: their kind (the record's
             // detail names which one).

@@ -28,7 +28,9 @@ pub mod models;
 pub mod openapi;
 mod ops;
 pub mod org_units;
+mod partners;
 mod pickers;
+mod programs;
 mod refusals;
 pub mod routes;
 mod security;
@@ -176,6 +178,8 @@ fn protected_routes() -> routes::Routes {
         .merge(forces::routes())
         .merge(training::routes())
         .merge(documents::routes())
+        .merge(partners::routes())
+        .merge(programs::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())
         .merge(audit::routes())

@@ -44,6 +44,8 @@ pub fn protected_routes() -> Routes {
         (name = "certification", description = "Certification \"An toàn về an ninh, trật tự\": criteria, cases, steps, certificates, dashboard"),
         (name = "forces", description = "Grassroots security teams: teams, members and eligibility, people, size rules, counts, historical rosters"),
         (name = "training", description = "Training: courses, classes, enrolments, attendance, results and certificates"),
+        (name = "partners", description = "Partner organisations at each level, their contacts and accounts, and their end into a successor"),
+        (name = "programs", description = "Coordination programmes and joint plans: parties, basis documents, targets with computed progress, activities"),
         (name = "documents", description = "The register of documents: directives, decisions, joint resolutions, plans; their files, search and links to what they govern"),
         (name = "audit", description = "The audit log"),
         (name = "api", description = "This document")
@@ -95,6 +97,8 @@ pub fn document() -> Value {
         crate::forces::Api::openapi(),
         crate::training::Api::openapi(),
         crate::documents::Api::openapi(),
+        crate::partners::Api::openapi(),
+        crate::programs::Api::openapi(),
         crate::home::Api::openapi(),
     ] {
         api.merge(part);

@@ -51,23 +51,7 @@ async fn record<A: Serialize>(
     .await
 }
 
-/// `col` names a unit whose documents (or catalogue entries) user `n`
-/// sees: one of their scope, one under it, or one above it (a commune
-/// reads its province's directives), across the 2025 mapping. NULL
-/// (national) is everyone's. Documents belong to provinces and communes
-/// only, so the units above are looked up from those levels, not from
-/// every village the scope reaches.
-pub(crate) fn visible(col: &str, n: &str) -> String {
-    format!(
-        "({col} IS NULL OR {col} IN (
-            SELECT t.ancestor_id FROM org_unit_tree t
-             WHERE t.unit_id IN (SELECT r.unit_id FROM org_unit_reach r
-                                   JOIN user_scopes s ON s.org_unit_id = r.ancestor_id
-                                   JOIN org_units ru ON ru.id = r.unit_id
-                                  WHERE s.user_id = {n}
-                                    AND ru.level IN ('province', 'district', 'commune'))))"
-    )
-}
+pub(crate) use crate::scope::visible_unit as visible;
 
 /// A document as lists and pages show it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
@@ -169,18 +153,7 @@ async fn writable_tx(tx: &mut Tx, scope: Scope, id: i64) -> Result<DocumentRow> 
     Ok(doc)
 }
 
-/// Refuses a scope that may not write a document of `unit` (`None`:
-/// national): 403 for a national text, 404 for a unit it cannot reach.
-async fn writable_unit(tx: &mut Tx, scope: Scope, unit: Option<i64>) -> Result<()> {
-    let Some(user) = scope.user_id() else {
-        return Ok(());
-    };
-    match unit {
-        None => Err(StoreError::Forbidden),
-        Some(u) if crate::scope::reaches(tx, user, u).await? => Ok(()),
-        Some(_) => Err(StoreError::NotFound),
-    }
-}
+pub(crate) use crate::scope::may_write_at as writable_unit;
 
 /// A document with what it replaces, its files and links, if visible.
 pub async fn get(db: &Db, scope: Scope, id: i64) -> Result<Option<DocumentDetail>> {

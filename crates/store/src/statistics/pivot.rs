@@ -224,6 +224,12 @@ pub async fn query_timed(db: &Db, scope: Scope, q: &PivotQuery) -> Result<(Pivot
     Ok((result?, phases))
 }
 
+/// [`query`] inside a transaction already open (a programme's progress
+/// reads its indicator targets with the rest of its page).
+pub(crate) async fn query_in(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Pivot> {
+    query_tx(tx, scope, q, &mut Phases::default()).await
+}
+
 async fn query_tx(tx: &mut Tx, scope: Scope, q: &PivotQuery, phases: &mut Phases) -> Result<Pivot> {
     // The unit asked about must be in scope itself, not only its parts:
     // out of scope is "not found", with or without a breakdown.

@@ -31,6 +31,7 @@ use crate::AppState;
 mod files;
 mod pages;
 
+pub(crate) use pages::document_id;
 pub use pages::LinkedDocuments;
 
 /// The most a document's file may weigh: a scanned plan of some pages.

@@ -219,7 +219,7 @@ async fn input_of(state: &AppState, actor: &Actor, f: &Fields) -> Result<Documen
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        replaces.push(replaced_id(state, actor, entry).await?);
+        replaces.push(document_id(state, actor, "replaces", entry).await?);
     }
     Ok(DocumentInput {
         kind: text("kind"),
@@ -238,18 +238,23 @@ async fn input_of(state: &AppState, actor: &Actor, f: &Fields) -> Result<Documen
     })
 }
 
-/// A replaced document as typed: `#12` or its number, if one visible
-/// document carries it.
-async fn replaced_id(state: &AppState, actor: &Actor, entry: &str) -> Result<i64, ApiError> {
+/// A document as a form names it (`field`): `#12` or its number, if one
+/// visible document carries it.
+pub(crate) async fn document_id(
+    state: &AppState,
+    actor: &Actor,
+    field: &'static str,
+    entry: &str,
+) -> Result<i64, ApiError> {
     if let Some(id) = entry.strip_prefix('#').and_then(|s| s.trim().parse().ok()) {
         return Ok(id);
     }
     let found = docs::by_number(&state.db, actor.scope(), entry).await?;
     match found.as_slice() {
         [one] => Ok(one.id),
-        [] => Err(ApiError::invalid("replaces", Reason::DocumentUnknown)),
+        [] => Err(ApiError::invalid(field, Reason::DocumentUnknown)),
         many => Err(ApiError::invalid(
-            "replaces",
+            field,
             Reason::DocumentNumberAmbiguous {
                 number: entry.chars().take(60).collect(),
                 count: i64::try_from(many.len()).unwrap_or(i64::MAX),

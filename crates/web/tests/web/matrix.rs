@@ -480,6 +480,55 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
                 o => o,
             }
         }
+        // Partners: read like documents; written by role, then scope.
+        ("GET", "/partners" | "/api/v1/partners") => Allowed,
+        ("POST", "/partners" | "/api/v1/partners") => body_write(Action::ManagePartners),
+        ("GET", "/partners/{id}" | "/api/v1/partners/{id}") => unit_read,
+        ("PUT", "/api/v1/partners/{id}")
+        | ("POST", "/api/v1/partners/{id}/end" | "/partners/{id}/end") => {
+            unit_write(Action::ManagePartners)
+        }
+        ("POST", "/partners/{id}/accounts") | ("PUT", "/api/v1/users/{id}/organisation") => {
+            body_write(Action::ManageUsers)
+        }
+        // Programmes: a partner's account attached to no organisation sees
+        // none (404 wherever); the others read within scope.
+        ("GET", "/programs" | "/api/v1/programs") => Allowed,
+        ("GET", "/programs/new") => page(role, Action::ManagePrograms),
+        ("POST", "/programs" | "/api/v1/programs") => body_write(Action::ManagePrograms),
+        (
+            "GET",
+            "/programs/{id}"
+            | "/api/v1/programs/{id}"
+            | "/api/v1/programs/{id}/targets"
+            | "/api/v1/programs/{id}/activities"
+            | "/api/v1/programs/{id}/progress",
+        ) => match role {
+            "doitac" => Hidden,
+            _ => unit_read,
+        },
+        ("PUT", "/api/v1/programs/{id}" | "/api/v1/programs/{id}/targets/{target_id}/progress")
+        | (
+            "POST",
+            "/api/v1/programs/{id}/targets"
+            | "/programs/{id}/targets"
+            | "/programs/{id}/targets/{target_id}/progress",
+        ) => unit_write(Action::ManagePrograms),
+        (
+            "POST",
+            "/api/v1/programs/{id}/activities"
+            | "/programs/{id}/activities"
+            | "/api/v1/programs/{id}/activities/{activity_id}/files"
+            | "/programs/{id}/activities/{activity_id}/files",
+        ) => match role {
+            "doitac" => Hidden,
+            _ => unit_write(Action::ReportProgramActivities),
+        },
+        (
+            "GET",
+            "/api/v1/programs/{id}/activities/{activity_id}/files"
+            | "/api/v1/programs/{id}/activities/{activity_id}/files/{file_id}",
+        ) => Hidden,
         // Nobody in the class has passed: nothing to print.
         ("GET", "/api/v1/classes/{id}/certificates.pdf") => match unit_read {
             Allowed => Conflict,
@@ -525,6 +574,7 @@ async fn call(
     type_id: i64,
     case: i64,
     (team, class, document): (i64, i64, i64),
+    (partner, program): (i64, i64),
 ) -> Answer {
     let id = if pattern.contains("/users/") {
         user_id
@@ -540,6 +590,10 @@ async fn call(
         class
     } else if pattern.contains("/documents/") {
         document
+    } else if pattern.contains("/partners/") {
+        partner
+    } else if pattern.contains("/programs/") {
+        program
     } else if pattern.contains("/people/") {
         999_999
     } else if pattern.contains("/indicators/")
@@ -565,6 +619,7 @@ async fn call(
         .replace("{member_id}", "999999")
         .replace("{enrolment_id}", "999999")
         .replace("{file_id}", "999999")
+        .replace("{activity_id}", "999999")
         .replace("{target_id}", "999999")
         .replace("{kind}", "model_type")
         .replace("{id}", &id.to_string());
@@ -667,6 +722,13 @@ async fn call(
             json!({"kind": "chi_thi", "number": "1/CT", "issued_on": bad_date})
         }
         "/api/v1/documents/{id}/links" => json!({"kind": "model_type", "id": 999999}),
+        "/api/v1/partners" | "/api/v1/partners/{id}" => json!({"kind": "mttq", "name": ""}),
+        "/api/v1/partners/{id}/end" => json!({"ended_on": bad_date}),
+        "/api/v1/users/{id}/organisation" => json!({"organisation_id": 999999}),
+        "/api/v1/programs" | "/api/v1/programs/{id}" => json!({"name": "X", "partners": []}),
+        "/api/v1/programs/{id}/targets" => json!({"name": "X", "source": "x"}),
+        "/api/v1/programs/{id}/targets/{target_id}/progress" => json!({}),
+        "/api/v1/programs/{id}/activities" => json!({"held_on": bad_date, "kind": "hoi_nghi"}),
         "/api/v1/org-units/{id}/area-marks" => json!({"marks": ["x"]}),
         "/api/v1/org-units/{id}/households" => json!({"year": 1800, "households": 1}),
         _ => json!({}),
@@ -725,6 +787,13 @@ async fn call(
         "/documents/{id}/links" | "/documents/{id}/links/delete" => {
             vec![("target", "model_type:999999")]
         }
+        "/partners" => vec![("kind", "mttq"), ("name", "")],
+        "/partners/{id}/end" => vec![("ended_on", bad_date)],
+        "/partners/{id}/accounts" => vec![("username", "khong-co")],
+        "/programs" => vec![("name", "X")],
+        "/programs/{id}/targets" => vec![("name", "X"), ("source", "x")],
+        "/programs/{id}/targets/{target_id}/progress" => vec![("value", "")],
+        "/programs/{id}/activities" => vec![("held_on", bad_date), ("kind", "hoi_nghi")],
         "/org-units/{id}/area-marks" => vec![("marks", "x")],
         "/org-units/{id}/households" => vec![("year", "1800"), ("households", "1")],
         "/org-units/{id}/certification-exemption" => {
@@ -892,6 +961,29 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
             assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
             documents.push(r.json()["id"].as_i64().unwrap());
         }
+        // One partner organisation and one programme of each commune.
+        let (mut partners, mut programs) = (Vec::new(), Vec::new());
+        for u in [app.ward, app.ba_dinh] {
+            let r = admin
+                .write(
+                    Method::POST,
+                    "/api/v1/partners",
+                    json!({"kind": "doan_thanh_nien", "name": "Đoàn phường ma trận", "level": "commune", "org_unit_id": u}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+            let org = r.json()["id"].as_i64().unwrap();
+            partners.push(org);
+            let r = admin
+                .write(
+                    Method::POST,
+                    "/api/v1/programs",
+                    json!({"name": "Kế hoạch ma trận", "kind": "ke_hoach_lien_tich", "level": "commune", "org_unit_id": u, "starts_on": "2026-01-01", "ends_on": "2026-12-31", "partners": [org]}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+            programs.push(r.json()["id"].as_i64().unwrap());
+        }
         let other_user = store::accounts::find_by_username(&app.t.db, "khac")
             .await
             .unwrap()
@@ -903,7 +995,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
         let mut checked = 0;
         for role in ROLES {
             let c = app.login(role).await;
-            for (in_scope, unit, model, case, team, class, document) in [
+            for (in_scope, unit, model, case, team, class, document, partner_program) in [
                 (
                     true,
                     villages[0],
@@ -912,6 +1004,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     teams[0],
                     classes[0],
                     documents[0],
+                    (partners[0], programs[0]),
                 ),
                 (
                     false,
@@ -921,6 +1014,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     teams[1],
                     classes[1],
                     documents[1],
+                    (partners[1], programs[1]),
                 ),
             ] {
                 for (method, pattern) in &all {
@@ -941,6 +1035,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                         type_id,
                         case,
                         (team, class, document),
+                        partner_program,
                     )
                     .await;
                     assert!(
