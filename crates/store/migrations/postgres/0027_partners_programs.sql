@@ -97,7 +97,7 @@ CREATE TABLE program_activities (
     org_unit_id     BIGINT NOT NULL REFERENCES org_units (id),
     place           TEXT,
     kind            TEXT NOT NULL,
-    participants    INTEGER,
+    participants    BIGINT,
     result          TEXT,
     files           INTEGER NOT NULL DEFAULT 0,
     created_by      BIGINT REFERENCES users (id),

@@ -296,6 +296,7 @@ struct ShowPage {
     error: Option<FormError>,
     error_form: String,
     form: Echo,
+    choices: Choices,
 }
 
 impl PageContext for ShowPage {
@@ -400,6 +401,7 @@ async fn render_show(
         error,
         error_form,
         form,
+        choices: choices(),
     };
     let path = format!("/programs/{id}");
     Ok((

@@ -19,6 +19,7 @@ mod home;
 mod matrix;
 mod models;
 mod org_units;
+mod programs;
 mod round_trips;
 mod security;
 mod statistics;
