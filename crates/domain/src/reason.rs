@@ -1081,6 +1081,9 @@ reasons! {
     ActivityOutsideArea(activity_outside_area)
         vi "nơi tổ chức hoạt động phải thuộc địa bàn của chương trình"
         en "an activity takes place within the programme's area";
+    ModelOutsideProgramArea(model_outside_program_area)
+        vi "mô hình phải ở trong địa bàn của chương trình"
+        en "the model lies within the programme's area";
     ActivityPartyInvalid(activity_party_invalid)
         vi "đơn vị tổ chức hoạt động phải là một bên tham gia chương trình"
         en "an activity is held by a party to the programme";

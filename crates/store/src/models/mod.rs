@@ -78,6 +78,9 @@ pub struct ModelRow {
     pub tags: String,
     pub replicated_from: Option<ModelId>,
     pub replicated_from_name: Option<String>,
+    /// The coordination programme it was founded under.
+    pub program_id: Option<i64>,
+    pub program_name: Option<String>,
     pub last_rating: Option<String>,
     pub last_rating_year: Option<i32>,
     pub last_exemplar: bool,
@@ -110,12 +113,14 @@ pub(crate) fn select_rows(status: &str, since: &str, scope: &str) -> String {
             m.decision_no, m.decision_date, m.decision_issuer, {status} AS status,
             {since} AS status_since, m.members, m.households, m.leader_name, m.leader_role,
             m.partners, m.tags, m.replicated_from, {rf_name} AS replicated_from_name,
+            m.program_id, pg.name AS program_name,
             m.last_rating, m.last_rating_year, m.last_exemplar, m.is_exemplar
          FROM models m
          JOIN model_types t ON t.id = m.type_id
          JOIN org_units u ON u.id = m.org_unit_id
          LEFT JOIN org_units p ON p.id = u.parent_id
-         LEFT JOIN models rf ON rf.id = m.replicated_from"
+         LEFT JOIN models rf ON rf.id = m.replicated_from
+         LEFT JOIN programs pg ON pg.id = m.program_id"
     )
 }
 

@@ -482,3 +482,62 @@ fn all() -> Reader {
 pub(crate) fn years(g: &ProgramRow) -> std::ops::RangeInclusive<i32> {
     g.starts_on.year()..=g.ends_on.year()
 }
+
+/// Names the programme a model was founded under (none: no programme):
+/// the model in the scope, the programme visible, the model's place in
+/// the programme's area. Its `models` targets count it from then on.
+pub async fn link_model(
+    db: &Db,
+    author: Author,
+    reader: &Reader,
+    model: i64,
+    program: Option<i64>,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let unit: Option<i64> = fetch!(
+        tx,
+        fetch_optional,
+        scalar i64,
+        "SELECT org_unit_id FROM models WHERE id = $1",
+        model
+    )?;
+    let unit = unit.ok_or(StoreError::NotFound)?;
+    crate::scope::unit(&mut tx, reader.scope, unit).await?;
+    if let Some(p) = program {
+        let g = read_tx(&mut tx, reader, p)
+            .await
+            .map_err(|_| invalid("program_id", Reason::ProgramUnknown))?;
+        if let Some(area) = g.org_unit_id {
+            let inside: Option<i32> = fetch!(
+                tx,
+                fetch_optional,
+                scalar i32,
+                "SELECT 1 FROM org_unit_reach WHERE ancestor_id = $1 AND unit_id = $2",
+                area,
+                unit
+            )?;
+            if inside.is_none() {
+                return Err(invalid("program_id", Reason::ModelOutsideProgramArea));
+            }
+        }
+    }
+    execute!(
+        tx,
+        "UPDATE models SET program_id = $2, updated_at = $3 WHERE id = $1",
+        model,
+        program,
+        Utc::now()
+    )?;
+    record(
+        &mut tx,
+        author,
+        "program",
+        "model",
+        model,
+        None::<&()>,
+        &serde_json::json!({ "program_id": program }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -141,6 +141,17 @@ fn model_id(raw: &str) -> Result<i64, ApiError> {
     forms::path_id(raw).map_err(|_| ApiError::not_found())
 }
 
+/// The model, if the actor's scope reaches it (other capabilities ask too).
+pub(crate) async fn scoped_model(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+) -> Result<ModelRow, ApiError> {
+    scoped(state, actor, id).await
+}
+
+pub(crate) use pages::back_with_error as page_with_error;
+
 /// The model, if the actor's scope reaches it.
 async fn scoped(state: &AppState, actor: &Actor, id: i64) -> Result<ModelRow, ApiError> {
     models::get(&state.db, actor.scope(), id)

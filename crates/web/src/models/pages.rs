@@ -184,6 +184,9 @@ struct ShowPage<'a> {
     /// Which of the page's forms was refused (`status`, `rating`, `activity`).
     error_form: &'a str,
     this_year: i32,
+    /// The programmes of the model's area it may be named under (for
+    /// those who manage models).
+    programs: Vec<store::programs::ProgramRow>,
 }
 
 impl PageContext for ShowPage<'_> {
@@ -405,7 +408,12 @@ async fn show(
         None => ("", None),
     };
     let bad = error.is_some();
+    let programs = match actor.may(Action::ManageModels) {
+        true => crate::programs::under_way_at(state, actor, m.org_unit_id).await?,
+        false => Vec::new(),
+    };
     let page = ShowPage {
+        programs,
         m,
         replicas,
         hidden,
@@ -424,7 +432,7 @@ async fn show(
 
 /// After a refused form on a model's page: the page again, with the error
 /// beside the form that was sent.
-async fn back_with_error(
+pub(crate) async fn back_with_error(
     state: &AppState,
     actor: &Actor,
     lang: Lang,

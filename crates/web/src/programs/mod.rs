@@ -61,6 +61,7 @@ pub fn routes() -> Routes {
             activity_file_api,
         )
         .get("/api/v1/programs/{id}/progress", progress_api)
+        .put("/api/v1/models/{id}/program", model_program_api)
         .merge(pages::routes())
 }
 
@@ -80,7 +81,8 @@ pub fn routes() -> Routes {
         activity_files_api,
         upload_activity_file_api,
         activity_file_api,
-        progress_api
+        progress_api,
+        model_program_api
     ),
     components(schemas(Kind, Source, ActivityKind))
 )]
@@ -442,4 +444,61 @@ async fn progress_api(
 ) -> Result<Response, ApiError> {
     let r = reader(&state, &actor).await?;
     Ok(Json(program(&state, &r, forms::record_id(&id)?).await?).into_response())
+}
+
+/// The programmes running in a unit's area (its own, those above it):
+/// what a model there may be named under.
+pub(crate) async fn under_way_at(
+    state: &AppState,
+    actor: &Actor,
+    unit: i64,
+) -> Result<Vec<ProgramRow>, ApiError> {
+    let r = reader(state, actor).await?;
+    let q = ProgramQuery {
+        page: Page {
+            page: 1,
+            per_page: 200,
+        },
+        ..ProgramQuery::default()
+    };
+    let (all, _) = programs::list(&state.db, &r, &q).await?;
+    let mut out = Vec::new();
+    for g in all {
+        let covers = match g.org_unit_id {
+            None => true,
+            Some(area) => store::org_units::covers(&state.db, area, unit).await?,
+        };
+        if covers {
+            out.push(g);
+        }
+    }
+    Ok(out)
+}
+
+/// The programme a model was founded under.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelProgramInput {
+    /// None: founded under no programme.
+    pub program_id: Option<i64>,
+}
+
+/// Name the programme a model was founded under (its `models` targets count it)
+#[utoipa::path(put, path = "/api/v1/models/{id}/program", tag = "programs",
+    params(("id" = i64, Path, minimum = 1)), request_body = ModelProgramInput,
+    responses((status = 204, description = "Named"),
+        (status = 400, description = "An unknown programme, or the model outside its area", body = Problem)))]
+async fn model_program_api(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    actor.require(Action::ManageModels)?;
+    let id = forms::record_id(&id)?;
+    crate::models::scoped_model(&state, &actor, id).await?;
+    let input: ModelProgramInput = forms::json(&body)?;
+    let r = reader(&state, &actor).await?;
+    programs::link_model(&state.db, actor.author(), &r, id, input.program_id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

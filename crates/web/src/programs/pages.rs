@@ -45,6 +45,7 @@ pub fn routes() -> Routes {
             "/programs/{id}/activities/{activity_id}/files",
             activity_file_form,
         )
+        .post("/models/{id}/program", model_program_form)
 }
 
 fn base<'a>(actor: &'a Actor, lang: Lang, path: impl Into<String>) -> Base<'a> {
@@ -552,4 +553,28 @@ async fn activity_file_form(
     }
     .await;
     after(&state, &actor, lang, id, "activities", Fields::default(), r).await
+}
+
+/// Names a model's programme from its page.
+async fn model_program_form(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = Fields::parse(&body);
+    let r = async {
+        actor.require(Action::ManageModels)?;
+        let model = forms::record_id(&id)?;
+        crate::models::scoped_model(&state, &actor, model).await?;
+        let r = reader(&state, &actor).await?;
+        programs::link_model(&state.db, actor.author(), &r, model, f.i64("program_id")?).await?;
+        Ok::<_, ApiError>(model)
+    }
+    .await;
+    match r {
+        Ok(model) => Redirect::to(&format!("/models/{model}#program")).into_response(),
+        Err(e) => crate::models::page_with_error(&state, &actor, lang, &id, e, "program").await,
+    }
 }

@@ -480,6 +480,9 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
                 o => o,
             }
         }
+        ("PUT", "/api/v1/models/{id}/program") | ("POST", "/models/{id}/program") => {
+            unit_write(Action::ManageModels)
+        }
         // Partners: read like documents; written by role, then scope.
         ("GET", "/partners" | "/api/v1/partners") => Allowed,
         ("POST", "/partners" | "/api/v1/partners") => body_write(Action::ManagePartners),
@@ -725,6 +728,7 @@ async fn call(
         "/api/v1/partners" | "/api/v1/partners/{id}" => json!({"kind": "mttq", "name": ""}),
         "/api/v1/partners/{id}/end" => json!({"ended_on": bad_date}),
         "/api/v1/users/{id}/organisation" => json!({"organisation_id": 999999}),
+        "/api/v1/models/{id}/program" => json!({"program_id": 999999}),
         "/api/v1/programs" | "/api/v1/programs/{id}" => json!({"name": "X", "partners": []}),
         "/api/v1/programs/{id}/targets" => json!({"name": "X", "source": "x"}),
         "/api/v1/programs/{id}/targets/{target_id}/progress" => json!({}),
@@ -790,6 +794,7 @@ async fn call(
         "/partners" => vec![("kind", "mttq"), ("name", "")],
         "/partners/{id}/end" => vec![("ended_on", bad_date)],
         "/partners/{id}/accounts" => vec![("username", "khong-co")],
+        "/models/{id}/program" => vec![("program_id", "999999")],
         "/programs" => vec![("name", "X")],
         "/programs/{id}/targets" => vec![("name", "X"), ("source", "x")],
         "/programs/{id}/targets/{target_id}/progress" => vec![("value", "")],

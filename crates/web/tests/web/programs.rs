@@ -142,6 +142,51 @@ async fn a_joint_plan_from_its_parties_to_its_progress() {
         assert_eq!(progress["targets"][0]["percent"], 50.0, "{l}");
         assert_eq!(progress["children"], 1, "{l}");
 
+        // A model founded under the plan counts for its `models` target.
+        let (_, t3) = post(&tinh, &targets, json!({"name": "Nhân rộng mô hình", "source": "models", "target_value": 4, "due_on": "2026-12-31"})).await;
+        let types = tinh.get("/api/v1/model-types").await.json();
+        let ty = types["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["code"] == "to_tuan_tra_nhan_dan")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let (_, village) = post(&admin, "/api/v1/org-units", json!({"level": "village", "kind": "thon", "name": "Thôn Phối Hợp", "parent_id": app.ward, "valid_from": "2025-07-01"})).await;
+        let (s, m) = post(&phuong, "/api/v1/models", json!({"type_id": ty, "org_unit_id": village["id"], "name": "Tổ tuần tra thanh niên", "founded_on": "2026-04-01"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{l}: {m}");
+        let r = phuong
+            .write(
+                Method::PUT,
+                &format!("/api/v1/models/{}/program", m["id"]),
+                json!({"program_id": id}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{l}: {}", r.body);
+        let r = phuong
+            .write(
+                Method::PUT,
+                &format!("/api/v1/models/{}/program", m["id"]),
+                json!({"program_id": 999999}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{l}: {}", r.body);
+        let targets_now = tinh.get(&targets).await.json();
+        let t3_now = targets_now["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == t3["id"])
+            .unwrap()
+            .clone();
+        assert_eq!(t3_now["value"], 1.0, "{l}: {t3_now}");
+        let model_page = phuong.get(&format!("/models/{}", m["id"])).await;
+        assert!(
+            model_page.body.contains(&format!("/programs/{id}\"")),
+            "{l}"
+        );
+
         // The Youth Union's account: attached to its organisation, it sees
         // its programmes only, reports an activity for itself, and another
         // organisation's programme is not there for it.
