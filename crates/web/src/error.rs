@@ -258,6 +258,26 @@ pub fn beside_form(e: &ApiError) -> bool {
     e.status != StatusCode::NOT_FOUND && e.status != StatusCode::FORBIDDEN
 }
 
+/// After a form of a record's page: back to `back` at the form's anchor
+/// when it went through; else the page again (`again` renders it) with the
+/// error beside the form, or an error page for a refusal (403, 404).
+pub async fn after_form<T, Fut>(
+    lang: Lang,
+    back: &str,
+    form: &str,
+    r: Result<T, ApiError>,
+    again: impl FnOnce(ApiError) -> Fut,
+) -> Response
+where
+    Fut: std::future::Future<Output = Result<Response, ApiError>>,
+{
+    match r {
+        Ok(_) => axum::response::Redirect::to(&format!("{back}#{form}")).into_response(),
+        Err(e) if beside_form(&e) => again(e).await.unwrap_or_else(|e| page_error(lang, e)),
+        Err(e) => page_error(lang, e),
+    }
+}
+
 /// An API failure answered as a page.
 pub fn page_error(lang: Lang, e: ApiError) -> Response {
     PageError::from_api(lang, e).into_response()

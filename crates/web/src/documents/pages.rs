@@ -18,7 +18,7 @@ use store::documents::{self as docs, DocumentDetail, DocumentRow};
 use super::{attach, detail, document_query, MAX_FILE_BYTES};
 use crate::actor::Actor;
 use crate::attachments;
-use crate::error::{beside_form, page_error, ApiError};
+use crate::error::{after_form, beside_form, page_error, ApiError};
 use crate::forms::{self, Echo, Fields};
 use crate::i18n::Lang;
 use crate::layout::{Base, FormError, PageContext};
@@ -429,8 +429,7 @@ async fn show_page(
     r.unwrap_or_else(|e| page_error(lang, e))
 }
 
-/// After a form of the document's page: back to it, or the page again
-/// with the error beside the form it belongs to.
+/// After a form of the document's page (`crate::error::after_form`).
 async fn after(
     state: &AppState,
     actor: &Actor,
@@ -439,13 +438,11 @@ async fn after(
     form: &'static str,
     r: Result<(), ApiError>,
 ) -> Response {
-    match r {
-        Ok(()) => Redirect::to(&format!("/documents/{id}#{form}")).into_response(),
-        Err(e) if beside_form(&e) => render_show(state, actor, lang, id, Some((form, e)))
-            .await
-            .unwrap_or_else(|e| page_error(lang, e)),
-        Err(e) => page_error(lang, e),
-    }
+    let back = format!("/documents/{id}");
+    after_form(lang, &back, form, r, |e| {
+        render_show(state, actor, lang, id, Some((form, e)))
+    })
+    .await
 }
 
 async fn upload_form(

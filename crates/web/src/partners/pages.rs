@@ -16,7 +16,7 @@ use store::programs::{self as programs, ProgramQuery, ProgramRow};
 
 use super::{partner, partner_query};
 use crate::actor::Actor;
-use crate::error::{beside_form, page_error, ApiError};
+use crate::error::{after_form, beside_form, page_error, ApiError};
 use crate::forms::{self, Echo, Fields};
 use crate::i18n::Lang;
 use crate::layout::{Base, FormError, PageContext};
@@ -274,6 +274,7 @@ async fn show_page(
     r.unwrap_or_else(|e| page_error(lang, e))
 }
 
+/// After a form of the organisation's page (`crate::error::after_form`).
 async fn after(
     state: &AppState,
     actor: &Actor,
@@ -282,13 +283,11 @@ async fn after(
     form: &'static str,
     r: Result<(), ApiError>,
 ) -> Response {
-    match r {
-        Ok(()) => Redirect::to(&format!("/partners/{id}#{form}")).into_response(),
-        Err(e) if beside_form(&e) => render_show(state, actor, lang, id, Some((form, e)))
-            .await
-            .unwrap_or_else(|e| page_error(lang, e)),
-        Err(e) => page_error(lang, e),
-    }
+    let back = format!("/partners/{id}");
+    after_form(lang, &back, form, r, |e| {
+        render_show(state, actor, lang, id, Some((form, e)))
+    })
+    .await
 }
 
 async fn end_form(

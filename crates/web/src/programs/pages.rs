@@ -24,7 +24,7 @@ use store::programs::{self as programs, ProgramQuery, ProgramRow};
 use super::{attach, program, program_query, reader, reporter};
 use crate::actor::Actor;
 use crate::documents::LinkedDocuments;
-use crate::error::{beside_form, page_error, ApiError};
+use crate::error::{after_form, beside_form, page_error, ApiError};
 use crate::forms::{self, Echo, Fields};
 use crate::i18n::{self, Lang};
 use crate::layout::{Base, FormError, PageContext};
@@ -422,8 +422,7 @@ async fn show_page(
     r.unwrap_or_else(|e| page_error(lang, e))
 }
 
-/// After a form of the programme's page: back to it, or the page again
-/// with the error beside the form it belongs to.
+/// After a form of the programme's page (`crate::error::after_form`).
 async fn after<T>(
     state: &AppState,
     actor: &Actor,
@@ -433,15 +432,11 @@ async fn after<T>(
     f: Fields,
     r: Result<T, ApiError>,
 ) -> Response {
-    match r {
-        Ok(_) => Redirect::to(&format!("/programs/{id}#{form}")).into_response(),
-        Err(e) if beside_form(&e) => {
-            render_show(state, actor, lang, id, Some((form.to_string(), e, f)))
-                .await
-                .unwrap_or_else(|e| page_error(lang, e))
-        }
-        Err(e) => page_error(lang, e),
-    }
+    let back = format!("/programs/{id}");
+    after_form(lang, &back, form, r, |e| {
+        render_show(state, actor, lang, id, Some((form.to_string(), e, f)))
+    })
+    .await
 }
 
 async fn target_form(
