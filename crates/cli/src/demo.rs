@@ -19,7 +19,8 @@ struct DemoUser {
     username: &'static str,
     display_name: &'static str,
     role: Role,
-    /// (level, code) of the scope unit, valid today.
+    /// (level, code) of the scope unit, valid today (none: Phường Nam
+    /// Định for a commune officer or a partner, unscoped otherwise).
     scope: Option<(Level, &'static str)>,
 }
 
@@ -60,6 +61,14 @@ const USERS: &[DemoUser] = &[
         username: "xa.namdinh",
         display_name: "Công an phường Nam Định",
         role: Role::CommuneOfficer,
+        scope: None,
+    },
+    // The ward's Youth Union, attached to its organisation by
+    // `demo_programs`; scoped to the ward.
+    DemoUser {
+        username: "doan.namdinh",
+        display_name: "Đoàn TNCS HCM phường Nam Định",
+        role: Role::Partner,
         scope: None,
     },
     DemoUser {
@@ -109,7 +118,9 @@ pub async fn seed(
                     .map_err(|e| e.to_string())?
                     .ok_or_else(|| format!("demo: không thấy đơn vị {code}"))?,
             ),
-            None if u.role == Role::CommuneOfficer => Some(ward.unit.clone()),
+            None if matches!(u.role, Role::CommuneOfficer | Role::Partner) => {
+                Some(ward.unit.clone())
+            }
             None => None,
         };
         let scope_name = scope_unit
@@ -179,6 +190,10 @@ pub async fn seed(
     let n = crate::demo_documents::seed(db, &ward.unit, today).await?;
     if n > 0 {
         tracing::info!(documents = n, "demo documents created");
+    }
+    let n = crate::demo_programs::seed(db, &ward.unit, today).await?;
+    if n > 0 {
+        tracing::info!(records = n, "demo partners and programmes created");
     }
     Ok(logins)
 }

@@ -7,6 +7,7 @@ mod demo;
 mod demo_certification;
 mod demo_documents;
 mod demo_forces;
+mod demo_programs;
 mod demo_training;
 mod import;
 mod serve;

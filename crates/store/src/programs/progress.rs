@@ -6,7 +6,7 @@
 
 use chrono::{NaiveDate, Utc};
 use domain::programs::{is_late, percent, Measure, NewTarget, Source};
-use domain::statistics::period::Period;
+use domain::statistics::period::{Calendar, Period, PeriodType};
 use domain::Reason;
 use serde::Serialize;
 
@@ -312,21 +312,55 @@ async fn measured(tx: &mut Tx, g: &ProgramRow, mut t: TargetRow) -> Result<Targe
 }
 
 /// The approved figures of an indicator over the programme's area (as it
-/// is now) and years: the pivot's year cells, added.
+/// is now): the cells of its data set's periods that end within the
+/// programme (a monthly figure of June is not a July programme's), added.
 async fn indicator_total(tx: &mut Tx, g: &ProgramRow, code: &str) -> Result<f64> {
-    let periods: Vec<Period> = super::years(g).filter_map(Period::year_of).collect();
-    let q = PivotQuery {
-        indicators: vec![code.to_string()],
-        org_unit: g.org_unit_id,
-        level: None,
-        periods,
-        view: View::AsNow,
-        approved_only: true,
+    #[derive(sqlx::FromRow)]
+    struct Set {
+        period_type: String,
+        calendar: String,
+    }
+    let set: Option<Set> = fetch!(
+        tx,
+        fetch_optional,
+        Set,
+        "SELECT ds.period_type, ds.calendar FROM indicators i
+           JOIN data_sets ds ON ds.id = i.data_set_id WHERE i.code = $1",
+        code
+    )?;
+    // An indicator no data set collects is computed by year.
+    let (kind, calendar) = match set {
+        Some(s) => (
+            PeriodType::parse("period_type", &s.period_type)?,
+            Calendar::parse("calendar", &s.calendar)?,
+        ),
+        None => (PeriodType::Year, Calendar::Months),
     };
-    // The programme is visible to the reader already; its area's figures
-    // are the programme's own.
-    let pivot = pivot::query_in(tx, Scope::All, &q).await?;
-    Ok(pivot.rows.iter().map(|r| r.value).sum())
+    let periods: Vec<Period> = super::years(g)
+        .filter_map(Period::year_of)
+        .flat_map(|y| y.parts(kind))
+        .filter(|p| {
+            let last = p.last_day(calendar);
+            g.starts_on <= last && last <= g.ends_on
+        })
+        .collect();
+    let mut total = 0.0;
+    // The pivot answers at most MAX_PERIODS periods at once.
+    for chunk in periods.chunks(pivot::MAX_PERIODS) {
+        let q = PivotQuery {
+            indicators: vec![code.to_string()],
+            org_unit: g.org_unit_id,
+            level: None,
+            periods: chunk.to_vec(),
+            view: View::AsNow,
+            approved_only: true,
+        };
+        // The programme is visible to the reader already; its area's
+        // figures are the programme's own.
+        let pivot = pivot::query_in(tx, Scope::All, &q).await?;
+        total += pivot.rows.iter().map(|r| r.value).sum::<f64>();
+    }
+    Ok(total)
 }
 
 /// A programme's page in figures: what the reviews to come will cite.
