@@ -34,6 +34,9 @@ function keyPattern(repoRoot) {
   try {
     const src = fs.readFileSync(path.join(repoRoot, 'crates/web/src/i18n.rs'), 'utf8');
     for (const m of src.matchAll(/^\s*\("([a-z_]+)\.[a-z0-9_.]+",/gm)) prefixes.add(m[1]);
+    // The coded values' labels the catalogue takes from the domain
+    // (`coded_terms`: `("doc_kind", d::Kind::ALL …)`).
+    for (const m of src.matchAll(/"([a-z_]+)",\s*(?:d|domain)::/g)) prefixes.add(m[1]);
   } catch {
     // The brief's list alone still catches the usual ones.
   }

@@ -99,6 +99,34 @@ fn coded_terms() -> Vec<(&'static str, Vec<domain::Term>)> {
             "link_kind",
             d::LinkKind::ALL.iter().map(|v| v.term()).collect(),
         ),
+        (
+            "partner_kind",
+            domain::partners::Kind::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
+        (
+            "prog_kind",
+            domain::programs::Kind::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
+        (
+            "target_source",
+            domain::programs::Source::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
+        (
+            "prog_activity",
+            domain::programs::ActivityKind::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
     ]
 }
 
@@ -1428,6 +1456,32 @@ mod tests {
             }
         }
         assert!(checked > 20);
+    }
+
+    #[test]
+    fn the_coded_values_pages_show_are_in_the_catalogue() {
+        for (prefix, terms) in coded_terms() {
+            assert!(!terms.is_empty(), "{prefix}");
+            for t in terms {
+                let key = format!("{prefix}.{}", t.code);
+                assert!(has(&key), "{key}");
+                assert_eq!(text(Lang::Vi, &key), t.vi);
+            }
+        }
+        // Every prefix a template reads through `t("prefix." ~ code)`
+        // for these capabilities is one of them.
+        for prefix in [
+            "doc_kind",
+            "doc_level",
+            "doc_status",
+            "link_kind",
+            "partner_kind",
+            "prog_kind",
+            "target_source",
+            "prog_activity",
+        ] {
+            assert!(coded_terms().iter().any(|(p, _)| *p == prefix), "{prefix}");
+        }
     }
 
     #[test]

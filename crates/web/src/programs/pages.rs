@@ -294,6 +294,9 @@ struct ShowPage {
     may_report: bool,
     /// A partner's account reports for its organisation only.
     is_partner: bool,
+    /// The organisation a partner's account reports for (files it may
+    /// attach to its own activities only).
+    own_organisation: Option<i64>,
     error: Option<FormError>,
     error_form: String,
     form: Echo,
@@ -395,6 +398,10 @@ async fn render_show(
             && programs::may_write(&state.db, &r, id).await?,
         may_report: actor.may(Action::ReportProgramActivities),
         is_partner: actor.user.role == domain::accounts::Role::Partner,
+        own_organisation: match reporter(state, actor).await {
+            Ok(store::programs::activities::Reporter::Partner(o)) => Some(o),
+            _ => None,
+        },
         linked: LinkedDocuments::of(state, actor, link).await?,
         p,
         activities,
