@@ -247,7 +247,10 @@ def _demo_seeded_once(server, command, kw):
 # months end last month). DEMO_FRESH=1 seeds every server afresh.
 
 DEMO_CACHE = os.path.join(ROOT, "target", "verify-demo")
-PG_TEMPLATE_PREFIX = "binhyen_demotpl_"
+# A checkout's own templates: two checkouts verifying at once on one
+# PostgreSQL (a clean CI clone beside a working tree) must not drop each
+# other's as stale.
+PG_TEMPLATE_PREFIX = "binhyen_demotpl_" + hashlib.sha1(ROOT.encode()).hexdigest()[:6] + "_"
 
 
 def _demo_key():
@@ -326,6 +329,8 @@ def demo_copy_postgres(tag, data_dir, name=None):
             except Exception:
                 pg_drop(template)
                 raise
+            # The keys of a template that is gone are no use: replaced.
+            shutil.rmtree(keys, ignore_errors=True)
             os.rename(os.path.join(work, "data"), keys)
             shutil.rmtree(work, ignore_errors=True)
         name = name or f"binhyen_{tag}_{os.getpid()}_{random.randrange(1 << 30)}"

@@ -1,6 +1,8 @@
 //! Helpers of the benchmarks: the baseline of the load benchmark (rows
 //! into a bare table) and the national-size data set of the models one.
 
+pub mod programs;
+
 use crate::{execute_dyn, placeholders, Arg, Db, StoreError};
 
 /// Inserts `rows` into a fresh table with no index, in one transaction and
@@ -2169,6 +2171,20 @@ pub async fn generate_documents(
     } else {
         format!("X'{}'", hex::encode(placeholder))
     };
+    // SQLite: the index's terms gathered in memory 64 MiB at a time and
+    // merged once at the end, rather than merged as it grows (automerge
+    // made the load 10 times slower at 100,000 documents); both settings
+    // are set back to FTS5's defaults below.
+    if !pg {
+        execute!(
+            db,
+            "INSERT INTO documents_fts (documents_fts, rank) VALUES ('automerge', 0)"
+        )?;
+        execute!(
+            db,
+            "INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', 67108864)"
+        )?;
+    }
     for batch in planned.chunks(BATCH) {
         let mut tx = db.begin().await?;
         let (mut docs, mut issuer_rows, mut file_rows, mut fts) =
@@ -2272,6 +2288,7 @@ pub async fn generate_documents(
                     Arg::Text(Some(issuer_key(name))),
                     Arg::I64(Some(i64::from(d.issued_on.year()))),
                     Arg::Text(Some(number_key(&d.number))),
+                    Arg::I64(Some(d.unit.unwrap_or(0))),
                 ]);
             }
         }
@@ -2309,8 +2326,9 @@ pub async fn generate_documents(
         }
         insert_rows(
             &mut tx,
-            "INSERT INTO document_issuers (document_id, position, name, name_key, year, number_key) VALUES ",
-            6,
+            "INSERT INTO document_issuers (document_id, position, name, name_key, year, number_key,
+                unit_key) VALUES ",
+            7,
             issuer_rows,
         )
         .await?;
@@ -2370,6 +2388,14 @@ pub async fn generate_documents(
         execute!(
             db,
             "INSERT INTO documents_fts (documents_fts) VALUES ('optimize')"
+        )?;
+        execute!(
+            db,
+            "INSERT INTO documents_fts (documents_fts, rank) VALUES ('automerge', 4)"
+        )?;
+        execute!(
+            db,
+            "INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', 1048576)"
         )?;
     }
     db.optimize().await?;

@@ -22,12 +22,19 @@
 //! /api/v1/documents/{id}`: the same authentication, scope and JSON, one
 //! row). Target (issue 20): search p95 under 20 ms.
 //!
-//! Programmes: to come, in their own section after the documents' (see
-//! `one`), reusing the same database, users and baseline.
+//! Programmes (`programmes`): BENCH_PROGRAMS programmes (5,000) of the 34
+//! provinces and their communes with BENCH_ACTIVITIES activities (500,000)
+//! and four targets each, every one computed when read
+//! (`store::bench_support::programs::generate_programs`), then a
+//! programme's progress and page at its heaviest (the programme with the
+//! most activities) and a province's list, as an administrator and as the
+//! province's staff, against one partner organisation by id. Targets
+//! (issue 20): the page under 100 ms, the province's list under 50 ms.
 //!
 //! `cargo bench -p web --bench programs` (SQLite; PostgreSQL too when
 //! BINHYEN_TEST_DATABASE_URL is set). Sizes: BENCH_DOCUMENTS (100000),
-//! BENCH_FILES (2 a document), BENCH_RUNS (30). BENCH_KEEP=1 leaves the
+//! BENCH_FILES (2 a document), BENCH_PROGRAMS (5000), BENCH_ACTIVITIES
+//! (500000), BENCH_RUNS (30). BENCH_KEEP=1 leaves the
 //! databases behind (their address is printed).
 
 #![allow(
@@ -161,7 +168,7 @@ async fn documents(x: &Ctx<'_>) -> bs::DocumentsData {
         let mut matches = 0;
         for _ in 0..runs {
             let t = Instant::now();
-            matches = bs::plain_document_search(db, &search, 20).await.unwrap().1;
+            matches = bs::plain_document_search(db, &search, 50).await.unwrap().1;
             plain.push(t.elapsed());
         }
         let plain = pct(plain, 0.95);
@@ -182,8 +189,8 @@ async fn documents(x: &Ctx<'_>) -> bs::DocumentsData {
             }
             assert_eq!(
                 page["items"].as_array().unwrap().len() as i64,
-                n.min(20),
-                "{label}: «{q}» as {who}"
+                n.min(page["per_page"].as_i64().unwrap()),
+                "{label}: «{q}» as {who}: a full page"
             );
             row(
                 label,
@@ -250,10 +257,103 @@ async fn documents(x: &Ctx<'_>) -> bs::DocumentsData {
 }
 
 // ---- programmes ------------------------------------------------------------------
-//
-// Issue 20's programmes go here: `async fn programmes(x: &Ctx<'_>, docs:
-// &bs::DocumentsData)`, called from `one` after `documents`, with their
-// generator beside `generate_documents` in store::bench_support.
+
+/// Programmes at national size, in the same database as the documents:
+/// a programme's page and progress at its heaviest (the programme with
+/// the most activities, every target computed) and a province's list, as
+/// an administrator and as the province's staff; the baseline one
+/// partner organisation by id (the same authentication, scope and JSON).
+/// Targets (issue 20): the page under 100 ms, the province's list under
+/// 50 ms.
+async fn programmes(x: &Ctx<'_>) {
+    let (label, db, c, runs) = (x.label, x.db, &x.c, x.runs);
+    let started = Instant::now();
+    let data = bs::programs::generate_programs(
+        db,
+        env("BENCH_PROGRAMS", 5_000),
+        env("BENCH_ACTIVITIES", 500_000),
+        domain::time::today(),
+        SEED,
+    )
+    .await
+    .unwrap();
+    eprintln!(
+        "{label}: {} programmes ({} of provinces), {} partner organisations, {} targets, {} activities (the busiest programme {}) generated in {}",
+        data.programs,
+        data.province_programs,
+        data.organisations,
+        data.targets,
+        data.activities,
+        data.busiest.1,
+        ms(started.elapsed())
+    );
+    let (province, province_name) = data.province.clone();
+    let staff = user(
+        db,
+        "bench.tinh.phoihop",
+        Role::ProvinceStaff,
+        vec![province],
+    )
+    .await;
+    let base_uri = format!("/api/v1/partners/{}", data.organisation);
+    let (_, body) = c.timed(&x.admin, &base_uri).await;
+    assert_eq!(json(&body)["id"].as_i64(), Some(data.organisation));
+    let base = p95_of(c, &x.admin, &base_uri, runs.max(30)).await;
+    let base_text = format!("{} (an organisation by id)", ms(base));
+
+    let id = data.busiest.0;
+    let reads: Vec<(String, String)> = vec![
+        (
+            format!("/api/v1/programs/{id}/progress"),
+            format!(
+                "a programme's progress ({} activities, 4 targets computed)",
+                data.busiest.1
+            ),
+        ),
+        (
+            format!("/programs/{id}"),
+            "its page (HTML: progress, chart, 200 latest activities)".into(),
+        ),
+        (
+            format!("/api/v1/programs?org_unit={province}"),
+            format!("{province_name}'s programmes, first page"),
+        ),
+        (
+            format!(
+                "/api/v1/programs?org_unit={province}&active_on={}",
+                domain::time::today()
+            ),
+            format!("{province_name}'s programmes running today"),
+        ),
+    ];
+    for (uri, what) in &reads {
+        for (who, token) in [("administrator", &x.admin), ("province staff", &staff)] {
+            let (_, body) = c.timed(token, uri).await;
+            if !uri.starts_with("/programs/") {
+                let v = json(&body);
+                assert!(
+                    v.get("program").is_some() || total(&v) > 0,
+                    "{label}: {uri} as {who}: {v}"
+                );
+            } else {
+                let page = String::from_utf8_lossy(&body);
+                assert!(page.contains("<svg"), "{label}: {uri} as {who} is the page");
+            }
+            let mut v = Vec::with_capacity(runs);
+            for _ in 0..runs {
+                v.push(c.timed(token, uri).await.0);
+            }
+            let (p50, p95) = (pct(v.clone(), 0.5), pct(v, 0.95));
+            row(
+                label,
+                &format!("{what} as {who}, p50/p95 of {runs}"),
+                &p50_p95(p50, p95),
+                &base_text,
+                &ratio(p95, base),
+            );
+        }
+    }
+}
 
 async fn one(t: &TestDb) {
     reference::load(&t.db, &reference::ReferenceData::embedded(), false)
@@ -270,8 +370,8 @@ async fn one(t: &TestDb) {
         admin,
         runs: env("BENCH_RUNS", 30),
     };
-    let _documents = documents(&x).await;
-    // programmes(&x, &_documents).await;
+    documents(&x).await;
+    programmes(&x).await;
 }
 
 fn main() {

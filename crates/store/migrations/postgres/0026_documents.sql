@@ -43,7 +43,9 @@ CREATE INDEX documents_replaced_by ON documents (replaced_by);
 CREATE INDEX documents_search ON documents USING GIN (search);
 
 -- One number per issuing body and year: a joint resolution's number is
--- taken for each of its bodies.
+-- taken for each of its bodies. A body is its name at its unit (unit_key:
+-- the document's unit, 0 for national texts): seven communes are named
+-- Xã Tân Tiến, and each numbers its own texts.
 CREATE TABLE document_issuers (
     document_id BIGINT NOT NULL REFERENCES documents (id),
     position    INTEGER NOT NULL,
@@ -51,9 +53,11 @@ CREATE TABLE document_issuers (
     name_key    TEXT NOT NULL,
     year        INTEGER NOT NULL,
     number_key  TEXT NOT NULL,
+    unit_key    BIGINT NOT NULL,
     PRIMARY KEY (document_id, position)
 );
-CREATE UNIQUE INDEX document_issuers_number ON document_issuers (name_key, year, number_key);
+CREATE UNIQUE INDEX document_issuers_number
+    ON document_issuers (name_key, unit_key, year, number_key);
 
 -- text: the file's words as the index holds them (folded), where the
 -- format allows (PDF with text, DOCX); NULL for scans.

@@ -112,7 +112,11 @@ pub async fn add(db: &Db, author: Author, scope: Scope, id: i64, link: Link) -> 
 pub async fn remove(db: &Db, author: Author, scope: Scope, id: i64, link: Link) -> Result<()> {
     let mut tx = db.begin().await?;
     let doc = read_tx(&mut tx, scope, id).await?;
-    let t = target_tx(&mut tx, scope, link).await?;
+    // A record that is not there (or not visible) has no link to remove.
+    let t = match target_tx(&mut tx, scope, link).await {
+        Err(StoreError::Invalid(_)) => return Err(StoreError::NotFound),
+        r => r?,
+    };
     may_link(&mut tx, scope, &doc, &t).await?;
     let removed = execute!(
         tx,

@@ -219,10 +219,11 @@ async fn check(tx: &mut Tx, scope: Scope, doc: &NewDocument, id: Option<i64>) ->
             fetch_optional,
             scalar i64,
             "SELECT document_id FROM document_issuers
-              WHERE name_key = $1 AND year = $2 AND number_key = $3",
+              WHERE name_key = $1 AND year = $2 AND number_key = $3 AND unit_key = $4",
             issuer_key(issuer),
             doc.year(),
-            doc.number_key()
+            doc.number_key(),
+            doc.org_unit_id.unwrap_or(0)
         )?;
         if taken.is_some_and(|t| Some(t) != id) {
             return Err(StoreError::Conflict(Reason::DocumentNumberTaken {
@@ -347,14 +348,16 @@ async fn write_issuers(tx: &mut Tx, id: i64, doc: &NewDocument) -> Result<()> {
     for (position, name) in doc.issuers.iter().enumerate() {
         execute!(
             tx,
-            "INSERT INTO document_issuers (document_id, position, name, name_key, year, number_key)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO document_issuers (document_id, position, name, name_key, year, number_key,
+                unit_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
             id,
             i32::try_from(position).unwrap_or(i32::MAX),
             name,
             issuer_key(name),
             doc.year(),
-            doc.number_key()
+            doc.number_key(),
+            doc.org_unit_id.unwrap_or(0)
         )
         .map_err(StoreError::from)
         .map_err(|e| match e.is_unique_violation() {

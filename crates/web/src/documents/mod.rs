@@ -105,13 +105,9 @@ pub(crate) fn document_query(f: &Fields) -> Result<DocumentQuery, ApiError> {
                 })?,
         ),
     };
-    let linked = match (coded("linked_kind"), f.i64("linked_id")?) {
-        (Some(k), id) => Some(Link::parse(&LinkInput {
-            kind: Some(k.to_string()),
-            id,
-        })?),
-        (None, _) => None,
-    };
+    let linked = coded("linked")
+        .map(|l| Link::parse_pair(l).map_err(|e| ApiError::invalid("linked", *e.reason)))
+        .transpose()?;
     Ok(DocumentQuery {
         search: f.get("q").and_then(Search::parse),
         kind: coded("kind")
@@ -148,18 +144,18 @@ pub(crate) async fn detail(
         ("q" = Option<String>, Query, description = "Words to find, each as the start of a word, with or without diacritics: `chi thi 19`, `NQLT 01`. Best matches first."),
         ("kind" = Option<d::Kind>, Query),
         ("level" = Option<d::Level>, Query),
-        ("year" = Option<i32>, Query, description = "The year of issue."),
+        ("year" = Option<i32>, Query, minimum = 1945, maximum = 2100, description = "The year of issue."),
         ("status" = Option<Status>, Query, description = "Where the documents stand today."),
         ("issuer" = Option<String>, Query, description = "Part of an issuing body's name."),
         ("org_unit" = Option<i64>, Query, description = "Documents of this unit or a unit under it."),
-        ("linked_kind" = Option<LinkKind>, Query, description = "With `linked_id`: the documents that govern this record."),
-        ("linked_id" = Option<i64>, Query),
+        ("linked" = Option<String>, Query, pattern = "^(model_type|criterion|data_set|indicator|program):[1-9][0-9]{0,17}$", description = "The documents that govern this record: `model_type:5`."),
         ("format" = Option<crate::api::FileFormat>, Query),
         PageParams,
     ),
     responses((status = 200, description = "A page of documents, or the file",
         content((DocumentPage = "application/json"), (Vec<u8> = crate::api::XLSX), (String = "text/csv"))),
-        (status = 400, description = "A filter is not understood", body = Problem)))]
+        (status = 400, description = "A filter is not understood", body = Problem),
+        (status = 404, description = "The unit is unknown or outside the scope.", body = Problem)))]
 async fn list_api(
     State(state): State<AppState>,
     actor: Actor,

@@ -96,7 +96,8 @@ pub(crate) async fn partner(
         ("ended" = Option<bool>, Query, description = "Ended organisations too."),
         PageParams,
     ),
-    responses((status = 200, description = "A page of organisations", body = PartnerPage)))]
+    responses((status = 200, description = "A page of organisations", body = PartnerPage),
+        (status = 404, description = "The unit is unknown or outside the scope.", body = Problem)))]
 async fn list_api(
     State(state): State<AppState>,
     actor: Actor,

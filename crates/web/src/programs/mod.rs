@@ -169,7 +169,8 @@ pub(crate) fn program_query(f: &Fields) -> Result<ProgramQuery, ApiError> {
         ("q" = Option<String>, Query, description = "Part of the name."),
         PageParams,
     ),
-    responses((status = 200, description = "A page of programmes", body = ProgramPage)))]
+    responses((status = 200, description = "A page of programmes", body = ProgramPage),
+        (status = 404, description = "The unit is unknown or outside the scope.", body = Problem)))]
 async fn list_api(
     State(state): State<AppState>,
     actor: Actor,

@@ -216,9 +216,7 @@ async fn a_document_is_registered_found_replaced_and_linked() {
         let page = phuong.get(&format!("/model-types/{ty}")).await;
         assert!(page.body.contains(&format!("/documents/{id29}\"")), "{l}");
         let linked = phuong
-            .get(&format!(
-                "/api/v1/documents?linked_kind=model_type&linked_id={ty}"
-            ))
+            .get(&format!("/api/v1/documents?linked=model_type:{ty}"))
             .await
             .json();
         assert_eq!(linked["total"], 1, "{l}: {linked}");
@@ -315,6 +313,19 @@ async fn the_forms_register_a_document_and_refuse_bad_input_beside_it() {
         assert_eq!(r.status, StatusCode::CONFLICT, "{l}: {}", r.body);
         assert!(
             r.body.contains("05&#x2f;KH-CAP") && r.body.contains("role=\"alert\""),
+            "{l}"
+        );
+        // A body of the same name at another commune numbers its own texts.
+        let admin = app.login("admin").await;
+        let elsewhere = json!({"kind": "ke_hoach", "number": "05/KH-CAP", "issued_on": "2026-02-01",
+            "issuers": ["Công an phường Nam Định"], "subject": "Trùng tên, khác đơn vị",
+            "level": "commune", "org_unit_id": app.ba_dinh});
+        assert_eq!(
+            admin
+                .write(Method::POST, "/api/v1/documents", elsewhere)
+                .await
+                .status,
+            StatusCode::CREATED,
             "{l}"
         );
         // A scan attached through the page; a text file refused beside it.

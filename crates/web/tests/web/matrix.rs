@@ -466,12 +466,14 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/api/v1/documents/{id}/files"
             | "/documents/{id}/files"
             | "/api/v1/documents/{id}/links"
-            | "/documents/{id}/links"
-            | "/documents/{id}/links/delete",
-        )
-        | ("DELETE", "/api/v1/documents/{id}/links/{kind}/{target_id}") => {
-            unit_write(Action::ManageDocuments)
-        }
+            | "/documents/{id}/links",
+        ) => unit_write(Action::ManageDocuments),
+        // No such link: 404 (a record that is not there has none).
+        ("DELETE", "/api/v1/documents/{id}/links/{kind}/{target_id}")
+        | ("POST", "/documents/{id}/links/delete") => match unit_write(Action::ManageDocuments) {
+            Invalid => Hidden,
+            o => o,
+        },
         ("GET", "/api/v1/documents/{id}/files/{file_id}") => Hidden,
         ("DELETE", "/api/v1/documents/{id}/files/{file_id}")
         | ("POST", "/documents/{id}/files/{file_id}/delete") => {
