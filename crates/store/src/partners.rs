@@ -163,6 +163,22 @@ pub async fn get(db: &Db, scope: Scope, id: i64) -> Result<Option<PartnerRow>> {
     }
 }
 
+/// Whether the scope may change the organisation (pages show their forms
+/// by it): the same rule every write here asks.
+pub async fn may_write(db: &Db, scope: Scope, id: i64) -> Result<bool> {
+    let mut tx = db.begin_read().await?;
+    let r = match read_tx(&mut tx, scope, id).await {
+        Ok(p) => may_write_at(&mut tx, scope, p.org_unit_id).await,
+        Err(e) => Err(e),
+    };
+    tx.rollback().await?;
+    match r {
+        Ok(()) => Ok(true),
+        Err(StoreError::Forbidden | StoreError::NotFound) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// The unit of a new or changed organisation: of its level, existing now.
 async fn check_unit(tx: &mut Tx, scope: Scope, p: &NewPartner) -> Result<()> {
     may_write_at(tx, scope, p.org_unit_id).await?;

@@ -218,7 +218,8 @@ async fn render_show(
         ..ProgramQuery::default()
     };
     let (programs, _) = programs::list(&state.db, &reader, &q).await?;
-    let may_write = actor.may(Action::ManagePartners) && may_write_at(state, actor, &p).await?;
+    let may_write = actor.may(Action::ManagePartners)
+        && partners::may_write(&state.db, actor.scope(), id).await?;
     let successors = match may_write && p.ended_on.is_none() {
         true => {
             let q = store::partners::PartnerQuery {
@@ -253,15 +254,6 @@ async fn render_show(
         state.templates.page(&base(actor, lang, path), &page),
     )
         .into_response())
-}
-
-/// Whether the actor's scope may change the organisation.
-async fn may_write_at(state: &AppState, actor: &Actor, p: &PartnerRow) -> Result<bool, ApiError> {
-    Ok(match (p.org_unit_id, actor.scope().user_id()) {
-        (_, None) => true,
-        (None, Some(_)) => false,
-        (Some(u), Some(_)) => store::org_units::in_scope(&state.db, actor.scope(), u).await?,
-    })
 }
 
 async fn show_page(
