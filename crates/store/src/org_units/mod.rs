@@ -406,20 +406,6 @@ pub fn in_reach(col: &str, n: usize) -> String {
 }
 
 /// Whether the scope reaches unit `id`.
-/// Whether `area` covers `unit` as it is now (itself, under it, or a
-/// legacy unit it continues).
-pub async fn covers(db: &Db, area: OrgUnitId, unit: OrgUnitId) -> Result<bool> {
-    let hit: Option<i32> = fetch!(
-        db,
-        fetch_optional,
-        scalar i32,
-        "SELECT 1 FROM org_unit_reach WHERE ancestor_id = $1 AND unit_id = $2",
-        area,
-        unit
-    )?;
-    Ok(hit.is_some())
-}
-
 pub async fn in_scope(db: &Db, scope: Scope, id: OrgUnitId) -> Result<bool> {
     Ok(get(db, scope, id).await?.is_some())
 }

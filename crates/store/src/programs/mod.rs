@@ -211,6 +211,9 @@ pub struct ProgramQuery {
     pub q: Option<String>,
     /// Programmes carrying out this one.
     pub parent: Option<i64>,
+    /// Programmes whose area covers this unit (national ones too): what a
+    /// model there may be named under.
+    pub covering: Option<i64>,
     pub page: Page,
 }
 
@@ -246,6 +249,13 @@ fn list_where(reader: &Reader, q: &ProgramQuery, p: &mut Params) -> String {
     if let Some(parent) = q.parent {
         let n = p.push(Arg::I64(Some(parent)));
         c.push(format!("g.parent_id = {n}"));
+    }
+    if let Some(unit) = q.covering {
+        let n = p.push(Arg::I64(Some(unit)));
+        c.push(format!(
+            "(g.org_unit_id IS NULL
+              OR g.org_unit_id IN (SELECT ancestor_id FROM org_unit_reach WHERE unit_id = {n}))"
+        ));
     }
     c.join(" AND ")
 }

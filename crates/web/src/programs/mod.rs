@@ -154,6 +154,7 @@ pub(crate) fn program_query(f: &Fields) -> Result<ProgramQuery, ApiError> {
         partner: f.i64("partner")?,
         q: coded("q").map(domain::text::fold),
         parent: f.i64("parent")?,
+        covering: None,
         page: Page::parse(f.get("page"), f.get("per_page"))?,
     })
 }
@@ -456,24 +457,14 @@ pub(crate) async fn under_way_at(
 ) -> Result<Vec<ProgramRow>, ApiError> {
     let r = reader(state, actor).await?;
     let q = ProgramQuery {
+        covering: Some(unit),
         page: Page {
             page: 1,
             per_page: 200,
         },
         ..ProgramQuery::default()
     };
-    let (all, _) = programs::list(&state.db, &r, &q).await?;
-    let mut out = Vec::new();
-    for g in all {
-        let covers = match g.org_unit_id {
-            None => true,
-            Some(area) => store::org_units::covers(&state.db, area, unit).await?,
-        };
-        if covers {
-            out.push(g);
-        }
-    }
-    Ok(out)
+    Ok(programs::list(&state.db, &r, &q).await?.0)
 }
 
 /// The programme a model was founded under.
