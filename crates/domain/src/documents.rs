@@ -347,8 +347,10 @@ pub fn bounded_extract(s: &str) -> String {
     }
 }
 
-/// The words of a search, each matched as the start of a word in the
-/// index (`chi thi 19` finds "Chỉ thị 19-CT/TU"); every word must match.
+/// The words of a search: every word must be in the document, the last
+/// as the start of a word since it may be still being typed (`chi thi 1`
+/// finds "Chỉ thị 19-CT/TU"), the others whole (`tien luong` finds "Tiên
+/// Lương", not every "tiến", "tiền" and "lượng").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Search {
     words: Vec<String>,
@@ -367,23 +369,48 @@ impl Search {
         (!words.is_empty()).then_some(Search { words })
     }
 
-    /// For SQLite's FTS5 `MATCH`: `"chi"* "thi"* "19"*`.
-    pub fn fts5(&self) -> String {
+    /// The words, each with whether it is matched as a prefix (the last).
+    fn terms(&self) -> impl Iterator<Item = (&str, bool)> {
+        let last = self.words.len() - 1;
         self.words
             .iter()
-            .map(|w| format!("\"{w}\"*"))
+            .enumerate()
+            .map(move |(i, w)| (w.as_str(), i == last))
+    }
+
+    /// For SQLite's FTS5 `MATCH`: `"chi" "thi" "19"*`.
+    pub fn fts5(&self) -> String {
+        self.terms()
+            .map(|(w, prefix)| format!("\"{w}\"{}", if prefix { "*" } else { "" }))
             .collect::<Vec<_>>()
             .join(" ")
     }
 
-    /// For PostgreSQL's `to_tsquery('simple', …)`: `chi:* & thi:* & 19:*`.
+    /// For PostgreSQL's `to_tsquery('simple', …)`: `chi & thi & 19:*`.
     pub fn tsquery(&self) -> String {
-        self.words
-            .iter()
-            .map(|w| format!("{w}:*"))
+        self.terms()
+            .map(|(w, prefix)| format!("{w}{}", if prefix { ":*" } else { "" }))
             .collect::<Vec<_>>()
             .join(" & ")
     }
+
+    /// `LIKE` patterns for the rank (the same on both databases): one a
+    /// word, against folded words with a space on each side (`% thi %`,
+    /// the last `% 19%`), and, for several words, the words as typed in a
+    /// row (`% chi thi 19%`).
+    pub fn like_patterns(&self) -> (Vec<String>, Option<String>) {
+        let words = self
+            .terms()
+            .map(|(w, prefix)| format!("% {w}{}", if prefix { "%" } else { " %" }))
+            .collect();
+        let phrase = (self.words.len() > 1).then(|| format!("% {}%", self.words.join(" ")));
+        (words, phrase)
+    }
+}
+
+/// Folded words as the rank's patterns read them: a space on each side.
+pub fn rank_text(s: &str) -> String {
+    format!(" {} ", index_text(s))
 }
 
 #[cfg(test)]
@@ -477,8 +504,13 @@ mod tests {
     #[test]
     fn a_search_reads_words_without_diacritics_and_carries_no_syntax() {
         let s = Search::parse("Chỉ thị 19-CT/TU").unwrap();
-        assert_eq!(s.fts5(), "\"chi\"* \"thi\"* \"19\"* \"ct\"* \"tu\"*");
-        assert_eq!(s.tsquery(), "chi:* & thi:* & 19:* & ct:* & tu:*");
+        assert_eq!(s.fts5(), "\"chi\" \"thi\" \"19\" \"ct\" \"tu\"*");
+        assert_eq!(s.tsquery(), "chi & thi & 19 & ct & tu:*");
+        let (words, phrase) = Search::parse("Tiên Lương").unwrap().like_patterns();
+        assert_eq!(words, vec!["% tien %", "% luong%"]);
+        assert_eq!(phrase.as_deref(), Some("% tien luong%"));
+        assert_eq!(Search::parse("flycam").unwrap().like_patterns().1, None);
+        assert_eq!(rank_text("Kế hoạch 5/KH"), " ke hoach 5 kh ");
         let hostile = Search::parse("\" OR * NEAR( ' & | ! :*").map(|s| s.fts5());
         assert_eq!(hostile, Some("\"or\"* \"near\"*".to_string()));
         assert_eq!(Search::parse("  -- ** "), None);

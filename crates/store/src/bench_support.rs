@@ -2246,6 +2246,7 @@ pub async fn generate_documents(
                 d.summary.as_deref().unwrap_or_default()
             ));
             let number = index_text(&d.number);
+            let (search_number, search_head) = (format!(" {number} "), format!(" {head} "));
             let mut row = vec![
                 Arg::I64(Some(d.id)),
                 Arg::Text(Some(d.kind.as_str().into())),
@@ -2264,6 +2265,8 @@ pub async fn generate_documents(
                 Arg::I64(Some(d.files as i64)),
                 Arg::Ts(now),
                 Arg::Ts(now),
+                Arg::Text(Some(search_number)),
+                Arg::Text(Some(search_head)),
             ];
             if pg {
                 row.extend([
@@ -2294,28 +2297,26 @@ pub async fn generate_documents(
         }
         let head = "INSERT INTO documents (id, kind, number, number_key, year, issued_on, issuers,
             signer, subject, level, org_unit_id, in_force_from, in_force_until, summary, files,
-            created_at, updated_at";
+            created_at, updated_at, search_number, search_head";
         if pg {
             insert_rows_as(
                 &mut tx,
                 &format!("{head}, search) VALUES "),
-                20,
+                22,
                 docs,
                 |p| {
                     format!(
-                        "({}, setweight(to_tsvector('simple', {}), 'A')
-                            || setweight(to_tsvector('simple', {}), 'B')
-                            || setweight(to_tsvector('simple', {}), 'C'))",
-                        p.get(..17).unwrap_or_default().join(", "),
-                        p.get(17).map_or("''", |s| s.as_str()),
-                        p.get(18).map_or("''", |s| s.as_str()),
+                        "({}, strip(to_tsvector('simple', {} || ' ' || {} || ' ' || {})))",
+                        p.get(..19).unwrap_or_default().join(", "),
                         p.get(19).map_or("''", |s| s.as_str()),
+                        p.get(20).map_or("''", |s| s.as_str()),
+                        p.get(21).map_or("''", |s| s.as_str()),
                     )
                 },
             )
             .await?;
         } else {
-            insert_rows(&mut tx, &format!("{head}) VALUES "), 17, docs).await?;
+            insert_rows(&mut tx, &format!("{head}) VALUES "), 19, docs).await?;
             insert_rows(
                 &mut tx,
                 "INSERT INTO documents_fts (rowid, number, head, body) VALUES ",
@@ -2447,53 +2448,32 @@ pub async fn latest_plan_number_in(db: &Db, province: i64) -> Result<String, Sto
     )?)
 }
 
-/// The search's question asked of the index alone, the plain way: the
-/// first `limit` matches by rank and how many match, with no scope, no
-/// join to the register and no tie-break. `(ids, count)`.
+/// How many documents match a search, asked of the index alone the plain
+/// way (no cap, no rank): all of them, or with `province` those its staff
+/// see (the national ones and those of every unit it covers).
 pub async fn plain_document_search(
     db: &Db,
     search: &domain::documents::Search,
-    limit: i64,
-) -> Result<(Vec<i64>, i64), StoreError> {
-    if db.is_postgres() {
-        let q = search.tsquery();
-        let ids = fetch!(
-            db,
-            fetch_all,
-            scalar i64,
-            "SELECT id FROM documents, to_tsquery('simple', $1) q WHERE search @@ q
-              ORDER BY ts_rank(search, q) DESC LIMIT $2",
-            &q,
-            limit
-        )?;
-        let n = fetch!(
-            db,
-            fetch_one,
-            scalar i64,
-            "SELECT COUNT(*) FROM documents WHERE search @@ to_tsquery('simple', $1)",
-            &q
-        )?;
-        Ok((ids, n))
+    province: Option<i64>,
+) -> Result<i64, StoreError> {
+    let visible = "(d.org_unit_id IS NULL
+         OR d.org_unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = $2))";
+    let (q, sql) = if db.is_postgres() {
+        let from = "documents d WHERE d.search @@ to_tsquery('simple', $1)";
+        (search.tsquery(), format!("SELECT COUNT(*) FROM {from}"))
     } else {
-        let q = search.fts5();
-        let ids = fetch!(
-            db,
-            fetch_all,
-            scalar i64,
-            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH $1
-              ORDER BY bm25(documents_fts, 10.0, 3.0, 1.0) LIMIT $2",
-            &q,
-            limit
-        )?;
-        let n = fetch!(
-            db,
-            fetch_one,
-            scalar i64,
-            "SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH $1",
-            &q
-        )?;
-        Ok((ids, n))
-    }
+        let from =
+            "documents_fts f JOIN documents d ON d.id = f.rowid WHERE documents_fts MATCH $1";
+        (search.fts5(), format!("SELECT COUNT(*) FROM {from}"))
+    };
+    let (sql, args) = match province {
+        None => (sql, vec![Arg::Text(Some(q))]),
+        Some(p) => (
+            format!("{sql} AND {visible}"),
+            vec![Arg::Text(Some(q)), Arg::I64(Some(p))],
+        ),
+    };
+    Ok(fetch_dyn!(db, fetch_one, scalar i64, &sql, args)?)
 }
 
 /// How many documents the staff of a 2025 province see, counted the

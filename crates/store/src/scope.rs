@@ -62,14 +62,33 @@ pub(crate) async fn unit(tx: &mut Tx, scope: Scope, id: i64) -> Result<OrgUnit> 
 /// communes only, so the units above are looked up from those levels, not
 /// from every village the scope reaches.
 pub(crate) fn visible_unit(col: &str, n: &str) -> String {
+    format!("({col} IS NULL OR {col} IN ({}))", visible_units(n))
+}
+
+/// `visible_unit` for a list that PostgreSQL reads through indexes (the
+/// register's search): there the units are one array computed once
+/// (`= ANY(ARRAY(…))`), which its planner intersects with the full-text
+/// index instead of testing the match on every row it walks (a province's
+/// broad search: 46–160 ms → 21–28 ms at 100,000 documents).
+pub(crate) fn visible_unit_indexed(pg: bool, col: &str, n: &str) -> String {
+    if pg {
+        format!(
+            "({col} IS NULL OR {col} = ANY(ARRAY({})))",
+            visible_units(n)
+        )
+    } else {
+        visible_unit(col, n)
+    }
+}
+
+fn visible_units(n: &str) -> String {
     format!(
-        "({col} IS NULL OR {col} IN (
-            SELECT t.ancestor_id FROM org_unit_tree t
-             WHERE t.unit_id IN (SELECT r.unit_id FROM org_unit_reach r
-                                   JOIN user_scopes s ON s.org_unit_id = r.ancestor_id
-                                   JOIN org_units ru ON ru.id = r.unit_id
-                                  WHERE s.user_id = {n}
-                                    AND ru.level IN ('province', 'district', 'commune'))))"
+        "SELECT t.ancestor_id FROM org_unit_tree t
+          WHERE t.unit_id IN (SELECT r.unit_id FROM org_unit_reach r
+                                JOIN user_scopes s ON s.org_unit_id = r.ancestor_id
+                                JOIN org_units ru ON ru.id = r.unit_id
+                               WHERE s.user_id = {n}
+                                 AND ru.level IN ('province', 'district', 'commune'))"
     )
 }
 

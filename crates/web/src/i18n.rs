@@ -1119,6 +1119,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("doc.issuers", "Cơ quan ban hành", "Issuing bodies"),
     ("doc.issuers_hint", "mỗi dòng một cơ quan (văn bản liên tịch ghi đủ các cơ quan)", "one body a line (all bodies of a joint text)"),
     ("doc.count", "Số văn bản", "Documents"),
+    ("doc.ranked", "Xếp theo mức khớp: số, ký hiệu trước, rồi trích yếu, cơ quan ban hành", "Best matches first: number, then subject and issuers"),
+    ("doc.too_many", "Quá nhiều văn bản khớp: hiện những văn bản vào sổ gần nhất. Thêm từ hoặc bộ lọc để thu hẹp.", "Too many matches: the latest registered are shown. Add words or filters to narrow the search."),
     ("doc.number", "Số, ký hiệu", "Number and symbol"),
     ("doc.subject", "Trích yếu", "Subject"),
     ("doc.issued_on", "Ngày ban hành", "Issued on"),

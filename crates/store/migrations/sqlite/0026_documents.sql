@@ -9,6 +9,9 @@
 -- replaced_by / replaced_from: the later document that replaces this one
 -- and the day it does (its first day in force), so that the status is a
 -- function of the dates alone.
+-- search_number, search_head: the number's and the head's folded words
+-- with a space on each side, for the rank of a search's matches
+-- (store::documents::search); documents_fts below finds them.
 CREATE TABLE documents (
     id             INTEGER PRIMARY KEY,
     kind           TEXT NOT NULL,
@@ -27,6 +30,8 @@ CREATE TABLE documents (
     replaced_from  TEXT,
     summary        TEXT,
     files          INTEGER NOT NULL DEFAULT 0,
+    search_number  TEXT NOT NULL DEFAULT '',
+    search_head    TEXT NOT NULL DEFAULT '',
     created_by     INTEGER REFERENCES users (id),
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL,
@@ -82,9 +87,8 @@ CREATE TABLE document_links (
 CREATE INDEX document_links_target ON document_links (target_kind, target_id);
 
 -- Full-text search (rowid = documents.id) over folded words: the number,
--- the head (issuers, subject, signer, summary) and the files' text,
--- ranked by bm25 with the number weighing most. PostgreSQL keeps the
--- same three parts in documents.search (a weighted tsvector).
+-- the head (kind, issuers, subject, signer, summary) and the files' text.
+-- PostgreSQL keeps the same words in documents.search (a tsvector).
 CREATE VIRTUAL TABLE documents_fts USING fts5 (
     number, head, body,
     tokenize = 'unicode61 remove_diacritics 0',

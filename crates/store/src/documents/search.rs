@@ -1,11 +1,15 @@
-//! The search index of the register: the number, the head (issuers,
-//! subject, signer, summary) and the files' text, folded. The one place
-//! where the two databases need two SQL texts: SQLite's FTS5 table
-//! `documents_fts` ranked by bm25, PostgreSQL's weighted tsvector
-//! `documents.search` ranked by ts_rank (migration 0026). Both read the
-//! same folded words, so a query finds the same documents on either.
+//! The search of the register. A search's matches are found by the
+//! full-text index of the number, the head (kind, issuers, subject, signer,
+//! summary) and the files' text, folded: SQLite's FTS5 table
+//! `documents_fts`, PostgreSQL's tsvector `documents.search` with its GIN
+//! index (migration 0026) — the one place where the two databases need
+//! two SQL texts. They are ranked by the same expression on both (words
+//! in the number weigh most, then in the head; the files' words find but
+//! do not rank), over at most `COUNT_CAP` matches: ranking every match of
+//! a word in nearly every document cost 0.3 s on SQLite and 1–2 s on
+//! PostgreSQL at 100,000 documents (docs/benchmarks.md).
 
-use domain::documents::{index_text, Kind, Search};
+use domain::documents::{index_text, rank_text, Kind, Search};
 
 use crate::error::Result;
 use crate::{Arg, Params, Tx};
@@ -34,13 +38,13 @@ pub(crate) async fn refresh(tx: &mut Tx, id: i64) -> Result<()> {
     )?;
     // The kind's name too: people search "chỉ thị 19".
     let kind = Kind::parse("kind", &h.kind).map_or("", |k| k.label());
-    let head = index_text(&format!(
+    let head = format!(
         "{kind} {} {} {} {}",
         h.issuers,
         h.subject,
         h.signer.unwrap_or_default(),
         h.summary.unwrap_or_default()
-    ));
+    );
     let texts: Vec<Option<String>> = fetch!(
         tx,
         fetch_all,
@@ -56,28 +60,28 @@ pub(crate) async fn refresh(tx: &mut Tx, id: i64) -> Result<()> {
         body.push_str(&t);
         body.push(' ');
     }
-    write(tx, id, &index_text(&h.number), &head, &body).await
+    write(tx, id, &h.number, &head, &body).await
 }
 
-/// Writes one entry (already folded words).
-pub(crate) async fn write(
-    tx: &mut Tx,
-    id: i64,
-    number: &str,
-    head: &str,
-    body: &str,
-) -> Result<()> {
+/// Writes one entry: the number and head as stored (folded here), the
+/// files' text already folded.
+async fn write(tx: &mut Tx, id: i64, number: &str, head: &str, body: &str) -> Result<()> {
+    let (number_words, head_words) = (index_text(number), index_text(head));
+    execute!(
+        tx,
+        "UPDATE documents SET search_number = $2, search_head = $3 WHERE id = $1",
+        id,
+        rank_text(number),
+        rank_text(head)
+    )?;
     if tx.is_postgres() {
         execute!(
             tx,
-            "UPDATE documents SET search =
-                setweight(to_tsvector('simple', $2), 'A')
-                || setweight(to_tsvector('simple', $3), 'B')
-                || setweight(to_tsvector('simple', $4), 'C')
+            "UPDATE documents SET search = strip(to_tsvector('simple', $2 || ' ' || $3 || ' ' || $4))
               WHERE id = $1",
             id,
-            number,
-            head,
+            number_words,
+            head_words,
             body
         )?;
     } else {
@@ -86,49 +90,72 @@ pub(crate) async fn write(
             tx,
             "INSERT INTO documents_fts (rowid, number, head, body) VALUES ($1, $2, $3, $4)",
             id,
-            number,
-            head,
+            number_words,
+            head_words,
             body
         )?;
     }
     Ok(())
 }
 
-/// How a register query reads: its FROM clause (`documents d`, joined to
-/// the matches when searching), the match condition and the order (best
-/// match first, else the latest issued).
+/// How a register query finds its candidates: its FROM clause
+/// (`documents d`, joined to the matches when searching), the match
+/// condition, the order it walks them in (the latest issued first, or,
+/// searching, the latest registered: the order the full-text indexes give
+/// cheaply) and their rank (over columns of `d`; none without a search).
 pub(crate) struct Reading {
     pub from: String,
     pub cond: String,
-    pub order: String,
+    pub walk: String,
+    pub rank: Option<String>,
 }
 
 pub(crate) fn reading(pg: bool, search: Option<&Search>, p: &mut Params) -> Reading {
-    let latest = "d.issued_on DESC, d.id DESC";
     let Some(s) = search else {
         return Reading {
             from: "documents d".into(),
             cond: "1 = 1".into(),
-            order: latest.into(),
+            walk: "d.issued_on DESC, d.id DESC".into(),
+            rank: None,
         };
     };
+    let rank = Some(rank(s, p));
     if pg {
         let n = p.push(Arg::Text(Some(s.tsquery())));
         Reading {
             from: format!("documents d CROSS JOIN to_tsquery('simple', {n}) query"),
             cond: "d.search @@ query".into(),
-            order: format!("ts_rank(d.search, query) DESC, {latest}"),
+            walk: "d.id DESC".into(),
+            rank,
         }
     } else {
         let n = p.push(Arg::Text(Some(s.fts5())));
         Reading {
-            from: format!(
-                "(SELECT rowid AS doc_id, bm25(documents_fts, 10.0, 3.0, 1.0) AS rank
-                    FROM documents_fts WHERE documents_fts MATCH {n}) f
-                 JOIN documents d ON d.id = f.doc_id"
-            ),
-            cond: "1 = 1".into(),
-            order: format!("f.rank, {latest}"),
+            from: "documents_fts f JOIN documents d ON d.id = f.rowid".into(),
+            cond: format!("documents_fts MATCH {n}"),
+            walk: "f.rowid DESC".into(),
+            rank,
         }
     }
+}
+
+/// The rank of a match: 10 for each word of the search in the number, 3
+/// in the head, and 5 when the words stand in the head as typed.
+fn rank(s: &Search, p: &mut Params) -> String {
+    let (words, phrase) = s.like_patterns();
+    let mut terms = Vec::new();
+    for w in words {
+        let n = p.push(Arg::Text(Some(w)));
+        terms.push(format!(
+            "(CASE WHEN d.search_number LIKE {n} THEN 10 ELSE 0 END
+              + CASE WHEN d.search_head LIKE {n} THEN 3 ELSE 0 END)"
+        ));
+    }
+    if let Some(phrase) = phrase {
+        let n = p.push(Arg::Text(Some(phrase)));
+        terms.push(format!(
+            "CASE WHEN d.search_head LIKE {n} THEN 5 ELSE 0 END"
+        ));
+    }
+    terms.join(" + ")
 }

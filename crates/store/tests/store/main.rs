@@ -9,6 +9,7 @@
 
 mod accounts;
 mod catalogue;
+mod documents;
 mod drafts;
 mod models;
 mod org_units;

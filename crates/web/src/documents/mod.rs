@@ -76,11 +76,15 @@ pub fn routes() -> Routes {
 )]
 pub struct Api;
 
-/// A page of the register and how many match.
+/// A page of the register; past 1,000 matches the count stops.
 #[derive(Serialize, utoipa::ToSchema)]
 struct DocumentPage {
     items: Vec<DocumentRow>,
+    /// Matches, counted up to 1,000.
     total: i64,
+    /// False when more than 1,000 match (a search then shows the latest
+    /// registered first instead of the best matches).
+    total_exact: bool,
     page: u32,
     per_page: u32,
 }
@@ -171,7 +175,8 @@ async fn list_api(
     let (items, total) = docs::list(&state.db, actor.scope(), &query).await?;
     Ok(Json(DocumentPage {
         items,
-        total,
+        total: total.min(docs::COUNT_CAP),
+        total_exact: total <= docs::COUNT_CAP,
         page: query.page.page,
         per_page: query.page.per_page,
     })

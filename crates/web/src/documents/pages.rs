@@ -67,7 +67,9 @@ const FILTERS: &[&str] = &["q", "kind", "level", "year", "status", "issuer", "or
 #[derive(Serialize)]
 struct ListPage {
     items: Vec<DocumentRow>,
+    /// Counted up to `docs::COUNT_CAP`.
     total: i64,
+    total_exact: bool,
     page: u32,
     pages: i64,
     f: Echo,
@@ -92,9 +94,12 @@ async fn list_page(
         crate::areas::check_unit(&state, &actor, query.org_unit).await?;
         let (items, total) = docs::list(&state.db, actor.scope(), &query).await?;
         let per = i64::from(query.page.per_page.max(1));
+        let total_exact = total <= docs::COUNT_CAP;
+        let total = total.min(docs::COUNT_CAP);
         let page = ListPage {
             items,
             total,
+            total_exact,
             page: query.page.page,
             pages: (total + per - 1) / per,
             f: Echo::of(&f, FILTERS),

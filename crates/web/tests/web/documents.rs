@@ -194,6 +194,38 @@ async fn a_document_is_registered_found_replaced_and_linked() {
         let replaced = tinh.get("/api/v1/documents?status=replaced").await.json();
         assert_eq!(replaced["total"], 1, "{l}: {replaced}");
 
+        // Ranked: words in the number weigh most (the plan's, and 29's "TU"
+        // of Tỉnh ủy), then in the subject, as typed more; in a file only
+        // (19's DOCX) they find but do not rank.
+        let mut plan = directive(app.nam_dinh);
+        plan["kind"] = json!("ke_hoach");
+        plan["number"] = json!("7/KH-TU-QUAN");
+        plan["subject"] = json!("Về mô hình tự quản năm 2012");
+        let (s, body) = post(&tinh, "/api/v1/documents", plan).await;
+        assert_eq!(s, StatusCode::CREATED, "{l}: {body}");
+        let mut subject = directive(app.nam_dinh);
+        subject["number"] = json!("29-CT/TU");
+        subject["issued_on"] = json!("2019-03-01");
+        subject["replaces"] = json!([id19]);
+        subject["subject"] = json!("Về mô hình tự quản về an ninh trật tự");
+        let r = tinh
+            .write(Method::PUT, &format!("/api/v1/documents/{id29}"), subject)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        let ranked = phuong.get("/api/v1/documents?q=tu%20quan").await.json();
+        let order: Vec<i64> = ranked["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(
+            order,
+            vec![body["id"].as_i64().unwrap(), id29, id19],
+            "{l}: {ranked}"
+        );
+        assert_eq!(ranked["total_exact"], true, "{l}");
+
         // Linked to a model type: the type's page lists it, the link is
         // audited, and unlinking takes it off.
         let types = tinh.get("/api/v1/model-types").await.json();
