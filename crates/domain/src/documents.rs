@@ -512,7 +512,7 @@ mod tests {
         assert_eq!(Search::parse("flycam").unwrap().like_patterns().1, None);
         assert_eq!(rank_text("Kế hoạch 5/KH"), " ke hoach 5 kh ");
         let hostile = Search::parse("\" OR * NEAR( ' & | ! :*").map(|s| s.fts5());
-        assert_eq!(hostile, Some("\"or\"* \"near\"*".to_string()));
+        assert_eq!(hostile, Some("\"or\" \"near\"*".to_string()));
         assert_eq!(Search::parse("  -- ** "), None);
         assert_eq!(index_text("01/NQLT-CA-TĐ"), "01 nqlt ca td");
     }
