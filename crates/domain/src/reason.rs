@@ -1094,6 +1094,23 @@ reasons! {
         vi "tài khoản đối tác chưa được gắn với tổ chức nào; đề nghị quản trị viên gắn tài khoản với tổ chức của bạn"
         en "this partner account belongs to no organisation yet; ask an administrator to attach it to yours";
 
+    // ---- directives and tasks ------------------------------------------
+    TaskExpectsUnknown(task_expects_unknown) { allowed: Vec<Term> }
+        vi "loại báo cáo của nhiệm vụ phải là một trong: {allowed}"
+        en "what a task expects is one of: {allowed}";
+    TaskStateUnknown(task_state_unknown) { allowed: Vec<Term> }
+        vi "tình trạng nhiệm vụ phải là một trong: {allowed}"
+        en "a task's state is one of: {allowed}";
+    TaskDueOutside(task_due_outside) { issued_on: NaiveDate, max_years: i64 }
+        vi "hạn của nhiệm vụ phải từ ngày ban hành chỉ đạo ({issued_on}) và trong vòng {max_years} năm"
+        en "a task is due on or after its directive ({issued_on}), within {max_years} years";
+    TaskOwnersInvalid(task_owners_invalid)
+        vi "giao nhiệm vụ cho từng đơn vị hoặc cho mọi xã, phường trực thuộc, không cả hai"
+        en "a task is given to units one by one or to every commune below, not both";
+    TaskReportStateInvalid(task_report_state_invalid)
+        vi "báo cáo cho biết nhiệm vụ đang thực hiện, đã hoàn thành hay vướng mắc"
+        en "a report says the task is in progress, done or blocked";
+
     // ---- the web layer -------------------------------------------------
     NotFound(not_found)
         vi "không tìm thấy"
