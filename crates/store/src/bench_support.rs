@@ -2456,8 +2456,7 @@ pub async fn plain_document_search(
     search: &domain::documents::Search,
     province: Option<i64>,
 ) -> Result<i64, StoreError> {
-    let visible = "(d.org_unit_id IS NULL
-         OR d.org_unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = $2))";
+    let visible = province_sees("d.org_unit_id", "$2");
     let (q, sql) = if db.is_postgres() {
         let from = "documents d WHERE d.search @@ to_tsquery('simple', $1)";
         (search.tsquery(), format!("SELECT COUNT(*) FROM {from}"))
@@ -2479,13 +2478,19 @@ pub async fn plain_document_search(
 /// How many documents the staff of a 2025 province see, counted the
 /// plain way: the national ones and those of every unit it covers.
 pub async fn visible_documents(db: &Db, province: i64) -> Result<i64, StoreError> {
-    Ok(fetch!(
-        db,
-        fetch_one,
-        scalar i64,
-        "SELECT COUNT(*) FROM documents
-          WHERE org_unit_id IS NULL
-             OR org_unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = $1)",
-        province
-    )?)
+    let sql = format!(
+        "SELECT COUNT(*) FROM documents WHERE {}",
+        province_sees("org_unit_id", "$1")
+    );
+    Ok(fetch!(db, fetch_one, scalar i64, &sql, province)?)
+}
+
+/// The documents a 2025 province's staff see, said plainly (not as
+/// `store::scope` says it, which the bench checks): the national ones and
+/// those of every unit the province covers.
+fn province_sees(col: &str, province: &str) -> String {
+    format!(
+        "({col} IS NULL
+          OR {col} IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = {province}))"
+    )
 }

@@ -14,7 +14,7 @@ use domain::text::{fold, sort_key};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::{insert_rows_as, next_id};
+use super::{insert_rows, insert_rows_as, next_id};
 use crate::{Arg, Db, StoreError};
 
 /// What was generated, for the bench's report.
@@ -253,27 +253,20 @@ pub async fn generate_programs(
         },
     )
     .await?;
-    insert_rows_as(
+    insert_rows(
         &mut tx,
         "INSERT INTO program_parties (program_id, organisation_id) VALUES ",
         2,
         parties,
-        |p| format!("({}, {})", p[0], p[1]),
     )
     .await?;
     out.targets = targets.len();
-    insert_rows_as(
+    insert_rows(
         &mut tx,
         "INSERT INTO program_targets (program_id, position, name, source, indicator_id,
             target_value, due_on, manual_value) VALUES ",
         8,
         targets,
-        |p| {
-            format!(
-                "({}, {}, {}, {}, {}, {}, {}, {})",
-                p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]
-            )
-        },
     )
     .await?;
     tx.commit().await?;
