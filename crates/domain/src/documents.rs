@@ -394,6 +394,13 @@ impl Search {
             .join(" & ")
     }
 
+    /// What a word weighs in the rank, found in the number and in the
+    /// head; and the words as typed, in the head. Files' words weigh
+    /// nothing: they find a document, the head says what it is about.
+    pub const NUMBER_WEIGHT: i64 = 10;
+    pub const HEAD_WEIGHT: i64 = 3;
+    pub const PHRASE_WEIGHT: i64 = 5;
+
     /// `LIKE` patterns for the rank (the same on both databases): one a
     /// word, against folded words with a space on each side (`% thi %`,
     /// the last `% 19%`), and, for several words, the words as typed in a

@@ -139,22 +139,27 @@ pub(crate) fn reading(pg: bool, search: Option<&Search>, p: &mut Params) -> Read
     }
 }
 
-/// The rank of a match: 10 for each word of the search in the number, 3
-/// in the head, and 5 when the words stand in the head as typed.
+/// The rank of a match (`Search`'s weights): each word of the search in
+/// the number and in the head, and the words as typed in the head.
 fn rank(s: &Search, p: &mut Params) -> String {
     let (words, phrase) = s.like_patterns();
+    let (number, head, typed) = (
+        Search::NUMBER_WEIGHT,
+        Search::HEAD_WEIGHT,
+        Search::PHRASE_WEIGHT,
+    );
     let mut terms = Vec::new();
     for w in words {
         let n = p.push(Arg::Text(Some(w)));
         terms.push(format!(
-            "(CASE WHEN d.search_number LIKE {n} THEN 10 ELSE 0 END
-              + CASE WHEN d.search_head LIKE {n} THEN 3 ELSE 0 END)"
+            "(CASE WHEN d.search_number LIKE {n} THEN {number} ELSE 0 END
+              + CASE WHEN d.search_head LIKE {n} THEN {head} ELSE 0 END)"
         ));
     }
     if let Some(phrase) = phrase {
         let n = p.push(Arg::Text(Some(phrase)));
         terms.push(format!(
-            "CASE WHEN d.search_head LIKE {n} THEN 5 ELSE 0 END"
+            "CASE WHEN d.search_head LIKE {n} THEN {typed} ELSE 0 END"
         ));
     }
     terms.join(" + ")

@@ -145,7 +145,7 @@ pub(crate) async fn detail(
 /// The register, searched without diacritics over the number, the subject, the issuers and the files' text
 #[utoipa::path(get, path = "/api/v1/documents", tag = "documents",
     params(
-        ("q" = Option<String>, Query, description = "Words to find, each as the start of a word, with or without diacritics: `chi thi 19`, `NQLT 01`. Best matches first."),
+        ("q" = Option<String>, Query, description = "Words to find, with or without diacritics, every one in the document, the last as the start of a word: `chi thi 19`, `NQLT 01`. Up to 1,000 matches, best first (words in the number, then in the subject and issuers); past that the latest registered first (`total_exact` false)."),
         ("kind" = Option<d::Kind>, Query),
         ("level" = Option<d::Level>, Query),
         ("year" = Option<i32>, Query, minimum = 1945, maximum = 2100, description = "The year of issue."),
