@@ -57,7 +57,8 @@ pub struct TaskInput {
     pub data_set_id: Option<i64>,
     /// The owner units, one by one.
     pub owners: Option<Vec<i64>>,
-    /// Every commune (as it is today) below the issuing unit instead.
+    /// Every commune below the issuing unit (those existing on the day of
+    /// issue) instead.
     pub every_commune: Option<bool>,
 }
 
@@ -235,6 +236,9 @@ impl NewDirective {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportInput {
+    /// The owner unit reporting, when the user answers for several owners
+    /// of the task (a province's staff for one of its communes).
+    pub org_unit_id: Option<i64>,
     #[schema(required, nullable = false, value_type = Option<State>)]
     pub state: Option<String>,
     /// What was done (a written report's text).
@@ -281,18 +285,20 @@ impl NewReport {
     }
 }
 
-/// Where an owner's task stands on a day, as the board counts it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Standing {
-    Done,
-    /// Not done and past its due day.
-    Late,
-    Blocked,
-    /// Due within the coming week.
-    DueSoon,
-    InProgress,
-    NotStarted,
-}
+coded!(
+    /// Where an owner's task stands on a day, as the board counts it (in
+    /// the board's order: what needs a word first).
+    Standing, TaskStandingUnknown, TaskStanding {
+        /// Not done and past its due day.
+        Late = "late", "Quá hạn", "late";
+        Blocked = "blocked", "Vướng mắc", "blocked";
+        /// Due within the coming week.
+        DueSoon = "due_soon", "Đến hạn trong tuần", "due this week";
+        InProgress = "in_progress", "Đang thực hiện", "in progress";
+        NotStarted = "not_started", "Chưa thực hiện", "not started";
+        Done = "done", "Đã hoàn thành", "done";
+    }
+);
 
 impl Standing {
     /// Days ahead that count as "due this week".
@@ -409,6 +415,7 @@ mod tests {
     #[test]
     fn a_report_moves_the_state_and_says_why_it_is_blocked() {
         let report = |state: &str, text: Option<&str>, reason: Option<&str>| ReportInput {
+            org_unit_id: None,
             state: Some(state.into()),
             text: text.map(Into::into),
             reason: reason.map(Into::into),

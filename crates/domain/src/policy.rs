@@ -75,10 +75,16 @@ pub enum Action {
     /// Report a programme's activities: every party's, partners included
     /// (for their own organisation, on programmes they are party to).
     ReportProgramActivities,
+    /// Issue directives and plans to the units below one's own, with
+    /// their tasks, and follow them on the board.
+    IssueDirectives,
+    /// Report on the tasks given to the units of one's scope (done, in
+    /// progress, blocked) and attach the files they expect.
+    ReportTasks,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 23] = [
         Action::ManageOrgUnits,
         Action::ManageModels,
         Action::RateModels,
@@ -100,6 +106,8 @@ impl Action {
         Action::ManagePartners,
         Action::ManagePrograms,
         Action::ReportProgramActivities,
+        Action::IssueDirectives,
+        Action::ReportTasks,
     ];
 
     /// The name pages use (`can.manage_models`).
@@ -126,6 +134,8 @@ impl Action {
             Action::ManagePartners => "manage_partners",
             Action::ManagePrograms => "manage_programs",
             Action::ReportProgramActivities => "report_program_activities",
+            Action::IssueDirectives => "issue_directives",
+            Action::ReportTasks => "report_tasks",
         }
     }
 }
@@ -188,6 +198,14 @@ impl Action {
                 "báo cáo hoạt động của chương trình phối hợp",
                 "report programme activities",
             ),
+            Action::IssueDirectives => (
+                "ban hành chỉ đạo, kế hoạch và giao nhiệm vụ",
+                "issue directives and give tasks",
+            ),
+            Action::ReportTasks => (
+                "báo cáo kết quả thực hiện nhiệm vụ được giao",
+                "report on the tasks given",
+            ),
         };
         Term::new(self.as_str(), vi, en)
     }
@@ -211,7 +229,9 @@ pub fn allows(role: Role, action: Action) -> bool {
         | Action::ManageTraining
         | Action::ManageDocuments
         | Action::ManagePartners
-        | Action::ManagePrograms => {
+        | Action::ManagePrograms
+        | Action::IssueDirectives
+        | Action::ReportTasks => {
             matches!(role, Admin | ProvinceStaff | CommuneOfficer)
         }
         Action::RateModels
@@ -340,6 +360,8 @@ mod tests {
                     Action::ManagePartners,
                     Action::ManagePrograms,
                     Action::ReportProgramActivities,
+                    Action::IssueDirectives,
+                    Action::ReportTasks,
                 ],
             ),
             (
@@ -364,6 +386,8 @@ mod tests {
                     Action::ManagePartners,
                     Action::ManagePrograms,
                     Action::ReportProgramActivities,
+                    Action::IssueDirectives,
+                    Action::ReportTasks,
                 ],
             ),
             (
@@ -381,6 +405,8 @@ mod tests {
                     Action::ManagePartners,
                     Action::ManagePrograms,
                     Action::ReportProgramActivities,
+                    Action::IssueDirectives,
+                    Action::ReportTasks,
                 ],
             ),
             (

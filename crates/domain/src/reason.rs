@@ -1107,9 +1107,30 @@ reasons! {
     TaskOwnersInvalid(task_owners_invalid)
         vi "giao nhiệm vụ cho từng đơn vị hoặc cho mọi xã, phường trực thuộc, không cả hai"
         en "a task is given to units one by one or to every commune below, not both";
+    TaskStandingUnknown(task_standing_unknown) { allowed: Vec<Term> }
+        vi "tiến độ phải là một trong: {allowed}"
+        en "a standing is one of: {allowed}";
     TaskReportStateInvalid(task_report_state_invalid)
         vi "báo cáo cho biết nhiệm vụ đang thực hiện, đã hoàn thành hay vướng mắc"
         en "a report says the task is in progress, done or blocked";
+    DirectiveUnitInvalid(directive_unit_invalid)
+        vi "đơn vị ban hành chỉ đạo phải là tỉnh, huyện hoặc xã, phường đang tồn tại vào ngày ban hành"
+        en "a directive is issued by a province, district or commune existing on the day of issue";
+    TaskOwnersOutside(task_owners_outside)
+        vi "đơn vị được giao nhiệm vụ phải trực thuộc đơn vị ban hành và đang tồn tại vào ngày ban hành"
+        en "a task's owners lie below the issuing unit and exist on the day of issue";
+    TaskNoCommunes(task_no_communes)
+        vi "đơn vị ban hành không có xã, phường trực thuộc để giao nhiệm vụ"
+        en "there is no commune below the issuing unit to give the task to";
+    TaskOwnerRequired(task_owner_required)
+        vi "bạn phụ trách nhiều đơn vị được giao nhiệm vụ này: chọn đơn vị báo cáo"
+        en "you answer for several owners of this task: name the unit that reports";
+    TaskFileMissing(task_file_missing)
+        vi "nhiệm vụ yêu cầu tệp báo cáo: đính kèm tệp trước khi báo cáo hoàn thành"
+        en "the task expects a file: attach it before reporting the task done";
+    TaskDataSetUnknown(task_data_set_unknown)
+        vi "không có bộ chỉ tiêu này"
+        en "no such data set";
 
     // ---- the web layer -------------------------------------------------
     NotFound(not_found)

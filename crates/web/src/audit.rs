@@ -164,6 +164,8 @@ pub(crate) const ENTITIES: &[&str] = &[
     "document",
     "partner",
     "program",
+    "directive",
+    "task",
 ];
 
 /// The search's filters (`query.*` in `audit/list.html`).
@@ -200,6 +202,12 @@ impl Names {
                 "data_approval" | "data_values" => unit_ids.extend(
                     r.entity_id
                         .split(':')
+                        .nth(1)
+                        .and_then(|u| u.parse::<i64>().ok()),
+                ),
+                "task" => unit_ids.extend(
+                    r.entity_id
+                        .split('/')
                         .nth(1)
                         .and_then(|u| u.parse::<i64>().ok()),
                 ),
@@ -302,6 +310,28 @@ impl Names {
                 (name.unwrap_or_default(), href)
             }
             "login" | "api_token" | "route" => (String::new(), None),
+            "directive" => (
+                format!("{} #{id}", lower_first(&t("audit.entity.directive"))),
+                Some(format!("/directives/{id}")),
+            ),
+            // A task's owner: `task/unit`.
+            "task" => {
+                let (task, unit) = id.split_once('/').unwrap_or((id, ""));
+                let unit_name = unit
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|u| self.units.get(&u))
+                    .cloned()
+                    .unwrap_or_default();
+                (
+                    format!(
+                        "{} #{task} {} {unit_name}",
+                        lower_first(&t("audit.entity.task")),
+                        t("audit.of")
+                    ),
+                    Some(format!("/tasks/{task}?org_unit={unit}")),
+                )
+            }
             "document" | "partner" | "program" => (
                 format!(
                     "{} #{id}",

@@ -51,6 +51,9 @@ pub struct Home {
     certification: Vec<store::certification::Pending>,
     /// Training to follow up, for those who run classes.
     training: TrainingDue,
+    /// Tasks given to their own units that are late or due this week.
+    tasks: Vec<store::directives::tasks::OwnerRow>,
+    tasks_total: i64,
     /// The areas of their scope as they are today.
     areas: Vec<AreaGlance>,
     /// The year "this year" means (ratings, new models).
@@ -124,7 +127,10 @@ async fn home(state: &AppState, actor: &Actor) -> Result<Home, ApiError> {
     };
     let certification = certification_due(state, actor).await?;
     let training = training_due(state, actor, day).await?;
+    let (tasks, tasks_total) = tasks_due(state, actor, day).await?;
     Ok(Home {
+        tasks,
+        tasks_total,
         certification,
         training,
         to_rate,
@@ -171,6 +177,20 @@ async fn training_due(
         awaiting_results: store::training::awaiting_results(&state.db, actor.scope(), day).await?,
         refreshers_due: store::training::count_refreshers_due(&state.db, actor.scope(), by).await?,
     })
+}
+
+/// The tasks of the person's own units (not those of the units below
+/// them) that are late or due within the week. Administrators own none.
+async fn tasks_due(
+    state: &AppState,
+    actor: &Actor,
+    day: chrono::NaiveDate,
+) -> Result<(Vec<store::directives::tasks::OwnerRow>, i64), ApiError> {
+    if actor.scope().user_id().is_none() || !actor.may(Action::ReportTasks) {
+        return Ok((Vec::new(), 0));
+    }
+    let shown = u32::try_from(SHOWN).unwrap_or(8);
+    Ok(store::directives::tasks::reminders(&state.db, actor.scope(), day, shown).await?)
 }
 
 /// Commune officers enter their own reports; province staff may enter for

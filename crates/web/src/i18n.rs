@@ -127,6 +127,27 @@ fn coded_terms() -> Vec<(&'static str, Vec<domain::Term>)> {
                 .map(|v| v.term())
                 .collect(),
         ),
+        (
+            "task_expects",
+            domain::directives::Expects::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
+        (
+            "task_state",
+            domain::directives::State::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
+        (
+            "task_standing",
+            domain::directives::Standing::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
     ]
 }
 
@@ -1026,6 +1047,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.training", "Tập huấn", "Training"),
     ("nav.documents", "Văn bản", "Documents"),
     ("nav.programs", "Phối hợp", "Coordination"),
+    ("nav.directives", "Chỉ đạo", "Directives"),
     ("models.program", "Thành lập theo chương trình", "Founded under the programme"),
     ("models.program_set", "Chương trình phối hợp của mô hình", "The model's coordination programme"),
     ("partner.title", "Tổ chức phối hợp", "Partner organisations"),
@@ -1052,6 +1074,58 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("partner.username", "Tên đăng nhập", "Username"),
     ("partner.attach", "Gắn tài khoản", "Attach the account"),
     ("prog.title", "Chương trình phối hợp", "Coordination programmes"),
+    ("dir.title", "Chỉ đạo, kế hoạch", "Directives and plans"),
+    ("dir.new", "Ban hành chỉ đạo", "Issue a directive"),
+    ("dir.issue", "Ban hành và giao nhiệm vụ", "Issue and give the tasks"),
+    ("dir.count", "Số chỉ đạo", "Directives"),
+    ("dir.none", "Chưa có chỉ đạo nào.", "No directive yet."),
+    ("dir.subject", "Trích yếu", "Subject"),
+    ("dir.issuer", "Đơn vị ban hành", "Issued by"),
+    ("dir.issued_on", "Ngày ban hành", "Issued on"),
+    ("dir.issued_from", "Ban hành từ ngày", "Issued from"),
+    ("dir.issued_to", "Đến ngày", "Issued until"),
+    ("dir.reference", "Số, ký hiệu", "Number and symbol"),
+    ("dir.document", "Văn bản trong sổ", "Document in the register"),
+    ("dir.document_hint", "Số văn bản hoặc #mã", "Its number or #id"),
+    ("dir.progress", "Tiến độ", "Progress"),
+    ("dir.tasks", "Nhiệm vụ", "Tasks"),
+    ("dir.tasks_n", "nhiệm vụ", "tasks"),
+    ("dir.task", "Nhiệm vụ", "Task"),
+    ("dir.task_title", "Nội dung nhiệm vụ", "What is to be done"),
+    ("dir.due_on", "Hạn hoàn thành", "Due on"),
+    ("dir.expects", "Hình thức báo cáo", "Report expected"),
+    ("dir.data_set", "Bộ chỉ tiêu (khi báo cáo số liệu)", "Data set (for figures)"),
+    ("dir.every_commune", "Giao cho mọi xã, phường trực thuộc", "Give it to every commune below"),
+    ("dir.owners", "Hoặc giao cho từng đơn vị", "Or to these units"),
+    ("dir.owners_hint", "Tên đơn vị, cách nhau bởi dấu chấm phẩy", "Unit names, separated by semicolons"),
+    ("dir.rows_hint", "Bỏ trống các nhiệm vụ không dùng. Cần nhiều hơn 5 nhiệm vụ: dùng API /api/v1/directives.", "Leave unused tasks blank. More than 5 tasks: use the API /api/v1/directives."),
+    ("dir.standing", "Tình hình", "Standing"),
+    ("dir.standings", "Theo tình hình", "By standing"),
+    ("dir.owners_board", "Đơn vị thực hiện", "Owner units"),
+    ("dir.owners_count", "Số lượt giao", "Owner lines"),
+    ("dir.owner", "Đơn vị thực hiện", "Owner unit"),
+    ("dir.no_owners", "Không có đơn vị nào ở tình hình này.", "No owner stands there."),
+    ("dir.now", "nay thuộc", "now part of"),
+    ("dir.reported_at", "Báo cáo gần nhất", "Last report"),
+    ("task.title", "Nhiệm vụ được giao", "Tasks given"),
+    ("home.tasks", "Nhiệm vụ quá hạn, đến hạn trong tuần", "Tasks late or due this week"),
+    ("task.mine", "Nhiệm vụ của đơn vị tôi", "My units' tasks"),
+    ("task.only_mine", "Chỉ nhiệm vụ giao cho đơn vị tôi", "Only my own units' tasks"),
+    ("task.only_open", "Chỉ nhiệm vụ chưa hoàn thành", "Only what is not done"),
+    ("task.none", "Không có nhiệm vụ nào.", "No task."),
+    ("task.report", "Báo cáo kết quả", "Report"),
+    ("task.state", "Tình trạng", "State"),
+    ("task.text", "Kết quả thực hiện", "What was done"),
+    ("task.reason", "Lý do vướng mắc", "Why it is blocked"),
+    ("task.reason_hint", "Bắt buộc khi báo vướng mắc", "Required when blocked"),
+    ("task.count", "Số liệu từ hệ thống", "Count from the registers"),
+    ("task.count_hint", "Số mô hình, số đơn vị được công nhận hoặc số báo cáo số liệu đã gửi được hệ thống tự tính kể từ ngày ban hành chỉ đạo.", "The count of models, certified units or forms sent is taken from the registers, since the directive was issued."),
+    ("task.send", "Gửi báo cáo", "Send the report"),
+    ("task.files", "Tệp báo cáo", "Files"),
+    ("task.no_files", "Chưa có tệp nào.", "No file yet."),
+    ("task.history", "Lịch sử báo cáo", "Reports so far"),
+    ("task.no_reports", "Chưa báo cáo lần nào.", "No report yet."),
+    ("task.other_owners", "Đơn vị khác bạn phụ trách", "Other owners you answer for"),
     ("prog.new", "Xây dựng chương trình", "New programme"),
     ("prog.name", "Tên chương trình, kế hoạch", "Name"),
     ("prog.kind", "Loại", "Kind"),
@@ -1104,6 +1178,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("audit.did.program.progress", "cập nhật tiến độ của", "updated the progress of"),
     ("audit.did.program.activity", "báo cáo hoạt động của", "reported an activity of"),
     ("audit.did.program.activity_file", "đính kèm tệp hoạt động của", "attached an activity's file to"),
+    ("audit.entity.directive", "Chỉ đạo", "Directive"),
+    ("audit.entity.task", "Nhiệm vụ", "Task"),
+    ("audit.did.directive.create", "ban hành và giao nhiệm vụ theo", "issued and gave the tasks of"),
+    ("audit.did.task.report", "báo cáo kết quả", "reported on"),
+    ("audit.did.task.file", "đính kèm tệp báo cáo vào", "attached a file to"),
     ("audit.did.user.organisation", "gắn tổ chức cho tài khoản", "set the organisation of"),
     ("doc.title", "Sổ văn bản", "Register of documents"),
     ("doc.new", "Đăng ký văn bản", "Register a document"),
@@ -1481,6 +1560,9 @@ mod tests {
             "prog_kind",
             "target_source",
             "prog_activity",
+            "task_expects",
+            "task_state",
+            "task_standing",
         ] {
             assert!(coded_terms().iter().any(|(p, _)| *p == prefix), "{prefix}");
         }

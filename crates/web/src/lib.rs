@@ -14,6 +14,7 @@ mod audit;
 pub mod blocking;
 mod catalogue;
 pub mod certification;
+mod directives;
 mod documents;
 mod downloads;
 mod error;
@@ -180,6 +181,7 @@ fn protected_routes() -> routes::Routes {
         .merge(documents::routes())
         .merge(partners::routes())
         .merge(programs::routes())
+        .merge(directives::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())
         .merge(audit::routes())

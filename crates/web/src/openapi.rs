@@ -46,6 +46,7 @@ pub fn protected_routes() -> Routes {
         (name = "training", description = "Training: courses, classes, enrolments, attendance, results and certificates"),
         (name = "partners", description = "Partner organisations at each level, their contacts and accounts, and their end into a successor"),
         (name = "programs", description = "Coordination programmes and joint plans: parties, basis documents, targets with computed progress, activities"),
+        (name = "directives", description = "Directives and plans issued to the units below: tasks given to owner units (every commune at once), their reports and files, the board of done, late and blocked"),
         (name = "documents", description = "The register of documents: directives, decisions, joint resolutions, plans; their files, search and links to what they govern"),
         (name = "audit", description = "The audit log"),
         (name = "api", description = "This document")
@@ -99,6 +100,7 @@ pub fn document() -> Value {
         crate::documents::Api::openapi(),
         crate::partners::Api::openapi(),
         crate::programs::Api::openapi(),
+        crate::directives::Api::openapi(),
         crate::home::Api::openapi(),
     ] {
         api.merge(part);

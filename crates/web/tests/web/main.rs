@@ -10,6 +10,7 @@
 mod accounts;
 mod audit;
 mod certification;
+mod directives;
 mod documents;
 mod errors;
 mod forces;

@@ -534,6 +534,29 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             "/api/v1/programs/{id}/activities/{activity_id}/files"
             | "/api/v1/programs/{id}/activities/{activity_id}/files/{file_id}",
         ) => Hidden,
+        // Directives: read where the scope reaches the issuer or an owner;
+        // issued by role, then scope (the issuing unit is in the body).
+        ("GET", "/directives" | "/api/v1/directives" | "/tasks" | "/api/v1/tasks") => Allowed,
+        ("GET", "/directives/new") => page(role, Action::IssueDirectives),
+        ("POST", "/directives" | "/api/v1/directives") => body_write(Action::IssueDirectives),
+        (
+            "GET",
+            "/directives/{id}"
+            | "/api/v1/directives/{id}"
+            | "/api/v1/directives/{id}/tasks"
+            | "/tasks/{id}"
+            | "/api/v1/tasks/{id}/reports"
+            | "/api/v1/tasks/{id}/files",
+        ) => unit_read,
+        // A report or file on another unit's task: 404 before the input.
+        (
+            "POST",
+            "/api/v1/tasks/{id}/reports"
+            | "/tasks/{id}/reports"
+            | "/api/v1/tasks/{id}/files"
+            | "/tasks/{id}/files",
+        ) => unit_write(Action::ReportTasks),
+        ("GET", "/api/v1/tasks/{id}/files/{file_id}") => Hidden,
         // Nobody in the class has passed: nothing to print.
         ("GET", "/api/v1/classes/{id}/certificates.pdf") => match unit_read {
             Allowed => Conflict,
@@ -579,7 +602,7 @@ async fn call(
     type_id: i64,
     case: i64,
     (team, class, document): (i64, i64, i64),
-    (partner, program): (i64, i64),
+    (partner, program, directive, task): (i64, i64, i64, i64),
 ) -> Answer {
     let id = if pattern.contains("/users/") {
         user_id
@@ -599,6 +622,10 @@ async fn call(
         partner
     } else if pattern.contains("/programs/") {
         program
+    } else if pattern.contains("/directives/") {
+        directive
+    } else if pattern.contains("/tasks/") {
+        task
     } else if pattern.contains("/people/") {
         999_999
     } else if pattern.contains("/indicators/")
@@ -968,6 +995,20 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
             assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
             documents.push(r.json()["id"].as_i64().unwrap());
         }
+        // One directive of each commune, its task given to the village.
+        let (mut directives, mut tasks) = (Vec::new(), Vec::new());
+        for (u, v) in [app.ward, app.ba_dinh].into_iter().zip(&villages) {
+            let r = admin
+                .write(
+                    Method::POST,
+                    "/api/v1/directives",
+                    json!({"org_unit_id": u, "subject": "Kế hoạch ma trận", "issued_on": "2026-01-05", "tasks": [{"title": "Báo cáo", "due_on": "2026-02-05", "expects": "text", "owners": [v]}]}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+            directives.push(r.json()["directive"]["id"].as_i64().unwrap());
+            tasks.push(r.json()["tasks"][0]["id"].as_i64().unwrap());
+        }
         // One partner organisation and one programme of each commune.
         let (mut partners, mut programs) = (Vec::new(), Vec::new());
         for u in [app.ward, app.ba_dinh] {
@@ -1011,7 +1052,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     teams[0],
                     classes[0],
                     documents[0],
-                    (partners[0], programs[0]),
+                    (partners[0], programs[0], directives[0], tasks[0]),
                 ),
                 (
                     false,
@@ -1021,7 +1062,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     teams[1],
                     classes[1],
                     documents[1],
-                    (partners[1], programs[1]),
+                    (partners[1], programs[1], directives[1], tasks[1]),
                 ),
             ] {
                 for (method, pattern) in &all {
