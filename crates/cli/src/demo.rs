@@ -195,6 +195,10 @@ pub async fn seed(
     if n > 0 {
         tracing::info!(records = n, "demo partners and programmes created");
     }
+    let n = crate::demo_directives::seed(db, &ward.unit, today).await?;
+    if n > 0 {
+        tracing::info!(records = n, "demo directives and reports created");
+    }
     Ok(logins)
 }
 

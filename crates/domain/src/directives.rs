@@ -166,8 +166,9 @@ fn owners(input: &TaskInput) -> Result<Owners, DomainError> {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DirectiveInput {
-    /// The issuing unit: the province (its department) or a commune.
-    #[schema(required, nullable = false)]
+    /// The issuing unit: the province (its department) or a commune;
+    /// none for a national directive (the Ministry's: administrators'),
+    /// whose "every commune" is every commune of the country.
     pub org_unit_id: Option<i64>,
     /// The directive in the document register, when it is there.
     pub document_id: Option<i64>,
@@ -185,7 +186,8 @@ pub struct DirectiveInput {
 /// A checked directive with its tasks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewDirective {
-    pub org_unit_id: i64,
+    /// None: national.
+    pub org_unit_id: Option<i64>,
     pub document_id: Option<i64>,
     pub reference: Option<String>,
     pub subject: String,
@@ -196,10 +198,10 @@ pub struct NewDirective {
 
 impl NewDirective {
     pub fn parse(input: &DirectiveInput, today: NaiveDate) -> Result<Self, DomainError> {
-        let org_unit_id = input
-            .org_unit_id
-            .filter(|u| *u > 0)
-            .ok_or_else(|| DomainError::new("org_unit_id", Reason::Required))?;
+        if input.org_unit_id.is_some_and(|u| u <= 0) {
+            return Err(DomainError::new("org_unit_id", Reason::Required));
+        }
+        let org_unit_id = input.org_unit_id;
         let subject = required_text("subject", input.subject.as_deref(), MAX_SUBJECT_CHARS)?;
         let issued_on = optional_date("issued_on", input.issued_on.as_deref())?
             .ok_or_else(|| DomainError::new("issued_on", Reason::Required))?;
@@ -385,7 +387,7 @@ mod tests {
         );
         assert_eq!(field(|i| i.tasks = Some(vec![])), "tasks");
         assert_eq!(field(|i| i.subject = Some("  ".into())), "subject");
-        assert_eq!(field(|i| i.org_unit_id = None), "org_unit_id");
+        assert_eq!(field(|i| i.org_unit_id = Some(0)), "org_unit_id");
         // Due before its directive, or past five years.
         assert_eq!(
             task_field(|t| t.due_on = Some("2026-01-14".into())),

@@ -1082,6 +1082,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("dir.subject", "Trích yếu", "Subject"),
     ("dir.issuer", "Đơn vị ban hành", "Issued by"),
     ("dir.issued_on", "Ngày ban hành", "Issued on"),
+    ("dir.issuer_hint", "Để trống: chỉ đạo toàn quốc", "Blank: a national directive"),
     ("dir.issued_from", "Ban hành từ ngày", "Issued from"),
     ("dir.issued_to", "Đến ngày", "Issued until"),
     ("dir.reference", "Số, ký hiệu", "Number and symbol"),

@@ -3,11 +3,11 @@
 -- docs/architecture.md, "Directives and tasks".
 
 -- org_unit_id: the issuing unit (the province for its department, a
--- commune for its police). document_id: the directive in the register when
+-- commune for its police; NULL: national, the Ministry's). document_id: the directive in the register when
 -- it is there; reference: its number and symbol otherwise.
 CREATE TABLE directives (
     id             INTEGER PRIMARY KEY,
-    org_unit_id    INTEGER NOT NULL REFERENCES org_units (id),
+    org_unit_id    INTEGER REFERENCES org_units (id),
     document_id    INTEGER REFERENCES documents (id),
     reference      TEXT,
     subject        TEXT NOT NULL,

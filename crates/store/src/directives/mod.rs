@@ -112,9 +112,9 @@ impl Tally {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct DirectiveRow {
     pub id: i64,
-    /// The issuing unit.
-    pub org_unit_id: i64,
-    pub org_unit_name: String,
+    /// The issuing unit (none: national).
+    pub org_unit_id: Option<i64>,
+    pub org_unit_name: Option<String>,
     /// The directive in the document register.
     pub document_id: Option<i64>,
     pub document_number: Option<String>,
@@ -132,7 +132,7 @@ const SELECT_DIRECTIVE: &str = "SELECT d.id, d.org_unit_id, u.name AS org_unit_n
         d.document_id, doc.number AS document_number, d.reference, d.subject, d.issued_on,
         d.summary, (SELECT COUNT(*) FROM directive_tasks t WHERE t.directive_id = d.id) AS tasks
    FROM directives d
-   JOIN org_units u ON u.id = d.org_unit_id
+   LEFT JOIN org_units u ON u.id = d.org_unit_id
    LEFT JOIN documents doc ON doc.id = d.document_id";
 
 /// A task of a directive with its owners' tally.
@@ -317,11 +317,13 @@ pub async fn list(
 /// commune existing on the day of issue.
 async fn check_issuer(tx: &mut Tx, scope: Scope, d: &NewDirective) -> Result<()> {
     use domain::org_units::Level;
-    may_write_at(tx, scope, Some(d.org_unit_id)).await?;
-    let u = crate::scope::unit(tx, scope, d.org_unit_id).await?;
-    let level_ok = matches!(u.level, Level::Province | Level::District | Level::Commune);
-    if !level_ok || !u.validity().contains(d.issued_on) {
-        return Err(invalid("org_unit_id", Reason::DirectiveUnitInvalid));
+    may_write_at(tx, scope, d.org_unit_id).await?;
+    if let Some(unit) = d.org_unit_id {
+        let u = crate::scope::unit(tx, scope, unit).await?;
+        let level_ok = matches!(u.level, Level::Province | Level::District | Level::Commune);
+        if !level_ok || !u.validity().contains(d.issued_on) {
+            return Err(invalid("org_unit_id", Reason::DirectiveUnitInvalid));
+        }
     }
     if let Some(doc) = d.document_id {
         crate::documents::read_tx(tx, scope, doc)
@@ -331,9 +333,15 @@ async fn check_issuer(tx: &mut Tx, scope: Scope, d: &NewDirective) -> Result<()>
     Ok(())
 }
 
-/// The units below the issuer (`$1`) existing on the day of issue (`$2`),
-/// as a `SELECT` of their ids.
-fn below_issuer(extra: &str) -> String {
+/// The units below the issuer (`$1`; NULL: national, every unit)
+/// existing on the day of issue (`$2`), as a `SELECT` of their ids.
+fn below_issuer(national: bool, extra: &str) -> String {
+    if national {
+        return format!(
+            "SELECT u.id FROM org_units u WHERE $1 IS NULL AND {} AND {extra}",
+            valid_on("$2")
+        );
+    }
     format!(
         "SELECT u.id FROM org_unit_reach r JOIN org_units u ON u.id = r.unit_id
           WHERE r.ancestor_id = $1 AND r.unit_id <> $1 AND {} AND {extra}",
@@ -344,15 +352,16 @@ fn below_issuer(extra: &str) -> String {
 /// Gives a new task to its owners in one statement; how many.
 async fn give(tx: &mut Tx, d: &NewDirective, task_id: i64, t: &NewTask) -> Result<i64> {
     let mut p = Params::default();
-    p.push(Arg::I64(Some(d.org_unit_id)));
+    p.push(Arg::I64(d.org_unit_id));
     p.push(Arg::Date(Some(d.issued_on)));
     let task = p.push(Arg::I64(Some(task_id)));
     let due = p.push(Arg::Date(Some(t.due_on)));
+    let national = d.org_unit_id.is_none();
     let units = match &t.owners {
-        Owners::EveryCommune => below_issuer("u.level = 'commune'"),
+        Owners::EveryCommune => below_issuer(national, "u.level = 'commune'"),
         Owners::Units(list) => {
             let list = p.list(list.iter().map(|u| Arg::I64(Some(*u))));
-            below_issuer(&format!("u.id IN ({list})"))
+            below_issuer(national, &format!("u.id IN ({list})"))
         }
     };
     let sql = format!(

@@ -23,8 +23,8 @@ pub struct OwnerRow {
     pub directive_id: i64,
     pub directive_subject: String,
     pub directive_reference: Option<String>,
-    /// The issuing unit.
-    pub issuer_name: String,
+    /// The issuing unit (none: national).
+    pub issuer_name: Option<String>,
     pub title: String,
     #[schema(value_type = domain::directives::Expects)]
     pub expects: String,
@@ -57,7 +57,7 @@ const SELECT_OWNER: &str = "SELECT o.task_id, t.directive_id, d.subject AS direc
    FROM task_owners o
    JOIN directive_tasks t ON t.id = o.task_id
    JOIN directives d ON d.id = t.directive_id
-   JOIN org_units iu ON iu.id = d.org_unit_id
+   LEFT JOIN org_units iu ON iu.id = d.org_unit_id
    JOIN org_units u ON u.id = o.org_unit_id";
 
 fn with_standing(mut rows: Vec<OwnerRow>, today: NaiveDate) -> Result<Vec<OwnerRow>> {

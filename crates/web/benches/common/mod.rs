@@ -110,6 +110,33 @@ impl Client {
     }
 }
 
+impl Client {
+    /// POST of a JSON body that must answer 201; returns the time and the
+    /// body.
+    pub async fn created(
+        &self,
+        token: &str,
+        uri: &str,
+        body: &serde_json::Value,
+    ) -> (Duration, Bytes) {
+        let req = Request::post(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let t = Instant::now();
+        let (status, body) = self.send(req).await;
+        let d = t.elapsed();
+        assert_eq!(
+            status,
+            StatusCode::CREATED,
+            "{uri}: {}",
+            String::from_utf8_lossy(&body[..body.len().min(400)])
+        );
+        (d, body)
+    }
+}
+
 pub async fn user(db: &Db, name: &str, role: Role, scopes: Vec<i64>) -> String {
     let hash = NewPassword::parse("mat-khau-do-dai-du")
         .unwrap()

@@ -144,6 +144,8 @@ struct TaskEcho {
 #[derive(Serialize)]
 struct NewPage {
     form: Echo,
+    /// The day of issue proposed.
+    today: chrono::NaiveDate,
     tasks: Vec<TaskEcho>,
     data_sets: Vec<DataSet>,
     unit_label: Option<String>,
@@ -193,6 +195,7 @@ async fn render_new(
     let own = store::accounts::scope_units(&state.db, actor.user.id).await?;
     let default_unit = pickers::unit_label_of(state, actor, own.first().map(|u| u.id)).await?;
     let page = NewPage {
+        today: domain::time::today(),
         form: Echo::of(f, FIELDS),
         tasks: task_echoes(f),
         data_sets: store::statistics::data_sets(&state.db, at.provinces()).await?,

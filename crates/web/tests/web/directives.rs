@@ -24,10 +24,10 @@ fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-async fn communes_of(app: &App, province: i64, on: NaiveDate) -> i64 {
+async fn communes_of(app: &App, province: Option<i64>, on: NaiveDate) -> i64 {
     let q = store::org_units::ListQuery {
         level: Some(Level::Commune),
-        parent: Some(province),
+        parent: province,
         as_of: Some(on),
         q: None,
         page: Page {
@@ -72,7 +72,7 @@ async fn a_directive_to_every_commune_reported_on_and_followed_on_its_board() {
         let id = d["directive"]["id"].as_i64().unwrap();
         let every = d["tasks"][0]["id"].as_i64().unwrap();
         let file_task = d["tasks"][1]["id"].as_i64().unwrap();
-        let communes = communes_of(&app, app.ninh_binh, issued).await;
+        let communes = communes_of(&app, Some(app.ninh_binh), issued).await;
         assert!(communes > 100, "{l}: {communes}");
         assert_eq!(d["tasks"][0]["owners"], communes, "{l}");
         assert_eq!(d["tasks"][1]["owners"], 1, "{l}");
@@ -193,9 +193,32 @@ async fn a_directive_to_every_commune_reported_on_and_followed_on_its_board() {
             "{l}"
         );
 
+        // A national directive (the Ministry's: administrators') goes to
+        // every commune of the country; a province's staff may not issue one.
+        let admin = app.login("admin").await;
+        let mut national = plan.clone();
+        national["org_unit_id"] = Value::Null;
+        national["tasks"] = json!([plan["tasks"][0]]);
+        assert_eq!(
+            post(&tinh, "/api/v1/directives", national.clone()).await.0,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+        let (s, n) = post(&admin, "/api/v1/directives", national).await;
+        assert_eq!(s, StatusCode::CREATED, "{l}: {n}");
+        let country = communes_of(&app, None, issued).await;
+        assert_eq!(n["tasks"][0]["owners"], country, "{l}");
+        assert_eq!(country, 3_321, "{l}");
+        // The ward sees it (its own line), as every commune does.
+        let national_id = n["directive"]["id"].as_i64().unwrap();
+        let seen = phuong
+            .get(&format!("/api/v1/directives/{national_id}"))
+            .await
+            .json();
+        assert_eq!(seen["directive"]["tally"]["owners"], 1, "{l}: {seen}");
+
         // The 2025 reform: legacy Nam Định gave legacy Vị Xuyên a task in
         // 2024; it is the successor ward's to report on.
-        let admin = app.login("admin").await;
         let (s, old) = post(&admin, "/api/v1/directives", json!({"org_unit_id": app.nam_dinh, "subject": "Kế hoạch năm 2024", "issued_on": "2024-03-01", "tasks": [{"title": "Xây dựng mô hình mới", "due_on": "2024-12-31", "expects": "models", "owners": [app.vi_xuyen]}]})).await;
         assert_eq!(s, StatusCode::CREATED, "{l}: {old}");
         let old_task = old["tasks"][0]["id"].as_i64().unwrap();
@@ -230,8 +253,14 @@ async fn a_directive_to_every_commune_reported_on_and_followed_on_its_board() {
         let (s, _) = post(&tinh, "/api/v1/directives", json!({"org_unit_id": app.ninh_binh, "subject": "Kiểm tra", "issued_on": day(today), "tasks": [{"title": "Báo cáo nhanh", "due_on": day(today + Duration::days(1)), "expects": "text", "owners": [app.ward]}]})).await;
         assert_eq!(s, StatusCode::CREATED, "{l}");
         let home = phuong.get("/api/v1/home").await.json();
-        assert_eq!(home["tasks"][0]["title"], "Báo cáo nhanh", "{l}: {home}");
-        assert_eq!(home["tasks"][0]["standing"], "due_soon", "{l}");
+        let quick = home["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["title"] == "Báo cáo nhanh")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(quick["standing"], "due_soon", "{l}: {home}");
         // The province's staff own none of these: the communes do.
         assert_eq!(
             tinh.get("/api/v1/home").await.json()["tasks_total"],
