@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod catalogue;
 pub mod certification;
+pub mod commendations;
 pub mod directives;
 pub mod documents;
 pub mod error;

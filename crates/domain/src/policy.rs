@@ -81,10 +81,17 @@ pub enum Action {
     /// Report on the tasks given to the units of one's scope (done, in
     /// progress, blocked) and attach the files they expect.
     ReportTasks,
+    /// Propose commendations to the level that decides them, and record
+    /// those a commune's own committee decided
+    /// ([`may_record_commendation`] says which levels).
+    ProposeCommendations,
+    /// Record decided commendations of any level and approve or refuse
+    /// proposals: the province's work.
+    DecideCommendations,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 25] = [
         Action::ManageOrgUnits,
         Action::ManageModels,
         Action::RateModels,
@@ -108,6 +115,8 @@ impl Action {
         Action::ReportProgramActivities,
         Action::IssueDirectives,
         Action::ReportTasks,
+        Action::ProposeCommendations,
+        Action::DecideCommendations,
     ];
 
     /// The name pages use (`can.manage_models`).
@@ -136,6 +145,8 @@ impl Action {
             Action::ReportProgramActivities => "report_program_activities",
             Action::IssueDirectives => "issue_directives",
             Action::ReportTasks => "report_tasks",
+            Action::ProposeCommendations => "propose_commendations",
+            Action::DecideCommendations => "decide_commendations",
         }
     }
 }
@@ -206,6 +217,11 @@ impl Action {
                 "báo cáo kết quả thực hiện nhiệm vụ được giao",
                 "report on the tasks given",
             ),
+            Action::ProposeCommendations => ("đề nghị khen thưởng", "propose commendations"),
+            Action::DecideCommendations => (
+                "quyết định, ghi nhận khen thưởng",
+                "decide and record commendations",
+            ),
         };
         Term::new(self.as_str(), vi, en)
     }
@@ -231,7 +247,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         | Action::ManagePartners
         | Action::ManagePrograms
         | Action::IssueDirectives
-        | Action::ReportTasks => {
+        | Action::ReportTasks
+        | Action::ProposeCommendations => {
             matches!(role, Admin | ProvinceStaff | CommuneOfficer)
         }
         Action::RateModels
@@ -239,7 +256,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         | Action::ManageStatistics
         | Action::ReadAudit
         | Action::ManageTeamSizeRules
-        | Action::ManageCourses => matches!(role, Admin | ProvinceStaff),
+        | Action::ManageCourses
+        | Action::DecideCommendations => matches!(role, Admin | ProvinceStaff),
         // Province staff only: the administrator keeps the system, not the
         // people in it.
         Action::ReadNationalIds => role == ProvinceStaff,
@@ -320,6 +338,15 @@ pub fn decide_hiding(
     decide_catalogue(role, action, Owner::Province(province), provinces)
 }
 
+/// Whether `role` may record a commendation already decided at `level`
+/// (not propose it): those who decide commendations, any level; a
+/// commune's officers, their own committee's.
+pub fn may_record_commendation(role: Role, level: crate::commendations::Level) -> bool {
+    allows(role, Action::DecideCommendations)
+        || (allows(role, Action::ProposeCommendations)
+            && level == crate::commendations::Level::CommuneCommittee)
+}
+
 /// The actions a role may take, for pages: `can.<action>` in templates.
 pub fn granted(role: Role) -> impl Iterator<Item = (&'static str, bool)> {
     Action::ALL
@@ -362,6 +389,8 @@ mod tests {
                     Action::ReportProgramActivities,
                     Action::IssueDirectives,
                     Action::ReportTasks,
+                    Action::ProposeCommendations,
+                    Action::DecideCommendations,
                 ],
             ),
             (
@@ -388,6 +417,8 @@ mod tests {
                     Action::ReportProgramActivities,
                     Action::IssueDirectives,
                     Action::ReportTasks,
+                    Action::ProposeCommendations,
+                    Action::DecideCommendations,
                 ],
             ),
             (
@@ -407,6 +438,7 @@ mod tests {
                     Action::ReportProgramActivities,
                     Action::IssueDirectives,
                     Action::ReportTasks,
+                    Action::ProposeCommendations,
                 ],
             ),
             (

@@ -1132,6 +1132,44 @@ reasons! {
         vi "không có bộ chỉ tiêu này"
         en "no such data set";
 
+    // ---- commendations -------------------------------------------------
+    CommendationFormUnknown(commendation_form_unknown) { allowed: Vec<Term> }
+        vi "hình thức khen thưởng phải là một trong: {allowed}"
+        en "the form of commendation is one of: {allowed}";
+    CommendationLevelUnknown(commendation_level_unknown) { allowed: Vec<Term> }
+        vi "cấp khen thưởng phải là một trong: {allowed}"
+        en "the level of a commendation is one of: {allowed}";
+    CommendationRecipientUnknown(commendation_recipient_unknown) { allowed: Vec<Term> }
+        vi "đối tượng khen thưởng phải là một trong: {allowed}"
+        en "a commendation's recipient is one of: {allowed}";
+    CommendationStateUnknown(commendation_state_unknown) { allowed: Vec<Term> }
+        vi "tình trạng khen thưởng phải là một trong: {allowed}"
+        en "a commendation's state is one of: {allowed}";
+    CommendationFormLevel(commendation_form_level) { form: Term, levels: Vec<Term> }
+        vi "{form} chỉ do {levels} tặng"
+        en "{form} is given by {levels} only";
+    CommendationProposalDecided(commendation_proposal_decided)
+        vi "đề nghị khen thưởng chưa có ngày quyết định: cấp có thẩm quyền ghi khi duyệt"
+        en "a proposal has no decision day yet: the deciding level gives it on approval";
+    CommendationYearInvalid(commendation_year_invalid) { from: i32, to: i32 }
+        vi "năm khen thưởng phải từ {from} đến {to}"
+        en "the year of a commendation is from {from} to {to}";
+    CommendationPersonFields(commendation_person_fields)
+        vi "họ tên, chức danh chỉ ghi khi khen thưởng cá nhân"
+        en "a name and role are given for an individual only";
+    CommendationDecisionUnknown(commendation_decision_unknown)
+        vi "quyết định phải là duyệt (approve) hoặc không duyệt (refuse)"
+        en "the decision is approve or refuse";
+    CommendationRecipientOutside(commendation_recipient_outside) { kind: Term }
+        vi "không có {kind} này (hoặc ngoài phạm vi của bạn)"
+        en "no such {kind} (or outside your scope)";
+    CommendationNotProposed(commendation_not_proposed) { state: Term }
+        vi "khen thưởng này đã ở tình trạng {state}: chỉ quyết định được đề nghị đang chờ"
+        en "this commendation is {state} already: only a pending proposal is decided";
+    CommendationLevelNotYours(commendation_level_not_yours) { level: Term }
+        vi "cấp xã chỉ ghi khen thưởng của Chủ tịch UBND xã; khen thưởng của {level} gửi đề nghị lên tỉnh"
+        en "a commune records its own committee's commendations; one by {level} is proposed to the province";
+
     // ---- the web layer -------------------------------------------------
     NotFound(not_found)
         vi "không tìm thấy"

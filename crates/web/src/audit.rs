@@ -166,6 +166,7 @@ pub(crate) const ENTITIES: &[&str] = &[
     "program",
     "directive",
     "task",
+    "commendation",
 ];
 
 /// The search's filters (`query.*` in `audit/list.html`).
@@ -332,7 +333,7 @@ impl Names {
                     Some(format!("/tasks/{task}?org_unit={unit}")),
                 )
             }
-            "document" | "partner" | "program" => (
+            "document" | "partner" | "program" | "commendation" => (
                 format!(
                     "{} #{id}",
                     lower_first(&t(&format!("audit.entity.{}", r.entity)))

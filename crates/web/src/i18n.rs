@@ -142,6 +142,34 @@ fn coded_terms() -> Vec<(&'static str, Vec<domain::Term>)> {
                 .collect(),
         ),
         (
+            "comm_form",
+            domain::commendations::Form::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
+        (
+            "comm_level",
+            domain::commendations::Level::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
+        (
+            "comm_recipient",
+            domain::commendations::RecipientKind::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
+        (
+            "comm_state",
+            domain::commendations::State::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
+        (
             "task_standing",
             domain::directives::Standing::ALL
                 .iter()
@@ -1074,6 +1102,47 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("partner.username", "Tên đăng nhập", "Username"),
     ("partner.attach", "Gắn tài khoản", "Attach the account"),
     ("prog.title", "Chương trình phối hợp", "Coordination programmes"),
+    ("nav.commendations", "Khen thưởng", "Commendations"),
+    ("comm.title", "Khen thưởng", "Commendations"),
+    ("comm.new", "Ghi khen thưởng, đề nghị khen thưởng", "Record or propose a commendation"),
+    ("comm.new_hint", "Có ngày quyết định: ghi khen thưởng đã quyết định. Để trống ngày quyết định: gửi đề nghị lên cấp có thẩm quyền. Công an xã chỉ ghi khen thưởng của Chủ tịch UBND xã; các cấp khác gửi đề nghị.", "With a decision day: records a decided commendation. Without: proposes it to the deciding level. A commune records its own committee's only; it proposes the others."),
+    ("comm.save", "Lưu", "Save"),
+    ("comm.count", "Số lượt khen thưởng", "Commendations"),
+    ("comm.none", "Chưa có khen thưởng nào.", "No commendation yet."),
+    ("comm.summary", "Thống kê khen thưởng", "Commendations by area"),
+    ("comm.proposals", "Đề nghị chờ duyệt", "Proposals waiting"),
+    ("comm.history", "Các lần khen thưởng", "Its commendations"),
+    ("comm.history_of", "Khen thưởng của", "Commendations of"),
+    ("comm.recipient", "Đối tượng được khen", "Recipient"),
+    ("comm.recipient_kind", "Loại đối tượng", "Kind of recipient"),
+    ("comm.recipient_id", "Mã tổ, mô hình, tổ chức (từ trang của đối tượng)", "Id of the team, model or organisation (from its page)"),
+    ("comm.unit", "Đơn vị (tập thể được khen, hoặc nơi cá nhân công tác)", "Unit (the collective, or where the individual works)"),
+    ("comm.person_name", "Họ và tên (khen cá nhân)", "Name (an individual)"),
+    ("comm.person_role", "Chức danh", "Role"),
+    ("comm.form", "Hình thức", "Form"),
+    ("comm.level", "Cấp khen", "Level"),
+    ("comm.year", "Năm", "Year"),
+    ("comm.state", "Tình trạng", "State"),
+    ("comm.reason", "Thành tích", "For"),
+    ("comm.decided", "Quyết định khen thưởng (bỏ trống nếu là đề nghị)", "The decision (blank for a proposal)"),
+    ("comm.decided_on", "Ngày quyết định", "Decided on"),
+    ("comm.decision", "Số quyết định", "Decision number"),
+    ("comm.proposed_on", "Ngày đề nghị", "Proposed on"),
+    ("comm.refusal", "Lý do không khen thưởng", "Why it was refused"),
+    ("comm.decide", "Quyết định", "Decide"),
+    ("comm.approve", "Duyệt khen thưởng", "Approve"),
+    ("comm.refuse", "Không khen thưởng", "Refuse"),
+    ("comm.from_year", "Từ năm", "From"),
+    ("comm.to_year", "Đến năm", "To"),
+    ("comm.total", "Tổng số", "Total"),
+    ("comm.collectives", "tập thể", "collectives"),
+    ("comm.individuals", "cá nhân", "individuals"),
+    ("comm.area_itself", "Khen thưởng của chính đơn vị", "The area's own unit"),
+    ("comm.by_level", "Theo cấp khen", "By level"),
+    ("audit.entity.commendation", "Khen thưởng", "Commendation"),
+    ("audit.did.commendation.propose", "đề nghị", "proposed"),
+    ("audit.did.commendation.approve", "duyệt", "approved"),
+    ("audit.did.commendation.refuse", "không duyệt", "refused"),
     ("dir.title", "Chỉ đạo, kế hoạch", "Directives and plans"),
     ("dir.new", "Ban hành chỉ đạo", "Issue a directive"),
     ("dir.issue", "Ban hành và giao nhiệm vụ", "Issue and give the tasks"),
@@ -1500,6 +1569,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("stats.computed.forces.teams", "Tự tính: tổ bảo vệ ANTT hoạt động vào ngày cuối kỳ (cả lực lượng trước 01/7/2024)", "Computed: security teams active on the period's last day (the forces before 1 July 2024 too)"),
     ("stats.computed.training.classes", "Tự tính: lớp tập huấn kết thúc trong kỳ (sổ tập huấn)", "Computed: training classes ending during the period (training register)"),
     ("stats.computed.training.trainees", "Tự tính: lượt người dự các lớp đó (sổ tập huấn)", "Computed: trainee-times of those classes (training register)"),
+    ("stats.computed.commendations.collective", "Tự tính: tập thể được khen thưởng theo quyết định trong kỳ (sổ khen thưởng)", "Computed: collectives commended by a decision of the period (commendations register)"),
+    ("stats.computed.commendations.individual", "Tự tính: cá nhân được khen thưởng theo quyết định trong kỳ (sổ khen thưởng)", "Computed: individuals commended by a decision of the period (commendations register)"),
     ("stats.computed.forces.members", "Tự tính: thành viên các tổ vào ngày cuối kỳ", "Computed: the teams' members on the period's last day"),
 ];
 
@@ -1564,6 +1635,10 @@ mod tests {
             "task_expects",
             "task_state",
             "task_standing",
+            "comm_form",
+            "comm_level",
+            "comm_recipient",
+            "comm_state",
         ] {
             assert!(coded_terms().iter().any(|(p, _)| *p == prefix), "{prefix}");
         }

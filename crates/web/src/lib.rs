@@ -14,6 +14,7 @@ mod audit;
 pub mod blocking;
 mod catalogue;
 pub mod certification;
+mod commendations;
 mod directives;
 mod documents;
 mod downloads;
@@ -182,6 +183,7 @@ fn protected_routes() -> routes::Routes {
         .merge(partners::routes())
         .merge(programs::routes())
         .merge(directives::routes())
+        .merge(commendations::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())
         .merge(audit::routes())

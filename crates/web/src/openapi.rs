@@ -47,6 +47,7 @@ pub fn protected_routes() -> Routes {
         (name = "partners", description = "Partner organisations at each level, their contacts and accounts, and their end into a successor"),
         (name = "programs", description = "Coordination programmes and joint plans: parties, basis documents, targets with computed progress, activities"),
         (name = "directives", description = "Directives and plans issued to the units below: tasks given to owner units (every commune at once), their reports and files, the board of done, late and blocked"),
+        (name = "commendations", description = "Commendations: recorded as decided or proposed and decided by the province; lists, a recipient's history, counts by area, form and level in both views of the 2025 reform"),
         (name = "documents", description = "The register of documents: directives, decisions, joint resolutions, plans; their files, search and links to what they govern"),
         (name = "audit", description = "The audit log"),
         (name = "api", description = "This document")
@@ -101,6 +102,7 @@ pub fn document() -> Value {
         crate::partners::Api::openapi(),
         crate::programs::Api::openapi(),
         crate::directives::Api::openapi(),
+        crate::commendations::Api::openapi(),
         crate::home::Api::openapi(),
     ] {
         api.merge(part);

@@ -23,6 +23,7 @@ pub enum Register {
     Certification,
     Forces,
     Training,
+    Commendations,
 }
 
 impl Register {
@@ -33,6 +34,7 @@ impl Register {
             Register::Certification => "sổ xét công nhận an toàn về ANTT",
             Register::Forces => "sổ tổ bảo vệ an ninh, trật tự",
             Register::Training => "sổ tập huấn",
+            Register::Commendations => "sổ khen thưởng",
         }
     }
 }
@@ -173,10 +175,16 @@ pub enum Computed {
     /// Their trainees present at one session at least (trainee-times).
     #[serde(rename = "training.trainees")]
     TrainingTrainees,
+    /// Collectives commended (approved) by a decision dated in the period.
+    #[serde(rename = "commendations.collective")]
+    CommendationsCollective,
+    /// Individuals commended (approved) by a decision dated in the period.
+    #[serde(rename = "commendations.individual")]
+    CommendationsIndividual,
 }
 
 impl Computed {
-    pub const ALL: [Computed; 37] = [
+    pub const ALL: [Computed; 39] = [
         Computed::ModelsActive,
         Computed::ModelsNew,
         Computed::ModelsReplicated,
@@ -214,6 +222,8 @@ impl Computed {
         Computed::ForcesMembers,
         Computed::TrainingClasses,
         Computed::TrainingTrainees,
+        Computed::CommendationsCollective,
+        Computed::CommendationsIndividual,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -255,6 +265,8 @@ impl Computed {
             Computed::ForcesMembers => "forces.members",
             Computed::TrainingClasses => "training.classes",
             Computed::TrainingTrainees => "training.trainees",
+            Computed::CommendationsCollective => "commendations.collective",
+            Computed::CommendationsIndividual => "commendations.individual",
         }
     }
 
@@ -262,6 +274,9 @@ impl Computed {
         match self {
             Computed::ForcesTeams | Computed::ForcesMembers => Register::Forces,
             Computed::TrainingClasses | Computed::TrainingTrainees => Register::Training,
+            Computed::CommendationsCollective | Computed::CommendationsIndividual => {
+                Register::Commendations
+            }
             _ if self.certification().is_some() => Register::Certification,
             _ => Register::Models,
         }
@@ -344,7 +359,9 @@ impl Computed {
             Computed::ModelsNew
             | Computed::ModelsReplicated
             | Computed::TrainingClasses
-            | Computed::TrainingTrainees => Measure::Flow,
+            | Computed::TrainingTrainees
+            | Computed::CommendationsCollective
+            | Computed::CommendationsIndividual => Measure::Flow,
             _ => Measure::Stock,
         }
     }
@@ -499,6 +516,14 @@ impl Computed {
             Computed::TrainingTrainees => (
                 "lượt người dự các lớp đó, có mặt ít nhất một buổi (sổ tập huấn)",
                 "trainee-times of those classes, present at one session at least (training register)",
+            ),
+            Computed::CommendationsCollective => (
+                "tập thể được khen thưởng theo quyết định trong kỳ (sổ khen thưởng)",
+                "collectives commended by a decision of the period (commendations register)",
+            ),
+            Computed::CommendationsIndividual => (
+                "cá nhân được khen thưởng theo quyết định trong kỳ (sổ khen thưởng)",
+                "individuals commended by a decision of the period (commendations register)",
             ),
         };
         Term::new(self.as_str(), vi, en)

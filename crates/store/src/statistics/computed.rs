@@ -40,6 +40,7 @@ pub(crate) async fn figures(
         Register::Certification,
         Register::Forces,
         Register::Training,
+        Register::Commendations,
     ] {
         let asked: Vec<Computed> = wanted
             .iter()
@@ -59,6 +60,9 @@ pub(crate) async fn figures(
             Register::Forces => crate::forces::summary::figures(tx, unit, last, &asked).await?,
             Register::Training => {
                 crate::training::summary::figures(tx, unit, (first, last), &asked).await?
+            }
+            Register::Commendations => {
+                crate::commendations::summary::figures(tx, unit, (first, last), &asked).await?
             }
         };
         by_source.extend(found);

@@ -10,6 +10,7 @@
 mod accounts;
 mod audit;
 mod certification;
+mod commendations;
 mod directives;
 mod documents;
 mod errors;

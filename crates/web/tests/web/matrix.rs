@@ -557,6 +557,23 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/tasks/{id}/files",
         ) => unit_write(Action::ReportTasks),
         ("GET", "/api/v1/tasks/{id}/files/{file_id}") => Hidden,
+        // Commendations: read within scope; proposed (or recorded) by role,
+        // the recipient named in the body; decided by role, then scope.
+        (
+            "GET",
+            "/commendations"
+            | "/api/v1/commendations"
+            | "/commendations/summary"
+            | "/api/v1/commendations/summary",
+        ) => Allowed,
+        ("GET", "/commendations/new") => page(role, Action::ProposeCommendations),
+        ("POST", "/commendations" | "/api/v1/commendations") => {
+            body_write(Action::ProposeCommendations)
+        }
+        ("GET", "/commendations/{id}" | "/api/v1/commendations/{id}") => unit_read,
+        ("POST", "/commendations/{id}/decision" | "/api/v1/commendations/{id}/decision") => {
+            unit_write(Action::DecideCommendations)
+        }
         // Nobody in the class has passed: nothing to print.
         ("GET", "/api/v1/classes/{id}/certificates.pdf") => match unit_read {
             Allowed => Conflict,
@@ -603,6 +620,7 @@ async fn call(
     case: i64,
     (team, class, document): (i64, i64, i64),
     (partner, program, directive, task): (i64, i64, i64, i64),
+    commendation: i64,
 ) -> Answer {
     let id = if pattern.contains("/users/") {
         user_id
@@ -626,6 +644,8 @@ async fn call(
         directive
     } else if pattern.contains("/tasks/") {
         task
+    } else if pattern.contains("/commendations/") {
+        commendation
     } else if pattern.contains("/people/") {
         999_999
     } else if pattern.contains("/indicators/")
@@ -1009,6 +1029,19 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
             directives.push(r.json()["directive"]["id"].as_i64().unwrap());
             tasks.push(r.json()["tasks"][0]["id"].as_i64().unwrap());
         }
+        // One commendation of each village.
+        let mut commendations = Vec::new();
+        for v in &villages {
+            let r = admin
+                .write(
+                    Method::POST,
+                    "/api/v1/commendations",
+                    json!({"form": "giay_khen", "level": "cong_an_tinh", "reason": "Ma trận", "recipient_kind": "unit", "recipient_id": v, "decided_on": "2026-01-10"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+            commendations.push(r.json()["id"].as_i64().unwrap());
+        }
         // One partner organisation and one programme of each commune.
         let (mut partners, mut programs) = (Vec::new(), Vec::new());
         for u in [app.ward, app.ba_dinh] {
@@ -1043,7 +1076,17 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
         let mut checked = 0;
         for role in ROLES {
             let c = app.login(role).await;
-            for (in_scope, unit, model, case, team, class, document, partner_program) in [
+            for (
+                in_scope,
+                unit,
+                model,
+                case,
+                team,
+                class,
+                document,
+                partner_program,
+                commendation,
+            ) in [
                 (
                     true,
                     villages[0],
@@ -1053,6 +1096,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     classes[0],
                     documents[0],
                     (partners[0], programs[0], directives[0], tasks[0]),
+                    commendations[0],
                 ),
                 (
                     false,
@@ -1063,6 +1107,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     classes[1],
                     documents[1],
                     (partners[1], programs[1], directives[1], tasks[1]),
+                    commendations[1],
                 ),
             ] {
                 for (method, pattern) in &all {
@@ -1084,6 +1129,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                         case,
                         (team, class, document),
                         partner_program,
+                        commendation,
                     )
                     .await;
                     assert!(
