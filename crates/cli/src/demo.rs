@@ -199,6 +199,10 @@ pub async fn seed(
     if n > 0 {
         tracing::info!(records = n, "demo directives and reports created");
     }
+    let n = crate::demo_commendations::seed(db, &ward.unit, today).await?;
+    if n > 0 {
+        tracing::info!(commendations = n, "demo commendations created");
+    }
     Ok(logins)
 }
 
@@ -997,8 +1001,9 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                 let tips = v(12);
                 let cameras = 10 * size + k as u64;
                 // Every typed indicator of the monthly report; the models',
-                // the security teams' and the training classes' figures come
-                // from their registers at submission.
+                // the security teams', the training classes' and the
+                // commendations' figures come from their registers at
+                // submission.
                 let figures = [
                     ("tin_bao", tips),
                     ("tin_bao_vneid", tips / 4),
@@ -1016,10 +1021,8 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                     ("camera_ket_noi", cameras * 3 / 4),
                     ("vu_viec_tu_camera", v(2)),
                     ("vu_khi_giao_nop", v(1)),
-                    // The festival in August, commendations at the year's end.
+                    // The festival in August.
                     ("diem_ngay_hoi", u64::from(month_is(period, 8))),
-                    ("khen_tap_the", u64::from(month_is(period, 12))),
-                    ("khen_ca_nhan", u64::from(month_is(period, 12)) * size),
                     ("kinh_phi_phong_trao", v(5) * 1_000_000),
                 ];
                 for (code, value) in figures {

@@ -5,6 +5,7 @@ mod backup;
 mod config;
 mod demo;
 mod demo_certification;
+mod demo_commendations;
 mod demo_directives;
 mod demo_documents;
 mod demo_forces;

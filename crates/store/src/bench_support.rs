@@ -1,6 +1,7 @@
 //! Helpers of the benchmarks: the baseline of the load benchmark (rows
 //! into a bare table) and the national-size data set of the models one.
 
+pub mod commendations;
 pub mod directives;
 pub mod programs;
 

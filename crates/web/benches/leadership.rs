@@ -20,8 +20,17 @@
 //!   province's staff (scoped to its communes); a commune officer's own
 //!   open tasks (the home page's reminders); p50 and p95 of BENCH_RUNS (30).
 //!
+//! Commendations (`commendations`): BENCH_COMMENDATIONS approved
+//! commendations (100,000) of every form at the levels that give it, to
+//! the communes of every province and to individuals there, over ten
+//! years (`bench_support::commendations`); then the counts by province
+//! and form over the ten years in both views of the 2025 reform (the
+//! administrator's national dashboard), a province's counts by commune,
+//! and a year's list, as an administrator and as a province's staff.
+//!
 //! Targets (issue 21): the directive to all communes under 1 s, its board
-//! under 100 ms.
+//! under 100 ms; 100,000 commendations counted by province and form under
+//! 100 ms.
 //!
 //! `cargo bench -p web --bench leadership` (SQLite; PostgreSQL too when
 //! BINHYEN_TEST_DATABASE_URL is set). BENCH_KEEP=1 leaves the databases
@@ -218,15 +227,8 @@ async fn reads(x: &Ctx<'_>, staff: &str, officer: &str, id: i64) {
     );
 }
 
-async fn directives(x: &Ctx<'_>) {
+async fn directives(x: &Ctx<'_>, staff: &str) {
     let ids = background(x).await;
-    let staff = user(
-        x.db,
-        "bench.tinh.chidao",
-        Role::ProvinceStaff,
-        vec![x.province],
-    )
-    .await;
     let officer = user(
         x.db,
         "bench.xa.chidao",
@@ -245,13 +247,89 @@ async fn directives(x: &Ctx<'_>) {
     issue(x, &x.admin, None, 3, "the same with three tasks").await;
     issue(
         x,
-        &staff,
+        staff,
         Some(x.province),
         3,
         "a province's directive to its communes, three tasks",
     )
     .await;
-    reads(x, &staff, &officer, ids[0]).await;
+    reads(x, staff, &officer, ids[0]).await;
+}
+
+async fn commendations(x: &Ctx<'_>, staff: &str) {
+    let (label, c, runs) = (x.label, &x.c, x.runs);
+    let started = Instant::now();
+    let data = bs::commendations::generate_commendations(
+        x.db,
+        env("BENCH_COMMENDATIONS", 100_000),
+        domain::time::today(),
+        20_261_206,
+    )
+    .await
+    .unwrap();
+    eprintln!(
+        "{label}: {} commendations over {} communes, {}–{}, generated in {}",
+        data.commendations,
+        data.communes,
+        data.first_year,
+        data.last_year,
+        ms(started.elapsed())
+    );
+    let years = format!("from_year={}&to_year={}", data.first_year, data.last_year);
+    let reads: Vec<(String, String, bool)> = vec![
+        (
+            format!("/api/v1/commendations/summary?{years}&view=as_now"),
+            "commendations by province and form, ten years, as it is now".into(),
+            true,
+        ),
+        (
+            format!("/api/v1/commendations/summary?{years}&view=as_was"),
+            "the same as it was".into(),
+            true,
+        ),
+        (
+            format!("/api/v1/commendations?year={}", data.last_year),
+            "a year's commendations, first page and count".into(),
+            false,
+        ),
+    ];
+    for (uri, what, counts) in &reads {
+        for (who, token) in [
+            ("administrator", &x.admin),
+            ("province staff", &staff.to_string()),
+        ] {
+            let (_, body) = c.timed(token, uri).await;
+            let v = json(&body);
+            if *counts {
+                let total = v["totals"]["total"].as_i64().unwrap();
+                let rows: i64 = v["rows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r["total"].as_i64().unwrap())
+                    .sum::<i64>()
+                    + v["by_area_itself"]["total"].as_i64().unwrap();
+                assert_eq!(rows, total, "{label}: {uri} as {who}: the rows add up");
+                if who == "administrator" {
+                    assert_eq!(total as usize, data.commendations, "{label}: {uri}");
+                }
+            } else {
+                assert!(v["total"].as_i64() > Some(0), "{label}: {uri} as {who}");
+            }
+            let mut v = Vec::with_capacity(runs);
+            for _ in 0..runs {
+                v.push(c.timed(token, uri).await.0);
+            }
+            let (_, p95, text) = p50_p95(v);
+            row(
+                label,
+                &format!("{what} as {who}, p50/p95 of {runs}"),
+                &text,
+                &base_text(x),
+                &ratio(p95, x.base),
+            );
+        }
+    }
 }
 
 async fn one(t: &TestDb) {
@@ -299,7 +377,15 @@ async fn one(t: &TestDb) {
         commune,
         base,
     };
-    directives(&x).await;
+    let staff = user(
+        &t.db,
+        "bench.tinh.chidao",
+        Role::ProvinceStaff,
+        vec![province],
+    )
+    .await;
+    directives(&x, &staff).await;
+    commendations(&x, &staff).await;
 }
 
 fn main() {

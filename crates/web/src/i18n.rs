@@ -1137,6 +1137,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("comm.total", "Tổng số", "Total"),
     ("comm.collectives", "tập thể", "collectives"),
     ("comm.individuals", "cá nhân", "individuals"),
+    ("comm.col_collective", "Tập thể", "Collectives"),
+    ("comm.col_individual", "Cá nhân", "Individuals"),
     ("comm.area_itself", "Khen thưởng của chính đơn vị", "The area's own unit"),
     ("comm.by_level", "Theo cấp khen", "By level"),
     ("audit.entity.commendation", "Khen thưởng", "Commendation"),
