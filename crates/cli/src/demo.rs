@@ -1001,9 +1001,9 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                 let tips = v(12);
                 let cameras = 10 * size + k as u64;
                 // Every typed indicator of the monthly report; the models',
-                // the security teams', the training classes' and the
-                // commendations' figures come from their registers at
-                // submission.
+                // the security teams', the training classes', the
+                // commendations' and the festival's figures come from their
+                // registers at submission.
                 let figures = [
                     ("tin_bao", tips),
                     ("tin_bao_vneid", tips / 4),
@@ -1021,8 +1021,6 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                     ("camera_ket_noi", cameras * 3 / 4),
                     ("vu_viec_tu_camera", v(2)),
                     ("vu_khi_giao_nop", v(1)),
-                    // The festival in August.
-                    ("diem_ngay_hoi", u64::from(month_is(period, 8))),
                     ("kinh_phi_phong_trao", v(5) * 1_000_000),
                 ];
                 for (code, value) in figures {
@@ -1151,9 +1149,4 @@ async fn seed_yearly_figures(
         }
     }
     Ok(written)
-}
-
-/// Whether a monthly period is month `m` of its year.
-fn month_is(period: &domain::statistics::Period, m: u32) -> bool {
-    period.to_string().ends_with(&format!("-{m:02}"))
 }

@@ -54,6 +54,7 @@ pub mod codes {
     pub const JSON: Term = Term::new("json", "JSON", "JSON");
     pub const XLSX: Term = Term::new("xlsx", "XLSX", "XLSX");
     pub const CSV: Term = Term::new("csv", "CSV", "CSV");
+    pub const ICS: Term = Term::new("ics", "iCalendar", "iCalendar");
     pub const AS_WAS: Term = Term::new("as_was", "như lúc đó", "as it was");
     pub const AS_NOW: Term = Term::new("as_now", "như hiện nay", "as it is now");
 

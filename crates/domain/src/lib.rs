@@ -11,6 +11,7 @@ pub mod commendations;
 pub mod directives;
 pub mod documents;
 pub mod error;
+pub mod events;
 pub mod file;
 pub mod forces;
 pub mod models;

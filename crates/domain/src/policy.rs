@@ -88,10 +88,13 @@ pub enum Action {
     /// Record decided commendations of any level and approve or refuse
     /// proposals: the province's work.
     DecideCommendations,
+    /// Record events, photos, each commune's festival and emulation
+    /// pledges with their yearly assessments.
+    ManageEvents,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::ManageOrgUnits,
         Action::ManageModels,
         Action::RateModels,
@@ -117,6 +120,7 @@ impl Action {
         Action::ReportTasks,
         Action::ProposeCommendations,
         Action::DecideCommendations,
+        Action::ManageEvents,
     ];
 
     /// The name pages use (`can.manage_models`).
@@ -147,6 +151,7 @@ impl Action {
             Action::ReportTasks => "report_tasks",
             Action::ProposeCommendations => "propose_commendations",
             Action::DecideCommendations => "decide_commendations",
+            Action::ManageEvents => "manage_events",
         }
     }
 }
@@ -222,6 +227,10 @@ impl Action {
                 "quyết định, ghi nhận khen thưởng",
                 "decide and record commendations",
             ),
+            Action::ManageEvents => (
+                "ghi sự kiện, Ngày hội và giao ước thi đua",
+                "record events, festivals and pledges",
+            ),
         };
         Term::new(self.as_str(), vi, en)
     }
@@ -248,7 +257,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         | Action::ManagePrograms
         | Action::IssueDirectives
         | Action::ReportTasks
-        | Action::ProposeCommendations => {
+        | Action::ProposeCommendations
+        | Action::ManageEvents => {
             matches!(role, Admin | ProvinceStaff | CommuneOfficer)
         }
         Action::RateModels
@@ -391,6 +401,7 @@ mod tests {
                     Action::ReportTasks,
                     Action::ProposeCommendations,
                     Action::DecideCommendations,
+                    Action::ManageEvents,
                 ],
             ),
             (
@@ -419,6 +430,7 @@ mod tests {
                     Action::ReportTasks,
                     Action::ProposeCommendations,
                     Action::DecideCommendations,
+                    Action::ManageEvents,
                 ],
             ),
             (
@@ -439,6 +451,7 @@ mod tests {
                     Action::IssueDirectives,
                     Action::ReportTasks,
                     Action::ProposeCommendations,
+                    Action::ManageEvents,
                 ],
             ),
             (

@@ -1170,6 +1170,62 @@ reasons! {
         vi "cấp xã chỉ ghi khen thưởng của Chủ tịch UBND xã; khen thưởng của {level} gửi đề nghị lên tỉnh"
         en "a commune records its own committee's commendations; one by {level} is proposed to the province";
 
+    // ---- events, festivals, pledges --------------------------------------
+    EventKindUnknown(event_kind_unknown) { allowed: Vec<Term> }
+        vi "loại sự kiện phải là một trong: {allowed}"
+        en "the kind of event is one of: {allowed}";
+    ParticipantGroupUnknown(participant_group_unknown) { allowed: Vec<Term> }
+        vi "nhóm người tham dự phải là một trong: {allowed}"
+        en "a group of participants is one of: {allowed}";
+    EventParticipantsInvalid(event_participants_invalid)
+        vi "số người tham dự là số không âm, mỗi nhóm ghi một lần"
+        en "participants are counted once per group, never below zero";
+    EventDaysInvalid(event_days_invalid) { max: i64 }
+        vi "ngày kết thúc phải từ ngày bắt đầu, trong vòng {max} ngày"
+        en "an event ends on or after its first day, within {max} days";
+    EventUnitInvalid(event_unit_invalid)
+        vi "đơn vị tổ chức phải là tỉnh hoặc xã, phường trong phạm vi của bạn, đang tồn tại vào ngày tổ chức"
+        en "the organiser is a province or commune of your scope, existing on the day";
+    EventPhotoKindRefused(event_photo_kind_refused)
+        vi "ảnh sự kiện phải là tệp JPEG hoặc PNG"
+        en "an event's photo is a JPEG or a PNG";
+    FestivalSitesRequired(festival_sites_required)
+        vi "ghi ít nhất một thôn, tổ dân phố hoặc cơ sở tổ chức Ngày hội"
+        en "name at least one village or site holding the festival";
+    FestivalSitesOutside(festival_sites_outside)
+        vi "thôn, tổ dân phố, cơ sở tổ chức Ngày hội phải thuộc xã, phường này"
+        en "the villages and sites holding the festival lie in this commune";
+    FestivalUnitInvalid(festival_unit_invalid)
+        vi "Ngày hội được ghi cho một xã, phường, đặc khu đang tồn tại vào ngày tổ chức"
+        en "a festival is recorded for a commune existing on the day";
+    FestivalTaken(festival_taken) { year: i32 }
+        vi "xã, phường này đã có bản ghi Ngày hội năm {year}"
+        en "this commune has a festival record for {year} already";
+    PledgePartyKindUnknown(pledge_party_kind_unknown) { allowed: Vec<Term> }
+        vi "bên giao ước phải là một trong: {allowed}"
+        en "a party to a pledge is one of: {allowed}";
+    PledgePartiesRequired(pledge_parties_required)
+        vi "giao ước thi đua có ít nhất hai bên"
+        en "a pledge has two parties at least";
+    PledgePartyTwice(pledge_party_twice)
+        vi "một bên được ghi hai lần"
+        en "a party is named twice";
+    PledgeItemsRequired(pledge_items_required)
+        vi "mỗi bên ghi ít nhất một nội dung giao ước"
+        en "each party pledges one item at least";
+    PledgePeriodInvalid(pledge_period_invalid) { max_years: i32 }
+        vi "ngày kết thúc phải sau ngày bắt đầu, trong vòng {max_years} năm"
+        en "a pledge ends after it starts, within {max_years} years";
+    PledgePartyOutside(pledge_party_outside)
+        vi "bên giao ước phải thuộc địa bàn của giao ước và trong phạm vi của bạn"
+        en "a party lies within the pledge's area and your scope";
+    PledgeYearOutside(pledge_year_outside) { from: i32, to: i32 }
+        vi "năm đánh giá phải từ {from} đến {to}"
+        en "the year assessed is from {from} to {to}";
+    PledgeItemUnknown(pledge_item_unknown)
+        vi "không có nội dung giao ước này trong giao ước"
+        en "no such item in this pledge";
+
     // ---- the web layer -------------------------------------------------
     NotFound(not_found)
         vi "không tìm thấy"

@@ -11,6 +11,8 @@
 //!   into its rows and the problems of the others; [`error_report`] writes
 //!   the refused rows back with what is wrong beside each.
 //! - [`bubble_map`] draws values per place as an inline SVG.
+//! - [`strip_metadata`] leaves a photo's Exif, XMP and text (its GPS
+//!   position, camera, owner) out, its image as it was.
 //! - [`certificates`] and [`training_certificates`] write certificates as a
 //!   PDF with its fonts embedded.
 //!
@@ -20,6 +22,7 @@
 mod archive;
 mod chart;
 mod csv_file;
+mod images;
 mod pdf;
 mod read;
 mod svg;
@@ -34,6 +37,7 @@ pub use archive::{
 };
 pub use chart::{chart, label as chart_label, ChartKind, Series};
 pub use csv_file::{csv, BOM};
+pub use images::strip_metadata;
 pub use pdf::{certificates, training_certificates, Certificate, TrainingCertificate};
 pub use read::{error_report, read_rows, read_table, MAX_CELL_CHARS, MAX_ROWS};
 pub use svg::{bubble_map, escape, MapPoint};

@@ -147,6 +147,9 @@ pub enum FilesError {
     ArchiveLimit { what: String, limit: String },
     #[error("không tạo được tệp XLSX")]
     Write(#[source] Source),
+    /// A photo that is not a well-formed JPEG or PNG.
+    #[error("ảnh không đúng định dạng JPEG hoặc PNG")]
+    NotImage,
 }
 
 pub use domain::file::column_letter;

@@ -15,6 +15,7 @@ pub mod directives;
 pub mod documents;
 pub mod drafts;
 pub mod error;
+pub mod events;
 pub mod forces;
 pub mod models;
 pub mod org_units;

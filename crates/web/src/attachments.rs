@@ -120,15 +120,19 @@ pub fn checked(
         .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
         .take(120)
         .collect();
-    let sha256 = Sha256::digest(bytes)
-        .iter()
-        .map(|x| format!("{x:02x}"))
-        .collect();
     Ok(Checked {
         name,
         content_type,
-        sha256,
+        sha256: sha256_hex(bytes),
     })
+}
+
+/// The file's SHA-256, in hex (what the stores keep beside a file).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
 }
 
 /// A kept file as a download: an attachment named in ASCII, never shown

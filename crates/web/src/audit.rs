@@ -167,6 +167,9 @@ pub(crate) const ENTITIES: &[&str] = &[
     "directive",
     "task",
     "commendation",
+    "event",
+    "festival",
+    "pledge",
 ];
 
 /// The search's filters (`query.*` in `audit/list.html`).
@@ -333,7 +336,7 @@ impl Names {
                     Some(format!("/tasks/{task}?org_unit={unit}")),
                 )
             }
-            "document" | "partner" | "program" | "commendation" => (
+            "document" | "partner" | "program" | "commendation" | "event" | "pledge" => (
                 format!(
                     "{} #{id}",
                     lower_first(&t(&format!("audit.entity.{}", r.entity)))

@@ -26,6 +26,7 @@ impl From<FilesError> for ApiError {
             // The bound is named in Vietnamese by `files` (the XLSX reader's).
             FilesError::ArchiveLimit { what, limit } => Reason::XlsxArchiveLimit { what, limit },
             FilesError::Write(_) => Reason::FileNotBuilt,
+            FilesError::NotImage => Reason::EventPhotoKindRefused,
         };
         ApiError::invalid("file", reason)
     }

@@ -19,6 +19,7 @@ mod directives;
 mod documents;
 mod downloads;
 mod error;
+mod events;
 mod forces;
 mod forms;
 mod home;
@@ -184,6 +185,7 @@ fn protected_routes() -> routes::Routes {
         .merge(programs::routes())
         .merge(directives::routes())
         .merge(commendations::routes())
+        .merge(events::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())
         .merge(audit::routes())

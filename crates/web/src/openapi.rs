@@ -48,6 +48,7 @@ pub fn protected_routes() -> Routes {
         (name = "programs", description = "Coordination programmes and joint plans: parties, basis documents, targets with computed progress, activities"),
         (name = "directives", description = "Directives and plans issued to the units below: tasks given to owner units (every commune at once), their reports and files, the board of done, late and blocked"),
         (name = "commendations", description = "Commendations: recorded as decided or proposed and decided by the province; lists, a recipient's history, counts by area, form and level in both views of the 2025 reform"),
+        (name = "events", description = "Events (conferences, launches, pledge signings, the 19 August festival) with participants by group and photos stripped of their metadata; the calendar as iCalendar and XLSX; each commune's festival and its coverage; emulation pledges and their yearly assessments"),
         (name = "documents", description = "The register of documents: directives, decisions, joint resolutions, plans; their files, search and links to what they govern"),
         (name = "audit", description = "The audit log"),
         (name = "api", description = "This document")
@@ -103,6 +104,7 @@ pub fn document() -> Value {
         crate::programs::Api::openapi(),
         crate::directives::Api::openapi(),
         crate::commendations::Api::openapi(),
+        crate::events::Api::openapi(),
         crate::home::Api::openapi(),
     ] {
         api.merge(part);

@@ -24,6 +24,7 @@ pub enum Register {
     Forces,
     Training,
     Commendations,
+    Festivals,
 }
 
 impl Register {
@@ -35,6 +36,7 @@ impl Register {
             Register::Forces => "sổ tổ bảo vệ an ninh, trật tự",
             Register::Training => "sổ tập huấn",
             Register::Commendations => "sổ khen thưởng",
+            Register::Festivals => "sổ Ngày hội toàn dân bảo vệ ANTQ",
         }
     }
 }
@@ -181,10 +183,13 @@ pub enum Computed {
     /// Individuals commended (approved) by a decision dated in the period.
     #[serde(rename = "commendations.individual")]
     CommendationsIndividual,
+    /// Villages and sites holding the festival on a day of the period.
+    #[serde(rename = "festivals.sites")]
+    FestivalSites,
 }
 
 impl Computed {
-    pub const ALL: [Computed; 39] = [
+    pub const ALL: [Computed; 40] = [
         Computed::ModelsActive,
         Computed::ModelsNew,
         Computed::ModelsReplicated,
@@ -224,6 +229,7 @@ impl Computed {
         Computed::TrainingTrainees,
         Computed::CommendationsCollective,
         Computed::CommendationsIndividual,
+        Computed::FestivalSites,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -267,6 +273,7 @@ impl Computed {
             Computed::TrainingTrainees => "training.trainees",
             Computed::CommendationsCollective => "commendations.collective",
             Computed::CommendationsIndividual => "commendations.individual",
+            Computed::FestivalSites => "festivals.sites",
         }
     }
 
@@ -277,6 +284,7 @@ impl Computed {
             Computed::CommendationsCollective | Computed::CommendationsIndividual => {
                 Register::Commendations
             }
+            Computed::FestivalSites => Register::Festivals,
             _ if self.certification().is_some() => Register::Certification,
             _ => Register::Models,
         }
@@ -361,7 +369,8 @@ impl Computed {
             | Computed::TrainingClasses
             | Computed::TrainingTrainees
             | Computed::CommendationsCollective
-            | Computed::CommendationsIndividual => Measure::Flow,
+            | Computed::CommendationsIndividual
+            | Computed::FestivalSites => Measure::Flow,
             _ => Measure::Stock,
         }
     }
@@ -524,6 +533,10 @@ impl Computed {
             Computed::CommendationsIndividual => (
                 "cá nhân được khen thưởng theo quyết định trong kỳ (sổ khen thưởng)",
                 "individuals commended by a decision of the period (commendations register)",
+            ),
+            Computed::FestivalSites => (
+                "thôn, tổ dân phố, cơ sở tổ chức Ngày hội toàn dân bảo vệ ANTQ trong kỳ (sổ Ngày hội)",
+                "villages and sites holding the festival during the period (festival register)",
             ),
         };
         Term::new(self.as_str(), vi, en)

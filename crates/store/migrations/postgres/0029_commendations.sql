@@ -35,7 +35,8 @@ CREATE TABLE commendations (
     CHECK ((recipient_kind = 'person') = (recipient_id IS NULL)),
     CHECK ((state = 'approved') = (decided_on IS NOT NULL))
 );
-CREATE INDEX commendations_year ON commendations (year, state, form, level);
-CREATE INDEX commendations_province ON commendations (province_id, year);
-CREATE INDEX commendations_unit ON commendations (org_unit_id, year);
+-- Covering the counts: a national summary reads this index alone.
+CREATE INDEX commendations_year ON commendations (state, year, province_id, form, level,
+    recipient_kind);
+CREATE INDEX commendations_unit_year ON commendations (org_unit_id, state, year);
 CREATE INDEX commendations_recipient ON commendations (recipient_kind, recipient_id);

@@ -129,17 +129,44 @@ struct Group {
     n: i64,
 }
 
-/// The approved commendations of the years, as a subquery on alias `c`.
-fn approved_sql(q: &CommendationSummaryQuery, p: &mut Params) -> String {
+/// The approved commendations of the years, as a subquery on alias `c`;
+/// within `area` (a subquery of unit ids) when the summary has one, so
+/// that a province's counts read its own rows, not the country's.
+fn approved_sql(q: &CommendationSummaryQuery, area: Option<&str>, p: &mut Params) -> String {
     let from = p.push(Arg::I64(Some(i64::from(q.from_year))));
     let to = p.push(Arg::I64(Some(i64::from(q.to_year))));
+    let within = area.map_or(String::new(), |a| format!(" AND k.org_unit_id IN ({a})"));
     format!(
         "(SELECT k.org_unit_id, k.province_id, k.form, k.level,
                  CASE WHEN k.recipient_kind = 'person' THEN 'person' ELSE 'collective' END
                    AS recipient_kind
             FROM commendations k
-           WHERE k.state = 'approved' AND k.year >= {from} AND k.year <= {to}) c"
+           WHERE k.state = 'approved' AND k.year >= {from} AND k.year <= {to}{within}) c"
     )
+}
+
+/// The units of the summary's area, as a subquery: its own unit's, in the
+/// view's hierarchy, or the rows' (the scope's units).
+fn area_sql(
+    q: &CommendationSummaryQuery,
+    me: Option<&Area>,
+    rows: &[Area],
+    p: &mut Params,
+) -> String {
+    match me {
+        Some(area) => {
+            let a = p.push(Arg::I64(Some(area.id)));
+            let table = match q.view {
+                View::Now => "org_unit_reach",
+                View::Was => "org_unit_tree",
+            };
+            format!("SELECT unit_id FROM {table} WHERE ancestor_id = {a}")
+        }
+        None => {
+            let r = row_list(rows, p);
+            format!("SELECT unit_id FROM org_unit_reach WHERE ancestor_id IN ({r})")
+        }
+    }
 }
 
 const GROUPED: &str = "c.form, c.level, c.recipient_kind, COUNT(*) AS n";
@@ -160,7 +187,8 @@ pub async fn summary(
     let mut tx = db.begin_read().await?;
     let groups: Vec<Group> = {
         let mut p = Params::default();
-        let approved = approved_sql(q, &mut p);
+        let area = (!national).then(|| area_sql(q, me.as_ref(), &rows, &mut p));
+        let approved = approved_sql(q, area.as_deref(), &mut p);
         let (join, row, shared) = if national && q.view == View::Now {
             (
                 String::new(),
@@ -186,24 +214,11 @@ pub async fn summary(
         }),
         _ => {
             let mut p = Params::default();
-            let approved = approved_sql(q, &mut p);
-            let within = match &me {
-                Some(area) => {
-                    let a = p.push(Arg::I64(Some(area.id)));
-                    let table = match q.view {
-                        View::Now => "org_unit_reach",
-                        View::Was => "org_unit_tree",
-                    };
-                    format!("SELECT unit_id FROM {table} WHERE ancestor_id = {a}")
-                }
-                None => {
-                    let r = row_list(&rows, &mut p);
-                    format!("SELECT unit_id FROM org_unit_reach WHERE ancestor_id IN ({r})")
-                }
-            };
+            let area = area_sql(q, me.as_ref(), &rows, &mut p);
+            let approved = approved_sql(q, Some(&area), &mut p);
             let sql = format!(
                 "SELECT NULL AS row_id, NULL AS shared_unit, {GROUPED} FROM {approved}
-                  WHERE c.org_unit_id IN ({within}) GROUP BY 3, 4, 5"
+                  GROUP BY 3, 4, 5"
             );
             let found: Vec<Group> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
             found.iter().fold(CommendationCell::zero(), |mut t, g| {

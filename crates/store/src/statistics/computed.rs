@@ -41,6 +41,7 @@ pub(crate) async fn figures(
         Register::Forces,
         Register::Training,
         Register::Commendations,
+        Register::Festivals,
     ] {
         let asked: Vec<Computed> = wanted
             .iter()
@@ -63,6 +64,9 @@ pub(crate) async fn figures(
             }
             Register::Commendations => {
                 crate::commendations::summary::figures(tx, unit, (first, last), &asked).await?
+            }
+            Register::Festivals => {
+                crate::events::festivals::figures(tx, unit, (first, last), &asked).await?
             }
         };
         by_source.extend(found);

@@ -14,6 +14,7 @@ mod commendations;
 mod directives;
 mod documents;
 mod errors;
+mod events;
 mod forces;
 mod hardening;
 mod harness;

@@ -571,6 +571,39 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             body_write(Action::ProposeCommendations)
         }
         ("GET", "/commendations/{id}" | "/api/v1/commendations/{id}") => unit_read,
+        // Events, festivals and pledges: read where documents are (the
+        // scope, below and above it); written by role, then scope.
+        (
+            "GET",
+            "/events"
+            | "/api/v1/events"
+            | "/events/calendar"
+            | "/festivals"
+            | "/api/v1/festivals"
+            | "/api/v1/festivals/coverage"
+            | "/pledges"
+            | "/api/v1/pledges",
+        ) => Allowed,
+        ("GET", "/events/new" | "/festivals/new" | "/pledges/new") => {
+            page(role, Action::ManageEvents)
+        }
+        (
+            "POST",
+            "/events" | "/api/v1/events" | "/festivals" | "/api/v1/festivals" | "/pledges"
+            | "/api/v1/pledges",
+        ) => body_write(Action::ManageEvents),
+        (
+            "GET",
+            "/events/{id}" | "/api/v1/events/{id}" | "/pledges/{id}" | "/api/v1/pledges/{id}",
+        ) => unit_read,
+        (
+            "POST",
+            "/events/{id}/photos"
+            | "/api/v1/events/{id}/photos"
+            | "/pledges/{id}/assessments"
+            | "/api/v1/pledges/{id}/assessments",
+        ) => unit_write(Action::ManageEvents),
+        ("GET", "/api/v1/events/{id}/photos/{photo_id}") => Hidden,
         ("POST", "/commendations/{id}/decision" | "/api/v1/commendations/{id}/decision") => {
             unit_write(Action::DecideCommendations)
         }
@@ -621,6 +654,7 @@ async fn call(
     (team, class, document): (i64, i64, i64),
     (partner, program, directive, task): (i64, i64, i64, i64),
     commendation: i64,
+    (event, pledge): (i64, i64),
 ) -> Answer {
     let id = if pattern.contains("/users/") {
         user_id
@@ -646,6 +680,10 @@ async fn call(
         task
     } else if pattern.contains("/commendations/") {
         commendation
+    } else if pattern.contains("/events/") {
+        event
+    } else if pattern.contains("/pledges/") {
+        pledge
     } else if pattern.contains("/people/") {
         999_999
     } else if pattern.contains("/indicators/")
@@ -671,6 +709,7 @@ async fn call(
         .replace("{member_id}", "999999")
         .replace("{enrolment_id}", "999999")
         .replace("{file_id}", "999999")
+        .replace("{photo_id}", "999999")
         .replace("{activity_id}", "999999")
         .replace("{target_id}", "999999")
         .replace("{kind}", "model_type")
@@ -1042,6 +1081,29 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
             assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
             commendations.push(r.json()["id"].as_i64().unwrap());
         }
+        // One event and one pledge (the commune and its village) of each
+        // commune.
+        let (mut events, mut pledges) = (Vec::new(), Vec::new());
+        for (u, v) in [app.ward, app.ba_dinh].into_iter().zip(&villages) {
+            let r = admin
+                .write(
+                    Method::POST,
+                    "/api/v1/events",
+                    json!({"kind": "hoi_nghi_chuyen_de", "title": "Hội nghị ma trận", "org_unit_id": u, "starts_on": "2026-01-05"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+            events.push(r.json()["event"]["id"].as_i64().unwrap());
+            let r = admin
+                .write(
+                    Method::POST,
+                    "/api/v1/pledges",
+                    json!({"title": "Giao ước ma trận", "org_unit_id": u, "starts_on": "2026-01-01", "ends_on": "2026-12-31", "parties": [{"kind": "unit", "id": u, "items": ["A"]}, {"kind": "unit", "id": v, "items": ["B"]}]}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+            pledges.push(r.json()["pledge"]["id"].as_i64().unwrap());
+        }
         // One partner organisation and one programme of each commune.
         let (mut partners, mut programs) = (Vec::new(), Vec::new());
         for u in [app.ward, app.ba_dinh] {
@@ -1086,6 +1148,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                 document,
                 partner_program,
                 commendation,
+                event_pledge,
             ) in [
                 (
                     true,
@@ -1097,6 +1160,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     documents[0],
                     (partners[0], programs[0], directives[0], tasks[0]),
                     commendations[0],
+                    (events[0], pledges[0]),
                 ),
                 (
                     false,
@@ -1108,6 +1172,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     documents[1],
                     (partners[1], programs[1], directives[1], tasks[1]),
                     commendations[1],
+                    (events[1], pledges[1]),
                 ),
             ] {
                 for (method, pattern) in &all {
@@ -1130,6 +1195,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                         (team, class, document),
                         partner_program,
                         commendation,
+                        event_pledge,
                     )
                     .await;
                     assert!(
