@@ -199,6 +199,10 @@ pub async fn seed(
     if n > 0 {
         tracing::info!(records = n, "demo directives and reports created");
     }
+    let n = crate::demo_events::seed(db, &ward.unit, today).await?;
+    if n > 0 {
+        tracing::info!(records = n, "demo events, festivals and pledges created");
+    }
     let n = crate::demo_commendations::seed(db, &ward.unit, today).await?;
     if n > 0 {
         tracing::info!(commendations = n, "demo commendations created");

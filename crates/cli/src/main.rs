@@ -8,6 +8,7 @@ mod demo_certification;
 mod demo_commendations;
 mod demo_directives;
 mod demo_documents;
+mod demo_events;
 mod demo_forces;
 mod demo_programs;
 mod demo_training;
