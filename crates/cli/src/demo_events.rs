@@ -162,12 +162,15 @@ async fn partner_ids(db: &Db) -> Result<Vec<i64>, String> {
         },
         ..Default::default()
     };
-    let (rows, _) = store::partners::list(db, Scope::All, &q).await.map_err(err)?;
+    let (rows, _) = store::partners::list(db, Scope::All, &q)
+        .await
+        .map_err(err)?;
     Ok(rows
         .iter()
         .filter(|p| {
             p.ended_on.is_none()
-                && (p.name == "Tỉnh đoàn Ninh Bình" || p.name == "Hội Liên hiệp Phụ nữ tỉnh Ninh Bình")
+                && (p.name == "Tỉnh đoàn Ninh Bình"
+                    || p.name == "Hội Liên hiệp Phụ nữ tỉnh Ninh Bình")
         })
         .map(|p| p.id)
         .collect())
@@ -273,7 +276,8 @@ async fn pledge(db: &Db, input: &PledgeInput, today: NaiveDate) -> Result<usize,
             item_id: Some(*item),
             year: Some(2026),
             kept: Some(k != 0),
-            note: (k == 0).then(|| "Phát hiện 1 đối tượng sử dụng trái phép chất ma túy (ví dụ).".into()),
+            note: (k == 0)
+                .then(|| "Phát hiện 1 đối tượng sử dụng trái phép chất ma túy (ví dụ).".into()),
         };
         pledges::assess(db, Author::System, Scope::All, made.pledge.id, |span| {
             NewAssessment::parse(&a, span, today)

@@ -3,6 +3,7 @@
 
 pub mod commendations;
 pub mod directives;
+pub mod festivals;
 pub mod programs;
 
 use crate::{execute_dyn, placeholders, Arg, Db, StoreError};

@@ -28,9 +28,17 @@
 //! administrator's national dashboard), a province's counts by commune,
 //! and a year's list, as an administrator and as a province's staff.
 //!
+//! Festivals (`festivals`): BENCH_VILLAGES villages (100,000) over the
+//! communes and a festival for every commune in each of ten years (33,210
+//! records; `bench_support::festivals`); then the coverage year by year
+//! (communes and sites holding it against the communes and villages of
+//! each area) in both views, as an administrator (the national dashboard)
+//! and as a province's staff.
+//!
 //! Targets (issue 21): the directive to all communes under 1 s, its board
 //! under 100 ms; 100,000 commendations counted by province and form under
-//! 100 ms.
+//! 100 ms; ten years of festivals for every commune on a national
+//! dashboard under 200 ms.
 //!
 //! `cargo bench -p web --bench leadership` (SQLite; PostgreSQL too when
 //! BINHYEN_TEST_DATABASE_URL is set). BENCH_KEEP=1 leaves the databases
@@ -332,6 +340,61 @@ async fn commendations(x: &Ctx<'_>, staff: &str) {
     }
 }
 
+async fn festivals(x: &Ctx<'_>, staff: &str) {
+    let (label, c, runs) = (x.label, &x.c, x.runs);
+    let started = Instant::now();
+    let data = bs::festivals::generate_festivals(
+        x.db,
+        env("BENCH_VILLAGES", 100_000),
+        domain::time::today(),
+        20_260_819,
+    )
+    .await
+    .unwrap();
+    eprintln!(
+        "{label}: {} villages, {} festivals {}–{}, generated in {}",
+        data.villages,
+        data.festivals,
+        data.first_year,
+        data.last_year,
+        ms(started.elapsed())
+    );
+    let years = format!("from_year={}&to_year={}", data.first_year, data.last_year);
+    for view in ["as_now", "as_was"] {
+        let uri = format!("/api/v1/festivals/coverage?{years}&view={view}");
+        for (who, token) in [
+            ("administrator", &x.admin),
+            ("province staff", &staff.to_string()),
+        ] {
+            let (_, body) = c.timed(token, &uri).await;
+            let v = json(&body);
+            let held: i64 = v["totals"]["years"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|y| y["communes"].as_i64().unwrap())
+                .sum();
+            if who == "administrator" && view == "as_now" {
+                assert_eq!(held as usize, data.festivals, "{label}: {uri}");
+            } else {
+                assert!(held > 0, "{label}: {uri} as {who}");
+            }
+            let mut v = Vec::with_capacity(runs);
+            for _ in 0..runs {
+                v.push(c.timed(token, &uri).await.0);
+            }
+            let (_, p95, text) = p50_p95(v);
+            row(
+                label,
+                &format!("the festival's coverage, ten years, {view}, as {who}, p50/p95 of {runs}"),
+                &text,
+                &base_text(x),
+                &ratio(p95, x.base),
+            );
+        }
+    }
+}
+
 async fn one(t: &TestDb) {
     reference::load(&t.db, &reference::ReferenceData::embedded(), false)
         .await
@@ -386,6 +449,7 @@ async fn one(t: &TestDb) {
     .await;
     directives(&x, &staff).await;
     commendations(&x, &staff).await;
+    festivals(&x, &staff).await;
 }
 
 fn main() {
