@@ -1158,7 +1158,7 @@ reasons! {
         vi "họ tên, chức danh chỉ ghi khi khen thưởng cá nhân"
         en "a name and role are given for an individual only";
     CommendationDecisionUnknown(commendation_decision_unknown)
-        vi "quyết định phải là duyệt (approve) hoặc không duyệt (refuse)"
+        vi "quyết định phải là duyệt hoặc không duyệt khen thưởng"
         en "the decision is approve or refuse";
     CommendationRecipientOutside(commendation_recipient_outside) { kind: Term }
         vi "không có {kind} này (hoặc ngoài phạm vi của bạn)"

@@ -33,6 +33,10 @@ use crate::pickers;
 use crate::routes::Routes;
 use crate::AppState;
 
+/// The years the calendar opens.
+const MIN_YEAR: i32 = 1990;
+const MAX_YEAR: i32 = 2100;
+
 /// Party rows on the new pledge's form (the API takes up to 100).
 const PARTY_ROWS: usize = 4;
 
@@ -165,16 +169,21 @@ impl PageContext for CalendarPage {
 fn month_start(month: Option<&str>, today: NaiveDate) -> Result<NaiveDate, ApiError> {
     match month.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(today.with_day(1).unwrap_or(today)),
-        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").map_err(|_| {
-            ApiError::invalid(
-                "month",
-                domain::Reason::PeriodInvalid {
-                    given: m.to_owned(),
-                    min_year: 2000,
-                    max_year: 2100,
-                },
-            )
-        }),
+        // Within the years a calendar means (the grid's arithmetic never
+        // nears the calendar's ends).
+        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+            .ok()
+            .filter(|d| (MIN_YEAR..=MAX_YEAR).contains(&d.year()))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "month",
+                    domain::Reason::PeriodInvalid {
+                        given: m.to_owned(),
+                        min_year: MIN_YEAR,
+                        max_year: MAX_YEAR,
+                    },
+                )
+            }),
     }
 }
 
