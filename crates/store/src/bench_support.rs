@@ -363,6 +363,17 @@ pub async fn analyze(db: &Db) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Every table's statistics, as autovacuum would have them after a load
+/// (SQLite: `ANALYZE` through `optimize`; PostgreSQL: `ANALYZE` of the
+/// whole database).
+pub async fn analyze_all(db: &Db) -> Result<(), StoreError> {
+    db.optimize().await?;
+    if db.is_postgres() {
+        execute!(db, "ANALYZE")?;
+    }
+    Ok(())
+}
+
 /// The 2025 province whose subtree (across the 2025 mapping) holds the
 /// most models: `(id, name, models)`.
 pub async fn busiest_province(db: &Db) -> Result<(i64, String, i64), StoreError> {

@@ -128,6 +128,9 @@ async fn background(x: &Ctx<'_>) -> Vec<i64> {
         ids.push(made.directive.id);
     }
     let owners = bs::directives::spread_states(x.db).await.unwrap();
+    // As autovacuum and `binhyen` maintenance would have it: the planners
+    // know the tables' sizes.
+    bs::analyze_all(x.db).await.unwrap();
     eprintln!(
         "{}: {n} national directives, {owners} owner lines, issued and spread in {}",
         x.label,
@@ -275,6 +278,7 @@ async fn commendations(x: &Ctx<'_>, staff: &str) {
     )
     .await
     .unwrap();
+    bs::analyze_all(x.db).await.unwrap();
     eprintln!(
         "{label}: {} commendations over {} communes, {}–{}, generated in {}",
         data.commendations,
@@ -351,6 +355,7 @@ async fn festivals(x: &Ctx<'_>, staff: &str) {
     )
     .await
     .unwrap();
+    bs::analyze_all(x.db).await.unwrap();
     eprintln!(
         "{label}: {} villages, {} festivals {}–{}, generated in {}",
         data.villages,

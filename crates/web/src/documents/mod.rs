@@ -31,8 +31,8 @@ use crate::AppState;
 mod files;
 mod pages;
 
-pub(crate) use pages::document_id;
 pub use pages::LinkedDocuments;
+pub(crate) use pages::{document_id, document_ids};
 
 /// The most a document's file may weigh: a scanned plan of some pages.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;

@@ -216,16 +216,7 @@ async fn input_of(state: &AppState, actor: &Actor, f: &Fields) -> Result<Documen
         .lines()
         .map(str::to_owned)
         .collect();
-    let mut replaces = Vec::new();
-    for entry in f
-        .get("replaces")
-        .unwrap_or_default()
-        .split([',', ';', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        replaces.push(document_id(state, actor, "replaces", entry).await?);
-    }
+    let replaces = document_ids(state, actor, "replaces", f.get("replaces")).await?;
     Ok(DocumentInput {
         kind: text("kind"),
         number: text("number"),
@@ -241,6 +232,26 @@ async fn input_of(state: &AppState, actor: &Actor, f: &Fields) -> Result<Documen
         replaces: Some(replaces),
         summary: text("summary"),
     })
+}
+
+/// The documents a form's field names, separated by commas, semicolons or
+/// lines (`document_id` for each).
+pub(crate) async fn document_ids(
+    state: &AppState,
+    actor: &Actor,
+    field: &'static str,
+    text: Option<&str>,
+) -> Result<Vec<i64>, ApiError> {
+    let mut out = Vec::new();
+    for entry in text
+        .unwrap_or_default()
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        out.push(document_id(state, actor, field, entry).await?);
+    }
+    Ok(out)
 }
 
 /// A document as a form names it (`field`): `#12` or its number, if one

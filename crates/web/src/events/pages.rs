@@ -355,17 +355,8 @@ async fn create_form(
             Some(t) => Some(pickers::resolve_unit(&state, &actor, "org_unit_id", &t).await?),
             None => None,
         };
-        let mut documents = Vec::new();
-        for entry in f
-            .get("documents")
-            .unwrap_or_default()
-            .split([',', ';', '\n'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            documents
-                .push(crate::documents::document_id(&state, &actor, "documents", entry).await?);
-        }
+        let documents =
+            crate::documents::document_ids(&state, &actor, "documents", f.get("documents")).await?;
         let mut participants = Vec::new();
         for g in Group::ALL {
             let key = format!("n_{}", g.as_str());

@@ -244,17 +244,8 @@ async fn create_form(
             }
             _ => f.i64("org_unit_id")?.filter(|_| !national),
         };
-        let mut documents = Vec::new();
-        for entry in f
-            .get("documents")
-            .unwrap_or_default()
-            .split([',', ';', '\n'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            documents
-                .push(crate::documents::document_id(&state, &actor, "documents", entry).await?);
-        }
+        let documents =
+            crate::documents::document_ids(&state, &actor, "documents", f.get("documents")).await?;
         let input = ProgramInput {
             name: text("name"),
             kind: text("kind"),
