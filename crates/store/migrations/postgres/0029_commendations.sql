@@ -39,4 +39,5 @@ CREATE TABLE commendations (
 CREATE INDEX commendations_year ON commendations (state, year, province_id, form, level,
     recipient_kind);
 CREATE INDEX commendations_unit_year ON commendations (org_unit_id, state, year);
+CREATE INDEX commendations_province ON commendations (province_id, state, year);
 CREATE INDEX commendations_recipient ON commendations (recipient_kind, recipient_id);

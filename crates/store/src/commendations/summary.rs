@@ -130,30 +130,46 @@ struct Group {
 }
 
 /// The approved commendations of the years, as a subquery on alias `c`;
-/// within `area` (a subquery of unit ids) when the summary has one, so
-/// that a province's counts read its own rows, not the country's.
+/// within `area` (`area_sql`) when the summary has one, so that a
+/// province's counts read its own rows, not the country's.
 fn approved_sql(q: &CommendationSummaryQuery, area: Option<&str>, p: &mut Params) -> String {
     let from = p.push(Arg::I64(Some(i64::from(q.from_year))));
     let to = p.push(Arg::I64(Some(i64::from(q.to_year))));
-    let within = area.map_or(String::new(), |a| format!(" AND k.org_unit_id IN ({a})"));
+    let (source, within) = match area {
+        Some(a) if a.starts_with("SELECT") => (
+            format!("({a}) t CROSS JOIN commendations k"),
+            " AND k.org_unit_id = t.unit_id".to_owned(),
+        ),
+        Some(a) => ("commendations k".to_owned(), format!(" AND {a}")),
+        None => ("commendations k".to_owned(), String::new()),
+    };
     format!(
         "(SELECT k.org_unit_id, k.province_id, k.form, k.level,
                  CASE WHEN k.recipient_kind = 'person' THEN 'person' ELSE 'collective' END
                    AS recipient_kind
-            FROM commendations k
+            FROM {source}
            WHERE k.state = 'approved' AND k.year >= {from} AND k.year <= {to}{within}) c"
     )
 }
 
-/// The units of the summary's area, as a subquery: its own unit's, in the
-/// view's hierarchy, or the rows' (the scope's units).
+/// The commendations of the summary's area: a province as it is now by
+/// its 2025 province (a condition on `k`); otherwise the area's units as
+/// a `SELECT unit_id …`, which `approved_sql` reads first (a `CROSS
+/// JOIN`, which SQLite keeps in that order: left to choose, it read the
+/// whole span's commendations and probed the units for each, 70–110 ms at
+/// 100,000 commendations against 10–15). `province_now`: the area is a
+/// 2025 province.
 fn area_sql(
     q: &CommendationSummaryQuery,
-    me: Option<&Area>,
+    (me, province_now): (Option<&Area>, bool),
     rows: &[Area],
     p: &mut Params,
 ) -> String {
     match me {
+        Some(area) if q.view == View::Now && province_now => {
+            let a = p.push(Arg::I64(Some(area.id)));
+            format!("k.province_id = {a}")
+        }
         Some(area) => {
             let a = p.push(Arg::I64(Some(area.id)));
             let table = match q.view {
@@ -164,7 +180,7 @@ fn area_sql(
         }
         None => {
             let r = row_list(rows, p);
-            format!("SELECT unit_id FROM org_unit_reach WHERE ancestor_id IN ({r})")
+            format!("SELECT DISTINCT unit_id FROM org_unit_reach WHERE ancestor_id IN ({r})")
         }
     }
 }
@@ -185,9 +201,22 @@ pub async fn summary(
     let (me, rows, rows_date) = areas_on(db, scope, q.org_unit, date, q.view).await?;
     let national = q.org_unit.is_none() && scope.user_id().is_none();
     let mut tx = db.begin_read().await?;
+    let province_now = match &me {
+        Some(area) => {
+            let current: Option<i32> = fetch!(
+                tx,
+                fetch_optional,
+                scalar i32,
+                "SELECT 1 FROM org_units WHERE id = $1 AND level = 'province' AND valid_to IS NULL",
+                area.id
+            )?;
+            current.is_some()
+        }
+        None => false,
+    };
     let groups: Vec<Group> = {
         let mut p = Params::default();
-        let area = (!national).then(|| area_sql(q, me.as_ref(), &rows, &mut p));
+        let area = (!national).then(|| area_sql(q, (me.as_ref(), province_now), &rows, &mut p));
         let approved = approved_sql(q, area.as_deref(), &mut p);
         let (join, row, shared) = if national && q.view == View::Now {
             (
@@ -214,7 +243,7 @@ pub async fn summary(
         }),
         _ => {
             let mut p = Params::default();
-            let area = area_sql(q, me.as_ref(), &rows, &mut p);
+            let area = area_sql(q, (me.as_ref(), province_now), &rows, &mut p);
             let approved = approved_sql(q, Some(&area), &mut p);
             let sql = format!(
                 "SELECT NULL AS row_id, NULL AS shared_unit, {GROUPED} FROM {approved}
