@@ -326,8 +326,20 @@ pub fn percent(value: f64, target: f64) -> f64 {
     if target <= 0.0 {
         return 0.0;
     }
-    (value / target * 1000.0).round() / 10.0
+    let p = (value / target * 1000.0).round() / 10.0;
+    // A tiny target (1e-300) or a huge figure would overflow to infinity,
+    // which JSON cannot carry: capped instead.
+    if p.is_finite() {
+        p.clamp(0.0, MAX_PERCENT)
+    } else if p > 0.0 {
+        MAX_PERCENT
+    } else {
+        0.0
+    }
 }
+
+/// The most a target's progress shows, in percent.
+pub const MAX_PERCENT: f64 = 1e12;
 
 pub fn is_late(value: f64, target: f64, due_on: NaiveDate, today: NaiveDate) -> bool {
     due_on < today && value < target
@@ -413,6 +425,9 @@ mod tests {
     fn progress_is_a_share_and_late_only_past_due() {
         assert_eq!(percent(7.0, 20.0), 35.0);
         assert_eq!(percent(25.0, 20.0), 125.0);
+        // Never infinite (JSON has no such number).
+        assert_eq!(percent(1.0, 1e-300), MAX_PERCENT);
+        assert_eq!(percent(f64::MAX, 1.0), MAX_PERCENT);
         let today = d("2026-12-06");
         assert!(is_late(7.0, 20.0, d("2026-06-30"), today));
         assert!(!is_late(20.0, 20.0, d("2026-06-30"), today));

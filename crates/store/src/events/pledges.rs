@@ -41,14 +41,14 @@ const SELECT_PLEDGE: &str = "SELECT g.id, g.title, g.org_unit_id, u.name AS org_
 
 /// An item with its assessments year by year.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct ItemRow {
+pub struct PledgeItemRow {
     pub id: i64,
     pub text: String,
-    pub assessments: Vec<AssessmentRow>,
+    pub assessments: Vec<PledgeAssessmentRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
-pub struct AssessmentRow {
+pub struct PledgeAssessmentRow {
     pub item_id: i64,
     pub year: i32,
     pub kept: bool,
@@ -57,20 +57,20 @@ pub struct AssessmentRow {
 
 /// A party and what it pledged.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct PartyRow {
+pub struct PledgePartyRow {
     pub id: i64,
     #[schema(value_type = PartyKind)]
     pub kind: String,
     pub org_unit_id: Option<i64>,
     pub organisation_id: Option<i64>,
     pub name: String,
-    pub items: Vec<ItemRow>,
+    pub items: Vec<PledgeItemRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PledgeDetail {
     pub pledge: PledgeRow,
-    pub parties: Vec<PartyRow>,
+    pub parties: Vec<PledgePartyRow>,
 }
 
 fn scope_cond(scope: Scope, p: &mut Params) -> String {
@@ -127,10 +127,10 @@ async fn detail_tx(tx: &mut Tx, scope: Scope, id: i64) -> Result<PledgeDetail> {
           ORDER BY i.party_id, i.position",
         id
     )?;
-    let assessments: Vec<AssessmentRow> = fetch!(
+    let assessments: Vec<PledgeAssessmentRow> = fetch!(
         tx,
         fetch_all,
-        AssessmentRow,
+        PledgeAssessmentRow,
         "SELECT a.item_id, a.year, a.kept, a.note FROM pledge_assessments a
            JOIN pledge_items i ON i.id = a.item_id
            JOIN pledge_parties x ON x.id = i.party_id WHERE x.pledge_id = $1
@@ -139,11 +139,11 @@ async fn detail_tx(tx: &mut Tx, scope: Scope, id: i64) -> Result<PledgeDetail> {
     )?;
     let parties = parties
         .into_iter()
-        .map(|p| PartyRow {
+        .map(|p| PledgePartyRow {
             items: items
                 .iter()
                 .filter(|i| i.party_id == p.id)
-                .map(|i| ItemRow {
+                .map(|i| PledgeItemRow {
                     id: i.id,
                     text: i.text.clone(),
                     assessments: assessments

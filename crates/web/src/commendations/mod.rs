@@ -29,6 +29,9 @@ use crate::AppState;
 
 mod pages;
 
+/// The last year a summary may name.
+const MAX_YEAR: i32 = 2100;
+
 pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/commendations", list_api)
@@ -223,8 +226,8 @@ pub(crate) async fn decide(
 #[utoipa::path(get, path = "/api/v1/commendations/summary", tag = "commendations",
     params(
         ("org_unit" = Option<i64>, Query, description = "Its parts are the rows; none: the provinces (or the user's scope)."),
-        ("from_year" = Option<i32>, Query, description = "Default: four years before `to_year`."),
-        ("to_year" = Option<i32>, Query, description = "Default: this year."),
+        ("from_year" = Option<i32>, Query, minimum = 1990, maximum = 2100, description = "Default: four years before `to_year` (one after it is taken as `to_year`)."),
+        ("to_year" = Option<i32>, Query, minimum = 1990, maximum = 2100, description = "Default: this year."),
         ("view" = Option<crate::areas::ViewParam>, Query),
     ),
     responses((status = 200, description = "The counts", body = CommendationSummary),
@@ -252,35 +255,19 @@ pub(crate) async fn summary_of(
     let today = domain::time::today();
     let (first, last) = summary::default_years(today);
     let span = last - first;
+    let (min, max) = (domain::commendations::FIRST_YEAR, MAX_YEAR);
     let year = |key: &'static str, default: i32| -> Result<i32, ApiError> {
         let y = f.i64(key)?.unwrap_or(i64::from(default));
         i32::try_from(y)
             .ok()
-            .filter(|y| (domain::commendations::FIRST_YEAR..=last).contains(y))
+            .filter(|y| (min..=max).contains(y))
             .ok_or_else(|| {
-                ApiError::invalid(
-                    key,
-                    Reason::CommendationYearInvalid {
-                        from: domain::commendations::FIRST_YEAR,
-                        to: last,
-                    },
-                )
+                ApiError::invalid(key, Reason::CommendationYearInvalid { from: min, to: max })
             })
     };
     let to_year = year("to_year", last)?;
-    let from_year = year(
-        "from_year",
-        (to_year - span).max(domain::commendations::FIRST_YEAR),
-    )?;
-    if from_year > to_year {
-        return Err(ApiError::invalid(
-            "from_year",
-            Reason::CommendationYearInvalid {
-                from: domain::commendations::FIRST_YEAR,
-                to: to_year,
-            },
-        ));
-    }
+    // Never after `to_year`: a span asked backwards is its last year.
+    let from_year = year("from_year", (to_year - span).max(min))?.min(to_year);
     let q = CommendationSummaryQuery {
         org_unit,
         from_year,

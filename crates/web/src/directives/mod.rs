@@ -200,16 +200,15 @@ pub(crate) fn task_query(f: &Fields) -> Result<TaskQuery, ApiError> {
             .map(|d| domain::time::parse_date(key, d))
             .transpose()
     };
-    let flag = |key: &str| matches!(text(key), Some("true" | "1" | "on"));
     Ok(TaskQuery {
-        mine: flag("mine"),
+        mine: f.bool("mine")?.unwrap_or(false),
         org_unit: f.i64("org_unit")?,
         directive: f.i64("directive")?,
         task: f.i64("task")?,
         state: text("state")
             .map(|s| TaskState::parse("state", s))
             .transpose()?,
-        open: flag("open"),
+        open: f.bool("open")?.unwrap_or(false),
         standing: text("standing")
             .map(|s| Standing::parse("standing", s))
             .transpose()?,

@@ -45,7 +45,7 @@ pub(crate) async fn export(
         per_page: MAX_ROWS,
     };
     let (rows, _) = events::list(&state.db, actor.scope(), &query, true).await?;
-    let with_tasks = matches!(f.get("tasks"), Some("true" | "1"));
+    let with_tasks = f.bool("tasks")?.unwrap_or(false);
     let tasks = match (with_tasks, query.from, query.to) {
         (true, Some(from), Some(to)) => super::due(state, actor, from, to).await?,
         (true, _, _) => {

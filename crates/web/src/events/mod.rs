@@ -32,6 +32,16 @@ use crate::AppState;
 mod calendar;
 mod pages;
 
+/// `format` of the events' list: the page as JSON, or the calendar's file.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum CalendarFormat {
+    Json,
+    Ics,
+    Xlsx,
+}
+
 /// The most a photo may weigh.
 pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
 
@@ -69,7 +79,7 @@ pub fn routes() -> Routes {
         pledge_api,
         assess_api
     ),
-    components(schemas(Kind, Group, PartyKind))
+    components(schemas(Kind, Group, PartyKind, CalendarFormat))
 )]
 pub struct Api;
 
@@ -120,7 +130,7 @@ pub(crate) fn event_query(f: &Fields) -> Result<EventQuery, ApiError> {
         ("from" = Option<domain::schema::Day>, Query, description = "Events ending on or after this day."),
         ("to" = Option<domain::schema::Day>, Query, description = "Events starting on or before this day."),
         ("org_unit" = Option<i64>, Query, description = "Events of this unit or one under it."),
-        ("format" = Option<String>, Query, description = "`ics` (iCalendar) or `xlsx`."),
+        ("format" = Option<CalendarFormat>, Query, description = "`ics` (iCalendar) or `xlsx`: the calendar's file."),
         ("tasks" = Option<bool>, Query, description = "With a file: the tasks due between `from` and `to` too."),
         PageParams,
     ),
@@ -134,6 +144,8 @@ async fn list_api(
 ) -> Result<Response, ApiError> {
     let f = Fields::from_query(q.as_deref());
     let query = event_query(&f)?;
+    // Read (and refused when it is no yes or no) whatever the format.
+    f.bool("tasks")?;
     crate::areas::check_unit(&state, &actor, query.org_unit).await?;
     if let Some(fmt) = f.get("format").filter(|f| *f != "json") {
         return calendar::export(&state, &actor, &f, query, fmt).await;
@@ -285,7 +297,10 @@ async fn festivals_api(
     let f = Fields::from_query(q.as_deref());
     let org_unit = f.i64("org_unit")?;
     crate::areas::check_unit(&state, &actor, org_unit).await?;
-    let year = f.i64("year")?.and_then(|y| i32::try_from(y).ok());
+    let year = f
+        .i64("year")?
+        .map(|y| i32::try_from(y).map_err(|_| ApiError::invalid("year", Reason::IntegerExpected)))
+        .transpose()?;
     let page = Page::parse(f.get("page"), f.get("per_page"))?;
     let (items, total) = festivals::list(&state.db, actor.scope(), org_unit, year, page).await?;
     Ok(Json(FestivalPage {
@@ -317,8 +332,8 @@ async fn create_festival_api(
 #[utoipa::path(get, path = "/api/v1/festivals/coverage", tag = "events",
     params(
         ("org_unit" = Option<i64>, Query, description = "Its parts are the rows; none: the provinces (or the user's scope)."),
-        ("from_year" = Option<i32>, Query, description = "Default: four years before `to_year`."),
-        ("to_year" = Option<i32>, Query, description = "Default: this year."),
+        ("from_year" = Option<i32>, Query, minimum = 2005, maximum = 2100, description = "Default: four years before `to_year`; at most 20 years before it (an earlier one is taken as that)."),
+        ("to_year" = Option<i32>, Query, minimum = 2005, maximum = 2100, description = "Default: this year."),
         ("view" = Option<crate::areas::ViewParam>, Query),
     ),
     responses((status = 200, description = "The coverage", body = Coverage),
@@ -345,32 +360,28 @@ pub(crate) async fn coverage(
     };
     crate::areas::check_unit(state, actor, org_unit).await?;
     let today = domain::time::today();
+    // The festival began in 2005 (Quyết định 521/2005/QĐ-TTg).
+    let (first, last) = (2005, 2100);
     let year = |key: &'static str, default: i32| -> Result<i32, ApiError> {
         let y = f.i64(key)?.unwrap_or(i64::from(default));
         i32::try_from(y)
             .ok()
-            .filter(|y| (2005..=today.year()).contains(y))
+            .filter(|y| (first..=last).contains(y))
             .ok_or_else(|| {
                 ApiError::invalid(
                     key,
                     Reason::PledgeYearOutside {
-                        from: 2005,
-                        to: today.year(),
+                        from: first,
+                        to: last,
                     },
                 )
             })
     };
     let to_year = year("to_year", today.year())?;
-    let from_year = year("from_year", (to_year - 4).max(2005))?;
-    if from_year > to_year || to_year - from_year > 20 {
-        return Err(ApiError::invalid(
-            "from_year",
-            Reason::PledgeYearOutside {
-                from: (to_year - 20).max(2005),
-                to: to_year,
-            },
-        ));
-    }
+    // At most 20 years, never after `to_year`: the span is taken as asked
+    // within those bounds rather than refused.
+    let from_year =
+        year("from_year", (to_year - 4).max(first))?.clamp((to_year - 20).max(first), to_year);
     let view = crate::areas::view(f)?;
     Ok(festivals::coverage(
         &state.db,
@@ -395,7 +406,9 @@ struct PledgePage {
 /// Emulation pledges of the scope, the latest first
 #[utoipa::path(get, path = "/api/v1/pledges", tag = "events",
     params(("org_unit" = Option<i64>, Query, description = "Pledges of this unit's area or below."), PageParams),
-    responses((status = 200, description = "A page of pledges", body = PledgePage)))]
+    responses((status = 200, description = "A page of pledges", body = PledgePage),
+        (status = 400, description = "A filter that is not a number", body = Problem),
+        (status = 404, description = "The unit is unknown or outside the scope.", body = Problem)))]
 async fn pledges_api(
     State(state): State<AppState>,
     actor: Actor,
