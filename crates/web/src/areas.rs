@@ -49,6 +49,31 @@ pub(crate) async fn check_unit(
     Ok(())
 }
 
+/// The span of years a yearly dashboard asks for (`from_year`, `to_year`):
+/// each within `bounds` (else 400 with `refused`), `to_year` this year by
+/// default, `from_year` `default_span` years before it by default, and
+/// taken within `max_span` years before `to_year` and never after it (a
+/// span asked backwards is its last year) rather than refused.
+pub(crate) fn year_span(
+    f: &Fields,
+    (min, max): (i32, i32),
+    (default_span, max_span): (i32, i32),
+    refused: Reason,
+) -> Result<(i32, i32), ApiError> {
+    use chrono::Datelike;
+    let year = |key: &'static str, default: i32| -> Result<i32, ApiError> {
+        let y = f.i64(key)?.unwrap_or(i64::from(default));
+        i32::try_from(y)
+            .ok()
+            .filter(|y| (min..=max).contains(y))
+            .ok_or_else(|| ApiError::invalid(key, refused.clone()))
+    };
+    let to_year = year("to_year", domain::time::today().year().clamp(min, max))?;
+    let from_year = year("from_year", (to_year - default_span).max(min))?
+        .clamp((to_year - max_span).max(min), to_year);
+    Ok((from_year, to_year))
+}
+
 /// A user whose scope is one unit sees that unit's parts by default.
 pub(crate) async fn only_scope_unit(
     state: &AppState,

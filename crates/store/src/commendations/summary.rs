@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::accounts::Scope;
@@ -353,7 +353,5 @@ pub(crate) async fn figures(
         .collect())
 }
 
-/// The years a summary spans by default: the last five, this one included.
-pub fn default_years(today: NaiveDate) -> (i32, i32) {
-    (today.year() - 4, today.year())
-}
+/// The years before the last a summary spans by default (five in all).
+pub const DEFAULT_SPAN: i32 = 4;

@@ -252,28 +252,19 @@ pub(crate) async fn summary_of(
         None => crate::areas::only_scope_unit(state, actor).await?,
     };
     crate::areas::check_unit(state, actor, org_unit).await?;
-    let today = domain::time::today();
-    let (first, last) = summary::default_years(today);
-    let span = last - first;
     let (min, max) = (domain::commendations::FIRST_YEAR, MAX_YEAR);
-    let year = |key: &'static str, default: i32| -> Result<i32, ApiError> {
-        let y = f.i64(key)?.unwrap_or(i64::from(default));
-        i32::try_from(y)
-            .ok()
-            .filter(|y| (min..=max).contains(y))
-            .ok_or_else(|| {
-                ApiError::invalid(key, Reason::CommendationYearInvalid { from: min, to: max })
-            })
-    };
-    let to_year = year("to_year", last)?;
-    // Never after `to_year`: a span asked backwards is its last year.
-    let from_year = year("from_year", (to_year - span).max(min))?.min(to_year);
+    let (from_year, to_year) = crate::areas::year_span(
+        f,
+        (min, max),
+        (summary::DEFAULT_SPAN, max - min),
+        Reason::CommendationYearInvalid { from: min, to: max },
+    )?;
     let q = CommendationSummaryQuery {
         org_unit,
         from_year,
         to_year,
         view: crate::areas::view(f)?,
-        today,
+        today: domain::time::today(),
     };
     Ok(summary::summary(&state.db, actor.scope(), &q).await?)
 }

@@ -353,43 +353,28 @@ pub(crate) async fn coverage(
     actor: &Actor,
     f: &Fields,
 ) -> Result<Coverage, ApiError> {
-    use chrono::Datelike;
     let org_unit = match f.i64("org_unit")? {
         Some(u) => Some(u),
         None => crate::areas::only_scope_unit(state, actor).await?,
     };
     crate::areas::check_unit(state, actor, org_unit).await?;
-    let today = domain::time::today();
-    // The festival began in 2005 (Quyết định 521/2005/QĐ-TTg).
-    let (first, last) = (2005, 2100);
-    let year = |key: &'static str, default: i32| -> Result<i32, ApiError> {
-        let y = f.i64(key)?.unwrap_or(i64::from(default));
-        i32::try_from(y)
-            .ok()
-            .filter(|y| (first..=last).contains(y))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    key,
-                    Reason::PledgeYearOutside {
-                        from: first,
-                        to: last,
-                    },
-                )
-            })
-    };
-    let to_year = year("to_year", today.year())?;
-    // At most 20 years, never after `to_year`: the span is taken as asked
-    // within those bounds rather than refused.
-    let from_year =
-        year("from_year", (to_year - 4).max(first))?.clamp((to_year - 20).max(first), to_year);
+    // The festival began in 2005 (Quyết định 521/2005/QĐ-TTg); at most 20
+    // years on one dashboard.
+    let (min, max) = (2005, 2100);
+    let span = crate::areas::year_span(
+        f,
+        (min, max),
+        (4, 20),
+        Reason::PledgeYearOutside { from: min, to: max },
+    )?;
     let view = crate::areas::view(f)?;
     Ok(festivals::coverage(
         &state.db,
         actor.scope(),
         org_unit,
-        (from_year, to_year),
+        span,
         view,
-        today,
+        domain::time::today(),
     )
     .await?)
 }
