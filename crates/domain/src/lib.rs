@@ -21,6 +21,7 @@ pub mod partners;
 pub mod policy;
 pub mod programs;
 pub mod reason;
+pub mod reviews;
 pub mod schema;
 pub mod statistics;
 pub mod text;

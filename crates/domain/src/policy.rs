@@ -91,10 +91,13 @@ pub enum Action {
     /// Record events, photos, each commune's festival and emulation
     /// pledges with their yearly assessments.
     ManageEvents,
+    /// Start reviews of one's own unit, write their sections, compile
+    /// the lower units' submissions and issue them.
+    WriteReviews,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::ManageOrgUnits,
         Action::ManageModels,
         Action::RateModels,
@@ -121,6 +124,7 @@ impl Action {
         Action::ProposeCommendations,
         Action::DecideCommendations,
         Action::ManageEvents,
+        Action::WriteReviews,
     ];
 
     /// The name pages use (`can.manage_models`).
@@ -152,6 +156,7 @@ impl Action {
             Action::ProposeCommendations => "propose_commendations",
             Action::DecideCommendations => "decide_commendations",
             Action::ManageEvents => "manage_events",
+            Action::WriteReviews => "write_reviews",
         }
     }
 }
@@ -231,6 +236,10 @@ impl Action {
                 "ghi sự kiện, Ngày hội và giao ước thi đua",
                 "record events, festivals and pledges",
             ),
+            Action::WriteReviews => (
+                "viết, tổng hợp và ban hành báo cáo sơ kết, tổng kết",
+                "write, compile and issue reviews",
+            ),
         };
         Term::new(self.as_str(), vi, en)
     }
@@ -258,7 +267,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         | Action::IssueDirectives
         | Action::ReportTasks
         | Action::ProposeCommendations
-        | Action::ManageEvents => {
+        | Action::ManageEvents
+        | Action::WriteReviews => {
             matches!(role, Admin | ProvinceStaff | CommuneOfficer)
         }
         Action::RateModels

@@ -1226,6 +1226,59 @@ reasons! {
         vi "không có nội dung giao ước này trong giao ước"
         en "no such item in this pledge";
 
+    // ---- reviews ---------------------------------------------------------
+    ReviewKindUnknown(review_kind_unknown) { allowed: Vec<Term> }
+        vi "loại báo cáo phải là một trong: {allowed}"
+        en "the kind of review is one of: {allowed}";
+    ReviewSectionUnknown(review_section_unknown) { allowed: Vec<Term> }
+        vi "phần báo cáo phải là một trong: {allowed}"
+        en "a review's section is one of: {allowed}";
+    ReviewStateUnknown(review_state_unknown) { allowed: Vec<Term> }
+        vi "tình trạng báo cáo phải là một trong: {allowed}"
+        en "a review's state is one of: {allowed}";
+    ReviewViewUnknown(review_view_unknown) { allowed: Vec<Term> }
+        vi "cách tính theo đơn vị hành chính phải là một trong: {allowed}"
+        en "the view of the reform is one of: {allowed}";
+    ReviewMonthInvalid(review_month_invalid)
+        vi "tháng ghi theo dạng NNNN-TT (ví dụ 2025-06) hoặc chỉ ghi năm"
+        en "a month is written YYYY-MM (2025-06) or as a year";
+    ReviewPeriodInvalid(review_period_invalid) { first: i32, max_years: i32 }
+        vi "kỳ báo cáo bắt đầu từ năm {first}, kết thúc không trước khi bắt đầu và dài không quá {max_years} năm"
+        en "a review's period starts in {first} or later, ends on or after its start and lasts {max_years} years at most";
+    ReviewPeriodFuture(review_period_future)
+        vi "kỳ báo cáo không được kết thúc sau tháng hiện tại"
+        en "a review's period ends this month at the latest";
+    ReviewFocusTooMany(review_focus_too_many) { max: usize }
+        vi "chọn tối đa {max} mục"
+        en "choose {max} at most";
+    ReviewFocusUnknown(review_focus_unknown)
+        vi "không có loại mô hình, chương trình, chỉ đạo hoặc bộ chỉ tiêu này (hoặc ngoài phạm vi của bạn)"
+        en "no such model type, programme, directive or data set (or outside your scope)";
+    ReviewUnitNotYours(review_unit_not_yours)
+        vi "chỉ viết báo cáo của chính đơn vị mình"
+        en "you write your own unit's reviews only";
+    ReviewAnswersInvalid(review_answers_invalid)
+        vi "báo cáo được trả lời phải là báo cáo của cấp trên trực tiếp, cùng kỳ"
+        en "a submission answers a review of the unit directly above, for the same period";
+    ReviewNumberInvalid(review_number_invalid)
+        vi "số, ký hiệu ghi theo dạng số/ký hiệu (ví dụ 05/BC-CAT)"
+        en "the number is written number/symbol (05/BC-CAT)";
+    ReviewNumberTaken(review_number_taken) { number: String, year: i32 }
+        vi "số {number} năm {year} đã dùng cho một văn bản khác của đơn vị"
+        en "number {number} of {year} is taken by another of the unit's documents";
+    ReviewIssuedBeforePeriod(review_issued_before_period)
+        vi "ngày ban hành không được trước kỳ báo cáo"
+        en "a review is issued no earlier than its period starts";
+    ReviewRecipientsInvalid(review_recipients_invalid) { max: usize }
+        vi "ghi từ 1 đến {max} nơi nhận"
+        en "name 1 to {max} recipients";
+    ReviewIssued(review_issued)
+        vi "báo cáo đã ban hành không sửa được; tạo phiên bản mới để sửa"
+        en "an issued review is frozen; make a new version to change it";
+    ReviewNotIssued(review_not_issued)
+        vi "chỉ tạo phiên bản mới của báo cáo đã ban hành; dự thảo thì sửa trực tiếp"
+        en "a new version is made of an issued review; a draft is edited as it is";
+
     // ---- the web layer -------------------------------------------------
     NotFound(not_found)
         vi "không tìm thấy"

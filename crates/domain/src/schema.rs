@@ -77,6 +77,11 @@ text_form!(
     PeriodList => listed(PERIOD, 600)
 );
 text_form!(
+    /// A month of a review's period, `YYYY-MM`, or a year `YYYY` (its
+    /// first month as a start, its last as an end).
+    Month => string_matching("^[0-9]{4}(-(0[1-9]|1[0-2]))?$".to_string()).build().into()
+);
+text_form!(
     /// A year a list filters by: 1900 to 2200.
     Year => year()
 );

@@ -22,6 +22,7 @@ pub mod org_units;
 pub mod partners;
 pub mod programs;
 mod reference_data;
+pub mod reviews;
 mod scope;
 pub mod statistics;
 pub mod training;

@@ -1,0 +1,319 @@
+//! The registers' figures: models, certification, forces, training.
+
+use chrono::NaiveDate;
+use domain::forces::Force;
+use domain::reviews::{ChartHint, Part};
+
+use super::{by_unit, headline, plain, row, summed, Ask};
+use crate::accounts::Scope;
+use crate::error::Result;
+use crate::org_units::areas::{areas_on, Area};
+use crate::{fetch_all_dyn, Arg, Db, Params};
+
+/// The sub-units the tables break down to, as the view places them.
+async fn areas(db: &Db, ask: &Ask) -> Result<Vec<Area>> {
+    Ok(areas_on(db, Scope::All, Some(ask.unit), ask.rows_day(), ask.areas_view())
+        .await?
+        .1)
+}
+
+#[derive(sqlx::FromRow)]
+struct ModelCounts {
+    area: i64,
+    active: i64,
+    new: i64,
+    replicated: i64,
+    exemplars: i64,
+}
+
+/// Models under each of `areas` (through `org_unit_reach`, so a legacy
+/// unit's models count under its successor as it is now): active and
+/// exemplary on `end`, founded and replicated from `first` to `end`.
+async fn model_counts(
+    db: &Db,
+    ask: &Ask,
+    areas: &[i64],
+    first: NaiveDate,
+    end: NaiveDate,
+) -> Result<Vec<ModelCounts>> {
+    let mut p = Params::default();
+    let e = p.push(Arg::Date(Some(end)));
+    let f = p.push(Arg::Date(Some(first)));
+    let list = p.list(areas.iter().map(|a| Arg::I64(Some(*a))));
+    let types = if ask.focus.model_type_ids.is_empty() {
+        String::new()
+    } else {
+        let t = p.list(ask.focus.model_type_ids.iter().map(|t| Arg::I64(Some(*t))));
+        format!("AND m.type_id IN ({t})")
+    };
+    let sql = format!(
+        "SELECT x.area,
+                CAST(COALESCE(SUM(CASE WHEN x.status = 'active' THEN 1 ELSE 0 END), 0) AS BIGINT) AS active,
+                CAST(COALESCE(SUM(CASE WHEN x.founded_on >= {f} THEN 1 ELSE 0 END), 0) AS BIGINT) AS new,
+                CAST(COALESCE(SUM(CASE WHEN x.founded_on >= {f} AND x.replica = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS replicated,
+                CAST(COALESCE(SUM(CASE WHEN x.status = 'active' AND x.exemplar = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS exemplars
+           FROM (SELECT h.ancestor_id AS area, m.founded_on,
+                        CASE WHEN m.replicated_from IS NULL THEN 0 ELSE 1 END AS replica,
+                        (SELECT s.status FROM model_status_changes s
+                          WHERE s.model_id = m.id AND s.on_date <= {e}
+                            AND (s.ends_on IS NULL OR s.ends_on > {e})) AS status,
+                        (SELECT CASE WHEN r.exemplar THEN 1 ELSE 0 END FROM model_ratings r
+                          WHERE r.model_id = m.id AND r.rated_on <= {e}
+                          ORDER BY r.rated_on DESC, r.year DESC LIMIT 1) AS exemplar
+                   FROM org_unit_reach h
+                   JOIN models m ON m.org_unit_id = h.unit_id
+                  WHERE h.ancestor_id IN ({list}) AND m.founded_on <= {e} {types}) x
+          GROUP BY x.area"
+    );
+    let mut tx = db.begin_read().await?;
+    let rows = fetch_all_dyn(&mut tx, &sql, p.args).await?;
+    tx.rollback().await?;
+    Ok(rows)
+}
+
+pub(super) async fn models(db: &Db, ask: &Ask) -> Result<Part> {
+    let areas = areas(db, ask).await?;
+    let ids: Vec<i64> = areas.iter().map(|a| a.id).collect();
+    let counts = model_counts(db, ask, &ids, ask.period.first_day(), ask.end()).await?;
+    let get = |id: i64| counts.iter().find(|c| c.area == id);
+    let total = |f: fn(&ModelCounts) -> i64| counts.iter().map(f).sum::<i64>() as f64;
+    let headlines = vec![
+        headline("models_active", "Mô hình đang hoạt động cuối kỳ", total(|c| c.active), by_unit(&counts, |c| c.area, |c| c.active)),
+        headline("models_new", "Mô hình xây dựng mới trong kỳ", total(|c| c.new), by_unit(&counts, |c| c.area, |c| c.new)),
+        headline("models_replicated", "Mô hình nhân rộng trong kỳ", total(|c| c.replicated), by_unit(&counts, |c| c.area, |c| c.replicated)),
+        headline("models_exemplar", "Mô hình điển hình cuối kỳ", total(|c| c.exemplars), by_unit(&counts, |c| c.area, |c| c.exemplars)),
+    ];
+    if ask.brief {
+        return Ok(Part { headlines, ..Default::default() });
+    }
+    let mut years = Vec::new();
+    for (y, first, last) in ask.period.years() {
+        let c = model_counts(db, ask, &[ask.unit], first, last.min(ask.today)).await?;
+        let c = c.first();
+        let v = |f: fn(&ModelCounts) -> i64| c.map_or(0.0, |c| f(c) as f64);
+        years.push(row(y.to_string(), None, vec![v(|c| c.active), v(|c| c.new), v(|c| c.replicated), v(|c| c.exemplars)]));
+    }
+    let area_rows = areas
+        .iter()
+        .map(|a| {
+            let c = get(a.id);
+            let v = |f: fn(&ModelCounts) -> i64| c.map_or(0.0, |c| f(c) as f64);
+            row(a.name.clone(), Some(a.id), vec![v(|c| c.active), v(|c| c.new), v(|c| c.replicated), v(|c| c.exemplars)])
+        })
+        .collect();
+    let by_type = models_by_type(db, ask).await?;
+    Ok(Part {
+        headlines,
+        tables: vec![
+            plain("Mô hình qua các năm", &["Năm", "Đang hoạt động cuối năm", "Xây dựng mới", "Nhân rộng", "Điển hình"], years, Some(ChartHint::Lines)),
+            summed("Mô hình theo đơn vị", &["Đơn vị", "Đang hoạt động", "Xây dựng mới", "Nhân rộng", "Điển hình"], area_rows, Some(ChartHint::Bars)),
+            summed("Mô hình đang hoạt động theo loại", &["Loại mô hình", "Đang hoạt động", "Xây dựng mới"], by_type, None),
+        ],
+        ..Default::default()
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct TypeCount {
+    name: String,
+    active: i64,
+    new: i64,
+}
+
+async fn models_by_type(db: &Db, ask: &Ask) -> Result<Vec<domain::reviews::FigureRow>> {
+    let mut p = Params::default();
+    let u = p.push(Arg::I64(Some(ask.unit)));
+    let e = p.push(Arg::Date(Some(ask.end())));
+    let f = p.push(Arg::Date(Some(ask.period.first_day())));
+    let types = if ask.focus.model_type_ids.is_empty() {
+        String::new()
+    } else {
+        let t = p.list(ask.focus.model_type_ids.iter().map(|t| Arg::I64(Some(*t))));
+        format!("AND m.type_id IN ({t})")
+    };
+    let sql = format!(
+        "SELECT t.name,
+                CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM model_status_changes s
+                     WHERE s.model_id = m.id AND s.status = 'active' AND s.on_date <= {e}
+                       AND (s.ends_on IS NULL OR s.ends_on > {e})) THEN 1 ELSE 0 END), 0) AS BIGINT) AS active,
+                CAST(COALESCE(SUM(CASE WHEN m.founded_on >= {f} THEN 1 ELSE 0 END), 0) AS BIGINT) AS new
+           FROM org_unit_reach h
+           JOIN models m ON m.org_unit_id = h.unit_id
+           JOIN model_types t ON t.id = m.type_id
+          WHERE h.ancestor_id = {u} AND m.founded_on <= {e} {types}
+          GROUP BY t.id, t.name, t.sort_key
+          ORDER BY t.sort_key"
+    );
+    let mut tx = db.begin_read().await?;
+    let rows: Vec<TypeCount> = fetch_all_dyn(&mut tx, &sql, p.args).await?;
+    tx.rollback().await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| row(t.name, None, vec![t.active as f64, t.new as f64]))
+        .collect())
+}
+
+pub(super) async fn certification(db: &Db, ask: &Ask) -> Result<Part> {
+    use crate::certification::summary::{summary, SummaryQuery};
+    let q = |year| SummaryQuery {
+        org_unit: Some(ask.unit),
+        year,
+        view: ask.areas_view(),
+        today: ask.today,
+    };
+    let (first_year, last_year) = ask.years();
+    let last = summary(db, Scope::All, &q(last_year)).await?;
+    let sum = |cells: &[crate::certification::summary::Cell], f: fn(&crate::certification::summary::Cell) -> i64| {
+        cells.iter().map(f).sum::<i64>()
+    };
+    let unit_rows = |f: fn(&crate::certification::summary::Cell) -> i64| {
+        by_unit(&last.rows, |r| r.org_unit_id, move |r| sum(&r.cells, f))
+    };
+    let headlines = vec![
+        headline("cert_registered", "Đơn vị đăng ký xây dựng đạt chuẩn năm cuối kỳ", sum(&last.totals, |c| c.registered) as f64, unit_rows(|c| c.registered)),
+        headline("cert_certified", "Đơn vị được công nhận đạt chuẩn năm cuối kỳ", sum(&last.totals, |c| c.certified) as f64, unit_rows(|c| c.certified)),
+    ];
+    if ask.brief {
+        return Ok(Part { headlines, ..Default::default() });
+    }
+    let mut years = Vec::new();
+    for y in first_year..=last_year {
+        let s = if y == last_year { last.clone() } else { summary(db, Scope::All, &q(y)).await? };
+        years.push(row(
+            y.to_string(),
+            None,
+            vec![sum(&s.totals, |c| c.eligible) as f64, sum(&s.totals, |c| c.registered) as f64, sum(&s.totals, |c| c.certified) as f64],
+        ));
+    }
+    let kinds = last
+        .kinds
+        .iter()
+        .zip(&last.totals)
+        .map(|(k, c)| {
+            row(k.term().vi, None, vec![c.registered as f64, c.certified as f64, c.xuat_sac as f64, c.kha as f64, c.trung_binh as f64])
+        })
+        .collect();
+    let areas = last
+        .rows
+        .iter()
+        .map(|r| {
+            row(r.name.clone(), Some(r.org_unit_id), vec![sum(&r.cells, |c| c.eligible) as f64, sum(&r.cells, |c| c.registered) as f64, sum(&r.cells, |c| c.certified) as f64])
+        })
+        .collect();
+    Ok(Part {
+        headlines,
+        tables: vec![
+            plain("Công nhận an toàn về ANTT qua các năm", &["Năm", "Thuộc diện", "Đăng ký", "Được công nhận"], years, Some(ChartHint::Bars)),
+            summed(&format!("Kết quả công nhận năm {last_year} theo loại"), &["Loại", "Đăng ký", "Được công nhận", "Xuất sắc", "Khá", "Trung bình"], kinds, None),
+            summed(&format!("Kết quả công nhận năm {last_year} theo đơn vị"), &["Đơn vị", "Thuộc diện", "Đăng ký", "Được công nhận"], areas, None),
+        ],
+        ..Default::default()
+    })
+}
+
+/// Teams and members of every force standing on `day`, by area.
+async fn forces_on(
+    db: &Db,
+    ask: &Ask,
+    day: NaiveDate,
+) -> Result<Vec<crate::forces::summary::ForcesSummary>> {
+    use crate::forces::summary::{summary, ForcesQuery};
+    let mut out = Vec::new();
+    for force in Force::ALL.iter().filter(|f| f.existed_on(day)) {
+        let q = ForcesQuery {
+            org_unit: Some(ask.unit),
+            as_of: day,
+            view: ask.areas_view(),
+            force: *force,
+            today: ask.today,
+        };
+        out.push(summary(db, Scope::All, &q).await?);
+    }
+    Ok(out)
+}
+
+pub(super) async fn forces(db: &Db, ask: &Ask) -> Result<Part> {
+    let end = forces_on(db, ask, ask.end()).await?;
+    let total = |f: fn(&crate::forces::summary::ForcesCell) -> i64| {
+        end.iter().map(|s| f(&s.totals)).sum::<i64>() as f64
+    };
+    let units = |f: fn(&crate::forces::summary::ForcesCell) -> i64| {
+        let mut v: Vec<domain::reviews::UnitValue> = Vec::new();
+        for s in &end {
+            for r in &s.rows {
+                match v.iter_mut().find(|u| u.org_unit_id == r.org_unit_id) {
+                    Some(u) => u.value += f(&r.cell) as f64,
+                    None => v.push(domain::reviews::UnitValue { org_unit_id: r.org_unit_id, value: f(&r.cell) as f64 }),
+                }
+            }
+        }
+        v
+    };
+    let headlines = vec![
+        headline("forces_teams", "Tổ, đội tham gia bảo vệ ANTT cuối kỳ", total(|c| c.teams), units(|c| c.teams)),
+        headline("forces_members", "Thành viên cuối kỳ", total(|c| c.members), units(|c| c.members)),
+    ];
+    if ask.brief {
+        return Ok(Part { headlines, ..Default::default() });
+    }
+    let mut years = Vec::new();
+    for (y, _, last) in ask.period.years() {
+        let s = forces_on(db, ask, last.min(ask.today)).await?;
+        let t = |f: fn(&crate::forces::summary::ForcesCell) -> i64| s.iter().map(|s| f(&s.totals)).sum::<i64>() as f64;
+        years.push(row(y.to_string(), None, vec![t(|c| c.teams), t(|c| c.members), t(|c| c.villages_without_team)]));
+    }
+    let mut areas = Vec::new();
+    for s in &end {
+        for r in &s.rows {
+            let label = format!("{} ({})", r.name, s.force.term().vi);
+            areas.push(row(label, Some(r.org_unit_id), vec![r.cell.teams as f64, r.cell.members as f64, r.cell.villages_without_team as f64]));
+        }
+    }
+    Ok(Part {
+        headlines,
+        tables: vec![
+            plain("Lực lượng qua các năm (cuối mỗi năm)", &["Năm", "Số tổ", "Thành viên", "Thôn, tổ dân phố chưa có tổ"], years, Some(ChartHint::Lines)),
+            summed("Lực lượng cuối kỳ theo đơn vị", &["Đơn vị", "Số tổ", "Thành viên", "Thôn, tổ dân phố chưa có tổ"], areas, None),
+        ],
+        ..Default::default()
+    })
+}
+
+pub(super) async fn training(db: &Db, ask: &Ask) -> Result<Part> {
+    use crate::training::summary::{summary, TrainingQuery};
+    let q = |from, to| TrainingQuery {
+        org_unit: Some(ask.unit),
+        from,
+        to,
+        view: ask.areas_view(),
+        audience: None,
+        course: None,
+        today: ask.today,
+    };
+    let whole = summary(db, Scope::All, &q(ask.period.first_day(), ask.end())).await?;
+    let headlines = vec![
+        headline("training_classes", "Lớp tập huấn trong kỳ", whole.totals.classes as f64, by_unit(&whole.rows, |r| r.org_unit_id, |r| r.cell.classes)),
+        headline("training_trainees", "Lượt người được tập huấn", whole.totals.trainees as f64, by_unit(&whole.rows, |r| r.org_unit_id, |r| r.cell.trainees)),
+    ];
+    if ask.brief {
+        return Ok(Part { headlines, ..Default::default() });
+    }
+    let mut years = Vec::new();
+    for (y, first, last) in ask.period.years() {
+        let s = summary(db, Scope::All, &q(first, last.min(ask.today))).await?;
+        years.push(row(y.to_string(), None, vec![s.totals.classes as f64, s.totals.trainees as f64, s.totals.passed as f64]));
+    }
+    let areas = whole
+        .rows
+        .iter()
+        .map(|r| row(r.name.clone(), Some(r.org_unit_id), vec![r.cell.classes as f64, r.cell.trainees as f64, r.cell.passed as f64]))
+        .collect();
+    Ok(Part {
+        headlines,
+        tables: vec![
+            summed("Tập huấn qua các năm", &["Năm", "Lớp", "Lượt học viên", "Đạt yêu cầu"], years, Some(ChartHint::Bars)),
+            summed("Tập huấn theo đơn vị", &["Đơn vị", "Lớp", "Lượt học viên", "Đạt yêu cầu"], areas, None),
+        ],
+        ..Default::default()
+    })
+}
