@@ -22,7 +22,7 @@ pub enum ChartKind {
 }
 
 /// Colours that stay apart for the colour-blind (Okabe–Ito), then repeat.
-const COLOURS: [&str; 8] = [
+pub(crate) const COLOURS: [&str; 8] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
 ];
 /// Categories and series beyond these are cut (a chart of 3,000 communes
@@ -57,7 +57,7 @@ pub fn label(v: f64) -> String {
 
 /// The round step at or above `v`: 1, 2, 2.5 or 5 times a power of ten
 /// (1 at least: the figures are mostly counts).
-fn nice_step(v: f64) -> f64 {
+pub(crate) fn nice_step(v: f64) -> f64 {
     if v <= 1.0 || !v.is_finite() {
         return 1.0;
     }

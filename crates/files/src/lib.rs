@@ -15,6 +15,9 @@
 //!   position, camera, owner) out, its image as it was.
 //! - [`certificates`] and [`training_certificates`] write certificates as a
 //!   PDF with its fonts embedded.
+//! - [`review_docx`] and [`review_pdf`] write a review ("báo cáo sơ kết,
+//!   tổng kết") in the state's format (Nghị định 30/2020/NĐ-CP) as a DOCX
+//!   for Word and LibreOffice and as a PDF with its fonts embedded.
 //!
 //! Nothing here touches the network or the database; the only IO is the
 //! temporary file rust_xlsxwriter uses per worksheet in constant-memory mode.
@@ -25,6 +28,7 @@ mod csv_file;
 mod images;
 mod pdf;
 mod read;
+mod reviews;
 mod svg;
 mod table;
 mod text;
@@ -40,6 +44,10 @@ pub use csv_file::{csv, BOM};
 pub use images::strip_metadata;
 pub use pdf::{certificates, training_certificates, Certificate, TrainingCertificate};
 pub use read::{error_report, read_rows, read_table, MAX_CELL_CHARS, MAX_ROWS};
+pub use reviews::{
+    place_and_date, review_docx, review_pdf, Block as ReviewBlock, Chart as ReviewChart,
+    ReviewDocument, Signer as ReviewSigner, Table as ReviewTable,
+};
 pub use svg::{bubble_map, escape, MapPoint};
 pub use table::{column_letter, Cell, Column, FilesError, Sheet, Source};
 pub use text::{extract as extract_text, MAX_PDF_PAGES};

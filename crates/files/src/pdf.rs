@@ -17,8 +17,9 @@ use krilla::Document;
 
 use crate::table::FilesError;
 
-static REGULAR: &[u8] = include_bytes!("../../../data/fonts/LiberationSerif-Regular.ttf");
-static BOLD: &[u8] = include_bytes!("../../../data/fonts/LiberationSerif-Bold.ttf");
+pub(crate) static REGULAR: &[u8] =
+    include_bytes!("../../../data/fonts/LiberationSerif-Regular.ttf");
+pub(crate) static BOLD: &[u8] = include_bytes!("../../../data/fonts/LiberationSerif-Bold.ttf");
 
 /// A4 landscape, in points.
 const WIDTH: f32 = 841.89;
@@ -73,8 +74,9 @@ impl Fonts {
     }
 }
 
-/// The width of `text` at `size`, shaped as krilla shapes it.
-fn width(face: &rustybuzz::Face<'_>, text: &str, size: f32) -> f32 {
+/// The width of `text` at `size`, shaped as krilla shapes it (the
+/// reviews measure with it too).
+pub(crate) fn width(face: &rustybuzz::Face<'_>, text: &str, size: f32) -> f32 {
     let mut buf = rustybuzz::UnicodeBuffer::new();
     buf.push_str(text);
     let shaped = rustybuzz::shape(face, &[], buf);
