@@ -395,11 +395,17 @@ pub struct Issue {
 
 impl Issue {
     /// `period`: the review's; it is issued within it or after it.
-    pub fn parse(input: &IssueInput, period: Period, today: NaiveDate) -> Result<Self, DomainError> {
+    pub fn parse(
+        input: &IssueInput,
+        period: Period,
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
         let number = required_text("number", input.number.as_deref(), MAX_NUMBER_CHARS)?;
         // "05/BC-CAT": a number, a slash, a symbol (Nghị định 30/2020).
         let well_formed = number.split_once('/').is_some_and(|(n, s)| {
-            !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && s.chars().any(char::is_alphabetic)
+            !n.is_empty()
+                && n.chars().all(|c| c.is_ascii_digit())
+                && s.chars().any(char::is_alphabetic)
         });
         if !well_formed {
             return Err(DomainError::new("number", Reason::ReviewNumberInvalid));
@@ -410,18 +416,27 @@ impl Issue {
             return Err(DomainError::new("issued_on", Reason::DateInFuture));
         }
         if issued_on < period.first_day() {
-            return Err(DomainError::new("issued_on", Reason::ReviewIssuedBeforePeriod));
+            return Err(DomainError::new(
+                "issued_on",
+                Reason::ReviewIssuedBeforePeriod,
+            ));
         }
         let mut recipients = Vec::new();
         for line in input.recipients.as_deref().unwrap_or_default() {
             if let Some(l) = optional_text("recipients", Some(line), MAX_RECIPIENT_CHARS)? {
-                recipients.push(if l.starts_with('-') { l } else { format!("- {l}") });
+                recipients.push(if l.starts_with('-') {
+                    l
+                } else {
+                    format!("- {l}")
+                });
             }
         }
         if recipients.is_empty() || recipients.len() > MAX_RECIPIENTS {
             return Err(DomainError::new(
                 "recipients",
-                Reason::ReviewRecipientsInvalid { max: MAX_RECIPIENTS },
+                Reason::ReviewRecipientsInvalid {
+                    max: MAX_RECIPIENTS,
+                },
             ));
         }
         if !recipients.iter().any(|r| r.contains("Lưu")) {
@@ -442,7 +457,11 @@ impl Issue {
                 input.signer_title.as_deref(),
                 MAX_SIGNER_CHARS,
             )?,
-            signer_name: required_text("signer_name", input.signer_name.as_deref(), MAX_SIGNER_CHARS)?,
+            signer_name: required_text(
+                "signer_name",
+                input.signer_name.as_deref(),
+                MAX_SIGNER_CHARS,
+            )?,
             recipients,
         })
     }
@@ -623,9 +642,27 @@ mod tests {
 
     #[test]
     fn months_parse_as_a_start_or_an_end() {
-        assert_eq!(Month::parse("f", "2021", true).unwrap(), Month { year: 2021, month: 1 });
-        assert_eq!(Month::parse("t", "2025", false).unwrap(), Month { year: 2025, month: 12 });
-        assert_eq!(Month::parse("t", " 2024-03 ", false).unwrap(), Month { year: 2024, month: 3 });
+        assert_eq!(
+            Month::parse("f", "2021", true).unwrap(),
+            Month {
+                year: 2021,
+                month: 1
+            }
+        );
+        assert_eq!(
+            Month::parse("t", "2025", false).unwrap(),
+            Month {
+                year: 2025,
+                month: 12
+            }
+        );
+        assert_eq!(
+            Month::parse("t", " 2024-03 ", false).unwrap(),
+            Month {
+                year: 2024,
+                month: 3
+            }
+        );
         for bad in ["", "21", "2024-13", "2024-00", "2024-x", "twenty"] {
             assert!(Month::parse("f", bad, true).is_err(), "{bad}");
         }
@@ -637,12 +674,30 @@ mod tests {
     fn a_period_runs_forwards_within_bounds_and_not_into_the_future() {
         let today = d("2026-06-10");
         assert!(Period::new(m("2021-01"), m("2025-12"), today).is_ok());
-        assert!(Period::new(m("2006-01"), m("2025-12"), today).is_ok(), "20 years");
-        assert!(Period::new(m("2025-12"), m("2021-01"), today).is_err(), "backwards");
-        assert!(Period::new(m("2026-01"), m("2026-07"), today).is_err(), "future");
-        assert!(Period::new(m("2026-01"), m("2026-06"), today).is_ok(), "this month");
-        assert!(Period::new(m("1980-01"), m("1990-01"), today).is_err(), "too early");
-        assert!(Period::new(m("1995-01"), m("2025-12"), today).is_err(), "too long");
+        assert!(
+            Period::new(m("2006-01"), m("2025-12"), today).is_ok(),
+            "20 years"
+        );
+        assert!(
+            Period::new(m("2025-12"), m("2021-01"), today).is_err(),
+            "backwards"
+        );
+        assert!(
+            Period::new(m("2026-01"), m("2026-07"), today).is_err(),
+            "future"
+        );
+        assert!(
+            Period::new(m("2026-01"), m("2026-06"), today).is_ok(),
+            "this month"
+        );
+        assert!(
+            Period::new(m("1980-01"), m("1990-01"), today).is_err(),
+            "too early"
+        );
+        assert!(
+            Period::new(m("1995-01"), m("2025-12"), today).is_err(),
+            "too long"
+        );
     }
 
     #[test]
@@ -652,13 +707,40 @@ mod tests {
         assert_eq!(p("2021", "2025").label(), "giai đoạn 2021 - 2025");
         assert_eq!(p("2025", "2025").label(), "năm 2025");
         assert_eq!(p("2026-01", "2026-06").label(), "6 tháng đầu năm 2026");
-        assert_eq!(p("2024-03", "2025-08").label(), "từ tháng 03/2024 đến tháng 08/2025");
+        assert_eq!(
+            p("2024-03", "2025-08").label(),
+            "từ tháng 03/2024 đến tháng 08/2025"
+        );
         let prev = p("2021", "2025").previous();
-        assert_eq!((prev.from, prev.to), (m("2016-01"), Month { year: 2020, month: 12 }));
+        assert_eq!(
+            (prev.from, prev.to),
+            (
+                m("2016-01"),
+                Month {
+                    year: 2020,
+                    month: 12
+                }
+            )
+        );
         let prev = p("2026-01", "2026-06").previous();
-        assert_eq!((prev.from, prev.to), (m("2025-07"), Month { year: 2025, month: 12 }));
+        assert_eq!(
+            (prev.from, prev.to),
+            (
+                m("2025-07"),
+                Month {
+                    year: 2025,
+                    month: 12
+                }
+            )
+        );
         let years = p("2024-03", "2025-08").years();
-        assert_eq!(years, vec![(2024, d("2024-03-01"), d("2024-12-31")), (2025, d("2025-01-01"), d("2025-08-31"))]);
+        assert_eq!(
+            years,
+            vec![
+                (2024, d("2024-03-01"), d("2024-12-31")),
+                (2025, d("2025-01-01"), d("2025-08-31"))
+            ]
+        );
     }
 
     fn input() -> ReviewInput {
@@ -682,13 +764,22 @@ mod tests {
         assert_eq!(r.period.months(), 60);
         let mut bad = input();
         bad.view = Some("sometimes".into());
-        assert_eq!(NewReview::parse(&bad, d("2026-12-06")).unwrap_err().field, "view");
+        assert_eq!(
+            NewReview::parse(&bad, d("2026-12-06")).unwrap_err().field,
+            "view"
+        );
         let mut bad = input();
         bad.subject = Some("  ".into());
-        assert_eq!(NewReview::parse(&bad, d("2026-12-06")).unwrap_err().field, "subject");
+        assert_eq!(
+            NewReview::parse(&bad, d("2026-12-06")).unwrap_err().field,
+            "subject"
+        );
         let mut bad = input();
         bad.to = Some("2027".into());
-        assert_eq!(NewReview::parse(&bad, d("2026-12-06")).unwrap_err().field, "to");
+        assert_eq!(
+            NewReview::parse(&bad, d("2026-12-06")).unwrap_err().field,
+            "to"
+        );
     }
 
     fn issue() -> IssueInput {
@@ -713,17 +804,30 @@ mod tests {
         for bad in ["BC-CAT", "/BC-CAT", "05/", "5a/BC", "05/123"] {
             let mut x = issue();
             x.number = Some(bad.into());
-            assert_eq!(Issue::parse(&x, period, today).unwrap_err().field, "number", "{bad}");
+            assert_eq!(
+                Issue::parse(&x, period, today).unwrap_err().field,
+                "number",
+                "{bad}"
+            );
         }
         let mut x = issue();
         x.issued_on = Some("2020-12-31".into());
-        assert_eq!(Issue::parse(&x, period, today).unwrap_err().field, "issued_on");
+        assert_eq!(
+            Issue::parse(&x, period, today).unwrap_err().field,
+            "issued_on"
+        );
         let mut x = issue();
         x.issued_on = Some("2026-12-07".into());
-        assert_eq!(Issue::parse(&x, period, today).unwrap_err().field, "issued_on");
+        assert_eq!(
+            Issue::parse(&x, period, today).unwrap_err().field,
+            "issued_on"
+        );
         let mut x = issue();
         x.recipients = Some(vec![]);
-        assert_eq!(Issue::parse(&x, period, today).unwrap_err().field, "recipients");
+        assert_eq!(
+            Issue::parse(&x, period, today).unwrap_err().field,
+            "recipients"
+        );
     }
 
     #[test]
@@ -755,7 +859,10 @@ mod tests {
         };
         let period = Period::new(m("2021-01"), m("2025-12"), d("2026-12-06")).unwrap();
         let text = draft(Section::Results, "tỉnh Ninh Bình", period, &figures);
-        assert!(text.contains("mô hình đang hoạt động 120 (tăng 20 (20%) so với kỳ trước)"), "{text}");
+        assert!(
+            text.contains("mô hình đang hoạt động 120 (tăng 20 (20%) so với kỳ trước)"),
+            "{text}"
+        );
         assert_eq!(Section::Limitations.heading(), "III. HẠN CHẾ, NGUYÊN NHÂN");
     }
 }

@@ -88,3 +88,9 @@ pub(crate) async fn only_scope_unit(
         _ => None,
     })
 }
+
+/// "Tỉnh Ninh Bình" → its police as a letterhead names it: "CÔNG AN TỈNH
+/// NINH BÌNH".
+pub(crate) fn police_of(unit_name: &str) -> String {
+    format!("CÔNG AN {}", unit_name.to_uppercase())
+}

@@ -170,6 +170,8 @@ pub(crate) const ENTITIES: &[&str] = &[
     "event",
     "festival",
     "pledge",
+    "review",
+    "review_section",
 ];
 
 /// The search's filters (`query.*` in `audit/list.html`).

@@ -194,6 +194,34 @@ fn coded_terms() -> Vec<(&'static str, Vec<domain::Term>)> {
                 .map(|v| v.term())
                 .collect(),
         ),
+        (
+            "rev_kind",
+            domain::reviews::Kind::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
+        (
+            "rev_state",
+            domain::reviews::State::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
+        (
+            "rev_section",
+            domain::reviews::Section::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
+        (
+            "rev_view",
+            domain::reviews::View::ALL
+                .iter()
+                .map(|v| v.term())
+                .collect(),
+        ),
     ]
 }
 
@@ -1188,6 +1216,70 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("audit.did.event.photo", "thêm ảnh vào", "added a photo to"),
     ("audit.did.pledge.assess", "đánh giá", "assessed"),
     ("nav.commendations", "Khen thưởng", "Commendations"),
+    ("nav.reviews", "Sơ kết, tổng kết", "Reviews"),
+    ("audit.entity.review", "Báo cáo sơ kết, tổng kết", "Review"),
+    ("audit.entity.review_section", "Phần báo cáo", "Review section"),
+    ("audit.did.review.issue", "ban hành", "issued"),
+    ("audit.did.review.new_version", "tạo phiên bản mới của", "made a new version of"),
+    ("audit.did.review_section.save", "lưu", "saved"),
+    ("rev.title", "Báo cáo sơ kết, tổng kết", "Reviews"),
+    ("rev.new", "Báo cáo mới", "New review"),
+    ("rev.new_hint", "Hệ thống tự tổng hợp số liệu của đơn vị trong kỳ (mô hình, công nhận an toàn, lực lượng, tập huấn, phối hợp, sự kiện, khen thưởng, nhiệm vụ, thống kê); cán bộ viết phần nhận định. Kỳ báo cáo có thể từ 1 tháng đến 20 năm, không quá tháng hiện tại.", "The system assembles the unit's figures for the period (models, certification, forces, training, programmes, events, commendations, tasks, statistics); staff write the narrative. A period runs from a month to 20 years, ending this month at the latest."),
+    ("rev.answer", "Gửi báo cáo của đơn vị mình", "Submit your unit's review"),
+    ("rev.start", "Tạo báo cáo", "Start the review"),
+    ("rev.all", "Tất cả", "All"),
+    ("rev.kind", "Loại báo cáo", "Kind"),
+    ("rev.state", "Tình trạng", "State"),
+    ("rev.subject", "Trích yếu", "Subject"),
+    ("rev.subject_hint", "Tổng kết 5 năm thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc giai đoạn 2021 - 2025", "Five-year review of the movement, 2021–2025"),
+    ("rev.unit", "Đơn vị", "Unit"),
+    ("rev.period", "Kỳ báo cáo", "Period"),
+    ("rev.from", "Từ tháng", "From month"),
+    ("rev.to", "Đến tháng", "To month"),
+    ("rev.program_id", "Chương trình phối hợp (mã số, nếu báo cáo riêng một chương trình)", "Programme (its number, for one programme's review)"),
+    ("rev.directive_id", "Chỉ đạo (mã số, nếu báo cáo riêng một chỉ đạo)", "Directive (its number, for one directive's review)"),
+    ("rev.count", "Số báo cáo", "Reviews"),
+    ("rev.none", "Chưa có báo cáo.", "No reviews yet."),
+    ("rev.edition", "phiên bản", "edition"),
+    ("rev.previous_edition", "phiên bản trước", "previous edition"),
+    ("rev.next_edition", "phiên bản sau", "next edition"),
+    ("rev.submission", "báo cáo gửi cấp trên", "submission"),
+    ("rev.submission_to", "gửi", "submitted to"),
+    ("rev.number", "Số, ký hiệu", "Number"),
+    ("rev.docx", "Tải văn bản Word (DOCX)", "Download Word (DOCX)"),
+    ("rev.pdf", "Tải văn bản PDF", "Download PDF"),
+    ("rev.new_version", "Tạo phiên bản mới để sửa", "Make a new version to change it"),
+    ("rev.sections", "Nội dung báo cáo", "Sections"),
+    ("rev.sections_hint", "Mỗi lần lưu là một phiên bản; bấm \"Soạn từ mẫu\" để có bản nháp dựa trên số liệu, sửa rồi lưu.", "Each save is a version; \"Draft from template\" fills in a draft citing the figures, to edit and save."),
+    ("rev.version", "Phiên bản", "Version"),
+    ("rev.versions", "Các phiên bản", "Versions"),
+    ("rev.no_versions", "Phần này chưa được lưu lần nào.", "This section has not been saved yet."),
+    ("rev.drafted", "Bản nháp từ mẫu và số liệu, chưa lưu: sửa rồi bấm Lưu.", "A draft from the template and the figures, not saved: edit it and save."),
+    ("rev.save", "Lưu", "Save"),
+    ("rev.draft", "Soạn từ mẫu", "Draft from template"),
+    ("rev.section_empty", "Chưa viết.", "Not written."),
+    ("rev.figures", "Số liệu tổng hợp", "Figures"),
+    ("rev.figures_hint", "Hệ thống tự tổng hợp từ dữ liệu đã có; so sánh với", "Assembled from the records; compared with"),
+    ("rev.assembled_on", "Tổng hợp ngày", "Assembled on"),
+    ("rev.submissions", "Báo cáo của đơn vị cấp dưới", "Lower units' submissions"),
+    ("rev.submitted", "Đã gửi", "Submitted"),
+    ("rev.not_submitted", "Chưa gửi", "Not submitted"),
+    ("rev.checks", "Đối chiếu số liệu", "Figures checked"),
+    ("rev.figure", "Số liệu", "Figure"),
+    ("rev.check_submitted", "Cộng các báo cáo đã gửi", "Submissions added up"),
+    ("rev.check_own", "Số liệu của cấp trên cho các đơn vị đó", "This level's figures for those units"),
+    ("rev.check_result", "Kết quả", "Result"),
+    ("rev.agrees", "Khớp", "Agrees"),
+    ("rev.differs", "Chênh lệch", "Differs"),
+    ("rev.narratives", "Nội dung báo cáo của cấp dưới", "Lower units' narratives"),
+    ("rev.issue", "Ban hành báo cáo", "Issue the review"),
+    ("rev.issue_hint", "Khi ban hành, số liệu được chốt và báo cáo không sửa được nữa; muốn sửa phải tạo phiên bản mới với số, ký hiệu mới.", "Issuing freezes the figures and the review; a change needs a new version under its own number."),
+    ("rev.place", "Địa danh", "Place"),
+    ("rev.issued_on", "Ngày ban hành", "Day of issue"),
+    ("rev.signer_authority", "Quyền hạn ký (KT., TL., TM.)", "Signing for (KT., TL., TM.)"),
+    ("rev.signer_title", "Chức vụ người ký", "Signer's title"),
+    ("rev.signer_name", "Họ tên người ký", "Signer's name"),
+    ("rev.recipients", "Nơi nhận (mỗi dòng một nơi)", "Recipients (one per line)"),
     ("comm.title", "Khen thưởng", "Commendations"),
     ("comm.new", "Ghi khen thưởng, đề nghị khen thưởng", "Record or propose a commendation"),
     ("comm.new_hint", "Có ngày quyết định: ghi khen thưởng đã quyết định. Để trống ngày quyết định: gửi đề nghị lên cấp có thẩm quyền. Công an xã chỉ ghi khen thưởng của Chủ tịch UBND xã; các cấp khác gửi đề nghị.", "With a decision day: records a decided commendation. Without: proposes it to the deciding level. A commune records its own committee's only; it proposes the others."),
@@ -1731,6 +1823,10 @@ mod tests {
             "event_kind",
             "event_group",
             "pledge_party",
+            "rev_kind",
+            "rev_state",
+            "rev_section",
+            "rev_view",
         ] {
             assert!(coded_terms().iter().any(|(p, _)| *p == prefix), "{prefix}");
         }

@@ -35,6 +35,7 @@ mod partners;
 mod pickers;
 mod programs;
 mod refusals;
+mod reviews;
 pub mod routes;
 mod security;
 pub mod server;
@@ -186,6 +187,7 @@ fn protected_routes() -> routes::Routes {
         .merge(directives::routes())
         .merge(commendations::routes())
         .merge(events::routes())
+        .merge(reviews::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())
         .merge(audit::routes())

@@ -78,6 +78,10 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "events/pledges.html",
     "events/pledge_new.html",
     "events/pledge.html",
+    "reviews/list.html",
+    "reviews/new.html",
+    "reviews/show.html",
+    "reviews/versions.html",
     "models/form.html",
     "models/matrix.html",
     "models/import.html",
@@ -139,20 +143,17 @@ fn vntime(v: Value) -> Value {
 /// A whole number with Vietnamese thousands dots (`12.345`); anything else
 /// unchanged.
 fn num(v: Value) -> Value {
+    if v.is_none() || v.is_undefined() {
+        return Value::from("");
+    }
     match i64::try_from(v.clone()) {
-        Ok(n) => {
-            let digits = n.unsigned_abs().to_string();
-            let mut out = String::new();
-            for (i, c) in digits.chars().enumerate() {
-                if i > 0 && (digits.len() - i) % 3 == 0 {
-                    out.push('.');
-                }
-                out.push(c);
-            }
-            let sign = if n < 0 { "-" } else { "" };
-            Value::from_safe_string(format!("{sign}{out}"))
-        }
-        Err(_) => v,
+        Ok(n) => Value::from_safe_string(domain::reviews::number(n as f64)),
+        // Figures of reviews and rates: whole ones as counts, others with
+        // a decimal comma.
+        Err(_) => match f64::try_from(v.clone()) {
+            Ok(f) if f.is_finite() => Value::from_safe_string(domain::reviews::number(f)),
+            _ => v,
+        },
     }
 }
 

@@ -61,11 +61,24 @@ pub struct Compilation {
 
 /// The compilation of review `id` (which the scope reads), against its
 /// own `figures`.
-pub async fn compile(db: &Db, scope: Scope, id: i64, ask: &Ask, figures: &Figures) -> Result<Compilation> {
+pub async fn compile(
+    db: &Db,
+    scope: Scope,
+    id: i64,
+    ask: &Ask,
+    figures: &Figures,
+) -> Result<Compilation> {
     let mut tx = db.begin_read().await?;
     let review = read_tx(&mut tx, scope, id).await?;
     tx.rollback().await?;
-    let (_, areas, _) = areas_on(db, Scope::All, Some(review.org_unit_id), ask.rows_day(), ask.areas_view()).await?;
+    let (_, areas, _) = areas_on(
+        db,
+        Scope::All,
+        Some(review.org_unit_id),
+        ask.rows_day(),
+        ask.areas_view(),
+    )
+    .await?;
     let (answers, _) = super::list(
         db,
         Scope::All,
@@ -121,7 +134,11 @@ pub async fn compile(db: &Db, scope: Scope, id: i64, ask: &Ask, figures: &Figure
                         .find(|u| u.org_unit_id == *unit)
                         .map(|u| u.org_unit_name.clone())
                         .unwrap_or_default(),
-                    own: h.by_unit.iter().find(|v| v.org_unit_id == *unit).map(|v| v.value),
+                    own: h
+                        .by_unit
+                        .iter()
+                        .find(|v| v.org_unit_id == *unit)
+                        .map(|v| v.value),
                     submitted: f.headline(&h.code).map(|x| x.value),
                 })
                 .collect();

@@ -273,10 +273,16 @@ pub async fn list(db: &Db, scope: Scope, q: &ReviewQuery) -> Result<(Vec<ReviewR
         cond.push(format!("r.org_unit_id = {}", p.push(Arg::I64(Some(u)))));
     }
     if let Some(s) = q.state {
-        cond.push(format!("r.state = {}", p.push(Arg::Text(Some(s.as_str().into())))));
+        cond.push(format!(
+            "r.state = {}",
+            p.push(Arg::Text(Some(s.as_str().into())))
+        ));
     }
     if let Some(k) = q.kind {
-        cond.push(format!("r.kind = {}", p.push(Arg::Text(Some(k.as_str().into())))));
+        cond.push(format!(
+            "r.kind = {}",
+            p.push(Arg::Text(Some(k.as_str().into())))
+        ));
     }
     if let Some(a) = q.answers {
         cond.push(format!("r.answers_id = {}", p.push(Arg::I64(Some(a)))));
@@ -325,9 +331,15 @@ async fn check_focus(tx: &mut Tx, scope: Scope, f: &Focus) -> Result<()> {
     let count = |table: &str, ids: &[i64]| {
         let mut p = Params::default();
         let list = p.list(ids.iter().map(|i| Arg::I64(Some(*i))));
-        (format!("SELECT COUNT(*) FROM {table} WHERE id IN ({list})"), p.args)
+        (
+            format!("SELECT COUNT(*) FROM {table} WHERE id IN ({list})"),
+            p.args,
+        )
     };
-    for (table, ids) in [("model_types", &f.model_type_ids), ("data_sets", &f.data_set_ids)] {
+    for (table, ids) in [
+        ("model_types", &f.model_type_ids),
+        ("data_sets", &f.data_set_ids),
+    ] {
         if ids.is_empty() {
             continue;
         }
@@ -364,7 +376,7 @@ async fn check_answers(tx: &mut Tx, r: &NewReview, answers: i64) -> Result<()> {
         tx,
         fetch_optional,
         scalar i64,
-        "SELECT 1 FROM org_units WHERE id = $1 AND parent_id = $2",
+        "SELECT id FROM org_units WHERE id = $1 AND parent_id = $2",
         r.org_unit_id,
         higher.org_unit_id
     )?;
@@ -448,7 +460,16 @@ pub async fn create(db: &Db, author: Author, scope: Scope, r: &NewReview) -> Res
     )?;
     insert_focus(&mut tx, id, &r.focus).await?;
     let row = read_tx(&mut tx, Scope::All, id).await?;
-    record(&mut tx, author, "create", "review", id, None::<&ReviewRow>, &row).await?;
+    record(
+        &mut tx,
+        author,
+        "create",
+        "review",
+        id,
+        None::<&ReviewRow>,
+        &row,
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -515,7 +536,12 @@ pub async fn save_section(
             author.user_id(),
             now
         )?;
-        execute!(tx, "UPDATE reviews SET updated_at = $2 WHERE id = $1", id, now)?;
+        execute!(
+            tx,
+            "UPDATE reviews SET updated_at = $2 WHERE id = $1",
+            id,
+            now
+        )?;
         let saved = SavedSection {
             review_id: id,
             section: section.as_str(),
@@ -528,7 +554,16 @@ pub async fn save_section(
             version: *v,
             body: b,
         });
-        record(&mut tx, author, "save", "review_section", id, before.as_ref(), &saved).await?;
+        record(
+            &mut tx,
+            author,
+            "save",
+            "review_section",
+            id,
+            before.as_ref(),
+            &saved,
+        )
+        .await?;
     }
     let row = sections_tx(&mut tx, id)
         .await?
@@ -588,7 +623,16 @@ pub async fn issue(
         now
     )?;
     let after = read_tx(&mut tx, Scope::All, id).await?;
-    record(&mut tx, author, "issue", "review", id, Some(&before), &after).await?;
+    record(
+        &mut tx,
+        author,
+        "issue",
+        "review",
+        id,
+        Some(&before),
+        &after,
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -671,7 +715,16 @@ pub async fn new_version(db: &Db, author: Author, scope: Scope, id: i64) -> Resu
         )?;
     }
     let row = read_tx(&mut tx, Scope::All, new_id).await?;
-    record(&mut tx, author, "new_version", "review", new_id, Some(&old), &row).await?;
+    record(
+        &mut tx,
+        author,
+        "new_version",
+        "review",
+        new_id,
+        Some(&old),
+        &row,
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }

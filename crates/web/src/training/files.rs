@@ -17,14 +17,10 @@ use files::{Cell, Column, Sheet, TrainingCertificate};
 use store::training::{self as training, ClassRow};
 
 use crate::actor::Actor;
+use crate::areas::police_of;
 use crate::downloads::file_of;
 use crate::error::ApiError;
 use crate::AppState;
-
-/// "Tỉnh Ninh Bình" → "NINH BÌNH"'s police: "CÔNG AN TỈNH NINH BÌNH".
-fn police_of(unit_name: &str) -> String {
-    format!("CÔNG AN {}", unit_name.to_uppercase())
-}
 
 pub async fn certificates_pdf(
     state: &AppState,

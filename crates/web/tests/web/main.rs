@@ -23,6 +23,7 @@ mod matrix;
 mod models;
 mod org_units;
 mod programs;
+mod reviews;
 mod round_trips;
 mod security;
 mod statistics;

@@ -604,6 +604,40 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             | "/api/v1/pledges/{id}/assessments",
         ) => unit_write(Action::ManageEvents),
         ("GET", "/api/v1/events/{id}/photos/{photo_id}") => Hidden,
+        // Reviews: read where documents are (a commune reads the province's
+        // it answers); started by role for one's own unit (named in the
+        // body); written only by the unit's own level: the province's staff
+        // read a commune's review and may not write it (after its input is
+        // checked), and a draft has no new version (409).
+        ("GET", "/reviews" | "/api/v1/reviews") => Allowed,
+        ("GET", "/reviews/new") => page(role, Action::WriteReviews),
+        ("POST", "/reviews" | "/api/v1/reviews") => body_write(Action::WriteReviews),
+        (
+            "GET",
+            "/reviews/{id}"
+            | "/api/v1/reviews/{id}"
+            | "/api/v1/reviews/{id}/figures"
+            | "/api/v1/reviews/{id}/submissions"
+            | "/api/v1/reviews/{id}/sections/{section}/versions"
+            | "/reviews/{id}/sections/{section}/versions"
+            | "/api/v1/reviews/{id}/sections/{section}/draft"
+            | "/api/v1/reviews/{id}/document.docx"
+            | "/api/v1/reviews/{id}/document.pdf",
+        ) => unit_read,
+        ("PUT", "/api/v1/reviews/{id}/sections/{section}")
+        | (
+            "POST",
+            "/reviews/{id}/sections/{section}"
+            | "/api/v1/reviews/{id}/issue"
+            | "/reviews/{id}/issue",
+        ) => unit_write(Action::WriteReviews),
+        ("POST", "/api/v1/reviews/{id}/versions" | "/reviews/{id}/versions") => {
+            match unit_write(Action::WriteReviews) {
+                Invalid if role == "tinh" => Forbidden,
+                Invalid => Conflict,
+                o => o,
+            }
+        }
         ("POST", "/commendations/{id}/decision" | "/api/v1/commendations/{id}/decision") => {
             unit_write(Action::DecideCommendations)
         }
@@ -654,7 +688,7 @@ async fn call(
     (team, class, document): (i64, i64, i64),
     (partner, program, directive, task): (i64, i64, i64, i64),
     commendation: i64,
-    (event, pledge): (i64, i64),
+    (event, pledge, review): (i64, i64, i64),
 ) -> Answer {
     let id = if pattern.contains("/users/") {
         user_id
@@ -684,6 +718,8 @@ async fn call(
         event
     } else if pattern.contains("/pledges/") {
         pledge
+    } else if pattern.contains("/reviews/") {
+        review
     } else if pattern.contains("/people/") {
         999_999
     } else if pattern.contains("/indicators/")
@@ -713,6 +749,7 @@ async fn call(
         .replace("{activity_id}", "999999")
         .replace("{target_id}", "999999")
         .replace("{kind}", "model_type")
+        .replace("{section}", "results")
         .replace("{id}", &id.to_string());
     if *method == Method::GET {
         match pattern {
@@ -793,6 +830,11 @@ async fn call(
         "/api/v1/certifications/{id}/decide" => json!({"classification": "x"}),
         "/api/v1/certifications/{id}/revoke" => json!({"reason": ""}),
         "/api/v1/org-units/{id}/certification-exemption" => json!({"category": "school_primary"}),
+        "/api/v1/reviews" => {
+            json!({"kind": "final", "subject": "X", "org_unit_id": unit, "from": "2026", "to": "2020"})
+        }
+        "/api/v1/reviews/{id}/sections/{section}" => json!({"body": "x\u{1}"}),
+        "/api/v1/reviews/{id}/issue" => json!({"number": "BC"}),
         "/api/v1/security-teams" => {
             json!({"org_unit_id": unit, "established_on": bad_date, "decision_no": "X"})
         }
@@ -924,6 +966,14 @@ async fn call(
             ("action", "submit"),
         ],
         "/statistics/pivots" => vec![("name", ""), ("query", "")],
+        "/reviews" => vec![
+            ("kind", "final"),
+            ("subject", "X"),
+            ("from", "2026"),
+            ("to", "2020"),
+        ],
+        "/reviews/{id}/sections/{section}" => vec![("body", "x\u{1}")],
+        "/reviews/{id}/issue" => vec![("number", "BC")],
         _ => vec![],
     };
     let res = if *method == Method::GET {
@@ -1104,6 +1154,19 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
             assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
             pledges.push(r.json()["pledge"]["id"].as_i64().unwrap());
         }
+        // One review of each commune, a draft.
+        let mut reviews = Vec::new();
+        for u in [app.ward, app.ba_dinh] {
+            let r = admin
+                .write(
+                    Method::POST,
+                    "/api/v1/reviews",
+                    json!({"kind": "six_month", "subject": "Sơ kết ma trận", "org_unit_id": u, "from": "2026-01", "to": "2026-06"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+            reviews.push(r.json()["id"].as_i64().unwrap());
+        }
         // One partner organisation and one programme of each commune.
         let (mut partners, mut programs) = (Vec::new(), Vec::new());
         for u in [app.ward, app.ba_dinh] {
@@ -1160,7 +1223,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     documents[0],
                     (partners[0], programs[0], directives[0], tasks[0]),
                     commendations[0],
-                    (events[0], pledges[0]),
+                    (events[0], pledges[0], reviews[0]),
                 ),
                 (
                     false,
@@ -1172,7 +1235,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     documents[1],
                     (partners[1], programs[1], directives[1], tasks[1]),
                     commendations[1],
-                    (events[1], pledges[1]),
+                    (events[1], pledges[1], reviews[1]),
                 ),
             ] {
                 for (method, pattern) in &all {

@@ -12,9 +12,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 use chrono::NaiveDate;
-use domain::reviews::{ChartHint, FigureRow, FigureTable, Figures, Focus, Headline, Part, Period, UnitValue, View};
+use domain::reviews::{
+    ChartHint, FigureRow, FigureTable, Figures, Focus, Headline, Part, Period, UnitValue, View,
+};
 
-use crate::accounts::Scope;
 use crate::error::Result;
 use crate::Db;
 
@@ -155,26 +156,28 @@ pub async fn assemble(db: &Db, ask: &Ask) -> Result<Figures> {
     })
 }
 
-/// The figures a reader of the review sees: the frozen ones of an issued
-/// review, assembled afresh for a draft.
-pub async fn of_review(db: &Db, scope: Scope, id: i64, today: NaiveDate) -> Result<Figures> {
-    let detail = super::detail(db, scope, id).await?;
-    if let Some(f) = super::frozen_figures(db, id).await? {
-        return Ok(f);
-    }
-    let r = &detail.review;
-    assemble(
-        db,
-        &Ask {
+impl Ask {
+    /// What review `detail` asks, on `today`.
+    pub fn of(detail: &super::ReviewDetail, today: NaiveDate) -> Result<Ask> {
+        let r = &detail.review;
+        Ok(Ask {
             unit: r.org_unit_id,
             period: r.period()?,
             view: r.view(),
             focus: detail.focus.clone(),
             today,
             brief: false,
-        },
-    )
-    .await
+        })
+    }
+}
+
+/// The figures a reader of the review sees: the frozen ones of an issued
+/// review, assembled afresh for a draft.
+pub async fn of_review(db: &Db, detail: &super::ReviewDetail, today: NaiveDate) -> Result<Figures> {
+    if let Some(f) = super::frozen_figures(db, detail.review.id).await? {
+        return Ok(f);
+    }
+    assemble(db, &Ask::of(detail, today)?).await
 }
 
 // ---- helpers the sources share -------------------------------------------
@@ -236,7 +239,11 @@ pub(crate) fn plain(
     }
 }
 
-pub(crate) fn by_unit<T>(rows: &[T], id: impl Fn(&T) -> i64, v: impl Fn(&T) -> i64) -> Vec<UnitValue> {
+pub(crate) fn by_unit<T>(
+    rows: &[T],
+    id: impl Fn(&T) -> i64,
+    v: impl Fn(&T) -> i64,
+) -> Vec<UnitValue> {
     rows.iter()
         .map(|r| UnitValue {
             org_unit_id: id(r),

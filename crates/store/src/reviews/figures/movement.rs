@@ -47,22 +47,53 @@ pub(super) async fn programs(db: &Db, ask: &Ask) -> Result<Part> {
         rows.push(row(
             p.program.name.clone(),
             None,
-            vec![p.targets.len() as f64, p.reached as f64, p.late as f64, p.activities as f64, p.participants as f64],
+            vec![
+                p.targets.len() as f64,
+                p.reached as f64,
+                p.late as f64,
+                p.activities as f64,
+                p.participants as f64,
+            ],
         ));
     }
     let headlines = vec![
-        headline("programs", "Chương trình, kế hoạch phối hợp triển khai trong kỳ", ids.len() as f64, vec![]),
-        headline("program_targets_reached", "Chỉ tiêu phối hợp đã đạt", reached as f64, vec![]),
-        headline("program_activities", "Hoạt động phối hợp đã báo cáo", activities as f64, vec![]),
+        headline(
+            "programs",
+            "Chương trình, kế hoạch phối hợp triển khai trong kỳ",
+            ids.len() as f64,
+            vec![],
+        ),
+        headline(
+            "program_targets_reached",
+            "Chỉ tiêu phối hợp đã đạt",
+            reached as f64,
+            vec![],
+        ),
+        headline(
+            "program_activities",
+            "Hoạt động phối hợp đã báo cáo",
+            activities as f64,
+            vec![],
+        ),
     ];
     if ask.brief {
-        return Ok(Part { headlines, ..Default::default() });
+        return Ok(Part {
+            headlines,
+            ..Default::default()
+        });
     }
     Ok(Part {
         headlines,
         tables: vec![summed(
             "Chương trình, kế hoạch phối hợp",
-            &["Chương trình", "Chỉ tiêu", "Đã đạt", "Chậm", "Hoạt động", "Lượt người tham gia"],
+            &[
+                "Chương trình",
+                "Chỉ tiêu",
+                "Đã đạt",
+                "Chậm",
+                "Hoạt động",
+                "Lượt người tham gia",
+            ],
             rows,
             None,
         )],
@@ -104,10 +135,22 @@ pub(super) async fn events(db: &Db, ask: &Ask) -> Result<Part> {
         ask.today,
     )
     .await?;
-    let sites = |years: &[crate::events::festivals::CoverageCell]| years.iter().map(|c| c.sites).sum::<i64>();
+    let sites = |years: &[crate::events::festivals::CoverageCell]| {
+        years.iter().map(|c| c.sites).sum::<i64>()
+    };
     let headlines = vec![
-        headline("events", "Sự kiện, hội nghị, lễ ra mắt đã tổ chức", groups.iter().map(|g| g.n).sum::<i64>() as f64, vec![]),
-        headline("event_participants", "Lượt người tham dự sự kiện", groups.iter().map(|g| g.participants).sum::<i64>() as f64, vec![]),
+        headline(
+            "events",
+            "Sự kiện, hội nghị, lễ ra mắt đã tổ chức",
+            groups.iter().map(|g| g.n).sum::<i64>() as f64,
+            vec![],
+        ),
+        headline(
+            "event_participants",
+            "Lượt người tham dự sự kiện",
+            groups.iter().map(|g| g.participants).sum::<i64>() as f64,
+            vec![],
+        ),
         headline(
             "festival_sites",
             "Lượt thôn, tổ dân phố, cơ sở tổ chức Ngày hội",
@@ -116,7 +159,10 @@ pub(super) async fn events(db: &Db, ask: &Ask) -> Result<Part> {
         ),
     ];
     if ask.brief {
-        return Ok(Part { headlines, ..Default::default() });
+        return Ok(Part {
+            headlines,
+            ..Default::default()
+        });
     }
     let kinds: Vec<String> = {
         let mut k: Vec<String> = groups.iter().map(|g| g.kind.clone()).collect();
@@ -124,7 +170,10 @@ pub(super) async fn events(db: &Db, ask: &Ask) -> Result<Part> {
         k.dedup();
         k
     };
-    let label = |k: &str| domain::events::Kind::parse("kind", k).map_or_else(|_| k.to_owned(), |k| k.term().vi.to_owned());
+    let label = |k: &str| {
+        domain::events::Kind::parse("kind", k)
+            .map_or_else(|_| k.to_owned(), |k| k.term().vi.to_owned())
+    };
     let mut columns: Vec<String> = vec!["Năm".into()];
     columns.extend(kinds.iter().map(|k| label(k)));
     columns.push("Lượt người tham dự".into());
@@ -133,9 +182,21 @@ pub(super) async fn events(db: &Db, ask: &Ask) -> Result<Part> {
             let ys = y.to_string();
             let mut v: Vec<f64> = kinds
                 .iter()
-                .map(|k| groups.iter().filter(|g| g.y == ys && &g.kind == k).map(|g| g.n).sum::<i64>() as f64)
+                .map(|k| {
+                    groups
+                        .iter()
+                        .filter(|g| g.y == ys && &g.kind == k)
+                        .map(|g| g.n)
+                        .sum::<i64>() as f64
+                })
                 .collect();
-            v.push(groups.iter().filter(|g| g.y == ys).map(|g| g.participants).sum::<i64>() as f64);
+            v.push(
+                groups
+                    .iter()
+                    .filter(|g| g.y == ys)
+                    .map(|g| g.participants)
+                    .sum::<i64>() as f64,
+            );
             row(ys, None, v)
         })
         .collect();
@@ -144,22 +205,65 @@ pub(super) async fn events(db: &Db, ask: &Ask) -> Result<Part> {
         .totals
         .years
         .iter()
-        .map(|c| row(c.year.to_string(), None, vec![c.communes as f64, c.sites as f64, c.participants as f64]))
+        .map(|c| {
+            row(
+                c.year.to_string(),
+                None,
+                vec![c.communes as f64, c.sites as f64, c.participants as f64],
+            )
+        })
         .collect();
     let festival_areas = coverage
         .rows
         .iter()
         .map(|r| {
-            let s = |f: fn(&crate::events::festivals::CoverageCell) -> i64| r.years.iter().map(f).sum::<i64>() as f64;
-            row(r.name.clone(), Some(r.org_unit_id), vec![r.communes_total as f64, s(|c| c.communes), s(|c| c.sites), s(|c| c.participants)])
+            let s = |f: fn(&crate::events::festivals::CoverageCell) -> i64| {
+                r.years.iter().map(f).sum::<i64>() as f64
+            };
+            row(
+                r.name.clone(),
+                Some(r.org_unit_id),
+                vec![
+                    r.communes_total as f64,
+                    s(|c| c.communes),
+                    s(|c| c.sites),
+                    s(|c| c.participants),
+                ],
+            )
         })
         .collect();
     Ok(Part {
         headlines,
         tables: vec![
-            summed("Sự kiện theo năm và loại", &column_refs, years, Some(ChartHint::Bars)),
-            summed("Ngày hội toàn dân bảo vệ an ninh Tổ quốc qua các năm", &["Năm", "Xã, phường tổ chức", "Thôn, tổ dân phố, cơ sở", "Lượt người tham gia"], festival_years, Some(ChartHint::Bars)),
-            summed("Ngày hội theo đơn vị (cộng các năm)", &["Đơn vị", "Số xã, phường", "Lượt xã, phường tổ chức", "Lượt điểm tổ chức", "Lượt người tham gia"], festival_areas, None),
+            summed(
+                "Sự kiện theo năm và loại",
+                &column_refs,
+                years,
+                Some(ChartHint::Bars),
+            ),
+            summed(
+                "Ngày hội toàn dân bảo vệ an ninh Tổ quốc qua các năm",
+                &[
+                    "Năm",
+                    "Xã, phường tổ chức",
+                    "Thôn, tổ dân phố, cơ sở",
+                    "Lượt người tham gia",
+                ],
+                festival_years,
+                Some(ChartHint::Bars),
+            ),
+            summed(
+                "Ngày hội theo đơn vị (cộng các năm)",
+                &[
+                    "Đơn vị",
+                    "Số xã, phường",
+                    "Lượt xã, phường tổ chức",
+                    "Lượt điểm tổ chức",
+                    "Lượt người tham gia",
+                ],
+                festival_areas,
+                None,
+            ),
         ],
         ..Default::default()
     })
@@ -177,16 +281,33 @@ pub(super) async fn commendations(db: &Db, ask: &Ask) -> Result<Part> {
     let (first_year, last_year) = ask.years();
     let whole = summary(db, Scope::All, &q(first_year, last_year)).await?;
     let headlines = vec![
-        headline("khen_tap_the", "Lượt tập thể được khen thưởng", whole.totals.collective as f64, by_unit(&whole.rows, |r| r.org_unit_id, |r| r.cell.collective)),
-        headline("khen_ca_nhan", "Lượt cá nhân được khen thưởng", whole.totals.individual as f64, by_unit(&whole.rows, |r| r.org_unit_id, |r| r.cell.individual)),
+        headline(
+            "khen_tap_the",
+            "Lượt tập thể được khen thưởng",
+            whole.totals.collective as f64,
+            by_unit(&whole.rows, |r| r.org_unit_id, |r| r.cell.collective),
+        ),
+        headline(
+            "khen_ca_nhan",
+            "Lượt cá nhân được khen thưởng",
+            whole.totals.individual as f64,
+            by_unit(&whole.rows, |r| r.org_unit_id, |r| r.cell.individual),
+        ),
     ];
     if ask.brief {
-        return Ok(Part { headlines, ..Default::default() });
+        return Ok(Part {
+            headlines,
+            ..Default::default()
+        });
     }
     let mut years = Vec::new();
     for y in first_year..=last_year {
         let s = summary(db, Scope::All, &q(y, y)).await?;
-        years.push(row(y.to_string(), None, vec![s.totals.collective as f64, s.totals.individual as f64]));
+        years.push(row(
+            y.to_string(),
+            None,
+            vec![s.totals.collective as f64, s.totals.individual as f64],
+        ));
     }
     let forms = whole
         .totals
@@ -194,21 +315,43 @@ pub(super) async fn commendations(db: &Db, ask: &Ask) -> Result<Part> {
         .iter()
         .filter(|(_, n)| **n > 0)
         .map(|(code, n)| {
-            let label = domain::commendations::Form::parse("form", code).map_or_else(|_| code.clone(), |f| f.term().vi.to_owned());
+            let label = domain::commendations::Form::parse("form", code)
+                .map_or_else(|_| code.clone(), |f| f.term().vi.to_owned());
             row(label, None, vec![*n as f64])
         })
         .collect();
     let areas = whole
         .rows
         .iter()
-        .map(|r| row(r.name.clone(), Some(r.org_unit_id), vec![r.cell.collective as f64, r.cell.individual as f64]))
+        .map(|r| {
+            row(
+                r.name.clone(),
+                Some(r.org_unit_id),
+                vec![r.cell.collective as f64, r.cell.individual as f64],
+            )
+        })
         .collect();
     Ok(Part {
         headlines,
         tables: vec![
-            summed("Khen thưởng qua các năm", &["Năm", "Tập thể", "Cá nhân"], years, Some(ChartHint::Bars)),
-            summed("Khen thưởng theo hình thức", &["Hình thức", "Số lượt"], forms, None),
-            summed("Khen thưởng theo đơn vị", &["Đơn vị", "Tập thể", "Cá nhân"], areas, None),
+            summed(
+                "Khen thưởng qua các năm",
+                &["Năm", "Tập thể", "Cá nhân"],
+                years,
+                Some(ChartHint::Bars),
+            ),
+            summed(
+                "Khen thưởng theo hình thức",
+                &["Hình thức", "Số lượt"],
+                forms,
+                None,
+            ),
+            summed(
+                "Khen thưởng theo đơn vị",
+                &["Đơn vị", "Tập thể", "Cá nhân"],
+                areas,
+                None,
+            ),
         ],
         ..Default::default()
     })
@@ -266,27 +409,84 @@ async fn task_counts(db: &Db, ask: &Ask, given: bool) -> Result<Vec<TaskCounts>>
 pub(super) async fn directives(db: &Db, ask: &Ask) -> Result<Part> {
     let given = task_counts(db, ask, true).await?;
     let received = task_counts(db, ask, false).await?;
-    let sum = |rows: &[TaskCounts], f: fn(&TaskCounts) -> i64| rows.iter().map(f).sum::<i64>() as f64;
+    let sum =
+        |rows: &[TaskCounts], f: fn(&TaskCounts) -> i64| rows.iter().map(f).sum::<i64>() as f64;
     let units: Vec<UnitValue> = by_unit(&given, |r| r.org_unit_id, |r| r.done);
     let headlines = vec![
-        headline("tasks_given", "Lượt nhiệm vụ đã giao cho đơn vị cấp dưới", sum(&given, |r| r.owners), by_unit(&given, |r| r.org_unit_id, |r| r.owners)),
-        headline("tasks_done", "Lượt nhiệm vụ cấp dưới đã hoàn thành", sum(&given, |r| r.done), units),
-        headline("tasks_late", "Lượt nhiệm vụ quá hạn chưa hoàn thành", sum(&given, |r| r.late), by_unit(&given, |r| r.org_unit_id, |r| r.late)),
-        headline("tasks_received_done", "Nhiệm vụ được giao đã hoàn thành", sum(&received, |r| r.done), vec![]),
+        headline(
+            "tasks_given",
+            "Lượt nhiệm vụ đã giao cho đơn vị cấp dưới",
+            sum(&given, |r| r.owners),
+            by_unit(&given, |r| r.org_unit_id, |r| r.owners),
+        ),
+        headline(
+            "tasks_done",
+            "Lượt nhiệm vụ cấp dưới đã hoàn thành",
+            sum(&given, |r| r.done),
+            units,
+        ),
+        headline(
+            "tasks_late",
+            "Lượt nhiệm vụ quá hạn chưa hoàn thành",
+            sum(&given, |r| r.late),
+            by_unit(&given, |r| r.org_unit_id, |r| r.late),
+        ),
+        headline(
+            "tasks_received_done",
+            "Nhiệm vụ được giao đã hoàn thành",
+            sum(&received, |r| r.done),
+            vec![],
+        ),
     ];
     if ask.brief {
-        return Ok(Part { headlines, ..Default::default() });
+        return Ok(Part {
+            headlines,
+            ..Default::default()
+        });
     }
     let table = |rows: &[TaskCounts]| {
         rows.iter()
-            .map(|r| row(r.name.clone(), Some(r.org_unit_id), vec![r.owners as f64, r.done as f64, r.done_late as f64, r.late as f64]))
+            .map(|r| {
+                row(
+                    r.name.clone(),
+                    Some(r.org_unit_id),
+                    vec![
+                        r.owners as f64,
+                        r.done as f64,
+                        r.done_late as f64,
+                        r.late as f64,
+                    ],
+                )
+            })
             .collect()
     };
     Ok(Part {
         headlines,
         tables: vec![
-            summed("Nhiệm vụ đã giao cho đơn vị cấp dưới", &["Đơn vị", "Nhiệm vụ", "Hoàn thành", "Hoàn thành chậm", "Quá hạn"], table(&given), None),
-            summed("Nhiệm vụ được giao (đơn vị và cấp dưới)", &["Đơn vị", "Nhiệm vụ", "Hoàn thành", "Hoàn thành chậm", "Quá hạn"], table(&received), None),
+            summed(
+                "Nhiệm vụ đã giao cho đơn vị cấp dưới",
+                &[
+                    "Đơn vị",
+                    "Nhiệm vụ",
+                    "Hoàn thành",
+                    "Hoàn thành chậm",
+                    "Quá hạn",
+                ],
+                table(&given),
+                None,
+            ),
+            summed(
+                "Nhiệm vụ được giao (đơn vị và cấp dưới)",
+                &[
+                    "Đơn vị",
+                    "Nhiệm vụ",
+                    "Hoàn thành",
+                    "Hoàn thành chậm",
+                    "Quá hạn",
+                ],
+                table(&received),
+                None,
+            ),
         ],
         ..Default::default()
     })

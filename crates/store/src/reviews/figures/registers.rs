@@ -12,9 +12,15 @@ use crate::{fetch_all_dyn, Arg, Db, Params};
 
 /// The sub-units the tables break down to, as the view places them.
 async fn areas(db: &Db, ask: &Ask) -> Result<Vec<Area>> {
-    Ok(areas_on(db, Scope::All, Some(ask.unit), ask.rows_day(), ask.areas_view())
-        .await?
-        .1)
+    Ok(areas_on(
+        db,
+        Scope::All,
+        Some(ask.unit),
+        ask.rows_day(),
+        ask.areas_view(),
+    )
+    .await?
+    .1)
 }
 
 #[derive(sqlx::FromRow)]
@@ -78,36 +84,104 @@ pub(super) async fn models(db: &Db, ask: &Ask) -> Result<Part> {
     let get = |id: i64| counts.iter().find(|c| c.area == id);
     let total = |f: fn(&ModelCounts) -> i64| counts.iter().map(f).sum::<i64>() as f64;
     let headlines = vec![
-        headline("models_active", "Mô hình đang hoạt động cuối kỳ", total(|c| c.active), by_unit(&counts, |c| c.area, |c| c.active)),
-        headline("models_new", "Mô hình xây dựng mới trong kỳ", total(|c| c.new), by_unit(&counts, |c| c.area, |c| c.new)),
-        headline("models_replicated", "Mô hình nhân rộng trong kỳ", total(|c| c.replicated), by_unit(&counts, |c| c.area, |c| c.replicated)),
-        headline("models_exemplar", "Mô hình điển hình cuối kỳ", total(|c| c.exemplars), by_unit(&counts, |c| c.area, |c| c.exemplars)),
+        headline(
+            "models_active",
+            "Mô hình đang hoạt động cuối kỳ",
+            total(|c| c.active),
+            by_unit(&counts, |c| c.area, |c| c.active),
+        ),
+        headline(
+            "models_new",
+            "Mô hình xây dựng mới trong kỳ",
+            total(|c| c.new),
+            by_unit(&counts, |c| c.area, |c| c.new),
+        ),
+        headline(
+            "models_replicated",
+            "Mô hình nhân rộng trong kỳ",
+            total(|c| c.replicated),
+            by_unit(&counts, |c| c.area, |c| c.replicated),
+        ),
+        headline(
+            "models_exemplar",
+            "Mô hình điển hình cuối kỳ",
+            total(|c| c.exemplars),
+            by_unit(&counts, |c| c.area, |c| c.exemplars),
+        ),
     ];
     if ask.brief {
-        return Ok(Part { headlines, ..Default::default() });
+        return Ok(Part {
+            headlines,
+            ..Default::default()
+        });
     }
     let mut years = Vec::new();
     for (y, first, last) in ask.period.years() {
         let c = model_counts(db, ask, &[ask.unit], first, last.min(ask.today)).await?;
         let c = c.first();
         let v = |f: fn(&ModelCounts) -> i64| c.map_or(0.0, |c| f(c) as f64);
-        years.push(row(y.to_string(), None, vec![v(|c| c.active), v(|c| c.new), v(|c| c.replicated), v(|c| c.exemplars)]));
+        years.push(row(
+            y.to_string(),
+            None,
+            vec![
+                v(|c| c.active),
+                v(|c| c.new),
+                v(|c| c.replicated),
+                v(|c| c.exemplars),
+            ],
+        ));
     }
     let area_rows = areas
         .iter()
         .map(|a| {
             let c = get(a.id);
             let v = |f: fn(&ModelCounts) -> i64| c.map_or(0.0, |c| f(c) as f64);
-            row(a.name.clone(), Some(a.id), vec![v(|c| c.active), v(|c| c.new), v(|c| c.replicated), v(|c| c.exemplars)])
+            row(
+                a.name.clone(),
+                Some(a.id),
+                vec![
+                    v(|c| c.active),
+                    v(|c| c.new),
+                    v(|c| c.replicated),
+                    v(|c| c.exemplars),
+                ],
+            )
         })
         .collect();
     let by_type = models_by_type(db, ask).await?;
     Ok(Part {
         headlines,
         tables: vec![
-            plain("Mô hình qua các năm", &["Năm", "Đang hoạt động cuối năm", "Xây dựng mới", "Nhân rộng", "Điển hình"], years, Some(ChartHint::Lines)),
-            summed("Mô hình theo đơn vị", &["Đơn vị", "Đang hoạt động", "Xây dựng mới", "Nhân rộng", "Điển hình"], area_rows, Some(ChartHint::Bars)),
-            summed("Mô hình đang hoạt động theo loại", &["Loại mô hình", "Đang hoạt động", "Xây dựng mới"], by_type, None),
+            plain(
+                "Mô hình qua các năm",
+                &[
+                    "Năm",
+                    "Đang hoạt động cuối năm",
+                    "Xây dựng mới",
+                    "Nhân rộng",
+                    "Điển hình",
+                ],
+                years,
+                Some(ChartHint::Lines),
+            ),
+            summed(
+                "Mô hình theo đơn vị",
+                &[
+                    "Đơn vị",
+                    "Đang hoạt động",
+                    "Xây dựng mới",
+                    "Nhân rộng",
+                    "Điển hình",
+                ],
+                area_rows,
+                Some(ChartHint::Bars),
+            ),
+            summed(
+                "Mô hình đang hoạt động theo loại",
+                &["Loại mô hình", "Đang hoạt động", "Xây dựng mới"],
+                by_type,
+                None,
+            ),
         ],
         ..Default::default()
     })
@@ -163,26 +237,48 @@ pub(super) async fn certification(db: &Db, ask: &Ask) -> Result<Part> {
     };
     let (first_year, last_year) = ask.years();
     let last = summary(db, Scope::All, &q(last_year)).await?;
-    let sum = |cells: &[crate::certification::summary::Cell], f: fn(&crate::certification::summary::Cell) -> i64| {
+    let sum = |cells: &[crate::certification::summary::Cell],
+               f: fn(&crate::certification::summary::Cell) -> i64| {
         cells.iter().map(f).sum::<i64>()
     };
     let unit_rows = |f: fn(&crate::certification::summary::Cell) -> i64| {
         by_unit(&last.rows, |r| r.org_unit_id, move |r| sum(&r.cells, f))
     };
     let headlines = vec![
-        headline("cert_registered", "Đơn vị đăng ký xây dựng đạt chuẩn năm cuối kỳ", sum(&last.totals, |c| c.registered) as f64, unit_rows(|c| c.registered)),
-        headline("cert_certified", "Đơn vị được công nhận đạt chuẩn năm cuối kỳ", sum(&last.totals, |c| c.certified) as f64, unit_rows(|c| c.certified)),
+        headline(
+            "cert_registered",
+            "Đơn vị đăng ký xây dựng đạt chuẩn năm cuối kỳ",
+            sum(&last.totals, |c| c.registered) as f64,
+            unit_rows(|c| c.registered),
+        ),
+        headline(
+            "cert_certified",
+            "Đơn vị được công nhận đạt chuẩn năm cuối kỳ",
+            sum(&last.totals, |c| c.certified) as f64,
+            unit_rows(|c| c.certified),
+        ),
     ];
     if ask.brief {
-        return Ok(Part { headlines, ..Default::default() });
+        return Ok(Part {
+            headlines,
+            ..Default::default()
+        });
     }
     let mut years = Vec::new();
     for y in first_year..=last_year {
-        let s = if y == last_year { last.clone() } else { summary(db, Scope::All, &q(y)).await? };
+        let s = if y == last_year {
+            last.clone()
+        } else {
+            summary(db, Scope::All, &q(y)).await?
+        };
         years.push(row(
             y.to_string(),
             None,
-            vec![sum(&s.totals, |c| c.eligible) as f64, sum(&s.totals, |c| c.registered) as f64, sum(&s.totals, |c| c.certified) as f64],
+            vec![
+                sum(&s.totals, |c| c.eligible) as f64,
+                sum(&s.totals, |c| c.registered) as f64,
+                sum(&s.totals, |c| c.certified) as f64,
+            ],
         ));
     }
     let kinds = last
@@ -190,22 +286,62 @@ pub(super) async fn certification(db: &Db, ask: &Ask) -> Result<Part> {
         .iter()
         .zip(&last.totals)
         .map(|(k, c)| {
-            row(k.term().vi, None, vec![c.registered as f64, c.certified as f64, c.xuat_sac as f64, c.kha as f64, c.trung_binh as f64])
+            row(
+                k.term().vi,
+                None,
+                vec![
+                    c.registered as f64,
+                    c.certified as f64,
+                    c.xuat_sac as f64,
+                    c.kha as f64,
+                    c.trung_binh as f64,
+                ],
+            )
         })
         .collect();
     let areas = last
         .rows
         .iter()
         .map(|r| {
-            row(r.name.clone(), Some(r.org_unit_id), vec![sum(&r.cells, |c| c.eligible) as f64, sum(&r.cells, |c| c.registered) as f64, sum(&r.cells, |c| c.certified) as f64])
+            row(
+                r.name.clone(),
+                Some(r.org_unit_id),
+                vec![
+                    sum(&r.cells, |c| c.eligible) as f64,
+                    sum(&r.cells, |c| c.registered) as f64,
+                    sum(&r.cells, |c| c.certified) as f64,
+                ],
+            )
         })
         .collect();
     Ok(Part {
         headlines,
         tables: vec![
-            plain("Công nhận an toàn về ANTT qua các năm", &["Năm", "Thuộc diện", "Đăng ký", "Được công nhận"], years, Some(ChartHint::Bars)),
-            summed(&format!("Kết quả công nhận năm {last_year} theo loại"), &["Loại", "Đăng ký", "Được công nhận", "Xuất sắc", "Khá", "Trung bình"], kinds, None),
-            summed(&format!("Kết quả công nhận năm {last_year} theo đơn vị"), &["Đơn vị", "Thuộc diện", "Đăng ký", "Được công nhận"], areas, None),
+            plain(
+                "Công nhận an toàn về ANTT qua các năm",
+                &["Năm", "Thuộc diện", "Đăng ký", "Được công nhận"],
+                years,
+                Some(ChartHint::Bars),
+            ),
+            summed(
+                &format!("Kết quả công nhận năm {last_year} theo loại"),
+                &[
+                    "Loại",
+                    "Đăng ký",
+                    "Được công nhận",
+                    "Xuất sắc",
+                    "Khá",
+                    "Trung bình",
+                ],
+                kinds,
+                None,
+            ),
+            summed(
+                &format!("Kết quả công nhận năm {last_year} theo đơn vị"),
+                &["Đơn vị", "Thuộc diện", "Đăng ký", "Được công nhận"],
+                areas,
+                None,
+            ),
         ],
         ..Default::default()
     })
@@ -243,37 +379,86 @@ pub(super) async fn forces(db: &Db, ask: &Ask) -> Result<Part> {
             for r in &s.rows {
                 match v.iter_mut().find(|u| u.org_unit_id == r.org_unit_id) {
                     Some(u) => u.value += f(&r.cell) as f64,
-                    None => v.push(domain::reviews::UnitValue { org_unit_id: r.org_unit_id, value: f(&r.cell) as f64 }),
+                    None => v.push(domain::reviews::UnitValue {
+                        org_unit_id: r.org_unit_id,
+                        value: f(&r.cell) as f64,
+                    }),
                 }
             }
         }
         v
     };
     let headlines = vec![
-        headline("forces_teams", "Tổ, đội tham gia bảo vệ ANTT cuối kỳ", total(|c| c.teams), units(|c| c.teams)),
-        headline("forces_members", "Thành viên cuối kỳ", total(|c| c.members), units(|c| c.members)),
+        headline(
+            "forces_teams",
+            "Tổ, đội tham gia bảo vệ ANTT cuối kỳ",
+            total(|c| c.teams),
+            units(|c| c.teams),
+        ),
+        headline(
+            "forces_members",
+            "Thành viên cuối kỳ",
+            total(|c| c.members),
+            units(|c| c.members),
+        ),
     ];
     if ask.brief {
-        return Ok(Part { headlines, ..Default::default() });
+        return Ok(Part {
+            headlines,
+            ..Default::default()
+        });
     }
     let mut years = Vec::new();
     for (y, _, last) in ask.period.years() {
         let s = forces_on(db, ask, last.min(ask.today)).await?;
-        let t = |f: fn(&crate::forces::summary::ForcesCell) -> i64| s.iter().map(|s| f(&s.totals)).sum::<i64>() as f64;
-        years.push(row(y.to_string(), None, vec![t(|c| c.teams), t(|c| c.members), t(|c| c.villages_without_team)]));
+        let t = |f: fn(&crate::forces::summary::ForcesCell) -> i64| {
+            s.iter().map(|s| f(&s.totals)).sum::<i64>() as f64
+        };
+        years.push(row(
+            y.to_string(),
+            None,
+            vec![
+                t(|c| c.teams),
+                t(|c| c.members),
+                t(|c| c.villages_without_team),
+            ],
+        ));
     }
     let mut areas = Vec::new();
     for s in &end {
         for r in &s.rows {
             let label = format!("{} ({})", r.name, s.force.term().vi);
-            areas.push(row(label, Some(r.org_unit_id), vec![r.cell.teams as f64, r.cell.members as f64, r.cell.villages_without_team as f64]));
+            areas.push(row(
+                label,
+                Some(r.org_unit_id),
+                vec![
+                    r.cell.teams as f64,
+                    r.cell.members as f64,
+                    r.cell.villages_without_team as f64,
+                ],
+            ));
         }
     }
     Ok(Part {
         headlines,
         tables: vec![
-            plain("Lực lượng qua các năm (cuối mỗi năm)", &["Năm", "Số tổ", "Thành viên", "Thôn, tổ dân phố chưa có tổ"], years, Some(ChartHint::Lines)),
-            summed("Lực lượng cuối kỳ theo đơn vị", &["Đơn vị", "Số tổ", "Thành viên", "Thôn, tổ dân phố chưa có tổ"], areas, None),
+            plain(
+                "Lực lượng qua các năm (cuối mỗi năm)",
+                &["Năm", "Số tổ", "Thành viên", "Thôn, tổ dân phố chưa có tổ"],
+                years,
+                Some(ChartHint::Lines),
+            ),
+            summed(
+                "Lực lượng cuối kỳ theo đơn vị",
+                &[
+                    "Đơn vị",
+                    "Số tổ",
+                    "Thành viên",
+                    "Thôn, tổ dân phố chưa có tổ",
+                ],
+                areas,
+                None,
+            ),
         ],
         ..Default::default()
     })
@@ -292,27 +477,68 @@ pub(super) async fn training(db: &Db, ask: &Ask) -> Result<Part> {
     };
     let whole = summary(db, Scope::All, &q(ask.period.first_day(), ask.end())).await?;
     let headlines = vec![
-        headline("training_classes", "Lớp tập huấn trong kỳ", whole.totals.classes as f64, by_unit(&whole.rows, |r| r.org_unit_id, |r| r.cell.classes)),
-        headline("training_trainees", "Lượt người được tập huấn", whole.totals.trainees as f64, by_unit(&whole.rows, |r| r.org_unit_id, |r| r.cell.trainees)),
+        headline(
+            "training_classes",
+            "Lớp tập huấn trong kỳ",
+            whole.totals.classes as f64,
+            by_unit(&whole.rows, |r| r.org_unit_id, |r| r.cell.classes),
+        ),
+        headline(
+            "training_trainees",
+            "Lượt người được tập huấn",
+            whole.totals.trainees as f64,
+            by_unit(&whole.rows, |r| r.org_unit_id, |r| r.cell.trainees),
+        ),
     ];
     if ask.brief {
-        return Ok(Part { headlines, ..Default::default() });
+        return Ok(Part {
+            headlines,
+            ..Default::default()
+        });
     }
     let mut years = Vec::new();
     for (y, first, last) in ask.period.years() {
         let s = summary(db, Scope::All, &q(first, last.min(ask.today))).await?;
-        years.push(row(y.to_string(), None, vec![s.totals.classes as f64, s.totals.trainees as f64, s.totals.passed as f64]));
+        years.push(row(
+            y.to_string(),
+            None,
+            vec![
+                s.totals.classes as f64,
+                s.totals.trainees as f64,
+                s.totals.passed as f64,
+            ],
+        ));
     }
     let areas = whole
         .rows
         .iter()
-        .map(|r| row(r.name.clone(), Some(r.org_unit_id), vec![r.cell.classes as f64, r.cell.trainees as f64, r.cell.passed as f64]))
+        .map(|r| {
+            row(
+                r.name.clone(),
+                Some(r.org_unit_id),
+                vec![
+                    r.cell.classes as f64,
+                    r.cell.trainees as f64,
+                    r.cell.passed as f64,
+                ],
+            )
+        })
         .collect();
     Ok(Part {
         headlines,
         tables: vec![
-            summed("Tập huấn qua các năm", &["Năm", "Lớp", "Lượt học viên", "Đạt yêu cầu"], years, Some(ChartHint::Bars)),
-            summed("Tập huấn theo đơn vị", &["Đơn vị", "Lớp", "Lượt học viên", "Đạt yêu cầu"], areas, None),
+            summed(
+                "Tập huấn qua các năm",
+                &["Năm", "Lớp", "Lượt học viên", "Đạt yêu cầu"],
+                years,
+                Some(ChartHint::Bars),
+            ),
+            summed(
+                "Tập huấn theo đơn vị",
+                &["Đơn vị", "Lớp", "Lượt học viên", "Đạt yêu cầu"],
+                areas,
+                None,
+            ),
         ],
         ..Default::default()
     })

@@ -24,8 +24,12 @@ const PER_TABLE: usize = 6;
 fn periods(ask: &Ask) -> Vec<(String, StatPeriod)> {
     let mut out = Vec::new();
     for (y, first, last) in ask.period.years() {
-        let whole = first.format("%m-%d").to_string() == "01-01" && last.format("%m-%d").to_string() == "12-31";
-        let half = match (first.format("%m").to_string().as_str(), last.format("%m").to_string().as_str()) {
+        let whole = first.format("%m-%d").to_string() == "01-01"
+            && last.format("%m-%d").to_string() == "12-31";
+        let half = match (
+            first.format("%m").to_string().as_str(),
+            last.format("%m").to_string().as_str(),
+        ) {
             _ if whole => None,
             ("01", "06") => Some(1),
             ("07", "12") => Some(2),
@@ -101,9 +105,14 @@ pub(super) async fn statistics(db: &Db, ask: &Ask) -> Result<Part> {
         },
     )
     .await?;
-    let value = |rows: &[crate::statistics::pivot::PivotRow], code: &str, unit: Option<i64>, p: StatPeriod| {
+    let value = |rows: &[crate::statistics::pivot::PivotRow],
+                 code: &str,
+                 unit: Option<i64>,
+                 p: StatPeriod| {
         rows.iter()
-            .find(|r| r.indicator == code && r.period == p && (unit.is_none() || r.org_unit_id == unit))
+            .find(|r| {
+                r.indicator == code && r.period == p && (unit.is_none() || r.org_unit_id == unit)
+            })
             .map(|r| r.value)
     };
     let mut columns = vec!["Chỉ tiêu".to_owned()];
@@ -113,11 +122,19 @@ pub(super) async fn statistics(db: &Db, ask: &Ask) -> Result<Part> {
         .map(|i| FigureRow {
             label: i.name.clone(),
             org_unit_id: None,
-            values: periods.iter().map(|(_, p)| value(&own.rows, &i.code, None, *p)).collect(),
+            values: periods
+                .iter()
+                .map(|(_, p)| value(&own.rows, &i.code, None, *p))
+                .collect(),
         })
         .collect();
     let column_refs: Vec<&str> = columns.iter().map(String::as_str).collect();
-    let mut tables = vec![plain("Chỉ tiêu thống kê qua các năm (số liệu đã duyệt)", &column_refs, rows, None)];
+    let mut tables = vec![plain(
+        "Chỉ tiêu thống kê qua các năm (số liệu đã duyệt)",
+        &column_refs,
+        rows,
+        None,
+    )];
     if !ask.focus.data_set_ids.is_empty() {
         tables.extend(by_sub_unit(db, ask, &indicators, &periods, view).await?);
     }
@@ -136,7 +153,9 @@ async fn parts_level(db: &Db, ask: &Ask) -> Result<Option<Level>> {
     };
     let reform = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or(ask.today);
     Ok(match unit.level {
-        Level::Province if ask.view == domain::reviews::View::Was && ask.end() < reform => Some(Level::District),
+        Level::Province if ask.view == domain::reviews::View::Was && ask.end() < reform => {
+            Some(Level::District)
+        }
         Level::Province | Level::District => Some(Level::Commune),
         _ => None,
     })
@@ -184,7 +203,11 @@ async fn by_sub_unit(
                                 pivot
                                     .rows
                                     .iter()
-                                    .find(|r| r.indicator == i.code && r.org_unit_id == Some(u.id) && r.period == *p)
+                                    .find(|r| {
+                                        r.indicator == i.code
+                                            && r.org_unit_id == Some(u.id)
+                                            && r.period == *p
+                                    })
                                     .map(|r| r.value)
                             })
                             .collect();
@@ -195,7 +218,10 @@ async fn by_sub_unit(
             .collect();
         let column_refs: Vec<&str> = columns.iter().map(String::as_str).collect();
         tables.push(plain(
-            &format!("Chỉ tiêu thống kê cả kỳ theo đơn vị ({})", ask.period.label()),
+            &format!(
+                "Chỉ tiêu thống kê cả kỳ theo đơn vị ({})",
+                ask.period.label()
+            ),
             &column_refs,
             rows,
             None,

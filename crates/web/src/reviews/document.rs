@@ -1,0 +1,191 @@
+//! A review as the state's document (`files::ReviewDocument`): the
+//! letterhead of the unit's police under its parent's, the sections in
+//! order with the figures under "Kết quả đạt được" (each part's headlines
+//! as sentences, its tables, a chart for the tables that have one), the
+//! signer and recipients of an issued review, placeholders on a draft.
+
+use domain::org_units::Level;
+use domain::reviews::{change, number, FigureTable, Figures, Part, Section, State};
+use files::{
+    ChartKind, ReviewBlock, ReviewChart, ReviewDocument, ReviewSigner, ReviewTable, Series,
+};
+use store::org_units::UnitView;
+use store::reviews::ReviewDetail;
+
+use crate::areas::police_of;
+
+/// Tables with more rows than this are not drawn as a chart (the table
+/// holds them).
+const MAX_CHART_ROWS: usize = 30;
+
+fn table(t: &FigureTable) -> ReviewTable {
+    let cells = |values: &[Option<f64>]| -> Vec<String> {
+        values
+            .iter()
+            .map(|v| v.map(number).unwrap_or_default())
+            .collect()
+    };
+    ReviewTable {
+        caption: t.title.clone(),
+        columns: t.columns.clone(),
+        rows: t
+            .rows
+            .iter()
+            .map(|r| {
+                std::iter::once(r.label.clone())
+                    .chain(cells(&r.values))
+                    .collect()
+            })
+            .collect(),
+        total: t.total.as_ref().map(|r| {
+            std::iter::once(r.label.clone())
+                .chain(cells(&r.values))
+                .collect()
+        }),
+    }
+}
+
+fn chart(t: &FigureTable) -> Option<ReviewChart> {
+    let kind = match t.chart? {
+        domain::reviews::ChartHint::Bars => ChartKind::Bars,
+        domain::reviews::ChartHint::Lines => ChartKind::Lines,
+    };
+    if t.rows.is_empty() || t.rows.len() > MAX_CHART_ROWS {
+        return None;
+    }
+    Some(ReviewChart {
+        caption: t.title.clone(),
+        kind,
+        categories: t.rows.iter().map(|r| r.label.clone()).collect(),
+        series: t
+            .columns
+            .iter()
+            .skip(1)
+            .enumerate()
+            .map(|(i, name)| Series {
+                name: name.clone(),
+                values: t
+                    .rows
+                    .iter()
+                    .map(|r| r.values.get(i).copied().flatten())
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+/// A part's headlines as one sentence each ("- Mô hình …: 120, tăng 20 (20%) so với kỳ trước.").
+fn headlines(p: &Part) -> Vec<ReviewBlock> {
+    p.headlines
+        .iter()
+        .map(|h| {
+            let compared = h
+                .previous
+                .map(|prev| format!(", {}", change(h.value, prev)))
+                .unwrap_or_default();
+            ReviewBlock::Paragraph(format!("- {}: {}{compared}.", h.label, number(h.value)))
+        })
+        .collect()
+}
+
+/// The figures, a numbered subsection per part that has any.
+fn figures(f: &Figures) -> Vec<ReviewBlock> {
+    let mut out = vec![ReviewBlock::Paragraph(format!(
+        "Số liệu {} (so sánh với {}), do hệ thống tổng hợp ngày {}:",
+        f.period,
+        f.previous_period,
+        f.assembled_on.format("%d/%m/%Y")
+    ))];
+    let parts = f
+        .parts
+        .iter()
+        .filter(|p| !p.headlines.is_empty() || !p.tables.is_empty());
+    for (n, p) in parts.enumerate() {
+        out.push(ReviewBlock::Heading {
+            level: 2,
+            text: format!("{}. {}", n + 1, p.title),
+        });
+        out.extend(headlines(p));
+        for t in &p.tables {
+            if t.rows.is_empty() {
+                continue;
+            }
+            out.push(ReviewBlock::Table(table(t)));
+            if let Some(c) = chart(t) {
+                out.push(ReviewBlock::Chart(c));
+            }
+        }
+    }
+    out
+}
+
+fn paragraphs(text: &str) -> impl Iterator<Item = ReviewBlock> + '_ {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| ReviewBlock::Paragraph(l.to_owned()))
+}
+
+/// The document of `r` with `f` its figures; `unit` its unit.
+pub fn of(r: &ReviewDetail, f: &Figures, unit: &UnitView) -> ReviewDocument {
+    let parent_body = match (unit.unit.level, &unit.parent_name) {
+        (Level::Province, _) | (_, None) => Some("BỘ CÔNG AN".to_owned()),
+        (_, Some(parent)) => Some(police_of(parent)),
+    };
+    let mut blocks = Vec::new();
+    for s in Section::ALL {
+        let text = r
+            .sections
+            .iter()
+            .find(|x| x.section == s.as_str())
+            .map(|x| x.body.as_str())
+            .unwrap_or_default();
+        if text.trim().is_empty() && *s != Section::Results {
+            continue;
+        }
+        blocks.push(ReviewBlock::Heading {
+            level: 1,
+            text: s.heading(),
+        });
+        blocks.extend(paragraphs(text));
+        if *s == Section::Results {
+            blocks.extend(figures(f));
+        }
+    }
+    let row = &r.review;
+    let issued = row.state() == State::Issued;
+    let head_title = match unit.unit.level {
+        Level::Province => "GIÁM ĐỐC",
+        _ => "TRƯỞNG CÔNG AN",
+    };
+    ReviewDocument {
+        parent_body,
+        body: police_of(&unit.unit.name),
+        number: row.number.clone().unwrap_or_else(|| "     /BC".into()),
+        place: row
+            .place
+            .clone()
+            .unwrap_or_else(|| unit.unit.short_name.clone()),
+        date: row.issued_on.unwrap_or(f.assembled_on),
+        kind: "BÁO CÁO".into(),
+        subject: row.subject.clone(),
+        blocks,
+        signer: ReviewSigner {
+            authority: row.signer_authority.clone(),
+            title: row
+                .signer_title
+                .clone()
+                .unwrap_or_else(|| head_title.into()),
+            name: if issued {
+                row.signer_name.clone().unwrap_or_default()
+            } else {
+                "(Dự thảo)".into()
+            },
+        },
+        recipients: if issued {
+            row.recipient_lines()
+        } else {
+            vec!["- Như trên;".into(), "- Lưu: VT.".into()]
+        },
+    }
+}
