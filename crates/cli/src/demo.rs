@@ -207,6 +207,10 @@ pub async fn seed(
     if n > 0 {
         tracing::info!(commendations = n, "demo commendations created");
     }
+    let n = crate::demo_reviews::seed(db, &ward.unit, today).await?;
+    if n > 0 {
+        tracing::info!(reviews = n, "demo reviews created");
+    }
     Ok(logins)
 }
 

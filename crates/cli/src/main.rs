@@ -11,6 +11,7 @@ mod demo_documents;
 mod demo_events;
 mod demo_forces;
 mod demo_programs;
+mod demo_reviews;
 mod demo_training;
 mod import;
 mod serve;

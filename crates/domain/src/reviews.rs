@@ -68,15 +68,23 @@ coded!(
 );
 
 impl Section {
-    /// The document's heading ("I. ĐẶC ĐIỂM TÌNH HÌNH").
-    pub fn heading(self) -> String {
+    /// The document's heading as the `n`th section written (from 1):
+    /// "I. ĐẶC ĐIỂM TÌNH HÌNH" (a section left empty takes no number).
+    pub fn heading(self, n: usize) -> String {
         const ROMAN: [&str; 6] = ["I", "II", "III", "IV", "V", "VI"];
-        let n = Section::ALL.iter().position(|s| *s == self).unwrap_or(0);
         format!(
             "{}. {}",
-            ROMAN.get(n).copied().unwrap_or("I"),
+            ROMAN.get(n.saturating_sub(1)).copied().unwrap_or("VI"),
             self.term().vi.to_uppercase()
         )
+    }
+
+    /// Its place among the sections, from 1.
+    pub fn ordinal(self) -> usize {
+        Section::ALL
+            .iter()
+            .position(|s| *s == self)
+            .map_or(1, |i| i + 1)
     }
 }
 
@@ -599,17 +607,16 @@ pub fn draft(section: Section, unit: &str, period: Period, figures: &Figures) ->
         ),
         Section::Results => {
             let mut out = Vec::new();
-            for part in &figures.parts {
-                let facts: Vec<String> = part
-                    .headlines
-                    .iter()
-                    .map(|h| match h.previous {
-                        Some(p) => format!("{} {} ({})", h.label.to_lowercase(), number(h.value), change(h.value, p)),
-                        None => format!("{} {}", h.label.to_lowercase(), number(h.value)),
-                    })
-                    .collect();
-                if !facts.is_empty() {
-                    out.push(format!("{}: {}.", part.title, facts.join("; ")));
+            // A line per part, then one per figure (labels keep their
+            // capitals: "ANTT" is not lowered).
+            for part in figures.parts.iter().filter(|p| !p.headlines.is_empty()) {
+                out.push(format!("{}:", part.title));
+                for h in &part.headlines {
+                    let compared = h
+                        .previous
+                        .map(|p| format!(", {}", change(h.value, p)))
+                        .unwrap_or_default();
+                    out.push(format!("- {}: {}{compared};", h.label, number(h.value)));
                 }
             }
             if out.is_empty() {
@@ -860,9 +867,11 @@ mod tests {
         let period = Period::new(m("2021-01"), m("2025-12"), d("2026-12-06")).unwrap();
         let text = draft(Section::Results, "tỉnh Ninh Bình", period, &figures);
         assert!(
-            text.contains("mô hình đang hoạt động 120 (tăng 20 (20%) so với kỳ trước)"),
+            text.contains("- Mô hình đang hoạt động: 120, tăng 20 (20%) so với kỳ trước;"),
             "{text}"
         );
-        assert_eq!(Section::Limitations.heading(), "III. HẠN CHẾ, NGUYÊN NHÂN");
+        assert_eq!(Section::Limitations.heading(3), "III. HẠN CHẾ, NGUYÊN NHÂN");
+        assert_eq!(Section::Results.heading(1), "I. KẾT QUẢ ĐẠT ĐƯỢC");
+        assert_eq!(Section::Proposals.ordinal(), 6);
     }
 }

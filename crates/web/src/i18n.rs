@@ -1265,6 +1265,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("rev.submitted", "Đã gửi", "Submitted"),
     ("rev.not_submitted", "Chưa gửi", "Not submitted"),
     ("rev.checks", "Đối chiếu số liệu", "Figures checked"),
+    ("rev.units", "đơn vị", "units"),
+    ("rev.who_submitted", "Đơn vị đã gửi, chưa gửi", "Who submitted, who has not"),
     ("rev.figure", "Số liệu", "Figure"),
     ("rev.check_submitted", "Cộng các báo cáo đã gửi", "Submissions added up"),
     ("rev.check_own", "Số liệu của cấp trên cho các đơn vị đó", "This level's figures for those units"),

@@ -483,7 +483,19 @@ fn signature(doc: &ReviewDocument) -> String {
 fn body(faces: &Faces, doc: &ReviewDocument) -> (String, Vec<String>) {
     let mut out = header(faces, doc);
     let mut charts = Vec::new();
-    for block in &doc.blocks {
+    blocks(faces, &doc.blocks, &mut out, &mut charts);
+    out.push_str(&signature(doc));
+    if !doc.appendix.is_empty() {
+        out.push_str(r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#);
+        blocks(faces, &doc.appendix, &mut out, &mut charts);
+    }
+    (out, charts)
+}
+
+/// `list` as paragraphs, tables and chart frames onto `out`; the charts'
+/// parts onto `charts`, numbered in order.
+fn blocks(faces: &Faces, list: &[Block], out: &mut String, charts: &mut Vec<String>) {
+    for block in list {
         match block {
             Block::Heading { level, text } => {
                 let style = if *level >= 3 {
@@ -506,8 +518,6 @@ fn body(faces: &Faces, doc: &ReviewDocument) -> (String, Vec<String>) {
             }
         }
     }
-    out.push_str(&signature(doc));
-    (out, charts)
 }
 
 fn chart_rel(n: usize) -> String {
@@ -889,6 +899,16 @@ mod tests {
         );
 
         assert!(document.contains(">- Lưu: VT, PV05.<") && document.contains(">Nơi nhận:<"));
+        // The appendix follows the signature, from a new page.
+        let after = document.split(">Nguyễn Văn An<").nth(1).unwrap_or_default();
+        let appendix = after
+            .split(r#"<w:br w:type="page"/>"#)
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            appendix.contains(">PHỤ LỤC: SỐ LIỆU THEO ĐƠN VỊ<"),
+            "{after}"
+        );
         assert!(document.contains(">KT. GIÁM ĐỐC<") && document.contains(">PHÓ GIÁM ĐỐC<"));
         assert!(document.contains(">Nguyễn Văn An<"));
         assert!(parts["docProps/core.xml"].contains("<dc:title>Sơ kết 5 năm"));

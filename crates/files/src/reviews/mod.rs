@@ -42,6 +42,9 @@ pub struct ReviewDocument {
     /// "Nơi nhận:" lines as written ("- Bộ Công an (V05);"); the last is
     /// the archive ("- Lưu: VT, PV05.").
     pub recipients: Vec<String>,
+    /// What follows the signature on pages of its own ("PHỤ LỤC": the
+    /// figures unit by unit); nothing for none.
+    pub appendix: Vec<Block>,
 }
 
 /// The signature block, right of "Nơi nhận:".

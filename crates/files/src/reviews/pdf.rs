@@ -854,6 +854,10 @@ fn layout(doc: &ReviewDocument, faces: &Faces) -> Vec<Vec<Op>> {
     header(&mut l, doc);
     body(&mut l, &doc.blocks);
     signature(&mut l, doc);
+    if !doc.appendix.is_empty() {
+        l.new_page();
+        body(&mut l, &doc.appendix);
+    }
     let mut pages = l.done;
     pages.push(l.page);
     page_numbers(&mut pages, faces);
@@ -1179,6 +1183,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Lưu: VT, PV05.") && text.contains("Nguyễn Văn An"));
+        // The appendix starts a page of its own after the signature.
+        let last = doc.extract_text(&[pages.len() as u32]).unwrap();
+        assert!(last.contains("PHỤ LỤC: SỐ LIỆU THEO ĐƠN VỊ"), "{last}");
+        assert!(!last.contains("Nguyễn Văn An"), "{last}");
     }
 
     /// Every op on its page inside the margins, but the page numbers:
@@ -1318,7 +1326,8 @@ mod tests {
         assert!(has("Ninh Bình, ngày 05 tháng 01 năm 2026", Style::Italic));
         assert!(has("Độc lập - Tự do - Hạnh phúc", Style::Bold));
         assert!(has("a) Công tác tuyên truyền, vận động", Style::BoldItalic));
-        let signer: Vec<_> = pages.last().map(|p| texts(p).collect()).unwrap();
+        // The signature (the appendix follows it on pages of its own).
+        let signer = &all;
         assert!(signer
             .iter()
             .any(|(t, s, ..)| *t == "Nơi nhận:" && *s == Style::BoldItalic));

@@ -133,5 +133,12 @@ pub(crate) fn sample() -> ReviewDocument {
             "- Công an các xã, phường;".into(),
             "- Lưu: VT, PV05.".into(),
         ],
+        appendix: vec![
+            Block::Heading {
+                level: 1,
+                text: "PHỤ LỤC: SỐ LIỆU THEO ĐƠN VỊ".into(),
+            },
+            Block::Paragraph("Kèm theo Báo cáo số 05/BC-CAT.".into()),
+        ],
     }
 }

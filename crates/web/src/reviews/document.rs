@@ -50,11 +50,12 @@ fn chart(t: &FigureTable) -> Option<ReviewChart> {
         domain::reviews::ChartHint::Bars => ChartKind::Bars,
         domain::reviews::ChartHint::Lines => ChartKind::Lines,
     };
-    if t.rows.is_empty() || t.rows.len() > MAX_CHART_ROWS {
+    // One row (a single year) is no picture.
+    if t.rows.len() < 2 || t.rows.len() > MAX_CHART_ROWS {
         return None;
     }
     Some(ReviewChart {
-        caption: t.title.clone(),
+        caption: format!("Biểu đồ: {}", t.title),
         kind,
         categories: t.rows.iter().map(|r| r.label.clone()).collect(),
         series: t
@@ -88,7 +89,14 @@ fn headlines(p: &Part) -> Vec<ReviewBlock> {
         .collect()
 }
 
-/// The figures, a numbered subsection per part that has any.
+/// Whether a table breaks down to the sub-units: those go to the appendix
+/// (a province's tables run to a hundred communes each).
+fn by_unit(t: &FigureTable) -> bool {
+    t.rows.iter().any(|r| r.org_unit_id.is_some())
+}
+
+/// The figures, a numbered subsection per part that has any; the tables
+/// unit by unit are left to [`appendix`].
 fn figures(f: &Figures) -> Vec<ReviewBlock> {
     let mut out = vec![ReviewBlock::Paragraph(format!(
         "Số liệu {} (so sánh với {}), do hệ thống tổng hợp ngày {}:",
@@ -106,15 +114,42 @@ fn figures(f: &Figures) -> Vec<ReviewBlock> {
             text: format!("{}. {}", n + 1, p.title),
         });
         out.extend(headlines(p));
-        for t in &p.tables {
-            if t.rows.is_empty() {
-                continue;
-            }
+        for t in p
+            .tables
+            .iter()
+            .filter(|t| !t.rows.is_empty() && !by_unit(t))
+        {
             out.push(ReviewBlock::Table(table(t)));
             if let Some(c) = chart(t) {
                 out.push(ReviewBlock::Chart(c));
             }
         }
+    }
+    out
+}
+
+/// "PHỤ LỤC": every table unit by unit, numbered like the parts.
+fn appendix(f: &Figures, number: &str) -> Vec<ReviewBlock> {
+    let tables: Vec<&FigureTable> = f
+        .parts
+        .iter()
+        .flat_map(|p| p.tables.iter())
+        .filter(|t| !t.rows.is_empty() && by_unit(t))
+        .collect();
+    if tables.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![
+        ReviewBlock::Heading {
+            level: 1,
+            text: "PHỤ LỤC: SỐ LIỆU THEO ĐƠN VỊ".into(),
+        },
+        ReviewBlock::Paragraph(format!("(Kèm theo Báo cáo số {number})")),
+    ];
+    for (n, t) in tables.into_iter().enumerate() {
+        let mut t = table(t);
+        t.caption = format!("Biểu {}. {}", n + 1, t.caption);
+        out.push(ReviewBlock::Table(t));
     }
     out
 }
@@ -133,6 +168,7 @@ pub fn of(r: &ReviewDetail, f: &Figures, unit: &UnitView) -> ReviewDocument {
         (_, Some(parent)) => Some(police_of(parent)),
     };
     let mut blocks = Vec::new();
+    let mut written = 0;
     for s in Section::ALL {
         let text = r
             .sections
@@ -143,9 +179,10 @@ pub fn of(r: &ReviewDetail, f: &Figures, unit: &UnitView) -> ReviewDocument {
         if text.trim().is_empty() && *s != Section::Results {
             continue;
         }
+        written += 1;
         blocks.push(ReviewBlock::Heading {
             level: 1,
-            text: s.heading(),
+            text: s.heading(written),
         });
         blocks.extend(paragraphs(text));
         if *s == Section::Results {
@@ -158,10 +195,12 @@ pub fn of(r: &ReviewDetail, f: &Figures, unit: &UnitView) -> ReviewDocument {
         Level::Province => "GIÁM ĐỐC",
         _ => "TRƯỞNG CÔNG AN",
     };
+    let number = row.number.clone().unwrap_or_else(|| "     /BC".into());
     ReviewDocument {
+        appendix: appendix(f, &number),
         parent_body,
         body: police_of(&unit.unit.name),
-        number: row.number.clone().unwrap_or_else(|| "     /BC".into()),
+        number,
         place: row
             .place
             .clone()

@@ -254,6 +254,8 @@ struct TableView {
     rows: Vec<Vec<String>>,
     total: Option<Vec<String>>,
     chart: Option<String>,
+    /// Rows are sub-units: shown folded (a province has a hundred).
+    by_unit: bool,
 }
 
 fn table_view(t: &FigureTable) -> TableView {
@@ -264,7 +266,7 @@ fn table_view(t: &FigureTable) -> TableView {
     };
     let chart = t
         .chart
-        .filter(|_| !t.rows.is_empty() && t.rows.len() <= 30)
+        .filter(|_| (2..=30).contains(&t.rows.len()))
         .map(|hint| {
             let kind = match hint {
                 domain::reviews::ChartHint::Bars => ChartKind::Bars,
@@ -293,6 +295,7 @@ fn table_view(t: &FigureTable) -> TableView {
         rows: t.rows.iter().map(line).collect(),
         total: t.total.as_ref().map(line),
         chart,
+        by_unit: t.rows.iter().any(|r| r.org_unit_id.is_some()),
     }
 }
 
@@ -401,7 +404,7 @@ async fn render_show(
         };
         sections.push(SectionView {
             code: s.as_str(),
-            heading: s.heading(),
+            heading: s.heading(s.ordinal()),
             body,
             latest,
             drafted,
@@ -519,7 +522,7 @@ async fn versions_page(
         let page = VersionsPage {
             review,
             section: section.as_str(),
-            heading: section.heading(),
+            heading: section.heading(section.ordinal()),
             versions,
         };
         Ok::<_, ApiError>(

@@ -156,7 +156,7 @@ async fn a_province_reviews_five_years_compiles_a_commune_and_issues_the_documen
             draft["body"]
                 .as_str()
                 .unwrap()
-                .contains("lượt cá nhân được khen thưởng 1"),
+                .contains("- Lượt cá nhân được khen thưởng: 1, tăng 1 so với kỳ trước;"),
             "{l}: {draft}"
         );
         assert_eq!(
@@ -217,6 +217,13 @@ async fn a_province_reviews_five_years_compiles_a_commune_and_issues_the_documen
             (Some(1.0), Some(true)),
             "{l}: {check}"
         );
+        let differ: Vec<&Value> = compiled["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["agrees"] != true)
+            .collect();
+        assert!(differ.is_empty(), "{l}: {differ:?}");
         let ward = compiled["units"]
             .as_array()
             .unwrap()

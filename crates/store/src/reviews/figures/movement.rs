@@ -154,7 +154,7 @@ pub(super) async fn events(db: &Db, ask: &Ask) -> Result<Part> {
         headline(
             "festival_sites",
             "Lượt thôn, tổ dân phố, cơ sở tổ chức Ngày hội",
-            sites(&coverage.totals.years) as f64,
+            festival_sites(db, ask).await? as f64,
             by_unit(&coverage.rows, |r| r.org_unit_id, |r| sites(&r.years)),
         ),
     ];
@@ -267,6 +267,26 @@ pub(super) async fn events(db: &Db, ask: &Ask) -> Result<Part> {
         ],
         ..Default::default()
     })
+}
+
+/// The sites of every festival held under the unit in the period's
+/// years: a commune's own festival is no row of its villages' coverage.
+async fn festival_sites(db: &Db, ask: &Ask) -> Result<i64> {
+    let (from, to) = ask.years();
+    let mut tx = db.begin_read().await?;
+    let n: i64 = fetch!(
+        tx,
+        fetch_one,
+        scalar i64,
+        "SELECT CAST(COALESCE(SUM(f.sites), 0) AS BIGINT) FROM festivals f
+          WHERE f.org_unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = $1)
+            AND f.year >= $2 AND f.year <= $3",
+        ask.unit,
+        from,
+        to
+    )?;
+    tx.rollback().await?;
+    Ok(n)
 }
 
 pub(super) async fn commendations(db: &Db, ask: &Ask) -> Result<Part> {

@@ -82,7 +82,12 @@ pub(super) async fn models(db: &Db, ask: &Ask) -> Result<Part> {
     let ids: Vec<i64> = areas.iter().map(|a| a.id).collect();
     let counts = model_counts(db, ask, &ids, ask.period.first_day(), ask.end()).await?;
     let get = |id: i64| counts.iter().find(|c| c.area == id);
-    let total = |f: fn(&ModelCounts) -> i64| counts.iter().map(f).sum::<i64>() as f64;
+    // The unit's own total: its parts' and the models kept at the unit
+    // itself (a commune's own, or a legacy commune's it continues), which
+    // no part holds.
+    let whole = model_counts(db, ask, &[ask.unit], ask.period.first_day(), ask.end()).await?;
+    let whole = whole.first();
+    let total = |f: fn(&ModelCounts) -> i64| whole.map_or(0, f) as f64;
     let headlines = vec![
         headline(
             "models_active",
@@ -131,8 +136,9 @@ pub(super) async fn models(db: &Db, ask: &Ask) -> Result<Part> {
             ],
         ));
     }
-    let area_rows = areas
+    let mut area_rows: Vec<domain::reviews::FigureRow> = areas
         .iter()
+        .filter(|a| a.id != ask.unit)
         .map(|a| {
             let c = get(a.id);
             let v = |f: fn(&ModelCounts) -> i64| c.map_or(0.0, |c| f(c) as f64);
@@ -148,6 +154,28 @@ pub(super) async fn models(db: &Db, ask: &Ask) -> Result<Part> {
             )
         })
         .collect();
+    // What no part holds, so that the table adds up to the headlines.
+    let rest = |f: fn(&ModelCounts) -> i64| {
+        total(f)
+            - counts
+                .iter()
+                .filter(|c| c.area != ask.unit)
+                .map(f)
+                .sum::<i64>() as f64
+    };
+    let own = [
+        rest(|c| c.active),
+        rest(|c| c.new),
+        rest(|c| c.replicated),
+        rest(|c| c.exemplars),
+    ];
+    if own.iter().any(|v| *v != 0.0) {
+        area_rows.push(row(
+            "Trực tiếp của đơn vị (không thuộc đơn vị cấp dưới)",
+            None,
+            own.to_vec(),
+        ));
+    }
     let by_type = models_by_type(db, ask).await?;
     Ok(Part {
         headlines,
