@@ -66,9 +66,9 @@ async fn user(db: &Db, name: &str) -> Result<Author, String> {
 }
 
 /// The review of `unit` with `subject`, if there is one already.
-async fn existing(db: &Db, unit: i64, subject: &str) -> Result<Option<i64>, String> {
+async fn existing(db: &Db, unit: Option<i64>, subject: &str) -> Result<Option<i64>, String> {
     let q = ReviewQuery {
-        org_unit: Some(unit),
+        org_unit: unit,
         page: domain::page::Page {
             page: 1,
             per_page: domain::page::MAX_PER_PAGE,
@@ -80,7 +80,7 @@ async fn existing(db: &Db, unit: i64, subject: &str) -> Result<Option<i64>, Stri
         .map_err(err)?
         .0
         .into_iter()
-        .find(|r| r.subject == subject)
+        .find(|r| r.subject == subject && r.org_unit_id == unit)
         .map(|r| r.id))
 }
 

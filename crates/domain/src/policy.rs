@@ -412,6 +412,7 @@ mod tests {
                     Action::ProposeCommendations,
                     Action::DecideCommendations,
                     Action::ManageEvents,
+                    Action::WriteReviews,
                 ],
             ),
             (
@@ -441,6 +442,7 @@ mod tests {
                     Action::ProposeCommendations,
                     Action::DecideCommendations,
                     Action::ManageEvents,
+                    Action::WriteReviews,
                 ],
             ),
             (
@@ -462,6 +464,7 @@ mod tests {
                     Action::ReportTasks,
                     Action::ProposeCommendations,
                     Action::ManageEvents,
+                    Action::WriteReviews,
                 ],
             ),
             (

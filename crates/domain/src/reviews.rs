@@ -250,8 +250,8 @@ pub struct ReviewInput {
     pub kind: Option<String>,
     #[schema(required, nullable = false)]
     pub subject: Option<String>,
-    /// The unit that writes it: one of the writer's own units.
-    #[schema(required, nullable = false)]
+    /// The unit that writes it: one of the writer's own units; none for a
+    /// national review (administrators).
     pub org_unit_id: Option<i64>,
     /// The first month (`2021-01`, or a year: its January).
     #[schema(required, nullable = false, value_type = Option<crate::schema::Month>)]
@@ -289,7 +289,8 @@ pub struct Focus {
 pub struct NewReview {
     pub kind: Kind,
     pub subject: String,
-    pub org_unit_id: i64,
+    /// None: national.
+    pub org_unit_id: Option<i64>,
     pub period: Period,
     pub view: View,
     pub focus: Focus,
@@ -322,10 +323,10 @@ impl NewReview {
         };
         let kind = Kind::parse("kind", &required("kind", input.kind.as_deref())?)?;
         let subject = required_text("subject", input.subject.as_deref(), MAX_SUBJECT_CHARS)?;
-        let org_unit_id = input
-            .org_unit_id
-            .filter(|u| *u > 0)
-            .ok_or_else(|| DomainError::new("org_unit_id", Reason::Required))?;
+        let org_unit_id = match input.org_unit_id {
+            Some(u) if u <= 0 => return Err(DomainError::new("org_unit_id", Reason::NotFound)),
+            u => u,
+        };
         let from = Month::parse("from", &required("from", input.from.as_deref())?, true)?;
         let to = Month::parse("to", &required("to", input.to.as_deref())?, false)?;
         let period = Period::new(from, to, today)?;

@@ -1266,6 +1266,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("rev.not_submitted", "Chưa gửi", "Not submitted"),
     ("rev.checks", "Đối chiếu số liệu", "Figures checked"),
     ("rev.units", "đơn vị", "units"),
+    ("rev.national", "Toàn quốc", "The whole country"),
+    ("rev.unit_hint", "Mã số đơn vị; để trống: báo cáo toàn quốc (Bộ Công an).", "The unit's number; blank: a national review (the Ministry's)."),
     ("rev.who_submitted", "Đơn vị đã gửi, chưa gửi", "Who submitted, who has not"),
     ("rev.figure", "Số liệu", "Figure"),
     ("rev.check_submitted", "Cộng các báo cáo đã gửi", "Submissions added up"),

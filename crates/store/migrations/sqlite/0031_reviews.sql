@@ -1,13 +1,15 @@
 -- Reviews (sơ kết, tổng kết). See docs/architecture.md, "Reviews".
 
--- period_from, period_to: months as 'YYYY-MM'. answers_id: the higher
+-- org_unit_id: the unit reviewed and writing (NULL: a national review, the
+-- Ministry's, written by administrators). period_from, period_to: months
+-- as 'YYYY-MM'. answers_id: the higher
 -- level's review this one is submitted to. supersedes_id: the issued
 -- review this is a new version of (edition counts them). An issued review
 -- has its number (unique per unit and year), its day, its signer and its
 -- figures frozen as JSON (domain::reviews::Figures); nothing of it changes.
 CREATE TABLE reviews (
     id               INTEGER PRIMARY KEY,
-    org_unit_id      INTEGER NOT NULL REFERENCES org_units (id),
+    org_unit_id      INTEGER REFERENCES org_units (id),
     kind             TEXT NOT NULL CHECK (kind IN ('six_month', 'year', 'interim', 'final',
                          'thematic')),
     subject          TEXT NOT NULL,
@@ -34,6 +36,9 @@ CREATE TABLE reviews (
         AND figures IS NOT NULL))
 );
 CREATE UNIQUE INDEX reviews_number ON reviews (org_unit_id, issue_year, number);
+-- NULLs are distinct in the index above: the national reviews' numbers.
+CREATE UNIQUE INDEX reviews_national_number ON reviews (issue_year, number)
+    WHERE org_unit_id IS NULL;
 CREATE INDEX reviews_unit ON reviews (org_unit_id, created_at);
 CREATE INDEX reviews_answers ON reviews (answers_id);
 

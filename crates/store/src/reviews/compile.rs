@@ -74,7 +74,7 @@ pub async fn compile(
     let (_, areas, _) = areas_on(
         db,
         Scope::All,
-        Some(review.org_unit_id),
+        review.org_unit_id,
         ask.rows_day(),
         ask.areas_view(),
     )
@@ -95,9 +95,12 @@ pub async fn compile(
     let mut units = Vec::with_capacity(areas.len());
     let mut theirs: Vec<(i64, Figures)> = Vec::new();
     let mut tx = db.begin_read().await?;
-    for a in areas.iter().filter(|a| a.id != review.org_unit_id) {
+    for a in areas.iter().filter(|a| Some(a.id) != review.org_unit_id) {
         // Newest first: the first answer of the unit is its latest version.
-        let latest = answers.iter().find(|r| r.org_unit_id == a.id).cloned();
+        let latest = answers
+            .iter()
+            .find(|r| r.org_unit_id == Some(a.id))
+            .cloned();
         let submitted = latest.as_ref().is_some_and(|r| r.state() == State::Issued);
         let mut sections = Vec::new();
         if let (true, Some(r)) = (submitted, &latest) {

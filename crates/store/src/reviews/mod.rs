@@ -32,10 +32,11 @@ fn invalid(field: &'static str, reason: Reason) -> StoreError {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct ReviewRow {
     pub id: i64,
-    pub org_unit_id: i64,
-    pub org_unit_name: String,
+    /// None: a national review.
+    pub org_unit_id: Option<i64>,
+    pub org_unit_name: Option<String>,
     /// The unit's level (`province`, `commune` …).
-    pub org_unit_level: String,
+    pub org_unit_level: Option<String>,
     #[schema(value_type = domain::reviews::Kind)]
     pub kind: String,
     pub subject: String,
@@ -97,7 +98,7 @@ const SELECT_REVIEW: &str = "SELECT r.id, r.org_unit_id, u.name AS org_unit_name
         r.place, r.issued_on, r.signer_authority, r.signer_title, r.signer_name, r.recipients,
         us.display_name AS author, r.created_at, r.updated_at
    FROM reviews r
-   JOIN org_units u ON u.id = r.org_unit_id
+   LEFT JOIN org_units u ON u.id = r.org_unit_id
    LEFT JOIN users us ON us.id = r.created_by";
 
 /// A section's latest text.
@@ -302,10 +303,14 @@ pub async fn list(db: &Db, scope: Scope, q: &ReviewQuery) -> Result<(Vec<ReviewR
 }
 
 /// Refuses a writer whose own scope units do not include `unit`: 404 if
-/// the scope does not even reach it, 403 if it lies below theirs.
-async fn may_write(tx: &mut Tx, scope: Scope, unit: i64) -> Result<()> {
+/// the scope does not even reach it, 400 if it lies below theirs; a
+/// national review (none) is the unscoped administrators' (403).
+async fn may_write(tx: &mut Tx, scope: Scope, unit: Option<i64>) -> Result<()> {
     let Some(user) = scope.user_id() else {
         return Ok(());
+    };
+    let Some(unit) = unit else {
+        return Err(StoreError::Forbidden);
     };
     let own: Option<i64> = fetch!(
         tx,
@@ -367,19 +372,30 @@ async fn check_focus(tx: &mut Tx, scope: Scope, f: &Focus) -> Result<()> {
 }
 
 /// The review a submission answers: one of the unit directly above the
-/// writer's (or the unit the writer's legacy unit continues into), for
-/// the same period.
+/// writer's (a province answers a national review), for the same period.
 async fn check_answers(tx: &mut Tx, r: &NewReview, answers: i64) -> Result<()> {
     let bad = || invalid("answers_id", Reason::ReviewAnswersInvalid);
     let higher = read_tx(tx, Scope::All, answers).await.map_err(|_| bad())?;
-    let above: Option<i64> = fetch!(
-        tx,
-        fetch_optional,
-        scalar i64,
-        "SELECT id FROM org_units WHERE id = $1 AND parent_id = $2",
-        r.org_unit_id,
-        higher.org_unit_id
-    )?;
+    let Some(lower) = r.org_unit_id else {
+        return Err(bad());
+    };
+    let above: Option<i64> = match higher.org_unit_id {
+        Some(h) => fetch!(
+            tx,
+            fetch_optional,
+            scalar i64,
+            "SELECT id FROM org_units WHERE id = $1 AND parent_id = $2",
+            lower,
+            h
+        )?,
+        None => fetch!(
+            tx,
+            fetch_optional,
+            scalar i64,
+            "SELECT id FROM org_units WHERE id = $1 AND level = 'province'",
+            lower
+        )?,
+    };
     let same_period = higher.period_from == r.period.from.to_string()
         && higher.period_to == r.period.to.to_string();
     if above.is_none() || !same_period {
@@ -586,15 +602,25 @@ pub async fn issue(
 ) -> Result<ReviewRow> {
     let mut tx = db.begin().await?;
     let before = draft_tx(&mut tx, scope, id).await?;
-    let taken: Option<i64> = fetch!(
-        tx,
-        fetch_optional,
-        scalar i64,
-        "SELECT id FROM reviews WHERE org_unit_id = $1 AND issue_year = $2 AND number = $3",
-        before.org_unit_id,
-        i.year,
-        &i.number
-    )?;
+    let taken: Option<i64> = match before.org_unit_id {
+        Some(unit) => fetch!(
+            tx,
+            fetch_optional,
+            scalar i64,
+            "SELECT id FROM reviews WHERE org_unit_id = $1 AND issue_year = $2 AND number = $3",
+            unit,
+            i.year,
+            &i.number
+        )?,
+        None => fetch!(
+            tx,
+            fetch_optional,
+            scalar i64,
+            "SELECT id FROM reviews WHERE org_unit_id IS NULL AND issue_year = $1 AND number = $2",
+            i.year,
+            &i.number
+        )?,
+    };
     if taken.is_some() {
         return Err(StoreError::Conflict(Reason::ReviewNumberTaken {
             number: i.number.clone(),

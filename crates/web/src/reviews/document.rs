@@ -161,11 +161,13 @@ fn paragraphs(text: &str) -> impl Iterator<Item = ReviewBlock> + '_ {
         .map(|l| ReviewBlock::Paragraph(l.to_owned()))
 }
 
-/// The document of `r` with `f` its figures; `unit` its unit.
-pub fn of(r: &ReviewDetail, f: &Figures, unit: &UnitView) -> ReviewDocument {
-    let parent_body = match (unit.unit.level, &unit.parent_name) {
-        (Level::Province, _) | (_, None) => Some("BỘ CÔNG AN".to_owned()),
-        (_, Some(parent)) => Some(police_of(parent)),
+/// The document of `r` with `f` its figures; `unit` its unit (none: a
+/// national review, the Ministry's).
+pub fn of(r: &ReviewDetail, f: &Figures, unit: Option<&UnitView>) -> ReviewDocument {
+    let parent_body = match unit.map(|u| (u.unit.level, &u.parent_name)) {
+        None => None,
+        Some((Level::Province, _) | (_, None)) => Some("BỘ CÔNG AN".to_owned()),
+        Some((_, Some(parent))) => Some(police_of(parent)),
     };
     let mut blocks = Vec::new();
     let mut written = 0;
@@ -191,20 +193,20 @@ pub fn of(r: &ReviewDetail, f: &Figures, unit: &UnitView) -> ReviewDocument {
     }
     let row = &r.review;
     let issued = row.state() == State::Issued;
-    let head_title = match unit.unit.level {
-        Level::Province => "GIÁM ĐỐC",
-        _ => "TRƯỞNG CÔNG AN",
+    let head_title = match unit.map(|u| u.unit.level) {
+        None => "BỘ TRƯỞNG",
+        Some(Level::Province) => "GIÁM ĐỐC",
+        Some(_) => "TRƯỞNG CÔNG AN",
     };
     let number = row.number.clone().unwrap_or_else(|| "     /BC".into());
     ReviewDocument {
         appendix: appendix(f, &number),
         parent_body,
-        body: police_of(&unit.unit.name),
+        body: unit.map_or_else(|| "BỘ CÔNG AN".to_owned(), |u| police_of(&u.unit.name)),
         number,
-        place: row
-            .place
-            .clone()
-            .unwrap_or_else(|| unit.unit.short_name.clone()),
+        place: row.place.clone().unwrap_or_else(|| {
+            unit.map_or_else(|| "Hà Nội".to_owned(), |u| u.unit.short_name.clone())
+        }),
         date: row.issued_on.unwrap_or(f.assembled_on),
         kind: "BÁO CÁO".into(),
         subject: row.subject.clone(),

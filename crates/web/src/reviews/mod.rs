@@ -187,11 +187,16 @@ pub(crate) async fn view_of(
     })
 }
 
-/// Whether `unit` is one of the actor's own scope units (or they are unscoped).
-async fn own_unit(state: &AppState, actor: &Actor, unit: i64) -> Result<bool, ApiError> {
-    match actor.scope().user_id() {
-        None => Ok(true),
-        Some(user) => Ok(store::accounts::scope_units(&state.db, user)
+/// How the narrative names the country, a national review's area.
+const NATIONAL: &str = "toàn quốc";
+
+/// Whether `unit` is one of the actor's own scope units (or they are
+/// unscoped); a national review (none) is the unscoped administrators'.
+async fn own_unit(state: &AppState, actor: &Actor, unit: Option<i64>) -> Result<bool, ApiError> {
+    match (actor.scope().user_id(), unit) {
+        (None, _) => Ok(true),
+        (Some(_), None) => Ok(false),
+        (Some(user), Some(unit)) => Ok(store::accounts::scope_units(&state.db, user)
             .await?
             .iter()
             .any(|u| u.id == unit)),
@@ -329,7 +334,12 @@ pub(crate) struct SectionDraft {
 pub(crate) fn draft_of(view: &ReviewView, section: Section) -> Result<SectionDraft, ApiError> {
     let r = &view.detail.review;
     Ok(SectionDraft {
-        body: domain::reviews::draft(section, &r.org_unit_name, r.period()?, &view.figures),
+        body: domain::reviews::draft(
+            section,
+            r.org_unit_name.as_deref().unwrap_or(NATIONAL),
+            r.period()?,
+            &view.figures,
+        ),
     })
 }
 
@@ -432,14 +442,15 @@ pub(crate) async fn document_file(
     format: Format,
 ) -> Result<Response, ApiError> {
     let view = view_of(state, actor, id).await?;
-    let unit = store::org_units::get(
-        &state.db,
-        store::accounts::Scope::All,
-        view.detail.review.org_unit_id,
-    )
-    .await?
-    .ok_or_else(ApiError::not_found)?;
-    let doc = document::of(&view.detail, &view.figures, &unit);
+    let unit = match view.detail.review.org_unit_id {
+        Some(u) => Some(
+            store::org_units::get(&state.db, store::accounts::Scope::All, u)
+                .await?
+                .ok_or_else(ApiError::not_found)?,
+        ),
+        None => None,
+    };
+    let doc = document::of(&view.detail, &view.figures, unit.as_ref());
     let bytes = tokio::task::spawn_blocking(move || match format {
         Format::Docx => files::review_docx(&doc),
         Format::Pdf => files::review_pdf(&doc),

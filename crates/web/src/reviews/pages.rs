@@ -410,7 +410,7 @@ async fn render_show(
             drafted,
         });
     }
-    let compilation = if r.detail.review.org_unit_level == "commune" {
+    let compilation = if r.detail.review.org_unit_level.as_deref() == Some("commune") {
         None
     } else {
         Some(submissions_of(state, actor, &r).await?)
@@ -422,7 +422,9 @@ async fn render_show(
         && own
         && r.detail.review.state() == ReviewState::Issued
         && r.detail.superseded_by.is_none();
-    let symbol = if r.detail.review.org_unit_level == "province" {
+    let symbol = if r.detail.review.org_unit_id.is_none() {
+        "/BC-BCA"
+    } else if r.detail.review.org_unit_level.as_deref() == Some("province") {
         "/BC-CAT"
     } else {
         "/BC-CAX"

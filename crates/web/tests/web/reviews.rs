@@ -402,10 +402,64 @@ async fn a_province_reviews_five_years_compiles_a_commune_and_issues_the_documen
 }
 
 #[tokio::test]
-async fn a_legacy_province_is_reviewed_in_either_view() {
+async fn a_legacy_province_is_reviewed_in_either_view_and_the_country_over_twenty_years() {
     for app in App::all().await {
         let l = app.label();
         let admin = app.login("admin").await;
+        // National: the administrators', twenty years; a province answers it.
+        let national =
+            json!({"kind": "final", "subject": "Tổng kết 20 năm", "from": "2006", "to": "2025"});
+        let (s, _) = post(
+            &app.login("tinh").await,
+            "/api/v1/reviews",
+            national.clone(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{l}");
+        let (s, r) = post(&admin, "/api/v1/reviews", national).await;
+        assert_eq!(
+            (s, r["org_unit_id"].is_null()),
+            (StatusCode::CREATED, true),
+            "{l}: {r}"
+        );
+        let id = r["id"].as_i64().unwrap();
+        let f = admin.get(&format!("/api/v1/reviews/{id}/figures")).await;
+        assert_eq!(f.status, StatusCode::OK, "{l}: {}", f.body);
+        let (s, answer) = post(&app.login("tinh").await, "/api/v1/reviews", json!({"kind": "final", "subject": "Tổng kết 20 năm tỉnh Ninh Bình", "org_unit_id": app.ninh_binh, "from": "2006", "to": "2025", "answers_id": id})).await;
+        assert_eq!(s, StatusCode::CREATED, "{l}: {answer}");
+        let compiled = admin
+            .get(&format!("/api/v1/reviews/{id}/submissions"))
+            .await
+            .json();
+        assert_eq!(compiled["expected"], 34, "{l}: the provinces of 2025");
+        let pdf = admin
+            .get(&format!("/api/v1/reviews/{id}/document.pdf"))
+            .await;
+        assert_eq!(pdf.status, StatusCode::OK, "{l}");
+        let (s, _) = post(
+            &admin,
+            &format!("/api/v1/reviews/{id}/issue"),
+            issue_body("01/BC-BCA"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{l}");
+        let (_, again) = post(
+            &admin,
+            "/api/v1/reviews",
+            json!({"kind": "year", "subject": "Tổng kết năm 2025", "from": "2025", "to": "2025"}),
+        )
+        .await;
+        let (s, e) = post(
+            &admin,
+            &format!("/api/v1/reviews/{}/issue", again["id"]),
+            issue_body("01/BC-BCA"),
+        )
+        .await;
+        assert_eq!(
+            (s, e["error"]["reason"].as_str()),
+            (StatusCode::CONFLICT, Some("review_number_taken")),
+            "{l}: {e}"
+        );
         for view in ["as_was", "as_now"] {
             let (s, r) = post(&admin, "/api/v1/reviews", json!({"kind": "final", "subject": "Tổng kết 10 năm tỉnh Nam Định", "org_unit_id": app.nam_dinh, "from": "2016", "to": "2025", "view": view})).await;
             assert_eq!(s, StatusCode::CREATED, "{l} {view}: {r}");

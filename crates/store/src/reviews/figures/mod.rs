@@ -26,8 +26,8 @@ mod statistics;
 /// What a source is asked.
 #[derive(Debug, Clone)]
 pub struct Ask {
-    /// The unit reviewed (its area, in the view).
-    pub unit: i64,
+    /// The unit reviewed (its area, in the view); none: the country.
+    pub unit: Option<i64>,
     pub period: Period,
     pub view: View,
     pub focus: Focus,
@@ -60,6 +60,19 @@ impl Ask {
 
     pub(crate) fn years(&self) -> (i32, i32) {
         (self.period.from.year, self.period.to.year)
+    }
+
+    /// `col` names a unit at or under the reviewed unit (across the 2025
+    /// mapping), as SQL with its parameter pushed onto `p`; every unit for
+    /// a national review.
+    pub(crate) fn under(&self, col: &str, p: &mut crate::Params) -> String {
+        match self.unit {
+            Some(u) => {
+                let n = p.push(crate::Arg::I64(Some(u)));
+                format!("{col} IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = {n})")
+            }
+            None => "1 = 1".into(),
+        }
     }
 }
 

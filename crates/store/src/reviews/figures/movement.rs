@@ -22,7 +22,7 @@ pub(super) async fn programs(db: &Db, ask: &Ask) -> Result<Part> {
         Some(id) => vec![id],
         None => {
             let q = ProgramQuery {
-                org_unit: Some(ask.unit),
+                org_unit: ask.unit,
                 page: domain::page::Page {
                     page: 1,
                     per_page: MAX_PROGRAMS,
@@ -111,14 +111,14 @@ struct EventYear {
 
 pub(super) async fn events(db: &Db, ask: &Ask) -> Result<Part> {
     let mut p = Params::default();
-    let u = p.push(Arg::I64(Some(ask.unit)));
+    let under = ask.under("e.org_unit_id", &mut p);
     let f = p.push(Arg::Date(Some(ask.period.first_day())));
     let e = p.push(Arg::Date(Some(ask.end())));
     let sql = format!(
         "SELECT SUBSTR(CAST(e.starts_on AS TEXT), 1, 4) AS y, e.kind, COUNT(*) AS n,
                 CAST(COALESCE(SUM(e.participants), 0) AS BIGINT) AS participants
            FROM events e
-          WHERE e.org_unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = {u})
+          WHERE {under}
             AND e.starts_on >= {f} AND e.starts_on <= {e}
           GROUP BY SUBSTR(CAST(e.starts_on AS TEXT), 1, 4), e.kind"
     );
@@ -129,7 +129,7 @@ pub(super) async fn events(db: &Db, ask: &Ask) -> Result<Part> {
     let coverage = crate::events::festivals::coverage(
         db,
         Scope::All,
-        Some(ask.unit),
+        ask.unit,
         (first_year, last_year),
         ask.areas_view(),
         ask.today,
@@ -273,18 +273,16 @@ pub(super) async fn events(db: &Db, ask: &Ask) -> Result<Part> {
 /// years: a commune's own festival is no row of its villages' coverage.
 async fn festival_sites(db: &Db, ask: &Ask) -> Result<i64> {
     let (from, to) = ask.years();
-    let mut tx = db.begin_read().await?;
-    let n: i64 = fetch!(
-        tx,
-        fetch_one,
-        scalar i64,
+    let mut p = Params::default();
+    let under = ask.under("f.org_unit_id", &mut p);
+    let from = p.push(Arg::I64(Some(i64::from(from))));
+    let to = p.push(Arg::I64(Some(i64::from(to))));
+    let sql = format!(
         "SELECT CAST(COALESCE(SUM(f.sites), 0) AS BIGINT) FROM festivals f
-          WHERE f.org_unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = $1)
-            AND f.year >= $2 AND f.year <= $3",
-        ask.unit,
-        from,
-        to
-    )?;
+          WHERE {under} AND f.year >= {from} AND f.year <= {to}"
+    );
+    let mut tx = db.begin_read().await?;
+    let n: i64 = fetch_dyn!(tx, fetch_one, scalar i64, &sql, p.args)?;
     tx.rollback().await?;
     Ok(n)
 }
@@ -292,7 +290,7 @@ async fn festival_sites(db: &Db, ask: &Ask) -> Result<i64> {
 pub(super) async fn commendations(db: &Db, ask: &Ask) -> Result<Part> {
     use crate::commendations::summary::{summary, CommendationSummaryQuery};
     let q = |from_year, to_year| CommendationSummaryQuery {
-        org_unit: Some(ask.unit),
+        org_unit: ask.unit,
         from_year,
         to_year,
         view: ask.areas_view(),
@@ -391,15 +389,15 @@ struct TaskCounts {
 /// unit gave; otherwise tasks given to the unit and those below it).
 async fn task_counts(db: &Db, ask: &Ask, given: bool) -> Result<Vec<TaskCounts>> {
     let mut p = Params::default();
-    let u = p.push(Arg::I64(Some(ask.unit)));
+    // A national review's given tasks are the national directives'.
+    let whose = match (given, ask.unit) {
+        (true, Some(u)) => format!("d.org_unit_id = {}", p.push(Arg::I64(Some(u)))),
+        (true, None) => "d.org_unit_id IS NULL".into(),
+        (false, _) => ask.under("o.org_unit_id", &mut p),
+    };
     let f = p.push(Arg::Date(Some(ask.period.first_day())));
     let e = p.push(Arg::Date(Some(ask.end())));
     let today = p.push(Arg::Date(Some(ask.today)));
-    let whose = if given {
-        format!("d.org_unit_id = {u}")
-    } else {
-        format!("o.org_unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = {u})")
-    };
     let focus = match ask.focus.directive_id {
         Some(id) => format!("AND d.id = {}", p.push(Arg::I64(Some(id)))),
         None => String::new(),

@@ -12,15 +12,11 @@ use crate::{fetch_all_dyn, Arg, Db, Params};
 
 /// The sub-units the tables break down to, as the view places them.
 async fn areas(db: &Db, ask: &Ask) -> Result<Vec<Area>> {
-    Ok(areas_on(
-        db,
-        Scope::All,
-        Some(ask.unit),
-        ask.rows_day(),
-        ask.areas_view(),
+    Ok(
+        areas_on(db, Scope::All, ask.unit, ask.rows_day(), ask.areas_view())
+            .await?
+            .1,
     )
-    .await?
-    .1)
 }
 
 #[derive(sqlx::FromRow)]
@@ -33,19 +29,29 @@ struct ModelCounts {
 }
 
 /// Models under each of `areas` (through `org_unit_reach`, so a legacy
-/// unit's models count under its successor as it is now): active and
-/// exemplary on `end`, founded and replicated from `first` to `end`.
+/// unit's models count under its successor as it is now; none: every
+/// model, as area 0): active and exemplary on `end`, founded and
+/// replicated from `first` to `end`.
 async fn model_counts(
     db: &Db,
     ask: &Ask,
-    areas: &[i64],
+    areas: Option<&[i64]>,
     first: NaiveDate,
     end: NaiveDate,
 ) -> Result<Vec<ModelCounts>> {
     let mut p = Params::default();
     let e = p.push(Arg::Date(Some(end)));
     let f = p.push(Arg::Date(Some(first)));
-    let list = p.list(areas.iter().map(|a| Arg::I64(Some(*a))));
+    let from = match areas {
+        Some(areas) => {
+            let list = p.list(areas.iter().map(|a| Arg::I64(Some(*a))));
+            format!(
+                "org_unit_reach h JOIN models m ON m.org_unit_id = h.unit_id
+                  WHERE h.ancestor_id IN ({list}) AND"
+            )
+        }
+        None => "models m, (SELECT 0 AS ancestor_id) h WHERE".into(),
+    };
     let types = if ask.focus.model_type_ids.is_empty() {
         String::new()
     } else {
@@ -66,9 +72,7 @@ async fn model_counts(
                         (SELECT CASE WHEN r.exemplar THEN 1 ELSE 0 END FROM model_ratings r
                           WHERE r.model_id = m.id AND r.rated_on <= {e}
                           ORDER BY r.rated_on DESC, r.year DESC LIMIT 1) AS exemplar
-                   FROM org_unit_reach h
-                   JOIN models m ON m.org_unit_id = h.unit_id
-                  WHERE h.ancestor_id IN ({list}) AND m.founded_on <= {e} {types}) x
+                   FROM {from} m.founded_on <= {e} {types}) x
           GROUP BY x.area"
     );
     let mut tx = db.begin_read().await?;
@@ -80,12 +84,13 @@ async fn model_counts(
 pub(super) async fn models(db: &Db, ask: &Ask) -> Result<Part> {
     let areas = areas(db, ask).await?;
     let ids: Vec<i64> = areas.iter().map(|a| a.id).collect();
-    let counts = model_counts(db, ask, &ids, ask.period.first_day(), ask.end()).await?;
+    let counts = model_counts(db, ask, Some(&ids), ask.period.first_day(), ask.end()).await?;
+    let own: Option<Vec<i64>> = ask.unit.map(|u| vec![u]);
     let get = |id: i64| counts.iter().find(|c| c.area == id);
     // The unit's own total: its parts' and the models kept at the unit
     // itself (a commune's own, or a legacy commune's it continues), which
     // no part holds.
-    let whole = model_counts(db, ask, &[ask.unit], ask.period.first_day(), ask.end()).await?;
+    let whole = model_counts(db, ask, own.as_deref(), ask.period.first_day(), ask.end()).await?;
     let whole = whole.first();
     let total = |f: fn(&ModelCounts) -> i64| whole.map_or(0, f) as f64;
     let headlines = vec![
@@ -122,7 +127,7 @@ pub(super) async fn models(db: &Db, ask: &Ask) -> Result<Part> {
     }
     let mut years = Vec::new();
     for (y, first, last) in ask.period.years() {
-        let c = model_counts(db, ask, &[ask.unit], first, last.min(ask.today)).await?;
+        let c = model_counts(db, ask, own.as_deref(), first, last.min(ask.today)).await?;
         let c = c.first();
         let v = |f: fn(&ModelCounts) -> i64| c.map_or(0.0, |c| f(c) as f64);
         years.push(row(
@@ -138,7 +143,7 @@ pub(super) async fn models(db: &Db, ask: &Ask) -> Result<Part> {
     }
     let mut area_rows: Vec<domain::reviews::FigureRow> = areas
         .iter()
-        .filter(|a| a.id != ask.unit)
+        .filter(|a| Some(a.id) != ask.unit)
         .map(|a| {
             let c = get(a.id);
             let v = |f: fn(&ModelCounts) -> i64| c.map_or(0.0, |c| f(c) as f64);
@@ -159,7 +164,7 @@ pub(super) async fn models(db: &Db, ask: &Ask) -> Result<Part> {
         total(f)
             - counts
                 .iter()
-                .filter(|c| c.area != ask.unit)
+                .filter(|c| Some(c.area) != ask.unit)
                 .map(f)
                 .sum::<i64>() as f64
     };
@@ -224,7 +229,7 @@ struct TypeCount {
 
 async fn models_by_type(db: &Db, ask: &Ask) -> Result<Vec<domain::reviews::FigureRow>> {
     let mut p = Params::default();
-    let u = p.push(Arg::I64(Some(ask.unit)));
+    let under = ask.under("m.org_unit_id", &mut p);
     let e = p.push(Arg::Date(Some(ask.end())));
     let f = p.push(Arg::Date(Some(ask.period.first_day())));
     let types = if ask.focus.model_type_ids.is_empty() {
@@ -239,10 +244,9 @@ async fn models_by_type(db: &Db, ask: &Ask) -> Result<Vec<domain::reviews::Figur
                      WHERE s.model_id = m.id AND s.status = 'active' AND s.on_date <= {e}
                        AND (s.ends_on IS NULL OR s.ends_on > {e})) THEN 1 ELSE 0 END), 0) AS BIGINT) AS active,
                 CAST(COALESCE(SUM(CASE WHEN m.founded_on >= {f} THEN 1 ELSE 0 END), 0) AS BIGINT) AS new
-           FROM org_unit_reach h
-           JOIN models m ON m.org_unit_id = h.unit_id
+           FROM models m
            JOIN model_types t ON t.id = m.type_id
-          WHERE h.ancestor_id = {u} AND m.founded_on <= {e} {types}
+          WHERE {under} AND m.founded_on <= {e} {types}
           GROUP BY t.id, t.name, t.sort_key
           ORDER BY t.sort_key"
     );
@@ -258,7 +262,7 @@ async fn models_by_type(db: &Db, ask: &Ask) -> Result<Vec<domain::reviews::Figur
 pub(super) async fn certification(db: &Db, ask: &Ask) -> Result<Part> {
     use crate::certification::summary::{summary, SummaryQuery};
     let q = |year| SummaryQuery {
-        org_unit: Some(ask.unit),
+        org_unit: ask.unit,
         year,
         view: ask.areas_view(),
         today: ask.today,
@@ -385,7 +389,7 @@ async fn forces_on(
     let mut out = Vec::new();
     for force in Force::ALL.iter().filter(|f| f.existed_on(day)) {
         let q = ForcesQuery {
-            org_unit: Some(ask.unit),
+            org_unit: ask.unit,
             as_of: day,
             view: ask.areas_view(),
             force: *force,
@@ -495,7 +499,7 @@ pub(super) async fn forces(db: &Db, ask: &Ask) -> Result<Part> {
 pub(super) async fn training(db: &Db, ask: &Ask) -> Result<Part> {
     use crate::training::summary::{summary, TrainingQuery};
     let q = |from, to| TrainingQuery {
-        org_unit: Some(ask.unit),
+        org_unit: ask.unit,
         from,
         to,
         view: ask.areas_view(),

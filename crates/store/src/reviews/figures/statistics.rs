@@ -51,9 +51,17 @@ fn periods(ask: &Ask) -> Vec<(String, StatPeriod)> {
 }
 
 async fn chosen(db: &Db, ask: &Ask) -> Result<Vec<Indicator>> {
-    let mut tx = db.begin_read().await?;
-    let province = crate::forces::province_of(&mut tx, ask.unit).await?;
-    tx.rollback().await?;
+    // A province's own indicators and the national ones; the national
+    // ones alone for a national review.
+    let province = match ask.unit {
+        Some(unit) => {
+            let mut tx = db.begin_read().await?;
+            let p = crate::forces::province_of(&mut tx, unit).await?;
+            tx.rollback().await?;
+            p
+        }
+        None => None,
+    };
     let provinces: Vec<i64> = province.into_iter().collect();
     let all = crate::statistics::indicators(db, Some(&provinces)).await?;
     Ok(all
@@ -97,7 +105,7 @@ pub(super) async fn statistics(db: &Db, ask: &Ask) -> Result<Part> {
         Scope::All,
         &PivotQuery {
             indicators: codes.clone(),
-            org_unit: Some(ask.unit),
+            org_unit: ask.unit,
             level: None,
             periods: periods.iter().map(|(_, p)| *p).collect(),
             view,
@@ -147,7 +155,10 @@ pub(super) async fn statistics(db: &Db, ask: &Ask) -> Result<Part> {
 /// The level the unit's parts stand at: communes under a province (as it
 /// is now, or from July 2025), districts under a province before it.
 async fn parts_level(db: &Db, ask: &Ask) -> Result<Option<Level>> {
-    let unit = crate::org_units::get(db, Scope::All, ask.unit).await?;
+    let Some(id) = ask.unit else {
+        return Ok(Some(Level::Province));
+    };
+    let unit = crate::org_units::get(db, Scope::All, id).await?;
     let Some(unit) = unit.map(|u| u.unit) else {
         return Ok(None);
     };
@@ -176,7 +187,7 @@ async fn by_sub_unit(
         Scope::All,
         &PivotQuery {
             indicators: indicators.iter().map(|i| i.code.clone()).collect(),
-            org_unit: Some(ask.unit),
+            org_unit: ask.unit,
             level: Some(level),
             periods: periods.iter().map(|(_, p)| *p).collect(),
             view,
