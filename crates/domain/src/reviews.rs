@@ -360,8 +360,14 @@ pub struct SectionInput {
     pub body: Option<String>,
 }
 
+/// The text to save: required (blank empties the section, an absent body
+/// is a mistake), lines trimmed.
 pub fn section_text(input: &SectionInput) -> Result<String, DomainError> {
-    Ok(optional_note("body", input.body.as_deref(), MAX_SECTION_CHARS)?.unwrap_or_default())
+    let body = input
+        .body
+        .as_deref()
+        .ok_or_else(|| DomainError::new("body", Reason::Required))?;
+    Ok(optional_note("body", Some(body), MAX_SECTION_CHARS)?.unwrap_or_default())
 }
 
 /// Issuing a review, as sent.

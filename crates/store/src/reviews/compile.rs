@@ -29,7 +29,7 @@ pub struct Submission {
 
 /// One unit's figure against the higher level's for it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct UnitCheck {
+pub struct UnitFigureCheck {
     pub org_unit_id: i64,
     pub org_unit_name: String,
     /// The higher level's figure for this unit.
@@ -40,7 +40,7 @@ pub struct UnitCheck {
 
 /// A headline summed over the submissions, against the higher level's.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Check {
+pub struct FigureCheck {
     pub code: String,
     pub label: String,
     /// The higher level's figures for the submitting units, added.
@@ -48,7 +48,7 @@ pub struct Check {
     /// The submissions' figures, added.
     pub submitted: f64,
     pub agrees: bool,
-    pub units: Vec<UnitCheck>,
+    pub units: Vec<UnitFigureCheck>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -56,7 +56,7 @@ pub struct Compilation {
     pub expected: i64,
     pub submitted: i64,
     pub units: Vec<Submission>,
-    pub checks: Vec<Check>,
+    pub checks: Vec<FigureCheck>,
 }
 
 /// The compilation of review `id` (which the scope reads), against its
@@ -128,9 +128,9 @@ pub async fn compile(
         .flat_map(|p| p.headlines.iter())
         .filter(|h| !h.by_unit.is_empty())
         .map(|h| {
-            let per_unit: Vec<UnitCheck> = theirs
+            let per_unit: Vec<UnitFigureCheck> = theirs
                 .iter()
-                .map(|(unit, f)| UnitCheck {
+                .map(|(unit, f)| UnitFigureCheck {
                     org_unit_id: *unit,
                     org_unit_name: units
                         .iter()
@@ -145,9 +145,16 @@ pub async fn compile(
                     submitted: f.headline(&h.code).map(|x| x.value),
                 })
                 .collect();
-            let own: f64 = per_unit.iter().filter_map(|u| u.own).sum();
-            let submitted: f64 = per_unit.iter().filter_map(|u| u.submitted).sum();
-            Check {
+            // Folded from 0.0: an empty float sum is -0.0.
+            let own = per_unit
+                .iter()
+                .filter_map(|u| u.own)
+                .fold(0.0, |a, b| a + b);
+            let submitted = per_unit
+                .iter()
+                .filter_map(|u| u.submitted)
+                .fold(0.0, |a, b| a + b);
+            FigureCheck {
                 code: h.code.clone(),
                 label: h.label.clone(),
                 own,

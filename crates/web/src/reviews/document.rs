@@ -5,7 +5,7 @@
 //! signer and recipients of an issued review, placeholders on a draft.
 
 use domain::org_units::Level;
-use domain::reviews::{change, number, FigureTable, Figures, Part, Section, State};
+use domain::reviews::{change, number, FigureRow, FigureTable, Figures, Part, Section, State};
 use files::{
     ChartKind, ReviewBlock, ReviewChart, ReviewDocument, ReviewSigner, ReviewTable, Series,
 };
@@ -18,34 +18,25 @@ use crate::areas::police_of;
 /// holds them).
 const MAX_CHART_ROWS: usize = 30;
 
+/// A row as text: its label, then its values written out ("1.234").
+pub(super) fn cells(r: &FigureRow) -> Vec<String> {
+    std::iter::once(r.label.clone())
+        .chain(r.values.iter().map(|v| v.map(number).unwrap_or_default()))
+        .collect()
+}
+
 fn table(t: &FigureTable) -> ReviewTable {
-    let cells = |values: &[Option<f64>]| -> Vec<String> {
-        values
-            .iter()
-            .map(|v| v.map(number).unwrap_or_default())
-            .collect()
-    };
     ReviewTable {
         caption: t.title.clone(),
         columns: t.columns.clone(),
-        rows: t
-            .rows
-            .iter()
-            .map(|r| {
-                std::iter::once(r.label.clone())
-                    .chain(cells(&r.values))
-                    .collect()
-            })
-            .collect(),
-        total: t.total.as_ref().map(|r| {
-            std::iter::once(r.label.clone())
-                .chain(cells(&r.values))
-                .collect()
-        }),
+        rows: t.rows.iter().map(cells).collect(),
+        total: t.total.as_ref().map(cells),
     }
 }
 
-fn chart(t: &FigureTable) -> Option<ReviewChart> {
+/// The table's chart, if it has one worth drawing: a series per column,
+/// a category per row (the page draws the same one as SVG).
+pub(super) fn chart(t: &FigureTable) -> Option<ReviewChart> {
     let kind = match t.chart? {
         domain::reviews::ChartHint::Bars => ChartKind::Bars,
         domain::reviews::ChartHint::Lines => ChartKind::Lines,

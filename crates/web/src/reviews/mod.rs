@@ -92,7 +92,7 @@ struct ReviewPage {
 
 /// A review with its figures: frozen when issued, assembled now for a draft.
 #[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct ReviewView {
+pub(crate) struct ReviewWithFigures {
     #[serde(flatten)]
     pub detail: ReviewDetail,
     pub figures: Figures,
@@ -172,7 +172,7 @@ pub(crate) async fn view_of(
     state: &AppState,
     actor: &Actor,
     id: i64,
-) -> Result<ReviewView, ApiError> {
+) -> Result<ReviewWithFigures, ApiError> {
     let detail = reviews::detail(&state.db, actor.scope(), id)
         .await
         .map_err(not_found)?;
@@ -180,7 +180,7 @@ pub(crate) async fn view_of(
     let may_write = actor.may(Action::WriteReviews)
         && detail.review.state() == ReviewState::Draft
         && own_unit(state, actor, detail.review.org_unit_id).await?;
-    Ok(ReviewView {
+    Ok(ReviewWithFigures {
         detail,
         figures,
         may_write,
@@ -206,7 +206,7 @@ async fn own_unit(state: &AppState, actor: &Actor, unit: Option<i64>) -> Result<
 /// A review: its sections (latest text of each), what it is about, its figures (frozen when issued) and its state
 #[utoipa::path(get, path = "/api/v1/reviews/{id}", tag = "reviews",
     params(("id" = i64, Path, minimum = 1)),
-    responses((status = 200, description = "The review", body = ReviewView),
+    responses((status = 200, description = "The review", body = ReviewWithFigures),
         (status = 404, description = "Unknown, or outside the scope", body = Problem)))]
 async fn get_api(
     State(state): State<AppState>,
@@ -237,7 +237,7 @@ async fn figures_api(
 pub(crate) async fn submissions_of(
     state: &AppState,
     actor: &Actor,
-    view: &ReviewView,
+    view: &ReviewWithFigures,
 ) -> Result<Compilation, ApiError> {
     let ask = Ask::of(&view.detail, domain::time::today())?;
     Ok(compile(
@@ -331,7 +331,10 @@ pub(crate) struct SectionDraft {
     pub body: String,
 }
 
-pub(crate) fn draft_of(view: &ReviewView, section: Section) -> Result<SectionDraft, ApiError> {
+pub(crate) fn draft_of(
+    view: &ReviewWithFigures,
+    section: Section,
+) -> Result<SectionDraft, ApiError> {
     let r = &view.detail.review;
     Ok(SectionDraft {
         body: domain::reviews::draft(

@@ -13,14 +13,13 @@ use domain::policy::Action;
 use domain::reviews::{
     number, FigureTable, IssueInput, Kind, ReviewInput, Section, SectionInput, State as ReviewState,
 };
-use files::ChartKind;
 use serde::Serialize;
 use store::reviews::compile::Compilation;
 use store::reviews::{self as reviews, ReviewRow, SectionRow};
 
 use super::{
     create, issue, new_version, not_found, review_query, save_section, section_of, submissions_of,
-    view_of, ReviewView,
+    view_of, ReviewWithFigures,
 };
 use crate::actor::Actor;
 use crate::error::{beside_form, page_error, ApiError};
@@ -259,41 +258,13 @@ struct TableView {
 }
 
 fn table_view(t: &FigureTable) -> TableView {
-    let line = |r: &domain::reviews::FigureRow| {
-        std::iter::once(r.label.clone())
-            .chain(r.values.iter().map(|v| v.map(number).unwrap_or_default()))
-            .collect::<Vec<_>>()
-    };
-    let chart = t
-        .chart
-        .filter(|_| (2..=30).contains(&t.rows.len()))
-        .map(|hint| {
-            let kind = match hint {
-                domain::reviews::ChartHint::Bars => ChartKind::Bars,
-                domain::reviews::ChartHint::Lines => ChartKind::Lines,
-            };
-            let categories: Vec<String> = t.rows.iter().map(|r| r.label.clone()).collect();
-            let series: Vec<files::Series> = t
-                .columns
-                .iter()
-                .skip(1)
-                .enumerate()
-                .map(|(i, name)| files::Series {
-                    name: name.clone(),
-                    values: t
-                        .rows
-                        .iter()
-                        .map(|r| r.values.get(i).copied().flatten())
-                        .collect(),
-                })
-                .collect();
-            files::chart(&t.title, &categories, &series, kind, 640, 340)
-        });
+    let chart = super::document::chart(t)
+        .map(|c| files::chart(&t.title, &c.categories, &c.series, c.kind, 640, 340));
     TableView {
         title: t.title.clone(),
         columns: t.columns.clone(),
-        rows: t.rows.iter().map(line).collect(),
-        total: t.total.as_ref().map(line),
+        rows: t.rows.iter().map(super::document::cells).collect(),
+        total: t.total.as_ref().map(super::document::cells),
         chart,
         by_unit: t.rows.iter().any(|r| r.org_unit_id.is_some()),
     }
@@ -325,7 +296,7 @@ struct SectionView {
 
 #[derive(Serialize)]
 struct ShowPage {
-    r: ReviewView,
+    r: ReviewWithFigures,
     parts: Vec<PartView>,
     sections: Vec<SectionView>,
     compilation: Option<Compilation>,

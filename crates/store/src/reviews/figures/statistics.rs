@@ -79,7 +79,7 @@ async fn chosen(db: &Db, ask: &Ask) -> Result<Vec<Indicator>> {
 fn over_period(a: Aggregation, values: &[f64]) -> Option<f64> {
     let last = values.last().copied()?;
     Some(match a {
-        Aggregation::Sum => values.iter().sum(),
+        Aggregation::Sum => values.iter().fold(0.0, |a, b| a + b),
         Aggregation::Average => values.iter().sum::<f64>() / values.len() as f64,
         Aggregation::Last => last,
         Aggregation::Max => values.iter().copied().fold(f64::MIN, f64::max),
