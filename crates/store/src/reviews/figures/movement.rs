@@ -34,6 +34,9 @@ pub(super) async fn programs(db: &Db, ask: &Ask) -> Result<Part> {
                 .0
                 .into_iter()
                 .filter(|g| g.starts_on <= ask.end() && g.ends_on >= ask.period.first_day())
+                // The country's review: the national programmes, not the
+                // first of every province's.
+                .filter(|g| ask.unit.is_some() || g.org_unit_id.is_none())
                 .map(|g| g.id)
                 .collect()
         }
