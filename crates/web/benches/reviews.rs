@@ -50,9 +50,12 @@
 //!   the period, and headlines over 2016–2020), the first request apart,
 //!   then p50 and p95 of BENCH_RUNS (5); the review with its figures; its
 //!   DOCX and PDF (figures assembled, then rendered on a blocking thread),
-//!   their size, the PDF's pages, and the resident set sampled every 5 ms
-//!   while each renders (peak over the set just before the request, and
-//!   the absolute peak);
+//!   their size and the PDF's pages; the memory, sampled every 5 ms on a
+//!   thread of its own while each figures and each document request runs:
+//!   the most one request raised the heap (the anonymous resident set,
+//!   `RssAnon`) and the resident set, and their peaks. SQLite maps its
+//!   database file (up to 2 GB), so the resident set counts the file's
+//!   pages read, and the heap keeps what the generators left;
 //! - the national 20-year review (2006–2025; no unit, an administrator's)
 //!   in both views, measured alike (BENCH_NATIONAL=0 skips it);
 //! - where the time goes: each source of each review once through the
@@ -523,25 +526,40 @@ fn check(x: &Ctx<'_>, what: &str, figures: &Value, required: &[&str]) -> (usize,
     (parts.len() - empty.len(), headlines, rows)
 }
 
+/// The resident set and its anonymous part (the heap: what a request
+/// allocates; the rest is mostly SQLite's database file, mapped), KiB.
+fn resident() -> (u64, u64) {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = |key: &str| {
+        s.lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (kib("VmRSS:"), kib("RssAnon:"))
+}
+
 /// The resident set sampled every 5 ms on a thread of its own while a
 /// request runs.
 struct Sampler {
-    before: f64,
+    before: (u64, u64),
     stop: Arc<AtomicBool>,
-    peak_kib: Arc<AtomicU64>,
+    peak: Arc<(AtomicU64, AtomicU64)>,
     thread: std::thread::JoinHandle<()>,
 }
 
 impl Sampler {
     fn start() -> Self {
-        reset_peak();
-        let before = memory().1;
+        let before = resident();
         let stop = Arc::new(AtomicBool::new(false));
-        let peak_kib = Arc::new(AtomicU64::new((before * 1024.0) as u64));
+        let peak = Arc::new((AtomicU64::new(before.0), AtomicU64::new(before.1)));
         let thread = {
-            let (stop, peak) = (stop.clone(), peak_kib.clone());
+            let (stop, peak) = (stop.clone(), peak.clone());
             std::thread::spawn(move || loop {
-                peak.fetch_max((memory().1 * 1024.0) as u64, Ordering::Relaxed);
+                let (rss, anon) = resident();
+                peak.0.fetch_max(rss, Ordering::Relaxed);
+                peak.1.fetch_max(anon, Ordering::Relaxed);
                 if stop.load(Ordering::Relaxed) {
                     break;
                 }
@@ -551,19 +569,89 @@ impl Sampler {
         Sampler {
             before,
             stop,
-            peak_kib,
+            peak,
             thread,
         }
     }
 
-    /// `(before, sampled peak, the kernel's peak since the start)`, MiB.
-    fn stop(self) -> (f64, f64, f64) {
+    fn stop(self) -> Mem {
         self.stop.store(true, Ordering::Relaxed);
         self.thread.join().unwrap();
-        let hwm = memory().0;
-        let peak = self.peak_kib.load(Ordering::Relaxed) as f64 / 1024.0;
-        (self.before, peak, hwm)
+        let mib = |k: u64| k as f64 / 1024.0;
+        let (rss, anon) = (
+            self.peak.0.load(Ordering::Relaxed),
+            self.peak.1.load(Ordering::Relaxed),
+        );
+        Mem {
+            heap_before: mib(self.before.1),
+            heap_rise: mib(anon) - mib(self.before.1),
+            heap_peak: mib(anon),
+            rss_rise: mib(rss) - mib(self.before.0),
+            rss_peak: mib(rss),
+        }
     }
+}
+
+/// Memory while requests ran, MiB: the most any one raised it and the
+/// highest it stood.
+#[derive(Debug, Clone, Copy, Default)]
+struct Mem {
+    /// The heap before the request that raised it most.
+    heap_before: f64,
+    heap_rise: f64,
+    heap_peak: f64,
+    rss_rise: f64,
+    rss_peak: f64,
+}
+
+impl Mem {
+    fn max(self, o: Mem) -> Mem {
+        let (heap_before, heap_rise) = if o.heap_rise > self.heap_rise {
+            (o.heap_before, o.heap_rise)
+        } else {
+            (self.heap_before, self.heap_rise)
+        };
+        Mem {
+            heap_before,
+            heap_rise,
+            heap_peak: self.heap_peak.max(o.heap_peak),
+            rss_rise: self.rss_rise.max(o.rss_rise),
+            rss_peak: self.rss_peak.max(o.rss_peak),
+        }
+    }
+
+    fn text(self, label: &str) -> String {
+        format!(
+            "heap +{} over {} (peak {}); resident set +{} (peak {}{})",
+            mb(self.heap_rise),
+            mb(self.heap_before),
+            mb(self.heap_peak),
+            mb(self.rss_rise),
+            mb(self.rss_peak),
+            if label == "sqlite" {
+                ", SQLite's mapped file included"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// `runs` GETs of `uri`, the memory sampled during each: their times, the
+/// last answer, and the memory.
+async fn sampled(x: &Ctx<'_>, token: &str, uri: &str, runs: usize) -> (Vec<Duration>, Bytes, Mem) {
+    let mut times = Vec::with_capacity(runs);
+    let mut mem: Option<Mem> = None;
+    let mut body = Bytes::new();
+    for _ in 0..runs {
+        let s = Sampler::start();
+        let (took, b) = x.c.timed(token, uri).await;
+        let m = s.stop();
+        times.push(took);
+        mem = Some(mem.map_or(m, |a| a.max(m)));
+        body = b;
+    }
+    (times, body, mem.unwrap_or_default())
 }
 
 /// Pages of a PDF: its page objects (`/Type/Page` or `/Type /Page`, not
@@ -588,23 +676,7 @@ fn pdf_pages(pdf: &[u8]) -> usize {
 /// each: its times, size and memory rows.
 async fn document(x: &Ctx<'_>, token: &str, id: i64, what: &str, format: &str) {
     let uri = format!("/api/v1/reviews/{id}/document.{format}");
-    let mut times = Vec::with_capacity(x.runs);
-    // The run whose resident set rose most: (before, rise).
-    let mut most: Option<(f64, f64)> = None;
-    let (mut peak, mut hwm) = (0.0f64, 0.0f64);
-    let mut body = Bytes::new();
-    for _ in 0..x.runs {
-        let s = Sampler::start();
-        let (took, b) = x.c.timed(token, &uri).await;
-        let (b0, p, h) = s.stop();
-        times.push(took);
-        if most.is_none_or(|(_, rise)| p - b0 > rise) {
-            most = Some((b0, p - b0));
-        }
-        peak = peak.max(p);
-        hwm = hwm.max(h);
-        body = b;
-    }
+    let (times, body, mem) = sampled(x, token, &uri, x.runs).await;
     let magic: &[u8] = if format == "pdf" { b"%PDF" } else { b"PK" };
     assert!(
         body.starts_with(magic) && body.len() > 1_000,
@@ -612,7 +684,6 @@ async fn document(x: &Ctx<'_>, token: &str, id: i64, what: &str, format: &str) {
         x.label,
         body.len()
     );
-    let (before, rise) = most.unwrap_or_default();
     let (p95, text) = p50_p95(&times);
     row(
         x.label,
@@ -633,17 +704,12 @@ async fn document(x: &Ctx<'_>, token: &str, id: i64, what: &str, format: &str) {
     row(
         x.label,
         &format!(
-            "{what}: its {} ({} bytes{pages}), resident set while it is made (sampled every 5 ms)",
+            "{what}: its {} ({} bytes{pages}), memory while it is made (sampled every 5 ms, the most of {} requests)",
             format.to_uppercase(),
-            body.len()
+            body.len(),
+            x.runs
         ),
-        &format!(
-            "peak +{} over {} before; absolute peak {} (kernel's {})",
-            mb(rise),
-            mb(before),
-            mb(peak),
-            mb(hwm)
-        ),
+        &mem.text(x.label),
         "",
         "",
     );
@@ -719,12 +785,8 @@ async fn measure(x: &Ctx<'_>, token: &str, id: i64, what: &str, target: &str, re
         &base_text(x),
         &ratio(first, x.base),
     );
-    let mut v = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let (took, body) = c.timed(token, &uri).await;
-        check(x, what, &json(&body), required);
-        v.push(took);
-    }
+    let (v, last, mem) = sampled(x, token, &uri, runs).await;
+    check(x, what, &json(&last), required);
     let (p95, text) = p50_p95(&v);
     row(
         label,
@@ -735,6 +797,13 @@ async fn measure(x: &Ctx<'_>, token: &str, id: i64, what: &str, target: &str, re
         &text,
         &base_text(x),
         &ratio(p95, x.base),
+    );
+    row(
+        label,
+        &format!("{what}: memory while its figures are assembled (sampled every 5 ms, the most of {runs} requests)"),
+        &mem.text(x.label),
+        "",
+        "",
     );
     let uri = format!("/api/v1/reviews/{id}");
     let mut v = Vec::with_capacity(runs);

@@ -406,6 +406,18 @@ async fn a_legacy_province_is_reviewed_in_either_view_and_the_country_over_twent
     for app in App::all().await {
         let l = app.label();
         let admin = app.login("admin").await;
+        // A model of the ward: the national counts read it (PostgreSQL
+        // once refused their constant area's type when a row came back).
+        let types = admin.get("/api/v1/model-types").await.json();
+        let patrol = types["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["code"] == "to_tuan_tra_nhan_dan")
+            .unwrap()["id"]
+            .clone();
+        let (s, m) = post(&admin, "/api/v1/models", json!({"type_id": patrol, "org_unit_id": app.ward, "name": "Tổ tuần tra toàn quốc", "founded_on": "2025-09-01"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{l}: {m}");
         // National: the administrators', twenty years; a province answers it.
         let national =
             json!({"kind": "final", "subject": "Tổng kết 20 năm", "from": "2006", "to": "2025"});
@@ -425,6 +437,7 @@ async fn a_legacy_province_is_reviewed_in_either_view_and_the_country_over_twent
         let id = r["id"].as_i64().unwrap();
         let f = admin.get(&format!("/api/v1/reviews/{id}/figures")).await;
         assert_eq!(f.status, StatusCode::OK, "{l}: {}", f.body);
+        assert_eq!(headline(&f.json(), "models_new")["value"], 1.0, "{l}");
         let (s, answer) = post(&app.login("tinh").await, "/api/v1/reviews", json!({"kind": "final", "subject": "Tổng kết 20 năm tỉnh Ninh Bình", "org_unit_id": app.ninh_binh, "from": "2006", "to": "2025", "answers_id": id})).await;
         assert_eq!(s, StatusCode::CREATED, "{l}: {answer}");
         let compiled = admin

@@ -50,7 +50,7 @@ async fn model_counts(
                   WHERE h.ancestor_id IN ({list}) AND"
             )
         }
-        None => "models m, (SELECT 0 AS ancestor_id) h WHERE".into(),
+        None => "models m, (SELECT CAST(0 AS BIGINT) AS ancestor_id) h WHERE".into(),
     };
     let types = if ask.focus.model_type_ids.is_empty() {
         String::new()
