@@ -14,6 +14,7 @@ mod drafts;
 mod models;
 mod org_units;
 mod org_units_model;
+mod reviews;
 mod seeds;
 mod statistics;
 mod vocabulary;

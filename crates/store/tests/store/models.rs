@@ -1238,3 +1238,142 @@ async fn stored_ids(db: &Db) -> Vec<i64> {
         .map(|r| r.id)
         .collect()
 }
+
+/// The models a review counts, checked against each model's own history:
+/// the year-by-year table and the headlines of a national and a
+/// provincial review over ten years, with models paused, started again
+/// and dissolved, some founded as replicas, and ratings changing
+/// exemplars (the figures count them in one pass over the histories).
+#[tokio::test]
+async fn a_reviews_model_figures_agree_with_each_models_history() {
+    use domain::reviews::{Focus, Month, Period, View};
+    use store::reviews::figures::{assemble, Ask};
+    for t in TestDb::all().await.unwrap() {
+        let db = &t.db;
+        generated(db, 600, 23).await;
+        let everything = models::query::export(db, Scope::All, &ModelQuery::default())
+            .await
+            .unwrap();
+        let steps = [
+            (Status::Paused, "2018-05-01"),
+            (Status::Active, "2019-01-01"),
+            (Status::Paused, "2021-06-01"),
+            (Status::Dissolved, "2023-12-31"),
+        ];
+        let old_active = everything
+            .iter()
+            .filter(|m| m.founded_on < date("2017-01-01") && m.status == "active");
+        for (i, m) in old_active.take(80).enumerate() {
+            for (status, on) in steps.iter().take(1 + i % 4) {
+                let c = StatusChange {
+                    status: *status,
+                    on_date: date(on),
+                    reason: "Kiểm tra".into(),
+                };
+                models::change_status(db, Author::System, Scope::All, m.id, &c)
+                    .await
+                    .unwrap();
+            }
+        }
+        // Every seventh model founded as a replica of the first.
+        let replicas = "UPDATE models SET replicated_from = (SELECT MIN(id) FROM models)
+                         WHERE id % 7 = 0 AND id <> (SELECT MIN(id) FROM models)";
+        match db.backend() {
+            store::Backend::Sqlite(p) => sqlx::query(replicas).execute(p).await.map(|_| ()),
+            store::Backend::Postgres(p) => sqlx::query(replicas).execute(p).await.map(|_| ()),
+        }
+        .unwrap();
+        let province = unit(db, Level::Province, "38", TODAY).await;
+        let in_province: std::collections::BTreeSet<i64> = models::query::export(
+            db,
+            Scope::All,
+            &ModelQuery {
+                org_unit: Some(province.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+        let mut history = Vec::new();
+        for m in models::query::export(db, Scope::All, &ModelQuery::default())
+            .await
+            .unwrap()
+        {
+            let spans = models::status_spans(db, m.id).await.unwrap();
+            let ratings = models::ratings(db, m.id).await.unwrap();
+            history.push((m, spans, ratings));
+        }
+        // [active, new, replicated, exemplars] from `first` to `end`.
+        let expected = |place: Option<i64>, first: NaiveDate, end: NaiveDate| {
+            let mut v = [0.0; 4];
+            for (m, spans, ratings) in &history {
+                if place.is_some() && !in_province.contains(&m.id) || m.founded_on > end {
+                    continue;
+                }
+                let active = spans
+                    .iter()
+                    .rev()
+                    .find(|s| s.on_date <= end)
+                    .map(|s| s.status)
+                    == Some(Status::Active);
+                let rating = ratings
+                    .iter()
+                    .filter(|r| r.rated_on <= end)
+                    .max_by_key(|r| (r.rated_on, r.year));
+                let new = m.founded_on >= first;
+                v[0] += f64::from(u8::from(active));
+                v[1] += f64::from(u8::from(new));
+                v[2] += f64::from(u8::from(new && m.replicated_from.is_some()));
+                v[3] += f64::from(u8::from(active && rating.is_some_and(|r| r.exemplar)));
+            }
+            v
+        };
+        let today = date(TODAY);
+        let period = Period::new(
+            Month::parse("from", "2016-01", true).unwrap(),
+            Month::parse("to", "2025-12", false).unwrap(),
+            today,
+        )
+        .unwrap();
+        let mut seen = [0.0; 4];
+        for place in [None, Some(province.id)] {
+            let ask = Ask {
+                unit: place,
+                period,
+                view: View::Now,
+                focus: Focus::default(),
+                today,
+                brief: false,
+            };
+            let figures = assemble(db, &ask).await.unwrap();
+            let part = figures.parts.iter().find(|p| p.source == "models").unwrap();
+            let whole = expected(place, period.first_day(), period.last_day());
+            let codes = [
+                "models_active",
+                "models_new",
+                "models_replicated",
+                "models_exemplar",
+            ];
+            for (code, want) in codes.iter().zip(whole) {
+                let h = part.headlines.iter().find(|h| h.code == *code).unwrap();
+                assert_eq!(h.value, want, "{} {code} in {place:?}", t.label);
+            }
+            let years = &part.tables[0];
+            assert_eq!(years.rows.len(), 10, "{}", t.label);
+            for (r, (y, first, last)) in years.rows.iter().zip(period.years()) {
+                assert_eq!(r.label, y.to_string());
+                let want = expected(place, first, last);
+                let got: Vec<f64> = r.values.iter().map(|v| v.unwrap_or(-1.0)).collect();
+                assert_eq!(got, want.to_vec(), "{} {y} in {place:?}", t.label);
+                for (s, w) in seen.iter_mut().zip(want) {
+                    *s += w;
+                }
+            }
+        }
+        assert!(seen.iter().all(|s| *s > 0.0), "{}: {seen:?}", t.label);
+        t.cleanup().await;
+    }
+}

@@ -134,6 +134,12 @@ pub const SOURCES: &[Source] = &[
     },
 ];
 
+/// Sources assembled at once. They read different tables, so a few
+/// together use the cores (and SQLite's several readers) that one query
+/// at a time leaves idle; not more, so that one review cannot take every
+/// connection of the pool from the other users.
+const AT_ONCE: usize = 3;
+
 /// The figures of `ask` (the caller checked the unit may be read), each
 /// headline beside its value over the previous period.
 pub async fn assemble(db: &Db, ask: &Ask) -> Result<Figures> {
@@ -142,31 +148,48 @@ pub async fn assemble(db: &Db, ask: &Ask) -> Result<Figures> {
         brief: true,
         ..ask.clone()
     };
-    let mut parts = Vec::with_capacity(SOURCES.len());
-    for source in SOURCES {
-        let mut part = (source.assemble)(db, ask).await?;
-        part.source = source.key.into();
-        part.title = source.title.into();
-        // The period before may precede the records (or the movement):
-        // nothing to compare then, not an error.
-        if before.period.from.year >= domain::reviews::FIRST_YEAR {
-            let earlier = (source.assemble)(db, &before).await?;
-            for h in &mut part.headlines {
-                h.previous = earlier
-                    .headlines
-                    .iter()
-                    .find(|e| e.code == h.code)
-                    .map(|e| e.value);
-            }
-        }
-        parts.push(part);
-    }
+    let turns = tokio::sync::Semaphore::new(AT_ONCE);
+    let parts = futures_util::future::try_join_all(
+        SOURCES
+            .iter()
+            .map(|source| part(db, ask, &before, source, &turns)),
+    )
+    .await?;
     Ok(Figures {
         assembled_on: ask.today,
         period: ask.period.label(),
         previous_period: before.period.label(),
         parts,
     })
+}
+
+/// One source's part, its headlines beside their values `before`.
+async fn part(
+    db: &Db,
+    ask: &Ask,
+    before: &Ask,
+    source: &Source,
+    turns: &tokio::sync::Semaphore,
+) -> Result<Part> {
+    // Never closed (it is dropped after every part is done): no error to
+    // expect; without a permit the part would merely not wait its turn.
+    let _turn = turns.acquire().await.ok();
+    let mut part = (source.assemble)(db, ask).await?;
+    part.source = source.key.into();
+    part.title = source.title.into();
+    // The period before may precede the records (or the movement):
+    // nothing to compare then, not an error.
+    if before.period.from.year >= domain::reviews::FIRST_YEAR {
+        let earlier = (source.assemble)(db, before).await?;
+        for h in &mut part.headlines {
+            h.previous = earlier
+                .headlines
+                .iter()
+                .find(|e| e.code == h.code)
+                .map(|e| e.value);
+        }
+    }
+    Ok(part)
 }
 
 impl Ask {
@@ -194,6 +217,17 @@ pub async fn of_review(db: &Db, detail: &super::ReviewDetail, today: NaiveDate) 
 }
 
 // ---- helpers the sources share -------------------------------------------
+
+/// The sub-units the tables break down to, as the view places them.
+pub(crate) async fn areas(db: &Db, ask: &Ask) -> Result<Vec<crate::org_units::areas::Area>> {
+    let day = ask.rows_day();
+    let scope = crate::accounts::Scope::All;
+    Ok(
+        crate::org_units::areas::areas_on(db, scope, ask.unit, day, ask.areas_view())
+            .await?
+            .1,
+    )
+}
 
 pub(crate) fn headline(code: &str, label: &str, value: f64, by_unit: Vec<UnitValue>) -> Headline {
     Headline {
