@@ -126,6 +126,24 @@ module.exports = {
       assert.equal(body.subarray(0, magic.length).toString(), magic);
       assert.ok(body.length > 10000, `${ext}: ${body.length} bytes`);
     }
+
+    // A review of one model type: ticked in the form, the only type counted.
+    const byType = async (review) => {
+      const figures = await (await page.request.get(j.url(`/api/v1/reviews/${review}/figures`))).json();
+      return figures.parts.find((p) => p.source === 'models').tables.find((t) => /theo loại/.test(t.title)).rows;
+    };
+    const types = await byType(id);
+    assert.ok(types.length > 1, JSON.stringify(types));
+    const typeName = types[0].label;
+    await j.goto('/reviews/new');
+    await page.locator('#subject').fill(`Sơ kết một loại mô hình năm 2025 (${phone ? 'điện thoại' : 'máy tính'})`);
+    await page.locator('#from').fill('2025-01');
+    await page.locator('#to').fill('2025-12');
+    await page.locator('fieldset.checklist summary').first().click();
+    await page.locator('fieldset.checklist').first().getByLabel(typeName, { exact: true }).check();
+    await j.click(page.locator('main form button[type=submit]'), { url: /\/reviews\/\d+$/ });
+    const focused = await byType(new URL(page.url()).pathname.split('/').pop());
+    assert.deepEqual(focused.map((r) => r.label), [typeName]);
     await j.logout();
 
     await j.login('xa.badinh');

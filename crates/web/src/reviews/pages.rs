@@ -134,6 +134,22 @@ struct NewPage {
     units: Vec<Unit>,
     /// The review a submission answers.
     answers: Option<ReviewRow>,
+    /// What the review may focus on, ticked as sent.
+    model_types: Vec<Tick>,
+    data_sets: Vec<Tick>,
+}
+
+/// A choice of a focus, ticked or not.
+#[derive(Serialize)]
+struct Tick {
+    id: i64,
+    name: String,
+    ticked: bool,
+}
+
+/// The ids sent for a field of checkboxes (anything else is no choice).
+fn ticked(f: &Fields, name: &str) -> Vec<i64> {
+    f.all(name).filter_map(|s| s.parse().ok()).collect()
 }
 
 impl PageContext for NewPage {
@@ -170,12 +186,34 @@ async fn render_new(
         ),
         None => None,
     };
+    let at = crate::catalogue::Workplace::of(state, actor).await?;
+    let tick = |name: &str, items: Vec<(i64, String)>| {
+        let sent = ticked(f, name);
+        items
+            .into_iter()
+            .map(|(id, name)| Tick {
+                id,
+                name,
+                ticked: sent.contains(&id),
+            })
+            .collect()
+    };
+    let types = store::models::types::list(&state.db, false).await?;
+    let sets = store::statistics::data_sets(&state.db, at.provinces()).await?;
     let page = NewPage {
         form: Echo::of(f, FIELDS),
         error: error.map(FormError::from),
         choices: choices(),
         units: own_units(state, actor).await?,
         answers,
+        model_types: tick(
+            "model_type_ids",
+            types.into_iter().map(|t| (t.id, t.name)).collect(),
+        ),
+        data_sets: tick(
+            "data_set_ids",
+            sets.into_iter().map(|d| (d.id, d.name)).collect(),
+        ),
     };
     Ok((
         status,
@@ -223,10 +261,10 @@ async fn create_form(
             from: text("from"),
             to: text("to"),
             view: text("view"),
-            model_type_ids: None,
+            model_type_ids: Some(ticked(&f, "model_type_ids")),
             program_id: f.i64("program_id")?,
             directive_id: f.i64("directive_id")?,
-            data_set_ids: None,
+            data_set_ids: Some(ticked(&f, "data_set_ids")),
             answers_id: f.i64("answers_id")?,
         };
         create(&state, &actor, &input).await
