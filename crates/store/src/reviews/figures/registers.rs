@@ -143,6 +143,17 @@ async fn model_counts(
     Ok(rows)
 }
 
+/// A row's values in the tables' column order (none counted: zeros).
+fn values(c: Option<&ModelCounts>) -> Vec<f64> {
+    let v = |f: fn(&ModelCounts) -> i64| c.map_or(0.0, |c| f(c) as f64);
+    vec![
+        v(|c| c.active),
+        v(|c| c.new),
+        v(|c| c.replicated),
+        v(|c| c.exemplars),
+    ]
+}
+
 pub(super) async fn models(db: &Db, ask: &Ask) -> Result<Part> {
     let areas = areas(db, ask).await?;
     let ids: Vec<i64> = areas.iter().map(|a| a.id).collect();
@@ -218,38 +229,12 @@ pub(super) async fn models(db: &Db, ask: &Ask) -> Result<Part> {
         .years()
         .into_iter()
         .zip(1..)
-        .map(|((y, _, _), k)| {
-            let c = in_window(k);
-            let v = |f: fn(&ModelCounts) -> i64| c.map_or(0.0, |c| f(c) as f64);
-            row(
-                y.to_string(),
-                None,
-                vec![
-                    v(|c| c.active),
-                    v(|c| c.new),
-                    v(|c| c.replicated),
-                    v(|c| c.exemplars),
-                ],
-            )
-        })
+        .map(|((y, _, _), k)| row(y.to_string(), None, values(in_window(k))))
         .collect();
     let mut area_rows: Vec<domain::reviews::FigureRow> = areas
         .iter()
         .filter(|a| Some(a.id) != ask.unit)
-        .map(|a| {
-            let c = get(a.id);
-            let v = |f: fn(&ModelCounts) -> i64| c.map_or(0.0, |c| f(c) as f64);
-            row(
-                a.name.clone(),
-                Some(a.id),
-                vec![
-                    v(|c| c.active),
-                    v(|c| c.new),
-                    v(|c| c.replicated),
-                    v(|c| c.exemplars),
-                ],
-            )
-        })
+        .map(|a| row(a.name.clone(), Some(a.id), values(get(a.id))))
         .collect();
     // What no part holds, so that the table adds up to the headlines.
     let rest = |f: fn(&ModelCounts) -> i64| {
