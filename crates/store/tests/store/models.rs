@@ -550,6 +550,33 @@ async fn lists_count_up_to_the_cap_and_keep_their_order_past_it() {
 /// country and within a province. The SQL asks these in two ways (each
 /// model's change in force; the year's ratings read once as a set); this
 /// holds them to the models' own history.
+/// The first `n` models active and founded before `before` take the
+/// first one, two, three or four of `steps` in turn (the generator changes
+/// a status at most once, for good).
+async fn change_statuses(
+    db: &Db,
+    models: &[models::ModelRow],
+    before: &str,
+    n: usize,
+    steps: &[(Status, &str)],
+) {
+    let old_active = models
+        .iter()
+        .filter(|m| m.founded_on < date(before) && m.status == "active");
+    for (i, m) in old_active.take(n).enumerate() {
+        for (status, on) in steps.iter().take(1 + i % steps.len()) {
+            let c = StatusChange {
+                status: *status,
+                on_date: date(on),
+                reason: "Kiểm tra".into(),
+            };
+            models::change_status(db, Author::System, Scope::All, m.id, &c)
+                .await
+                .unwrap();
+        }
+    }
+}
+
 #[tokio::test]
 async fn as_of_filters_agree_with_each_models_history() {
     use domain::models::Rating;
@@ -566,27 +593,13 @@ async fn as_of_filters_agree_with_each_models_history() {
         // The generator changes a status at most once, for good; some models
         // here are paused, started again, paused and dissolved, so that a
         // status in force ends before the days asked.
-        let old_active = everything
-            .iter()
-            .filter(|m| m.founded_on < date("2019-01-01") && m.status == "active");
-        for (i, m) in old_active.take(60).enumerate() {
-            let steps = [
-                (Status::Paused, "2020-05-01"),
-                (Status::Active, "2022-01-01"),
-                (Status::Paused, "2023-06-01"),
-                (Status::Dissolved, "2024-01-01"),
-            ];
-            for (status, on) in steps.iter().take(1 + i % 4) {
-                let c = StatusChange {
-                    status: *status,
-                    on_date: date(on),
-                    reason: "Kiểm tra".into(),
-                };
-                models::change_status(db, Author::System, Scope::All, m.id, &c)
-                    .await
-                    .unwrap();
-            }
-        }
+        let steps = [
+            (Status::Paused, "2020-05-01"),
+            (Status::Active, "2022-01-01"),
+            (Status::Paused, "2023-06-01"),
+            (Status::Dissolved, "2024-01-01"),
+        ];
+        change_statuses(db, &everything, "2019-01-01", 60, &steps).await;
         let province = unit(db, Level::Province, "38", TODAY).await;
         let in_province = ids(export(ModelQuery {
             org_unit: Some(province.id),
@@ -1260,21 +1273,7 @@ async fn a_reviews_model_figures_agree_with_each_models_history() {
             (Status::Paused, "2021-06-01"),
             (Status::Dissolved, "2023-12-31"),
         ];
-        let old_active = everything
-            .iter()
-            .filter(|m| m.founded_on < date("2017-01-01") && m.status == "active");
-        for (i, m) in old_active.take(80).enumerate() {
-            for (status, on) in steps.iter().take(1 + i % 4) {
-                let c = StatusChange {
-                    status: *status,
-                    on_date: date(on),
-                    reason: "Kiểm tra".into(),
-                };
-                models::change_status(db, Author::System, Scope::All, m.id, &c)
-                    .await
-                    .unwrap();
-            }
-        }
+        change_statuses(db, &everything, "2017-01-01", 80, &steps).await;
         // Every seventh model founded as a replica of the first.
         let replicas = "UPDATE models SET replicated_from = (SELECT MIN(id) FROM models)
                          WHERE id % 7 = 0 AND id <> (SELECT MIN(id) FROM models)";
