@@ -536,8 +536,13 @@ pub(super) async fn directives(db: &Db, ask: &Ask) -> Result<Part> {
         ]
     };
     // A row per area, and what no area holds (tasks given to the unit
-    // itself), so that the table adds up to the unit's own figures.
+    // itself), so that the table adds up to the unit's own figures; no
+    // rows when there is nothing to count (a commune that gave no task
+    // would print a hundred rows of zeros).
     let table = |given: bool| {
+        if sum(1, None, given, |c| c.owners) == 0 {
+            return Vec::new();
+        }
         let mut rows: Vec<domain::reviews::FigureRow> = parts
             .iter()
             .map(|a| row(a.name.clone(), Some(a.id), values(0, Some(a.id), given)))
