@@ -26,6 +26,7 @@ pub mod schema;
 pub mod statistics;
 pub mod text;
 pub mod time;
+pub mod tips;
 pub mod totp;
 pub mod training;
 pub mod vocabulary;

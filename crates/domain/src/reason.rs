@@ -1279,6 +1279,65 @@ reasons! {
         vi "chỉ tạo phiên bản mới của báo cáo đã ban hành; dự thảo thì sửa trực tiếp"
         en "a new version is made of an issued review; a draft is edited as it is";
 
+    // ---- tips ------------------------------------------------------------
+    TipCategoryUnknown(tip_category_unknown) { allowed: Vec<Term> }
+        vi "loại tin báo phải là một trong: {allowed}"
+        en "the kind of tip is one of: {allowed}";
+    TipChannelUnknown(tip_channel_unknown) { allowed: Vec<Term> }
+        vi "nguồn tin phải là một trong: {allowed}"
+        en "the channel is one of: {allowed}";
+    TipStateUnknown(tip_state_unknown) { allowed: Vec<Term> }
+        vi "tình trạng tin báo phải là một trong: {allowed}"
+        en "the state of a tip is one of: {allowed}";
+    TipActionUnknown(tip_action_unknown) { allowed: Vec<Term> }
+        vi "thao tác phải là một trong: {allowed}"
+        en "the action is one of: {allowed}";
+    TipPlaceRequired(tip_place_required)
+        vi "chọn xã, phường (hoặc thôn, tổ dân phố) nơi xảy ra sự việc"
+        en "choose the commune (or village) where it happens";
+    TipPlaceUnknown(tip_place_unknown)
+        vi "không tìm thấy địa bàn đã chọn: chọn lại xã, phường trong danh sách"
+        en "the place chosen was not found: choose the commune again from the list";
+    TipReportTooShort(tip_report_too_short) { min: usize }
+        vi "nội dung cần ít nhất {min} ký tự: sự việc gì, ở đâu, ai liên quan"
+        en "say at least {min} characters: what happened, where, who";
+    TipFileTooLarge(tip_file_too_large) { name: String, max_mib: i64 }
+        vi "tệp «{name}» lớn quá {max_mib} MB"
+        en "the file «{name}» is larger than {max_mib} MB";
+    TipFileKind(tip_file_kind) { name: String }
+        vi "tệp «{name}» không nhận được: chỉ nhận ảnh JPEG, PNG, video MP4 hoặc tài liệu PDF"
+        en "the file «{name}» is not accepted: only JPEG or PNG images, MP4 videos and PDF documents";
+    TipFilesTooMany(tip_files_too_many) { max: usize }
+        vi "gửi tối đa {max} tệp mỗi lần"
+        en "at most {max} files at a time";
+    TipActionNotNow(tip_action_not_now) { action: Term, state: Term }
+        vi "không thể «{action}» tin báo đang ở tình trạng «{state}»"
+        en "a tip that is {state} cannot be {action}";
+    TipForwardTarget(tip_forward_target)
+        vi "chuyển đến một xã, phường, đặc khu hoặc công an tỉnh đang tồn tại, khác đơn vị đang giữ tin"
+        en "forward to an existing commune or to the province, other than the unit holding the tip";
+    TipNoRecipient(tip_no_recipient)
+        vi "địa bàn này chưa có cán bộ nhận tin báo trên hệ thống: xin gọi 113 hoặc đến trụ sở công an xã, phường gần nhất"
+        en "no officer receives tips for this place yet: call 113 or go to the nearest commune police station";
+    TipSealed(tip_sealed)
+        vi "bạn chưa được cấp quyền đọc tin báo này: người giữ khóa của công an tỉnh cấp quyền trên trang Khóa tin báo"
+        en "you may not read this tip yet: a province key-holder grants access on the tip keys page";
+    TipKeyLocked(tip_key_locked)
+        vi "khóa đọc tin báo chỉ mở trong phiên đăng nhập bằng mật khẩu: đăng xuất rồi đăng nhập lại"
+        en "tip keys open only in a session signed in with a password: sign out and in again";
+    TipKeyHolderOnly(tip_key_holder_only)
+        vi "chỉ người giữ khóa tin báo của công an tỉnh mới cấp quyền đọc"
+        en "only a province key-holder grants access to tips";
+    TipReceiptUnknown(tip_receipt_unknown)
+        vi "mã tra cứu không đúng: kiểm tra lại 16 ký tự đã ghi"
+        en "the receipt code is not right: check the 16 characters you wrote down";
+    TipBusy(tip_busy)
+        vi "hệ thống đang nhận quá nhiều tin báo: xin thử lại sau ít phút hoặc gọi 113"
+        en "too many tips are arriving: try again in a few minutes or call 113";
+    TipDuplicate(tip_duplicate)
+        vi "tin báo giống hệt vừa được gửi: hệ thống đã nhận, không cần gửi lại"
+        en "the same tip was just sent: it was received, there is no need to send it again";
+
     // ---- the web layer -------------------------------------------------
     NotFound(not_found)
         vi "không tìm thấy"

@@ -23,13 +23,17 @@ fn current_request_id() -> Option<String> {
 pub enum Author {
     User(i64),
     System,
+    /// A tip's sender, unnamed: their records keep the day alone (the
+    /// time of a report would help tell who sent it) and no request id
+    /// (which the server's log would tie to a time).
+    Sender,
 }
 
 impl Author {
     pub(crate) fn user_id(self) -> Option<i64> {
         match self {
             Author::User(id) => Some(id),
-            Author::System => None,
+            Author::System | Author::Sender => None,
         }
     }
 }
@@ -116,6 +120,17 @@ fn to_json<T: Serialize>(v: Option<&T>) -> Result<Option<String>> {
         .map_err(|e| StoreError::Data(format!("audit: {e}")))
 }
 
+/// The start of today in Vietnam, as the log writes times (UTC): all a
+/// sender's record keeps of when.
+fn sender_day() -> String {
+    let start = domain::time::today()
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t - chrono::Duration::hours(7))
+        .map(|t| t.and_utc())
+        .unwrap_or_else(Utc::now);
+    start.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
 /// Appends a record to the chain inside `tx`. Touching the head row first
 /// takes its lock, so concurrent writers on PostgreSQL queue into one chain.
 pub async fn record<B: Serialize, A: Serialize>(tx: &mut Tx, c: Change<'_, B, A>) -> Result<()> {
@@ -125,10 +140,15 @@ pub async fn record<B: Serialize, A: Serialize>(tx: &mut Tx, c: Change<'_, B, A>
         scalar String,
         "UPDATE audit_head SET last_hash = last_hash WHERE id = 1 RETURNING last_hash"
     )?;
-    let at = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
+    let (at, request_id) = match c.author {
+        Author::Sender => (sender_day(), None),
+        _ => (
+            Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true),
+            current_request_id(),
+        ),
+    };
     let before = to_json(c.before)?;
     let after = to_json(c.after)?;
-    let request_id = current_request_id();
     let fields = AuditFields {
         at: &at,
         user_id: c.author.user_id(),

@@ -25,6 +25,7 @@ mod reference_data;
 pub mod reviews;
 mod scope;
 pub mod statistics;
+pub mod tips;
 pub mod training;
 pub mod vocabulary;
 

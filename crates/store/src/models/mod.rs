@@ -318,7 +318,7 @@ pub async fn activities(db: &Db, id: ModelId) -> Result<Vec<ActivityRow>> {
 fn author_id(a: Author) -> Option<i64> {
     match a {
         Author::User(id) => Some(id),
-        Author::System => None,
+        Author::System | Author::Sender => None,
     }
 }
 

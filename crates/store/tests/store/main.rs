@@ -17,4 +17,5 @@ mod org_units_model;
 mod reviews;
 mod seeds;
 mod statistics;
+mod tips;
 mod vocabulary;
