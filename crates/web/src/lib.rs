@@ -41,6 +41,7 @@ mod security;
 pub mod server;
 pub mod statistics;
 mod templates;
+mod tips;
 mod touches;
 mod training;
 pub mod uploads;

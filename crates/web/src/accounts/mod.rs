@@ -495,7 +495,8 @@ async fn login_form(
         );
     };
     match start_session(&state, &headers, &user).await {
-        Ok((_, cookie)) => {
+        Ok((secret, cookie)) => {
+            crate::tips::keys::open_at_login(&state, &user, &password, &secret).await;
             let mut res = Redirect::to(&next).into_response();
             res.headers_mut().insert(header::SET_COOKIE, cookie);
             res
@@ -565,6 +566,7 @@ async fn api_login(
         ));
     };
     let (secret, cookie) = start_session(&state, &headers, &user).await?;
+    crate::tips::keys::open_at_login(&state, &user, &input.password, &secret).await;
     let csrf_token = csrf_token(&secret);
     let mut res = Json(LoginResult { user, csrf_token }).into_response();
     res.headers_mut().insert(header::SET_COOKIE, cookie);
@@ -632,7 +634,7 @@ async fn change_password(
     }
     let new_hash = hash_password(state, "new_password", new).await?;
     let keep = actor.session.as_deref();
-    Ok(accounts::set_password(
+    let ended = accounts::set_password(
         &state.db,
         actor.author(),
         actor.user.id,
@@ -640,7 +642,9 @@ async fn change_password(
         false,
         keep,
     )
-    .await?)
+    .await?;
+    crate::tips::keys::relock(state, actor.user.id, current, new).await;
+    Ok(ended)
 }
 
 async fn account_page(

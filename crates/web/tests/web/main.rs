@@ -27,5 +27,6 @@ mod reviews;
 mod round_trips;
 mod security;
 mod statistics;
+mod tips;
 mod training;
 mod vocabulary;
