@@ -293,6 +293,23 @@ async fn row(tx: &mut Tx, user: Option<i64>, id: i64) -> Result<TipRow> {
     fetch!(tx, fetch_optional, TipRow, &sql, user, id)?.ok_or(StoreError::NotFound)
 }
 
+/// Not found unless `scope` reaches `unit` (out of scope reads as absent).
+async fn require_reach(tx: &mut Tx, scope: Scope, unit: i64) -> Result<()> {
+    match scope.user_id() {
+        Some(u) if !crate::scope::reaches(tx, u, unit).await? => Err(StoreError::NotFound),
+        _ => Ok(()),
+    }
+}
+
+/// The receiving unit of tip `tip`, if `scope` reaches it.
+async fn tip_unit_in_scope(tx: &mut Tx, scope: Scope, tip: i64) -> Result<i64> {
+    let unit: i64 =
+        fetch!(tx, fetch_optional, scalar i64, "SELECT unit_id FROM tips WHERE id = $1", tip)?
+            .ok_or(StoreError::NotFound)?;
+    require_reach(tx, scope, unit).await?;
+    Ok(unit)
+}
+
 /// Files a tip: the register's row, each recipient's copy of its keys, the
 /// files, in one transaction with its audit record. The tip must have at
 /// least one recipient (the web layer refuses the report otherwise).
@@ -540,11 +557,7 @@ pub struct TipView {
 pub async fn get(db: &Db, scope: Scope, user: i64, id: i64) -> Result<TipView> {
     let mut tx = db.begin().await?;
     let r = row(&mut tx, Some(user), id).await?;
-    if let Some(u) = scope.user_id() {
-        if !crate::scope::reaches(&mut tx, u, r.unit_id).await? {
-            return Err(StoreError::NotFound);
-        }
-    }
+    require_reach(&mut tx, scope, r.unit_id).await?;
     let sealed_keys: Option<Vec<u8>> = fetch!(
         tx,
         fetch_optional,
@@ -634,19 +647,7 @@ pub async fn add_message(
 ) -> Result<i64> {
     let (kind, files) = (m.kind, m.files);
     let mut tx = db.begin().await?;
-    let unit: i64 = fetch!(
-        tx,
-        fetch_optional,
-        scalar i64,
-        "SELECT unit_id FROM tips WHERE id = $1",
-        tip
-    )?
-    .ok_or(StoreError::NotFound)?;
-    if let Some(u) = scope.user_id() {
-        if !crate::scope::reaches(&mut tx, u, unit).await? {
-            return Err(StoreError::NotFound);
-        }
-    }
+    tip_unit_in_scope(&mut tx, scope, tip).await?;
     let id = insert_message(&mut tx, tip, kind, author.user_id(), m.day, m.content).await?;
     insert_files(&mut tx, tip, Some(id), files).await?;
     let flag = match kind {
@@ -724,11 +725,7 @@ pub async fn step(
         from.as_str()
     )?;
     let before = row(&mut tx, None, tip).await?;
-    if let Some(u) = scope.user_id() {
-        if !crate::scope::reaches(&mut tx, u, before.unit_id).await? {
-            return Err(StoreError::NotFound);
-        }
-    }
+    require_reach(&mut tx, scope, before.unit_id).await?;
     if locked == 0 {
         return Err(StoreError::Conflict(domain::Reason::TipActionNotNow {
             action: s.action.term(),
@@ -834,14 +831,7 @@ pub async fn file_content(
     file: i64,
 ) -> Result<(Vec<u8>, Vec<u8>)> {
     let mut tx = db.begin().await?;
-    let unit: i64 =
-        fetch!(tx, fetch_optional, scalar i64, "SELECT unit_id FROM tips WHERE id = $1", tip)?
-            .ok_or(StoreError::NotFound)?;
-    if let Some(u) = scope.user_id() {
-        if !crate::scope::reaches(&mut tx, u, unit).await? {
-            return Err(StoreError::NotFound);
-        }
-    }
+    tip_unit_in_scope(&mut tx, scope, tip).await?;
     let found = fetch!(
         tx,
         fetch_optional,
