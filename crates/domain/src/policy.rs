@@ -94,10 +94,15 @@ pub enum Action {
     /// Start reviews of one's own unit, write their sections, compile
     /// the lower units' submissions and issue them.
     WriteReviews,
+    /// Receive citizens' tips: list those of one's scope, read the ones
+    /// sealed to one, reply to the sender, keep notes, verify, forward,
+    /// resolve and close; a province key-holder also grants access. Not
+    /// the administrator's: nobody reads a tip they are not sealed to.
+    HandleTips,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::ManageOrgUnits,
         Action::ManageModels,
         Action::RateModels,
@@ -125,6 +130,7 @@ impl Action {
         Action::DecideCommendations,
         Action::ManageEvents,
         Action::WriteReviews,
+        Action::HandleTips,
     ];
 
     /// The name pages use (`can.manage_models`).
@@ -157,6 +163,7 @@ impl Action {
             Action::DecideCommendations => "decide_commendations",
             Action::ManageEvents => "manage_events",
             Action::WriteReviews => "write_reviews",
+            Action::HandleTips => "handle_tips",
         }
     }
 }
@@ -240,6 +247,10 @@ impl Action {
                 "viết, tổng hợp và ban hành báo cáo sơ kết, tổng kết",
                 "write, compile and issue reviews",
             ),
+            Action::HandleTips => (
+                "tiếp nhận, xác minh và giải quyết tin báo của người dân",
+                "receive, verify and settle citizens' tips",
+            ),
         };
         Term::new(self.as_str(), vi, en)
     }
@@ -283,6 +294,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::ReadNationalIds => role == ProvinceStaff,
         Action::LogModelActivities | Action::ReportProgramActivities => role != Viewer,
         Action::ManageUsers | Action::ManageCertificationCriteria => role == Admin,
+        Action::HandleTips => matches!(role, ProvinceStaff | CommuneOfficer),
     }
 }
 
@@ -385,7 +397,7 @@ mod tests {
         let table: [(Role, &[Action]); 5] = [
             (
                 Role::Admin,
-                // Everything but the people's whole ID numbers.
+                // Everything but the people's whole ID numbers and the tips.
                 &[
                     Action::ManageOrgUnits,
                     Action::ManageModels,
@@ -443,6 +455,7 @@ mod tests {
                     Action::DecideCommendations,
                     Action::ManageEvents,
                     Action::WriteReviews,
+                    Action::HandleTips,
                 ],
             ),
             (
@@ -465,6 +478,7 @@ mod tests {
                     Action::ProposeCommendations,
                     Action::ManageEvents,
                     Action::WriteReviews,
+                    Action::HandleTips,
                 ],
             ),
             (

@@ -1334,6 +1334,12 @@ reasons! {
     TipBusy(tip_busy)
         vi "hệ thống đang nhận quá nhiều tin báo: xin thử lại sau ít phút hoặc gọi 113"
         en "too many tips are arriving: try again in a few minutes or call 113";
+    TipHolderRole(tip_holder_role)
+        vi "chỉ cán bộ công an tỉnh mới được giữ khóa tin báo"
+        en "only province officers are made tip key-holders";
+    TipKeyMissing(tip_key_missing)
+        vi "cán bộ này chưa có khóa tin báo: cần đăng nhập bằng mật khẩu một lần trước"
+        en "this officer has no tip key yet: they sign in with their password once first";
     TipDuplicate(tip_duplicate)
         vi "tin báo giống hệt vừa được gửi: hệ thống đã nhận, không cần gửi lại"
         en "the same tip was just sent: it was received, there is no need to send it again";

@@ -206,6 +206,110 @@ pub async fn recipients(db: &Db, unit: i64) -> Result<Vec<Recipient>> {
     )?)
 }
 
+/// An officer who receives tips (or may: no key until their first
+/// sign-in), as the tip keys page lists them.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct KeyStatus {
+    pub user_id: i64,
+    pub display_name: String,
+    #[schema(value_type = String)]
+    pub role: String,
+    /// None: not signed in with a password since tips began.
+    pub public_key: Option<String>,
+    pub holder: bool,
+    pub created_on: Option<NaiveDate>,
+    /// The key was made anew (a reset password lost the old one): the
+    /// open tips sealed to the old key wait for a holder's grant.
+    pub replaced_on: Option<NaiveDate>,
+}
+
+/// The officers who receive tips in `scope` (commune officers and
+/// province staff whose own scope lies in it), with their keys.
+pub async fn keys_in_scope(db: &Db, scope: Scope) -> Result<Vec<KeyStatus>> {
+    let (filter, user) = match scope.user_id() {
+        Some(u) => (
+            format!(
+                "AND EXISTS (SELECT 1 FROM user_scopes s WHERE s.user_id = u.id AND {})",
+                unit_in_scope("s.org_unit_id", "$1")
+            ),
+            u,
+        ),
+        None => ("AND $1 = $1".to_string(), 0),
+    };
+    let sql = format!(
+        "SELECT u.id AS user_id, u.display_name, u.role, k.public_key,
+                COALESCE(k.holder, FALSE) AS holder, k.created_on, k.replaced_on
+           FROM users u LEFT JOIN tip_keys k ON k.user_id = u.id
+          WHERE NOT u.disabled AND u.role IN ('commune_officer', 'province_staff') {filter}
+          ORDER BY u.display_name, u.id"
+    );
+    Ok(fetch!(db, fetch_all, KeyStatus, &sql, user)?)
+}
+
+/// Whether `scope` reaches one of `user`'s own scope units (so that an
+/// administrator or a holder may act on that officer's key).
+pub async fn officer_in_scope(db: &Db, scope: Scope, user: i64) -> Result<bool> {
+    Ok(keys_in_scope(db, scope)
+        .await?
+        .iter()
+        .any(|k| k.user_id == user))
+}
+
+/// The unit that receives a tip about `place`: the 2025 commune it is (or
+/// lies in, for a village or site); a pre-2025 unit goes to its default
+/// successor first. None: no such place, or one too wide (a province).
+pub async fn receiving_unit(db: &Db, place: i64) -> Result<Option<i64>> {
+    let mut id = place;
+    // A village of a legacy commune, its successor, that one's parent: a
+    // few steps; the bound only guards against a cycle in bad data.
+    for _ in 0..8 {
+        let found: Option<(String, Option<i64>, bool)> = fetch!(
+            db,
+            fetch_optional,
+            (String, Option<i64>, bool),
+            "SELECT level, parent_id, valid_to IS NOT NULL FROM org_units WHERE id = $1",
+            id
+        )?;
+        let Some((level, parent, ended)) = found else {
+            return Ok(None);
+        };
+        if ended {
+            let next: Option<i64> = fetch!(
+                db,
+                fetch_optional,
+                scalar i64,
+                "SELECT to_id FROM org_unit_successors WHERE from_id = $1 AND is_default",
+                id
+            )?;
+            match next {
+                Some(n) => id = n,
+                None => return Ok(None),
+            }
+            continue;
+        }
+        match (level.as_str(), parent) {
+            ("commune", _) => return Ok(Some(id)),
+            ("village" | "site", Some(p)) => id = p,
+            _ => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// Whether a tip may be forwarded to `unit`: a commune or a province of
+/// today's map.
+pub async fn is_forward_target(db: &Db, unit: i64) -> Result<bool> {
+    Ok(fetch!(
+        db,
+        fetch_optional,
+        scalar i64,
+        "SELECT id FROM org_units
+          WHERE id = $1 AND valid_to IS NULL AND level IN ('commune', 'province')",
+        unit
+    )?
+    .is_some())
+}
+
 // ---- the register --------------------------------------------------------
 
 /// A recipient's copy of a tip's keys: (user id, the keys sealed to them).
@@ -231,8 +335,8 @@ pub struct NewTip<'a> {
     pub files: &'a [SealedFile],
 }
 
-/// What the audit log keeps of a tip: its clear part.
-#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+/// A tip's clear part: what lists show and the audit log keeps.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct TipRow {
     pub id: i64,
     pub unit_id: i64,
@@ -261,7 +365,7 @@ pub struct TipRow {
 macro_rules! code_column {
     ($name:ident, $ty:ty, $field:literal) => {
         /// A column's code, parsed as it is read.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
         #[serde(transparent)]
         pub struct $name(pub $ty);
 
@@ -356,6 +460,18 @@ pub async fn file(db: &Db, author: Author, t: &NewTip<'_>) -> Result<i64> {
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// The name of the unit holding tip `tip`.
+pub async fn unit_name_of(db: &Db, tip: i64) -> Result<String> {
+    fetch!(
+        db,
+        fetch_optional,
+        scalar String,
+        "SELECT u.name FROM tips t JOIN org_units u ON u.id = t.unit_id WHERE t.id = $1",
+        tip
+    )?
+    .ok_or(StoreError::NotFound)
 }
 
 async fn seal_to(tx: &mut Tx, tip: i64, sealed: &[SealedCopy]) -> Result<()> {

@@ -139,6 +139,8 @@ pub struct AppState {
     refusals: Arc<refusals::Refusals>,
     /// Sessions' and tokens' last uses being written beside the requests.
     touches: Arc<touches::Touches>,
+    /// The public side of tips: its budgets and the reports seen lately.
+    tips: Arc<tips::Guard>,
 }
 
 impl AppState {
@@ -153,6 +155,7 @@ impl AppState {
             parses,
             refusals: Arc::new(refusals::Refusals::default()),
             touches: Arc::new(touches::Touches::default()),
+            tips: Arc::new(tips::Guard::default()),
         })
     }
 
@@ -189,6 +192,7 @@ fn protected_routes() -> routes::Routes {
         .merge(commendations::routes())
         .merge(events::routes())
         .merge(reviews::routes())
+        .merge(tips::routes())
         .merge(accounts::protected_routes())
         .merge(accounts::users::routes())
         .merge(audit::routes())
@@ -200,6 +204,7 @@ fn protected_routes() -> routes::Routes {
 fn public_routes() -> routes::Routes {
     routes::Routes::new()
         .merge(accounts::public_routes())
+        .merge(tips::public_routes())
         .merge(ops::public_routes())
 }
 

@@ -50,6 +50,7 @@ pub fn protected_routes() -> Routes {
         (name = "commendations", description = "Commendations: recorded as decided or proposed and decided by the province; lists, a recipient's history, counts by area, form and level in both views of the 2025 reform"),
         (name = "events", description = "Events (conferences, launches, pledge signings, the 19 August festival) with participants by group and photos stripped of their metadata; the calendar as iCalendar and XLSX; each commune's festival and its coverage; emulation pledges and their yearly assessments"),
         (name = "reviews", description = "Reviews (sơ kết, tổng kết): figures assembled from every capability for a unit and a period in either view of the 2025 reform, narrative sections kept as versions, lower units' submissions compiled, issued with a number and frozen, written as DOCX and PDF per Nghị định 30/2020"),
+        (name = "tips", description = "Citizens' tips: sent without login to the commune police of a place, sealed to its officers (and the province's key-holders), followed by the sender with a receipt code; the police's list, steps, replies and notes, and the officers' tip keys"),
         (name = "documents", description = "The register of documents: directives, decisions, joint resolutions, plans; their files, search and links to what they govern"),
         (name = "audit", description = "The audit log"),
         (name = "api", description = "This document")
@@ -107,6 +108,7 @@ pub fn document() -> Value {
         crate::commendations::Api::openapi(),
         crate::events::Api::openapi(),
         crate::reviews::Api::openapi(),
+        crate::tips::Api::openapi(),
         crate::home::Api::openapi(),
     ] {
         api.merge(part);

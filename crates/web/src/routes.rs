@@ -81,6 +81,17 @@ impl Routes {
         self.add(Method::POST, path, on)
     }
 
+    /// A POST that takes files, with its own body limit.
+    pub fn upload_max<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        h: H,
+        max: usize,
+    ) -> Self {
+        let on = routing::post(h).layer(axum::extract::DefaultBodyLimit::max(max));
+        self.add(Method::POST, path, on)
+    }
+
     pub fn merge(mut self, other: Routes) -> Self {
         self.router = self.router.merge(other.router);
         self.table.extend(other.table);

@@ -222,6 +222,15 @@ async fn check_csrf(state: &AppState, req: Request) -> Result<Request, Box<Respo
             },
         };
     }
+    // A citizen's tip acts on no session (the sender is nobody): the
+    // session's token is not asked, so an officer's browser can send one
+    // too; a page of another site may not.
+    if is_public_tip(req.uri().path()) {
+        return match same_origin(state, req.headers()) {
+            Some(false) => Err(refuse_csrf(state, asked, None).await),
+            _ => Ok(req),
+        };
+    }
     let Some(secret) = cookie(req.headers(), SESSION_COOKIE) else {
         return Ok(req);
     };
@@ -356,6 +365,11 @@ pub fn login_token(state: &AppState, headers: &HeaderMap) -> (String, String) {
 /// token; another site posting a login (to log the victim into the
 /// attacker's account) is refused by [`same_origin`], or, from a browser
 /// that sends no such signal, by the login form's own token.
+/// The public side of tips (`crate::tips::public`, its pages).
+pub(crate) fn is_public_tip(path: &str) -> bool {
+    path.starts_with("/api/v1/public/") || path == "/to-giac" || path.starts_with("/to-giac/")
+}
+
 fn is_login(path: &str) -> bool {
     matches!(path, "/login" | "/api/v1/auth/login")
 }

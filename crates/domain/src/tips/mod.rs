@@ -197,6 +197,68 @@ impl TipInput {
     }
 }
 
+/// A tip an officer records: one that came by telephone, in person, on
+/// VNeID or by letter, so that the register (and the figures) hold every
+/// tip once. What the sender said is sealed as a web tip's is.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordInput {
+    #[schema(required, nullable = false, value_type = Option<Channel>)]
+    pub channel: Option<String>,
+    /// The day it came (default: today).
+    #[schema(value_type = Option<NaiveDate>)]
+    pub received_on: Option<String>,
+    #[schema(required, nullable = false, value_type = Option<Category>)]
+    pub category: Option<String>,
+    #[schema(required, nullable = false)]
+    pub place_id: Option<i64>,
+    pub place_detail: Option<String>,
+    pub when: Option<String>,
+    #[schema(required, nullable = false)]
+    pub report: Option<String>,
+    pub contact: Option<String>,
+}
+
+/// A recorded tip checked: how and when it came, and the tip.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub channel: Channel,
+    pub received_on: NaiveDate,
+    pub tip: NewTip,
+}
+
+impl RecordInput {
+    pub fn parse(&self, today: NaiveDate) -> Result<Recorded, DomainError> {
+        let channel = Channel::parse(
+            "channel",
+            self.channel
+                .as_deref()
+                .ok_or_else(|| DomainError::new("channel", Reason::Required))?,
+        )?;
+        let received_on = match self.received_on.as_deref().map(str::trim) {
+            Some(d) if !d.is_empty() => crate::time::parse_date("received_on", d)?,
+            _ => today,
+        };
+        if received_on > today {
+            return Err(DomainError::new("received_on", Reason::DateInFuture));
+        }
+        let tip = TipInput {
+            category: self.category.clone(),
+            place_id: self.place_id,
+            place_detail: self.place_detail.clone(),
+            when: self.when.clone(),
+            report: self.report.clone(),
+            contact: self.contact.clone(),
+        }
+        .parse()?;
+        Ok(Recorded {
+            channel,
+            received_on,
+            tip,
+        })
+    }
+}
+
 /// A message's text (the sender's or a reply or an internal note).
 pub fn message_text(s: Option<&str>) -> Result<String, DomainError> {
     optional_note("text", s, MAX_MESSAGE_CHARS)?

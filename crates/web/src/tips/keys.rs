@@ -11,21 +11,17 @@
 //!
 //! Both cost an Argon2id each and run on the pool that checks passwords.
 
-use domain::accounts::{secret_hash, Role};
+use domain::accounts::secret_hash;
 use domain::tips::seal::OfficerKey;
 use store::accounts::User;
 
 use crate::AppState;
 
-/// The roles that receive tips: commune officers, and the province's
-/// staff (whom the province makes key-holders).
-pub(crate) fn receives_tips(role: Role) -> bool {
-    matches!(role, Role::CommuneOfficer | Role::ProvinceStaff)
-}
-
 /// Opens (or makes) `user`'s key for the session whose secret is `secret`.
 pub(crate) async fn open_at_login(state: &AppState, user: &User, password: &str, secret: &str) {
-    if !receives_tips(user.role) {
+    // The roles that receive tips: commune officers, and the province's
+    // staff (whom an administrator makes key-holders).
+    if !domain::policy::allows(user.role, domain::policy::Action::HandleTips) {
         return;
     }
     if let Err(e) = open(state, user.id, password, secret).await {

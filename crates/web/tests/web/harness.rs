@@ -320,3 +320,23 @@ pub fn routes() -> Vec<(Method, String)> {
         .map(|(r, _)| (r.method, r.path.to_string()))
         .collect()
 }
+
+/// A JPEG with an Exif segment holding a GPS position.
+pub fn jpeg_with_gps() -> Vec<u8> {
+    let seg = |m: u8, data: &[u8]| {
+        let len = (data.len() + 2) as u16;
+        let mut s = vec![0xFF, m, (len >> 8) as u8, len as u8];
+        s.extend_from_slice(data);
+        s
+    };
+    let mut v = vec![0xFF, 0xD8];
+    v.extend(seg(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+    v.extend(seg(
+        0xE1,
+        b"Exif\0\0GPSLatitude 20.4337 GPSLongitude 106.1621",
+    ));
+    v.extend(seg(0xDB, &[0u8; 65]));
+    v.extend(seg(0xDA, &[1, 1, 0, 0, 0x3F, 0]));
+    v.extend([0x12, 0x34, 0xFF, 0xD9]);
+    v
+}

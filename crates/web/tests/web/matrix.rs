@@ -638,6 +638,40 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
                 o => o,
             }
         }
+        // Tips: handled by commune officers and province staff, within
+        // their scope; the sender's side answers anyone alike.
+        ("GET", "/api/v1/tips") => page(role, Action::HandleTips),
+        ("POST", "/api/v1/tips") => body_write(Action::HandleTips),
+        ("GET", "/api/v1/tips/{id}") => match page(role, Action::HandleTips) {
+            Allowed => unit_read,
+            o => o,
+        },
+        ("POST", "/api/v1/tips/{id}/messages") => unit_write(Action::HandleTips),
+        // `resolve` on a new tip: not a step its state allows.
+        ("POST", "/api/v1/tips/{id}/{action}") => match unit_write(Action::HandleTips) {
+            Invalid => Conflict,
+            o => o,
+        },
+        ("GET", "/api/v1/tips/{id}/files/{file_id}") => match page(role, Action::HandleTips) {
+            Allowed => Hidden,
+            o => o,
+        },
+        ("GET", "/api/v1/tip-keys") => {
+            if policy::allows(role_of(role), Action::HandleTips) {
+                Allowed
+            } else {
+                page(role, Action::ManageUsers)
+            }
+        }
+        // A commune officer is never a key-holder.
+        ("PUT", "/api/v1/tip-keys/{id}/holder") => body_write(Action::ManageUsers),
+        // Nobody here is a key-holder.
+        ("POST", "/api/v1/tip-keys/{id}/grant") => Forbidden,
+        ("POST", "/api/v1/public/tips") => Invalid,
+        (
+            "GET" | "POST",
+            "/api/v1/public/tips/{receipt}" | "/api/v1/public/tips/{receipt}/messages",
+        ) => Hidden,
         ("POST", "/commendations/{id}/decision" | "/api/v1/commendations/{id}/decision") => {
             unit_write(Action::DecideCommendations)
         }
@@ -688,7 +722,7 @@ async fn call(
     (team, class, document): (i64, i64, i64),
     (partner, program, directive, task): (i64, i64, i64, i64),
     commendation: i64,
-    (event, pledge, review): (i64, i64, i64),
+    (event, pledge, review, tip): (i64, i64, i64, i64),
 ) -> Answer {
     let id = if pattern.contains("/users/") {
         user_id
@@ -720,6 +754,10 @@ async fn call(
         pledge
     } else if pattern.contains("/reviews/") {
         review
+    } else if pattern.contains("/api/v1/tips/") {
+        tip
+    } else if pattern.contains("/tip-keys/") {
+        user_id
     } else if pattern.contains("/people/") {
         999_999
     } else if pattern.contains("/indicators/")
@@ -750,6 +788,8 @@ async fn call(
         .replace("{target_id}", "999999")
         .replace("{kind}", "model_type")
         .replace("{section}", "results")
+        .replace("{receipt}", "0000-0000-0000-0000")
+        .replace("{action}", "resolve")
         .replace("{id}", &id.to_string());
     if *method == Method::GET {
         match pattern {
@@ -835,6 +875,8 @@ async fn call(
         }
         "/api/v1/reviews/{id}/sections/{section}" => json!({"body": "x\u{1}"}),
         "/api/v1/reviews/{id}/issue" => json!({"number": "BC"}),
+        "/api/v1/tips/{id}/messages" => json!({"kind": "reply", "text": ""}),
+        "/api/v1/tip-keys/{id}/holder" => json!({"holder": true}),
         "/api/v1/security-teams" => {
             json!({"org_unit_id": unit, "established_on": bad_date, "decision_no": "X"})
         }
@@ -1190,6 +1232,35 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
             assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
             programs.push(r.json()["id"].as_i64().unwrap());
         }
+        // One tip to each village, from nobody, once each commune's
+        // officer has a key (made at sign-in).
+        app.login("phuong").await;
+        app.login("khac").await;
+        let mut tips = Vec::new();
+        for v in &villages {
+            let r = app
+                .send(
+                    axum::http::Request::post("/api/v1/public/tips")
+                        .header(axum::http::header::CONTENT_TYPE, "application/json")
+                        .body(axum::body::Body::from(
+                            json!({"category": "khac", "place_id": v, "report": "Tin báo của bảng ma trận quyền"})
+                                .to_string(),
+                        ))
+                        .unwrap(),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        }
+        for unit in [app.ward, app.ba_dinh] {
+            let f = store::tips::Filter {
+                unit: Some(unit),
+                ..Default::default()
+            };
+            let (rows, _) = store::tips::list(&app.t.db, store::accounts::Scope::All, 0, &f)
+                .await
+                .unwrap();
+            tips.push(rows[0].id);
+        }
         let other_user = store::accounts::find_by_username(&app.t.db, "khac")
             .await
             .unwrap()
@@ -1223,7 +1294,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     documents[0],
                     (partners[0], programs[0], directives[0], tasks[0]),
                     commendations[0],
-                    (events[0], pledges[0], reviews[0]),
+                    (events[0], pledges[0], reviews[0], tips[0]),
                 ),
                 (
                     false,
@@ -1235,7 +1306,7 @@ async fn every_route_for_every_role_in_and_out_of_scope() {
                     documents[1],
                     (partners[1], programs[1], directives[1], tasks[1]),
                     commendations[1],
-                    (events[1], pledges[1], reviews[1]),
+                    (events[1], pledges[1], reviews[1], tips[1]),
                 ),
             ] {
                 for (method, pattern) in &all {
