@@ -13,7 +13,7 @@ const { Journey, keyPattern, closeAll } = require('./lib/journey');
 
 const ROOT = path.resolve(__dirname, '..');
 const SHOTS = path.join(__dirname, 'screenshots');
-const JOURNEYS = ['login', 'hierarchy', 'models', 'admin', 'scope', 'statistics', 'catalogue', 'home', 'certification', 'forces', 'training', 'documents', 'programs', 'directives', 'commendations', 'events', 'reviews'];
+const JOURNEYS = ['login', 'hierarchy', 'models', 'admin', 'scope', 'statistics', 'catalogue', 'home', 'certification', 'forces', 'training', 'documents', 'programs', 'directives', 'commendations', 'events', 'reviews', 'tips'];
 
 async function main() {
   const started = Date.now();

@@ -211,6 +211,10 @@ pub async fn seed(
     if n > 0 {
         tracing::info!(reviews = n, "demo reviews created");
     }
+    let n = crate::demo_tips::seed(db, &ward.unit, today).await?;
+    if n > 0 {
+        tracing::info!(tips = n, "demo tips created");
+    }
     Ok(logins)
 }
 

@@ -12,6 +12,7 @@ mod demo_events;
 mod demo_forces;
 mod demo_programs;
 mod demo_reviews;
+mod demo_tips;
 mod demo_training;
 mod import;
 mod serve;

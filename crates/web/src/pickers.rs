@@ -84,6 +84,17 @@ pub async fn resolve_unit(
     field: &'static str,
     text: &str,
 ) -> Result<i64, ApiError> {
+    resolve_unit_in(state, actor.scope(), field, text).await
+}
+
+/// The same within `scope` (`Scope::All`: anywhere, for a target that may
+/// lie outside the user's own, as where a tip is forwarded).
+pub async fn resolve_unit_in(
+    state: &AppState,
+    scope: store::accounts::Scope,
+    field: &'static str,
+    text: &str,
+) -> Result<i64, ApiError> {
     let not_found = || {
         ApiError::invalid(
             field,
@@ -96,7 +107,7 @@ pub async fn resolve_unit(
         return Err(not_found());
     };
     let (name, parent) = match parsed {
-        UnitText::Code(c) => return unit_by_code(state, actor, c).await?.ok_or_else(not_found),
+        UnitText::Code(c) => return unit_by_code(state, scope, c).await?.ok_or_else(not_found),
         UnitText::Name { name, parent } => (name, parent.map(fold)),
     };
     let search = name;
@@ -109,7 +120,7 @@ pub async fn resolve_unit(
         },
         ..ListQuery::default()
     };
-    let (found, _) = store::org_units::list(&state.db, actor.scope(), &q).await?;
+    let (found, _) = store::org_units::list(&state.db, scope, &q).await?;
     let today = domain::time::today();
     let mut matches: Vec<&UnitView> = found
         .iter()
@@ -153,7 +164,7 @@ pub async fn resolve_unit(
 /// five: a commune), if the scope reaches it.
 async fn unit_by_code(
     state: &AppState,
-    actor: &Actor,
+    scope: store::accounts::Scope,
     code: &str,
 ) -> Result<Option<i64>, ApiError> {
     use domain::org_units::Level;
@@ -170,7 +181,7 @@ async fn unit_by_code(
     let Some(unit) = store::org_units::resolve_code(&state.db, level, &code, today).await? else {
         return Ok(None);
     };
-    let reached = store::org_units::in_scope(&state.db, actor.scope(), unit.id).await?;
+    let reached = store::org_units::in_scope(&state.db, scope, unit.id).await?;
     Ok(reached.then_some(unit.id))
 }
 

@@ -305,6 +305,23 @@ impl TipKeys {
         Ok(out)
     }
 
+    /// A copy for each recipient (an id and their public key as stored);
+    /// a key that does not parse or seal is left out, and its id
+    /// returned beside the copies, so the tip still reaches the others.
+    pub fn seal_to_each<'a>(
+        &self,
+        recipients: impl IntoIterator<Item = (i64, &'a str)>,
+    ) -> (Vec<(i64, Vec<u8>)>, Vec<i64>) {
+        let (mut copies, mut skipped) = (Vec::new(), Vec::new());
+        for (id, key) in recipients {
+            match PublicKey::parse(key).and_then(|k| self.seal_to(&k)) {
+                Ok(copy) => copies.push((id, copy)),
+                Err(_) => skipped.push(id),
+            }
+        }
+        (copies, skipped)
+    }
+
     /// The keys a recipient's copy holds, with their secret key.
     pub fn open_sealed(sealed: &[u8], key: &OfficerKey) -> Result<Self, SealError> {
         let decryptor = age::Decryptor::new(sealed).map_err(|_| SealError)?;

@@ -14,6 +14,7 @@
 //! keeps bytes it cannot read.
 
 pub(crate) mod keys;
+mod pages;
 pub(crate) mod public;
 mod staff;
 
@@ -34,12 +35,12 @@ pub use public::Guard;
 
 /// The police's routes (behind login).
 pub fn routes() -> Routes {
-    staff::routes()
+    staff::routes().merge(pages::routes())
 }
 
 /// The sender's routes (no login).
 pub fn public_routes() -> Routes {
-    public::routes()
+    public::routes().merge(pages::public_routes())
 }
 
 /// The API part of the document (`crate::openapi`).
@@ -209,14 +210,13 @@ async fn sealed_copies(
     keys: &TipKeys,
 ) -> Result<Vec<store::tips::SealedCopy>, ApiError> {
     let recipients = store::tips::recipients(&state.db, unit).await?;
-    let mut out = Vec::with_capacity(recipients.len());
-    for r in recipients {
-        // A key that does not parse is skipped (and said in the log): the
-        // tip still reaches the others.
-        match domain::tips::seal::PublicKey::parse(&r.public_key).and_then(|k| keys.seal_to(&k)) {
-            Ok(copy) => out.push((r.user_id, copy)),
-            Err(_) => tracing::warn!(user = r.user_id, "a tip key that does not seal: skipped"),
-        }
+    let (out, skipped) = keys.seal_to_each(
+        recipients
+            .iter()
+            .map(|r| (r.user_id, r.public_key.as_str())),
+    );
+    for user in skipped {
+        tracing::warn!(user, "a tip key that does not seal: left out");
     }
     if out.is_empty() {
         return Err(ApiError::invalid("place_id", Reason::TipNoRecipient));

@@ -138,7 +138,7 @@ pub struct Guard {
     /// A secret of this process: the hashes of reports mean nothing
     /// without it (and it is gone when the process ends).
     repeat_key: String,
-    uploads: Semaphore,
+    pub(crate) uploads: Semaphore,
 }
 
 impl Default for Guard {
@@ -228,7 +228,7 @@ pub struct Sent {
 }
 
 impl Sent {
-    fn get(&self, key: &str) -> Option<String> {
+    pub fn get(&self, key: &str) -> Option<String> {
         self.fields
             .iter()
             .find(|(k, _)| k == key)
@@ -425,7 +425,7 @@ pub async fn file(
 }
 
 /// Answers that hold a receipt, or a tip's content, are kept nowhere.
-fn no_store(mut res: Response) -> Response {
+pub(crate) fn no_store(mut res: Response) -> Response {
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
@@ -502,7 +502,10 @@ async fn open_receipt(
 }
 
 /// Runs `f`, then waits until [`LOOKUP_FLOOR`] has passed since `start`.
-async fn at_least_floor<T>(start: Instant, f: impl std::future::Future<Output = T>) -> T {
+pub(crate) async fn at_least_floor<T>(
+    start: Instant,
+    f: impl std::future::Future<Output = T>,
+) -> T {
     let out = f.await;
     tokio::time::sleep_until((start + LOOKUP_FLOOR).into()).await;
     out

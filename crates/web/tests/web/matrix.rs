@@ -640,13 +640,16 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
         }
         // Tips: handled by commune officers and province staff, within
         // their scope; the sender's side answers anyone alike.
-        ("GET", "/api/v1/tips") => page(role, Action::HandleTips),
-        ("POST", "/api/v1/tips") => body_write(Action::HandleTips),
-        ("GET", "/api/v1/tips/{id}") => match page(role, Action::HandleTips) {
+        ("GET", "/api/v1/tips" | "/tips") => page(role, Action::HandleTips),
+        ("POST", "/api/v1/tips" | "/tips") => body_write(Action::HandleTips),
+        ("GET", "/api/v1/tips/{id}" | "/tips/{id}") => match page(role, Action::HandleTips) {
             Allowed => unit_read,
             o => o,
         },
-        ("POST", "/api/v1/tips/{id}/messages") => unit_write(Action::HandleTips),
+        // A page's step without an action: bad input.
+        ("POST", "/api/v1/tips/{id}/messages" | "/tips/{id}/messages" | "/tips/{id}/step") => {
+            unit_write(Action::HandleTips)
+        }
         // `resolve` on a new tip: not a step its state allows.
         ("POST", "/api/v1/tips/{id}/{action}") => match unit_write(Action::HandleTips) {
             Invalid => Conflict,
@@ -656,7 +659,7 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             Allowed => Hidden,
             o => o,
         },
-        ("GET", "/api/v1/tip-keys") => {
+        ("GET", "/api/v1/tip-keys" | "/tips/keys") => {
             if policy::allows(role_of(role), Action::HandleTips) {
                 Allowed
             } else {
@@ -664,14 +667,20 @@ fn expect(method: &Method, path: &str, role: &str, in_scope: bool) -> Option<Out
             }
         }
         // A commune officer is never a key-holder.
-        ("PUT", "/api/v1/tip-keys/{id}/holder") => body_write(Action::ManageUsers),
+        ("PUT", "/api/v1/tip-keys/{id}/holder") | ("POST", "/tips/keys/{id}/holder") => {
+            body_write(Action::ManageUsers)
+        }
         // Nobody here is a key-holder.
-        ("POST", "/api/v1/tip-keys/{id}/grant") => Forbidden,
-        ("POST", "/api/v1/public/tips") => Invalid,
+        ("POST", "/api/v1/tip-keys/{id}/grant" | "/tips/keys/{id}/grant") => Forbidden,
+        // The sender's side: a form that is not multipart is bad input;
+        // an empty or wrong receipt opens nothing.
+        ("GET", "/to-giac" | "/to-giac/theo-doi") => Allowed,
+        ("POST", "/api/v1/public/tips" | "/to-giac") => Invalid,
         (
             "GET" | "POST",
             "/api/v1/public/tips/{receipt}" | "/api/v1/public/tips/{receipt}/messages",
-        ) => Hidden,
+        )
+        | ("POST", "/to-giac/theo-doi" | "/to-giac/theo-doi/bo-sung") => Hidden,
         ("POST", "/commendations/{id}/decision" | "/api/v1/commendations/{id}/decision") => {
             unit_write(Action::DecideCommendations)
         }
@@ -754,10 +763,10 @@ async fn call(
         pledge
     } else if pattern.contains("/reviews/") {
         review
-    } else if pattern.contains("/api/v1/tips/") {
-        tip
-    } else if pattern.contains("/tip-keys/") {
+    } else if pattern.contains("/tip-keys/") || pattern.contains("/tips/keys/") {
         user_id
+    } else if pattern.contains("/tips/") {
+        tip
     } else if pattern.contains("/people/") {
         999_999
     } else if pattern.contains("/indicators/")
