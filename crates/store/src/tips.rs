@@ -1029,24 +1029,55 @@ pub struct Counts {
     pub arrests: i64,
 }
 
+const COUNTS: &str = "SELECT COUNT(*) AS received,
+        CAST(COALESCE(SUM(CASE WHEN t.channel = 'vneid' THEN 1 ELSE 0 END), 0) AS BIGINT) AS vneid,
+        CAST(COALESCE(SUM(CASE WHEN t.valuable THEN 1 ELSE 0 END), 0) AS BIGINT) AS valuable,
+        CAST(COALESCE(SUM(t.cases_solved), 0) AS BIGINT) AS cases_solved,
+        CAST(COALESCE(SUM(t.arrests), 0) AS BIGINT) AS arrests
+   FROM tips t
+  WHERE t.unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = $1)
+    AND t.received_on >= $2 AND t.received_on <= $3";
+
 /// The counts of the tips received from `from` to `to` (days, inclusive)
 /// by the units `unit` reaches (itself, and the units under it, across
 /// the 2025 mapping: the receiving unit is always a 2025 one).
 pub async fn counts(db: &Db, unit: i64, from: NaiveDate, to: NaiveDate) -> Result<Counts> {
-    Ok(fetch!(
-        db,
-        fetch_one,
-        Counts,
-        "SELECT COUNT(*) AS received,
-                CAST(COALESCE(SUM(CASE WHEN t.channel = 'vneid' THEN 1 ELSE 0 END), 0) AS BIGINT) AS vneid,
-                CAST(COALESCE(SUM(CASE WHEN t.valuable THEN 1 ELSE 0 END), 0) AS BIGINT) AS valuable,
-                CAST(COALESCE(SUM(t.cases_solved), 0) AS BIGINT) AS cases_solved,
-                CAST(COALESCE(SUM(t.arrests), 0) AS BIGINT) AS arrests
-           FROM tips t
-          WHERE t.unit_id IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = $1)
-            AND t.received_on >= $2 AND t.received_on <= $3",
-        unit,
-        from,
-        to
-    )?)
+    Ok(fetch!(db, fetch_one, Counts, COUNTS, unit, from, to)?)
+}
+
+/// The figures the tips register offers to statistics for one entering
+/// unit over the days `first..=last` (within the unit's own life): the
+/// tips received by it or the units under it, counted on the day they
+/// were received; how a tip ended counts with that day too. A tip is held
+/// by one unit at a time (the one it was forwarded to last), so no tip
+/// counts twice at one level.
+pub(crate) async fn figures(
+    tx: &mut Tx,
+    unit: &domain::org_units::OrgUnit,
+    (first, last): (NaiveDate, NaiveDate),
+    wanted: &[domain::statistics::computed::Computed],
+) -> Result<std::collections::HashMap<domain::statistics::computed::Computed, f64>> {
+    use domain::statistics::computed::Computed;
+    let (from, to) = (
+        unit.valid_from.map_or(first, |f| f.max(first)),
+        unit.valid_to.map_or(last, |t| t.min(last)),
+    );
+    if from > to {
+        return Ok(Default::default());
+    }
+    let c: Counts = fetch!(tx, fetch_one, Counts, COUNTS, unit.id, from, to)?;
+    Ok(wanted
+        .iter()
+        .filter_map(|w| {
+            let v = match w {
+                Computed::TipsReceived => c.received,
+                Computed::TipsVneid => c.vneid,
+                Computed::TipsValuable => c.valuable,
+                Computed::TipsCasesSolved => c.cases_solved,
+                Computed::TipsArrests => c.arrests,
+                _ => return None,
+            };
+            Some((*w, v as f64))
+        })
+        .collect())
 }

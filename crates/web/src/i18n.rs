@@ -1874,6 +1874,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("stats.computed.training.trainees", "Tự tính: lượt người dự các lớp đó (sổ tập huấn)", "Computed: trainee-times of those classes (training register)"),
     ("stats.computed.commendations.collective", "Tự tính: tập thể được khen thưởng theo quyết định trong kỳ (sổ khen thưởng)", "Computed: collectives commended by a decision of the period (commendations register)"),
     ("stats.computed.festivals.sites", "Tự tính: thôn, tổ dân phố, cơ sở tổ chức Ngày hội trong kỳ (sổ Ngày hội)", "Computed: villages and sites holding the festival during the period (festival register)"),
+    ("stats.computed.tips.received", "Tự tính: tin báo nhận được trong kỳ, mọi nguồn (sổ tin báo)", "Computed: tips received during the period, every channel (tips register)"),
+    ("stats.computed.tips.vneid", "Tự tính: tin báo nhận qua VNeID trong kỳ (sổ tin báo)", "Computed: tips received through VNeID during the period (tips register)"),
+    ("stats.computed.tips.valuable", "Tự tính: tin báo nhận trong kỳ được kết luận có giá trị (sổ tin báo)", "Computed: tips received during the period found valuable (tips register)"),
+    ("stats.computed.tips.cases_solved", "Tự tính: vụ án làm rõ nhờ tin báo nhận trong kỳ (sổ tin báo)", "Computed: cases solved thanks to the period's tips (tips register)"),
+    ("stats.computed.tips.arrests", "Tự tính: đối tượng bị bắt nhờ tin báo nhận trong kỳ (sổ tin báo)", "Computed: people arrested thanks to the period's tips (tips register)"),
     ("stats.computed.commendations.individual", "Tự tính: cá nhân được khen thưởng theo quyết định trong kỳ (sổ khen thưởng)", "Computed: individuals commended by a decision of the period (commendations register)"),
     ("stats.computed.forces.members", "Tự tính: thành viên các tổ vào ngày cuối kỳ", "Computed: the teams' members on the period's last day"),
 ];

@@ -25,6 +25,7 @@ pub enum Register {
     Training,
     Commendations,
     Festivals,
+    Tips,
 }
 
 impl Register {
@@ -37,6 +38,7 @@ impl Register {
             Register::Training => "sổ tập huấn",
             Register::Commendations => "sổ khen thưởng",
             Register::Festivals => "sổ Ngày hội toàn dân bảo vệ ANTQ",
+            Register::Tips => "sổ tin báo",
         }
     }
 }
@@ -186,10 +188,25 @@ pub enum Computed {
     /// Villages and sites holding the festival on a day of the period.
     #[serde(rename = "festivals.sites")]
     FestivalSites,
+    /// Tips received during the period by the unit (every channel).
+    #[serde(rename = "tips.received")]
+    TipsReceived,
+    /// Of them, those that came through the VNeID app.
+    #[serde(rename = "tips.vneid")]
+    TipsVneid,
+    /// Of them, those resolved as valuable.
+    #[serde(rename = "tips.valuable")]
+    TipsValuable,
+    /// Cases solved thanks to them.
+    #[serde(rename = "tips.cases_solved")]
+    TipsCasesSolved,
+    /// People arrested thanks to them.
+    #[serde(rename = "tips.arrests")]
+    TipsArrests,
 }
 
 impl Computed {
-    pub const ALL: [Computed; 40] = [
+    pub const ALL: [Computed; 45] = [
         Computed::ModelsActive,
         Computed::ModelsNew,
         Computed::ModelsReplicated,
@@ -230,6 +247,11 @@ impl Computed {
         Computed::CommendationsCollective,
         Computed::CommendationsIndividual,
         Computed::FestivalSites,
+        Computed::TipsReceived,
+        Computed::TipsVneid,
+        Computed::TipsValuable,
+        Computed::TipsCasesSolved,
+        Computed::TipsArrests,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -274,6 +296,11 @@ impl Computed {
             Computed::CommendationsCollective => "commendations.collective",
             Computed::CommendationsIndividual => "commendations.individual",
             Computed::FestivalSites => "festivals.sites",
+            Computed::TipsReceived => "tips.received",
+            Computed::TipsVneid => "tips.vneid",
+            Computed::TipsValuable => "tips.valuable",
+            Computed::TipsCasesSolved => "tips.cases_solved",
+            Computed::TipsArrests => "tips.arrests",
         }
     }
 
@@ -285,6 +312,11 @@ impl Computed {
                 Register::Commendations
             }
             Computed::FestivalSites => Register::Festivals,
+            Computed::TipsReceived
+            | Computed::TipsVneid
+            | Computed::TipsValuable
+            | Computed::TipsCasesSolved
+            | Computed::TipsArrests => Register::Tips,
             _ if self.certification().is_some() => Register::Certification,
             _ => Register::Models,
         }
@@ -370,7 +402,12 @@ impl Computed {
             | Computed::TrainingTrainees
             | Computed::CommendationsCollective
             | Computed::CommendationsIndividual
-            | Computed::FestivalSites => Measure::Flow,
+            | Computed::FestivalSites
+            | Computed::TipsReceived
+            | Computed::TipsVneid
+            | Computed::TipsValuable
+            | Computed::TipsCasesSolved
+            | Computed::TipsArrests => Measure::Flow,
             _ => Measure::Stock,
         }
     }
@@ -537,6 +574,26 @@ impl Computed {
             Computed::FestivalSites => (
                 "thôn, tổ dân phố, cơ sở tổ chức Ngày hội toàn dân bảo vệ ANTQ trong kỳ (sổ Ngày hội)",
                 "villages and sites holding the festival during the period (festival register)",
+            ),
+            Computed::TipsReceived => (
+                "tin báo nhận được trong kỳ, mọi nguồn (sổ tin báo)",
+                "tips received during the period, every channel (tips register)",
+            ),
+            Computed::TipsVneid => (
+                "tin báo nhận qua ứng dụng VNeID trong kỳ (sổ tin báo)",
+                "tips received through the VNeID app during the period (tips register)",
+            ),
+            Computed::TipsValuable => (
+                "tin báo nhận trong kỳ được kết luận có giá trị (sổ tin báo)",
+                "tips received during the period found valuable (tips register)",
+            ),
+            Computed::TipsCasesSolved => (
+                "vụ án làm rõ nhờ các tin báo nhận trong kỳ (sổ tin báo)",
+                "cases solved thanks to the tips received during the period (tips register)",
+            ),
+            Computed::TipsArrests => (
+                "đối tượng bị bắt nhờ các tin báo nhận trong kỳ (sổ tin báo)",
+                "people arrested thanks to the tips received during the period (tips register)",
             ),
         };
         Term::new(self.as_str(), vi, en)

@@ -42,6 +42,7 @@ pub(crate) async fn figures(
         Register::Training,
         Register::Commendations,
         Register::Festivals,
+        Register::Tips,
     ] {
         let asked: Vec<Computed> = wanted
             .iter()
@@ -68,6 +69,7 @@ pub(crate) async fn figures(
             Register::Festivals => {
                 crate::events::festivals::figures(tx, unit, (first, last), &asked).await?
             }
+            Register::Tips => crate::tips::figures(tx, unit, (first, last), &asked).await?,
         };
         by_source.extend(found);
     }

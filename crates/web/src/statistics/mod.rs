@@ -243,6 +243,11 @@ struct IndicatorPatch {
     max_value: Option<Option<f64>>,
     description: Option<String>,
     active: Option<bool>,
+    /// The register that computes it (`tips.received` …); `null` makes it
+    /// typed again; absent keeps it. As on the indicator's page.
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<domain::statistics::computed::Computed>)]
+    computed: Option<Option<String>>,
 }
 
 impl IndicatorPatch {
@@ -259,15 +264,18 @@ impl IndicatorPatch {
             .description
             .unwrap_or(std::mem::take(&mut i.description));
         i.active = self.active.or(i.active);
+        i.computed = self.computed.unwrap_or(i.computed.take());
     }
 }
 
-/// `null` clears a bound; an absent field keeps it.
+/// `null` clears a value; an absent field keeps it.
 mod double_option {
     use serde::{Deserialize, Deserializer};
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<f64>>, D::Error> {
-        Option::<f64>::deserialize(d).map(Some)
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
     }
 }
 

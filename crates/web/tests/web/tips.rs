@@ -382,6 +382,62 @@ async fn a_tip_reaches_its_commune_sealed_and_its_sender_follows_it_by_the_recei
             "{l}"
         );
         assert_eq!(back_state(&app, &receipt).await, "resolved", "{l}");
+        // The register's figures reach the monthly report, with no content
+        // and no double entry, once the tip indicators take them from it
+        // (`tips.*`: what an administrator sets when the police start
+        // receiving tips here).
+        let indicators = admin.get("/api/v1/indicators").await.json();
+        for (code, source) in [
+            ("tin_bao", "tips.received"),
+            ("tin_bao_co_gia_tri", "tips.valuable"),
+            ("vu_an_tu_tin_bao", "tips.cases_solved"),
+            ("doi_tuong_bat_tu_tin_bao", "tips.arrests"),
+        ] {
+            let id = indicators["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["code"] == code)
+                .unwrap()["id"]
+                .as_i64()
+                .unwrap();
+            let r = admin
+                .write(
+                    Method::PATCH,
+                    &format!("/api/v1/indicators/{id}"),
+                    json!({"computed": source}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        }
+        let set = tinh.data_set("bao_cao_thang").await;
+        let form = khac
+            .get(&format!(
+                "/api/v1/data-values?data_set={set}&org_unit={}&period={}",
+                app.ba_dinh,
+                today.format("%Y-%m")
+            ))
+            .await
+            .json();
+        let value = |code: &str| {
+            form["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|v| v["code"] == code)
+                .unwrap()["value"]
+                .clone()
+        };
+        assert_eq!(
+            [
+                value("tin_bao"),
+                value("tin_bao_co_gia_tri"),
+                value("vu_an_tu_tin_bao"),
+                value("doi_tuong_bat_tu_tin_bao")
+            ],
+            [json!(1.0), json!(1.0), json!(1.0), json!(2.0)],
+            "{l}: {form}"
+        );
 
         // A token reads the clear part only.
         let token = domain::accounts::new_secret();
