@@ -631,3 +631,89 @@ async fn bad_tips_are_refused_with_their_field_and_nothing_is_kept() {
         app.t.cleanup().await;
     }
 }
+
+/// Every byte the database keeps: the SQLite files of the data folder
+/// (the database, its write-ahead log), or `pg_dump`'s whole output.
+fn dump(app: &App) -> Vec<u8> {
+    if let Some(path) = app.t.url.strip_prefix("sqlite://") {
+        let dir = std::path::Path::new(path).parent().unwrap();
+        let mut all = Vec::new();
+        for f in std::fs::read_dir(dir).unwrap() {
+            let f = f.unwrap().path();
+            if f.is_file() {
+                all.extend(std::fs::read(&f).unwrap());
+            }
+        }
+        assert!(all.len() > 100_000, "the data folder holds the database");
+        return all;
+    }
+    let out = std::process::Command::new("pg_dump")
+        .arg("--no-owner")
+        .arg(&app.t.url)
+        .output()
+        .expect("pg_dump (PostgreSQL's client) is installed beside the server");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[tokio::test]
+async fn a_dump_of_the_database_and_its_folder_holds_nothing_a_tip_says() {
+    for app in App::all().await {
+        let l = app.label();
+        let phuong = app.login("phuong").await;
+        let report = "Kho hàng HOASUA-MARKER-17 ở ngõ Hoa Sữa chứa pháo nổ, người bán tên Tư Sẹo";
+        let contact = "0912-LIENHE-MARKER";
+        let pdf = b"%PDF-1.4 FILE-BYTES-MARKER-0xC0FFEE bien ban".to_vec();
+        let ward = app.ward.to_string();
+        let (ct, body) = multipart(
+            &[
+                ("category", "khac"),
+                ("place_id", &ward),
+                ("report", report),
+                ("contact", contact),
+                ("place_detail", "NGO-MARKER-5"),
+            ],
+            &[("TENTEP-MARKER.pdf", &pdf)],
+        );
+        let r = public(&app, Method::POST, "/api/v1/public/tips", &ct, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        let receipt = r.json()["receipt"].as_str().unwrap().replace('-', "");
+        let list = phuong.get("/api/v1/tips").await.json();
+        let id = list["items"][0]["id"].as_i64().unwrap();
+        let r = phuong
+            .write(
+                Method::POST,
+                &format!("/api/v1/tips/{id}/messages"),
+                json!({"kind": "note", "text": "GHICHU-MARKER nội bộ"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{l}: {}", r.body);
+        // The officer reads it all back: the words are there to be found.
+        let tip = phuong.get(&format!("/api/v1/tips/{id}")).await.json();
+        assert_eq!(tip["report"]["report"], report, "{l}");
+        let all = dump(&app);
+        for needle in [
+            "HOASUA-MARKER",
+            "ngõ Hoa Sữa",
+            "Tư Sẹo",
+            "LIENHE-MARKER",
+            "NGO-MARKER",
+            "FILE-BYTES-MARKER",
+            "TENTEP-MARKER",
+            "GHICHU-MARKER",
+            receipt.as_str(),
+        ] {
+            assert!(
+                !contains(&all, needle.as_bytes()),
+                "{l}: the dump holds «{needle}»"
+            );
+        }
+        // What is in the clear is what the figures need.
+        assert!(contains(&all, b"khac"), "{l}: the category is in the clear");
+        app.t.cleanup().await;
+    }
+}
