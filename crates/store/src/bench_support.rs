@@ -5,6 +5,7 @@ pub mod commendations;
 pub mod directives;
 pub mod festivals;
 pub mod programs;
+pub mod tips;
 
 use crate::{execute_dyn, placeholders, Arg, Db, StoreError};
 

@@ -52,6 +52,7 @@ pub(crate) enum Arg {
     Date(Option<chrono::NaiveDate>),
     Ts(chrono::DateTime<chrono::Utc>),
     Bool(bool),
+    Bytes(Vec<u8>),
 }
 
 /// Binds a run-time list of [`Arg`]s to a query of either backend.
@@ -66,6 +67,7 @@ macro_rules! bind_args {
                 $crate::Arg::Date(v) => q.bind(v),
                 $crate::Arg::Ts(v) => q.bind(v),
                 $crate::Arg::Bool(v) => q.bind(v),
+                $crate::Arg::Bytes(v) => q.bind(v),
             };
         }
         q
