@@ -25,7 +25,7 @@ module.exports = {
     // certification register counts the units, the households are typed.
     const phone = j.width < 600;
     const [total, part, message] = phone
-      ? ['tin_bao', 'tin_bao_co_gia_tri', /Tin báo có giá trị không thể nhiều hơn/]
+      ? ['camera_lap_dat', 'camera_ket_noi', /Camera đã kết nối không thể nhiều hơn/]
       : ['so_ho_gia_dinh', 'so_ho_dang_ky', /Số hộ đăng ký không thể nhiều hơn/];
     if (phone) {
       await j.click(rows.first().locator('a', { hasText: 'Mở biểu nhập' }), { url: /\/statistics\/entry\?/ });
@@ -159,7 +159,7 @@ module.exports = {
       mimeType: 'text/csv',
       buffer: Buffer.from(`${['Mã đơn vị,Kỳ,Mã chỉ tiêu,Giá trị', ...rows].join('\n')}\n`, 'utf8'),
     });
-    await page.locator('#file').setInputFiles(figures('so-lieu-loi.csv', [`13636,${month},tin_bao,3`, `13636,${month},khong_co,1`]));
+    await page.locator('#file').setInputFiles(figures('so-lieu-loi.csv', [`13636,${month},ca_tuan_tra,3`, `13636,${month},khong_co,1`]));
     await j.expecting(422, /\/statistics\/import/, async () => {
       await page.locator('form[data-upload] button[type=submit]').click();
       await page.locator('h2', { hasText: 'Tệp có lỗi' }).waitFor();
@@ -168,7 +168,7 @@ module.exports = {
     const columns = await j.column('main table', 1);
     assert.ok(columns.includes('Mã chỉ tiêu'), `errors name columns ${columns.join(', ')}, not "Mã chỉ tiêu"`);
     await j.shot('import-errors');
-    await page.locator('#file').setInputFiles(figures('so-lieu.csv', [`13636,${month},tin_bao,3`, `13636,${month},vu_hoa_giai,"1,0"`]));
+    await page.locator('#file').setInputFiles(figures('so-lieu.csv', [`13636,${month},ca_tuan_tra,3`, `13636,${month},vu_hoa_giai,"1,0"`]));
     await page.locator('form[data-upload] button[type=submit]').click();
     // What the file would do first; written once confirmed.
     const counts = page.locator('p.preview-counts');

@@ -985,6 +985,16 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
         role: Role::Admin,
         scope: Scope::All,
     };
+    // The tips figures of the months before the province received tips
+    // here were typed (the register computes them since): typed while the
+    // indicators are made typed for a moment, as a province does when it
+    // imports its history, and computed again after.
+    let tips = domain::statistics::computed::Register::Tips;
+    let mut tip_sources = store::statistics::set_register_sources(db, Author::System, None, tips)
+        .await
+        .map_err(err)?;
+    // The last three months' tips come from the register.
+    let register_from = last.previous().and_then(Period::previous).unwrap_or(last);
     let mut dice = Dice(2026);
     let mut written = 0;
     let months = |from: Period, to: Period| {
@@ -1016,12 +1026,15 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                 // the security teams', the training classes', the
                 // commendations' and the festival's figures come from their
                 // registers at submission.
-                let figures = [
+                let typed_tips = *period < register_from;
+                let tips_figures = [
                     ("tin_bao", tips),
                     ("tin_bao_vneid", tips / 4),
                     ("tin_bao_co_gia_tri", tips / 2),
                     ("vu_an_tu_tin_bao", tips / 6),
                     ("doi_tuong_bat_tu_tin_bao", tips / 5),
+                ];
+                let figures = [
                     ("vu_hoa_giai", v(4)),
                     ("to_hoa_giai", 3 * size),
                     ("giao_duc_cong_dong", v(2)),
@@ -1035,7 +1048,8 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                     ("vu_khi_giao_nop", v(1)),
                     ("kinh_phi_phong_trao", v(5) * 1_000_000),
                 ];
-                for (code, value) in figures {
+                let tips_figures = tips_figures.iter().filter(|_| typed_tips);
+                for &(code, value) in figures.iter().chain(tips_figures) {
                     batch.push(ValueWrite {
                         indicator: code.into(),
                         org_unit: u.id,
@@ -1047,6 +1061,12 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
             }
             if batch.is_empty() {
                 continue;
+            }
+            if *period >= register_from && !tip_sources.is_empty() {
+                let back = std::mem::take(&mut tip_sources);
+                store::statistics::set_register_sources(db, Author::System, Some(&back), tips)
+                    .await
+                    .map_err(err)?;
             }
             written += batch.len();
             values::write(db, who, &batch, today).await.map_err(err)?;
@@ -1074,6 +1094,11 @@ pub async fn seed_statistics(db: &Db) -> Result<usize, String> {
                 }
             }
         }
+    }
+    if !tip_sources.is_empty() {
+        store::statistics::set_register_sources(db, Author::System, Some(&tip_sources), tips)
+            .await
+            .map_err(err)?;
     }
     written += seed_yearly_figures(db, &current, today).await?;
     Ok(written)

@@ -480,7 +480,7 @@ fn import_values_is_all_or_nothing_with_an_error_report() {
     let d = dir.path().to_str().unwrap();
     let header = "Mã đơn vị,Kỳ,Mã chỉ tiêu,Giá trị,Ghi chú\n";
     // 13636 is legacy Vị Xuyên in 2022; 13669 is Phường Nam Định in 2026.
-    let good = "13636,2022-03,tin_bao,5,\n13669,2026-03,tin_bao,\"1.234\",đã xác minh\n";
+    let good = "13636,2022-03,ca_tuan_tra,5,\n13669,2026-03,ca_tuan_tra,\"1.234\",đã xác minh\n";
     let bad_file = dir.path().join("bad.csv");
     std::fs::write(
         &bad_file,

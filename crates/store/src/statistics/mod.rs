@@ -271,6 +271,47 @@ pub async fn create_indicator(
     Ok(after)
 }
 
+/// Makes the national indicators that `register` computes typed (`None`),
+/// or gives them back their sources, audited as `author`: what a province
+/// does to import the figures it typed before it used a register (a
+/// computed indicator refuses typed figures; those typed before it became
+/// computed are kept). Returns the indicators changed and their sources.
+pub async fn set_register_sources(
+    db: &Db,
+    author: Author,
+    sources: Option<&[(IndicatorId, Computed)]>,
+    register: domain::statistics::computed::Register,
+) -> Result<Vec<(IndicatorId, Computed)>> {
+    let mut changed = Vec::new();
+    for i in indicators(db, None).await? {
+        let to = match sources {
+            None if i.computed.is_some_and(|c| c.register() == register) => None,
+            None => continue,
+            Some(s) => match s.iter().find(|(id, _)| *id == i.id) {
+                Some((_, c)) => Some(*c),
+                None => continue,
+            },
+        };
+        if let Some(c) = i.computed {
+            changed.push((i.id, c));
+        }
+        let n = NewIndicator {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            unit: i.unit,
+            aggregation: i.aggregation,
+            allow_negative: i.allow_negative,
+            min_value: i.min_value,
+            max_value: i.max_value,
+            description: i.description.clone(),
+            active: i.active,
+            computed: to,
+        };
+        update_indicator(db, author, i.id, &n).await?;
+    }
+    Ok(changed)
+}
+
 /// Rewrites an indicator; its code is its name in rules and files and does
 /// not change. Aggregation cannot change once figures exist.
 pub async fn update_indicator(

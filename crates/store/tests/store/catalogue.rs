@@ -403,6 +403,7 @@ async fn a_province_keeps_its_own_statistics_beside_the_national_ones() {
             .await
             .unwrap();
         statistics::load_catalogue(db).await.unwrap();
+        crate::tips_typed(db).await;
         let ninh_binh = unit(db, Level::Province, "37", TODAY).await;
         let ha_noi = unit(db, Level::Province, "01", TODAY).await;
         let phuong_nam_dinh = unit(db, Level::Commune, "13669", TODAY).await;

@@ -118,6 +118,7 @@ async fn figures_across_the_2025_reform_in_both_views() {
             t.label
         );
         assert_eq!(statistics::load_catalogue(db).await.unwrap(), 0);
+        crate::tips_typed(db).await;
 
         let nam_dinh_legacy = unit(db, Level::Province, "36", "2022-01-01").await;
         let ha_nam_legacy = unit(db, Level::Province, "35", "2022-01-01").await;
@@ -395,6 +396,7 @@ async fn figures_from_a_file_all_or_nothing() {
             .await
             .unwrap();
         statistics::load_catalogue(db).await.unwrap();
+        crate::tips_typed(db).await;
         let vi_xuyen = unit(db, Level::Commune, "13636", "2022-01-01").await;
         let phuong_nam_dinh = unit(db, Level::Commune, "13669", TODAY).await;
         let pivot_of = |u: i64, p: &'static str| async move {
@@ -685,6 +687,7 @@ async fn shares_divide_a_split_commune_as_it_is_now() {
             .await
             .unwrap();
         statistics::load_catalogue(db).await.unwrap();
+        crate::tips_typed(db).await;
         let legacy = unit(db, Level::Commune, "13285", "2022-01-01").await;
         let kept_code = unit(db, Level::Commune, "13285", TODAY).await;
         let default = unit(db, Level::Commune, "13366", TODAY).await;

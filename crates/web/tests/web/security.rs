@@ -11,6 +11,13 @@ const PUBLIC: &[&str] = &[
     "/lang",
     "/api/v1/auth/login",
     "/favicon.ico",
+    // Citizens' tips: the sender has no account.
+    "/to-giac",
+    "/to-giac/theo-doi",
+    "/to-giac/theo-doi/bo-sung",
+    "/api/v1/public/tips",
+    "/api/v1/public/tips/{receipt}",
+    "/api/v1/public/tips/{receipt}/messages",
 ];
 
 #[tokio::test]
