@@ -29,7 +29,8 @@ async function main() {
   }
   const keyRe = keyPattern(ROOT);
   const server = await startServer({ bin, logFile: path.join(SHOTS, 'server.log') });
-  console.log(`e2e: server ready at ${server.base} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const db = process.env.E2E_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+  console.log(`e2e: server ready at ${server.base} on ${db} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const results = [];
   let interrupted = false;
@@ -67,7 +68,7 @@ async function main() {
   const failed = results.filter((r) => !r.ok);
   const expected = journeys.length * widths.length;
   if (!failed.length && !panics.length && results.length === expected) {
-    console.log(`e2e: ${journeys.length} journeys × ${widths.length} widths passed in ${secs} s`);
+    console.log(`e2e: ${journeys.length} journeys × ${widths.length} widths passed on ${db} in ${secs} s`);
     return 0;
   }
   const what = failed.map((r) => `${r.name}@${r.width}`).join(', ');

@@ -22,6 +22,9 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The local PostgreSQL server the harness's seeded demo lives on. */
+const PG_BASE = 'postgres://postgres@127.0.0.1:5432';
+
 async function healthy(base) {
   try {
     const r = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
@@ -36,11 +39,12 @@ async function healthy(base) {
  * (scripts/verify_lib.py seeds it once per binary and day), so that
  * `demo` only prints its accounts. E2E_FRESH_DEMO=1 seeds afresh.
  */
-function copySeededDemo(bin, dataDir) {
-  if (process.env.E2E_FRESH_DEMO === '1') return;
+function copySeededDemo(bin, dataDir, pgName) {
+  if (process.env.E2E_FRESH_DEMO === '1' && !pgName) return;
   // verify_lib copies into a folder that does not exist yet.
   fs.rmdirSync(dataDir);
-  const r = spawnSync('python3', [path.join(__dirname, '..', '..', 'scripts', 'verify_lib.py'), 'demo-copy', 'sqlite', dataDir], {
+  const args = pgName ? ['demo-copy', 'postgres', pgName, dataDir] : ['demo-copy', 'sqlite', dataDir];
+  const r = spawnSync('python3', [path.join(__dirname, '..', '..', 'scripts', 'verify_lib.py'), ...args], {
     env: { ...process.env, BINHYEN_BIN: bin },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -59,11 +63,16 @@ async function startServer({ bin, logFile, timeoutMs = 120000 }) {
     throw new Error(`server binary not found: ${bin} (build it with \`cargo build -p binhyen\` or set BINHYEN_BIN)`);
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'binhyen-e2e-data-'));
-  copySeededDemo(bin, dataDir);
+  // E2E_DATABASE=postgres: a copy of the seeded PostgreSQL demo in a
+  // database of its own on the local server (dropped at the end).
+  const pg = process.env.E2E_DATABASE === 'postgres';
+  const pgName = pg ? `binhyen_e2e_${process.pid}_${Date.now() % 100000}` : null;
+  copySeededDemo(bin, dataDir, pgName);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(bin, ['--data-dir', dataDir, 'demo', '--listen', `127.0.0.1:${port}`], {
+  const dbArgs = ['--data-dir', dataDir, ...(pg ? ['--database-url', `${PG_BASE}/${pgName}`] : [])];
+  const child = spawn(bin, [...dbArgs, 'demo', '--listen', `127.0.0.1:${port}`], {
     stdio: ['ignore', log, log],
     env: { ...process.env, NO_COLOR: '1', RUST_BACKTRACE: '1' },
   });
@@ -95,6 +104,9 @@ async function startServer({ bin, logFile, timeoutMs = 120000 }) {
     }
     fs.closeSync(log);
     fs.rmSync(dataDir, { recursive: true, force: true });
+    if (pgName) {
+      spawnSync('psql', ['-q', '-d', `${PG_BASE}/postgres`, '-c', `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`], { stdio: 'ignore' });
+    }
   };
 
   const deadline = Date.now() + timeoutMs;
