@@ -70,6 +70,15 @@ pub fn public_routes() -> Routes {
 )]
 pub struct Api;
 
+/// Answers that hold a receipt, or a tip's content, are kept nowhere.
+pub(crate) fn no_store(mut res: axum::response::Response) -> axum::response::Response {
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
 /// A store error where "not found" is the caller's 404.
 fn not_found(e: store::StoreError) -> ApiError {
     match e {

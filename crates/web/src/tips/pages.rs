@@ -226,7 +226,7 @@ async fn report_form(State(state): State<AppState>, lang: Lang, req: Request) ->
                 user: None,
                 filed,
             };
-            public::no_store(state.templates.public_page(lang, &page))
+            super::no_store(state.templates.public_page(lang, &page))
         }
         Err(e) => render_report(&state, lang, &f, Some(e)).await,
     }
@@ -284,7 +284,7 @@ fn render_follow(
         error: error.map(FormError::from),
         max_files: domain::tips::MAX_FILES,
     };
-    public::no_store((status, state.templates.public_page(lang, &page)).into_response())
+    super::no_store((status, state.templates.public_page(lang, &page)).into_response())
 }
 
 async fn follow_page(State(state): State<AppState>, lang: Lang) -> Response {
@@ -486,7 +486,7 @@ async fn render_show(
         error,
         form,
     };
-    Ok(public::no_store(
+    Ok(super::no_store(
         (
             status,
             state
@@ -580,9 +580,7 @@ async fn step_form(
     let r = async {
         actor.require(Action::HandleTips)?;
         // Out of scope is absent, whatever the form says.
-        store::tips::get(&state.db, actor.scope(), actor.user.id, id)
-            .await
-            .map_err(super::not_found)?;
+        staff::view(&state, &actor, id).await?;
         let action = domain::tips::Action::parse("action", f.get("action").unwrap_or_default())?;
         let text = |k: &str| f.string(k).filter(|s| !s.trim().is_empty());
         let to_unit_id = match text("to_unit") {

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::tips::receipt::Receipt;
@@ -35,7 +35,7 @@ use store::audit::Author;
 use store::tips::Kind;
 use tokio::sync::Semaphore;
 
-use super::{checked_files, file_list, open_text, seal_files, sealed_copies, TipFile};
+use super::{checked_files, file_list, no_store, open_text, seal_files, sealed_copies, TipFile};
 use crate::api::Problem;
 use crate::error::ApiError;
 use crate::routes::Routes;
@@ -422,13 +422,6 @@ pub async fn file(
         unit_name,
         received_on: today,
     })
-}
-
-/// Answers that hold a receipt, or a tip's content, are kept nowhere.
-pub(crate) fn no_store(mut res: Response) -> Response {
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 /// Send a tip to the commune police of a place, without saying who you are: answers the receipt code, once

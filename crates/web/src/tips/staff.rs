@@ -9,7 +9,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::page::Page;
@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 use store::tips::{KeyStatus, Kind, TipRow, TipView};
 
 use super::{
-    file_list, not_found, officer_key, open_keys, open_text, sealed_copies, sealing_failed,
-    unreadable, TipFile,
+    file_list, no_store, not_found, officer_key, open_keys, open_text, sealed_copies,
+    sealing_failed, unreadable, TipFile,
 };
 use crate::actor::Actor;
 use crate::api::{PageParams, Problem};
@@ -46,11 +46,11 @@ pub fn routes() -> Routes {
         .post("/api/v1/tip-keys/{id}/grant", grant_api)
 }
 
-/// Answers with a tip's content are kept in no cache.
-fn no_store(mut res: Response) -> Response {
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+/// A tip of the actor's scope as they see it; 404 outside the scope.
+pub(crate) async fn view(state: &AppState, actor: &Actor, id: i64) -> Result<TipView, ApiError> {
+    store::tips::get(&state.db, actor.scope(), actor.user.id, id)
+        .await
+        .map_err(not_found)
 }
 
 // ---- the list ------------------------------------------------------------
@@ -158,11 +158,7 @@ pub(crate) async fn record(
         },
     )
     .await?;
-    Ok(
-        store::tips::get(&state.db, actor.scope(), actor.user.id, id)
-            .await?
-            .row,
-    )
+    Ok(view(state, actor, id).await?.row)
 }
 
 /// Record a tip that came by telephone, in person, on VNeID or by letter (sealed like one sent online; it counts in the figures once)
@@ -277,9 +273,7 @@ pub(crate) async fn open(
     id: i64,
 ) -> Result<(TipView, Option<TipKeys>), ApiError> {
     actor.require(Action::HandleTips)?;
-    let view = store::tips::get(&state.db, actor.scope(), actor.user.id, id)
-        .await
-        .map_err(not_found)?;
+    let view = view(state, actor, id).await?;
     let keys = match officer_key(state, actor, headers).await {
         Ok(k) => open_keys(view.sealed_keys.as_deref(), &k).ok(),
         Err(_) => None,
@@ -347,9 +341,7 @@ pub(crate) async fn write_message(
     id: i64,
     input: &OfficerMessageInput,
 ) -> Result<(), ApiError> {
-    let view = store::tips::get(&state.db, actor.scope(), actor.user.id, id)
-        .await
-        .map_err(not_found)?;
+    let view = view(state, actor, id).await?;
     let text = domain::tips::message_text(input.text.as_deref())?;
     let keys = keys_for(state, actor, headers, &view).await?;
     let (kind, part) = match input.kind {
@@ -390,9 +382,7 @@ pub(super) async fn message_api(
 ) -> Result<Response, ApiError> {
     actor.require(Action::HandleTips)?;
     let id = forms::record_id(&id)?;
-    store::tips::get(&state.db, actor.scope(), actor.user.id, id)
-        .await
-        .map_err(not_found)?;
+    view(&state, &actor, id).await?;
     let input: OfficerMessageInput = forms::json(&body)?;
     write_message(&state, &actor, &headers, id, &input).await?;
     Ok(StatusCode::CREATED.into_response())
@@ -418,9 +408,7 @@ pub(crate) async fn take_step(
     input: &ActionInput,
 ) -> Result<TipRow, ApiError> {
     actor.require(Action::HandleTips)?;
-    let view = store::tips::get(&state.db, actor.scope(), actor.user.id, id)
-        .await
-        .map_err(not_found)?;
+    let view = view(state, actor, id).await?;
     let from = view.row.state.0;
     let (step, next) = input.parse(action, from).map_err(step_refusal)?;
     let keys = keys_for(state, actor, headers, &view).await?;
@@ -506,9 +494,7 @@ pub(crate) async fn file(
     let (name, content) = store::tips::file_content(&state.db, actor.scope(), id, file_id)
         .await
         .map_err(not_found)?;
-    let view = store::tips::get(&state.db, actor.scope(), actor.user.id, id)
-        .await
-        .map_err(not_found)?;
+    let view = view(state, actor, id).await?;
     let keys = keys_for(state, actor, headers, &view).await?;
     let name = open_text(|p, b| keys.open(p, b), Part::FileName, &name)?;
     let bytes = keys.open(Part::File, &content).map_err(|_| unreadable())?;
