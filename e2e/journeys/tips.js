@@ -23,10 +23,22 @@ module.exports = {
     const photo = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'ngay-hoi-gps.jpg'));
 
     // The citizen: no account.
+    // The place: found by search on the phone, clicked on the offline map
+    // of the province on the desktop.
     await j.goto('/to-giac');
-    await page.locator('#q').fill('Nam Định');
-    await j.click(page.locator('main form[role=search] button'), { url: /\/to-giac\?q=/ });
-    await page.locator('fieldset.places label', { hasText: 'Phường Nam Định, Tỉnh Ninh Bình' }).locator('input').check();
+    if (phone) {
+      await page.locator('#q').fill('Nam Định');
+      await j.click(page.locator('main form[role=search] button'), { url: /\/to-giac\?q=/ });
+      await page.locator('fieldset.places label', { hasText: 'Phường Nam Định, Tỉnh Ninh Bình' }).locator('input').check();
+    } else {
+      await page.locator('details.map-choose summary').click();
+      await page.locator('#province').selectOption({ label: 'Tỉnh Ninh Bình' });
+      await j.click(page.locator('details.map-choose form button'), { url: /province=/ });
+      const dot = page.locator('.map-pick svg a', { has: page.locator('title', { hasText: /^Phường Nam Định:/ }) });
+      await j.nav(() => dot.locator('circle').dispatchEvent('click'), { url: /place_id=/ });
+      assert.ok(await page.locator('fieldset.places label', { hasText: 'Phường Nam Định, Tỉnh Ninh Bình' }).locator('input').isChecked(), 'the dot chose its commune');
+      await j.shot('map');
+    }
     await page.locator('#category').selectOption(category);
     await page.locator('#report').fill(words);
     await page.locator('#place_detail').fill('Cổng chợ Rồng');

@@ -118,6 +118,7 @@ async fn places(state: &AppState, q: &str) -> Result<Vec<Place>, ApiError> {
 
 const REPORT_FIELDS: &[&str] = &[
     "q",
+    "province",
     "category",
     "place_id",
     "place_detail",
@@ -135,6 +136,10 @@ struct ReportPage {
     form: Echo,
     places: Vec<Place>,
     searched: bool,
+    /// The provinces whose map can be opened, and the one open (its
+    /// communes as circles to click: no script needed).
+    provinces: Vec<(i64, String)>,
+    map: Option<minijinja::Value>,
     error: Option<FormError>,
     choices: Choices,
     max_files: usize,
@@ -175,6 +180,7 @@ async fn render_report(
         }
     }
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
+    let province = f.i64("province").ok().flatten();
     let page = ReportPage {
         lang: lang.code(),
         path: "/to-giac",
@@ -182,12 +188,75 @@ async fn render_report(
         form: Echo::of(f, REPORT_FIELDS),
         places: found,
         searched: q.chars().count() >= 2,
+        provinces: units_of(state, domain::org_units::Level::Province, None)
+            .await
+            .iter()
+            .map(|u| (u.unit.id, u.unit.name.clone()))
+            .collect(),
+        map: match province {
+            Some(p) => map_of(state, lang, p).await,
+            None => None,
+        },
         error: error.map(FormError::from),
         choices: choices(),
         max_files: domain::tips::MAX_FILES,
         max_mib: domain::tips::MAX_FILE_BYTES / 1024 / 1024,
     };
     (status, state.templates.public_page(lang, &page)).into_response()
+}
+
+/// Today's units of `level` (under `parent`), in their order.
+async fn units_of(
+    state: &AppState,
+    level: domain::org_units::Level,
+    parent: Option<i64>,
+) -> Vec<UnitView> {
+    let query = ListQuery {
+        level: Some(level),
+        parent,
+        as_of: Some(domain::time::today()),
+        page: domain::page::Page {
+            page: 1,
+            per_page: 500,
+        },
+        ..ListQuery::default()
+    };
+    store::org_units::list(&state.db, store::accounts::Scope::All, &query)
+        .await
+        .map(|(u, _)| u)
+        .unwrap_or_default()
+}
+
+/// The offline map of a province's communes: each circle chooses its
+/// commune (a link back to the form with the place set).
+async fn map_of(state: &AppState, lang: Lang, province: i64) -> Option<minijinja::Value> {
+    let communes = units_of(state, domain::org_units::Level::Commune, Some(province)).await;
+    let points: Vec<files::MapPoint> = communes
+        .iter()
+        .filter_map(|u| {
+            Some(files::MapPoint {
+                lat: u.unit.lat?,
+                lon: u.unit.lon?,
+                value: 1,
+                label: u.unit.name.clone(),
+                href: Some(format!(
+                    "/to-giac?province={province}&place_id={}#report-form",
+                    u.unit.id
+                )),
+            })
+        })
+        .collect();
+    if points.is_empty() {
+        return None;
+    }
+    let t = |k| crate::i18n::text(lang, k);
+    Some(minijinja::Value::from_safe_string(files::bubble_map(
+        &points,
+        t("tips.map_title"),
+        t("tips.map_legend"),
+        400,
+        440,
+    )))
 }
 
 async fn report_page(State(state): State<AppState>, lang: Lang, RawQuery(q): RawQuery) -> Response {
