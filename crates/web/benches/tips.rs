@@ -21,7 +21,8 @@
 //! too, one X25519 and a few ChaCha20 per tip).
 //!
 //! `cargo bench -p web --bench tips` (SQLite; PostgreSQL too when
-//! BINHYEN_TEST_DATABASE_URL is set). BENCH_KEEP=1 leaves the databases.
+//! BINHYEN_TEST_DATABASE_URL is set). BENCH_ONLY=list or flood runs one
+//! section; BENCH_KEEP=1 leaves the databases.
 
 #![allow(
     clippy::unwrap_used,
@@ -279,8 +280,14 @@ async fn one(t: &TestDb) {
     let c = Client {
         router: web::router(state),
     };
-    list(t.label, &t.db, &c, &holder_token, province, holder).await;
-    flood(t.label, &t.db, &c, province, &holder_token).await;
+    // BENCH_ONLY=list or =flood runs one section.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    if only != "flood" {
+        list(t.label, &t.db, &c, &holder_token, province, holder).await;
+    }
+    if only != "list" {
+        flood(t.label, &t.db, &c, province, &holder_token).await;
+    }
 }
 
 fn main() {

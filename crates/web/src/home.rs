@@ -51,6 +51,8 @@ pub struct Home {
     certification: Vec<store::certification::Pending>,
     /// Training to follow up, for those who run classes.
     training: TrainingDue,
+    /// Citizens' tips of their scope not yet taken up, and those overdue.
+    tips: TipsDue,
     /// Tasks given to their own units that are late or due this week.
     tasks: Vec<store::directives::tasks::OwnerRow>,
     tasks_total: i64,
@@ -66,6 +68,14 @@ pub struct Home {
 pub struct TrainingDue {
     awaiting_results: i64,
     refreshers_due: i64,
+}
+
+/// Tips new (not yet taken up) and overdue in the person's scope, counted
+/// up to `store::tips::COUNT_CAP`.
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct TipsDue {
+    new: i64,
+    overdue: i64,
 }
 
 /// One area of a person's scope: its models and how its units report.
@@ -128,7 +138,9 @@ async fn home(state: &AppState, actor: &Actor) -> Result<Home, ApiError> {
     let certification = certification_due(state, actor).await?;
     let training = training_due(state, actor, day).await?;
     let (tasks, tasks_total) = tasks_due(state, actor, day).await?;
+    let tips = tips_due(state, actor, day).await?;
     Ok(Home {
+        tips,
         tasks,
         tasks_total,
         certification,
@@ -176,6 +188,36 @@ async fn training_due(
     Ok(TrainingDue {
         awaiting_results: store::training::awaiting_results(&state.db, actor.scope(), day).await?,
         refreshers_due: store::training::count_refreshers_due(&state.db, actor.scope(), by).await?,
+    })
+}
+
+/// The tips waiting on those who handle them in their scope.
+async fn tips_due(
+    state: &AppState,
+    actor: &Actor,
+    day: chrono::NaiveDate,
+) -> Result<TipsDue, ApiError> {
+    if !actor.may(Action::HandleTips) {
+        return Ok(TipsDue::default());
+    }
+    let count = |f: store::tips::Filter| async move {
+        store::tips::list(&state.db, actor.scope(), actor.user.id, &f)
+            .await
+            .map(|(_, n)| n.min(store::tips::COUNT_CAP))
+    };
+    Ok(TipsDue {
+        new: count(store::tips::Filter {
+            state: Some(domain::tips::State::New),
+            per_page: 1,
+            ..Default::default()
+        })
+        .await?,
+        overdue: count(store::tips::Filter {
+            overdue_on: Some(day),
+            per_page: 1,
+            ..Default::default()
+        })
+        .await?,
     })
 }
 

@@ -53,6 +53,8 @@ CREATE TABLE tips (
 CREATE INDEX tips_unit ON tips (unit_id, state, id);
 CREATE INDEX tips_due ON tips (due_on) WHERE due_on IS NOT NULL;
 CREATE INDEX tips_received ON tips (received_on, unit_id);
+-- A list by category counts and pages within the scope from the index.
+CREATE INDEX tips_category ON tips (category, unit_id, id);
 
 -- Each recipient's copy of the tip's keys, sealed to their public key.
 CREATE TABLE tip_recipients (

@@ -59,7 +59,9 @@ pub(crate) async fn view(state: &AppState, actor: &Actor, id: i64) -> Result<Tip
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct TipPage {
     pub items: Vec<TipRow>,
+    /// How many match, counted up to 1,000 (`total_exact` false: more).
     pub total: i64,
+    pub total_exact: bool,
     pub page: u32,
     pub per_page: u32,
 }
@@ -93,7 +95,8 @@ pub(crate) async fn list(state: &AppState, actor: &Actor, f: &Fields) -> Result<
         store::tips::list(&state.db, actor.scope(), actor.user.id, &filter).await?;
     Ok(TipPage {
         items,
-        total,
+        total: total.min(store::tips::COUNT_CAP),
+        total_exact: total <= store::tips::COUNT_CAP,
         page: filter.page,
         per_page: filter.per_page,
     })
