@@ -25,6 +25,20 @@ pub(crate) fn unit_in_scope(col: &str, n: &str) -> String {
     format!("{col} IN ({})", reached_units(n))
 }
 
+/// `unit_in_scope` for a list read newest first with a limit: on
+/// PostgreSQL the units are one array computed once (`= ANY(ARRAY(…))`),
+/// so that its planner walks the list's index and tests each row against
+/// it until the page is full, instead of joining every row of the table
+/// to the scope and sorting them (a province's first page of 100,000 tips:
+/// 61 ms as a semi-join).
+pub(crate) fn unit_in_scope_indexed(pg: bool, col: &str, n: &str) -> String {
+    if pg {
+        format!("{col} = ANY(ARRAY({}))", reached_units(n))
+    } else {
+        unit_in_scope(col, n)
+    }
+}
+
 /// The same, where `n` binds NULL for an unscoped user (administrators).
 /// Lists with a user should prefer [`unit_in_scope`]: the `IS NULL OR`
 /// keeps the planners from reading the scope as a semi-join.

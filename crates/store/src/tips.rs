@@ -985,7 +985,11 @@ pub async fn list(db: &Db, scope: Scope, user: i64, f: &Filter) -> Result<(Vec<T
     let mut wh = vec!["1 = 1".to_string()];
     if let Some(u) = scope.user_id() {
         args.push(Arg::I64(Some(u)));
-        wh.push(unit_in_scope("t.unit_id", &format!("${}", args.len())));
+        wh.push(crate::scope::unit_in_scope_indexed(
+            db.is_postgres(),
+            "t.unit_id",
+            &format!("${}", args.len()),
+        ));
     }
     if let Some(s) = f.state {
         args.push(Arg::Text(Some(s.as_str().into())));
