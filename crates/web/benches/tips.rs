@@ -22,7 +22,8 @@
 //!
 //! `cargo bench -p web --bench tips` (SQLite; PostgreSQL too when
 //! BINHYEN_TEST_DATABASE_URL is set). BENCH_ONLY=list or flood runs one
-//! section; BENCH_KEEP=1 leaves the databases.
+//! section, BENCH_DATABASE=sqlite or postgres one backend; BENCH_KEEP=1
+//! leaves the databases.
 
 #![allow(
     clippy::unwrap_used,
@@ -300,7 +301,13 @@ fn main() {
     rt.block_on(async {
         println!("| backend | measure | result | baseline (same run) | ratio |");
         println!("|---|---|---|---|---|");
+        // BENCH_DATABASE=postgres (or sqlite) runs one backend.
+        let only = std::env::var("BENCH_DATABASE").unwrap_or_default();
         for t in TestDb::all().await.unwrap() {
+            if !only.is_empty() && only != t.label {
+                t.cleanup().await;
+                continue;
+            }
             one(&t).await;
             if std::env::var("BENCH_KEEP").is_ok() {
                 eprintln!("{}: kept at {}", t.label, t.url);
