@@ -224,8 +224,9 @@ pub struct KeyStatus {
 }
 
 /// The officers who receive tips in `scope` (commune officers and
-/// province staff whose own scope lies in it), with their keys.
-pub async fn keys_in_scope(db: &Db, scope: Scope) -> Result<Vec<KeyStatus>> {
+/// province staff whose own scope lies in it), with their keys; `only`:
+/// that one officer alone.
+async fn officers(db: &Db, scope: Scope, only: Option<i64>) -> Result<Vec<KeyStatus>> {
     let (filter, user) = match scope.user_id() {
         Some(u) => (
             format!(
@@ -241,18 +242,20 @@ pub async fn keys_in_scope(db: &Db, scope: Scope) -> Result<Vec<KeyStatus>> {
                 COALESCE(k.holder, FALSE) AS holder, k.created_on, k.replaced_on
            FROM users u LEFT JOIN tip_keys k ON k.user_id = u.id
           WHERE NOT u.disabled AND u.role IN ('commune_officer', 'province_staff') {filter}
+            AND ($2 IS NULL OR u.id = $2)
           ORDER BY u.display_name, u.id"
     );
-    Ok(fetch!(db, fetch_all, KeyStatus, &sql, user)?)
+    Ok(fetch!(db, fetch_all, KeyStatus, &sql, user, only)?)
 }
 
-/// Whether `scope` reaches one of `user`'s own scope units (so that an
-/// administrator or a holder may act on that officer's key).
-pub async fn officer_in_scope(db: &Db, scope: Scope, user: i64) -> Result<bool> {
-    Ok(keys_in_scope(db, scope)
-        .await?
-        .iter()
-        .any(|k| k.user_id == user))
+pub async fn keys_in_scope(db: &Db, scope: Scope) -> Result<Vec<KeyStatus>> {
+    officers(db, scope, None).await
+}
+
+/// Officer `user`, if `scope` reaches one of their own scope units (so
+/// that an administrator or a holder may act on their key).
+pub async fn officer(db: &Db, scope: Scope, user: i64) -> Result<Option<KeyStatus>> {
+    Ok(officers(db, scope, Some(user)).await?.pop())
 }
 
 /// The unit that receives a tip about `place`: the 2025 commune it is (or

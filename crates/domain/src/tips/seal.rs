@@ -193,7 +193,6 @@ pub enum Part {
     File,
     FileName,
     Note,
-    Outcome,
 }
 
 impl Part {
@@ -204,13 +203,12 @@ impl Part {
             Part::File => b"binhyen tip file v1",
             Part::FileName => b"binhyen tip file name v1",
             Part::Note => b"binhyen tip note v1",
-            Part::Outcome => b"binhyen tip outcome v1",
         }
     }
 
     /// Internal parts are under the notes key, which the sender never has.
     fn internal(self) -> bool {
-        matches!(self, Part::Note | Part::Outcome)
+        matches!(self, Part::Note)
     }
 }
 

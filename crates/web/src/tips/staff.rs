@@ -555,10 +555,7 @@ pub(crate) async fn keys(
 ) -> Result<KeysOverview, ApiError> {
     require_keys_reader(actor)?;
     let officers = store::tips::keys_in_scope(&state.db, actor.scope()).await?;
-    let mine = store::tips::keys_in_scope(&state.db, store::accounts::Scope::All)
-        .await?
-        .into_iter()
-        .find(|k| k.user_id == actor.user.id);
+    let mine = store::tips::officer(&state.db, store::accounts::Scope::All, actor.user.id).await?;
     Ok(KeysOverview {
         open_in_session: officer_key(state, actor, headers).await.is_ok(),
         mine,
@@ -591,10 +588,8 @@ pub(crate) async fn set_holder(
     holder: bool,
 ) -> Result<(), ApiError> {
     actor.require(Action::ManageUsers)?;
-    let officer = store::tips::keys_in_scope(&state.db, actor.scope())
+    let officer = store::tips::officer(&state.db, actor.scope(), user)
         .await?
-        .into_iter()
-        .find(|k| k.user_id == user)
         .ok_or_else(ApiError::not_found)?;
     if officer.role != domain::accounts::Role::ProvinceStaff.as_str() {
         return Err(ApiError::invalid("holder", Reason::TipHolderRole));
@@ -654,10 +649,8 @@ pub(crate) async fn grant(
         .await?
         .filter(|k| k.holder)
         .ok_or_else(holder_only)?;
-    let officer = store::tips::keys_in_scope(&state.db, actor.scope())
+    let officer = store::tips::officer(&state.db, actor.scope(), user)
         .await?
-        .into_iter()
-        .find(|k| k.user_id == user)
         .ok_or_else(ApiError::not_found)?;
     let to = officer
         .public_key
