@@ -1402,6 +1402,42 @@ async fn next_id(tx: &mut crate::Tx, table: &str) -> Result<i64, StoreError> {
     Ok(fetch_dyn!(tx, fetch_one, scalar i64, &sql, Vec::<Arg>::new())?)
 }
 
+/// Gives a generated register of forces a past (`generate_forces` makes
+/// Law 30's teams of 1 July 2024 alone): every third team becomes an
+/// older force's, established in 2019 and ended the day before Law 30,
+/// its members serving from 2020; every fifth member of the others leaves
+/// at the end of 2024; every seventh team of Law 30 ends in March 2025.
+/// Year ends before and after the Law then count different teams.
+pub async fn age_forces(db: &Db) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    execute!(
+        tx,
+        "UPDATE security_teams SET force = 'dan_phong', established_on = $1, ended_on = $2
+          WHERE id % 3 = 0",
+        NaiveDate::from_ymd_opt(2019, 5, 1),
+        NaiveDate::from_ymd_opt(2024, 6, 30)
+    )?;
+    execute!(
+        tx,
+        "UPDATE team_members SET start_on = $1
+          WHERE team_id IN (SELECT id FROM security_teams WHERE force = 'dan_phong')",
+        NaiveDate::from_ymd_opt(2020, 3, 1)
+    )?;
+    execute!(
+        tx,
+        "UPDATE team_members SET end_on = $1 WHERE person_id % 5 = 0
+            AND team_id IN (SELECT id FROM security_teams WHERE force = 'to_bao_ve_antt')",
+        NaiveDate::from_ymd_opt(2024, 12, 31)
+    )?;
+    execute!(
+        tx,
+        "UPDATE security_teams SET ended_on = $1 WHERE id % 7 = 1 AND force = 'to_bao_ve_antt'",
+        NaiveDate::from_ymd_opt(2025, 3, 31)
+    )?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The province with the most teams (at small sizes not every province
 /// has one): its id and name.
 pub async fn province_with_most_teams(db: &Db) -> Result<(i64, String), StoreError> {

@@ -71,7 +71,8 @@
 //!
 //! `cargo bench -p web --bench reviews` (SQLite; PostgreSQL too when
 //! BINHYEN_TEST_DATABASE_URL is set). BENCH_KEEP=1 leaves the databases
-//! behind (their address is printed).
+//! behind (their address is printed); BENCH_REUSE=URL measures again on
+//! one of them without generating.
 
 #![allow(
     clippy::unwrap_used,
@@ -865,25 +866,31 @@ async fn national(x: &Ctx<'_>) {
     }
 }
 
-async fn one(t: &TestDb) {
-    let (province, province_name) = {
+/// Generates the data into the fresh database `db` (unless `reused`: a
+/// database a run kept) and measures.
+async fn one(label: &'static str, db: &store::Db, reused: bool) {
+    if !reused {
         // The units alone tell which province has most communes; the
         // registers follow.
-        reference::load(&t.db, &reference::ReferenceData::embedded(), false)
+        reference::load(db, &reference::ReferenceData::embedded(), false)
             .await
             .unwrap();
-        bs::province_with_most_communes(&t.db).await.unwrap()
-    };
-    generate(t.label, &t.db, province).await;
-    let admin = user(&t.db, "bench.admin", Role::Admin, vec![]).await;
+    }
+    let (province, province_name) = bs::province_with_most_communes(db).await.unwrap();
+    if !reused {
+        generate(label, db, province).await;
+    }
+    // A new name each run: a kept database already has the last run's.
+    let pid = std::process::id();
+    let admin = user(db, &format!("bench.admin{pid}"), Role::Admin, vec![]).await;
     let staff = user(
-        &t.db,
-        "bench.tinh.tongket",
+        db,
+        &format!("bench.tinh.tongket{pid}"),
         Role::ProvinceStaff,
         vec![province],
     )
     .await;
-    let state = web::AppState::new(t.db.clone(), web::WebConfig::default()).unwrap();
+    let state = web::AppState::new(db.clone(), web::WebConfig::default()).unwrap();
     let c = Client {
         router: web::router(state),
     };
@@ -893,12 +900,12 @@ async fn one(t: &TestDb) {
     let base = p95_of(&c, &admin, &base_uri, runs.max(30)).await;
     eprintln!(
         "{}: reviewing {province_name} (id {province}); baseline {}",
-        t.label,
+        label,
         ms(base)
     );
     let x = Ctx {
-        label: t.label,
-        db: &t.db,
+        label,
+        db,
         c,
         admin,
         staff,
@@ -926,8 +933,21 @@ fn main() {
     rt.block_on(async {
         println!("| backend | measure | result | baseline (same run) | ratio |");
         println!("|---|---|---|---|---|");
+        // BENCH_REUSE=URL measures again on a database a run kept (after
+        // a code change: migrated first).
+        if let Ok(url) = std::env::var("BENCH_REUSE") {
+            let db = store::Db::connect(&url).await.unwrap();
+            db.migrate().await.unwrap();
+            let label = if db.is_postgres() {
+                "postgres"
+            } else {
+                "sqlite"
+            };
+            one(label, &db, true).await;
+            return;
+        }
         for t in TestDb::all().await.unwrap() {
-            one(&t).await;
+            one(t.label, &t.db, false).await;
             // BENCH_KEEP=1 leaves the database behind, to look into.
             if std::env::var("BENCH_KEEP").is_ok() {
                 eprintln!("{}: kept at {}", t.label, t.url);

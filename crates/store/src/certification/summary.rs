@@ -211,26 +211,67 @@ pub(super) fn grouped_units(key: &str, inner: &str, existed: &str, from: &str) -
 /// few that two areas reach (a split legacy commune's) are read one by one
 /// and given to the area of their default successor.
 pub async fn summary(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary> {
-    summary_with(db, scope, q, true).await
+    summary_with(db, scope, q, Counting::TALLIED).await
+}
+
+/// The summary without its trend line (left empty): what a review reads
+/// for each year of its period. Without the five years before it, a
+/// year's national figures come from the tallies alone, early years of a
+/// twenty-year review included.
+pub async fn summary_of_year(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary> {
+    summary_with(
+        db,
+        scope,
+        q,
+        Counting {
+            trend: false,
+            ..Counting::TALLIED
+        },
+    )
+    .await
 }
 
 /// The summary counted unit by unit even where tallies would serve: what
 /// tests and the benchmark compare the tallies with.
 #[cfg(feature = "testing")]
 pub async fn summary_unit_by_unit(db: &Db, scope: Scope, q: &SummaryQuery) -> Result<Summary> {
-    summary_with(db, scope, q, false).await
+    summary_with(
+        db,
+        scope,
+        q,
+        Counting {
+            tallies: false,
+            ..Counting::TALLIED
+        },
+    )
+    .await
 }
 
-async fn summary_with(db: &Db, scope: Scope, q: &SummaryQuery, tallies: bool) -> Result<Summary> {
+/// How a summary is counted: from the tallies where they serve, and with
+/// or without the trend line.
+#[derive(Clone, Copy)]
+struct Counting {
+    tallies: bool,
+    trend: bool,
+}
+
+impl Counting {
+    const TALLIED: Counting = Counting {
+        tallies: true,
+        trend: true,
+    };
+}
+
+async fn summary_with(db: &Db, scope: Scope, q: &SummaryQuery, how: Counting) -> Result<Summary> {
     let kinds = super::criteria::kinds(db).await?;
     let (me, rows, rows_date) = areas(db, scope, q).await?;
     let order: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
     // The whole country, unscoped: its provinces hold whole communes, whose
     // tallies add up to the same figures as the units one by one.
-    let national = tallies
+    let national = how.tallies
         && q.org_unit.is_none()
         && scope.user_id().is_none()
-        && super::tallies::kept(q.year - TREND_YEARS + 1, q.today)
+        && (!how.trend || super::tallies::kept(q.year - TREND_YEARS + 1, q.today))
         && super::tallies::kept(q.year, q.today);
     let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
     let tallied = if national {
@@ -267,7 +308,9 @@ async fn summary_with(db: &Db, scope: Scope, q: &SummaryQuery, tallies: bool) ->
             }
         })
         .collect();
-    let trend = if national {
+    let trend = if !how.trend {
+        Vec::new()
+    } else if national {
         super::tallies::trend(db, q.year - TREND_YEARS + 1..=q.year).await?
     } else {
         trend(db, scope, me.as_ref().map(|m| m.id), q.year).await?

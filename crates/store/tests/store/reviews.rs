@@ -234,3 +234,115 @@ async fn a_reviews_task_figures_count_each_owner_line_once() {
         t.cleanup().await;
     }
 }
+
+fn years_table<'a>(f: &'a Figures, source: &str) -> &'a domain::reviews::FigureTable {
+    &f.parts.iter().find(|p| p.source == source).unwrap().tables[0]
+}
+
+/// The forces' and the certification's year-by-year tables agree with
+/// what the registers' own summaries say for each year: the forces',
+/// counted in one pass over the period, with the summaries of every force
+/// standing on each year end over today's parts (the unit's whole, in
+/// either view, as the models' years count it: a team of 2019 at a
+/// village the view of 2019 places nowhere still stood); the
+/// certification's with the year's summary in the review's view. For the
+/// country and a province, in both views, over years before and after
+/// Law 30 and the 2025 reform.
+#[tokio::test]
+async fn a_reviews_years_agree_with_the_registers_summaries() {
+    use domain::forces::Force;
+    use store::certification::summary::{summary as cert_summary, SummaryQuery};
+    use store::forces::summary::{summary as forces_summary, ForcesQuery};
+    use store::org_units::areas::View as AreasView;
+    for t in TestDb::all().await.unwrap() {
+        let db = &t.db;
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        let today = domain::time::today();
+        store::bench_support::generate_forces(db, 300, 0, today, 7)
+            .await
+            .unwrap();
+        store::bench_support::age_forces(db).await.unwrap();
+        store::certification::criteria::load_default(db)
+            .await
+            .unwrap();
+        store::bench_support::generate_certification(db, 0, 40, 2021..=2025, 7)
+            .await
+            .unwrap();
+        let (province, _) = store::bench_support::province_with_most_teams(db)
+            .await
+            .unwrap();
+        let period = Period::new(
+            Month::parse("from", "2016-01", true).unwrap(),
+            Month::parse("to", "2025-12", false).unwrap(),
+            today,
+        )
+        .unwrap();
+        for unit in [None, Some(province)] {
+            for view in [View::Was, View::Now] {
+                let ask = Ask {
+                    unit,
+                    period,
+                    view,
+                    focus: Focus::default(),
+                    today,
+                    brief: false,
+                };
+                let areas_view = match view {
+                    View::Was => AreasView::Was,
+                    View::Now => AreasView::Now,
+                };
+                let figures = assemble(db, &ask).await.unwrap();
+                let forces = years_table(&figures, "forces");
+                let certification = years_table(&figures, "certification");
+                let what = format!("{}: {unit:?} {view:?}", t.label);
+                let mut teams_seen = 0.0;
+                for (row, (year, _, last)) in forces.rows.iter().zip(period.years()) {
+                    let day = last.min(today);
+                    let mut want = [0.0; 3];
+                    for force in Force::ALL.iter().filter(|f| f.existed_on(day)) {
+                        // The unit's whole in either view (as the
+                        // models' years): today's parts reach all of it.
+                        let q = ForcesQuery {
+                            org_unit: unit,
+                            as_of: day,
+                            view: AreasView::Now,
+                            force: *force,
+                            today,
+                        };
+                        let s = forces_summary(db, Scope::All, &q).await.unwrap();
+                        want[0] += s.totals.teams as f64;
+                        want[1] += s.totals.members as f64;
+                        want[2] += s.totals.villages_without_team as f64;
+                    }
+                    let got: Vec<f64> = row.values.iter().map(|v| v.unwrap()).collect();
+                    assert_eq!(got, want, "{what}: forces in {year}");
+                    assert_eq!(row.label, year.to_string());
+                    teams_seen += want[0];
+                }
+                assert!(teams_seen > 0.0, "{what}: no team counted");
+                for (row, (year, _, _)) in certification.rows.iter().zip(period.years()) {
+                    let q = SummaryQuery {
+                        org_unit: unit,
+                        year,
+                        view: areas_view,
+                        today,
+                    };
+                    let s = cert_summary(db, Scope::All, &q).await.unwrap();
+                    let sum = |f: fn(&store::certification::summary::Cell) -> i64| {
+                        s.totals.iter().map(f).sum::<i64>() as f64
+                    };
+                    let want = vec![
+                        sum(|c| c.eligible),
+                        sum(|c| c.registered),
+                        sum(|c| c.certified),
+                    ];
+                    let got: Vec<f64> = row.values.iter().map(|v| v.unwrap()).collect();
+                    assert_eq!(got, want, "{what}: certification in {year}");
+                }
+            }
+        }
+        t.cleanup().await;
+    }
+}

@@ -336,7 +336,7 @@ async fn models_by_type(db: &Db, ask: &Ask) -> Result<Vec<domain::reviews::Figur
 }
 
 pub(super) async fn certification(db: &Db, ask: &Ask) -> Result<Part> {
-    use crate::certification::summary::{summary, SummaryQuery};
+    use crate::certification::summary::{summary_of_year as summary, SummaryQuery};
     let q = |year| SummaryQuery {
         org_unit: ask.unit,
         year,
@@ -476,6 +476,120 @@ async fn forces_on(
     Ok(out)
 }
 
+/// The forces' stock on one day under the reviewed unit.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Stock {
+    teams: i64,
+    members: i64,
+    villages_without_team: i64,
+}
+
+/// Spells of teams or of members, grouped: how many of `force` stand
+/// from `from_day` to `to_day` (open: none).
+#[derive(sqlx::FromRow)]
+struct Spells {
+    force: String,
+    from_day: NaiveDate,
+    to_day: Option<NaiveDate>,
+    n: i64,
+}
+
+impl Spells {
+    fn on(&self, day: NaiveDate) -> i64 {
+        let existed = Force::parse("force", &self.force).is_ok_and(|f| f.existed_on(day));
+        let open = self.from_day <= day && self.to_day.is_none_or(|t| t >= day);
+        if existed && open {
+            self.n
+        } else {
+            0
+        }
+    }
+}
+
+/// The teams, members and villages without a team of every force
+/// standing on each of `days` under the reviewed unit (the whole country
+/// when none): the totals of the year-by-year table, from one grouped
+/// pass over the teams and one over their members. As the models' years,
+/// it is the unit's whole in either view: a team counts on every year end
+/// it stood, wherever the view places its village that year (the
+/// summary over today's parts gives the same totals). A summary per force and year end (areas, the
+/// mapping across the 2025 reform, size rules) cost 2–5 s for a
+/// twenty-year national review; the totals need none of it.
+async fn forces_stocks(db: &Db, ask: &Ask, days: &[NaiveDate]) -> Result<Vec<Stock>> {
+    let Some(last) = days.iter().max().copied() else {
+        return Ok(Vec::new());
+    };
+    let mut tx = db.begin_read().await?;
+    let mut p = Params::default();
+    let under = ask.under("t.org_unit_id", &mut p);
+    let l = p.push(Arg::Date(Some(last)));
+    let teams: Vec<Spells> = fetch_all_dyn(
+        &mut tx,
+        &format!(
+            "SELECT t.force, t.established_on AS from_day, t.ended_on AS to_day, COUNT(*) AS n
+               FROM security_teams t
+              WHERE {under} AND t.established_on <= {l}
+              GROUP BY t.force, t.established_on, t.ended_on"
+        ),
+        p.args,
+    )
+    .await?;
+    // A member counts while both they serve and their team stands.
+    let mut p = Params::default();
+    let under = ask.under("t.org_unit_id", &mut p);
+    let l = p.push(Arg::Date(Some(last)));
+    let members: Vec<Spells> = fetch_all_dyn(
+        &mut tx,
+        &format!(
+            "SELECT force, from_day, to_day, COUNT(*) AS n
+               FROM (SELECT t.force,
+                            CASE WHEN m.start_on > t.established_on THEN m.start_on
+                                 ELSE t.established_on END AS from_day,
+                            CASE WHEN t.ended_on IS NULL THEN m.end_on
+                                 WHEN m.end_on IS NULL OR m.end_on > t.ended_on THEN t.ended_on
+                                 ELSE m.end_on END AS to_day
+                       FROM security_teams t JOIN team_members m ON m.team_id = t.id
+                      WHERE {under} AND t.established_on <= {l} AND m.start_on <= {l}) x
+              GROUP BY force, from_day, to_day"
+        ),
+        p.args,
+    )
+    .await?;
+    let mut out = Vec::with_capacity(days.len());
+    for day in days {
+        let villages_without_team = if Force::Law30.existed_on(*day) {
+            villages_without_team(&mut tx, ask, *day).await?
+        } else {
+            0
+        };
+        out.push(Stock {
+            teams: teams.iter().map(|s| s.on(*day)).sum(),
+            members: members.iter().map(|s| s.on(*day)).sum(),
+            villages_without_team,
+        });
+    }
+    tx.rollback().await?;
+    Ok(out)
+}
+
+/// Villages under the reviewed unit standing on `day` with no open team
+/// of Law 30 (only that force has a team in every village).
+async fn villages_without_team(tx: &mut crate::Tx, ask: &Ask, day: NaiveDate) -> Result<i64> {
+    let mut p = Params::default();
+    let under = ask.under("u.id", &mut p);
+    let d = p.push(Arg::Date(Some(day)));
+    let sql = format!(
+        "SELECT COUNT(*) FROM org_units u
+          WHERE {under} AND u.level = 'village'
+            AND (u.valid_from IS NULL OR u.valid_from <= {d})
+            AND (u.valid_to IS NULL OR u.valid_to >= {d})
+            AND u.id NOT IN (SELECT t.org_unit_id FROM security_teams t
+                              WHERE t.force = 'to_bao_ve_antt' AND t.established_on <= {d}
+                                AND (t.ended_on IS NULL OR t.ended_on >= {d}))"
+    );
+    Ok(fetch_dyn!(tx, fetch_one, scalar i64, &sql, p.args)?)
+}
+
 pub(super) async fn forces(db: &Db, ask: &Ask) -> Result<Part> {
     let end = forces_on(db, ask, ask.end()).await?;
     let total = |f: fn(&crate::forces::summary::ForcesCell) -> i64| {
@@ -516,22 +630,29 @@ pub(super) async fn forces(db: &Db, ask: &Ask) -> Result<Part> {
             ..Default::default()
         });
     }
-    let mut years = Vec::new();
-    for (y, _, last) in ask.period.years() {
-        let s = forces_on(db, ask, last.min(ask.today)).await?;
-        let t = |f: fn(&crate::forces::summary::ForcesCell) -> i64| {
-            s.iter().map(|s| f(&s.totals)).sum::<i64>() as f64
-        };
-        years.push(row(
-            y.to_string(),
-            None,
-            vec![
-                t(|c| c.teams),
-                t(|c| c.members),
-                t(|c| c.villages_without_team),
-            ],
-        ));
-    }
+    let ends: Vec<(i32, NaiveDate)> = ask
+        .period
+        .years()
+        .into_iter()
+        .map(|(y, _, last)| (y, last.min(ask.today)))
+        .collect();
+    let days: Vec<NaiveDate> = ends.iter().map(|(_, d)| *d).collect();
+    let stocks = forces_stocks(db, ask, &days).await?;
+    let years = ends
+        .iter()
+        .zip(stocks)
+        .map(|((y, _), s)| {
+            row(
+                y.to_string(),
+                None,
+                vec![
+                    s.teams as f64,
+                    s.members as f64,
+                    s.villages_without_team as f64,
+                ],
+            )
+        })
+        .collect();
     let mut areas = Vec::new();
     for s in &end {
         for r in &s.rows {
