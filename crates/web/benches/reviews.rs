@@ -72,7 +72,8 @@
 //! `cargo bench -p web --bench reviews` (SQLite; PostgreSQL too when
 //! BINHYEN_TEST_DATABASE_URL is set). BENCH_KEEP=1 leaves the databases
 //! behind (their address is printed); BENCH_REUSE=URL measures again on
-//! one of them without generating.
+//! one of them without generating; BENCH_DATABASE=sqlite or postgres runs
+//! one backend.
 
 #![allow(
     clippy::unwrap_used,
@@ -946,7 +947,13 @@ fn main() {
             one(label, &db, true).await;
             return;
         }
+        // BENCH_DATABASE=postgres (or sqlite) runs one backend.
+        let only = std::env::var("BENCH_DATABASE").unwrap_or_default();
         for t in TestDb::all().await.unwrap() {
+            if !only.is_empty() && only != t.label {
+                t.cleanup().await;
+                continue;
+            }
             one(t.label, &t.db, false).await;
             // BENCH_KEEP=1 leaves the database behind, to look into.
             if std::env::var("BENCH_KEEP").is_ok() {
