@@ -115,8 +115,16 @@ enum AnalyticsCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute the hash chain; fails at the first record that does not follow.
-    Verify,
+    /// Chain the records waiting for their place, recompute the hash chain
+    /// (fails at the first record that does not follow) and print its head
+    /// (`place:hash`), to keep outside the database.
+    Verify {
+        /// A head printed before (`place:hash`): the record at that place
+        /// must still have that hash, so that a chain rewritten from there
+        /// on is found.
+        #[arg(long, value_name = "PLACE:HASH")]
+        anchor: Vec<String>,
+    },
 }
 
 pub(crate) async fn user_id(db: &Db, username: &str) -> Result<i64, String> {
@@ -178,20 +186,45 @@ fn init_logging(format: LogFormat) {
 
 /// Opens the database, creating the data folder, and migrates it. A data
 /// folder that cannot be written is refused here, before anything starts.
+/// The database opened, migrated, with its units and catalogues loaded,
+/// as a server starts: under the setup lock, so that several servers
+/// starting at once on one PostgreSQL database prepare it one at a time.
+async fn prepare(settings: &Settings) -> Result<Db, String> {
+    let url = store::redact_url(&settings.database_url);
+    let db = connect(settings).await?;
+    let lock = db
+        .setup_lock()
+        .await
+        .map_err(|e| format!("không chờ được máy chủ khác chuẩn bị cơ sở dữ liệu {url}: {e}"))?;
+    migrate(&db, &url).await?;
+    load_units(&db, &ReferenceData::embedded(), false).await?;
+    load_catalogues(&db).await?;
+    lock.release().await.map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
 pub(crate) async fn open(settings: &Settings) -> Result<Db, String> {
+    let db = connect(settings).await?;
+    migrate(&db, &store::redact_url(&settings.database_url)).await?;
+    Ok(db)
+}
+
+async fn migrate(db: &Db, url: &str) -> Result<(), String> {
+    db.migrate()
+        .await
+        .map_err(|e| format!("không cập nhật được cấu trúc cơ sở dữ liệu {url}: {e}"))
+}
+
+async fn connect(settings: &Settings) -> Result<Db, String> {
     if let Some(dir) = &settings.data_dir {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("không tạo được thư mục dữ liệu {}: {e}", dir.display()))?;
         check_writable(dir)?;
     }
     let url = store::redact_url(&settings.database_url);
-    let db = Db::connect(&settings.database_url)
+    Db::connect(&settings.database_url)
         .await
-        .map_err(|e| format!("không mở được cơ sở dữ liệu {url}: {e}"))?;
-    db.migrate()
-        .await
-        .map_err(|e| format!("không cập nhật được cấu trúc cơ sở dữ liệu {url}: {e}"))?;
-    Ok(db)
+        .map_err(|e| format!("không mở được cơ sở dữ liệu {url}: {e}"))
 }
 
 fn check_writable(dir: &Path) -> Result<(), String> {
@@ -264,15 +297,11 @@ fn print_kept(kept: &[String]) {
 async fn run(command: Command, settings: Settings) -> Result<(), String> {
     match command {
         Command::Serve(_) => {
-            let db = open(&settings).await?;
-            load_units(&db, &ReferenceData::embedded(), false).await?;
-            load_catalogues(&db).await?;
+            let db = prepare(&settings).await?;
             serve::serve(db, &settings).await
         }
         Command::Demo(_) => {
-            let db = open(&settings).await?;
-            load_units(&db, &ReferenceData::embedded(), false).await?;
-            load_catalogues(&db).await?;
+            let db = prepare(&settings).await?;
             let id_key = serve::id_key(&settings.id_key_file)?;
             let logins = demo::seed(&db, &id_key).await?;
             println!("\nbinhyen demo: http://{}", settings.listen);
@@ -386,17 +415,40 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             Ok(())
         }
         Command::Token(t) => token::token(&settings, t).await,
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(AuditCommand::Verify { anchor }) => {
+            let anchors = anchor
+                .iter()
+                .map(|a| store::audit::Anchor::parse(a))
+                .collect::<Result<Vec<_>, _>>()?;
             let db = open(&settings).await?;
-            match store::audit::verify(&db).await.map_err(|e| e.to_string())? {
-                Ok(n) => {
-                    println!("audit chain intact: {n} records");
-                    Ok(())
+            // The records written since the sequencer last ran get their
+            // places first, so that the head printed covers them.
+            store::audit::chain(&db).await.map_err(|e| e.to_string())?;
+            let n = match store::audit::verify(&db).await.map_err(|e| e.to_string())? {
+                Ok(n) => n,
+                Err(id) => {
+                    return Err(format!(
+                        "audit chain broken at record {id}: it or an earlier record was changed or deleted"
+                    ))
                 }
-                Err(id) => Err(format!(
-                    "audit chain broken at record {id}: it or an earlier record was changed or deleted"
-                )),
+            };
+            for a in &anchors {
+                if !store::audit::holds(&db, a)
+                    .await
+                    .map_err(|e| e.to_string())?
+                {
+                    return Err(format!(
+                        "audit chain rewritten: the record at place {} no longer has the hash anchored ({})",
+                        a.seq, a.hash
+                    ));
+                }
             }
+            let head = store::audit::head(&db).await.map_err(|e| e.to_string())?;
+            println!(
+                "audit chain intact: {n} records; head {}:{}",
+                head.seq, head.hash
+            );
+            Ok(())
         }
     }
 }

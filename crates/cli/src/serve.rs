@@ -47,13 +47,21 @@ pub(crate) async fn serve(db: Db, settings: &Settings) -> Result<(), String> {
     tracing::info!(address = %settings.listen, database = %store::redact_url(&settings.database_url), "listening");
     let purge = tokio::spawn(purge_sessions(db.clone(), settings.web.sessions));
     let refusals = tokio::spawn(flush_refusals(state.clone()));
+    // Every server chains the audit records (one at a time across servers).
+    let sequencer = tokio::spawn(store::audit::keep_chained(db.clone()));
     // The peer address feeds login throttling (hashed, never logged).
     web::server::serve(listener, app, settings.server, shutdown_signal())
         .await
         .map_err(|e| format!("máy chủ dừng do lỗi: {e}"))?;
     purge.abort();
     refusals.abort();
+    sequencer.abort();
     state.flush_refusals(true).await;
+    // What this server's last requests wrote gets its place now rather
+    // than from the next server to start.
+    if let Err(e) = store::audit::chain(&db).await {
+        tracing::warn!(error = %e, "audit: the last records wait for the next sequencer");
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

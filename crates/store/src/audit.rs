@@ -1,8 +1,17 @@
 //! The audit log: every write records who, when, what, before and after,
-//! in the same transaction as the write, chained by hash.
+//! in the same transaction as the write, with the hash of its content;
+//! the sequencer ([`chain`]) then gives the committed records their places
+//! in one hash chain (docs/security.md, "Audit log").
+//!
+//! Writers share nothing: no row every transaction locks, so concurrent
+//! writes on PostgreSQL (and several servers) no longer queue behind one
+//! another. The sequencer runs in every server ([`keep_chained`]), one
+//! at a time under an advisory lock, a few times a second.
+
+use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
-use domain::audit::{chain_hash, AuditFields, GENESIS_HASH};
+use domain::audit::{chain_hash, content_hash, link_hash, AuditFields, GENESIS_HASH};
 use serde::Serialize;
 
 use crate::error::{Result, StoreError};
@@ -131,15 +140,9 @@ fn sender_day() -> String {
     start.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// Appends a record to the chain inside `tx`. Touching the head row first
-/// takes its lock, so concurrent writers on PostgreSQL queue into one chain.
+/// Writes a record inside `tx`, with the hash of its content; the
+/// sequencer chains it once `tx` has committed.
 pub async fn record<B: Serialize, A: Serialize>(tx: &mut Tx, c: Change<'_, B, A>) -> Result<()> {
-    let prev: String = fetch!(
-        tx,
-        fetch_one,
-        scalar String,
-        "UPDATE audit_head SET last_hash = last_hash WHERE id = 1 RETURNING last_hash"
-    )?;
     let (at, request_id) = match c.author {
         Author::Sender => (sender_day(), None),
         _ => (
@@ -159,11 +162,10 @@ pub async fn record<B: Serialize, A: Serialize>(tx: &mut Tx, c: Change<'_, B, A>
         after_json: after.as_deref(),
         request_id: request_id.as_deref(),
     };
-    let hash = chain_hash(&prev, &fields);
     execute!(
         tx,
-        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash, request_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, request_id, content_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         &at,
         fields.user_id,
         c.action,
@@ -171,14 +173,8 @@ pub async fn record<B: Serialize, A: Serialize>(tx: &mut Tx, c: Change<'_, B, A>
         &c.entity_id,
         &before,
         &after,
-        &prev,
-        &hash,
-        &request_id
-    )?;
-    execute!(
-        tx,
-        "UPDATE audit_head SET last_hash = $1 WHERE id = 1",
-        &hash
+        &request_id,
+        content_hash(&fields)
     )?;
     Ok(())
 }
@@ -187,10 +183,9 @@ pub async fn record<B: Serialize, A: Serialize>(tx: &mut Tx, c: Change<'_, B, A>
 /// a new one) and what it is.
 pub type Item = (String, Option<serde_json::Value>, serde_json::Value);
 
-/// Appends many records of one action (an import's rows) to the chain
-/// inside `tx`: the head is read and written once, the hashes computed
-/// here in order and the rows inserted in few statements. Ids follow the
-/// order of `items`, as `verify` walks them.
+/// Writes many records of one action (an import's rows) inside `tx`, in
+/// few statements. Ids follow the order of `items`, and so will their
+/// places in the chain.
 pub async fn record_many(
     tx: &mut Tx,
     author: Author,
@@ -198,21 +193,15 @@ pub async fn record_many(
     entity: &str,
     items: &[Item],
 ) -> Result<()> {
-    let mut prev: String = fetch!(
-        tx,
-        fetch_one,
-        scalar String,
-        "UPDATE audit_head SET last_hash = last_hash WHERE id = 1 RETURNING last_hash"
-    )?;
     let at = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
     let request_id = current_request_id();
     let rows_per = if tx.is_postgres() { 500 } else { 12 };
     for chunk in items.chunks(rows_per) {
-        let mut args = Vec::with_capacity(chunk.len() * 10);
+        let mut args = Vec::with_capacity(chunk.len() * 9);
         for (entity_id, before, after) in chunk {
             let before = before.as_ref().map(serde_json::Value::to_string);
             let after = Some(after.to_string());
-            let fields = AuditFields {
+            let hash = content_hash(&AuditFields {
                 at: &at,
                 user_id: author.user_id(),
                 action,
@@ -221,8 +210,7 @@ pub async fn record_many(
                 before_json: before.as_deref(),
                 after_json: after.as_deref(),
                 request_id: request_id.as_deref(),
-            };
-            let hash = chain_hash(&prev, &fields);
+            });
             args.extend([
                 crate::Arg::Text(Some(at.clone())),
                 crate::Arg::I64(author.user_id()),
@@ -231,25 +219,129 @@ pub async fn record_many(
                 crate::Arg::Text(Some(entity_id.clone())),
                 crate::Arg::Text(before),
                 crate::Arg::Text(after),
-                crate::Arg::Text(Some(prev.clone())),
-                crate::Arg::Text(Some(hash.clone())),
                 crate::Arg::Text(request_id.clone()),
+                crate::Arg::Text(Some(hash)),
             ]);
-            prev = hash;
         }
         let sql = format!(
-            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash, request_id)
+            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, request_id, content_hash)
              VALUES {}",
-            crate::placeholders(chunk.len(), 10)
+            crate::placeholders(chunk.len(), 9)
         );
         crate::execute_dyn(tx, &sql, args).await?;
     }
-    execute!(
-        tx,
-        "UPDATE audit_head SET last_hash = $1 WHERE id = 1",
-        &prev
-    )?;
     Ok(())
+}
+
+/// The advisory lock the sequencers of several servers take in turn
+/// (PostgreSQL; SQLite has one writer).
+const CHAIN_LOCK: i64 = 0x4249_4E48_0200_0000;
+
+/// Records chained per transaction: a short write on SQLite, whose
+/// writers wait for it.
+const CHAIN_BATCH: i64 = 2_000;
+
+/// Gives every committed record without a place its place in the chain,
+/// in the order of ids, and returns how many it chained. On PostgreSQL a
+/// sequencer that finds another at work returns at once (0): the other
+/// chains what this one would have. Each batch is one transaction: a
+/// crash leaves the records it had not committed waiting for the next
+/// run, and the chain as it was.
+pub async fn chain(db: &Db) -> Result<u64> {
+    let mut chained = 0;
+    loop {
+        // Most runs find nothing: a read says so without the write lock
+        // (SQLite) or a transaction (PostgreSQL).
+        let any: Option<i64> = fetch!(
+            db,
+            fetch_optional,
+            scalar i64,
+            "SELECT id FROM audit_log WHERE seq IS NULL LIMIT 1"
+        )?;
+        if any.is_none() {
+            return Ok(chained);
+        }
+        let mut tx = db.begin().await?;
+        if tx.is_postgres() {
+            let mine: bool = fetch!(
+                tx,
+                fetch_one,
+                scalar bool,
+                "SELECT pg_try_advisory_xact_lock($1)",
+                CHAIN_LOCK
+            )?;
+            if !mine {
+                tx.rollback().await?;
+                return Ok(chained);
+            }
+        }
+        let (mut prev, mut seq): (String, i64) = fetch!(
+            tx,
+            fetch_one,
+            (String, i64),
+            "SELECT last_hash, last_seq FROM audit_head WHERE id = 1"
+        )?;
+        let waiting: Vec<(i64, Option<String>)> = fetch!(
+            tx,
+            fetch_all,
+            (i64, Option<String>),
+            "SELECT id, content_hash FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT $1",
+            CHAIN_BATCH
+        )?;
+        if waiting.is_empty() {
+            tx.rollback().await?;
+            return Ok(chained);
+        }
+        let rows_per = if tx.is_postgres() { 1_000 } else { 200 };
+        for part in waiting.chunks(rows_per) {
+            let mut args = Vec::with_capacity(part.len() * 4);
+            for (id, content) in part {
+                let content = content.as_deref().ok_or_else(|| {
+                    StoreError::Data(format!("audit: record {id} has neither place nor hash"))
+                })?;
+                let hash = link_hash(&prev, content);
+                seq += 1;
+                args.extend([
+                    crate::Arg::I64(Some(*id)),
+                    crate::Arg::I64(Some(seq)),
+                    crate::Arg::Text(Some(std::mem::replace(&mut prev, hash.clone()))),
+                    crate::Arg::Text(Some(hash)),
+                ]);
+            }
+            let sql = format!(
+                "WITH v (id, seq, prev_hash, hash) AS (VALUES {})
+                 UPDATE audit_log SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+                   FROM v WHERE audit_log.id = v.id",
+                crate::placeholders(part.len(), 4)
+            );
+            crate::execute_dyn(&mut tx, &sql, args).await?;
+        }
+        execute!(
+            tx,
+            "UPDATE audit_head SET last_hash = $1, last_seq = $2 WHERE id = 1",
+            &prev,
+            seq
+        )?;
+        tx.commit().await?;
+        chained += waiting.len() as u64;
+    }
+}
+
+/// How often a server's sequencer looks for records to chain: a record
+/// waits about this long for its place.
+pub const CHAIN_EVERY: Duration = Duration::from_millis(200);
+
+/// Runs the sequencer every [`CHAIN_EVERY`] until the process ends; a
+/// failed run (the database away) is logged and tried again.
+pub async fn keep_chained(db: Db) {
+    let mut tick = tokio::time::interval(CHAIN_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = chain(&db).await {
+            tracing::warn!(error = %e, "audit: the sequencer could not chain the new records");
+        }
+    }
 }
 
 /// Records an event that changes no data (a login, a refusal) in a
@@ -288,9 +380,44 @@ struct Row {
     entity_id: String,
     before_json: Option<String>,
     after_json: Option<String>,
-    prev_hash: String,
-    hash: String,
     request_id: Option<String>,
+    content_hash: Option<String>,
+    seq: Option<i64>,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+}
+
+impl Row {
+    fn fields(&self) -> AuditFields<'_> {
+        AuditFields {
+            at: &self.at,
+            user_id: self.user_id,
+            action: &self.action,
+            entity: &self.entity,
+            entity_id: &self.entity_id,
+            before_json: self.before_json.as_deref(),
+            after_json: self.after_json.as_deref(),
+            request_id: self.request_id.as_deref(),
+        }
+    }
+
+    /// Whether the record's content is what its writer hashed (a record
+    /// chained by its writer, before the sequencer, has no content hash:
+    /// its chain hash covers the fields).
+    fn content_holds(&self) -> bool {
+        self.content_hash
+            .as_deref()
+            .is_none_or(|c| c == content_hash(&self.fields()))
+    }
+
+    /// Whether the record follows `prev` in the chain.
+    fn follows(&self, prev: &str) -> bool {
+        let want = match &self.content_hash {
+            Some(c) => link_hash(prev, c),
+            None => chain_hash(prev, &self.fields()),
+        };
+        self.prev_hash.as_deref() == Some(prev) && self.hash.as_deref() == Some(want.as_str())
+    }
 }
 
 /// A record as shown on history pages.
@@ -416,39 +543,127 @@ pub async fn history(db: &Db, entity: &str, entity_id: &str) -> Result<Vec<Entry
     )?)
 }
 
-/// Walks the whole chain; returns the number of records, or the id of the
-/// first record whose hash does not follow.
-pub async fn verify(db: &Db) -> Result<std::result::Result<u64, i64>> {
-    let rows: Vec<Row> = fetch!(
+/// A place in the chain and its hash, kept outside the database (printed
+/// by `binhyen audit verify`): whoever can write the database can rewrite
+/// the chain from any record on and make it verify again, but not give an
+/// anchored record back its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl Anchor {
+    /// `place:hash`, as printed.
+    pub fn parse(s: &str) -> std::result::Result<Anchor, String> {
+        let bad = || format!("mốc không hợp lệ: {s:?} (cần dạng vị_trí:mã_băm)");
+        let (seq, hash) = s.trim().split_once(':').ok_or_else(bad)?;
+        let seq = seq.parse::<i64>().map_err(|_| bad())?;
+        let hash = hash.to_ascii_lowercase();
+        if seq < 0 || hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        Ok(Anchor { seq, hash })
+    }
+}
+
+/// The chain's head: the last place given and its hash.
+pub async fn head(db: &Db) -> Result<Anchor> {
+    let (hash, seq): (String, i64) = fetch!(
         db,
-        fetch_all,
-        Row,
-        "SELECT id, at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash, request_id
-         FROM audit_log ORDER BY id"
+        fetch_one,
+        (String, i64),
+        "SELECT last_hash, last_seq FROM audit_head WHERE id = 1"
+    )?;
+    Ok(Anchor { seq, hash })
+}
+
+/// Whether the record at the anchor's place still has its hash (place 0
+/// is the empty chain's start).
+pub async fn holds(db: &Db, a: &Anchor) -> Result<bool> {
+    if a.seq == 0 {
+        return Ok(a.hash == GENESIS_HASH);
+    }
+    let hash: Option<Option<String>> = fetch!(
+        db,
+        fetch_optional,
+        scalar Option<String>,
+        "SELECT hash FROM audit_log WHERE seq = $1",
+        a.seq
+    )?;
+    Ok(hash.flatten().as_deref() == Some(a.hash.as_str()))
+}
+
+const ROW_COLUMNS: &str =
+    "id, at, user_id, action, entity, entity_id, before_json, after_json, request_id,
+     content_hash, seq, prev_hash, hash";
+
+/// Records read at a time while verifying: the log can hold millions.
+const VERIFY_PAGE: i64 = 5_000;
+
+/// Walks the whole chain up to the head, then checks the records still
+/// waiting for their place against their content hashes; returns the
+/// number of records, or the id of the first that does not hold. The
+/// head is read first, so that records the sequencer chains meanwhile
+/// are checked as waiting ones.
+pub async fn verify(db: &Db) -> Result<std::result::Result<u64, i64>> {
+    let (head, head_seq): (String, i64) = fetch!(
+        db,
+        fetch_one,
+        (String, i64),
+        "SELECT last_hash, last_seq FROM audit_head WHERE id = 1"
     )?;
     let mut prev = GENESIS_HASH.to_string();
-    for r in &rows {
-        let f = AuditFields {
-            at: &r.at,
-            user_id: r.user_id,
-            action: &r.action,
-            entity: &r.entity,
-            entity_id: &r.entity_id,
-            before_json: r.before_json.as_deref(),
-            after_json: r.after_json.as_deref(),
-            request_id: r.request_id.as_deref(),
+    let (mut last, mut last_id, mut n) = (0_i64, 0_i64, 0_u64);
+    loop {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM audit_log
+              WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"
+        );
+        let rows: Vec<Row> = fetch!(db, fetch_all, Row, &sql, last, head_seq, VERIFY_PAGE)?;
+        let Some(end) = rows.last().and_then(|r| r.seq) else {
+            break;
         };
-        if r.prev_hash != prev || chain_hash(&prev, &f) != r.hash {
-            return Ok(Err(r.id));
+        for r in &rows {
+            if !r.content_holds() || !r.follows(&prev) {
+                return Ok(Err(r.id));
+            }
+            prev = r.hash.clone().unwrap_or_default();
+            last_id = r.id;
         }
-        prev = r.hash.clone();
+        n += rows.len() as u64;
+        last = end;
     }
     // The head must name the last record: deleting the newest records
     // (and nothing else) is caught here.
-    let head: String =
-        fetch!(db, fetch_one, scalar String, "SELECT last_hash FROM audit_head WHERE id = 1")?;
-    if head != prev {
-        return Ok(Err(rows.last().map(|r| r.id).unwrap_or(0)));
+    if head != prev || last != head_seq {
+        return Ok(Err(last_id));
     }
-    Ok(Ok(rows.len() as u64))
+    // Waiting for their place (the unchained index), then chained since
+    // the head was read (the places' index): each must hold its content.
+    for (filter, key) in [("seq IS NULL AND id > $1", "id"), ("seq > $1", "seq")] {
+        let mut after = if key == "id" { 0 } else { head_seq };
+        loop {
+            let sql = format!(
+                "SELECT {ROW_COLUMNS} FROM audit_log WHERE {filter} ORDER BY {key} LIMIT $2"
+            );
+            let rows: Vec<Row> = fetch!(db, fetch_all, Row, &sql, after, VERIFY_PAGE)?;
+            let Some(end) = rows.last() else {
+                break;
+            };
+            after = if key == "id" {
+                end.id
+            } else {
+                end.seq.unwrap_or(i64::MAX)
+            };
+            if let Some(r) = rows
+                .iter()
+                .find(|r| r.content_hash.is_none() || !r.content_holds())
+            {
+                return Ok(Err(r.id));
+            }
+            n += rows.len() as u64;
+        }
+    }
+    Ok(Ok(n))
 }

@@ -18,6 +18,25 @@ use crate::error::{Result, StoreError};
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The advisory lock key of [`Db::setup_lock`] (apart from the keys of
+/// sqlx's migrator and of the tallies and the audit sequencer).
+const SETUP_LOCK: i64 = 0x4249_4E48_0300_0000;
+
+/// See [`Db::setup_lock`]; [`SetupLock::release`] ends it.
+pub struct SetupLock(Option<sqlx::pool::PoolConnection<sqlx::Postgres>>);
+
+impl SetupLock {
+    pub async fn release(self) -> Result<()> {
+        if let Some(mut conn) = self.0 {
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(SETUP_LOCK)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
 /// A connection pool on one of the two databases.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -234,6 +253,27 @@ impl Db {
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
+    }
+
+    /// Held while a server prepares the database at start (migrations,
+    /// reference data, catalogues): on PostgreSQL a session advisory lock
+    /// on a connection of its own, so that of several servers starting at
+    /// once one prepares while the others wait, then find nothing left to
+    /// do (two loading the units at once would collide on their keys). A
+    /// server killed while holding it lets it go with its connection.
+    /// SQLite: nothing to hold (one server per file).
+    pub async fn setup_lock(&self) -> Result<SetupLock> {
+        match self {
+            Db::Sqlite(_) => Ok(SetupLock(None)),
+            Db::Postgres(p) => {
+                let mut conn = p.acquire().await?;
+                sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(SETUP_LOCK)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(SetupLock(Some(conn)))
+            }
+        }
     }
 
     /// A write transaction. On SQLite it takes the write lock at once

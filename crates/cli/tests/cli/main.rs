@@ -283,6 +283,36 @@ fn audit_verify_finds_a_record_changed_behind_the_applications_back() {
         "{}",
         text(&ok)
     );
+    // The head printed, kept outside, checks the chain later: it holds
+    // while the record at its place keeps its hash.
+    let head = text(&ok).split("head ").nth(1).unwrap().trim().to_string();
+    let anchored = run(
+        &["--data-dir", d, "audit", "verify", "--anchor", &head],
+        None,
+    );
+    assert!(anchored.status.success(), "{}", text(&anchored));
+    let (place, _) = head.split_once(':').unwrap();
+    let other = format!("{place}:{}", "ab".repeat(32));
+    let rewritten = run(
+        &["--data-dir", d, "audit", "verify", "--anchor", &other],
+        None,
+    );
+    assert!(!rewritten.status.success(), "{}", text(&rewritten));
+    assert!(
+        text(&rewritten).contains("rewritten"),
+        "{}",
+        text(&rewritten)
+    );
+    let malformed = run(
+        &["--data-dir", d, "audit", "verify", "--anchor", "12"],
+        None,
+    );
+    assert!(!malformed.status.success(), "{}", text(&malformed));
+    assert!(
+        text(&malformed).contains("mốc không hợp lệ"),
+        "{}",
+        text(&malformed)
+    );
     // Rewrite who was created, as someone with the database file could.
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {

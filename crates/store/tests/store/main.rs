@@ -8,6 +8,7 @@
 )]
 
 mod accounts;
+mod audit;
 mod catalogue;
 mod documents;
 mod drafts;
