@@ -141,8 +141,13 @@ async fn store_homes(tx: &mut Tx, unit: i64, homes: &[Home]) -> Result<()> {
             Arg::Bool(h.whole),
         ]);
     }
+    // Two writers of a unit's first figures at once (an import and the
+    // commune's own form, in the month-end surge) both compute its homes:
+    // the second waits for the first and keeps what it stored (the same
+    // rows), instead of failing on the key.
     let sql = format!(
-        "INSERT INTO rollup_homes (unit_id, home_id, part, share, whole) VALUES {}",
+        "INSERT INTO rollup_homes (unit_id, home_id, part, share, whole) VALUES {}
+         ON CONFLICT (unit_id, home_id, part) DO NOTHING",
         crate::placeholders(homes.len(), 5)
     );
     execute_dyn(tx, &sql, args).await?;

@@ -1677,3 +1677,48 @@ async fn pivot_figures_are_exact_and_in_order() {
         t.cleanup().await;
     }
 }
+
+/// Writers of a unit's first figures at once (the month-end surge: an
+/// import of every commune while the communes save their own forms) all
+/// succeed: each computes the unit's homes, and on PostgreSQL the second
+/// to store them used to fail on their key ("dữ liệu trùng").
+#[tokio::test]
+async fn first_figures_of_a_unit_written_at_once_all_succeed() {
+    for t in TestDb::all().await.unwrap() {
+        let db = &t.db;
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        statistics::load_catalogue(db).await.unwrap();
+        crate::tips_typed(db).await;
+        let today = date(TODAY);
+        // A ward of today in 2026, a legacy commune in 2024.
+        let communes = [
+            (unit(db, Level::Commune, "13669", TODAY).await, 2026),
+            (unit(db, Level::Commune, "13636", "2022-01-01").await, 2024),
+        ];
+        for round in 0..2 {
+            let writers: Vec<_> = (0..8)
+                .map(|k| {
+                    let db = db.clone();
+                    let (u, year) = communes[round].clone();
+                    tokio::spawn(async move {
+                        let month = format!("{year}-{:02}", 1 + k);
+                        values::write(
+                            &db,
+                            ADMIN,
+                            &[write("tin_bao", &u, &month, Some(1.0))],
+                            today,
+                        )
+                        .await
+                    })
+                })
+                .collect();
+            for w in writers {
+                let r = w.await.unwrap();
+                assert!(r.is_ok(), "{}: round {round}: {:?}", t.label, r.err());
+            }
+        }
+        t.cleanup().await;
+    }
+}
