@@ -567,13 +567,23 @@ pub async fn analyze_statistics(db: &Db) -> Result<(), StoreError> {
 
 /// The 2025 province with the most communes: `(id, name)`.
 pub async fn province_with_most_communes(db: &Db) -> Result<(i64, String), StoreError> {
+    provinces_by_communes(db, 1)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::Data("bench: no province with communes".into()))
+}
+
+/// The `n` 2025 provinces with the most communes, most first: `(id, name)`.
+pub async fn provinces_by_communes(db: &Db, n: usize) -> Result<Vec<(i64, String)>, StoreError> {
     Ok(fetch!(
         db,
-        fetch_one,
+        fetch_all,
         (i64, String),
         "SELECT p.id, p.name FROM org_units p JOIN org_units c ON c.parent_id = p.id
          WHERE p.level = 'province' AND p.valid_to IS NULL AND c.level = 'commune' AND c.valid_to IS NULL
-         GROUP BY p.id, p.name ORDER BY COUNT(*) DESC, p.id LIMIT 1"
+         GROUP BY p.id, p.name ORDER BY COUNT(*) DESC, p.id LIMIT $1",
+        n as i64
     )?)
 }
 
@@ -2544,4 +2554,25 @@ fn province_sees(col: &str, province: &str) -> String {
         "({col} IS NULL
           OR {col} IN (SELECT unit_id FROM org_unit_reach WHERE ancestor_id = {province}))"
     )
+}
+
+// ---- the month-end surge (crates/web/benches/surge.rs) -----------------------
+
+/// On PostgreSQL, the longest a statement of this database is waiting for
+/// a lock right now, in milliseconds (0 when none waits); None on SQLite,
+/// whose writers wait in its busy handler, out of sight.
+pub async fn longest_lock_wait_ms(db: &Db) -> Result<Option<f64>, StoreError> {
+    if !db.is_postgres() {
+        return Ok(None);
+    }
+    let ms: f64 = fetch!(
+        db,
+        fetch_one,
+        scalar f64,
+        "SELECT CAST(COALESCE(MAX(EXTRACT(EPOCH FROM (clock_timestamp() - state_change))), 0) * 1000
+                     AS DOUBLE PRECISION)
+           FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )?;
+    Ok(Some(ms))
 }

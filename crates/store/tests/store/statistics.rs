@@ -1697,11 +1697,10 @@ async fn first_figures_of_a_unit_written_at_once_all_succeed() {
             (unit(db, Level::Commune, "13669", TODAY).await, 2026),
             (unit(db, Level::Commune, "13636", "2022-01-01").await, 2024),
         ];
-        for round in 0..2 {
+        for (round, (u, year)) in communes.iter().enumerate() {
             let writers: Vec<_> = (0..8)
                 .map(|k| {
-                    let db = db.clone();
-                    let (u, year) = communes[round].clone();
+                    let (db, u, year) = (db.clone(), u.clone(), *year);
                     tokio::spawn(async move {
                         let month = format!("{year}-{:02}", 1 + k);
                         values::write(
