@@ -327,6 +327,17 @@ pub async fn chain(db: &Db) -> Result<u64> {
     }
 }
 
+/// The records waiting for their place (a few at most while the
+/// sequencers run; a growing number means none runs): `/metrics` shows it.
+pub async fn waiting(db: &Db) -> Result<i64> {
+    Ok(fetch!(
+        db,
+        fetch_one,
+        scalar i64,
+        "SELECT COUNT(*) FROM audit_log WHERE seq IS NULL"
+    )?)
+}
+
 /// How often a server's sequencer looks for records to chain: a record
 /// waits about this long for its place.
 pub const CHAIN_EVERY: Duration = Duration::from_millis(200);

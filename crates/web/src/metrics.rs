@@ -61,7 +61,14 @@ impl Metrics {
     }
 
     /// The text exposition format.
-    pub fn render(&self, pool: (u32, usize), sqlite_memory: Option<i64>) -> String {
+    /// `audit_waiting`: the audit records without their place in the
+    /// chain (none when the database did not say).
+    pub fn render(
+        &self,
+        pool: (u32, usize),
+        sqlite_memory: Option<i64>,
+        audit_waiting: Option<i64>,
+    ) -> String {
         let mut out = String::new();
         out.push_str("# HELP binhyen_http_requests_total HTTP requests by route and status.\n");
         out.push_str("# TYPE binhyen_http_requests_total counter\n");
@@ -113,6 +120,11 @@ impl Metrics {
             out.push_str("# TYPE binhyen_sqlite_memory_bytes gauge\n");
             let _ = writeln!(out, "binhyen_sqlite_memory_bytes {bytes}");
         }
+        if let Some(n) = audit_waiting {
+            out.push_str("# HELP binhyen_audit_waiting Audit records waiting for their place in the chain (the whole database's).\n");
+            out.push_str("# TYPE binhyen_audit_waiting gauge\n");
+            let _ = writeln!(out, "binhyen_audit_waiting {n}");
+        }
         out
     }
 }
@@ -148,12 +160,13 @@ mod tests {
             m.observe(&format!("X{i}"), "unmatched", 405, 0.001);
         }
         m.observe("GET", "/healthz", 200, 0.001);
-        let text = m.render((1, 1), Some(2048));
+        let text = m.render((1, 1), Some(2048), Some(3));
         let series = text
             .lines()
             .filter(|l| l.starts_with("binhyen_http_requests_total{"))
             .count();
         assert_eq!(series, 2, "{text}");
         assert!(text.contains("method=\"other\",route=\"unmatched\",status=\"405\"} 100"));
+        assert!(text.contains("\nbinhyen_audit_waiting 3\n"), "{text}");
     }
 }

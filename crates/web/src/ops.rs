@@ -64,9 +64,18 @@ async fn metrics(State(state): State<AppState>, req: Request) -> Response {
     if !may_read_metrics(&state.config, peer, req.headers()) {
         return crate::error::ApiError::not_found().into_response();
     }
+    // A database that does not answer within a second leaves the gauge
+    // out: the rest of the figures are the process's own.
+    let waiting = tokio::time::timeout(
+        std::time::Duration::from_secs(1),
+        store::audit::waiting(&state.db),
+    )
+    .await
+    .ok()
+    .and_then(Result::ok);
     let body = state
         .metrics
-        .render(state.db.pool_stats(), state.db.sqlite_memory());
+        .render(state.db.pool_stats(), state.db.sqlite_memory(), waiting);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
