@@ -618,12 +618,10 @@ const VERIFY_PAGE: i64 = 5_000;
 /// head is read first, so that records the sequencer chains meanwhile
 /// are checked as waiting ones.
 pub async fn verify(db: &Db) -> Result<std::result::Result<u64, i64>> {
-    let (head, head_seq): (String, i64) = fetch!(
-        db,
-        fetch_one,
-        (String, i64),
-        "SELECT last_hash, last_seq FROM audit_head WHERE id = 1"
-    )?;
+    let Anchor {
+        seq: head_seq,
+        hash: head,
+    } = self::head(db).await?;
     let mut prev = GENESIS_HASH.to_string();
     let (mut last, mut last_id, mut n) = (0_i64, 0_i64, 0_u64);
     loop {

@@ -98,7 +98,6 @@ use store::audit::Author;
 use store::bench_support as bs;
 use store::org_units::reference;
 use store::reviews::figures::{Ask, SOURCES};
-use store::testing::TestDb;
 
 #[path = "common/mod.rs"]
 mod common;
@@ -948,12 +947,7 @@ fn main() {
             return;
         }
         // BENCH_DATABASE=postgres (or sqlite) runs one backend.
-        let only = std::env::var("BENCH_DATABASE").unwrap_or_default();
-        for t in TestDb::all().await.unwrap() {
-            if !only.is_empty() && only != t.label {
-                t.cleanup().await;
-                continue;
-            }
+        for t in backends().await {
             one(t.label, &t.db, false).await;
             // BENCH_KEEP=1 leaves the database behind, to look into.
             if std::env::var("BENCH_KEEP").is_ok() {

@@ -44,8 +44,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use domain::accounts::{secret_hash, NewPassword, Role};
 use domain::statistics::{
     Calendar, DataSetInput, IndicatorInput, NewDataSet, NewIndicator, Period, PeriodType,
@@ -54,7 +53,6 @@ use store::accounts::{self, NewUser};
 use store::audit::Author;
 use store::bench_support as bs;
 use store::org_units::reference;
-use store::testing::TestDb;
 
 #[path = "common/mod.rs"]
 mod common;
@@ -252,24 +250,6 @@ struct Seen {
     longest_lock_wait_ms: Option<f64>,
 }
 
-async fn post(c: &Client, token: &str, uri: &str, body: &serde_json::Value) -> Duration {
-    let req = Request::post(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(serde_json::to_vec(body).unwrap()))
-        .unwrap();
-    let s = Instant::now();
-    let (status, resp) = c.send(req).await;
-    let took = s.elapsed();
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "{uri}: {}",
-        String::from_utf8_lossy(&resp)
-    );
-    took
-}
-
 /// One officer's form: its values saved, then submitted.
 async fn form(c: &Client, d: &Data, k: usize, seen: &Mutex<Seen>, t0: Instant) {
     let (unit, token) = &d.officers[k];
@@ -283,11 +263,20 @@ async fn form(c: &Client, d: &Data, k: usize, seen: &Mutex<Seen>, t0: Instant) {
         })
         .collect();
     let at = t0.elapsed().as_secs_f64();
-    let saved = post(c, token, "/api/v1/data-values", &serde_json::json!(values)).await;
+    let (saved, _) = c
+        .posted(
+            token,
+            "/api/v1/data-values",
+            &serde_json::json!(values),
+            StatusCode::OK,
+        )
+        .await;
     let at2 = t0.elapsed().as_secs_f64();
     let body = serde_json::json!({"data_set": d.data_set, "org_unit": unit,
                                   "period": d.month.to_string(), "action": "submit"});
-    let submitted = post(c, token, "/api/v1/approvals", &body).await;
+    let (submitted, _) = c
+        .posted(token, "/api/v1/approvals", &body, StatusCode::OK)
+        .await;
     let mut s = seen.lock().unwrap();
     s.saves.add(at, saved);
     s.submits.add(at2, submitted);
@@ -506,12 +495,7 @@ fn main() {
     rt.block_on(async {
         println!("| backend | measure | result | baseline (same run) | ratio |");
         println!("|---|---|---|---|---|");
-        let only = std::env::var("BENCH_DATABASE").unwrap_or_default();
-        for t in TestDb::all().await.unwrap() {
-            if !only.is_empty() && only != t.label {
-                t.cleanup().await;
-                continue;
-            }
+        for t in backends().await {
             let d = Arc::new(generate(t.label, &t.db).await);
             surge(t.label, &t.db, d).await;
             t.cleanup().await;

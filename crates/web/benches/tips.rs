@@ -302,12 +302,7 @@ fn main() {
         println!("| backend | measure | result | baseline (same run) | ratio |");
         println!("|---|---|---|---|---|");
         // BENCH_DATABASE=postgres (or sqlite) runs one backend.
-        let only = std::env::var("BENCH_DATABASE").unwrap_or_default();
-        for t in TestDb::all().await.unwrap() {
-            if !only.is_empty() && only != t.label {
-                t.cleanup().await;
-                continue;
-            }
+        for t in backends().await {
             one(&t).await;
             if std::env::var("BENCH_KEEP").is_ok() {
                 eprintln!("{}: kept at {}", t.label, t.url);

@@ -119,6 +119,17 @@ impl Client {
         uri: &str,
         body: &serde_json::Value,
     ) -> (Duration, Bytes) {
+        self.posted(token, uri, body, StatusCode::CREATED).await
+    }
+
+    /// A JSON POST that must answer `want`, and how long it took.
+    pub async fn posted(
+        &self,
+        token: &str,
+        uri: &str,
+        body: &serde_json::Value,
+        want: StatusCode,
+    ) -> (Duration, Bytes) {
         let req = Request::post(uri)
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
             .header(header::CONTENT_TYPE, "application/json")
@@ -129,12 +140,28 @@ impl Client {
         let d = t.elapsed();
         assert_eq!(
             status,
-            StatusCode::CREATED,
+            want,
             "{uri}: {}",
             String::from_utf8_lossy(&body[..body.len().min(400)])
         );
         (d, body)
     }
+}
+
+/// The test databases to measure on: both (PostgreSQL when
+/// BINHYEN_TEST_DATABASE_URL is set), or the one BENCH_DATABASE names
+/// (`sqlite` or `postgres`).
+pub async fn backends() -> Vec<store::testing::TestDb> {
+    let only = std::env::var("BENCH_DATABASE").unwrap_or_default();
+    let mut out = Vec::new();
+    for t in store::testing::TestDb::all().await.unwrap() {
+        if only.is_empty() || only == t.label {
+            out.push(t);
+        } else {
+            t.cleanup().await;
+        }
+    }
+    out
 }
 
 pub async fn user(db: &Db, name: &str, role: Role, scopes: Vec<i64>) -> String {
