@@ -49,6 +49,8 @@ pub(crate) async fn serve(db: Db, settings: &Settings) -> Result<(), String> {
     let refusals = tokio::spawn(flush_refusals(state.clone()));
     // Every server chains the audit records (one at a time across servers).
     let sequencer = tokio::spawn(store::audit::keep_chained(db.clone()));
+    // And folds the rollup deltas into their cells (one at a time too).
+    let folder = tokio::spawn(store::statistics::rollups::keep_folded(db.clone()));
     // The peer address feeds login throttling (hashed, never logged).
     web::server::serve(listener, app, settings.server, shutdown_signal())
         .await
@@ -56,6 +58,7 @@ pub(crate) async fn serve(db: Db, settings: &Settings) -> Result<(), String> {
     purge.abort();
     refusals.abort();
     sequencer.abort();
+    folder.abort();
     state.flush_refusals(true).await;
     // What this server's last requests wrote gets its place now rather
     // than from the next server to start.

@@ -131,6 +131,7 @@ pub async fn reset_statistics(db: &Db) -> Result<(), StoreError> {
         "data_values",
         "data_approvals",
         "rollups",
+        "rollup_deltas",
         "rollup_homes",
         "unit_shares",
     ] {

@@ -60,14 +60,14 @@ impl Metrics {
         }
     }
 
-    /// The text exposition format.
-    /// `audit_waiting`: the audit records without their place in the
-    /// chain (none when the database did not say).
+    /// The text exposition format. `backlog`: what waits for the
+    /// background work every server does (none when the database did not
+    /// say).
     pub fn render(
         &self,
         pool: (u32, usize),
         sqlite_memory: Option<i64>,
-        audit_waiting: Option<i64>,
+        backlog: Option<Backlog>,
     ) -> String {
         let mut out = String::new();
         out.push_str("# HELP binhyen_http_requests_total HTTP requests by route and status.\n");
@@ -120,10 +120,13 @@ impl Metrics {
             out.push_str("# TYPE binhyen_sqlite_memory_bytes gauge\n");
             let _ = writeln!(out, "binhyen_sqlite_memory_bytes {bytes}");
         }
-        if let Some(n) = audit_waiting {
+        if let Some(b) = backlog {
             out.push_str("# HELP binhyen_audit_waiting Audit records waiting for their place in the chain (the whole database's).\n");
             out.push_str("# TYPE binhyen_audit_waiting gauge\n");
-            let _ = writeln!(out, "binhyen_audit_waiting {n}");
+            let _ = writeln!(out, "binhyen_audit_waiting {}", b.audit_records);
+            out.push_str("# HELP binhyen_rollup_deltas_waiting Rollup deltas waiting to be folded into their cells (the whole database's).\n");
+            out.push_str("# TYPE binhyen_rollup_deltas_waiting gauge\n");
+            let _ = writeln!(out, "binhyen_rollup_deltas_waiting {}", b.rollup_deltas);
         }
         out
     }
@@ -149,6 +152,15 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     res
 }
 
+/// What waits for the work every server does in the background: audit
+/// records for their place in the chain, rollup deltas for their fold. A
+/// number that keeps growing means no server does that work.
+#[derive(Debug, Clone, Copy)]
+pub struct Backlog {
+    pub audit_records: i64,
+    pub rollup_deltas: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,7 +172,11 @@ mod tests {
             m.observe(&format!("X{i}"), "unmatched", 405, 0.001);
         }
         m.observe("GET", "/healthz", 200, 0.001);
-        let text = m.render((1, 1), Some(2048), Some(3));
+        let backlog = Backlog {
+            audit_records: 3,
+            rollup_deltas: 7,
+        };
+        let text = m.render((1, 1), Some(2048), Some(backlog));
         let series = text
             .lines()
             .filter(|l| l.starts_with("binhyen_http_requests_total{"))
@@ -168,5 +184,9 @@ mod tests {
         assert_eq!(series, 2, "{text}");
         assert!(text.contains("method=\"other\",route=\"unmatched\",status=\"405\"} 100"));
         assert!(text.contains("\nbinhyen_audit_waiting 3\n"), "{text}");
+        assert!(
+            text.contains("\nbinhyen_rollup_deltas_waiting 7\n"),
+            "{text}"
+        );
     }
 }

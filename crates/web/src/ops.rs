@@ -66,16 +66,18 @@ async fn metrics(State(state): State<AppState>, req: Request) -> Response {
     }
     // A database that does not answer within a second leaves the gauge
     // out: the rest of the figures are the process's own.
-    let waiting = tokio::time::timeout(
-        std::time::Duration::from_secs(1),
-        store::audit::waiting(&state.db),
-    )
+    let backlog = tokio::time::timeout(std::time::Duration::from_secs(1), async {
+        Ok::<_, store::StoreError>(crate::metrics::Backlog {
+            audit_records: store::audit::waiting(&state.db).await?,
+            rollup_deltas: store::statistics::rollups::waiting(&state.db).await?,
+        })
+    })
     .await
     .ok()
     .and_then(Result::ok);
     let body = state
         .metrics
-        .render(state.db.pool_stats(), state.db.sqlite_memory(), waiting);
+        .render(state.db.pool_stats(), state.db.sqlite_memory(), backlog);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 

@@ -419,10 +419,32 @@ async fn read_cells(
     } else {
         ("indicator_id", "part")
     };
+    // The deltas not yet folded into the cells come in the same statement,
+    // so that the one snapshot sees each change once: in its cell or in
+    // its delta, never both or neither (a fold moves it from one to the
+    // other in a transaction). A unit may then come twice; its items merge
+    // in `assemble`.
+    let delta = packed(
+        pg,
+        &[
+            "period".into(),
+            "indicator_id".into(),
+            n.into(),
+            exact(pg, total),
+            "''".into(),
+        ],
+        ';',
+    );
     let sql = format!(
         "SELECT unit_id, {cell} AS packed FROM rollups
          WHERE unit_id IN ({u}) AND period IN ({p}) AND {ind_col} IN ({i}) AND {part_col} IN ('b', {part}) AND {n} > 0
-         GROUP BY unit_id"
+         GROUP BY unit_id
+         UNION ALL
+         SELECT unit_id, {delta} FROM (
+             SELECT unit_id, period, indicator_id, SUM({n}) AS {n}, SUM({total}) AS {total} FROM rollup_deltas
+             WHERE unit_id IN ({u}) AND period IN ({p}) AND indicator_id IN ({i}) AND part IN ('b', {part})
+             GROUP BY unit_id, period, indicator_id
+         ) d GROUP BY unit_id"
     );
     let groups: Vec<(i64, String)> = fetch_all_dyn(tx, &sql, params.args).await?;
     let unpacking = Instant::now();

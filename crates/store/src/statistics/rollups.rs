@@ -1,9 +1,12 @@
 //! The rollup cells (see `analytics`): where a unit's figures count (its
-//! homes, per view), applying a batch of changes to the cells inside the
-//! write's transaction, recomputing a fallen maximum, and the rebuild from
-//! scratch behind `binhyen analytics rebuild`.
+//! homes, per view), applying a batch of changes inside the write's
+//! transaction (deltas appended for sums, counts and last values; maxima
+//! changed in their cells and recomputed when they fall), the folder that
+//! moves deltas into the cells, and the rebuild from scratch behind
+//! `binhyen analytics rebuild`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
 
 use analytics::{reaches_cell, Agg, Cell, Change, Entry};
 use chrono::NaiveDate;
@@ -299,11 +302,9 @@ struct CellRow {
 
 impl CellRow {
     fn key(&self) -> Result<Key> {
-        let period = Period::parse("period", &self.period)
-            .map_err(|_| StoreError::Data(format!("rollups: kỳ «{}» không hợp lệ", self.period)))?;
         Ok((
             self.unit_id,
-            period,
+            parse_period(&self.period)?,
             self.indicator_id,
             Part::parse(&self.part)?,
         ))
@@ -433,9 +434,9 @@ pub(crate) async fn apply(tx: &mut Tx, batch: &[UnitChanges]) -> Result<()> {
 /// Applies steps (a contribution before and after) to cells. Cells of
 /// maxima are read, changed and written back, and each maximum that fell is
 /// recomputed from the values under the home as `rollup_homes` says now;
-/// every other cell only adds counts and totals, which the database does
-/// without the cell being read first (reading 700 cells cost a 100-value
-/// form as much as writing them).
+/// every other cell gets a delta of counts and totals ([`record_deltas`]),
+/// written without the cell being read (reading 700 cells cost a 100-value
+/// form as much as writing them) or locked.
 async fn apply_pending(
     tx: &mut Tx,
     pending: BTreeMap<Key, Vec<(Cell, Cell)>>,
@@ -447,7 +448,7 @@ async fn apply_pending(
             .is_none_or(|(agg, _)| *agg == Aggregation::Max)
     };
     let (tops, sums): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(key, _)| is_max(key));
-    add_to_cells(tx, &sums).await?;
+    record_deltas(tx, &sums).await?;
     let keys: Vec<Key> = tops.iter().map(|(key, _)| *key).collect();
     let mut cells = read_cells(tx, &keys).await?;
     let mut recompute: Vec<(Key, bool)> = Vec::new();
@@ -475,34 +476,45 @@ async fn apply_pending(
     Ok(())
 }
 
-/// Adds the steps of cells without maxima to what is stored (a cell that
-/// is not there yet starts from nothing); a cell left with no figure goes,
-/// and a total with no figure left is zero, not a rounding residue (as
-/// [`Agg::apply`] does).
-async fn add_to_cells(tx: &mut Tx, pending: &[(Key, Vec<(Cell, Cell)>)]) -> Result<()> {
-    let mut emptied: Vec<Key> = Vec::new();
-    let mut deltas: Vec<(Key, Cell)> = Vec::with_capacity(pending.len());
-    for (key, steps) in pending {
-        let d = Cell::added_by(steps);
-        if d == Cell::default() {
-            continue;
-        }
-        if d.all.n < 0 || d.approved.n < 0 {
-            emptied.push(*key);
-        }
-        deltas.push((*key, d));
-    }
+/// Appends what the steps of cells without maxima add to them, one delta
+/// per cell, for the folder to move into the cells (see [`fold`]): an
+/// insert touches no row another writer touches, where adding to the cell
+/// held the province's and the country's cells until commit.
+async fn record_deltas(tx: &mut Tx, pending: &[(Key, Vec<(Cell, Cell)>)]) -> Result<()> {
+    let deltas: Vec<(Key, Cell)> = pending
+        .iter()
+        .map(|(key, steps)| (*key, Cell::added_by(steps)))
+        .filter(|(_, d)| *d != Cell::default())
+        .collect();
     for chunk in deltas.chunks(tx.rows_per_statement(8)) {
-        let mut args = Vec::with_capacity(chunk.len() * 8);
-        for (key, d) in chunk {
-            args.extend(key_arg(key));
-            args.extend([
-                Arg::I64(Some(d.all.n)),
-                Arg::F64(Some(d.all.total)),
-                Arg::I64(Some(d.approved.n)),
-                Arg::F64(Some(d.approved.total)),
-            ]);
-        }
+        let sql = format!(
+            "INSERT INTO rollup_deltas (unit_id, period, indicator_id, part, n, total, ok_n, ok_total) VALUES {}",
+            crate::placeholders(chunk.len(), 8)
+        );
+        execute_dyn(tx, &sql, delta_args(chunk)).await?;
+    }
+    Ok(())
+}
+
+fn delta_args(deltas: &[(Key, Cell)]) -> Vec<Arg> {
+    let mut args = Vec::with_capacity(deltas.len() * 8);
+    for (key, d) in deltas {
+        args.extend(key_arg(key));
+        args.extend([
+            Arg::I64(Some(d.all.n)),
+            Arg::F64(Some(d.all.total)),
+            Arg::I64(Some(d.approved.n)),
+            Arg::F64(Some(d.approved.total)),
+        ]);
+    }
+    args
+}
+
+/// Adds deltas to the stored cells (a cell that is not there yet starts
+/// from nothing); a cell left with no figure goes, and a total with no
+/// figure left is zero, not a rounding residue (as [`Agg::apply`] does).
+async fn add_to_cells(tx: &mut Tx, deltas: &[(Key, Cell)]) -> Result<()> {
+    for chunk in deltas.chunks(tx.rows_per_statement(8)) {
         let sql = format!(
             "INSERT INTO rollups (unit_id, period, indicator_id, part, n, total, ok_n, ok_total) VALUES {}
              ON CONFLICT (unit_id, period, indicator_id, part) DO UPDATE SET
@@ -512,8 +524,13 @@ async fn add_to_cells(tx: &mut Tx, pending: &[(Key, Vec<(Cell, Cell)>)]) -> Resu
                 ok_total = CASE WHEN rollups.ok_n + excluded.ok_n = 0 THEN 0 ELSE rollups.ok_total + excluded.ok_total END",
             crate::placeholders(chunk.len(), 8)
         );
-        execute_dyn(tx, &sql, args).await?;
+        execute_dyn(tx, &sql, delta_args(chunk)).await?;
     }
+    let emptied: Vec<Key> = deltas
+        .iter()
+        .filter(|(_, d)| d.all.n < 0 || d.approved.n < 0)
+        .map(|(k, _)| *k)
+        .collect();
     for chunk in emptied.chunks(tx.rows_per_statement(4)) {
         let sql = format!(
             "DELETE FROM rollups WHERE n = 0 AND ok_n = 0
@@ -523,6 +540,158 @@ async fn add_to_cells(tx: &mut Tx, pending: &[(Key, Vec<(Cell, Cell)>)]) -> Resu
         execute_dyn(tx, &sql, key_args(chunk)).await?;
     }
     Ok(())
+}
+
+/// The advisory lock the folders of several servers take in turn, and a
+/// rebuild takes to keep them out (PostgreSQL; SQLite has one writer).
+const FOLD_LOCK: i64 = 0x4249_4E48_0300_0000;
+
+/// Deltas folded per transaction: on SQLite the writers wait for it, so a
+/// batch is kept well under the 200 ms a save may wait.
+fn fold_batch(db: &Db) -> i64 {
+    if db.is_postgres() {
+        20_000
+    } else {
+        4_000
+    }
+}
+
+/// Whether a folder that finds another at work gives way or waits for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Turn {
+    /// Return at once: the other folds what this one would have.
+    GiveWay,
+    /// Wait, then fold what is left (tests, `snapshot`).
+    Wait,
+}
+
+/// Moves the committed deltas into the cells, oldest first, and returns
+/// how many it moved. Each batch is one transaction that takes its deltas
+/// out and adds them to the cells: a pivot, which reads a cell and its
+/// deltas in one statement, sees every change once before, during and
+/// after; a crash leaves the deltas of the batch where they were.
+pub async fn fold(db: &Db, turn: Turn) -> Result<u64> {
+    let batch = fold_batch(db);
+    let mut folded = 0;
+    loop {
+        // Most runs find nothing: a read says so without the write lock
+        // (SQLite) or a transaction (PostgreSQL).
+        let any: Option<i64> = fetch!(
+            db,
+            fetch_optional,
+            scalar i64,
+            "SELECT id FROM rollup_deltas LIMIT 1"
+        )?;
+        if any.is_none() {
+            return Ok(folded);
+        }
+        let mut tx = db.begin().await?;
+        if tx.is_postgres() {
+            let mine: bool = match turn {
+                Turn::GiveWay => fetch!(
+                    tx,
+                    fetch_one,
+                    scalar bool,
+                    "SELECT pg_try_advisory_xact_lock($1)",
+                    FOLD_LOCK
+                )?,
+                Turn::Wait => {
+                    execute!(tx, "SELECT pg_advisory_xact_lock($1)", FOLD_LOCK)?;
+                    true
+                }
+            };
+            if !mine {
+                tx.rollback().await?;
+                return Ok(folded);
+            }
+        }
+        let rows: Vec<DeltaRow> = fetch!(
+            tx,
+            fetch_all,
+            DeltaRow,
+            "DELETE FROM rollup_deltas WHERE id IN (SELECT id FROM rollup_deltas ORDER BY id LIMIT $1)
+             RETURNING unit_id, period, indicator_id, part, n, total, ok_n, ok_total",
+            batch
+        )?;
+        if rows.is_empty() {
+            tx.rollback().await?;
+            return Ok(folded);
+        }
+        let mut sums: BTreeMap<Key, Cell> = BTreeMap::new();
+        for r in &rows {
+            let d = sums.entry(r.key()?).or_default();
+            d.all.n += r.n;
+            d.all.total += r.total;
+            d.approved.n += r.ok_n;
+            d.approved.total += r.ok_total;
+        }
+        let sums: Vec<(Key, Cell)> = sums
+            .into_iter()
+            .filter(|(_, d)| *d != Cell::default())
+            .collect();
+        add_to_cells(&mut tx, &sums).await?;
+        tx.commit().await?;
+        folded += rows.len() as u64;
+        if (rows.len() as i64) < batch {
+            return Ok(folded);
+        }
+    }
+}
+
+/// How often every server folds the deltas.
+pub const FOLD_EVERY: Duration = Duration::from_millis(200);
+
+/// Runs the folder every [`FOLD_EVERY`] until the process ends; a failed
+/// run (the database away) is logged and tried again.
+pub async fn keep_folded(db: Db) {
+    let mut tick = tokio::time::interval(FOLD_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = fold(&db, Turn::GiveWay).await {
+            tracing::warn!(error = %e, "rollups: the folder could not fold the new deltas");
+        }
+    }
+}
+
+/// The deltas waiting to be folded (the `/metrics` gauge: a number that
+/// keeps growing means no server folds).
+pub async fn waiting(db: &Db) -> Result<i64> {
+    Ok(fetch!(
+        db,
+        fetch_one,
+        scalar i64,
+        "SELECT COUNT(*) FROM rollup_deltas"
+    )?)
+}
+
+/// One delta as the folder takes it out.
+#[derive(sqlx::FromRow)]
+struct DeltaRow {
+    unit_id: i64,
+    period: String,
+    indicator_id: i64,
+    part: String,
+    n: i64,
+    total: f64,
+    ok_n: i64,
+    ok_total: f64,
+}
+
+impl DeltaRow {
+    fn key(&self) -> Result<Key> {
+        Ok((
+            self.unit_id,
+            parse_period(&self.period)?,
+            self.indicator_id,
+            Part::parse(&self.part)?,
+        ))
+    }
+}
+
+fn parse_period(s: &str) -> Result<Period> {
+    Period::parse("period", s)
+        .map_err(|_| StoreError::Data(format!("rollups: kỳ «{s}» không hợp lệ")))
 }
 
 /// Moves the figures of the units `roots` reach (themselves, what is below
@@ -818,6 +987,14 @@ const REBUILD_UNITS: usize = 200;
 /// PostgreSQL); writers of figures wait for it.
 pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
     let mut tx = db.begin().await?;
+    if tx.is_postgres() {
+        // The folders wait, and so do the writers of figures (SQLite's
+        // `BEGIN IMMEDIATE` does both): their deltas would otherwise land
+        // on cells rebuilt from values they had not yet committed.
+        execute!(tx, "SELECT pg_advisory_xact_lock($1)", FOLD_LOCK)?;
+        execute!(tx, "LOCK TABLE data_values IN SHARE MODE")?;
+    }
+    execute!(tx, "DELETE FROM rollup_deltas")?;
     execute!(tx, "DELETE FROM rollups")?;
     execute!(tx, "DELETE FROM rollup_homes")?;
     let kind_of = kinds(&mut tx).await?;
@@ -898,8 +1075,10 @@ pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
     Ok(report)
 }
 
-/// Every cell, sorted: for tests that compare incremental and rebuilt rollups.
+/// Every cell, sorted, after folding what waits: for tests that compare
+/// incremental and rebuilt rollups.
 pub async fn snapshot(db: &Db) -> Result<Vec<(Key, Cell)>> {
+    fold(db, Turn::Wait).await?;
     let sql = format!("SELECT {CELL_COLUMNS} FROM rollups");
     let rows: Vec<CellRow> = fetch!(db, fetch_all, CellRow, &sql)?;
     let mut out: Vec<(Key, Cell)> = rows

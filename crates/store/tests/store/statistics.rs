@@ -1721,3 +1721,134 @@ async fn first_figures_of_a_unit_written_at_once_all_succeed() {
         t.cleanup().await;
     }
 }
+
+/// A save appends deltas and touches no rollup cell: on PostgreSQL it
+/// completes while another transaction holds every cell (the province's
+/// and the country's cells were the rows every save of the nation
+/// queued on). Many writers with two folders at once (as several servers
+/// run them) lose nothing: the pivot counts every figure before the last
+/// fold and after it, and the folded cells equal a rebuild.
+#[tokio::test]
+async fn saves_wait_for_no_cell_and_folds_lose_nothing() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+    use store::statistics::rollups::Turn;
+    for t in TestDb::all().await.unwrap() {
+        let db = &t.db;
+        let today = date(TODAY);
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        statistics::load_catalogue(db).await.unwrap();
+        crate::tips_typed(db).await;
+        let ninh_binh = unit(db, Level::Province, "37", TODAY).await;
+        let vi_xuyen = unit(db, Level::Commune, "13636", "2022-01-01").await;
+        let quang_trung = unit(db, Level::Commune, "13285", "2022-01-01").await;
+        let phuong_nam_dinh = unit(db, Level::Commune, "13669", TODAY).await;
+        let mut early = 0.0;
+        if let store::Backend::Postgres(_) = db.backend() {
+            let first = [write("tin_bao", &phuong_nam_dinh, "2026-10", Some(1.0))];
+            values::write(db, ADMIN, &first, today).await.unwrap();
+            rollups::fold(db, Turn::Wait).await.unwrap();
+            let mut holder = db.begin().await.unwrap();
+            if let store::Backend::Postgres(c) = holder.backend() {
+                sqlx::query("LOCK TABLE rollups IN EXCLUSIVE MODE")
+                    .execute(c)
+                    .await
+                    .unwrap();
+            }
+            let second = [write("tin_bao", &phuong_nam_dinh, "2026-11", Some(2.0))];
+            tokio::time::timeout(
+                Duration::from_secs(5),
+                values::write(db, ADMIN, &second, today),
+            )
+            .await
+            .expect("a save waited for the rollup cells")
+            .unwrap();
+            // Readers pass the lock too, and see the delta.
+            assert_eq!(
+                figure(db, "tin_bao", ninh_binh.id, "2026", View::AsNow).await,
+                Some(3.0)
+            );
+            holder.rollback().await.unwrap();
+            early = 3.0;
+        }
+
+        let stop = Arc::new(AtomicBool::new(false));
+        let folders: Vec<_> = (0..2)
+            .map(|_| {
+                let (db, stop) = (db.clone(), stop.clone());
+                tokio::spawn(async move {
+                    let mut folded = 0;
+                    while !stop.load(Ordering::Relaxed) {
+                        folded += rollups::fold(&db, Turn::GiveWay).await.unwrap();
+                        tokio::time::sleep(Duration::from_millis(3)).await;
+                    }
+                    folded
+                })
+            })
+            .collect();
+        let writers: Vec<_> = (0..8)
+            .map(|k| {
+                let db = db.clone();
+                let units = [
+                    (vi_xuyen.clone(), 2022),
+                    (quang_trung.clone(), 2022),
+                    (phuong_nam_dinh.clone(), 2026),
+                ];
+                tokio::spawn(async move {
+                    for (u, year) in units {
+                        let w = [write(
+                            "tin_bao",
+                            &u,
+                            &format!("{year}-{:02}", k + 1),
+                            Some((k + 1) as f64),
+                        )];
+                        values::write(&db, ADMIN, &w, date(TODAY)).await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.await.unwrap();
+        }
+        stop.store(true, Ordering::Relaxed);
+        let mut folded = 0;
+        for f in folders {
+            folded += f.await.unwrap();
+        }
+        let by_province = |view| {
+            pivot(
+                db,
+                &["tin_bao"],
+                None,
+                Some(Level::Province),
+                &["2022", "2026"],
+                view,
+                false,
+            )
+        };
+        let (was, now) = (
+            by_province(View::AsWas).await,
+            by_province(View::AsNow).await,
+        );
+        // 1 + … + 8 for each of three units.
+        assert_eq!(sum_of(&was), 3.0 * 36.0 + early, "{}", t.label);
+        assert_eq!(sum_of(&now), sum_of(&was), "{}", t.label);
+        folded += rollups::fold(db, Turn::Wait).await.unwrap();
+        assert!(folded > 0, "{}: the folders folded nothing", t.label);
+        assert_eq!(rollups::waiting(db).await.unwrap(), 0, "{}", t.label);
+        assert_eq!(by_province(View::AsWas).await, was, "{}", t.label);
+        assert_eq!(by_province(View::AsNow).await, now, "{}", t.label);
+        let incremental = rollups::snapshot(db).await.unwrap();
+        rollups::rebuild(db).await.unwrap();
+        assert_eq!(
+            rollups::snapshot(db).await.unwrap(),
+            incremental,
+            "{}",
+            t.label
+        );
+        t.cleanup().await;
+    }
+}
