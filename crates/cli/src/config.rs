@@ -35,6 +35,16 @@ pub struct Global {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
+    /// A PostgreSQL streaming replica of that database (postgres://…):
+    /// pivots, lists and exports read from it while it is within 5 s of
+    /// the primary; writes and sessions stay on the primary. Servers only.
+    #[arg(
+        long,
+        env = "BINHYEN_READ_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub read_database_url: Option<String>,
     /// TOML file with the same settings (lowest precedence but defaults).
     #[arg(long, env = "BINHYEN_CONFIG", global = true)]
     pub config: Option<PathBuf>,
@@ -98,6 +108,7 @@ pub struct ServeArgs {
 pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
+    pub read_database_url: Option<String>,
     pub log_format: Option<LogFormat>,
     pub listen: Option<SocketAddr>,
     pub cookie_secure: Option<bool>,
@@ -180,6 +191,8 @@ impl FileConfig {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub database_url: String,
+    /// The read replica, if any (PostgreSQL only).
+    pub read_database_url: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub log_format: LogFormat,
     pub listen: SocketAddr,
@@ -192,6 +205,7 @@ pub struct Settings {
 impl Settings {
     pub fn resolve(g: &Global, s: &ServeArgs, f: FileConfig) -> Result<Self, String> {
         let database_url = g.database_url.clone().or(f.database_url);
+        let read_database_url = g.read_database_url.clone().or(f.read_database_url);
         let data_dir = g
             .data_dir
             .clone()
@@ -246,8 +260,15 @@ impl Settings {
         let header_timeout = within("header_read_timeout_secs", header_timeout, 1..=300)?;
         let max_connections = s.max_connections.or(f.max_connections).unwrap_or(1024);
         let max_parses = s.max_parses.or(f.max_parses).unwrap_or(2);
+        if read_database_url.is_some() && !database_url.starts_with("postgres") {
+            return Err(
+                "read_database_url cần cơ sở dữ liệu chính là PostgreSQL (database_url postgres://…)"
+                    .into(),
+            );
+        }
         Ok(Self {
             database_url,
+            read_database_url,
             data_dir,
             log_format: g.log_format.or(f.log_format).unwrap_or(LogFormat::Text),
             listen,
@@ -283,9 +304,27 @@ mod tests {
         Global {
             data_dir: None,
             database_url: None,
+            read_database_url: None,
             config: None,
             log_format: None,
         }
+    }
+
+    #[test]
+    fn a_read_replica_needs_postgresql_as_the_primary() {
+        let f: FileConfig =
+            toml::from_str("read_database_url = \"postgres://r@10.0.0.12/binhyen\"").unwrap();
+        let e = Settings::resolve(&global(), &ServeArgs::default(), f).unwrap_err();
+        assert!(e.contains("read_database_url"), "{e}");
+        let f: FileConfig = toml::from_str(
+            "database_url = \"postgres://p@10.0.0.11/binhyen\"\nread_database_url = \"postgres://r@10.0.0.12/binhyen\"",
+        )
+        .unwrap();
+        let s = Settings::resolve(&global(), &ServeArgs::default(), f).unwrap();
+        assert_eq!(
+            s.read_database_url.as_deref(),
+            Some("postgres://r@10.0.0.12/binhyen")
+        );
     }
 
     #[test]

@@ -39,7 +39,12 @@ pub(crate) async fn serve(db: Db, settings: &Settings) -> Result<(), String> {
     trim_freed_memory();
     let mut config = settings.web.clone();
     config.id_key = id_key(&settings.id_key_file)?;
-    let state = web::AppState::new(db.clone(), config)?;
+    let mut state = web::AppState::new(db.clone(), config)?;
+    if let Some(url) = &settings.read_database_url {
+        let replica = store::Db::connect_replica(url).map_err(|e| e.to_string())?;
+        tracing::info!(replica = %store::redact_url(url), "reads of pivots, lists and exports go to the replica when it is close behind");
+        state = state.with_replica(replica);
+    }
     let app = web::router(state.clone());
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
@@ -51,6 +56,7 @@ pub(crate) async fn serve(db: Db, settings: &Settings) -> Result<(), String> {
     let sequencer = tokio::spawn(store::audit::keep_chained(db.clone()));
     // And folds the rollup deltas into their cells (one at a time too).
     let folder = tokio::spawn(store::statistics::rollups::keep_folded(db.clone()));
+    let watcher = tokio::spawn(web::replica::watch(state.clone()));
     // The peer address feeds login throttling (hashed, never logged).
     web::server::serve(listener, app, settings.server, shutdown_signal())
         .await
@@ -59,6 +65,7 @@ pub(crate) async fn serve(db: Db, settings: &Settings) -> Result<(), String> {
     refusals.abort();
     sequencer.abort();
     folder.abort();
+    watcher.abort();
     state.flush_refusals(true).await;
     // What this server's last requests wrote gets its place now rather
     // than from the next server to start.

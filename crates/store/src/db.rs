@@ -59,6 +59,44 @@ pub enum Backend<S, P> {
 /// How long a SQLite statement waits for another connection's write lock.
 const BUSY_SECS: u64 = 10;
 
+fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+fn pg_options(url: &str) -> Result<PgConnectOptions> {
+    // The working set (units, closures) lives in memory: random reads cost
+    // about what sequential ones do. With the default of 4 the planner
+    // preferred scanning every unit to a few index probes for a search.
+    Ok(PgConnectOptions::from_str(url)?
+        .application_name("binhyen")
+        // JIT compiling pays off for hour-long reports, not for pivots: it
+        // added 20-50 ms to each national rollup.
+        .options([("random_page_cost", "1.1"), ("jit", "off")]))
+}
+
+fn pg_pool() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .idle_timeout(Duration::from_secs(300))
+        // sqlx pings every connection it takes from the pool: one more
+        // round trip per query, each needing a PostgreSQL backend to be
+        // scheduled (a page runs about ten queries; scripts/load). A
+        // connection in use within the last second is alive; one idle
+        // longer is pinged, and replaced if dead (after a PostgreSQL
+        // restart, say).
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > Duration::from_secs(1) {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
 impl Db {
     pub fn backend(&self) -> Backend<&SqlitePool, &PgPool> {
         match self {
@@ -73,38 +111,8 @@ impl Db {
 
     /// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
     pub async fn connect(url: &str) -> Result<Self> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            // The working set (units, closures) lives in memory: random
-            // reads cost about what sequential ones do. With the default of
-            // 4 the planner preferred scanning every unit to a few index
-            // probes for a search.
-            let opts = PgConnectOptions::from_str(url)?
-                .application_name("binhyen")
-                // JIT compiling pays off for hour-long reports, not for
-                // pivots: it added 20-50 ms to each national rollup.
-                .options([("random_page_cost", "1.1"), ("jit", "off")]);
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .min_connections(1)
-                .acquire_timeout(Duration::from_secs(5))
-                .idle_timeout(Duration::from_secs(300))
-                // sqlx pings every connection it takes from the pool: one
-                // more round trip per query, each needing a PostgreSQL
-                // backend to be scheduled (a page runs about ten queries;
-                // scripts/load). A connection in use within the last second
-                // is alive; one idle longer is pinged, and replaced if dead
-                // (after a PostgreSQL restart, say).
-                .test_before_acquire(false)
-                .before_acquire(|conn, meta| {
-                    Box::pin(async move {
-                        if meta.idle_for > Duration::from_secs(1) {
-                            conn.ping().await?;
-                        }
-                        Ok(true)
-                    })
-                })
-                .connect_with(opts)
-                .await?;
+        if is_postgres_url(url) {
+            let pool = pg_pool().connect_with(pg_options(url)?).await?;
             Ok(Db::Postgres(pool))
         } else if let Some(path) = url.strip_prefix("sqlite://") {
             Self::open_sqlite(Path::new(path)).await
@@ -114,6 +122,19 @@ impl Db {
                 redact_url(url)
             )))
         }
+    }
+
+    /// A PostgreSQL read replica (`--read-database-url`): connected when
+    /// first used, so that a replica away does not keep the server from
+    /// starting (its reads go to the primary meanwhile).
+    pub fn connect_replica(url: &str) -> Result<Self> {
+        if !is_postgres_url(url) {
+            return Err(StoreError::Data(format!(
+                "bản sao chỉ đọc phải là PostgreSQL (postgres://…): {}",
+                redact_url(url)
+            )));
+        }
+        Ok(Db::Postgres(pg_pool().connect_lazy_with(pg_options(url)?)))
     }
 
     /// Opens (creating if needed) the SQLite file at `path`.
@@ -283,6 +304,16 @@ impl Db {
         Ok(match self {
             Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// One text (or NULL) from a statement without parameters: for the
+    /// few checks a server makes of the database itself (the replica's
+    /// WAL positions).
+    pub async fn scalar_text(&self, sql: &str) -> Result<Option<String>> {
+        Ok(match self {
+            Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await?,
+            Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await?,
         })
     }
 

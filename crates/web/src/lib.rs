@@ -35,6 +35,7 @@ mod partners;
 mod pickers;
 mod programs;
 mod refusals;
+pub mod replica;
 mod reviews;
 pub mod routes;
 mod security;
@@ -141,6 +142,8 @@ pub struct AppState {
     touches: Arc<touches::Touches>,
     /// The public side of tips: its budgets and the reports seen lately.
     tips: Arc<tips::Guard>,
+    /// A PostgreSQL read replica for pivots, lists and exports, if any.
+    pub replica: Option<Arc<replica::Replica>>,
 }
 
 impl AppState {
@@ -156,7 +159,14 @@ impl AppState {
             refusals: Arc::new(refusals::Refusals::default()),
             touches: Arc::new(touches::Touches::default()),
             tips: Arc::new(tips::Guard::default()),
+            replica: None,
         })
+    }
+
+    /// Sends pivots, lists and exports to a read replica (see `replica`).
+    pub fn with_replica(mut self, db: Db) -> Self {
+        self.replica = Some(replica::Replica::new(db));
+        self
     }
 
     /// The password checks' pool and the parses' pool, for the tests that
@@ -222,10 +232,15 @@ pub fn route_table() -> Vec<(routes::Route, bool)> {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let (protected, _) = protected_routes().finish();
-    let protected = protected.route_layer(middleware::from_fn_with_state(
-        state.clone(),
-        actor::require_login,
-    ));
+    let protected = protected
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            replica::mark_writes,
+        ))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            actor::require_login,
+        ));
     let (public, _) = public_routes().finish();
     Router::new()
         .merge(protected)

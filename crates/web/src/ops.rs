@@ -75,9 +75,12 @@ async fn metrics(State(state): State<AppState>, req: Request) -> Response {
     .await
     .ok()
     .and_then(Result::ok);
-    let body = state
+    let mut body = state
         .metrics
         .render(state.db.pool_stats(), state.db.sqlite_memory(), backlog);
+    if let Some(r) = &state.replica {
+        r.render(&mut body);
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 

@@ -27,6 +27,7 @@ use crate::error::{page_error, ApiError};
 use crate::forms::{self, Echo, Fields};
 use crate::i18n::Lang;
 use crate::layout::{Base, FormError, PageContext};
+use crate::replica::Reads;
 use crate::routes::Routes;
 use crate::vocabulary::{self, Choice, Labels};
 use crate::AppState;
@@ -102,12 +103,12 @@ pub struct Api;
     ),
     responses((status = 200, description = "A page of units", body = List<UnitView>)))]
 async fn list_api(
-    State(state): State<AppState>,
+    Reads(reads): Reads,
     actor: Actor,
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let query = parse_list(&Fields::from_query(q.as_deref()))?;
-    let (items, total) = units::list(&state.db, actor.scope(), &query).await?;
+    let (items, total) = units::list(&reads, actor.scope(), &query).await?;
     Ok(Json(List { items, total }).into_response())
 }
 

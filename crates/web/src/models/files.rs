@@ -93,15 +93,16 @@ pub fn list_sheet(rows: &[ModelRow], fields: &Words) -> Sheet {
     }
 }
 
+/// The list as a file, read from `db` (the replica when there is one).
 pub async fn export_list(
-    state: &AppState,
+    db: &store::Db,
     actor: &Actor,
     q: &ModelQuery,
     fmt: &str,
 ) -> Result<Response, ApiError> {
     crate::downloads::check_format(fmt)?;
-    let rows = models::query::export(&state.db, actor.scope(), q).await?;
-    let names = store::vocabulary::Names::load(&state.db).await?;
+    let rows = models::query::export(db, actor.scope(), q).await?;
+    let names = store::vocabulary::Names::load(db).await?;
     let sheet = list_sheet(&rows, &names.fields);
     // Writing 100,000 rows takes a second or two: off the async workers.
     let fmt_owned = fmt.to_string();

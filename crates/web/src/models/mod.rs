@@ -35,6 +35,7 @@ use crate::areas::check_unit;
 use crate::catalogue::{HiddenInput, Workplace};
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
+use crate::replica::Reads;
 use crate::routes::Routes;
 use crate::AppState;
 
@@ -582,6 +583,7 @@ async fn patch_type_api(
     ))]
 async fn list_api(
     State(state): State<AppState>,
+    Reads(reads): Reads,
     actor: Actor,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
@@ -590,7 +592,7 @@ async fn list_api(
     check_unit(&state, &actor, q.org_unit).await?;
     match f.get("format") {
         None | Some("json") => {
-            let (items, total) = models::query::list(&state.db, actor.scope(), &q).await?;
+            let (items, total) = models::query::list(&reads, actor.scope(), &q).await?;
             let exact = total <= models::query::COUNT_CAP;
             let total = total.min(models::query::COUNT_CAP);
             Ok(Json(ModelPage {
@@ -602,7 +604,7 @@ async fn list_api(
             })
             .into_response())
         }
-        Some(fmt) => files::export_list(&state, &actor, &q, fmt).await,
+        Some(fmt) => files::export_list(&reads, &actor, &q, fmt).await,
     }
 }
 

@@ -35,6 +35,7 @@ use crate::api::{FileFormat, List, Problem, XLSX};
 use crate::catalogue::Workplace;
 use crate::error::ApiError;
 use crate::forms::{self, Fields};
+use crate::replica::Reads;
 use crate::routes::Routes;
 use crate::AppState;
 
@@ -645,13 +646,13 @@ pub(crate) fn parse_pivot(f: &Fields) -> Result<PivotQuery, ApiError> {
         (status = 404, description = "Unknown or out-of-scope unit.", body = Problem),
     ))]
 async fn analytics_api(
-    State(state): State<AppState>,
+    Reads(reads): Reads,
     actor: Actor,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let f = Fields::from_query(raw.as_deref());
     let q = parse_pivot(&f)?;
-    let pivot = statistics::pivot::query(&state.db, actor.scope(), &q).await?;
+    let pivot = statistics::pivot::query(&reads, actor.scope(), &q).await?;
     match f.get("format") {
         None | Some("json") => Ok(Json(pivot).into_response()),
         Some(fmt) => files::export_pivot(&pivot, fmt),
