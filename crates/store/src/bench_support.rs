@@ -2559,20 +2559,22 @@ fn province_sees(col: &str, province: &str) -> String {
 // ---- the month-end surge (crates/web/benches/surge.rs) -----------------------
 
 /// On PostgreSQL, the longest a statement of this database is waiting for
-/// a lock right now, in milliseconds (0 when none waits); None on SQLite,
-/// whose writers wait in its busy handler, out of sight.
-pub async fn longest_lock_wait_ms(db: &Db) -> Result<Option<f64>, StoreError> {
+/// a lock right now, in milliseconds, and the start of that statement
+/// (what waits says which rows are shared); (0, "") when none waits.
+/// None on SQLite, whose writers wait in its busy handler, out of sight.
+pub async fn longest_lock_wait_ms(db: &Db) -> Result<Option<(f64, String)>, StoreError> {
     if !db.is_postgres() {
         return Ok(None);
     }
-    let ms: f64 = fetch!(
+    let row: Option<(f64, String)> = fetch!(
         db,
-        fetch_one,
-        scalar f64,
-        "SELECT CAST(COALESCE(MAX(EXTRACT(EPOCH FROM (clock_timestamp() - state_change))), 0) * 1000
-                     AS DOUBLE PRECISION)
+        fetch_optional,
+        (f64, String),
+        "SELECT CAST(EXTRACT(EPOCH FROM (clock_timestamp() - state_change)) * 1000 AS DOUBLE PRECISION),
+                LEFT(regexp_replace(query, '\\s+', ' ', 'g'), 90)
            FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock'"
+          WHERE datname = current_database() AND wait_event_type = 'Lock'
+          ORDER BY state_change LIMIT 1"
     )?;
-    Ok(Some(ms))
+    Ok(Some(row.unwrap_or((0.0, String::new()))))
 }

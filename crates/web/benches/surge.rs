@@ -22,7 +22,9 @@
 //!   `values::import`, what `POST /api/v1/data-values/import` and `binhyen
 //!   import values` call;
 //! - on PostgreSQL, every 20 ms, the longest any statement of the database
-//!   is waiting for a lock (`pg_stat_activity`).
+//!   is waiting for a lock (`pg_stat_activity`);
+//! - beside them what `binhyen serve` runs: the audit sequencer and the
+//!   rollups' folder, whose backlog (deltas waiting) is sampled.
 //!
 //! Printed: p50/p95/p99 and the most of each request kind (the saves also
 //! while the import runs), values saved a second, the import's time, the
@@ -32,7 +34,9 @@
 //!
 //! `cargo bench -p web --bench surge` (SQLite; PostgreSQL too when
 //! BINHYEN_TEST_DATABASE_URL is set); BENCH_DATABASE=sqlite or postgres
-//! runs one backend. Every request must succeed.
+//! runs one backend. Every request must succeed. BENCH_PREPARE=FILE only
+//! generates, keeps the database and describes it in FILE for
+//! `scripts/scale` (the 1 → 2 → 3 server curve).
 
 #![allow(
     clippy::unwrap_used,
@@ -247,7 +251,10 @@ struct Seen {
     pivots: Kind,
     /// The import's start and end, seconds into the surge.
     import: Option<(f64, f64)>,
-    longest_lock_wait_ms: Option<f64>,
+    /// The longest lock wait seen and the statement that waited.
+    longest_lock_wait_ms: Option<(f64, String)>,
+    /// The most rollup deltas seen waiting for the folder.
+    most_deltas_waiting: i64,
 }
 
 /// One officer's form: its values saved, then submitted.
@@ -354,14 +361,31 @@ async fn surge(label: &str, db: &store::Db, d: Arc<Data>) {
             }
         }));
     }
-    // The lock sampler (PostgreSQL).
+    // What `binhyen serve` runs beside the requests: the audit sequencer
+    // and the rollups' folder (the pivots read the deltas not yet folded).
+    let background = [
+        tokio::spawn(store::audit::keep_chained(db.clone())),
+        tokio::spawn(store::statistics::rollups::keep_folded(db.clone())),
+    ];
+    // The lock sampler (PostgreSQL), and the folder's backlog.
     let sampler = {
         let (db, seen, done) = (db.clone(), seen.clone(), done.clone());
         tokio::spawn(async move {
+            let mut looks = 0u64;
             while !done.load(std::sync::atomic::Ordering::Relaxed) {
-                if let Ok(Some(w)) = bs::longest_lock_wait_ms(&db).await {
+                if let Ok(Some((w, what))) = bs::longest_lock_wait_ms(&db).await {
                     let mut s = seen.lock().unwrap();
-                    s.longest_lock_wait_ms = Some(s.longest_lock_wait_ms.unwrap_or(0.0).max(w));
+                    if s.longest_lock_wait_ms.as_ref().is_none_or(|(m, _)| w > *m) {
+                        s.longest_lock_wait_ms = Some((w, what));
+                    }
+                }
+                // A count of the deltas is a scan: four times a second.
+                looks += 1;
+                if looks.is_multiple_of(12) {
+                    if let Ok(n) = store::statistics::rollups::waiting(&db).await {
+                        let mut s = seen.lock().unwrap();
+                        s.most_deltas_waiting = s.most_deltas_waiting.max(n);
+                    }
                 }
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
@@ -400,6 +424,9 @@ async fn surge(label: &str, db: &store::Db, d: Arc<Data>) {
         r.await.unwrap();
     }
     sampler.await.unwrap();
+    for b in background {
+        b.abort();
+    }
 
     let s = seen.lock().unwrap();
     let (a, b) = s.import.unwrap();
@@ -471,9 +498,16 @@ async fn surge(label: &str, db: &store::Db, d: Arc<Data>) {
     );
     row(
         label,
+        "the most rollup deltas waiting for the folder (sampled every 240 ms)",
+        &s.most_deltas_waiting.to_string(),
+        "",
+        "",
+    );
+    row(
+        label,
         "the longest any statement waited for a lock (sampled every 20 ms)",
-        &match s.longest_lock_wait_ms {
-            Some(w) => format!("{w:.0} ms"),
+        &match &s.longest_lock_wait_ms {
+            Some((w, what)) => format!("{w:.0} ms ({what})"),
             None => {
                 "not observable on SQLite (one writer; a wait shows in the saves' times)".into()
             }
@@ -481,6 +515,19 @@ async fn surge(label: &str, db: &store::Db, d: Arc<Data>) {
         "",
         "",
     );
+}
+
+/// The generated data as scripts/scale reads it: where the database is,
+/// the data set, the month entered, its indicators and the officers.
+fn prepared(file: &str, url: &str, d: &Data) {
+    let json = serde_json::json!({
+        "database_url": url,
+        "data_set": d.data_set,
+        "month": d.month.to_string(),
+        "codes": d.codes,
+        "officers": d.officers,
+    });
+    std::fs::write(file, json.to_string()).unwrap();
 }
 
 fn main() {
@@ -497,6 +544,15 @@ fn main() {
         println!("|---|---|---|---|---|");
         for t in backends().await {
             let d = Arc::new(generate(t.label, &t.db).await);
+            // BENCH_PREPARE=FILE: generate only, keep the database and
+            // write what a load from outside needs (scripts/scale).
+            if let Ok(file) = std::env::var("BENCH_PREPARE") {
+                prepared(&file, &t.url, &d);
+                eprintln!("{}: kept at {}, described in {file}", t.label, t.url);
+                // Its temporary folder outlives the program.
+                std::mem::forget(t);
+                continue;
+            }
             surge(t.label, &t.db, d).await;
             t.cleanup().await;
         }

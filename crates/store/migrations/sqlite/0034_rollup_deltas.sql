@@ -1,9 +1,10 @@
--- Rollups without hot rows (issue 24): a write appends what it adds to
--- each rollup cell here, and the folder (`store::statistics::rollups::fold`)
--- moves the deltas into the cells a few times a second; a pivot reads a
--- cell and its deltas in one statement. On SQLite writers take turns
--- anyway; the table is here so that both databases keep the rollups the
--- same way (see the PostgreSQL migration for why it exists).
+-- Rollups without hot rows (issue 24): on PostgreSQL a write appends what
+-- it adds to each rollup cell here and a folder
+-- (`store::statistics::rollups::fold`) moves the deltas into the cells; a
+-- pivot reads a cell and its deltas in one statement. SQLite's writers
+-- take turns anyway and add to the cells directly (folding later only
+-- doubled their writes); the table is here so that both databases have
+-- one schema and the pivot one query.
 CREATE TABLE rollup_deltas (
     id           INTEGER PRIMARY KEY,
     unit_id      INTEGER NOT NULL,

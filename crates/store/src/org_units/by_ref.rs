@@ -22,6 +22,20 @@ pub struct UnitsByRef {
 }
 
 impl UnitsByRef {
+    /// Every unit loaded: those named by id, and every unit that carried
+    /// a code named, at any date.
+    pub fn ids(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .by_id
+            .keys()
+            .copied()
+            .chain(self.by_code.values().flatten().map(|u| u.id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     pub async fn load<'a>(
         db: &Db,
         scope: Scope,

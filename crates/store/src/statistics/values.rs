@@ -92,6 +92,28 @@ async fn units_in_scope(tx: &mut Tx, scope: Scope, ids: &[i64]) -> Result<HashMa
     Ok(out)
 }
 
+/// The homes of the written units that have none yet, stored before the
+/// write (see `rollups::store_homes_ahead`); units that do not exist or
+/// are not the writer's are left to the write to refuse.
+async fn homes_ahead(db: &Db, scope: Scope, units: impl Iterator<Item = i64>) -> Result<()> {
+    if !db.is_postgres() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = units.collect::<BTreeSet<_>>().into_iter().collect();
+    // Most writes are to units with figures already: one read says so.
+    let missing = rollups::without_homes(db, &ids).await?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.begin_read().await?;
+    let known: Vec<i64> = units_in_scope(&mut tx, scope, &missing)
+        .await?
+        .into_keys()
+        .collect();
+    tx.rollback().await?;
+    rollups::store_homes_ahead(db, &known).await
+}
+
 /// The stored approval of a data set for a unit and period (draft if none).
 async fn approval_of(tx: &mut Tx, set: DataSetId, unit: i64, period: Period) -> Result<Approval> {
     let row: Option<(String, i64)> = fetch!(
@@ -247,6 +269,7 @@ pub async fn write(
     today: NaiveDate,
 ) -> Result<WriteReport> {
     allowed(who)?;
+    homes_ahead(db, who.scope, writes.iter().map(|w| w.org_unit)).await?;
     let mut tx = db.begin().await?;
     let indicators =
         super::indicators_by_code(&mut tx, writes.iter().map(|w| w.indicator.as_str())).await?;
@@ -340,6 +363,10 @@ async fn import_planned(
 ) -> Result<std::result::Result<Done<Written>, Vec<CellError>>> {
     allowed(who)?;
     let units = UnitsByRef::load(db, who.scope, rows.iter().map(|r| &r.unit)).await?;
+    // Every unit the file may name (scoped already), legacy ones included.
+    if !check_only {
+        rollups::store_homes_ahead(db, &units.ids()).await?;
+    }
     let mut tx = db.begin().await?;
     let indicators =
         super::indicators_by_code(&mut tx, rows.iter().map(|r| r.indicator.as_str())).await?;

@@ -1722,8 +1722,9 @@ async fn first_figures_of_a_unit_written_at_once_all_succeed() {
     }
 }
 
-/// A save appends deltas and touches no rollup cell: on PostgreSQL it
-/// completes while another transaction holds every cell (the province's
+/// A save appends deltas and touches no rollup cell (PostgreSQL; SQLite
+/// writes its cells in place): it completes while another transaction
+/// holds every cell (the province's
 /// and the country's cells were the rows every save of the nation
 /// queued on). Many writers with two folders at once (as several servers
 /// run them) lose nothing: the pivot counts every figure before the last
@@ -1837,7 +1838,8 @@ async fn saves_wait_for_no_cell_and_folds_lose_nothing() {
         assert_eq!(sum_of(&was), 3.0 * 36.0 + early, "{}", t.label);
         assert_eq!(sum_of(&now), sum_of(&was), "{}", t.label);
         folded += rollups::fold(db, Turn::Wait).await.unwrap();
-        assert!(folded > 0, "{}: the folders folded nothing", t.label);
+        // SQLite writes its cells in place (one writer: nothing to gain).
+        assert_eq!(folded > 0, db.is_postgres(), "{}: folded {folded}", t.label);
         assert_eq!(rollups::waiting(db).await.unwrap(), 0, "{}", t.label);
         assert_eq!(by_province(View::AsWas).await, was, "{}", t.label);
         assert_eq!(by_province(View::AsNow).await, now, "{}", t.label);
