@@ -273,6 +273,9 @@ impl Db {
             }
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
+        // A migration may change what the rollup cells hold and ask for
+        // them to be built again before anyone reads them.
+        crate::statistics::rollups::rebuild_if_due(self).await?;
         Ok(())
     }
 

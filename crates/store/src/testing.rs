@@ -140,6 +140,15 @@ pub async fn reset_statistics(db: &Db) -> Result<(), StoreError> {
     tx.commit().await
 }
 
+/// What a migration that changes the cells' meaning leaves: cells no
+/// longer right (here none) and a row asking for a rebuild.
+pub async fn ask_for_a_rebuild(db: &Db) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    execute!(tx, "DELETE FROM rollups")?;
+    execute!(tx, "INSERT INTO rollups_due (reason) VALUES ('test')")?;
+    tx.commit().await
+}
+
 /// A migrated database that cleans up after itself.
 pub struct TestDb {
     pub db: Db,

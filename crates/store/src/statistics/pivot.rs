@@ -1,6 +1,7 @@
 //! The analytics query: any indicators × a set of units × any periods, in
-//! either view of history, read from the rollup cells and the units' own
-//! figures — never by aggregating the values at query time.
+//! either view of history, read from the rollup cells (what the units under
+//! each one add up to) and the units' own figures — never by aggregating
+//! other units' values at query time.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -8,7 +9,7 @@ use std::time::{Duration, Instant};
 use analytics::Agg;
 use domain::error::codes;
 use domain::org_units::Level;
-use domain::statistics::{Aggregation, Indicator, Period};
+use domain::statistics::{Aggregation, Indicator, Period, PeriodType};
 use domain::{DomainError, Reason};
 use serde::Serialize;
 
@@ -148,7 +149,7 @@ async fn units(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Vec<PivotUni
 /// comes back as one text of `a:b:c` items joined by `sep` (the parts
 /// must hold no `:`, `@`, `,` or `;`), and the groups are coarse, a unit
 /// or an indicator each, so that a pivot is tens of rows, not thousands.
-fn packed(pg: bool, parts: &[String], sep: char) -> String {
+pub(super) fn packed(pg: bool, parts: &[String], sep: char) -> String {
     if pg {
         let joined: Vec<String> = parts.iter().map(|p| format!("({p})::text")).collect();
         format!("string_agg({}, '{sep}')", joined.join(" || ':' || "))
@@ -163,7 +164,7 @@ fn packed(pg: bool, parts: &[String], sep: char) -> String {
 /// came back as 0.3) and prints NULL as 0. Whole numbers, most figures,
 /// are printed as integers: `printf` was a third of the commune
 /// breakdown's query.
-fn exact(pg: bool, col: &str) -> String {
+pub(super) fn exact(pg: bool, col: &str) -> String {
     if pg {
         format!("{col}::text")
     } else {
@@ -361,7 +362,7 @@ struct Item {
     agg: Agg,
 }
 
-/// The `IN` lists of units, periods and indicators both reads filter on.
+/// The `IN` lists of units, periods and indicators the cells are read by.
 fn key_lists(
     params: &mut Params,
     indicators: &[Indicator],
@@ -379,8 +380,7 @@ fn key_lists(
     (u, p, i)
 }
 
-/// The rollup cells of some units: what their parts (and, for the coarser
-/// periods, their own figures) add up to.
+/// The rollup cells of some units: what their parts add up to.
 async fn read_cells(
     tx: &mut Tx,
     q: &PivotQuery,
@@ -480,8 +480,28 @@ async fn read_cells(
     Ok(())
 }
 
-/// The units' own figures for exactly the periods asked (the entered
-/// periods: a commune's months are figures, not cells).
+/// The periods a unit's own figures can be entered in inside each asked
+/// one (the asked period itself and its months, quarters and halves), as
+/// the database holds them, each with the places of the asked periods it
+/// counts in: a month counts in the month, the quarter and the year asked.
+fn own_periods(places: &Places) -> HashMap<String, Vec<u32>> {
+    let mut out: HashMap<String, Vec<u32>> = HashMap::new();
+    for (k, asked) in places.periods.iter().enumerate() {
+        let at = u32::try_from(k).unwrap_or(u32::MAX);
+        for kind in PeriodType::ALL {
+            for part in asked.parts(kind) {
+                out.entry(part.to_string()).or_default().push(at);
+            }
+        }
+    }
+    out
+}
+
+/// The units' own figures inside the periods asked: a figure of exactly
+/// the period asked as it is, and for a coarser period asked the unit's
+/// own contribution from its figures inside it (sums and counts of its
+/// months, their largest, or its latest for a "last value"), which the
+/// cells leave out (see `analytics`).
 async fn read_figures(
     tx: &mut Tx,
     q: &PivotQuery,
@@ -491,12 +511,12 @@ async fn read_figures(
     items: &mut Vec<Item>,
     phases: &mut Phases,
 ) -> Result<()> {
-    let (Some(first), Some(last)) = (
-        places.periods.iter().map(Period::to_string).min(),
-        places.periods.iter().map(Period::to_string).max(),
-    ) else {
+    let inside = own_periods(places);
+    let (Some(first), Some(last)) = (inside.keys().min().cloned(), inside.keys().max().cloned())
+    else {
         return Ok(());
     };
+    let asked: Vec<String> = inside.keys().cloned().collect();
     let approved = if q.approved_only { "AND approved" } else { "" };
     let pg = tx.is_postgres();
     // Grouped twice: a unit's months as `period:value` items once under
@@ -540,10 +560,9 @@ async fn read_figures(
             literal(&first)?,
             literal(&last)?
         );
-        let p = places
-            .periods
+        let p = asked
             .iter()
-            .map(|p| literal(&p.to_string()))
+            .map(|p| literal(p))
             .collect::<Result<Vec<_>>>()?
             .join(", ");
         format!(
@@ -558,7 +577,9 @@ async fn read_figures(
              GROUP BY indicator_id"
         )
     } else {
-        let (u, p, i) = key_lists(&mut params, indicators, units, places);
+        let u = params.list(units.iter().map(|u| Arg::I64(Some(u.id))));
+        let p = params.list(asked.iter().map(|p| Arg::Text(Some(p.clone()))));
+        let i = params.list(indicators.iter().map(|i| Arg::I64(Some(i.id))));
         let from = params.list([Arg::Text(Some(first))]);
         let to = params.list([Arg::Text(Some(last))]);
         let range = format!("period >= {from} AND period <= {to}");
@@ -581,16 +602,37 @@ async fn read_figures(
         for run in packed.split(';') {
             let (unit, figures) = run.split_once('@').ok_or_else(|| bad_packed(run))?;
             let unit = places.unit(unit.parse().map_err(|_| bad_packed(run))?)?;
+            // A "last value" keeps, per period asked, the unit's latest
+            // figure inside it (one indicator's periods are of one kind, so
+            // their texts sort in time order); the others add up in
+            // `assemble`.
+            let mut latest: HashMap<u32, (&str, f64)> = HashMap::new();
             for item in figures.split(',') {
                 let (period, value) = item.split_once(':').ok_or_else(|| bad_packed(item))?;
                 let value: f64 = value.parse().map_err(|_| bad_packed(item))?;
-                items.push(Item {
-                    indicator,
-                    unit,
-                    period: places.period(period)?,
-                    agg: Agg::one(value, agg),
-                });
+                let counts_in = inside.get(period).ok_or_else(|| bad_packed(item))?;
+                for &at in counts_in {
+                    if agg == Aggregation::Last {
+                        let kept = latest.entry(at).or_insert((period, value));
+                        if period > kept.0 {
+                            *kept = (period, value);
+                        }
+                    } else {
+                        items.push(Item {
+                            indicator,
+                            unit,
+                            period: at,
+                            agg: Agg::one(value, agg),
+                        });
+                    }
+                }
             }
+            items.extend(latest.into_iter().map(|(at, (_, value))| Item {
+                indicator,
+                unit,
+                period: at,
+                agg: Agg::one(value, agg),
+            }));
         }
     }
     phases.unpack += unpacking.elapsed();

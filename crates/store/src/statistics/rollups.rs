@@ -457,12 +457,8 @@ pub(crate) async fn apply(tx: &mut Tx, batch: &[UnitChanges]) -> Result<()> {
             .get(&uc.unit)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        for home in homes {
-            for c in uc
-                .changes
-                .iter()
-                .filter(|c| reaches_cell(uc.unit, home.id, c.period, uc.entered))
-            {
+        for home in homes.iter().filter(|h| reaches_cell(uc.unit, h.id)) {
+            for c in &uc.changes {
                 if let (Some(before), Some(after)) =
                     (home.weigh(uc.agg, c.before), home.weigh(uc.agg, c.after))
                 {
@@ -788,7 +784,7 @@ async fn rehome(tx: &mut Tx, unit: i64, kinds: &Kinds) -> Result<bool> {
         tx,
         fetch_all,
         EntryRow,
-        "SELECT org_unit_id, indicator_id, period, value, approved FROM data_values
+        "SELECT indicator_id, period, value, approved FROM data_values
          WHERE org_unit_id = $1 ORDER BY indicator_id",
         unit
     )?;
@@ -797,27 +793,25 @@ async fn rehome(tx: &mut Tx, unit: i64, kinds: &Kinds) -> Result<bool> {
         let Some(indicator) = group.first().map(|r| r.indicator_id) else {
             continue;
         };
-        let Some(&(agg, entered)) = kinds.get(&indicator) else {
+        let Some(&(agg, _)) = kinds.get(&indicator) else {
             continue;
         };
         let entries: Vec<Entry> = group.iter().map(EntryRow::entry).collect::<Result<_>>()?;
         for (period, cell) in analytics::all_contributions(agg, &entries) {
             for (homes, leaving) in [(&lost, true), (&gained, false)] {
-                for home in homes {
+                for home in homes.iter().filter(|h| reaches_cell(unit, h.id)) {
                     let Some(c) = home.weigh(agg, cell) else {
                         continue;
                     };
-                    if reaches_cell(unit, home.id, period, entered) {
-                        let step = if leaving {
-                            (c, Cell::default())
-                        } else {
-                            (Cell::default(), c)
-                        };
-                        pending
-                            .entry((home.id, period, indicator, home.part))
-                            .or_default()
-                            .push(step);
-                    }
+                    let step = if leaving {
+                        (c, Cell::default())
+                    } else {
+                        (Cell::default(), c)
+                    };
+                    pending
+                        .entry((home.id, period, indicator, home.part))
+                        .or_default()
+                        .push(step);
                 }
             }
         }
@@ -838,7 +832,6 @@ async fn recompute_top(
         Arg::I64(Some(home)),
         Arg::Text(Some(part.as_str().into())),
         Arg::I64(Some(indicator)),
-        Arg::Text(Some(period.to_string())),
         Arg::Bool(approved_only),
     ];
     let list: Vec<String> = parts
@@ -851,8 +844,8 @@ async fn recompute_top(
     let sql = format!(
         "SELECT MAX(v.value) FROM data_values v JOIN rollup_homes r ON r.unit_id = v.org_unit_id
          WHERE r.home_id = $1 AND r.part = $2 AND r.whole AND v.indicator_id = $3
-           AND v.period IN ({}) AND NOT (v.org_unit_id = $1 AND v.period = $4)
-           AND (v.approved OR NOT $5)",
+           AND v.period IN ({}) AND v.org_unit_id <> $1
+           AND (v.approved OR NOT $4)",
         list.join(", ")
     );
     let top: Option<f64> = fetch_dyn!(tx, fetch_one, scalar Option<f64>, &sql, args)?;
@@ -875,7 +868,6 @@ async fn recompute_top(
 /// One stored figure, as the rollups read it.
 #[derive(sqlx::FromRow)]
 pub(crate) struct EntryRow {
-    pub org_unit_id: i64,
     pub indicator_id: i64,
     pub period: String,
     pub value: f64,
@@ -1023,9 +1015,6 @@ pub struct RebuildReport {
     pub cells: u64,
 }
 
-/// Units whose figures are read and homed per round of a rebuild.
-const REBUILD_UNITS: usize = 200;
-
 /// Recomputes every home and cell from the values, in one transaction:
 /// readers keep the old cells until it commits (WAL on SQLite, MVCC on
 /// PostgreSQL); writers of figures wait for it.
@@ -1038,76 +1027,53 @@ pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
         execute!(tx, "SELECT pg_advisory_xact_lock($1)", FOLD_LOCK)?;
         execute!(tx, "LOCK TABLE data_values IN SHARE MODE")?;
     }
+    execute!(tx, "DELETE FROM rollups_due")?;
     execute!(tx, "DELETE FROM rollup_deltas")?;
     execute!(tx, "DELETE FROM rollups")?;
     execute!(tx, "DELETE FROM rollup_homes")?;
     let kind_of = kinds(&mut tx).await?;
-    let units: Vec<i64> = fetch!(tx, fetch_all, scalar i64, "SELECT DISTINCT org_unit_id FROM data_values ORDER BY org_unit_id")?;
     let tree = Tree::load(&mut tx).await?;
-    let mut shared: HashMap<Key, Cell> = HashMap::new();
+    // Every cell is a home's above its units (a unit's own are computed
+    // when asked): a million or so at national size, held until written.
+    let mut cells: HashMap<Key, Cell> = HashMap::new();
     let mut homes_of: HashMap<i64, Vec<Home>> = HashMap::new();
-    let mut report = RebuildReport {
-        values: 0,
-        units: units.len() as u64,
-        cells: 0,
-    };
-    for chunk in units.chunks(REBUILD_UNITS) {
-        let mut args = Vec::new();
-        let list: Vec<String> = chunk
-            .iter()
-            .map(|u| {
-                args.push(Arg::I64(Some(*u)));
-                format!("${}", args.len())
-            })
-            .collect();
-        let sql = format!(
-            "SELECT org_unit_id, indicator_id, period, value, approved FROM data_values
-             WHERE org_unit_id IN ({}) ORDER BY org_unit_id, indicator_id",
-            list.join(", ")
-        );
-        let rows: Vec<EntryRow> = fetch_all_dyn(&mut tx, &sql, args).await?;
-        report.values += rows.len() as u64;
-        let mut own: Vec<(Key, Cell)> = Vec::new();
-        for group in
-            rows.chunk_by(|a, b| a.org_unit_id == b.org_unit_id && a.indicator_id == b.indicator_id)
-        {
-            let Some(first) = group.first() else { continue };
-            let (unit, indicator) = (first.org_unit_id, first.indicator_id);
-            let Some(&(agg, entered)) = kind_of.get(&indicator) else {
-                continue;
+    let mut values = 0;
+    let mut indicators: Vec<(i64, Aggregation)> =
+        kind_of.iter().map(|(id, (agg, _))| (*id, *agg)).collect();
+    indicators.sort_unstable_by_key(|(id, _)| *id);
+    for (indicator, agg) in indicators {
+        for (unit, entries) in entries_of(&mut tx, indicator).await? {
+            values += entries.len() as u64;
+            let homes = match homes_of.entry(unit) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(tree.homes(unit)),
             };
-            let entries: Vec<Entry> = group.iter().map(EntryRow::entry).collect::<Result<_>>()?;
-            if let std::collections::hash_map::Entry::Vacant(e) = homes_of.entry(unit) {
-                let h = tree.homes(unit);
-                store_homes(&mut tx, unit, &h).await?;
-                e.insert(h);
-            }
-            let homes = homes_of.get(&unit).map(Vec::as_slice).unwrap_or_default();
             for (period, cell) in analytics::all_contributions(agg, &entries) {
-                for home in homes {
-                    if !reaches_cell(unit, home.id, period, entered) {
-                        continue;
-                    }
+                for home in homes.iter().filter(|h| reaches_cell(unit, h.id)) {
                     let Some(cell) = home.weigh(agg, cell) else {
                         continue;
                     };
-                    let key = (home.id, period, indicator, home.part);
-                    if home.id == unit {
-                        own.push((key, cell));
-                    } else {
-                        let c = shared.entry(key).or_default();
-                        *c = c.merge(cell);
-                    }
+                    let c = cells
+                        .entry((home.id, period, indicator, home.part))
+                        .or_default();
+                    *c = c.merge(cell);
                 }
             }
         }
-        report.cells += own.len() as u64;
-        write_cells(&mut tx, &own).await?;
     }
-    let mut rest: Vec<(Key, Cell)> = shared.into_iter().collect();
-    rest.sort_by_key(|c| c.0);
-    report.cells += rest.len() as u64;
-    write_cells(&mut tx, &rest).await?;
+    let mut homed: Vec<(&i64, &Vec<Home>)> = homes_of.iter().collect();
+    homed.sort_unstable_by_key(|(unit, _)| **unit);
+    for (unit, homes) in homed {
+        store_homes(&mut tx, *unit, homes).await?;
+    }
+    let mut cells: Vec<(Key, Cell)> = cells.into_iter().collect();
+    cells.sort_by_key(|c| c.0);
+    write_cells(&mut tx, &cells).await?;
+    let report = RebuildReport {
+        values,
+        units: homes_of.len() as u64,
+        cells: cells.len() as u64,
+    };
     tx.commit().await?;
     if !db.is_postgres() {
         // Fold the rebuild's WAL into the file now and cut it back, rather
@@ -1117,6 +1083,66 @@ pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
     }
     db.refresh_statistics(&["rollups", "rollup_homes"]).await;
     Ok(report)
+}
+
+/// Every unit's figures of one indicator, for a rebuild: read in the
+/// key's order, each unit's packed into one text (`period:value:approved`
+/// items; the pivot's packing, floats printed exactly), as 21 million
+/// rows crossing the driver one by one cost most of a national rebuild.
+async fn entries_of(tx: &mut Tx, indicator: i64) -> Result<Vec<(i64, Vec<Entry>)>> {
+    let pg = tx.is_postgres();
+    let items = super::pivot::packed(
+        pg,
+        &[
+            "period".into(),
+            super::pivot::exact(pg, "value"),
+            "CASE WHEN approved THEN 1 ELSE 0 END".into(),
+        ],
+        ',',
+    );
+    let sql = format!(
+        "SELECT org_unit_id, {items} FROM data_values WHERE indicator_id = $1 GROUP BY org_unit_id"
+    );
+    let rows: Vec<(i64, String)> = fetch!(tx, fetch_all, (i64, String), &sql, indicator)?;
+    let bad = |item: &str| StoreError::Data(format!("data_values: «{item}» không đọc được"));
+    let mut out = Vec::with_capacity(rows.len());
+    for (unit, packed) in rows {
+        let entries = packed
+            .split(',')
+            .map(|item| {
+                let mut f = item.split(':');
+                let (Some(period), Some(value), Some(approved), None) =
+                    (f.next(), f.next(), f.next(), f.next())
+                else {
+                    return Err(bad(item));
+                };
+                Ok(Entry {
+                    period: Period::parse("period", period).map_err(|_| bad(item))?,
+                    value: value.parse().map_err(|_| bad(item))?,
+                    approved: approved == "1",
+                })
+            })
+            .collect::<Result<Vec<Entry>>>()?;
+        out.push((unit, entries));
+    }
+    Ok(out)
+}
+
+/// Rebuilds when a migration changed what the cells hold
+/// (`rollups_due`), as a server starts: `None` when nothing was due.
+pub async fn rebuild_if_due(db: &Db) -> Result<Option<RebuildReport>> {
+    let due: Vec<String> = fetch!(db, fetch_all, scalar String, "SELECT reason FROM rollups_due")?;
+    if due.is_empty() {
+        return Ok(None);
+    }
+    tracing::info!(reason = %due.join(", "), "rollups: rebuilding the cells after an upgrade");
+    let report = rebuild(db).await?;
+    tracing::info!(
+        values = report.values,
+        cells = report.cells,
+        "rollups: cells rebuilt"
+    );
+    Ok(Some(report))
 }
 
 /// Every cell, sorted, after folding what waits: for tests that compare

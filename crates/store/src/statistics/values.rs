@@ -170,7 +170,7 @@ async fn entries(
             )
         };
         let sql = format!(
-            "SELECT org_unit_id, indicator_id, period, value, approved FROM data_values
+            "SELECT indicator_id, period, value, approved FROM data_values
              WHERE org_unit_id = {u} AND {when} AND indicator_id IN ({})",
             p.list(ids.into_iter().map(|i| Arg::I64(Some(i))))
         );

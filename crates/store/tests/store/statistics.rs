@@ -7,8 +7,8 @@ use domain::org_units::{
 };
 use domain::statistics::file::ValueRow;
 use domain::statistics::{
-    ApprovalAction, DataSetInput, IndicatorInput, NewDataSet, NewIndicator, Period, ShareInput,
-    Shares,
+    ApprovalAction, DataSetId, DataSetInput, IndicatorInput, NewDataSet, NewIndicator, Period,
+    ShareInput, Shares,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
@@ -1524,6 +1524,197 @@ fn incremental_rollups_equal_a_rebuild() {
 /// in Vietnamese order, periods in time order), and answers a code asked
 /// twice once. Figures cross the driver packed as text, so a lossy print
 /// or a parse of the wrong part would show here.
+/// A national monthly data set entered by communes and approved by the
+/// province, with money indicators (negatives allowed) of the given
+/// aggregations; its id.
+async fn monthly_set(db: &Db, set: &str, indicators: &[(&str, &str)]) -> DataSetId {
+    let mut codes = Vec::new();
+    for (code, agg) in indicators {
+        statistics::create_indicator(
+            db,
+            Author::System,
+            Owner::National,
+            &NewIndicator::parse(&IndicatorInput {
+                code: (*code).into(),
+                name: format!("Kinh phí {code}"),
+                unit: "money".into(),
+                aggregation: (*agg).into(),
+                allow_negative: true,
+                ..Default::default()
+            })
+            .unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+        codes.push(code.to_string());
+    }
+    statistics::create_data_set(
+        db,
+        Author::System,
+        Owner::National,
+        &NewDataSet::parse(&DataSetInput {
+            code: set.into(),
+            name: format!("Bộ số liệu {set}"),
+            period_type: "month".into(),
+            calendar: "months".into(),
+            entry: "commune".into(),
+            approval_levels: vec!["province".into()],
+            indicators: codes,
+            ..Default::default()
+        })
+        .unwrap(),
+    )
+    .await
+    .unwrap()
+    .set
+    .id
+}
+
+/// A commune's own quarters, halves and years are not stored: the pivot
+/// computes them from its months when asked, for every aggregation, all
+/// figures or approved ones, the commune asked alone or in a breakdown,
+/// and a month asked with the quarter and the year that hold it counts in
+/// each. Its province's cells add the communes up as before.
+#[tokio::test]
+async fn own_quarters_and_years_come_from_the_months() {
+    for t in TestDb::all().await.unwrap() {
+        let db = &t.db;
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        let kinds = [
+            ("tong", "sum"),
+            ("cuoi", "last"),
+            ("tb", "average"),
+            ("lon", "max"),
+        ];
+        let set = monthly_set(db, "rieng_thang", &kinds).await;
+        let ninh_binh = unit(db, Level::Province, "37", TODAY).await;
+        let a = unit(db, Level::Commune, "13669", TODAY).await;
+        let b = unit(db, Level::Commune, "13285", TODAY).await;
+        let months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"];
+        let figures: [(&str, [f64; 5]); 4] = [
+            ("tong", [1.0, 2.0, 3.0, 4.0, 5.0]),
+            ("cuoi", [10.0, 20.0, 30.0, 40.0, 50.0]),
+            ("tb", [2.0, 4.0, 6.0, 8.0, 10.0]),
+            ("lon", [7.0, 3.0, 9.0, 1.0, 2.0]),
+        ];
+        let mut writes = Vec::new();
+        for (code, values) in figures {
+            for (m, v) in months.iter().zip(values) {
+                writes.push(write(code, &a, m, Some(v)));
+            }
+        }
+        writes.push(write("tong", &b, "2026-03", Some(100.0)));
+        writes.push(write("cuoi", &b, "2026-03", Some(7.0)));
+        values::write(db, ADMIN, &writes, date(TODAY))
+            .await
+            .unwrap();
+        let key = FormKey {
+            set,
+            unit: a.id,
+            period: period("2026-02"),
+        };
+        for action in [ApprovalAction::Submit, ApprovalAction::Approve] {
+            values::act(db, ADMIN, key, action, None, date(TODAY))
+                .await
+                .unwrap();
+        }
+
+        let asked = ["2026-01", "2026-Q1", "2026-Q2", "2026-H1", "2026"];
+        let codes: Vec<&str> = kinds.iter().map(|k| k.0).collect();
+        let figure_of = |rows: &[(String, Option<i64>, String, f64)], code: &str, p: &str| {
+            rows.iter().find(|r| r.0 == code && r.2 == p).map(|r| r.3)
+        };
+        // (indicator, period, all figures, approved only): only February approved.
+        let expected = [
+            ("tong", "2026-01", Some(1.0), None),
+            ("tong", "2026-Q1", Some(6.0), Some(2.0)),
+            ("tong", "2026-Q2", Some(9.0), None),
+            ("tong", "2026-H1", Some(15.0), Some(2.0)),
+            ("tong", "2026", Some(15.0), Some(2.0)),
+            ("cuoi", "2026-Q1", Some(30.0), Some(20.0)),
+            ("cuoi", "2026-Q2", Some(50.0), None),
+            ("cuoi", "2026", Some(50.0), Some(20.0)),
+            ("tb", "2026-Q1", Some(4.0), Some(4.0)),
+            ("tb", "2026-Q2", Some(9.0), None),
+            ("tb", "2026", Some(6.0), Some(4.0)),
+            ("lon", "2026-Q1", Some(9.0), Some(3.0)),
+            ("lon", "2026-Q2", Some(2.0), None),
+            ("lon", "2026-H1", Some(9.0), Some(3.0)),
+        ];
+        for approved_only in [false, true] {
+            for level in [None, Some(Level::Commune)] {
+                let unit = if level.is_some() { ninh_binh.id } else { a.id };
+                let rows = pivot(
+                    db,
+                    &codes,
+                    Some(unit),
+                    level,
+                    &asked,
+                    View::AsNow,
+                    approved_only,
+                )
+                .await;
+                let of_a: Vec<_> = rows.iter().filter(|r| r.1 == Some(a.id)).cloned().collect();
+                for (code, p, all, ok) in expected {
+                    let want = if approved_only { ok } else { all };
+                    assert_eq!(
+                        figure_of(&of_a, code, p),
+                        want,
+                        "{}: {code} {p}, approved only {approved_only}, level {level:?}",
+                        t.label
+                    );
+                }
+            }
+        }
+        // The province: the cells of both communes (B's March is the
+        // latest of its quarter, as A's is of A's).
+        let rows = pivot(
+            db,
+            &codes,
+            Some(ninh_binh.id),
+            None,
+            &asked,
+            View::AsNow,
+            false,
+        )
+        .await;
+        assert_eq!(figure_of(&rows, "tong", "2026"), Some(115.0), "{}", t.label);
+        assert_eq!(
+            figure_of(&rows, "cuoi", "2026-Q1"),
+            Some(37.0),
+            "{}",
+            t.label
+        );
+        assert_eq!(figure_of(&rows, "lon", "2026"), Some(9.0), "{}", t.label);
+        // Nothing but the province's cells and A's own months: no cell of
+        // A's own was stored.
+        let own_cells = rollups::snapshot(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.0 .0 == a.id || c.0 .0 == b.id)
+            .count();
+        assert_eq!(own_cells, 0, "{}", t.label);
+        // Asked by a migration, the cells are built again as the
+        // database is migrated, before any pivot reads them.
+        let cells = rollups::snapshot(db).await.unwrap();
+        store::testing::ask_for_a_rebuild(db).await.unwrap();
+        db.migrate().await.unwrap();
+        assert_eq!(rollups::snapshot(db).await.unwrap(), cells, "{}", t.label);
+        db.migrate().await.unwrap();
+        assert_eq!(
+            rollups::rebuild_if_due(db).await.unwrap(),
+            None,
+            "{}: the rebuild took the request with it",
+            t.label
+        );
+        t.cleanup().await;
+    }
+}
+
 #[tokio::test]
 async fn pivot_figures_are_exact_and_in_order() {
     for t in TestDb::all().await.unwrap() {
@@ -1531,45 +1722,12 @@ async fn pivot_figures_are_exact_and_in_order() {
         reference::load(db, &reference::ReferenceData::embedded(), false)
             .await
             .unwrap();
-        let mut codes = Vec::new();
-        for (code, agg) in [("kinh_phi", "sum"), ("kinh_phi_lon", "max")] {
-            statistics::create_indicator(
-                db,
-                Author::System,
-                Owner::National,
-                &NewIndicator::parse(&IndicatorInput {
-                    code: code.into(),
-                    name: format!("Kinh phí {code}"),
-                    unit: "money".into(),
-                    aggregation: agg.into(),
-                    allow_negative: true,
-                    ..Default::default()
-                })
-                .unwrap(),
-                None,
-            )
-            .await
-            .unwrap();
-            codes.push(code.to_string());
-        }
-        statistics::create_data_set(
+        monthly_set(
             db,
-            Author::System,
-            Owner::National,
-            &NewDataSet::parse(&DataSetInput {
-                code: "kinh_phi_thang".into(),
-                name: "Kinh phí hằng tháng".into(),
-                period_type: "month".into(),
-                calendar: "months".into(),
-                entry: "commune".into(),
-                approval_levels: vec!["province".into()],
-                indicators: codes.clone(),
-                ..Default::default()
-            })
-            .unwrap(),
+            "kinh_phi_thang",
+            &[("kinh_phi", "sum"), ("kinh_phi_lon", "max")],
         )
-        .await
-        .unwrap();
+        .await;
         let ninh_binh = unit(db, Level::Province, "37", TODAY).await;
         let nam_dinh = unit(db, Level::Commune, "13669", TODAY).await;
         let other = unit(db, Level::Commune, "13285", TODAY).await;
