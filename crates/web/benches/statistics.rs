@@ -19,7 +19,8 @@
 //!   approvals inbox and the home pages over every commune's reports.
 //!
 //! `cargo bench -p web --bench statistics` (SQLite; PostgreSQL too when
-//! BINHYEN_TEST_DATABASE_URL is set). Sizes: BENCH_INDICATORS (100),
+//! BINHYEN_TEST_DATABASE_URL is set; BENCH_DATABASE=sqlite or =postgres
+//! measures that one alone). Sizes: BENCH_INDICATORS (100),
 //! BENCH_MONTHS (60), BENCH_LEGACY_INDICATORS (10), BENCH_FORMS (300);
 //! BENCH_KEEP=1 keeps the databases (for `scripts/bench-duckdb`), even
 //! when a measure fails; BENCH_REUSE=URL measures the pivots, the import
@@ -1050,7 +1051,7 @@ fn main() {
             measure(label, &db, &url, &existing(&db).await).await;
             return;
         }
-        for t in TestDb::all().await.unwrap() {
+        for t in backends().await {
             // BENCH_KEEP=1 leaves the database behind, e.g. for
             // `scripts/bench-duckdb` (the columnar reference) or
             // BENCH_REUSE, even when a measure fails.

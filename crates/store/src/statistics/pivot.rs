@@ -149,12 +149,21 @@ async fn units(tx: &mut Tx, scope: Scope, q: &PivotQuery) -> Result<Vec<PivotUni
 /// comes back as one text of `a:b:c` items joined by `sep` (the parts
 /// must hold no `:`, `@`, `,` or `;`), and the groups are coarse, a unit
 /// or an indicator each, so that a pivot is tens of rows, not thousands.
+///
+/// On SQLite each item is one `printf` rather than a chain of `||`, which
+/// makes a new string at every step: the national rollup's 21,000 cells
+/// took 20 ms to pack that way and 14 ms with `printf` (the scan alone
+/// is 5 ms).
 pub(super) fn packed(pg: bool, parts: &[String], sep: char) -> String {
     if pg {
         let joined: Vec<String> = parts.iter().map(|p| format!("({p})::text")).collect();
         format!("string_agg({}, '{sep}')", joined.join(" || ':' || "))
     } else {
-        format!("group_concat({}, '{sep}')", parts.join(" || ':' || "))
+        let format = vec!["%s"; parts.len()].join(":");
+        format!(
+            "group_concat(printf('{format}', {}), '{sep}')",
+            parts.join(", ")
+        )
     }
 }
 
@@ -497,6 +506,29 @@ fn own_periods(places: &Places) -> HashMap<String, Vec<u32>> {
     out
 }
 
+/// Those of `units` with figures of their own between two periods (as
+/// texts), one probe of `data_values_unit` each. Provinces and the country
+/// seldom have any: their figures' query, asked every month of six years
+/// for 97 provinces and 100 indicators, cost the national rollup 8 ms on
+/// PostgreSQL to find nothing (and a sequential scan of 21 million values
+/// when the planner guessed the months would match most of them).
+async fn holding_figures(
+    tx: &mut Tx,
+    units: &[PivotUnit],
+    (first, last): (&str, &str),
+) -> Result<Vec<i64>> {
+    let mut params = Params::default();
+    let list = params.list(units.iter().map(|u| Arg::I64(Some(u.id))));
+    let first = params.list([Arg::Text(Some(first.to_owned()))]);
+    let last = params.list([Arg::Text(Some(last.to_owned()))]);
+    let sql = format!(
+        "SELECT u.id FROM org_units u WHERE u.id IN ({list}) AND EXISTS (
+           SELECT 1 FROM data_values d WHERE d.org_unit_id = u.id AND d.period >= {first} AND d.period <= {last})"
+    );
+    let rows: Vec<(i64,)> = fetch_all_dyn(tx, &sql, params.args).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// The units' own figures inside the periods asked: a figure of exactly
 /// the period asked as it is, and for a coarser period asked the unit's
 /// own contribution from its figures inside it (sums and counts of its
@@ -516,6 +548,10 @@ async fn read_figures(
     else {
         return Ok(());
     };
+    let units = holding_figures(tx, units, (&first, &last)).await?;
+    if units.is_empty() {
+        return Ok(());
+    }
     let asked: Vec<String> = inside.keys().cloned().collect();
     let approved = if q.approved_only { "AND approved" } else { "" };
     let pg = tx.is_postgres();
@@ -545,7 +581,7 @@ async fn read_figures(
             ids.map(|id| id.to_string()).collect::<Vec<_>>().join(",")
         };
         let ind = list(&mut indicators.iter().map(|i| i.id));
-        let uni = list(&mut units.iter().map(|u| u.id));
+        let uni = list(&mut units.iter().copied());
         let literal = |p: &str| -> Result<String> {
             if p.bytes()
                 .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'Q' | b'H'))
@@ -577,7 +613,7 @@ async fn read_figures(
              GROUP BY indicator_id"
         )
     } else {
-        let u = params.list(units.iter().map(|u| Arg::I64(Some(u.id))));
+        let u = params.list(units.iter().map(|u| Arg::I64(Some(*u))));
         let p = params.list(asked.iter().map(|p| Arg::Text(Some(p.clone()))));
         let i = params.list(indicators.iter().map(|i| Arg::I64(Some(i.id))));
         let from = params.list([Arg::Text(Some(first))]);

@@ -614,7 +614,6 @@ pub enum Turn {
 /// deltas in one statement, sees every change once before, during and
 /// after; a crash leaves the deltas of the batch where they were.
 pub async fn fold(db: &Db, turn: Turn) -> Result<u64> {
-    let batch = FOLD_BATCH;
     let mut folded = 0;
     loop {
         // Most runs find nothing: a read says so without the write lock
@@ -654,7 +653,7 @@ pub async fn fold(db: &Db, turn: Turn) -> Result<u64> {
             DeltaRow,
             "DELETE FROM rollup_deltas WHERE id IN (SELECT id FROM rollup_deltas ORDER BY id LIMIT $1)
              RETURNING unit_id, period, indicator_id, part, n, total, ok_n, ok_total",
-            batch
+            FOLD_BATCH
         )?;
         if rows.is_empty() {
             tx.rollback().await?;
@@ -675,7 +674,7 @@ pub async fn fold(db: &Db, turn: Turn) -> Result<u64> {
         add_to_cells(&mut tx, &sums).await?;
         tx.commit().await?;
         folded += rows.len() as u64;
-        if (rows.len() as i64) < batch {
+        if (rows.len() as i64) < FOLD_BATCH {
             return Ok(folded);
         }
     }
