@@ -246,7 +246,8 @@ impl Db {
         Ok(Db::Sqlite(pool))
     }
 
-    /// Runs the embedded migrations of this backend.
+    /// Runs the embedded migrations of this backend, then the rollups'
+    /// rebuild if a migration asked for one (`rollups_due`).
     pub async fn migrate(&self) -> Result<()> {
         match self {
             Db::Sqlite(p) => {
