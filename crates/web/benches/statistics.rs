@@ -521,10 +521,7 @@ async fn measure(label: &str, db: &Db, url: &str, data: &Data) {
     // rollup 21 → 90 ms in `psql`); the rebuild takes the folder's lock.
     use store::statistics::rollups::{self, Turn};
     rollups::fold(db, Turn::Wait).await.unwrap();
-    let background = [
-        tokio::spawn(store::audit::keep_chained(db.clone())),
-        tokio::spawn(rollups::keep_folded(db.clone())),
-    ];
+    let background = beside_requests(db);
     measure_all(label, db, url, data).await;
     for task in background {
         task.abort();

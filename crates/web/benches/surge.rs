@@ -361,12 +361,7 @@ async fn surge(label: &str, db: &store::Db, d: Arc<Data>) {
             }
         }));
     }
-    // What `binhyen serve` runs beside the requests: the audit sequencer
-    // and the rollups' folder (the pivots read the deltas not yet folded).
-    let background = [
-        tokio::spawn(store::audit::keep_chained(db.clone())),
-        tokio::spawn(store::statistics::rollups::keep_folded(db.clone())),
-    ];
+    let background = beside_requests(db);
     // The lock sampler (PostgreSQL), and the folder's backlog.
     let sampler = {
         let (db, seen, done) = (db.clone(), seen.clone(), done.clone());

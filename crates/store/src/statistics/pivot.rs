@@ -381,18 +381,15 @@ fn key_lists(
     places: &Places,
 ) -> Result<(String, String, String)> {
     if pg {
-        let ids = |ids: &mut dyn Iterator<Item = i64>| {
-            ids.map(|id| id.to_string()).collect::<Vec<_>>().join(", ")
-        };
         let periods = places
             .periods
             .iter()
             .map(|p| period_literal(&p.to_string()))
             .collect::<Result<Vec<_>>>()?;
         return Ok((
-            ids(&mut units.iter().map(|u| u.id)),
+            id_list(units.iter().map(|u| u.id)),
             periods.join(", "),
-            ids(&mut indicators.iter().map(|i| i.id)),
+            id_list(indicators.iter().map(|i| i.id)),
         ));
     }
     let u = params.list(units.iter().map(|u| Arg::I64(Some(u.id))));
@@ -404,6 +401,11 @@ fn key_lists(
     );
     let i = params.list(indicators.iter().map(|i| Arg::I64(Some(i.id))));
     Ok((u, p, i))
+}
+
+/// Ids as an SQL list of literals, for PostgreSQL (see [`period_literal`]).
+fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    ids.map(|id| id.to_string()).collect::<Vec<_>>().join(",")
 }
 
 /// A period's text as an SQL literal, for PostgreSQL: its pivots are
@@ -610,11 +612,8 @@ async fn read_figures(
         // read by its own range of the key, took the commune breakdown's
         // query from 57 to 29 ms. Literals, not parameters
         // ([`period_literal`]).
-        let list = |ids: &mut dyn Iterator<Item = i64>| {
-            ids.map(|id| id.to_string()).collect::<Vec<_>>().join(",")
-        };
-        let ind = list(&mut indicators.iter().map(|i| i.id));
-        let uni = list(&mut units.iter().copied());
+        let ind = id_list(indicators.iter().map(|i| i.id));
+        let uni = id_list(units.iter().copied());
         let range = format!(
             "period >= {} AND period <= {}",
             period_literal(&first)?,

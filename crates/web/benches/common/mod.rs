@@ -148,6 +148,16 @@ impl Client {
     }
 }
 
+/// What `binhyen serve` runs beside the requests: the audit sequencer and
+/// the rollups' folder (the pivots read the deltas not yet folded). Abort
+/// the tasks when the measure ends.
+pub fn beside_requests(db: &store::Db) -> [tokio::task::JoinHandle<()>; 2] {
+    [
+        tokio::spawn(store::audit::keep_chained(db.clone())),
+        tokio::spawn(store::statistics::rollups::keep_folded(db.clone())),
+    ]
+}
+
 /// The test databases to measure on: both (PostgreSQL when
 /// BINHYEN_TEST_DATABASE_URL is set), or the one BENCH_DATABASE names
 /// (`sqlite` or `postgres`).
