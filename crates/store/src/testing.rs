@@ -137,7 +137,34 @@ pub async fn reset_statistics(db: &Db) -> Result<(), StoreError> {
     ] {
         execute!(tx, &format!("DELETE FROM {table}"))?;
     }
+    if tx.is_postgres() {
+        execute!(tx, "DELETE FROM rollup_rows")?;
+    }
     tx.commit().await
+}
+
+/// The rows of `rollup_rows` (PostgreSQL) that are not their cells packed,
+/// and the keys with cells but no row, for keys with no delta waiting (the
+/// others are read from their cells); none on SQLite, which has no rows.
+pub async fn stale_rollup_rows(db: &Db) -> Result<i64, StoreError> {
+    if !db.is_postgres() {
+        return Ok(0);
+    }
+    let packed = "SELECT unit_id, period, part,
+               array_agg(indicator_id ORDER BY indicator_id), array_agg(n ORDER BY indicator_id),
+               array_agg(total ORDER BY indicator_id), array_agg(top ORDER BY indicator_id),
+               array_agg(ok_n ORDER BY indicator_id), array_agg(ok_total ORDER BY indicator_id),
+               array_agg(ok_top ORDER BY indicator_id)
+        FROM rollups GROUP BY unit_id, period, part";
+    let sql = format!(
+        "WITH packed AS ({packed}), stored AS (SELECT * FROM rollup_rows),
+              differ AS ((SELECT * FROM stored EXCEPT SELECT * FROM packed)
+                         UNION ALL (SELECT * FROM packed EXCEPT SELECT * FROM stored))
+         SELECT COUNT(*) FROM differ x WHERE NOT EXISTS (
+             SELECT 1 FROM rollup_deltas d
+             WHERE d.unit_id = x.unit_id AND d.period = x.period AND d.part = x.part)"
+    );
+    Ok(fetch!(db, fetch_one, scalar i64, &sql)?)
 }
 
 /// What a migration that changes the cells' meaning leaves: cells no

@@ -435,8 +435,11 @@ async fn read_cells(
     items: &mut Vec<Item>,
     phases: &mut Phases,
 ) -> Result<()> {
-    let mut params = Params::default();
     let pg = tx.is_postgres();
+    if pg && indicators.len() >= ROWS_FROM {
+        return read_rows(tx, q, units, places, items, phases).await;
+    }
+    let mut params = Params::default();
     let (u, p, i) = key_lists(&mut params, pg, indicators, units, places)?;
     // The view's part is one of two fixed letters.
     let part = format!("'{}'", q.view.part());
@@ -519,6 +522,104 @@ async fn read_cells(
                 unit,
                 period,
                 agg,
+            });
+        }
+    }
+    phases.unpack += unpacking.elapsed();
+    Ok(())
+}
+
+/// From this many indicators asked, PostgreSQL reads whole rows of cells
+/// (`rollup_rows`: every indicator of a home, period and part) rather than
+/// the cells one by one: the national rollup of 100 indicators read its
+/// 21,000 cells in 21 ms, the same figures in 270 rows in 3. A pivot of
+/// a few indicators would read rows mostly of others.
+const ROWS_FROM: usize = 32;
+
+/// One row of cells, of deltas summed, or of cells whose row waits to be
+/// packed again, as [`read_rows`] reads it (PostgreSQL; arrays come back
+/// as binary, nothing to print or parse).
+#[derive(sqlx::FromRow)]
+struct CellRow {
+    unit_id: i64,
+    period: String,
+    indicator_ids: Vec<i64>,
+    n: Vec<i64>,
+    total: Vec<f64>,
+    top: Vec<Option<f64>>,
+    /// Deltas: counts may be zero or below, and add to a cell.
+    deltas: bool,
+}
+
+/// [`read_cells`] from `rollup_rows` (PostgreSQL, many indicators): the
+/// rows of keys with no delta waiting, and for the others the cells
+/// themselves; the deltas, as there. One statement, so one snapshot: the
+/// folder packs a key's row in the transaction that takes its deltas out.
+async fn read_rows(
+    tx: &mut Tx,
+    q: &PivotQuery,
+    units: &[PivotUnit],
+    places: &Places,
+    items: &mut Vec<Item>,
+    phases: &mut Phases,
+) -> Result<()> {
+    let u = id_list(units.iter().map(|u| u.id));
+    let p = places
+        .periods
+        .iter()
+        .map(|p| period_literal(&p.to_string()))
+        .collect::<Result<Vec<_>>>()?
+        .join(", ");
+    let part = format!("'{}'", q.view.part());
+    let (n, total, top) = if q.approved_only {
+        ("ok_n", "ok_total", "ok_top")
+    } else {
+        ("n", "total", "top")
+    };
+    let keys = format!("unit_id IN ({u}) AND period IN ({p}) AND part IN ('b', {part})");
+    let sql = format!(
+        "WITH waiting AS (SELECT DISTINCT unit_id, period, part FROM rollup_deltas WHERE {keys})
+         SELECT unit_id, period, indicator_ids, {n} AS n, {total} AS total, {top} AS top, FALSE AS deltas
+         FROM rollup_rows r WHERE {keys}
+           AND NOT EXISTS (SELECT 1 FROM waiting w WHERE w.unit_id = r.unit_id AND w.period = r.period AND w.part = r.part)
+         UNION ALL
+         SELECT unit_id, period, array_agg(indicator_id), array_agg({n}), array_agg({total}), array_agg({top}), FALSE
+         FROM rollups c WHERE {keys} AND {n} > 0
+           AND EXISTS (SELECT 1 FROM waiting w WHERE w.unit_id = c.unit_id AND w.period = c.period AND w.part = c.part)
+         GROUP BY unit_id, period, part
+         UNION ALL
+         SELECT unit_id, period, array_agg(indicator_id), array_agg({n}), array_agg({total}), array_agg(NULL::float8), TRUE
+         FROM (SELECT unit_id, period, part, indicator_id, SUM({n})::bigint AS {n}, SUM({total}) AS {total}
+               FROM rollup_deltas WHERE {keys} GROUP BY unit_id, period, part, indicator_id) d
+         GROUP BY unit_id, period, part"
+    );
+    let rows: Vec<CellRow> = match tx.backend() {
+        crate::Backend::Postgres(c) => sqlx::query_as(&sql).fetch_all(c).await?,
+        crate::Backend::Sqlite(_) => {
+            return Err(StoreError::Data(
+                "pivot: rollup_rows is PostgreSQL's".into(),
+            ))
+        }
+    };
+    let unpacking = Instant::now();
+    for r in rows {
+        let unit = places.unit(r.unit_id)?;
+        let period = places.period(&r.period)?;
+        let cells = r.indicator_ids.iter().zip(&r.n).zip(&r.total).zip(&r.top);
+        for (((id, &n), &total), &top) in cells {
+            // A row holds every indicator; only those asked count, and a
+            // cell without figures (approved ones, say) is no figure.
+            let Some(&indicator) = places.indicator.get(id) else {
+                continue;
+            };
+            if n <= 0 && !r.deltas {
+                continue;
+            }
+            items.push(Item {
+                indicator,
+                unit,
+                period,
+                agg: Agg { n, total, top },
             });
         }
     }

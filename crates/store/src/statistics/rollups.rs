@@ -5,7 +5,7 @@
 //! moves deltas into the cells, and the rebuild from scratch behind
 //! `binhyen analytics rebuild`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
 use analytics::{reaches_cell, Agg, Cell, Change, Entry};
@@ -491,6 +491,9 @@ async fn apply_pending(
     };
     let (tops, sums): (Vec<_>, Vec<_>) = pending.into_iter().partition(|(key, _)| is_max(key));
     record_deltas(tx, &sums).await?;
+    if tx.is_postgres() {
+        mark_unpacked(tx, tops.iter().map(|(key, _)| *key)).await?;
+    }
     let keys: Vec<Key> = tops.iter().map(|(key, _)| *key).collect();
     let mut cells = read_cells(tx, &keys).await?;
     let mut recompute: Vec<(Key, bool)> = Vec::new();
@@ -591,6 +594,80 @@ async fn add_to_cells(tx: &mut Tx, deltas: &[(Key, Cell)]) -> Result<()> {
     Ok(())
 }
 
+/// The key of a row of `rollup_rows` (PostgreSQL): the cells of a home,
+/// period and part, every indicator's, packed in arrays.
+pub(crate) type RowKey = (i64, Period, Part);
+
+fn row_key((unit, period, _, part): &Key) -> RowKey {
+    (*unit, *period, *part)
+}
+
+/// Says that cells of these keys changed outside the folder (a maximum,
+/// written in the writer's transaction): one empty delta per row, so that
+/// pivots read those cells, not their stale row, until the folder packs
+/// the row again (PostgreSQL; see migration 0036).
+async fn mark_unpacked(tx: &mut Tx, keys: impl Iterator<Item = Key>) -> Result<()> {
+    let mut rows: BTreeMap<RowKey, Key> = BTreeMap::new();
+    for key in keys {
+        rows.entry(row_key(&key)).or_insert(key);
+    }
+    let marks: Vec<(Key, Cell)> = rows.into_values().map(|k| (k, Cell::default())).collect();
+    for chunk in marks.chunks(tx.rows_per_statement(8)) {
+        let sql = format!(
+            "INSERT INTO rollup_deltas (unit_id, period, indicator_id, part, n, total, ok_n, ok_total) VALUES {}",
+            crate::placeholders(chunk.len(), 8)
+        );
+        execute_dyn(tx, &sql, delta_args(chunk)).await?;
+    }
+    Ok(())
+}
+
+/// Packs the rows of `keys` (every row: `None`) from their cells again,
+/// in the caller's transaction (PostgreSQL): a key left without cells
+/// loses its row.
+pub(crate) async fn pack_rows(tx: &mut Tx, keys: Option<&[RowKey]>) -> Result<()> {
+    const PACK: &str = "INSERT INTO rollup_rows
+        SELECT unit_id, period, part,
+               array_agg(indicator_id ORDER BY indicator_id), array_agg(n ORDER BY indicator_id),
+               array_agg(total ORDER BY indicator_id), array_agg(top ORDER BY indicator_id),
+               array_agg(ok_n ORDER BY indicator_id), array_agg(ok_total ORDER BY indicator_id),
+               array_agg(ok_top ORDER BY indicator_id)
+        FROM rollups";
+    let Some(keys) = keys else {
+        execute!(tx, "DELETE FROM rollup_rows")?;
+        execute_dyn(
+            tx,
+            &format!("{PACK} GROUP BY unit_id, period, part"),
+            Vec::new(),
+        )
+        .await?;
+        return Ok(());
+    };
+    for chunk in keys.chunks(tx.rows_per_statement(3)) {
+        let list = crate::placeholders(chunk.len(), 3);
+        let args = || {
+            chunk
+                .iter()
+                .flat_map(|(unit, period, part)| {
+                    [
+                        Arg::I64(Some(*unit)),
+                        Arg::Text(Some(period.to_string())),
+                        Arg::Text(Some(part.as_str().to_owned())),
+                    ]
+                })
+                .collect::<Vec<_>>()
+        };
+        let sql =
+            format!("DELETE FROM rollup_rows WHERE (unit_id, period, part) IN (VALUES {list})");
+        execute_dyn(tx, &sql, args()).await?;
+        let sql = format!(
+            "{PACK} WHERE (unit_id, period, part) IN (VALUES {list}) GROUP BY unit_id, period, part"
+        );
+        execute_dyn(tx, &sql, args()).await?;
+    }
+    Ok(())
+}
+
 /// The advisory lock the folders of several servers take in turn, and a
 /// rebuild takes to keep them out (PostgreSQL; SQLite has one writer).
 const FOLD_LOCK: i64 = 0x4249_4E48_0300_0000;
@@ -667,11 +744,18 @@ pub async fn fold(db: &Db, turn: Turn) -> Result<u64> {
             d.approved.n += r.ok_n;
             d.approved.total += r.ok_total;
         }
+        let folded_rows: BTreeSet<RowKey> = sums.keys().map(row_key).collect();
+        // Empty deltas only say that a key's cells changed (see
+        // `mark_unpacked`): its row is packed again, no cell changes.
         let sums: Vec<(Key, Cell)> = sums
             .into_iter()
             .filter(|(_, d)| *d != Cell::default())
             .collect();
         add_to_cells(&mut tx, &sums).await?;
+        if tx.is_postgres() {
+            let keys: Vec<RowKey> = folded_rows.into_iter().collect();
+            pack_rows(&mut tx, Some(&keys)).await?;
+        }
         tx.commit().await?;
         folded += rows.len() as u64;
         if (rows.len() as i64) < FOLD_BATCH {
@@ -1068,6 +1152,9 @@ pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
     let mut cells: Vec<(Key, Cell)> = cells.into_iter().collect();
     cells.sort_by_key(|c| c.0);
     write_cells(&mut tx, &cells).await?;
+    if tx.is_postgres() {
+        pack_rows(&mut tx, None).await?;
+    }
     let report = RebuildReport {
         values,
         units: homes_of.len() as u64,

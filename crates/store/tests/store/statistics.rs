@@ -1300,8 +1300,18 @@ async fn rollup_case(
 
     let incremental = rollups::snapshot(db).await.unwrap();
     let homes = store::testing::rollup_homes(db).await.unwrap();
+    // PostgreSQL's packed rows follow the cells through every change.
+    let stale = store::testing::stale_rollup_rows(db).await.unwrap();
+    prop_assert_eq!(stale, 0, "{}: rows not their cells packed", label);
     rollups::rebuild(db).await.unwrap();
     let rebuilt = rollups::snapshot(db).await.unwrap();
+    let stale = store::testing::stale_rollup_rows(db).await.unwrap();
+    prop_assert_eq!(
+        stale,
+        0,
+        "{}: rows not their cells packed after a rebuild",
+        label
+    );
     let rebuilt_homes = store::testing::rollup_homes(db).await.unwrap();
 
     // The cells.
@@ -1709,6 +1719,115 @@ async fn own_quarters_and_years_come_from_the_months() {
             rollups::rebuild_if_due(db).await.unwrap(),
             None,
             "{}: the rebuild took the request with it",
+            t.label
+        );
+        t.cleanup().await;
+    }
+}
+
+/// A pivot of many indicators reads PostgreSQL's packed rows of cells
+/// (`rollup_rows`) where no delta waits, and the cells and deltas where
+/// one does: its answer equals the same pivot asked ten indicators at a
+/// time (which reads the cells one by one) before the folder runs, after
+/// it, with approved figures, and after a maximum falls (a write that
+/// changes its cell in place and leaves only an empty delta behind).
+#[tokio::test]
+async fn many_indicators_read_packed_rows_as_the_cells() {
+    for t in TestDb::all().await.unwrap() {
+        let db = &t.db;
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        let aggs = ["sum", "last", "average", "max"];
+        let codes: Vec<String> = (0..40).map(|k| format!("nhieu_{k:02}")).collect();
+        let kinds: Vec<(&str, &str)> = codes
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c.as_str(), aggs[k % aggs.len()]))
+            .collect();
+        let set = monthly_set(db, "nhieu_chi_tieu", &kinds).await;
+        let ninh_binh = unit(db, Level::Province, "37", TODAY).await;
+        let a = unit(db, Level::Commune, "13669", TODAY).await;
+        let b = unit(db, Level::Commune, "13285", TODAY).await;
+        let mut writes = Vec::new();
+        for (k, code) in codes.iter().enumerate() {
+            for (m, month) in ["2026-01", "2026-02", "2026-03"].iter().enumerate() {
+                let v = ((k * 7 + m * 3) % 11) as f64 + 0.5;
+                writes.push(write(code, &a, month, Some(v)));
+                writes.push(write(code, &b, month, Some(v * 2.0)));
+            }
+        }
+        values::write(db, ADMIN, &writes, date(TODAY))
+            .await
+            .unwrap();
+        let all: Vec<&str> = codes.iter().map(String::as_str).collect();
+        let asked = ["2026-01", "2026-02", "2026-Q1", "2026"];
+        let same = |when: &'static str| {
+            let all = all.clone();
+            async move {
+                let mut answered = 0;
+                for (org_unit, level) in [(Some(ninh_binh.id), None), (None, Some(Level::Province))]
+                {
+                    for view in [View::AsWas, View::AsNow] {
+                        for approved_only in [false, true] {
+                            let mut whole =
+                                pivot(db, &all, org_unit, level, &asked, view, approved_only).await;
+                            let mut by_ten = Vec::new();
+                            for ten in all.chunks(10) {
+                                by_ten.extend(
+                                    pivot(db, ten, org_unit, level, &asked, view, approved_only)
+                                        .await,
+                                );
+                            }
+                            whole.sort_by(|x, y| x.partial_cmp(y).unwrap());
+                            by_ten.sort_by(|x, y| x.partial_cmp(y).unwrap());
+                            assert_eq!(
+                                whole, by_ten,
+                                "{}: {when}: {org_unit:?} {level:?} {view:?} approved only {approved_only}",
+                                t.label
+                            );
+                            answered += whole.len();
+                        }
+                    }
+                }
+                assert!(
+                    answered > 0,
+                    "{}: {when}: an empty answer proves nothing",
+                    t.label
+                );
+            }
+        };
+        same("deltas waiting").await;
+        rollups::fold(db, rollups::Turn::Wait).await.unwrap();
+        same("folded").await;
+        let key = FormKey {
+            set,
+            unit: a.id,
+            period: period("2026-02"),
+        };
+        for action in [ApprovalAction::Submit, ApprovalAction::Approve] {
+            values::act(db, ADMIN, key, action, None, date(TODAY))
+                .await
+                .unwrap();
+        }
+        same("February approved").await;
+        rollups::fold(db, rollups::Turn::Wait).await.unwrap();
+        // B's maxima fall to nothing in March: their cells change in place.
+        let fallen: Vec<ValueWrite> = kinds
+            .iter()
+            .filter(|k| k.1 == "max")
+            .map(|k| write(k.0, &b, "2026-03", Some(0.0)))
+            .collect();
+        values::write(db, ADMIN, &fallen, date(TODAY))
+            .await
+            .unwrap();
+        same("a maximum fell").await;
+        rollups::fold(db, rollups::Turn::Wait).await.unwrap();
+        same("folded again").await;
+        assert_eq!(
+            store::testing::stale_rollup_rows(db).await.unwrap(),
+            0,
+            "{}",
             t.label
         );
         t.cleanup().await;
