@@ -712,8 +712,11 @@ async fn pivots(label: &str, db: &Db, data: &Data, c: &Client, admin: &str, nati
         );
         let mut t = Vec::new();
         let mut body = Default::default();
-        for _ in 0..10 {
+        for i in 0..10 {
             let (d, b) = c.timed(admin, &uri).await;
+            if std::env::var("BENCH_VERBOSE").is_ok() {
+                eprintln!("{label} national {view} #{i}: {}", ms(d));
+            }
             t.push(d);
             body = b;
         }
