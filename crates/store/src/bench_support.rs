@@ -554,6 +554,18 @@ pub async fn communes_on(db: &Db, day: NaiveDate) -> Result<Vec<i64>, StoreError
     )?)
 }
 
+/// The rollups' tables vacuumed, as autovacuum would have them between
+/// two runs on a kept database (PostgreSQL; nothing to do on SQLite).
+pub async fn vacuum_rollups(db: &Db) -> Result<(), StoreError> {
+    if db.is_postgres() {
+        execute!(
+            db,
+            "VACUUM (ANALYZE) rollup_deltas, rollup_rows, rollups, data_values"
+        )?;
+    }
+    Ok(())
+}
+
 /// Fresh planner statistics after the bulk load of figures.
 pub async fn analyze_statistics(db: &Db) -> Result<(), StoreError> {
     if db.is_postgres() {

@@ -21,7 +21,11 @@ CREATE TABLE rollup_rows (
     ok_total      DOUBLE PRECISION[] NOT NULL,
     ok_top        DOUBLE PRECISION[] NOT NULL,
     PRIMARY KEY (unit_id, period, part)
-);
+) WITH (fillfactor = 50);
+-- Half of each page kept free: the folder rewrites a province's rows of
+-- the open period every few hundred milliseconds in a surge, and a new
+-- version on the same page is a HOT update (no new index entry, pruned by
+-- the next reader) rather than one more dead row for vacuum to find.
 INSERT INTO rollup_rows
 SELECT unit_id, period, part,
        array_agg(indicator_id ORDER BY indicator_id), array_agg(n ORDER BY indicator_id),

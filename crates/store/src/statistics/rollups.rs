@@ -624,7 +624,9 @@ async fn mark_unpacked(tx: &mut Tx, keys: impl Iterator<Item = Key>) -> Result<(
 
 /// Packs the rows of `keys` (every row: `None`) from their cells again,
 /// in the caller's transaction (PostgreSQL): a key left without cells
-/// loses its row.
+/// loses its row. A row packed again is an update in place, so that it
+/// stays on its page (migration 0036 leaves room) rather than a new row
+/// and a dead one at every fold.
 pub(crate) async fn pack_rows(tx: &mut Tx, keys: Option<&[RowKey]>) -> Result<()> {
     const PACK: &str = "INSERT INTO rollup_rows
         SELECT unit_id, period, part,
@@ -633,6 +635,10 @@ pub(crate) async fn pack_rows(tx: &mut Tx, keys: Option<&[RowKey]>) -> Result<()
                array_agg(ok_n ORDER BY indicator_id), array_agg(ok_total ORDER BY indicator_id),
                array_agg(ok_top ORDER BY indicator_id)
         FROM rollups";
+    const REPLACE: &str = "ON CONFLICT (unit_id, period, part) DO UPDATE SET
+        indicator_ids = excluded.indicator_ids, n = excluded.n, total = excluded.total,
+        top = excluded.top, ok_n = excluded.ok_n, ok_total = excluded.ok_total,
+        ok_top = excluded.ok_top";
     let Some(keys) = keys else {
         execute!(tx, "DELETE FROM rollup_rows")?;
         execute_dyn(
@@ -657,11 +663,14 @@ pub(crate) async fn pack_rows(tx: &mut Tx, keys: Option<&[RowKey]>) -> Result<()
                 })
                 .collect::<Vec<_>>()
         };
-        let sql =
-            format!("DELETE FROM rollup_rows WHERE (unit_id, period, part) IN (VALUES {list})");
+        let sql = format!(
+            "{PACK} WHERE (unit_id, period, part) IN (VALUES {list}) GROUP BY unit_id, period, part {REPLACE}"
+        );
         execute_dyn(tx, &sql, args()).await?;
         let sql = format!(
-            "{PACK} WHERE (unit_id, period, part) IN (VALUES {list}) GROUP BY unit_id, period, part"
+            "DELETE FROM rollup_rows r WHERE (unit_id, period, part) IN (VALUES {list})
+               AND NOT EXISTS (SELECT 1 FROM rollups c
+                               WHERE c.unit_id = r.unit_id AND c.period = r.period AND c.part = r.part)"
         );
         execute_dyn(tx, &sql, args()).await?;
     }
