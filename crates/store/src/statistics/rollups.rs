@@ -538,6 +538,11 @@ async fn record_deltas(tx: &mut Tx, pending: &[(Key, Vec<(Cell, Cell)>)]) -> Res
     if !tx.is_postgres() {
         return add_to_cells(tx, &deltas).await;
     }
+    insert_deltas(tx, &deltas).await
+}
+
+/// Appends deltas to `rollup_deltas` (PostgreSQL).
+async fn insert_deltas(tx: &mut Tx, deltas: &[(Key, Cell)]) -> Result<()> {
     for chunk in deltas.chunks(tx.rows_per_statement(8)) {
         let sql = format!(
             "INSERT INTO rollup_deltas (unit_id, period, indicator_id, part, n, total, ok_n, ok_total) VALUES {}",
@@ -612,14 +617,7 @@ async fn mark_unpacked(tx: &mut Tx, keys: impl Iterator<Item = Key>) -> Result<(
         rows.entry(row_key(&key)).or_insert(key);
     }
     let marks: Vec<(Key, Cell)> = rows.into_values().map(|k| (k, Cell::default())).collect();
-    for chunk in marks.chunks(tx.rows_per_statement(8)) {
-        let sql = format!(
-            "INSERT INTO rollup_deltas (unit_id, period, indicator_id, part, n, total, ok_n, ok_total) VALUES {}",
-            crate::placeholders(chunk.len(), 8)
-        );
-        execute_dyn(tx, &sql, delta_args(chunk)).await?;
-    }
-    Ok(())
+    insert_deltas(tx, &marks).await
 }
 
 /// Packs the rows of `keys` (every row: `None`) from their cells again,
