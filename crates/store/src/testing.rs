@@ -150,12 +150,10 @@ pub async fn stale_rollup_rows(db: &Db) -> Result<i64, StoreError> {
     if !db.is_postgres() {
         return Ok(0);
     }
-    let packed = "SELECT unit_id, period, part,
-               array_agg(indicator_id ORDER BY indicator_id), array_agg(n ORDER BY indicator_id),
-               array_agg(total ORDER BY indicator_id), array_agg(top ORDER BY indicator_id),
-               array_agg(ok_n ORDER BY indicator_id), array_agg(ok_total ORDER BY indicator_id),
-               array_agg(ok_top ORDER BY indicator_id)
-        FROM rollups GROUP BY unit_id, period, part";
+    let packed = format!(
+        "{} GROUP BY unit_id, period, part",
+        crate::statistics::rollups::PACKED
+    );
     let sql = format!(
         "WITH packed AS ({packed}), stored AS (SELECT * FROM rollup_rows),
               differ AS ((SELECT * FROM stored EXCEPT SELECT * FROM packed)

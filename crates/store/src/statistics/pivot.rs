@@ -381,14 +381,9 @@ fn key_lists(
     places: &Places,
 ) -> Result<(String, String, String)> {
     if pg {
-        let periods = places
-            .periods
-            .iter()
-            .map(|p| period_literal(&p.to_string()))
-            .collect::<Result<Vec<_>>>()?;
         return Ok((
             id_list(units.iter().map(|u| u.id)),
-            periods.join(", "),
+            period_list(places)?,
             id_list(indicators.iter().map(|i| i.id)),
         ));
     }
@@ -406,6 +401,16 @@ fn key_lists(
 /// Ids as an SQL list of literals, for PostgreSQL (see [`period_literal`]).
 fn id_list(ids: impl Iterator<Item = i64>) -> String {
     ids.map(|id| id.to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// The asked periods as an SQL list of literals, for PostgreSQL.
+fn period_list(places: &Places) -> Result<String> {
+    Ok(places
+        .periods
+        .iter()
+        .map(|p| period_literal(&p.to_string()))
+        .collect::<Result<Vec<_>>>()?
+        .join(", "))
 }
 
 /// A period's text as an SQL literal, for PostgreSQL: its pivots are
@@ -564,12 +569,7 @@ async fn read_rows(
     phases: &mut Phases,
 ) -> Result<()> {
     let u = id_list(units.iter().map(|u| u.id));
-    let p = places
-        .periods
-        .iter()
-        .map(|p| period_literal(&p.to_string()))
-        .collect::<Result<Vec<_>>>()?
-        .join(", ");
+    let p = period_list(places)?;
     let part = format!("'{}'", q.view.part());
     let (n, total, top) = if q.approved_only {
         ("ok_n", "ok_total", "ok_top")

@@ -620,19 +620,22 @@ async fn mark_unpacked(tx: &mut Tx, keys: impl Iterator<Item = Key>) -> Result<(
     insert_deltas(tx, &marks).await
 }
 
+/// The cells as `rollup_rows` holds them, before the key's filter and its
+/// `GROUP BY unit_id, period, part` (PostgreSQL).
+pub(crate) const PACKED: &str = "SELECT unit_id, period, part,
+       array_agg(indicator_id ORDER BY indicator_id), array_agg(n ORDER BY indicator_id),
+       array_agg(total ORDER BY indicator_id), array_agg(top ORDER BY indicator_id),
+       array_agg(ok_n ORDER BY indicator_id), array_agg(ok_total ORDER BY indicator_id),
+       array_agg(ok_top ORDER BY indicator_id)
+    FROM rollups";
+
 /// Packs the rows of `keys` (every row: `None`) from their cells again,
 /// in the caller's transaction (PostgreSQL): a key left without cells
 /// loses its row. A row packed again is an update in place, so that it
 /// stays on its page (migration 0036 leaves room) rather than a new row
 /// and a dead one at every fold.
 pub(crate) async fn pack_rows(tx: &mut Tx, keys: Option<&[RowKey]>) -> Result<()> {
-    const PACK: &str = "INSERT INTO rollup_rows
-        SELECT unit_id, period, part,
-               array_agg(indicator_id ORDER BY indicator_id), array_agg(n ORDER BY indicator_id),
-               array_agg(total ORDER BY indicator_id), array_agg(top ORDER BY indicator_id),
-               array_agg(ok_n ORDER BY indicator_id), array_agg(ok_total ORDER BY indicator_id),
-               array_agg(ok_top ORDER BY indicator_id)
-        FROM rollups";
+    let pack = format!("INSERT INTO rollup_rows {PACKED}");
     const REPLACE: &str = "ON CONFLICT (unit_id, period, part) DO UPDATE SET
         indicator_ids = excluded.indicator_ids, n = excluded.n, total = excluded.total,
         top = excluded.top, ok_n = excluded.ok_n, ok_total = excluded.ok_total,
@@ -641,7 +644,7 @@ pub(crate) async fn pack_rows(tx: &mut Tx, keys: Option<&[RowKey]>) -> Result<()
         execute!(tx, "DELETE FROM rollup_rows")?;
         execute_dyn(
             tx,
-            &format!("{PACK} GROUP BY unit_id, period, part"),
+            &format!("{pack} GROUP BY unit_id, period, part"),
             Vec::new(),
         )
         .await?;
@@ -662,7 +665,7 @@ pub(crate) async fn pack_rows(tx: &mut Tx, keys: Option<&[RowKey]>) -> Result<()
                 .collect::<Vec<_>>()
         };
         let sql = format!(
-            "{PACK} WHERE (unit_id, period, part) IN (VALUES {list}) GROUP BY unit_id, period, part {REPLACE}"
+            "{pack} WHERE (unit_id, period, part) IN (VALUES {list}) GROUP BY unit_id, period, part {REPLACE}"
         );
         execute_dyn(tx, &sql, args()).await?;
         let sql = format!(
