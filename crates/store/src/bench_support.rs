@@ -477,11 +477,11 @@ pub async fn generate_values(
     let mut batch: Vec<Arg> = Vec::with_capacity(rows_per * 5);
     let mut n = 0u64;
     let mut pending = 0usize;
-    // In primary-key order (indicator, unit, period): appending to the
+    // In primary-key order (unit, period, indicator): appending to the
     // B-tree instead of inserting all over it.
-    for ind in indicators {
-        for unit in units {
-            for p in periods {
+    for unit in units {
+        for p in periods {
+            for ind in indicators {
                 batch.extend([
                     Arg::I64(Some(*ind)),
                     Arg::I64(Some(*unit)),
@@ -500,6 +500,9 @@ pub async fn generate_values(
     }
     if pending > 0 {
         insert_values(&mut tx, batch, pending).await?;
+    }
+    if n > 0 {
+        crate::statistics::mark_has_values(&mut tx, indicators).await?;
     }
     tx.commit().await?;
     Ok(n)

@@ -59,9 +59,11 @@ pub(crate) async fn provinces_of_units(
 ) -> Result<HashMap<OrgUnitId, Vec<OrgUnitId>>> {
     let mut out: HashMap<OrgUnitId, Vec<OrgUnitId>> = HashMap::new();
     for chunk in units.chunks(500) {
-        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-        let sql = provinces_sql(&list.join(", "));
-        let rows: Vec<(i64, i64)> = fetch!(tx, fetch_all, (i64, i64), &sql)?;
+        // Parameters, not literals: a form's one unit is then one statement
+        // the connection prepared before, not a new one to plan each save.
+        let mut p = crate::Params::default();
+        let list = p.list(chunk.iter().map(|u| crate::Arg::I64(Some(*u))));
+        let rows: Vec<(i64, i64)> = crate::fetch_all_dyn(tx, &provinces_sql(&list), p.args).await?;
         for (unit, province) in rows {
             out.entry(unit).or_default().push(province);
         }

@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 use crate::audit::{self, Author, Change};
 use crate::catalogue::Hidden;
 use crate::error::{Result, StoreError};
-use crate::{fetch_all_dyn, Arg, Db, Tx};
+use crate::{execute_dyn, fetch_all_dyn, Arg, Db, Params, Tx};
 
 pub use pivot::{Pivot, PivotQuery, PivotRow, View};
 pub use values::{ApprovalView, FormValue, ValueWrite};
@@ -110,7 +110,7 @@ pub async fn indicator_with_figures(db: &Db) -> Result<Option<String>> {
         db,
         fetch_optional,
         scalar String,
-        "SELECT i.code FROM indicators i WHERE i.id = (SELECT MIN(indicator_id) FROM data_values)"
+        "SELECT code FROM indicators WHERE has_values ORDER BY id LIMIT 1"
     )?)
 }
 
@@ -200,8 +200,22 @@ async fn insert_indicator(tx: &mut Tx, owner: Owner, i: &NewIndicator) -> Result
 }
 
 /// Whether the indicator has figures: its unit and aggregation are then
-/// fixed (the rollups were built with them).
+/// fixed (the rollups were built with them). `indicators.has_values`
+/// says whether it ever had any (set by every write of figures): when not,
+/// no figure is looked for, which a new indicator's edit would otherwise
+/// pay with a scan of every figure (they are keyed by unit and period).
 async fn has_values(tx: &mut Tx, id: IndicatorId) -> Result<bool> {
+    let had: Option<bool> = fetch!(
+        tx,
+        fetch_optional,
+        scalar bool,
+        "SELECT has_values FROM indicators WHERE id = $1",
+        id
+    )?;
+    if had != Some(true) {
+        return Ok(false);
+    }
+    // It had figures; they may all have been deleted since.
     let n: Option<i64> = fetch!(
         tx,
         fetch_optional,
@@ -210,6 +224,20 @@ async fn has_values(tx: &mut Tx, id: IndicatorId) -> Result<bool> {
         id
     )?;
     Ok(n.is_some())
+}
+
+/// Marks the indicators as having had figures (nothing is written for
+/// those already marked); called by every write of figures.
+pub(crate) async fn mark_has_values(tx: &mut Tx, ids: &[i64]) -> Result<()> {
+    for chunk in ids.chunks(500) {
+        let mut p = Params::default();
+        let list = p.list(chunk.iter().map(|i| Arg::I64(Some(*i))));
+        let sql = format!(
+            "UPDATE indicators SET has_values = TRUE WHERE NOT has_values AND id IN ({list})"
+        );
+        execute_dyn(tx, &sql, p.args).await?;
+    }
+    Ok(())
 }
 
 /// Adds an indicator to `owner`'s catalogue; with `join`, at the end of
@@ -1198,15 +1226,19 @@ async fn apply_set(tx: &mut Tx, s: &NewDataSet, done: &mut Applied) -> Result<()
 }
 
 async fn set_has_values(tx: &mut Tx, set: DataSetId) -> Result<bool> {
-    let n: Option<i64> = fetch!(
+    let had: Vec<i64> = fetch!(
         tx,
-        fetch_optional,
+        fetch_all,
         scalar i64,
-        "SELECT v.indicator_id FROM data_values v JOIN indicators i ON i.id = v.indicator_id
-         WHERE i.data_set_id = $1 LIMIT 1",
+        "SELECT id FROM indicators WHERE data_set_id = $1 AND has_values ORDER BY id",
         set
     )?;
-    Ok(n.is_some())
+    for id in had {
+        if has_values(tx, id).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Rules are known by their data set and expression: a shipped rule whose

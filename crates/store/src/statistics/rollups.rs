@@ -1131,11 +1131,18 @@ pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
     let mut cells: HashMap<Key, Cell> = HashMap::new();
     let mut homes_of: HashMap<i64, Vec<Home>> = HashMap::new();
     let mut values = 0;
-    let mut indicators: Vec<(i64, Aggregation)> =
-        kind_of.iter().map(|(id, (agg, _))| (*id, *agg)).collect();
-    indicators.sort_unstable_by_key(|(id, _)| *id);
-    for (indicator, agg) in indicators {
-        for (unit, entries) in entries_of(&mut tx, indicator).await? {
+    // The figures are keyed by unit first: read a few hundred units at a
+    // time, in the key's order.
+    let mut unit_ids: Vec<i64> = tree.units.keys().copied().collect();
+    unit_ids.sort_unstable();
+    for range in unit_ids.chunks(UNITS_A_READ) {
+        let (Some(lo), Some(hi)) = (range.first(), range.last()) else {
+            continue;
+        };
+        for (unit, indicator, entries) in entries_of(&mut tx, *lo, *hi).await? {
+            let Some(&(agg, _)) = kind_of.get(&indicator) else {
+                continue;
+            };
             values += entries.len() as u64;
             let homes = match homes_of.entry(unit) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
@@ -1181,47 +1188,57 @@ pub async fn rebuild(db: &Db) -> Result<RebuildReport> {
     Ok(report)
 }
 
-/// Every unit's figures of one indicator, for a rebuild: read in the
-/// key's order, each unit's packed into one text (`period:value:approved`
-/// items; the pivot's packing, floats printed exactly), as 21 million
-/// rows crossing the driver one by one cost most of a national rebuild.
-async fn entries_of(tx: &mut Tx, indicator: i64) -> Result<Vec<(i64, Vec<Entry>)>> {
+/// Units whose figures a rebuild reads in one statement.
+const UNITS_A_READ: usize = 200;
+
+/// The figures of the units `lo..=hi` for a rebuild, by unit and
+/// indicator, periods in order. Read in the key's order, each unit's
+/// period packed into one text (`indicator:value:approved` items; the
+/// pivot's packing, floats printed exactly), as 21 million rows crossing
+/// the driver one by one cost most of a national rebuild.
+async fn entries_of(tx: &mut Tx, lo: i64, hi: i64) -> Result<Vec<(i64, i64, Vec<Entry>)>> {
     let pg = tx.is_postgres();
     let items = super::pivot::packed(
         pg,
         &[
-            "period".into(),
+            "indicator_id".into(),
             super::pivot::exact(pg, "value"),
             "CASE WHEN approved THEN 1 ELSE 0 END".into(),
         ],
         ',',
     );
     let sql = format!(
-        "SELECT org_unit_id, {items} FROM data_values WHERE indicator_id = $1 GROUP BY org_unit_id"
+        "SELECT org_unit_id, period, {items} FROM data_values
+         WHERE org_unit_id >= $1 AND org_unit_id <= $2 GROUP BY org_unit_id, period"
     );
-    let rows: Vec<(i64, String)> = fetch!(tx, fetch_all, (i64, String), &sql, indicator)?;
+    let rows: Vec<(i64, String, String)> =
+        fetch!(tx, fetch_all, (i64, String, String), &sql, lo, hi)?;
     let bad = |item: &str| StoreError::Data(format!("data_values: «{item}» không đọc được"));
-    let mut out = Vec::with_capacity(rows.len());
-    for (unit, packed) in rows {
-        let entries = packed
-            .split(',')
-            .map(|item| {
-                let mut f = item.split(':');
-                let (Some(period), Some(value), Some(approved), None) =
-                    (f.next(), f.next(), f.next(), f.next())
-                else {
-                    return Err(bad(item));
-                };
-                Ok(Entry {
-                    period: Period::parse("period", period).map_err(|_| bad(item))?,
-                    value: value.parse().map_err(|_| bad(item))?,
-                    approved: approved == "1",
-                })
-            })
-            .collect::<Result<Vec<Entry>>>()?;
-        out.push((unit, entries));
+    let mut by_key: BTreeMap<(i64, i64), Vec<Entry>> = BTreeMap::new();
+    for (unit, period, packed) in rows {
+        let period = Period::parse("period", &period).map_err(|_| bad(&period))?;
+        for item in packed.split(',') {
+            let mut f = item.split(':');
+            let (Some(indicator), Some(value), Some(approved), None) =
+                (f.next(), f.next(), f.next(), f.next())
+            else {
+                return Err(bad(item));
+            };
+            let indicator: i64 = indicator.parse().map_err(|_| bad(item))?;
+            by_key.entry((unit, indicator)).or_default().push(Entry {
+                period,
+                value: value.parse().map_err(|_| bad(item))?,
+                approved: approved == "1",
+            });
+        }
     }
-    Ok(out)
+    Ok(by_key
+        .into_iter()
+        .map(|((unit, indicator), mut entries)| {
+            entries.sort_by_key(|e| e.period);
+            (unit, indicator, entries)
+        })
+        .collect())
 }
 
 /// Rebuilds when a migration changed what the cells hold

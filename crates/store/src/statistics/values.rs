@@ -789,13 +789,17 @@ async fn store_values(
         let sql = format!(
             "INSERT INTO data_values (indicator_id, org_unit_id, period, value, comment, approved, updated_at, updated_by, computed)
              VALUES {}
-             ON CONFLICT (indicator_id, org_unit_id, period) DO UPDATE SET
+             ON CONFLICT (org_unit_id, period, indicator_id) DO UPDATE SET
                 value = excluded.value, comment = excluded.comment,
                 updated_at = excluded.updated_at, updated_by = excluded.updated_by,
                 computed = excluded.computed",
             rows.join(", ")
         );
         execute_dyn(tx, &sql, args).await?;
+    }
+    let written: BTreeSet<i64> = upserts.iter().map(|r| r.indicator.id).collect();
+    if !written.is_empty() {
+        super::mark_has_values(tx, &written.into_iter().collect::<Vec<_>>()).await?;
     }
     for r in deletes {
         execute!(

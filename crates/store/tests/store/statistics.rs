@@ -1581,6 +1581,77 @@ async fn monthly_set(db: &Db, set: &str, indicators: &[(&str, &str)]) -> DataSet
     .id
 }
 
+/// An indicator's aggregation is fixed while it has figures and free
+/// again once they are all deleted (`indicators.has_values` remembers
+/// that it had some; the figures, keyed by unit and period, are looked at
+/// only then), and the analytics' first indicator is one with figures.
+#[tokio::test]
+async fn an_aggregation_is_fixed_while_figures_exist() {
+    use store::StoreError;
+    for t in TestDb::all().await.unwrap() {
+        let (db, l) = (&t.db, t.label);
+        reference::load(db, &reference::ReferenceData::embedded(), false)
+            .await
+            .unwrap();
+        monthly_set(db, "co_dinh", &[("dau", "sum"), ("sau", "sum")]).await;
+        let a = unit(db, Level::Commune, "13669", TODAY).await;
+        let id_of = async |code: &str| {
+            let all = statistics::indicators(db, None).await.unwrap();
+            all.into_iter().find(|i| i.code == code).unwrap().id
+        };
+        let (dau, sau) = (id_of("dau").await, id_of("sau").await);
+        let as_max = |code: &str, agg: &str| {
+            NewIndicator::parse(&IndicatorInput {
+                code: code.into(),
+                name: format!("Kinh phí {code}"),
+                unit: "money".into(),
+                aggregation: agg.into(),
+                allow_negative: true,
+                ..Default::default()
+            })
+            .unwrap()
+        };
+        assert_eq!(
+            statistics::indicator_with_figures(db).await.unwrap(),
+            None,
+            "{l}"
+        );
+        values::write(
+            db,
+            ADMIN,
+            &[write("sau", &a, "2026-03", Some(4.0))],
+            date(TODAY),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            statistics::indicator_with_figures(db)
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("sau"),
+            "{l}"
+        );
+        // Never had figures: free; has them: fixed.
+        statistics::update_indicator(db, Author::System, dau, &as_max("dau", "max"))
+            .await
+            .unwrap();
+        let fixed =
+            statistics::update_indicator(db, Author::System, sau, &as_max("sau", "max")).await;
+        assert!(
+            matches!(&fixed, Err(StoreError::Invalid(e)) if e.code() == "aggregation_fixed"),
+            "{l}: {fixed:?}"
+        );
+        // Its last figure deleted: free again.
+        values::write(db, ADMIN, &[write("sau", &a, "2026-03", None)], date(TODAY))
+            .await
+            .unwrap();
+        statistics::update_indicator(db, Author::System, sau, &as_max("sau", "max"))
+            .await
+            .unwrap();
+    }
+}
+
 /// A commune's own quarters, halves and years are not stored: the pivot
 /// computes them from its months when asked, for every aggregation, all
 /// figures or approved ones, the commune asked alone or in a breakdown,
