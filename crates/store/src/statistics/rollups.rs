@@ -541,15 +541,35 @@ async fn record_deltas(tx: &mut Tx, pending: &[(Key, Vec<(Cell, Cell)>)]) -> Res
     insert_deltas(tx, &deltas).await
 }
 
-/// Appends deltas to `rollup_deltas` (PostgreSQL).
+/// Appends deltas to `rollup_deltas` (PostgreSQL) as eight arrays: one
+/// statement the connection prepared once, whatever the count (a list of
+/// rows was parsed and planned anew whenever a form's count differed),
+/// with eight parameters rather than eight a row.
 async fn insert_deltas(tx: &mut Tx, deltas: &[(Key, Cell)]) -> Result<()> {
-    for chunk in deltas.chunks(tx.rows_per_statement(8)) {
-        let sql = format!(
-            "INSERT INTO rollup_deltas (unit_id, period, indicator_id, part, n, total, ok_n, ok_total) VALUES {}",
-            crate::placeholders(chunk.len(), 8)
-        );
-        execute_dyn(tx, &sql, delta_args(chunk)).await?;
+    let crate::Backend::Postgres(c) = tx.backend() else {
+        return Err(StoreError::Data("rollup_deltas: PostgreSQL only".into()));
+    };
+    if deltas.is_empty() {
+        return Ok(());
     }
+    let column = |f: fn(&(Key, Cell)) -> i64| deltas.iter().map(f).collect::<Vec<i64>>();
+    let text = |f: fn(&(Key, Cell)) -> String| deltas.iter().map(f).collect::<Vec<String>>();
+    let float = |f: fn(&(Key, Cell)) -> f64| deltas.iter().map(f).collect::<Vec<f64>>();
+    sqlx::query(
+        "INSERT INTO rollup_deltas (unit_id, period, indicator_id, part, n, total, ok_n, ok_total)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[],
+                              $5::bigint[], $6::float8[], $7::bigint[], $8::float8[])",
+    )
+    .bind(column(|(k, _)| k.0))
+    .bind(text(|(k, _)| k.1.to_string()))
+    .bind(column(|(k, _)| k.2))
+    .bind(text(|(k, _)| k.3.as_str().to_string()))
+    .bind(column(|(_, d)| d.all.n))
+    .bind(float(|(_, d)| d.all.total))
+    .bind(column(|(_, d)| d.approved.n))
+    .bind(float(|(_, d)| d.approved.total))
+    .execute(c)
+    .await?;
     Ok(())
 }
 

@@ -756,7 +756,15 @@ async fn store_values(
 ) -> Result<()> {
     let now = Utc::now();
     let user = author.user_id();
-    for chunk in upserts.chunks(tx.rows_per_statement(8)) {
+    // SQLite has no arrays: its values go as rows of placeholders.
+    let by_rows = match tx.backend() {
+        crate::Backend::Postgres(c) => {
+            upsert_values_pg(c, now, user, upserts).await?;
+            &[][..]
+        }
+        crate::Backend::Sqlite(_) => upserts,
+    };
+    for chunk in by_rows.chunks(tx.rows_per_statement(8)) {
         let mut args = Vec::with_capacity(chunk.len() * 8);
         for r in chunk {
             args.extend([
@@ -810,6 +818,46 @@ async fn store_values(
             r.write.period.to_string()
         )?;
     }
+    Ok(())
+}
+
+/// The upsert of `store_values` on PostgreSQL, as arrays: one statement
+/// prepared once whatever the number of values (a list of rows was
+/// parsed and planned anew for each count), six parameters in all.
+async fn upsert_values_pg(
+    c: &mut sqlx::PgConnection,
+    now: chrono::DateTime<Utc>,
+    user: Option<i64>,
+    upserts: &[&Resolved<'_>],
+) -> Result<()> {
+    if upserts.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = upserts.iter().map(|r| r.indicator.id).collect();
+    let units: Vec<i64> = upserts.iter().map(|r| r.write.org_unit).collect();
+    let periods: Vec<String> = upserts.iter().map(|r| r.write.period.to_string()).collect();
+    let values: Vec<Option<f64>> = upserts.iter().map(|r| r.value).collect();
+    let comments: Vec<Option<String>> = upserts.iter().map(|r| r.comment.clone()).collect();
+    let computed: Vec<bool> = upserts.iter().map(|r| r.computed).collect();
+    sqlx::query(
+        "INSERT INTO data_values (indicator_id, org_unit_id, period, value, comment, approved, updated_at, updated_by, computed)
+         SELECT i, u, p, v, c, FALSE, $7, $8, k
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::float8[], $5::text[], $6::bool[]) AS t (i, u, p, v, c, k)
+         ON CONFLICT (org_unit_id, period, indicator_id) DO UPDATE SET
+            value = excluded.value, comment = excluded.comment,
+            updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+            computed = excluded.computed",
+    )
+    .bind(ids)
+    .bind(units)
+    .bind(periods)
+    .bind(values)
+    .bind(comments)
+    .bind(computed)
+    .bind(now)
+    .bind(user)
+    .execute(c)
+    .await?;
     Ok(())
 }
 
