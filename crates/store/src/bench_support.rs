@@ -477,8 +477,9 @@ pub async fn generate_values(
     let mut batch: Vec<Arg> = Vec::with_capacity(rows_per * 5);
     let mut n = 0u64;
     let mut pending = 0usize;
-    // In primary-key order (unit, period, indicator): appending to the
-    // B-tree instead of inserting all over it.
+    // In SQLite's key order (unit, period, indicator): appending to the
+    // B-tree instead of inserting all over it (PostgreSQL's heap takes
+    // rows in any order; its key is built as they come).
     for unit in units {
         for p in periods {
             for ind in indicators {
