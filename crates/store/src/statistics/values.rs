@@ -748,6 +748,13 @@ async fn apply_writes(
     Ok(report)
 }
 
+/// What an upsert of figures changes of a figure already stored (both
+/// databases' statements in `store_values`).
+const VALUES_UPSERTED: &str = "ON CONFLICT (org_unit_id, period, indicator_id) DO UPDATE SET
+    value = excluded.value, comment = excluded.comment,
+    updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+    computed = excluded.computed";
+
 async fn store_values(
     tx: &mut Tx,
     author: Author,
@@ -796,11 +803,7 @@ async fn store_values(
             .collect();
         let sql = format!(
             "INSERT INTO data_values (indicator_id, org_unit_id, period, value, comment, approved, updated_at, updated_by, computed)
-             VALUES {}
-             ON CONFLICT (org_unit_id, period, indicator_id) DO UPDATE SET
-                value = excluded.value, comment = excluded.comment,
-                updated_at = excluded.updated_at, updated_by = excluded.updated_by,
-                computed = excluded.computed",
+             VALUES {} {VALUES_UPSERTED}",
             rows.join(", ")
         );
         execute_dyn(tx, &sql, args).await?;
@@ -823,7 +826,7 @@ async fn store_values(
 
 /// The upsert of `store_values` on PostgreSQL, as arrays: one statement
 /// prepared once whatever the number of values (a list of rows was
-/// parsed and planned anew for each count), six parameters in all.
+/// parsed and planned anew for each count), eight parameters in all.
 async fn upsert_values_pg(
     c: &mut sqlx::PgConnection,
     now: chrono::DateTime<Utc>,
@@ -839,25 +842,23 @@ async fn upsert_values_pg(
     let values: Vec<Option<f64>> = upserts.iter().map(|r| r.value).collect();
     let comments: Vec<Option<String>> = upserts.iter().map(|r| r.comment.clone()).collect();
     let computed: Vec<bool> = upserts.iter().map(|r| r.computed).collect();
-    sqlx::query(
+    let sql = format!(
         "INSERT INTO data_values (indicator_id, org_unit_id, period, value, comment, approved, updated_at, updated_by, computed)
          SELECT i, u, p, v, c, FALSE, $7, $8, k
          FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::float8[], $5::text[], $6::bool[]) AS t (i, u, p, v, c, k)
-         ON CONFLICT (org_unit_id, period, indicator_id) DO UPDATE SET
-            value = excluded.value, comment = excluded.comment,
-            updated_at = excluded.updated_at, updated_by = excluded.updated_by,
-            computed = excluded.computed",
-    )
-    .bind(ids)
-    .bind(units)
-    .bind(periods)
-    .bind(values)
-    .bind(comments)
-    .bind(computed)
-    .bind(now)
-    .bind(user)
-    .execute(c)
-    .await?;
+         {VALUES_UPSERTED}"
+    );
+    sqlx::query(&sql)
+        .bind(ids)
+        .bind(units)
+        .bind(periods)
+        .bind(values)
+        .bind(comments)
+        .bind(computed)
+        .bind(now)
+        .bind(user)
+        .execute(c)
+        .await?;
     Ok(())
 }
 
