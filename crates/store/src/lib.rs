@@ -5,7 +5,7 @@
 #[macro_use]
 mod macros;
 mod db;
-pub(crate) use macros::{execute_dyn, fetch_all_dyn, placeholders, Arg, Params};
+pub(crate) use macros::{execute_dyn, fetch_all_dyn, placeholders, sqlite_params, Arg, Params};
 pub mod accounts;
 pub mod audit;
 pub mod catalogue;

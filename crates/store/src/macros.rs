@@ -82,7 +82,8 @@ macro_rules! fetch_dyn {
     ($conn:expr, $method:ident, scalar $ty:ty, $sql:expr, $args:expr) => {
         match $conn.backend() {
             $crate::Backend::Sqlite(c) => {
-                bind_args!(sqlx::query_scalar::<_, $ty>($sql), $args)
+                let sql = $crate::sqlite_params($sql);
+                bind_args!(sqlx::query_scalar::<_, $ty>(&sql), $args)
                     .$method(c)
                     .await
             }
@@ -96,7 +97,8 @@ macro_rules! fetch_dyn {
     ($conn:expr, $method:ident, $ty:ty, $sql:expr, $args:expr) => {
         match $conn.backend() {
             $crate::Backend::Sqlite(c) => {
-                bind_args!(sqlx::query_as::<_, $ty>($sql), $args)
+                let sql = $crate::sqlite_params($sql);
+                bind_args!(sqlx::query_as::<_, $ty>(&sql), $args)
                     .$method(c)
                     .await
             }
@@ -117,10 +119,13 @@ pub(crate) async fn execute_dyn(
     args: Vec<Arg>,
 ) -> Result<u64, sqlx::Error> {
     Ok(match tx.backend() {
-        crate::Backend::Sqlite(c) => bind_args!(sqlx::query(sql), args)
-            .execute(c)
-            .await?
-            .rows_affected(),
+        crate::Backend::Sqlite(c) => {
+            let sql = sqlite_params(sql);
+            bind_args!(sqlx::query(&sql), args)
+                .execute(c)
+                .await?
+                .rows_affected()
+        }
         crate::Backend::Postgres(c) => bind_args!(sqlx::query(sql), args)
             .execute(c)
             .await?
@@ -181,4 +186,100 @@ pub(crate) fn placeholders(rows: usize, cols: usize) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The SQL SQLite is given for a statement built at run time: `$1 … $n`,
+/// each once and in order, become anonymous `?`. sqlx finds the value of
+/// a numbered parameter by asking SQLite its name, a lookup that walks the
+/// statement's list of names, so binding n of them costs n²/2 steps: a
+/// 100-value form's multi-row upserts (256 parameters a statement) spent
+/// 11% of its time there (`perf`, docs/benchmarks.md). Anonymous
+/// parameters have no names to walk and bind in the same order. Anything
+/// else (a number used twice or out of order, a `?` already there) is
+/// left as it is, so the rewrite never changes which value goes where.
+pub(crate) fn sqlite_params(sql: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let b = sql.as_bytes();
+    let mut spots: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            // Literals, quoted names and comments hold no parameters.
+            q @ (b'\'' | b'"') => i = skip_past(b, i + 1, &[q]),
+            b'-' if b.get(i + 1) == Some(&b'-') => i = skip_past(b, i + 2, b"\n"),
+            b'/' if b.get(i + 1) == Some(&b'*') => i = skip_past(b, i + 2, b"*/"),
+            b'?' => return Cow::Borrowed(sql),
+            b'$' => {
+                let end = (i + 1..b.len())
+                    .find(|&j| !b[j].is_ascii_digit())
+                    .unwrap_or(b.len());
+                let n: Option<usize> = sql.get(i + 1..end).and_then(|d| d.parse().ok());
+                if n != Some(spots.len() + 1) {
+                    return Cow::Borrowed(sql);
+                }
+                spots.push((i, end));
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    if spots.is_empty() {
+        return Cow::Borrowed(sql);
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut from = 0;
+    for (start, end) in spots {
+        out.push_str(&sql[from..start]);
+        out.push('?');
+        from = end;
+    }
+    out.push_str(&sql[from..]);
+    Cow::Owned(out)
+}
+
+/// The index just past the first `end` at or after `from` (the text's
+/// end when there is none). A doubled quote inside a literal is found as
+/// its end and the next quote as a new literal's start: the same spans.
+fn skip_past(b: &[u8], from: usize, end: &[u8]) -> usize {
+    (from..b.len())
+        .find(|&j| b[j..].starts_with(end))
+        .map_or(b.len(), |j| j + end.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_params;
+
+    #[test]
+    fn numbered_in_order_become_anonymous() {
+        assert_eq!(
+            sqlite_params("INSERT INTO t VALUES ($1, $2), ($3, $4)"),
+            "INSERT INTO t VALUES (?, ?), (?, ?)"
+        );
+        let many = super::placeholders(40, 8);
+        assert_eq!(sqlite_params(&many).matches('?').count(), 320);
+        assert!(!sqlite_params(&many).contains('$'));
+    }
+
+    #[test]
+    fn anything_else_is_left_as_it_is() {
+        for sql in [
+            "SELECT 1",
+            "SELECT * FROM t WHERE a = $1 OR b = $1",
+            "SELECT * FROM t WHERE a = $2 AND b = $1",
+            "SELECT * FROM t WHERE a = $1 AND b = ?",
+            "SELECT * FROM t WHERE a = $1 AND b = $3",
+            "SELECT $",
+        ] {
+            assert_eq!(sqlite_params(sql), sql, "{sql}");
+        }
+    }
+
+    #[test]
+    fn literals_names_and_comments_are_not_parameters() {
+        assert_eq!(
+            sqlite_params("SELECT '$9 it''s ?', \"$x\" -- $7 ?\n FROM t /* $3 ? */ WHERE a = $1"),
+            "SELECT '$9 it''s ?', \"$x\" -- $7 ?\n FROM t /* $3 ? */ WHERE a = ?"
+        );
+    }
 }
