@@ -202,8 +202,8 @@ pub(crate) fn sqlite_params(sql: &str) -> std::borrow::Cow<'_, str> {
     let b = sql.as_bytes();
     let mut spots: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
-    while i < b.len() {
-        match b[i] {
+    while let Some(&c) = b.get(i) {
+        match c {
             // Literals, quoted names and comments hold no parameters.
             q @ (b'\'' | b'"') => i = skip_past(b, i + 1, &[q]),
             b'-' if b.get(i + 1) == Some(&b'-') => i = skip_past(b, i + 2, b"\n"),
@@ -211,7 +211,7 @@ pub(crate) fn sqlite_params(sql: &str) -> std::borrow::Cow<'_, str> {
             b'?' => return Cow::Borrowed(sql),
             b'$' => {
                 let end = (i + 1..b.len())
-                    .find(|&j| !b[j].is_ascii_digit())
+                    .find(|&j| b.get(j).is_some_and(|d| !d.is_ascii_digit()))
                     .unwrap_or(b.len());
                 let n: Option<usize> = sql.get(i + 1..end).and_then(|d| d.parse().ok());
                 if n != Some(spots.len() + 1) {
@@ -242,7 +242,7 @@ pub(crate) fn sqlite_params(sql: &str) -> std::borrow::Cow<'_, str> {
 /// its end and the next quote as a new literal's start: the same spans.
 fn skip_past(b: &[u8], from: usize, end: &[u8]) -> usize {
     (from..b.len())
-        .find(|&j| b[j..].starts_with(end))
+        .find(|&j| b.get(j..).is_some_and(|r| r.starts_with(end)))
         .map_or(b.len(), |j| j + end.len())
 }
 
