@@ -209,6 +209,13 @@ pub(crate) fn sqlite_params(sql: &str) -> std::borrow::Cow<'_, str> {
             b'-' if b.get(i + 1) == Some(&b'-') => i = skip_past(b, i + 2, b"\n"),
             b'/' if b.get(i + 1) == Some(&b'*') => i = skip_past(b, i + 2, b"*/"),
             b'?' => return Cow::Borrowed(sql),
+            // A `$` inside a name (SQLite allows `a$1`) is not a parameter.
+            b'$' if i > 0
+                && b.get(i - 1)
+                    .is_some_and(|p| p.is_ascii_alphanumeric() || *p == b'_') =>
+            {
+                return Cow::Borrowed(sql)
+            }
             b'$' => {
                 let end = (i + 1..b.len())
                     .find(|&j| b.get(j).is_some_and(|d| !d.is_ascii_digit()))
@@ -270,6 +277,7 @@ mod tests {
             "SELECT * FROM t WHERE a = $1 AND b = ?",
             "SELECT * FROM t WHERE a = $1 AND b = $3",
             "SELECT $",
+            "SELECT a$1 FROM t WHERE b = $1",
         ] {
             assert_eq!(sqlite_params(sql), sql, "{sql}");
         }
